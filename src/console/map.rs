@@ -1,0 +1,156 @@
+//! The regional map: islands at their real positions, cable and radio links between them, and
+//! each island coloured by what is happening there.
+
+use bevy_egui::egui::{self, Align2, Color32, FontId, Pos2, Sense, Stroke, Ui, pos2, vec2};
+
+use crate::scenario::{LinkKind, Plan};
+use crate::sim::network::Link;
+
+/// What the map needs to know about one island, folded from events.
+#[derive(Clone, Debug, Default)]
+pub struct IslandView {
+    pub ever_compromised: usize,
+    pub held: usize,
+    pub encrypted: bool,
+    pub detected: bool,
+    pub incidents: usize,
+    pub services_down: usize,
+}
+
+/// The island's state as a colour a room can read from the back: calm, intruder unseen,
+/// responding, services down.
+pub fn state_colour(v: &IslandView) -> (Color32, &'static str) {
+    if v.services_down > 0 || v.encrypted {
+        (Color32::from_rgb(225, 70, 60), "services down")
+    } else if v.held > 0 && !v.detected {
+        (Color32::from_rgb(240, 190, 60), "intruder unseen")
+    } else if v.held > 0 || (v.incidents > 0 && v.detected) {
+        (Color32::from_rgb(240, 130, 50), "responding")
+    } else {
+        (Color32::from_rgb(70, 150, 210), "calm")
+    }
+}
+
+pub fn draw(ui: &mut Ui, plan: &Plan, views: &[IslandView], links: &[Link]) {
+    let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::hover());
+    let rect = response.rect.shrink(40.0);
+    painter.rect_filled(response.rect, 0.0, Color32::from_rgb(12, 30, 48));
+    let islands = &plan.scenario.islands;
+    if islands.is_empty() {
+        return;
+    }
+    // Equirectangular projection, longitude scaled by the cosine of the mean latitude.
+    let (mut lat0, mut lat1, mut lon0, mut lon1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    for i in islands {
+        lat0 = lat0.min(i.lat);
+        lat1 = lat1.max(i.lat);
+        lon0 = lon0.min(i.lon);
+        lon1 = lon1.max(i.lon);
+    }
+    let k = ((lat0 + lat1) / 2.0).to_radians().cos();
+    let w = ((lon1 - lon0) * k).max(0.5);
+    let h = (lat1 - lat0).max(0.5);
+    let scale = (rect.width() as f64 / w).min(rect.height() as f64 / h);
+    let centre = rect.center();
+    let (mid_lon, mid_lat) = ((lon0 + lon1) / 2.0, (lat0 + lat1) / 2.0);
+    let at = |i: usize| -> Pos2 {
+        let isl = &islands[i];
+        pos2(
+            centre.x + ((isl.lon - mid_lon) * k * scale) as f32,
+            centre.y - ((isl.lat - mid_lat) * scale) as f32,
+        )
+    };
+    for l in links {
+        let colour = match (l.up, l.kind) {
+            (false, _) => Color32::from_rgb(200, 60, 60),
+            (true, LinkKind::SubmarineCable) => Color32::from_rgb(80, 140, 190),
+            (true, _) => Color32::from_rgb(150, 150, 110),
+        };
+        let (a, b) = (at(l.a as usize), at(l.b as usize));
+        if l.kind == LinkKind::SubmarineCable {
+            painter.line_segment([a, b], Stroke::new(2.0, colour));
+        } else {
+            painter.add(egui::Shape::dashed_line(
+                &[a, b],
+                Stroke::new(1.5, colour),
+                6.0,
+                4.0,
+            ));
+        }
+    }
+    for (i, isl) in islands.iter().enumerate() {
+        let p = at(i);
+        let v = views.get(i).cloned().unwrap_or_default();
+        let (colour, state) = state_colour(&v);
+        let radius = 7.0 + (isl.population as f32).sqrt() / 60.0;
+        painter.circle_filled(p, radius, colour);
+        if isl.csirt {
+            painter.circle_stroke(
+                p,
+                radius + 3.0,
+                Stroke::new(2.0, Color32::from_rgb(120, 230, 150)),
+            );
+        } else if isl.npc {
+            painter.circle_stroke(p, radius + 3.0, Stroke::new(1.0, Color32::from_gray(200)));
+        }
+        painter.text(
+            p + vec2(radius + 8.0, -8.0),
+            Align2::LEFT_CENTER,
+            &isl.name,
+            FontId::proportional(14.0),
+            Color32::WHITE,
+        );
+        let detail = if v.ever_compromised > 0 {
+            format!("{state} - {} held, {} incidents", v.held, v.incidents)
+        } else {
+            state.to_string()
+        };
+        painter.text(
+            p + vec2(radius + 8.0, 8.0),
+            Align2::LEFT_CENTER,
+            detail,
+            FontId::proportional(11.0),
+            colour,
+        );
+    }
+    // Legend.
+    let mut y = response.rect.top() + 12.0;
+    let x = response.rect.left() + 12.0;
+    for (colour, text) in [
+        (state_colour(&IslandView::default()).0, "calm"),
+        (Color32::from_rgb(240, 190, 60), "intruder unseen"),
+        (Color32::from_rgb(240, 130, 50), "responding"),
+        (Color32::from_rgb(225, 70, 60), "services down"),
+    ] {
+        painter.circle_filled(pos2(x, y), 5.0, colour);
+        painter.text(
+            pos2(x + 10.0, y),
+            Align2::LEFT_CENTER,
+            text,
+            FontId::proportional(12.0),
+            Color32::from_gray(210),
+        );
+        y += 16.0;
+    }
+    painter.circle_stroke(
+        pos2(x, y),
+        5.0,
+        Stroke::new(2.0, Color32::from_rgb(120, 230, 150)),
+    );
+    painter.text(
+        pos2(x + 10.0, y),
+        Align2::LEFT_CENTER,
+        "national CSIRT",
+        FontId::proportional(12.0),
+        Color32::from_gray(210),
+    );
+    y += 16.0;
+    painter.circle_stroke(pos2(x, y), 5.0, Stroke::new(1.0, Color32::from_gray(200)));
+    painter.text(
+        pos2(x + 10.0, y),
+        Align2::LEFT_CENTER,
+        "point of contact only",
+        FontId::proportional(12.0),
+        Color32::from_gray(210),
+    );
+}

@@ -1,0 +1,6 @@
+//! What a run amounted to, computed from the event log alone.
+
+pub mod narrate;
+pub mod summary;
+
+pub use summary::{IslandSummary, RunSummary, summarise};

@@ -1,0 +1,237 @@
+//! Events in words (for the console feed) and as JSON objects with author ids (for `--events`).
+
+use serde_json::{Map, Value, json};
+
+use crate::scenario::Plan;
+use crate::sim::events::{SimEvent, Stamped};
+
+fn org(plan: &Plan, o: u32) -> &str {
+    &plan.scenario.organisations[o as usize].name
+}
+fn org_id(plan: &Plan, o: u32) -> &str {
+    &plan.scenario.organisations[o as usize].id
+}
+fn island_id(plan: &Plan, o: u32) -> &str {
+    &plan.scenario.islands[plan.orgs[o as usize].island as usize].id
+}
+fn campaign(plan: &Plan, c: u32) -> &str {
+    &plan.scenario.campaigns[c as usize].name
+}
+fn team(plan: &Plan, t: u32) -> &str {
+    &plan.scenario.teams[t as usize].name
+}
+fn tech(plan: &Plan, t: u32) -> String {
+    let t = &plan.techniques[t as usize];
+    format!("{} {}", t.id, t.name)
+}
+
+/// How serious an event is, for colouring the feed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Tone {
+    Routine,
+    Defence,
+    Warning,
+    Harm,
+}
+
+pub fn tone(event: &SimEvent) -> Tone {
+    use SimEvent::*;
+    match event {
+        HostsEncrypted { .. }
+        | ServiceDown { .. }
+        | DataExfiltrated { .. }
+        | BackupsLost { .. }
+        | RansomNoteFound { .. }
+        | DdosStarted { .. } => Tone::Harm,
+        HostCompromised { .. }
+        | TrustFollowed { .. }
+        | CampaignStarted { .. }
+        | AlertUnwatched { .. } => Tone::Warning,
+        IncidentOpened { .. }
+        | IncidentScoped { .. }
+        | HostIsolated { .. }
+        | HostCleaned { .. }
+        | HostRestored { .. }
+        | IncidentContained { .. }
+        | IncidentClosed { .. }
+        | ServiceRestored { .. }
+        | DdosEnded { .. } => Tone::Defence,
+        _ => Tone::Routine,
+    }
+}
+
+/// Whether the facilitator's feed shows it: the steady drizzle of false alerts and failed
+/// attempts would drown the story.
+pub fn newsworthy(event: &SimEvent) -> bool {
+    !matches!(
+        event,
+        SimEvent::AccessFailed { .. }
+            | SimEvent::AlertRaised {
+                true_positive: false,
+                ..
+            }
+            | SimEvent::AlertTriaged {
+                true_positive: false,
+                ..
+            }
+            | SimEvent::AlertExpired {
+                true_positive: false,
+                ..
+            }
+            | SimEvent::HostCleaned { .. }
+            | SimEvent::HostIsolated { .. }
+            | SimEvent::HostRestored { .. }
+    )
+}
+
+pub fn describe(plan: &Plan, event: &SimEvent) -> String {
+    use SimEvent::*;
+    match *event {
+        CampaignStarted { campaign: c } => format!("Campaign \"{}\" begins", campaign(plan, c)),
+        AccessFailed {
+            org: o, technique, ..
+        } => format!(
+            "{}: attempt failed ({})",
+            org(plan, o),
+            tech(plan, technique)
+        ),
+        HostCompromised {
+            org: o,
+            host,
+            technique,
+            ..
+        } => format!(
+            "{}: host #{host} compromised ({})",
+            org(plan, o),
+            tech(plan, technique)
+        ),
+        StageCompleted {
+            org: o, technique, ..
+        } => format!(
+            "{}: attacker completes {}",
+            org(plan, o),
+            tech(plan, technique)
+        ),
+        TrustFollowed { from, to, .. } => format!(
+            "Intruder moves from {} into client {}",
+            org(plan, from),
+            org(plan, to)
+        ),
+        DataExfiltrated { org: o, .. } => format!("{}: data exfiltrated", org(plan, o)),
+        HostsEncrypted { org: o, hosts, .. } => {
+            format!("{}: {hosts} hosts encrypted", org(plan, o))
+        }
+        BackupsLost { org: o, hosts } => format!(
+            "{}: online backups of {hosts} hosts encrypted too",
+            org(plan, o)
+        ),
+        DdosStarted { org: o, .. } => format!("{}: denial-of-service flood begins", org(plan, o)),
+        DdosEnded { org: o, .. } => format!("{}: flood subsides", org(plan, o)),
+        AlertRaised {
+            team: t,
+            org: o,
+            true_positive,
+            ..
+        } => {
+            format!(
+                "{} alert from {} -> {}",
+                if true_positive { "True" } else { "False" },
+                org(plan, o),
+                team(plan, t)
+            )
+        }
+        AlertUnwatched { org: o, technique } => format!(
+            "{}: sensor fired ({}), nobody watching",
+            org(plan, o),
+            tech(plan, technique)
+        ),
+        AlertExpired { team: t, .. } => format!("{}: an alert expired unread", team(plan, t)),
+        AlertTriaged {
+            team: t,
+            verdict,
+            true_positive,
+            ..
+        } => format!(
+            "{}: alert {:?}{}",
+            team(plan, t),
+            verdict,
+            if true_positive && verdict == crate::sim::events::Verdict::Dismissed {
+                " (it was real)"
+            } else {
+                ""
+            }
+        ),
+        RansomNoteFound { org: o, .. } => format!("{}: staff find a ransom note", org(plan, o)),
+        IncidentOpened {
+            incident,
+            team: t,
+            org: o,
+            by,
+            ..
+        } => {
+            format!(
+                "{} opens incident #{incident} at {} (via {by:?})",
+                team(plan, t),
+                org(plan, o)
+            )
+        }
+        IncidentScoped { incident, hosts } => {
+            format!("Incident #{incident} scoped: {hosts} hosts held by the intruder")
+        }
+        HostIsolated { host, org: o, .. } => format!("{}: host #{host} isolated", org(plan, o)),
+        HostCleaned { host, org: o, .. } => format!("{}: host #{host} cleaned", org(plan, o)),
+        HostRestored { host, org: o } => format!("{}: host #{host} back in service", org(plan, o)),
+        IncidentContained { incident } => format!("Incident #{incident} contained"),
+        IncidentClosed { incident } => format!("Incident #{incident} closed"),
+        ServiceDown { service } => format!(
+            "SERVICE DOWN: {}",
+            plan.scenario.services[service as usize].name
+        ),
+        ServiceRestored { service } => format!(
+            "Service restored: {}",
+            plan.scenario.services[service as usize].name
+        ),
+    }
+}
+
+/// One event as a JSON object: `tick`, `time` (`D1 09:30`), `kind`, and its fields with
+/// scenario ids in place of indexes.
+pub fn to_json(plan: &Plan, e: &Stamped) -> Value {
+    let mut obj = Map::new();
+    obj.insert("tick".into(), json!(e.tick));
+    obj.insert("time".into(), json!(plan.scenario.start.at(e.tick).clock()));
+    let raw = serde_json::to_value(&e.event).unwrap_or(Value::Null);
+    let (kind, fields) = match raw {
+        Value::Object(m) => m.into_iter().next().unwrap_or((String::new(), Value::Null)),
+        Value::String(s) => (s, Value::Null),
+        _ => (String::new(), Value::Null),
+    };
+    obj.insert("kind".into(), json!(kind));
+    if let Value::Object(fields) = fields {
+        for (k, v) in fields {
+            let idx = v.as_u64().map(|x| x as u32);
+            let mapped = match (k.as_str(), idx) {
+                ("campaign", Some(c)) => json!(plan.scenario.campaigns[c as usize].id),
+                ("org" | "from" | "to", Some(o)) => {
+                    if k == "org" {
+                        obj.insert("island".into(), json!(island_id(plan, o)));
+                    }
+                    json!(org_id(plan, o))
+                }
+                ("team", Some(t)) => json!(plan.scenario.teams[t as usize].id),
+                ("service", Some(s)) => {
+                    let sp = &plan.services[s as usize];
+                    obj.insert(
+                        "island".into(),
+                        json!(plan.scenario.islands[sp.island as usize].id),
+                    );
+                    json!(plan.scenario.services[s as usize].id)
+                }
+                ("technique", Some(t)) => json!(plan.techniques[t as usize].id),
+                _ => v,
+            };
+            obj.insert(k, mapped);
+        }
+    }
+    Value::Object(obj)
+}

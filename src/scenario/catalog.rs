@@ -1,0 +1,96 @@
+//! The technique catalog: real MITRE ATT&CK techniques with the parameters the model needs.
+//!
+//! Each technique says which model behaviour it drives (`effect`) and where its numbers came
+//! from (`source`), so a trainer can answer "why did that take four hours?".
+
+use serde::{Deserialize, Serialize};
+
+use crate::time::Span;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalog {
+    pub techniques: Vec<Technique>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Tactic {
+    InitialAccess,
+    Execution,
+    Persistence,
+    PrivilegeEscalation,
+    DefenseEvasion,
+    CredentialAccess,
+    Discovery,
+    LateralMovement,
+    Collection,
+    CommandAndControl,
+    Exfiltration,
+    Impact,
+}
+
+/// What a stage using the technique does in the model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Effect {
+    /// Initial access by email: attempts land on workstations; people click or report.
+    Phish,
+    /// Initial access through an internet-facing host; patched hosts resist.
+    ExploitPublicFacing,
+    /// Initial access or escalation with stolen or bought credentials.
+    ValidAccounts,
+    /// A timed step inside an organisation (discovery, credential dumping, persistence...).
+    Foothold,
+    /// Follow a managed service provider's access into the organisations it manages.
+    TrustedRelationship,
+    /// Spread host to host inside the organisation.
+    LateralMovement,
+    /// Steal data.
+    Exfiltrate,
+    /// Encrypt every compromised host and leave a ransom note.
+    Encrypt,
+    /// Flood the organisation's services from outside: they go down for the stage's duration.
+    Ddos,
+}
+
+impl Effect {
+    pub fn is_initial_access(self) -> bool {
+        matches!(
+            self,
+            Effect::Phish | Effect::ExploitPublicFacing | Effect::ValidAccounts | Effect::Ddos
+        )
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Technique {
+    /// ATT&CK id, e.g. `T1566.001`.
+    pub id: String,
+    /// ATT&CK name, e.g. `Spearphishing Attachment`.
+    pub name: String,
+    pub tactic: Tactic,
+    pub effect: Effect,
+    /// Chance (0..1) that one attempt succeeds against an unpatched, untrained target.
+    pub success: f64,
+    /// How much the target's patch level counts against success (0 = not at all, 1 = fully).
+    #[serde(default)]
+    pub patch_sensitivity: f64,
+    /// Typical time the stage takes for a skilled actor.
+    pub duration: Span,
+    /// Attempts (initial access) or spread attempts per compromised host (lateral movement)
+    /// made over the stage's duration.
+    #[serde(default = "one")]
+    pub attempts: u32,
+    /// Encryption only: share (0..1) of the organisation's other usable hosts the payload also
+    /// reaches when it is pushed domain-wide, beyond the hosts the intruder holds.
+    #[serde(default)]
+    pub reach: f64,
+    /// Chance (0..1) that a fully covered host's sensors raise an alert on one use.
+    pub detectability: f64,
+    /// Where the numbers came from (a figure in calibration.md, or "judgement").
+    pub source: String,
+}
+
+fn one() -> u32 {
+    1
+}

@@ -1,0 +1,311 @@
+//! Scenario format v1: the serde types a scenario author writes in RON.
+//!
+//! Field names are the `--set` paths (`islands.LC.csirt`), so they are chosen to read well on a
+//! command line as much as in a file. Every list item that others refer to has an `id`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::time::{Span, StartDate, When};
+
+/// The current (and only) version of the format; bumped when a file written for an older
+/// version would be read differently.
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub format: u32,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Local date and time of the first tick, e.g. `2026-03-02 08:00`.
+    pub start: StartDate,
+    /// Shown beside the clock, e.g. `AST (UTC-4)`.
+    #[serde(default)]
+    pub time_zone: String,
+    /// How long a run lasts unless `--until` says otherwise.
+    pub duration: Span,
+    pub seed: u64,
+    /// Where the technique catalog comes from; the shipped one unless an author brings their own.
+    #[serde(default = "default_catalog")]
+    pub catalog: String,
+    pub islands: Vec<Island>,
+    #[serde(default)]
+    pub links: Vec<Link>,
+    pub organisations: Vec<Organisation>,
+    #[serde(default)]
+    pub services: Vec<Service>,
+    #[serde(default)]
+    pub actors: Vec<ThreatActor>,
+    #[serde(default)]
+    pub campaigns: Vec<Campaign>,
+    #[serde(default)]
+    pub teams: Vec<Team>,
+    #[serde(default)]
+    pub defaults: Defaults,
+}
+
+fn default_catalog() -> String {
+    "techniques.ron".into()
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Island {
+    pub id: String,
+    pub name: String,
+    pub population: u64,
+    /// Gross domestic product per year, in US dollars.
+    pub gdp_usd: f64,
+    /// Real position, so the console map shows the islands where a trainee knows them to be.
+    pub lat: f64,
+    pub lon: f64,
+    /// Whether the island has a national CSIRT (a team of kind `NationalCsirt` must then exist).
+    pub csirt: bool,
+    /// Whether the island has designated a National Point of Contact for incident response.
+    pub npc: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LinkKind {
+    SubmarineCable,
+    Microwave,
+    Satellite,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    pub id: String,
+    pub kind: LinkKind,
+    /// The named system, e.g. `ECFS`.
+    #[serde(default)]
+    pub system: String,
+    /// The two islands the segment joins.
+    pub between: (String, String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Sector {
+    Government,
+    Finance,
+    Port,
+    Tourism,
+    Energy,
+    Telecom,
+    Health,
+    Water,
+    ItServices,
+    Education,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organisation {
+    pub id: String,
+    pub island: String,
+    pub sector: Sector,
+    pub name: String,
+    pub hosts: Vec<HostGroup>,
+    /// Organisations this one has privileged remote access to (a managed service provider's
+    /// clients). An intruder inside can follow that trust (ATT&CK T1199).
+    #[serde(default)]
+    pub manages: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum HostKind {
+    Workstation,
+    Server,
+    /// Internet-facing: web, VPN, mail gateways. The target of public-facing exploits.
+    EdgeDevice,
+    /// Operational technology: PLCs, SCADA, port cranes.
+    Controller,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Platform {
+    Windows,
+    Linux,
+    MacOs,
+    Network,
+    Embedded,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Backups {
+    /// No usable backups: encrypted hosts are rebuilt from scratch.
+    None,
+    /// Backups reachable from the network; an intruder may encrypt them too.
+    Online,
+    /// Offline or immutable backups: restore is slower to start but always works.
+    Offline,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostGroup {
+    /// Unique within the organisation; services refer to `org-id/group-id`.
+    pub id: String,
+    pub kind: HostKind,
+    pub count: u32,
+    pub platform: Platform,
+    /// Share of hosts (0..1) whose activity an EDR or network sensor can see.
+    pub sensor_coverage: f64,
+    /// Share of known vulnerabilities (0..1) already patched.
+    pub patch_level: f64,
+    pub backups: Backups,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    pub id: String,
+    pub name: String,
+    /// The organisation that runs it.
+    pub provider: String,
+    /// Host groups (`org-id/group-id`) the service runs on.
+    #[serde(default)]
+    pub needs_hosts: Vec<String>,
+    /// The service is down when fewer than this share of its hosts are usable.
+    #[serde(default = "default_min_hosts")]
+    pub min_hosts_up: f64,
+    /// Services it depends on; they may be on other islands for regional services.
+    #[serde(default)]
+    pub depends_on: Vec<String>,
+    /// What an hour of outage costs the economy, in US dollars.
+    pub cost_per_hour_usd: f64,
+    pub people_served: u64,
+}
+
+fn default_min_hosts() -> f64 {
+    0.5
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThreatActor {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// 0..1: scales stage success and shortens stage durations.
+    pub skill: f64,
+}
+
+/// Who a campaign goes after. A campaign's targets are the organisations matching any selector.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Target {
+    Island(String),
+    Sector(Sector),
+    Organisation(String),
+    /// A sector on one island, e.g. `IslandSector("LC", Government)`.
+    IslandSector(String, Sector),
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Campaign {
+    pub id: String,
+    pub actor: String,
+    pub name: String,
+    pub start: When,
+    pub targets: Vec<Target>,
+    /// Ordered ATT&CK techniques (ids from the catalog), each run as a stage inside every
+    /// organisation the campaign gets into.
+    pub stages: Vec<Stage>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stage {
+    pub technique: String,
+    /// Overrides the catalog's typical duration for this stage.
+    #[serde(default)]
+    pub duration: Option<Span>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum TeamKind {
+    NationalCsirt,
+    SectorSoc,
+    Npc,
+    RegionalHub,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Shift {
+    /// Monday to Friday, 08:00 to 16:00 local time.
+    OfficeHours,
+    /// Someone is always on duty.
+    AroundTheClock,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Team {
+    pub id: String,
+    pub name: String,
+    pub kind: TeamKind,
+    /// The island the team serves; `None` for a regional team.
+    #[serde(default)]
+    pub island: Option<String>,
+    /// Organisations the team monitors (their alerts reach its queue). Empty for a national CSIRT
+    /// means every organisation on its island that no sector SOC monitors.
+    #[serde(default)]
+    pub monitors: Vec<String>,
+    pub analysts: u32,
+    /// 0..1: how well an analyst tells a true alert from a false one, and how fast they work.
+    pub skill: f64,
+    pub shift: Shift,
+    /// Played by the simulation's built-in policy; false when trainees play it.
+    #[serde(default = "yes")]
+    pub auto: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Scenario-wide model parameters. The defaults come from ../shared/facts/calibration.md; each says
+/// which figure it came from.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Defaults {
+    /// False alerts per monitored host per day (IDC 2021: 45-53% of alerts are false; a mid-size
+    /// SOC sees ~840 alerts a day over a few thousand hosts).
+    pub false_alerts_per_host_day: f64,
+    /// Minutes an analyst of skill 0.5 spends triaging one alert (78% of analysts need > 10 min).
+    pub triage: Span,
+    /// Time for a victim organisation without anyone watching to report a ransom note to its
+    /// national team (judgement: one working half-day).
+    pub victim_report_delay: Span,
+    /// Minutes an analyst needs to scope an incident (judgement).
+    pub investigate: Span,
+    /// Analyst minutes to isolate one host (judgement).
+    pub isolate_per_host: Span,
+    /// Analyst minutes to clean one host once isolated (judgement).
+    pub eradicate_per_host: Span,
+    /// Elapsed time to restore a host from offline backups (Sophos 2024: 35% recover within a week).
+    pub restore_offline: Span,
+    /// Elapsed time to rebuild a host with no usable backup (Sophos 2024: 34% take over a month).
+    pub rebuild: Span,
+    /// Chance that online backups were encrypted too (Sophos: 57% of attacks compromise backups).
+    pub online_backups_lost: f64,
+}
+
+impl Default for Defaults {
+    fn default() -> Self {
+        Defaults {
+            false_alerts_per_host_day: 0.05,
+            triage: Span(15),
+            victim_report_delay: Span(4 * 60),
+            investigate: Span(90),
+            isolate_per_host: Span(10),
+            eradicate_per_host: Span(30),
+            restore_offline: Span(3 * 24 * 60),
+            rebuild: Span(12 * 24 * 60),
+            online_backups_lost: 0.57,
+        }
+    }
+}

@@ -1,0 +1,328 @@
+//! Scenario files: the RON format, loading with positioned diagnostics, `--set` overrides,
+//! semantic validation, and expansion into a [`Plan`] the simulation spawns from.
+
+pub mod catalog;
+pub mod format;
+mod overrides;
+mod plan;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use catalog::{Catalog, Effect, Tactic, Technique};
+pub use format::*;
+pub use overrides::apply_overrides;
+pub use plan::*;
+
+/// Scenarios shipped inside the binary, so `tidewatch` works from any directory.
+pub const EMBEDDED_SCENARIOS: &[(&str, &str)] = &[
+    (
+        "eastern-caribbean",
+        include_str!("../../scenarios/eastern-caribbean.ron"),
+    ),
+    ("tutorial", include_str!("../../scenarios/tutorial.ron")),
+];
+pub const DEFAULT_SCENARIO: &str = "eastern-caribbean";
+pub const EMBEDDED_CATALOG: &str = include_str!("../../assets/techniques.ron");
+/// Larger files are refused before parsing: no real scenario comes near it.
+const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// One thing wrong with an input file, with where it is and how to fix it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostic {
+    pub file: String,
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: error: {}",
+            self.file, self.line, self.col, self.message
+        )?;
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything that stops a scenario from loading; each entry already names its place.
+#[derive(Debug)]
+pub struct LoadError(pub Vec<Diagnostic>);
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+impl LoadError {
+    fn one(
+        file: &str,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) -> Self {
+        LoadError(vec![Diagnostic {
+            file: file.into(),
+            line,
+            col,
+            message: message.into(),
+            help,
+        }])
+    }
+}
+
+/// A scenario's text and where it came from (a path, or `embedded:<name>`).
+#[derive(Clone, Debug)]
+pub struct Source {
+    pub name: String,
+    pub text: String,
+    pub dir: Option<PathBuf>,
+}
+
+impl Source {
+    /// A path on disk always wins; otherwise an embedded scenario by name (`tutorial`,
+    /// `tutorial.ron` or `scenarios/tutorial.ron`).
+    pub fn resolve(arg: &str) -> Result<Source, LoadError> {
+        let path = Path::new(arg);
+        if path.exists() {
+            return Source::read(path);
+        }
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or(arg);
+        if let Some((name, text)) = EMBEDDED_SCENARIOS.iter().find(|(n, _)| *n == stem) {
+            return Ok(Source {
+                name: format!("embedded:{name}"),
+                text: text.to_string(),
+                dir: None,
+            });
+        }
+        let known: Vec<&str> = EMBEDDED_SCENARIOS.iter().map(|(n, _)| *n).collect();
+        Err(LoadError::one(
+            arg,
+            1,
+            1,
+            "no such file, and no shipped scenario by that name",
+            Some(format!(
+                "give a path to a .ron file, or one of: {}",
+                known.join(", ")
+            )),
+        ))
+    }
+
+    pub fn read(path: &Path) -> Result<Source, LoadError> {
+        let name = path.display().to_string();
+        let fail = |m: String| LoadError::one(&name, 1, 1, m, None);
+        let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(fail(format!(
+                "file is {} MB; scenarios over {} MB are refused",
+                meta.len() / (1024 * 1024),
+                MAX_FILE_BYTES / (1024 * 1024)
+            )));
+        }
+        let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let (line, col) = line_col(
+                &String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]),
+                usize::MAX,
+            );
+            LoadError::one(
+                &name,
+                line,
+                col,
+                "the file is not valid UTF-8 text",
+                Some("save it as UTF-8".into()),
+            )
+        })?;
+        Ok(Source {
+            name,
+            text,
+            dir: path.parent().map(Path::to_path_buf),
+        })
+    }
+}
+
+/// Parses RON into `T`, turning ron's error into a positioned diagnostic.
+pub fn parse_ron<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, LoadError> {
+    ron::Options::default()
+        .from_str(text)
+        .map_err(|e: ron::error::SpannedError| {
+            let help = ron_help(&e.code);
+            LoadError::one(
+                file,
+                e.span.start.line.max(1),
+                e.span.start.col.max(1),
+                e.code.to_string(),
+                help,
+            )
+        })
+}
+
+fn ron_help(code: &ron::Error) -> Option<String> {
+    use ron::Error as E;
+    Some(match code {
+        E::NoSuchStructField { expected, .. } => {
+            format!("the fields here are: {}", expected.join(", "))
+        }
+        E::MissingStructField { field, .. } => format!("add `{field}: ...` to this item"),
+        E::NoSuchEnumVariant { expected, .. } => format!("write one of: {}", expected.join(", ")),
+        E::ExpectedString | E::ExpectedStringEnd => "put the text in double quotes".into(),
+        E::Eof => "the file ends too early: look for an unclosed `(` or `[`".into(),
+        E::ExpectedComma | E::ExpectedArrayEnd | E::ExpectedStructLikeEnd => {
+            "separate items with commas and close every `(` and `[`".into()
+        }
+        _ => return None,
+    })
+}
+
+/// 1-based line and column of byte offset `at` (clamped to the text).
+pub fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let at = at.min(text.len());
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// Loads, overrides and validates: the one path every command uses to get a runnable plan.
+pub fn load(arg: &str, overrides: &[String]) -> Result<Plan, LoadError> {
+    let source = Source::resolve(arg)?;
+    load_source(&source, overrides)
+}
+
+pub fn load_source(source: &Source, overrides: &[String]) -> Result<Plan, LoadError> {
+    let mut scenario: Scenario = parse_ron(&source.name, &source.text)?;
+    if scenario.format != FORMAT_VERSION {
+        let at = find_field(&source.text, 0, "format").unwrap_or(0);
+        let (line, col) = line_col(&source.text, at);
+        return Err(LoadError::one(
+            &source.name,
+            line,
+            col,
+            format!("scenario format {} is not supported", scenario.format),
+            Some(format!("this tidewatch reads format {FORMAT_VERSION}")),
+        ));
+    }
+    if !overrides.is_empty() {
+        scenario = apply_overrides(scenario, overrides)
+            .map_err(|m| LoadError::one("--set", 1, 1, m, None))?;
+    }
+    let catalog = load_catalog(source, &scenario.catalog)?;
+    plan::build(source, scenario, catalog)
+}
+
+/// Validates a scenario built in code (benchmarks, tests) against the shipped catalog.
+pub fn load_generated(source: &Source, scenario: Scenario) -> Result<Plan, LoadError> {
+    let catalog = parse_ron("embedded:techniques.ron", EMBEDDED_CATALOG)?;
+    plan::build(source, scenario, catalog)
+}
+
+fn load_catalog(source: &Source, name: &str) -> Result<Catalog, LoadError> {
+    if let Some(dir) = &source.dir {
+        let path = dir.join(name);
+        if path.is_file() {
+            let s = Source::read(&path)?;
+            return parse_ron(&s.name, &s.text);
+        }
+    }
+    if name == "techniques.ron" {
+        return parse_ron("embedded:techniques.ron", EMBEDDED_CATALOG);
+    }
+    let at = find_field(&source.text, 0, "catalog").unwrap_or(0);
+    let (line, col) = line_col(&source.text, at);
+    Err(LoadError::one(
+        &source.name,
+        line,
+        col,
+        format!("technique catalog `{name}` not found next to the scenario"),
+        Some("remove `catalog` to use the shipped techniques.ron".into()),
+    ))
+}
+
+/// Byte offset of `field:` at or after `from`, skipping comments and strings.
+pub(crate) fn find_field(text: &str, from: usize, field: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            _ => {
+                let rest = &text[i..];
+                let boundary =
+                    i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
+                if boundary && rest.starts_with(field) {
+                    let after = rest[field.len()..].trim_start();
+                    if after.starts_with(':') {
+                        return Some(i);
+                    }
+                }
+                i += 1;
+            }
+        }
+    }
+    None
+}
+
+/// Where the item with `id: "<id>"` is declared, searching after the list field `list`.
+pub(crate) fn find_item(text: &str, list: &str, id: &str) -> Option<usize> {
+    let mut at = find_field(text, 0, list)?;
+    let quoted = format!("\"{id}\"");
+    while let Some(pos) = find_field(text, at + 1, "id") {
+        let after = text[pos + 2..].trim_start().strip_prefix(':')?.trim_start();
+        if after.starts_with(&quoted) {
+            return Some(pos);
+        }
+        at = pos;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_found_outside_comments_and_strings() {
+        let text = "A(\n // id: \"x\"\n name: \"id: x\",\n id: \"x\",\n)";
+        let at = find_field(text, 0, "id").unwrap();
+        assert_eq!(line_col(text, at), (4, 2));
+    }
+
+    #[test]
+    fn malformed_ron_is_reported_with_its_position() {
+        let err = parse_ron::<Scenario>("bad.ron", "Scenario(\n  format: 1,\n  name: 12,\n)")
+            .unwrap_err();
+        let d = &err.0[0];
+        assert_eq!((d.file.as_str(), d.line), ("bad.ron", 3));
+        assert!(d.to_string().starts_with("bad.ron:3:"), "{d}");
+    }
+}

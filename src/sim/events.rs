@@ -1,0 +1,189 @@
+//! The typed event log: the single record of what happened.
+//!
+//! Console feed, summaries, metrics, reports and tests all read this log; nothing keeps a second
+//! tally. Events name things by their index in the scenario (file order), which is stable, and
+//! are turned into author ids only when written out.
+
+use bevy::prelude::*;
+use serde::Serialize;
+
+/// Indexes into the scenario's lists (file order).
+pub type IslandIx = u32;
+pub type OrgIx = u32;
+pub type HostIx = u32;
+pub type CampaignIx = u32;
+pub type TeamIx = u32;
+pub type ServiceIx = u32;
+pub type TechniqueIx = u32;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum DetectedBy {
+    /// A sensor alert that an analyst confirmed.
+    Alert,
+    /// The victim found a ransom note and reported it.
+    RansomNote,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Verdict {
+    Confirmed,
+    Dismissed,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub enum SimEvent {
+    CampaignStarted {
+        campaign: CampaignIx,
+    },
+    /// An initial-access attempt failed or was not noticed by the target.
+    AccessFailed {
+        campaign: CampaignIx,
+        org: OrgIx,
+        host: HostIx,
+        technique: TechniqueIx,
+    },
+    HostCompromised {
+        campaign: CampaignIx,
+        org: OrgIx,
+        host: HostIx,
+        technique: TechniqueIx,
+    },
+    StageCompleted {
+        campaign: CampaignIx,
+        org: OrgIx,
+        technique: TechniqueIx,
+    },
+    /// The intruder followed a managed service provider's access into a client.
+    TrustFollowed {
+        campaign: CampaignIx,
+        from: OrgIx,
+        to: OrgIx,
+    },
+    DataExfiltrated {
+        campaign: CampaignIx,
+        org: OrgIx,
+        hosts: u32,
+    },
+    HostsEncrypted {
+        campaign: CampaignIx,
+        org: OrgIx,
+        hosts: u32,
+    },
+    /// Online backups were reachable and encrypted too.
+    BackupsLost {
+        org: OrgIx,
+        hosts: u32,
+    },
+    DdosStarted {
+        campaign: CampaignIx,
+        org: OrgIx,
+    },
+    DdosEnded {
+        campaign: CampaignIx,
+        org: OrgIx,
+    },
+    AlertRaised {
+        alert: u64,
+        team: TeamIx,
+        org: OrgIx,
+        technique: Option<TechniqueIx>,
+        true_positive: bool,
+    },
+    /// A sensor fired but no team monitors the organisation.
+    AlertUnwatched {
+        org: OrgIx,
+        technique: TechniqueIx,
+    },
+    /// The alert waited a day without anyone looking at it.
+    AlertExpired {
+        alert: u64,
+        team: TeamIx,
+        true_positive: bool,
+    },
+    AlertTriaged {
+        alert: u64,
+        team: TeamIx,
+        verdict: Verdict,
+        true_positive: bool,
+    },
+    RansomNoteFound {
+        campaign: CampaignIx,
+        org: OrgIx,
+    },
+    IncidentOpened {
+        incident: u32,
+        team: TeamIx,
+        org: OrgIx,
+        campaign: CampaignIx,
+        by: DetectedBy,
+    },
+    IncidentScoped {
+        incident: u32,
+        hosts: u32,
+    },
+    HostIsolated {
+        host: HostIx,
+        org: OrgIx,
+        team: TeamIx,
+    },
+    HostCleaned {
+        host: HostIx,
+        org: OrgIx,
+        team: TeamIx,
+    },
+    HostRestored {
+        host: HostIx,
+        org: OrgIx,
+    },
+    /// No host of the intrusion is still in the attacker's hands.
+    IncidentContained {
+        incident: u32,
+    },
+    IncidentClosed {
+        incident: u32,
+    },
+    ServiceDown {
+        service: ServiceIx,
+    },
+    ServiceRestored {
+        service: ServiceIx,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Stamped {
+    pub tick: u64,
+    pub event: SimEvent,
+}
+
+/// Append-only; `this_tick` is the slice the current tick has written so far, which later
+/// systems in the chain react to.
+#[derive(Resource, Default)]
+pub struct EventLog {
+    events: Vec<Stamped>,
+    tick_start: usize,
+}
+
+impl EventLog {
+    pub fn push(&mut self, tick: u64, event: SimEvent) {
+        self.events.push(Stamped { tick, event });
+    }
+    pub fn begin_tick(&mut self) {
+        self.tick_start = self.events.len();
+    }
+    pub fn this_tick(&self) -> &[Stamped] {
+        &self.events[self.tick_start..]
+    }
+    pub fn all(&self) -> &[Stamped] {
+        &self.events
+    }
+    pub fn since(&self, cursor: usize) -> &[Stamped] {
+        &self.events[cursor.min(self.events.len())..]
+    }
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+}

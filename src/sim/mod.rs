@@ -1,0 +1,168 @@
+//! The simulation: plain ECS data and systems that advance the region one minute per tick.
+//!
+//! It knows nothing of who drives it. Headless runs, batches and the console all call
+//! [`SimTick`] the same way, so they cannot disagree about what happens.
+
+pub mod attack;
+pub mod defence;
+pub mod digest;
+pub mod draws;
+pub mod events;
+pub mod impact;
+pub mod network;
+
+use std::sync::Arc;
+
+use bevy::ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor};
+use bevy::prelude::*;
+
+use crate::scenario::Plan;
+pub use digest::StateDigest;
+pub use draws::Draws;
+pub use events::{EventLog, SimEvent, Stamped};
+
+/// One simulated minute.
+#[derive(ScheduleLabel, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SimTick;
+
+/// The tick's phases, in the order a minute unfolds: attackers act, sensors see, defenders
+/// respond, services feel it, then the state is fingerprinted.
+#[derive(SystemSet, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum SimSet {
+    BeginTick,
+    Attack,
+    Detection,
+    Response,
+    Impact,
+    Digest,
+}
+
+/// Minutes since the exercise started; the tick being simulated while [`SimTick`] runs.
+#[derive(Resource, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Clock {
+    pub now: u64,
+}
+
+/// The validated scenario every system reads: static facts, never changed by a run.
+#[derive(Resource, Clone)]
+pub struct Region(pub Arc<Plan>);
+
+impl std::ops::Deref for Region {
+    type Target = Plan;
+    fn deref(&self) -> &Plan {
+        &self.0
+    }
+}
+
+/// A thing's identity in the scenario (its index in file order within its kind). Sorting and
+/// hashing use this, never `Entity`.
+#[derive(Component, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct StableId(pub u32);
+
+/// Adds the tick schedule and every domain plugin for one scenario and seed.
+pub struct SimPlugin {
+    pub plan: Arc<Plan>,
+    pub seed: u64,
+}
+
+impl Plugin for SimPlugin {
+    fn build(&self, app: &mut App) {
+        let mut schedule = Schedule::new(SimTick);
+        schedule.set_executor(SingleThreadedExecutor::new());
+        schedule.set_build_settings(ScheduleBuildSettings {
+            ambiguity_detection: LogLevel::Error,
+            ..default()
+        });
+        app.add_schedule(schedule);
+        app.configure_sets(
+            SimTick,
+            (
+                SimSet::BeginTick,
+                SimSet::Attack,
+                SimSet::Detection,
+                SimSet::Response,
+                SimSet::Impact,
+                SimSet::Digest,
+            )
+                .chain(),
+        );
+        app.insert_resource(Region(self.plan.clone()))
+            .insert_resource(Draws::new(self.seed))
+            .init_resource::<Clock>()
+            .init_resource::<EventLog>()
+            .add_systems(SimTick, begin_tick.in_set(SimSet::BeginTick));
+        app.add_plugins((
+            network::plugin,
+            attack::plugin,
+            defence::plugin,
+            impact::plugin,
+            digest::plugin,
+        ));
+    }
+}
+
+fn begin_tick(mut log: ResMut<EventLog>) {
+    log.begin_tick();
+}
+
+/// Makes sure the compute pool exists before the first tick: systems may split pure work
+/// (draws) across it, and results never depend on how many threads it has.
+pub fn init_task_pool(threads: Option<usize>) {
+    use bevy::tasks::{ComputeTaskPool, TaskPoolBuilder};
+    ComputeTaskPool::get_or_init(|| {
+        let mut b = TaskPoolBuilder::new().thread_name("tidewatch-sim".into());
+        if let Some(n) = threads {
+            b = b.num_threads(n.max(1));
+        }
+        b.build()
+    });
+}
+
+/// A headless simulation of one scenario: the world plus the loop that ticks it.
+pub struct Simulation {
+    pub app: App,
+}
+
+impl Simulation {
+    pub fn new(plan: Arc<Plan>, seed: u64) -> Self {
+        init_task_pool(None);
+        let mut app = App::new();
+        app.add_plugins(SimPlugin { plan, seed });
+        // Build the world (spawn the region) without running a tick.
+        app.finish();
+        app.cleanup();
+        network::spawn_region(app.world_mut());
+        Simulation { app }
+    }
+
+    pub fn step(&mut self) {
+        self.app.world_mut().run_schedule(SimTick);
+    }
+
+    /// Runs until `ticks` minutes have been simulated.
+    pub fn run_until(&mut self, ticks: u64) {
+        while self.now() < ticks {
+            self.step();
+        }
+    }
+
+    pub fn now(&self) -> u64 {
+        self.app.world().resource::<Clock>().now
+    }
+
+    pub fn digest(&self) -> StateDigest {
+        self.app.world().resource::<StateDigest>().clone()
+    }
+
+    pub fn events(&self) -> &[Stamped] {
+        self.app.world().resource::<EventLog>().all()
+    }
+
+    pub fn plan(&self) -> Arc<Plan> {
+        self.app.world().resource::<Region>().0.clone()
+    }
+
+    pub fn world_mut(&mut self) -> &mut World {
+        self.app.world_mut()
+    }
+}

@@ -1,0 +1,190 @@
+//! The region's fabric: islands, links, organisations and the host table.
+//!
+//! Hosts are many and mostly idle, so they live in a sparse table keyed by their stable index:
+//! a host with no row is healthy and costs nothing per tick. Only hosts something happened to
+//! (compromised, isolated, encrypted, restoring) have a row.
+
+use std::collections::BTreeMap;
+
+use bevy::prelude::*;
+
+use super::{Region, StableId};
+use crate::scenario::LinkKind;
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<Hosts>()
+        .init_resource::<IsolatedOrgs>()
+        .init_resource::<LostBackups>();
+}
+
+/// Organisations whose network a defender has cut off from the outside and from each other:
+/// nothing moves in or out, and the services they run stop.
+#[derive(Resource, Default, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct IsolatedOrgs(pub std::collections::BTreeSet<u32>);
+
+/// An island on the map.
+#[derive(Component, Clone, Debug)]
+pub struct Island {
+    pub name: String,
+    pub lat: f64,
+    pub lon: f64,
+}
+
+/// A cable segment or radio path between two islands.
+#[derive(Component, Clone, Debug)]
+pub struct Link {
+    pub a: u32,
+    pub b: u32,
+    pub kind: LinkKind,
+    pub up: bool,
+}
+
+pub fn island_bundle(id: u32, island: Island) -> impl Bundle {
+    (StableId(id), island, Name::new(format!("island {id}")))
+}
+
+pub fn link_bundle(id: u32, link: Link) -> impl Bundle {
+    (StableId(id), link)
+}
+
+/// Spawns the entities the console and later domains look at. Hosts are not spawned: see
+/// [`Hosts`].
+pub fn spawn_region(world: &mut World) {
+    let region = world.resource::<Region>().clone();
+    for (i, isl) in region.scenario.islands.iter().enumerate() {
+        world.spawn(island_bundle(
+            i as u32,
+            Island {
+                name: isl.name.clone(),
+                lat: isl.lat,
+                lon: isl.lon,
+            },
+        ));
+    }
+    for (i, (l, &(a, b))) in region.scenario.links.iter().zip(&region.links).enumerate() {
+        world.spawn(link_bundle(
+            i as u32,
+            Link {
+                a,
+                b,
+                kind: l.kind,
+                up: true,
+            },
+        ));
+    }
+    super::defence::spawn_teams(world);
+    super::attack::spawn_campaigns(world);
+    super::impact::spawn_services(world);
+}
+
+/// What has happened to one host. A host returns to no row when it is healthy again.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct HostState {
+    /// The campaign holding the host, while it does.
+    pub held_by: Option<u32>,
+    pub isolated: bool,
+    pub encrypted: bool,
+    /// Tick at which a restore from backup (or a rebuild) completes.
+    pub restore_at: Option<u64>,
+}
+
+impl HostState {
+    pub fn usable(&self) -> bool {
+        !self.isolated && !self.encrypted && self.restore_at.is_none()
+    }
+}
+
+/// The sparse host table plus per-group counts of unusable hosts, which services read.
+#[derive(Resource, Default)]
+pub struct Hosts {
+    rows: BTreeMap<u32, HostState>,
+    unusable: BTreeMap<u32, u32>,
+    /// Restores in progress: (tick done, host) -> the incident waiting for it, if a team's.
+    restores: BTreeMap<(u64, u32), Option<u32>>,
+    /// Host groups whose usable count changed this tick; services depending on them re-check.
+    pub dirty_groups: Vec<u32>,
+}
+
+impl Hosts {
+    pub fn get(&self, host: u32) -> HostState {
+        self.rows.get(&host).copied().unwrap_or_default()
+    }
+
+    /// Changes a host's state, keeping the group counts and the dirty list right.
+    pub fn update(&mut self, region: &Region, host: u32, change: impl FnOnce(&mut HostState)) {
+        let before = self.get(host);
+        let mut after = before;
+        change(&mut after);
+        if after == before {
+            return;
+        }
+        if after == HostState::default() {
+            self.rows.remove(&host);
+        } else {
+            self.rows.insert(host, after);
+        }
+        if before.usable() != after.usable() {
+            let group = region.group_of_host(host);
+            let n = self.unusable.entry(group).or_default();
+            if after.usable() {
+                *n -= 1;
+            } else {
+                *n += 1;
+            }
+            if !self.dirty_groups.contains(&group) {
+                self.dirty_groups.push(group);
+            }
+        }
+    }
+
+    /// Starts bringing an encrypted host back: from backup, or by a rebuild.
+    pub fn schedule_restore(&mut self, region: &Region, host: u32, at: u64, incident: Option<u32>) {
+        self.update(region, host, |h| h.restore_at = Some(at));
+        self.restores.insert((at, host), incident);
+    }
+
+    /// Hosts whose restore completes by `now`, now healthy again, with their incident.
+    pub fn finish_restores(&mut self, region: &Region, now: u64) -> Vec<(u32, Option<u32>)> {
+        let mut done = Vec::new();
+        while let Some((&(tick, host), &incident)) = self.restores.first_key_value() {
+            if tick > now {
+                break;
+            }
+            self.restores.pop_first();
+            self.update(region, host, |h| *h = HostState::default());
+            done.push((host, incident));
+        }
+        done
+    }
+
+    pub fn restores(&self) -> &BTreeMap<(u64, u32), Option<u32>> {
+        &self.restores
+    }
+
+    pub fn unusable_in_group(&self, group: u32) -> u32 {
+        self.unusable.get(&group).copied().unwrap_or(0)
+    }
+
+    pub fn rows(&self) -> impl Iterator<Item = (&u32, &HostState)> {
+        self.rows.iter()
+    }
+
+    pub fn active_count(&self) -> usize {
+        self.rows.len()
+    }
+}
+
+/// Host groups whose online backups the intruder encrypted: their hosts must be rebuilt.
+#[derive(Resource, Default, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct LostBackups(pub std::collections::BTreeSet<u32>);
+
+/// How long an encrypted host of `group` takes to come back: offline backups restore, online
+/// ones restore faster unless the intruder encrypted them too, and no backup means a rebuild.
+pub fn restore_time(region: &Region, lost: &LostBackups, group: u32) -> u64 {
+    let d = &region.scenario.defaults;
+    match region.groups[group as usize].backups {
+        crate::scenario::Backups::Offline => d.restore_offline.0,
+        crate::scenario::Backups::Online if !lost.0.contains(&group) => d.restore_offline.0 / 2,
+        _ => d.rebuild.0,
+    }
+}

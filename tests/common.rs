@@ -1,0 +1,49 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::process::{Command, Output};
+use std::sync::Arc;
+
+use tidewatch::report::{RunSummary, summarise};
+use tidewatch::scenario::{self, Plan};
+use tidewatch::sim::Simulation;
+
+pub fn plan(path: &str, set: &[&str]) -> Arc<Plan> {
+    let set: Vec<String> = set.iter().map(|s| s.to_string()).collect();
+    Arc::new(
+        scenario::load(&format!("{}/{path}", env!("CARGO_MANIFEST_DIR")), &set)
+            .unwrap_or_else(|e| panic!("{e}")),
+    )
+}
+
+pub fn run(plan: &Arc<Plan>, seed: u64, ticks: u64) -> (Simulation, RunSummary) {
+    let mut sim = Simulation::new(plan.clone(), seed);
+    sim.run_until(ticks);
+    let s = summarise(plan, seed, ticks, sim.digest().hex(), sim.events());
+    (sim, s)
+}
+
+pub fn tidewatch(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tidewatch"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the tidewatch binary runs")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn json(o: &Output) -> serde_json::Value {
+    assert!(o.status.success(), "tidewatch failed: {}", stderr(o));
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
+}
+
+pub fn mean(xs: &[f64]) -> f64 {
+    xs.iter().sum::<f64>() / xs.len() as f64
+}

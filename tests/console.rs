@@ -1,0 +1,80 @@
+//! The console renders under Xvfb and agrees with the headless run.
+#![cfg(feature = "console")]
+
+mod common;
+use common::*;
+
+use std::process::Command;
+
+fn have(cmd: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {cmd}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn console_screenshot_digest_matches_headless_run() {
+    if !have("xvfb-run") {
+        // CI installs Xvfb; a developer machine without it cannot run this test.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "xvfb-run is required in CI (.ci/run installs it)"
+        );
+        eprintln!("skipping: xvfb-run is not installed");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("tidewatch-console-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = dir.join("console.png");
+    let out = Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1600x1000x24"])
+        .arg(env!("CARGO_BIN_EXE_tidewatch"))
+        .args([
+            "console",
+            "scenarios/eastern-caribbean.ron",
+            "--seed",
+            "42",
+            "--screenshot",
+        ])
+        .arg(&png)
+        .args(["--after", "6h"])
+        .env("WGPU_BACKEND", "vulkan")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "console failed:\n{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let printed = stdout(&out);
+    let console_digest = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("tick 360 digest "))
+        .unwrap_or_else(|| panic!("no digest line for tick 360 in:\n{printed}"))
+        .trim()
+        .to_string();
+    let run = json(&tidewatch(&[
+        "run",
+        "scenarios/eastern-caribbean.ron",
+        "--seed",
+        "42",
+        "--until",
+        "6h",
+        "--json",
+    ]));
+    assert_eq!(run["digest"].as_str().unwrap(), console_digest);
+    let bytes = std::fs::read(&png).expect("the screenshot was written");
+    assert!(bytes.starts_with(b"\x89PNG"), "not a PNG");
+    assert!(
+        bytes.len() > 20_000,
+        "a screenshot of the map, clock and feed is not tiny ({} bytes)",
+        bytes.len()
+    );
+    if let Ok(keep) = std::env::var("TIDEWATCH_KEEP_SCREENSHOT") {
+        std::fs::copy(&png, keep).unwrap();
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
