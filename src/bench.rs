@@ -145,12 +145,27 @@ pub fn plan_for(scenario: Scenario) -> Plan {
     scenario::load_generated(&source, scenario).expect("the generated bench region is valid")
 }
 
+/// Repetitions per case; the median time is reported, so one hiccup does not skew a ratio.
+pub const REPEATS: usize = 5;
+
 pub fn run_case(hosts: u32, ticks: u64) -> Case {
+    run_case_repeated(hosts, ticks, 1)
+}
+
+pub fn run_case_repeated(hosts: u32, ticks: u64, repeats: usize) -> Case {
     let plan = Arc::new(plan_for(generated_region(hosts)));
-    let started = Instant::now();
-    let mut sim = Simulation::new(plan, 1);
-    sim.run_until(ticks);
-    let seconds = started.elapsed().as_secs_f64();
+    let mut times = Vec::new();
+    let mut last = None;
+    for _ in 0..repeats.max(1) {
+        let started = Instant::now();
+        let mut sim = Simulation::new(plan.clone(), 1);
+        sim.run_until(ticks);
+        times.push(started.elapsed().as_secs_f64());
+        last = Some(sim);
+    }
+    times.sort_by(f64::total_cmp);
+    let seconds = times[times.len() / 2];
+    let sim = last.expect("at least one repetition");
     Case {
         hosts: hosts as u64,
         ticks,
@@ -176,10 +191,10 @@ pub fn run_suite(ticks: u64, json: bool) {
     crate::sim::init_task_pool(None);
     let mut cases = Vec::new();
     for hosts in SIZES {
-        let case = run_case(hosts, ticks);
+        let case = run_case_repeated(hosts, ticks, REPEATS);
         if !json {
             println!(
-                "{:>7} hosts: {} ticks in {:.3} s = {:>9.0} ticks/s, {:>12.0} host-ticks/s, {} events, peak RSS {}",
+                "{:>7} hosts: {} ticks in {:.3} s (median of {REPEATS}) = {:>9.0} ticks/s, {:>12.0} host-ticks/s, {} events, peak RSS {}",
                 case.hosts,
                 case.ticks,
                 case.seconds,

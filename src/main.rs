@@ -118,6 +118,12 @@ fn load(arg: &str, set: &[String], seed: Option<u64>) -> Result<(Arc<Plan>, u64)
     }
 }
 
+/// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.
+fn emit(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+}
+
 fn validate(paths: &[String]) -> ExitCode {
     let mut ok = true;
     for p in paths {
@@ -169,15 +175,12 @@ fn run(args: RunArgs) -> ExitCode {
     }
     let summary = summarise(&plan, seed, ticks, digest, sim.events());
     if args.json {
-        println!(
-            "{}",
+        emit(&format!(
+            "{}\n",
             serde_json::to_string(&summary).expect("summary serialises")
-        );
+        ));
     } else {
-        print!(
-            "{}",
-            tidewatch::report::summary::render_text(&plan, &summary)
-        );
+        emit(&tidewatch::report::summary::render_text(&plan, &summary));
     }
     ExitCode::SUCCESS
 }

@@ -21,7 +21,7 @@ pub struct IslandView {
 /// responding, services down.
 pub fn state_colour(v: &IslandView) -> (Color32, &'static str) {
     if v.services_down > 0 || v.encrypted {
-        (Color32::from_rgb(225, 70, 60), "services down")
+        (Color32::from_rgb(225, 70, 60), "impact")
     } else if v.held > 0 && !v.detected {
         (Color32::from_rgb(240, 190, 60), "intruder unseen")
     } else if v.held > 0 || (v.incidents > 0 && v.detected) {
@@ -78,11 +78,23 @@ pub fn draw(ui: &mut Ui, plan: &Plan, views: &[IslandView], links: &[Link]) {
             ));
         }
     }
+    // Each label goes on the side away from the island's nearest neighbour on screen, so
+    // close neighbours on the festoon do not write over each other.
+    let label_left: Vec<bool> = (0..islands.len())
+        .map(|i| {
+            let p = at(i);
+            (0..islands.len())
+                .filter(|j| *j != i)
+                .map(at)
+                .min_by(|a, b| a.distance(p).total_cmp(&b.distance(p)))
+                .is_some_and(|n| n.x > p.x)
+        })
+        .collect();
     for (i, isl) in islands.iter().enumerate() {
         let p = at(i);
         let v = views.get(i).cloned().unwrap_or_default();
         let (colour, state) = state_colour(&v);
-        let radius = 7.0 + (isl.population as f32).sqrt() / 60.0;
+        let radius = (6.0 + (isl.population as f32).sqrt() / 60.0).min(16.0);
         painter.circle_filled(p, radius, colour);
         if isl.csirt {
             painter.circle_stroke(
@@ -93,9 +105,14 @@ pub fn draw(ui: &mut Ui, plan: &Plan, views: &[IslandView], links: &[Link]) {
         } else if isl.npc {
             painter.circle_stroke(p, radius + 3.0, Stroke::new(1.0, Color32::from_gray(200)));
         }
+        let (dx, align) = if label_left[i] {
+            (-(radius + 8.0), Align2::RIGHT_CENTER)
+        } else {
+            (radius + 8.0, Align2::LEFT_CENTER)
+        };
         painter.text(
-            p + vec2(radius + 8.0, -8.0),
-            Align2::LEFT_CENTER,
+            p + vec2(dx, -8.0),
+            align,
             &isl.name,
             FontId::proportional(14.0),
             Color32::WHITE,
@@ -106,8 +123,8 @@ pub fn draw(ui: &mut Ui, plan: &Plan, views: &[IslandView], links: &[Link]) {
             state.to_string()
         };
         painter.text(
-            p + vec2(radius + 8.0, 8.0),
-            Align2::LEFT_CENTER,
+            p + vec2(dx, 8.0),
+            align,
             detail,
             FontId::proportional(11.0),
             colour,
@@ -120,7 +137,10 @@ pub fn draw(ui: &mut Ui, plan: &Plan, views: &[IslandView], links: &[Link]) {
         (state_colour(&IslandView::default()).0, "calm"),
         (Color32::from_rgb(240, 190, 60), "intruder unseen"),
         (Color32::from_rgb(240, 130, 50), "responding"),
-        (Color32::from_rgb(225, 70, 60), "services down"),
+        (
+            Color32::from_rgb(225, 70, 60),
+            "impact: hosts encrypted or services down",
+        ),
     ] {
         painter.circle_filled(pos2(x, y), 5.0, colour);
         painter.text(

@@ -78,7 +78,7 @@ struct ScreenshotDone(bool);
 /// Opens the console; with `shot = Some((path, ticks))` it runs that far at full speed, prints
 /// the digest, saves a screenshot and exits.
 pub fn run(plan: Arc<Plan>, seed: u64, shot: Option<(PathBuf, u64)>) -> ExitCode {
-    let end_tick = shot.as_ref().map_or(plan.scenario.duration.0, |(_, t)| *t);
+    let end_tick = plan.scenario.duration.0;
     let title = format!("tidewatch - {}", plan.scenario.name);
     let mut app = App::new();
     app.add_plugins(

@@ -69,7 +69,7 @@ pub fn collect_feed(
             }
             _ => {}
         }
-        if narrate::newsworthy(&e.event) {
+        if narrate::newsworthy(&region, &e.event) {
             let line = (
                 e.tick,
                 narrate::tone(&e.event),
@@ -218,12 +218,13 @@ fn island_table(ui: &mut Ui, plan: &crate::scenario::Plan, summary: Option<&RunS
         .show(ui, |ui| {
             egui::Grid::new("island-table")
                 .striped(true)
-                .num_columns(7)
+                .num_columns(8)
                 .show(ui, |ui| {
                     for h in [
                         "Island",
                         "CSIRT / NPC",
                         "Hosts compromised",
+                        "Encrypted",
                         "First detected",
                         "Incidents",
                         "Service downtime",
@@ -241,6 +242,7 @@ fn island_table(ui: &mut Ui, plan: &crate::scenario::Plan, summary: Option<&RunS
                             if isl.npc { "yes" } else { "no" }
                         ));
                         ui.label(s.hosts_compromised.to_string());
+                        ui.label(s.hosts_encrypted.to_string());
                         ui.label(
                             s.first_detection_minute
                                 .map_or("not yet".into(), |t| plan.scenario.start.at(t).clock()),

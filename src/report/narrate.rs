@@ -62,7 +62,13 @@ pub fn tone(event: &SimEvent) -> Tone {
 
 /// Whether the facilitator's feed shows it: the steady drizzle of false alerts and failed
 /// attempts would drown the story.
-pub fn newsworthy(event: &SimEvent) -> bool {
+pub fn newsworthy(plan: &Plan, event: &SimEvent) -> bool {
+    if let SimEvent::StageCompleted { technique, .. } = event {
+        // The first foothold is already told by "host compromised".
+        return !plan.techniques[*technique as usize]
+            .effect
+            .is_initial_access();
+    }
     !matches!(
         event,
         SimEvent::AccessFailed { .. }

@@ -13,6 +13,8 @@ pub struct IslandSummary {
     pub name: String,
     /// Distinct hosts an attacker held at some point.
     pub hosts_compromised: u64,
+    /// Hosts encrypted by ransomware (held ones and those reached by a domain-wide push).
+    pub hosts_encrypted: u64,
     /// Minute of the first detection on the island: an incident confirmed by a team, or a ransom
     /// note found by a victim. `None` if nobody ever noticed.
     pub first_detection_minute: Option<u64>,
@@ -47,6 +49,7 @@ pub fn summarise(
     let mut compromised: Vec<BTreeSet<u32>> = vec![BTreeSet::new(); n];
     let mut first: Vec<Option<u64>> = vec![None; n];
     let mut incidents = vec![0u64; n];
+    let mut encrypted = vec![0u64; n];
     let mut down_since: BTreeMap<u32, u64> = BTreeMap::new();
     let mut down_minutes = vec![0u64; plan.services.len()];
     let island_of_org = |org: u32| plan.orgs[org as usize].island as usize;
@@ -64,6 +67,9 @@ pub fn summarise(
                 detect(island_of_org(org), e.tick);
             }
             SimEvent::RansomNoteFound { org, .. } => detect(island_of_org(org), e.tick),
+            SimEvent::HostsEncrypted { org, hosts, .. } => {
+                encrypted[island_of_org(org)] += hosts as u64
+            }
             SimEvent::ServiceDown { service } => {
                 down_since.insert(service, e.tick);
             }
@@ -98,6 +104,7 @@ pub fn summarise(
                 id: isl.id.clone(),
                 name: isl.name.clone(),
                 hosts_compromised: compromised[i].len() as u64,
+                hosts_encrypted: encrypted[i],
                 first_detection_minute: first[i],
                 incidents: incidents[i],
                 service_down_minutes: minutes,
@@ -131,8 +138,8 @@ pub fn render_text(plan: &Plan, s: &RunSummary) -> String {
     );
     let _ = writeln!(
         out,
-        "{:<34} {:>11} {:>15} {:>9} {:>12} {:>14}",
-        "island", "compromised", "first detected", "incidents", "svc down", "loss USD"
+        "{:<40} {:>11} {:>9} {:>14} {:>9} {:>10} {:>12}",
+        "island", "compromised", "encrypted", "first detected", "incidents", "svc down", "loss USD"
     );
     for i in &s.islands {
         let first = i
@@ -140,9 +147,10 @@ pub fn render_text(plan: &Plan, s: &RunSummary) -> String {
             .map_or("never".to_string(), |t| plan.scenario.start.at(t).clock());
         let _ = writeln!(
             out,
-            "{:<34} {:>11} {:>15} {:>9} {:>12} {:>14}",
+            "{:<40} {:>11} {:>9} {:>14} {:>9} {:>10} {:>12}",
             format!("{} ({})", i.name, i.id),
             i.hosts_compromised,
+            i.hosts_encrypted,
             first,
             i.incidents,
             crate::time::Span(i.service_down_minutes).to_string(),

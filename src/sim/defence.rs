@@ -623,7 +623,7 @@ fn complete(
                 outstanding: BTreeSet::new(),
             });
             let by = if alert.certain {
-                DetectedBy::RansomNote
+                DetectedBy::VictimReport
             } else {
                 DetectedBy::Alert
             };

@@ -20,8 +20,8 @@ pub type TechniqueIx = u32;
 pub enum DetectedBy {
     /// A sensor alert that an analyst confirmed.
     Alert,
-    /// The victim found a ransom note and reported it.
-    RansomNote,
+    /// The victim reported what it could not miss: a ransom note, services flooded.
+    VictimReport,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
