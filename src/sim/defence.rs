@@ -50,13 +50,15 @@ pub enum Task {
     Eradicate { incident: u32, host: u32 },
 }
 
+const TRIAGE_PRIORITY: u8 = 2;
+
 impl Task {
     /// Lower runs first: stop the bleeding, then understand, then sort alerts, then clean up.
     fn priority(&self) -> u8 {
         match self {
             Task::Isolate { .. } => 0,
             Task::Investigate { .. } => 1,
-            Task::Triage(_) => 2,
+            Task::Triage(_) => TRIAGE_PRIORITY,
             Task::Eradicate { .. } => 3,
         }
     }
@@ -494,8 +496,7 @@ fn work_desks(
                     .map(|(i, _)| i);
                 let task = match next {
                     Some(i)
-                        if desk.tasks[i].priority() < Task::Triage(Alert::EMPTY).priority()
-                            || desk.queue.is_empty() =>
+                        if desk.tasks[i].priority() < TRIAGE_PRIORITY || desk.queue.is_empty() =>
                     {
                         Some(desk.tasks.remove(i))
                     }
@@ -543,18 +544,6 @@ fn work_desks(
             desk.tasks.extend(follow_up);
         }
     }
-}
-
-impl Alert {
-    const EMPTY: Alert = Alert {
-        id: 0,
-        org: 0,
-        host: None,
-        technique: None,
-        campaign: None,
-        raised: 0,
-        certain: false,
-    };
 }
 
 struct Ctx<'a> {

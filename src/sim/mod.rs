@@ -166,3 +166,61 @@ impl Simulation {
         self.app.world_mut()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{self, EMBEDDED_SCENARIOS};
+
+    fn tutorial() -> Arc<Plan> {
+        let source = scenario::Source {
+            name: "tutorial".into(),
+            text: EMBEDDED_SCENARIOS[1].1.into(),
+            dir: None,
+        };
+        Arc::new(scenario::load_source(&source, &[]).unwrap())
+    }
+
+    /// Drives the tick the way the console does: from a system in `Update`, via `app.update()`.
+    fn tick_from_update(world: &mut World) {
+        for _ in 0..60 {
+            world.run_schedule(SimTick);
+        }
+    }
+
+    #[test]
+    fn an_app_with_minimal_plugins_ticks_like_the_headless_driver() {
+        let plan = tutorial();
+        let mut app = App::new();
+        app.add_plugins((
+            MinimalPlugins,
+            SimPlugin {
+                plan: plan.clone(),
+                seed: 3,
+            },
+        ))
+        .add_systems(Startup, network::spawn_region)
+        .add_systems(Update, tick_from_update);
+        for _ in 0..24 {
+            app.update();
+        }
+        assert_eq!(app.world().resource::<Clock>().now, 24 * 60);
+
+        let mut headless = Simulation::new(plan, 3);
+        headless.run_until(24 * 60);
+        assert_eq!(app.world().resource::<StateDigest>(), &headless.digest());
+        assert_eq!(app.world().resource::<EventLog>().all(), headless.events());
+    }
+
+    #[test]
+    fn the_tick_schedule_has_no_ambiguities() {
+        let mut sim = Simulation::new(tutorial(), 1);
+        let result = sim.world_mut().schedule_scope(SimTick, |world, schedule| {
+            schedule
+                .initialize(world)
+                .map(|_| ())
+                .map_err(|e| e.to_string(schedule.graph(), world))
+        });
+        assert!(result.is_ok(), "{result:?}");
+    }
+}
