@@ -132,6 +132,9 @@ pub fn generated_region(total_hosts: u32) -> Scenario {
             shift: Shift::AroundTheClock,
             auto: true,
         }],
+        events: vec![],
+        intel: IntelPolicy::default(),
+        assistance: AssistancePolicy::default(),
         defaults: Defaults::default(),
     }
 }

@@ -2,6 +2,7 @@
 //!
 //! See ARCHITECTURE.md for the map of this crate.
 
+pub mod batch;
 pub mod bench;
 #[cfg(feature = "console")]
 pub mod console;

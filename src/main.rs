@@ -29,6 +29,8 @@ enum Command {
     Console(ConsoleArgs),
     /// Run a scenario headless and print a summary.
     Run(RunArgs),
+    /// Run many seeds of a scenario (in parallel) and report statistics per metric.
+    Batch(BatchArgs),
     /// Check scenario files; exit 1 with file:line:col diagnostics if any is invalid.
     Validate {
         #[arg(required = true)]
@@ -60,6 +62,32 @@ pub struct ConsoleArgs {
     /// With --screenshot: how far to run the exercise before taking it.
     #[arg(long, value_parser = span)]
     after: Option<Span>,
+}
+
+#[derive(clap::Args)]
+struct BatchArgs {
+    scenario: String,
+    /// Number of runs; seeds are S, S+1, ...
+    #[arg(long)]
+    runs: u64,
+    /// First seed (default: the scenario's).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Simulated time per run (default: the scenario's duration).
+    #[arg(long, value_parser = span)]
+    until: Option<Span>,
+    /// Override a scenario value for every run, e.g. `--set intel.sharing=false`.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+    /// Print one JSON object (`runs`, `metrics`) instead of the table.
+    #[arg(long)]
+    json: bool,
+    /// Also write one CSV row per run to this file.
+    #[arg(long)]
+    csv: Option<std::path::PathBuf>,
+    /// Worker threads (default: every core).
+    #[arg(long)]
+    threads: Option<usize>,
 }
 
 #[derive(clap::Args)]
@@ -97,6 +125,7 @@ fn main() -> ExitCode {
         }),
         Some(Command::Console(args)) => console(args),
         Some(Command::Run(args)) => run(args),
+        Some(Command::Batch(args)) => batch(args),
         Some(Command::Validate { scenarios }) => validate(&scenarios),
         Some(Command::Bench { json, until }) => {
             tidewatch::bench::run_suite(until.0, json);
@@ -181,6 +210,43 @@ fn run(args: RunArgs) -> ExitCode {
         ));
     } else {
         emit(&tidewatch::report::summary::render_text(&plan, &summary));
+    }
+    ExitCode::SUCCESS
+}
+
+fn batch(args: BatchArgs) -> ExitCode {
+    let (plan, seed) = match load(&args.scenario, &args.set, args.seed) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    if args.runs == 0 {
+        eprintln!("--runs must be at least 1");
+        return ExitCode::from(2);
+    }
+    let workers = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    tidewatch::sim::init_task_pool(Some(1));
+    let ticks = args.until.unwrap_or(plan.scenario.duration).0;
+    let progress = std::io::IsTerminal::is_terminal(&std::io::stderr()) && !args.json;
+    let result = tidewatch::batch::run_batch(plan, seed, args.runs, ticks, workers, progress);
+    if let Some(path) = &args.csv
+        && let Err(e) = std::fs::write(path, result.csv())
+    {
+        eprintln!("{}: cannot write CSV: {e}", path.display());
+        return ExitCode::from(1);
+    }
+    if args.json {
+        let out = serde_json::json!({
+            "scenario": result.scenario,
+            "runs": result.runs,
+            "seed": result.first_seed,
+            "ticks": result.ticks,
+            "metrics": result.metrics,
+        });
+        emit(&format!("{out}\n"));
+    } else {
+        emit(&result.text());
     }
     ExitCode::SUCCESS
 }

@@ -15,6 +15,10 @@ pub struct IslandView {
     pub detected: bool,
     pub incidents: usize,
     pub services_down: usize,
+    /// Island-wide power outage in progress.
+    pub dark: bool,
+    /// Items of shared intelligence applied here.
+    pub intel_items: usize,
 }
 
 /// The island's state as a colour a room can read from the back: calm, intruder unseen,
@@ -117,11 +121,22 @@ pub fn draw(ui: &mut Ui, plan: &Plan, views: &[IslandView], links: &[Link]) {
             FontId::proportional(14.0),
             Color32::WHITE,
         );
-        let detail = if v.ever_compromised > 0 {
+        let mut detail = if v.ever_compromised > 0 {
             format!("{state} - {} held, {} incidents", v.held, v.incidents)
         } else {
             state.to_string()
         };
+        if v.intel_items > 0 {
+            detail.push_str(&format!(", {} intel", v.intel_items));
+        }
+        if v.dark {
+            detail.push_str(" - POWER OUT");
+            painter.circle_stroke(
+                p,
+                radius + 6.0,
+                Stroke::new(2.0, Color32::from_rgb(250, 250, 120)),
+            );
+        }
         painter.text(
             p + vec2(dx, 8.0),
             align,
@@ -170,6 +185,18 @@ pub fn draw(ui: &mut Ui, plan: &Plan, views: &[IslandView], links: &[Link]) {
         pos2(x + 10.0, y),
         Align2::LEFT_CENTER,
         "point of contact only",
+        FontId::proportional(12.0),
+        Color32::from_gray(210),
+    );
+    y += 16.0;
+    painter.line_segment(
+        [pos2(x - 6.0, y), pos2(x + 6.0, y)],
+        Stroke::new(2.0, Color32::from_rgb(200, 60, 60)),
+    );
+    painter.text(
+        pos2(x + 10.0, y),
+        Align2::LEFT_CENTER,
+        "link cut",
         FontId::proportional(12.0),
         Color32::from_gray(210),
     );

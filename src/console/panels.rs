@@ -61,6 +61,9 @@ pub fn collect_feed(
                 v.detected = true;
             }
             SimEvent::RansomNoteFound { org, .. } => feed.islands[island(org)].detected = true,
+            SimEvent::PowerOut { island } => feed.islands[island as usize].dark = true,
+            SimEvent::PowerRestored { island } => feed.islands[island as usize].dark = false,
+            SimEvent::IntelApplied { island, .. } => feed.islands[island as usize].intel_items += 1,
             SimEvent::ServiceDown { service } => {
                 feed.services_down.insert(service);
             }

@@ -1,5 +1,6 @@
 //! What a run amounted to, computed from the event log alone.
 
+pub mod metrics;
 pub mod narrate;
 pub mod summary;
 

@@ -14,6 +14,16 @@ fn org_id(plan: &Plan, o: u32) -> &str {
 fn island_id(plan: &Plan, o: u32) -> &str {
     &plan.scenario.islands[plan.orgs[o as usize].island as usize].id
 }
+fn island_name(plan: &Plan, i: u32) -> &str {
+    &plan.scenario.islands[i as usize].name
+}
+fn link_name(plan: &Plan, l: u32) -> String {
+    let link = &plan.scenario.links[l as usize];
+    format!(
+        "{} {} ({}-{})",
+        link.system, link.id, link.between.0, link.between.1
+    )
+}
 fn campaign(plan: &Plan, c: u32) -> &str {
     &plan.scenario.campaigns[c as usize].name
 }
@@ -37,6 +47,16 @@ pub enum Tone {
 pub fn tone(event: &SimEvent) -> Tone {
     use SimEvent::*;
     match event {
+        LinkCut { .. } | PowerOut { .. } => Tone::Harm,
+        LinkRepaired { .. }
+        | PowerRestored { .. }
+        | IntelProduced { .. }
+        | IntelApplied { .. }
+        | IntelRelayed { .. }
+        | AccessBlocked { .. }
+        | AssistanceDispatched { .. }
+        | AssistanceArrived { .. } => Tone::Defence,
+        AssistanceRequested { .. } => Tone::Warning,
         HostsEncrypted { .. }
         | ServiceDown { .. }
         | DataExfiltrated { .. }
@@ -71,7 +91,9 @@ pub fn newsworthy(plan: &Plan, event: &SimEvent) -> bool {
     }
     !matches!(
         event,
-        SimEvent::AccessFailed { .. }
+        SimEvent::IntelSent { .. }
+            | SimEvent::IntelReceived { .. }
+            | SimEvent::AccessFailed { .. }
             | SimEvent::AlertRaised {
                 true_positive: false,
                 ..
@@ -93,6 +115,81 @@ pub fn newsworthy(plan: &Plan, event: &SimEvent) -> bool {
 pub fn describe(plan: &Plan, event: &SimEvent) -> String {
     use SimEvent::*;
     match *event {
+        LinkCut { link } => format!("CABLE CUT: {}", link_name(plan, link)),
+        LinkRepaired { link } => format!("Link repaired: {}", link_name(plan, link)),
+        PowerOut { island } => format!("{}: island-wide power outage", island_name(plan, island)),
+        PowerRestored { island } => format!("{}: power restored", island_name(plan, island)),
+        IntelProduced {
+            item,
+            team: t,
+            campaign: c,
+            tlp,
+        } => {
+            format!(
+                "{} produces intel #{item} on \"{}\" (TLP:{tlp:?})",
+                team(plan, t),
+                campaign(plan, c)
+            )
+        }
+        IntelSent {
+            item,
+            recipient,
+            channel,
+            ..
+        } => format!(
+            "Intel #{item} sent to {} ({channel:?})",
+            team(plan, recipient)
+        ),
+        IntelReceived {
+            item,
+            team: t,
+            channel,
+        } => format!("{} receives intel #{item} ({channel:?})", team(plan, t)),
+        IntelRelayed { item, team: t } => {
+            format!("{} relays intel #{item} to its members", team(plan, t))
+        }
+        IntelApplied {
+            item,
+            island,
+            team: t,
+        } => match t {
+            Some(t) => format!(
+                "{} applies intel #{item} on {}",
+                team(plan, t),
+                island_name(plan, island)
+            ),
+            None => format!(
+                "{} picks up public advisory #{item}",
+                island_name(plan, island)
+            ),
+        },
+        AccessBlocked {
+            org: o, technique, ..
+        } => format!(
+            "{}: attempt blocked thanks to shared intel ({})",
+            org(plan, o),
+            tech(plan, technique)
+        ),
+        AssistanceRequested { team: t } => {
+            format!("{} asks for regional assistance", team(plan, t))
+        }
+        AssistanceDispatched {
+            hub,
+            team: t,
+            analysts,
+            arrives,
+        } => format!(
+            "{} sends {analysts} analysts to {} (arriving {})",
+            team(plan, hub),
+            team(plan, t),
+            plan.scenario.start.at(arrives).clock()
+        ),
+        AssistanceArrived { team: t, analysts } => {
+            format!("{analysts} regional analysts join {}", team(plan, t))
+        }
+        AssistanceLeft { team: t, analysts } => {
+            format!("{analysts} regional analysts leave {}", team(plan, t))
+        }
         CampaignStarted { campaign: c } => format!("Campaign \"{}\" begins", campaign(plan, c)),
         AccessFailed {
             org: o, technique, ..
@@ -224,7 +321,11 @@ pub fn to_json(plan: &Plan, e: &Stamped) -> Value {
                     }
                     json!(org_id(plan, o))
                 }
-                ("team", Some(t)) => json!(plan.scenario.teams[t as usize].id),
+                ("team" | "recipient" | "hub", Some(t)) => {
+                    json!(plan.scenario.teams[t as usize].id)
+                }
+                ("island", Some(i)) => json!(plan.scenario.islands[i as usize].id),
+                ("link", Some(l)) => json!(plan.scenario.links[l as usize].id),
                 ("service", Some(s)) => {
                     let sp = &plan.services[s as usize];
                     obj.insert(

@@ -41,8 +41,128 @@ pub struct Scenario {
     pub campaigns: Vec<Campaign>,
     #[serde(default)]
     pub teams: Vec<Team>,
+    /// Infrastructure events on the exercise clock: cable cuts and repairs, power outages.
+    #[serde(default)]
+    pub events: Vec<Happening>,
+    /// How intelligence travels between islands.
+    #[serde(default)]
+    pub intel: IntelPolicy,
+    /// Mutual assistance: analysts the regional hub sends to a team that asks.
+    #[serde(default)]
+    pub assistance: AssistancePolicy,
     #[serde(default)]
     pub defaults: Defaults,
+}
+
+/// Something that happens to the region's infrastructure at a moment on the clock.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Happening {
+    pub at: When,
+    pub what: Infrastructure,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Infrastructure {
+    /// A link (by id) stops carrying traffic: an anchor, a hurricane, a volcano.
+    CableCut(String),
+    CableRepaired(String),
+    /// Every service on the island stops for the duration.
+    PowerOutage {
+        island: String,
+        duration: Span,
+    },
+}
+
+/// Traffic Light Protocol 2.0 (FIRST): who may receive an item of intelligence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Tlp {
+    /// Public: may be published; every island gets it as an advisory.
+    Clear,
+    /// Community: all sharing channels.
+    Green,
+    /// Recipient organisations and their clients: bilateral partners and the hub's members, no
+    /// onward relay through the NPC network.
+    Amber,
+    /// Recipient organisation only: bilateral partners only.
+    AmberStrict,
+    /// Named recipients only: bilateral partners, who may watch for it but not push blocks.
+    Red,
+}
+
+/// The sharing arrangements and the policy levers a what-if compares (`--set intel.sharing=false`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default, rename = "Intel")]
+pub struct IntelPolicy {
+    /// Master switch: when false, nobody shares anything.
+    pub sharing: bool,
+    /// Whether the regional hub (a team of kind RegionalHub) relays to its members.
+    pub hub: bool,
+    /// The marking a team puts on what it produces.
+    pub tlp_default: Tlp,
+    /// Transit time of one hop between connected islands (email, portal, phone call).
+    pub latency: Span,
+    /// Extra time a hop takes when no cable path joins the two islands (satellite phone,
+    /// courier) - judgement.
+    pub fallback_latency: Span,
+    /// Analyst time for the hub to vet and relay an item.
+    pub hub_processing: Span,
+    /// Analyst time for a recipient team to apply an item (sensors, mail filters, blocklists).
+    pub apply: Span,
+    /// Time until a CLEAR item is published as a public advisory that every island picks up.
+    pub public_latency: Span,
+    /// Detection of a known technique is multiplied by this where the intel is applied.
+    pub detection_boost: f64,
+    /// Chance that an initial-access attempt by a known actor is blocked where the intel is
+    /// applied.
+    pub block: f64,
+    /// Bilateral sharing agreements between islands.
+    pub bilateral: Vec<(String, String)>,
+}
+
+impl Default for IntelPolicy {
+    fn default() -> Self {
+        IntelPolicy {
+            sharing: true,
+            hub: true,
+            tlp_default: Tlp::Green,
+            latency: Span(30),
+            fallback_latency: Span(12 * 60),
+            hub_processing: Span(60),
+            apply: Span(45),
+            public_latency: Span(24 * 60),
+            detection_boost: 2.0,
+            block: 0.7,
+            bilateral: Vec::new(),
+        }
+    }
+}
+
+/// Mutual assistance from the regional hub.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default, rename = "Assistance")]
+pub struct AssistancePolicy {
+    pub enabled: bool,
+    /// Analysts sent per request.
+    pub analysts: u32,
+    /// From the decision to send them to their first shift on the island (regional flights).
+    pub travel: Span,
+    /// How long they stay.
+    pub stay: Span,
+    /// A team asks when its queued work exceeds this much per analyst.
+    pub backlog: Span,
+}
+
+impl Default for AssistancePolicy {
+    fn default() -> Self {
+        AssistancePolicy {
+            enabled: true,
+            analysts: 2,
+            travel: Span(12 * 60),
+            stay: Span(5 * 24 * 60),
+            backlog: Span(8 * 60),
+        }
+    }
 }
 
 fn default_catalog() -> String {

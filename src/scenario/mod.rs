@@ -295,6 +295,10 @@ pub(crate) fn find_field(text: &str, from: usize, field: &str) -> Option<usize> 
 /// Where the item with `id: "<id>"` is declared, searching after the list field `list`.
 pub(crate) fn find_item(text: &str, list: &str, id: &str) -> Option<usize> {
     let mut at = find_field(text, 0, list)?;
+    if id.is_empty() {
+        // Items without ids (events) are found by their values; start from the list itself.
+        return Some(at);
+    }
     let quoted = format!("\"{id}\"");
     while let Some(pos) = find_field(text, at + 1, "id") {
         let after = text[pos + 2..].trim_start().strip_prefix(':')?.trim_start();

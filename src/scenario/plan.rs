@@ -27,8 +27,14 @@ pub struct Plan {
     pub campaigns: Vec<CampaignPlan>,
     pub teams: Vec<TeamPlan>,
     pub links: Vec<(u32, u32)>,
-    /// The team whose queue a victim's own report reaches, per island.
+    /// The team whose queue a victim's own report reaches, per island: its CSIRT, else its NPC.
     pub island_contact: Vec<Option<u32>>,
+    /// The regional hub team, if there is one.
+    pub hub: Option<u32>,
+    /// Infrastructure events in time order (file order among equals).
+    pub happenings: Vec<(u64, HappeningPlan)>,
+    /// Bilateral sharing agreements as island pairs.
+    pub bilateral: Vec<(u32, u32)>,
     pub host_count: u32,
 }
 
@@ -66,6 +72,7 @@ pub struct ServicePlan {
 
 #[derive(Clone, Debug)]
 pub struct CampaignPlan {
+    pub actor: u32,
     pub actor_skill: f64,
     pub start_tick: u64,
     pub targets: Vec<u32>,
@@ -76,6 +83,13 @@ pub struct CampaignPlan {
 pub struct StagePlan {
     pub technique: u32,
     pub duration: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HappeningPlan {
+    CableCut(u32),
+    CableRepaired(u32),
+    PowerOutage { island: u32, minutes: u64 },
 }
 
 #[derive(Clone, Debug)]
@@ -562,6 +576,7 @@ pub(super) fn build(
     let start_minute = s.start.minute_of_day;
     let mut campaigns = Vec::new();
     for cp in &s.campaigns {
+        let actor = actors.get(cp.actor.as_str()).copied().unwrap_or(0);
         let skill = match actors.get(cp.actor.as_str()) {
             Some(a) => s.actors[*a as usize].skill,
             None => {
@@ -735,6 +750,7 @@ pub(super) fn build(
             );
         }
         campaigns.push(CampaignPlan {
+            actor,
             actor_skill: skill,
             start_tick,
             targets,
@@ -750,6 +766,7 @@ pub(super) fn build(
             .as_ref()
             .map(|i| island_ref(&mut c, "teams", &t.id, "island", i));
         if t.island.is_none() && t.kind != TeamKind::RegionalHub {
+            // A regional hub may name its seat island (for connectivity); others must.
             c.at(
                 "teams",
                 &t.id,
@@ -817,6 +834,9 @@ pub(super) fn build(
         if isl.csirt && csirt.is_none() {
             c.at("islands", &isl.id, Some("csirt"), format!("island `{}` says it has a national CSIRT, but no team of kind NationalCsirt serves it", isl.id), Some("add the team, or set `csirt: false`".into()));
         }
+        if isl.npc && find(TeamKind::Npc).is_none() && !(isl.csirt && csirt.is_some()) {
+            c.at("islands", &isl.id, Some("npc"), format!("island `{}` says it has designated a point of contact, but no team of kind Npc (or national CSIRT) serves it", isl.id), Some("add an Npc team for the island, or set `npc: false`".into()));
+        }
         let csirt = csirt.filter(|_| isl.csirt);
         let npc = find(TeamKind::Npc).filter(|_| isl.npc);
         // A CSIRT watches its island's organisations that no sector SOC watches.
@@ -848,6 +868,133 @@ pub(super) fn build(
         }
     }
 
+    // Infrastructure events.
+    let links_ix = index_of(s.links.iter().map(|l| l.id.as_str()));
+    let mut happenings = Vec::new();
+    for (k, h) in s.events.iter().enumerate() {
+        let tick = match h.at.to_tick(start_minute) {
+            Some(t) => t,
+            None => {
+                c.at(
+                    "events",
+                    "",
+                    None,
+                    format!(
+                        "event #{} happens at {}, before the exercise starts",
+                        k + 1,
+                        h.at
+                    ),
+                    None,
+                );
+                0
+            }
+        };
+        let link = |c: &mut Check, id: &str| match links_ix.get(id) {
+            Some(l) => Some(*l),
+            None => {
+                c.at_value(
+                    "events",
+                    "",
+                    id,
+                    format!("event #{} names link `{id}`, which is not declared", k + 1),
+                    Some(suggest(&links_ix)),
+                );
+                None
+            }
+        };
+        let resolved = match &h.what {
+            crate::scenario::Infrastructure::CableCut(id) => {
+                link(&mut c, id).map(HappeningPlan::CableCut)
+            }
+            crate::scenario::Infrastructure::CableRepaired(id) => {
+                link(&mut c, id).map(HappeningPlan::CableRepaired)
+            }
+            crate::scenario::Infrastructure::PowerOutage { island, duration } => {
+                match islands.get(island.as_str()) {
+                    Some(i) => Some(HappeningPlan::PowerOutage {
+                        island: *i,
+                        minutes: duration.0,
+                    }),
+                    None => {
+                        c.at_value(
+                            "events",
+                            "",
+                            island,
+                            format!(
+                                "event #{} names island `{island}`, which is not declared",
+                                k + 1
+                            ),
+                            Some(suggest(&islands)),
+                        );
+                        None
+                    }
+                }
+            }
+        };
+        if let Some(r) = resolved {
+            happenings.push((tick, r));
+        }
+    }
+    happenings.sort_by_key(|(t, _)| *t);
+
+    // Intelligence sharing and assistance.
+    let ip = &s.intel;
+    let mut bilateral = Vec::new();
+    for (a, b) in &ip.bilateral {
+        match (islands.get(a.as_str()), islands.get(b.as_str())) {
+            (Some(x), Some(y)) if x != y => bilateral.push((*x, *y)),
+            (Some(_), Some(_)) => c.at_value(
+                "intel",
+                "",
+                a,
+                format!("bilateral agreement between `{a}` and itself"),
+                None,
+            ),
+            _ => {
+                let bad = if islands.contains_key(a.as_str()) {
+                    b
+                } else {
+                    a
+                };
+                c.at_value(
+                    "intel",
+                    "",
+                    bad,
+                    format!("bilateral agreement names island `{bad}`, which is not declared"),
+                    Some(suggest(&islands)),
+                );
+            }
+        }
+    }
+    if !(0.0..=1.0).contains(&ip.block) {
+        c.at(
+            "intel",
+            "",
+            Some("block"),
+            format!(
+                "`intel.block` is {}, but it is a chance between 0 and 1",
+                ip.block
+            ),
+            None,
+        );
+    }
+    if !(1.0..=100.0).contains(&ip.detection_boost) {
+        c.at(
+            "intel",
+            "",
+            Some("detection_boost"),
+            format!(
+                "`intel.detection_boost` is {}; it multiplies detection, so 1 (no effect) to 100",
+                ip.detection_boost
+            ),
+            None,
+        );
+    }
+    let hub = teams
+        .iter()
+        .position(|t| t.kind == TeamKind::RegionalHub)
+        .map(|h| h as u32);
+
     for (k, t) in catalog.techniques.iter().enumerate() {
         let fine = (0.0..=1.0).contains(&t.success)
             && (0.0..=1.0).contains(&t.detectability)
@@ -873,6 +1020,9 @@ pub(super) fn build(
         teams,
         links,
         island_contact,
+        hub,
+        happenings,
+        bilateral,
         host_count: host as u32,
         scenario,
     })

@@ -11,6 +11,7 @@ use bevy::prelude::*;
 
 use super::draws::{Draws, Purpose, ids};
 use super::events::{EventLog, SimEvent};
+use super::intel::IslandDefences;
 use super::network::{Hosts, IsolatedOrgs, LostBackups, restore_time};
 use super::{Clock, Region, SimSet, SimTick, StableId};
 use crate::scenario::{Effect, HostKind};
@@ -252,6 +253,7 @@ fn run_intrusions(
     draws: Res<Draws>,
     mut intrusions: ResMut<Intrusions>,
     isolated: Res<IsolatedOrgs>,
+    defences: Res<IslandDefences>,
     mut lost: ResMut<LostBackups>,
     mut hosts: ResMut<Hosts>,
     mut log: ResMut<EventLog>,
@@ -269,6 +271,18 @@ fn run_intrusions(
             let a = intr.attempts.pop_front().expect("checked above");
             let technique = plan.stages[0].technique;
             let state = hosts.get(a.host);
+            if blocked(&region, &draws, &defences, now, campaign, org, a.host) {
+                log.push(
+                    now,
+                    SimEvent::AccessBlocked {
+                        campaign,
+                        org,
+                        host: a.host,
+                        technique,
+                    },
+                );
+                continue;
+            }
             if a.success && state.usable() && state.held_by.is_none() {
                 hosts.update(&region, a.host, |h| h.held_by = Some(campaign));
                 intr.hosts.insert(a.host);
@@ -392,11 +406,33 @@ fn run_intrusions(
             from,
             next_stage,
             &isolated,
+            &defences,
             &mut intrusions,
             &mut hosts,
             &mut log,
         );
     }
+}
+
+/// Whether applied intelligence about the campaign's actor stops this attempt on `org`.
+fn blocked(
+    region: &Region,
+    draws: &Draws,
+    defences: &IslandDefences,
+    now: u64,
+    campaign: u32,
+    org: u32,
+    host: u32,
+) -> bool {
+    let island = region.orgs[org as usize].island;
+    let p = defences.block_chance(region, island, region.campaigns[campaign as usize].actor);
+    draws.chance(
+        p,
+        Purpose::IntelBlock,
+        ids(&[campaign as u64, org as u64, host as u64]),
+        now,
+        0,
+    )
 }
 
 /// Lateral movement: each held host makes `attempts` tries over the stage's duration, at a
@@ -529,6 +565,7 @@ fn follow_trust(
     from: u32,
     next_stage: usize,
     isolated: &IsolatedOrgs,
+    defences: &IslandDefences,
     intrusions: &mut Intrusions,
     hosts: &mut Hosts,
     log: &mut EventLog,
@@ -548,6 +585,18 @@ fn follow_trust(
             0,
         );
         if hosts.get(host).held_by.is_some() || !hosts.get(host).usable() {
+            continue;
+        }
+        if blocked(region, draws, defences, now, campaign, to, host) {
+            log.push(
+                now,
+                SimEvent::AccessBlocked {
+                    campaign,
+                    org: to,
+                    host,
+                    technique,
+                },
+            );
             continue;
         }
         hosts.update(region, host, |h| h.held_by = Some(campaign));

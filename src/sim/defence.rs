@@ -9,6 +9,7 @@ use bevy::tasks::{ComputeTaskPool, ParallelSlice};
 use super::attack::Intrusions;
 use super::draws::{Draws, Purpose, ids};
 use super::events::{DetectedBy, EventLog, SimEvent, Verdict};
+use super::intel::IslandDefences;
 use super::network::{Hosts, LostBackups, restore_time};
 use super::{Clock, Region, SimSet, SimTick, StableId};
 use crate::scenario::{Effect, Shift};
@@ -45,9 +46,25 @@ pub struct Alert {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Task {
     Triage(Alert),
-    Investigate { incident: u32 },
-    Isolate { incident: u32, host: u32 },
-    Eradicate { incident: u32, host: u32 },
+    Investigate {
+        incident: u32,
+    },
+    Isolate {
+        incident: u32,
+        host: u32,
+    },
+    Eradicate {
+        incident: u32,
+        host: u32,
+    },
+    /// Put an item of intelligence to work: sensors, mail filters, blocklists.
+    ApplyIntel {
+        item: u32,
+    },
+    /// The hub vets an item before relaying it to its members.
+    RelayIntel {
+        item: u32,
+    },
 }
 
 const TRIAGE_PRIORITY: u8 = 2;
@@ -59,6 +76,7 @@ impl Task {
             Task::Isolate { .. } => 0,
             Task::Investigate { .. } => 1,
             Task::Triage(_) => TRIAGE_PRIORITY,
+            Task::ApplyIntel { .. } | Task::RelayIntel { .. } => 1,
             Task::Eradicate { .. } => 3,
         }
     }
@@ -80,6 +98,46 @@ pub struct Desk {
     pub reports: Vec<(u64, Alert)>,
     /// Hosts across everything this team watches, for the false-alert rate.
     pub watched_hosts: u64,
+}
+
+impl Desk {
+    pub fn add_analysts(&mut self, n: u32) {
+        self.analysts.extend(std::iter::repeat_n(None, n as usize));
+    }
+
+    /// Analysts leave; whatever they were doing goes back on the list.
+    pub fn remove_analysts(&mut self, n: u32) {
+        for _ in 0..n.min(self.analysts.len() as u32) {
+            // Idle analysts leave first.
+            let i = self
+                .analysts
+                .iter()
+                .rposition(Option::is_none)
+                .unwrap_or(self.analysts.len() - 1);
+            if let Some(work) = self.analysts.remove(i) {
+                self.tasks.push(work.task);
+            }
+        }
+    }
+
+    /// Analyst-minutes of listed tasks (not counting the alert queue) at base speed.
+    pub fn backlog_minutes(
+        &self,
+        d: &crate::scenario::Defaults,
+        intel: &crate::scenario::IntelPolicy,
+    ) -> u64 {
+        self.tasks
+            .iter()
+            .map(|t| match t {
+                Task::Triage(_) => d.triage.0,
+                Task::Investigate { .. } => d.investigate.0,
+                Task::Isolate { .. } => d.isolate_per_host.0,
+                Task::Eradicate { .. } => d.eradicate_per_host.0,
+                Task::ApplyIntel { .. } => intel.apply.0,
+                Task::RelayIntel { .. } => intel.hub_processing.0,
+            })
+            .sum()
+    }
 }
 
 pub fn team_bundle(id: u32, analysts: u32, watched_hosts: u64) -> impl Bundle {
@@ -156,6 +214,7 @@ fn raise_alerts(
     region: Res<Region>,
     draws: Res<Draws>,
     intrusions: Res<Intrusions>,
+    defences: Res<IslandDefences>,
     teams: Res<TeamEntities>,
     mut desks: Query<(&StableId, &mut Desk)>,
     mut counter: ResMut<AlertCounter>,
@@ -180,6 +239,21 @@ fn raise_alerts(
                     host: Some(host),
                     technique,
                     chance,
+                });
+            }
+            SimEvent::AccessBlocked {
+                campaign,
+                org,
+                host,
+                technique,
+            } => {
+                // The filter that stopped it says so, where someone reads its logs.
+                sightings.push(Sighting {
+                    campaign,
+                    org,
+                    host: Some(host),
+                    technique,
+                    chance: coverage(host),
                 });
             }
             SimEvent::AccessFailed {
@@ -235,6 +309,11 @@ fn raise_alerts(
             }
             _ => {}
         }
+    }
+    // Applied intelligence sharpens the sensors for the techniques it names.
+    for s in sightings.iter_mut() {
+        let island = region.orgs[s.org as usize].island;
+        s.chance = (s.chance * defences.detection_factor(&region, island, s.technique)).min(1.0);
     }
     // The draws are pure, so they may be split across threads; results come back in order.
     let seen: Vec<bool> = sightings
@@ -509,6 +588,8 @@ fn work_desks(
                         Task::Investigate { .. } => d.investigate.0,
                         Task::Isolate { .. } => d.isolate_per_host.0,
                         Task::Eradicate { .. } => d.eradicate_per_host.0,
+                        Task::ApplyIntel { .. } => region.scenario.intel.apply.0,
+                        Task::RelayIntel { .. } => region.scenario.intel.hub_processing.0,
                     };
                     desk.analysts[a] = Some(Work {
                         task,
@@ -567,6 +648,23 @@ fn complete(
 ) -> Vec<Task> {
     let (now, team, region) = (ctx.now, ctx.team, ctx.region);
     match task {
+        Task::ApplyIntel { item } => {
+            if let Some(island) = region.teams[team as usize].island {
+                log.push(
+                    now,
+                    SimEvent::IntelApplied {
+                        item,
+                        island,
+                        team: Some(team),
+                    },
+                );
+            }
+            vec![]
+        }
+        Task::RelayIntel { item } => {
+            log.push(now, SimEvent::IntelRelayed { item, team });
+            vec![]
+        }
         Task::Triage(alert) => {
             let recognised = match alert.campaign {
                 Some(_) if alert.certain => true,

@@ -12,7 +12,8 @@ use super::attack::{Campaign, Intrusions};
 use super::defence::{AlertCounter, Desk, Incidents};
 use super::events::EventLog;
 use super::impact::ServiceBoard;
-use super::network::{Hosts, IsolatedOrgs, LostBackups};
+use super::intel::{Deployments, IntelBook, IslandDefences};
+use super::network::{Connectivity, Hosts, IsolatedOrgs, Link, LostBackups, PowerOutages};
 use super::{Clock, SimSet, SimTick, StableId};
 
 pub(super) fn plugin(app: &mut App) {
@@ -92,6 +93,12 @@ fn compute_digest(
     board: Res<ServiceBoard>,
     isolated: Res<IsolatedOrgs>,
     lost: Res<LostBackups>,
+    cooperation: (Res<IntelBook>, Res<IslandDefences>, Res<Deployments>),
+    fabric: (
+        Res<Connectivity>,
+        Res<PowerOutages>,
+        Query<(&StableId, &Link)>,
+    ),
     mut digest: ResMut<StateDigest>,
 ) {
     let mut chain = Fnv(digest.events);
@@ -122,7 +129,19 @@ fn compute_digest(
         ("teams", hash_of(&(desk_rows, counter.0))),
         ("incidents", hash_of(&incidents.0)),
         ("services", hash_of(&*board)),
-        ("network", hash_of(&(&*isolated, &*lost))),
+        ("network", {
+            let (net, power, links) = &fabric;
+            let links: Vec<(u32, bool)> = links
+                .iter()
+                .sort::<&StableId>()
+                .map(|(i, l)| (i.0, l.up))
+                .collect();
+            hash_of(&(&*isolated, &*lost, &**net, &**power, links))
+        }),
+        ("intel", {
+            let (book, defences, deployments) = &cooperation;
+            hash_of(&(&**book, &**defences, &**deployments))
+        }),
         ("events", chain.finish()),
     ];
     let mut total = Fnv::default();

@@ -26,6 +26,7 @@ pub enum Purpose {
     BackupsLost = 12,
     TrustEntryHost = 13,
     EncryptReach = 14,
+    IntelBlock = 15,
 }
 
 /// The scenario's one seed, expanded into a ChaCha key.

@@ -30,8 +30,31 @@ pub enum Verdict {
     Dismissed,
 }
 
+/// How an item of intelligence reached a team.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Channel {
+    Bilateral,
+    NpcNetwork,
+    /// To the regional hub, or from it to a member.
+    Hub,
+    /// A public advisory (TLP CLEAR).
+    Public,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum SimEvent {
+    LinkCut {
+        link: u32,
+    },
+    LinkRepaired {
+        link: u32,
+    },
+    PowerOut {
+        island: IslandIx,
+    },
+    PowerRestored {
+        island: IslandIx,
+    },
     CampaignStarted {
         campaign: CampaignIx,
     },
@@ -141,6 +164,60 @@ pub enum SimEvent {
     },
     IncidentClosed {
         incident: u32,
+    },
+    /// Intelligence about a campaign, produced by the team that scoped an incident.
+    IntelProduced {
+        item: u32,
+        team: TeamIx,
+        campaign: CampaignIx,
+        tlp: crate::scenario::Tlp,
+    },
+    IntelSent {
+        item: u32,
+        recipient: TeamIx,
+        channel: Channel,
+        arrives: u64,
+    },
+    IntelReceived {
+        item: u32,
+        team: TeamIx,
+        channel: Channel,
+    },
+    /// The hub vetted an item and sends it on to its members.
+    IntelRelayed {
+        item: u32,
+        team: TeamIx,
+    },
+    /// The island's defences now know the item's techniques (and its actor, unless TLP RED);
+    /// `team` is `None` for a public advisory picked up without a team.
+    IntelApplied {
+        item: u32,
+        island: IslandIx,
+        team: Option<TeamIx>,
+    },
+    /// Applied intelligence stopped an initial-access attempt.
+    AccessBlocked {
+        campaign: CampaignIx,
+        org: OrgIx,
+        host: HostIx,
+        technique: TechniqueIx,
+    },
+    AssistanceRequested {
+        team: TeamIx,
+    },
+    AssistanceDispatched {
+        hub: TeamIx,
+        team: TeamIx,
+        analysts: u32,
+        arrives: u64,
+    },
+    AssistanceArrived {
+        team: TeamIx,
+        analysts: u32,
+    },
+    AssistanceLeft {
+        team: TeamIx,
+        analysts: u32,
     },
     ServiceDown {
         service: ServiceIx,

@@ -8,7 +8,7 @@ use bevy::prelude::*;
 
 use super::attack::Intrusions;
 use super::events::{EventLog, SimEvent};
-use super::network::{Hosts, IsolatedOrgs};
+use super::network::{Connectivity, Hosts, IsolatedOrgs, PowerOutages};
 use super::{Clock, Region, SimSet, SimTick, StableId};
 
 pub(super) fn plugin(app: &mut App) {
@@ -23,6 +23,8 @@ pub struct ServiceBoard {
     pub up: Vec<bool>,
     seen_isolated: Vec<u32>,
     seen_ddos: Vec<u32>,
+    seen_dark: Vec<u32>,
+    seen_components: Vec<u32>,
 }
 
 /// A service on the map; its state lives in [`ServiceBoard`].
@@ -42,15 +44,20 @@ fn update_services(
     region: Res<Region>,
     intrusions: Res<Intrusions>,
     isolated: Res<IsolatedOrgs>,
+    power: Res<PowerOutages>,
+    net: Res<Connectivity>,
     mut hosts: ResMut<Hosts>,
     mut board: ResMut<ServiceBoard>,
     mut log: ResMut<EventLog>,
 ) {
     let isolated_now: Vec<u32> = isolated.0.iter().copied().collect();
     let ddos_now: Vec<u32> = intrusions.ddos_orgs().into_iter().collect();
+    let dark_now: Vec<u32> = power.0.keys().copied().collect();
     if hosts.dirty_groups.is_empty()
         && isolated_now == board.seen_isolated
         && ddos_now == board.seen_ddos
+        && dark_now == board.seen_dark
+        && net.component == board.seen_components
     {
         return;
     }
@@ -64,11 +71,16 @@ fn update_services(
             unusable += hosts.unusable_in_group(g) as u64;
         }
         let hosts_ok = total == 0 || (total - unusable) as f64 >= plan.min_hosts_up * total as f64;
-        let deps_ok = plan.depends_on.iter().all(|d| board.up[*d as usize]);
+        // A dependency on another island also needs a path to it (a regional service across a
+        // cut cable is as good as down).
+        let deps_ok = plan.depends_on.iter().all(|d| {
+            board.up[*d as usize] && net.connected(plan.island, region.services[*d as usize].island)
+        });
         let up = hosts_ok
             && deps_ok
             && isolated_now.binary_search(&plan.org).is_err()
-            && ddos_now.binary_search(&plan.org).is_err();
+            && ddos_now.binary_search(&plan.org).is_err()
+            && dark_now.binary_search(&plan.island).is_err();
         if up != board.up[s as usize] {
             board.up[s as usize] = up;
             let event = if up {
@@ -81,4 +93,6 @@ fn update_services(
     }
     board.seen_isolated = isolated_now;
     board.seen_ddos = ddos_now;
+    board.seen_dark = dark_now;
+    board.seen_components = net.component.clone();
 }

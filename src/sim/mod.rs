@@ -9,6 +9,7 @@ pub mod digest;
 pub mod draws;
 pub mod events;
 pub mod impact;
+pub mod intel;
 pub mod network;
 
 use std::sync::Arc;
@@ -30,9 +31,13 @@ pub struct SimTick;
 #[derive(SystemSet, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum SimSet {
     BeginTick,
+    /// Cables cut and repaired, power lost and back.
+    Infrastructure,
     Attack,
     Detection,
     Response,
+    /// Intelligence produced, travelling, applied; assistance dispatched.
+    Cooperation,
     Impact,
     Digest,
 }
@@ -78,9 +83,11 @@ impl Plugin for SimPlugin {
             SimTick,
             (
                 SimSet::BeginTick,
+                SimSet::Infrastructure,
                 SimSet::Attack,
                 SimSet::Detection,
                 SimSet::Response,
+                SimSet::Cooperation,
                 SimSet::Impact,
                 SimSet::Digest,
             )
@@ -95,6 +102,7 @@ impl Plugin for SimPlugin {
             network::plugin,
             attack::plugin,
             defence::plugin,
+            intel::plugin,
             impact::plugin,
             digest::plugin,
         ));

@@ -8,13 +8,118 @@ use std::collections::BTreeMap;
 
 use bevy::prelude::*;
 
-use super::{Region, StableId};
+use super::events::{EventLog, SimEvent};
+use super::{Clock, Region, SimSet, SimTick, StableId};
+use crate::scenario::HappeningPlan;
 use crate::scenario::LinkKind;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Hosts>()
         .init_resource::<IsolatedOrgs>()
-        .init_resource::<LostBackups>();
+        .init_resource::<LostBackups>()
+        .init_resource::<Connectivity>()
+        .init_resource::<PowerOutages>()
+        .add_systems(SimTick, apply_happenings.in_set(SimSet::Infrastructure));
+}
+
+/// Which islands can reach each other over the links that are up: a component label per
+/// island, recomputed only when a link changes.
+#[derive(Resource, Default, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Connectivity {
+    pub component: Vec<u32>,
+}
+
+impl Connectivity {
+    pub fn connected(&self, a: u32, b: u32) -> bool {
+        a == b || self.component.get(a as usize) == self.component.get(b as usize)
+    }
+
+    fn compute(islands: usize, links: &[(u32, u32, bool)]) -> Self {
+        // Union-find in index order: each component is labelled by its smallest island index.
+        let mut parent: Vec<u32> = (0..islands as u32).collect();
+        fn root(p: &mut [u32], mut x: u32) -> u32 {
+            while p[x as usize] != x {
+                p[x as usize] = p[p[x as usize] as usize];
+                x = p[x as usize];
+            }
+            x
+        }
+        for &(a, b, up) in links {
+            if up {
+                let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+                let (lo, hi) = (ra.min(rb), ra.max(rb));
+                parent[hi as usize] = lo;
+            }
+        }
+        Connectivity {
+            component: (0..islands as u32).map(|i| root(&mut parent, i)).collect(),
+        }
+    }
+}
+
+/// Islands without mains power, until the tick given.
+#[derive(Resource, Default, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PowerOutages(pub BTreeMap<u32, u64>);
+
+/// Applies the scenario's infrastructure events that fall on this tick.
+fn apply_happenings(
+    clock: Res<Clock>,
+    region: Res<Region>,
+    mut links: Query<(&StableId, &mut Link)>,
+    mut connectivity: ResMut<Connectivity>,
+    mut power: ResMut<PowerOutages>,
+    mut log: ResMut<EventLog>,
+) {
+    let now = clock.now;
+    power.0.retain(|&island, until| {
+        let back = *until <= now;
+        if back {
+            log.push(now, SimEvent::PowerRestored { island });
+        }
+        !back
+    });
+    let start = region.happenings.partition_point(|(t, _)| *t < now);
+    let mut changed = false;
+    for (_, h) in region.happenings[start..]
+        .iter()
+        .take_while(|(t, _)| *t == now)
+    {
+        match *h {
+            HappeningPlan::CableCut(l) | HappeningPlan::CableRepaired(l) => {
+                let up = matches!(h, HappeningPlan::CableRepaired(_));
+                for (id, mut link) in links.iter_mut().sort::<&StableId>() {
+                    if id.0 == l && link.up != up {
+                        link.up = up;
+                        changed = true;
+                        log.push(
+                            now,
+                            if up {
+                                SimEvent::LinkRepaired { link: l }
+                            } else {
+                                SimEvent::LinkCut { link: l }
+                            },
+                        );
+                    }
+                }
+            }
+            HappeningPlan::PowerOutage { island, minutes } => {
+                let until = now + minutes.max(1);
+                let entry = power.0.entry(island).or_insert(0);
+                if *entry < until {
+                    *entry = until;
+                }
+                log.push(now, SimEvent::PowerOut { island });
+            }
+        }
+    }
+    if changed {
+        let state: Vec<(u32, u32, bool)> = links
+            .iter()
+            .sort::<&StableId>()
+            .map(|(_, l)| (l.a, l.b, l.up))
+            .collect();
+        *connectivity = Connectivity::compute(region.scenario.islands.len(), &state);
+    }
 }
 
 /// Organisations whose network a defender has cut off from the outside and from each other:
@@ -72,6 +177,11 @@ pub fn spawn_region(world: &mut World) {
             },
         ));
     }
+    let all_up: Vec<(u32, u32, bool)> = region.links.iter().map(|&(a, b)| (a, b, true)).collect();
+    world.insert_resource(Connectivity::compute(
+        region.scenario.islands.len(),
+        &all_up,
+    ));
     super::defence::spawn_teams(world);
     super::attack::spawn_campaigns(world);
     super::impact::spawn_services(world);

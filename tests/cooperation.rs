@@ -1,0 +1,204 @@
+//! Regional cooperation: sharing, points of contact, cable cuts and assistance change outcomes
+//! in the direction the region hopes, measured over many seeds.
+
+mod common;
+use common::*;
+
+use std::sync::Arc;
+
+use tidewatch::report::metrics::run_metrics;
+use tidewatch::scenario::Plan;
+use tidewatch::sim::events::SimEvent;
+
+const SEEDS: u64 = 100;
+const HERD: &str = "tests/data/herd.ron";
+
+fn island(plan: &Plan, id: &str) -> u32 {
+    plan.scenario
+        .islands
+        .iter()
+        .position(|i| i.id == id)
+        .unwrap() as u32
+}
+
+/// Tick at which intelligence was first applied on `island`, if ever.
+fn intel_applied_on(plan: &Arc<Plan>, seed: u64, island: u32) -> Option<u64> {
+    let (sim, _) = run(plan, seed, plan.scenario.duration.0);
+    sim.events()
+        .iter()
+        .find(|e| matches!(e.event, SimEvent::IntelApplied { island: i, .. } if i == island))
+        .map(|e| e.tick)
+}
+
+#[test]
+fn sharing_protects_the_islands_hit_later() {
+    let on = plan(HERD, &[]);
+    let off = plan(HERD, &["intel.sharing=false"]);
+    let elsewhere = |plan: &Arc<Plan>| -> Vec<f64> {
+        (0..SEEDS)
+            .map(|seed| {
+                let (sim, _) = run(plan, seed, plan.scenario.duration.0);
+                run_metrics(plan, seed, plan.scenario.duration.0, sim.events())
+                    .hosts_compromised_elsewhere
+            })
+            .collect()
+    };
+    let (with, without) = (mean(&elsewhere(&on)), mean(&elsewhere(&off)));
+    assert!(
+        with < 0.8 * without,
+        "hosts compromised beyond the first victim: sharing {with:.1}, no sharing {without:.1}"
+    );
+}
+
+#[test]
+fn an_island_without_a_point_of_contact_learns_later() {
+    let with_npc = plan(HERD, &[]);
+    let without = plan(HERD, &["islands.B.npc=false"]);
+    let b = island(&with_npc, "B");
+    let mut compared = 0;
+    for seed in 0..SEEDS {
+        let (Some(early), late) = (
+            intel_applied_on(&with_npc, seed, b),
+            intel_applied_on(&without, seed, b),
+        ) else {
+            continue;
+        };
+        compared += 1;
+        // Without a point of contact, B only gets the public advisory, a day later.
+        let late = late.unwrap_or(u64::MAX);
+        assert!(
+            late > early,
+            "seed {seed}: with an NPC at {early}, without at {late}"
+        );
+    }
+    assert!(
+        compared >= SEEDS * 9 / 10,
+        "intel was produced in most runs ({compared}/{SEEDS})"
+    );
+}
+
+#[test]
+fn a_cable_cut_delays_intel_to_the_island_it_cuts_off() {
+    let intact = plan(HERD, &[]);
+    // The fixture's A-B cut happens after the run; bring it to the first morning.
+    let cut = plan(HERD, &["events.0.at=D1 08:00"]);
+    let b = island(&intact, "B");
+    let mut delays = Vec::new();
+    for seed in 0..SEEDS {
+        let (Some(fast), Some(slow)) = (
+            intel_applied_on(&intact, seed, b),
+            intel_applied_on(&cut, seed, b),
+        ) else {
+            continue;
+        };
+        assert!(slow > fast, "seed {seed}: intact {fast}, cut {slow}");
+        delays.push((slow - fast) as f64);
+    }
+    assert!(delays.len() as u64 >= SEEDS * 9 / 10);
+    assert!(
+        mean(&delays) >= 6.0 * 60.0,
+        "the fallback path costs hours: mean delay {:.0} min",
+        mean(&delays)
+    );
+}
+
+#[test]
+fn assistance_shortens_containment_on_the_island_that_asked() {
+    let helped = plan("tests/data/assist.ron", &[]);
+    let alone = plan("tests/data/assist.ron", &["assistance.enabled=false"]);
+    // Minutes from the first incident to its containment (the run's end if never), and whether
+    // help arrived.
+    let containment = |plan: &Arc<Plan>, seed: u64| -> Option<(f64, bool)> {
+        let end = plan.scenario.duration.0;
+        let (sim, _) = run(plan, seed, end);
+        let events = sim.events();
+        let opened = events
+            .iter()
+            .find(|e| matches!(e.event, SimEvent::IncidentOpened { .. }))?
+            .tick;
+        let contained = events
+            .iter()
+            .find(|e| matches!(e.event, SimEvent::IncidentContained { .. }))
+            .map_or(end, |e| e.tick);
+        let helped = events
+            .iter()
+            .any(|e| matches!(e.event, SimEvent::AssistanceArrived { .. }));
+        Some(((contained - opened) as f64, helped))
+    };
+    let (mut with, mut without, mut asked) = (Vec::new(), Vec::new(), 0);
+    for seed in 0..SEEDS {
+        if let (Some((a, helped)), Some((b, _))) =
+            (containment(&helped, seed), containment(&alone, seed))
+        {
+            with.push(a);
+            without.push(b);
+            asked += helped as u32;
+        }
+    }
+    assert!(asked >= 20, "help arrived in {asked} runs");
+    let (w, wo) = (mean(&with), mean(&without));
+    assert!(
+        w < 0.9 * wo,
+        "mean minutes from incident to containment: helped {w:.0}, alone {wo:.0}"
+    );
+}
+
+#[test]
+fn batch_output_is_identical_across_runs_and_thread_counts() {
+    let args = [
+        "batch",
+        "tests/data/herd.ron",
+        "--runs",
+        "12",
+        "--seed",
+        "3",
+        "--json",
+    ];
+    let a = tidewatch(&args);
+    let b = tidewatch(&[&args[..], &["--threads", "1"]].concat());
+    let c = tidewatch(&[&args[..], &["--threads", "3"]].concat());
+    assert!(a.status.success(), "{}", stderr(&a));
+    assert_eq!(a.stdout, b.stdout);
+    assert_eq!(a.stdout, c.stdout);
+    let v = json(&a);
+    assert_eq!(v["runs"], 12);
+    for metric in [
+        "hosts_compromised",
+        "islands_compromised",
+        "loss_usd",
+        "first_detection_minute",
+        "intel_reach_minutes",
+    ] {
+        let m = &v["metrics"][metric];
+        for k in ["mean", "p5", "p50", "p95"] {
+            assert!(m.get(k).is_some(), "{metric} lacks {k}: {v}");
+        }
+    }
+    let m = &v["metrics"]["hosts_compromised"];
+    assert!(m["p5"].as_f64() <= m["p50"].as_f64() && m["p50"].as_f64() <= m["p95"].as_f64());
+}
+
+#[test]
+fn batch_writes_one_csv_row_per_run() {
+    let dir = std::env::temp_dir().join(format!("tidewatch-batch-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let csv = dir.join("runs.csv");
+    let out = tidewatch(&[
+        "batch",
+        "tutorial",
+        "--runs",
+        "5",
+        "--seed",
+        "10",
+        "--csv",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("hosts_compromised"));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(rows.len(), 6);
+    assert!(rows[0].starts_with("seed,hosts_compromised"));
+    assert!(rows[1].starts_with("10,") && rows[5].starts_with("14,"));
+    std::fs::remove_dir_all(dir).ok();
+}
