@@ -6,6 +6,7 @@ pub mod batch;
 pub mod bench;
 #[cfg(feature = "console")]
 pub mod console;
+pub mod exercise;
 pub mod report;
 pub mod scenario;
 pub mod sim;

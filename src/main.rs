@@ -6,10 +6,11 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
+use tidewatch::exercise::journal::JournalFile;
+use tidewatch::exercise::session::{self, Session};
 use tidewatch::report::narrate;
 use tidewatch::report::summarise;
 use tidewatch::scenario::{self, DEFAULT_SCENARIO, Plan};
-use tidewatch::sim::Simulation;
 use tidewatch::time::{Span, parse_span};
 
 #[derive(Parser)]
@@ -29,6 +30,8 @@ enum Command {
     Console(ConsoleArgs),
     /// Run a scenario headless and print a summary.
     Run(RunArgs),
+    /// Re-run a recorded exercise from its journal; verify it, or fork it at a moment.
+    Replay(ReplayArgs),
     /// Run many seeds of a scenario (in parallel) and report statistics per metric.
     Batch(BatchArgs),
     /// Check scenario files; exit 1 with file:line:col diagnostics if any is invalid.
@@ -65,6 +68,22 @@ pub struct ConsoleArgs {
 }
 
 #[derive(clap::Args)]
+struct ReplayArgs {
+    journal: std::path::PathBuf,
+    /// Check every recorded digest; on divergence name the tick and the parts and exit 1.
+    #[arg(long)]
+    verify: bool,
+    /// Stop at this exercise time instead of the journal's end.
+    #[arg(long, value_parser = span)]
+    until: Option<Span>,
+    /// Write a new journal ending at --until, to branch a new exercise from there.
+    #[arg(long, requires = "until")]
+    fork: Option<std::path::PathBuf>,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(clap::Args)]
 struct BatchArgs {
     scenario: String,
     /// Number of runs; seeds are S, S+1, ...
@@ -92,7 +111,18 @@ struct BatchArgs {
 
 #[derive(clap::Args)]
 struct RunArgs {
-    scenario: String,
+    /// Scenario file or shipped name (not needed with --resume: the journal holds it).
+    #[arg(required_unless_present = "resume")]
+    scenario: Option<String>,
+    /// Timed commands to play (RON: a list of `Timed(at: "D1 10:00", do: ...)`).
+    #[arg(long)]
+    commands: Option<std::path::PathBuf>,
+    /// Record the exercise to this journal (a new file).
+    #[arg(long, conflicts_with = "resume")]
+    journal: Option<std::path::PathBuf>,
+    /// Continue the exercise recorded in this journal, appending to it.
+    #[arg(long, conflicts_with_all = ["scenario", "seed", "set"])]
+    resume: Option<std::path::PathBuf>,
     #[arg(long)]
     seed: Option<u64>,
     /// Simulated time to run (default: the scenario's duration), e.g. `72h`.
@@ -126,6 +156,7 @@ fn main() -> ExitCode {
         Some(Command::Console(args)) => console(args),
         Some(Command::Run(args)) => run(args),
         Some(Command::Batch(args)) => batch(args),
+        Some(Command::Replay(args)) => replay(args),
         Some(Command::Validate { scenarios }) => validate(&scenarios),
         Some(Command::Bench { json, until }) => {
             tidewatch::bench::run_suite(until.0, json);
@@ -179,20 +210,72 @@ fn validate(paths: &[String]) -> ExitCode {
 }
 
 fn run(args: RunArgs) -> ExitCode {
-    let (plan, seed) = match load(&args.scenario, &args.set, args.seed) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
     tidewatch::sim::init_task_pool(args.threads);
+    let mut session = match &args.resume {
+        Some(journal) => match session::resume(journal) {
+            Ok((session, _)) => session,
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::from(1);
+            }
+        },
+        None => {
+            let arg = args.scenario.as_deref().unwrap_or(DEFAULT_SCENARIO);
+            let loaded = scenario::Source::resolve(arg)
+                .and_then(|src| Ok((scenario::load_source(&src, &args.set)?, src)));
+            let (plan, source) = match loaded {
+                Ok(x) => x,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return ExitCode::from(1);
+                }
+            };
+            let seed = args.seed.unwrap_or(plan.scenario.seed);
+            let mut session = Session::new(Arc::new(plan), seed);
+            if let Some(path) = &args.journal
+                && let Err(e) = session.record(path, &source, &args.set)
+            {
+                eprintln!("{e}");
+                return ExitCode::from(1);
+            }
+            session
+        }
+    };
+    if let Some(path) = &args.commands {
+        match tidewatch::exercise::command::load_commands(&path.to_string_lossy(), &session.plan) {
+            Ok(commands) => {
+                let reached = session.now();
+                session.add_commands(commands.into_iter().filter(|(t, _)| *t >= reached));
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::from(1);
+            }
+        }
+    }
+    let plan = session.plan.clone();
     let ticks = args.until.unwrap_or(plan.scenario.duration).0;
-    let mut sim = Simulation::new(plan.clone(), seed);
-    sim.run_until(ticks);
-    let digest = sim.digest().hex();
-    if let Some(path) = &args.events {
+    if let Err(e) = session.run_until(ticks).and_then(|_| session.finish()) {
+        eprintln!("{e}");
+        return ExitCode::from(1);
+    }
+    finish_run(&plan, &session, ticks, args.events.as_deref(), args.json)
+}
+
+/// Writes `--events` and prints the summary of a finished run or replay.
+fn finish_run(
+    plan: &Plan,
+    session: &Session,
+    ticks: u64,
+    events: Option<&std::path::Path>,
+    json: bool,
+) -> ExitCode {
+    let sim = &session.sim;
+    if let Some(path) = events {
         let written = std::fs::File::create(path).and_then(|f| {
             let mut w = std::io::BufWriter::new(f);
             for e in sim.events() {
-                serde_json::to_writer(&mut w, &narrate::to_json(&plan, e))?;
+                serde_json::to_writer(&mut w, &narrate::to_json(plan, e))?;
                 w.write_all(b"\n")?;
             }
             w.flush()
@@ -202,16 +285,82 @@ fn run(args: RunArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     }
-    let summary = summarise(&plan, seed, ticks, digest, sim.events());
-    if args.json {
+    let summary = summarise(
+        plan,
+        session.seed,
+        sim.now().min(ticks.max(sim.now())),
+        sim.digest().hex(),
+        sim.events(),
+    );
+    if json {
         emit(&format!(
             "{}\n",
             serde_json::to_string(&summary).expect("summary serialises")
         ));
     } else {
-        emit(&tidewatch::report::summary::render_text(&plan, &summary));
+        emit(&tidewatch::report::summary::render_text(plan, &summary));
     }
     ExitCode::SUCCESS
+}
+
+fn replay(args: ReplayArgs) -> ExitCode {
+    let file = match JournalFile::read(&args.journal) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    if file.torn_tail {
+        eprintln!(
+            "{}: the last entry was cut off mid-write (a crash); it is ignored",
+            file.path
+        );
+    }
+    let until = args.until.map(|u| u.0);
+    let r = match session::replay(&file, until, args.verify) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    let plan = r.session.plan.clone();
+    if let Some(d) = &r.divergence {
+        eprintln!(
+            "{}: replay diverges at tick {} ({}): recorded digest {}, replayed {}; differing parts: {}",
+            file.path,
+            d.tick,
+            plan.scenario.start.at(d.tick).clock(),
+            d.recorded,
+            d.replayed,
+            d.parts.join(", ")
+        );
+        return ExitCode::from(1);
+    }
+    if args.verify {
+        eprintln!(
+            "{}: verified {} digests up to tick {}",
+            file.path,
+            r.checked,
+            r.session.now()
+        );
+    }
+    if let Some(to) = &args.fork {
+        let at = until.unwrap_or_else(|| r.session.now());
+        if let Err(e) = session::fork(&file, at, to) {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+        eprintln!(
+            "{}: forked at tick {at} ({}); continue it with `tidewatch run --resume {}`",
+            to.display(),
+            plan.scenario.start.at(at).clock(),
+            to.display()
+        );
+    }
+    let ticks = r.session.now();
+    finish_run(&plan, &r.session, ticks, None, args.json)
 }
 
 fn batch(args: BatchArgs) -> ExitCode {

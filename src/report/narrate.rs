@@ -48,6 +48,10 @@ pub fn tone(event: &SimEvent) -> Tone {
     use SimEvent::*;
     match event {
         LinkCut { .. } | PowerOut { .. } => Tone::Harm,
+        OrganisationIsolated { .. } | OrganisationReconnected { .. } | ShareOrdered { .. } => {
+            Tone::Defence
+        }
+        Note { .. } | CampaignForced { .. } | CampaignCancelled { .. } => Tone::Routine,
         LinkRepaired { .. }
         | PowerRestored { .. }
         | IntelProduced { .. }
@@ -115,6 +119,21 @@ pub fn newsworthy(plan: &Plan, event: &SimEvent) -> bool {
 pub fn describe(plan: &Plan, event: &SimEvent) -> String {
     use SimEvent::*;
     match *event {
+        Note { ref text } => format!("Note: {text}"),
+        OrganisationIsolated { org: o, team: t } => {
+            format!("{} isolates the network of {}", team(plan, t), org(plan, o))
+        }
+        OrganisationReconnected { org: o, team: t } => {
+            format!("{} reconnects {}", team(plan, t), org(plan, o))
+        }
+        ShareOrdered { team: t, tlp } => format!(
+            "{} decides to share its findings (TLP:{tlp:?})",
+            team(plan, t)
+        ),
+        CampaignForced { campaign: c } => {
+            format!("White cell starts \"{}\" now", campaign(plan, c))
+        }
+        CampaignCancelled { campaign: c } => format!("White cell stops \"{}\"", campaign(plan, c)),
         LinkCut { link } => format!("CABLE CUT: {}", link_name(plan, link)),
         LinkRepaired { link } => format!("Link repaired: {}", link_name(plan, link)),
         PowerOut { island } => format!("{}: island-wide power outage", island_name(plan, island)),

@@ -29,6 +29,10 @@ pub(super) fn plugin(app: &mut App) {
 #[derive(Component, Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Campaign {
     pub started: bool,
+    /// The white cell started it at this tick, ahead of the plan.
+    pub forced_start: Option<u64>,
+    /// The white cell stopped it: no new steps anywhere.
+    pub cancelled: bool,
 }
 
 pub fn campaign_bundle(id: u32) -> impl Bundle {
@@ -194,7 +198,8 @@ fn start_campaigns(
     let now = clock.now;
     for (id, mut campaign) in campaigns.iter_mut().sort::<&StableId>() {
         let plan = &region.campaigns[id.0 as usize];
-        if campaign.started || plan.start_tick != now {
+        let due = plan.start_tick == now || campaign.forced_start == Some(now);
+        if campaign.started || campaign.cancelled || !due {
             continue;
         }
         campaign.started = true;
@@ -254,15 +259,22 @@ fn run_intrusions(
     mut intrusions: ResMut<Intrusions>,
     isolated: Res<IsolatedOrgs>,
     defences: Res<IslandDefences>,
+    campaigns: Query<(&StableId, &Campaign)>,
     mut lost: ResMut<LostBackups>,
     mut hosts: ResMut<Hosts>,
     mut log: ResMut<EventLog>,
 ) {
     let now = clock.now;
+    let cancelled: Vec<u32> = campaigns
+        .iter()
+        .sort::<&StableId>()
+        .filter(|(_, c)| c.cancelled)
+        .map(|(i, _)| i.0)
+        .collect();
     let mut trust_hops: Vec<(u32, u32, usize)> = Vec::new();
     for (&(campaign, org), intr) in intrusions.by_key.iter_mut() {
         // An isolated network is frozen: nothing gets in, spreads or leaves.
-        if !intr.is_running() || isolated.0.contains(&org) {
+        if !intr.is_running() || isolated.0.contains(&org) || cancelled.contains(&campaign) {
             continue;
         }
         let plan = &region.campaigns[campaign as usize];

@@ -43,6 +43,31 @@ pub enum Channel {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum SimEvent {
+    /// A facilitator's note for the record.
+    Note {
+        text: String,
+    },
+    OrganisationIsolated {
+        org: OrgIx,
+        team: TeamIx,
+    },
+    OrganisationReconnected {
+        org: OrgIx,
+        team: TeamIx,
+    },
+    /// A team decided to share its latest findings with this marking.
+    ShareOrdered {
+        team: TeamIx,
+        tlp: crate::scenario::Tlp,
+    },
+    /// The white cell started a campaign ahead of its schedule.
+    CampaignForced {
+        campaign: CampaignIx,
+    },
+    /// The white cell stopped a campaign where it stood.
+    CampaignCancelled {
+        campaign: CampaignIx,
+    },
     LinkCut {
         link: u32,
     },

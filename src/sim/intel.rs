@@ -283,53 +283,40 @@ fn share_intel(
     for event in happened {
         match event {
             SimEvent::IncidentScoped { incident, .. } => {
-                let inc = &incidents.0[incident as usize];
-                let plan = &region.campaigns[inc.campaign as usize];
-                let reached = intrusions
-                    .by_key
-                    .get(&(inc.campaign, inc.org))
-                    .map_or(1, |i| i.stage.max(1));
-                let mut techniques: Vec<u32> = plan.stages[..reached.min(plan.stages.len())]
-                    .iter()
-                    .map(|s| s.technique)
-                    .collect();
-                techniques.sort_unstable();
-                techniques.dedup();
-                let island = region.teams[inc.team as usize]
-                    .island
-                    .unwrap_or(region.orgs[inc.org as usize].island);
-                let item = IntelItem {
-                    campaign: inc.campaign,
-                    actor: plan.actor,
-                    techniques,
-                    tlp: region.scenario.intel.tlp_default,
-                    team: inc.team,
-                    island,
-                    produced: now,
-                };
-                let id = book.items.len() as u32;
-                log.push(
-                    now,
-                    SimEvent::IntelProduced {
-                        item: id,
-                        team: inc.team,
-                        campaign: inc.campaign,
-                        tlp: item.tlp,
-                    },
-                );
-                // The producing team knows what it found.
-                defences.apply(island, &item, strength(&region, Some(inc.team)));
-                book.items.push(item);
-                book.received.insert((inc.team, id));
-                log.push(
-                    now,
-                    SimEvent::IntelApplied {
-                        item: id,
-                        island,
-                        team: Some(inc.team),
-                    },
-                );
-                book.dispatch(&region, &net, &mut log, now, id);
+                let team = incidents.0[incident as usize].team;
+                // Auto-played teams share by policy; trainees decide (a ShareIntel command).
+                if region.teams[team as usize].auto {
+                    let tlp = region.scenario.intel.tlp_default;
+                    produce(
+                        &region,
+                        &incidents,
+                        &intrusions,
+                        &net,
+                        &mut book,
+                        &mut defences,
+                        &mut log,
+                        now,
+                        incident,
+                        tlp,
+                    );
+                }
+            }
+            SimEvent::ShareOrdered { team, tlp } => {
+                let latest = incidents.0.iter().rposition(|i| i.team == team && i.scoped);
+                if let Some(incident) = latest {
+                    produce(
+                        &region,
+                        &incidents,
+                        &intrusions,
+                        &net,
+                        &mut book,
+                        &mut defences,
+                        &mut log,
+                        now,
+                        incident as u32,
+                        tlp,
+                    );
+                }
             }
             SimEvent::IntelApplied {
                 item,
@@ -352,6 +339,70 @@ fn share_intel(
             _ => {}
         }
     }
+}
+
+/// A new item from an incident: the producing team applies it at once and sends it out.
+#[allow(clippy::too_many_arguments)]
+fn produce(
+    region: &Region,
+    incidents: &Incidents,
+    intrusions: &Intrusions,
+    net: &Connectivity,
+    book: &mut IntelBook,
+    defences: &mut IslandDefences,
+    log: &mut EventLog,
+    now: u64,
+    incident: u32,
+    tlp: Tlp,
+) {
+    let inc = &incidents.0[incident as usize];
+    let plan = &region.campaigns[inc.campaign as usize];
+    // The techniques the intruder has used in that organisation so far.
+    let reached = intrusions
+        .by_key
+        .get(&(inc.campaign, inc.org))
+        .map_or(1, |i| i.stage.max(1));
+    let mut techniques: Vec<u32> = plan.stages[..reached.min(plan.stages.len())]
+        .iter()
+        .map(|s| s.technique)
+        .collect();
+    techniques.sort_unstable();
+    techniques.dedup();
+    let island = region.teams[inc.team as usize]
+        .island
+        .unwrap_or(region.orgs[inc.org as usize].island);
+    let item = IntelItem {
+        campaign: inc.campaign,
+        actor: plan.actor,
+        techniques,
+        tlp,
+        team: inc.team,
+        island,
+        produced: now,
+    };
+    let id = book.items.len() as u32;
+    log.push(
+        now,
+        SimEvent::IntelProduced {
+            item: id,
+            team: inc.team,
+            campaign: inc.campaign,
+            tlp,
+        },
+    );
+    // The producing team knows what it found.
+    defences.apply(island, &item, strength(region, Some(inc.team)));
+    book.items.push(item);
+    book.received.insert((inc.team, id));
+    log.push(
+        now,
+        SimEvent::IntelApplied {
+            item: id,
+            island,
+            team: Some(inc.team),
+        },
+    );
+    book.dispatch(region, net, log, now, id);
 }
 
 /// Deliveries falling due: a team puts the item on its to-do list (the hub vets and relays;
@@ -471,9 +522,17 @@ fn mutual_assistance(
     if !policy.enabled {
         return;
     }
-    // Requests, in team order.
+    // Requests: those a team made itself (a command, already in the log), then the policy's,
+    // in team order.
     let d = &region.scenario.defaults;
-    let mut requests = Vec::new();
+    let mut requests: Vec<(u32, bool)> = log
+        .this_tick()
+        .iter()
+        .filter_map(|e| match e.event {
+            SimEvent::AssistanceRequested { team } => Some((team, false)),
+            _ => None,
+        })
+        .collect();
     for (id, desk) in desks.iter().sort::<&StableId>() {
         let t = id.0;
         let plan = &region.teams[t as usize];
@@ -484,11 +543,18 @@ fn mutual_assistance(
         let backlog =
             desk.backlog_minutes(d, &region.scenario.intel) + desk.queue.len() as u64 * d.triage.0;
         if open && backlog > policy.backlog.0 * desk.analysts.len() as u64 {
-            requests.push(t);
+            if !requests.iter().any(|(r, _)| *r == t) {
+                requests.push((t, true));
+            }
         }
     }
-    for t in requests {
-        log.push(now, SimEvent::AssistanceRequested { team: t });
+    for (t, announce) in requests {
+        if t == hub || deployments.0.iter().any(|x| x.to == t && x.leaves > now) {
+            continue;
+        }
+        if announce {
+            log.push(now, SimEvent::AssistanceRequested { team: t });
+        }
         let Ok((_, mut hub_desk)) = desks.get_mut(teams.0[hub as usize]) else {
             continue;
         };

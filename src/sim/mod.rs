@@ -31,6 +31,8 @@ pub struct SimTick;
 #[derive(SystemSet, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum SimSet {
     BeginTick,
+    /// Commands given for this tick take effect.
+    Commands,
     /// Cables cut and repaired, power lost and back.
     Infrastructure,
     Attack,
@@ -83,6 +85,7 @@ impl Plugin for SimPlugin {
             SimTick,
             (
                 SimSet::BeginTick,
+                SimSet::Commands,
                 SimSet::Infrastructure,
                 SimSet::Attack,
                 SimSet::Detection,
@@ -103,6 +106,7 @@ impl Plugin for SimPlugin {
             attack::plugin,
             defence::plugin,
             intel::plugin,
+            crate::exercise::plugin,
             impact::plugin,
             digest::plugin,
         ));

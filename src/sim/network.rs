@@ -19,6 +19,7 @@ pub(super) fn plugin(app: &mut App) {
         .init_resource::<LostBackups>()
         .init_resource::<Connectivity>()
         .init_resource::<PowerOutages>()
+        .init_resource::<AdHocHappenings>()
         .add_systems(SimTick, apply_happenings.in_set(SimSet::Infrastructure));
 }
 
@@ -57,6 +58,10 @@ impl Connectivity {
     }
 }
 
+/// Infrastructure events a facilitator injected for this tick.
+#[derive(Resource, Default, Clone, Debug)]
+pub struct AdHocHappenings(pub Vec<HappeningPlan>);
+
 /// Islands without mains power, until the tick given.
 #[derive(Resource, Default, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PowerOutages(pub BTreeMap<u32, u64>);
@@ -68,6 +73,7 @@ fn apply_happenings(
     mut links: Query<(&StableId, &mut Link)>,
     mut connectivity: ResMut<Connectivity>,
     mut power: ResMut<PowerOutages>,
+    mut adhoc: ResMut<AdHocHappenings>,
     mut log: ResMut<EventLog>,
 ) {
     let now = clock.now;
@@ -80,11 +86,13 @@ fn apply_happenings(
     });
     let start = region.happenings.partition_point(|(t, _)| *t < now);
     let mut changed = false;
-    for (_, h) in region.happenings[start..]
+    let scheduled = region.happenings[start..]
         .iter()
         .take_while(|(t, _)| *t == now)
-    {
-        match *h {
+        .map(|(_, h)| *h);
+    let injected: Vec<HappeningPlan> = std::mem::take(&mut adhoc.0);
+    for h in scheduled.chain(injected) {
+        match h {
             HappeningPlan::CableCut(l) | HappeningPlan::CableRepaired(l) => {
                 let up = matches!(h, HappeningPlan::CableRepaired(_));
                 for (id, mut link) in links.iter_mut().sort::<&StableId>() {

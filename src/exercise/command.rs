@@ -1,0 +1,178 @@
+//! Commands: what facilitators and trainee teams do to a running exercise, and the white cell's
+//! overrides. Authored with scenario ids (in a `--commands` file, a journal or the console),
+//! resolved against the plan, then applied at a tick boundary and stamped with that tick.
+
+use serde::{Deserialize, Serialize};
+
+use crate::scenario::{Diagnostic, LoadError, Plan, Tlp, find_field, line_col, parse_ron};
+use crate::time::{Span, When};
+
+/// One command as a person gives it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Command {
+    /// The facilitator pauses the clock (recorded; no effect on the simulation).
+    Pause,
+    Resume,
+    /// A free-text note for the record and the after-action report.
+    Note(String),
+    /// A team cuts an organisation's network off: nothing spreads in or out, its services stop.
+    IsolateOrganisation {
+        team: String,
+        org: String,
+    },
+    ReconnectOrganisation {
+        team: String,
+        org: String,
+    },
+    /// A team shares what it learned from its latest incident, with the marking it chooses.
+    ShareIntel {
+        team: String,
+        tlp: Tlp,
+    },
+    /// A team asks the regional hub for analysts.
+    RequestAssistance {
+        team: String,
+    },
+    /// Ad-hoc infrastructure injects.
+    CutLink(String),
+    RepairLink(String),
+    PowerOutage {
+        island: String,
+        duration: Span,
+    },
+    /// White cell: start a campaign now, or stop it where it stands.
+    StartCampaign(String),
+    CancelCampaign(String),
+}
+
+/// A command resolved to indexes, ready for the tick chain.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    Note(String),
+    IsolateOrganisation { team: u32, org: u32 },
+    ReconnectOrganisation { team: u32, org: u32 },
+    ShareIntel { team: u32, tlp: Tlp },
+    RequestAssistance { team: u32 },
+    CutLink(u32),
+    RepairLink(u32),
+    PowerOutage { island: u32, minutes: u64 },
+    StartCampaign(u32),
+    CancelCampaign(u32),
+}
+
+impl Command {
+    /// `None` for commands that only concern pacing; `Err` names the unknown id.
+    pub fn resolve(&self, plan: &Plan) -> Result<Option<Action>, String> {
+        let s = &plan.scenario;
+        let find = |what: &str, list: Vec<&str>, id: &str| -> Result<u32, String> {
+            list.iter()
+                .position(|x| *x == id)
+                .map(|i| i as u32)
+                .ok_or_else(|| {
+                    let known: Vec<&str> = list.into_iter().take(20).collect();
+                    format!("unknown {what} `{id}` (known: {})", known.join(", "))
+                })
+        };
+        let team = |id: &str| find("team", s.teams.iter().map(|t| t.id.as_str()).collect(), id);
+        let org = |id: &str| {
+            find(
+                "organisation",
+                s.organisations.iter().map(|t| t.id.as_str()).collect(),
+                id,
+            )
+        };
+        let link = |id: &str| find("link", s.links.iter().map(|t| t.id.as_str()).collect(), id);
+        let island = |id: &str| {
+            find(
+                "island",
+                s.islands.iter().map(|t| t.id.as_str()).collect(),
+                id,
+            )
+        };
+        let campaign = |id: &str| {
+            find(
+                "campaign",
+                s.campaigns.iter().map(|t| t.id.as_str()).collect(),
+                id,
+            )
+        };
+        Ok(Some(match self {
+            Command::Pause | Command::Resume => return Ok(None),
+            Command::Note(text) => Action::Note(text.clone()),
+            Command::IsolateOrganisation { team: t, org: o } => Action::IsolateOrganisation {
+                team: team(t)?,
+                org: org(o)?,
+            },
+            Command::ReconnectOrganisation { team: t, org: o } => Action::ReconnectOrganisation {
+                team: team(t)?,
+                org: org(o)?,
+            },
+            Command::ShareIntel { team: t, tlp } => Action::ShareIntel {
+                team: team(t)?,
+                tlp: *tlp,
+            },
+            Command::RequestAssistance { team: t } => Action::RequestAssistance { team: team(t)? },
+            Command::CutLink(l) => Action::CutLink(link(l)?),
+            Command::RepairLink(l) => Action::RepairLink(link(l)?),
+            Command::PowerOutage {
+                island: i,
+                duration,
+            } => Action::PowerOutage {
+                island: island(i)?,
+                minutes: duration.0.max(1),
+            },
+            Command::StartCampaign(c) => Action::StartCampaign(campaign(c)?),
+            Command::CancelCampaign(c) => Action::CancelCampaign(campaign(c)?),
+        }))
+    }
+}
+
+/// A command at a moment on the exercise clock, as written in a `--commands` file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Timed {
+    pub at: When,
+    #[serde(rename = "do")]
+    pub command: Command,
+}
+
+/// A command file, resolved: (tick, command) in time order (file order among equals).
+pub fn load_commands(path: &str, plan: &Plan) -> Result<Vec<(u64, Command)>, LoadError> {
+    let source = crate::scenario::Source::read(std::path::Path::new(path))?;
+    let list: Vec<Timed> = parse_ron(&source.name, &source.text)?;
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    let mut from = 0;
+    for (k, t) in list.into_iter().enumerate() {
+        // Each entry's position: the k-th `at:` in the file.
+        let at = find_field(&source.text, from, "at").unwrap_or(from);
+        from = at + 1;
+        let (line, col) = line_col(&source.text, at);
+        let mut fail = |message: String| {
+            problems.push(Diagnostic {
+                file: source.name.clone(),
+                line,
+                col,
+                message,
+                help: None,
+            });
+        };
+        match t.at.to_tick(plan.scenario.start.minute_of_day) {
+            None => fail(format!(
+                "command #{} at {} is before the exercise starts ({})",
+                k + 1,
+                t.at,
+                plan.scenario.start
+            )),
+            Some(tick) => match t.command.resolve(plan) {
+                Ok(_) => out.push((tick, t.command)),
+                Err(e) => fail(format!("command #{}: {e}", k + 1)),
+            },
+        }
+    }
+    if !problems.is_empty() {
+        return Err(LoadError(problems));
+    }
+    out.sort_by_key(|(t, _)| *t);
+    Ok(out)
+}

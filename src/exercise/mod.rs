@@ -1,0 +1,91 @@
+//! Driving the simulation from outside: commands applied at tick boundaries, the journal that
+//! records them with state digests, and replay, verification, forking and resuming.
+
+pub mod command;
+pub mod journal;
+pub mod session;
+
+use std::collections::BTreeMap;
+
+use bevy::prelude::*;
+
+use crate::scenario::HappeningPlan;
+use crate::sim::attack::Campaign;
+use crate::sim::events::{EventLog, SimEvent};
+use crate::sim::network::{AdHocHappenings, IsolatedOrgs};
+use crate::sim::{Clock, SimSet, SimTick, StableId};
+pub use command::{Action, Command, Timed};
+
+pub(crate) fn plugin(app: &mut App) {
+    app.init_resource::<CommandQueue>()
+        .add_systems(SimTick, apply_commands.in_set(SimSet::Commands));
+}
+
+/// Commands waiting for their tick, in the order they were given.
+#[derive(Resource, Default, Clone, Debug)]
+pub struct CommandQueue(pub BTreeMap<u64, Vec<Action>>);
+
+impl CommandQueue {
+    pub fn schedule(&mut self, tick: u64, action: Action) {
+        self.0.entry(tick).or_default().push(action);
+    }
+}
+
+fn apply_commands(
+    clock: Res<Clock>,
+    mut queue: ResMut<CommandQueue>,
+    mut isolated: ResMut<IsolatedOrgs>,
+    mut adhoc: ResMut<AdHocHappenings>,
+    mut campaigns: Query<(&StableId, &mut Campaign)>,
+    mut log: ResMut<EventLog>,
+) {
+    let now = clock.now;
+    // Anything scheduled for a tick already past (a resumed journal) applies now.
+    let due: Vec<u64> = queue.0.range(..=now).map(|(t, _)| *t).collect();
+    for t in due {
+        for action in queue.0.remove(&t).unwrap_or_default() {
+            match action {
+                Action::Note(text) => log.push(now, SimEvent::Note { text }),
+                Action::IsolateOrganisation { team, org } => {
+                    if isolated.0.insert(org) {
+                        log.push(now, SimEvent::OrganisationIsolated { org, team });
+                    }
+                }
+                Action::ReconnectOrganisation { team, org } => {
+                    if isolated.0.remove(&org) {
+                        log.push(now, SimEvent::OrganisationReconnected { org, team });
+                    }
+                }
+                Action::ShareIntel { team, tlp } => {
+                    log.push(now, SimEvent::ShareOrdered { team, tlp })
+                }
+                Action::RequestAssistance { team } => {
+                    log.push(now, SimEvent::AssistanceRequested { team })
+                }
+                Action::CutLink(l) => adhoc.0.push(HappeningPlan::CableCut(l)),
+                Action::RepairLink(l) => adhoc.0.push(HappeningPlan::CableRepaired(l)),
+                Action::PowerOutage { island, minutes } => {
+                    adhoc.0.push(HappeningPlan::PowerOutage { island, minutes })
+                }
+                Action::StartCampaign(c) | Action::CancelCampaign(c) => {
+                    for (id, mut campaign) in campaigns.iter_mut().sort::<&StableId>() {
+                        if id.0 != c {
+                            continue;
+                        }
+                        if matches!(action, Action::StartCampaign(_))
+                            && !campaign.started
+                            && !campaign.cancelled
+                        {
+                            campaign.forced_start = Some(now);
+                            log.push(now, SimEvent::CampaignForced { campaign: c });
+                        } else if matches!(action, Action::CancelCampaign(_)) && !campaign.cancelled
+                        {
+                            campaign.cancelled = true;
+                            log.push(now, SimEvent::CampaignCancelled { campaign: c });
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,280 @@
+//! Running an exercise from outside: scripted commands, the journal, replay and its
+//! verification, resuming after a crash, forking.
+
+mod common;
+use common::*;
+
+use std::path::PathBuf;
+
+const COMMANDS: &str = "tests/data/flagship-commands.ron";
+
+fn scratch(name: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("tidewatch-exercise-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn digest_of(out: &std::process::Output) -> String {
+    json(out)["digest"].as_str().unwrap().to_string()
+}
+
+fn record(journal: &std::path::Path, until: &str) -> String {
+    let out = tidewatch(&[
+        "run",
+        "eastern-caribbean",
+        "--commands",
+        COMMANDS,
+        "--journal",
+        journal.to_str().unwrap(),
+        "--until",
+        until,
+        "--json",
+    ]);
+    digest_of(&out)
+}
+
+#[test]
+fn a_recorded_exercise_replays_digest_for_digest_and_a_flipped_byte_is_caught() {
+    let dir = scratch("verify");
+    let journal = dir.join("exercise.jsonl");
+    let recorded = record(&journal, "72h");
+    let text = std::fs::read_to_string(&journal).unwrap();
+    assert!(
+        text.lines()
+            .next()
+            .unwrap()
+            .contains("\"entry\":\"header\"")
+    );
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.contains("\"entry\":\"command\""))
+            .count(),
+        8
+    );
+
+    let out = tidewatch(&["replay", journal.to_str().unwrap(), "--verify", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(digest_of(&out), recorded);
+    assert!(stderr(&out).contains("verified 4"), "{}", stderr(&out));
+
+    // One byte of one recorded command: the power cut lasts 9 hours instead of 8.
+    let line = text
+        .lines()
+        .position(|l| l.contains("\"PowerOutage\""))
+        .unwrap();
+    let flipped: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == line {
+                l.replacen("\"8h\"", "\"9h\"", 1)
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    assert_eq!(flipped.join("\n").len(), text.trim_end().len());
+    let bad = dir.join("flipped.jsonl");
+    std::fs::write(&bad, flipped.join("\n") + "\n").unwrap();
+    let out = tidewatch(&["replay", bad.to_str().unwrap(), "--verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    // The outage was commanded for D1 12:00 (tick 240) and the digest after that tick differs.
+    assert!(err.contains("diverges at tick 240 (D1 12:00)"), "{err}");
+    assert!(err.contains("network"), "{err}");
+}
+
+#[test]
+fn an_interrupted_exercise_resumes_to_the_same_end() {
+    let dir = scratch("resume");
+    let whole = record(&dir.join("whole.jsonl"), "72h");
+    // Stop at 30h, then tear the last entry as a crash mid-write would, at several places.
+    for cut in [1usize, 17, 60] {
+        let journal = dir.join(format!("cut-{cut}.jsonl"));
+        record(&journal, "30h");
+        let bytes = std::fs::read(&journal).unwrap();
+        std::fs::write(&journal, &bytes[..bytes.len() - cut]).unwrap();
+        let out = tidewatch(&[
+            "run",
+            "--resume",
+            journal.to_str().unwrap(),
+            "--commands",
+            COMMANDS,
+            "--until",
+            "72h",
+            "--json",
+        ]);
+        assert_eq!(digest_of(&out), whole, "resumed after cutting {cut} bytes");
+        // The continued journal is whole again and replays to the same end.
+        let out = tidewatch(&["replay", journal.to_str().unwrap(), "--verify", "--json"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(digest_of(&out), whole);
+    }
+}
+
+#[test]
+fn a_fork_starts_a_new_exercise_from_a_moment_of_an_old_one() {
+    let dir = scratch("fork");
+    let journal = dir.join("exercise.jsonl");
+    let whole = record(&journal, "72h");
+    let fork = dir.join("fork.jsonl");
+    let out = tidewatch(&[
+        "replay",
+        journal.to_str().unwrap(),
+        "--until",
+        "1d",
+        "--fork",
+        fork.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The same commands from then on lead to the same end; different ones to another.
+    let same = tidewatch(&[
+        "run",
+        "--resume",
+        fork.to_str().unwrap(),
+        "--commands",
+        COMMANDS,
+        "--until",
+        "72h",
+        "--json",
+    ]);
+    assert_eq!(digest_of(&same), whole);
+    let fork2 = dir.join("fork2.jsonl");
+    tidewatch(&[
+        "replay",
+        journal.to_str().unwrap(),
+        "--until",
+        "1d",
+        "--fork",
+        fork2.to_str().unwrap(),
+    ]);
+    let other = tidewatch(&[
+        "run",
+        "--resume",
+        fork2.to_str().unwrap(),
+        "--until",
+        "72h",
+        "--json",
+    ]);
+    assert_ne!(digest_of(&other), whole);
+}
+
+#[test]
+fn a_journal_is_never_overwritten_and_damage_is_named() {
+    let dir = scratch("safety");
+    let journal = dir.join("exercise.jsonl");
+    record(&journal, "6h");
+    let before = std::fs::read(&journal).unwrap();
+    let out = tidewatch(&[
+        "run",
+        "eastern-caribbean",
+        "--journal",
+        journal.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--resume"), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read(&journal).unwrap(),
+        before,
+        "the existing journal was touched"
+    );
+
+    // Damage in the middle (not a torn tail) is refused with the line.
+    let text = String::from_utf8(before).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines[3] = "{\"entry\":\"digest\",\"tick\":";
+    let bad = dir.join("damaged.jsonl");
+    std::fs::write(&bad, lines.join("\n") + "\n").unwrap();
+    let out = tidewatch(&["replay", bad.to_str().unwrap(), "--verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(&format!("{}:4:", bad.display())),
+        "{}",
+        stderr(&out)
+    );
+    // An edited scenario inside the journal is caught by its hash.
+    let edited = text.replacen("Saint Lucia", "Saint Lucie", 1);
+    let bad = dir.join("edited.jsonl");
+    std::fs::write(&bad, edited).unwrap();
+    let out = tidewatch(&["replay", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("edited"), "{}", stderr(&out));
+}
+
+#[test]
+fn bad_command_files_are_reported_with_their_position() {
+    let dir = scratch("commands");
+    let path = dir.join("cmds.ron");
+    std::fs::write(&path, "[\n  Timed(at: \"D1 10:00\", do: Note(\"ok\")),\n  Timed(at: \"D1 11:00\", do: IsolateOrganisation(team: \"ag-npc\", org: \"nowhere\")),\n]\n").unwrap();
+    let out = tidewatch(&[
+        "run",
+        "eastern-caribbean",
+        "--commands",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("{}:3:", path.display()))
+            && err.contains("unknown organisation `nowhere`"),
+        "{err}"
+    );
+    std::fs::write(&path, "[ Timed(at: \"D1 10:00\", do: Explode) ]").unwrap();
+    let out = tidewatch(&[
+        "run",
+        "eastern-caribbean",
+        "--commands",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(&format!("{}:1:", path.display())),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn white_cell_and_team_commands_change_the_simulation() {
+    use tidewatch::exercise::Command;
+    use tidewatch::exercise::session::Session;
+    use tidewatch::sim::events::SimEvent;
+    let plan = plan("scenarios/eastern-caribbean.ron", &[]);
+    let ddos = plan
+        .scenario
+        .campaigns
+        .iter()
+        .position(|c| c.id == "telecom-ddos")
+        .unwrap() as u32;
+    let mut s = Session::new(plan.clone(), 42);
+    s.add_commands([
+        (60, Command::CancelCampaign("telecom-ddos".into())),
+        (90, Command::StartCampaign("telecom-ddos".into())),
+    ]);
+    s.run_until(72 * 60).unwrap();
+    let ev = s.sim.events();
+    assert!(
+        ev.iter().any(
+            |e| matches!(e.event, SimEvent::CampaignCancelled { campaign } if campaign == ddos)
+        )
+    );
+    assert!(
+        !ev.iter()
+            .any(|e| matches!(e.event, SimEvent::CampaignStarted { campaign } if campaign == ddos))
+    );
+
+    let mut s = Session::new(plan.clone(), 42);
+    s.add_commands([(90, Command::StartCampaign("telecom-ddos".into()))]);
+    s.run_until(3 * 60).unwrap();
+    let started =
+        s.sim.events().iter().find(
+            |e| matches!(e.event, SimEvent::CampaignStarted { campaign } if campaign == ddos),
+        );
+    assert_eq!(
+        started.map(|e| e.tick),
+        Some(90),
+        "the white cell started the flood ahead of D2 12:00"
+    );
+}
