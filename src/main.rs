@@ -137,6 +137,9 @@ struct RunArgs {
     /// Print one JSON object instead of the human summary.
     #[arg(long)]
     json: bool,
+    /// Also report the MSEL rehearsal: injects fired, decisions, expectations met, objectives.
+    #[arg(long)]
+    rehearse: bool,
     /// Worker threads for the simulation's parallel steps (results never depend on it).
     #[arg(long)]
     threads: Option<usize>,
@@ -259,7 +262,14 @@ fn run(args: RunArgs) -> ExitCode {
         eprintln!("{e}");
         return ExitCode::from(1);
     }
-    finish_run(&plan, &session, ticks, args.events.as_deref(), args.json)
+    finish_run(
+        &plan,
+        &session,
+        ticks,
+        args.events.as_deref(),
+        args.json,
+        args.rehearse,
+    )
 }
 
 /// Writes `--events` and prints the summary of a finished run or replay.
@@ -269,6 +279,7 @@ fn finish_run(
     ticks: u64,
     events: Option<&std::path::Path>,
     json: bool,
+    rehearse: bool,
 ) -> ExitCode {
     let sim = &session.sim;
     if let Some(path) = events {
@@ -292,13 +303,18 @@ fn finish_run(
         sim.digest().hex(),
         sim.events(),
     );
+    let rehearsal = rehearse.then(|| tidewatch::report::rehearsal::rehearse(plan, sim.events()));
     if json {
-        emit(&format!(
-            "{}\n",
-            serde_json::to_string(&summary).expect("summary serialises")
-        ));
+        let mut value = serde_json::to_value(&summary).expect("summary serialises");
+        if let Some(r) = &rehearsal {
+            value["rehearsal"] = serde_json::to_value(r).expect("rehearsal serialises");
+        }
+        emit(&format!("{value}\n"));
     } else {
         emit(&tidewatch::report::summary::render_text(plan, &summary));
+        if let Some(r) = &rehearsal {
+            emit(&r.text());
+        }
     }
     ExitCode::SUCCESS
 }
@@ -360,7 +376,7 @@ fn replay(args: ReplayArgs) -> ExitCode {
         );
     }
     let ticks = r.session.now();
-    finish_run(&plan, &r.session, ticks, None, args.json)
+    finish_run(&plan, &r.session, ticks, None, args.json, false)
 }
 
 fn batch(args: BatchArgs) -> ExitCode {

@@ -43,21 +43,61 @@ pub enum Command {
     /// White cell: start a campaign now, or stop it where it stands.
     StartCampaign(String),
     CancelCampaign(String),
+    /// Fire an inject of the MSEL now, whatever its trigger.
+    FireInject(String),
+    /// A team's choice at a decision point.
+    Decide {
+        team: String,
+        inject: String,
+        option: String,
+    },
+    /// The facilitator's judgement of an expectation.
+    Validate {
+        expectation: String,
+        met: bool,
+        #[serde(default)]
+        note: String,
+    },
 }
 
 /// A command resolved to indexes, ready for the tick chain.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Action {
     Note(String),
-    IsolateOrganisation { team: u32, org: u32 },
-    ReconnectOrganisation { team: u32, org: u32 },
-    ShareIntel { team: u32, tlp: Tlp },
-    RequestAssistance { team: u32 },
+    IsolateOrganisation {
+        team: u32,
+        org: u32,
+    },
+    ReconnectOrganisation {
+        team: u32,
+        org: u32,
+    },
+    ShareIntel {
+        team: u32,
+        tlp: Tlp,
+    },
+    RequestAssistance {
+        team: u32,
+    },
     CutLink(u32),
     RepairLink(u32),
-    PowerOutage { island: u32, minutes: u64 },
+    PowerOutage {
+        island: u32,
+        minutes: u64,
+    },
     StartCampaign(u32),
     CancelCampaign(u32),
+    FireInject(u32),
+    Decide {
+        team: u32,
+        inject: u32,
+        option: u32,
+    },
+    Validate {
+        expectation: u32,
+        met: bool,
+        note: String,
+    },
 }
 
 impl Command {
@@ -86,6 +126,14 @@ impl Command {
             find(
                 "island",
                 s.islands.iter().map(|t| t.id.as_str()).collect(),
+                id,
+            )
+        };
+        let inject = |id: &str| find("inject", s.msel.iter().map(|t| t.id.as_str()).collect(), id);
+        let expectation = |id: &str| {
+            find(
+                "expectation",
+                s.expectations.iter().map(|t| t.id.as_str()).collect(),
                 id,
             )
         };
@@ -123,6 +171,37 @@ impl Command {
             },
             Command::StartCampaign(c) => Action::StartCampaign(campaign(c)?),
             Command::CancelCampaign(c) => Action::CancelCampaign(campaign(c)?),
+            Command::FireInject(i) => Action::FireInject(inject(i)?),
+            Command::Decide {
+                team: t,
+                inject: i,
+                option,
+            } => {
+                let ix = inject(i)?;
+                let decision = s.msel[ix as usize]
+                    .decision
+                    .as_ref()
+                    .ok_or_else(|| format!("inject `{i}` has no decision to take"))?;
+                let o = find(
+                    "option",
+                    decision.options.iter().map(|o| o.id.as_str()).collect(),
+                    option,
+                )?;
+                Action::Decide {
+                    team: team(t)?,
+                    inject: ix,
+                    option: o,
+                }
+            }
+            Command::Validate {
+                expectation: e,
+                met,
+                note,
+            } => Action::Validate {
+                expectation: expectation(e)?,
+                met: *met,
+                note: note.clone(),
+            },
         }))
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod command;
 pub mod journal;
+pub mod msel;
 pub mod session;
 
 use std::collections::BTreeMap;
@@ -18,11 +19,12 @@ pub use command::{Action, Command, Timed};
 
 pub(crate) fn plugin(app: &mut App) {
     app.init_resource::<CommandQueue>()
-        .add_systems(SimTick, apply_commands.in_set(SimSet::Commands));
+        .add_systems(SimTick, apply_commands.in_set(SimSet::Commands))
+        .add_plugins(msel::plugin);
 }
 
 /// Commands waiting for their tick, in the order they were given.
-#[derive(Resource, Default, Clone, Debug)]
+#[derive(Resource, Default, Clone, Debug, Hash)]
 pub struct CommandQueue(pub BTreeMap<u64, Vec<Action>>);
 
 impl CommandQueue {
@@ -67,6 +69,31 @@ fn apply_commands(
                 Action::PowerOutage { island, minutes } => {
                     adhoc.0.push(HappeningPlan::PowerOutage { island, minutes })
                 }
+                Action::FireInject(inject) => log.push(now, SimEvent::InjectOrdered { inject }),
+                Action::Decide {
+                    team,
+                    inject,
+                    option,
+                } => log.push(
+                    now,
+                    SimEvent::DecisionTaken {
+                        team,
+                        inject,
+                        option,
+                    },
+                ),
+                Action::Validate {
+                    expectation,
+                    met,
+                    note,
+                } => log.push(
+                    now,
+                    SimEvent::ExpectationValidated {
+                        expectation,
+                        met,
+                        note,
+                    },
+                ),
                 Action::StartCampaign(c) | Action::CancelCampaign(c) => {
                     for (id, mut campaign) in campaigns.iter_mut().sort::<&StableId>() {
                         if id.0 != c {

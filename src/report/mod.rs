@@ -2,6 +2,7 @@
 
 pub mod metrics;
 pub mod narrate;
+pub mod rehearsal;
 pub mod summary;
 
 pub use summary::{IslandSummary, RunSummary, summarise};

@@ -51,7 +51,11 @@ pub fn tone(event: &SimEvent) -> Tone {
         OrganisationIsolated { .. } | OrganisationReconnected { .. } | ShareOrdered { .. } => {
             Tone::Defence
         }
-        Note { .. } | CampaignForced { .. } | CampaignCancelled { .. } => Tone::Routine,
+        Note { .. } | CampaignForced { .. } | CampaignCancelled { .. } | InjectOrdered { .. } => {
+            Tone::Routine
+        }
+        InjectFired { .. } | ExpectationMissed { .. } => Tone::Warning,
+        DecisionTaken { .. } | ExpectationMet { .. } | ExpectationValidated { .. } => Tone::Defence,
         LinkRepaired { .. }
         | PowerRestored { .. }
         | IntelProduced { .. }
@@ -120,6 +124,52 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
     use SimEvent::*;
     match *event {
         Note { ref text } => format!("Note: {text}"),
+        InjectFired { inject } => {
+            let i = &plan.scenario.msel[inject as usize];
+            format!(
+                "INJECT {} ({:?}, {:?}): {}",
+                i.id, i.channel, i.kind, i.title
+            )
+        }
+        InjectOrdered { inject } => format!(
+            "Facilitator fires inject {} now",
+            plan.scenario.msel[inject as usize].id
+        ),
+        DecisionTaken {
+            team: t,
+            inject,
+            option,
+        } => {
+            let i = &plan.scenario.msel[inject as usize];
+            let label = i
+                .decision
+                .as_ref()
+                .and_then(|d| d.options.get(option as usize))
+                .map_or("?", |o| o.label.as_str());
+            format!("{} decides on {}: {label}", team(plan, t), i.id)
+        }
+        ExpectationMet { expectation } => format!(
+            "Expectation met: {}",
+            plan.scenario.expectations[expectation as usize].description
+        ),
+        ExpectationMissed { expectation } => format!(
+            "Expectation MISSED: {}",
+            plan.scenario.expectations[expectation as usize].description
+        ),
+        ExpectationValidated {
+            expectation,
+            met,
+            ref note,
+        } => format!(
+            "Facilitator rates {}: {}{}",
+            plan.scenario.expectations[expectation as usize].id,
+            if met { "met" } else { "not met" },
+            if note.is_empty() {
+                String::new()
+            } else {
+                format!(" ({note})")
+            }
+        ),
         OrganisationIsolated { org: o, team: t } => {
             format!("{} isolates the network of {}", team(plan, t), org(plan, o))
         }
@@ -345,6 +395,8 @@ pub fn to_json(plan: &Plan, e: &Stamped) -> Value {
                 }
                 ("island", Some(i)) => json!(plan.scenario.islands[i as usize].id),
                 ("link", Some(l)) => json!(plan.scenario.links[l as usize].id),
+                ("inject", Some(i)) => json!(plan.scenario.msel[i as usize].id),
+                ("expectation", Some(x)) => json!(plan.scenario.expectations[x as usize].id),
                 ("service", Some(s)) => {
                     let sp = &plan.services[s as usize];
                     obj.insert(
@@ -357,6 +409,12 @@ pub fn to_json(plan: &Plan, e: &Stamped) -> Value {
                 _ => v,
             };
             obj.insert(k, mapped);
+        }
+    }
+    if let SimEvent::DecisionTaken { inject, option, .. } = e.event {
+        let decision = plan.scenario.msel[inject as usize].decision.as_ref();
+        if let Some(o) = decision.and_then(|d| d.options.get(option as usize)) {
+            obj.insert("option".into(), json!(o.id));
         }
     }
     Value::Object(obj)

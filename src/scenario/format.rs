@@ -47,6 +47,15 @@ pub struct Scenario {
     /// How intelligence travels between islands.
     #[serde(default)]
     pub intel: IntelPolicy,
+    /// The master scenario events list: injects and decision points.
+    #[serde(default)]
+    pub msel: Vec<super::msel::Inject>,
+    /// What each team should do by when, checked from events or by the facilitator.
+    #[serde(default)]
+    pub expectations: Vec<super::msel::Expectation>,
+    /// Exercise objectives the expectations roll up into (rated P/S/M/U).
+    #[serde(default)]
+    pub objectives: Vec<super::msel::Objective>,
     /// Mutual assistance: analysts the regional hub sends to a team that asks.
     #[serde(default)]
     pub assistance: AssistancePolicy,

@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod format;
+pub mod msel;
 mod overrides;
 mod plan;
 
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 pub use catalog::{Catalog, Effect, Tactic, Technique};
 pub use format::*;
+pub use msel::*;
 pub use overrides::apply_overrides;
 pub use plan::*;
 

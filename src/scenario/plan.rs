@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use super::{
-    Backups, Catalog, Diagnostic, Effect, HostKind, LoadError, Scenario, Sector, Shift, Source,
-    Target, TeamKind, Technique, find_field, find_item, line_col,
+    Backups, Catalog, Check as Checked, Diagnostic, Effect, HostKind, LoadError, Scenario, Sector,
+    Shift, Source, Target, TeamKind, Technique, Trigger, find_field, find_item, line_col,
 };
 use crate::time::{MINUTES_PER_DAY, Span};
 
@@ -36,6 +36,8 @@ pub struct Plan {
     /// Bilateral sharing agreements as island pairs.
     pub bilateral: Vec<(u32, u32)>,
     pub host_count: u32,
+    pub injects: Vec<InjectPlan>,
+    pub expectations: Vec<ExpectationPlan>,
 }
 
 #[derive(Clone, Debug)]
@@ -83,6 +85,55 @@ pub struct CampaignPlan {
 pub struct StagePlan {
     pub technique: u32,
     pub duration: Span,
+}
+
+/// What starts an inject or an expectation's clock, resolved to indexes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TriggerPlan {
+    At(u64),
+    FirstIncident(u32),
+    RansomNote(u32),
+    ServiceDown(u32),
+    CampaignStarted(u32),
+    IntelApplied(u32),
+    Inject(u32),
+}
+
+#[derive(Clone, Debug)]
+pub struct InjectPlan {
+    pub trigger: TriggerPlan,
+    pub delay: u64,
+    pub to: Vec<u32>,
+    pub decision: Option<DecisionPlan>,
+    pub contingency_only: bool,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct DecisionPlan {
+    pub default: u32,
+    pub takes: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CheckPlan {
+    IncidentOpened,
+    IncidentContained,
+    IntelShared(crate::scenario::Tlp),
+    IntelApplied,
+    Isolates,
+    AssistanceRequested,
+    Decides(u32),
+    Facilitator,
+}
+
+#[derive(Clone, Debug)]
+pub struct ExpectationPlan {
+    pub team: u32,
+    pub objective: u32,
+    pub after: TriggerPlan,
+    pub within: u64,
+    pub check: CheckPlan,
+    pub contingency: Option<u32>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1004,12 +1055,15 @@ pub(super) fn build(
         }
     }
 
+    // The MSEL: triggers, recipients, decisions, expectations and objectives.
+    let (injects, expectations) = resolve_msel(&mut c, s, &islands, &services_ix, start_minute);
+
     if !c.found.is_empty() {
         c.found.sort_by_key(|d| (d.line, d.col));
         c.found.dedup();
         return Err(LoadError(c.found));
     }
-    Ok(Plan {
+    let plan = Plan {
         source_name: source.name.clone(),
         techniques: catalog.techniques,
         orgs,
@@ -1024,8 +1078,279 @@ pub(super) fn build(
         happenings,
         bilateral,
         host_count: host as u32,
+        injects,
+        expectations,
         scenario,
-    })
+    };
+    // Commands inside injects and decisions are checked against the finished plan.
+    let mut c = Check {
+        source,
+        found: Vec::new(),
+    };
+    for inj in &plan.scenario.msel {
+        let options = inj
+            .decision
+            .iter()
+            .flat_map(|d| d.options.iter().flat_map(|o| o.effects.iter()));
+        for cmd in inj.effects.iter().chain(options) {
+            if let Err(e) = cmd.resolve(&plan) {
+                c.at(
+                    "msel",
+                    &inj.id,
+                    Some("effects"),
+                    format!("inject `{}`: {e}", inj.id),
+                    None,
+                );
+            }
+        }
+    }
+    if !c.found.is_empty() {
+        return Err(LoadError(c.found));
+    }
+    Ok(plan)
+}
+
+fn resolve_trigger(
+    c: &mut Check,
+    list: &str,
+    id: &str,
+    t: &Trigger,
+    s: &Scenario,
+    islands: &BTreeMap<&str, u32>,
+    services: &BTreeMap<&str, u32>,
+    start_minute: u64,
+) -> TriggerPlan {
+    let find = |c: &mut Check, what: &str, ids: &BTreeMap<&str, u32>, x: &str| -> u32 {
+        ids.get(x).copied().unwrap_or_else(|| {
+            c.at_value(
+                list,
+                id,
+                x,
+                format!("`{id}` is triggered by {what} `{x}`, which is not declared"),
+                Some(suggest(ids)),
+            );
+            0
+        })
+    };
+    let campaigns = index_of(s.campaigns.iter().map(|x| x.id.as_str()));
+    let injects = index_of(s.msel.iter().map(|x| x.id.as_str()));
+    match t {
+        Trigger::At(w) => TriggerPlan::At(w.to_tick(start_minute).unwrap_or_else(|| {
+            c.at(
+                list,
+                id,
+                Some("trigger"),
+                format!("`{id}` is set for {w}, before the exercise starts"),
+                None,
+            );
+            0
+        })),
+        Trigger::FirstIncident(i) => TriggerPlan::FirstIncident(find(c, "island", islands, i)),
+        Trigger::RansomNote(i) => TriggerPlan::RansomNote(find(c, "island", islands, i)),
+        Trigger::IntelApplied(i) => TriggerPlan::IntelApplied(find(c, "island", islands, i)),
+        Trigger::ServiceDown(x) => TriggerPlan::ServiceDown(find(c, "service", services, x)),
+        Trigger::CampaignStarted(x) => {
+            TriggerPlan::CampaignStarted(find(c, "campaign", &campaigns, x))
+        }
+        Trigger::Inject(x) => TriggerPlan::Inject(find(c, "inject", &injects, x)),
+    }
+}
+
+fn resolve_msel(
+    c: &mut Check,
+    s: &Scenario,
+    islands: &BTreeMap<&str, u32>,
+    services: &BTreeMap<&str, u32>,
+    start_minute: u64,
+) -> (Vec<InjectPlan>, Vec<ExpectationPlan>) {
+    let teams = index_of(s.teams.iter().map(|x| x.id.as_str()));
+    let injects_ix = index_of(s.msel.iter().map(|x| x.id.as_str()));
+    let objectives = index_of(s.objectives.iter().map(|x| x.id.as_str()));
+    let mut seen = BTreeMap::new();
+    for i in &s.msel {
+        if seen.insert(i.id.as_str(), ()).is_some() {
+            c.at(
+                "msel",
+                &i.id,
+                None,
+                format!("inject `{}` is declared twice", i.id),
+                None,
+            );
+        }
+    }
+    let mut injects = Vec::new();
+    for inj in &s.msel {
+        let trigger = resolve_trigger(
+            c,
+            "msel",
+            &inj.id,
+            &inj.trigger,
+            s,
+            islands,
+            services,
+            start_minute,
+        );
+        let mut to = Vec::new();
+        for t in &inj.to {
+            match teams.get(t.as_str()) {
+                Some(x) => to.push(*x),
+                None => c.at_value(
+                    "msel",
+                    &inj.id,
+                    t,
+                    format!(
+                        "inject `{}` is addressed to team `{t}`, which is not declared",
+                        inj.id
+                    ),
+                    Some(suggest(&teams)),
+                ),
+            }
+        }
+        let decision = inj.decision.as_ref().map(|d| {
+            let default = d
+                .options
+                .iter()
+                .position(|o| o.id == d.default)
+                .unwrap_or_else(|| {
+                    c.at_value(
+                        "msel",
+                        &inj.id,
+                        &d.default,
+                        format!(
+                            "inject `{}`: the default `{}` is not one of its options",
+                            inj.id, d.default
+                        ),
+                        None,
+                    );
+                    0
+                }) as u32;
+            if d.options.is_empty() {
+                c.at(
+                    "msel",
+                    &inj.id,
+                    Some("options"),
+                    format!("inject `{}`: a decision needs options", inj.id),
+                    None,
+                );
+            }
+            DecisionPlan {
+                default,
+                takes: d.takes.0,
+            }
+        });
+        injects.push(InjectPlan {
+            trigger,
+            delay: inj.delay.0,
+            to,
+            decision,
+            contingency_only: inj.contingency_only,
+        });
+    }
+    let mut expectations = Vec::new();
+    let mut seen = BTreeMap::new();
+    for e in &s.expectations {
+        if seen.insert(e.id.as_str(), ()).is_some() {
+            c.at(
+                "expectations",
+                &e.id,
+                None,
+                format!("expectation `{}` is declared twice", e.id),
+                None,
+            );
+        }
+        let team = teams.get(e.team.as_str()).copied().unwrap_or_else(|| {
+            c.at_value(
+                "expectations",
+                &e.id,
+                &e.team,
+                format!(
+                    "expectation `{}` is for team `{}`, which is not declared",
+                    e.id, e.team
+                ),
+                Some(suggest(&teams)),
+            );
+            0
+        });
+        let objective = objectives
+            .get(e.objective.as_str())
+            .copied()
+            .unwrap_or_else(|| {
+                c.at_value(
+                    "expectations",
+                    &e.id,
+                    &e.objective,
+                    format!(
+                        "expectation `{}` belongs to objective `{}`, which is not declared",
+                        e.id, e.objective
+                    ),
+                    Some(suggest(&objectives)),
+                );
+                0
+            });
+        let after = resolve_trigger(
+            c,
+            "expectations",
+            &e.id,
+            &e.after,
+            s,
+            islands,
+            services,
+            start_minute,
+        );
+        let check = match &e.check {
+            Checked::Decides(i) => match injects_ix.get(i.as_str()) {
+                Some(&x) if s.msel[x as usize].decision.is_some() => CheckPlan::Decides(x),
+                _ => {
+                    c.at_value("expectations", &e.id, i, format!("expectation `{}` waits for a decision on `{i}`, which is not an inject with a decision", e.id), None);
+                    CheckPlan::Facilitator
+                }
+            },
+            Checked::IncidentOpened => CheckPlan::IncidentOpened,
+            Checked::IncidentContained => CheckPlan::IncidentContained,
+            Checked::IntelShared(t) => CheckPlan::IntelShared(*t),
+            Checked::IntelApplied => CheckPlan::IntelApplied,
+            Checked::Isolates => CheckPlan::Isolates,
+            Checked::AssistanceRequested => CheckPlan::AssistanceRequested,
+            Checked::Facilitator => CheckPlan::Facilitator,
+        };
+        let contingency = e
+            .contingency
+            .as_ref()
+            .and_then(|i| match injects_ix.get(i.as_str()) {
+                Some(x) => Some(*x),
+                None => {
+                    c.at_value(
+                        "expectations",
+                        &e.id,
+                        i,
+                        format!(
+                            "expectation `{}` falls back on inject `{i}`, which is not declared",
+                            e.id
+                        ),
+                        Some(suggest(&injects_ix)),
+                    );
+                    None
+                }
+            });
+        if e.within.0 == 0 {
+            c.at(
+                "expectations",
+                &e.id,
+                Some("within"),
+                format!("expectation `{}` gives no time (`within` is zero)", e.id),
+                None,
+            );
+        }
+        expectations.push(ExpectationPlan {
+            team,
+            objective,
+            after,
+            within: e.within.0,
+            check,
+            contingency,
+        });
+    }
+    (injects, expectations)
 }
 
 /// Kahn's algorithm in index order, so the order is the same on every run. `Err` names a

@@ -94,6 +94,10 @@ fn compute_digest(
     isolated: Res<IsolatedOrgs>,
     lost: Res<LostBackups>,
     cooperation: (Res<IntelBook>, Res<IslandDefences>, Res<Deployments>),
+    exercise: (
+        Res<crate::exercise::CommandQueue>,
+        Res<crate::exercise::msel::MselState>,
+    ),
     fabric: (
         Res<Connectivity>,
         Res<PowerOutages>,
@@ -138,6 +142,7 @@ fn compute_digest(
                 .collect();
             hash_of(&(&*isolated, &*lost, &**net, &**power, links))
         }),
+        ("exercise", hash_of(&(&exercise.0.0, &*exercise.1))),
         ("intel", {
             let (book, defences, deployments) = &cooperation;
             hash_of(&(&**book, &**defences, &**deployments))

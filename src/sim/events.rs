@@ -68,6 +68,30 @@ pub enum SimEvent {
     CampaignCancelled {
         campaign: CampaignIx,
     },
+    /// An inject of the MSEL reaches its recipients.
+    InjectFired {
+        inject: u32,
+    },
+    /// The facilitator fired an inject ahead of its trigger.
+    InjectOrdered {
+        inject: u32,
+    },
+    DecisionTaken {
+        team: TeamIx,
+        inject: u32,
+        option: u32,
+    },
+    ExpectationMet {
+        expectation: u32,
+    },
+    ExpectationMissed {
+        expectation: u32,
+    },
+    ExpectationValidated {
+        expectation: u32,
+        met: bool,
+        note: String,
+    },
     LinkCut {
         link: u32,
     },

@@ -41,6 +41,8 @@ pub enum SimSet {
     /// Intelligence produced, travelling, applied; assistance dispatched.
     Cooperation,
     Impact,
+    /// The exercise reacts: injects fire, decisions land, expectations are checked.
+    Exercise,
     Digest,
 }
 
@@ -92,6 +94,7 @@ impl Plugin for SimPlugin {
                 SimSet::Response,
                 SimSet::Cooperation,
                 SimSet::Impact,
+                SimSet::Exercise,
                 SimSet::Digest,
             )
                 .chain(),

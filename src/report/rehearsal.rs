@@ -1,0 +1,260 @@
+//! The MSEL rehearsal: which injects fired when, what each team decided, which expectations
+//! were met or missed, how the objectives rate (HSEEP P/S/M/U), and which injects never fired.
+//! Built from events only.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::scenario::Plan;
+use crate::sim::events::{SimEvent, Stamped};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FiredInject {
+    pub id: String,
+    pub time: String,
+    pub phase: String,
+    pub title: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DecisionRecord {
+    pub inject: String,
+    pub team: String,
+    pub option: String,
+    pub time: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ExpectationRecord {
+    pub id: String,
+    pub team: String,
+    pub objective: String,
+    pub description: String,
+    /// `met`, `missed`, `met (facilitator)`, `not met (facilitator)`, or `open`.
+    pub outcome: String,
+    pub time: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ObjectiveRating {
+    pub id: String,
+    pub title: String,
+    /// HSEEP: P performed without challenges, S with some, M with major challenges, U unable
+    /// to be performed; `-` when none of its expectations came due.
+    pub rating: String,
+    pub met: usize,
+    pub total: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Rehearsal {
+    pub fired: Vec<FiredInject>,
+    pub never_fired: Vec<String>,
+    pub decisions: Vec<DecisionRecord>,
+    pub expectations: Vec<ExpectationRecord>,
+    pub objectives: Vec<ObjectiveRating>,
+}
+
+/// HSEEP-style rating from the share of an objective's expectations that were met.
+pub fn rating(met: usize, settled: usize, total: usize) -> &'static str {
+    if settled == 0 || total == 0 {
+        return "-";
+    }
+    let share = met as f64 / total as f64;
+    if share >= 0.999 {
+        "P"
+    } else if share >= 2.0 / 3.0 {
+        "S"
+    } else if share >= 1.0 / 3.0 {
+        "M"
+    } else {
+        "U"
+    }
+}
+
+pub fn rehearse(plan: &Plan, events: &[Stamped]) -> Rehearsal {
+    let s = &plan.scenario;
+    let clock = |t: u64| s.start.at(t).clock();
+    let mut fired = Vec::new();
+    let mut decisions = Vec::new();
+    let mut outcome: BTreeMap<u32, (String, u64, bool)> = BTreeMap::new();
+    for e in events {
+        match &e.event {
+            SimEvent::InjectFired { inject } => {
+                let i = &s.msel[*inject as usize];
+                fired.push(FiredInject {
+                    id: i.id.clone(),
+                    time: clock(e.tick),
+                    phase: i.phase.clone(),
+                    title: i.title.clone(),
+                });
+            }
+            SimEvent::DecisionTaken {
+                team,
+                inject,
+                option,
+            } => {
+                let i = &s.msel[*inject as usize];
+                let label = i
+                    .decision
+                    .as_ref()
+                    .and_then(|d| d.options.get(*option as usize))
+                    .map_or("?".into(), |o| o.label.clone());
+                decisions.push(DecisionRecord {
+                    inject: i.id.clone(),
+                    team: s.teams[*team as usize].id.clone(),
+                    option: label,
+                    time: clock(e.tick),
+                });
+            }
+            SimEvent::ExpectationMet { expectation } => {
+                outcome
+                    .entry(*expectation)
+                    .or_insert(("met".into(), e.tick, true));
+            }
+            SimEvent::ExpectationMissed { expectation } => {
+                outcome
+                    .entry(*expectation)
+                    .or_insert(("missed".into(), e.tick, false));
+            }
+            SimEvent::ExpectationValidated {
+                expectation, met, ..
+            } => {
+                let text = if *met {
+                    "met (facilitator)"
+                } else {
+                    "not met (facilitator)"
+                };
+                outcome.insert(*expectation, (text.into(), e.tick, *met));
+            }
+            _ => {}
+        }
+    }
+    let never_fired = s
+        .msel
+        .iter()
+        .filter(|i| !fired.iter().any(|f| f.id == i.id))
+        .map(|i| i.id.clone())
+        .collect();
+    let expectations: Vec<ExpectationRecord> = s
+        .expectations
+        .iter()
+        .enumerate()
+        .map(|(k, e)| {
+            let o = outcome.get(&(k as u32));
+            ExpectationRecord {
+                id: e.id.clone(),
+                team: e.team.clone(),
+                objective: e.objective.clone(),
+                description: e.description.clone(),
+                outcome: o.map_or("open".into(), |o| o.0.clone()),
+                time: o.map(|o| clock(o.1)),
+            }
+        })
+        .collect();
+    let objectives = s
+        .objectives
+        .iter()
+        .enumerate()
+        .map(|(oi, o)| {
+            let mine: Vec<usize> = plan
+                .expectations
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.objective as usize == oi)
+                .map(|(k, _)| k)
+                .collect();
+            let met = mine
+                .iter()
+                .filter(|k| outcome.get(&(**k as u32)).is_some_and(|x| x.2))
+                .count();
+            let settled = mine
+                .iter()
+                .filter(|k| outcome.contains_key(&(**k as u32)))
+                .count();
+            ObjectiveRating {
+                id: o.id.clone(),
+                title: o.title.clone(),
+                rating: rating(met, settled, mine.len()).into(),
+                met,
+                total: mine.len(),
+            }
+        })
+        .collect();
+    Rehearsal {
+        fired,
+        never_fired,
+        decisions,
+        expectations,
+        objectives,
+    }
+}
+
+impl Rehearsal {
+    pub fn text(&self) -> String {
+        use std::fmt::Write;
+        let mut out = String::new();
+        let _ = writeln!(out, "\nInjects fired ({}):", self.fired.len());
+        for f in &self.fired {
+            let _ = writeln!(out, "  {}  {:<5} {:<34} {}", f.time, f.id, f.phase, f.title);
+        }
+        if !self.never_fired.is_empty() {
+            let _ = writeln!(
+                out,
+                "Injects that never fired: {}",
+                self.never_fired.join(", ")
+            );
+        }
+        let _ = writeln!(out, "\nDecisions ({}):", self.decisions.len());
+        for d in &self.decisions {
+            let _ = writeln!(
+                out,
+                "  {}  {:<5} {:<14} {}",
+                d.time, d.inject, d.team, d.option
+            );
+        }
+        let _ = writeln!(out, "\nExpectations:");
+        let mut by_team: BTreeMap<&str, Vec<&ExpectationRecord>> = BTreeMap::new();
+        for e in &self.expectations {
+            by_team.entry(e.team.as_str()).or_default().push(e);
+        }
+        for (team, list) in by_team {
+            let met = list.iter().filter(|e| e.outcome.starts_with("met")).count();
+            let _ = writeln!(out, "  {team}: {met}/{} met", list.len());
+            for e in list {
+                let _ = writeln!(
+                    out,
+                    "    {:<5} {:<22} {:<9} {}",
+                    e.id,
+                    e.outcome,
+                    e.time.as_deref().unwrap_or(""),
+                    e.description
+                );
+            }
+        }
+        let _ = writeln!(out, "\nObjectives:");
+        for o in &self.objectives {
+            let _ = writeln!(
+                out,
+                "  {} {:<4} {}/{} expectations met  {}",
+                o.rating, o.id, o.met, o.total, o.title
+            );
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rating;
+
+    #[test]
+    fn ratings_follow_the_share_met() {
+        assert_eq!(rating(3, 3, 3), "P");
+        assert_eq!(rating(2, 3, 3), "S");
+        assert_eq!(rating(1, 3, 3), "M");
+        assert_eq!(rating(0, 3, 3), "U");
+        assert_eq!(rating(0, 0, 3), "-");
+    }
+}

@@ -1,0 +1,156 @@
+//! The master scenario events list (MSEL): injects, decision points, expectations and the
+//! objectives they roll up into, as a scenario author writes them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::exercise::Command;
+use crate::scenario::Tlp;
+use crate::time::{Span, When};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InjectKind {
+    /// Changes the simulation (its `effects` run as commands).
+    Technical,
+    /// Information for the players: an email, a call, a news story.
+    Narrative,
+    /// For the facilitator: a prompt to steer the room.
+    Facilitation,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InjectChannel {
+    Email,
+    Phone,
+    Media,
+    Social,
+    RansomNote,
+    MinisterialRequest,
+    ThreatFeed,
+    Briefing,
+}
+
+/// What makes an inject fire (or starts an expectation's clock).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Trigger {
+    /// A moment on the exercise clock.
+    At(When),
+    /// The first incident any team opens on the island.
+    FirstIncident(String),
+    /// The first ransom note found on the island.
+    RansomNote(String),
+    /// A service (by id) goes down.
+    ServiceDown(String),
+    /// A campaign (by id) begins.
+    CampaignStarted(String),
+    /// Intelligence is first applied on the island.
+    IntelApplied(String),
+    /// Another inject fired.
+    Inject(String),
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inject {
+    pub id: String,
+    /// The move or phase it belongs to, e.g. "Move 1: Detection".
+    #[serde(default)]
+    pub phase: String,
+    pub trigger: Trigger,
+    /// Fire this long after the trigger.
+    #[serde(default)]
+    pub delay: Span,
+    pub kind: InjectKind,
+    pub channel: InjectChannel,
+    /// The persona sending it, e.g. "Permanent Secretary, Ministry of Finance".
+    #[serde(default)]
+    pub from: String,
+    /// Team ids it is addressed to.
+    #[serde(default)]
+    pub to: Vec<String>,
+    pub title: String,
+    #[serde(default)]
+    pub body: String,
+    /// Questions the facilitator puts to the room.
+    #[serde(default)]
+    pub questions: Vec<String>,
+    /// Commands applied when it fires.
+    #[serde(default)]
+    pub effects: Vec<Command>,
+    #[serde(default)]
+    pub decision: Option<Decision>,
+    /// Fired only as an expectation's contingency, never by its trigger on its own.
+    #[serde(default)]
+    pub contingency_only: bool,
+}
+
+/// A choice the addressed team makes; the option's effects change the simulation.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    pub prompt: String,
+    pub options: Vec<DecisionOption>,
+    /// What an auto-played team chooses (the policy's answer).
+    pub default: String,
+    /// How long an auto-played team takes to decide.
+    #[serde(default = "half_hour")]
+    pub takes: Span,
+}
+
+fn half_hour() -> Span {
+    Span(30)
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Option")]
+pub struct DecisionOption {
+    pub id: String,
+    pub label: String,
+    #[serde(default)]
+    pub effects: Vec<Command>,
+}
+
+/// What counts as the expected action.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Check {
+    /// The team opens an incident.
+    IncidentOpened,
+    /// The team contains an incident.
+    IncidentContained,
+    /// The team produces (shares) intelligence, at this marking or a wider one.
+    IntelShared(Tlp),
+    /// The team applies intelligence it received.
+    IntelApplied,
+    /// The team isolates an organisation's network.
+    Isolates,
+    /// The team asks for assistance.
+    AssistanceRequested,
+    /// The team takes the decision of an inject.
+    Decides(String),
+    /// Judged by the facilitator (a `Validate` command).
+    Facilitator,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expectation {
+    pub id: String,
+    pub team: String,
+    pub objective: String,
+    pub description: String,
+    /// When the clock starts.
+    pub after: Trigger,
+    pub within: Span,
+    pub check: Check,
+    /// An inject (id) fired if the expectation is missed.
+    #[serde(default)]
+    pub contingency: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Objective {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub capability: String,
+}

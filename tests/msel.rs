@@ -1,0 +1,169 @@
+//! The flagship tabletop: its MSEL rehearses, decisions change the simulation, expectations
+//! are met, missed (with their contingency) or rated by the facilitator, and the whole thing
+//! replays from its journal.
+
+mod common;
+use common::*;
+
+use std::collections::BTreeSet;
+
+#[test]
+fn the_flagship_msel_is_a_full_one_day_tabletop() {
+    let plan = plan("scenarios/eastern-caribbean.ron", &[]);
+    let s = &plan.scenario;
+    assert!(s.msel.len() >= 15);
+    assert!(
+        s.msel.iter().all(|i| !i.questions.is_empty()),
+        "every inject has discussion questions"
+    );
+    assert!(s.msel.iter().filter(|i| i.decision.is_some()).count() >= 3);
+    let teams: BTreeSet<&str> = s.expectations.iter().map(|e| e.team.as_str()).collect();
+    for t in s
+        .teams
+        .iter()
+        .filter(|t| matches!(t.kind, tidewatch::scenario::TeamKind::NationalCsirt))
+    {
+        assert!(teams.contains(t.id.as_str()), "no expectation for {}", t.id);
+    }
+
+    let out = json(&tidewatch(&[
+        "run",
+        "eastern-caribbean",
+        "--until",
+        "2d",
+        "--rehearse",
+        "--json",
+    ]));
+    let r = &out["rehearsal"];
+    let fired = r["fired"].as_array().unwrap();
+    assert!(fired.len() >= 15, "{} injects fired", fired.len());
+    assert!(
+        fired
+            .windows(2)
+            .all(|w| w[0]["time"].as_str() <= w[1]["time"].as_str())
+    );
+    // Contingency injects only fire when an expectation is missed.
+    let never: Vec<&str> = r["never_fired"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for i in s.msel.iter().filter(|i| i.contingency_only) {
+        assert!(
+            never.contains(&i.id.as_str()),
+            "{} fired without a missed expectation",
+            i.id
+        );
+    }
+    assert!(
+        r["decisions"].as_array().unwrap().len() >= 3,
+        "auto-played teams take the policy's decisions"
+    );
+    let ratings: Vec<&str> = r["objectives"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["rating"].as_str().unwrap())
+        .collect();
+    assert!(
+        ratings
+            .iter()
+            .all(|x| ["P", "S", "M", "U", "-"].contains(x))
+            && ratings.len() == s.objectives.len()
+    );
+}
+
+#[test]
+fn trainees_decisions_drive_the_exercise_and_it_replays() {
+    let dir = std::env::temp_dir().join(format!("tidewatch-msel-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let journal = dir.join("tabletop.jsonl");
+    let events = dir.join("events.jsonl");
+    let out = tidewatch(&[
+        "run",
+        "eastern-caribbean",
+        "--set",
+        "teams.ag-npc.auto=false",
+        "--commands",
+        "tests/data/tabletop-commands.ron",
+        "--journal",
+        journal.to_str().unwrap(),
+        "--events",
+        events.to_str().unwrap(),
+        "--until",
+        "2d",
+        "--rehearse",
+        "--json",
+    ]);
+    let v = json(&out);
+    let ev: Vec<serde_json::Value> = std::fs::read_to_string(&events)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let find = |kind: &str, key: &str, val: &str| {
+        ev.iter()
+            .find(|e| e["kind"] == kind && e[key] == val)
+            .cloned()
+    };
+
+    // The decision isolates the provider at the next tick boundary.
+    let decided =
+        find("DecisionTaken", "inject", "I07").expect("the trainees' decision is recorded");
+    assert_eq!(
+        (decided["team"].as_str(), decided["time"].as_str()),
+        (Some("ag-npc"), Some("D1 13:30"))
+    );
+    let isolated =
+        find("OrganisationIsolated", "org", "ag-caribmsp").expect("the decision's effect applies");
+    assert_eq!(isolated["time"], "D1 13:31");
+    // Nobody answered the Minister: the expectation is missed and its contingency fires.
+    let r = &v["rehearsal"];
+    let outcome = |id: &str| {
+        r["expectations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == id)
+            .unwrap()["outcome"]
+            .clone()
+    };
+    assert_eq!(outcome("E11"), "missed");
+    assert!(
+        find("InjectFired", "inject", "I28").is_some(),
+        "the contingency inject fired"
+    );
+    assert_eq!(outcome("E10"), "met (facilitator)");
+    assert_eq!(outcome("E09"), "met");
+    // Ordering an inject that already fired does not send it twice.
+    assert_eq!(
+        ev.iter()
+            .filter(|e| e["kind"] == "InjectFired" && e["inject"] == "I12")
+            .count(),
+        1
+    );
+
+    let replay = tidewatch(&["replay", journal.to_str().unwrap(), "--verify", "--json"]);
+    assert!(replay.status.success(), "{}", stderr(&replay));
+    assert_eq!(json(&replay)["digest"], v["digest"]);
+
+    // The same exercise with the policy playing the NPC keeps the provider connected.
+    let auto = tidewatch(&[
+        "run",
+        "eastern-caribbean",
+        "--until",
+        "2d",
+        "--events",
+        events.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(auto.status.success());
+    let text = std::fs::read_to_string(&events).unwrap();
+    assert!(
+        !text.contains("\"OrganisationIsolated\""),
+        "the default decision is to monitor, not isolate"
+    );
+    std::fs::remove_dir_all(dir).ok();
+}
