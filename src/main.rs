@@ -65,6 +65,12 @@ pub struct ConsoleArgs {
     /// With --screenshot: how far to run the exercise before taking it.
     #[arg(long, value_parser = span)]
     after: Option<Span>,
+    /// Record the exercise (every command, with digests) to this new journal.
+    #[arg(long, conflicts_with = "resume")]
+    journal: Option<std::path::PathBuf>,
+    /// Continue the exercise recorded in this journal.
+    #[arg(long)]
+    resume: Option<std::path::PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -418,12 +424,36 @@ fn batch(args: BatchArgs) -> ExitCode {
 
 #[cfg(feature = "console")]
 fn console(args: ConsoleArgs) -> ExitCode {
-    let (plan, seed) = match load(&args.scenario, &args.set, args.seed) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
+    use tidewatch::console::Start;
     let shot = args.screenshot.map(|p| (p, args.after.map_or(0, |a| a.0)));
-    tidewatch::console::run(plan, seed, shot)
+    if let Some(path) = args.resume {
+        let loaded =
+            JournalFile::read(&path).and_then(|file| Ok((session::journal_plan(&file)?, file)));
+        return match loaded {
+            Ok(((plan, seed), file)) => {
+                tidewatch::console::run(plan, seed, shot, Start::Resume(path, file))
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::from(1)
+            }
+        };
+    }
+    let loaded = scenario::Source::resolve(&args.scenario)
+        .and_then(|src| Ok((scenario::load_source(&src, &args.set)?, src)));
+    let (plan, source) = match loaded {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    let seed = args.seed.unwrap_or(plan.scenario.seed);
+    let start = match args.journal {
+        Some(path) => Start::Record(path, source, args.set.clone()),
+        None => Start::Fresh,
+    };
+    tidewatch::console::run(Arc::new(plan), seed, shot, start)
 }
 
 #[cfg(not(feature = "console"))]

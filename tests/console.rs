@@ -27,6 +27,7 @@ fn console_screenshot_digest_matches_headless_run() {
     let dir = std::env::temp_dir().join(format!("tidewatch-console-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let png = dir.join("console.png");
+    let journal = dir.join("console.jsonl");
     let out = Command::new("xvfb-run")
         .args(["-a", "-s", "-screen 0 1600x1000x24"])
         .arg(env!("CARGO_BIN_EXE_tidewatch"))
@@ -38,7 +39,8 @@ fn console_screenshot_digest_matches_headless_run() {
             "--screenshot",
         ])
         .arg(&png)
-        .args(["--after", "6h"])
+        .args(["--after", "6h", "--journal"])
+        .arg(&journal)
         .env("WGPU_BACKEND", "vulkan")
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
@@ -66,7 +68,28 @@ fn console_screenshot_digest_matches_headless_run() {
         "--json",
     ]));
     assert_eq!(run["digest"].as_str().unwrap(), console_digest);
-    let bytes = std::fs::read(&png).expect("the screenshot was written");
+    // The console's journal replays to the same digest.
+    let replay = tidewatch(&["replay", journal.to_str().unwrap(), "--verify", "--json"]);
+    assert!(replay.status.success(), "{}", stderr(&replay));
+    assert_eq!(json(&replay)["digest"].as_str().unwrap(), console_digest);
+    // The console continues that journal: replays it, verifies it and runs on to 8h.
+    let out = Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1600x1000x24"])
+        .arg(env!("CARGO_BIN_EXE_tidewatch"))
+        .args(["console", "--resume"])
+        .arg(&journal)
+        .arg("--screenshot")
+        .arg(dir.join("resumed.png"))
+        .args(["--after", "8h"])
+        .env("WGPU_BACKEND", "vulkan")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "resumed console failed:\n{}", stderr(&out));
+    let resumed = stdout(&out);
+    let at_8h = json(&tidewatch(&["run", "scenarios/eastern-caribbean.ron", "--seed", "42", "--until", "8h", "--json"]));
+    assert!(resumed.contains(&format!("tick 480 digest {}", at_8h["digest"].as_str().unwrap())), "{resumed}");
+        let bytes = std::fs::read(&png).expect("the screenshot was written");
     assert!(bytes.starts_with(b"\x89PNG"), "not a PNG");
     assert!(
         bytes.len() > 20_000,

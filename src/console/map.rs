@@ -146,7 +146,8 @@ pub fn draw(ui: &mut Ui, plan: &Plan, views: &[IslandView], links: &[Link]) {
         );
     }
     // Legend.
-    let mut y = response.rect.top() + 12.0;
+    // Bottom left: the open sea south-west of the festoon.
+    let mut y = response.rect.bottom() - 8.0 * 16.0;
     let x = response.rect.left() + 12.0;
     for (colour, text) in [
         (state_colour(&IslandView::default()).0, "calm"),

@@ -14,8 +14,27 @@ use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
 use bevy_egui::{EguiPlugin, EguiPrimaryContextPass};
 
-use crate::scenario::Plan;
-use crate::sim::{Clock, SimPlugin, SimTick, StateDigest, network};
+use crate::exercise::Command;
+use crate::exercise::journal::JournalFile;
+use crate::exercise::session::{self, Recorder};
+use crate::scenario::{Plan, Source};
+use crate::sim::{Clock, SimPlugin, StateDigest, network};
+
+/// How the console begins: a fresh exercise, one recorded to a new journal, or a recorded one
+/// continued.
+pub enum Start {
+    Fresh,
+    Record(PathBuf, Source, Vec<String>),
+    Resume(PathBuf, JournalFile),
+}
+
+/// Commands the facilitator gave through the UI this frame; they join the recorder (and so the
+/// journal) at the next tick boundary.
+#[derive(Resource, Default)]
+pub struct Orders(pub Vec<Command>);
+
+#[derive(Resource)]
+struct PendingStart(Option<Start>);
 
 /// How fast simulated time runs against the wall clock.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,7 +96,7 @@ struct ScreenshotDone(bool);
 
 /// Opens the console; with `shot = Some((path, ticks))` it runs that far at full speed, prints
 /// the digest, saves a screenshot and exits.
-pub fn run(plan: Arc<Plan>, seed: u64, shot: Option<(PathBuf, u64)>) -> ExitCode {
+pub fn run(plan: Arc<Plan>, seed: u64, shot: Option<(PathBuf, u64)>, start: Start) -> ExitCode {
     let end_tick = plan.scenario.duration.0;
     let title = format!("tidewatch - {}", plan.scenario.name);
     let mut app = App::new();
@@ -110,14 +129,22 @@ pub fn run(plan: Arc<Plan>, seed: u64, shot: Option<(PathBuf, u64)>) -> ExitCode
     })
     .init_resource::<panels::Feed>()
     .init_resource::<ScreenshotDone>()
+    .init_resource::<Orders>()
+    .insert_resource(PendingStart(Some(start)))
     .add_systems(
         Startup,
-        (network::spawn_region, |mut commands: Commands| {
-            commands.spawn(Camera2d);
-        }),
+        (
+            network::spawn_region,
+            begin_exercise,
+            |mut commands: Commands| {
+                commands.spawn(Camera2d);
+            },
+        )
+            .chain(),
     )
     .add_systems(Update, (advance_clock, panels::collect_feed).chain())
-    .add_systems(EguiPrimaryContextPass, panels::draw);
+    .add_systems(EguiPrimaryContextPass, panels::draw)
+    .add_systems(Update, take_orders.before(advance_clock));
     if let Some((path, at_tick)) = shot {
         app.insert_resource(ScreenshotPlan {
             path,
@@ -131,6 +158,39 @@ pub fn run(plan: Arc<Plan>, seed: u64, shot: Option<(PathBuf, u64)>) -> ExitCode
         AppExit::Success => ExitCode::SUCCESS,
         AppExit::Error(code) => ExitCode::from(code.get()),
     }
+}
+
+/// Starts recording, or replays and verifies a journal before continuing it.
+fn begin_exercise(world: &mut World) {
+    let start = world.resource_mut::<PendingStart>().0.take();
+    let seed = world.resource::<crate::sim::Draws>().seed;
+    let result = match start {
+        None | Some(Start::Fresh) => Ok(()),
+        Some(Start::Record(path, source, set)) => {
+            session::record(world, &path, &source, &set, seed)
+        }
+        Some(Start::Resume(path, file)) => session::replay_into(world, &file, None, true)
+            .map_err(|e| e.to_string())
+            .and_then(|(_, divergence)| match divergence {
+                Some(d) => Err(format!(
+                    "{}: the journal does not replay: it diverges at tick {}; parts: {}",
+                    file.path,
+                    d.tick,
+                    d.parts.join(", ")
+                )),
+                None => session::continue_journal(world, &path, &file).map_err(|e| e.to_string()),
+            }),
+    };
+    if let Err(e) = result {
+        eprintln!("{e}");
+        world.write_message(AppExit::from_code(1));
+    }
+}
+
+/// Hands the facilitator's orders to the recorder, stamped with the coming tick.
+fn take_orders(mut orders: ResMut<Orders>, clock: Res<Clock>, mut recorder: ResMut<Recorder>) {
+    let now = clock.now;
+    recorder.add_commands(orders.0.drain(..).map(|c| (now, c)));
 }
 
 /// Runs as many whole ticks as the speed and the frame budget allow.
@@ -162,7 +222,12 @@ fn advance_clock(world: &mut World) {
     let started = Instant::now();
     let mut ran = 0;
     while ran < budget_ticks && world.resource::<Clock>().now < end {
-        world.run_schedule(SimTick);
+        if let Err(e) = session::tick(world) {
+            // The journal cannot be written: stop the clock rather than lose the record.
+            eprintln!("{e}");
+            world.resource_mut::<Pacing>().paused = true;
+            return;
+        }
         ran += 1;
         if started.elapsed() > FRAME_BUDGET {
             break;
@@ -194,6 +259,11 @@ fn take_screenshot(
         return;
     }
     plan.requested = true;
+    commands.queue(|world: &mut World| {
+        if let Err(e) = session::finish(world) {
+            eprintln!("{e}");
+        }
+    });
     println!("tick {} digest {}", clock.now, digest.hex());
     commands
         .spawn(Screenshot::primary_window())

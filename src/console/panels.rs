@@ -1,14 +1,15 @@
 //! The console's panels: clock and controls on top, the event feed on the right, the island
 //! table at the bottom and the map in the middle. Everything shown is read from the event log.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use bevy::prelude::*;
 use bevy_egui::EguiContexts;
 use bevy_egui::egui::{self, Color32, LayerId, RichText, ScrollArea, Ui, UiBuilder};
 
 use super::map::{self, IslandView};
-use super::{Pacing, Speed};
+use super::{Orders, Pacing, Speed};
+use crate::exercise::Command;
 use crate::report::narrate::{self, Tone};
 use crate::report::{RunSummary, summarise};
 use crate::sim::events::SimEvent;
@@ -25,6 +26,10 @@ pub struct Feed {
     held: Vec<BTreeSet<u32>>,
     services_down: BTreeSet<u32>,
     pub summary: Option<RunSummary>,
+    /// MSEL progress: injects fired (and when), decisions taken, expectation outcomes.
+    pub fired: BTreeMap<u32, u64>,
+    pub decided: BTreeMap<u32, String>,
+    pub outcomes: BTreeMap<u32, String>,
 }
 
 pub fn collect_feed(
@@ -62,6 +67,36 @@ pub fn collect_feed(
             }
             SimEvent::RansomNoteFound { org, .. } => feed.islands[island(org)].detected = true,
             SimEvent::PowerOut { island } => feed.islands[island as usize].dark = true,
+            SimEvent::InjectFired { inject } => {
+                feed.fired.insert(inject, e.tick);
+            }
+            SimEvent::DecisionTaken { inject, option, .. } => {
+                let label = region.scenario.msel[inject as usize]
+                    .decision
+                    .as_ref()
+                    .and_then(|d| d.options.get(option as usize))
+                    .map_or(String::new(), |o| o.label.clone());
+                feed.decided.insert(inject, label);
+            }
+            SimEvent::ExpectationMet { expectation } => {
+                feed.outcomes.insert(expectation, "met".into());
+            }
+            SimEvent::ExpectationMissed { expectation } => {
+                feed.outcomes.insert(expectation, "missed".into());
+            }
+            SimEvent::ExpectationValidated {
+                expectation, met, ..
+            } => {
+                feed.outcomes.insert(
+                    expectation,
+                    if met {
+                        "met (facilitator)"
+                    } else {
+                        "not met (facilitator)"
+                    }
+                    .into(),
+                );
+            }
             SimEvent::PowerRestored { island } => feed.islands[island as usize].dark = false,
             SimEvent::IntelApplied { island, .. } => feed.islands[island as usize].intel_items += 1,
             SimEvent::ServiceDown { service } => {
@@ -122,11 +157,12 @@ pub fn draw(
     feed: Res<Feed>,
     links: Query<&crate::sim::network::Link>,
     mut pacing: ResMut<Pacing>,
+    mut orders: ResMut<Orders>,
+    mut note: Local<String>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
-    if ctx.input(|i| i.key_pressed(egui::Key::Space)) {
-        pacing.paused = !pacing.paused;
-    }
+    let mut toggle =
+        ctx.input(|i| i.key_pressed(egui::Key::Space)) && !ctx.egui_wants_keyboard_input();
     let mut root = Ui::new(
         ctx.clone(),
         "console".into(),
@@ -156,9 +192,7 @@ pub fn draw(
             } else {
                 "Pause (space)"
             };
-            if ui.button(label).clicked() {
-                pacing.paused = !pacing.paused;
-            }
+            toggle |= ui.button(label).clicked();
             for s in Speed::ALL {
                 if ui.selectable_label(pacing.speed == s, s.label()).clicked() {
                     pacing.speed = s;
@@ -180,6 +214,21 @@ pub fn draw(
         });
         ui.add_space(4.0);
     });
+    if toggle {
+        pacing.paused = !pacing.paused;
+        // On the record: when the room stopped and started.
+        orders.0.push(if pacing.paused {
+            Command::Pause
+        } else {
+            Command::Resume
+        });
+    }
+    egui::Panel::left("exercise")
+        .default_size(330.0)
+        .resizable(true)
+        .show(&mut root, |ui| {
+            exercise_panel(ui, plan, &feed, &mut orders, &mut note);
+        });
     egui::Panel::right("feed")
         .default_size(440.0)
         .resizable(true)
@@ -212,6 +261,126 @@ pub fn draw(
         map::draw(ui, plan, &feed.islands, &links);
     });
     Ok(())
+}
+
+/// The facilitator's MSEL desk: notes, injects (fire one now), decisions waiting for trainee
+/// teams, and expectations to rate.
+fn exercise_panel(
+    ui: &mut Ui,
+    plan: &crate::scenario::Plan,
+    feed: &Feed,
+    orders: &mut Orders,
+    note: &mut String,
+) {
+    let s = &plan.scenario;
+    let clock = |t: u64| s.start.at(t).clock();
+    ui.heading("Exercise");
+    ui.horizontal(|ui| {
+        ui.text_edit_singleline(note);
+        if ui.button("Add note").clicked() && !note.trim().is_empty() {
+            orders.0.push(Command::Note(std::mem::take(note)));
+        }
+    });
+    ui.separator();
+    ScrollArea::vertical()
+        .auto_shrink([false; 2])
+        .show(ui, |ui| {
+            // Decisions waiting for trainees come first: the room is waiting on them.
+            for (i, inj) in s.msel.iter().enumerate() {
+                let i = i as u32;
+                let (Some(d), Some(_)) = (&inj.decision, feed.fired.get(&i)) else {
+                    continue;
+                };
+                let team = plan.injects[i as usize].to.first().copied();
+                let trainees = team.is_some_and(|t| !plan.teams[t as usize].auto);
+                if feed.decided.contains_key(&i) || !trainees {
+                    continue;
+                }
+                let team_id = &s.teams[team.unwrap_or(0) as usize].id;
+                ui.label(
+                    RichText::new(format!("Decision {} for {team_id}: {}", inj.id, d.prompt))
+                        .strong()
+                        .color(Color32::from_rgb(235, 190, 80)),
+                );
+                for o in &d.options {
+                    if ui.button(&o.label).clicked() {
+                        orders.0.push(Command::Decide {
+                            team: team_id.clone(),
+                            inject: inj.id.clone(),
+                            option: o.id.clone(),
+                        });
+                    }
+                }
+                ui.separator();
+            }
+            egui::CollapsingHeader::new(format!(
+                "Injects ({} of {} fired)",
+                feed.fired.len(),
+                s.msel.len()
+            ))
+            .default_open(true)
+            .show(ui, |ui| {
+                for (i, inj) in s.msel.iter().enumerate() {
+                    ui.horizontal_wrapped(|ui| match feed.fired.get(&(i as u32)) {
+                        Some(t) => {
+                            ui.label(
+                                RichText::new(format!("{} {}", clock(*t), inj.id))
+                                    .monospace()
+                                    .weak(),
+                            );
+                            ui.label(&inj.title).on_hover_text(format!(
+                                "{}\n\n{}",
+                                inj.body,
+                                inj.questions.join("\n")
+                            ));
+                            if let Some(label) = feed.decided.get(&(i as u32)) {
+                                ui.label(
+                                    RichText::new(format!("-> {label}"))
+                                        .color(Color32::from_rgb(110, 200, 140)),
+                                );
+                            }
+                        }
+                        None => {
+                            if ui.small_button("Fire").clicked() {
+                                orders.0.push(Command::FireInject(inj.id.clone()));
+                            }
+                            ui.label(RichText::new(format!("{} {}", inj.id, inj.title)).weak());
+                        }
+                    });
+                }
+            });
+            egui::CollapsingHeader::new("Expectations").show(ui, |ui| {
+                for (k, e) in s.expectations.iter().enumerate() {
+                    ui.horizontal_wrapped(|ui| {
+                        match feed.outcomes.get(&(k as u32)) {
+                            Some(o) => {
+                                ui.label(RichText::new(format!("{} {o}", e.id)).monospace());
+                            }
+                            None => {
+                                ui.label(
+                                    RichText::new(format!("{} open", e.id)).monospace().weak(),
+                                );
+                                if ui.small_button("met").clicked() {
+                                    orders.0.push(Command::Validate {
+                                        expectation: e.id.clone(),
+                                        met: true,
+                                        note: String::new(),
+                                    });
+                                }
+                                if ui.small_button("not met").clicked() {
+                                    orders.0.push(Command::Validate {
+                                        expectation: e.id.clone(),
+                                        met: false,
+                                        note: String::new(),
+                                    });
+                                }
+                            }
+                        }
+                        ui.label(format!("{}: {}", e.team, e.description));
+                    });
+                }
+            });
+        });
 }
 
 fn island_table(ui: &mut Ui, plan: &crate::scenario::Plan, summary: Option<&RunSummary>) {

@@ -19,6 +19,7 @@ pub use command::{Action, Command, Timed};
 
 pub(crate) fn plugin(app: &mut App) {
     app.init_resource::<CommandQueue>()
+        .init_resource::<session::Recorder>()
         .add_systems(SimTick, apply_commands.in_set(SimSet::Commands))
         .add_plugins(msel::plugin);
 }

@@ -7,22 +7,112 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::journal::{Entry, Header, JOURNAL_FORMAT, JournalFile, JournalWriter, text_hash};
+use bevy::prelude::*;
+
 use super::{Command, CommandQueue};
 use crate::scenario::{self, Diagnostic, LoadError, Plan, Source};
-use crate::sim::Simulation;
+use crate::sim::{Clock, Region, SimTick, Simulation, StateDigest};
 
 /// Digests go into the journal this often (and after every tick a command took effect).
 pub const DIGEST_EVERY: u64 = 10;
 
+/// What drives a world from outside, kept in the world itself so the headless `Session` and
+/// the console tick it the same way: commands waiting for their tick and the journal.
+#[derive(Resource, Default)]
+pub struct Recorder {
+    journal: Option<JournalWriter>,
+    /// Commands not yet applied, in tick order.
+    pending: VecDeque<(u64, Command)>,
+    last_digest_written: Option<u64>,
+}
+
+impl Recorder {
+    /// Commands to apply when the clock reaches their ticks (late ones apply at the next tick).
+    pub fn add_commands(&mut self, commands: impl IntoIterator<Item = (u64, Command)>) {
+        let mut all: Vec<_> = self.pending.drain(..).chain(commands).collect();
+        all.sort_by_key(|(t, _)| *t);
+        self.pending = all.into();
+    }
+
+    pub fn is_recording(&self) -> bool {
+        self.journal.is_some()
+    }
+
+    fn write_digest(&mut self, digest: &StateDigest, now: u64) -> Result<(), String> {
+        if let Some(journal) = &mut self.journal
+            && self.last_digest_written != Some(digest.tick)
+            && now > 0
+        {
+            journal.append(&Entry::digest(digest))?;
+            self.last_digest_written = Some(digest.tick);
+        }
+        Ok(())
+    }
+}
+
+/// Starts a new journal for the world's exercise.
+pub fn record(
+    world: &mut World,
+    path: &Path,
+    source: &Source,
+    set: &[String],
+    seed: u64,
+) -> Result<(), String> {
+    let header = Header {
+        format: JOURNAL_FORMAT,
+        version: env!("CARGO_PKG_VERSION").into(),
+        scenario: source.name.clone(),
+        scenario_hash: text_hash(&source.text),
+        scenario_text: source.text.clone(),
+        set: set.to_vec(),
+        seed,
+        digest_every: DIGEST_EVERY,
+    };
+    world.resource_mut::<Recorder>().journal = Some(JournalWriter::create(path, header)?);
+    Ok(())
+}
+
+/// Simulates one tick of the world: due commands are journaled and queued, the tick runs, and
+/// the digest is journaled when it is time.
+pub fn tick(world: &mut World) -> Result<(), String> {
+    let plan = world.resource::<Region>().0.clone();
+    let now = world.resource::<Clock>().now;
+    world.resource_scope(|world, mut rec: Mut<Recorder>| {
+        let mut commanded = false;
+        while rec.pending.front().is_some_and(|(t, _)| *t <= now) {
+            let (_, command) = rec.pending.pop_front().expect("checked above");
+            if let Some(journal) = &mut rec.journal {
+                journal.append(&Entry::Command {
+                    tick: now,
+                    command: command.clone(),
+                })?;
+            }
+            if let Some(action) = command.resolve(&plan)? {
+                world.resource_mut::<CommandQueue>().schedule(now, action);
+            }
+            commanded = true;
+        }
+        world.run_schedule(SimTick);
+        if commanded || (now + 1) % DIGEST_EVERY == 0 {
+            let digest = world.resource::<StateDigest>().clone();
+            rec.write_digest(&digest, now + 1)?;
+        }
+        Ok(())
+    })
+}
+
+/// Records the final digest, so a replay checks the very end too.
+pub fn finish(world: &mut World) -> Result<(), String> {
+    let digest = world.resource::<StateDigest>().clone();
+    let now = world.resource::<Clock>().now;
+    world.resource_mut::<Recorder>().write_digest(&digest, now)
+}
+
+/// A headless exercise: the simulation and its recorder.
 pub struct Session {
     pub sim: Simulation,
     pub plan: Arc<Plan>,
     pub seed: u64,
-    journal: Option<JournalWriter>,
-    digest_every: u64,
-    /// Commands not yet applied, in tick order.
-    pending: VecDeque<(u64, Command)>,
-    last_digest_written: Option<u64>,
 }
 
 impl Session {
@@ -31,37 +121,19 @@ impl Session {
             sim: Simulation::new(plan.clone(), seed),
             plan,
             seed,
-            journal: None,
-            digest_every: DIGEST_EVERY,
-            pending: VecDeque::new(),
-            last_digest_written: None,
         }
     }
 
     /// Starts recording to a new journal file.
     pub fn record(&mut self, path: &Path, source: &Source, set: &[String]) -> Result<(), String> {
-        let header = Header {
-            format: JOURNAL_FORMAT,
-            version: env!("CARGO_PKG_VERSION").into(),
-            scenario: source.name.clone(),
-            scenario_hash: text_hash(&source.text),
-            scenario_text: source.text.clone(),
-            set: set.to_vec(),
-            seed: self.seed,
-            digest_every: self.digest_every,
-        };
-        self.journal = Some(JournalWriter::create(path, header)?);
-        Ok(())
+        record(self.sim.world_mut(), path, source, set, self.seed)
     }
 
-    /// Commands to apply when the clock reaches their ticks (late ones apply at the next tick).
     pub fn add_commands(&mut self, commands: impl IntoIterator<Item = (u64, Command)>) {
-        let mut all: Vec<_> = self.pending.drain(..).chain(commands).collect();
-        all.sort_by_key(|(t, _)| *t);
-        self.pending = all.into();
+        self.recorder().add_commands(commands);
     }
 
-    /// A command given now (from the console): it takes effect at the next tick boundary.
+    /// A command given now: it takes effect at the next tick boundary.
     pub fn submit(&mut self, command: Command) -> Result<(), String> {
         command.resolve(&self.plan)?;
         let now = self.sim.now();
@@ -69,36 +141,16 @@ impl Session {
         Ok(())
     }
 
+    fn recorder(&mut self) -> Mut<'_, Recorder> {
+        self.sim.world_mut().resource_mut::<Recorder>()
+    }
+
     pub fn now(&self) -> u64 {
         self.sim.now()
     }
 
-    /// Simulates one tick: due commands are journaled and applied, then the digest is recorded
-    /// if it is time.
     pub fn step(&mut self) -> Result<(), String> {
-        let now = self.sim.now();
-        let mut commanded = false;
-        while self.pending.front().is_some_and(|(t, _)| *t <= now) {
-            let (_, command) = self.pending.pop_front().expect("checked above");
-            if let Some(journal) = &mut self.journal {
-                journal.append(&Entry::Command {
-                    tick: now,
-                    command: command.clone(),
-                })?;
-            }
-            if let Some(action) = command.resolve(&self.plan)? {
-                self.sim
-                    .world_mut()
-                    .resource_mut::<CommandQueue>()
-                    .schedule(now, action);
-            }
-            commanded = true;
-        }
-        self.sim.step();
-        if commanded || (now + 1) % self.digest_every == 0 {
-            self.write_digest()?;
-        }
-        Ok(())
+        tick(self.sim.world_mut())
     }
 
     pub fn run_until(&mut self, ticks: u64) -> Result<(), String> {
@@ -108,21 +160,8 @@ impl Session {
         Ok(())
     }
 
-    fn write_digest(&mut self) -> Result<(), String> {
-        let digest = self.sim.digest();
-        if let Some(journal) = &mut self.journal
-            && self.last_digest_written != Some(digest.tick)
-            && self.sim.now() > 0
-        {
-            journal.append(&Entry::digest(&digest))?;
-            self.last_digest_written = Some(digest.tick);
-        }
-        Ok(())
-    }
-
-    /// Records the final digest, so a replay checks the very end too.
     pub fn finish(&mut self) -> Result<(), String> {
-        self.write_digest()
+        finish(self.sim.world_mut())
     }
 }
 
@@ -156,14 +195,43 @@ fn at_line(file: &JournalFile, line: usize, message: String) -> LoadError {
 /// Re-runs a journal to `until` (default: its last recorded tick), checking every digest on the
 /// way when `verify` is set; stops at the first divergence.
 pub fn replay(file: &JournalFile, until: Option<u64>, verify: bool) -> Result<Replay, LoadError> {
+    let (plan, seed) = journal_plan(file)?;
+    let mut session = Session::new(plan, seed);
+    let (checked, divergence) = replay_into(session.sim.world_mut(), file, until, verify)?;
+    let source = Source {
+        name: file.header.scenario.clone(),
+        text: file.header.scenario_text.clone(),
+        dir: None,
+    };
+    Ok(Replay {
+        session,
+        source,
+        checked,
+        divergence,
+    })
+}
+
+/// The plan and seed a journal was recorded with.
+pub fn journal_plan(file: &JournalFile) -> Result<(Arc<Plan>, u64), LoadError> {
     let h = &file.header;
     let source = Source {
         name: h.scenario.clone(),
         text: h.scenario_text.clone(),
         dir: None,
     };
-    let plan = Arc::new(scenario::load_source(&source, &h.set)?);
-    let mut session = Session::new(plan.clone(), h.seed);
+    Ok((Arc::new(scenario::load_source(&source, &h.set)?), h.seed))
+}
+
+/// Re-runs a journal's commands in `world` (fresh, built from the journal's plan) up to `until`
+/// (default: the journal's last tick), checking digests when `verify` is set. Returns how many
+/// digests were checked and the first divergence.
+pub fn replay_into(
+    world: &mut World,
+    file: &JournalFile,
+    until: Option<u64>,
+    verify: bool,
+) -> Result<(usize, Option<Divergence>), LoadError> {
+    let plan = world.resource::<Region>().0.clone();
     let mut expected: BTreeMap<u64, (String, BTreeMap<String, String>)> = BTreeMap::new();
     let mut commands = Vec::new();
     for (line, entry) in &file.entries {
@@ -192,14 +260,16 @@ pub fn replay(file: &JournalFile, until: Option<u64>, verify: bool) -> Result<Re
         }
     }
     let end = until.unwrap_or_else(|| file.last_tick().map_or(0, |t| t + 1));
-    session.add_commands(commands.into_iter().filter(|(t, _)| *t < end));
+    world
+        .resource_mut::<Recorder>()
+        .add_commands(commands.into_iter().filter(|(t, _)| *t < end));
     let (mut checked, mut divergence) = (0, None);
-    while session.now() < end {
-        session.step().map_err(|e| at_line(file, 1, e))?;
+    while world.resource::<Clock>().now < end {
+        tick(world).map_err(|e| at_line(file, 1, e))?;
         if !verify {
             continue;
         }
-        let d = session.sim.digest();
+        let d = world.resource::<StateDigest>().clone();
         if let Some((recorded, parts)) = expected.get(&d.tick) {
             checked += 1;
             if *recorded != d.hex() {
@@ -219,12 +289,24 @@ pub fn replay(file: &JournalFile, until: Option<u64>, verify: bool) -> Result<Re
             }
         }
     }
-    Ok(Replay {
-        session,
-        source,
-        checked,
-        divergence,
-    })
+    Ok((checked, divergence))
+}
+
+/// Attaches an existing journal to `world` (which has replayed it) to keep recording into it,
+/// cutting off a torn last line first.
+pub fn continue_journal(
+    world: &mut World,
+    path: &Path,
+    file: &JournalFile,
+) -> Result<(), LoadError> {
+    let journal = JournalWriter::reopen(path, file.valid_len).map_err(|e| at_line(file, 1, e))?;
+    let mut rec = world.resource_mut::<Recorder>();
+    rec.journal = Some(journal);
+    rec.last_digest_written = file.entries.iter().rev().find_map(|(_, e)| match e {
+        Entry::Digest { tick, .. } => Some(*tick),
+        _ => None,
+    });
+    Ok(())
 }
 
 /// Writes a new journal holding `file`'s record up to (not including) `until`, to start a new
@@ -258,11 +340,6 @@ pub fn resume(path: &Path) -> Result<(Session, Option<u64>), LoadError> {
     }
     let reached = file.last_tick();
     let mut session = r.session;
-    session.journal =
-        Some(JournalWriter::reopen(path, file.valid_len).map_err(|e| at_line(&file, 1, e))?);
-    session.last_digest_written = file.entries.iter().rev().find_map(|(_, e)| match e {
-        Entry::Digest { tick, .. } => Some(*tick),
-        _ => None,
-    });
+    continue_journal(session.sim.world_mut(), path, &file)?;
     Ok((session, reached))
 }

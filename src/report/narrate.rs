@@ -101,6 +101,7 @@ pub fn newsworthy(plan: &Plan, event: &SimEvent) -> bool {
         event,
         SimEvent::IntelSent { .. }
             | SimEvent::IntelReceived { .. }
+            | SimEvent::AccessBlocked { .. }
             | SimEvent::AccessFailed { .. }
             | SimEvent::AlertRaised {
                 true_positive: false,
