@@ -175,22 +175,25 @@ fn main() -> ExitCode {
 }
 
 fn load(arg: &str, set: &[String], seed: Option<u64>) -> Result<(Arc<Plan>, u64), ExitCode> {
-    match scenario::load(arg, set) {
-        Ok(plan) => {
-            let seed = seed.unwrap_or(plan.scenario.seed);
-            Ok((Arc::new(plan), seed))
-        }
-        Err(e) => {
-            eprintln!("{e}");
-            Err(ExitCode::from(1))
-        }
-    }
+    let (plan, _) = load_with_source(arg, set)?;
+    let seed = seed.unwrap_or(plan.scenario.seed);
+    Ok((Arc::new(plan), seed))
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.
 fn emit(text: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+}
+
+/// Loads a scenario and keeps its source text (for a journal header); diagnostics go to stderr.
+fn load_with_source(arg: &str, set: &[String]) -> Result<(Plan, scenario::Source), ExitCode> {
+    scenario::Source::resolve(arg)
+        .and_then(|src| Ok((scenario::load_source(&src, set)?, src)))
+        .map_err(|e| {
+            eprintln!("{e}");
+            ExitCode::from(1)
+        })
 }
 
 fn validate(paths: &[String]) -> ExitCode {
@@ -230,14 +233,9 @@ fn run(args: RunArgs) -> ExitCode {
         },
         None => {
             let arg = args.scenario.as_deref().unwrap_or(DEFAULT_SCENARIO);
-            let loaded = scenario::Source::resolve(arg)
-                .and_then(|src| Ok((scenario::load_source(&src, &args.set)?, src)));
-            let (plan, source) = match loaded {
+            let (plan, source) = match load_with_source(arg, &args.set) {
                 Ok(x) => x,
-                Err(e) => {
-                    eprintln!("{e}");
-                    return ExitCode::from(1);
-                }
+                Err(code) => return code,
             };
             let seed = args.seed.unwrap_or(plan.scenario.seed);
             let mut session = Session::new(Arc::new(plan), seed);
@@ -439,14 +437,9 @@ fn console(args: ConsoleArgs) -> ExitCode {
             }
         };
     }
-    let loaded = scenario::Source::resolve(&args.scenario)
-        .and_then(|src| Ok((scenario::load_source(&src, &args.set)?, src)));
-    let (plan, source) = match loaded {
+    let (plan, source) = match load_with_source(&args.scenario, &args.set) {
         Ok(x) => x,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(1);
-        }
+        Err(code) => return code,
     };
     let seed = args.seed.unwrap_or(plan.scenario.seed);
     let start = match args.journal {

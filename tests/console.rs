@@ -85,11 +85,29 @@ fn console_screenshot_digest_matches_headless_run() {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap();
-    assert!(out.status.success(), "resumed console failed:\n{}", stderr(&out));
+    assert!(
+        out.status.success(),
+        "resumed console failed:\n{}",
+        stderr(&out)
+    );
     let resumed = stdout(&out);
-    let at_8h = json(&tidewatch(&["run", "scenarios/eastern-caribbean.ron", "--seed", "42", "--until", "8h", "--json"]));
-    assert!(resumed.contains(&format!("tick 480 digest {}", at_8h["digest"].as_str().unwrap())), "{resumed}");
-        let bytes = std::fs::read(&png).expect("the screenshot was written");
+    let at_8h = json(&tidewatch(&[
+        "run",
+        "scenarios/eastern-caribbean.ron",
+        "--seed",
+        "42",
+        "--until",
+        "8h",
+        "--json",
+    ]));
+    assert!(
+        resumed.contains(&format!(
+            "tick 480 digest {}",
+            at_8h["digest"].as_str().unwrap()
+        )),
+        "{resumed}"
+    );
+    let bytes = std::fs::read(&png).expect("the screenshot was written");
     assert!(bytes.starts_with(b"\x89PNG"), "not a PNG");
     assert!(
         bytes.len() > 20_000,

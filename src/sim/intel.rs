@@ -282,11 +282,23 @@ fn share_intel(
     let happened: Vec<SimEvent> = log.this_tick().iter().map(|e| e.event.clone()).collect();
     for event in happened {
         match event {
-            SimEvent::IncidentScoped { incident, .. } => {
-                let team = incidents.0[incident as usize].team;
-                // Auto-played teams share by policy; trainees decide (a ShareIntel command).
-                if region.teams[team as usize].auto {
-                    let tlp = region.scenario.intel.tlp_default;
+            SimEvent::IncidentScoped { .. } | SimEvent::ShareOrdered { .. } => {
+                let share = match event {
+                    // Auto-played teams share by policy; trainees decide (a ShareIntel command).
+                    SimEvent::IncidentScoped { incident, .. } => {
+                        let team = incidents.0[incident as usize].team;
+                        region.teams[team as usize]
+                            .auto
+                            .then_some((incident, region.scenario.intel.tlp_default))
+                    }
+                    SimEvent::ShareOrdered { team, tlp } => incidents
+                        .0
+                        .iter()
+                        .rposition(|i| i.team == team && i.scoped)
+                        .map(|i| (i as u32, tlp)),
+                    _ => None,
+                };
+                if let Some((incident, tlp)) = share {
                     produce(
                         &region,
                         &incidents,
@@ -297,23 +309,6 @@ fn share_intel(
                         &mut log,
                         now,
                         incident,
-                        tlp,
-                    );
-                }
-            }
-            SimEvent::ShareOrdered { team, tlp } => {
-                let latest = incidents.0.iter().rposition(|i| i.team == team && i.scoped);
-                if let Some(incident) = latest {
-                    produce(
-                        &region,
-                        &incidents,
-                        &intrusions,
-                        &net,
-                        &mut book,
-                        &mut defences,
-                        &mut log,
-                        now,
-                        incident as u32,
                         tlp,
                     );
                 }
