@@ -278,3 +278,121 @@ fn white_cell_and_team_commands_change_the_simulation() {
         "the white cell started the flood ahead of D2 12:00"
     );
 }
+
+#[test]
+fn trainee_teams_respond_only_when_they_order_it() {
+    use tidewatch::exercise::Command;
+    use tidewatch::exercise::session::Session;
+    use tidewatch::sim::events::SimEvent;
+    let plan = plan(
+        "tests/data/herd.ron",
+        &["teams.a-csirt.auto=false", "intel.sharing=false"],
+    );
+    let a_gov = 0;
+    let order = |team: &str, org: &str| (team.to_string(), org.to_string());
+    let run_with = |commands: Vec<(u64, Command)>| {
+        let mut s = Session::new(plan.clone(), 4);
+        s.add_commands(commands);
+        s.run_until(2 * 24 * 60).unwrap();
+        s
+    };
+    let isolated = |s: &Session| {
+        s.sim
+            .events()
+            .iter()
+            .filter(|e| matches!(e.event, SimEvent::HostIsolated { org, .. } if org == a_gov))
+            .count()
+    };
+    // Left alone, the trainees' team triages and opens incidents but never acts on them.
+    let idle = run_with(vec![]);
+    assert!(
+        idle.sim
+            .events()
+            .iter()
+            .any(|e| matches!(e.event, SimEvent::IncidentOpened { org, .. } if org == a_gov))
+    );
+    assert_eq!(isolated(&idle), 0);
+    assert!(
+        !idle
+            .sim
+            .events()
+            .iter()
+            .any(|e| matches!(e.event, SimEvent::IncidentScoped { .. }))
+    );
+
+    let (t, o) = order("a-csirt", "a-gov");
+    let acted = run_with(vec![
+        (
+            6 * 60,
+            Command::Investigate {
+                team: t.clone(),
+                org: o.clone(),
+            },
+        ),
+        (
+            8 * 60,
+            Command::IsolateHosts {
+                team: t.clone(),
+                org: o.clone(),
+            },
+        ),
+        (
+            12 * 60,
+            Command::Eradicate {
+                team: t.clone(),
+                org: o.clone(),
+            },
+        ),
+        (
+            12 * 60,
+            Command::Patch {
+                team: t.clone(),
+                org: o.clone(),
+            },
+        ),
+        (
+            24 * 60,
+            Command::Block {
+                team: "d-csirt".into(),
+                campaign: "wave-d".into(),
+            },
+        ),
+    ]);
+    let ev = acted.sim.events();
+    assert!(
+        ev.iter()
+            .any(|e| matches!(e.event, SimEvent::IncidentScoped { .. })),
+        "the investigation scoped the incident"
+    );
+    assert!(isolated(&acted) > 0, "the isolation order was carried out");
+    assert!(
+        ev.iter()
+            .any(|e| matches!(e.event, SimEvent::HostCleaned { org, .. } if org == a_gov))
+    );
+    assert!(
+        ev.iter()
+            .any(|e| matches!(e.event, SimEvent::OrganisationPatched { org, .. } if org == a_gov))
+    );
+    // D blocked the crew before its wave on day four: attempts there are stopped.
+    let d_gov = 3;
+    assert!(
+        ev.iter()
+            .any(|e| matches!(e.event, SimEvent::ActorBlocked { .. }))
+    );
+    let mut s = Session::new(plan.clone(), 4);
+    s.add_commands([(
+        24 * 60,
+        Command::Block {
+            team: "d-csirt".into(),
+            campaign: "wave-d".into(),
+        },
+    )]);
+    s.run_until(5 * 24 * 60).unwrap();
+    let blocked = s
+        .sim
+        .events()
+        .iter()
+        .filter(|e| matches!(e.event, SimEvent::AccessBlocked { org, .. } if org == d_gov))
+        .count();
+    assert!(blocked > 0, "the block stops some of wave D's attempts");
+}

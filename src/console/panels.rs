@@ -159,6 +159,7 @@ pub fn draw(
     mut pacing: ResMut<Pacing>,
     mut orders: ResMut<Orders>,
     mut note: Local<String>,
+    mut targets: Local<BTreeMap<u32, usize>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let mut toggle =
@@ -227,7 +228,7 @@ pub fn draw(
         .default_size(330.0)
         .resizable(true)
         .show(&mut root, |ui| {
-            exercise_panel(ui, plan, &feed, &mut orders, &mut note);
+            exercise_panel(ui, plan, &feed, &mut orders, &mut note, &mut targets);
         });
     egui::Panel::right("feed")
         .default_size(440.0)
@@ -265,12 +266,100 @@ pub fn draw(
 
 /// The facilitator's MSEL desk: notes, injects (fire one now), decisions waiting for trainee
 /// teams, and expectations to rate.
+/// Response orders for teams the trainees play: pick an organisation, then act on it.
+fn trainee_actions(
+    ui: &mut Ui,
+    plan: &crate::scenario::Plan,
+    orders: &mut Orders,
+    targets: &mut BTreeMap<u32, usize>,
+) {
+    let s = &plan.scenario;
+    let trainees: Vec<usize> = (0..s.teams.len())
+        .filter(|t| !plan.teams[*t].auto)
+        .collect();
+    if trainees.is_empty() {
+        return;
+    }
+    ui.separator();
+    egui::CollapsingHeader::new("Trainee team actions")
+        .default_open(true)
+        .show(ui, |ui| {
+            for t in trainees {
+                let team = &s.teams[t];
+                // Organisations on the team's island (all of them for a regional team).
+                let orgs: Vec<usize> = (0..s.organisations.len())
+                    .filter(|o| {
+                        plan.teams[t]
+                            .island
+                            .is_none_or(|i| plan.orgs[*o].island == i)
+                    })
+                    .collect();
+                let Some(&first) = orgs.first() else { continue };
+                let chosen = targets.entry(t as u32).or_insert(first);
+                ui.label(RichText::new(&team.name).strong());
+                egui::ComboBox::from_id_salt(("target", t))
+                    .selected_text(&s.organisations[*chosen].name)
+                    .show_ui(ui, |ui| {
+                        for o in &orgs {
+                            ui.selectable_value(chosen, *o, &s.organisations[*o].name);
+                        }
+                    });
+                let org = s.organisations[*chosen].id.clone();
+                let id = team.id.clone();
+                ui.horizontal_wrapped(|ui| {
+                    if ui.small_button("Investigate").clicked() {
+                        orders.0.push(Command::Investigate {
+                            team: id.clone(),
+                            org: org.clone(),
+                        });
+                    }
+                    if ui.small_button("Isolate hosts").clicked() {
+                        orders.0.push(Command::IsolateHosts {
+                            team: id.clone(),
+                            org: org.clone(),
+                        });
+                    }
+                    if ui.small_button("Eradicate").clicked() {
+                        orders.0.push(Command::Eradicate {
+                            team: id.clone(),
+                            org: org.clone(),
+                        });
+                    }
+                    if ui.small_button("Patch").clicked() {
+                        orders.0.push(Command::Patch {
+                            team: id.clone(),
+                            org: org.clone(),
+                        });
+                    }
+                    if ui.small_button("Cut off network").clicked() {
+                        orders.0.push(Command::IsolateOrganisation {
+                            team: id.clone(),
+                            org: org.clone(),
+                        });
+                    }
+                    if ui.small_button("Share (GREEN)").clicked() {
+                        orders.0.push(Command::ShareIntel {
+                            team: id.clone(),
+                            tlp: crate::scenario::Tlp::Green,
+                        });
+                    }
+                    if ui.small_button("Ask for help").clicked() {
+                        orders
+                            .0
+                            .push(Command::RequestAssistance { team: id.clone() });
+                    }
+                });
+            }
+        });
+}
+
 fn exercise_panel(
     ui: &mut Ui,
     plan: &crate::scenario::Plan,
     feed: &Feed,
     orders: &mut Orders,
     note: &mut String,
+    targets: &mut BTreeMap<u32, usize>,
 ) {
     let s = &plan.scenario;
     let clock = |t: u64| s.start.at(t).clock();
@@ -281,6 +370,7 @@ fn exercise_panel(
             orders.0.push(Command::Note(std::mem::take(note)));
         }
     });
+    trainee_actions(ui, plan, orders, targets);
     ui.separator();
     ScrollArea::vertical()
         .auto_shrink([false; 2])

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::scenario::{Diagnostic, LoadError, Plan, Tlp, find_field, line_col, parse_ron};
+pub use crate::sim::events::Order;
 use crate::time::{Span, When};
 
 /// One command as a person gives it.
@@ -32,6 +33,29 @@ pub enum Command {
     /// A team asks the regional hub for analysts.
     RequestAssistance {
         team: String,
+    },
+    /// A trainee team's response work (auto-played teams do this by policy): scope an incident
+    /// at the organisation (or hunt for one), isolate the hosts it found, clean the isolated ones,
+    /// patch the organisation, block a campaign's known infrastructure on its island.
+    Investigate {
+        team: String,
+        org: String,
+    },
+    IsolateHosts {
+        team: String,
+        org: String,
+    },
+    Eradicate {
+        team: String,
+        org: String,
+    },
+    Patch {
+        team: String,
+        org: String,
+    },
+    Block {
+        team: String,
+        campaign: String,
     },
     /// Ad-hoc infrastructure injects.
     CutLink(String),
@@ -78,6 +102,10 @@ pub enum Action {
     },
     RequestAssistance {
         team: u32,
+    },
+    Respond {
+        team: u32,
+        order: Order,
     },
     CutLink(u32),
     RepairLink(u32),
@@ -160,6 +188,29 @@ impl Command {
                 tlp: *tlp,
             },
             Command::RequestAssistance { team: t } => Action::RequestAssistance { team: team(t)? },
+            Command::Investigate { team: t, org: o } => Action::Respond {
+                team: team(t)?,
+                order: Order::Investigate(org(o)?),
+            },
+            Command::IsolateHosts { team: t, org: o } => Action::Respond {
+                team: team(t)?,
+                order: Order::IsolateHosts(org(o)?),
+            },
+            Command::Eradicate { team: t, org: o } => Action::Respond {
+                team: team(t)?,
+                order: Order::Eradicate(org(o)?),
+            },
+            Command::Patch { team: t, org: o } => Action::Respond {
+                team: team(t)?,
+                order: Order::Patch(org(o)?),
+            },
+            Command::Block {
+                team: t,
+                campaign: c,
+            } => Action::Respond {
+                team: team(t)?,
+                order: Order::Block(campaign(c)?),
+            },
             Command::CutLink(l) => Action::CutLink(link(l)?),
             Command::RepairLink(l) => Action::RepairLink(link(l)?),
             Command::PowerOutage {

@@ -62,6 +62,9 @@ fn apply_commands(
                 Action::ShareIntel { team, tlp } => {
                     log.push(now, SimEvent::ShareOrdered { team, tlp })
                 }
+                Action::Respond { team, order } => {
+                    log.push(now, SimEvent::ResponseOrdered { team, order })
+                }
                 Action::RequestAssistance { team } => {
                     log.push(now, SimEvent::AssistanceRequested { team })
                 }

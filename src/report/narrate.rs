@@ -51,6 +51,10 @@ pub fn tone(event: &SimEvent) -> Tone {
         OrganisationIsolated { .. } | OrganisationReconnected { .. } | ShareOrdered { .. } => {
             Tone::Defence
         }
+        ResponseOrdered { .. }
+        | HuntFoundNothing { .. }
+        | OrganisationPatched { .. }
+        | ActorBlocked { .. } => Tone::Defence,
         Note { .. } | CampaignForced { .. } | CampaignCancelled { .. } | InjectOrdered { .. } => {
             Tone::Routine
         }
@@ -125,6 +129,37 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
     use SimEvent::*;
     match *event {
         Note { ref text } => format!("Note: {text}"),
+        ResponseOrdered { team: t, order } => {
+            let what = match order {
+                crate::sim::events::Order::Investigate(o) => {
+                    format!("investigate {}", org(plan, o))
+                }
+                crate::sim::events::Order::IsolateHosts(o) => {
+                    format!("isolate the compromised hosts of {}", org(plan, o))
+                }
+                crate::sim::events::Order::Eradicate(o) => {
+                    format!("clean the isolated hosts of {}", org(plan, o))
+                }
+                crate::sim::events::Order::Patch(o) => format!("patch {}", org(plan, o)),
+                crate::sim::events::Order::Block(c) => format!("block \"{}\"", campaign(plan, c)),
+            };
+            format!("{} orders: {what}", team(plan, t))
+        }
+        HuntFoundNothing { team: t, org: o } => {
+            format!("{} finds no intruder at {}", team(plan, t), org(plan, o))
+        }
+        OrganisationPatched { team: t, org: o } => {
+            format!("{} has patched {}", team(plan, t), org(plan, o))
+        }
+        ActorBlocked {
+            team: t,
+            campaign: c,
+            ..
+        } => format!(
+            "{} blocks the infrastructure of \"{}\"",
+            team(plan, t),
+            campaign(plan, c)
+        ),
         InjectFired { inject } => {
             let i = &plan.scenario.msel[inject as usize];
             format!(

@@ -421,6 +421,10 @@ pub struct Defaults {
     pub rebuild: Span,
     /// Chance that online backups were encrypted too (Sophos: 57% of attacks compromise backups).
     pub online_backups_lost: f64,
+    /// Analyst time to patch an organisation's exposed systems on a trainee's order (judgement).
+    pub patch: Span,
+    /// Analyst time to block a campaign's known infrastructure (judgement).
+    pub block: Span,
 }
 
 impl Default for Defaults {
@@ -435,6 +439,8 @@ impl Default for Defaults {
             restore_offline: Span(3 * 24 * 60),
             rebuild: Span(12 * 24 * 60),
             online_backups_lost: 0.57,
+            patch: Span(4 * 60),
+            block: Span(30),
         }
     }
 }

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use bevy::prelude::*;
 
-use super::draws::{Draws, Purpose, ids};
+use super::draws::{self, Draws, Purpose, ids};
 use super::events::{EventLog, SimEvent};
 use super::intel::IslandDefences;
 use super::network::{Hosts, IsolatedOrgs, LostBackups, restore_time};
@@ -63,7 +63,9 @@ pub enum Phase {
 pub struct Attempt {
     pub tick: u64,
     pub host: u32,
-    pub success: bool,
+    /// The attempt's uniform draw; it succeeds if below the chance when it lands (defences may
+    /// have changed since the campaign began).
+    pub roll: u64,
 }
 
 /// A campaign inside one organisation.
@@ -179,12 +181,18 @@ fn pick(
 }
 
 /// Chance that one use of the campaign's technique works on `host`.
-fn success_chance(region: &Region, campaign: u32, technique: u32, host: u32) -> f64 {
+fn success_chance(
+    region: &Region,
+    defences: &IslandDefences,
+    campaign: u32,
+    technique: u32,
+    host: u32,
+) -> f64 {
     let tech = &region.techniques[technique as usize];
     let group = &region.groups[region.group_of_host(host) as usize];
     let skill = region.campaigns[campaign as usize].actor_skill;
-    (tech.success * skill_factor(skill) * (1.0 - tech.patch_sensitivity * group.patch_level))
-        .clamp(0.0, 1.0)
+    let patch = defences.patch_level(group.org, group.patch_level);
+    (tech.success * skill_factor(skill) * (1.0 - tech.patch_sensitivity * patch)).clamp(0.0, 1.0)
 }
 
 fn start_campaigns(
@@ -236,11 +244,10 @@ fn start_campaigns(
                         let host = pick(&entry, &draws, Purpose::AccessAttemptHost, key, now, k);
                         let at =
                             now + draws.index(span.max(1), Purpose::AccessAttemptTime, key, now, k);
-                        let p = success_chance(&region, id.0, first.technique, host);
                         Attempt {
                             tick: at,
                             host,
-                            success: draws.chance(p, Purpose::AccessAttemptSuccess, key, now, k),
+                            roll: draws.u64(Purpose::AccessAttemptSuccess, key, now, k),
                         }
                     })
                     .collect();
@@ -295,7 +302,8 @@ fn run_intrusions(
                 );
                 continue;
             }
-            if a.success && state.usable() && state.held_by.is_none() {
+            let p = success_chance(&region, &defences, campaign, technique, a.host);
+            if draws::to_unit(a.roll) < p && state.usable() && state.held_by.is_none() {
                 hosts.update(&region, a.host, |h| h.held_by = Some(campaign));
                 intr.hosts.insert(a.host);
                 log.push(
@@ -359,6 +367,7 @@ fn run_intrusions(
             spread(
                 &region,
                 &draws,
+                &defences,
                 now,
                 campaign,
                 org,
@@ -453,6 +462,7 @@ fn blocked(
 fn spread(
     region: &Region,
     draws: &Draws,
+    defences: &IslandDefences,
     now: u64,
     campaign: u32,
     org: u32,
@@ -483,7 +493,7 @@ fn spread(
         if state.held_by.is_some() || !state.usable() {
             continue;
         }
-        let p = success_chance(region, campaign, technique, target);
+        let p = success_chance(region, defences, campaign, technique, target);
         if draws.chance(p, Purpose::SpreadSuccess, key, now, k) {
             hosts.update(region, target, |h| h.held_by = Some(campaign));
             intr.hosts.insert(target);

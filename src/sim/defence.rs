@@ -8,7 +8,7 @@ use bevy::tasks::{ComputeTaskPool, ParallelSlice};
 
 use super::attack::Intrusions;
 use super::draws::{Draws, Purpose, ids};
-use super::events::{DetectedBy, EventLog, SimEvent, Verdict};
+use super::events::{DetectedBy, EventLog, Order, SimEvent, Verdict};
 use super::intel::IslandDefences;
 use super::network::{Hosts, LostBackups, restore_time};
 use super::{Clock, Region, SimSet, SimTick, StableId};
@@ -65,6 +65,18 @@ pub enum Task {
     RelayIntel {
         item: u32,
     },
+    /// Look for an intruder at an organisation no incident covers yet (a trainee's order).
+    Hunt {
+        org: u32,
+    },
+    /// Patch an organisation's systems against known vulnerabilities.
+    Patch {
+        org: u32,
+    },
+    /// Block a campaign's known infrastructure (mail filters, firewalls) on the team's island.
+    Block {
+        campaign: u32,
+    },
 }
 
 const TRIAGE_PRIORITY: u8 = 2;
@@ -76,7 +88,11 @@ impl Task {
             Task::Isolate { .. } => 0,
             Task::Investigate { .. } => 1,
             Task::Triage(_) => TRIAGE_PRIORITY,
-            Task::ApplyIntel { .. } | Task::RelayIntel { .. } => 1,
+            Task::ApplyIntel { .. }
+            | Task::RelayIntel { .. }
+            | Task::Hunt { .. }
+            | Task::Block { .. } => 1,
+            Task::Patch { .. } => 3,
             Task::Eradicate { .. } => 3,
         }
     }
@@ -135,6 +151,9 @@ impl Desk {
                 Task::Eradicate { .. } => d.eradicate_per_host.0,
                 Task::ApplyIntel { .. } => intel.apply.0,
                 Task::RelayIntel { .. } => intel.hub_processing.0,
+                Task::Hunt { .. } => d.investigate.0,
+                Task::Patch { .. } => d.patch.0,
+                Task::Block { .. } => d.block.0,
             })
             .sum()
     }
@@ -193,6 +212,8 @@ pub struct Incident {
     pub queued: BTreeSet<u32>,
     /// Isolated hosts not yet back in service.
     pub outstanding: BTreeSet<u32>,
+    /// Hosts already on the team's cleaning list.
+    pub cleaning: BTreeSet<u32>,
 }
 
 /// Every incident in the order it was opened; the index is its id.
@@ -539,16 +560,26 @@ fn work_desks(
                 },
             );
         }
-        if !plan.auto {
-            // Trainees play this team: alerts wait for them.
-            continue;
+        // Trainees' orders for this team become work on its list.
+        let orders: Vec<Order> = log
+            .this_tick()
+            .iter()
+            .filter_map(|e| match e.event {
+                SimEvent::ResponseOrdered { team: t, order } if t == team => Some(order),
+                _ => None,
+            })
+            .collect();
+        for order in orders {
+            let tasks = order_tasks(order, team, &mut incidents, &hosts, &intrusions);
+            desk.tasks.extend(tasks);
         }
-        // Scoped incidents: every host the intruder still holds goes on the isolation list.
+        // Trainees decide the response themselves; the policy does it for auto-played teams:
+        // every host a scoped incident's intruder still holds goes on the isolation list.
         for (ix, inc) in incidents
             .0
             .iter_mut()
             .enumerate()
-            .filter(|(_, i)| i.team == team && i.scoped && !i.contained)
+            .filter(|(_, i)| plan.auto && i.team == team && i.scoped && !i.contained)
         {
             if let Some(intr) = intrusions.by_key.get(&(inc.campaign, inc.org)) {
                 for &h in &intr.hosts {
@@ -590,6 +621,9 @@ fn work_desks(
                         Task::Eradicate { .. } => d.eradicate_per_host.0,
                         Task::ApplyIntel { .. } => region.scenario.intel.apply.0,
                         Task::RelayIntel { .. } => region.scenario.intel.hub_processing.0,
+                        Task::Hunt { .. } => d.investigate.0,
+                        Task::Patch { .. } => d.patch.0,
+                        Task::Block { .. } => d.block.0,
                     };
                     desk.analysts[a] = Some(Work {
                         task,
@@ -609,6 +643,7 @@ fn work_desks(
             let ctx = Ctx {
                 now,
                 team,
+                auto: plan.auto,
                 region: &region,
                 draws: &draws,
                 lost: &lost,
@@ -630,6 +665,8 @@ fn work_desks(
 struct Ctx<'a> {
     now: u64,
     team: u32,
+    /// Whether the policy plays this team (follow-up work is queued automatically).
+    auto: bool,
     region: &'a Region,
     draws: &'a Draws,
     lost: &'a LostBackups,
@@ -663,6 +700,68 @@ fn complete(
         }
         Task::RelayIntel { item } => {
             log.push(now, SimEvent::IntelRelayed { item, team });
+            vec![]
+        }
+        Task::Hunt { org } => {
+            // Every intruder holding hosts there is found and scoped at once.
+            let found: Vec<(u32, usize)> = intrusions
+                .by_key
+                .values()
+                .filter(|i| i.org == org && !i.hosts.is_empty())
+                .map(|i| (i.campaign, i.hosts.len()))
+                .collect();
+            if found.is_empty() {
+                log.push(now, SimEvent::HuntFoundNothing { team, org });
+            }
+            for (campaign, held) in found {
+                let id = incidents.0.len() as u32;
+                incidents.0.push(Incident {
+                    team,
+                    org,
+                    campaign,
+                    opened: now,
+                    scoped: true,
+                    contained: false,
+                    closed: false,
+                    queued: BTreeSet::new(),
+                    outstanding: BTreeSet::new(),
+                    cleaning: BTreeSet::new(),
+                });
+                log.push(
+                    now,
+                    SimEvent::IncidentOpened {
+                        incident: id,
+                        team,
+                        org,
+                        campaign,
+                        by: DetectedBy::Hunt,
+                    },
+                );
+                log.push(
+                    now,
+                    SimEvent::IncidentScoped {
+                        incident: id,
+                        hosts: held as u32,
+                    },
+                );
+            }
+            vec![]
+        }
+        Task::Patch { org } => {
+            log.push(now, SimEvent::OrganisationPatched { team, org });
+            vec![]
+        }
+        Task::Block { campaign } => {
+            if let Some(island) = region.teams[team as usize].island {
+                log.push(
+                    now,
+                    SimEvent::ActorBlocked {
+                        team,
+                        island,
+                        campaign,
+                    },
+                );
+            }
             vec![]
         }
         Task::Triage(alert) => {
@@ -708,6 +807,7 @@ fn complete(
                 closed: false,
                 queued: BTreeSet::new(),
                 outstanding: BTreeSet::new(),
+                cleaning: BTreeSet::new(),
             });
             let by = if alert.certain {
                 DetectedBy::VictimReport
@@ -724,7 +824,11 @@ fn complete(
                     by,
                 },
             );
-            vec![Task::Investigate { incident: id }]
+            if ctx.auto {
+                vec![Task::Investigate { incident: id }]
+            } else {
+                vec![]
+            }
         }
         Task::Investigate { incident } => {
             let inc = &mut incidents.0[incident as usize];
@@ -765,7 +869,12 @@ fn complete(
                 },
             );
             check_contained(inc, incident, intrusions, now, log);
-            vec![Task::Eradicate { incident, host }]
+            if ctx.auto {
+                incidents.0[incident as usize].cleaning.insert(host);
+                vec![Task::Eradicate { incident, host }]
+            } else {
+                vec![]
+            }
         }
         Task::Eradicate { incident, host } => {
             log.push(
@@ -798,6 +907,85 @@ fn complete(
             }
             vec![]
         }
+    }
+}
+
+/// The work a trainee's order puts on the team's list.
+fn order_tasks(
+    order: Order,
+    team: u32,
+    incidents: &mut Incidents,
+    hosts: &Hosts,
+    intrusions: &Intrusions,
+) -> Vec<Task> {
+    let mine = |i: &Incident, org: u32| i.team == team && i.org == org && !i.closed;
+    match order {
+        Order::Investigate(org) => {
+            let open: Vec<u32> = (0..incidents.0.len() as u32)
+                .filter(|k| {
+                    mine(&incidents.0[*k as usize], org) && !incidents.0[*k as usize].scoped
+                })
+                .collect();
+            if open.is_empty() {
+                vec![Task::Hunt { org }]
+            } else {
+                open.into_iter()
+                    .map(|incident| Task::Investigate { incident })
+                    .collect()
+            }
+        }
+        Order::IsolateHosts(org) => {
+            let mut tasks = Vec::new();
+            for (k, inc) in incidents
+                .0
+                .iter_mut()
+                .enumerate()
+                .filter(|(_, i)| mine(i, org) && i.scoped && !i.contained)
+            {
+                for &h in intrusions
+                    .by_key
+                    .get(&(inc.campaign, inc.org))
+                    .map(|x| &x.hosts)
+                    .into_iter()
+                    .flatten()
+                {
+                    if inc.queued.insert(h) {
+                        tasks.push(Task::Isolate {
+                            incident: k as u32,
+                            host: h,
+                        });
+                    }
+                }
+            }
+            tasks
+        }
+        Order::Eradicate(org) => {
+            let mut tasks = Vec::new();
+            for (k, inc) in incidents
+                .0
+                .iter_mut()
+                .enumerate()
+                .filter(|(_, i)| mine(i, org))
+            {
+                let ready: Vec<u32> = inc
+                    .outstanding
+                    .iter()
+                    .copied()
+                    .filter(|h| hosts.get(*h).isolated && hosts.get(*h).restore_at.is_none())
+                    .collect();
+                for h in ready {
+                    if inc.cleaning.insert(h) {
+                        tasks.push(Task::Eradicate {
+                            incident: k as u32,
+                            host: h,
+                        });
+                    }
+                }
+            }
+            tasks
+        }
+        Order::Patch(org) => vec![Task::Patch { org }],
+        Order::Block(campaign) => vec![Task::Block { campaign }],
     }
 }
 

@@ -59,7 +59,7 @@ impl Draws {
 
     /// Uniform in [0, 1).
     pub fn unit(&self, purpose: Purpose, id: u64, tick: u64, k: u32) -> f64 {
-        (self.u64(purpose, id, tick, k) >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+        to_unit(self.u64(purpose, id, tick, k))
     }
 
     /// True with probability `p`.
@@ -87,6 +87,11 @@ impl Draws {
         }
         k
     }
+}
+
+/// A raw draw as a uniform number in [0, 1).
+pub fn to_unit(raw: u64) -> f64 {
+    (raw >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 /// SplitMix64 finaliser: spreads ids and purposes over the stream space.

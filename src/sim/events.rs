@@ -22,6 +22,8 @@ pub enum DetectedBy {
     Alert,
     /// The victim reported what it could not miss: a ransom note, services flooded.
     VictimReport,
+    /// A team went looking (a trainee's order) and found the intruder.
+    Hunt,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -41,8 +43,37 @@ pub enum Channel {
     Public,
 }
 
+/// Response work a trainee team orders (auto-played teams do it by policy).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum Order {
+    Investigate(OrgIx),
+    IsolateHosts(OrgIx),
+    Eradicate(OrgIx),
+    Patch(OrgIx),
+    Block(CampaignIx),
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum SimEvent {
+    ResponseOrdered {
+        team: TeamIx,
+        order: Order,
+    },
+    /// A hunt at an organisation found no intruder.
+    HuntFoundNothing {
+        team: TeamIx,
+        org: OrgIx,
+    },
+    OrganisationPatched {
+        team: TeamIx,
+        org: OrgIx,
+    },
+    /// A team blocked a campaign's known infrastructure for its island.
+    ActorBlocked {
+        team: TeamIx,
+        island: IslandIx,
+        campaign: CampaignIx,
+    },
     /// A facilitator's note for the record.
     Note {
         text: String,

@@ -73,7 +73,12 @@ pub struct IslandDefences {
     known_techniques: BTreeMap<u32, BTreeMap<u32, Strength>>,
     /// Per island: actor -> strength (0..1) of blocking its initial access.
     blocked_actors: BTreeMap<u32, BTreeMap<u32, Strength>>,
+    /// Organisations a team patched on order.
+    patched: BTreeSet<u32>,
 }
+
+/// What an emergency patch round brings an organisation's hosts to (judgement).
+const PATCHED_LEVEL: f64 = 0.95;
 
 /// A strength in thousandths, so defences hash and compare exactly.
 type Strength = u32;
@@ -99,6 +104,22 @@ impl IslandDefences {
             .copied()
             .unwrap_or(0);
         region.scenario.intel.block * s as f64 / 1000.0
+    }
+
+    /// The patch level that counts for a host of `org` whose group is at `base`.
+    pub fn patch_level(&self, org: u32, base: f64) -> f64 {
+        if self.patched.contains(&org) {
+            base.max(PATCHED_LEVEL)
+        } else {
+            base
+        }
+    }
+
+    fn block_actor(&mut self, island: u32, actor: u32) {
+        self.blocked_actors
+            .entry(island)
+            .or_default()
+            .insert(actor, 1000);
     }
 
     fn apply(&mut self, island: u32, item: &IntelItem, strength: Strength) {
@@ -320,6 +341,14 @@ fn share_intel(
             } if book.items[item as usize].team != team => {
                 let it = book.items[item as usize].clone();
                 defences.apply(island, &it, strength(&region, Some(team)));
+            }
+            SimEvent::OrganisationPatched { org, .. } => {
+                defences.patched.insert(org);
+            }
+            SimEvent::ActorBlocked {
+                island, campaign, ..
+            } => {
+                defences.block_actor(island, region.campaigns[campaign as usize].actor);
             }
             SimEvent::IntelRelayed { item, team } => {
                 let seat = region.teams[team as usize].island;
