@@ -396,3 +396,99 @@ fn trainee_teams_respond_only_when_they_order_it() {
         .count();
     assert!(blocked > 0, "the block stops some of wave D's attempts");
 }
+
+#[test]
+fn the_white_cell_launches_pushes_and_halts_intrusions() {
+    use tidewatch::exercise::Command;
+    use tidewatch::exercise::session::Session;
+    use tidewatch::sim::events::SimEvent;
+    let plan = plan("scenarios/eastern-caribbean.ron", &[]);
+    let find = |list: Vec<&str>, id: &str| list.iter().position(|x| *x == id).unwrap() as u32;
+    let phish = find(
+        plan.scenario
+            .campaigns
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect(),
+        "ministry-phish",
+    );
+    let ransom = find(
+        plan.scenario
+            .campaigns
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect(),
+        "msp-ransomware",
+    );
+    let tt = find(
+        plan.scenario
+            .organisations
+            .iter()
+            .map(|o| o.id.as_str())
+            .collect(),
+        "tt-telecom",
+    );
+    let msp = find(
+        plan.scenario
+            .organisations
+            .iter()
+            .map(|o| o.id.as_str())
+            .collect(),
+        "ag-caribmsp",
+    );
+    let cmd = |c: &str, o: &str| (c.to_string(), o.to_string());
+    let (c1, o1) = cmd("ministry-phish", "tt-telecom");
+    let (c2, o2) = cmd("msp-ransomware", "ag-caribmsp");
+    let mut s = Session::new(plan.clone(), 42);
+    s.add_commands([
+        (
+            120,
+            Command::Launch {
+                campaign: c1,
+                org: o1,
+            },
+        ),
+        (
+            800,
+            Command::HaltIntrusion {
+                campaign: c2,
+                org: o2,
+            },
+        ),
+    ]);
+    s.run_until(3 * 24 * 60).unwrap();
+    let ev = s.sim.events();
+    // Trinidad's mobile operator was never a phishing target; the launch makes it one at 10:00.
+    let hit_tt = ev.iter().filter(|e| matches!(e.event, SimEvent::AccessFailed { campaign, org, .. } | SimEvent::HostCompromised { campaign, org, .. } if campaign == phish && org == tt)).count();
+    assert!(
+        hit_tt > 0,
+        "the launched campaign attempts entry at tt-energy"
+    );
+    // Halted at the provider, the ransomware does nothing more there.
+    let after = ev.iter().filter(|e| e.tick > 800 && matches!(e.event, SimEvent::StageCompleted { campaign, org, .. } | SimEvent::HostCompromised { campaign, org, .. } if campaign == ransom && org == msp)).count();
+    assert_eq!(after, 0);
+
+    // Forcing the provider's current step makes its next step complete sooner.
+    let completions = |s: &Session| -> Vec<u64> {
+        s.sim.events().iter().filter(|e| matches!(e.event, SimEvent::StageCompleted { campaign, org, .. } if campaign == ransom && org == msp)).map(|e| e.tick).collect()
+    };
+    let mut free = Session::new(plan.clone(), 42);
+    free.run_until(24 * 60).unwrap();
+    let natural = completions(&free);
+    let mut pushed = Session::new(plan.clone(), 42);
+    let at = natural[0] + 1;
+    pushed.add_commands([(
+        at,
+        Command::ForceStep {
+            campaign: "msp-ransomware".into(),
+            org: "ag-caribmsp".into(),
+        },
+    )]);
+    pushed.run_until(24 * 60).unwrap();
+    let forced = completions(&pushed);
+    assert_eq!(
+        forced[1], at,
+        "the step the white cell forced completed at once"
+    );
+    assert!(forced[1] < natural[1]);
+}

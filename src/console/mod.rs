@@ -58,6 +58,16 @@ impl Speed {
             Speed::Max => "max",
         }
     }
+    /// The same speed as the journal records it.
+    pub fn pace(self) -> crate::exercise::command::Pace {
+        use crate::exercise::command::Pace;
+        match self {
+            Speed::X1 => Pace::X1,
+            Speed::X10 => Pace::X10,
+            Speed::X60 => Pace::X60,
+            Speed::Max => Pace::Max,
+        }
+    }
     /// Simulated minutes per real second, or `None` for as fast as possible.
     fn minutes_per_second(self) -> Option<f64> {
         match self {

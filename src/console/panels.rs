@@ -195,8 +195,10 @@ pub fn draw(
             };
             toggle |= ui.button(label).clicked();
             for s in Speed::ALL {
-                if ui.selectable_label(pacing.speed == s, s.label()).clicked() {
+                if ui.selectable_label(pacing.speed == s, s.label()).clicked() && pacing.speed != s
+                {
                     pacing.speed = s;
+                    orders.0.push(Command::Speed(s.pace()));
                 }
             }
             ui.separator();

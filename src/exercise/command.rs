@@ -67,6 +67,23 @@ pub enum Command {
     /// White cell: start a campaign now, or stop it where it stands.
     StartCampaign(String),
     CancelCampaign(String),
+    /// White cell: run a campaign from the scenario's library against an organisation now.
+    Launch {
+        campaign: String,
+        org: String,
+    },
+    /// White cell: the intrusion of a campaign in an organisation finishes its current step now.
+    ForceStep {
+        campaign: String,
+        org: String,
+    },
+    /// White cell: the intrusion stops where it stands.
+    HaltIntrusion {
+        campaign: String,
+        org: String,
+    },
+    /// The facilitator changes the clock's speed (recorded; no effect on the simulation).
+    Speed(Pace),
     /// Fire an inject of the MSEL now, whatever its trigger.
     FireInject(String),
     /// A team's choice at a decision point.
@@ -82,6 +99,15 @@ pub enum Command {
         #[serde(default)]
         note: String,
     },
+}
+
+/// Clock speeds a facilitator can choose, for the record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Pace {
+    X1,
+    X10,
+    X60,
+    Max,
 }
 
 /// A command resolved to indexes, ready for the tick chain.
@@ -115,6 +141,18 @@ pub enum Action {
     },
     StartCampaign(u32),
     CancelCampaign(u32),
+    Launch {
+        campaign: u32,
+        org: u32,
+    },
+    ForceStep {
+        campaign: u32,
+        org: u32,
+    },
+    HaltIntrusion {
+        campaign: u32,
+        org: u32,
+    },
     FireInject(u32),
     Decide {
         team: u32,
@@ -173,7 +211,28 @@ impl Command {
             )
         };
         Ok(Some(match self {
-            Command::Pause | Command::Resume => return Ok(None),
+            Command::Pause | Command::Resume | Command::Speed(_) => return Ok(None),
+            Command::Launch {
+                campaign: c,
+                org: o,
+            } => Action::Launch {
+                campaign: campaign(c)?,
+                org: org(o)?,
+            },
+            Command::ForceStep {
+                campaign: c,
+                org: o,
+            } => Action::ForceStep {
+                campaign: campaign(c)?,
+                org: org(o)?,
+            },
+            Command::HaltIntrusion {
+                campaign: c,
+                org: o,
+            } => Action::HaltIntrusion {
+                campaign: campaign(c)?,
+                org: org(o)?,
+            },
             Command::Note(text) => Action::Note(text.clone()),
             Command::IsolateOrganisation { team: t, org: o } => Action::IsolateOrganisation {
                 team: team(t)?,

@@ -73,6 +73,15 @@ fn apply_commands(
                 Action::PowerOutage { island, minutes } => {
                     adhoc.0.push(HappeningPlan::PowerOutage { island, minutes })
                 }
+                Action::Launch { campaign, org } => {
+                    log.push(now, SimEvent::CampaignLaunched { campaign, org })
+                }
+                Action::ForceStep { campaign, org } => {
+                    log.push(now, SimEvent::StageForced { campaign, org })
+                }
+                Action::HaltIntrusion { campaign, org } => {
+                    log.push(now, SimEvent::IntrusionHalted { campaign, org })
+                }
                 Action::FireInject(inject) => log.push(now, SimEvent::InjectOrdered { inject }),
                 Action::Decide {
                     team,

@@ -55,6 +55,7 @@ pub fn tone(event: &SimEvent) -> Tone {
         | HuntFoundNothing { .. }
         | OrganisationPatched { .. }
         | ActorBlocked { .. } => Tone::Defence,
+        CampaignLaunched { .. } | StageForced { .. } | IntrusionHalted { .. } => Tone::Routine,
         Note { .. } | CampaignForced { .. } | CampaignCancelled { .. } | InjectOrdered { .. } => {
             Tone::Routine
         }
@@ -129,6 +130,30 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
     use SimEvent::*;
     match *event {
         Note { ref text } => format!("Note: {text}"),
+        CampaignLaunched {
+            campaign: c,
+            org: o,
+        } => format!(
+            "White cell launches \"{}\" against {}",
+            campaign(plan, c),
+            org(plan, o)
+        ),
+        StageForced {
+            campaign: c,
+            org: o,
+        } => format!(
+            "White cell pushes \"{}\" a step on at {}",
+            campaign(plan, c),
+            org(plan, o)
+        ),
+        IntrusionHalted {
+            campaign: c,
+            org: o,
+        } => format!(
+            "White cell halts \"{}\" at {}",
+            campaign(plan, c),
+            org(plan, o)
+        ),
         ResponseOrdered { team: t, order } => {
             let what = match order {
                 crate::sim::events::Order::Investigate(o) => {

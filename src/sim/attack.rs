@@ -212,51 +212,73 @@ fn start_campaigns(
         }
         campaign.started = true;
         log.push(now, SimEvent::CampaignStarted { campaign: id.0 });
-        let first = plan.stages[0];
-        let tech = &region.techniques[first.technique as usize];
         for &org in &plan.targets {
-            let mut intrusion = Intrusion {
-                campaign: id.0,
-                org,
-                phase: Phase::Attempting,
-                stage: 0,
-                stage_ends: now + stage_time(&region, &draws, id.0, org, 0, now),
-                attempts: VecDeque::new(),
-                hosts: BTreeSet::new(),
-                ddos: false,
-            };
-            if tech.effect == Effect::Ddos {
-                intrusion.phase = Phase::Active;
-                intrusion.ddos = true;
-                log.push(
-                    now,
-                    SimEvent::DdosStarted {
-                        campaign: id.0,
-                        org,
-                    },
-                );
-            } else {
-                let entry = entry_hosts(&region, org, tech.effect);
-                let span = intrusion.stage_ends - now;
-                let key = ids(&[id.0 as u64, org as u64]);
-                let mut attempts: Vec<Attempt> = (0..tech.attempts.max(1))
-                    .map(|k| {
-                        let host = pick(&entry, &draws, Purpose::AccessAttemptHost, key, now, k);
-                        let at =
-                            now + draws.index(span.max(1), Purpose::AccessAttemptTime, key, now, k);
-                        Attempt {
-                            tick: at,
-                            host,
-                            roll: draws.u64(Purpose::AccessAttemptSuccess, key, now, k),
-                        }
-                    })
-                    .collect();
-                attempts.sort_by_key(|a| (a.tick, a.host));
-                intrusion.attempts = attempts.into();
-            }
+            let intrusion = begin_intrusion(&region, &draws, &mut log, now, id.0, org);
             intrusions.by_key.insert((id.0, org), intrusion);
         }
     }
+    // The white cell's ad-hoc launches: a campaign from the library against an organisation now.
+    let launches: Vec<(u32, u32)> = log
+        .this_tick()
+        .iter()
+        .filter_map(|e| match e.event {
+            SimEvent::CampaignLaunched { campaign, org } => Some((campaign, org)),
+            _ => None,
+        })
+        .collect();
+    for (campaign, org) in launches {
+        let running = intrusions
+            .by_key
+            .get(&(campaign, org))
+            .is_some_and(Intrusion::is_running);
+        if !running {
+            let intrusion = begin_intrusion(&region, &draws, &mut log, now, campaign, org);
+            intrusions.by_key.insert((campaign, org), intrusion);
+        }
+    }
+}
+
+/// A campaign's first stage against one organisation: a flood starts at once; otherwise the
+/// initial-access attempts are laid out over the stage.
+fn begin_intrusion(
+    region: &Region,
+    draws: &Draws,
+    log: &mut EventLog,
+    now: u64,
+    campaign: u32,
+    org: u32,
+) -> Intrusion {
+    let first = region.campaigns[campaign as usize].stages[0];
+    let tech = &region.techniques[first.technique as usize];
+    let mut intrusion = Intrusion {
+        campaign,
+        org,
+        phase: Phase::Attempting,
+        stage: 0,
+        stage_ends: now + stage_time(region, draws, campaign, org, 0, now),
+        attempts: VecDeque::new(),
+        hosts: BTreeSet::new(),
+        ddos: false,
+    };
+    if tech.effect == Effect::Ddos {
+        intrusion.phase = Phase::Active;
+        intrusion.ddos = true;
+        log.push(now, SimEvent::DdosStarted { campaign, org });
+        return intrusion;
+    }
+    let entry = entry_hosts(region, org, tech.effect);
+    let span = intrusion.stage_ends - now;
+    let key = ids(&[campaign as u64, org as u64]);
+    let mut attempts: Vec<Attempt> = (0..tech.attempts.max(1))
+        .map(|k| Attempt {
+            tick: now + draws.index(span.max(1), Purpose::AccessAttemptTime, key, now, k),
+            host: pick(&entry, draws, Purpose::AccessAttemptHost, key, now, k),
+            roll: draws.u64(Purpose::AccessAttemptSuccess, key, now, k),
+        })
+        .collect();
+    attempts.sort_by_key(|a| (a.tick, a.host));
+    intrusion.attempts = attempts.into();
+    intrusion
 }
 
 fn run_intrusions(
@@ -279,6 +301,27 @@ fn run_intrusions(
         .map(|(i, _)| i.0)
         .collect();
     let mut trust_hops: Vec<(u32, u32, usize)> = Vec::new();
+    // The white cell's hand on a running intrusion: finish its current step now, or stop it.
+    for e in log.this_tick() {
+        match e.event {
+            SimEvent::StageForced { campaign, org } => {
+                if let Some(i) = intrusions
+                    .by_key
+                    .get_mut(&(campaign, org))
+                    .filter(|i| i.phase == Phase::Active)
+                {
+                    i.stage_ends = now;
+                }
+            }
+            SimEvent::IntrusionHalted { campaign, org } => {
+                if let Some(i) = intrusions.by_key.get_mut(&(campaign, org)) {
+                    i.phase = Phase::Stopped;
+                    i.attempts.clear();
+                }
+            }
+            _ => {}
+        }
+    }
     for (&(campaign, org), intr) in intrusions.by_key.iter_mut() {
         // An isolated network is frozen: nothing gets in, spreads or leaves.
         if !intr.is_running() || isolated.0.contains(&org) || cancelled.contains(&campaign) {

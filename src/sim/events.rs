@@ -95,6 +95,21 @@ pub enum SimEvent {
     CampaignForced {
         campaign: CampaignIx,
     },
+    /// The white cell launched a campaign against an organisation now.
+    CampaignLaunched {
+        campaign: CampaignIx,
+        org: OrgIx,
+    },
+    /// The white cell made an intrusion finish its current step now.
+    StageForced {
+        campaign: CampaignIx,
+        org: OrgIx,
+    },
+    /// The white cell stopped an intrusion where it stood.
+    IntrusionHalted {
+        campaign: CampaignIx,
+        org: OrgIx,
+    },
     /// The white cell stopped a campaign where it stood.
     CampaignCancelled {
         campaign: CampaignIx,
