@@ -269,7 +269,6 @@ fn run(args: RunArgs) -> ExitCode {
     finish_run(
         &plan,
         &session,
-        ticks,
         args.events.as_deref(),
         args.json,
         args.rehearse,
@@ -280,7 +279,6 @@ fn run(args: RunArgs) -> ExitCode {
 fn finish_run(
     plan: &Plan,
     session: &Session,
-    ticks: u64,
     events: Option<&std::path::Path>,
     json: bool,
     rehearse: bool,
@@ -303,7 +301,7 @@ fn finish_run(
     let summary = summarise(
         plan,
         session.seed,
-        sim.now().min(ticks.max(sim.now())),
+        sim.now(),
         sim.digest().hex(),
         sim.events(),
     );
@@ -379,8 +377,7 @@ fn replay(args: ReplayArgs) -> ExitCode {
             to.display()
         );
     }
-    let ticks = r.session.now();
-    finish_run(&plan, &r.session, ticks, None, args.json, false)
+    finish_run(&plan, &r.session, None, args.json, false)
 }
 
 fn batch(args: BatchArgs) -> ExitCode {

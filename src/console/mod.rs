@@ -88,6 +88,8 @@ pub struct Pacing {
     owed: f64,
     /// Stop here (the exercise's end, or the screenshot moment).
     pub end_tick: u64,
+    /// Single minutes the facilitator asked for while paused.
+    pub steps: u64,
 }
 
 /// Wall-clock time one frame may spend ticking, so the window stays responsive at `max`.
@@ -136,6 +138,7 @@ pub fn run(plan: Arc<Plan>, seed: u64, shot: Option<(PathBuf, u64)>, start: Star
         speed: Speed::X60,
         owed: 0.0,
         end_tick,
+        steps: 0,
     })
     .init_resource::<panels::Feed>()
     .init_resource::<ScreenshotDone>()
@@ -216,11 +219,12 @@ fn advance_clock(world: &mut World) {
     } else {
         (pacing.paused, pacing.speed)
     };
-    if paused || now >= end {
+    if now >= end || (paused && pacing.steps == 0) {
         pacing.owed = 0.0;
         return;
     }
     let budget_ticks = match speed.minutes_per_second() {
+        _ if paused => std::mem::take(&mut pacing.steps),
         Some(rate) => {
             pacing.owed += rate * dt;
             let whole = pacing.owed.floor();

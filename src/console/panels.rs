@@ -194,6 +194,9 @@ pub fn draw(
                 "Pause (space)"
             };
             toggle |= ui.button(label).clicked();
+            if pacing.paused && ui.button("Step 1 min").clicked() {
+                pacing.steps += 1;
+            }
             for s in Speed::ALL {
                 if ui.selectable_label(pacing.speed == s, s.label()).clicked() && pacing.speed != s
                 {
