@@ -13,6 +13,18 @@ fn have(cmd: &str) -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
+/// Runs the console in a virtual X display with Mesa's software Vulkan driver.
+fn console_under_xvfb(args: &[&str]) -> std::process::Output {
+    Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1600x1000x24"])
+        .arg(env!("CARGO_BIN_EXE_tidewatch"))
+        .args(args)
+        .env("WGPU_BACKEND", "vulkan")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("xvfb-run starts")
+}
+
 #[test]
 fn console_screenshot_digest_matches_headless_run() {
     if !have("xvfb-run") {
@@ -28,23 +40,18 @@ fn console_screenshot_digest_matches_headless_run() {
     std::fs::create_dir_all(&dir).unwrap();
     let png = dir.join("console.png");
     let journal = dir.join("console.jsonl");
-    let out = Command::new("xvfb-run")
-        .args(["-a", "-s", "-screen 0 1600x1000x24"])
-        .arg(env!("CARGO_BIN_EXE_tidewatch"))
-        .args([
-            "console",
-            "scenarios/eastern-caribbean.ron",
-            "--seed",
-            "42",
-            "--screenshot",
-        ])
-        .arg(&png)
-        .args(["--after", "6h", "--journal"])
-        .arg(&journal)
-        .env("WGPU_BACKEND", "vulkan")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
+    let out = console_under_xvfb(&[
+        "console",
+        "scenarios/eastern-caribbean.ron",
+        "--seed",
+        "42",
+        "--screenshot",
+        png.to_str().unwrap(),
+        "--after",
+        "6h",
+        "--journal",
+        journal.to_str().unwrap(),
+    ]);
     assert!(
         out.status.success(),
         "console failed:\n{}\n{}",
@@ -73,18 +80,16 @@ fn console_screenshot_digest_matches_headless_run() {
     assert!(replay.status.success(), "{}", stderr(&replay));
     assert_eq!(json(&replay)["digest"].as_str().unwrap(), console_digest);
     // The console continues that journal: replays it, verifies it and runs on to 8h.
-    let out = Command::new("xvfb-run")
-        .args(["-a", "-s", "-screen 0 1600x1000x24"])
-        .arg(env!("CARGO_BIN_EXE_tidewatch"))
-        .args(["console", "--resume"])
-        .arg(&journal)
-        .arg("--screenshot")
-        .arg(dir.join("resumed.png"))
-        .args(["--after", "8h"])
-        .env("WGPU_BACKEND", "vulkan")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
+    let resumed_png = dir.join("resumed.png");
+    let out = console_under_xvfb(&[
+        "console",
+        "--resume",
+        journal.to_str().unwrap(),
+        "--screenshot",
+        resumed_png.to_str().unwrap(),
+        "--after",
+        "8h",
+    ]);
     assert!(
         out.status.success(),
         "resumed console failed:\n{}",

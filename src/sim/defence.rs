@@ -82,6 +82,28 @@ pub enum Task {
 const TRIAGE_PRIORITY: u8 = 2;
 
 impl Task {
+    /// Analyst minutes the task takes at skill 0.5 (slower or faster with the team's skill).
+    pub fn base_minutes(
+        &self,
+        d: &crate::scenario::Defaults,
+        intel: &crate::scenario::IntelPolicy,
+    ) -> u64 {
+        match self {
+            // A victim's own report needs no detective work.
+            Task::Triage(a) if a.certain => 5,
+            Task::Triage(_) => d.triage.0,
+            Task::Investigate { .. } | Task::Hunt { .. } => d.investigate.0,
+            Task::Isolate { .. } => d.isolate_per_host.0,
+            Task::Eradicate { .. } => d.eradicate_per_host.0,
+            Task::ApplyIntel { .. } => intel.apply.0,
+            Task::RelayIntel { .. } => intel.hub_processing.0,
+            Task::Patch { .. } => d.patch.0,
+            Task::Block { .. } => d.block.0,
+        }
+    }
+}
+
+impl Task {
     /// Lower runs first: stop the bleeding, then understand, then sort alerts, then clean up.
     fn priority(&self) -> u8 {
         match self {
@@ -144,18 +166,8 @@ impl Desk {
     ) -> u64 {
         self.tasks
             .iter()
-            .map(|t| match t {
-                Task::Triage(_) => d.triage.0,
-                Task::Investigate { .. } => d.investigate.0,
-                Task::Isolate { .. } => d.isolate_per_host.0,
-                Task::Eradicate { .. } => d.eradicate_per_host.0,
-                Task::ApplyIntel { .. } => intel.apply.0,
-                Task::RelayIntel { .. } => intel.hub_processing.0,
-                Task::Hunt { .. } => d.investigate.0,
-                Task::Patch { .. } => d.patch.0,
-                Task::Block { .. } => d.block.0,
-            })
-            .sum()
+            .map(|t| t.base_minutes(d, intel))
+            .sum::<u64>()
     }
 }
 
@@ -613,18 +625,7 @@ fn work_desks(
                     _ => desk.queue.pop_front().map(Task::Triage),
                 };
                 if let Some(task) = task {
-                    let base = match task {
-                        Task::Triage(a) if a.certain => 5,
-                        Task::Triage(_) => d.triage.0,
-                        Task::Investigate { .. } => d.investigate.0,
-                        Task::Isolate { .. } => d.isolate_per_host.0,
-                        Task::Eradicate { .. } => d.eradicate_per_host.0,
-                        Task::ApplyIntel { .. } => region.scenario.intel.apply.0,
-                        Task::RelayIntel { .. } => region.scenario.intel.hub_processing.0,
-                        Task::Hunt { .. } => d.investigate.0,
-                        Task::Patch { .. } => d.patch.0,
-                        Task::Block { .. } => d.block.0,
-                    };
+                    let base = task.base_minutes(d, &region.scenario.intel);
                     desk.analysts[a] = Some(Work {
                         task,
                         remaining: ((base as f64 * slow).round() as u64).max(1),
