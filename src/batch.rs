@@ -9,9 +9,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
+use crate::exercise;
 use crate::report::metrics::{METRICS, RunMetrics, Stats, run_metrics, stats};
 use crate::scenario::Plan;
-use crate::sim::Simulation;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct BatchResult {
@@ -55,7 +55,7 @@ pub fn run_batch(
                             break out;
                         }
                         let seed = first_seed.wrapping_add(k);
-                        let mut sim = Simulation::new(plan.clone(), seed);
+                        let mut sim = exercise::simulation(plan.clone(), seed);
                         sim.run_until(ticks);
                         out.push(run_metrics(&plan, seed, ticks, sim.events()));
                         bar.inc(1);

@@ -7,8 +7,8 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+use crate::exercise;
 use crate::scenario::{self, *};
-use crate::sim::Simulation;
 use crate::time::{Span, When, parse_start_date};
 
 #[derive(Clone, Debug, Serialize)]
@@ -164,7 +164,7 @@ pub fn run_case_repeated(hosts: u32, ticks: u64, repeats: usize) -> Case {
     let mut last = None;
     for _ in 0..repeats.max(1) {
         let started = Instant::now();
-        let mut sim = Simulation::new(plan.clone(), 1);
+        let mut sim = exercise::simulation(plan.clone(), 1);
         sim.run_until(ticks);
         times.push(started.elapsed().as_secs_f64());
         last = Some(sim);

@@ -249,7 +249,7 @@ fn run(args: RunArgs) -> ExitCode {
         }
     };
     if let Some(path) = &args.commands {
-        match tidewatch::exercise::command::load_commands(&path.to_string_lossy(), &session.plan) {
+        match tidewatch::scenario::load_commands(&path.to_string_lossy(), &session.plan) {
             Ok(commands) => {
                 let reached = session.now();
                 session.add_commands(commands.into_iter().filter(|(t, _)| *t >= reached));

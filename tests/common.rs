@@ -17,7 +17,7 @@ pub fn plan(path: &str, set: &[&str]) -> Arc<Plan> {
 }
 
 pub fn run(plan: &Arc<Plan>, seed: u64, ticks: u64) -> (Simulation, RunSummary) {
-    let mut sim = Simulation::new(plan.clone(), seed);
+    let mut sim = tidewatch::exercise::simulation(plan.clone(), seed);
     sim.run_until(ticks);
     let s = summarise(plan, seed, ticks, sim.digest().hex(), sim.events());
     (sim, s)

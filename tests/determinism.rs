@@ -75,8 +75,8 @@ fn thread_count_does_not_change_the_run() {
 #[test]
 fn digests_agree_tick_by_tick_between_two_simulations() {
     let plan = plan(FLAGSHIP, &[]);
-    let mut a = tidewatch::sim::Simulation::new(plan.clone(), 5);
-    let mut b = tidewatch::sim::Simulation::new(plan, 5);
+    let mut a = tidewatch::exercise::simulation(plan.clone(), 5);
+    let mut b = tidewatch::exercise::simulation(plan, 5);
     for _ in 0..(30 * 60) {
         a.step();
         b.step();

@@ -238,8 +238,8 @@ fn bad_command_files_are_reported_with_their_position() {
 
 #[test]
 fn white_cell_and_team_commands_change_the_simulation() {
-    use tidewatch::exercise::Command;
     use tidewatch::exercise::session::Session;
+    use tidewatch::scenario::Command;
     use tidewatch::sim::events::SimEvent;
     let plan = plan("scenarios/eastern-caribbean.ron", &[]);
     let ddos = plan
@@ -281,8 +281,8 @@ fn white_cell_and_team_commands_change_the_simulation() {
 
 #[test]
 fn trainee_teams_respond_only_when_they_order_it() {
-    use tidewatch::exercise::Command;
     use tidewatch::exercise::session::Session;
+    use tidewatch::scenario::Command;
     use tidewatch::sim::events::SimEvent;
     let plan = plan(
         "tests/data/herd.ron",
@@ -399,8 +399,8 @@ fn trainee_teams_respond_only_when_they_order_it() {
 
 #[test]
 fn the_white_cell_launches_pushes_and_halts_intrusions() {
-    use tidewatch::exercise::Command;
     use tidewatch::exercise::session::Session;
+    use tidewatch::scenario::Command;
     use tidewatch::sim::events::SimEvent;
     let plan = plan("scenarios/eastern-caribbean.ron", &[]);
     let find = |list: Vec<&str>, id: &str| list.iter().position(|x| *x == id).unwrap() as u32;

@@ -61,7 +61,7 @@ fn isolating_an_organisation_stops_spread_from_it() {
             .filter(|e| matches!(e.event, SimEvent::TrustFollowed { from, .. } if from == msp))
             .count();
 
-        let mut sim = tidewatch::sim::Simulation::new(plan.clone(), seed);
+        let mut sim = tidewatch::exercise::simulation(plan.clone(), seed);
         let mut isolated_at = None;
         while sim.now() < end {
             sim.step();

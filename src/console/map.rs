@@ -57,13 +57,23 @@ pub fn draw(ui: &mut Ui, plan: &Plan, views: &[IslandView], links: &[Link]) {
     let scale = (rect.width() as f64 / w).min(rect.height() as f64 / h);
     let centre = rect.center();
     let (mid_lon, mid_lat) = ((lon0 + lon1) / 2.0, (lat0 + lat1) / 2.0);
-    let at = |i: usize| -> Pos2 {
-        let isl = &islands[i];
-        pos2(
-            centre.x + ((isl.lon - mid_lon) * k * scale) as f32,
-            centre.y - ((isl.lat - mid_lat) * scale) as f32,
-        )
-    };
+    let points: Vec<Pos2> = islands
+        .iter()
+        .map(|isl| {
+            pos2(
+                centre.x + ((isl.lon - mid_lon) * k * scale) as f32,
+                centre.y - ((isl.lat - mid_lat) * scale) as f32,
+            )
+        })
+        .collect();
+    draw_links(&painter, links, &points);
+    draw_islands(&painter, plan, views, &points);
+    legend(&painter, response.rect);
+}
+
+/// Cables solid, radio paths dashed, cut ones red.
+fn draw_links(painter: &egui::Painter, links: &[Link], points: &[Pos2]) {
+    let at = |i: usize| points[i];
     for l in links {
         let colour = match (l.up, l.kind) {
             (false, _) => Color32::from_rgb(200, 60, 60),
@@ -82,6 +92,13 @@ pub fn draw(ui: &mut Ui, plan: &Plan, views: &[IslandView], links: &[Link]) {
             ));
         }
     }
+}
+
+/// Each island coloured by its state, ringed by its CSIRT or point of contact, with its name
+/// and a line of detail.
+fn draw_islands(painter: &egui::Painter, plan: &Plan, views: &[IslandView], points: &[Pos2]) {
+    let islands = &plan.scenario.islands;
+    let at = |i: usize| points[i];
     // Each label goes on the side away from the island's nearest neighbour on screen, so
     // close neighbours on the festoon do not write over each other.
     let label_left: Vec<bool> = (0..islands.len())
@@ -145,10 +162,12 @@ pub fn draw(ui: &mut Ui, plan: &Plan, views: &[IslandView], links: &[Link]) {
             colour,
         );
     }
-    // Legend.
-    // Bottom left: the open sea south-west of the festoon.
-    let mut y = response.rect.bottom() - 8.0 * 16.0;
-    let x = response.rect.left() + 12.0;
+}
+
+/// The legend, bottom left: the open sea south-west of the festoon.
+fn legend(painter: &egui::Painter, area: egui::Rect) {
+    let mut y = area.bottom() - 8.0 * 16.0;
+    let x = area.left() + 12.0;
     for (colour, text) in [
         (state_colour(&IslandView::default()).0, "calm"),
         (Color32::from_rgb(240, 190, 60), "intruder unseen"),

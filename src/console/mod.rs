@@ -14,11 +14,12 @@ use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
 use bevy_egui::{EguiPlugin, EguiPrimaryContextPass};
 
-use crate::exercise::Command;
+use crate::exercise;
 use crate::exercise::journal::JournalFile;
+use crate::exercise::pacing::Pacing;
 use crate::exercise::session::{self, Recorder};
-use crate::scenario::{Plan, Source};
-use crate::sim::{Clock, SimPlugin, StateDigest, network};
+use crate::scenario::{Command, Pace, Plan, Source};
+use crate::sim::{Clock, SimPlugin, StateDigest};
 
 /// How the console begins: a fresh exercise, one recorded to a new journal, or a recorded one
 /// continued.
@@ -35,62 +36,6 @@ pub struct Orders(pub Vec<Command>);
 
 #[derive(Resource)]
 struct PendingStart(Option<Start>);
-
-/// How fast simulated time runs against the wall clock.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Speed {
-    /// One simulated minute per real minute: a live exercise.
-    X1,
-    X10,
-    /// One simulated minute per second.
-    X60,
-    /// As fast as the machine allows while the window stays responsive.
-    Max,
-}
-
-impl Speed {
-    pub const ALL: [Speed; 4] = [Speed::X1, Speed::X10, Speed::X60, Speed::Max];
-    pub fn label(self) -> &'static str {
-        match self {
-            Speed::X1 => "1x",
-            Speed::X10 => "10x",
-            Speed::X60 => "60x",
-            Speed::Max => "max",
-        }
-    }
-    /// The same speed as the journal records it.
-    pub fn pace(self) -> crate::exercise::command::Pace {
-        use crate::exercise::command::Pace;
-        match self {
-            Speed::X1 => Pace::X1,
-            Speed::X10 => Pace::X10,
-            Speed::X60 => Pace::X60,
-            Speed::Max => Pace::Max,
-        }
-    }
-    /// Simulated minutes per real second, or `None` for as fast as possible.
-    fn minutes_per_second(self) -> Option<f64> {
-        match self {
-            Speed::X1 => Some(1.0 / 60.0),
-            Speed::X10 => Some(10.0 / 60.0),
-            Speed::X60 => Some(1.0),
-            Speed::Max => None,
-        }
-    }
-}
-
-/// The facilitator's controls and what the screen is showing.
-#[derive(Resource)]
-pub struct Pacing {
-    pub paused: bool,
-    pub speed: Speed,
-    /// Simulated minutes owed to the clock at the current speed (fractions carry over).
-    owed: f64,
-    /// Stop here (the exercise's end, or the screenshot moment).
-    pub end_tick: u64,
-    /// Single minutes the facilitator asked for while paused.
-    pub steps: u64,
-}
 
 /// Wall-clock time one frame may spend ticking, so the window stays responsive at `max`.
 const FRAME_BUDGET: Duration = Duration::from_millis(14);
@@ -132,14 +77,9 @@ pub fn run(plan: Arc<Plan>, seed: u64, shot: Option<(PathBuf, u64)>, start: Star
         plan: plan.clone(),
         seed,
     })
+    .add_plugins(exercise::plugin)
     .insert_resource(ClearColor(Color::srgb(0.05, 0.07, 0.10)))
-    .insert_resource(Pacing {
-        paused: shot.is_some(),
-        speed: Speed::X60,
-        owed: 0.0,
-        end_tick,
-        steps: 0,
-    })
+    .insert_resource(Pacing::new(end_tick, shot.is_some(), Pace::X60))
     .init_resource::<panels::Feed>()
     .init_resource::<ScreenshotDone>()
     .init_resource::<Orders>()
@@ -147,7 +87,7 @@ pub fn run(plan: Arc<Plan>, seed: u64, shot: Option<(PathBuf, u64)>, start: Star
     .add_systems(
         Startup,
         (
-            network::spawn_region,
+            crate::sim::spawn_region,
             begin_exercise,
             |mut commands: Commands| {
                 commands.spawn(Camera2d);
@@ -211,28 +151,9 @@ fn advance_clock(world: &mut World) {
     let dt = world.resource::<Time<Real>>().delta_secs_f64();
     let screenshot_target = world.get_resource::<ScreenshotPlan>().map(|s| s.at_tick);
     let now = world.resource::<Clock>().now;
-    let mut pacing = world.resource_mut::<Pacing>();
-    let end = screenshot_target.unwrap_or(pacing.end_tick);
-    // Rehearsing for a screenshot: run flat out to the moment, whatever the controls say.
-    let (paused, speed) = if screenshot_target.is_some() {
-        (false, Speed::Max)
-    } else {
-        (pacing.paused, pacing.speed)
-    };
-    if now >= end || (paused && pacing.steps == 0) {
-        pacing.owed = 0.0;
-        return;
-    }
-    let budget_ticks = match speed.minutes_per_second() {
-        _ if paused => std::mem::take(&mut pacing.steps),
-        Some(rate) => {
-            pacing.owed += rate * dt;
-            let whole = pacing.owed.floor();
-            pacing.owed -= whole;
-            whole as u64
-        }
-        None => u64::MAX,
-    };
+    let (budget_ticks, end) = world
+        .resource_mut::<Pacing>()
+        .due(now, dt, screenshot_target);
     let started = Instant::now();
     let mut ran = 0;
     while ran < budget_ticks && world.resource::<Clock>().now < end {

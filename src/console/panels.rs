@@ -1,35 +1,31 @@
 //! The console's panels: clock and controls on top, the event feed on the right, the island
 //! table at the bottom and the map in the middle. Everything shown is read from the event log.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 
 use bevy::prelude::*;
 use bevy_egui::EguiContexts;
 use bevy_egui::egui::{self, Color32, LayerId, RichText, ScrollArea, Ui, UiBuilder};
 
+use super::Orders;
 use super::map::{self, IslandView};
-use super::{Orders, Pacing, Speed};
-use crate::exercise::Command;
+use crate::exercise::pacing::Pacing;
 use crate::report::narrate::{self, Tone};
-use crate::report::{RunSummary, summarise};
-use crate::sim::events::SimEvent;
+use crate::report::{OperatingPicture, RunSummary, summary_of};
+use crate::scenario::Command;
+use crate::scenario::Pace;
 use crate::sim::{Clock, Draws, EventLog, Region, StateDigest};
 
 const FEED_LINES: usize = 400;
 
-/// What the screen shows, folded from the event log as it grows.
+/// What the screen shows, folded from the event log as it grows: each frame folds only the
+/// events added since the last one.
 #[derive(Resource, Default)]
 pub struct Feed {
-    cursor: usize,
     pub lines: VecDeque<(u64, Tone, String)>,
     pub islands: Vec<IslandView>,
-    held: Vec<BTreeSet<u32>>,
-    services_down: BTreeSet<u32>,
+    pub picture: Option<OperatingPicture>,
     pub summary: Option<RunSummary>,
-    /// MSEL progress: injects fired (and when), decisions taken, expectation outcomes.
-    pub fired: BTreeMap<u32, u64>,
-    pub decided: BTreeMap<u32, String>,
-    pub outcomes: BTreeMap<u32, String>,
 }
 
 pub fn collect_feed(
@@ -40,103 +36,52 @@ pub fn collect_feed(
     digest: Res<StateDigest>,
     mut feed: ResMut<Feed>,
 ) {
-    let n = region.scenario.islands.len();
-    if feed.islands.len() != n {
-        feed.islands = vec![IslandView::default(); n];
-        feed.held = vec![BTreeSet::new(); n];
-    }
-    let new = log.since(feed.cursor);
-    if new.is_empty() && feed.summary.is_some() {
+    let Feed {
+        lines,
+        islands,
+        picture,
+        summary,
+    } = &mut *feed;
+    let picture = picture.get_or_insert_with(|| OperatingPicture::new(&region));
+    let new = picture.update(&region, log.all());
+    if new.is_empty() && summary.is_some() {
         return;
     }
     for e in new {
-        let island = |org: u32| region.orgs[org as usize].island as usize;
-        match e.event {
-            SimEvent::HostCompromised { org, host, .. } => {
-                feed.held[island(org)].insert(host);
-                feed.islands[island(org)].ever_compromised += 1;
-            }
-            SimEvent::HostIsolated { host, org, .. } => {
-                feed.held[island(org)].remove(&host);
-            }
-            SimEvent::HostsEncrypted { org, .. } => feed.islands[island(org)].encrypted = true,
-            SimEvent::IncidentOpened { org, .. } => {
-                let v = &mut feed.islands[island(org)];
-                v.incidents += 1;
-                v.detected = true;
-            }
-            SimEvent::RansomNoteFound { org, .. } => feed.islands[island(org)].detected = true,
-            SimEvent::PowerOut { island } => feed.islands[island as usize].dark = true,
-            SimEvent::InjectFired { inject } => {
-                feed.fired.insert(inject, e.tick);
-            }
-            SimEvent::DecisionTaken { inject, option, .. } => {
-                let label = region.scenario.msel[inject as usize]
-                    .decision
-                    .as_ref()
-                    .and_then(|d| d.options.get(option as usize))
-                    .map_or(String::new(), |o| o.label.clone());
-                feed.decided.insert(inject, label);
-            }
-            SimEvent::ExpectationMet { expectation } => {
-                feed.outcomes.insert(expectation, "met".into());
-            }
-            SimEvent::ExpectationMissed { expectation } => {
-                feed.outcomes.insert(expectation, "missed".into());
-            }
-            SimEvent::ExpectationValidated {
-                expectation, met, ..
-            } => {
-                feed.outcomes.insert(
-                    expectation,
-                    if met {
-                        "met (facilitator)"
-                    } else {
-                        "not met (facilitator)"
-                    }
-                    .into(),
-                );
-            }
-            SimEvent::PowerRestored { island } => feed.islands[island as usize].dark = false,
-            SimEvent::IntelApplied { island, .. } => feed.islands[island as usize].intel_items += 1,
-            SimEvent::ServiceDown { service } => {
-                feed.services_down.insert(service);
-            }
-            SimEvent::ServiceRestored { service } => {
-                feed.services_down.remove(&service);
-            }
-            _ => {}
-        }
         if narrate::newsworthy(&region, &e.event) {
             let line = (
                 e.tick,
                 narrate::tone(&e.event),
                 narrate::describe(&region, &e.event),
             );
-            feed.lines.push_back(line);
-            if feed.lines.len() > FEED_LINES {
-                feed.lines.pop_front();
+            lines.push_back(line);
+            if lines.len() > FEED_LINES {
+                lines.pop_front();
             }
         }
     }
-    feed.cursor = log.len();
-    for i in 0..n {
-        let held = feed.held[i].len();
-        let down = feed
-            .services_down
-            .iter()
-            .filter(|s| region.services[**s as usize].island as usize == i)
-            .count();
-        let v = &mut feed.islands[i];
-        v.held = held;
-        v.services_down = down;
-    }
-    feed.summary = Some(summarise(
+    *islands = picture
+        .islands
+        .iter()
+        .enumerate()
+        .map(|(i, p)| IslandView {
+            ever_compromised: p.compromised.len(),
+            held: p.held.len(),
+            encrypted: p.encrypted > 0,
+            detected: p.first_detection.is_some(),
+            incidents: p.incidents as usize,
+            services_down: picture.services_down_on(&region, i as u32),
+            dark: p.dark,
+            intel_items: p.intel_applied as usize,
+        })
+        .collect();
+    *summary = Some(summary_of(
+        picture,
         &region,
         draws.seed,
         clock.now,
         digest.hex(),
-        log.all(),
+        log.len(),
     ));
 }
 
@@ -197,11 +142,11 @@ pub fn draw(
             if pacing.paused && ui.button("Step 1 min").clicked() {
                 pacing.steps += 1;
             }
-            for s in Speed::ALL {
+            for s in Pace::ALL {
                 if ui.selectable_label(pacing.speed == s, s.label()).clicked() && pacing.speed != s
                 {
                     pacing.speed = s;
-                    orders.0.push(Command::Speed(s.pace()));
+                    orders.0.push(Command::Speed(s));
                 }
             }
             ui.separator();
@@ -366,8 +311,8 @@ fn exercise_panel(
     note: &mut String,
     targets: &mut BTreeMap<u32, usize>,
 ) {
-    let s = &plan.scenario;
-    let clock = |t: u64| s.start.at(t).clock();
+    let empty = OperatingPicture::new(plan);
+    let picture = feed.picture.as_ref().unwrap_or(&empty);
     ui.heading("Exercise");
     ui.horizontal(|ui| {
         ui.text_edit_singleline(note);
@@ -380,102 +325,138 @@ fn exercise_panel(
     ScrollArea::vertical()
         .auto_shrink([false; 2])
         .show(ui, |ui| {
-            // Decisions waiting for trainees come first: the room is waiting on them.
-            for (i, inj) in s.msel.iter().enumerate() {
-                let i = i as u32;
-                let (Some(d), Some(_)) = (&inj.decision, feed.fired.get(&i)) else {
-                    continue;
-                };
-                let team = plan.injects[i as usize].to.first().copied();
-                let trainees = team.is_some_and(|t| !plan.teams[t as usize].auto);
-                if feed.decided.contains_key(&i) || !trainees {
-                    continue;
-                }
-                let team_id = &s.teams[team.unwrap_or(0) as usize].id;
-                ui.label(
-                    RichText::new(format!("Decision {} for {team_id}: {}", inj.id, d.prompt))
-                        .strong()
-                        .color(Color32::from_rgb(235, 190, 80)),
-                );
-                for o in &d.options {
-                    if ui.button(&o.label).clicked() {
-                        orders.0.push(Command::Decide {
-                            team: team_id.clone(),
-                            inject: inj.id.clone(),
-                            option: o.id.clone(),
-                        });
+            pending_decisions(ui, plan, picture, orders);
+            inject_list(ui, plan, picture, orders);
+            expectation_list(ui, plan, picture, orders);
+        });
+}
+
+/// Decisions waiting for trainees come first: the room is waiting on them.
+fn pending_decisions(
+    ui: &mut Ui,
+    plan: &crate::scenario::Plan,
+    picture: &OperatingPicture,
+    orders: &mut Orders,
+) {
+    let s = &plan.scenario;
+    // Decisions waiting for trainees come first: the room is waiting on them.
+    for (i, inj) in s.msel.iter().enumerate() {
+        let i = i as u32;
+        let (Some(d), Some(_)) = (&inj.decision, picture.has_fired(i)) else {
+            continue;
+        };
+        let team = plan.injects[i as usize].to.first().copied();
+        let trainees = team.is_some_and(|t| !plan.teams[t as usize].auto);
+        if picture.decision_on(i).is_some() || !trainees {
+            continue;
+        }
+        let team_id = &s.teams[team.unwrap_or(0) as usize].id;
+        ui.label(
+            RichText::new(format!("Decision {} for {team_id}: {}", inj.id, d.prompt))
+                .strong()
+                .color(Color32::from_rgb(235, 190, 80)),
+        );
+        for o in &d.options {
+            if ui.button(&o.label).clicked() {
+                orders.0.push(Command::Decide {
+                    team: team_id.clone(),
+                    inject: inj.id.clone(),
+                    option: o.id.clone(),
+                });
+            }
+        }
+        ui.separator();
+    }
+}
+
+/// Every inject: when it fired (and what was decided), or a button to fire it now.
+fn inject_list(
+    ui: &mut Ui,
+    plan: &crate::scenario::Plan,
+    picture: &OperatingPicture,
+    orders: &mut Orders,
+) {
+    let s = &plan.scenario;
+    let clock = |t: u64| s.start.at(t).clock();
+    egui::CollapsingHeader::new(format!(
+        "Injects ({} of {} fired)",
+        picture.fired.len(),
+        s.msel.len()
+    ))
+    .default_open(true)
+    .show(ui, |ui| {
+        for (i, inj) in s.msel.iter().enumerate() {
+            ui.horizontal_wrapped(|ui| match picture.has_fired(i as u32) {
+                Some(t) => {
+                    ui.label(
+                        RichText::new(format!("{} {}", clock(t), inj.id))
+                            .monospace()
+                            .weak(),
+                    );
+                    ui.label(&inj.title).on_hover_text(format!(
+                        "{}\n\n{}",
+                        inj.body,
+                        inj.questions.join("\n")
+                    ));
+                    if let Some(label) = picture
+                        .decision_on(i as u32)
+                        .and_then(|d| inj.decision.as_ref()?.options.get(d.option as usize))
+                        .map(|o| &o.label)
+                    {
+                        ui.label(
+                            RichText::new(format!("-> {label}"))
+                                .color(Color32::from_rgb(110, 200, 140)),
+                        );
                     }
                 }
-                ui.separator();
-            }
-            egui::CollapsingHeader::new(format!(
-                "Injects ({} of {} fired)",
-                feed.fired.len(),
-                s.msel.len()
-            ))
-            .default_open(true)
-            .show(ui, |ui| {
-                for (i, inj) in s.msel.iter().enumerate() {
-                    ui.horizontal_wrapped(|ui| match feed.fired.get(&(i as u32)) {
-                        Some(t) => {
-                            ui.label(
-                                RichText::new(format!("{} {}", clock(*t), inj.id))
-                                    .monospace()
-                                    .weak(),
-                            );
-                            ui.label(&inj.title).on_hover_text(format!(
-                                "{}\n\n{}",
-                                inj.body,
-                                inj.questions.join("\n")
-                            ));
-                            if let Some(label) = feed.decided.get(&(i as u32)) {
-                                ui.label(
-                                    RichText::new(format!("-> {label}"))
-                                        .color(Color32::from_rgb(110, 200, 140)),
-                                );
-                            }
-                        }
-                        None => {
-                            if ui.small_button("Fire").clicked() {
-                                orders.0.push(Command::FireInject(inj.id.clone()));
-                            }
-                            ui.label(RichText::new(format!("{} {}", inj.id, inj.title)).weak());
-                        }
-                    });
+                None => {
+                    if ui.small_button("Fire").clicked() {
+                        orders.0.push(Command::FireInject(inj.id.clone()));
+                    }
+                    ui.label(RichText::new(format!("{} {}", inj.id, inj.title)).weak());
                 }
             });
-            egui::CollapsingHeader::new("Expectations").show(ui, |ui| {
-                for (k, e) in s.expectations.iter().enumerate() {
-                    ui.horizontal_wrapped(|ui| {
-                        match feed.outcomes.get(&(k as u32)) {
-                            Some(o) => {
-                                ui.label(RichText::new(format!("{} {o}", e.id)).monospace());
-                            }
-                            None => {
-                                ui.label(
-                                    RichText::new(format!("{} open", e.id)).monospace().weak(),
-                                );
-                                if ui.small_button("met").clicked() {
-                                    orders.0.push(Command::Validate {
-                                        expectation: e.id.clone(),
-                                        met: true,
-                                        note: String::new(),
-                                    });
-                                }
-                                if ui.small_button("not met").clicked() {
-                                    orders.0.push(Command::Validate {
-                                        expectation: e.id.clone(),
-                                        met: false,
-                                        note: String::new(),
-                                    });
-                                }
-                            }
+        }
+    });
+}
+
+/// Every expectation's outcome, or buttons for the facilitator's judgement.
+fn expectation_list(
+    ui: &mut Ui,
+    plan: &crate::scenario::Plan,
+    picture: &OperatingPicture,
+    orders: &mut Orders,
+) {
+    let s = &plan.scenario;
+    egui::CollapsingHeader::new("Expectations").show(ui, |ui| {
+        for (k, e) in s.expectations.iter().enumerate() {
+            ui.horizontal_wrapped(|ui| {
+                match picture.outcome(k as u32) {
+                    Some((o, _)) => {
+                        ui.label(RichText::new(format!("{} {}", e.id, o.label())).monospace());
+                    }
+                    None => {
+                        ui.label(RichText::new(format!("{} open", e.id)).monospace().weak());
+                        if ui.small_button("met").clicked() {
+                            orders.0.push(Command::Validate {
+                                expectation: e.id.clone(),
+                                met: true,
+                                note: String::new(),
+                            });
                         }
-                        ui.label(format!("{}: {}", e.team, e.description));
-                    });
+                        if ui.small_button("not met").clicked() {
+                            orders.0.push(Command::Validate {
+                                expectation: e.id.clone(),
+                                met: false,
+                                note: String::new(),
+                            });
+                        }
+                    }
                 }
+                ui.label(format!("{}: {}", e.team, e.description));
             });
-        });
+        }
+    });
 }
 
 fn island_table(ui: &mut Ui, plan: &crate::scenario::Plan, summary: Option<&RunSummary>) {

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::Command;
+use crate::scenario::Command;
 use crate::scenario::{Diagnostic, LoadError};
 use crate::sim::StateDigest;
 use crate::sim::digest::Fnv;

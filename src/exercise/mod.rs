@@ -1,27 +1,43 @@
 //! Driving the simulation from outside: commands applied at tick boundaries, the journal that
 //! records them with state digests, and replay, verification, forking and resuming.
 
-pub mod command;
 pub mod journal;
 pub mod msel;
+pub mod pacing;
 pub mod session;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use bevy::prelude::*;
 
-use crate::scenario::HappeningPlan;
+use crate::scenario::{Action, HappeningPlan, Plan};
 use crate::sim::attack::Campaign;
+use crate::sim::digest::{DigestAppExt, hash_of};
 use crate::sim::events::{EventLog, SimEvent};
 use crate::sim::network::{AdHocHappenings, IsolatedOrgs};
-use crate::sim::{Clock, SimSet, SimTick, StableId};
-pub use command::{Action, Command, Timed};
+use crate::sim::{Clock, SimSet, SimTick, Simulation, StableId};
 
-pub(crate) fn plugin(app: &mut App) {
+/// The exercise layer over the model: commands at tick boundaries, the MSEL, the recorder.
+/// Every driver of an exercise (headless runs, batches, the console) adds it beside `SimPlugin`.
+pub fn plugin(app: &mut App) {
     app.init_resource::<CommandQueue>()
         .init_resource::<session::Recorder>()
         .add_systems(SimTick, apply_commands.in_set(SimSet::Commands))
-        .add_plugins(msel::plugin);
+        .add_plugins(msel::plugin)
+        .digest_part(80, "exercise", |world| {
+            hash_of(&(
+                &world.resource::<CommandQueue>().0,
+                world.resource::<msel::MselState>(),
+            ))
+        });
+}
+
+/// A headless exercise: the model with the exercise layer, ready to tick.
+pub fn simulation(plan: Arc<Plan>, seed: u64) -> Simulation {
+    Simulation::build(plan, seed, |app| {
+        app.add_plugins(plugin);
+    })
 }
 
 /// Commands waiting for their tick, in the order they were given.

@@ -11,8 +11,8 @@ use bevy::prelude::*;
 
 use super::CommandQueue;
 use crate::scenario::{CheckPlan, TriggerPlan};
-use crate::sim::defence::Incidents;
 use crate::sim::events::{EventLog, SimEvent};
+use crate::sim::incidents::Incidents;
 use crate::sim::{Clock, Region, SimSet, SimTick};
 
 pub(super) fn plugin(app: &mut App) {
@@ -186,13 +186,10 @@ fn fire(
     i: u32,
 ) {
     log.push(now, SimEvent::InjectFired { inject: i });
-    let authored = &plan.scenario.msel[i as usize];
-    for cmd in &authored.effects {
-        if let Ok(Some(action)) = cmd.resolve(plan) {
-            queue.schedule(now + 1, action);
-        }
-    }
     let inj = &plan.injects[i as usize];
+    for action in &inj.effects {
+        queue.schedule(now + 1, action.clone());
+    }
     if let Some(d) = inj.decision {
         // Trainees decide with a Decide command; the policy answers for auto-played teams.
         let auto = inj.to.first().is_none_or(|t| plan.teams[*t as usize].auto);
@@ -213,18 +210,11 @@ fn take_decision(
     if !state.decided.insert(inject) {
         return;
     }
-    let Some(d) = &plan.scenario.msel[inject as usize].decision else {
-        return;
-    };
-    for cmd in d
-        .options
-        .get(option as usize)
-        .map(|o| o.effects.as_slice())
-        .unwrap_or_default()
-    {
-        if let Ok(Some(action)) = cmd.resolve(plan) {
-            queue.schedule(now + 1, action);
-        }
+    let effects = plan.injects[inject as usize]
+        .option_effects
+        .get(option as usize);
+    for action in effects.into_iter().flatten() {
+        queue.schedule(now + 1, action.clone());
     }
 }
 

@@ -9,7 +9,8 @@ use std::sync::Arc;
 use super::journal::{Entry, Header, JOURNAL_FORMAT, JournalFile, JournalWriter, text_hash};
 use bevy::prelude::*;
 
-use super::{Command, CommandQueue};
+use super::CommandQueue;
+use crate::scenario::Command;
 use crate::scenario::{self, Diagnostic, LoadError, Plan, Source};
 use crate::sim::{Clock, Region, SimTick, Simulation, StateDigest};
 
@@ -118,7 +119,7 @@ pub struct Session {
 impl Session {
     pub fn new(plan: Arc<Plan>, seed: u64) -> Self {
         Session {
-            sim: Simulation::new(plan.clone(), seed),
+            sim: super::simulation(plan.clone(), seed),
             plan,
             seed,
         }

@@ -2,7 +2,9 @@
 
 pub mod metrics;
 pub mod narrate;
+pub mod picture;
 pub mod rehearsal;
 pub mod summary;
 
-pub use summary::{IslandSummary, RunSummary, summarise};
+pub use picture::{OperatingPicture, Outcome};
+pub use summary::{IslandSummary, RunSummary, summarise, summary_of};

@@ -126,6 +126,8 @@ pub fn newsworthy(plan: &Plan, event: &SimEvent) -> bool {
     )
 }
 
+/// The event in a sentence. One arm per kind of event, so it is as long as `SimEvent` is wide
+/// (over 120 lines): splitting it would only scatter the wording of events a reader compares.
 pub fn describe(plan: &Plan, event: &SimEvent) -> String {
     use SimEvent::*;
     match *event {

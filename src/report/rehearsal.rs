@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::picture::OperatingPicture;
 use crate::scenario::Plan;
-use crate::sim::events::{SimEvent, Stamped};
+use crate::sim::events::Stamped;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct FiredInject {
@@ -74,63 +75,44 @@ pub fn rating(met: usize, settled: usize, total: usize) -> &'static str {
 }
 
 pub fn rehearse(plan: &Plan, events: &[Stamped]) -> Rehearsal {
+    rehearsal_of(&OperatingPicture::of(plan, events), plan)
+}
+
+/// The rehearsal of a picture already folded.
+pub fn rehearsal_of(picture: &OperatingPicture, plan: &Plan) -> Rehearsal {
     let s = &plan.scenario;
     let clock = |t: u64| s.start.at(t).clock();
-    let mut fired = Vec::new();
-    let mut decisions = Vec::new();
-    let mut outcome: BTreeMap<u32, (String, u64, bool)> = BTreeMap::new();
-    for e in events {
-        match &e.event {
-            SimEvent::InjectFired { inject } => {
-                let i = &s.msel[*inject as usize];
-                fired.push(FiredInject {
-                    id: i.id.clone(),
-                    time: clock(e.tick),
-                    phase: i.phase.clone(),
-                    title: i.title.clone(),
-                });
+    let fired: Vec<FiredInject> = picture
+        .fired
+        .iter()
+        .map(|&(inject, tick)| {
+            let i = &s.msel[inject as usize];
+            FiredInject {
+                id: i.id.clone(),
+                time: clock(tick),
+                phase: i.phase.clone(),
+                title: i.title.clone(),
             }
-            SimEvent::DecisionTaken {
-                team,
-                inject,
-                option,
-            } => {
-                let i = &s.msel[*inject as usize];
-                let label = i
-                    .decision
-                    .as_ref()
-                    .and_then(|d| d.options.get(*option as usize))
-                    .map_or("?".into(), |o| o.label.clone());
-                decisions.push(DecisionRecord {
-                    inject: i.id.clone(),
-                    team: s.teams[*team as usize].id.clone(),
-                    option: label,
-                    time: clock(e.tick),
-                });
+        })
+        .collect();
+    let decisions = picture
+        .decisions
+        .iter()
+        .map(|d| {
+            let i = &s.msel[d.inject as usize];
+            let label = i
+                .decision
+                .as_ref()
+                .and_then(|x| x.options.get(d.option as usize))
+                .map_or("?".into(), |o| o.label.clone());
+            DecisionRecord {
+                inject: i.id.clone(),
+                team: s.teams[d.team as usize].id.clone(),
+                option: label,
+                time: clock(d.tick),
             }
-            SimEvent::ExpectationMet { expectation } => {
-                outcome
-                    .entry(*expectation)
-                    .or_insert(("met".into(), e.tick, true));
-            }
-            SimEvent::ExpectationMissed { expectation } => {
-                outcome
-                    .entry(*expectation)
-                    .or_insert(("missed".into(), e.tick, false));
-            }
-            SimEvent::ExpectationValidated {
-                expectation, met, ..
-            } => {
-                let text = if *met {
-                    "met (facilitator)"
-                } else {
-                    "not met (facilitator)"
-                };
-                outcome.insert(*expectation, (text.into(), e.tick, *met));
-            }
-            _ => {}
-        }
-    }
+        })
+        .collect();
     let never_fired = s
         .msel
         .iter()
@@ -142,13 +124,13 @@ pub fn rehearse(plan: &Plan, events: &[Stamped]) -> Rehearsal {
         .iter()
         .enumerate()
         .map(|(k, e)| {
-            let o = outcome.get(&(k as u32));
+            let o = picture.outcome(k as u32);
             ExpectationRecord {
                 id: e.id.clone(),
                 team: e.team.clone(),
                 objective: e.objective.clone(),
                 description: e.description.clone(),
-                outcome: o.map_or("open".into(), |o| o.0.clone()),
+                outcome: o.map_or("open", |o| o.0.label()).into(),
                 time: o.map(|o| clock(o.1)),
             }
         })
@@ -167,11 +149,11 @@ pub fn rehearse(plan: &Plan, events: &[Stamped]) -> Rehearsal {
                 .collect();
             let met = mine
                 .iter()
-                .filter(|k| outcome.get(&(**k as u32)).is_some_and(|x| x.2))
+                .filter(|k| picture.outcome(**k as u32).is_some_and(|x| x.0.met()))
                 .count();
             let settled = mine
                 .iter()
-                .filter(|k| outcome.contains_key(&(**k as u32)))
+                .filter(|k| picture.outcome(**k as u32).is_some())
                 .count();
             ObjectiveRating {
                 id: o.id.clone(),

@@ -1,11 +1,10 @@
 //! The per-island summary of a run, derived from events only (no second bookkeeping).
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use serde::Serialize;
 
+use super::picture::OperatingPicture;
 use crate::scenario::Plan;
-use crate::sim::events::{SimEvent, Stamped};
+use crate::sim::events::Stamped;
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct IslandSummary {
@@ -45,68 +44,50 @@ pub fn summarise(
     digest: String,
     events: &[Stamped],
 ) -> RunSummary {
-    let n = plan.scenario.islands.len();
-    let mut compromised: Vec<BTreeSet<u32>> = vec![BTreeSet::new(); n];
-    let mut first: Vec<Option<u64>> = vec![None; n];
-    let mut incidents = vec![0u64; n];
-    let mut encrypted = vec![0u64; n];
-    let mut down_since: BTreeMap<u32, u64> = BTreeMap::new();
-    let mut down_minutes = vec![0u64; plan.services.len()];
-    let island_of_org = |org: u32| plan.orgs[org as usize].island as usize;
-    let mut detect = |island: usize, tick: u64| {
-        let f = &mut first[island];
-        *f = Some(f.map_or(tick, |t: u64| t.min(tick)));
-    };
-    for e in events {
-        match e.event {
-            SimEvent::HostCompromised { org, host, .. } => {
-                compromised[island_of_org(org)].insert(host);
-            }
-            SimEvent::IncidentOpened { org, .. } => {
-                incidents[island_of_org(org)] += 1;
-                detect(island_of_org(org), e.tick);
-            }
-            SimEvent::RansomNoteFound { org, .. } => detect(island_of_org(org), e.tick),
-            SimEvent::HostsEncrypted { org, hosts, .. } => {
-                encrypted[island_of_org(org)] += hosts as u64
-            }
-            SimEvent::ServiceDown { service } => {
-                down_since.insert(service, e.tick);
-            }
-            SimEvent::ServiceRestored { service } => {
-                if let Some(since) = down_since.remove(&service) {
-                    down_minutes[service as usize] += e.tick - since;
-                }
-            }
-            _ => {}
-        }
-    }
-    for (service, since) in down_since {
-        down_minutes[service as usize] += ticks.saturating_sub(since);
-    }
+    summary_of(
+        &OperatingPicture::of(plan, events),
+        plan,
+        seed,
+        ticks,
+        digest,
+        events.len(),
+    )
+}
+
+/// The summary of a picture already folded (the console keeps one up to date).
+pub fn summary_of(
+    picture: &OperatingPicture,
+    plan: &Plan,
+    seed: u64,
+    ticks: u64,
+    digest: String,
+    events: usize,
+) -> RunSummary {
     let islands = plan
         .scenario
         .islands
         .iter()
+        .zip(&picture.islands)
         .enumerate()
-        .map(|(i, isl)| {
+        .map(|(i, (isl, p))| {
             let mut minutes = 0;
             let mut loss = 0.0;
             let mut people = 0.0;
             for (s, sp) in plan.services.iter().enumerate() {
                 if sp.island as usize == i {
-                    minutes += down_minutes[s];
-                    loss += sp.cost_per_hour_usd * down_minutes[s] as f64 / 60.0;
-                    people += sp.people_served as f64 * down_minutes[s] as f64 / 60.0;
+                    let down = picture.service_down_minutes(s as u32, ticks);
+                    minutes += down;
+                    loss += sp.cost_per_hour_usd * down as f64 / 60.0;
+                    people += sp.people_served as f64 * down as f64 / 60.0;
                 }
             }
             IslandSummary {
                 id: isl.id.clone(),
                 name: isl.name.clone(),
-                hosts_compromised: compromised[i].len() as u64,
-                hosts_encrypted: encrypted[i],
-                first_detection_minute: first[i],
-                incidents: incidents[i],
+                hosts_compromised: p.compromised.len() as u64,
+                hosts_encrypted: p.encrypted,
+                first_detection_minute: p.first_detection,
+                incidents: p.incidents,
                 service_down_minutes: minutes,
                 loss_usd: loss,
                 people_hours_lost: people,
@@ -118,7 +99,7 @@ pub fn summarise(
         seed,
         ticks,
         digest,
-        events: events.len(),
+        events,
         islands,
     }
 }

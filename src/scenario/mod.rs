@@ -2,15 +2,20 @@
 //! semantic validation, and expansion into a [`Plan`] the simulation spawns from.
 
 pub mod catalog;
+pub mod command;
 pub mod format;
+pub mod ids;
 pub mod msel;
 mod overrides;
 mod plan;
+#[cfg(test)]
+pub mod testkit;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use catalog::{Catalog, Effect, Tactic, Technique};
+pub use command::{Action, Command, Order, Pace, Timed, load_commands};
 pub use format::*;
 pub use msel::*;
 pub use overrides::apply_overrides;

@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::exercise::Command;
-use crate::scenario::Tlp;
+use super::Tlp;
+use super::command::Command;
 use crate::time::{Span, When};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,21 +8,47 @@ use std::hash::{Hash, Hasher};
 
 use bevy::prelude::*;
 
-use super::attack::{Campaign, Intrusions};
-use super::defence::{AlertCounter, Desk, Incidents};
 use super::events::EventLog;
-use super::impact::ServiceBoard;
-use super::intel::{Deployments, IntelBook, IslandDefences};
-use super::network::{Connectivity, Hosts, IsolatedOrgs, Link, LostBackups, PowerOutages};
 use super::{Clock, SimSet, SimTick, StableId};
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<StateDigest>().add_systems(
-        SimTick,
-        (compute_digest, advance_clock)
-            .chain()
-            .in_set(SimSet::Digest),
-    );
+    app.init_resource::<StateDigest>()
+        .init_resource::<DigestParts>()
+        .add_systems(
+            SimTick,
+            (compute_digest, advance_clock)
+                .chain()
+                .in_set(SimSet::Digest),
+        );
+}
+
+/// Hashes one part of the state from the world, in stable-id order.
+pub type PartHasher = fn(&World) -> u64;
+
+/// The parts of the state, registered by the plugin that owns each. A part's `order` fixes its
+/// place in the total (the order is part of the journal format: changing it changes every
+/// digest), so which plugin registers first does not matter.
+#[derive(Resource, Default, Clone)]
+pub struct DigestParts(Vec<(u8, &'static str, PartHasher)>);
+
+/// How a plugin adds its state to the digest.
+pub trait DigestAppExt {
+    fn digest_part(&mut self, order: u8, name: &'static str, hash: PartHasher) -> &mut Self;
+}
+
+impl DigestAppExt for App {
+    fn digest_part(&mut self, order: u8, name: &'static str, hash: PartHasher) -> &mut Self {
+        let mut parts = self
+            .world_mut()
+            .get_resource_or_insert_with(DigestParts::default);
+        assert!(
+            parts.0.iter().all(|(o, n, _)| *o != order && *n != name),
+            "digest part {order} `{name}` registered twice"
+        );
+        parts.0.push((order, name, hash));
+        parts.0.sort_by_key(|(o, _, _)| *o);
+        self
+    }
 }
 
 /// FNV-1a, 64-bit: simple, fixed and the same on every platform (unlike `DefaultHasher`).
@@ -57,7 +83,8 @@ impl Hasher for Fnv {
     }
 }
 
-fn hash_of(value: &impl Hash) -> u64 {
+/// The FNV-1a hash of a value's `Hash` encoding: what each part hashes.
+pub fn hash_of(value: &impl Hash) -> u64 {
     let mut h = Fnv::default();
     value.hash(&mut h);
     h.finish()
@@ -80,87 +107,45 @@ impl StateDigest {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn compute_digest(
-    clock: Res<Clock>,
-    log: Res<EventLog>,
-    hosts: Res<Hosts>,
-    intrusions: Res<Intrusions>,
-    campaigns: Query<(&StableId, &Campaign)>,
-    desks: Query<(&StableId, &Desk)>,
-    incidents: Res<Incidents>,
-    counter: Res<AlertCounter>,
-    board: Res<ServiceBoard>,
-    isolated: Res<IsolatedOrgs>,
-    lost: Res<LostBackups>,
-    cooperation: (Res<IntelBook>, Res<IslandDefences>, Res<Deployments>),
-    exercise: (
-        Res<crate::exercise::CommandQueue>,
-        Res<crate::exercise::msel::MselState>,
-    ),
-    fabric: (
-        Res<Connectivity>,
-        Res<PowerOutages>,
-        Query<(&StableId, &Link)>,
-    ),
-    mut digest: ResMut<StateDigest>,
-) {
-    let mut chain = Fnv(digest.events);
-    for e in log.this_tick() {
+/// Folds this tick's events into the chain, then hashes every registered part. Exclusive: a
+/// part may read any of its domain's resources and entities.
+fn compute_digest(world: &mut World) {
+    let parts = world.resource::<DigestParts>().0.clone();
+    let now = world.resource::<Clock>().now;
+    let mut chain = Fnv(world.resource::<StateDigest>().events);
+    for e in world.resource::<EventLog>().this_tick() {
         e.tick.hash(&mut chain);
         // The Debug form spells out every field and variant; it is stable for a given build of
         // the event types, which is what a digest compares.
         format!("{:?}", e.event).hash(&mut chain);
     }
-    let host_rows: Vec<_> = hosts.rows().collect();
-    let campaign_rows: Vec<_> = campaigns
+    let mut hashed: Vec<(&'static str, u64)> = parts
         .iter()
-        .sort::<&StableId>()
-        .map(|(i, c)| (i.0, c.clone()))
+        .map(|(_, name, hash)| (*name, hash(world)))
         .collect();
-    let desk_rows: Vec<_> = desks
-        .iter()
-        .sort::<&StableId>()
-        .map(|(i, d)| (i.0, d.clone()))
-        .collect();
-    let parts = vec![
-        ("hosts", hash_of(&(host_rows, hosts.restores()))),
-        (
-            "intrusions",
-            hash_of(&intrusions.by_key.iter().collect::<Vec<_>>()),
-        ),
-        ("campaigns", hash_of(&campaign_rows)),
-        ("teams", hash_of(&(desk_rows, counter.0))),
-        ("incidents", hash_of(&incidents.0)),
-        ("services", hash_of(&*board)),
-        ("network", {
-            let (net, power, links) = &fabric;
-            let links: Vec<(u32, bool)> = links
-                .iter()
-                .sort::<&StableId>()
-                .map(|(i, l)| (i.0, l.up))
-                .collect();
-            hash_of(&(&*isolated, &*lost, &**net, &**power, links))
-        }),
-        ("exercise", hash_of(&(&exercise.0.0, &*exercise.1))),
-        ("intel", {
-            let (book, defences, deployments) = &cooperation;
-            hash_of(&(&**book, &**defences, &**deployments))
-        }),
-        ("events", chain.finish()),
-    ];
+    hashed.push(("events", chain.finish()));
     let mut total = Fnv::default();
-    clock.now.hash(&mut total);
-    for (name, h) in &parts {
+    now.hash(&mut total);
+    for (name, h) in &hashed {
         name.hash(&mut total);
         h.hash(&mut total);
     }
-    *digest = StateDigest {
-        tick: clock.now,
+    *world.resource_mut::<StateDigest>() = StateDigest {
+        tick: now,
         total: total.finish(),
-        parts,
+        parts: hashed,
         events: chain.finish(),
     };
+}
+
+/// Entities of one kind as (stable id, component clone), sorted by id.
+pub fn sorted_rows<C: Component + Clone>(world: &World) -> Vec<(u32, C)> {
+    let mut rows: Vec<(u32, C)> = world
+        .try_query::<(&StableId, &C)>()
+        .map(|mut q| q.iter(world).map(|(i, c)| (i.0, c.clone())).collect())
+        .unwrap_or_default();
+    rows.sort_by_key(|(i, _)| *i);
+    rows
 }
 
 fn advance_clock(mut clock: ResMut<Clock>) {

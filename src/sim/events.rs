@@ -7,14 +7,8 @@
 use bevy::prelude::*;
 use serde::Serialize;
 
-/// Indexes into the scenario's lists (file order).
-pub type IslandIx = u32;
-pub type OrgIx = u32;
-pub type HostIx = u32;
-pub type CampaignIx = u32;
-pub type TeamIx = u32;
-pub type ServiceIx = u32;
-pub type TechniqueIx = u32;
+pub use crate::scenario::Order;
+pub use crate::scenario::ids::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum DetectedBy {
@@ -41,16 +35,6 @@ pub enum Channel {
     Hub,
     /// A public advisory (TLP CLEAR).
     Public,
-}
-
-/// Response work a trainee team orders (auto-played teams do it by policy).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-pub enum Order {
-    Investigate(OrgIx),
-    IsolateHosts(OrgIx),
-    Eradicate(OrgIx),
-    Patch(OrgIx),
-    Block(CampaignIx),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -7,13 +7,18 @@
 use bevy::prelude::*;
 
 use super::attack::Intrusions;
+use super::digest::{DigestAppExt, hash_of};
 use super::events::{EventLog, SimEvent};
 use super::network::{Connectivity, Hosts, IsolatedOrgs, PowerOutages};
-use super::{Clock, Region, SimSet, SimTick, StableId};
+use super::{Clock, Region, SimSet, SimTick, SpawnRegion};
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<ServiceBoard>()
-        .add_systems(SimTick, update_services.in_set(SimSet::Impact));
+        .add_systems(SpawnRegion, size_board)
+        .add_systems(SimTick, update_services.in_set(SimSet::Impact))
+        .digest_part(60, "services", |world| {
+            hash_of(world.resource::<ServiceBoard>())
+        });
 }
 
 /// Whether each service (by index) is up, plus what the last check saw, so unchanged ticks
@@ -27,16 +32,9 @@ pub struct ServiceBoard {
     seen_components: Vec<u32>,
 }
 
-/// A service on the map; its state lives in [`ServiceBoard`].
-#[derive(Component, Clone, Debug)]
-pub struct ServiceMarker;
-
-pub(super) fn spawn_services(world: &mut World) {
-    let n = world.resource::<Region>().services.len();
-    for i in 0..n {
-        world.spawn((StableId(i as u32), ServiceMarker));
-    }
-    world.resource_mut::<ServiceBoard>().up = vec![true; n];
+/// Every service starts up.
+fn size_board(region: Res<Region>, mut board: ResMut<ServiceBoard>) {
+    board.up = vec![true; region.services.len()];
 }
 
 fn update_services(
@@ -46,7 +44,7 @@ fn update_services(
     isolated: Res<IsolatedOrgs>,
     power: Res<PowerOutages>,
     net: Res<Connectivity>,
-    mut hosts: ResMut<Hosts>,
+    hosts: Res<Hosts>,
     mut board: ResMut<ServiceBoard>,
     mut log: ResMut<EventLog>,
 ) {
@@ -61,7 +59,6 @@ fn update_services(
     {
         return;
     }
-    hosts.dirty_groups.clear();
     for &s in &region.service_order {
         let plan = &region.services[s as usize];
         let (mut total, mut unusable) = (0u64, 0u64);
@@ -95,4 +92,65 @@ fn update_services(
     board.seen_ddos = ddos_now;
     board.seen_dark = dark_now;
     board.seen_components = net.component.clone();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::testkit::TinyRegion;
+    use crate::sim::Simulation;
+    use crate::sim::network::IsolatedOrgs;
+
+    /// `port` (listed first) depends on `grid`; `ferry` on island B depends on `grid` too.
+    fn region() -> TinyRegion {
+        TinyRegion::new()
+            .island("A", false, false)
+            .island("B", false, false)
+            .link("ab", "A", "B")
+            .org("utility", "A", 4, 0.5, 0.5)
+            .org("harbour", "A", 4, 0.5, 0.5)
+            .org("ferries", "B", 4, 0.5, 0.5)
+            .service("port", "harbour", &["harbour/ws"], &["grid"])
+            .service("grid", "utility", &["utility/ws"], &[])
+            .service("ferry", "ferries", &["ferries/ws"], &["grid"])
+    }
+
+    fn down_events(sim: &Simulation) -> Vec<(u64, u32)> {
+        sim.events()
+            .iter()
+            .filter_map(|e| match e.event {
+                SimEvent::ServiceDown { service } => Some((e.tick, service)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_failure_cascades_through_dependencies_in_the_same_tick() {
+        let mut sim = Simulation::new(region().plan(), 1);
+        sim.run_until(10);
+        assert!(down_events(&sim).is_empty());
+        sim.world_mut().resource_mut::<IsolatedOrgs>().0.insert(0);
+        sim.run_until(11);
+        // The grid first, then everything that needs it, whatever the file order.
+        assert_eq!(down_events(&sim), vec![(10, 1), (10, 0), (10, 2)]);
+        sim.world_mut().resource_mut::<IsolatedOrgs>().0.clear();
+        sim.run_until(12);
+        let up = &sim.app.world().resource::<ServiceBoard>().up;
+        assert_eq!(up, &vec![true, true, true], "and back together");
+    }
+
+    #[test]
+    fn a_dependency_across_a_cut_cable_counts_as_down() {
+        let plan = region()
+            .field("events: [Happening(at: \"D1 09:00\", what: CableCut(\"ab\"))]")
+            .plan();
+        let mut sim = Simulation::new(plan, 1);
+        sim.run_until(61);
+        assert_eq!(
+            down_events(&sim),
+            vec![(60, 2)],
+            "only the ferry, on the far side"
+        );
+    }
 }

@@ -1,32 +1,42 @@
 //! Regional cooperation: intelligence produced from confirmed incidents, carried by bilateral
 //! agreements, the NPC network, the regional hub and public advisories, applied by recipients
-//! at the cost of analyst time; and mutual assistance, analysts the hub sends to a team that
-//! is drowning.
+//! at the cost of analyst time. (Mutual assistance, analysts the hub lends, is `assistance`.)
 //!
 //! Everything here reacts to this tick's events (incidents scoped, items applied or relayed by
 //! analysts) and to deliveries falling due, so a quiet region costs nothing.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
+use super::assistance::{Deployments, mutual_assistance};
 use super::attack::Intrusions;
-use super::defence::{Desk, Incidents, Task, TeamEntities};
+use super::desk::{Desk, Task, TeamEntities};
+use super::digest::{DigestAppExt, hash_of};
 use super::events::{Channel, EventLog, SimEvent};
+use super::incidents::Incidents;
 use super::network::Connectivity;
-use super::{Clock, Region, SimSet, SimTick, StableId};
-use crate::scenario::{TeamKind, Tlp};
+use super::posture::{IslandDefences, strength};
+use super::{Clock, Region, SimSet, SimTick};
+use crate::scenario::Tlp;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<IntelBook>()
-        .init_resource::<IslandDefences>()
-        .init_resource::<Deployments>()
         .add_systems(
             SimTick,
-            (share_intel, deliver_intel, mutual_assistance)
+            (share_intel, deliver_intel)
                 .chain()
-                .in_set(SimSet::Cooperation),
-        );
+                .in_set(SimSet::Cooperation)
+                .before(mutual_assistance),
+        )
+        .digest_part(90, "intel", |world| {
+            hash_of(&(
+                world.resource::<IntelBook>(),
+                world.resource::<IslandDefences>(),
+                world.resource::<Deployments>(),
+            ))
+        });
 }
 
 /// What a team learned from an incident: the campaign's actor and the techniques seen so far.
@@ -66,96 +76,10 @@ pub struct IntelBook {
     pub received: BTreeSet<(u32, u32)>,
 }
 
-/// How strongly applied intelligence protects an island's organisations.
-#[derive(Resource, Default, Clone, Debug, PartialEq, Hash)]
-pub struct IslandDefences {
-    /// Per island: technique -> strength (0..1) of the detection boost.
-    known_techniques: BTreeMap<u32, BTreeMap<u32, Strength>>,
-    /// Per island: actor -> strength (0..1) of blocking its initial access.
-    blocked_actors: BTreeMap<u32, BTreeMap<u32, Strength>>,
-    /// Organisations a team patched on order.
-    patched: BTreeSet<u32>,
-}
-
-/// What an emergency patch round brings an organisation's hosts to (judgement).
-const PATCHED_LEVEL: f64 = 0.95;
-
-/// A strength in thousandths, so defences hash and compare exactly.
-type Strength = u32;
-
-impl IslandDefences {
-    /// Multiplier on the chance that a sensor sees `technique` on `island`.
-    pub fn detection_factor(&self, region: &Region, island: u32, technique: u32) -> f64 {
-        let s = self
-            .known_techniques
-            .get(&island)
-            .and_then(|m| m.get(&technique))
-            .copied()
-            .unwrap_or(0);
-        1.0 + (region.scenario.intel.detection_boost - 1.0) * s as f64 / 1000.0
-    }
-
-    /// Chance that an initial-access attempt by `actor` is stopped on `island`.
-    pub fn block_chance(&self, region: &Region, island: u32, actor: u32) -> f64 {
-        let s = self
-            .blocked_actors
-            .get(&island)
-            .and_then(|m| m.get(&actor))
-            .copied()
-            .unwrap_or(0);
-        region.scenario.intel.block * s as f64 / 1000.0
-    }
-
-    /// The patch level that counts for a host of `org` whose group is at `base`.
-    pub fn patch_level(&self, org: u32, base: f64) -> f64 {
-        if self.patched.contains(&org) {
-            base.max(PATCHED_LEVEL)
-        } else {
-            base
-        }
-    }
-
-    fn block_actor(&mut self, island: u32, actor: u32) {
-        self.blocked_actors
-            .entry(island)
-            .or_default()
-            .insert(actor, 1000);
-    }
-
-    fn apply(&mut self, island: u32, item: &IntelItem, strength: Strength) {
-        let known = self.known_techniques.entry(island).or_default();
-        for &t in &item.techniques {
-            let s = known.entry(t).or_default();
-            *s = (*s).max(strength);
-        }
-        // RED is for named recipients' eyes: they watch for it but cannot push blocks.
-        if item.tlp != Tlp::Red {
-            let s = self
-                .blocked_actors
-                .entry(island)
-                .or_default()
-                .entry(item.actor)
-                .or_default();
-            *s = (*s).max(strength);
-        }
-    }
-}
-
-/// How much of an item's value a recipient can put to work (judgement): a CSIRT or SOC tunes
-/// sensors and filters; a one-person point of contact forwards advisories; a public advisory
-/// reaches whoever reads it.
-fn strength(region: &Region, team: Option<u32>) -> Strength {
-    match team.map(|t| region.teams[t as usize].kind) {
-        Some(TeamKind::NationalCsirt | TeamKind::SectorSoc) => 1000,
-        Some(TeamKind::Npc) => 600,
-        Some(TeamKind::RegionalHub) | None => 400,
-    }
-}
-
 /// Transit time between two islands: the hop's latency, plus the fallback's when no cable path
 /// joins them.
 fn hop(region: &Region, net: &Connectivity, from: Option<u32>, to: Option<u32>) -> u64 {
-    let p = &region.scenario.intel;
+    let p = &region.intel;
     let cut = matches!((from, to), (Some(a), Some(b)) if !net.connected(a, b));
     p.latency.0 + if cut { p.fallback_latency.0 } else { 0 }
 }
@@ -163,7 +87,6 @@ fn hop(region: &Region, net: &Connectivity, from: Option<u32>, to: Option<u32>) 
 /// Islands the regional hub serves: those with a CSIRT or a designated point of contact.
 fn hub_members(region: &Region) -> impl Iterator<Item = u32> + '_ {
     region
-        .scenario
         .islands
         .iter()
         .enumerate()
@@ -206,13 +129,13 @@ impl IntelBook {
         now: u64,
         item: u32,
     ) {
-        let p = &region.scenario.intel;
+        let p = &region.intel;
         if !p.sharing {
             return;
         }
         let it = self.items[item as usize].clone();
         let origin = it.island;
-        let islands = &region.scenario.islands;
+        let islands = &region.islands;
         let contact = |i: u32| region.island_contact[i as usize];
         for &(a, b) in &region.bilateral {
             let other = if a == origin {
@@ -286,19 +209,28 @@ impl IntelBook {
     }
 }
 
+/// What intelligence is made from: incidents, what the intruder did, and which islands can
+/// reach each other.
+#[derive(SystemParam)]
+struct Sources<'w> {
+    clock: Res<'w, Clock>,
+    region: Res<'w, Region>,
+    incidents: Res<'w, Incidents>,
+    intrusions: Res<'w, Intrusions>,
+    net: Res<'w, Connectivity>,
+}
+
 /// Produces intel from incidents scoped this tick, applies what analysts finished applying, and
 /// sends on what the hub finished vetting.
-#[allow(clippy::too_many_arguments)]
 fn share_intel(
-    clock: Res<Clock>,
-    region: Res<Region>,
-    incidents: Res<Incidents>,
-    intrusions: Res<Intrusions>,
-    net: Res<Connectivity>,
+    seen: Sources,
     mut book: ResMut<IntelBook>,
     mut defences: ResMut<IslandDefences>,
     mut log: ResMut<EventLog>,
 ) {
+    let Sources {
+        clock, region, net, ..
+    } = &seen;
     let now = clock.now;
     let happened: Vec<SimEvent> = log.this_tick().iter().map(|e| e.event.clone()).collect();
     for event in happened {
@@ -307,12 +239,13 @@ fn share_intel(
                 let share = match event {
                     // Auto-played teams share by policy; trainees decide (a ShareIntel command).
                     SimEvent::IncidentScoped { incident, .. } => {
-                        let team = incidents.0[incident as usize].team;
+                        let team = seen.incidents.0[incident as usize].team;
                         region.teams[team as usize]
                             .auto
-                            .then_some((incident, region.scenario.intel.tlp_default))
+                            .then_some((incident, region.intel.tlp_default))
                     }
-                    SimEvent::ShareOrdered { team, tlp } => incidents
+                    SimEvent::ShareOrdered { team, tlp } => seen
+                        .incidents
                         .0
                         .iter()
                         .rposition(|i| i.team == team && i.scoped)
@@ -320,18 +253,7 @@ fn share_intel(
                     _ => None,
                 };
                 if let Some((incident, tlp)) = share {
-                    produce(
-                        &region,
-                        &incidents,
-                        &intrusions,
-                        &net,
-                        &mut book,
-                        &mut defences,
-                        &mut log,
-                        now,
-                        incident,
-                        tlp,
-                    );
+                    produce(&seen, &mut book, &mut defences, &mut log, incident, tlp);
                 }
             }
             SimEvent::IntelApplied {
@@ -340,22 +262,15 @@ fn share_intel(
                 team: Some(team),
             } if book.items[item as usize].team != team => {
                 let it = book.items[item as usize].clone();
-                defences.apply(island, &it, strength(&region, Some(team)));
-            }
-            SimEvent::OrganisationPatched { org, .. } => {
-                defences.patched.insert(org);
-            }
-            SimEvent::ActorBlocked {
-                island, campaign, ..
-            } => {
-                defences.block_actor(island, region.campaigns[campaign as usize].actor);
+                let strength = strength(region, Some(team));
+                defences.apply(island, &it.techniques, it.actor, it.tlp, strength);
             }
             SimEvent::IntelRelayed { item, team } => {
                 let seat = region.teams[team as usize].island;
                 let origin = book.items[item as usize].island;
-                for m in hub_members(&region).filter(|m| *m != origin) {
+                for m in hub_members(region).filter(|m| *m != origin) {
                     if let Some(t) = region.island_contact[m as usize] {
-                        let at = now + hop(&region, &net, seat, Some(m));
+                        let at = now + hop(region, net, seat, Some(m));
                         book.send(&mut log, now, at, item, Recipient::Team(t), Channel::Hub);
                     }
                 }
@@ -366,19 +281,22 @@ fn share_intel(
 }
 
 /// A new item from an incident: the producing team applies it at once and sends it out.
-#[allow(clippy::too_many_arguments)]
 fn produce(
-    region: &Region,
-    incidents: &Incidents,
-    intrusions: &Intrusions,
-    net: &Connectivity,
+    seen: &Sources,
     book: &mut IntelBook,
     defences: &mut IslandDefences,
     log: &mut EventLog,
-    now: u64,
     incident: u32,
     tlp: Tlp,
 ) {
+    let Sources {
+        clock,
+        region,
+        incidents,
+        intrusions,
+        net,
+    } = seen;
+    let (now, region) = (clock.now, &**region);
     let inc = &incidents.0[incident as usize];
     let plan = &region.campaigns[inc.campaign as usize];
     // The techniques the intruder has used in that organisation so far.
@@ -415,7 +333,8 @@ fn produce(
         },
     );
     // The producing team knows what it found.
-    defences.apply(island, &item, strength(region, Some(inc.team)));
+    let strength = strength(region, Some(inc.team));
+    defences.apply(island, &item.techniques, item.actor, item.tlp, strength);
     book.items.push(item);
     book.received.insert((inc.team, id));
     log.push(
@@ -470,7 +389,13 @@ fn deliver_intel(
             }
             Recipient::Island(i) => {
                 let item = book.items[d.item as usize].clone();
-                defences.apply(i, &item, strength(&region, None));
+                defences.apply(
+                    i,
+                    &item.techniques,
+                    item.actor,
+                    item.tlp,
+                    strength(&region, None),
+                );
                 log.push(
                     now,
                     SimEvent::IntelApplied {
@@ -484,128 +409,98 @@ fn deliver_intel(
     }
 }
 
-/// Analysts on loan from the regional hub.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Deployment {
-    pub to: u32,
-    pub analysts: u32,
-    pub arrives: u64,
-    pub leaves: u64,
-    pub arrived: bool,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::testkit::TinyRegion;
 
-#[derive(Resource, Default, Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Deployments(pub Vec<Deployment>);
-
-/// A team with an open incident and more queued work than its analysts can clear asks the hub
-/// for help; the hub sends analysts it can spare, who arrive after travelling and stay a while.
-#[allow(clippy::too_many_arguments)]
-fn mutual_assistance(
-    clock: Res<Clock>,
-    region: Res<Region>,
-    incidents: Res<Incidents>,
-    teams: Res<TeamEntities>,
-    mut desks: Query<(&StableId, &mut Desk)>,
-    mut deployments: ResMut<Deployments>,
-    mut log: ResMut<EventLog>,
-) {
-    let now = clock.now;
-    let policy = &region.scenario.assistance;
-    let Some(hub) = region.hub else { return };
-    // Arrivals and departures.
-    for d in deployments.0.iter_mut() {
-        if !d.arrived && d.arrives <= now {
-            d.arrived = true;
-            if let Ok((_, mut desk)) = desks.get_mut(teams.0[d.to as usize]) {
-                desk.add_analysts(d.analysts);
-            }
-            log.push(
-                now,
-                SimEvent::AssistanceArrived {
-                    team: d.to,
-                    analysts: d.analysts,
-                },
+    /// A, B and C each have a CSIRT and a point of contact; D has neither. A and B have a
+    /// bilateral agreement; the hub sits on B.
+    fn region() -> Region {
+        let mut r = TinyRegion::new();
+        for i in ["A", "B", "C"] {
+            r = r.island(i, true, true).team(
+                &format!("{i}-csirt"),
+                "NationalCsirt",
+                Some(i),
+                2,
+                "AroundTheClock",
+                true,
+                &[],
             );
         }
-        if d.arrived && d.leaves == now {
-            if let Ok((_, mut desk)) = desks.get_mut(teams.0[d.to as usize]) {
-                desk.remove_analysts(d.analysts);
-            }
-            if let Ok((_, mut desk)) = desks.get_mut(teams.0[hub as usize]) {
-                desk.add_analysts(d.analysts);
-            }
-            log.push(
-                now,
-                SimEvent::AssistanceLeft {
-                    team: d.to,
-                    analysts: d.analysts,
-                },
-            );
-        }
+        let plan = r
+            .island("D", false, false)
+            .team("hub", "RegionalHub", Some("B"), 2, "OfficeHours", true, &[])
+            .field("intel: Intel(bilateral: [(\"A\", \"B\")])")
+            .plan();
+        Region(plan)
     }
-    if !policy.enabled {
-        return;
-    }
-    // Requests: those a team made itself (a command, already in the log), then the policy's,
-    // in team order.
-    let d = &region.scenario.defaults;
-    let mut requests: Vec<(u32, bool)> = log
-        .this_tick()
-        .iter()
-        .filter_map(|e| match e.event {
-            SimEvent::AssistanceRequested { team } => Some((team, false)),
-            _ => None,
-        })
-        .collect();
-    for (id, desk) in desks.iter().sort::<&StableId>() {
-        let t = id.0;
-        let plan = &region.teams[t as usize];
-        if t == hub || !plan.auto || deployments.0.iter().any(|x| x.to == t && x.leaves > now) {
-            continue;
-        }
-        let open = incidents.0.iter().any(|i| i.team == t && !i.contained);
-        let backlog =
-            desk.backlog_minutes(d, &region.scenario.intel) + desk.queue.len() as u64 * d.triage.0;
-        if open && backlog > policy.backlog.0 * desk.analysts.len() as u64 {
-            if !requests.iter().any(|(r, _)| *r == t) {
-                requests.push((t, true));
-            }
-        }
-    }
-    for (t, announce) in requests {
-        if t == hub || deployments.0.iter().any(|x| x.to == t && x.leaves > now) {
-            continue;
-        }
-        if announce {
-            log.push(now, SimEvent::AssistanceRequested { team: t });
-        }
-        let Ok((_, mut hub_desk)) = desks.get_mut(teams.0[hub as usize]) else {
-            continue;
-        };
-        // The hub keeps one analyst at home.
-        let spare = (hub_desk.analysts.len() as u32)
-            .saturating_sub(1)
-            .min(policy.analysts);
-        if spare == 0 {
-            continue;
-        }
-        hub_desk.remove_analysts(spare);
-        let arrives = now + policy.travel.0;
-        deployments.0.push(Deployment {
-            to: t,
-            analysts: spare,
-            arrives,
-            leaves: arrives + policy.stay.0.max(1),
-            arrived: false,
+
+    /// (channel, recipient) of everything an item from island A at this marking is sent to.
+    fn sent(tlp: Tlp) -> Vec<(Channel, Recipient)> {
+        let r = region();
+        let mut book = IntelBook::default();
+        book.items.push(IntelItem {
+            campaign: 0,
+            actor: 0,
+            techniques: vec![0],
+            tlp,
+            team: 0,
+            island: 0,
+            produced: 0,
         });
-        log.push(
-            now,
-            SimEvent::AssistanceDispatched {
-                hub,
-                team: t,
-                analysts: spare,
-                arrives,
-            },
+        let net = Connectivity {
+            component: vec![0; 4],
+        };
+        book.dispatch(&r, &net, &mut EventLog::default(), 0, 0);
+        let mut out: Vec<_> = book
+            .in_transit
+            .values()
+            .map(|d| (d.channel, d.to))
+            .collect();
+        out.sort_by_key(|(c, to)| (*c, format!("{to:?}")));
+        out
+    }
+
+    #[test]
+    fn the_marking_decides_the_channels() {
+        use Channel::*;
+        use Recipient::*;
+        // RED: only to the named partner of a bilateral agreement.
+        assert_eq!(sent(Tlp::Red), vec![(Bilateral, Team(1))]);
+        // AMBER: also to the hub, which vets and relays it to members.
+        assert_eq!(sent(Tlp::Amber), vec![(Bilateral, Team(1)), (Hub, Team(3))]);
+        // GREEN: also across the network of points of contact.
+        assert_eq!(
+            sent(Tlp::Green),
+            vec![
+                (Bilateral, Team(1)),
+                (NpcNetwork, Team(1)),
+                (NpcNetwork, Team(2)),
+                (Hub, Team(3))
+            ]
+        );
+        // CLEAR: a public advisory every other island can read, contact or not.
+        let clear = sent(Tlp::Clear);
+        for island in 1..4 {
+            assert!(clear.contains(&(Public, Island(island))), "{clear:?}");
+        }
+    }
+
+    #[test]
+    fn a_cut_cable_adds_the_fallback_latency() {
+        let r = region();
+        let up = Connectivity {
+            component: vec![0, 0, 0, 0],
+        };
+        let cut = Connectivity {
+            component: vec![0, 1, 1, 1],
+        };
+        assert_eq!(hop(&r, &up, Some(0), Some(1)), r.intel.latency.0);
+        assert_eq!(
+            hop(&r, &cut, Some(0), Some(1)),
+            r.intel.latency.0 + r.intel.fallback_latency.0
         );
     }
 }

@@ -3,18 +3,25 @@
 //! It knows nothing of who drives it. Headless runs, batches and the console all call
 //! [`SimTick`] the same way, so they cannot disagree about what happens.
 
+pub mod assistance;
 pub mod attack;
-pub mod defence;
+pub mod desk;
+pub mod detection;
 pub mod digest;
 pub mod draws;
 pub mod events;
 pub mod impact;
+pub mod incidents;
 pub mod intel;
+pub mod judgement;
 pub mod network;
+pub mod posture;
+pub mod response;
 
 use std::sync::Arc;
 
 use bevy::ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor};
+use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
 use crate::scenario::Plan;
@@ -40,10 +47,22 @@ pub enum SimSet {
     Response,
     /// Intelligence produced, travelling, applied; assistance dispatched.
     Cooperation,
+    /// Defensive posture follows this tick's orders: patched organisations, blocked actors.
+    Posture,
     Impact,
     /// The exercise reacts: injects fire, decisions land, expectations are checked.
     Exercise,
     Digest,
+}
+
+/// Run once, before the first tick: each domain spawns the entities and sizes the tables it
+/// owns from the plan.
+#[derive(ScheduleLabel, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SpawnRegion;
+
+/// Builds the region's initial state (see [`SpawnRegion`]).
+pub fn spawn_region(world: &mut World) {
+    world.run_schedule(SpawnRegion);
 }
 
 /// Minutes since the exercise started; the tick being simulated while [`SimTick`] runs.
@@ -63,12 +82,27 @@ impl std::ops::Deref for Region {
     }
 }
 
+/// What nearly every system reads: the tick being simulated, the plan and the dice.
+#[derive(SystemParam)]
+pub struct Tick<'w> {
+    pub clock: Res<'w, Clock>,
+    pub region: Res<'w, Region>,
+    pub draws: Res<'w, Draws>,
+}
+
+impl Tick<'_> {
+    pub fn now(&self) -> u64 {
+        self.clock.now
+    }
+}
+
 /// A thing's identity in the scenario (its index in file order within its kind). Sorting and
 /// hashing use this, never `Entity`.
 #[derive(Component, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct StableId(pub u32);
 
-/// Adds the tick schedule and every domain plugin for one scenario and seed.
+/// Adds the tick schedule and every domain plugin for one scenario and seed. The model alone:
+/// whoever drives it (the exercise layer, a test) adds its own plugins beside it.
 pub struct SimPlugin {
     pub plan: Arc<Plan>,
     pub seed: u64,
@@ -83,6 +117,7 @@ impl Plugin for SimPlugin {
             ..default()
         });
         app.add_schedule(schedule);
+        app.add_schedule(Schedule::new(SpawnRegion));
         app.configure_sets(
             SimTick,
             (
@@ -93,6 +128,7 @@ impl Plugin for SimPlugin {
                 SimSet::Detection,
                 SimSet::Response,
                 SimSet::Cooperation,
+                SimSet::Posture,
                 SimSet::Impact,
                 SimSet::Exercise,
                 SimSet::Digest,
@@ -106,10 +142,14 @@ impl Plugin for SimPlugin {
             .add_systems(SimTick, begin_tick.in_set(SimSet::BeginTick));
         app.add_plugins((
             network::plugin,
+            posture::plugin,
             attack::plugin,
-            defence::plugin,
+            desk::plugin,
+            detection::plugin,
+            incidents::plugin,
+            response::plugin,
+            assistance::plugin,
             intel::plugin,
-            crate::exercise::plugin,
             impact::plugin,
             digest::plugin,
         ));
@@ -139,14 +179,21 @@ pub struct Simulation {
 }
 
 impl Simulation {
+    /// The model alone: nothing drives it but its own plan.
     pub fn new(plan: Arc<Plan>, seed: u64) -> Self {
+        Self::build(plan, seed, |_| {})
+    }
+
+    /// The model plus a driver's plugins (the exercise layer adds commands and the MSEL).
+    pub fn build(plan: Arc<Plan>, seed: u64, drivers: impl FnOnce(&mut App)) -> Self {
         init_task_pool(None);
         let mut app = App::new();
         app.add_plugins(SimPlugin { plan, seed });
+        drivers(&mut app);
         // Build the world (spawn the region) without running a tick.
         app.finish();
         app.cleanup();
-        network::spawn_region(app.world_mut());
+        spawn_region(app.world_mut());
         Simulation { app }
     }
 
@@ -214,7 +261,7 @@ mod tests {
                 seed: 3,
             },
         ))
-        .add_systems(Startup, network::spawn_region)
+        .add_systems(Startup, spawn_region)
         .add_systems(Update, tick_from_update);
         for _ in 0..24 {
             app.update();

@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 
 use bevy::prelude::*;
 
+use super::digest::{DigestAppExt, hash_of, sorted_rows};
 use super::events::{EventLog, SimEvent};
-use super::{Clock, Region, SimSet, SimTick, StableId};
+use super::{Clock, Region, SimSet, SimTick, SpawnRegion, StableId};
 use crate::scenario::HappeningPlan;
 use crate::scenario::LinkKind;
 
@@ -20,7 +21,32 @@ pub(super) fn plugin(app: &mut App) {
         .init_resource::<Connectivity>()
         .init_resource::<PowerOutages>()
         .init_resource::<AdHocHappenings>()
-        .add_systems(SimTick, apply_happenings.in_set(SimSet::Infrastructure));
+        .add_systems(SpawnRegion, spawn_links)
+        .add_systems(SimTick, new_tick.in_set(SimSet::BeginTick))
+        .add_systems(SimTick, apply_happenings.in_set(SimSet::Infrastructure))
+        .digest_part(10, "hosts", |world| {
+            let hosts = world.resource::<Hosts>();
+            let rows: Vec<_> = hosts.rows().collect();
+            hash_of(&(rows, hosts.restores()))
+        })
+        .digest_part(70, "network", |world| {
+            let links: Vec<(u32, bool)> = sorted_rows::<Link>(world)
+                .into_iter()
+                .map(|(i, l)| (i, l.up))
+                .collect();
+            hash_of(&(
+                world.resource::<IsolatedOrgs>(),
+                world.resource::<LostBackups>(),
+                world.resource::<Connectivity>(),
+                world.resource::<PowerOutages>(),
+                links,
+            ))
+        });
+}
+
+/// Services re-check only the host groups that changed since the tick began.
+fn new_tick(mut hosts: ResMut<Hosts>) {
+    hosts.dirty_groups.clear();
 }
 
 /// Which islands can reach each other over the links that are up: a component label per
@@ -126,7 +152,7 @@ fn apply_happenings(
             .sort::<&StableId>()
             .map(|(_, l)| (l.a, l.b, l.up))
             .collect();
-        *connectivity = Connectivity::compute(region.scenario.islands.len(), &state);
+        *connectivity = Connectivity::compute(region.islands.len(), &state);
     }
 }
 
@@ -134,14 +160,6 @@ fn apply_happenings(
 /// nothing moves in or out, and the services they run stop.
 #[derive(Resource, Default, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct IsolatedOrgs(pub std::collections::BTreeSet<u32>);
-
-/// An island on the map.
-#[derive(Component, Clone, Debug)]
-pub struct Island {
-    pub name: String,
-    pub lat: f64,
-    pub lon: f64,
-}
 
 /// A cable segment or radio path between two islands.
 #[derive(Component, Clone, Debug)]
@@ -152,47 +170,27 @@ pub struct Link {
     pub up: bool,
 }
 
-pub fn island_bundle(id: u32, island: Island) -> impl Bundle {
-    (StableId(id), island, Name::new(format!("island {id}")))
-}
-
 pub fn link_bundle(id: u32, link: Link) -> impl Bundle {
     (StableId(id), link)
 }
 
-/// Spawns the entities the console and later domains look at. Hosts are not spawned: see
-/// [`Hosts`].
-pub fn spawn_region(world: &mut World) {
+/// Links are entities (the console and the digest query them); islands are plain plan rows,
+/// and hosts live in the sparse [`Hosts`] table.
+fn spawn_links(world: &mut World) {
     let region = world.resource::<Region>().clone();
-    for (i, isl) in region.scenario.islands.iter().enumerate() {
-        world.spawn(island_bundle(
-            i as u32,
-            Island {
-                name: isl.name.clone(),
-                lat: isl.lat,
-                lon: isl.lon,
-            },
-        ));
-    }
-    for (i, (l, &(a, b))) in region.scenario.links.iter().zip(&region.links).enumerate() {
+    for (i, (&kind, &(a, b))) in region.link_kinds.iter().zip(&region.links).enumerate() {
         world.spawn(link_bundle(
             i as u32,
             Link {
                 a,
                 b,
-                kind: l.kind,
+                kind,
                 up: true,
             },
         ));
     }
     let all_up: Vec<(u32, u32, bool)> = region.links.iter().map(|&(a, b)| (a, b, true)).collect();
-    world.insert_resource(Connectivity::compute(
-        region.scenario.islands.len(),
-        &all_up,
-    ));
-    super::defence::spawn_teams(world);
-    super::attack::spawn_campaigns(world);
-    super::impact::spawn_services(world);
+    world.insert_resource(Connectivity::compute(region.islands.len(), &all_up));
 }
 
 /// What has happened to one host. A host returns to no row when it is healthy again.
@@ -299,10 +297,62 @@ pub struct LostBackups(pub std::collections::BTreeSet<u32>);
 /// How long an encrypted host of `group` takes to come back: offline backups restore, online
 /// ones restore faster unless the intruder encrypted them too, and no backup means a rebuild.
 pub fn restore_time(region: &Region, lost: &LostBackups, group: u32) -> u64 {
-    let d = &region.scenario.defaults;
+    let d = &region.defaults;
     match region.groups[group as usize].backups {
         crate::scenario::Backups::Offline => d.restore_offline.0,
         crate::scenario::Backups::Online if !lost.0.contains(&group) => d.restore_offline.0 / 2,
         _ => d.rebuild.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::scenario::testkit::TinyRegion;
+    use crate::sim::Simulation;
+
+    #[test]
+    fn islands_reach_each_other_only_over_links_that_are_up() {
+        // A - B - C in a chain, D on its own.
+        let all = Connectivity::compute(4, &[(0, 1, true), (1, 2, true)]);
+        assert!(all.connected(0, 2));
+        assert!(!all.connected(0, 3));
+        assert!(all.connected(3, 3));
+        let cut = Connectivity::compute(4, &[(0, 1, true), (1, 2, false)]);
+        assert!(cut.connected(0, 1));
+        assert!(!cut.connected(1, 2) && !cut.connected(0, 2));
+    }
+
+    #[test]
+    fn a_scripted_cable_cut_splits_the_region_until_it_is_repaired() {
+        let plan: Arc<_> = TinyRegion::new()
+            .island("A", false, false)
+            .island("B", false, false)
+            .island("C", false, false)
+            .link("ab", "A", "B")
+            .link("bc", "B", "C")
+            .field(
+                "events: [Happening(at: \"D1 09:00\", what: CableCut(\"bc\")), \
+                 Happening(at: \"D1 11:00\", what: CableRepaired(\"bc\"))]",
+            )
+            .plan();
+        let mut sim = Simulation::new(plan, 1);
+        let reach = |sim: &Simulation| {
+            let net = sim.app.world().resource::<Connectivity>();
+            (net.connected(0, 1), net.connected(0, 2))
+        };
+        sim.run_until(60);
+        assert_eq!(reach(&sim), (true, true), "before the cut");
+        sim.run_until(61);
+        assert_eq!(reach(&sim), (true, false), "C is cut off at 09:00");
+        assert!(
+            sim.events()
+                .iter()
+                .any(|e| e.tick == 60 && e.event == SimEvent::LinkCut { link: 1 })
+        );
+        sim.run_until(181);
+        assert_eq!(reach(&sim), (true, true), "repaired at 11:00");
     }
 }

@@ -4,9 +4,19 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::scenario::{Diagnostic, LoadError, Plan, Tlp, find_field, line_col, parse_ron};
-pub use crate::sim::events::Order;
+use super::ids::{CampaignIx, OrgIx};
+use super::{Diagnostic, LoadError, Plan, Tlp, find_field, line_col, parse_ron};
 use crate::time::{Span, When};
+
+/// Response work a trainee team orders (auto-played teams do it by policy).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum Order {
+    Investigate(OrgIx),
+    IsolateHosts(OrgIx),
+    Eradicate(OrgIx),
+    Patch(OrgIx),
+    Block(CampaignIx),
+}
 
 /// One command as a person gives it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -169,47 +179,15 @@ pub enum Action {
 impl Command {
     /// `None` for commands that only concern pacing; `Err` names the unknown id.
     pub fn resolve(&self, plan: &Plan) -> Result<Option<Action>, String> {
-        let s = &plan.scenario;
-        let find = |what: &str, list: Vec<&str>, id: &str| -> Result<u32, String> {
-            list.iter()
-                .position(|x| *x == id)
-                .map(|i| i as u32)
-                .ok_or_else(|| {
-                    let known: Vec<&str> = list.into_iter().take(20).collect();
-                    format!("unknown {what} `{id}` (known: {})", known.join(", "))
-                })
-        };
-        let team = |id: &str| find("team", s.teams.iter().map(|t| t.id.as_str()).collect(), id);
-        let org = |id: &str| {
-            find(
-                "organisation",
-                s.organisations.iter().map(|t| t.id.as_str()).collect(),
-                id,
-            )
-        };
-        let link = |id: &str| find("link", s.links.iter().map(|t| t.id.as_str()).collect(), id);
-        let island = |id: &str| {
-            find(
-                "island",
-                s.islands.iter().map(|t| t.id.as_str()).collect(),
-                id,
-            )
-        };
-        let inject = |id: &str| find("inject", s.msel.iter().map(|t| t.id.as_str()).collect(), id);
-        let expectation = |id: &str| {
-            find(
-                "expectation",
-                s.expectations.iter().map(|t| t.id.as_str()).collect(),
-                id,
-            )
-        };
-        let campaign = |id: &str| {
-            find(
-                "campaign",
-                s.campaigns.iter().map(|t| t.id.as_str()).collect(),
-                id,
-            )
-        };
+        let ids = &plan.ids;
+        let err = |e: super::ids::UnknownId| e.to_string();
+        let team = |id: &str| ids.teams.resolve(id).map_err(err);
+        let org = |id: &str| ids.orgs.resolve(id).map_err(err);
+        let link = |id: &str| ids.links.resolve(id).map_err(err);
+        let island = |id: &str| ids.islands.resolve(id).map_err(err);
+        let inject = |id: &str| ids.injects.resolve(id).map_err(err);
+        let expectation = |id: &str| ids.expectations.resolve(id).map_err(err);
+        let campaign = |id: &str| ids.campaigns.resolve(id).map_err(err);
         Ok(Some(match self {
             Command::Pause | Command::Resume | Command::Speed(_) => return Ok(None),
             Command::Launch {
@@ -288,15 +266,15 @@ impl Command {
                 option,
             } => {
                 let ix = inject(i)?;
-                let decision = s.msel[ix as usize]
+                let decision = plan.scenario.msel[ix as usize]
                     .decision
                     .as_ref()
                     .ok_or_else(|| format!("inject `{i}` has no decision to take"))?;
-                let o = find(
+                let options = super::ids::IdIndex::new(
                     "option",
-                    decision.options.iter().map(|o| o.id.as_str()).collect(),
-                    option,
-                )?;
+                    decision.options.iter().map(|o| o.id.as_str()),
+                );
+                let o = options.resolve(option).map_err(err)?;
                 Action::Decide {
                     team: team(t)?,
                     inject: ix,
@@ -327,7 +305,7 @@ pub struct Timed {
 
 /// A command file, resolved: (tick, command) in time order (file order among equals).
 pub fn load_commands(path: &str, plan: &Plan) -> Result<Vec<(u64, Command)>, LoadError> {
-    let source = crate::scenario::Source::read(std::path::Path::new(path))?;
+    let source = super::Source::read(std::path::Path::new(path))?;
     let list: Vec<Timed> = parse_ron(&source.name, &source.text)?;
     let mut out = Vec::new();
     let mut problems = Vec::new();

@@ -1,0 +1,209 @@
+//! The operating picture: the one fold from the event log to what a viewer needs (per-island
+//! figures, where the MSEL stands, expectation outcomes). It is incremental: the console feeds it
+//! only the events of the last frame, a headless run feeds it the whole log once. Summaries, the
+//! rehearsal, batch metrics and the console all read it, so they cannot disagree, and whether an
+//! expectation is met is decided here only (from the MSEL's and the facilitator's events).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::scenario::Plan;
+use crate::sim::events::{SimEvent, Stamped};
+
+/// How an expectation settled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The expected action happened in time.
+    Met,
+    /// Its time ran out.
+    Missed,
+    /// The facilitator's judgement, which overrides the automatic check.
+    Judged { met: bool },
+}
+
+impl Outcome {
+    pub fn met(self) -> bool {
+        matches!(self, Outcome::Met | Outcome::Judged { met: true })
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Met => "met",
+            Outcome::Missed => "missed",
+            Outcome::Judged { met: true } => "met (facilitator)",
+            Outcome::Judged { met: false } => "not met (facilitator)",
+        }
+    }
+}
+
+/// A decision as taken: (tick, team, inject, option).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Decided {
+    pub tick: u64,
+    pub team: u32,
+    pub inject: u32,
+    pub option: u32,
+}
+
+/// One island's running figures.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct IslandPicture {
+    /// Distinct hosts an attacker ever held.
+    pub compromised: BTreeSet<u32>,
+    /// Hosts an attacker holds now.
+    pub held: BTreeSet<u32>,
+    pub encrypted: u64,
+    /// First incident confirmed or ransom note found.
+    pub first_detection: Option<u64>,
+    pub incidents: u64,
+    /// Without power now.
+    pub dark: bool,
+    /// Items of intelligence applied on the island.
+    pub intel_applied: u64,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct OperatingPicture {
+    /// Events folded so far (the log's length when last updated).
+    cursor: usize,
+    pub islands: Vec<IslandPicture>,
+    /// Services down now, with the tick each went down.
+    pub down_since: BTreeMap<u32, u64>,
+    /// Minutes each service was down, over outages that ended.
+    pub down_minutes: Vec<u64>,
+    /// Injects fired, in firing order, with their tick.
+    pub fired: Vec<(u32, u64)>,
+    pub decisions: Vec<Decided>,
+    /// Per expectation that settled: how, and when.
+    pub outcomes: BTreeMap<u32, (Outcome, u64)>,
+}
+
+impl OperatingPicture {
+    pub fn new(plan: &Plan) -> Self {
+        OperatingPicture {
+            islands: vec![IslandPicture::default(); plan.islands.len()],
+            down_minutes: vec![0; plan.services.len()],
+            ..Default::default()
+        }
+    }
+
+    /// The picture of a whole log.
+    pub fn of(plan: &Plan, events: &[Stamped]) -> Self {
+        let mut p = Self::new(plan);
+        p.update(plan, events);
+        p
+    }
+
+    /// Folds the events added to `log` since the last update; returns them.
+    pub fn update<'a>(&mut self, plan: &Plan, log: &'a [Stamped]) -> &'a [Stamped] {
+        let new = &log[self.cursor.min(log.len())..];
+        for e in new {
+            self.apply(plan, e);
+        }
+        self.cursor = log.len();
+        new
+    }
+
+    fn apply(&mut self, plan: &Plan, e: &Stamped) {
+        let island = |org: u32| plan.orgs[org as usize].island as usize;
+        let tick = e.tick;
+        match e.event {
+            SimEvent::HostCompromised { org, host, .. } => {
+                let i = &mut self.islands[island(org)];
+                i.compromised.insert(host);
+                i.held.insert(host);
+            }
+            SimEvent::HostIsolated { host, org, .. } => {
+                self.islands[island(org)].held.remove(&host);
+            }
+            SimEvent::HostsEncrypted { org, hosts, .. } => {
+                self.islands[island(org)].encrypted += hosts as u64
+            }
+            SimEvent::IncidentOpened { org, .. } => {
+                let i = &mut self.islands[island(org)];
+                i.incidents += 1;
+                i.first_detection.get_or_insert(tick);
+            }
+            SimEvent::RansomNoteFound { org, .. } => {
+                self.islands[island(org)]
+                    .first_detection
+                    .get_or_insert(tick);
+            }
+            SimEvent::PowerOut { island } => self.islands[island as usize].dark = true,
+            SimEvent::PowerRestored { island } => self.islands[island as usize].dark = false,
+            SimEvent::IntelApplied { island, .. } => {
+                self.islands[island as usize].intel_applied += 1
+            }
+            SimEvent::ServiceDown { service } => {
+                self.down_since.insert(service, tick);
+            }
+            SimEvent::ServiceRestored { service } => {
+                if let Some(since) = self.down_since.remove(&service) {
+                    self.down_minutes[service as usize] += tick - since;
+                }
+            }
+            SimEvent::InjectFired { inject } => self.fired.push((inject, tick)),
+            SimEvent::DecisionTaken {
+                team,
+                inject,
+                option,
+            } => self.decisions.push(Decided {
+                tick,
+                team,
+                inject,
+                option,
+            }),
+            // The automatic check settles an expectation once; the facilitator's word overrides.
+            SimEvent::ExpectationMet { expectation } => {
+                self.outcomes
+                    .entry(expectation)
+                    .or_insert((Outcome::Met, tick));
+            }
+            SimEvent::ExpectationMissed { expectation } => {
+                self.outcomes
+                    .entry(expectation)
+                    .or_insert((Outcome::Missed, tick));
+            }
+            SimEvent::ExpectationValidated {
+                expectation, met, ..
+            } => {
+                self.outcomes
+                    .insert(expectation, (Outcome::Judged { met }, tick));
+            }
+            _ => {}
+        }
+    }
+
+    /// Minutes a service has been down by `now`, counting an outage still open.
+    pub fn service_down_minutes(&self, service: u32, now: u64) -> u64 {
+        self.down_minutes[service as usize]
+            + self
+                .down_since
+                .get(&service)
+                .map_or(0, |since| now.saturating_sub(*since))
+    }
+
+    /// Services down now on an island.
+    pub fn services_down_on(&self, plan: &Plan, island: u32) -> usize {
+        self.down_since
+            .keys()
+            .filter(|s| plan.services[**s as usize].island == island)
+            .count()
+    }
+
+    pub fn outcome(&self, expectation: u32) -> Option<(Outcome, u64)> {
+        self.outcomes.get(&expectation).copied()
+    }
+
+    /// The decision taken on an inject, if any.
+    pub fn decision_on(&self, inject: u32) -> Option<&Decided> {
+        self.decisions.iter().find(|d| d.inject == inject)
+    }
+
+    /// When an inject fired, if it did.
+    pub fn has_fired(&self, inject: u32) -> Option<u64> {
+        self.fired
+            .iter()
+            .find(|(i, _)| *i == inject)
+            .map(|(_, t)| *t)
+    }
+}

@@ -1,0 +1,279 @@
+//! Semantic validation and expansion: a parsed scenario becomes a [`Plan`] whose references are
+//! resolved to indexes, or a list of positioned diagnostics saying what to fix. One file per
+//! part of the scenario; `check` says where each problem is.
+
+mod check;
+mod cooperation;
+mod msel;
+mod region;
+mod teams;
+mod threats;
+
+use std::ops::Range;
+
+use super::ids::Ids;
+use super::{
+    Action, AssistancePolicy, Backups, Catalog, Defaults, HostKind, IntelPolicy, LinkKind,
+    LoadError, Scenario, Sector, Shift, Source, TeamKind, Technique,
+};
+use crate::time::{Span, StartDate};
+
+/// Hosts one scenario may expand into; beyond this a typo (an extra zero) is the likelier story.
+pub const MAX_HOSTS: u64 = 2_000_000;
+
+/// A validated scenario with every reference resolved to an index (file order).
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub source_name: String,
+    /// Author id -> index, for every list.
+    pub ids: Ids,
+    pub scenario: Scenario,
+    pub techniques: Vec<Technique>,
+    pub orgs: Vec<OrgPlan>,
+    pub groups: Vec<GroupPlan>,
+    pub services: Vec<ServicePlan>,
+    /// Services in dependency order: each after everything it depends on.
+    pub service_order: Vec<u32>,
+    pub campaigns: Vec<CampaignPlan>,
+    pub teams: Vec<TeamPlan>,
+    pub links: Vec<(u32, u32)>,
+    /// The team whose queue a victim's own report reaches, per island: its CSIRT, else its NPC.
+    pub island_contact: Vec<Option<u32>>,
+    /// The regional hub team, if there is one.
+    pub hub: Option<u32>,
+    /// Infrastructure events in time order (file order among equals).
+    pub happenings: Vec<(u64, HappeningPlan)>,
+    /// Bilateral sharing agreements as island pairs.
+    pub bilateral: Vec<(u32, u32)>,
+    pub host_count: u32,
+    pub injects: Vec<InjectPlan>,
+    pub expectations: Vec<ExpectationPlan>,
+    /// What the model reads of the islands.
+    pub islands: Vec<IslandPlan>,
+    /// Each link's kind, by link index.
+    pub link_kinds: Vec<LinkKind>,
+    /// The exercise's first day and minute, for the local calendar (shifts, weekends).
+    pub start: StartDate,
+    /// Model parameters (durations, rates) as validated and overridden.
+    pub defaults: Defaults,
+    pub intel: IntelPolicy,
+    pub assistance: AssistancePolicy,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct IslandPlan {
+    /// A national CSIRT (a member of the regional hub).
+    pub csirt: bool,
+    /// A designated national point of contact (in the NPC network).
+    pub npc: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct OrgPlan {
+    pub island: u32,
+    pub sector: Sector,
+    pub groups: Range<u32>,
+    pub hosts: Range<u32>,
+    pub manages: Vec<u32>,
+    /// The team whose queue this organisation's alerts reach.
+    pub monitored_by: Option<u32>,
+}
+
+#[derive(Clone, Debug)]
+pub struct GroupPlan {
+    pub org: u32,
+    pub kind: HostKind,
+    pub hosts: Range<u32>,
+    pub sensor_coverage: f64,
+    pub patch_level: f64,
+    pub backups: Backups,
+}
+
+#[derive(Clone, Debug)]
+pub struct ServicePlan {
+    pub island: u32,
+    pub org: u32,
+    pub groups: Vec<u32>,
+    pub depends_on: Vec<u32>,
+    pub min_hosts_up: f64,
+    pub cost_per_hour_usd: f64,
+    pub people_served: u64,
+}
+
+#[derive(Clone, Debug)]
+pub struct CampaignPlan {
+    pub actor: u32,
+    pub actor_skill: f64,
+    pub start_tick: u64,
+    pub targets: Vec<u32>,
+    pub stages: Vec<StagePlan>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct StagePlan {
+    pub technique: u32,
+    pub duration: Span,
+}
+
+/// What starts an inject or an expectation's clock, resolved to indexes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TriggerPlan {
+    At(u64),
+    FirstIncident(u32),
+    RansomNote(u32),
+    ServiceDown(u32),
+    CampaignStarted(u32),
+    IntelApplied(u32),
+    Inject(u32),
+}
+
+#[derive(Clone, Debug)]
+pub struct InjectPlan {
+    pub trigger: TriggerPlan,
+    pub delay: u64,
+    pub to: Vec<u32>,
+    pub decision: Option<DecisionPlan>,
+    pub contingency_only: bool,
+    /// What firing it does, resolved when the scenario loads (a bad reference is an authoring
+    /// error there, never something dropped at run time).
+    pub effects: Vec<Action>,
+    /// Per decision option (file order): what choosing it does.
+    pub option_effects: Vec<Vec<Action>>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct DecisionPlan {
+    pub default: u32,
+    pub takes: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CheckPlan {
+    IncidentOpened,
+    IncidentContained,
+    IntelShared(super::Tlp),
+    IntelApplied,
+    Isolates,
+    AssistanceRequested,
+    Decides(u32),
+    Facilitator,
+}
+
+#[derive(Clone, Debug)]
+pub struct ExpectationPlan {
+    pub team: u32,
+    pub objective: u32,
+    pub after: TriggerPlan,
+    pub within: u64,
+    pub check: CheckPlan,
+    pub contingency: Option<u32>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HappeningPlan {
+    CableCut(u32),
+    CableRepaired(u32),
+    PowerOutage { island: u32, minutes: u64 },
+}
+
+#[derive(Clone, Debug)]
+pub struct TeamPlan {
+    pub island: Option<u32>,
+    pub kind: TeamKind,
+    pub analysts: u32,
+    pub skill: f64,
+    pub shift: Shift,
+    pub auto: bool,
+    pub monitors: Vec<u32>,
+}
+
+impl Plan {
+    pub fn org_ids(&self) -> impl Iterator<Item = &str> {
+        self.scenario.organisations.iter().map(|o| o.id.as_str())
+    }
+    pub fn island_of_org(&self, org: u32) -> u32 {
+        self.orgs[org as usize].island
+    }
+    pub fn group_of_host(&self, host: u32) -> u32 {
+        // Groups are contiguous and sorted by first host.
+        self.groups.partition_point(|g| g.hosts.end <= host) as u32
+    }
+    pub fn org_of_host(&self, host: u32) -> u32 {
+        self.groups[self.group_of_host(host) as usize].org
+    }
+}
+
+pub(super) fn build(
+    source: &Source,
+    scenario: Scenario,
+    catalog: Catalog,
+) -> Result<Plan, LoadError> {
+    let mut c = check::Check::new(source);
+    let s = &scenario;
+    let ids = Ids::of(s, &catalog);
+    c.unique("islands", s.islands.iter().map(|i| i.id.as_str()));
+    c.unique("links", s.links.iter().map(|i| i.id.as_str()));
+    c.unique(
+        "organisations",
+        s.organisations.iter().map(|i| i.id.as_str()),
+    );
+    c.unique("services", s.services.iter().map(|i| i.id.as_str()));
+    c.unique("actors", s.actors.iter().map(|i| i.id.as_str()));
+    c.unique("campaigns", s.campaigns.iter().map(|i| i.id.as_str()));
+    c.unique("teams", s.teams.iter().map(|i| i.id.as_str()));
+
+    region::check_islands(&mut c, s);
+    let links = region::links(&mut c, s, &ids);
+    let mut estate = region::estate(&mut c, s, &ids);
+    let (services, service_order) = region::services(&mut c, s, &ids, &estate);
+    let campaigns = threats::campaigns(&mut c, s, &ids, &catalog);
+    let mut teams = teams::teams(&mut c, s, &ids);
+    let island_contact = teams::assign_watch(&mut c, s, &mut teams, &mut estate.orgs);
+    let happenings = cooperation::happenings(&mut c, s, &ids);
+    let bilateral = cooperation::intel_policy(&mut c, s, &ids);
+    cooperation::check_catalog(&mut c, s, &catalog);
+    let injects = msel::injects(&mut c, s, &ids);
+    let expectations = msel::expectations(&mut c, s, &ids);
+    c.finish()?;
+
+    let hub = teams
+        .iter()
+        .position(|t| t.kind == TeamKind::RegionalHub)
+        .map(|h| h as u32);
+    let mut plan = Plan {
+        source_name: source.name.clone(),
+        ids,
+        techniques: catalog.techniques,
+        orgs: estate.orgs,
+        groups: estate.groups,
+        services,
+        service_order,
+        campaigns,
+        teams,
+        links: links.into_iter().map(|l| l.unwrap_or((0, 0))).collect(),
+        island_contact,
+        hub,
+        happenings,
+        bilateral,
+        host_count: estate.hosts as u32,
+        injects,
+        expectations,
+        islands: s
+            .islands
+            .iter()
+            .map(|i| IslandPlan {
+                csirt: i.csirt,
+                npc: i.npc,
+            })
+            .collect(),
+        link_kinds: s.links.iter().map(|l| l.kind).collect(),
+        start: s.start,
+        defaults: s.defaults.clone(),
+        intel: s.intel.clone(),
+        assistance: s.assistance.clone(),
+        scenario,
+    };
+    msel::resolve_effects(&mut c, &mut plan);
+    c.finish()?;
+    Ok(plan)
+}

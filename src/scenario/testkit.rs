@@ -1,0 +1,194 @@
+//! A small region built in a test, written as the RON an author would write, so that each model
+//! rule is tested on a plan a reader can see whole (never on the flagship).
+
+use std::sync::Arc;
+
+use super::{Plan, Source, load_source};
+
+/// Lists of RON items, rendered into a scenario starting Monday 2026-03-02 08:00 local time.
+#[derive(Clone, Debug)]
+pub struct TinyRegion {
+    islands: Vec<String>,
+    links: Vec<String>,
+    orgs: Vec<String>,
+    services: Vec<String>,
+    campaigns: Vec<String>,
+    teams: Vec<String>,
+    /// Extra top-level fields, e.g. `intel: IntelPolicy(...)`.
+    fields: Vec<String>,
+    duration: String,
+}
+
+impl Default for TinyRegion {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TinyRegion {
+    pub fn new() -> Self {
+        TinyRegion {
+            islands: Vec::new(),
+            links: Vec::new(),
+            orgs: Vec::new(),
+            services: Vec::new(),
+            campaigns: Vec::new(),
+            teams: Vec::new(),
+            fields: Vec::new(),
+            duration: "3d".into(),
+        }
+    }
+
+    /// An island at a made-up position near Saint Lucia.
+    pub fn island(mut self, id: &str, csirt: bool, npc: bool) -> Self {
+        let k = self.islands.len() as f64;
+        self.islands.push(format!(
+            "Island(id: \"{id}\", name: \"{id}\", population: 100000, gdp_usd: 1e9, \
+             lat: {}, lon: -61.0, csirt: {csirt}, npc: {npc})",
+            13.0 + k
+        ));
+        self
+    }
+
+    pub fn link(mut self, id: &str, a: &str, b: &str) -> Self {
+        self.links.push(format!(
+            "Link(id: \"{id}\", kind: SubmarineCable, system: \"{id}\", between: (\"{a}\", \"{b}\"))"
+        ));
+        self
+    }
+
+    /// An organisation with one group of `count` workstations (`ws`) at the given sensor
+    /// coverage and patch level, with online backups.
+    pub fn org(self, id: &str, island: &str, count: u32, coverage: f64, patch: f64) -> Self {
+        self.org_with(
+            id,
+            island,
+            &format!(
+                "HostGroup(id: \"ws\", kind: Workstation, count: {count}, platform: Windows, \
+                 sensor_coverage: {coverage}, patch_level: {patch}, backups: Online)"
+            ),
+        )
+    }
+
+    /// An organisation with the host groups given as RON.
+    pub fn org_with(mut self, id: &str, island: &str, groups: &str) -> Self {
+        self.orgs.push(format!(
+            "Organisation(id: \"{id}\", island: \"{island}\", sector: Government, name: \"{id}\", \
+             hosts: [{groups}])"
+        ));
+        self
+    }
+
+    /// A service run on `needs` (`org/group` ids), depending on other services.
+    pub fn service(
+        mut self,
+        id: &str,
+        provider: &str,
+        needs: &[&str],
+        depends_on: &[&str],
+    ) -> Self {
+        let list = |xs: &[&str]| {
+            xs.iter()
+                .map(|x| format!("\"{x}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        self.services.push(format!(
+            "Service(id: \"{id}\", name: \"{id}\", provider: \"{provider}\", needs_hosts: [{}], \
+             min_hosts_up: 0.5, depends_on: [{}], cost_per_hour_usd: 1000.0, people_served: 1000)",
+            list(needs),
+            list(depends_on)
+        ));
+        self
+    }
+
+    /// A campaign by a skill-0.6 actor of its own, starting at `start`, against `targets`
+    /// (RON selectors), through the techniques given by catalog id.
+    pub fn campaign(mut self, id: &str, start: &str, targets: &str, techniques: &[&str]) -> Self {
+        let stages: Vec<String> = techniques
+            .iter()
+            .map(|t| format!("Stage(technique: \"{t}\")"))
+            .collect();
+        self.campaigns.push(format!(
+            "Campaign(id: \"{id}\", actor: \"{id}-actor\", name: \"{id}\", start: \"{start}\", \
+             targets: [{targets}], stages: [{}])",
+            stages.join(", ")
+        ));
+        self
+    }
+
+    /// A team; `kind` and `shift` as written in RON (`NationalCsirt`, `OfficeHours`).
+    #[allow(clippy::too_many_arguments)] // one argument per field an author writes
+    pub fn team(
+        mut self,
+        id: &str,
+        kind: &str,
+        island: Option<&str>,
+        analysts: u32,
+        shift: &str,
+        auto: bool,
+        monitors: &[&str],
+    ) -> Self {
+        let island = island.map_or("None".into(), |i| format!("Some(\"{i}\")"));
+        let monitors: Vec<String> = monitors.iter().map(|m| format!("\"{m}\"")).collect();
+        self.teams.push(format!(
+            "Team(id: \"{id}\", name: \"{id}\", kind: {kind}, island: {island}, monitors: [{}], \
+             analysts: {analysts}, skill: 0.5, shift: {shift}, auto: {auto})",
+            monitors.join(", ")
+        ));
+        self
+    }
+
+    /// Any other top-level field, as RON (`intel: IntelPolicy(sharing: false)`).
+    pub fn field(mut self, ron: &str) -> Self {
+        self.fields.push(ron.into());
+        self
+    }
+
+    pub fn duration(mut self, d: &str) -> Self {
+        self.duration = d.into();
+        self
+    }
+
+    pub fn ron(&self) -> String {
+        let list = |xs: &[String]| xs.join(",\n        ");
+        let actors: Vec<String> = self
+            .campaigns
+            .iter()
+            .filter_map(|c| c.split("actor: \"").nth(1)?.split('"').next())
+            .map(|a| format!("ThreatActor(id: \"{a}\", name: \"{a}\", skill: 0.6)"))
+            .collect();
+        format!(
+            "Scenario(\n    format: 1,\n    name: \"tiny\",\n    start: \"2026-03-02 08:00\",\n    \
+             duration: \"{}\",\n    seed: 1,\n    islands: [{}],\n    links: [{}],\n    \
+             organisations: [{}],\n    services: [{}],\n    actors: [{}],\n    campaigns: [{}],\n    \
+             teams: [{}],\n    {}\n)\n",
+            self.duration,
+            list(&self.islands),
+            list(&self.links),
+            list(&self.orgs),
+            list(&self.services),
+            list(&actors),
+            list(&self.campaigns),
+            list(&self.teams),
+            self.fields
+                .iter()
+                .map(|f| format!("{f},"))
+                .collect::<Vec<_>>()
+                .join("\n    ")
+        )
+    }
+
+    /// The plan, or a panic showing the diagnostics and the RON (a broken test fixture).
+    pub fn plan(&self) -> Arc<Plan> {
+        let source = Source {
+            name: "tiny.ron".into(),
+            text: self.ron(),
+            dir: None,
+        };
+        match load_source(&source, &[]) {
+            Ok(plan) => Arc::new(plan),
+            Err(e) => panic!("{e}\n{}", source.text),
+        }
+    }
+}

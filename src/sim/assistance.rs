@@ -1,0 +1,180 @@
+//! Mutual assistance: analysts the regional hub lends to a team that is drowning, who travel,
+//! work that team's list for a while and go home. The policy asks for help on behalf of
+//! auto-played teams; trainees ask with a command.
+
+use bevy::ecs::system::SystemParam;
+use bevy::prelude::*;
+
+use super::desk::{Desk, TeamEntities};
+use super::events::{EventLog, SimEvent};
+use super::incidents::Incidents;
+use super::{Clock, Region, SimSet, SimTick, StableId};
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<Deployments>()
+        .add_systems(SimTick, mutual_assistance.in_set(SimSet::Cooperation));
+}
+
+/// Analysts on loan from the regional hub.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Deployment {
+    pub to: u32,
+    pub analysts: u32,
+    pub arrives: u64,
+    pub leaves: u64,
+    pub arrived: bool,
+}
+
+#[derive(Resource, Default, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Deployments(pub Vec<Deployment>);
+
+/// Team desks by team index.
+#[derive(SystemParam)]
+pub(super) struct Desks<'w, 's> {
+    teams: Res<'w, TeamEntities>,
+    desks: Query<'w, 's, (&'static StableId, &'static mut Desk)>,
+}
+
+impl Desks<'_, '_> {
+    fn of(&mut self, team: u32) -> Option<Mut<'_, Desk>> {
+        self.desks
+            .get_mut(self.teams.0[team as usize])
+            .ok()
+            .map(|(_, d)| d)
+    }
+}
+
+/// A team with an open incident and more queued work than its analysts can clear asks the hub
+/// for help; the hub sends analysts it can spare, who arrive after travelling and stay a while.
+pub(super) fn mutual_assistance(
+    clock: Res<Clock>,
+    region: Res<Region>,
+    incidents: Res<Incidents>,
+    mut desks: Desks,
+    mut deployments: ResMut<Deployments>,
+    mut log: ResMut<EventLog>,
+) {
+    let now = clock.now;
+    let Some(hub) = region.hub else { return };
+    comings_and_goings(now, hub, &mut desks, &mut deployments, &mut log);
+    if !region.assistance.enabled {
+        return;
+    }
+    for (t, announce) in requests(now, hub, &region, &incidents, &desks, &deployments, &log) {
+        if t == hub || deployments.0.iter().any(|x| x.to == t && x.leaves > now) {
+            continue;
+        }
+        if announce {
+            log.push(now, SimEvent::AssistanceRequested { team: t });
+        }
+        let policy = &region.assistance;
+        let Some(mut hub_desk) = desks.of(hub) else {
+            continue;
+        };
+        // The hub keeps one analyst at home.
+        let spare = (hub_desk.analysts.len() as u32)
+            .saturating_sub(1)
+            .min(policy.analysts);
+        if spare == 0 {
+            continue;
+        }
+        hub_desk.remove_analysts(spare);
+        let arrives = now + policy.travel.0;
+        deployments.0.push(Deployment {
+            to: t,
+            analysts: spare,
+            arrives,
+            leaves: arrives + policy.stay.0.max(1),
+            arrived: false,
+        });
+        log.push(
+            now,
+            SimEvent::AssistanceDispatched {
+                hub,
+                team: t,
+                analysts: spare,
+                arrives,
+            },
+        );
+    }
+}
+
+/// Loaned analysts arrive at their team's desk after travelling, and go home to the hub.
+fn comings_and_goings(
+    now: u64,
+    hub: u32,
+    desks: &mut Desks,
+    deployments: &mut Deployments,
+    log: &mut EventLog,
+) {
+    for d in deployments.0.iter_mut() {
+        if !d.arrived && d.arrives <= now {
+            d.arrived = true;
+            if let Some(mut desk) = desks.of(d.to) {
+                desk.add_analysts(d.analysts);
+            }
+            log.push(
+                now,
+                SimEvent::AssistanceArrived {
+                    team: d.to,
+                    analysts: d.analysts,
+                },
+            );
+        }
+        if d.arrived && d.leaves == now {
+            if let Some(mut desk) = desks.of(d.to) {
+                desk.remove_analysts(d.analysts);
+            }
+            if let Some(mut desk) = desks.of(hub) {
+                desk.add_analysts(d.analysts);
+            }
+            log.push(
+                now,
+                SimEvent::AssistanceLeft {
+                    team: d.to,
+                    analysts: d.analysts,
+                },
+            );
+        }
+    }
+}
+
+/// This minute's requests, in order: those teams made themselves (a command, already in the
+/// log), then the policy's for auto-played teams that are drowning, in team order. `true`
+/// where the request still has to be announced.
+fn requests(
+    now: u64,
+    hub: u32,
+    region: &Region,
+    incidents: &Incidents,
+    desks: &Desks,
+    deployments: &Deployments,
+    log: &EventLog,
+) -> Vec<(u32, bool)> {
+    let policy = &region.assistance;
+    let d = &region.defaults;
+    let mut requests: Vec<(u32, bool)> = log
+        .this_tick()
+        .iter()
+        .filter_map(|e| match e.event {
+            SimEvent::AssistanceRequested { team } => Some((team, false)),
+            _ => None,
+        })
+        .collect();
+    for (id, desk) in desks.desks.iter().sort::<&StableId>() {
+        let t = id.0;
+        let plan = &region.teams[t as usize];
+        if t == hub || !plan.auto || deployments.0.iter().any(|x| x.to == t && x.leaves > now) {
+            continue;
+        }
+        let open = incidents.0.iter().any(|i| i.team == t && !i.contained);
+        let backlog = desk.backlog_minutes(d, &region.intel) + desk.queue.len() as u64 * d.triage.0;
+        if open
+            && backlog > policy.backlog.0 * desk.analysts.len() as u64
+            && !requests.iter().any(|(r, _)| *r == t)
+        {
+            requests.push((t, true));
+        }
+    }
+    requests
+}

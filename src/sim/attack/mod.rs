@@ -1,0 +1,292 @@
+//! Threat actors' campaigns: initial access, stage by stage progress inside each organisation,
+//! lateral movement, trust hops through managed service providers, exfiltration, encryption and
+//! denial of service.
+//!
+//! Work is proportional to what attackers are doing: only running intrusions are visited, and a
+//! lateral-movement stage costs in proportion to the hosts it holds.
+
+mod access;
+mod stages;
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use bevy::ecs::system::SystemParam;
+use bevy::prelude::*;
+
+use super::digest::{DigestAppExt, hash_of, sorted_rows};
+use super::draws::Draws;
+use super::events::{EventLog, SimEvent};
+use super::network::{Hosts, IsolatedOrgs, LostBackups};
+use super::posture::IslandDefences;
+use super::{Clock, Region, SimSet, SimTick, SpawnRegion, StableId, Tick};
+#[cfg(test)]
+use access::success_chance;
+use access::{Step, begin_intrusion, land_attempts};
+use stages::{Harm, follow_trust, work_stage};
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<Intrusions>()
+        .add_systems(SpawnRegion, spawn_campaigns)
+        .add_systems(
+            SimTick,
+            (start_campaigns, run_intrusions)
+                .chain()
+                .in_set(SimSet::Attack),
+        )
+        .digest_part(20, "intrusions", |world| {
+            hash_of(
+                &world
+                    .resource::<Intrusions>()
+                    .by_key
+                    .iter()
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .digest_part(30, "campaigns", |world| {
+            hash_of(&sorted_rows::<Campaign>(world))
+        });
+}
+
+/// A campaign's lifecycle; the plan says who and what, this says how far it got.
+#[derive(Component, Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Campaign {
+    pub started: bool,
+    /// The white cell started it at this tick, ahead of the plan.
+    pub forced_start: Option<u64>,
+    /// The white cell stopped it: no new steps anywhere.
+    pub cancelled: bool,
+}
+
+pub fn campaign_bundle(id: u32) -> impl Bundle {
+    (StableId(id), Campaign::default())
+}
+
+fn spawn_campaigns(world: &mut World) {
+    let n = world.resource::<Region>().campaigns.len();
+    for i in 0..n {
+        world.spawn(campaign_bundle(i as u32));
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Phase {
+    /// Initial-access attempts are still landing.
+    Attempting,
+    /// Holding hosts and working through stages.
+    Active,
+    /// All stages done.
+    Finished,
+    /// Every attempt failed, or defenders took back every host.
+    Stopped,
+}
+
+/// One pending initial-access attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Attempt {
+    pub tick: u64,
+    pub host: u32,
+    /// The attempt's uniform draw; it succeeds if below the chance when it lands (defences may
+    /// have changed since the campaign began).
+    pub roll: u64,
+}
+
+/// A campaign inside one organisation.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Intrusion {
+    pub campaign: u32,
+    pub org: u32,
+    pub phase: Phase,
+    /// Index into the campaign's stages.
+    pub stage: usize,
+    pub stage_ends: u64,
+    pub attempts: VecDeque<Attempt>,
+    /// Hosts the intruder holds now (not isolated, not cleaned).
+    pub hosts: BTreeSet<u32>,
+    /// A running DDoS against the organisation's services.
+    pub ddos: bool,
+}
+
+impl Intrusion {
+    pub fn is_running(&self) -> bool {
+        matches!(self.phase, Phase::Attempting | Phase::Active)
+    }
+}
+
+/// Every intrusion, keyed by (campaign, organisation): the stable order work is done in.
+#[derive(Resource, Default)]
+pub struct Intrusions {
+    pub by_key: BTreeMap<(u32, u32), Intrusion>,
+}
+
+impl Intrusions {
+    /// Organisations under a running DDoS.
+    pub fn ddos_orgs(&self) -> BTreeSet<u32> {
+        self.by_key
+            .values()
+            .filter(|i| i.ddos)
+            .map(|i| i.org)
+            .collect()
+    }
+}
+
+fn start_campaigns(
+    clock: Res<Clock>,
+    region: Res<Region>,
+    draws: Res<Draws>,
+    mut campaigns: Query<(&StableId, &mut Campaign)>,
+    mut intrusions: ResMut<Intrusions>,
+    mut log: ResMut<EventLog>,
+) {
+    let now = clock.now;
+    for (id, mut campaign) in campaigns.iter_mut().sort::<&StableId>() {
+        let plan = &region.campaigns[id.0 as usize];
+        let due = plan.start_tick == now || campaign.forced_start == Some(now);
+        if campaign.started || campaign.cancelled || !due {
+            continue;
+        }
+        campaign.started = true;
+        log.push(now, SimEvent::CampaignStarted { campaign: id.0 });
+        for &org in &plan.targets {
+            let intrusion = begin_intrusion(&region, &draws, &mut log, now, id.0, org);
+            intrusions.by_key.insert((id.0, org), intrusion);
+        }
+    }
+    // The white cell's ad-hoc launches: a campaign from the library against an organisation now.
+    let launches: Vec<(u32, u32)> = log
+        .this_tick()
+        .iter()
+        .filter_map(|e| match e.event {
+            SimEvent::CampaignLaunched { campaign, org } => Some((campaign, org)),
+            _ => None,
+        })
+        .collect();
+    for (campaign, org) in launches {
+        let running = intrusions
+            .by_key
+            .get(&(campaign, org))
+            .is_some_and(Intrusion::is_running);
+        if !running {
+            let intrusion = begin_intrusion(&region, &draws, &mut log, now, campaign, org);
+            intrusions.by_key.insert((campaign, org), intrusion);
+        }
+    }
+}
+
+/// Writes of a minute of intrusions: hosts taken and encrypted, backups lost, the record.
+#[derive(SystemParam)]
+struct Damage<'w> {
+    hosts: ResMut<'w, Hosts>,
+    lost: ResMut<'w, LostBackups>,
+    log: ResMut<'w, EventLog>,
+}
+
+fn run_intrusions(
+    tick: Tick,
+    isolated: Res<IsolatedOrgs>,
+    defences: Res<IslandDefences>,
+    campaigns: Query<(&StableId, &Campaign)>,
+    mut intrusions: ResMut<Intrusions>,
+    mut damage: Damage,
+) {
+    let now = tick.now();
+    let cancelled: Vec<u32> = campaigns
+        .iter()
+        .sort::<&StableId>()
+        .filter(|(_, c)| c.cancelled)
+        .map(|(i, _)| i.0)
+        .collect();
+    white_cell(&mut intrusions, &damage.log, now);
+    let step = Step {
+        now,
+        region: &tick.region,
+        draws: &tick.draws,
+        defences: &defences,
+    };
+    let Damage { hosts, lost, log } = &mut damage;
+    let mut harm = Harm { hosts, lost, log };
+    let mut trust_hops = Vec::new();
+    for (&(campaign, org), intr) in intrusions.by_key.iter_mut() {
+        // An isolated network is frozen: nothing gets in, spreads or leaves.
+        if !intr.is_running() || isolated.0.contains(&org) || cancelled.contains(&campaign) {
+            continue;
+        }
+        land_attempts(&step, intr, harm.hosts, harm.log);
+        trust_hops.extend(work_stage(&step, intr, &mut harm));
+    }
+    for hop in trust_hops {
+        follow_trust(&step, hop, &isolated, &mut intrusions, harm.hosts, harm.log);
+    }
+}
+
+/// The white cell's hand on a running intrusion: finish its current step now, or stop it.
+fn white_cell(intrusions: &mut Intrusions, log: &EventLog, now: u64) {
+    for e in log.this_tick() {
+        match e.event {
+            SimEvent::StageForced { campaign, org } => {
+                if let Some(i) = intrusions
+                    .by_key
+                    .get_mut(&(campaign, org))
+                    .filter(|i| i.phase == Phase::Active)
+                {
+                    i.stage_ends = now;
+                }
+            }
+            SimEvent::IntrusionHalted { campaign, org } => {
+                if let Some(i) = intrusions.by_key.get_mut(&(campaign, org)) {
+                    i.phase = Phase::Stopped;
+                    i.attempts.clear();
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::testkit::TinyRegion;
+
+    /// An exploit of a public-facing application (patch-sensitive) against two organisations
+    /// that differ only in their patch level.
+    fn region() -> Region {
+        Region(
+            TinyRegion::new()
+                .island("A", false, false)
+                .org("stale", "A", 10, 0.5, 0.1)
+                .org("patched", "A", 10, 0.5, 0.9)
+                .campaign("crew", "D1 09:00", "Island(\"A\")", &["T1190"])
+                .plan(),
+        )
+    }
+
+    #[test]
+    fn patching_lowers_the_chance_an_exploit_works() {
+        let r = region();
+        let t = r.campaigns[0].stages[0].technique;
+        let mut d = IslandDefences::default();
+        let stale = success_chance(&r, &d, 0, t, r.orgs[0].hosts.start);
+        let patched = success_chance(&r, &d, 0, t, r.orgs[1].hosts.start);
+        assert!(stale > 2.0 * patched, "{stale} vs {patched}");
+        // The catalog's figure, scaled by the actor's skill and the patch level.
+        let tech = &r.techniques[t as usize];
+        let expected = tech.success * (0.5 + 0.6) * (1.0 - tech.patch_sensitivity * 0.1);
+        assert!((stale - expected).abs() < 1e-12);
+        // An emergency patch round brings the stale organisation up to the patched level.
+        d.patch(0);
+        let after = success_chance(&r, &d, 0, t, r.orgs[0].hosts.start);
+        assert!(after < patched && after < stale, "{after}");
+    }
+
+    #[test]
+    fn a_chance_is_a_probability_whatever_the_actor() {
+        let mut r = region();
+        let mut plan = (*r.0).clone();
+        plan.campaigns[0].actor_skill = 1.0;
+        plan.groups[0].patch_level = 0.0;
+        r = Region(std::sync::Arc::new(plan));
+        let t = r.campaigns[0].stages[0].technique;
+        let p = success_chance(&r, &IslandDefences::default(), 0, t, 0);
+        assert!((0.0..=1.0).contains(&p));
+    }
+}

@@ -1,0 +1,303 @@
+//! An intruder at work inside an organisation: each stage runs its course (lateral movement
+//! spreads while it runs) and completes with its effect: a trust hop to managed customers,
+//! data out, files encrypted, a flood ended.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use super::super::draws::{Purpose, ids};
+use super::super::events::{EventLog, SimEvent};
+use super::super::network::{Hosts, IsolatedOrgs, LostBackups, restore_time};
+use super::access::{Step, blocked, entry_hosts, pick, stage_time, success_chance};
+use super::{Intrusion, Intrusions, Phase};
+use crate::scenario::{Backups, Effect, StagePlan};
+
+/// What an intrusion's steps may damage: hosts, backups, and the record.
+pub(super) struct Harm<'a> {
+    pub hosts: &'a mut Hosts,
+    pub lost: &'a mut LostBackups,
+    pub log: &'a mut EventLog,
+}
+
+/// A trust hop due: from a provider into the organisations it manages, at the stage after it.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct TrustHop {
+    pub campaign: u32,
+    pub from: u32,
+    pub next_stage: usize,
+}
+
+/// One minute of an active intrusion's current stage; a trust hop to follow once every
+/// intrusion has moved (so no intrusion sees another's new foothold in the same minute).
+pub(super) fn work_stage(step: &Step, intr: &mut Intrusion, harm: &mut Harm) -> Option<TrustHop> {
+    let (now, region) = (step.now, step.region);
+    let (campaign, org) = (intr.campaign, intr.org);
+    let plan = &region.campaigns[campaign as usize];
+    if intr.phase == Phase::Attempting {
+        if intr.attempts.is_empty() {
+            intr.phase = Phase::Stopped;
+        }
+        return None;
+    }
+    if intr.phase != Phase::Active {
+        return None;
+    }
+    // Defenders took every host back: the intrusion stalls (a DDoS needs no hosts).
+    if intr.hosts.is_empty() && !intr.ddos {
+        if intr.attempts.is_empty() {
+            intr.phase = Phase::Stopped;
+        }
+        return None;
+    }
+    let Some(stage) = plan.stages.get(intr.stage).copied() else {
+        intr.phase = Phase::Finished;
+        return None;
+    };
+    let tech = &region.techniques[stage.technique as usize];
+    if tech.effect == Effect::LateralMovement {
+        spread(step, stage, intr, harm.hosts, harm.log);
+    }
+    if now < intr.stage_ends {
+        return None;
+    }
+    // The stage completes.
+    let mut hop = None;
+    match tech.effect {
+        Effect::TrustedRelationship => {
+            hop = Some(TrustHop {
+                campaign,
+                from: org,
+                next_stage: intr.stage + 1,
+            })
+        }
+        Effect::Exfiltrate => {
+            let hosts = intr.hosts.len() as u32;
+            let event = SimEvent::DataExfiltrated {
+                campaign,
+                org,
+                hosts,
+            };
+            harm.log.push(now, event);
+        }
+        Effect::Encrypt => encrypt(step, intr, harm),
+        Effect::Ddos => {
+            intr.ddos = false;
+            harm.log.push(now, SimEvent::DdosEnded { campaign, org });
+        }
+        _ => {}
+    }
+    let technique = stage.technique;
+    let event = SimEvent::StageCompleted {
+        campaign,
+        org,
+        technique,
+    };
+    harm.log.push(now, event);
+    intr.stage += 1;
+    if intr.stage < plan.stages.len() {
+        intr.stage_ends = now + stage_time(region, step.draws, campaign, org, intr.stage, now);
+    } else {
+        intr.phase = Phase::Finished;
+    }
+    hop
+}
+
+/// Lateral movement: each held host makes `attempts` tries over the stage's duration, at a
+/// random host of the same organisation.
+fn spread(
+    step: &Step,
+    stage: StagePlan,
+    intr: &mut Intrusion,
+    hosts: &mut Hosts,
+    log: &mut EventLog,
+) {
+    let Step {
+        now,
+        region,
+        draws,
+        defences,
+    } = *step;
+    let (campaign, org) = (intr.campaign, intr.org);
+    let (technique, duration) = (stage.technique, stage.duration.0);
+    let tech = &region.techniques[technique as usize];
+    let rate = tech.attempts.max(1) as f64 / duration.max(1) as f64;
+    let expected = intr.hosts.len() as f64 * rate;
+    let key = ids(&[campaign as u64, org as u64]);
+    let tries = (expected.floor() as u32
+        + draws.chance(expected.fract(), Purpose::SpreadCount, key, now, 0) as u32)
+        .min(256);
+    let range = region.orgs[org as usize].hosts.clone();
+    for k in 0..tries {
+        let target = pick(
+            std::slice::from_ref(&range),
+            draws,
+            Purpose::SpreadHost,
+            key,
+            now,
+            k,
+        );
+        let state = hosts.get(target);
+        if state.held_by.is_some() || !state.usable() {
+            continue;
+        }
+        let p = success_chance(region, defences, campaign, technique, target);
+        if draws.chance(p, Purpose::SpreadSuccess, key, now, k) {
+            hosts.update(region, target, |h| h.held_by = Some(campaign));
+            intr.hosts.insert(target);
+            log.push(
+                now,
+                SimEvent::HostCompromised {
+                    campaign,
+                    org,
+                    host: target,
+                    technique,
+                },
+            );
+        }
+    }
+}
+
+/// Ransomware's payload: the held hosts and a share of the rest are encrypted, online backups
+/// may go with them, and the victim finds the ransom note.
+fn encrypt(step: &Step, intr: &mut Intrusion, harm: &mut Harm) {
+    let Step {
+        now, region, draws, ..
+    } = *step;
+    let (campaign, org) = (intr.campaign, intr.org);
+    let Harm {
+        hosts,
+        lost: lost_backups,
+        log,
+    } = harm;
+    let tech = &region.techniques
+        [region.campaigns[campaign as usize].stages[intr.stage].technique as usize];
+    let org_hosts = region.orgs[org as usize].hosts.clone();
+    let key = ids(&[campaign as u64, org as u64]);
+    // Online backups reachable from the network go down with the hosts (per group).
+    let backups_lost_p = region.defaults.online_backups_lost;
+    let o = &region.orgs[org as usize];
+    let mut hit_online: BTreeMap<u32, u32> = BTreeMap::new();
+    for g in o.groups.clone() {
+        if region.groups[g as usize].backups == Backups::Online
+            && draws.chance(backups_lost_p, Purpose::BackupsLost, key, now, g)
+        {
+            lost_backups.0.insert(g);
+            hit_online.insert(g, 0);
+        }
+    }
+    // The held hosts, and the payload pushed domain-wide to a share of the rest.
+    let mut encrypted = 0;
+    for h in org_hosts {
+        let state = hosts.get(h);
+        let held = intr.hosts.contains(&h);
+        if !held
+            && !(state.usable()
+                && state.held_by.is_none()
+                && draws.chance(tech.reach, Purpose::EncryptReach, key, now, h))
+        {
+            continue;
+        }
+        hosts.update(region, h, |s| s.encrypted = true);
+        encrypted += 1;
+        let g = region.group_of_host(h);
+        if let Some(n) = hit_online.get_mut(&g) {
+            *n += 1;
+        }
+        if !held {
+            // Not the intruder's foothold: the victim's own IT restores it from what it has.
+            let wait = restore_time(region, lost_backups, g);
+            hosts.schedule_restore(region, h, now + wait, None);
+        }
+    }
+    log.push(
+        now,
+        SimEvent::HostsEncrypted {
+            campaign,
+            org,
+            hosts: encrypted,
+        },
+    );
+    for (_, n) in hit_online.into_iter().filter(|(_, n)| *n > 0) {
+        log.push(now, SimEvent::BackupsLost { org, hosts: n });
+    }
+    log.push(now, SimEvent::RansomNoteFound { campaign, org });
+}
+
+/// The intruder uses a provider's remote access to step into each organisation it manages,
+/// starting there at the stage after the trust hop.
+pub(super) fn follow_trust(
+    step: &Step,
+    hop: TrustHop,
+    isolated: &IsolatedOrgs,
+    intrusions: &mut Intrusions,
+    hosts: &mut Hosts,
+    log: &mut EventLog,
+) {
+    let Step {
+        now, region, draws, ..
+    } = *step;
+    let TrustHop {
+        campaign,
+        from,
+        next_stage,
+    } = hop;
+    let technique = region.campaigns[campaign as usize].stages[next_stage - 1].technique;
+    for &to in &region.orgs[from as usize].manages {
+        if intrusions.by_key.contains_key(&(campaign, to)) || isolated.0.contains(&to) {
+            continue;
+        }
+        let entry = entry_hosts(region, to, Effect::TrustedRelationship);
+        let host = pick(
+            &entry,
+            draws,
+            Purpose::TrustEntryHost,
+            ids(&[campaign as u64, to as u64]),
+            now,
+            0,
+        );
+        if hosts.get(host).held_by.is_some() || !hosts.get(host).usable() {
+            continue;
+        }
+        if blocked(step, campaign, to, host) {
+            log.push(
+                now,
+                SimEvent::AccessBlocked {
+                    campaign,
+                    org: to,
+                    host,
+                    technique,
+                },
+            );
+            continue;
+        }
+        hosts.update(region, host, |h| h.held_by = Some(campaign));
+        log.push(now, SimEvent::TrustFollowed { campaign, from, to });
+        log.push(
+            now,
+            SimEvent::HostCompromised {
+                campaign,
+                org: to,
+                host,
+                technique,
+            },
+        );
+        let stages = region.campaigns[campaign as usize].stages.len();
+        let mut intr = Intrusion {
+            campaign,
+            org: to,
+            phase: if next_stage < stages {
+                Phase::Active
+            } else {
+                Phase::Finished
+            },
+            stage: next_stage,
+            stage_ends: now,
+            attempts: VecDeque::new(),
+            hosts: BTreeSet::from([host]),
+            ddos: false,
+        };
+        if next_stage < stages {
+            intr.stage_ends = now + stage_time(region, draws, campaign, to, next_stage, now);
+        }
+        intrusions.by_key.insert((campaign, to), intr);
+    }
+}

@@ -1,0 +1,386 @@
+//! Teams at work: each team's desk holds its alert queue, its to-do list and its analysts;
+//! shifts say when they are at their desks, and the priority of a task says what a free
+//! analyst picks up next. Detection fills the queue, response works the list.
+//!
+//! Desks are entities (one per team, found by index through [`TeamEntities`]) because the
+//! console and the digest query them; alerts and tasks are plain values inside them.
+
+use std::collections::VecDeque;
+
+use bevy::prelude::*;
+
+use super::digest::{DigestAppExt, hash_of, sorted_rows};
+use super::events::{EventLog, SimEvent};
+use super::judgement::{ALERT_SHELF_LIFE, CERTAIN_TRIAGE_MINUTES, OFFICE_HOURS};
+use super::{Region, SpawnRegion, StableId};
+use crate::scenario::{Defaults, IntelPolicy, Shift};
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<AlertCounter>()
+        .add_systems(SpawnRegion, spawn_teams)
+        .digest_part(40, "teams", |world| {
+            hash_of(&(
+                sorted_rows::<Desk>(world),
+                world.resource::<AlertCounter>().0,
+            ))
+        });
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Alert {
+    pub id: u64,
+    pub org: u32,
+    pub host: Option<u32>,
+    pub technique: Option<u32>,
+    /// The campaign behind it, if the alert is a true positive.
+    pub campaign: Option<u32>,
+    pub raised: u64,
+    /// A victim's own report (a ransom note, services down): nobody can mistake it.
+    pub certain: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Task {
+    Triage(Alert),
+    Investigate {
+        incident: u32,
+    },
+    Isolate {
+        incident: u32,
+        host: u32,
+    },
+    Eradicate {
+        incident: u32,
+        host: u32,
+    },
+    /// Put an item of intelligence to work: sensors, mail filters, blocklists.
+    ApplyIntel {
+        item: u32,
+    },
+    /// The hub vets an item before relaying it to its members.
+    RelayIntel {
+        item: u32,
+    },
+    /// Look for an intruder at an organisation no incident covers yet (a trainee's order).
+    Hunt {
+        org: u32,
+    },
+    /// Patch an organisation's systems against known vulnerabilities.
+    Patch {
+        org: u32,
+    },
+    /// Block a campaign's known infrastructure (mail filters, firewalls) on the team's island.
+    Block {
+        campaign: u32,
+    },
+}
+
+const TRIAGE_PRIORITY: u8 = 2;
+
+impl Task {
+    /// Analyst minutes the task takes at skill 0.5 (slower or faster with the team's skill).
+    pub fn base_minutes(&self, d: &Defaults, intel: &IntelPolicy) -> u64 {
+        match self {
+            // A victim's own report needs no detective work.
+            Task::Triage(a) if a.certain => CERTAIN_TRIAGE_MINUTES,
+            Task::Triage(_) => d.triage.0,
+            Task::Investigate { .. } | Task::Hunt { .. } => d.investigate.0,
+            Task::Isolate { .. } => d.isolate_per_host.0,
+            Task::Eradicate { .. } => d.eradicate_per_host.0,
+            Task::ApplyIntel { .. } => intel.apply.0,
+            Task::RelayIntel { .. } => intel.hub_processing.0,
+            Task::Patch { .. } => d.patch.0,
+            Task::Block { .. } => d.block.0,
+        }
+    }
+
+    /// Lower runs first: stop the bleeding, then understand, then sort alerts, then clean up.
+    pub fn priority(&self) -> u8 {
+        match self {
+            Task::Isolate { .. } => 0,
+            Task::Investigate { .. } => 1,
+            Task::Triage(_) => TRIAGE_PRIORITY,
+            Task::ApplyIntel { .. }
+            | Task::RelayIntel { .. }
+            | Task::Hunt { .. }
+            | Task::Block { .. } => 1,
+            Task::Patch { .. } => 3,
+            Task::Eradicate { .. } => 3,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Work {
+    pub task: Task,
+    pub remaining: u64,
+}
+
+/// A team's working state: its alert queue, its to-do list and what each analyst is doing.
+#[derive(Component, Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Desk {
+    pub queue: VecDeque<Alert>,
+    pub tasks: Vec<Task>,
+    pub analysts: Vec<Option<Work>>,
+    /// Victim reports on their way (tick they arrive, alert).
+    pub reports: Vec<(u64, Alert)>,
+    /// Hosts across everything this team watches, for the false-alert rate.
+    pub watched_hosts: u64,
+}
+
+impl Desk {
+    pub fn add_analysts(&mut self, n: u32) {
+        self.analysts.extend(std::iter::repeat_n(None, n as usize));
+    }
+
+    /// Analysts leave; whatever they were doing goes back on the list.
+    pub fn remove_analysts(&mut self, n: u32) {
+        for _ in 0..n.min(self.analysts.len() as u32) {
+            // Idle analysts leave first.
+            let i = self
+                .analysts
+                .iter()
+                .rposition(Option::is_none)
+                .unwrap_or(self.analysts.len() - 1);
+            if let Some(work) = self.analysts.remove(i) {
+                self.tasks.push(work.task);
+            }
+        }
+    }
+
+    /// Analyst-minutes of listed tasks (not counting the alert queue) at base speed.
+    pub fn backlog_minutes(&self, d: &Defaults, intel: &IntelPolicy) -> u64 {
+        self.tasks
+            .iter()
+            .map(|t| t.base_minutes(d, intel))
+            .sum::<u64>()
+    }
+
+    /// Victim reports whose delay has run out join the queue.
+    pub fn receive_reports(&mut self, now: u64) {
+        let (due, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.reports)
+            .into_iter()
+            .partition(|(t, _)| *t <= now);
+        self.reports = later;
+        self.queue.extend(due.into_iter().map(|(_, a)| a));
+    }
+
+    /// Alerts left untriaged beyond their shelf life leave the queue (victims' reports stay).
+    pub fn expire_alerts(&mut self, now: u64, team: u32, log: &mut EventLog) {
+        while self
+            .queue
+            .front()
+            .is_some_and(|a| !a.certain && a.raised + ALERT_SHELF_LIFE <= now)
+        {
+            let a = self.queue.pop_front().expect("checked above");
+            log.push(
+                now,
+                SimEvent::AlertExpired {
+                    alert: a.id,
+                    team,
+                    true_positive: a.campaign.is_some(),
+                },
+            );
+        }
+    }
+
+    /// What a free analyst picks up: the most urgent listed task (first listed among equals)
+    /// if it outranks triage, else the oldest alert, else whatever is listed.
+    pub fn next_task(&mut self) -> Option<Task> {
+        let next = self
+            .tasks
+            .iter()
+            .enumerate()
+            .min_by_key(|(i, t)| (t.priority(), *i))
+            .map(|(i, _)| i);
+        match next {
+            Some(i) if self.tasks[i].priority() < TRIAGE_PRIORITY || self.queue.is_empty() => {
+                Some(self.tasks.remove(i))
+            }
+            _ => self.queue.pop_front().map(Task::Triage),
+        }
+    }
+}
+
+pub fn team_bundle(id: u32, analysts: u32, watched_hosts: u64) -> impl Bundle {
+    (
+        StableId(id),
+        Desk {
+            analysts: vec![None; analysts as usize],
+            watched_hosts,
+            ..default()
+        },
+        Name::new(format!("team {id}")),
+    )
+}
+
+/// Team entities in index order, for routing alerts to a team by its index.
+#[derive(Resource, Default)]
+pub struct TeamEntities(pub Vec<Entity>);
+
+fn spawn_teams(world: &mut World) {
+    let region = world.resource::<Region>().clone();
+    let mut watched = vec![0u64; region.teams.len()];
+    for o in &region.orgs {
+        if let Some(t) = o.monitored_by {
+            watched[t as usize] += (o.hosts.end - o.hosts.start) as u64;
+        }
+    }
+    let entities = region
+        .teams
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            world
+                .spawn(team_bundle(i as u32, t.analysts, watched[i]))
+                .id()
+        })
+        .collect();
+    world.insert_resource(TeamEntities(entities));
+}
+
+/// The running number of alerts raised, so each alert has a stable id.
+#[derive(Resource, Default)]
+pub struct AlertCounter(pub u64);
+
+/// Whether a team's analysts are at their desks at `now`.
+pub fn on_duty(region: &Region, shift: Shift, now: u64) -> bool {
+    match shift {
+        Shift::AroundTheClock => true,
+        Shift::OfficeHours => {
+            let t = region.start.at(now);
+            !t.is_weekend() && OFFICE_HOURS.contains(&t.minute_of_day)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::testkit::TinyRegion;
+    use crate::time::MINUTES_PER_DAY;
+
+    fn alert(id: u64, raised: u64, certain: bool) -> Alert {
+        Alert {
+            id,
+            org: 0,
+            host: None,
+            technique: None,
+            campaign: Some(0),
+            raised,
+            certain,
+        }
+    }
+
+    #[test]
+    fn office_hours_teams_are_away_at_night_and_at_weekends() {
+        // TinyRegion starts on Monday 2026-03-02 at 08:00.
+        let r = Region(TinyRegion::new().island("A", false, false).plan());
+        let at = |day: u64, hh: u64, mm: u64| day * MINUTES_PER_DAY + (hh * 60 + mm) - 8 * 60;
+        let office = |t| on_duty(&r, Shift::OfficeHours, t);
+        assert!(office(at(0, 8, 0)), "Monday 08:00");
+        assert!(office(at(0, 15, 59)));
+        assert!(!office(at(0, 16, 0)), "Monday 16:00 is home time");
+        assert!(!office(at(1, 7, 59)), "Tuesday before eight");
+        assert!(office(at(4, 10, 0)), "Friday");
+        assert!(!office(at(5, 10, 0)), "Saturday");
+        assert!(!office(at(6, 10, 0)), "Sunday");
+        assert!(office(at(7, 10, 0)), "Monday again");
+        assert!((0..8 * MINUTES_PER_DAY).all(|t| on_duty(&r, Shift::AroundTheClock, t)));
+    }
+
+    #[test]
+    fn untriaged_alerts_expire_after_their_shelf_life_but_victim_reports_wait() {
+        let mut desk = Desk::default();
+        desk.queue
+            .extend([alert(1, 0, false), alert(2, 10, true), alert(3, 20, false)]);
+        let mut log = EventLog::default();
+        desk.expire_alerts(ALERT_SHELF_LIFE - 1, 4, &mut log);
+        assert_eq!(desk.queue.len(), 3, "nothing is a day old yet");
+        desk.expire_alerts(ALERT_SHELF_LIFE, 4, &mut log);
+        assert_eq!(
+            desk.queue.iter().map(|a| a.id).collect::<Vec<_>>(),
+            vec![2, 3]
+        );
+        assert_eq!(
+            log.all().iter().map(|e| &e.event).collect::<Vec<_>>(),
+            vec![&SimEvent::AlertExpired {
+                alert: 1,
+                team: 4,
+                true_positive: true
+            }]
+        );
+        // A victim's report never expires, and the queue is first in, first out.
+        desk.expire_alerts(10 * ALERT_SHELF_LIFE, 4, &mut log);
+        assert_eq!(desk.queue.front().map(|a| a.id), Some(2));
+    }
+
+    #[test]
+    fn analysts_stop_the_bleeding_first_then_scope_then_triage_then_clean_up() {
+        let mut desk = Desk::default();
+        desk.tasks = vec![
+            Task::Patch { org: 0 },
+            Task::Eradicate {
+                incident: 0,
+                host: 1,
+            },
+            Task::Investigate { incident: 0 },
+            Task::Isolate {
+                incident: 0,
+                host: 2,
+            },
+        ];
+        desk.queue.push_back(alert(9, 0, false));
+        let mut order = Vec::new();
+        while let Some(t) = desk.next_task() {
+            order.push(t);
+        }
+        assert_eq!(
+            order,
+            vec![
+                Task::Isolate {
+                    incident: 0,
+                    host: 2
+                },
+                Task::Investigate { incident: 0 },
+                Task::Triage(alert(9, 0, false)),
+                // Equal priority: first listed first.
+                Task::Patch { org: 0 },
+                Task::Eradicate {
+                    incident: 0,
+                    host: 1
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_victims_report_takes_minutes_where_an_alert_takes_the_triage_time() {
+        let d = Defaults::default();
+        let i = IntelPolicy::default();
+        assert_eq!(
+            Task::Triage(alert(1, 0, true)).base_minutes(&d, &i),
+            CERTAIN_TRIAGE_MINUTES
+        );
+        assert_eq!(
+            Task::Triage(alert(1, 0, false)).base_minutes(&d, &i),
+            d.triage.0
+        );
+    }
+
+    #[test]
+    fn analysts_leaving_hand_back_their_work_idle_ones_first() {
+        let mut desk = Desk::default();
+        desk.add_analysts(3);
+        let work = Work {
+            task: Task::Patch { org: 0 },
+            remaining: 5,
+        };
+        desk.analysts[0] = Some(work);
+        desk.remove_analysts(2);
+        assert_eq!(desk.analysts, vec![Some(work)], "the two idle ones left");
+        desk.remove_analysts(1);
+        assert!(desk.analysts.is_empty());
+        assert_eq!(desk.tasks, vec![Task::Patch { org: 0 }]);
+    }
+}

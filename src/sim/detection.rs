@@ -1,0 +1,324 @@
+//! Detection: sensors turn what attackers do into alerts on the desk of the team that watches
+//! the organisation; victims report what they cannot miss; false alerts arrive at a rate set by
+//! what each team watches. Applied intelligence sharpens the sensors (see `posture`).
+
+use bevy::ecs::system::SystemParam;
+use bevy::prelude::*;
+use bevy::tasks::{ComputeTaskPool, ParallelSlice};
+
+use super::attack::Intrusions;
+use super::desk::{Alert, AlertCounter, Desk, TeamEntities};
+use super::draws::{Purpose, ids};
+use super::events::{EventLog, SimEvent};
+use super::judgement::FAILED_ATTEMPT_VISIBILITY;
+use super::posture::IslandDefences;
+use super::{Region, SimSet, SimTick, StableId, Tick};
+use crate::scenario::Effect;
+use crate::time::MINUTES_PER_DAY;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(SimTick, raise_alerts.in_set(SimSet::Detection));
+}
+
+/// Something the attacker did that a sensor might see.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sighting {
+    pub campaign: u32,
+    pub org: u32,
+    pub host: Option<u32>,
+    pub technique: u32,
+    /// Chance a sensor raises an alert for it.
+    pub chance: f64,
+}
+
+/// Something the victim cannot miss: a ransom note (no technique) or a flood (its technique).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct VictimReport {
+    pub campaign: u32,
+    pub org: u32,
+    pub technique: Option<u32>,
+}
+
+/// The team desks alerts are delivered to, and the counter that numbers them.
+#[derive(SystemParam)]
+struct Desks<'w, 's> {
+    teams: Res<'w, TeamEntities>,
+    desks: Query<'w, 's, (&'static StableId, &'static mut Desk)>,
+    counter: ResMut<'w, AlertCounter>,
+}
+
+impl Desks<'_, '_> {
+    fn next_id(&mut self) -> u64 {
+        self.counter.0 += 1;
+        self.counter.0
+    }
+
+    /// Puts an alert on a team's desk now, or among its reports still on their way.
+    fn deliver(&mut self, log: &mut EventLog, now: u64, team: u32, alert: Alert, arrive: u64) {
+        if let Ok((_, mut desk)) = self.desks.get_mut(self.teams.0[team as usize]) {
+            log.push(
+                now,
+                SimEvent::AlertRaised {
+                    alert: alert.id,
+                    team,
+                    org: alert.org,
+                    technique: alert.technique,
+                    true_positive: alert.campaign.is_some(),
+                },
+            );
+            if arrive <= now {
+                desk.queue.push_back(alert);
+            } else {
+                desk.reports.push((arrive, alert));
+            }
+        }
+    }
+}
+
+fn raise_alerts(
+    tick: Tick,
+    intrusions: Res<Intrusions>,
+    defences: Res<IslandDefences>,
+    mut desks: Desks,
+    mut log: ResMut<EventLog>,
+) {
+    let (now, region) = (tick.now(), &*tick.region);
+    let (mut sightings, reports) = sightings(region, &intrusions, &log);
+    // Applied intelligence sharpens the sensors for the techniques it names.
+    for s in sightings.iter_mut() {
+        let island = region.orgs[s.org as usize].island;
+        s.chance = (s.chance * defences.detection_factor(region, island, s.technique)).min(1.0);
+    }
+    let seen = seen(&tick, &sightings);
+    for (s, seen) in sightings.iter().zip(seen) {
+        if !seen {
+            continue;
+        }
+        match region.orgs[s.org as usize].monitored_by {
+            Some(team) => {
+                let alert = Alert {
+                    id: desks.next_id(),
+                    org: s.org,
+                    host: s.host,
+                    technique: Some(s.technique),
+                    campaign: Some(s.campaign),
+                    raised: now,
+                    certain: false,
+                };
+                desks.deliver(&mut log, now, team, alert, now);
+            }
+            None => log.push(
+                now,
+                SimEvent::AlertUnwatched {
+                    org: s.org,
+                    technique: s.technique,
+                },
+            ),
+        }
+    }
+    route_victim_reports(region, now, reports, &mut desks, &mut log);
+    false_alerts(&tick, &mut desks, &mut log);
+}
+
+/// What this tick's attacker events offer the sensors, and what victims will report.
+pub fn sightings(
+    region: &Region,
+    intrusions: &Intrusions,
+    log: &EventLog,
+) -> (Vec<Sighting>, Vec<VictimReport>) {
+    let coverage = |host: u32| region.groups[region.group_of_host(host) as usize].sensor_coverage;
+    let detectability = |t: u32| region.techniques[t as usize].detectability;
+    let mut sightings = Vec::new();
+    let mut reports = Vec::new();
+    let mut sight = |campaign, org, host: u32, technique, chance| {
+        sightings.push(Sighting {
+            campaign,
+            org,
+            host: Some(host),
+            technique,
+            chance,
+        })
+    };
+    for e in log.this_tick() {
+        match e.event {
+            SimEvent::HostCompromised {
+                campaign,
+                org,
+                host,
+                technique,
+            } => sight(
+                campaign,
+                org,
+                host,
+                technique,
+                detectability(technique) * coverage(host),
+            ),
+            // The filter that stopped it says so, where someone reads its logs.
+            SimEvent::AccessBlocked {
+                campaign,
+                org,
+                host,
+                technique,
+            } => sight(campaign, org, host, technique, coverage(host)),
+            // A failed attempt is quieter: a blocked exploit or a phish someone reported.
+            SimEvent::AccessFailed {
+                campaign,
+                org,
+                host,
+                technique,
+            } => sight(
+                campaign,
+                org,
+                host,
+                technique,
+                FAILED_ATTEMPT_VISIBILITY * detectability(technique) * coverage(host),
+            ),
+            SimEvent::StageCompleted {
+                campaign,
+                org,
+                technique,
+            } => {
+                let noisy = matches!(
+                    region.techniques[technique as usize].effect,
+                    Effect::Foothold
+                        | Effect::ValidAccounts
+                        | Effect::TrustedRelationship
+                        | Effect::Exfiltrate
+                );
+                let held = intrusions
+                    .by_key
+                    .get(&(campaign, org))
+                    .and_then(|i| i.hosts.first().copied());
+                if let (true, Some(host)) = (noisy, held) {
+                    sight(
+                        campaign,
+                        org,
+                        host,
+                        technique,
+                        detectability(technique) * coverage(host),
+                    );
+                }
+            }
+            SimEvent::RansomNoteFound { campaign, org } => reports.push(VictimReport {
+                campaign,
+                org,
+                technique: None,
+            }),
+            SimEvent::DdosStarted { campaign, org } => reports.push(VictimReport {
+                campaign,
+                org,
+                technique: Some(region.campaigns[campaign as usize].stages[0].technique),
+            }),
+            _ => {}
+        }
+    }
+    (sightings, reports)
+}
+
+/// Which sightings raise an alert. The draws are pure, so they may be split across threads;
+/// results come back in order.
+fn seen(tick: &Tick, sightings: &[Sighting]) -> Vec<bool> {
+    let now = tick.now();
+    sightings
+        .par_chunk_map(ComputeTaskPool::get(), 32, |_, chunk| {
+            chunk
+                .iter()
+                .map(|s| {
+                    let id = ids(&[
+                        s.campaign as u64,
+                        s.org as u64,
+                        s.host.map_or(u64::MAX, u64::from),
+                        s.technique as u64,
+                    ]);
+                    tick.draws.chance(s.chance, Purpose::Detection, id, now, 0)
+                })
+                .collect::<Vec<bool>>()
+        })
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// Victims report what they cannot miss: straight to whoever watches them, or after a delay
+/// to their island's CSIRT or point of contact. Where there is nobody, nobody hears.
+fn route_victim_reports(
+    region: &Region,
+    now: u64,
+    reports: Vec<VictimReport>,
+    desks: &mut Desks,
+    log: &mut EventLog,
+) {
+    let delay = region.defaults.victim_report_delay.0;
+    for r in reports {
+        let o = &region.orgs[r.org as usize];
+        let route = o
+            .monitored_by
+            .map(|t| (t, now))
+            .or_else(|| region.island_contact[o.island as usize].map(|t| (t, now + delay)));
+        if let Some((team, arrive)) = route {
+            let alert = Alert {
+                id: desks.next_id(),
+                org: r.org,
+                host: None,
+                technique: r.technique,
+                campaign: Some(r.campaign),
+                raised: arrive,
+                certain: true,
+            };
+            desks.deliver(log, now, team, alert, arrive);
+        }
+    }
+}
+
+/// False alerts, at a rate proportional to what each team watches.
+fn false_alerts(tick: &Tick, desks: &mut Desks, log: &mut EventLog) {
+    let (now, region, draws) = (tick.now(), &*tick.region, &*tick.draws);
+    let rate = region.defaults.false_alerts_per_host_day / MINUTES_PER_DAY as f64;
+    let Desks { desks, counter, .. } = desks;
+    for (id, mut desk) in desks.iter_mut().sort::<&StableId>() {
+        let n = draws.poisson(
+            desk.watched_hosts as f64 * rate,
+            Purpose::FalseAlerts,
+            id.0 as u64,
+            now,
+        );
+        if n == 0 {
+            continue;
+        }
+        let orgs: Vec<u32> = (0..region.orgs.len() as u32)
+            .filter(|o| region.orgs[*o as usize].monitored_by == Some(id.0))
+            .collect();
+        for k in 0..n {
+            let Some(&org) = orgs.get(draws.index(
+                orgs.len().max(1) as u64,
+                Purpose::FalseAlertHost,
+                id.0 as u64,
+                now,
+                k,
+            ) as usize) else {
+                break;
+            };
+            counter.0 += 1;
+            let alert = Alert {
+                id: counter.0,
+                org,
+                host: None,
+                technique: None,
+                campaign: None,
+                raised: now,
+                certain: false,
+            };
+            log.push(
+                now,
+                SimEvent::AlertRaised {
+                    alert: alert.id,
+                    team: id.0,
+                    org,
+                    technique: None,
+                    true_positive: false,
+                },
+            );
+            desk.queue.push_back(alert);
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! Incidents: what a team opens when it confirms an intrusion, scopes, contains and closes.
+//! An incident is contained when the intruder holds no host and has no attempt running in the
+//! organisation, and closed when every host it took out of service is back.
+
+use std::collections::BTreeSet;
+
+use bevy::prelude::*;
+
+use super::attack::Intrusions;
+use super::digest::{DigestAppExt, hash_of};
+use super::events::{DetectedBy, EventLog, SimEvent};
+use super::network::Hosts;
+use super::{Clock, Region, SimSet, SimTick};
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<Incidents>()
+        .add_systems(SimTick, finish_restores.in_set(SimSet::Response))
+        .digest_part(50, "incidents", |world| {
+            hash_of(&world.resource::<Incidents>().0)
+        });
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Incident {
+    pub team: u32,
+    pub org: u32,
+    pub campaign: u32,
+    pub opened: u64,
+    pub scoped: bool,
+    pub contained: bool,
+    pub closed: bool,
+    /// Hosts already on the team's isolation list.
+    pub queued: BTreeSet<u32>,
+    /// Isolated hosts not yet back in service.
+    pub outstanding: BTreeSet<u32>,
+    /// Hosts already on the team's cleaning list.
+    pub cleaning: BTreeSet<u32>,
+}
+
+/// Every incident in the order it was opened; the index is its id.
+#[derive(Resource, Default)]
+pub struct Incidents(pub Vec<Incident>);
+
+impl Incidents {
+    /// A team opens an incident on a campaign in an organisation (scoped at once when it was
+    /// found by hunting, since the hunt saw everything the intruder holds).
+    pub fn open(
+        &mut self,
+        log: &mut EventLog,
+        now: u64,
+        team: u32,
+        org: u32,
+        campaign: u32,
+        by: DetectedBy,
+    ) -> u32 {
+        let id = self.0.len() as u32;
+        self.0.push(Incident {
+            team,
+            org,
+            campaign,
+            opened: now,
+            scoped: by == DetectedBy::Hunt,
+            contained: false,
+            closed: false,
+            queued: BTreeSet::new(),
+            outstanding: BTreeSet::new(),
+            cleaning: BTreeSet::new(),
+        });
+        log.push(
+            now,
+            SimEvent::IncidentOpened {
+                incident: id,
+                team,
+                org,
+                campaign,
+                by,
+            },
+        );
+        id
+    }
+
+    /// The open incident a team already has on this campaign in this organisation.
+    pub fn open_on(&self, team: u32, org: u32, campaign: u32) -> Option<u32> {
+        self.0
+            .iter()
+            .position(|i| i.team == team && i.org == org && i.campaign == campaign && !i.closed)
+            .map(|i| i as u32)
+    }
+}
+
+/// Hosts whose restore finished are back; an incident with none left outstanding closes.
+pub(super) fn finish_restores(
+    clock: Res<Clock>,
+    region: Res<Region>,
+    mut hosts: ResMut<Hosts>,
+    mut incidents: ResMut<Incidents>,
+    mut log: ResMut<EventLog>,
+) {
+    let now = clock.now;
+    for (host, incident) in hosts.finish_restores(&region, now) {
+        log.push(
+            now,
+            SimEvent::HostRestored {
+                host,
+                org: region.org_of_host(host),
+            },
+        );
+        if let Some(incident) = incident {
+            close_if_done(
+                &mut incidents.0[incident as usize],
+                incident,
+                host,
+                now,
+                &mut log,
+            );
+        }
+    }
+}
+
+/// A restored host is no longer outstanding; a contained incident with none left closes.
+pub fn close_if_done(inc: &mut Incident, id: u32, restored: u32, now: u64, log: &mut EventLog) {
+    inc.outstanding.remove(&restored);
+    if inc.contained && inc.outstanding.is_empty() && !inc.closed {
+        inc.closed = true;
+        log.push(now, SimEvent::IncidentClosed { incident: id });
+    }
+}
+
+/// An incident is contained once scoped and the intruder holds nothing and tries nothing
+/// more in the organisation; with nothing outstanding it closes at once.
+pub fn check_contained(
+    inc: &mut Incident,
+    id: u32,
+    intrusions: &Intrusions,
+    now: u64,
+    log: &mut EventLog,
+) {
+    let held = intrusions
+        .by_key
+        .get(&(inc.campaign, inc.org))
+        .map_or(0, |i| i.hosts.len() + i.attempts.len());
+    if inc.scoped && held == 0 && !inc.contained {
+        inc.contained = true;
+        log.push(now, SimEvent::IncidentContained { incident: id });
+        if inc.outstanding.is_empty() {
+            inc.closed = true;
+            log.push(now, SimEvent::IncidentClosed { incident: id });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::VecDeque;
+
+    use super::*;
+    use crate::sim::attack::{Intrusion, Phase};
+
+    fn intrusions(hosts: &[u32], attempting: bool) -> Intrusions {
+        let mut i = Intrusions::default();
+        i.by_key.insert(
+            (0, 0),
+            Intrusion {
+                campaign: 0,
+                org: 0,
+                phase: Phase::Active,
+                stage: 1,
+                stage_ends: 100,
+                attempts: if attempting {
+                    VecDeque::from([crate::sim::attack::Attempt {
+                        tick: 5,
+                        host: 9,
+                        roll: 0,
+                    }])
+                } else {
+                    VecDeque::new()
+                },
+                hosts: hosts.iter().copied().collect(),
+                ddos: false,
+            },
+        );
+        i
+    }
+
+    fn opened(scoped: bool) -> (Incidents, EventLog) {
+        let mut incidents = Incidents::default();
+        let mut log = EventLog::default();
+        let by = if scoped {
+            DetectedBy::Hunt
+        } else {
+            DetectedBy::Alert
+        };
+        incidents.open(&mut log, 0, 0, 0, 0, by);
+        (incidents, log)
+    }
+
+    fn events(log: &EventLog) -> Vec<SimEvent> {
+        log.all().iter().map(|e| e.event.clone()).collect()
+    }
+
+    #[test]
+    fn an_incident_is_contained_only_once_scoped_and_the_intruder_holds_and_tries_nothing() {
+        let (mut inc, mut log) = opened(false);
+        check_contained(&mut inc.0[0], 0, &intrusions(&[], false), 1, &mut log);
+        assert!(!inc.0[0].contained, "nobody has scoped it yet");
+        inc.0[0].scoped = true;
+        check_contained(&mut inc.0[0], 0, &intrusions(&[3], false), 2, &mut log);
+        assert!(!inc.0[0].contained, "the intruder still holds a host");
+        check_contained(&mut inc.0[0], 0, &intrusions(&[], true), 3, &mut log);
+        assert!(!inc.0[0].contained, "an attempt is still landing");
+        check_contained(&mut inc.0[0], 0, &intrusions(&[], false), 4, &mut log);
+        assert!(inc.0[0].contained && inc.0[0].closed);
+        assert_eq!(
+            events(&log)[1..],
+            [
+                SimEvent::IncidentContained { incident: 0 },
+                SimEvent::IncidentClosed { incident: 0 }
+            ]
+        );
+    }
+
+    #[test]
+    fn a_contained_incident_closes_when_its_last_host_is_back() {
+        let (mut inc, mut log) = opened(true);
+        inc.0[0].outstanding.extend([4, 5]);
+        check_contained(&mut inc.0[0], 0, &intrusions(&[], false), 1, &mut log);
+        assert!(inc.0[0].contained && !inc.0[0].closed);
+        close_if_done(&mut inc.0[0], 0, 4, 2, &mut log);
+        assert!(!inc.0[0].closed, "host 5 is still out");
+        close_if_done(&mut inc.0[0], 0, 5, 3, &mut log);
+        assert!(inc.0[0].closed);
+        assert_eq!(
+            log.all().last().map(|e| (e.tick, e.event.clone())),
+            Some((3, SimEvent::IncidentClosed { incident: 0 }))
+        );
+    }
+
+    #[test]
+    fn a_hunt_opens_its_incident_scoped_an_alert_does_not() {
+        assert!(opened(true).0.0[0].scoped);
+        assert!(!opened(false).0.0[0].scoped);
+        let (inc, log) = opened(false);
+        assert_eq!(inc.open_on(0, 0, 0), Some(0));
+        assert_eq!(inc.open_on(0, 0, 1), None, "another campaign");
+        assert!(matches!(
+            events(&log)[0],
+            SimEvent::IncidentOpened {
+                by: DetectedBy::Alert,
+                ..
+            }
+        ));
+    }
+}

@@ -1,0 +1,376 @@
+//! Response: analysts on shift work their team's list. Auto-played teams follow the policy
+//! (scope what they confirm, isolate every host the intruder holds, clean what they isolated);
+//! trainee teams triage on their own but respond only to their orders (`ResponseOrdered`).
+//! Finishing a task changes the world and may put follow-up work on the list.
+
+use bevy::ecs::system::SystemParam;
+use bevy::prelude::*;
+
+use super::attack::Intrusions;
+use super::desk::{Desk, Task, Work, on_duty};
+use super::draws::Purpose;
+use super::events::{DetectedBy, EventLog, Order, SimEvent, Verdict};
+use super::incidents::{Incident, Incidents, check_contained, close_if_done, finish_restores};
+use super::judgement::{SKILL_PACE, TRIAGE_RECOGNITION};
+use super::network::{Hosts, LostBackups, restore_time};
+use super::{SimSet, SimTick, StableId, Tick};
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(
+        SimTick,
+        work_desks.after(finish_restores).in_set(SimSet::Response),
+    );
+}
+
+/// What response work changes: the intruders' hold, hosts, incidents, and the record.
+#[derive(SystemParam)]
+struct Casework<'w> {
+    intrusions: ResMut<'w, Intrusions>,
+    hosts: ResMut<'w, Hosts>,
+    incidents: ResMut<'w, Incidents>,
+    lost: Res<'w, LostBackups>,
+    log: ResMut<'w, EventLog>,
+}
+
+fn work_desks(tick: Tick, mut desks: Query<(&StableId, &mut Desk)>, mut case: Casework) {
+    let (now, region) = (tick.now(), &*tick.region);
+    for (id, mut desk) in desks.iter_mut().sort::<&StableId>() {
+        let team = id.0;
+        let plan = &region.teams[team as usize];
+        desk.receive_reports(now);
+        desk.expire_alerts(now, team, &mut case.log);
+        // Trainees' orders for this team become work on its list.
+        let orders: Vec<Order> = case
+            .log
+            .this_tick()
+            .iter()
+            .filter_map(|e| match e.event {
+                SimEvent::ResponseOrdered { team: t, order } if t == team => Some(order),
+                _ => None,
+            })
+            .collect();
+        for order in orders {
+            let tasks = order_tasks(
+                order,
+                team,
+                &mut case.incidents,
+                &case.hosts,
+                &case.intrusions,
+            );
+            desk.tasks.extend(tasks);
+        }
+        if plan.auto {
+            isolate_by_policy(team, &mut desk, &mut case);
+        }
+        if !on_duty(region, plan.shift, now) {
+            continue;
+        }
+        let slow = SKILL_PACE - plan.skill;
+        for a in 0..desk.analysts.len() {
+            if desk.analysts[a].is_none()
+                && let Some(task) = desk.next_task()
+            {
+                let base = task.base_minutes(&region.defaults, &region.intel);
+                desk.analysts[a] = Some(Work {
+                    task,
+                    remaining: ((base as f64 * slow).round() as u64).max(1),
+                });
+            }
+            let Some(work) = desk.analysts[a].as_mut() else {
+                continue;
+            };
+            work.remaining -= 1;
+            if work.remaining > 0 {
+                continue;
+            }
+            let task = work.task;
+            desk.analysts[a] = None;
+            let follow_up = complete(&tick, team, plan.auto, plan.skill, task, &mut case);
+            desk.tasks.extend(follow_up);
+        }
+    }
+}
+
+/// The policy for auto-played teams: every host a scoped incident's intruder still holds goes
+/// on the isolation list.
+fn isolate_by_policy(team: u32, desk: &mut Desk, case: &mut Casework) {
+    for (ix, inc) in case
+        .incidents
+        .0
+        .iter_mut()
+        .enumerate()
+        .filter(|(_, i)| i.team == team && i.scoped && !i.contained)
+    {
+        if let Some(intr) = case.intrusions.by_key.get(&(inc.campaign, inc.org)) {
+            for &h in &intr.hosts {
+                if inc.queued.insert(h) {
+                    desk.tasks.push(Task::Isolate {
+                        incident: ix as u32,
+                        host: h,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// What finishing a task changes, and which tasks it leads to (for auto-played teams).
+fn complete(
+    tick: &Tick,
+    team: u32,
+    auto: bool,
+    skill: f64,
+    task: Task,
+    case: &mut Casework,
+) -> Vec<Task> {
+    let (now, region) = (tick.now(), &*tick.region);
+    match task {
+        Task::ApplyIntel { item } => {
+            if let Some(island) = region.teams[team as usize].island {
+                let team = Some(team);
+                case.log
+                    .push(now, SimEvent::IntelApplied { item, island, team });
+            }
+            vec![]
+        }
+        Task::RelayIntel { item } => {
+            case.log.push(now, SimEvent::IntelRelayed { item, team });
+            vec![]
+        }
+        Task::Hunt { org } => {
+            hunt(now, team, org, case);
+            vec![]
+        }
+        Task::Patch { org } => {
+            case.log
+                .push(now, SimEvent::OrganisationPatched { team, org });
+            vec![]
+        }
+        Task::Block { campaign } => {
+            if let Some(island) = region.teams[team as usize].island {
+                let event = SimEvent::ActorBlocked {
+                    team,
+                    island,
+                    campaign,
+                };
+                case.log.push(now, event);
+            }
+            vec![]
+        }
+        Task::Triage(alert) => {
+            let recognised = match alert.campaign {
+                Some(_) if alert.certain => true,
+                Some(_) => {
+                    let p = TRIAGE_RECOGNITION.0 + TRIAGE_RECOGNITION.1 * skill;
+                    tick.draws
+                        .chance(p, Purpose::TriageVerdict, alert.id, now, 0)
+                }
+                None => false,
+            };
+            let verdict = if recognised {
+                Verdict::Confirmed
+            } else {
+                Verdict::Dismissed
+            };
+            case.log.push(
+                now,
+                SimEvent::AlertTriaged {
+                    alert: alert.id,
+                    team,
+                    verdict,
+                    true_positive: alert.campaign.is_some(),
+                },
+            );
+            let Some(campaign) = alert.campaign.filter(|_| recognised) else {
+                return vec![];
+            };
+            if case.incidents.open_on(team, alert.org, campaign).is_some() {
+                return vec![];
+            }
+            let by = if alert.certain {
+                DetectedBy::VictimReport
+            } else {
+                DetectedBy::Alert
+            };
+            let incident = case
+                .incidents
+                .open(&mut case.log, now, team, alert.org, campaign, by);
+            if auto {
+                vec![Task::Investigate { incident }]
+            } else {
+                vec![]
+            }
+        }
+        Task::Investigate { incident } => {
+            let inc = &mut case.incidents.0[incident as usize];
+            inc.scoped = true;
+            let hosts = case
+                .intrusions
+                .by_key
+                .get(&(inc.campaign, inc.org))
+                .map_or(0, |i| i.hosts.len() as u32);
+            case.log
+                .push(now, SimEvent::IncidentScoped { incident, hosts });
+            check_contained(inc, incident, &case.intrusions, now, &mut case.log);
+            vec![]
+        }
+        Task::Isolate { incident, host } => isolate(tick, team, auto, incident, host, case),
+        Task::Eradicate { incident, host } => {
+            eradicate(tick, team, incident, host, case);
+            vec![]
+        }
+    }
+}
+
+/// Every intruder holding hosts in the organisation is found and scoped at once.
+fn hunt(now: u64, team: u32, org: u32, case: &mut Casework) {
+    let found: Vec<(u32, usize)> = case
+        .intrusions
+        .by_key
+        .values()
+        .filter(|i| i.org == org && !i.hosts.is_empty())
+        .map(|i| (i.campaign, i.hosts.len()))
+        .collect();
+    if found.is_empty() {
+        case.log.push(now, SimEvent::HuntFoundNothing { team, org });
+    }
+    for (campaign, held) in found {
+        let incident =
+            case.incidents
+                .open(&mut case.log, now, team, org, campaign, DetectedBy::Hunt);
+        let hosts = held as u32;
+        case.log
+            .push(now, SimEvent::IncidentScoped { incident, hosts });
+    }
+}
+
+/// A host is cut off: the intruder loses it, the incident waits for it to come back.
+fn isolate(
+    tick: &Tick,
+    team: u32,
+    auto: bool,
+    incident: u32,
+    host: u32,
+    case: &mut Casework,
+) -> Vec<Task> {
+    let (now, region) = (tick.now(), &*tick.region);
+    let inc = &mut case.incidents.0[incident as usize];
+    let Some(intr) = case.intrusions.by_key.get_mut(&(inc.campaign, inc.org)) else {
+        return vec![];
+    };
+    if !intr.hosts.remove(&host) {
+        return vec![];
+    }
+    case.hosts.update(region, host, |h| {
+        h.isolated = true;
+        h.held_by = None;
+    });
+    inc.outstanding.insert(host);
+    let org = inc.org;
+    case.log
+        .push(now, SimEvent::HostIsolated { host, org, team });
+    check_contained(inc, incident, &case.intrusions, now, &mut case.log);
+    if auto {
+        case.incidents.0[incident as usize].cleaning.insert(host);
+        vec![Task::Eradicate { incident, host }]
+    } else {
+        vec![]
+    }
+}
+
+/// A cleaned host comes back at once, or after a restore from backups if it was encrypted.
+fn eradicate(tick: &Tick, team: u32, incident: u32, host: u32, case: &mut Casework) {
+    let (now, region) = (tick.now(), &*tick.region);
+    let org = region.org_of_host(host);
+    case.log
+        .push(now, SimEvent::HostCleaned { host, org, team });
+    if case.hosts.get(host).encrypted {
+        let wait = restore_time(region, &case.lost, region.group_of_host(host));
+        case.hosts
+            .schedule_restore(region, host, now + wait, Some(incident));
+    } else {
+        case.hosts.update(region, host, |h| *h = Default::default());
+        case.log.push(now, SimEvent::HostRestored { host, org });
+        let inc = &mut case.incidents.0[incident as usize];
+        close_if_done(inc, incident, host, now, &mut case.log);
+    }
+}
+
+/// The work a trainee's order puts on the team's list.
+fn order_tasks(
+    order: Order,
+    team: u32,
+    incidents: &mut Incidents,
+    hosts: &Hosts,
+    intrusions: &Intrusions,
+) -> Vec<Task> {
+    let mine = |i: &Incident, org: u32| i.team == team && i.org == org && !i.closed;
+    match order {
+        Order::Investigate(org) => {
+            let open: Vec<u32> = (0..incidents.0.len() as u32)
+                .filter(|k| {
+                    mine(&incidents.0[*k as usize], org) && !incidents.0[*k as usize].scoped
+                })
+                .collect();
+            if open.is_empty() {
+                vec![Task::Hunt { org }]
+            } else {
+                open.into_iter()
+                    .map(|incident| Task::Investigate { incident })
+                    .collect()
+            }
+        }
+        Order::IsolateHosts(org) => {
+            let mut tasks = Vec::new();
+            for (k, inc) in incidents
+                .0
+                .iter_mut()
+                .enumerate()
+                .filter(|(_, i)| mine(i, org) && i.scoped && !i.contained)
+            {
+                for &h in intrusions
+                    .by_key
+                    .get(&(inc.campaign, inc.org))
+                    .map(|x| &x.hosts)
+                    .into_iter()
+                    .flatten()
+                {
+                    if inc.queued.insert(h) {
+                        tasks.push(Task::Isolate {
+                            incident: k as u32,
+                            host: h,
+                        });
+                    }
+                }
+            }
+            tasks
+        }
+        Order::Eradicate(org) => {
+            let mut tasks = Vec::new();
+            for (k, inc) in incidents
+                .0
+                .iter_mut()
+                .enumerate()
+                .filter(|(_, i)| mine(i, org))
+            {
+                let ready: Vec<u32> = inc
+                    .outstanding
+                    .iter()
+                    .copied()
+                    .filter(|h| hosts.get(*h).isolated && hosts.get(*h).restore_at.is_none())
+                    .collect();
+                for h in ready {
+                    if inc.cleaning.insert(h) {
+                        tasks.push(Task::Eradicate {
+                            incident: k as u32,
+                            host: h,
+                        });
+                    }
+                }
+            }
+            tasks
+        }
+        Order::Patch(org) => vec![Task::Patch { org }],
+        Order::Block(campaign) => vec![Task::Block { campaign }],
+    }
+}
