@@ -8,21 +8,18 @@ use std::sync::Arc;
 
 use tidewatch::report::metrics::run_metrics;
 use tidewatch::scenario::Plan;
+use tidewatch::scenario::ids::IslandIx;
 use tidewatch::sim::events::SimEvent;
 
 const SEEDS: u64 = 100;
 const HERD: &str = "tests/data/herd.ron";
 
-fn island(plan: &Plan, id: &str) -> u32 {
-    plan.scenario
-        .islands
-        .iter()
-        .position(|i| i.id == id)
-        .unwrap() as u32
+fn island(plan: &Plan, id: &str) -> IslandIx {
+    plan.ids.islands.get(id).unwrap()
 }
 
 /// Tick at which intelligence was first applied on `island`, if ever.
-fn intel_applied_on(plan: &Arc<Plan>, seed: u64, island: u32) -> Option<u64> {
+fn intel_applied_on(plan: &Arc<Plan>, seed: u64, island: IslandIx) -> Option<u64> {
     let (sim, _) = run(plan, seed, plan.scenario.duration.0);
     sim.events()
         .iter()

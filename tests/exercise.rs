@@ -242,12 +242,7 @@ fn white_cell_and_team_commands_change_the_simulation() {
     use tidewatch::scenario::Command;
     use tidewatch::sim::events::SimEvent;
     let plan = plan("scenarios/eastern-caribbean.ron", &[]);
-    let ddos = plan
-        .scenario
-        .campaigns
-        .iter()
-        .position(|c| c.id == "telecom-ddos")
-        .unwrap() as u32;
+    let ddos = plan.ids.campaigns.get("telecom-ddos").unwrap();
     let mut s = Session::new(plan.clone(), 42);
     s.add_commands([
         (60, Command::CancelCampaign("telecom-ddos".into())),
@@ -288,7 +283,7 @@ fn trainee_teams_respond_only_when_they_order_it() {
         "tests/data/herd.ron",
         &["teams.a-csirt.auto=false", "intel.sharing=false"],
     );
-    let a_gov = 0;
+    let a_gov = plan.ids.orgs.get("a-gov").unwrap();
     let order = |team: &str, org: &str| (team.to_string(), org.to_string());
     let run_with = |commands: Vec<(u64, Command)>| {
         let mut s = Session::new(plan.clone(), 4);
@@ -374,7 +369,7 @@ fn trainee_teams_respond_only_when_they_order_it() {
             .any(|e| matches!(e.event, SimEvent::OrganisationPatched { org, .. } if org == a_gov))
     );
     // D blocked the crew before its wave on day four: attempts there are stopped.
-    let d_gov = 3;
+    let d_gov = plan.ids.orgs.get("d-gov").unwrap();
     assert!(
         ev.iter()
             .any(|e| matches!(e.event, SimEvent::ActorBlocked { .. }))
@@ -403,39 +398,10 @@ fn the_white_cell_launches_pushes_and_halts_intrusions() {
     use tidewatch::scenario::Command;
     use tidewatch::sim::events::SimEvent;
     let plan = plan("scenarios/eastern-caribbean.ron", &[]);
-    let find = |list: Vec<&str>, id: &str| list.iter().position(|x| *x == id).unwrap() as u32;
-    let phish = find(
-        plan.scenario
-            .campaigns
-            .iter()
-            .map(|c| c.id.as_str())
-            .collect(),
-        "ministry-phish",
-    );
-    let ransom = find(
-        plan.scenario
-            .campaigns
-            .iter()
-            .map(|c| c.id.as_str())
-            .collect(),
-        "msp-ransomware",
-    );
-    let tt = find(
-        plan.scenario
-            .organisations
-            .iter()
-            .map(|o| o.id.as_str())
-            .collect(),
-        "tt-telecom",
-    );
-    let msp = find(
-        plan.scenario
-            .organisations
-            .iter()
-            .map(|o| o.id.as_str())
-            .collect(),
-        "ag-caribmsp",
-    );
+    let phish = plan.ids.campaigns.get("ministry-phish").unwrap();
+    let ransom = plan.ids.campaigns.get("msp-ransomware").unwrap();
+    let tt = plan.ids.orgs.get("tt-telecom").unwrap();
+    let msp = plan.ids.orgs.get("ag-caribmsp").unwrap();
     let cmd = |c: &str, o: &str| (c.to_string(), o.to_string());
     let (c1, o1) = cmd("ministry-phish", "tt-telecom");
     let (c2, o2) = cmd("msp-ransomware", "ag-caribmsp");

@@ -3,7 +3,7 @@
 mod common;
 use common::*;
 
-use tidewatch::sim::events::SimEvent;
+use tidewatch::sim::events::{ServiceIx, SimEvent};
 use tidewatch::sim::network::IsolatedOrgs;
 
 const SEEDS: u64 = 100;
@@ -45,12 +45,7 @@ fn isolating_an_organisation_stops_spread_from_it() {
     // The ransomware crew in the flagship enters a managed service provider and follows its
     // remote access into clients. Cut the provider off as soon as it is breached.
     let plan = plan("scenarios/eastern-caribbean.ron", &[]);
-    let msp = plan
-        .scenario
-        .organisations
-        .iter()
-        .position(|o| o.id == "ag-caribmsp")
-        .unwrap() as u32;
+    let msp = plan.ids.orgs.get("ag-caribmsp").unwrap();
     let end = 72 * 60;
     let (mut hops_free, mut hops_isolated, mut breached) = (0, 0, 0);
     for seed in 0..40 {
@@ -109,22 +104,12 @@ fn isolating_an_organisation_stops_spread_from_it() {
 #[test]
 fn a_service_goes_down_with_its_dependency_and_comes_back_with_it() {
     let plan = plan("tests/data/cascade.ron", &[]);
-    let grid = plan
-        .scenario
-        .services
-        .iter()
-        .position(|s| s.id == "grid")
-        .unwrap() as u32;
-    let payments = plan
-        .scenario
-        .services
-        .iter()
-        .position(|s| s.id == "payments")
-        .unwrap() as u32;
+    let grid = plan.ids.services.get("grid").unwrap();
+    let payments = plan.ids.services.get("payments").unwrap();
     let mut outages = 0;
     for seed in 0..SEEDS {
         let (sim, _) = run(&plan, seed, plan.scenario.duration.0);
-        let ticks = |kind: fn(&SimEvent) -> Option<u32>, service: u32| -> Vec<u64> {
+        let ticks = |kind: fn(&SimEvent) -> Option<ServiceIx>, service: ServiceIx| -> Vec<u64> {
             sim.events()
                 .iter()
                 .filter(|e| kind(&e.event) == Some(service))

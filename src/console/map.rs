@@ -80,7 +80,7 @@ fn draw_links(painter: &egui::Painter, links: &[Link], points: &[Pos2]) {
             (true, LinkKind::SubmarineCable) => Color32::from_rgb(80, 140, 190),
             (true, _) => Color32::from_rgb(150, 150, 110),
         };
-        let (a, b) = (at(l.a as usize), at(l.b as usize));
+        let (a, b) = (at(l.a.ix()), at(l.b.ix()));
         if l.kind == LinkKind::SubmarineCable {
             painter.line_segment([a, b], Stroke::new(2.0, colour));
         } else {

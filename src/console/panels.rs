@@ -1,6 +1,7 @@
 //! The console's panels: clock and controls on top, the event feed on the right, the island
 //! table at the bottom and the map in the middle. Everything shown is read from the event log.
 
+use crate::scenario::ids::{ExpectationIx, InjectIx, IslandIx};
 use std::collections::{BTreeMap, VecDeque};
 
 use bevy::prelude::*;
@@ -17,6 +18,24 @@ use crate::scenario::Pace;
 use crate::sim::{Clock, Draws, EventLog, Region, StateDigest};
 
 const FEED_LINES: usize = 400;
+
+/// A trainee team's response orders against one organisation, as the buttons offer them.
+type OrderAt = fn(String, String) -> Command;
+const RESPONSE_ORDERS: [(&str, OrderAt); 5] = [
+    ("Investigate", |team, org| Command::Investigate {
+        team,
+        org,
+    }),
+    ("Isolate hosts", |team, org| Command::IsolateHosts {
+        team,
+        org,
+    }),
+    ("Eradicate", |team, org| Command::Eradicate { team, org }),
+    ("Patch", |team, org| Command::Patch { team, org }),
+    ("Cut off network", |team, org| {
+        Command::IsolateOrganisation { team, org }
+    }),
+];
 
 /// What the screen shows, folded from the event log as it grows: each frame folds only the
 /// events added since the last one.
@@ -70,7 +89,7 @@ pub fn collect_feed(
             encrypted: p.encrypted > 0,
             detected: p.first_detection.is_some(),
             incidents: p.incidents as usize,
-            services_down: picture.services_down_on(&region, i as u32),
+            services_down: picture.services_down_on(&region, IslandIx::from(i)),
             dark: p.dark,
             intel_items: p.intel_applied as usize,
         })
@@ -257,35 +276,10 @@ fn trainee_actions(
                 let org = s.organisations[*chosen].id.clone();
                 let id = team.id.clone();
                 ui.horizontal_wrapped(|ui| {
-                    if ui.small_button("Investigate").clicked() {
-                        orders.0.push(Command::Investigate {
-                            team: id.clone(),
-                            org: org.clone(),
-                        });
-                    }
-                    if ui.small_button("Isolate hosts").clicked() {
-                        orders.0.push(Command::IsolateHosts {
-                            team: id.clone(),
-                            org: org.clone(),
-                        });
-                    }
-                    if ui.small_button("Eradicate").clicked() {
-                        orders.0.push(Command::Eradicate {
-                            team: id.clone(),
-                            org: org.clone(),
-                        });
-                    }
-                    if ui.small_button("Patch").clicked() {
-                        orders.0.push(Command::Patch {
-                            team: id.clone(),
-                            org: org.clone(),
-                        });
-                    }
-                    if ui.small_button("Cut off network").clicked() {
-                        orders.0.push(Command::IsolateOrganisation {
-                            team: id.clone(),
-                            org: org.clone(),
-                        });
+                    for (label, order) in RESPONSE_ORDERS {
+                        if ui.small_button(label).clicked() {
+                            orders.0.push(order(id.clone(), org.clone()));
+                        }
                     }
                     if ui.small_button("Share (GREEN)").clicked() {
                         orders.0.push(Command::ShareIntel {
@@ -341,16 +335,16 @@ fn pending_decisions(
     let s = &plan.scenario;
     // Decisions waiting for trainees come first: the room is waiting on them.
     for (i, inj) in s.msel.iter().enumerate() {
-        let i = i as u32;
+        let i = InjectIx::from(i);
         let (Some(d), Some(_)) = (&inj.decision, picture.has_fired(i)) else {
             continue;
         };
-        let team = plan.injects[i as usize].to.first().copied();
-        let trainees = team.is_some_and(|t| !plan.teams[t as usize].auto);
+        let team = plan.injects[i].to.first().copied();
+        let trainees = team.is_some_and(|t| !plan.teams[t].auto);
         if picture.decision_on(i).is_some() || !trainees {
             continue;
         }
-        let team_id = &s.teams[team.unwrap_or(0) as usize].id;
+        let team_id = &s.teams[team.unwrap_or_default()].id;
         ui.label(
             RichText::new(format!("Decision {} for {team_id}: {}", inj.id, d.prompt))
                 .strong()
@@ -386,7 +380,7 @@ fn inject_list(
     .default_open(true)
     .show(ui, |ui| {
         for (i, inj) in s.msel.iter().enumerate() {
-            ui.horizontal_wrapped(|ui| match picture.has_fired(i as u32) {
+            ui.horizontal_wrapped(|ui| match picture.has_fired(InjectIx::from(i)) {
                 Some(t) => {
                     ui.label(
                         RichText::new(format!("{} {}", clock(t), inj.id))
@@ -399,7 +393,7 @@ fn inject_list(
                         inj.questions.join("\n")
                     ));
                     if let Some(label) = picture
-                        .decision_on(i as u32)
+                        .decision_on(InjectIx::from(i))
                         .and_then(|d| inj.decision.as_ref()?.options.get(d.option as usize))
                         .map(|o| &o.label)
                     {
@@ -431,7 +425,7 @@ fn expectation_list(
     egui::CollapsingHeader::new("Expectations").show(ui, |ui| {
         for (k, e) in s.expectations.iter().enumerate() {
             ui.horizontal_wrapped(|ui| {
-                match picture.outcome(k as u32) {
+                match picture.outcome(ExpectationIx::from(k)) {
                     Some((o, _)) => {
                         ui.label(RichText::new(format!("{} {}", e.id, o.label())).monospace());
                     }

@@ -125,7 +125,7 @@ fn apply_commands(
                 ),
                 Action::StartCampaign(c) | Action::CancelCampaign(c) => {
                     for (id, mut campaign) in campaigns.iter_mut().sort::<&StableId>() {
-                        if id.0 != c {
+                        if id.0 != c.0 {
                             continue;
                         }
                         if matches!(action, Action::StartCampaign(_))

@@ -5,6 +5,7 @@
 //! Everything reacts to this tick's events, after the simulation has had its say (the
 //! `Exercise` set runs after `Impact`); effects are commands for the next tick boundary.
 
+use crate::scenario::ids::{ExpectationIx, InjectIx, OrgIx, TeamIx};
 use std::collections::BTreeSet;
 
 use bevy::prelude::*;
@@ -23,15 +24,15 @@ pub(super) fn plugin(app: &mut App) {
 /// Where each inject and expectation stands.
 #[derive(Resource, Default, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct MselState {
-    pub fired: BTreeSet<u32>,
+    pub fired: BTreeSet<InjectIx>,
     /// (tick, inject) waiting for their delay.
-    pub due: BTreeSet<(u64, u32)>,
+    pub due: BTreeSet<(u64, InjectIx)>,
     /// (tick, inject) decisions auto-played teams will take.
-    pub auto_decisions: BTreeSet<(u64, u32)>,
-    pub decided: BTreeSet<u32>,
+    pub auto_decisions: BTreeSet<(u64, InjectIx)>,
+    pub decided: BTreeSet<InjectIx>,
     /// Per expectation: the tick its clock started.
     pub started: Vec<Option<u64>>,
-    pub settled: BTreeSet<u32>,
+    pub settled: BTreeSet<ExpectationIx>,
     /// Triggers that have already happened once (firsts only count once).
     seen: BTreeSet<TriggerPlan>,
 }
@@ -43,7 +44,7 @@ fn occurrences(
     now: u64,
     seen: &BTreeSet<TriggerPlan>,
 ) -> Vec<TriggerPlan> {
-    let island = |org: u32| region.orgs[org as usize].island;
+    let island = |org: OrgIx| region.orgs[org].island;
     let mut out = vec![TriggerPlan::At(now)];
     for e in events {
         let t = match *e {
@@ -62,7 +63,7 @@ fn occurrences(
 }
 
 /// Whether an event is what the expectation waits for.
-fn satisfies(check: CheckPlan, team: u32, e: &SimEvent, incidents: &Incidents) -> bool {
+fn satisfies(check: CheckPlan, team: TeamIx, e: &SimEvent, incidents: &Incidents) -> bool {
     match (check, e) {
         (CheckPlan::IncidentOpened, SimEvent::IncidentOpened { team: t, .. }) => *t == team,
         (CheckPlan::IncidentContained, SimEvent::IncidentContained { incident }) => incidents
@@ -122,9 +123,9 @@ fn run_msel(
         }
     }
     // Decisions auto-played teams take now.
-    let ready: Vec<(u64, u32)> = state
+    let ready: Vec<(u64, InjectIx)> = state
         .auto_decisions
-        .range(..=(now, u32::MAX))
+        .range(..=(now, InjectIx(u32::MAX)))
         .copied()
         .collect();
     for (t, inject) in ready {
@@ -132,14 +133,10 @@ fn run_msel(
         if state.decided.contains(&inject) {
             continue;
         }
-        let d = plan.injects[inject as usize]
+        let d = plan.injects[inject]
             .decision
             .expect("scheduled only for decisions");
-        let team = plan.injects[inject as usize]
-            .to
-            .first()
-            .copied()
-            .unwrap_or(0);
+        let team = plan.injects[inject].to.first().copied().unwrap_or_default();
         let event = SimEvent::DecisionTaken {
             team,
             inject,
@@ -153,13 +150,17 @@ fn run_msel(
     // of injects triggered by injects within the same tick.
     loop {
         for (i, inj) in plan.injects.iter().enumerate() {
-            let i = i as u32;
+            let i = InjectIx::from(i);
             let already = state.fired.contains(&i) || state.due.iter().any(|(_, x)| *x == i);
             if !already && !inj.contingency_only && happened.contains(&inj.trigger) {
                 state.due.insert((now + inj.delay, i));
             }
         }
-        let firing: Vec<(u64, u32)> = state.due.range(..=(now, u32::MAX)).copied().collect();
+        let firing: Vec<(u64, InjectIx)> = state
+            .due
+            .range(..=(now, InjectIx(u32::MAX)))
+            .copied()
+            .collect();
         if firing.is_empty() {
             break;
         }
@@ -183,16 +184,16 @@ fn fire(
     queue: &mut CommandQueue,
     log: &mut EventLog,
     now: u64,
-    i: u32,
+    i: InjectIx,
 ) {
     log.push(now, SimEvent::InjectFired { inject: i });
-    let inj = &plan.injects[i as usize];
+    let inj = &plan.injects[i];
     for action in &inj.effects {
         queue.schedule(now + 1, action.clone());
     }
     if let Some(d) = inj.decision {
         // Trainees decide with a Decide command; the policy answers for auto-played teams.
-        let auto = inj.to.first().is_none_or(|t| plan.teams[*t as usize].auto);
+        let auto = inj.to.first().is_none_or(|t| plan.teams[*t].auto);
         if auto {
             state.auto_decisions.insert((now + d.takes, i));
         }
@@ -204,15 +205,13 @@ fn take_decision(
     state: &mut MselState,
     queue: &mut CommandQueue,
     now: u64,
-    inject: u32,
+    inject: InjectIx,
     option: u32,
 ) {
     if !state.decided.insert(inject) {
         return;
     }
-    let effects = plan.injects[inject as usize]
-        .option_effects
-        .get(option as usize);
+    let effects = plan.injects[inject].option_effects.get(option as usize);
     for action in effects.into_iter().flatten() {
         queue.schedule(now + 1, action.clone());
     }
@@ -228,7 +227,7 @@ fn check_expectations(
     happened: &[TriggerPlan],
 ) {
     for (k, e) in plan.expectations.iter().enumerate() {
-        let k32 = k as u32;
+        let k32 = ExpectationIx::from(k);
         if state.settled.contains(&k32) {
             continue;
         }

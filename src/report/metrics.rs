@@ -1,5 +1,6 @@
 //! Figures for comparing runs (batches, what-ifs), computed from the event log alone.
 
+use crate::scenario::ids::{IslandIx, OrgIx};
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
@@ -53,12 +54,12 @@ impl RunMetrics {
 
 pub fn run_metrics(plan: &Plan, seed: u64, ticks: u64, events: &[Stamped]) -> RunMetrics {
     let summary = super::summarise(plan, seed, ticks, String::new(), events);
-    let island_of = |org: u32| plan.orgs[org as usize].island;
+    let island_of = |org: OrgIx| plan.orgs[org].island;
     let mut first_victim = None;
     let mut elsewhere: BTreeSet<u32> = BTreeSet::new();
     let mut first_incident = None;
     let mut first_item = None;
-    let mut applied: BTreeMap<u32, u64> = BTreeMap::new();
+    let mut applied: BTreeMap<IslandIx, u64> = BTreeMap::new();
     for e in events {
         match e.event {
             SimEvent::HostCompromised { org, host, .. } => {
@@ -80,8 +81,8 @@ pub fn run_metrics(plan: &Plan, seed: u64, ticks: u64, events: &[Stamped]) -> Ru
             _ => {}
         }
     }
-    let audience: Vec<u32> = (0..plan.scenario.islands.len() as u32)
-        .filter(|i| plan.island_contact[*i as usize].is_some())
+    let audience: Vec<IslandIx> = IslandIx::all(plan.islands.len())
+        .filter(|i| plan.island_contact[*i].is_some())
         .collect();
     let reach = match (
         first_incident,

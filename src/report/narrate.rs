@@ -1,37 +1,38 @@
 //! Events in words (for the console feed) and as JSON objects with author ids (for `--events`).
 
+use crate::scenario::ids::{CampaignIx, IslandIx, LinkIx, OrgIx, TeamIx, TechniqueIx};
 use serde_json::{Map, Value, json};
 
 use crate::scenario::Plan;
 use crate::sim::events::{SimEvent, Stamped};
 
-fn org(plan: &Plan, o: u32) -> &str {
-    &plan.scenario.organisations[o as usize].name
+fn org(plan: &Plan, o: OrgIx) -> &str {
+    &plan.scenario.organisations[o].name
 }
-fn org_id(plan: &Plan, o: u32) -> &str {
-    &plan.scenario.organisations[o as usize].id
+fn org_id(plan: &Plan, o: OrgIx) -> &str {
+    &plan.scenario.organisations[o].id
 }
-fn island_id(plan: &Plan, o: u32) -> &str {
-    &plan.scenario.islands[plan.orgs[o as usize].island as usize].id
+fn island_id(plan: &Plan, o: OrgIx) -> &str {
+    &plan.scenario.islands[plan.orgs[o].island].id
 }
-fn island_name(plan: &Plan, i: u32) -> &str {
-    &plan.scenario.islands[i as usize].name
+fn island_name(plan: &Plan, i: IslandIx) -> &str {
+    &plan.scenario.islands[i].name
 }
-fn link_name(plan: &Plan, l: u32) -> String {
-    let link = &plan.scenario.links[l as usize];
+fn link_name(plan: &Plan, l: LinkIx) -> String {
+    let link = &plan.scenario.links[l];
     format!(
         "{} {} ({}-{})",
         link.system, link.id, link.between.0, link.between.1
     )
 }
-fn campaign(plan: &Plan, c: u32) -> &str {
-    &plan.scenario.campaigns[c as usize].name
+fn campaign(plan: &Plan, c: CampaignIx) -> &str {
+    &plan.scenario.campaigns[c].name
 }
-fn team(plan: &Plan, t: u32) -> &str {
-    &plan.scenario.teams[t as usize].name
+fn team(plan: &Plan, t: TeamIx) -> &str {
+    &plan.scenario.teams[t].name
 }
-fn tech(plan: &Plan, t: u32) -> String {
-    let t = &plan.techniques[t as usize];
+fn tech(plan: &Plan, t: TechniqueIx) -> String {
+    let t = &plan.techniques[t];
     format!("{} {}", t.id, t.name)
 }
 
@@ -98,9 +99,7 @@ pub fn tone(event: &SimEvent) -> Tone {
 pub fn newsworthy(plan: &Plan, event: &SimEvent) -> bool {
     if let SimEvent::StageCompleted { technique, .. } = event {
         // The first foothold is already told by "host compromised".
-        return !plan.techniques[*technique as usize]
-            .effect
-            .is_initial_access();
+        return !plan.techniques[*technique].effect.is_initial_access();
     }
     !matches!(
         event,
@@ -188,7 +187,7 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
             campaign(plan, c)
         ),
         InjectFired { inject } => {
-            let i = &plan.scenario.msel[inject as usize];
+            let i = &plan.scenario.msel[inject];
             format!(
                 "INJECT {} ({:?}, {:?}): {}",
                 i.id, i.channel, i.kind, i.title
@@ -196,14 +195,14 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
         }
         InjectOrdered { inject } => format!(
             "Facilitator fires inject {} now",
-            plan.scenario.msel[inject as usize].id
+            plan.scenario.msel[inject].id
         ),
         DecisionTaken {
             team: t,
             inject,
             option,
         } => {
-            let i = &plan.scenario.msel[inject as usize];
+            let i = &plan.scenario.msel[inject];
             let label = i
                 .decision
                 .as_ref()
@@ -213,11 +212,11 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
         }
         ExpectationMet { expectation } => format!(
             "Expectation met: {}",
-            plan.scenario.expectations[expectation as usize].description
+            plan.scenario.expectations[expectation].description
         ),
         ExpectationMissed { expectation } => format!(
             "Expectation MISSED: {}",
-            plan.scenario.expectations[expectation as usize].description
+            plan.scenario.expectations[expectation].description
         ),
         ExpectationValidated {
             expectation,
@@ -225,7 +224,7 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
             ref note,
         } => format!(
             "Facilitator rates {}: {}{}",
-            plan.scenario.expectations[expectation as usize].id,
+            plan.scenario.expectations[expectation].id,
             if met { "met" } else { "not met" },
             if note.is_empty() {
                 String::new()
@@ -418,14 +417,12 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
         HostRestored { host, org: o } => format!("{}: host #{host} back in service", org(plan, o)),
         IncidentContained { incident } => format!("Incident #{incident} contained"),
         IncidentClosed { incident } => format!("Incident #{incident} closed"),
-        ServiceDown { service } => format!(
-            "SERVICE DOWN: {}",
-            plan.scenario.services[service as usize].name
-        ),
-        ServiceRestored { service } => format!(
-            "Service restored: {}",
-            plan.scenario.services[service as usize].name
-        ),
+        ServiceDown { service } => {
+            format!("SERVICE DOWN: {}", plan.scenario.services[service].name)
+        }
+        ServiceRestored { service } => {
+            format!("Service restored: {}", plan.scenario.services[service].name)
+        }
     }
 }
 
@@ -449,9 +446,9 @@ pub fn to_json(plan: &Plan, e: &Stamped) -> Value {
                 ("campaign", Some(c)) => json!(plan.scenario.campaigns[c as usize].id),
                 ("org" | "from" | "to", Some(o)) => {
                     if k == "org" {
-                        obj.insert("island".into(), json!(island_id(plan, o)));
+                        obj.insert("island".into(), json!(island_id(plan, OrgIx(o))));
                     }
-                    json!(org_id(plan, o))
+                    json!(org_id(plan, OrgIx(o)))
                 }
                 ("team" | "recipient" | "hub", Some(t)) => {
                     json!(plan.scenario.teams[t as usize].id)
@@ -462,10 +459,7 @@ pub fn to_json(plan: &Plan, e: &Stamped) -> Value {
                 ("expectation", Some(x)) => json!(plan.scenario.expectations[x as usize].id),
                 ("service", Some(s)) => {
                     let sp = &plan.services[s as usize];
-                    obj.insert(
-                        "island".into(),
-                        json!(plan.scenario.islands[sp.island as usize].id),
-                    );
+                    obj.insert("island".into(), json!(plan.scenario.islands[sp.island].id));
                     json!(plan.scenario.services[s as usize].id)
                 }
                 ("technique", Some(t)) => json!(plan.techniques[t as usize].id),
@@ -475,7 +469,7 @@ pub fn to_json(plan: &Plan, e: &Stamped) -> Value {
         }
     }
     if let SimEvent::DecisionTaken { inject, option, .. } = e.event {
-        let decision = plan.scenario.msel[inject as usize].decision.as_ref();
+        let decision = plan.scenario.msel[inject].decision.as_ref();
         if let Some(o) = decision.and_then(|d| d.options.get(option as usize)) {
             obj.insert("option".into(), json!(o.id));
         }

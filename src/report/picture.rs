@@ -4,6 +4,7 @@
 //! rehearsal, batch metrics and the console all read it, so they cannot disagree, and whether an
 //! expectation is met is decided here only (from the MSEL's and the facilitator's events).
 
+use crate::scenario::ids::{ExpectationIx, InjectIx, IslandIx, OrgIx, ServiceIx, TeamIx};
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::scenario::Plan;
@@ -39,8 +40,8 @@ impl Outcome {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Decided {
     pub tick: u64,
-    pub team: u32,
-    pub inject: u32,
+    pub team: TeamIx,
+    pub inject: InjectIx,
     pub option: u32,
 }
 
@@ -67,14 +68,14 @@ pub struct OperatingPicture {
     cursor: usize,
     pub islands: Vec<IslandPicture>,
     /// Services down now, with the tick each went down.
-    pub down_since: BTreeMap<u32, u64>,
+    pub down_since: BTreeMap<ServiceIx, u64>,
     /// Minutes each service was down, over outages that ended.
     pub down_minutes: Vec<u64>,
     /// Injects fired, in firing order, with their tick.
-    pub fired: Vec<(u32, u64)>,
+    pub fired: Vec<(InjectIx, u64)>,
     pub decisions: Vec<Decided>,
     /// Per expectation that settled: how, and when.
-    pub outcomes: BTreeMap<u32, (Outcome, u64)>,
+    pub outcomes: BTreeMap<ExpectationIx, (Outcome, u64)>,
 }
 
 impl OperatingPicture {
@@ -104,7 +105,7 @@ impl OperatingPicture {
     }
 
     fn apply(&mut self, plan: &Plan, e: &Stamped) {
-        let island = |org: u32| plan.orgs[org as usize].island as usize;
+        let island = |org: OrgIx| plan.orgs[org].island.ix();
         let tick = e.tick;
         match e.event {
             SimEvent::HostCompromised { org, host, .. } => {
@@ -128,17 +129,15 @@ impl OperatingPicture {
                     .first_detection
                     .get_or_insert(tick);
             }
-            SimEvent::PowerOut { island } => self.islands[island as usize].dark = true,
-            SimEvent::PowerRestored { island } => self.islands[island as usize].dark = false,
-            SimEvent::IntelApplied { island, .. } => {
-                self.islands[island as usize].intel_applied += 1
-            }
+            SimEvent::PowerOut { island } => self.islands[island].dark = true,
+            SimEvent::PowerRestored { island } => self.islands[island].dark = false,
+            SimEvent::IntelApplied { island, .. } => self.islands[island].intel_applied += 1,
             SimEvent::ServiceDown { service } => {
                 self.down_since.insert(service, tick);
             }
             SimEvent::ServiceRestored { service } => {
                 if let Some(since) = self.down_since.remove(&service) {
-                    self.down_minutes[service as usize] += tick - since;
+                    self.down_minutes[service] += tick - since;
                 }
             }
             SimEvent::InjectFired { inject } => self.fired.push((inject, tick)),
@@ -174,8 +173,8 @@ impl OperatingPicture {
     }
 
     /// Minutes a service has been down by `now`, counting an outage still open.
-    pub fn service_down_minutes(&self, service: u32, now: u64) -> u64 {
-        self.down_minutes[service as usize]
+    pub fn service_down_minutes(&self, service: ServiceIx, now: u64) -> u64 {
+        self.down_minutes[service]
             + self
                 .down_since
                 .get(&service)
@@ -183,24 +182,24 @@ impl OperatingPicture {
     }
 
     /// Services down now on an island.
-    pub fn services_down_on(&self, plan: &Plan, island: u32) -> usize {
+    pub fn services_down_on(&self, plan: &Plan, island: IslandIx) -> usize {
         self.down_since
             .keys()
-            .filter(|s| plan.services[**s as usize].island == island)
+            .filter(|s| plan.services[**s].island == island)
             .count()
     }
 
-    pub fn outcome(&self, expectation: u32) -> Option<(Outcome, u64)> {
+    pub fn outcome(&self, expectation: ExpectationIx) -> Option<(Outcome, u64)> {
         self.outcomes.get(&expectation).copied()
     }
 
     /// The decision taken on an inject, if any.
-    pub fn decision_on(&self, inject: u32) -> Option<&Decided> {
+    pub fn decision_on(&self, inject: InjectIx) -> Option<&Decided> {
         self.decisions.iter().find(|d| d.inject == inject)
     }
 
     /// When an inject fired, if it did.
-    pub fn has_fired(&self, inject: u32) -> Option<u64> {
+    pub fn has_fired(&self, inject: InjectIx) -> Option<u64> {
         self.fired
             .iter()
             .find(|(i, _)| *i == inject)

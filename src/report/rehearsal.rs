@@ -2,6 +2,7 @@
 //! were met or missed, how the objectives rate (HSEEP P/S/M/U), and which injects never fired.
 //! Built from events only.
 
+use crate::scenario::ids::ExpectationIx;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -86,7 +87,7 @@ pub fn rehearsal_of(picture: &OperatingPicture, plan: &Plan) -> Rehearsal {
         .fired
         .iter()
         .map(|&(inject, tick)| {
-            let i = &s.msel[inject as usize];
+            let i = &s.msel[inject];
             FiredInject {
                 id: i.id.clone(),
                 time: clock(tick),
@@ -99,7 +100,7 @@ pub fn rehearsal_of(picture: &OperatingPicture, plan: &Plan) -> Rehearsal {
         .decisions
         .iter()
         .map(|d| {
-            let i = &s.msel[d.inject as usize];
+            let i = &s.msel[d.inject];
             let label = i
                 .decision
                 .as_ref()
@@ -107,7 +108,7 @@ pub fn rehearsal_of(picture: &OperatingPicture, plan: &Plan) -> Rehearsal {
                 .map_or("?".into(), |o| o.label.clone());
             DecisionRecord {
                 inject: i.id.clone(),
-                team: s.teams[d.team as usize].id.clone(),
+                team: s.teams[d.team].id.clone(),
                 option: label,
                 time: clock(d.tick),
             }
@@ -124,7 +125,7 @@ pub fn rehearsal_of(picture: &OperatingPicture, plan: &Plan) -> Rehearsal {
         .iter()
         .enumerate()
         .map(|(k, e)| {
-            let o = picture.outcome(k as u32);
+            let o = picture.outcome(ExpectationIx::from(k));
             ExpectationRecord {
                 id: e.id.clone(),
                 team: e.team.clone(),
@@ -144,16 +145,20 @@ pub fn rehearsal_of(picture: &OperatingPicture, plan: &Plan) -> Rehearsal {
                 .expectations
                 .iter()
                 .enumerate()
-                .filter(|(_, e)| e.objective as usize == oi)
+                .filter(|(_, e)| e.objective.ix() == oi)
                 .map(|(k, _)| k)
                 .collect();
             let met = mine
                 .iter()
-                .filter(|k| picture.outcome(**k as u32).is_some_and(|x| x.0.met()))
+                .filter(|k| {
+                    picture
+                        .outcome(ExpectationIx::from(**k))
+                        .is_some_and(|x| x.0.met())
+                })
                 .count();
             let settled = mine
                 .iter()
-                .filter(|k| picture.outcome(**k as u32).is_some())
+                .filter(|k| picture.outcome(ExpectationIx::from(**k)).is_some())
                 .count();
             ObjectiveRating {
                 id: o.id.clone(),

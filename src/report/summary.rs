@@ -1,5 +1,6 @@
 //! The per-island summary of a run, derived from events only (no second bookkeeping).
 
+use crate::scenario::ids::ServiceIx;
 use serde::Serialize;
 
 use super::picture::OperatingPicture;
@@ -74,8 +75,8 @@ pub fn summary_of(
             let mut loss = 0.0;
             let mut people = 0.0;
             for (s, sp) in plan.services.iter().enumerate() {
-                if sp.island as usize == i {
-                    let down = picture.service_down_minutes(s as u32, ticks);
+                if sp.island.ix() == i {
+                    let down = picture.service_down_minutes(ServiceIx::from(s), ticks);
                     minutes += down;
                     loss += sp.cost_per_hour_usd * down as f64 / 60.0;
                     people += sp.people_served as f64 * down as f64 / 60.0;

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::ids::{CampaignIx, OrgIx};
+use super::ids::{CampaignIx, ExpectationIx, InjectIx, IslandIx, LinkIx, OrgIx, TeamIx};
 use super::{Diagnostic, LoadError, Plan, Tlp, find_field, line_col, parse_ron};
 use crate::time::{Span, When};
 
@@ -125,52 +125,53 @@ pub enum Pace {
 pub enum Action {
     Note(String),
     IsolateOrganisation {
-        team: u32,
-        org: u32,
+        team: TeamIx,
+        org: OrgIx,
     },
     ReconnectOrganisation {
-        team: u32,
-        org: u32,
+        team: TeamIx,
+        org: OrgIx,
     },
     ShareIntel {
-        team: u32,
+        team: TeamIx,
         tlp: Tlp,
     },
     RequestAssistance {
-        team: u32,
+        team: TeamIx,
     },
     Respond {
-        team: u32,
+        team: TeamIx,
         order: Order,
     },
-    CutLink(u32),
-    RepairLink(u32),
+    CutLink(LinkIx),
+    RepairLink(LinkIx),
     PowerOutage {
-        island: u32,
+        island: IslandIx,
         minutes: u64,
     },
-    StartCampaign(u32),
-    CancelCampaign(u32),
+    StartCampaign(CampaignIx),
+    CancelCampaign(CampaignIx),
     Launch {
-        campaign: u32,
-        org: u32,
+        campaign: CampaignIx,
+        org: OrgIx,
     },
     ForceStep {
-        campaign: u32,
-        org: u32,
+        campaign: CampaignIx,
+        org: OrgIx,
     },
     HaltIntrusion {
-        campaign: u32,
-        org: u32,
+        campaign: CampaignIx,
+        org: OrgIx,
     },
-    FireInject(u32),
+    FireInject(InjectIx),
     Decide {
-        team: u32,
-        inject: u32,
+        team: TeamIx,
+        inject: InjectIx,
+        /// The option's position among the decision's options.
         option: u32,
     },
     Validate {
-        expectation: u32,
+        expectation: ExpectationIx,
         met: bool,
         note: String,
     },
@@ -266,11 +267,11 @@ impl Command {
                 option,
             } => {
                 let ix = inject(i)?;
-                let decision = plan.scenario.msel[ix as usize]
+                let decision = plan.scenario.msel[ix]
                     .decision
                     .as_ref()
                     .ok_or_else(|| format!("inject `{i}` has no decision to take"))?;
-                let options = super::ids::IdIndex::new(
+                let options = super::ids::IdIndex::<u32>::new(
                     "option",
                     decision.options.iter().map(|o| o.id.as_str()),
                 );

@@ -5,22 +5,105 @@ use std::collections::BTreeMap;
 
 use super::{Catalog, Scenario};
 
-/// Indexes into the scenario's lists (file order).
-pub type IslandIx = u32;
-pub type OrgIx = u32;
+/// A typed index into one of the scenario's lists (file order), so an organisation's index
+/// cannot be passed where a team's is meant. `Debug` and `Hash` are the bare number's, which
+/// keeps event text and digests independent of the wrapper.
+macro_rules! index {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+        #[serde(transparent)]
+        pub struct $name(pub u32);
+
+        impl $name {
+            /// The position in its list.
+            pub fn ix(self) -> usize {
+                self.0 as usize
+            }
+            /// Every index of a list of `n` items, in order.
+            pub fn all(n: usize) -> impl Iterator<Item = Self> {
+                (0..n as u32).map($name)
+            }
+        }
+
+        impl From<u32> for $name {
+            fn from(i: u32) -> Self {
+                $name(i)
+            }
+        }
+
+        impl From<usize> for $name {
+            fn from(i: usize) -> Self {
+                $name(i as u32)
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Debug::fmt(&self.0, f)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Display::fmt(&self.0, f)
+            }
+        }
+
+        impl<T> std::ops::Index<$name> for [T] {
+            type Output = T;
+            fn index(&self, i: $name) -> &T {
+                &self[i.ix()]
+            }
+        }
+
+        impl<T> std::ops::IndexMut<$name> for [T] {
+            fn index_mut(&mut self, i: $name) -> &mut T {
+                &mut self[i.ix()]
+            }
+        }
+
+        impl<T> std::ops::Index<$name> for Vec<T> {
+            type Output = T;
+            fn index(&self, i: $name) -> &T {
+                &self[i.ix()]
+            }
+        }
+
+        impl<T> std::ops::IndexMut<$name> for Vec<T> {
+            fn index_mut(&mut self, i: $name) -> &mut T {
+                &mut self[i.ix()]
+            }
+        }
+    };
+}
+
+index!(IslandIx);
+index!(OrgIx);
+index!(TeamIx);
+index!(CampaignIx);
+index!(ActorIx);
+index!(ServiceIx);
+index!(LinkIx);
+index!(TechniqueIx);
+index!(InjectIx);
+index!(ExpectationIx);
+index!(ObjectiveIx);
+
+/// A host's index. Hosts are numbered contiguously by organisation and group, and the model
+/// works on ranges of them (`Range<HostIx>` must iterate), so this stays a plain number.
 pub type HostIx = u32;
-pub type CampaignIx = u32;
-pub type TeamIx = u32;
-pub type ServiceIx = u32;
-pub type TechniqueIx = u32;
+/// A host group's index: groups, like hosts, are handled as ranges.
+pub type GroupIx = u32;
 
 /// The ids of one list, in file order (the first of two equal ids wins; validation reports the
 /// second).
 #[derive(Clone, Debug, Default)]
-pub struct IdIndex {
+pub struct IdIndex<I = u32> {
     /// What the list holds, in words: "island", "organisation".
     pub kind: &'static str,
     by_id: BTreeMap<String, u32>,
+    _ix: std::marker::PhantomData<I>,
 }
 
 /// An id that names nothing in its list.
@@ -50,24 +133,28 @@ impl std::fmt::Display for UnknownId {
     }
 }
 
-impl IdIndex {
+impl<I: From<u32>> IdIndex<I> {
     pub fn new<'a>(kind: &'static str, ids: impl IntoIterator<Item = &'a str>) -> Self {
         let mut by_id = BTreeMap::new();
         for (i, id) in ids.into_iter().enumerate() {
             by_id.entry(id.to_string()).or_insert(i as u32);
         }
-        IdIndex { kind, by_id }
+        IdIndex {
+            kind,
+            by_id,
+            _ix: std::marker::PhantomData,
+        }
     }
 
-    pub fn get(&self, id: &str) -> Option<u32> {
-        self.by_id.get(id).copied()
+    pub fn get(&self, id: &str) -> Option<I> {
+        self.by_id.get(id).copied().map(I::from)
     }
 
     pub fn contains(&self, id: &str) -> bool {
         self.by_id.contains_key(id)
     }
 
-    pub fn resolve(&self, id: &str) -> Result<u32, UnknownId> {
+    pub fn resolve(&self, id: &str) -> Result<I, UnknownId> {
         self.get(id).ok_or_else(|| UnknownId {
             kind: self.kind,
             id: id.to_string(),
@@ -118,17 +205,17 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// Every list's ids: one id -> index lookup.
 #[derive(Clone, Debug, Default)]
 pub struct Ids {
-    pub islands: IdIndex,
-    pub links: IdIndex,
-    pub orgs: IdIndex,
-    pub services: IdIndex,
-    pub actors: IdIndex,
-    pub campaigns: IdIndex,
-    pub teams: IdIndex,
-    pub injects: IdIndex,
-    pub expectations: IdIndex,
-    pub objectives: IdIndex,
-    pub techniques: IdIndex,
+    pub islands: IdIndex<IslandIx>,
+    pub links: IdIndex<LinkIx>,
+    pub orgs: IdIndex<OrgIx>,
+    pub services: IdIndex<ServiceIx>,
+    pub actors: IdIndex<ActorIx>,
+    pub campaigns: IdIndex<CampaignIx>,
+    pub teams: IdIndex<TeamIx>,
+    pub injects: IdIndex<InjectIx>,
+    pub expectations: IdIndex<ExpectationIx>,
+    pub objectives: IdIndex<ObjectiveIx>,
+    pub techniques: IdIndex<TechniqueIx>,
 }
 
 impl Ids {
@@ -161,8 +248,8 @@ mod tests {
 
     #[test]
     fn a_typo_is_answered_with_the_nearest_id() {
-        let ix = IdIndex::new("island", ["LC", "DM", "GD", "ag-csirt", "dm-csirt"]);
-        assert_eq!(ix.resolve("DM"), Ok(1));
+        let ix = IdIndex::<IslandIx>::new("island", ["LC", "DM", "GD", "ag-csirt", "dm-csirt"]);
+        assert_eq!(ix.resolve("DM"), Ok(IslandIx(1)));
         let e = ix.resolve("dm-csrit").unwrap_err();
         assert_eq!(e.nearest.as_deref(), Some("dm-csirt"));
         assert!(
@@ -181,8 +268,8 @@ mod tests {
 
     #[test]
     fn the_first_of_two_equal_ids_wins() {
-        let ix = IdIndex::new("team", ["a", "b", "a"]);
-        assert_eq!(ix.get("a"), Some(0));
-        assert_eq!(ix.get("b"), Some(1));
+        let ix = IdIndex::<TeamIx>::new("team", ["a", "b", "a"]);
+        assert_eq!(ix.get("a"), Some(TeamIx(0)));
+        assert_eq!(ix.get("b"), Some(TeamIx(1)));
     }
 }

@@ -2,6 +2,7 @@
 //! work that team's list for a while and go home. The policy asks for help on behalf of
 //! auto-played teams; trainees ask with a command.
 
+use crate::scenario::ids::TeamIx;
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
@@ -18,7 +19,7 @@ pub(super) fn plugin(app: &mut App) {
 /// Analysts on loan from the regional hub.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Deployment {
-    pub to: u32,
+    pub to: TeamIx,
     pub analysts: u32,
     pub arrives: u64,
     pub leaves: u64,
@@ -36,11 +37,8 @@ pub(super) struct Desks<'w, 's> {
 }
 
 impl Desks<'_, '_> {
-    fn of(&mut self, team: u32) -> Option<Mut<'_, Desk>> {
-        self.desks
-            .get_mut(self.teams.0[team as usize])
-            .ok()
-            .map(|(_, d)| d)
+    fn of(&mut self, team: TeamIx) -> Option<Mut<'_, Desk>> {
+        self.desks.get_mut(self.teams.0[team]).ok().map(|(_, d)| d)
     }
 }
 
@@ -102,7 +100,7 @@ pub(super) fn mutual_assistance(
 /// Loaned analysts arrive at their team's desk after travelling, and go home to the hub.
 fn comings_and_goings(
     now: u64,
-    hub: u32,
+    hub: TeamIx,
     desks: &mut Desks,
     deployments: &mut Deployments,
     log: &mut EventLog,
@@ -144,16 +142,16 @@ fn comings_and_goings(
 /// where the request still has to be announced.
 fn requests(
     now: u64,
-    hub: u32,
+    hub: TeamIx,
     region: &Region,
     incidents: &Incidents,
     desks: &Desks,
     deployments: &Deployments,
     log: &EventLog,
-) -> Vec<(u32, bool)> {
+) -> Vec<(TeamIx, bool)> {
     let policy = &region.assistance;
     let d = &region.defaults;
-    let mut requests: Vec<(u32, bool)> = log
+    let mut requests: Vec<(TeamIx, bool)> = log
         .this_tick()
         .iter()
         .filter_map(|e| match e.event {
@@ -162,8 +160,8 @@ fn requests(
         })
         .collect();
     for (id, desk) in desks.desks.iter().sort::<&StableId>() {
-        let t = id.0;
-        let plan = &region.teams[t as usize];
+        let t = TeamIx(id.0);
+        let plan = &region.teams[t];
         if t == hub || !plan.auto || deployments.0.iter().any(|x| x.to == t && x.leaves > now) {
             continue;
         }

@@ -5,6 +5,7 @@
 //! Desks are entities (one per team, found by index through [`TeamEntities`]) because the
 //! console and the digest query them; alerts and tasks are plain values inside them.
 
+use crate::scenario::ids::{CampaignIx, OrgIx, TeamIx, TechniqueIx};
 use std::collections::VecDeque;
 
 use bevy::prelude::*;
@@ -29,11 +30,11 @@ pub(super) fn plugin(app: &mut App) {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Alert {
     pub id: u64,
-    pub org: u32,
+    pub org: OrgIx,
     pub host: Option<u32>,
-    pub technique: Option<u32>,
+    pub technique: Option<TechniqueIx>,
     /// The campaign behind it, if the alert is a true positive.
-    pub campaign: Option<u32>,
+    pub campaign: Option<CampaignIx>,
     pub raised: u64,
     /// A victim's own report (a ransom note, services down): nobody can mistake it.
     pub certain: bool,
@@ -63,15 +64,15 @@ pub enum Task {
     },
     /// Look for an intruder at an organisation no incident covers yet (a trainee's order).
     Hunt {
-        org: u32,
+        org: OrgIx,
     },
     /// Patch an organisation's systems against known vulnerabilities.
     Patch {
-        org: u32,
+        org: OrgIx,
     },
     /// Block a campaign's known infrastructure (mail filters, firewalls) on the team's island.
     Block {
-        campaign: u32,
+        campaign: CampaignIx,
     },
 }
 
@@ -166,7 +167,7 @@ impl Desk {
     }
 
     /// Alerts left untriaged beyond their shelf life leave the queue (victims' reports stay).
-    pub fn expire_alerts(&mut self, now: u64, team: u32, log: &mut EventLog) {
+    pub fn expire_alerts(&mut self, now: u64, team: TeamIx, log: &mut EventLog) {
         while self
             .queue
             .front()
@@ -223,7 +224,7 @@ fn spawn_teams(world: &mut World) {
     let mut watched = vec![0u64; region.teams.len()];
     for o in &region.orgs {
         if let Some(t) = o.monitored_by {
-            watched[t as usize] += (o.hosts.end - o.hosts.start) as u64;
+            watched[t] += (o.hosts.end - o.hosts.start) as u64;
         }
     }
     let entities = region
@@ -263,10 +264,10 @@ mod tests {
     fn alert(id: u64, raised: u64, certain: bool) -> Alert {
         Alert {
             id,
-            org: 0,
+            org: OrgIx(0),
             host: None,
             technique: None,
-            campaign: Some(0),
+            campaign: Some(CampaignIx(0)),
             raised,
             certain,
         }
@@ -295,9 +296,9 @@ mod tests {
         desk.queue
             .extend([alert(1, 0, false), alert(2, 10, true), alert(3, 20, false)]);
         let mut log = EventLog::default();
-        desk.expire_alerts(ALERT_SHELF_LIFE - 1, 4, &mut log);
+        desk.expire_alerts(ALERT_SHELF_LIFE - 1, TeamIx(4), &mut log);
         assert_eq!(desk.queue.len(), 3, "nothing is a day old yet");
-        desk.expire_alerts(ALERT_SHELF_LIFE, 4, &mut log);
+        desk.expire_alerts(ALERT_SHELF_LIFE, TeamIx(4), &mut log);
         assert_eq!(
             desk.queue.iter().map(|a| a.id).collect::<Vec<_>>(),
             vec![2, 3]
@@ -306,12 +307,12 @@ mod tests {
             log.all().iter().map(|e| &e.event).collect::<Vec<_>>(),
             vec![&SimEvent::AlertExpired {
                 alert: 1,
-                team: 4,
+                team: TeamIx(4),
                 true_positive: true
             }]
         );
         // A victim's report never expires, and the queue is first in, first out.
-        desk.expire_alerts(10 * ALERT_SHELF_LIFE, 4, &mut log);
+        desk.expire_alerts(10 * ALERT_SHELF_LIFE, TeamIx(4), &mut log);
         assert_eq!(desk.queue.front().map(|a| a.id), Some(2));
     }
 
@@ -319,7 +320,7 @@ mod tests {
     fn analysts_stop_the_bleeding_first_then_scope_then_triage_then_clean_up() {
         let mut desk = Desk::default();
         desk.tasks = vec![
-            Task::Patch { org: 0 },
+            Task::Patch { org: OrgIx(0) },
             Task::Eradicate {
                 incident: 0,
                 host: 1,
@@ -345,7 +346,7 @@ mod tests {
                 Task::Investigate { incident: 0 },
                 Task::Triage(alert(9, 0, false)),
                 // Equal priority: first listed first.
-                Task::Patch { org: 0 },
+                Task::Patch { org: OrgIx(0) },
                 Task::Eradicate {
                     incident: 0,
                     host: 1
@@ -373,7 +374,7 @@ mod tests {
         let mut desk = Desk::default();
         desk.add_analysts(3);
         let work = Work {
-            task: Task::Patch { org: 0 },
+            task: Task::Patch { org: OrgIx(0) },
             remaining: 5,
         };
         desk.analysts[0] = Some(work);
@@ -381,6 +382,6 @@ mod tests {
         assert_eq!(desk.analysts, vec![Some(work)], "the two idle ones left");
         desk.remove_analysts(1);
         assert!(desk.analysts.is_empty());
-        assert_eq!(desk.tasks, vec![Task::Patch { org: 0 }]);
+        assert_eq!(desk.tasks, vec![Task::Patch { org: OrgIx(0) }]);
     }
 }

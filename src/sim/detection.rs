@@ -2,6 +2,7 @@
 //! the organisation; victims report what they cannot miss; false alerts arrive at a rate set by
 //! what each team watches. Applied intelligence sharpens the sensors (see `posture`).
 
+use crate::scenario::ids::{CampaignIx, OrgIx, TeamIx, TechniqueIx};
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy::tasks::{ComputeTaskPool, ParallelSlice};
@@ -23,10 +24,10 @@ pub(super) fn plugin(app: &mut App) {
 /// Something the attacker did that a sensor might see.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Sighting {
-    pub campaign: u32,
-    pub org: u32,
+    pub campaign: CampaignIx,
+    pub org: OrgIx,
     pub host: Option<u32>,
-    pub technique: u32,
+    pub technique: TechniqueIx,
     /// Chance a sensor raises an alert for it.
     pub chance: f64,
 }
@@ -34,9 +35,9 @@ pub struct Sighting {
 /// Something the victim cannot miss: a ransom note (no technique) or a flood (its technique).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct VictimReport {
-    pub campaign: u32,
-    pub org: u32,
-    pub technique: Option<u32>,
+    pub campaign: CampaignIx,
+    pub org: OrgIx,
+    pub technique: Option<TechniqueIx>,
 }
 
 /// The team desks alerts are delivered to, and the counter that numbers them.
@@ -54,8 +55,8 @@ impl Desks<'_, '_> {
     }
 
     /// Puts an alert on a team's desk now, or among its reports still on their way.
-    fn deliver(&mut self, log: &mut EventLog, now: u64, team: u32, alert: Alert, arrive: u64) {
-        if let Ok((_, mut desk)) = self.desks.get_mut(self.teams.0[team as usize]) {
+    fn deliver(&mut self, log: &mut EventLog, now: u64, team: TeamIx, alert: Alert, arrive: u64) {
+        if let Ok((_, mut desk)) = self.desks.get_mut(self.teams.0[team]) {
             log.push(
                 now,
                 SimEvent::AlertRaised {
@@ -86,7 +87,7 @@ fn raise_alerts(
     let (mut sightings, reports) = sightings(region, &intrusions, &log);
     // Applied intelligence sharpens the sensors for the techniques it names.
     for s in sightings.iter_mut() {
-        let island = region.orgs[s.org as usize].island;
+        let island = region.orgs[s.org].island;
         s.chance = (s.chance * defences.detection_factor(region, island, s.technique)).min(1.0);
     }
     let seen = seen(&tick, &sightings);
@@ -94,7 +95,7 @@ fn raise_alerts(
         if !seen {
             continue;
         }
-        match region.orgs[s.org as usize].monitored_by {
+        match region.orgs[s.org].monitored_by {
             Some(team) => {
                 let alert = Alert {
                     id: desks.next_id(),
@@ -127,7 +128,7 @@ pub fn sightings(
     log: &EventLog,
 ) -> (Vec<Sighting>, Vec<VictimReport>) {
     let coverage = |host: u32| region.groups[region.group_of_host(host) as usize].sensor_coverage;
-    let detectability = |t: u32| region.techniques[t as usize].detectability;
+    let detectability = |t: TechniqueIx| region.techniques[t].detectability;
     let mut sightings = Vec::new();
     let mut reports = Vec::new();
     let mut sight = |campaign, org, host: u32, technique, chance| {
@@ -179,7 +180,7 @@ pub fn sightings(
                 technique,
             } => {
                 let noisy = matches!(
-                    region.techniques[technique as usize].effect,
+                    region.techniques[technique].effect,
                     Effect::Foothold
                         | Effect::ValidAccounts
                         | Effect::TrustedRelationship
@@ -207,7 +208,7 @@ pub fn sightings(
             SimEvent::DdosStarted { campaign, org } => reports.push(VictimReport {
                 campaign,
                 org,
-                technique: Some(region.campaigns[campaign as usize].stages[0].technique),
+                technique: Some(region.campaigns[campaign].stages[0].technique),
             }),
             _ => {}
         }
@@ -225,10 +226,10 @@ fn seen(tick: &Tick, sightings: &[Sighting]) -> Vec<bool> {
                 .iter()
                 .map(|s| {
                     let id = ids(&[
-                        s.campaign as u64,
-                        s.org as u64,
+                        s.campaign.0 as u64,
+                        s.org.0 as u64,
                         s.host.map_or(u64::MAX, u64::from),
-                        s.technique as u64,
+                        s.technique.0 as u64,
                     ]);
                     tick.draws.chance(s.chance, Purpose::Detection, id, now, 0)
                 })
@@ -250,11 +251,11 @@ fn route_victim_reports(
 ) {
     let delay = region.defaults.victim_report_delay.0;
     for r in reports {
-        let o = &region.orgs[r.org as usize];
+        let o = &region.orgs[r.org];
         let route = o
             .monitored_by
             .map(|t| (t, now))
-            .or_else(|| region.island_contact[o.island as usize].map(|t| (t, now + delay)));
+            .or_else(|| region.island_contact[o.island].map(|t| (t, now + delay)));
         if let Some((team, arrive)) = route {
             let alert = Alert {
                 id: desks.next_id(),
@@ -285,8 +286,8 @@ fn false_alerts(tick: &Tick, desks: &mut Desks, log: &mut EventLog) {
         if n == 0 {
             continue;
         }
-        let orgs: Vec<u32> = (0..region.orgs.len() as u32)
-            .filter(|o| region.orgs[*o as usize].monitored_by == Some(id.0))
+        let orgs: Vec<OrgIx> = OrgIx::all(region.orgs.len())
+            .filter(|o| region.orgs[*o].monitored_by == Some(TeamIx(id.0)))
             .collect();
         for k in 0..n {
             let Some(&org) = orgs.get(draws.index(
@@ -312,7 +313,7 @@ fn false_alerts(tick: &Tick, desks: &mut Desks, log: &mut EventLog) {
                 now,
                 SimEvent::AlertRaised {
                     alert: alert.id,
-                    team: id.0,
+                    team: TeamIx(id.0),
                     org,
                     technique: None,
                     true_positive: false,

@@ -100,33 +100,33 @@ pub enum SimEvent {
     },
     /// An inject of the MSEL reaches its recipients.
     InjectFired {
-        inject: u32,
+        inject: InjectIx,
     },
     /// The facilitator fired an inject ahead of its trigger.
     InjectOrdered {
-        inject: u32,
+        inject: InjectIx,
     },
     DecisionTaken {
         team: TeamIx,
-        inject: u32,
+        inject: InjectIx,
         option: u32,
     },
     ExpectationMet {
-        expectation: u32,
+        expectation: ExpectationIx,
     },
     ExpectationMissed {
-        expectation: u32,
+        expectation: ExpectationIx,
     },
     ExpectationValidated {
-        expectation: u32,
+        expectation: ExpectationIx,
         met: bool,
         note: String,
     },
     LinkCut {
-        link: u32,
+        link: LinkIx,
     },
     LinkRepaired {
-        link: u32,
+        link: LinkIx,
     },
     PowerOut {
         island: IslandIx,

@@ -4,6 +4,7 @@
 //!
 //! Services are re-checked only in a tick where a host group, an isolation or a flood changed.
 
+use crate::scenario::ids::{IslandIx, OrgIx};
 use bevy::prelude::*;
 
 use super::attack::Intrusions;
@@ -26,9 +27,9 @@ pub(super) fn plugin(app: &mut App) {
 #[derive(Resource, Default, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ServiceBoard {
     pub up: Vec<bool>,
-    seen_isolated: Vec<u32>,
-    seen_ddos: Vec<u32>,
-    seen_dark: Vec<u32>,
+    seen_isolated: Vec<OrgIx>,
+    seen_ddos: Vec<OrgIx>,
+    seen_dark: Vec<IslandIx>,
     seen_components: Vec<u32>,
 }
 
@@ -48,9 +49,9 @@ fn update_services(
     mut board: ResMut<ServiceBoard>,
     mut log: ResMut<EventLog>,
 ) {
-    let isolated_now: Vec<u32> = isolated.0.iter().copied().collect();
-    let ddos_now: Vec<u32> = intrusions.ddos_orgs().into_iter().collect();
-    let dark_now: Vec<u32> = power.0.keys().copied().collect();
+    let isolated_now: Vec<OrgIx> = isolated.0.iter().copied().collect();
+    let ddos_now: Vec<OrgIx> = intrusions.ddos_orgs().into_iter().collect();
+    let dark_now: Vec<IslandIx> = power.0.keys().copied().collect();
     if hosts.dirty_groups.is_empty()
         && isolated_now == board.seen_isolated
         && ddos_now == board.seen_ddos
@@ -60,7 +61,7 @@ fn update_services(
         return;
     }
     for &s in &region.service_order {
-        let plan = &region.services[s as usize];
+        let plan = &region.services[s];
         let (mut total, mut unusable) = (0u64, 0u64);
         for &g in &plan.groups {
             let group = &region.groups[g as usize];
@@ -70,16 +71,17 @@ fn update_services(
         let hosts_ok = total == 0 || (total - unusable) as f64 >= plan.min_hosts_up * total as f64;
         // A dependency on another island also needs a path to it (a regional service across a
         // cut cable is as good as down).
-        let deps_ok = plan.depends_on.iter().all(|d| {
-            board.up[*d as usize] && net.connected(plan.island, region.services[*d as usize].island)
-        });
+        let deps_ok = plan
+            .depends_on
+            .iter()
+            .all(|d| board.up[*d] && net.connected(plan.island, region.services[*d].island));
         let up = hosts_ok
             && deps_ok
             && isolated_now.binary_search(&plan.org).is_err()
             && ddos_now.binary_search(&plan.org).is_err()
             && dark_now.binary_search(&plan.island).is_err();
-        if up != board.up[s as usize] {
-            board.up[s as usize] = up;
+        if up != board.up[s] {
+            board.up[s] = up;
             let event = if up {
                 SimEvent::ServiceRestored { service: s }
             } else {
@@ -97,6 +99,7 @@ fn update_services(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::ids::*;
     use crate::scenario::testkit::TinyRegion;
     use crate::sim::Simulation;
     use crate::sim::network::IsolatedOrgs;
@@ -115,7 +118,7 @@ mod tests {
             .service("ferry", "ferries", &["ferries/ws"], &["grid"])
     }
 
-    fn down_events(sim: &Simulation) -> Vec<(u64, u32)> {
+    fn down_events(sim: &Simulation) -> Vec<(u64, ServiceIx)> {
         sim.events()
             .iter()
             .filter_map(|e| match e.event {
@@ -130,10 +133,16 @@ mod tests {
         let mut sim = Simulation::new(region().plan(), 1);
         sim.run_until(10);
         assert!(down_events(&sim).is_empty());
-        sim.world_mut().resource_mut::<IsolatedOrgs>().0.insert(0);
+        sim.world_mut()
+            .resource_mut::<IsolatedOrgs>()
+            .0
+            .insert(OrgIx(0));
         sim.run_until(11);
         // The grid first, then everything that needs it, whatever the file order.
-        assert_eq!(down_events(&sim), vec![(10, 1), (10, 0), (10, 2)]);
+        assert_eq!(
+            down_events(&sim),
+            vec![(10, ServiceIx(1)), (10, ServiceIx(0)), (10, ServiceIx(2))]
+        );
         sim.world_mut().resource_mut::<IsolatedOrgs>().0.clear();
         sim.run_until(12);
         let up = &sim.app.world().resource::<ServiceBoard>().up;
@@ -149,7 +158,7 @@ mod tests {
         sim.run_until(61);
         assert_eq!(
             down_events(&sim),
-            vec![(60, 2)],
+            vec![(60, ServiceIx(2))],
             "only the ferry, on the far side"
         );
     }

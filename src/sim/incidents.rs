@@ -2,6 +2,7 @@
 //! An incident is contained when the intruder holds no host and has no attempt running in the
 //! organisation, and closed when every host it took out of service is back.
 
+use crate::scenario::ids::{CampaignIx, OrgIx, TeamIx};
 use std::collections::BTreeSet;
 
 use bevy::prelude::*;
@@ -22,9 +23,9 @@ pub(super) fn plugin(app: &mut App) {
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Incident {
-    pub team: u32,
-    pub org: u32,
-    pub campaign: u32,
+    pub team: TeamIx,
+    pub org: OrgIx,
+    pub campaign: CampaignIx,
     pub opened: u64,
     pub scoped: bool,
     pub contained: bool,
@@ -48,9 +49,9 @@ impl Incidents {
         &mut self,
         log: &mut EventLog,
         now: u64,
-        team: u32,
-        org: u32,
-        campaign: u32,
+        team: TeamIx,
+        org: OrgIx,
+        campaign: CampaignIx,
         by: DetectedBy,
     ) -> u32 {
         let id = self.0.len() as u32;
@@ -80,7 +81,7 @@ impl Incidents {
     }
 
     /// The open incident a team already has on this campaign in this organisation.
-    pub fn open_on(&self, team: u32, org: u32, campaign: u32) -> Option<u32> {
+    pub fn open_on(&self, team: TeamIx, org: OrgIx, campaign: CampaignIx) -> Option<u32> {
         self.0
             .iter()
             .position(|i| i.team == team && i.org == org && i.campaign == campaign && !i.closed)
@@ -154,15 +155,16 @@ mod tests {
     use std::collections::VecDeque;
 
     use super::*;
+    use crate::scenario::ids::*;
     use crate::sim::attack::{Intrusion, Phase};
 
     fn intrusions(hosts: &[u32], attempting: bool) -> Intrusions {
         let mut i = Intrusions::default();
         i.by_key.insert(
-            (0, 0),
+            (CampaignIx(0), OrgIx(0)),
             Intrusion {
-                campaign: 0,
-                org: 0,
+                campaign: CampaignIx(0),
+                org: OrgIx(0),
                 phase: Phase::Active,
                 stage: 1,
                 stage_ends: 100,
@@ -190,7 +192,7 @@ mod tests {
         } else {
             DetectedBy::Alert
         };
-        incidents.open(&mut log, 0, 0, 0, 0, by);
+        incidents.open(&mut log, 0, TeamIx(0), OrgIx(0), CampaignIx(0), by);
         (incidents, log)
     }
 
@@ -240,8 +242,12 @@ mod tests {
         assert!(opened(true).0.0[0].scoped);
         assert!(!opened(false).0.0[0].scoped);
         let (inc, log) = opened(false);
-        assert_eq!(inc.open_on(0, 0, 0), Some(0));
-        assert_eq!(inc.open_on(0, 0, 1), None, "another campaign");
+        assert_eq!(inc.open_on(TeamIx(0), OrgIx(0), CampaignIx(0)), Some(0));
+        assert_eq!(
+            inc.open_on(TeamIx(0), OrgIx(0), CampaignIx(1)),
+            None,
+            "another campaign"
+        );
         assert!(matches!(
             events(&log)[0],
             SimEvent::IncidentOpened {

@@ -5,6 +5,7 @@
 //! Everything here reacts to this tick's events (incidents scoped, items applied or relayed by
 //! analysts) and to deliveries falling due, so a quiet region costs nothing.
 
+use crate::scenario::ids::{ActorIx, CampaignIx, IslandIx, TeamIx, TechniqueIx};
 use std::collections::{BTreeMap, BTreeSet};
 
 use bevy::ecs::system::SystemParam;
@@ -42,20 +43,20 @@ pub(super) fn plugin(app: &mut App) {
 /// What a team learned from an incident: the campaign's actor and the techniques seen so far.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct IntelItem {
-    pub campaign: u32,
-    pub actor: u32,
-    pub techniques: Vec<u32>,
+    pub campaign: CampaignIx,
+    pub actor: ActorIx,
+    pub techniques: Vec<TechniqueIx>,
     pub tlp: Tlp,
-    pub team: u32,
-    pub island: u32,
+    pub team: TeamIx,
+    pub island: IslandIx,
     pub produced: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Recipient {
-    Team(u32),
+    Team(TeamIx),
     /// A public advisory picked up on an island without anyone's analyst time.
-    Island(u32),
+    Island(IslandIx),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -73,25 +74,25 @@ pub struct IntelBook {
     pub in_transit: BTreeMap<(u64, u64), Delivery>,
     sent: u64,
     /// (team, item) pairs already received, so a second channel does not cost a second apply.
-    pub received: BTreeSet<(u32, u32)>,
+    pub received: BTreeSet<(TeamIx, u32)>,
 }
 
 /// Transit time between two islands: the hop's latency, plus the fallback's when no cable path
 /// joins them.
-fn hop(region: &Region, net: &Connectivity, from: Option<u32>, to: Option<u32>) -> u64 {
+fn hop(region: &Region, net: &Connectivity, from: Option<IslandIx>, to: Option<IslandIx>) -> u64 {
     let p = &region.intel;
     let cut = matches!((from, to), (Some(a), Some(b)) if !net.connected(a, b));
     p.latency.0 + if cut { p.fallback_latency.0 } else { 0 }
 }
 
 /// Islands the regional hub serves: those with a CSIRT or a designated point of contact.
-fn hub_members(region: &Region) -> impl Iterator<Item = u32> + '_ {
+fn hub_members(region: &Region) -> impl Iterator<Item = IslandIx> + '_ {
     region
         .islands
         .iter()
         .enumerate()
         .filter(|(_, i)| i.csirt || i.npc)
-        .map(|(i, _)| i as u32)
+        .map(|(i, _)| IslandIx::from(i))
 }
 
 impl IntelBook {
@@ -136,7 +137,7 @@ impl IntelBook {
         let it = self.items[item as usize].clone();
         let origin = it.island;
         let islands = &region.islands;
-        let contact = |i: u32| region.island_contact[i as usize];
+        let contact = |i: IslandIx| region.island_contact[i];
         for &(a, b) in &region.bilateral {
             let other = if a == origin {
                 b
@@ -156,9 +157,9 @@ impl IntelBook {
                 );
             }
         }
-        if it.tlp <= Tlp::Green && islands[origin as usize].npc {
+        if it.tlp <= Tlp::Green && islands[origin].npc {
             for (j, isl) in islands.iter().enumerate() {
-                let j = j as u32;
+                let j = IslandIx::from(j);
                 if j != origin
                     && isl.npc
                     && let Some(t) = contact(j)
@@ -176,7 +177,7 @@ impl IntelBook {
         }
         if p.hub && it.tlp <= Tlp::Amber && hub_members(region).any(|m| m == origin) {
             if let Some(hub) = region.hub {
-                let seat = region.teams[hub as usize].island;
+                let seat = region.teams[hub].island;
                 self.send(
                     log,
                     now,
@@ -188,7 +189,7 @@ impl IntelBook {
             }
         }
         if it.tlp == Tlp::Clear {
-            for j in 0..islands.len() as u32 {
+            for j in IslandIx::all(islands.len()) {
                 if j != origin {
                     let cut = if net.connected(origin, j) {
                         0
@@ -240,7 +241,7 @@ fn share_intel(
                     // Auto-played teams share by policy; trainees decide (a ShareIntel command).
                     SimEvent::IncidentScoped { incident, .. } => {
                         let team = seen.incidents.0[incident as usize].team;
-                        region.teams[team as usize]
+                        region.teams[team]
                             .auto
                             .then_some((incident, region.intel.tlp_default))
                     }
@@ -266,10 +267,10 @@ fn share_intel(
                 defences.apply(island, &it.techniques, it.actor, it.tlp, strength);
             }
             SimEvent::IntelRelayed { item, team } => {
-                let seat = region.teams[team as usize].island;
+                let seat = region.teams[team].island;
                 let origin = book.items[item as usize].island;
                 for m in hub_members(region).filter(|m| *m != origin) {
-                    if let Some(t) = region.island_contact[m as usize] {
+                    if let Some(t) = region.island_contact[m] {
                         let at = now + hop(region, net, seat, Some(m));
                         book.send(&mut log, now, at, item, Recipient::Team(t), Channel::Hub);
                     }
@@ -298,21 +299,21 @@ fn produce(
     } = seen;
     let (now, region) = (clock.now, &**region);
     let inc = &incidents.0[incident as usize];
-    let plan = &region.campaigns[inc.campaign as usize];
+    let plan = &region.campaigns[inc.campaign];
     // The techniques the intruder has used in that organisation so far.
     let reached = intrusions
         .by_key
         .get(&(inc.campaign, inc.org))
         .map_or(1, |i| i.stage.max(1));
-    let mut techniques: Vec<u32> = plan.stages[..reached.min(plan.stages.len())]
+    let mut techniques: Vec<TechniqueIx> = plan.stages[..reached.min(plan.stages.len())]
         .iter()
         .map(|s| s.technique)
         .collect();
     techniques.sort_unstable();
     techniques.dedup();
-    let island = region.teams[inc.team as usize]
+    let island = region.teams[inc.team]
         .island
-        .unwrap_or(region.orgs[inc.org as usize].island);
+        .unwrap_or(region.orgs[inc.org].island);
     let item = IntelItem {
         campaign: inc.campaign,
         actor: plan.actor,
@@ -383,7 +384,7 @@ fn deliver_intel(
                 } else {
                     Task::ApplyIntel { item: d.item }
                 };
-                if let Ok(mut desk) = desks.get_mut(teams.0[t as usize]) {
+                if let Ok(mut desk) = desks.get_mut(teams.0[t]) {
                     desk.tasks.push(task);
                 }
             }
@@ -442,12 +443,12 @@ mod tests {
         let r = region();
         let mut book = IntelBook::default();
         book.items.push(IntelItem {
-            campaign: 0,
-            actor: 0,
-            techniques: vec![0],
+            campaign: CampaignIx(0),
+            actor: ActorIx(0),
+            techniques: vec![TechniqueIx(0)],
             tlp,
-            team: 0,
-            island: 0,
+            team: TeamIx(0),
+            island: IslandIx(0),
             produced: 0,
         });
         let net = Connectivity {
@@ -468,23 +469,29 @@ mod tests {
         use Channel::*;
         use Recipient::*;
         // RED: only to the named partner of a bilateral agreement.
-        assert_eq!(sent(Tlp::Red), vec![(Bilateral, Team(1))]);
+        assert_eq!(sent(Tlp::Red), vec![(Bilateral, Team(TeamIx(1)))]);
         // AMBER: also to the hub, which vets and relays it to members.
-        assert_eq!(sent(Tlp::Amber), vec![(Bilateral, Team(1)), (Hub, Team(3))]);
+        assert_eq!(
+            sent(Tlp::Amber),
+            vec![(Bilateral, Team(TeamIx(1))), (Hub, Team(TeamIx(3)))]
+        );
         // GREEN: also across the network of points of contact.
         assert_eq!(
             sent(Tlp::Green),
             vec![
-                (Bilateral, Team(1)),
-                (NpcNetwork, Team(1)),
-                (NpcNetwork, Team(2)),
-                (Hub, Team(3))
+                (Bilateral, Team(TeamIx(1))),
+                (NpcNetwork, Team(TeamIx(1))),
+                (NpcNetwork, Team(TeamIx(2))),
+                (Hub, Team(TeamIx(3)))
             ]
         );
         // CLEAR: a public advisory every other island can read, contact or not.
         let clear = sent(Tlp::Clear);
         for island in 1..4 {
-            assert!(clear.contains(&(Public, Island(island))), "{clear:?}");
+            assert!(
+                clear.contains(&(Public, Island(IslandIx(island)))),
+                "{clear:?}"
+            );
         }
     }
 
@@ -497,9 +504,12 @@ mod tests {
         let cut = Connectivity {
             component: vec![0, 1, 1, 1],
         };
-        assert_eq!(hop(&r, &up, Some(0), Some(1)), r.intel.latency.0);
         assert_eq!(
-            hop(&r, &cut, Some(0), Some(1)),
+            hop(&r, &up, Some(IslandIx(0)), Some(IslandIx(1))),
+            r.intel.latency.0
+        );
+        assert_eq!(
+            hop(&r, &cut, Some(IslandIx(0)), Some(IslandIx(1))),
             r.intel.latency.0 + r.intel.fallback_latency.0
         );
     }

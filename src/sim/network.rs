@@ -4,6 +4,7 @@
 //! a host with no row is healthy and costs nothing per tick. Only hosts something happened to
 //! (compromised, isolated, encrypted, restoring) have a row.
 
+use crate::scenario::ids::{CampaignIx, IslandIx, OrgIx};
 use std::collections::BTreeMap;
 
 use bevy::prelude::*;
@@ -57,11 +58,11 @@ pub struct Connectivity {
 }
 
 impl Connectivity {
-    pub fn connected(&self, a: u32, b: u32) -> bool {
-        a == b || self.component.get(a as usize) == self.component.get(b as usize)
+    pub fn connected(&self, a: IslandIx, b: IslandIx) -> bool {
+        a == b || self.component.get(a.ix()) == self.component.get(b.ix())
     }
 
-    fn compute(islands: usize, links: &[(u32, u32, bool)]) -> Self {
+    fn compute(islands: usize, links: &[(IslandIx, IslandIx, bool)]) -> Self {
         // Union-find in index order: each component is labelled by its smallest island index.
         let mut parent: Vec<u32> = (0..islands as u32).collect();
         fn root(p: &mut [u32], mut x: u32) -> u32 {
@@ -73,7 +74,7 @@ impl Connectivity {
         }
         for &(a, b, up) in links {
             if up {
-                let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+                let (ra, rb) = (root(&mut parent, a.0), root(&mut parent, b.0));
                 let (lo, hi) = (ra.min(rb), ra.max(rb));
                 parent[hi as usize] = lo;
             }
@@ -90,7 +91,7 @@ pub struct AdHocHappenings(pub Vec<HappeningPlan>);
 
 /// Islands without mains power, until the tick given.
 #[derive(Resource, Default, Clone, Debug, PartialEq, Eq, Hash)]
-pub struct PowerOutages(pub BTreeMap<u32, u64>);
+pub struct PowerOutages(pub BTreeMap<IslandIx, u64>);
 
 /// Applies the scenario's infrastructure events that fall on this tick.
 fn apply_happenings(
@@ -122,7 +123,7 @@ fn apply_happenings(
             HappeningPlan::CableCut(l) | HappeningPlan::CableRepaired(l) => {
                 let up = matches!(h, HappeningPlan::CableRepaired(_));
                 for (id, mut link) in links.iter_mut().sort::<&StableId>() {
-                    if id.0 == l && link.up != up {
+                    if id.0 == l.0 && link.up != up {
                         link.up = up;
                         changed = true;
                         log.push(
@@ -147,7 +148,7 @@ fn apply_happenings(
         }
     }
     if changed {
-        let state: Vec<(u32, u32, bool)> = links
+        let state: Vec<(IslandIx, IslandIx, bool)> = links
             .iter()
             .sort::<&StableId>()
             .map(|(_, l)| (l.a, l.b, l.up))
@@ -159,13 +160,13 @@ fn apply_happenings(
 /// Organisations whose network a defender has cut off from the outside and from each other:
 /// nothing moves in or out, and the services they run stop.
 #[derive(Resource, Default, Clone, Debug, PartialEq, Eq, Hash)]
-pub struct IsolatedOrgs(pub std::collections::BTreeSet<u32>);
+pub struct IsolatedOrgs(pub std::collections::BTreeSet<OrgIx>);
 
 /// A cable segment or radio path between two islands.
 #[derive(Component, Clone, Debug)]
 pub struct Link {
-    pub a: u32,
-    pub b: u32,
+    pub a: IslandIx,
+    pub b: IslandIx,
     pub kind: LinkKind,
     pub up: bool,
 }
@@ -189,7 +190,8 @@ fn spawn_links(world: &mut World) {
             },
         ));
     }
-    let all_up: Vec<(u32, u32, bool)> = region.links.iter().map(|&(a, b)| (a, b, true)).collect();
+    let all_up: Vec<(IslandIx, IslandIx, bool)> =
+        region.links.iter().map(|&(a, b)| (a, b, true)).collect();
     world.insert_resource(Connectivity::compute(region.islands.len(), &all_up));
 }
 
@@ -197,7 +199,7 @@ fn spawn_links(world: &mut World) {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct HostState {
     /// The campaign holding the host, while it does.
-    pub held_by: Option<u32>,
+    pub held_by: Option<CampaignIx>,
     pub isolated: bool,
     pub encrypted: bool,
     /// Tick at which a restore from backup (or a rebuild) completes.
@@ -310,19 +312,34 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
+    use crate::scenario::ids::*;
     use crate::scenario::testkit::TinyRegion;
     use crate::sim::Simulation;
 
     #[test]
     fn islands_reach_each_other_only_over_links_that_are_up() {
         // A - B - C in a chain, D on its own.
-        let all = Connectivity::compute(4, &[(0, 1, true), (1, 2, true)]);
-        assert!(all.connected(0, 2));
-        assert!(!all.connected(0, 3));
-        assert!(all.connected(3, 3));
-        let cut = Connectivity::compute(4, &[(0, 1, true), (1, 2, false)]);
-        assert!(cut.connected(0, 1));
-        assert!(!cut.connected(1, 2) && !cut.connected(0, 2));
+        let all = Connectivity::compute(
+            4,
+            &[
+                (IslandIx(0), IslandIx(1), true),
+                (IslandIx(1), IslandIx(2), true),
+            ],
+        );
+        assert!(all.connected(IslandIx(0), IslandIx(2)));
+        assert!(!all.connected(IslandIx(0), IslandIx(3)));
+        assert!(all.connected(IslandIx(3), IslandIx(3)));
+        let cut = Connectivity::compute(
+            4,
+            &[
+                (IslandIx(0), IslandIx(1), true),
+                (IslandIx(1), IslandIx(2), false),
+            ],
+        );
+        assert!(cut.connected(IslandIx(0), IslandIx(1)));
+        assert!(
+            !cut.connected(IslandIx(1), IslandIx(2)) && !cut.connected(IslandIx(0), IslandIx(2))
+        );
     }
 
     #[test]
@@ -341,7 +358,10 @@ mod tests {
         let mut sim = Simulation::new(plan, 1);
         let reach = |sim: &Simulation| {
             let net = sim.app.world().resource::<Connectivity>();
-            (net.connected(0, 1), net.connected(0, 2))
+            (
+                net.connected(IslandIx(0), IslandIx(1)),
+                net.connected(IslandIx(0), IslandIx(2)),
+            )
         };
         sim.run_until(60);
         assert_eq!(reach(&sim), (true, true), "before the cut");
@@ -350,7 +370,7 @@ mod tests {
         assert!(
             sim.events()
                 .iter()
-                .any(|e| e.tick == 60 && e.event == SimEvent::LinkCut { link: 1 })
+                .any(|e| e.tick == 60 && e.event == SimEvent::LinkCut { link: LinkIx(1) })
         );
         sim.run_until(181);
         assert_eq!(reach(&sim), (true, true), "repaired at 11:00");

@@ -3,6 +3,7 @@
 //! actor; a trainee's patch order raises an organisation's patch level; a block order shuts out
 //! a campaign's actor. Attack and detection read it; intelligence and response change it.
 
+use crate::scenario::ids::{ActorIx, IslandIx, OrgIx, TeamIx, TechniqueIx};
 use std::collections::{BTreeMap, BTreeSet};
 
 use bevy::prelude::*;
@@ -23,11 +24,11 @@ pub(super) fn plugin(app: &mut App) {
 #[derive(Resource, Default, Clone, Debug, PartialEq, Hash)]
 pub struct IslandDefences {
     /// Per island: technique -> strength (0..1) of the detection boost.
-    known_techniques: BTreeMap<u32, BTreeMap<u32, Strength>>,
+    known_techniques: BTreeMap<IslandIx, BTreeMap<TechniqueIx, Strength>>,
     /// Per island: actor -> strength (0..1) of blocking its initial access.
-    blocked_actors: BTreeMap<u32, BTreeMap<u32, Strength>>,
+    blocked_actors: BTreeMap<IslandIx, BTreeMap<ActorIx, Strength>>,
     /// Organisations a team patched on order.
-    patched: BTreeSet<u32>,
+    patched: BTreeSet<OrgIx>,
 }
 
 /// A strength in thousandths (1000 = full), so defences hash and compare exactly.
@@ -37,7 +38,12 @@ const FULL: Strength = 1000;
 
 impl IslandDefences {
     /// Multiplier on the chance that a sensor sees `technique` on `island`.
-    pub fn detection_factor(&self, region: &Region, island: u32, technique: u32) -> f64 {
+    pub fn detection_factor(
+        &self,
+        region: &Region,
+        island: IslandIx,
+        technique: TechniqueIx,
+    ) -> f64 {
         let s = self
             .known_techniques
             .get(&island)
@@ -48,7 +54,7 @@ impl IslandDefences {
     }
 
     /// Chance that an initial-access attempt by `actor` is stopped on `island`.
-    pub fn block_chance(&self, region: &Region, island: u32, actor: u32) -> f64 {
+    pub fn block_chance(&self, region: &Region, island: IslandIx, actor: ActorIx) -> f64 {
         let s = self
             .blocked_actors
             .get(&island)
@@ -59,7 +65,7 @@ impl IslandDefences {
     }
 
     /// The patch level that counts for a host of `org` whose group is at `base`.
-    pub fn patch_level(&self, org: u32, base: f64) -> f64 {
+    pub fn patch_level(&self, org: OrgIx, base: f64) -> f64 {
         if self.patched.contains(&org) {
             base.max(PATCHED_LEVEL)
         } else {
@@ -68,11 +74,11 @@ impl IslandDefences {
     }
 
     /// An emergency patch round on an organisation (a trainee's order, done).
-    pub fn patch(&mut self, org: u32) {
+    pub fn patch(&mut self, org: OrgIx) {
         self.patched.insert(org);
     }
 
-    pub fn block_actor(&mut self, island: u32, actor: u32) {
+    pub fn block_actor(&mut self, island: IslandIx, actor: ActorIx) {
         self.blocked_actors
             .entry(island)
             .or_default()
@@ -83,9 +89,9 @@ impl IslandDefences {
     /// the item is TLP RED, blocks the actor.
     pub fn apply(
         &mut self,
-        island: u32,
-        techniques: &[u32],
-        actor: u32,
+        island: IslandIx,
+        techniques: &[TechniqueIx],
+        actor: ActorIx,
         tlp: Tlp,
         strength: Strength,
     ) {
@@ -110,8 +116,8 @@ impl IslandDefences {
 /// How much of an item's value a recipient can put to work (judgement): a CSIRT or SOC tunes
 /// sensors and filters; a one-person point of contact forwards advisories; a public advisory
 /// reaches whoever reads it.
-pub fn strength(region: &Region, team: Option<u32>) -> Strength {
-    match team.map(|t| region.teams[t as usize].kind) {
+pub fn strength(region: &Region, team: Option<TeamIx>) -> Strength {
+    match team.map(|t| region.teams[t].kind) {
         Some(TeamKind::NationalCsirt | TeamKind::SectorSoc) => APPLY_STRENGTH_ANALYSTS,
         Some(TeamKind::Npc) => APPLY_STRENGTH_POINT_OF_CONTACT,
         Some(TeamKind::RegionalHub) | None => APPLY_STRENGTH_READER,
@@ -126,7 +132,7 @@ fn follow_orders(region: Res<Region>, log: Res<EventLog>, mut defences: ResMut<I
             SimEvent::ActorBlocked {
                 island, campaign, ..
             } => {
-                defences.block_actor(island, region.campaigns[campaign as usize].actor);
+                defences.block_actor(island, region.campaigns[campaign].actor);
             }
             _ => {}
         }
@@ -138,6 +144,7 @@ mod tests {
     use bevy::ecs::system::RunSystemOnce;
 
     use super::*;
+    use crate::scenario::ids::*;
     use crate::scenario::testkit::TinyRegion;
 
     fn region() -> Region {
@@ -165,39 +172,52 @@ mod tests {
     fn a_blocked_actor_is_stopped_at_the_policy_rate_on_that_island_only() {
         let r = region();
         let mut d = IslandDefences::default();
-        assert_eq!(d.block_chance(&r, 0, 0), 0.0);
-        d.block_actor(0, 0);
-        assert_eq!(d.block_chance(&r, 0, 0), r.intel.block);
-        assert_eq!(d.block_chance(&r, 1, 0), 0.0, "island B blocked nothing");
+        assert_eq!(d.block_chance(&r, IslandIx(0), ActorIx(0)), 0.0);
+        d.block_actor(IslandIx(0), ActorIx(0));
+        assert_eq!(d.block_chance(&r, IslandIx(0), ActorIx(0)), r.intel.block);
+        assert_eq!(
+            d.block_chance(&r, IslandIx(1), ActorIx(0)),
+            0.0,
+            "island B blocked nothing"
+        );
     }
 
     #[test]
     fn red_intelligence_sharpens_sensors_but_blocks_nothing() {
         let r = region();
         let mut d = IslandDefences::default();
-        d.apply(0, &[7], 0, Tlp::Red, 1000);
-        assert_eq!(d.detection_factor(&r, 0, 7), r.intel.detection_boost);
+        d.apply(IslandIx(0), &[TechniqueIx(7)], ActorIx(0), Tlp::Red, 1000);
         assert_eq!(
-            d.detection_factor(&r, 0, 8),
+            d.detection_factor(&r, IslandIx(0), TechniqueIx(7)),
+            r.intel.detection_boost
+        );
+        assert_eq!(
+            d.detection_factor(&r, IslandIx(0), TechniqueIx(8)),
             1.0,
             "only the techniques named"
         );
-        assert_eq!(d.block_chance(&r, 0, 0), 0.0);
-        d.apply(0, &[7], 0, Tlp::Green, 1000);
-        assert_eq!(d.block_chance(&r, 0, 0), r.intel.block);
+        assert_eq!(d.block_chance(&r, IslandIx(0), ActorIx(0)), 0.0);
+        d.apply(IslandIx(0), &[TechniqueIx(7)], ActorIx(0), Tlp::Green, 1000);
+        assert_eq!(d.block_chance(&r, IslandIx(0), ActorIx(0)), r.intel.block);
     }
 
     #[test]
     fn a_point_of_contact_puts_less_to_work_than_a_csirt_and_the_stronger_holds() {
         let r = region();
-        let (csirt, npc) = (strength(&r, Some(0)), strength(&r, Some(1)));
+        let (csirt, npc) = (strength(&r, Some(TeamIx(0))), strength(&r, Some(TeamIx(1))));
         assert!(csirt > npc && npc > strength(&r, None));
         let mut d = IslandDefences::default();
-        d.apply(1, &[3], 0, Tlp::Green, npc);
-        let weak = d.detection_factor(&r, 1, 3);
-        d.apply(1, &[3], 0, Tlp::Green, strength(&r, None));
+        d.apply(IslandIx(1), &[TechniqueIx(3)], ActorIx(0), Tlp::Green, npc);
+        let weak = d.detection_factor(&r, IslandIx(1), TechniqueIx(3));
+        d.apply(
+            IslandIx(1),
+            &[TechniqueIx(3)],
+            ActorIx(0),
+            Tlp::Green,
+            strength(&r, None),
+        );
         assert_eq!(
-            d.detection_factor(&r, 1, 3),
+            d.detection_factor(&r, IslandIx(1), TechniqueIx(3)),
             weak,
             "a weaker copy changes nothing"
         );
@@ -210,12 +230,22 @@ mod tests {
         world.insert_resource(region());
         world.init_resource::<IslandDefences>();
         let mut log = EventLog::default();
-        log.push(0, SimEvent::OrganisationPatched { team: 0, org: 1 });
+        log.push(
+            0,
+            SimEvent::OrganisationPatched {
+                team: TeamIx(0),
+                org: OrgIx(1),
+            },
+        );
         world.insert_resource(log);
         world.run_system_once(follow_orders).unwrap();
         let d = world.resource::<IslandDefences>();
-        assert_eq!(d.patch_level(1, 0.3), PATCHED_LEVEL);
-        assert_eq!(d.patch_level(1, 0.99), 0.99);
-        assert_eq!(d.patch_level(0, 0.3), 0.3, "only the organisation ordered");
+        assert_eq!(d.patch_level(OrgIx(1), 0.3), PATCHED_LEVEL);
+        assert_eq!(d.patch_level(OrgIx(1), 0.99), 0.99);
+        assert_eq!(
+            d.patch_level(OrgIx(0), 0.3),
+            0.3,
+            "only the organisation ordered"
+        );
     }
 }

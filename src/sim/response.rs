@@ -3,6 +3,7 @@
 //! trainee teams triage on their own but respond only to their orders (`ResponseOrdered`).
 //! Finishing a task changes the world and may put follow-up work on the list.
 
+use crate::scenario::ids::{CampaignIx, OrgIx, TeamIx};
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
@@ -35,8 +36,8 @@ struct Casework<'w> {
 fn work_desks(tick: Tick, mut desks: Query<(&StableId, &mut Desk)>, mut case: Casework) {
     let (now, region) = (tick.now(), &*tick.region);
     for (id, mut desk) in desks.iter_mut().sort::<&StableId>() {
-        let team = id.0;
-        let plan = &region.teams[team as usize];
+        let team = TeamIx(id.0);
+        let plan = &region.teams[team];
         desk.receive_reports(now);
         desk.expire_alerts(now, team, &mut case.log);
         // Trainees' orders for this team become work on its list.
@@ -93,7 +94,7 @@ fn work_desks(tick: Tick, mut desks: Query<(&StableId, &mut Desk)>, mut case: Ca
 
 /// The policy for auto-played teams: every host a scoped incident's intruder still holds goes
 /// on the isolation list.
-fn isolate_by_policy(team: u32, desk: &mut Desk, case: &mut Casework) {
+fn isolate_by_policy(team: TeamIx, desk: &mut Desk, case: &mut Casework) {
     for (ix, inc) in case
         .incidents
         .0
@@ -117,7 +118,7 @@ fn isolate_by_policy(team: u32, desk: &mut Desk, case: &mut Casework) {
 /// What finishing a task changes, and which tasks it leads to (for auto-played teams).
 fn complete(
     tick: &Tick,
-    team: u32,
+    team: TeamIx,
     auto: bool,
     skill: f64,
     task: Task,
@@ -126,7 +127,7 @@ fn complete(
     let (now, region) = (tick.now(), &*tick.region);
     match task {
         Task::ApplyIntel { item } => {
-            if let Some(island) = region.teams[team as usize].island {
+            if let Some(island) = region.teams[team].island {
                 let team = Some(team);
                 case.log
                     .push(now, SimEvent::IntelApplied { item, island, team });
@@ -147,7 +148,7 @@ fn complete(
             vec![]
         }
         Task::Block { campaign } => {
-            if let Some(island) = region.teams[team as usize].island {
+            if let Some(island) = region.teams[team].island {
                 let event = SimEvent::ActorBlocked {
                     team,
                     island,
@@ -223,8 +224,8 @@ fn complete(
 }
 
 /// Every intruder holding hosts in the organisation is found and scoped at once.
-fn hunt(now: u64, team: u32, org: u32, case: &mut Casework) {
-    let found: Vec<(u32, usize)> = case
+fn hunt(now: u64, team: TeamIx, org: OrgIx, case: &mut Casework) {
+    let found: Vec<(CampaignIx, usize)> = case
         .intrusions
         .by_key
         .values()
@@ -247,7 +248,7 @@ fn hunt(now: u64, team: u32, org: u32, case: &mut Casework) {
 /// A host is cut off: the intruder loses it, the incident waits for it to come back.
 fn isolate(
     tick: &Tick,
-    team: u32,
+    team: TeamIx,
     auto: bool,
     incident: u32,
     host: u32,
@@ -279,7 +280,7 @@ fn isolate(
 }
 
 /// A cleaned host comes back at once, or after a restore from backups if it was encrypted.
-fn eradicate(tick: &Tick, team: u32, incident: u32, host: u32, case: &mut Casework) {
+fn eradicate(tick: &Tick, team: TeamIx, incident: u32, host: u32, case: &mut Casework) {
     let (now, region) = (tick.now(), &*tick.region);
     let org = region.org_of_host(host);
     case.log
@@ -299,12 +300,12 @@ fn eradicate(tick: &Tick, team: u32, incident: u32, host: u32, case: &mut Casewo
 /// The work a trainee's order puts on the team's list.
 fn order_tasks(
     order: Order,
-    team: u32,
+    team: TeamIx,
     incidents: &mut Incidents,
     hosts: &Hosts,
     intrusions: &Intrusions,
 ) -> Vec<Task> {
-    let mine = |i: &Incident, org: u32| i.team == team && i.org == org && !i.closed;
+    let mine = |i: &Incident, org: OrgIx| i.team == team && i.org == org && !i.closed;
     match order {
         Order::Investigate(org) => {
             let open: Vec<u32> = (0..incidents.0.len() as u32)

@@ -106,13 +106,13 @@ impl<'a> Check<'a> {
     /// Resolves a reference from item `item` of `list`; an unknown one is reported at the quoted
     /// value as "`{what}` {kind} `{value}`, which is not declared", with the nearest id and the
     /// known ones.
-    pub(super) fn reference(
+    pub(super) fn reference<I: From<u32>>(
         &mut self,
         (list, item): (&str, &str),
         what: &str,
-        ids: &IdIndex,
+        ids: &IdIndex<I>,
         value: &str,
-    ) -> Option<u32> {
+    ) -> Option<I> {
         match ids.resolve(value) {
             Ok(ix) => Some(ix),
             Err(e) => {

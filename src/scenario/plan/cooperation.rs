@@ -3,7 +3,7 @@
 
 use super::HappeningPlan;
 use super::check::Check;
-use crate::scenario::ids::Ids;
+use crate::scenario::ids::{Ids, IslandIx};
 use crate::scenario::{Catalog, Diagnostic, Infrastructure, Scenario};
 
 /// Infrastructure events in time order (file order among equals).
@@ -47,7 +47,7 @@ pub(super) fn happenings(c: &mut Check, s: &Scenario, ids: &Ids) -> Vec<(u64, Ha
 }
 
 /// Bilateral agreements as island pairs, and the policy's numbers in range.
-pub(super) fn intel_policy(c: &mut Check, s: &Scenario, ids: &Ids) -> Vec<(u32, u32)> {
+pub(super) fn intel_policy(c: &mut Check, s: &Scenario, ids: &Ids) -> Vec<(IslandIx, IslandIx)> {
     let ip = &s.intel;
     let mut bilateral = Vec::new();
     for (a, b) in &ip.bilateral {

@@ -11,7 +11,10 @@ mod threats;
 
 use std::ops::Range;
 
-use super::ids::Ids;
+use super::ids::{
+    ActorIx, CampaignIx, GroupIx, HostIx, Ids, InjectIx, IslandIx, LinkIx, ObjectiveIx, OrgIx,
+    ServiceIx, TeamIx, TechniqueIx,
+};
 use super::{
     Action, AssistancePolicy, Backups, Catalog, Defaults, HostKind, IntelPolicy, LinkKind,
     LoadError, Scenario, Sector, Shift, Source, TeamKind, Technique,
@@ -33,18 +36,18 @@ pub struct Plan {
     pub groups: Vec<GroupPlan>,
     pub services: Vec<ServicePlan>,
     /// Services in dependency order: each after everything it depends on.
-    pub service_order: Vec<u32>,
+    pub service_order: Vec<ServiceIx>,
     pub campaigns: Vec<CampaignPlan>,
     pub teams: Vec<TeamPlan>,
-    pub links: Vec<(u32, u32)>,
+    pub links: Vec<(IslandIx, IslandIx)>,
     /// The team whose queue a victim's own report reaches, per island: its CSIRT, else its NPC.
-    pub island_contact: Vec<Option<u32>>,
+    pub island_contact: Vec<Option<TeamIx>>,
     /// The regional hub team, if there is one.
-    pub hub: Option<u32>,
+    pub hub: Option<TeamIx>,
     /// Infrastructure events in time order (file order among equals).
     pub happenings: Vec<(u64, HappeningPlan)>,
     /// Bilateral sharing agreements as island pairs.
-    pub bilateral: Vec<(u32, u32)>,
+    pub bilateral: Vec<(IslandIx, IslandIx)>,
     pub host_count: u32,
     pub injects: Vec<InjectPlan>,
     pub expectations: Vec<ExpectationPlan>,
@@ -70,20 +73,20 @@ pub struct IslandPlan {
 
 #[derive(Clone, Debug)]
 pub struct OrgPlan {
-    pub island: u32,
+    pub island: IslandIx,
     pub sector: Sector,
-    pub groups: Range<u32>,
-    pub hosts: Range<u32>,
-    pub manages: Vec<u32>,
+    pub groups: Range<GroupIx>,
+    pub hosts: Range<HostIx>,
+    pub manages: Vec<OrgIx>,
     /// The team whose queue this organisation's alerts reach.
-    pub monitored_by: Option<u32>,
+    pub monitored_by: Option<TeamIx>,
 }
 
 #[derive(Clone, Debug)]
 pub struct GroupPlan {
-    pub org: u32,
+    pub org: OrgIx,
     pub kind: HostKind,
-    pub hosts: Range<u32>,
+    pub hosts: Range<HostIx>,
     pub sensor_coverage: f64,
     pub patch_level: f64,
     pub backups: Backups,
@@ -91,10 +94,10 @@ pub struct GroupPlan {
 
 #[derive(Clone, Debug)]
 pub struct ServicePlan {
-    pub island: u32,
-    pub org: u32,
-    pub groups: Vec<u32>,
-    pub depends_on: Vec<u32>,
+    pub island: IslandIx,
+    pub org: OrgIx,
+    pub groups: Vec<GroupIx>,
+    pub depends_on: Vec<ServiceIx>,
     pub min_hosts_up: f64,
     pub cost_per_hour_usd: f64,
     pub people_served: u64,
@@ -102,16 +105,16 @@ pub struct ServicePlan {
 
 #[derive(Clone, Debug)]
 pub struct CampaignPlan {
-    pub actor: u32,
+    pub actor: ActorIx,
     pub actor_skill: f64,
     pub start_tick: u64,
-    pub targets: Vec<u32>,
+    pub targets: Vec<OrgIx>,
     pub stages: Vec<StagePlan>,
 }
 
 #[derive(Clone, Copy, Debug)]
 pub struct StagePlan {
-    pub technique: u32,
+    pub technique: TechniqueIx,
     pub duration: Span,
 }
 
@@ -119,19 +122,19 @@ pub struct StagePlan {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TriggerPlan {
     At(u64),
-    FirstIncident(u32),
-    RansomNote(u32),
-    ServiceDown(u32),
-    CampaignStarted(u32),
-    IntelApplied(u32),
-    Inject(u32),
+    FirstIncident(IslandIx),
+    RansomNote(IslandIx),
+    ServiceDown(ServiceIx),
+    CampaignStarted(CampaignIx),
+    IntelApplied(IslandIx),
+    Inject(InjectIx),
 }
 
 #[derive(Clone, Debug)]
 pub struct InjectPlan {
     pub trigger: TriggerPlan,
     pub delay: u64,
-    pub to: Vec<u32>,
+    pub to: Vec<TeamIx>,
     pub decision: Option<DecisionPlan>,
     pub contingency_only: bool,
     /// What firing it does, resolved when the scenario loads (a bad reference is an authoring
@@ -143,6 +146,7 @@ pub struct InjectPlan {
 
 #[derive(Clone, Copy, Debug)]
 pub struct DecisionPlan {
+    /// The default option's position among the decision's options.
     pub default: u32,
     pub takes: u64,
 }
@@ -155,50 +159,50 @@ pub enum CheckPlan {
     IntelApplied,
     Isolates,
     AssistanceRequested,
-    Decides(u32),
+    Decides(InjectIx),
     Facilitator,
 }
 
 #[derive(Clone, Debug)]
 pub struct ExpectationPlan {
-    pub team: u32,
-    pub objective: u32,
+    pub team: TeamIx,
+    pub objective: ObjectiveIx,
     pub after: TriggerPlan,
     pub within: u64,
     pub check: CheckPlan,
-    pub contingency: Option<u32>,
+    pub contingency: Option<InjectIx>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HappeningPlan {
-    CableCut(u32),
-    CableRepaired(u32),
-    PowerOutage { island: u32, minutes: u64 },
+    CableCut(LinkIx),
+    CableRepaired(LinkIx),
+    PowerOutage { island: IslandIx, minutes: u64 },
 }
 
 #[derive(Clone, Debug)]
 pub struct TeamPlan {
-    pub island: Option<u32>,
+    pub island: Option<IslandIx>,
     pub kind: TeamKind,
     pub analysts: u32,
     pub skill: f64,
     pub shift: Shift,
     pub auto: bool,
-    pub monitors: Vec<u32>,
+    pub monitors: Vec<OrgIx>,
 }
 
 impl Plan {
     pub fn org_ids(&self) -> impl Iterator<Item = &str> {
         self.scenario.organisations.iter().map(|o| o.id.as_str())
     }
-    pub fn island_of_org(&self, org: u32) -> u32 {
-        self.orgs[org as usize].island
+    pub fn island_of_org(&self, org: OrgIx) -> IslandIx {
+        self.orgs[org].island
     }
-    pub fn group_of_host(&self, host: u32) -> u32 {
+    pub fn group_of_host(&self, host: HostIx) -> GroupIx {
         // Groups are contiguous and sorted by first host.
-        self.groups.partition_point(|g| g.hosts.end <= host) as u32
+        self.groups.partition_point(|g| g.hosts.end <= host) as GroupIx
     }
-    pub fn org_of_host(&self, host: u32) -> u32 {
+    pub fn org_of_host(&self, host: HostIx) -> OrgIx {
         self.groups[self.group_of_host(host) as usize].org
     }
 }
@@ -239,7 +243,7 @@ pub(super) fn build(
     let hub = teams
         .iter()
         .position(|t| t.kind == TeamKind::RegionalHub)
-        .map(|h| h as u32);
+        .map(TeamIx::from);
     let mut plan = Plan {
         source_name: source.name.clone(),
         ids,
@@ -250,7 +254,7 @@ pub(super) fn build(
         service_order,
         campaigns,
         teams,
-        links: links.into_iter().map(|l| l.unwrap_or((0, 0))).collect(),
+        links: links.into_iter().map(Option::unwrap_or_default).collect(),
         island_contact,
         hub,
         happenings,

@@ -14,9 +14,12 @@ fn trigger(
     ids: &Ids,
 ) -> TriggerPlan {
     let what = format!("`{id}` is triggered by");
-    let mut find = |ix: &crate::scenario::ids::IdIndex, x: &str| {
-        c.reference((list, id), &what, ix, x).unwrap_or(0)
-    };
+    let at = (list, id);
+    macro_rules! find {
+        ($ix:expr, $x:expr) => {
+            c.reference(at, &what, $ix, $x).unwrap_or_default()
+        };
+    }
     match t {
         Trigger::At(w) => match w.to_tick(s.start.minute_of_day) {
             Some(t) => TriggerPlan::At(t),
@@ -31,12 +34,12 @@ fn trigger(
                 TriggerPlan::At(0)
             }
         },
-        Trigger::FirstIncident(i) => TriggerPlan::FirstIncident(find(&ids.islands, i)),
-        Trigger::RansomNote(i) => TriggerPlan::RansomNote(find(&ids.islands, i)),
-        Trigger::IntelApplied(i) => TriggerPlan::IntelApplied(find(&ids.islands, i)),
-        Trigger::ServiceDown(x) => TriggerPlan::ServiceDown(find(&ids.services, x)),
-        Trigger::CampaignStarted(x) => TriggerPlan::CampaignStarted(find(&ids.campaigns, x)),
-        Trigger::Inject(x) => TriggerPlan::Inject(find(&ids.injects, x)),
+        Trigger::FirstIncident(i) => TriggerPlan::FirstIncident(find!(&ids.islands, i)),
+        Trigger::RansomNote(i) => TriggerPlan::RansomNote(find!(&ids.islands, i)),
+        Trigger::IntelApplied(i) => TriggerPlan::IntelApplied(find!(&ids.islands, i)),
+        Trigger::ServiceDown(x) => TriggerPlan::ServiceDown(find!(&ids.services, x)),
+        Trigger::CampaignStarted(x) => TriggerPlan::CampaignStarted(find!(&ids.campaigns, x)),
+        Trigger::Inject(x) => TriggerPlan::Inject(find!(&ids.injects, x)),
     }
 }
 
@@ -113,7 +116,7 @@ fn expectation(c: &mut Check, s: &Scenario, ids: &Ids, e: &Expectation) -> Expec
             &ids.teams,
             &e.team,
         )
-        .unwrap_or(0);
+        .unwrap_or_default();
     let objective = c
         .reference(
             at,
@@ -121,10 +124,10 @@ fn expectation(c: &mut Check, s: &Scenario, ids: &Ids, e: &Expectation) -> Expec
             &ids.objectives,
             &e.objective,
         )
-        .unwrap_or(0);
+        .unwrap_or_default();
     let check = match &e.check {
         Checked::Decides(i) => match ids.injects.get(i) {
-            Some(x) if s.msel[x as usize].decision.is_some() => CheckPlan::Decides(x),
+            Some(x) if s.msel[x].decision.is_some() => CheckPlan::Decides(x),
             _ => {
                 c.at_value(
                     "expectations",

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::check::Check;
 use super::{GroupPlan, MAX_HOSTS, OrgPlan, ServicePlan};
 use crate::scenario::Scenario;
-use crate::scenario::ids::Ids;
+use crate::scenario::ids::{Ids, IslandIx, OrgIx, ServiceIx};
 
 /// Islands need a place on the map and a non-negative economy; the exercise needs a length.
 pub(super) fn check_islands(c: &mut Check, s: &Scenario) {
@@ -46,7 +46,7 @@ pub(super) fn check_islands(c: &mut Check, s: &Scenario) {
 }
 
 /// Each link as the pair of islands it joins (`None` where an end is unknown).
-pub(super) fn links(c: &mut Check, s: &Scenario, ids: &Ids) -> Vec<Option<(u32, u32)>> {
+pub(super) fn links(c: &mut Check, s: &Scenario, ids: &Ids) -> Vec<Option<(IslandIx, IslandIx)>> {
     s.links
         .iter()
         .map(|l| {
@@ -72,7 +72,7 @@ pub(super) struct Estate {
     pub orgs: Vec<OrgPlan>,
     pub groups: Vec<GroupPlan>,
     /// (organisation, group id) -> group index, for services' `needs_hosts`.
-    pub group_ix: BTreeMap<(u32, String), u32>,
+    pub group_ix: BTreeMap<(OrgIx, String), u32>,
     pub hosts: u64,
 }
 
@@ -87,7 +87,7 @@ pub(super) fn estate(c: &mut Check, s: &Scenario, ids: &Ids) -> Estate {
         let what = format!("`{}` refers to", o.id);
         let island = c
             .reference(("organisations", &o.id), &what, &ids.islands, &o.island)
-            .unwrap_or(0);
+            .unwrap_or_default();
         let first_group = e.groups.len() as u32;
         let first_host = e.hosts;
         if o.hosts.is_empty() {
@@ -100,7 +100,7 @@ pub(super) fn estate(c: &mut Check, s: &Scenario, ids: &Ids) -> Estate {
             );
         }
         for g in &o.hosts {
-            host_group(c, &mut e, oi as u32, o, g);
+            host_group(c, &mut e, OrgIx::from(oi), o, g);
         }
         let cap = |h: u64| h.min(u32::MAX as u64) as u32;
         e.orgs.push(OrgPlan {
@@ -128,7 +128,7 @@ pub(super) fn estate(c: &mut Check, s: &Scenario, ids: &Ids) -> Estate {
         let what = format!("`{}` manages", o.id);
         for m in &o.manages {
             match c.reference(("organisations", &o.id), &what, &ids.orgs, m) {
-                Some(t) if t as usize != oi => e.orgs[oi].manages.push(t),
+                Some(t) if t.ix() != oi => e.orgs[oi].manages.push(t),
                 Some(_) => c.at(
                     "organisations",
                     &o.id,
@@ -146,7 +146,7 @@ pub(super) fn estate(c: &mut Check, s: &Scenario, ids: &Ids) -> Estate {
 fn host_group(
     c: &mut Check,
     e: &mut Estate,
-    oi: u32,
+    oi: OrgIx,
     o: &crate::scenario::Organisation,
     g: &crate::scenario::HostGroup,
 ) {
@@ -210,12 +210,14 @@ pub(super) fn services(
     s: &Scenario,
     ids: &Ids,
     estate: &Estate,
-) -> (Vec<ServicePlan>, Vec<u32>) {
+) -> (Vec<ServicePlan>, Vec<ServiceIx>) {
     let mut services = Vec::new();
     for sv in &s.services {
         let at = ("services", sv.id.as_str());
         let what = format!("service `{}` is provided by", sv.id);
-        let org = c.reference(at, &what, &ids.orgs, &sv.provider).unwrap_or(0);
+        let org = c
+            .reference(at, &what, &ids.orgs, &sv.provider)
+            .unwrap_or_default();
         let mut groups = Vec::new();
         for h in &sv.needs_hosts {
             let resolved = h.split_once('/').and_then(|(o, g)| {
@@ -250,7 +252,10 @@ pub(super) fn services(
             sv.cost_per_hour_usd,
         );
         services.push(ServicePlan {
-            island: estate.orgs.get(org as usize).map_or(0, |o| o.island),
+            island: estate
+                .orgs
+                .get(org.ix())
+                .map_or_else(Default::default, |o| o.island),
             org,
             groups,
             depends_on,
@@ -262,7 +267,7 @@ pub(super) fn services(
     let order = match topo_order(&services) {
         Ok(order) => order,
         Err(cycle_at) => {
-            let id = &s.services[cycle_at as usize].id;
+            let id = &s.services[cycle_at].id;
             c.at(
                 "services",
                 id,
@@ -278,24 +283,22 @@ pub(super) fn services(
 
 /// Kahn's algorithm in index order, so the order is the same on every run. `Err` names a
 /// service on a cycle.
-pub(super) fn topo_order(services: &[ServicePlan]) -> Result<Vec<u32>, u32> {
+pub(super) fn topo_order(services: &[ServicePlan]) -> Result<Vec<ServiceIx>, ServiceIx> {
     let n = services.len();
     let mut indegree: Vec<usize> = services.iter().map(|s| s.depends_on.len()).collect();
     let mut dependents = vec![Vec::new(); n];
     for (i, s) in services.iter().enumerate() {
         for &d in &s.depends_on {
-            dependents[d as usize].push(i as u32);
+            dependents[d].push(ServiceIx::from(i));
         }
     }
-    let mut ready: BTreeSet<u32> = (0..n as u32)
-        .filter(|i| indegree[*i as usize] == 0)
-        .collect();
+    let mut ready: BTreeSet<ServiceIx> = ServiceIx::all(n).filter(|i| indegree[*i] == 0).collect();
     let mut order = Vec::with_capacity(n);
     while let Some(i) = ready.pop_first() {
         order.push(i);
-        for &d in &dependents[i as usize] {
-            indegree[d as usize] -= 1;
-            if indegree[d as usize] == 0 {
+        for &d in &dependents[i] {
+            indegree[d] -= 1;
+            if indegree[d] == 0 {
                 ready.insert(d);
             }
         }
@@ -303,8 +306,8 @@ pub(super) fn topo_order(services: &[ServicePlan]) -> Result<Vec<u32>, u32> {
     if order.len() == n {
         Ok(order)
     } else {
-        Err((0..n as u32)
-            .find(|i| indegree[*i as usize] > 0)
-            .unwrap_or(0))
+        Err(ServiceIx::all(n)
+            .find(|i| indegree[*i] > 0)
+            .unwrap_or_default())
     }
 }

@@ -4,7 +4,7 @@
 
 use super::check::Check;
 use super::{OrgPlan, TeamPlan};
-use crate::scenario::ids::Ids;
+use crate::scenario::ids::{Ids, IslandIx, TeamIx};
 use crate::scenario::{Scenario, TeamKind};
 
 pub(super) fn teams(c: &mut Check, s: &Scenario, ids: &Ids) -> Vec<TeamPlan> {
@@ -69,10 +69,10 @@ pub(super) fn assign_watch(
     s: &Scenario,
     teams: &mut [TeamPlan],
     orgs: &mut [OrgPlan],
-) -> Vec<Option<u32>> {
+) -> Vec<Option<TeamIx>> {
     for (ti, t) in teams.iter().enumerate() {
         for &o in &t.monitors {
-            orgs[o as usize].monitored_by.get_or_insert(ti as u32);
+            orgs[o].monitored_by.get_or_insert(TeamIx::from(ti));
         }
     }
     let mut island_contact = vec![None; s.islands.len()];
@@ -80,8 +80,8 @@ pub(super) fn assign_watch(
         let find = |kind: TeamKind| {
             teams
                 .iter()
-                .position(|t| t.kind == kind && t.island == Some(ii as u32))
-                .map(|x| x as u32)
+                .position(|t| t.kind == kind && t.island == Some(IslandIx::from(ii)))
+                .map(TeamIx::from)
         };
         let csirt = find(TeamKind::NationalCsirt);
         if isl.csirt && csirt.is_none() {
@@ -116,7 +116,7 @@ pub(super) fn assign_watch(
         if let Some(team) = csirt {
             for o in orgs
                 .iter_mut()
-                .filter(|o| o.island == ii as u32 && o.monitored_by.is_none())
+                .filter(|o| o.island == IslandIx::from(ii) && o.monitored_by.is_none())
             {
                 o.monitored_by = Some(team);
             }
@@ -124,7 +124,7 @@ pub(super) fn assign_watch(
         island_contact[ii] = csirt.or(npc);
     }
     for (ti, t) in teams.iter_mut().enumerate() {
-        let Some(isl) = t.island.and_then(|i| s.islands.get(i as usize)) else {
+        let Some(isl) = t.island.and_then(|i| s.islands.get(i.ix())) else {
             continue;
         };
         let off = (t.kind == TeamKind::NationalCsirt && !isl.csirt)
@@ -132,7 +132,7 @@ pub(super) fn assign_watch(
         if off {
             for o in orgs
                 .iter_mut()
-                .filter(|o| o.monitored_by == Some(ti as u32))
+                .filter(|o| o.monitored_by == Some(TeamIx::from(ti)))
             {
                 o.monitored_by = None;
             }

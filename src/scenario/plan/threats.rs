@@ -2,7 +2,7 @@
 
 use super::check::Check;
 use super::{CampaignPlan, StagePlan};
-use crate::scenario::ids::Ids;
+use crate::scenario::ids::{Ids, OrgIx};
 use crate::scenario::{Campaign, Catalog, Effect, Scenario, Target};
 use crate::time::MINUTES_PER_DAY;
 
@@ -22,8 +22,8 @@ pub(super) fn campaigns(
             let actor = c.reference(("campaigns", &cp.id), &what, &ids.actors, &cp.actor);
             let start_tick = start(c, s, cp);
             CampaignPlan {
-                actor: actor.unwrap_or(0),
-                actor_skill: actor.map_or(0.5, |a| s.actors[a as usize].skill),
+                actor: actor.unwrap_or_default(),
+                actor_skill: actor.map_or(0.5, |a| s.actors[a].skill),
                 start_tick,
                 targets: targets(c, s, ids, cp),
                 stages: stages(c, ids, catalog, cp),
@@ -65,7 +65,7 @@ fn start(c: &mut Check, s: &Scenario, cp: &Campaign) -> u64 {
 }
 
 /// The organisations a campaign's selectors pick, sorted and without repeats.
-fn targets(c: &mut Check, s: &Scenario, ids: &Ids, cp: &Campaign) -> Vec<u32> {
+fn targets(c: &mut Check, s: &Scenario, ids: &Ids, cp: &Campaign) -> Vec<OrgIx> {
     let at = ("campaigns", cp.id.as_str());
     let what = format!("campaign `{}` targets", cp.id);
     let mut targets = Vec::new();
@@ -85,7 +85,7 @@ fn targets(c: &mut Check, s: &Scenario, ids: &Ids, cp: &Campaign) -> Vec<u32> {
                         Target::Organisation(_) => false,
                     };
                     if hit {
-                        targets.push(oi as u32);
+                        targets.push(OrgIx::from(oi));
                     }
                 }
                 if targets.len() == before {
@@ -131,7 +131,7 @@ fn stages(c: &mut Check, ids: &Ids, catalog: &Catalog, cp: &Campaign) -> Vec<Sta
             );
             continue;
         };
-        let tech = &catalog.techniques[t as usize];
+        let tech = &catalog.techniques[t];
         if k == 0 && !tech.effect.is_initial_access() {
             c.at(
                 "campaigns",

@@ -2,6 +2,7 @@
 //! and succeeding by the technique's odds against the host's patch level, unless applied
 //! intelligence blocks the actor first.
 
+use crate::scenario::ids::{CampaignIx, OrgIx, TechniqueIx};
 use std::collections::{BTreeSet, VecDeque};
 
 use super::super::Region;
@@ -30,17 +31,17 @@ fn skill_factor(skill: f64) -> f64 {
 pub(super) fn stage_time(
     region: &Region,
     draws: &Draws,
-    campaign: u32,
-    org: u32,
+    campaign: CampaignIx,
+    org: OrgIx,
     stage: usize,
     now: u64,
 ) -> u64 {
-    let plan = &region.campaigns[campaign as usize];
+    let plan = &region.campaigns[campaign];
     let base = plan.stages[stage].duration.0 as f64 * (1.5 - plan.actor_skill);
     let jitter = 0.5
         + draws.unit(
             Purpose::StageDuration,
-            ids(&[campaign as u64, org as u64, stage as u64]),
+            ids(&[campaign.0 as u64, org.0 as u64, stage as u64]),
             now,
             0,
         );
@@ -48,8 +49,12 @@ pub(super) fn stage_time(
 }
 
 /// Hosts an initial-access technique can land on, in stable order.
-pub(super) fn entry_hosts(region: &Region, org: u32, effect: Effect) -> Vec<std::ops::Range<u32>> {
-    let o = &region.orgs[org as usize];
+pub(super) fn entry_hosts(
+    region: &Region,
+    org: OrgIx,
+    effect: Effect,
+) -> Vec<std::ops::Range<u32>> {
+    let o = &region.orgs[org];
     let groups = &region.groups[o.groups.start as usize..o.groups.end as usize];
     let preferred: &[HostKind] = match effect {
         Effect::Phish => &[HostKind::Workstation],
@@ -98,13 +103,13 @@ pub(super) fn pick(
 pub(super) fn success_chance(
     region: &Region,
     defences: &IslandDefences,
-    campaign: u32,
-    technique: u32,
+    campaign: CampaignIx,
+    technique: TechniqueIx,
     host: u32,
 ) -> f64 {
-    let tech = &region.techniques[technique as usize];
+    let tech = &region.techniques[technique];
     let group = &region.groups[region.group_of_host(host) as usize];
-    let skill = region.campaigns[campaign as usize].actor_skill;
+    let skill = region.campaigns[campaign].actor_skill;
     let patch = defences.patch_level(group.org, group.patch_level);
     (tech.success * skill_factor(skill) * (1.0 - tech.patch_sensitivity * patch)).clamp(0.0, 1.0)
 }
@@ -116,11 +121,11 @@ pub(super) fn begin_intrusion(
     draws: &Draws,
     log: &mut EventLog,
     now: u64,
-    campaign: u32,
-    org: u32,
+    campaign: CampaignIx,
+    org: OrgIx,
 ) -> Intrusion {
-    let first = region.campaigns[campaign as usize].stages[0];
-    let tech = &region.techniques[first.technique as usize];
+    let first = region.campaigns[campaign].stages[0];
+    let tech = &region.techniques[first.technique];
     let mut intrusion = Intrusion {
         campaign,
         org,
@@ -139,7 +144,7 @@ pub(super) fn begin_intrusion(
     }
     let entry = entry_hosts(region, org, tech.effect);
     let span = intrusion.stage_ends - now;
-    let key = ids(&[campaign as u64, org as u64]);
+    let key = ids(&[campaign.0 as u64, org.0 as u64]);
     let mut attempts: Vec<Attempt> = (0..tech.attempts.max(1))
         .map(|k| Attempt {
             tick: now + draws.index(span.max(1), Purpose::AccessAttemptTime, key, now, k),
@@ -162,7 +167,7 @@ pub(super) fn land_attempts(
 ) {
     let (now, region) = (step.now, step.region);
     let (campaign, org) = (intr.campaign, intr.org);
-    let plan = &region.campaigns[campaign as usize];
+    let plan = &region.campaigns[campaign];
     let technique = plan.stages[0].technique;
     while intr.attempts.front().is_some_and(|a| a.tick <= now) {
         let a = intr.attempts.pop_front().expect("checked above");
@@ -215,19 +220,19 @@ pub(super) fn land_attempts(
 }
 
 /// Whether applied intelligence about the campaign's actor stops this attempt on `org`.
-pub(super) fn blocked(step: &Step, campaign: u32, org: u32, host: u32) -> bool {
+pub(super) fn blocked(step: &Step, campaign: CampaignIx, org: OrgIx, host: u32) -> bool {
     let Step {
         now,
         region,
         draws,
         defences,
     } = *step;
-    let island = region.orgs[org as usize].island;
-    let p = defences.block_chance(region, island, region.campaigns[campaign as usize].actor);
+    let island = region.orgs[org].island;
+    let p = defences.block_chance(region, island, region.campaigns[campaign].actor);
     draws.chance(
         p,
         Purpose::IntelBlock,
-        ids(&[campaign as u64, org as u64, host as u64]),
+        ids(&[campaign.0 as u64, org.0 as u64, host as u64]),
         now,
         0,
     )

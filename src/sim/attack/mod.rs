@@ -8,6 +8,7 @@
 mod access;
 mod stages;
 
+use crate::scenario::ids::{CampaignIx, OrgIx};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use bevy::ecs::system::SystemParam;
@@ -93,8 +94,8 @@ pub struct Attempt {
 /// A campaign inside one organisation.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Intrusion {
-    pub campaign: u32,
-    pub org: u32,
+    pub campaign: CampaignIx,
+    pub org: OrgIx,
     pub phase: Phase,
     /// Index into the campaign's stages.
     pub stage: usize,
@@ -115,12 +116,12 @@ impl Intrusion {
 /// Every intrusion, keyed by (campaign, organisation): the stable order work is done in.
 #[derive(Resource, Default)]
 pub struct Intrusions {
-    pub by_key: BTreeMap<(u32, u32), Intrusion>,
+    pub by_key: BTreeMap<(CampaignIx, OrgIx), Intrusion>,
 }
 
 impl Intrusions {
     /// Organisations under a running DDoS.
-    pub fn ddos_orgs(&self) -> BTreeSet<u32> {
+    pub fn ddos_orgs(&self) -> BTreeSet<OrgIx> {
         self.by_key
             .values()
             .filter(|i| i.ddos)
@@ -139,20 +140,26 @@ fn start_campaigns(
 ) {
     let now = clock.now;
     for (id, mut campaign) in campaigns.iter_mut().sort::<&StableId>() {
-        let plan = &region.campaigns[id.0 as usize];
+        let campaign_ix = CampaignIx(id.0);
+        let plan = &region.campaigns[campaign_ix];
         let due = plan.start_tick == now || campaign.forced_start == Some(now);
         if campaign.started || campaign.cancelled || !due {
             continue;
         }
         campaign.started = true;
-        log.push(now, SimEvent::CampaignStarted { campaign: id.0 });
+        log.push(
+            now,
+            SimEvent::CampaignStarted {
+                campaign: campaign_ix,
+            },
+        );
         for &org in &plan.targets {
-            let intrusion = begin_intrusion(&region, &draws, &mut log, now, id.0, org);
-            intrusions.by_key.insert((id.0, org), intrusion);
+            let intrusion = begin_intrusion(&region, &draws, &mut log, now, campaign_ix, org);
+            intrusions.by_key.insert((campaign_ix, org), intrusion);
         }
     }
     // The white cell's ad-hoc launches: a campaign from the library against an organisation now.
-    let launches: Vec<(u32, u32)> = log
+    let launches: Vec<(CampaignIx, OrgIx)> = log
         .this_tick()
         .iter()
         .filter_map(|e| match e.event {
@@ -189,11 +196,11 @@ fn run_intrusions(
     mut damage: Damage,
 ) {
     let now = tick.now();
-    let cancelled: Vec<u32> = campaigns
+    let cancelled: Vec<CampaignIx> = campaigns
         .iter()
         .sort::<&StableId>()
         .filter(|(_, c)| c.cancelled)
-        .map(|(i, _)| i.0)
+        .map(|(i, _)| CampaignIx(i.0))
         .collect();
     white_cell(&mut intrusions, &damage.log, now);
     let step = Step {
@@ -265,16 +272,16 @@ mod tests {
         let r = region();
         let t = r.campaigns[0].stages[0].technique;
         let mut d = IslandDefences::default();
-        let stale = success_chance(&r, &d, 0, t, r.orgs[0].hosts.start);
-        let patched = success_chance(&r, &d, 0, t, r.orgs[1].hosts.start);
+        let stale = success_chance(&r, &d, CampaignIx(0), t, r.orgs[0].hosts.start);
+        let patched = success_chance(&r, &d, CampaignIx(0), t, r.orgs[1].hosts.start);
         assert!(stale > 2.0 * patched, "{stale} vs {patched}");
         // The catalog's figure, scaled by the actor's skill and the patch level.
-        let tech = &r.techniques[t as usize];
+        let tech = &r.techniques[t];
         let expected = tech.success * (0.5 + 0.6) * (1.0 - tech.patch_sensitivity * 0.1);
         assert!((stale - expected).abs() < 1e-12);
         // An emergency patch round brings the stale organisation up to the patched level.
-        d.patch(0);
-        let after = success_chance(&r, &d, 0, t, r.orgs[0].hosts.start);
+        d.patch(OrgIx(0));
+        let after = success_chance(&r, &d, CampaignIx(0), t, r.orgs[0].hosts.start);
         assert!(after < patched && after < stale, "{after}");
     }
 
@@ -286,7 +293,7 @@ mod tests {
         plan.groups[0].patch_level = 0.0;
         r = Region(std::sync::Arc::new(plan));
         let t = r.campaigns[0].stages[0].technique;
-        let p = success_chance(&r, &IslandDefences::default(), 0, t, 0);
+        let p = success_chance(&r, &IslandDefences::default(), CampaignIx(0), t, 0);
         assert!((0.0..=1.0).contains(&p));
     }
 }

@@ -2,6 +2,7 @@
 //! spreads while it runs) and completes with its effect: a trust hop to managed customers,
 //! data out, files encrypted, a flood ended.
 
+use crate::scenario::ids::{CampaignIx, OrgIx};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::super::draws::{Purpose, ids};
@@ -21,8 +22,8 @@ pub(super) struct Harm<'a> {
 /// A trust hop due: from a provider into the organisations it manages, at the stage after it.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct TrustHop {
-    pub campaign: u32,
-    pub from: u32,
+    pub campaign: CampaignIx,
+    pub from: OrgIx,
     pub next_stage: usize,
 }
 
@@ -31,7 +32,7 @@ pub(super) struct TrustHop {
 pub(super) fn work_stage(step: &Step, intr: &mut Intrusion, harm: &mut Harm) -> Option<TrustHop> {
     let (now, region) = (step.now, step.region);
     let (campaign, org) = (intr.campaign, intr.org);
-    let plan = &region.campaigns[campaign as usize];
+    let plan = &region.campaigns[campaign];
     if intr.phase == Phase::Attempting {
         if intr.attempts.is_empty() {
             intr.phase = Phase::Stopped;
@@ -52,7 +53,7 @@ pub(super) fn work_stage(step: &Step, intr: &mut Intrusion, harm: &mut Harm) -> 
         intr.phase = Phase::Finished;
         return None;
     };
-    let tech = &region.techniques[stage.technique as usize];
+    let tech = &region.techniques[stage.technique];
     if tech.effect == Effect::LateralMovement {
         spread(step, stage, intr, harm.hosts, harm.log);
     }
@@ -118,14 +119,14 @@ fn spread(
     } = *step;
     let (campaign, org) = (intr.campaign, intr.org);
     let (technique, duration) = (stage.technique, stage.duration.0);
-    let tech = &region.techniques[technique as usize];
+    let tech = &region.techniques[technique];
     let rate = tech.attempts.max(1) as f64 / duration.max(1) as f64;
     let expected = intr.hosts.len() as f64 * rate;
-    let key = ids(&[campaign as u64, org as u64]);
+    let key = ids(&[campaign.0 as u64, org.0 as u64]);
     let tries = (expected.floor() as u32
         + draws.chance(expected.fract(), Purpose::SpreadCount, key, now, 0) as u32)
         .min(256);
-    let range = region.orgs[org as usize].hosts.clone();
+    let range = region.orgs[org].hosts.clone();
     for k in 0..tries {
         let target = pick(
             std::slice::from_ref(&range),
@@ -168,13 +169,12 @@ fn encrypt(step: &Step, intr: &mut Intrusion, harm: &mut Harm) {
         lost: lost_backups,
         log,
     } = harm;
-    let tech = &region.techniques
-        [region.campaigns[campaign as usize].stages[intr.stage].technique as usize];
-    let org_hosts = region.orgs[org as usize].hosts.clone();
-    let key = ids(&[campaign as u64, org as u64]);
+    let tech = &region.techniques[region.campaigns[campaign].stages[intr.stage].technique];
+    let org_hosts = region.orgs[org].hosts.clone();
+    let key = ids(&[campaign.0 as u64, org.0 as u64]);
     // Online backups reachable from the network go down with the hosts (per group).
     let backups_lost_p = region.defaults.online_backups_lost;
-    let o = &region.orgs[org as usize];
+    let o = &region.orgs[org];
     let mut hit_online: BTreeMap<u32, u32> = BTreeMap::new();
     for g in o.groups.clone() {
         if region.groups[g as usize].backups == Backups::Online
@@ -240,8 +240,8 @@ pub(super) fn follow_trust(
         from,
         next_stage,
     } = hop;
-    let technique = region.campaigns[campaign as usize].stages[next_stage - 1].technique;
-    for &to in &region.orgs[from as usize].manages {
+    let technique = region.campaigns[campaign].stages[next_stage - 1].technique;
+    for &to in &region.orgs[from].manages {
         if intrusions.by_key.contains_key(&(campaign, to)) || isolated.0.contains(&to) {
             continue;
         }
@@ -250,7 +250,7 @@ pub(super) fn follow_trust(
             &entry,
             draws,
             Purpose::TrustEntryHost,
-            ids(&[campaign as u64, to as u64]),
+            ids(&[campaign.0 as u64, to.0 as u64]),
             now,
             0,
         );
@@ -280,7 +280,7 @@ pub(super) fn follow_trust(
                 technique,
             },
         );
-        let stages = region.campaigns[campaign as usize].stages.len();
+        let stages = region.campaigns[campaign].stages.len();
         let mut intr = Intrusion {
             campaign,
             org: to,
