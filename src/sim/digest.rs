@@ -22,8 +22,9 @@ pub(super) fn plugin(app: &mut App) {
         );
 }
 
-/// Hashes one part of the state from the world, in stable-id order.
-pub type PartHasher = fn(&World) -> u64;
+/// Hashes one part of the state from the world, in stable-id order. It takes `&mut World` only
+/// to keep its queries' state between ticks; it changes nothing simulated.
+pub type PartHasher = fn(&mut World) -> u64;
 
 /// The parts of the state, registered by the plugin that owns each. A part's `order` fixes its
 /// place in the total (the order is part of the journal format: changing it changes every
@@ -138,14 +139,25 @@ fn compute_digest(world: &mut World) {
     };
 }
 
+/// A query kept between ticks, so hashing entities does not rebuild it every minute.
+#[derive(Resource)]
+struct RowQuery<C: Component>(QueryState<(&'static StableId, &'static C)>);
+
 /// Entities of one kind as (stable id, component clone), sorted by id.
-pub fn sorted_rows<C: Component + Clone>(world: &World) -> Vec<(u32, C)> {
-    let mut rows: Vec<(u32, C)> = world
-        .try_query::<(&StableId, &C)>()
-        .map(|mut q| q.iter(world).map(|(i, c)| (i.0, c.clone())).collect())
-        .unwrap_or_default();
-    rows.sort_by_key(|(i, _)| *i);
-    rows
+pub fn sorted_rows<C: Component + Clone>(world: &mut World) -> Vec<(u32, C)> {
+    if !world.contains_resource::<RowQuery<C>>() {
+        let query = world.query::<(&StableId, &C)>();
+        world.insert_resource(RowQuery(query));
+    }
+    world.resource_scope(|world, mut query: Mut<RowQuery<C>>| {
+        let mut rows: Vec<(u32, C)> = query
+            .0
+            .iter(world)
+            .map(|(i, c)| (i.0, c.clone()))
+            .collect();
+        rows.sort_by_key(|(i, _)| *i);
+        rows
+    })
 }
 
 fn advance_clock(mut clock: ResMut<Clock>) {
