@@ -133,3 +133,26 @@ fn set_overrides_change_the_run_and_unknown_paths_are_refused() {
         stderr(&bad)
     );
 }
+
+/// The golden run. This test pins the flagship on purpose, and it is the only one that does:
+/// every other test builds its own small region. A change to the model, to the flagship or to
+/// the digest's encoding moves this digest; update it here and the README's example (the same
+/// run, checked below) in that commit, and say in its message why the run changed.
+#[test]
+fn golden_flagship_run_and_the_readme_example_agree() {
+    const GOLDEN: &str = "8c706187a2958da2";
+    let out = tidewatch(&["run", FLAGSHIP, "--seed", "42", "--until", "72h"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.ends_with(&format!("digest {GOLDEN}\n")),
+        "the flagship's golden run moved; if that is meant, update GOLDEN and README.md:\n{text}"
+    );
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    assert!(
+        readme.contains(&text),
+        "README.md's example of `tidewatch run eastern-caribbean --seed 42 --until 72h` is stale; \
+         paste this:\n{text}"
+    );
+}

@@ -241,7 +241,7 @@ fn white_cell_and_team_commands_change_the_simulation() {
     use tidewatch::exercise::session::Session;
     use tidewatch::scenario::Command;
     use tidewatch::sim::events::SimEvent;
-    let plan = plan("scenarios/eastern-caribbean.ron", &[]);
+    let plan = plan("tests/data/tabletop.ron", &[]);
     let ddos = plan.ids.campaigns.get("telecom-ddos").unwrap();
     let mut s = Session::new(plan.clone(), 42);
     s.add_commands([
@@ -397,14 +397,14 @@ fn the_white_cell_launches_pushes_and_halts_intrusions() {
     use tidewatch::exercise::session::Session;
     use tidewatch::scenario::Command;
     use tidewatch::sim::events::SimEvent;
-    let plan = plan("scenarios/eastern-caribbean.ron", &[]);
+    let plan = plan("tests/data/tabletop.ron", &[]);
     let phish = plan.ids.campaigns.get("ministry-phish").unwrap();
     let ransom = plan.ids.campaigns.get("msp-ransomware").unwrap();
-    let tt = plan.ids.orgs.get("tt-telecom").unwrap();
-    let msp = plan.ids.orgs.get("ag-caribmsp").unwrap();
+    let telecom = plan.ids.orgs.get("a-telecom").unwrap();
+    let msp = plan.ids.orgs.get("a-msp").unwrap();
     let cmd = |c: &str, o: &str| (c.to_string(), o.to_string());
-    let (c1, o1) = cmd("ministry-phish", "tt-telecom");
-    let (c2, o2) = cmd("msp-ransomware", "ag-caribmsp");
+    let (c1, o1) = cmd("ministry-phish", "a-telecom");
+    let (c2, o2) = cmd("msp-ransomware", "a-msp");
     let mut s = Session::new(plan.clone(), 42);
     s.add_commands([
         (
@@ -424,11 +424,11 @@ fn the_white_cell_launches_pushes_and_halts_intrusions() {
     ]);
     s.run_until(3 * 24 * 60).unwrap();
     let ev = s.sim.events();
-    // Trinidad's mobile operator was never a phishing target; the launch makes it one at 10:00.
-    let hit_tt = ev.iter().filter(|e| matches!(e.event, SimEvent::AccessFailed { campaign, org, .. } | SimEvent::HostCompromised { campaign, org, .. } if campaign == phish && org == tt)).count();
+    // The mobile operator was never a phishing target; the launch makes it one at 10:00.
+    let hit_tt = ev.iter().filter(|e| matches!(e.event, SimEvent::AccessFailed { campaign, org, .. } | SimEvent::HostCompromised { campaign, org, .. } if campaign == phish && org == telecom)).count();
     assert!(
         hit_tt > 0,
-        "the launched campaign attempts entry at tt-energy"
+        "the launched campaign attempts entry at the mobile operator"
     );
     // Halted at the provider, the ransomware does nothing more there.
     let after = ev.iter().filter(|e| e.tick > 800 && matches!(e.event, SimEvent::StageCompleted { campaign, org, .. } | SimEvent::HostCompromised { campaign, org, .. } if campaign == ransom && org == msp)).count();
@@ -447,7 +447,7 @@ fn the_white_cell_launches_pushes_and_halts_intrusions() {
         at,
         Command::ForceStep {
             campaign: "msp-ransomware".into(),
-            org: "ag-caribmsp".into(),
+            org: "a-msp".into(),
         },
     )]);
     pushed.run_until(24 * 60).unwrap();

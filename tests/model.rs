@@ -42,10 +42,10 @@ fn higher_sensor_coverage_detects_earlier_on_average() {
 
 #[test]
 fn isolating_an_organisation_stops_spread_from_it() {
-    // The ransomware crew in the flagship enters a managed service provider and follows its
-    // remote access into clients. Cut the provider off as soon as it is breached.
-    let plan = plan("scenarios/eastern-caribbean.ron", &[]);
-    let msp = plan.ids.orgs.get("ag-caribmsp").unwrap();
+    // A ransomware crew enters a managed service provider and follows its remote access into
+    // clients. Cut the provider off as soon as it is breached.
+    let plan = plan("tests/data/tabletop.ron", &[]);
+    let msp = plan.ids.orgs.get("a-msp").unwrap();
     let end = 72 * 60;
     let (mut hops_free, mut hops_isolated, mut breached) = (0, 0, 0);
     for seed in 0..40 {

@@ -83,9 +83,9 @@ fn trainees_decisions_drive_the_exercise_and_it_replays() {
     let events = dir.join("events.jsonl");
     let out = tidewatch(&[
         "run",
-        "eastern-caribbean",
+        "tests/data/tabletop.ron",
         "--set",
-        "teams.ag-npc.auto=false",
+        "teams.a-npc.auto=false",
         "--commands",
         "tests/data/tabletop-commands.ron",
         "--journal",
@@ -111,14 +111,14 @@ fn trainees_decisions_drive_the_exercise_and_it_replays() {
 
     // The decision isolates the provider at the next tick boundary.
     let decided =
-        find("DecisionTaken", "inject", "I07").expect("the trainees' decision is recorded");
+        find("DecisionTaken", "inject", "I2").expect("the trainees' decision is recorded");
     assert_eq!(
         (decided["team"].as_str(), decided["time"].as_str()),
-        (Some("ag-npc"), Some("D1 13:30"))
+        (Some("a-npc"), Some("D1 10:30"))
     );
     let isolated =
-        find("OrganisationIsolated", "org", "ag-caribmsp").expect("the decision's effect applies");
-    assert_eq!(isolated["time"], "D1 13:31");
+        find("OrganisationIsolated", "org", "a-msp").expect("the decision's effect applies");
+    assert_eq!(isolated["time"], "D1 10:31");
     // Nobody answered the Minister: the expectation is missed and its contingency fires.
     let r = &v["rehearsal"];
     let outcome = |id: &str| {
@@ -130,17 +130,17 @@ fn trainees_decisions_drive_the_exercise_and_it_replays() {
             .unwrap()["outcome"]
             .clone()
     };
-    assert_eq!(outcome("E11"), "missed");
+    assert_eq!(outcome("E2"), "missed");
     assert!(
-        find("InjectFired", "inject", "I28").is_some(),
+        find("InjectFired", "inject", "I4").is_some(),
         "the contingency inject fired"
     );
-    assert_eq!(outcome("E10"), "met (facilitator)");
-    assert_eq!(outcome("E09"), "met");
+    assert_eq!(outcome("E3"), "met (facilitator)");
+    assert_eq!(outcome("E1"), "met");
     // Ordering an inject that already fired does not send it twice.
     assert_eq!(
         ev.iter()
-            .filter(|e| e["kind"] == "InjectFired" && e["inject"] == "I12")
+            .filter(|e| e["kind"] == "InjectFired" && e["inject"] == "I5")
             .count(),
         1
     );
@@ -152,7 +152,7 @@ fn trainees_decisions_drive_the_exercise_and_it_replays() {
     // The same exercise with the policy playing the NPC keeps the provider connected.
     let auto = tidewatch(&[
         "run",
-        "eastern-caribbean",
+        "tests/data/tabletop.ron",
         "--until",
         "2d",
         "--events",

@@ -150,11 +150,7 @@ pub fn sorted_rows<C: Component + Clone>(world: &mut World) -> Vec<(u32, C)> {
         world.insert_resource(RowQuery(query));
     }
     world.resource_scope(|world, mut query: Mut<RowQuery<C>>| {
-        let mut rows: Vec<(u32, C)> = query
-            .0
-            .iter(world)
-            .map(|(i, c)| (i.0, c.clone()))
-            .collect();
+        let mut rows: Vec<(u32, C)> = query.0.iter(world).map(|(i, c)| (i.0, c.clone())).collect();
         rows.sort_by_key(|(i, _)| *i);
         rows
     })
