@@ -164,20 +164,53 @@ fn draw_islands(painter: &egui::Painter, plan: &Plan, views: &[IslandView], poin
     }
 }
 
+/// How a legend entry is drawn.
+enum Mark {
+    Fill(Color32),
+    Ring(Stroke),
+    Line(Stroke),
+}
+
 /// The legend, bottom left: the open sea south-west of the festoon.
 fn legend(painter: &egui::Painter, area: egui::Rect) {
-    let mut y = area.bottom() - 8.0 * 16.0;
     let x = area.left() + 12.0;
-    for (colour, text) in [
-        (state_colour(&IslandView::default()).0, "calm"),
-        (Color32::from_rgb(240, 190, 60), "intruder unseen"),
-        (Color32::from_rgb(240, 130, 50), "responding"),
+    let entries = [
+        (Mark::Fill(state_colour(&IslandView::default()).0), "calm"),
         (
-            Color32::from_rgb(225, 70, 60),
+            Mark::Fill(Color32::from_rgb(240, 190, 60)),
+            "intruder unseen",
+        ),
+        (Mark::Fill(Color32::from_rgb(240, 130, 50)), "responding"),
+        (
+            Mark::Fill(Color32::from_rgb(225, 70, 60)),
             "impact: hosts encrypted or services down",
         ),
-    ] {
-        painter.circle_filled(pos2(x, y), 5.0, colour);
+        (
+            Mark::Ring(Stroke::new(2.0, Color32::from_rgb(120, 230, 150))),
+            "national CSIRT",
+        ),
+        (
+            Mark::Ring(Stroke::new(1.0, Color32::from_gray(200))),
+            "point of contact only",
+        ),
+        (
+            Mark::Line(Stroke::new(2.0, Color32::from_rgb(200, 60, 60))),
+            "link cut",
+        ),
+    ];
+    for (k, (mark, text)) in entries.into_iter().enumerate() {
+        let y = area.bottom() - 8.0 * 16.0 + k as f32 * 16.0;
+        match mark {
+            Mark::Fill(colour) => {
+                painter.circle_filled(pos2(x, y), 5.0, colour);
+            }
+            Mark::Ring(stroke) => {
+                painter.circle_stroke(pos2(x, y), 5.0, stroke);
+            }
+            Mark::Line(stroke) => {
+                painter.line_segment([pos2(x - 6.0, y), pos2(x + 6.0, y)], stroke);
+            }
+        }
         painter.text(
             pos2(x + 10.0, y),
             Align2::LEFT_CENTER,
@@ -185,39 +218,5 @@ fn legend(painter: &egui::Painter, area: egui::Rect) {
             FontId::proportional(12.0),
             Color32::from_gray(210),
         );
-        y += 16.0;
     }
-    painter.circle_stroke(
-        pos2(x, y),
-        5.0,
-        Stroke::new(2.0, Color32::from_rgb(120, 230, 150)),
-    );
-    painter.text(
-        pos2(x + 10.0, y),
-        Align2::LEFT_CENTER,
-        "national CSIRT",
-        FontId::proportional(12.0),
-        Color32::from_gray(210),
-    );
-    y += 16.0;
-    painter.circle_stroke(pos2(x, y), 5.0, Stroke::new(1.0, Color32::from_gray(200)));
-    painter.text(
-        pos2(x + 10.0, y),
-        Align2::LEFT_CENTER,
-        "point of contact only",
-        FontId::proportional(12.0),
-        Color32::from_gray(210),
-    );
-    y += 16.0;
-    painter.line_segment(
-        [pos2(x - 6.0, y), pos2(x + 6.0, y)],
-        Stroke::new(2.0, Color32::from_rgb(200, 60, 60)),
-    );
-    painter.text(
-        pos2(x + 10.0, y),
-        Align2::LEFT_CENTER,
-        "link cut",
-        FontId::proportional(12.0),
-        Color32::from_gray(210),
-    );
 }

@@ -32,6 +32,22 @@ pub const SKILL_PACE: f64 = 1.5;
 /// seen as a success of the same technique. Judgement.
 pub const FAILED_ATTEMPT_VISIBILITY: f64 = 0.5;
 
+/// An actor's skill scales the catalog's success odds by `SKILL_ODDS + skill`: 1.0 at skill 0.5
+/// (the catalog's figures are for an average crew), 0.5 at 0 and 1.5 at 1. Judgement.
+pub const SKILL_ODDS: f64 = 0.5;
+
+/// An actor's stages take `ACTOR_PACE - skill` times the catalog's (or the scenario's) duration:
+/// 1.0 at skill 0.5, 1.5 at 0 and 0.5 at 1. Judgement, as for analysts.
+pub const ACTOR_PACE: f64 = 1.5;
+
+/// Each intrusion's stage takes between this and one more times its paced duration (a uniform
+/// draw): the same crew is faster in one network than another. Judgement.
+pub const STAGE_JITTER_MIN: f64 = 0.5;
+
+/// At most this many lateral-movement tries per intrusion per minute, however many hosts it
+/// holds: hands on keyboards, not a worm. Judgement.
+pub const MAX_SPREAD_TRIES_PER_MINUTE: u32 = 256;
+
 /// What an emergency patch round brings an organisation's hosts to. Judgement: a rushed round
 /// misses a few machines.
 pub const PATCHED_LEVEL: f64 = 0.95;

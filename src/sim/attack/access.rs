@@ -8,6 +8,7 @@ use std::collections::{BTreeSet, VecDeque};
 use super::super::Region;
 use super::super::draws::{self, Draws, Purpose, ids};
 use super::super::events::{EventLog, SimEvent};
+use super::super::judgement::{ACTOR_PACE, SKILL_ODDS, STAGE_JITTER_MIN};
 use super::super::network::Hosts;
 use super::super::posture::IslandDefences;
 use super::{Attempt, Intrusion, Phase};
@@ -24,10 +25,10 @@ pub(super) struct Step<'a> {
 
 /// Chance multiplier for an actor's skill: a 0.5 actor is the catalog's baseline.
 fn skill_factor(skill: f64) -> f64 {
-    0.5 + skill
+    SKILL_ODDS + skill
 }
 
-/// A stage's elapsed time: skilled actors are faster; each intrusion varies by 0.5x to 1.5x.
+/// A stage's elapsed time: skilled actors are faster; each intrusion varies (`STAGE_JITTER_MIN`).
 pub(super) fn stage_time(
     region: &Region,
     draws: &Draws,
@@ -37,8 +38,8 @@ pub(super) fn stage_time(
     now: u64,
 ) -> u64 {
     let plan = &region.campaigns[campaign];
-    let base = plan.stages[stage].duration.0 as f64 * (1.5 - plan.actor_skill);
-    let jitter = 0.5
+    let base = plan.stages[stage].duration.0 as f64 * (ACTOR_PACE - plan.actor_skill);
+    let jitter = STAGE_JITTER_MIN
         + draws.unit(
             Purpose::StageDuration,
             ids(&[campaign.0 as u64, org.0 as u64, stage as u64]),

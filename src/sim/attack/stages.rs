@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::super::draws::{Purpose, ids};
 use super::super::events::{EventLog, SimEvent};
+use super::super::judgement::MAX_SPREAD_TRIES_PER_MINUTE;
 use super::super::network::{Hosts, IsolatedOrgs, LostBackups, restore_time};
 use super::access::{Step, blocked, entry_hosts, pick, stage_time, success_chance};
 use super::{Intrusion, Intrusions, Phase};
@@ -125,7 +126,7 @@ fn spread(
     let key = ids(&[campaign.0 as u64, org.0 as u64]);
     let tries = (expected.floor() as u32
         + draws.chance(expected.fract(), Purpose::SpreadCount, key, now, 0) as u32)
-        .min(256);
+        .min(MAX_SPREAD_TRIES_PER_MINUTE);
     let range = region.orgs[org].hosts.clone();
     for k in 0..tries {
         let target = pick(
