@@ -12,6 +12,13 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub const MINUTES_PER_HOUR: u64 = 60;
 pub const MINUTES_PER_DAY: u64 = 24 * MINUTES_PER_HOUR;
 
+/// The exercise clock's limit: 366 days of ticks. No duration, offset or exercise time may be
+/// longer, so the engine can add any few of them to a tick without overflowing, and a run's
+/// length is bounded.
+pub const MAX_TICKS: u64 = 366 * MINUTES_PER_DAY;
+/// The last exercise day that can be written (`D366 23:59`).
+pub const MAX_DAY: u64 = MAX_TICKS / MINUTES_PER_DAY;
+
 /// A length of simulated time, in minutes. Written `90m`, `2h30m`, `1d6h`, `45s` is not allowed
 /// (the clock has minute resolution).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -83,13 +90,13 @@ pub fn parse_span(text: &str) -> Result<Span, String> {
             ));
         }
         last_rank = rank;
-        let n: u64 = number
-            .parse()
-            .map_err(|_| format!("`{t}` is not a duration: number too large"))?;
+        let too_long = || format!("`{t}` is longer than the exercise clock allows (at most 366d)");
+        let n: u64 = number.parse().map_err(|_| too_long())?;
         total = n
             .checked_mul(mult)
             .and_then(|v| total.checked_add(v))
-            .ok_or_else(|| format!("`{t}` is too long a duration"))?;
+            .filter(|v| *v <= MAX_TICKS)
+            .ok_or_else(too_long)?;
         number.clear();
         seen_unit = true;
     }
@@ -137,9 +144,11 @@ impl When {
     pub fn to_tick(self, start_minute_of_day: u64) -> Option<u64> {
         match self {
             When::Offset(s) => Some(s.0),
-            When::Clock { day, minute_of_day } => {
-                ((day - 1) * MINUTES_PER_DAY + minute_of_day).checked_sub(start_minute_of_day)
-            }
+            // Parsing bounds the day (`MAX_DAY`), so this cannot overflow; `saturating_sub`
+            // keeps a hand-built `day: 0` from underflowing.
+            When::Clock { day, minute_of_day } => (day.saturating_sub(1) * MINUTES_PER_DAY
+                + minute_of_day)
+                .checked_sub(start_minute_of_day),
         }
     }
 }
@@ -167,8 +176,10 @@ pub fn parse_when(text: &str) -> Result<When, String> {
         let day: u64 = day
             .parse()
             .ok()
-            .filter(|d| *d >= 1)
-            .ok_or_else(|| format!("`{t}`: the day after `D` must be a number from 1"))?;
+            .filter(|d| (1..=MAX_DAY).contains(d))
+            .ok_or_else(|| {
+                format!("`{t}`: the day after `D` must be a number from 1 to {MAX_DAY}")
+            })?;
         let minute_of_day = parse_clock(clock.trim()).ok_or_else(|| {
             format!(
                 "`{t}`: `{}` is not a time of day like `09:00`",
@@ -348,6 +359,28 @@ impl<'de> Deserialize<'de> for StartDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_beyond_the_exercise_clock_are_refused_not_overflowed() {
+        assert_eq!(parse_span("366d"), Ok(Span(MAX_TICKS)));
+        for t in [
+            "367d",
+            "366d1m",
+            "18446744073709551615m",
+            "999999999999999999d",
+            "9999999h",
+        ] {
+            let e = parse_span(t).unwrap_err();
+            assert!(e.contains("at most 366d"), "{t}: {e}");
+        }
+        assert!(parse_when("D366 23:59").is_ok());
+        for t in ["D367 00:00", "D999999999999999999 08:00", "D0 08:00"] {
+            let e = parse_when(t).unwrap_err();
+            assert!(e.contains("from 1 to 366"), "{t}: {e}");
+        }
+        let latest = parse_when("D366 23:59").unwrap().to_tick(0).unwrap();
+        assert!(latest < MAX_TICKS);
+    }
 
     #[test]
     fn spans_parse_and_print_round_trip() {

@@ -458,3 +458,85 @@ fn the_white_cell_launches_pushes_and_halts_intrusions() {
     );
     assert!(forced[1] < natural[1]);
 }
+
+#[test]
+fn a_deleted_duplicated_or_retotalled_journal_line_is_named() {
+    let dir = scratch("numbers");
+    let journal = dir.join("exercise.jsonl");
+    record(&journal, "6h");
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[1..].iter().all(|l| l.contains("\"seq\":")),
+        "every entry after the header is numbered"
+    );
+    let check = |name: &str, edited: Vec<&str>, expect: &str, line: usize| {
+        let path = dir.join(name);
+        std::fs::write(&path, edited.join("\n") + "\n").unwrap();
+        let out = tidewatch(&["replay", path.to_str().unwrap(), "--verify"]);
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!("{}:{line}:", path.display())) && err.contains(expect),
+            "{name}: expected `{expect}` at line {line}:\n{err}"
+        );
+    };
+    // A digest line deleted from the middle.
+    let digest_at = lines
+        .iter()
+        .rposition(|l| l.contains("\"entry\":\"digest\""))
+        .unwrap();
+    let deleted: Vec<&str> = lines
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != digest_at - 1)
+        .map(|(_, l)| *l)
+        .collect();
+    check("deleted.jsonl", deleted, "a line was deleted", digest_at);
+    // A line duplicated.
+    let mut duplicated = lines.clone();
+    duplicated.insert(3, lines[2]);
+    check("duplicated.jsonl", duplicated, "a line was duplicated", 4);
+    // A digest's total changed but not its parts: the line itself is named as damaged.
+    let mut retotalled: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    let l = &retotalled[digest_at];
+    let at = l.find("\"digest\":\"").unwrap() + 10;
+    let flipped = if &l[at..at + 1] == "0" { "1" } else { "0" };
+    retotalled[digest_at] = format!("{}{flipped}{}", &l[..at], &l[at + 1..]);
+    let path = dir.join("retotalled.jsonl");
+    std::fs::write(&path, retotalled.join("\n") + "\n").unwrap();
+    let out = tidewatch(&["replay", path.to_str().unwrap(), "--verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("the digest line itself is damaged"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_format_1_journal_without_numbers_still_replays() {
+    let dir = scratch("format1");
+    let journal = dir.join("exercise.jsonl");
+    let recorded = record(&journal, "6h");
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let old: Vec<String> = text
+        .lines()
+        .map(|l| {
+            let l = l.replacen("\"format\":2,", "\"format\":1,", 1);
+            match l.find(",\"seq\":") {
+                Some(at) => {
+                    let end = l[at + 7..].find(',').map_or(l.len(), |e| at + 7 + e);
+                    format!("{}{}", &l[..at], &l[end..])
+                }
+                None => l,
+            }
+        })
+        .collect();
+    assert!(!old.join("\n").contains("\"seq\""));
+    let path = dir.join("old.jsonl");
+    std::fs::write(&path, old.join("\n") + "\n").unwrap();
+    let out = tidewatch(&["replay", path.to_str().unwrap(), "--verify", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(digest_of(&out), recorded);
+}

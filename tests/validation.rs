@@ -191,3 +191,123 @@ fn usage_errors_exit_2() {
         Some(2)
     );
 }
+
+/// The tutorial with a `defaults` block (or any other top-level field) added at the end.
+fn tutorial_with(field: &str) -> String {
+    let t = tutorial();
+    let end = t.trim_end().strip_suffix(')').unwrap().to_string();
+    format!("{end}    {field},\n)\n")
+}
+
+#[test]
+fn times_and_durations_beyond_the_clock_are_refused_with_their_place() {
+    for (name, from, to, word) in [
+        (
+            "start-day",
+            "start: \"D1 09:30\"",
+            "start: \"D999999999999999999 09:30\"",
+            "from 1 to 366",
+        ),
+        (
+            "stage",
+            "duration: Some(\"12h\")",
+            "duration: Some(\"18446744073709551615m\")",
+            "at most 366d",
+        ),
+        (
+            "length",
+            "duration: \"2d\"",
+            "duration: \"400d\"",
+            "at most 366d",
+        ),
+    ] {
+        let text = tutorial().replacen(from, to, 1);
+        assert_ne!(text, tutorial(), "{name}: fixture changed");
+        rejects(&format!("{name}.ron"), &text, line_of(&text, to), &[word]);
+    }
+    // The same through --set, and in a command file.
+    let out = tidewatch(&["run", "tutorial", "--set", "duration=18446744073709551615m"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("at most 366d"), "{}", stderr(&out));
+    let path = write(
+        "late.commands.ron",
+        "[ Timed(at: \"D99999999999999999999 10:00\", do: Note(\"late\")) ]",
+    );
+    let out = tidewatch(&["run", "tutorial", "--commands", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("panicked"));
+}
+
+#[test]
+fn an_empty_island_list_with_teams_still_naming_one_is_reported_not_a_panic() {
+    let t = tutorial();
+    let (a, b) = (t.find("islands: [").unwrap(), t.find("links:").unwrap());
+    let text = format!("{}islands: [],\n    {}", &t[..a], &t[b..]);
+    let path = write("no-islands.ron", &text);
+    let out = tidewatch(&["validate", path.to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("the scenario has no islands"), "{err}");
+    assert!(err.contains("island `LC`, which is not declared"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn the_defaults_block_is_checked_field_by_field() {
+    for (value, word) in [
+        ("online_backups_lost: 5.0", "between 0 and 1"),
+        ("online_backups_lost: -1.0", "between 0 and 1"),
+        ("online_backups_lost: NaN", "between 0 and 1"),
+        (
+            "false_alerts_per_host_day: inf",
+            "from 0 to 1 per monitored host",
+        ),
+        (
+            "false_alerts_per_host_day: -3.0",
+            "from 0 to 1 per monitored host",
+        ),
+        (
+            "false_alerts_per_host_day: 1e6",
+            "from 0 to 1 per monitored host",
+        ),
+        ("triage: \"0m\"", "`defaults.triage` is zero"),
+        ("rebuild: \"0m\"", "`defaults.rebuild` is zero"),
+    ] {
+        let text = tutorial_with(&format!("defaults: Defaults({value})"));
+        rejects("defaults.ron", &text, line_of(&text, value), &[word]);
+    }
+    let text = tutorial_with("intel: Intel(apply: \"0m\", detection_boost: NaN)");
+    rejects(
+        "intel.ron",
+        &text,
+        line_of(&text, "apply: \"0m\""),
+        &["`intel.apply` is zero"],
+    );
+    assert!(
+        stderr(&tidewatch(&[
+            "validate",
+            write("intel.ron", &text).to_str().unwrap()
+        ]))
+        .contains("detection_boost")
+    );
+}
+
+#[test]
+fn overrides_are_validated_after_they_apply() {
+    for (set, word) in [
+        (
+            "format=0",
+            "scenario format 0 (set by `--set`) is not supported",
+        ),
+        ("defaults.online_backups_lost=5.0", "between 0 and 1"),
+        (
+            "defaults.false_alerts_per_host_day=1000000.0",
+            "from 0 to 1",
+        ),
+        ("assistance.stay=0m", "`assistance.stay` is zero"),
+    ] {
+        let out = tidewatch(&["run", "tutorial", "--set", set]);
+        assert_eq!(out.status.code(), Some(1), "--set {set}: {}", stderr(&out));
+        assert!(stderr(&out).contains(word), "--set {set}: {}", stderr(&out));
+    }
+}

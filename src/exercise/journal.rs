@@ -15,7 +15,9 @@ use crate::scenario::{Diagnostic, LoadError};
 use crate::sim::StateDigest;
 use crate::sim::digest::Fnv;
 
-pub const JOURNAL_FORMAT: u32 = 1;
+/// Format 2 numbers every entry after the header (`seq`), so a deleted, duplicated or moved
+/// line is named as such; format 1 journals (no numbers) still read and replay.
+pub const JOURNAL_FORMAT: u32 = 2;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -38,11 +40,16 @@ pub struct Header {
 pub enum Entry {
     Header(Header),
     Command {
+        /// The entry's number after the header, from 1 (0: a format 1 journal).
+        #[serde(default)]
+        seq: u64,
         tick: u64,
         command: Command,
     },
     /// The state digest after `tick` was simulated, with its parts.
     Digest {
+        #[serde(default)]
+        seq: u64,
         tick: u64,
         digest: String,
         parts: BTreeMap<String, String>,
@@ -52,6 +59,7 @@ pub enum Entry {
 impl Entry {
     pub fn digest(d: &StateDigest) -> Entry {
         Entry::Digest {
+            seq: 0,
             tick: d.tick,
             digest: d.hex(),
             parts: d
@@ -67,6 +75,19 @@ impl Entry {
             Entry::Command { tick, .. } | Entry::Digest { tick, .. } => Some(*tick),
         }
     }
+    fn seq(&self) -> u64 {
+        match self {
+            Entry::Header(_) => 0,
+            Entry::Command { seq, .. } | Entry::Digest { seq, .. } => *seq,
+        }
+    }
+    fn numbered(&self, n: u64) -> Entry {
+        let mut e = self.clone();
+        if let Entry::Command { seq, .. } | Entry::Digest { seq, .. } = &mut e {
+            *seq = n;
+        }
+        e
+    }
 }
 
 pub fn text_hash(text: &str) -> String {
@@ -76,15 +97,19 @@ pub fn text_hash(text: &str) -> String {
     format!("{:016x}", h.finish())
 }
 
-/// An open journal being appended to.
+/// An open journal being appended to. Every entry is flushed to the operating system as it is
+/// written; commands are also synced to the disk (`sync`), so a power cut never loses one.
 pub struct JournalWriter {
     file: File,
     pub path: PathBuf,
+    /// The number the next entry gets.
+    next_seq: u64,
 }
 
 impl JournalWriter {
     /// Starts a new journal; refuses to overwrite one (use resume to continue it).
-    pub fn create(path: &Path, header: Header) -> Result<Self, String> {
+    pub fn create(path: &Path, mut header: Header) -> Result<Self, String> {
+        header.format = JOURNAL_FORMAT;
         let file = OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| {
             if e.kind() == std::io::ErrorKind::AlreadyExists {
                 format!("{}: a journal is already there; resume it with `--resume {}` or choose another file", path.display(), path.display())
@@ -95,13 +120,16 @@ impl JournalWriter {
         let mut w = JournalWriter {
             file,
             path: path.to_path_buf(),
+            next_seq: 1,
         };
         w.append(&Entry::Header(header))?;
+        w.sync()?;
         Ok(w)
     }
 
     /// Reopens a journal to continue it, cutting off a torn last line first.
-    pub fn reopen(path: &Path, valid_len: u64) -> Result<Self, String> {
+    pub fn reopen(path: &Path, journal: &JournalFile) -> Result<Self, String> {
+        let valid_len = journal.valid_len;
         let file = OpenOptions::new()
             .write(true)
             .open(path)
@@ -116,17 +144,68 @@ impl JournalWriter {
         Ok(JournalWriter {
             file,
             path: path.to_path_buf(),
+            next_seq: journal.entries.len() as u64 + 1,
         })
     }
 
+    /// Appends an entry, numbering it; flushed, not yet synced.
     pub fn append(&mut self, entry: &Entry) -> Result<(), String> {
-        let mut line = serde_json::to_string(entry).map_err(|e| format!("internal: {e}"))?;
+        let entry = match entry {
+            Entry::Header(_) => entry.clone(),
+            _ => {
+                self.next_seq += 1;
+                entry.numbered(self.next_seq - 1)
+            }
+        };
+        let mut line = serde_json::to_string(&entry).map_err(|e| format!("internal: {e}"))?;
         line.push('\n');
         self.file
             .write_all(line.as_bytes())
             .and_then(|_| self.file.flush())
             .map_err(|e| format!("{}: cannot write the journal: {e}", self.path.display()))
     }
+
+    /// Waits until what was written is on the disk (after a command, and at a clean stop).
+    pub fn sync(&mut self) -> Result<(), String> {
+        self.file
+            .sync_data()
+            .map_err(|e| format!("{}: cannot sync the journal: {e}", self.path.display()))
+    }
+}
+
+/// Entries are numbered 1, 2, 3... after the header: a gap is a deleted line, a repeat or a
+/// step back a duplicated or moved one.
+fn check_numbers(
+    fail: &impl Fn(usize, String, Option<String>) -> LoadError,
+    entries: &[(usize, Entry)],
+) -> Result<(), LoadError> {
+    let help = || Some("a journal is written only by tidewatch; restore it from a copy".into());
+    for (expected, (line, e)) in (1u64..).zip(entries) {
+        let seq = e.seq();
+        if seq > expected {
+            let missing = if seq == expected + 1 {
+                format!("entry #{expected} is missing")
+            } else {
+                format!("entries #{expected} to #{} are missing", seq - 1)
+            };
+            return Err(fail(
+                *line,
+                format!("{missing} before this one (#{seq}): a line was deleted"),
+                help(),
+            ));
+        }
+        if seq < expected {
+            return Err(fail(
+                *line,
+                format!(
+                    "entry #{seq} appears again where #{expected} belongs: a line was duplicated \
+                     or moved"
+                ),
+                help(),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A journal as read back: header, entries with their line numbers, and how much of the file is
@@ -206,18 +285,24 @@ impl JournalFile {
         }
         let header = header
             .ok_or_else(|| fail(1, "the journal is empty or its header is torn".into(), None))?;
-        if header.format != JOURNAL_FORMAT {
+        if !(1..=JOURNAL_FORMAT).contains(&header.format) {
             return Err(fail(
                 1,
                 format!(
-                    "journal format {} is not supported (this tidewatch writes {JOURNAL_FORMAT})",
-                    header.format
+                    "journal format {} (written by tidewatch {}) is not supported: this \
+                     tidewatch {} reads formats 1 to {JOURNAL_FORMAT}",
+                    header.format,
+                    header.version,
+                    env!("CARGO_PKG_VERSION")
                 ),
-                None,
+                Some("replay it with the tidewatch version that wrote it".into()),
             ));
         }
         if text_hash(&header.scenario_text) != header.scenario_hash {
             return Err(fail(1, "the scenario stored in the journal does not match its hash: the journal was edited".into(), None));
+        }
+        if header.format >= 2 {
+            check_numbers(&fail, &entries)?;
         }
         let mut last = 0;
         for (line, e) in &entries {

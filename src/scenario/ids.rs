@@ -165,6 +165,9 @@ impl<I: From<u32>> IdIndex<I> {
 
     /// "known ids: a, b, c" (the first 25 in id order).
     pub fn known(&self) -> String {
+        if self.by_id.is_empty() {
+            return format!("no {} is declared", self.kind);
+        }
         let names: Vec<&str> = self.by_id.keys().map(String::as_str).take(25).collect();
         let more = if self.by_id.len() > 25 { ", ..." } else { "" };
         format!("known ids: {}{more}", names.join(", "))

@@ -214,23 +214,33 @@ pub fn load(arg: &str, overrides: &[String]) -> Result<Plan, LoadError> {
 
 pub fn load_source(source: &Source, overrides: &[String]) -> Result<Plan, LoadError> {
     let mut scenario: Scenario = parse_ron(&source.name, &source.text)?;
-    if scenario.format != FORMAT_VERSION {
-        let at = find_field(&source.text, 0, "format").unwrap_or(0);
-        let (line, col) = line_col(&source.text, at);
-        return Err(LoadError::one(
-            &source.name,
-            line,
-            col,
-            format!("scenario format {} is not supported", scenario.format),
-            Some(format!("this tidewatch reads format {FORMAT_VERSION}")),
-        ));
-    }
+    check_format(source, &scenario, "the file")?;
     if !overrides.is_empty() {
         scenario = apply_overrides(scenario, overrides)
             .map_err(|m| LoadError::one("--set", 1, 1, m, None))?;
+        // Overrides are validated after they apply, like the file itself.
+        check_format(source, &scenario, "`--set`")?;
     }
     let catalog = load_catalog(source, &scenario.catalog)?;
     plan::build(source, scenario, catalog)
+}
+
+fn check_format(source: &Source, scenario: &Scenario, by: &str) -> Result<(), LoadError> {
+    if scenario.format == FORMAT_VERSION {
+        return Ok(());
+    }
+    let at = find_field(&source.text, 0, "format").unwrap_or(0);
+    let (line, col) = line_col(&source.text, at);
+    Err(LoadError::one(
+        &source.name,
+        line,
+        col,
+        format!(
+            "scenario format {} (set by {by}) is not supported",
+            scenario.format
+        ),
+        Some(format!("this tidewatch reads format {FORMAT_VERSION}")),
+    ))
 }
 
 /// Validates a scenario built in code (benchmarks, tests) against the shipped catalog.

@@ -4,7 +4,7 @@
 use super::HappeningPlan;
 use super::check::Check;
 use crate::scenario::ids::{Ids, IslandIx};
-use crate::scenario::{Catalog, Diagnostic, Infrastructure, Scenario};
+use crate::scenario::{Infrastructure, Scenario};
 
 /// Infrastructure events in time order (file order among equals).
 pub(super) fn happenings(c: &mut Check, s: &Scenario, ids: &Ids) -> Vec<(u64, HappeningPlan)> {
@@ -91,26 +91,4 @@ pub(super) fn intel_policy(c: &mut Check, s: &Scenario, ids: &Ids) -> Vec<(Islan
         );
     }
     bilateral
-}
-
-/// The catalog's chances are shares.
-pub(super) fn check_catalog(c: &mut Check, s: &Scenario, catalog: &Catalog) {
-    for (k, t) in catalog.techniques.iter().enumerate() {
-        let fine = (0.0..=1.0).contains(&t.success)
-            && (0.0..=1.0).contains(&t.detectability)
-            && (0.0..=1.0).contains(&t.patch_sensitivity);
-        if !fine {
-            c.found.push(Diagnostic {
-                file: s.catalog.clone(),
-                line: 1,
-                col: 1,
-                message: format!(
-                    "technique #{k} `{}`: success, detectability and patch_sensitivity are \
-                     shares between 0 and 1",
-                    t.id
-                ),
-                help: None,
-            });
-        }
-    }
 }

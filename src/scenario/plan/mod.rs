@@ -5,6 +5,7 @@
 mod check;
 mod cooperation;
 mod msel;
+mod policy;
 mod region;
 mod teams;
 mod threats;
@@ -23,6 +24,8 @@ use crate::time::{Span, StartDate};
 
 /// Hosts one scenario may expand into; beyond this a typo (an extra zero) is the likelier story.
 pub const MAX_HOSTS: u64 = 2_000_000;
+
+pub use policy::{MAX_FALSE_ALERTS_PER_HOST_DAY, MAX_LOANED_ANALYSTS, MAX_TECHNIQUE_ATTEMPTS};
 
 /// A validated scenario with every reference resolved to an index (file order).
 #[derive(Clone, Debug)]
@@ -235,7 +238,8 @@ pub(super) fn build(
     let island_contact = teams::assign_watch(&mut c, s, &mut teams, &mut estate.orgs);
     let happenings = cooperation::happenings(&mut c, s, &ids);
     let bilateral = cooperation::intel_policy(&mut c, s, &ids);
-    cooperation::check_catalog(&mut c, s, &catalog);
+    policy::check_policy(&mut c, s);
+    policy::check_catalog(&mut c, s, &catalog);
     let injects = msel::injects(&mut c, s, &ids);
     let expectations = msel::expectations(&mut c, s, &ids);
     c.finish()?;
