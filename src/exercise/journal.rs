@@ -14,6 +14,7 @@ use crate::scenario::Command;
 use crate::scenario::{Diagnostic, LoadError};
 use crate::sim::StateDigest;
 use crate::sim::digest::Fnv;
+use crate::time::MAX_TICKS;
 
 /// Format 2 numbers every entry after the header (`seq`), so a deleted, duplicated or moved
 /// line is named as such; format 1 journals (no numbers) still read and replay.
@@ -307,6 +308,16 @@ impl JournalFile {
         let mut last = 0;
         for (line, e) in &entries {
             let t = e.tick().unwrap_or(0);
+            if t > MAX_TICKS {
+                return Err(fail(
+                    *line,
+                    format!(
+                        "entry for tick {t} is beyond the exercise clock's limit ({} ticks, 366 days)",
+                        MAX_TICKS
+                    ),
+                    Some("a journal is written only by tidewatch; restore it from a copy".into()),
+                ));
+            }
             if t < last {
                 return Err(fail(
                     *line,

@@ -306,7 +306,14 @@ pub struct Timed {
 
 /// A command file, resolved: (tick, command) in time order (file order among equals).
 pub fn load_commands(path: &str, plan: &Plan) -> Result<Vec<(u64, Command)>, LoadError> {
-    let source = super::Source::read(std::path::Path::new(path))?;
+    commands_from(&super::Source::read(std::path::Path::new(path))?, plan)
+}
+
+/// Command file text, resolved against the plan, with every problem positioned.
+pub fn commands_from(
+    source: &super::Source,
+    plan: &Plan,
+) -> Result<Vec<(u64, Command)>, LoadError> {
     let list: Vec<Timed> = parse_ron(&source.name, &source.text)?;
     let mut out = Vec::new();
     let mut problems = Vec::new();

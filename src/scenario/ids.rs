@@ -178,31 +178,11 @@ impl<I: From<u32>> IdIndex<I> {
         let wanted = id.to_lowercase();
         self.by_id
             .keys()
-            .map(|k| (edit_distance(&wanted, &k.to_lowercase()), k))
+            .map(|k| (strsim::levenshtein(&wanted, &k.to_lowercase()), k))
             .filter(|(d, _)| *d <= 2.min(wanted.chars().count().saturating_sub(1)))
             .min_by_key(|(d, k)| (*d, k.len()))
             .map(|(_, k)| k.clone())
     }
-}
-
-/// Levenshtein distance over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                prev
-            } else {
-                1 + prev.min(row[j]).min(cur)
-            };
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 /// Every list's ids: one id -> index lookup.

@@ -15,7 +15,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use catalog::{Catalog, Effect, Tactic, Technique};
-pub use command::{Action, Command, Order, Pace, Timed, load_commands};
+pub use command::{Action, Command, Order, Pace, Timed, commands_from, load_commands};
 pub use format::*;
 pub use msel::*;
 pub use overrides::apply_overrides;
