@@ -8,9 +8,11 @@ use clap::{Parser, Subcommand};
 
 use tidewatch::exercise::journal::JournalFile;
 use tidewatch::exercise::session::{self, Session};
-use tidewatch::report::narrate;
 use tidewatch::report::summarise;
+use tidewatch::report::{audience, narrate};
+use tidewatch::scenario::ids::TeamIx;
 use tidewatch::scenario::{self, DEFAULT_SCENARIO, Plan};
+use tidewatch::sim::events::Stamped;
 use tidewatch::time::{Span, parse_span};
 
 #[derive(Parser)]
@@ -137,6 +139,9 @@ struct RunArgs {
     /// Write every event as one JSON object per line to this file.
     #[arg(long)]
     events: Option<std::path::PathBuf>,
+    /// With --events: write only what this team may see (its fog of war), by team id.
+    #[arg(long, requires = "events", value_name = "TEAM_ID")]
+    team: Option<String>,
     /// Override a scenario value, e.g. `--set islands.LC.csirt=false`.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     set: Vec<String>,
@@ -266,29 +271,47 @@ fn run(args: RunArgs) -> ExitCode {
         eprintln!("{e}");
         return ExitCode::from(1);
     }
-    finish_run(
-        &plan,
-        &session,
-        args.events.as_deref(),
-        args.json,
-        args.rehearse,
-    )
+    let team = match args
+        .team
+        .as_deref()
+        .map(|t| plan.ids.teams.resolve(t))
+        .transpose()
+    {
+        Ok(team) => team,
+        Err(e) => {
+            eprintln!("--team: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let events = args.events.as_deref().map(|p| (p, team));
+    finish_run(&plan, &session, events, args.json, args.rehearse)
 }
 
 /// Writes `--events` and prints the summary of a finished run or replay.
+/// `events`: where to write them, and for which team's eyes (`None`: the facilitator's).
 fn finish_run(
     plan: &Plan,
     session: &Session,
-    events: Option<&std::path::Path>,
+    events: Option<(&std::path::Path, Option<TeamIx>)>,
     json: bool,
     rehearse: bool,
 ) -> ExitCode {
     let sim = &session.sim;
-    if let Some(path) = events {
+    if let Some((path, team)) = events {
         let written = std::fs::File::create(path).and_then(|f| {
             let mut w = std::io::BufWriter::new(f);
-            for e in sim.events() {
-                serde_json::to_writer(&mut w, &narrate::to_json(plan, e))?;
+            let all: Vec<&Stamped> = match team {
+                Some(t) => audience::visible_to(plan, t, sim.events()),
+                None => sim.events().iter().collect(),
+            };
+            for e in all {
+                let line = narrate::to_json(plan, e);
+                let line = if team.is_some() {
+                    audience::redact(line)
+                } else {
+                    line
+                };
+                serde_json::to_writer(&mut w, &line)?;
                 w.write_all(b"\n")?;
             }
             w.flush()

@@ -1,5 +1,7 @@
 //! What a run amounted to, computed from the event log alone.
 
+pub mod audience;
+pub mod knowledge;
 pub mod metrics;
 pub mod narrate;
 pub mod picture;

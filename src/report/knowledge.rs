@@ -1,0 +1,319 @@
+//! What one team knows: a fold of only the events it may see (`audience`), never of the truth.
+//! Its inbox, its alert queue, its incidents and the hosts its investigations found, the
+//! intelligence that reached it, the decisions put to it, its orders. The team view and a
+//! trainee's seat show this and nothing else.
+
+use std::collections::BTreeMap;
+
+use super::audience::Fog;
+use crate::scenario::Order;
+use crate::scenario::Plan;
+use crate::scenario::ids::{InjectIx, OrgIx, TeamIx, TechniqueIx};
+use crate::sim::events::{Channel, SimEvent, Stamped, Verdict};
+
+/// An alert on the team's desk, as the team sees it (not whether it is true).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueuedAlert {
+    pub raised: u64,
+    pub org: OrgIx,
+    pub technique: Option<TechniqueIx>,
+}
+
+/// One of the team's incidents, as far as its work has got.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IncidentView {
+    pub org: OrgIx,
+    pub opened: u64,
+    /// Hosts its scoping found held by the intruder (`None` until scoped).
+    pub found: Option<u32>,
+    pub isolated: u32,
+    pub contained: bool,
+    pub closed: bool,
+}
+
+/// An item of intelligence that reached the team.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IntelView {
+    pub received: u64,
+    pub channel: Option<Channel>,
+    pub applied: Option<u64>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct TeamKnowledge {
+    pub team: TeamIx,
+    fog: Fog,
+    cursor: usize,
+    /// Injects delivered to the team, with when.
+    pub inbox: Vec<(u64, InjectIx)>,
+    /// Alerts waiting on its desk, by alert number.
+    pub queue: BTreeMap<u64, QueuedAlert>,
+    /// Alerts it triaged: (confirmed, dismissed).
+    pub triaged: (u32, u32),
+    pub incidents: BTreeMap<u32, IncidentView>,
+    /// Intelligence items it holds, by item number.
+    pub intel: BTreeMap<u32, IntelView>,
+    /// Decisions put to it and not yet taken (by anyone it shares them with).
+    pub pending_decisions: Vec<InjectIx>,
+    pub orders: Vec<(u64, Order)>,
+    /// Every event it has seen, in order (its feed).
+    pub seen: usize,
+}
+
+impl TeamKnowledge {
+    pub fn new(team: TeamIx) -> Self {
+        TeamKnowledge {
+            team,
+            ..Default::default()
+        }
+    }
+
+    /// Folds the events added to `log` since the last update, keeping only what the team may
+    /// see; returns those.
+    pub fn update<'a>(&mut self, plan: &Plan, log: &'a [Stamped]) -> Vec<&'a Stamped> {
+        let new = &log[self.cursor.min(log.len())..];
+        self.cursor = log.len();
+        let mut visible = Vec::new();
+        for e in new {
+            if self.fog.audience(plan, &e.event).includes(self.team) {
+                self.apply(plan, e);
+                visible.push(e);
+            }
+        }
+        self.seen += visible.len();
+        visible
+    }
+
+    /// Hosts the team believes compromised: what its scoping found, not the truth.
+    pub fn believed_compromised(&self) -> u32 {
+        self.incidents
+            .values()
+            .filter(|i| !i.contained)
+            .filter_map(|i| i.found.map(|f| f.saturating_sub(i.isolated)))
+            .sum()
+    }
+
+    fn apply(&mut self, plan: &Plan, e: &Stamped) {
+        use SimEvent::*;
+        let now = e.tick;
+        match e.event {
+            InjectFired { inject } => {
+                self.inbox.push((now, inject));
+                if plan.injects[inject].decision.is_some() {
+                    self.pending_decisions.push(inject);
+                }
+            }
+            DecisionTaken { inject, .. } => self.pending_decisions.retain(|i| *i != inject),
+            AlertRaised {
+                alert,
+                org,
+                technique,
+                ..
+            } => {
+                self.queue.insert(
+                    alert,
+                    QueuedAlert {
+                        raised: now,
+                        org,
+                        technique,
+                    },
+                );
+            }
+            AlertExpired { alert, .. } => {
+                self.queue.remove(&alert);
+            }
+            AlertTriaged { alert, verdict, .. } => {
+                self.queue.remove(&alert);
+                match verdict {
+                    Verdict::Confirmed => self.triaged.0 += 1,
+                    Verdict::Dismissed => self.triaged.1 += 1,
+                }
+            }
+            IncidentOpened { incident, org, .. } => {
+                self.incidents.insert(
+                    incident,
+                    IncidentView {
+                        org,
+                        opened: now,
+                        ..Default::default()
+                    },
+                );
+            }
+            IncidentScoped { incident, hosts } => {
+                if let Some(i) = self.incidents.get_mut(&incident) {
+                    i.found = Some(hosts);
+                }
+            }
+            HostIsolated { org, .. } => {
+                // Credited to the team's open incident at that organisation.
+                if let Some(i) = self
+                    .incidents
+                    .values_mut()
+                    .rev()
+                    .find(|i| i.org == org && !i.closed)
+                {
+                    i.isolated += 1;
+                }
+            }
+            IncidentContained { incident } => {
+                if let Some(i) = self.incidents.get_mut(&incident) {
+                    i.contained = true;
+                }
+            }
+            IncidentClosed { incident } => {
+                if let Some(i) = self.incidents.get_mut(&incident) {
+                    i.closed = true;
+                }
+            }
+            IntelProduced { item, .. } => {
+                self.intel.insert(
+                    item,
+                    IntelView {
+                        received: now,
+                        channel: None,
+                        applied: None,
+                    },
+                );
+            }
+            IntelReceived { item, channel, .. } => {
+                self.intel.entry(item).or_insert(IntelView {
+                    received: now,
+                    channel: Some(channel),
+                    applied: None,
+                });
+            }
+            IntelApplied {
+                item,
+                team: Some(_),
+                ..
+            } => {
+                if let Some(i) = self.intel.get_mut(&item) {
+                    i.applied.get_or_insert(now);
+                }
+            }
+            ResponseOrdered { order, .. } => self.orders.push((now, order)),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::testkit::TinyRegion;
+    use crate::sim::events::DetectedBy;
+
+    #[test]
+    fn a_team_believes_what_its_scoping_found_and_knows_nothing_else() {
+        let plan = TinyRegion::new()
+            .island("A", true, true)
+            .org("gov", "A", 10, 0.5, 0.5)
+            .team(
+                "csirt",
+                "NationalCsirt",
+                Some("A"),
+                2,
+                "AroundTheClock",
+                true,
+                &[],
+            )
+            .team(
+                "other",
+                "NationalCsirt",
+                Some("A"),
+                2,
+                "AroundTheClock",
+                true,
+                &[],
+            )
+            .plan();
+        let (me, other) = (TeamIx(0), TeamIx(1));
+        let at = |tick, event| Stamped { tick, event };
+        let org = OrgIx(0);
+        let log = vec![
+            // The truth: five hosts held. Nobody is told.
+            at(
+                1,
+                SimEvent::HostCompromised {
+                    campaign: Default::default(),
+                    org,
+                    host: 1,
+                    technique: Default::default(),
+                },
+            ),
+            at(
+                2,
+                SimEvent::AlertRaised {
+                    alert: 1,
+                    team: me,
+                    org,
+                    technique: None,
+                    true_positive: true,
+                },
+            ),
+            at(
+                2,
+                SimEvent::AlertRaised {
+                    alert: 2,
+                    team: other,
+                    org,
+                    technique: None,
+                    true_positive: false,
+                },
+            ),
+            at(
+                3,
+                SimEvent::AlertTriaged {
+                    alert: 1,
+                    team: me,
+                    verdict: Verdict::Confirmed,
+                    true_positive: true,
+                },
+            ),
+            at(
+                3,
+                SimEvent::IncidentOpened {
+                    incident: 0,
+                    team: me,
+                    org,
+                    campaign: Default::default(),
+                    by: DetectedBy::Alert,
+                },
+            ),
+            at(
+                4,
+                SimEvent::IncidentScoped {
+                    incident: 0,
+                    hosts: 3,
+                },
+            ),
+            at(
+                5,
+                SimEvent::HostIsolated {
+                    host: 1,
+                    org,
+                    team: me,
+                },
+            ),
+        ];
+        let mut k = TeamKnowledge::new(me);
+        let seen = k.update(&plan, &log);
+        assert_eq!(
+            seen.len(),
+            5,
+            "its alert, triage, incident, scoping and isolation"
+        );
+        assert!(
+            k.queue.is_empty(),
+            "its one alert was triaged; the other desk's never showed"
+        );
+        assert_eq!(k.triaged, (1, 0));
+        assert_eq!(k.believed_compromised(), 2, "3 found, 1 isolated");
+        // Folding again adds nothing; only new events count.
+        assert!(k.update(&plan, &log).is_empty());
+        let mut o = TeamKnowledge::new(other);
+        o.update(&plan, &log);
+        assert_eq!(o.queue.len(), 1);
+        assert!(o.incidents.is_empty());
+    }
+}

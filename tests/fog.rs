@@ -1,0 +1,155 @@
+//! The fog of war on the flagship: for every team, no event it may not see reaches its view,
+//! and everything addressed to it does. Checked over a whole 72-hour run.
+
+mod common;
+use common::*;
+
+use tidewatch::report::audience::visible_to;
+use tidewatch::report::knowledge::TeamKnowledge;
+use tidewatch::scenario::InjectKind;
+use tidewatch::scenario::ids::{InjectIx, TeamIx};
+use tidewatch::sim::events::SimEvent;
+
+/// Ground truth: what no team's view may ever hold.
+fn ground_truth(e: &SimEvent) -> bool {
+    use SimEvent::*;
+    matches!(
+        e,
+        HostCompromised { .. }
+            | AccessFailed { .. }
+            | AccessBlocked { .. }
+            | StageCompleted { .. }
+            | TrustFollowed { .. }
+            | DataExfiltrated { .. }
+            | HostsEncrypted { .. }
+            | BackupsLost { .. }
+            | CampaignStarted { .. }
+            | AlertUnwatched { .. }
+            | RansomNoteFound { .. }
+            | ExpectationMet { .. }
+            | ExpectationMissed { .. }
+            | ExpectationValidated { .. }
+            | Note { .. }
+    )
+}
+
+/// The team an event is addressed to by name, if it is.
+fn addressed_to(e: &SimEvent) -> Option<TeamIx> {
+    use SimEvent::*;
+    match *e {
+        AlertRaised { team, .. }
+        | AlertTriaged { team, .. }
+        | AlertExpired { team, .. }
+        | IncidentOpened { team, .. }
+        | HostIsolated { team, .. }
+        | IntelReceived { team, .. }
+        | IntelProduced { team, .. }
+        | ResponseOrdered { team, .. } => Some(team),
+        _ => None,
+    }
+}
+
+#[test]
+fn every_team_sees_its_own_and_nothing_of_the_ground_truth() {
+    let plan = plan("scenarios/eastern-caribbean.ron", &[]);
+    let (sim, _) = run(&plan, 42, 72 * 60);
+    let events = sim.events();
+    assert!(events.iter().any(|e| ground_truth(&e.event)));
+    for t in TeamIx::all(plan.teams.len()) {
+        let id = &plan.scenario.teams[t].id;
+        let view = visible_to(&plan, t, events);
+        // The team's knowledge is the same fold: it sees exactly its view.
+        let mut knows = TeamKnowledge::new(t);
+        assert_eq!(knows.update(&plan, events).len(), view.len(), "{id}");
+        let addressed = plan.injects.iter().enumerate().filter(|(i, inj)| {
+            inj.to.contains(&t)
+                && events.iter().any(|e| {
+                    e.event
+                        == SimEvent::InjectFired {
+                            inject: InjectIx::from(*i),
+                        }
+                })
+        });
+        assert!(
+            knows.inbox.len()
+                >= addressed
+                    .clone()
+                    .filter(|(i, _)| plan.scenario.msel[*i].kind != InjectKind::Facilitation)
+                    .count()
+        );
+        for e in &view {
+            assert!(!ground_truth(&e.event), "{id} sees {:?}", e.event);
+            if let Some(to) = addressed_to(&e.event) {
+                assert_eq!(to, t, "{id} sees another team's {:?}", e.event);
+            }
+        }
+        let seen = |x: &&tidewatch::sim::events::Stamped| view.iter().any(|v| std::ptr::eq(*v, *x));
+        for e in events {
+            if addressed_to(&e.event) == Some(t) {
+                assert!(seen(&e), "{id} misses its own {:?}", e.event);
+            }
+            if let SimEvent::InjectFired { inject } = e.event {
+                let i = &plan.scenario.msel[inject];
+                if plan.injects[inject].to.contains(&t) && i.kind != InjectKind::Facilitation {
+                    assert!(seen(&e), "{id} misses inject {}", i.id);
+                }
+            }
+            if matches!(
+                e.event,
+                SimEvent::ServiceDown { .. } | SimEvent::LinkCut { .. }
+            ) {
+                assert!(
+                    seen(&e),
+                    "{id} misses what every citizen sees: {:?}",
+                    e.event
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_teams_events_file_holds_only_its_view() {
+    let dir = std::env::temp_dir().join(format!("tidewatch-fog-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (all, mine) = (dir.join("all.jsonl"), dir.join("ag-npc.jsonl"));
+    for (path, team) in [(&all, None), (&mine, Some("ag-npc"))] {
+        let mut args = vec!["run", "eastern-caribbean", "--until", "2d", "--events"];
+        args.push(path.to_str().unwrap());
+        if let Some(t) = team {
+            args.extend(["--team", t]);
+        }
+        let out = tidewatch(&args);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let (all, mine) = (
+        std::fs::read_to_string(&all).unwrap(),
+        std::fs::read_to_string(&mine).unwrap(),
+    );
+    assert!(all.contains("\"true_positive\"") && all.contains("\"HostCompromised\""));
+    assert!(
+        !mine.contains("\"true_positive\""),
+        "a team never reads the truth of its alerts"
+    );
+    assert!(!mine.contains("\"HostCompromised\""));
+    assert!(
+        mine.contains("\"InjectFired\""),
+        "the NPC's inbox is in its view"
+    );
+    assert!(mine.lines().count() < all.lines().count() / 2);
+    let out = tidewatch(&[
+        "run",
+        "tutorial",
+        "--events",
+        "/dev/null",
+        "--team",
+        "nobody",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("unknown team `nobody`"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_dir_all(dir).ok();
+}
