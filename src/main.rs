@@ -73,6 +73,11 @@ pub struct ConsoleArgs {
     /// Continue the exercise recorded in this journal.
     #[arg(long)]
     resume: Option<std::path::PathBuf>,
+    /// Show this team's view (only what it may see) and let it be played from this window;
+    /// the other teams are auto-played. Without --resume, the team is handed to the trainee
+    /// (`--set teams.TEAM_ID.auto=false`).
+    #[arg(long, value_name = "TEAM_ID")]
+    team: Option<String>,
 }
 
 #[derive(clap::Args)]
@@ -444,29 +449,54 @@ fn batch(args: BatchArgs) -> ExitCode {
 fn console(args: ConsoleArgs) -> ExitCode {
     use tidewatch::console::Start;
     let shot = args.screenshot.map(|p| (p, args.after.map_or(0, |a| a.0)));
-    if let Some(path) = args.resume {
+    let team_of = |plan: &tidewatch::scenario::Plan| -> Result<Option<TeamIx>, ExitCode> {
+        match args
+            .team
+            .as_deref()
+            .map(|t| plan.ids.teams.resolve(t))
+            .transpose()
+        {
+            Ok(team) => Ok(team),
+            Err(e) => {
+                eprintln!("--team: {e}");
+                Err(ExitCode::from(1))
+            }
+        }
+    };
+    if let Some(path) = args.resume.clone() {
         let loaded =
             JournalFile::read(&path).and_then(|file| Ok((session::journal_plan(&file)?, file)));
         return match loaded {
-            Ok(((plan, seed), file)) => {
-                tidewatch::console::run(plan, seed, shot, Start::Resume(path, file))
-            }
+            Ok(((plan, seed), file)) => match team_of(&plan) {
+                Ok(team) => {
+                    tidewatch::console::run(plan, seed, shot, Start::Resume(path, file), team)
+                }
+                Err(code) => code,
+            },
             Err(e) => {
                 eprintln!("{e}");
                 ExitCode::from(1)
             }
         };
     }
-    let (plan, source) = match load_with_source(&args.scenario, &args.set) {
+    let mut set = args.set.clone();
+    if let Some(t) = &args.team {
+        set.push(format!("teams.{t}.auto=false"));
+    }
+    let (plan, source) = match load_with_source(&args.scenario, &set) {
         Ok(x) => x,
         Err(code) => return code,
     };
+    let team = match team_of(&plan) {
+        Ok(team) => team,
+        Err(code) => return code,
+    };
     let seed = args.seed.unwrap_or(plan.scenario.seed);
-    let start = match args.journal {
-        Some(path) => Start::Record(path, source, args.set.clone()),
+    let start = match args.journal.clone() {
+        Some(path) => Start::Record(path, source, set),
         None => Start::Fresh,
     };
-    tidewatch::console::run(Arc::new(plan), seed, shot, start)
+    tidewatch::console::run(Arc::new(plan), seed, shot, start, team)
 }
 
 #[cfg(not(feature = "console"))]

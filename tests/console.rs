@@ -124,3 +124,67 @@ fn console_screenshot_digest_matches_headless_run() {
     }
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// A team's view renders too, and the exercise it shows is the one `run` plays with that team
+/// handed to the trainees.
+#[test]
+fn the_team_view_renders_and_plays_the_same_exercise() {
+    if !have("xvfb-run") {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "xvfb-run is required in CI"
+        );
+        eprintln!("skipping: xvfb-run is not installed");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("tidewatch-team-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = dir.join("team.png");
+    let out = console_under_xvfb(&[
+        "console",
+        "--team",
+        "ag-npc",
+        "--seed",
+        "42",
+        "--screenshot",
+        png.to_str().unwrap(),
+        "--after",
+        "8h",
+    ]);
+    assert!(out.status.success(), "team view failed:\n{}", stderr(&out));
+    let run = json(&tidewatch(&[
+        "run",
+        "eastern-caribbean",
+        "--seed",
+        "42",
+        "--set",
+        "teams.ag-npc.auto=false",
+        "--until",
+        "8h",
+        "--json",
+    ]));
+    assert!(
+        stdout(&out).contains(&format!(
+            "tick 480 digest {}",
+            run["digest"].as_str().unwrap()
+        )),
+        "{}",
+        stdout(&out)
+    );
+    let bytes = std::fs::read(&png).expect("the screenshot was written");
+    assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 20_000);
+    let out = tidewatch(&[
+        "console",
+        "--team",
+        "nobody",
+        "--screenshot",
+        "x.png",
+        "--after",
+        "1h",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    if let Ok(keep) = std::env::var("TIDEWATCH_KEEP_TEAM_SCREENSHOT") {
+        std::fs::copy(&png, keep).unwrap();
+    }
+    std::fs::remove_dir_all(dir).ok();
+}

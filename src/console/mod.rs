@@ -4,6 +4,7 @@
 
 mod map;
 mod panels;
+mod team;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -18,6 +19,7 @@ use crate::exercise;
 use crate::exercise::journal::JournalFile;
 use crate::exercise::pacing::Pacing;
 use crate::exercise::session::{self, Recorder};
+use crate::scenario::ids::TeamIx;
 use crate::scenario::{Command, Pace, Plan, Source};
 use crate::sim::{Clock, SimPlugin, StateDigest};
 
@@ -51,9 +53,16 @@ struct ScreenshotPlan {
 #[derive(Resource, Default)]
 struct ScreenshotDone(bool);
 
-/// Opens the console; with `shot = Some((path, ticks))` it runs that far at full speed, prints
-/// the digest, saves a screenshot and exits.
-pub fn run(plan: Arc<Plan>, seed: u64, shot: Option<(PathBuf, u64)>, start: Start) -> ExitCode {
+/// Opens the console: the facilitator's view, or with `team` that team's view (only what it
+/// may see). With `shot = Some((path, ticks))` it runs that far at full speed, prints the
+/// digest, saves a screenshot and exits.
+pub fn run(
+    plan: Arc<Plan>,
+    seed: u64,
+    shot: Option<(PathBuf, u64)>,
+    start: Start,
+    team: Option<TeamIx>,
+) -> ExitCode {
     let end_tick = plan.scenario.duration.0;
     let title = format!("tidewatch - {}", plan.scenario.name);
     let mut app = App::new();
@@ -95,9 +104,16 @@ pub fn run(plan: Arc<Plan>, seed: u64, shot: Option<(PathBuf, u64)>, start: Star
         )
             .chain(),
     )
-    .add_systems(Update, (advance_clock, panels::collect_feed).chain())
-    .add_systems(EguiPrimaryContextPass, panels::draw)
     .add_systems(Update, take_orders.before(advance_clock));
+    match team {
+        Some(t) => app
+            .insert_resource(team::TeamScreen::new(t))
+            .add_systems(Update, (advance_clock, team::collect).chain())
+            .add_systems(EguiPrimaryContextPass, team::draw),
+        None => app
+            .add_systems(Update, (advance_clock, panels::collect_feed).chain())
+            .add_systems(EguiPrimaryContextPass, panels::draw),
+    };
     if let Some((path, at_tick)) = shot {
         app.insert_resource(ScreenshotPlan {
             path,
@@ -105,7 +121,12 @@ pub fn run(plan: Arc<Plan>, seed: u64, shot: Option<(PathBuf, u64)>, start: Star
             frames_waited: 0,
             requested: false,
         })
-        .add_systems(Update, take_screenshot.after(panels::collect_feed));
+        .add_systems(
+            Update,
+            take_screenshot
+                .after(panels::collect_feed)
+                .after(team::collect),
+        );
     }
     match app.run() {
         AppExit::Success => ExitCode::SUCCESS,

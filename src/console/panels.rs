@@ -104,39 +104,18 @@ pub fn collect_feed(
     ));
 }
 
-fn tone_colour(tone: Tone) -> Color32 {
-    match tone {
-        Tone::Routine => Color32::from_gray(170),
-        Tone::Defence => Color32::from_rgb(110, 200, 140),
-        Tone::Warning => Color32::from_rgb(235, 190, 80),
-        Tone::Harm => Color32::from_rgb(240, 100, 90),
-    }
-}
-
-pub fn draw(
-    mut contexts: EguiContexts,
-    region: Res<Region>,
-    clock: Res<Clock>,
-    digest: Res<StateDigest>,
-    feed: Res<Feed>,
-    links: Query<&crate::sim::network::Link>,
-    mut pacing: ResMut<Pacing>,
-    mut orders: ResMut<Orders>,
-    mut note: Local<String>,
-    mut targets: Local<BTreeMap<u32, usize>>,
-) -> Result {
-    let ctx = contexts.ctx_mut()?;
-    let mut toggle =
-        ctx.input(|i| i.key_pressed(egui::Key::Space)) && !ctx.egui_wants_keyboard_input();
-    let mut root = Ui::new(
-        ctx.clone(),
-        "console".into(),
-        UiBuilder::new()
-            .layer_id(LayerId::background())
-            .max_rect(ctx.viewport_rect()),
-    );
-    let plan = &region.0;
-    egui::Panel::top("clock").show(&mut root, |ui| {
+/// The clock, the pause and speed controls, and the digest. Space (or the button) toggles the
+/// pause; both are on the record.
+pub(super) fn clock_bar(
+    root: &mut Ui,
+    plan: &crate::scenario::Plan,
+    clock: &Clock,
+    digest: &StateDigest,
+    pacing: &mut Pacing,
+    orders: &mut Orders,
+    mut toggle: bool,
+) {
+    egui::Panel::top("clock").show(root, |ui| {
         ui.add_space(4.0);
         ui.horizontal(|ui| {
             let t = plan.scenario.start.at(clock.now);
@@ -193,6 +172,48 @@ pub fn draw(
             Command::Resume
         });
     }
+}
+
+pub(super) fn tone_colour(tone: Tone) -> Color32 {
+    match tone {
+        Tone::Routine => Color32::from_gray(170),
+        Tone::Defence => Color32::from_rgb(110, 200, 140),
+        Tone::Warning => Color32::from_rgb(235, 190, 80),
+        Tone::Harm => Color32::from_rgb(240, 100, 90),
+    }
+}
+
+pub fn draw(
+    mut contexts: EguiContexts,
+    region: Res<Region>,
+    clock: Res<Clock>,
+    digest: Res<StateDigest>,
+    feed: Res<Feed>,
+    links: Query<&crate::sim::network::Link>,
+    mut pacing: ResMut<Pacing>,
+    mut orders: ResMut<Orders>,
+    mut note: Local<String>,
+    mut targets: Local<BTreeMap<u32, usize>>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let toggle = ctx.input(|i| i.key_pressed(egui::Key::Space)) && !ctx.egui_wants_keyboard_input();
+    let mut root = Ui::new(
+        ctx.clone(),
+        "console".into(),
+        UiBuilder::new()
+            .layer_id(LayerId::background())
+            .max_rect(ctx.viewport_rect()),
+    );
+    let plan = &region.0;
+    clock_bar(
+        &mut root,
+        plan,
+        &clock,
+        &digest,
+        &mut pacing,
+        &mut orders,
+        toggle,
+    );
     egui::Panel::left("exercise")
         .default_size(330.0)
         .resizable(true)
@@ -254,47 +275,60 @@ fn trainee_actions(
         .default_open(true)
         .show(ui, |ui| {
             for t in trainees {
-                let team = &s.teams[t];
-                // Organisations on the team's island (all of them for a regional team).
-                let orgs: Vec<usize> = (0..s.organisations.len())
-                    .filter(|o| {
-                        plan.teams[t]
-                            .island
-                            .is_none_or(|i| plan.orgs[*o].island == i)
-                    })
-                    .collect();
-                let Some(&first) = orgs.first() else { continue };
-                let chosen = targets.entry(t as u32).or_insert(first);
-                ui.label(RichText::new(&team.name).strong());
-                egui::ComboBox::from_id_salt(("target", t))
-                    .selected_text(&s.organisations[*chosen].name)
-                    .show_ui(ui, |ui| {
-                        for o in &orgs {
-                            ui.selectable_value(chosen, *o, &s.organisations[*o].name);
-                        }
-                    });
-                let org = s.organisations[*chosen].id.clone();
-                let id = team.id.clone();
-                ui.horizontal_wrapped(|ui| {
-                    for (label, order) in RESPONSE_ORDERS {
-                        if ui.small_button(label).clicked() {
-                            orders.0.push(order(id.clone(), org.clone()));
-                        }
-                    }
-                    if ui.small_button("Share (GREEN)").clicked() {
-                        orders.0.push(Command::ShareIntel {
-                            team: id.clone(),
-                            tlp: crate::scenario::Tlp::Green,
-                        });
-                    }
-                    if ui.small_button("Ask for help").clicked() {
-                        orders
-                            .0
-                            .push(Command::RequestAssistance { team: id.clone() });
-                    }
-                });
+                team_actions(ui, plan, t, orders, targets);
             }
         });
+}
+
+/// One team's response orders: pick an organisation on its island, then act on it; share;
+/// ask for help.
+pub(super) fn team_actions(
+    ui: &mut Ui,
+    plan: &crate::scenario::Plan,
+    t: usize,
+    orders: &mut Orders,
+    targets: &mut BTreeMap<u32, usize>,
+) {
+    let s = &plan.scenario;
+    let team = &s.teams[t];
+    // Organisations on the team's island (all of them for a regional team).
+    let orgs: Vec<usize> = (0..s.organisations.len())
+        .filter(|o| {
+            plan.teams[t]
+                .island
+                .is_none_or(|i| plan.orgs[*o].island == i)
+        })
+        .collect();
+    let Some(&first) = orgs.first() else { return };
+    let chosen = targets.entry(t as u32).or_insert(first);
+    ui.label(RichText::new(&team.name).strong());
+    egui::ComboBox::from_id_salt(("target", t))
+        .selected_text(&s.organisations[*chosen].name)
+        .show_ui(ui, |ui| {
+            for o in &orgs {
+                ui.selectable_value(chosen, *o, &s.organisations[*o].name);
+            }
+        });
+    let org = s.organisations[*chosen].id.clone();
+    let id = team.id.clone();
+    ui.horizontal_wrapped(|ui| {
+        for (label, order) in RESPONSE_ORDERS {
+            if ui.small_button(label).clicked() {
+                orders.0.push(order(id.clone(), org.clone()));
+            }
+        }
+        if ui.small_button("Share (GREEN)").clicked() {
+            orders.0.push(Command::ShareIntel {
+                team: id.clone(),
+                tlp: crate::scenario::Tlp::Green,
+            });
+        }
+        if ui.small_button("Ask for help").clicked() {
+            orders
+                .0
+                .push(Command::RequestAssistance { team: id.clone() });
+        }
+    });
 }
 
 fn exercise_panel(
