@@ -162,9 +162,30 @@ fn begin_exercise(world: &mut World) {
 }
 
 /// Hands the facilitator's orders to the recorder, stamped with the coming tick.
-fn take_orders(mut orders: ResMut<Orders>, clock: Res<Clock>, mut recorder: ResMut<Recorder>) {
+/// Hands this frame's orders to the recorder. In a team's view each order is checked first:
+/// a team gives only its own orders (the clock stays in the hands of whoever runs the window).
+fn take_orders(
+    mut orders: ResMut<Orders>,
+    clock: Res<Clock>,
+    region: Res<crate::sim::Region>,
+    team: Option<Res<team::TeamScreen>>,
+    mut recorder: ResMut<Recorder>,
+) {
     let now = clock.now;
-    recorder.add_commands(orders.0.drain(..).map(|c| (now, c)));
+    let allowed = orders.0.drain(..).filter(|c| {
+        let clock_control = matches!(c, Command::Pause | Command::Resume | Command::Speed(_));
+        let Some(team) = team.as_ref().filter(|_| !clock_control) else {
+            return true;
+        };
+        match exercise::authority::team_may(&region, team.knowledge.team, c) {
+            Ok(()) => true,
+            Err(refusal) => {
+                warn!("order refused: {refusal}");
+                false
+            }
+        }
+    });
+    recorder.add_commands(allowed.map(|c| (now, c)).collect::<Vec<_>>());
 }
 
 /// Runs as many whole ticks as the speed and the frame budget allow.

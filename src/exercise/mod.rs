@@ -1,6 +1,7 @@
 //! Driving the simulation from outside: commands applied at tick boundaries, the journal that
 //! records them with state digests, and replay, verification, forking and resuming.
 
+pub mod authority;
 pub mod journal;
 pub mod msel;
 pub mod pacing;

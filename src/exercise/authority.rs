@@ -1,0 +1,212 @@
+//! Who may give which command. The facilitator may give any; a trainee team (at its seat, or at
+//! the team view) may give only its own team's orders: on its own organisations, deciding only
+//! what was put to it, never the clock, the white cell's hand or the evaluation. The host of a
+//! lab exercise checks every command from a seat here before it reaches the journal.
+
+use crate::scenario::ids::{OrgIx, TeamIx};
+use crate::scenario::{Command, Plan};
+
+/// Why a team may not give a command; said back to the seat and logged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// Only the facilitator controls the clock, the scenario and the evaluation.
+    FacilitatorOnly(&'static str),
+    /// The command names another team.
+    OtherTeam { named: String },
+    /// The organisation is not one this team may act on.
+    NotItsOrganisation { org: String },
+    /// The decision was not put to this team.
+    NotAddressed { inject: String },
+    /// The command names something that does not exist.
+    Unknown(String),
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::FacilitatorOnly(what) => write!(f, "{what} is the facilitator's to do"),
+            Refusal::OtherTeam { named } => write!(f, "the command is for team `{named}`"),
+            Refusal::NotItsOrganisation { org } => {
+                write!(f, "`{org}` is not an organisation this team acts on")
+            }
+            Refusal::NotAddressed { inject } => {
+                write!(f, "the decision on `{inject}` was not put to this team")
+            }
+            Refusal::Unknown(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// Whether `team` may give `command`.
+pub fn team_may(plan: &Plan, team: TeamIx, command: &Command) -> Result<(), Refusal> {
+    use Command::*;
+    let own = |named: &str| -> Result<(), Refusal> {
+        match plan.ids.teams.get(named) {
+            Some(t) if t == team => Ok(()),
+            Some(_) => Err(Refusal::OtherTeam {
+                named: named.into(),
+            }),
+            None => Err(Refusal::Unknown(format!("unknown team `{named}`"))),
+        }
+    };
+    let org_of = |org: &str| -> Result<(), Refusal> {
+        let o = plan
+            .ids
+            .orgs
+            .resolve(org)
+            .map_err(|e| Refusal::Unknown(e.to_string()))?;
+        if acts_on(plan, team, o) {
+            Ok(())
+        } else {
+            Err(Refusal::NotItsOrganisation { org: org.into() })
+        }
+    };
+    match command {
+        IsolateOrganisation { team: t, org }
+        | ReconnectOrganisation { team: t, org }
+        | Investigate { team: t, org }
+        | IsolateHosts { team: t, org }
+        | Eradicate { team: t, org }
+        | Patch { team: t, org } => own(t).and_then(|_| org_of(org)),
+        ShareIntel { team: t, .. } | RequestAssistance { team: t } | Block { team: t, .. } => {
+            own(t)
+        }
+        Decide {
+            team: t, inject, ..
+        } => {
+            own(t)?;
+            let i = plan
+                .ids
+                .injects
+                .resolve(inject)
+                .map_err(|e| Refusal::Unknown(e.to_string()))?;
+            if plan.injects[i].to.contains(&team) {
+                Ok(())
+            } else {
+                Err(Refusal::NotAddressed {
+                    inject: inject.clone(),
+                })
+            }
+        }
+        // A team's own note for the record.
+        Note(_) => Ok(()),
+        Pause | Resume | Speed(_) => Err(Refusal::FacilitatorOnly("the clock")),
+        CutLink(_) | RepairLink(_) | PowerOutage { .. } => {
+            Err(Refusal::FacilitatorOnly("an infrastructure inject"))
+        }
+        StartCampaign(_)
+        | CancelCampaign(_)
+        | Launch { .. }
+        | ForceStep { .. }
+        | HaltIntrusion { .. } => Err(Refusal::FacilitatorOnly("the white cell's hand")),
+        FireInject(_) => Err(Refusal::FacilitatorOnly("firing an inject")),
+        Validate { .. } => Err(Refusal::FacilitatorOnly("rating an expectation")),
+    }
+}
+
+/// A team acts on the organisations of its own island, and on those it monitors; a regional
+/// team (no island) on any.
+fn acts_on(plan: &Plan, team: TeamIx, org: OrgIx) -> bool {
+    let t = &plan.teams[team];
+    t.island.is_none_or(|i| plan.orgs[org].island == i) || t.monitors.contains(&org)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::testkit::TinyRegion;
+
+    fn plan() -> std::sync::Arc<Plan> {
+        TinyRegion::new()
+            .island("A", false, true)
+            .island("B", true, true)
+            .org("a-gov", "A", 10, 0.5, 0.5)
+            .org("b-gov", "B", 10, 0.5, 0.5)
+            .team("a-npc", "Npc", Some("A"), 1, "OfficeHours", false, &[])
+            .team(
+                "b-csirt",
+                "NationalCsirt",
+                Some("B"),
+                2,
+                "AroundTheClock",
+                true,
+                &[],
+            )
+            .field(
+                "msel: [Inject(id: \"I1\", trigger: At(\"D1 09:00\"), kind: Narrative, \
+                 channel: Phone, to: [\"a-npc\"], title: \"Call\", decision: Some(Decision(\
+                 prompt: \"?\", default: \"wait\", options: [Option(id: \"wait\", label: \
+                 \"Wait\")])))]",
+            )
+            .plan()
+    }
+
+    #[test]
+    fn a_team_gives_its_own_orders_on_its_own_organisations() {
+        let p = plan();
+        let a = TeamIx(0);
+        let order = |team: &str, org: &str| Command::Investigate {
+            team: team.into(),
+            org: org.into(),
+        };
+        assert_eq!(team_may(&p, a, &order("a-npc", "a-gov")), Ok(()));
+        assert_eq!(
+            team_may(&p, a, &order("b-csirt", "b-gov")),
+            Err(Refusal::OtherTeam {
+                named: "b-csirt".into()
+            })
+        );
+        assert_eq!(
+            team_may(&p, a, &order("a-npc", "b-gov")),
+            Err(Refusal::NotItsOrganisation {
+                org: "b-gov".into()
+            })
+        );
+        assert!(matches!(
+            team_may(&p, a, &order("a-npc", "nowhere")),
+            Err(Refusal::Unknown(_))
+        ));
+    }
+
+    #[test]
+    fn only_the_teams_a_decision_was_put_to_may_take_it() {
+        let p = plan();
+        let decide = |team: &str| Command::Decide {
+            team: team.into(),
+            inject: "I1".into(),
+            option: "wait".into(),
+        };
+        assert_eq!(team_may(&p, TeamIx(0), &decide("a-npc")), Ok(()));
+        assert_eq!(
+            team_may(&p, TeamIx(1), &decide("b-csirt")),
+            Err(Refusal::NotAddressed {
+                inject: "I1".into()
+            })
+        );
+    }
+
+    #[test]
+    fn the_clock_the_white_cell_and_the_evaluation_stay_with_the_facilitator() {
+        let p = plan();
+        for c in [
+            Command::Pause,
+            Command::Speed(crate::scenario::Pace::Max),
+            Command::CutLink("x".into()),
+            Command::StartCampaign("x".into()),
+            Command::FireInject("I1".into()),
+            Command::Validate {
+                expectation: "E1".into(),
+                met: true,
+                note: String::new(),
+            },
+        ] {
+            let refused = team_may(&p, TeamIx(0), &c).unwrap_err();
+            assert!(matches!(refused, Refusal::FacilitatorOnly(_)), "{c:?}");
+            assert!(refused.to_string().contains("facilitator"));
+        }
+        assert_eq!(
+            team_may(&p, TeamIx(0), &Command::Note("seen".into())),
+            Ok(())
+        );
+    }
+}
