@@ -1,23 +1,30 @@
 //! The console's panels: clock and controls on top, the event feed on the right, the island
 //! table at the bottom and the map in the middle. Everything shown is read from the event log.
 
-use crate::scenario::ids::{ExpectationIx, InjectIx, IslandIx};
+use crate::scenario::ids::{ExpectationIx, InjectIx, IslandIx, OrgIx, TeamIx};
 use std::collections::{BTreeMap, VecDeque};
 
+use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy_egui::EguiContexts;
 use bevy_egui::egui::{self, Color32, LayerId, RichText, ScrollArea, Ui, UiBuilder};
 
 use super::Orders;
 use super::map::{self, IslandView};
+use crate::exercise::authority::acts_on;
 use crate::exercise::pacing::Pacing;
 use crate::report::narrate::{self, Tone};
 use crate::report::{OperatingPicture, RunSummary, summary_of};
 use crate::scenario::Command;
 use crate::scenario::Pace;
+use crate::scenario::Plan;
+use crate::sim::events::Stamped;
 use crate::sim::{Clock, Draws, EventLog, Region, StateDigest};
 
 const FEED_LINES: usize = 400;
+
+/// A line of a feed: when, its tone, the event in words.
+pub(super) type FeedLine = (u64, Tone, String);
 
 /// A trainee team's response orders against one organisation, as the buttons offer them.
 type OrderAt = fn(String, String) -> Command;
@@ -41,7 +48,7 @@ const RESPONSE_ORDERS: [(&str, OrderAt); 5] = [
 /// events added since the last one.
 #[derive(Resource, Default)]
 pub struct Feed {
-    pub lines: VecDeque<(u64, Tone, String)>,
+    pub lines: VecDeque<FeedLine>,
     pub islands: Vec<IslandView>,
     pub picture: Option<OperatingPicture>,
     pub summary: Option<RunSummary>,
@@ -68,15 +75,7 @@ pub fn collect_feed(
     }
     for e in new {
         if narrate::newsworthy(&region, &e.event) {
-            let line = (
-                e.tick,
-                narrate::tone(&e.event),
-                narrate::describe(&region, &e.event),
-            );
-            lines.push_back(line);
-            if lines.len() > FEED_LINES {
-                lines.pop_front();
-            }
+            push_line(lines, &region, e);
         }
     }
     *islands = picture
@@ -104,17 +103,28 @@ pub fn collect_feed(
     ));
 }
 
+/// What every console screen's clock bar reads and changes.
+#[derive(SystemParam)]
+pub struct ClockControls<'w> {
+    pub clock: Res<'w, Clock>,
+    pub digest: Res<'w, StateDigest>,
+    pub pacing: ResMut<'w, Pacing>,
+    /// The window's orders this frame (the clock bar adds pauses and speed changes).
+    pub orders: ResMut<'w, Orders>,
+}
+
 /// The clock, the pause and speed controls, and the digest. Space (or the button) toggles the
 /// pause; both are on the record.
-pub(super) fn clock_bar(
-    root: &mut Ui,
-    plan: &crate::scenario::Plan,
-    clock: &Clock,
-    digest: &StateDigest,
-    pacing: &mut Pacing,
-    orders: &mut Orders,
-    mut toggle: bool,
-) {
+pub(super) fn clock_bar(root: &mut Ui, plan: &Plan, controls: &mut ClockControls) {
+    let ClockControls {
+        clock,
+        digest,
+        pacing,
+        orders,
+    } = controls;
+    let ctx = root.ctx().clone();
+    let mut toggle =
+        ctx.input(|i| i.key_pressed(egui::Key::Space)) && !ctx.egui_wants_keyboard_input();
     egui::Panel::top("clock").show(root, |ui| {
         ui.add_space(4.0);
         ui.horizontal(|ui| {
@@ -174,7 +184,51 @@ pub(super) fn clock_bar(
     }
 }
 
-pub(super) fn tone_colour(tone: Tone) -> Color32 {
+/// The whole window as one `Ui`, for the panels to divide.
+pub(super) fn root_ui(ctx: &egui::Context, id: &'static str) -> Ui {
+    Ui::new(
+        ctx.clone(),
+        id.into(),
+        UiBuilder::new()
+            .layer_id(LayerId::background())
+            .max_rect(ctx.viewport_rect()),
+    )
+}
+
+/// Adds an event to a feed, in words, keeping the last `FEED_LINES`.
+pub(super) fn push_line(lines: &mut VecDeque<FeedLine>, plan: &Plan, e: &Stamped) {
+    lines.push_back((
+        e.tick,
+        narrate::tone(&e.event),
+        narrate::describe(plan, &e.event),
+    ));
+    if lines.len() > FEED_LINES {
+        lines.pop_front();
+    }
+}
+
+/// A feed: a heading and the lines, newest at the bottom.
+pub(super) fn feed_panel(ui: &mut Ui, plan: &Plan, heading: &str, lines: &VecDeque<FeedLine>) {
+    ui.heading(heading);
+    ui.separator();
+    ScrollArea::vertical()
+        .stick_to_bottom(true)
+        .auto_shrink([false; 2])
+        .show(ui, |ui| {
+            for (tick, tone, text) in lines {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(
+                        RichText::new(plan.scenario.start.at(*tick).clock())
+                            .monospace()
+                            .weak(),
+                    );
+                    ui.label(RichText::new(text).color(tone_colour(*tone)));
+                });
+            }
+        });
+}
+
+fn tone_colour(tone: Tone) -> Color32 {
     match tone {
         Tone::Routine => Color32::from_gray(170),
         Tone::Defence => Color32::from_rgb(110, 200, 140),
@@ -186,61 +240,28 @@ pub(super) fn tone_colour(tone: Tone) -> Color32 {
 pub fn draw(
     mut contexts: EguiContexts,
     region: Res<Region>,
-    clock: Res<Clock>,
-    digest: Res<StateDigest>,
     feed: Res<Feed>,
     links: Query<&crate::sim::network::Link>,
-    mut pacing: ResMut<Pacing>,
-    mut orders: ResMut<Orders>,
+    mut controls: ClockControls,
     mut note: Local<String>,
     mut targets: Local<BTreeMap<u32, usize>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
-    let toggle = ctx.input(|i| i.key_pressed(egui::Key::Space)) && !ctx.egui_wants_keyboard_input();
-    let mut root = Ui::new(
-        ctx.clone(),
-        "console".into(),
-        UiBuilder::new()
-            .layer_id(LayerId::background())
-            .max_rect(ctx.viewport_rect()),
-    );
+    let mut root = root_ui(ctx, "console");
     let plan = &region.0;
-    clock_bar(
-        &mut root,
-        plan,
-        &clock,
-        &digest,
-        &mut pacing,
-        &mut orders,
-        toggle,
-    );
+    clock_bar(&mut root, plan, &mut controls);
+    let orders = &mut *controls.orders;
     egui::Panel::left("exercise")
         .default_size(330.0)
         .resizable(true)
         .show(&mut root, |ui| {
-            exercise_panel(ui, plan, &feed, &mut orders, &mut note, &mut targets);
+            exercise_panel(ui, plan, &feed, orders, &mut note, &mut targets);
         });
     egui::Panel::right("feed")
         .default_size(440.0)
         .resizable(true)
         .show(&mut root, |ui| {
-            ui.heading("Event feed");
-            ui.separator();
-            ScrollArea::vertical()
-                .stick_to_bottom(true)
-                .auto_shrink([false; 2])
-                .show(ui, |ui| {
-                    for (tick, tone, text) in &feed.lines {
-                        ui.horizontal_wrapped(|ui| {
-                            ui.label(
-                                RichText::new(plan.scenario.start.at(*tick).clock())
-                                    .monospace()
-                                    .weak(),
-                            );
-                            ui.label(RichText::new(text).color(tone_colour(*tone)));
-                        });
-                    }
-                });
+            feed_panel(ui, plan, "Event feed", &feed.lines);
         });
     egui::Panel::bottom("islands")
         .default_size(230.0)
@@ -291,13 +312,9 @@ pub(super) fn team_actions(
 ) {
     let s = &plan.scenario;
     let team = &s.teams[t];
-    // Organisations on the team's island (all of them for a regional team).
+    // The organisations the team may act on (the same rule that checks its orders).
     let orgs: Vec<usize> = (0..s.organisations.len())
-        .filter(|o| {
-            plan.teams[t]
-                .island
-                .is_none_or(|i| plan.orgs[*o].island == i)
-        })
+        .filter(|o| acts_on(plan, TeamIx::from(t), OrgIx::from(*o)))
         .collect();
     let Some(&first) = orgs.first() else { return };
     let chosen = targets.entry(t as u32).or_insert(first);

@@ -3,33 +3,28 @@
 //! orders, its alert queue, incidents and intelligence, its feed, and a map of what it knows.
 //! Nothing here reads the simulation's state: a trainee must not see the ground truth.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 
 use bevy::prelude::*;
 use bevy_egui::EguiContexts;
-use bevy_egui::egui::{self, Color32, LayerId, RichText, ScrollArea, Ui, UiBuilder};
+use bevy_egui::egui::{self, Color32, RichText, ScrollArea, Ui};
 
 use super::Orders;
 use super::map::{self, IslandView};
-use super::panels::{clock_bar, team_actions, tone_colour};
-use crate::exercise::pacing::Pacing;
+use super::panels::{
+    ClockControls, FeedLine, clock_bar, feed_panel, push_line, root_ui, team_actions,
+};
 use crate::report::knowledge::TeamKnowledge;
-use crate::report::narrate::{self, Tone};
-use crate::scenario::ids::{IslandIx, ServiceIx, TeamIx};
-use crate::scenario::{Command, Plan};
-use crate::sim::events::SimEvent;
-use crate::sim::{Clock, EventLog, Region, StateDigest};
 
-const FEED_LINES: usize = 400;
+use crate::scenario::ids::TeamIx;
+use crate::scenario::{Command, Plan};
+use crate::sim::{EventLog, Region};
 
 /// What one team's screen shows, folded from the events it may see as they come.
 #[derive(Resource)]
 pub struct TeamScreen {
     pub knowledge: TeamKnowledge,
-    pub lines: VecDeque<(u64, Tone, String)>,
-    /// What the public notices: services down, islands without power.
-    services_down: BTreeSet<ServiceIx>,
-    dark: BTreeSet<IslandIx>,
+    pub lines: VecDeque<FeedLine>,
 }
 
 impl TeamScreen {
@@ -37,8 +32,6 @@ impl TeamScreen {
         TeamScreen {
             knowledge: TeamKnowledge::new(team),
             lines: VecDeque::new(),
-            services_down: BTreeSet::new(),
-            dark: BTreeSet::new(),
         }
     }
 
@@ -55,10 +48,10 @@ impl TeamScreen {
                 v.held += inc.found.unwrap_or(0).saturating_sub(inc.isolated) as usize;
             }
         }
-        for s in &self.services_down {
+        for s in &self.knowledge.services_down {
             views[plan.services[*s].island].services_down += 1;
         }
-        for i in &self.dark {
+        for i in &self.knowledge.dark {
             views[*i].dark = true;
         }
         views
@@ -68,68 +61,28 @@ impl TeamScreen {
 pub fn collect(region: Res<Region>, log: Res<EventLog>, mut screen: ResMut<TeamScreen>) {
     let screen = &mut *screen;
     for e in screen.knowledge.update(&region, log.all()) {
-        match e.event {
-            SimEvent::ServiceDown { service } => {
-                screen.services_down.insert(service);
-            }
-            SimEvent::ServiceRestored { service } => {
-                screen.services_down.remove(&service);
-            }
-            SimEvent::PowerOut { island } => {
-                screen.dark.insert(island);
-            }
-            SimEvent::PowerRestored { island } => {
-                screen.dark.remove(&island);
-            }
-            _ => {}
-        }
-        let line = (
-            e.tick,
-            narrate::tone(&e.event),
-            narrate::describe(&region, &e.event),
-        );
-        screen.lines.push_back(line);
-        if screen.lines.len() > FEED_LINES {
-            screen.lines.pop_front();
-        }
+        push_line(&mut screen.lines, &region, e);
     }
 }
 
-#[allow(clippy::too_many_arguments)] // a Bevy system: one parameter per resource it shows
 pub fn draw(
     mut contexts: EguiContexts,
     region: Res<Region>,
-    clock: Res<Clock>,
-    digest: Res<StateDigest>,
     screen: Res<TeamScreen>,
     links: Query<&crate::sim::network::Link>,
-    mut pacing: ResMut<Pacing>,
-    mut orders: ResMut<Orders>,
+    mut controls: ClockControls,
     mut targets: Local<BTreeMap<u32, usize>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
-    let toggle = ctx.input(|i| i.key_pressed(egui::Key::Space)) && !ctx.egui_wants_keyboard_input();
-    let mut root = Ui::new(
-        ctx.clone(),
-        "team".into(),
-        UiBuilder::new()
-            .layer_id(LayerId::background())
-            .max_rect(ctx.viewport_rect()),
-    );
+    let mut root = root_ui(ctx, "team");
     let plan = &region.0;
     let k = &screen.knowledge;
-    clock_bar(
-        &mut root,
-        plan,
-        &clock,
-        &digest,
-        &mut pacing,
-        &mut orders,
-        toggle,
-    );
+    clock_bar(&mut root, plan, &mut controls);
+    let now = controls.clock.now;
+    let orders = &mut *controls.orders;
     egui::Panel::bottom("desk")
         .default_size(250.0)
-        .show(&mut root, |ui| desk(ui, plan, k, &mut orders, &mut targets));
+        .show(&mut root, |ui| desk(ui, plan, k, orders, &mut targets));
     egui::Panel::left("inbox")
         .default_size(380.0)
         .resizable(true)
@@ -137,7 +90,7 @@ pub fn draw(
             let team = &plan.scenario.teams[k.team];
             ui.heading(&team.name);
             ui.separator();
-            decisions(ui, plan, k, clock.now, &mut orders);
+            decisions(ui, plan, k, now, orders);
             ui.heading(format!("Inbox ({})", k.inbox.len()));
             ScrollArea::vertical()
                 .auto_shrink([false; 2])
@@ -147,23 +100,7 @@ pub fn draw(
         .default_size(400.0)
         .resizable(true)
         .show(&mut root, |ui| {
-            ui.heading("What we know");
-            ui.separator();
-            ScrollArea::vertical()
-                .stick_to_bottom(true)
-                .auto_shrink([false; 2])
-                .show(ui, |ui| {
-                    for (tick, tone, text) in &screen.lines {
-                        ui.horizontal_wrapped(|ui| {
-                            ui.label(
-                                RichText::new(plan.scenario.start.at(*tick).clock())
-                                    .monospace()
-                                    .weak(),
-                            );
-                            ui.label(RichText::new(text).color(tone_colour(*tone)));
-                        });
-                    }
-                });
+            feed_panel(ui, plan, "What we know", &screen.lines);
         });
     egui::CentralPanel::default().show(&mut root, |ui| {
         let links: Vec<_> = links.iter().cloned().collect();

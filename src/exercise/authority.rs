@@ -106,7 +106,7 @@ pub fn team_may(plan: &Plan, team: TeamIx, command: &Command) -> Result<(), Refu
 
 /// A team acts on the organisations of its own island, and on those it monitors; a regional
 /// team (no island) on any.
-fn acts_on(plan: &Plan, team: TeamIx, org: OrgIx) -> bool {
+pub fn acts_on(plan: &Plan, team: TeamIx, org: OrgIx) -> bool {
     let t = &plan.teams[team];
     t.island.is_none_or(|i| plan.orgs[org].island == i) || t.monitors.contains(&org)
 }

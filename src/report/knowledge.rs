@@ -3,12 +3,12 @@
 //! intelligence that reached it, the decisions put to it, its orders. The team view and a
 //! trainee's seat show this and nothing else.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::audience::Fog;
 use crate::scenario::Order;
 use crate::scenario::Plan;
-use crate::scenario::ids::{InjectIx, OrgIx, TeamIx, TechniqueIx};
+use crate::scenario::ids::{InjectIx, IslandIx, OrgIx, ServiceIx, TeamIx, TechniqueIx};
 use crate::sim::events::{Channel, SimEvent, Stamped, Verdict};
 
 /// An alert on the team's desk, as the team sees it (not whether it is true).
@@ -56,6 +56,9 @@ pub struct TeamKnowledge {
     /// Decisions put to it and not yet taken (by anyone it shares them with).
     pub pending_decisions: Vec<InjectIx>,
     pub orders: Vec<(u64, Order)>,
+    /// What the public notices: services down, islands without power.
+    pub services_down: BTreeSet<ServiceIx>,
+    pub dark: BTreeSet<IslandIx>,
     /// Every event it has seen, in order (its feed).
     pub seen: usize,
 }
@@ -192,6 +195,18 @@ impl TeamKnowledge {
                 }
             }
             ResponseOrdered { order, .. } => self.orders.push((now, order)),
+            ServiceDown { service } => {
+                self.services_down.insert(service);
+            }
+            ServiceRestored { service } => {
+                self.services_down.remove(&service);
+            }
+            PowerOut { island } => {
+                self.dark.insert(island);
+            }
+            PowerRestored { island } => {
+                self.dark.remove(&island);
+            }
             _ => {}
         }
     }
