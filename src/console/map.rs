@@ -3,23 +3,9 @@
 
 use bevy_egui::egui::{self, Align2, Color32, FontId, Pos2, Sense, Stroke, Ui, pos2, vec2};
 
-use crate::scenario::{LinkKind, Plan};
-use crate::sim::network::Link;
-
-/// What the map needs to know about one island, folded from events.
-#[derive(Clone, Debug, Default)]
-pub struct IslandView {
-    pub ever_compromised: usize,
-    pub held: usize,
-    pub encrypted: bool,
-    pub detected: bool,
-    pub incidents: usize,
-    pub services_down: usize,
-    /// Island-wide power outage in progress.
-    pub dark: bool,
-    /// Items of shared intelligence applied here.
-    pub intel_items: usize,
-}
+pub use crate::report::view::IslandView;
+use crate::report::view::{Geography, Route};
+use crate::scenario::LinkKind;
 
 /// The island's state as a colour a room can read from the back: calm, intruder unseen,
 /// responding, services down.
@@ -35,11 +21,11 @@ pub fn state_colour(v: &IslandView) -> (Color32, &'static str) {
     }
 }
 
-pub fn draw(ui: &mut Ui, plan: &Plan, views: &[IslandView], links: &[Link]) {
+pub fn draw(ui: &mut Ui, geo: &Geography, views: &[IslandView]) {
     let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::hover());
     let rect = response.rect.shrink(40.0);
     painter.rect_filled(response.rect, 0.0, Color32::from_rgb(12, 30, 48));
-    let islands = &plan.scenario.islands;
+    let islands = &geo.islands;
     if islands.is_empty() {
         return;
     }
@@ -66,21 +52,21 @@ pub fn draw(ui: &mut Ui, plan: &Plan, views: &[IslandView], links: &[Link]) {
             )
         })
         .collect();
-    draw_links(&painter, links, &points);
-    draw_islands(&painter, plan, views, &points);
+    draw_links(&painter, &geo.links, &points);
+    draw_islands(&painter, geo, views, &points);
     legend(&painter, response.rect);
 }
 
 /// Cables solid, radio paths dashed, cut ones red.
-fn draw_links(painter: &egui::Painter, links: &[Link], points: &[Pos2]) {
-    let at = |i: usize| points[i];
+fn draw_links(painter: &egui::Painter, links: &[Route], points: &[Pos2]) {
+    let at = |i: usize| points.get(i).copied().unwrap_or_default();
     for l in links {
         let colour = match (l.up, l.kind) {
             (false, _) => Color32::from_rgb(200, 60, 60),
             (true, LinkKind::SubmarineCable) => Color32::from_rgb(80, 140, 190),
             (true, _) => Color32::from_rgb(150, 150, 110),
         };
-        let (a, b) = (at(l.a.ix()), at(l.b.ix()));
+        let (a, b) = (at(l.a), at(l.b));
         if l.kind == LinkKind::SubmarineCable {
             painter.line_segment([a, b], Stroke::new(2.0, colour));
         } else {
@@ -96,8 +82,8 @@ fn draw_links(painter: &egui::Painter, links: &[Link], points: &[Pos2]) {
 
 /// Each island coloured by its state, ringed by its CSIRT or point of contact, with its name
 /// and a line of detail.
-fn draw_islands(painter: &egui::Painter, plan: &Plan, views: &[IslandView], points: &[Pos2]) {
-    let islands = &plan.scenario.islands;
+fn draw_islands(painter: &egui::Painter, geo: &Geography, views: &[IslandView], points: &[Pos2]) {
+    let islands = &geo.islands;
     let at = |i: usize| points[i];
     // Each label goes on the side away from the island's nearest neighbour on screen, so
     // close neighbours on the festoon do not write over each other.

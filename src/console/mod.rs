@@ -107,7 +107,8 @@ pub fn run(
     .add_systems(Update, take_orders.before(advance_clock));
     match team {
         Some(t) => app
-            .insert_resource(team::TeamScreen::new(t))
+            .insert_resource(team::LocalTeam::new(t))
+            .init_resource::<team::TeamScreen>()
             .add_systems(Update, (advance_clock, team::collect).chain())
             .add_systems(EguiPrimaryContextPass, team::draw),
         None => app
@@ -168,7 +169,7 @@ fn take_orders(
     mut orders: ResMut<Orders>,
     clock: Res<Clock>,
     region: Res<crate::sim::Region>,
-    team: Option<Res<team::TeamScreen>>,
+    team: Option<Res<team::LocalTeam>>,
     mut recorder: ResMut<Recorder>,
 ) {
     let now = clock.now;
@@ -177,7 +178,7 @@ fn take_orders(
         let Some(team) = team.as_ref().filter(|_| !clock_control) else {
             return true;
         };
-        match exercise::authority::team_may(&region, team.knowledge.team, c) {
+        match exercise::authority::team_may(&region, team.0.team, c) {
             Ok(()) => true,
             Err(refusal) => {
                 warn!("order refused: {refusal}");

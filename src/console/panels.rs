@@ -1,7 +1,7 @@
 //! The console's panels: clock and controls on top, the event feed on the right, the island
 //! table at the bottom and the map in the middle. Everything shown is read from the event log.
 
-use crate::scenario::ids::{ExpectationIx, InjectIx, IslandIx, OrgIx, TeamIx};
+use crate::scenario::ids::{ExpectationIx, InjectIx, IslandIx, TeamIx};
 use std::collections::{BTreeMap, VecDeque};
 
 use bevy::ecs::system::SystemParam;
@@ -11,20 +11,14 @@ use bevy_egui::egui::{self, Color32, LayerId, RichText, ScrollArea, Ui, UiBuilde
 
 use super::Orders;
 use super::map::{self, IslandView};
-use crate::exercise::authority::acts_on;
+use crate::report::view::{FeedLine, Geography, Named, push_lines};
 use crate::exercise::pacing::Pacing;
 use crate::report::narrate::{self, Tone};
 use crate::report::{OperatingPicture, RunSummary, summary_of};
 use crate::scenario::Command;
 use crate::scenario::Pace;
 use crate::scenario::Plan;
-use crate::sim::events::Stamped;
 use crate::sim::{Clock, Draws, EventLog, Region, StateDigest};
-
-const FEED_LINES: usize = 400;
-
-/// A line of a feed: when, its tone, the event in words.
-pub(super) type FeedLine = (u64, Tone, String);
 
 /// A trainee team's response orders against one organisation, as the buttons offer them.
 type OrderAt = fn(String, String) -> Command;
@@ -73,11 +67,12 @@ pub fn collect_feed(
     if new.is_empty() && summary.is_some() {
         return;
     }
-    for e in new {
-        if narrate::newsworthy(&region, &e.event) {
-            push_line(lines, &region, e);
-        }
-    }
+    push_lines(
+        lines,
+        new.into_iter()
+            .filter(|e| narrate::newsworthy(&region, &e.event))
+            .map(|e| FeedLine::of(&region, e)),
+    );
     *islands = picture
         .islands
         .iter()
@@ -195,34 +190,18 @@ pub(super) fn root_ui(ctx: &egui::Context, id: &'static str) -> Ui {
     )
 }
 
-/// Adds an event to a feed, in words, keeping the last `FEED_LINES`.
-pub(super) fn push_line(lines: &mut VecDeque<FeedLine>, plan: &Plan, e: &Stamped) {
-    lines.push_back((
-        e.tick,
-        narrate::tone(&e.event),
-        narrate::describe(plan, &e.event),
-    ));
-    if lines.len() > FEED_LINES {
-        lines.pop_front();
-    }
-}
-
 /// A feed: a heading and the lines, newest at the bottom.
-pub(super) fn feed_panel(ui: &mut Ui, plan: &Plan, heading: &str, lines: &VecDeque<FeedLine>) {
+pub(super) fn feed_panel(ui: &mut Ui, heading: &str, lines: &VecDeque<FeedLine>) {
     ui.heading(heading);
     ui.separator();
     ScrollArea::vertical()
         .stick_to_bottom(true)
         .auto_shrink([false; 2])
         .show(ui, |ui| {
-            for (tick, tone, text) in lines {
+            for line in lines {
                 ui.horizontal_wrapped(|ui| {
-                    ui.label(
-                        RichText::new(plan.scenario.start.at(*tick).clock())
-                            .monospace()
-                            .weak(),
-                    );
-                    ui.label(RichText::new(text).color(tone_colour(*tone)));
+                    ui.label(RichText::new(&line.time).monospace().weak());
+                    ui.label(RichText::new(&line.text).color(tone_colour(line.tone)));
                 });
             }
         });
@@ -241,8 +220,9 @@ pub fn draw(
     mut contexts: EguiContexts,
     region: Res<Region>,
     feed: Res<Feed>,
-    links: Query<&crate::sim::network::Link>,
+    links: Query<(&crate::sim::StableId, &crate::sim::network::Link)>,
     mut controls: ClockControls,
+    mut geography: Local<Option<Geography>>,
     mut note: Local<String>,
     mut targets: Local<BTreeMap<u32, usize>>,
 ) -> Result {
@@ -261,17 +241,20 @@ pub fn draw(
         .default_size(440.0)
         .resizable(true)
         .show(&mut root, |ui| {
-            feed_panel(ui, plan, "Event feed", &feed.lines);
+            feed_panel(ui, "Event feed", &feed.lines);
         });
     egui::Panel::bottom("islands")
         .default_size(230.0)
         .show(&mut root, |ui| {
             island_table(ui, plan, feed.summary.as_ref());
         });
-    egui::CentralPanel::default().show(&mut root, |ui| {
-        let links: Vec<_> = links.iter().cloned().collect();
-        map::draw(ui, plan, &feed.islands, &links);
-    });
+    let geo = geography.get_or_insert_with(|| Geography::of(plan));
+    for (id, link) in &links {
+        if let Some(route) = geo.links.get_mut(id.0 as usize) {
+            route.up = link.up;
+        }
+    }
+    egui::CentralPanel::default().show(&mut root, |ui| map::draw(ui, geo, &feed.islands));
     Ok(())
 }
 
@@ -296,37 +279,39 @@ fn trainee_actions(
         .default_open(true)
         .show(ui, |ui| {
             for t in trainees {
-                team_actions(ui, plan, t, orders, targets);
+                let team = &s.teams[t];
+                let named = Named {
+                    id: team.id.clone(),
+                    name: team.name.clone(),
+                };
+                let list = crate::report::view::targets(plan, TeamIx::from(t));
+                let chosen = targets.entry(t as u32).or_default();
+                team_actions(ui, &named, &list, orders, chosen);
             }
         });
 }
 
-/// One team's response orders: pick an organisation on its island, then act on it; share;
-/// ask for help.
+/// One team's response orders: pick one of the organisations it may act on, then act on it;
+/// share; ask for help. Plan-free, so a seat draws it from its view.
 pub(super) fn team_actions(
     ui: &mut Ui,
-    plan: &crate::scenario::Plan,
-    t: usize,
+    team: &Named,
+    targets: &[Named],
     orders: &mut Orders,
-    targets: &mut BTreeMap<u32, usize>,
+    chosen: &mut usize,
 ) {
-    let s = &plan.scenario;
-    let team = &s.teams[t];
-    // The organisations the team may act on (the same rule that checks its orders).
-    let orgs: Vec<usize> = (0..s.organisations.len())
-        .filter(|o| acts_on(plan, TeamIx::from(t), OrgIx::from(*o)))
-        .collect();
-    let Some(&first) = orgs.first() else { return };
-    let chosen = targets.entry(t as u32).or_insert(first);
+    let Some(target) = targets.get(*chosen).or(targets.first()) else {
+        return;
+    };
     ui.label(RichText::new(&team.name).strong());
-    egui::ComboBox::from_id_salt(("target", t))
-        .selected_text(&s.organisations[*chosen].name)
+    egui::ComboBox::from_id_salt(("target", &team.id))
+        .selected_text(&target.name)
         .show_ui(ui, |ui| {
-            for o in &orgs {
-                ui.selectable_value(chosen, *o, &s.organisations[*o].name);
+            for (i, o) in targets.iter().enumerate() {
+                ui.selectable_value(chosen, i, &o.name);
             }
         });
-    let org = s.organisations[*chosen].id.clone();
+    let org = target.id.clone();
     let id = team.id.clone();
     ui.horizontal_wrapped(|ui| {
         for (label, order) in RESPONSE_ORDERS {

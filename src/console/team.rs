@@ -1,140 +1,127 @@
-//! The team view (`tidewatch console --team TEAM_ID`): one national team's screen, built only
-//! from what that team may see (`report::knowledge`). Its inbox and the decisions put to it, its
-//! orders, its alert queue, incidents and intelligence, its feed, and a map of what it knows.
-//! Nothing here reads the simulation's state: a trainee must not see the ground truth.
+//! The team view (`tidewatch console --team TEAM_ID`, and the window of a trainee's seat): one
+//! national team's screen, drawn from a [`TeamView`] built only from what that team may see
+//! (`report::knowledge`). Its inbox and the decisions put to it, its orders, its alert queue,
+//! incidents and intelligence, its feed, and a map of what it knows. Nothing here reads the
+//! simulation's state: a trainee must not see the ground truth.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use bevy::prelude::*;
 use bevy_egui::EguiContexts;
 use bevy_egui::egui::{self, Color32, RichText, ScrollArea, Ui};
 
 use super::Orders;
-use super::map::{self, IslandView};
-use super::panels::{
-    ClockControls, FeedLine, clock_bar, feed_panel, push_line, root_ui, team_actions,
-};
+use super::map;
+use super::panels::{ClockControls, clock_bar, feed_panel, root_ui, team_actions};
+use crate::exercise::pacing::Pacing;
 use crate::report::knowledge::TeamKnowledge;
-
+use crate::report::view::{ClockView, FeedLine, Geography, TeamView, push_lines};
+use crate::scenario::Command;
 use crate::scenario::ids::TeamIx;
-use crate::scenario::{Command, Plan};
-use crate::sim::{EventLog, Region};
+use crate::sim::{Clock, EventLog, Region};
 
-/// What one team's screen shows, folded from the events it may see as they come.
-#[derive(Resource)]
+/// What one team's screen shows: filled from the team's knowledge in `console --team`, or from
+/// the host on a seat.
+#[derive(Resource, Default)]
 pub struct TeamScreen {
-    pub knowledge: TeamKnowledge,
-    pub lines: VecDeque<FeedLine>,
+    pub geography: Geography,
+    pub clock: ClockView,
+    pub view: TeamView,
+    pub feed: VecDeque<FeedLine>,
 }
 
-impl TeamScreen {
+/// The team's knowledge, folded in this window (`console --team`).
+#[derive(Resource)]
+pub struct LocalTeam(pub TeamKnowledge);
+
+impl LocalTeam {
     pub fn new(team: TeamIx) -> Self {
-        TeamScreen {
-            knowledge: TeamKnowledge::new(team),
-            lines: VecDeque::new(),
-        }
-    }
-
-    /// The map as the team knows it: its own incidents and what scoping found, outages
-    /// everyone sees; never a compromise it has not found.
-    fn islands(&self, plan: &Plan) -> Vec<IslandView> {
-        let mut views = vec![IslandView::default(); plan.islands.len()];
-        for inc in self.knowledge.incidents.values() {
-            let v = &mut views[plan.orgs[inc.org].island];
-            v.incidents += 1;
-            v.detected = true;
-            v.ever_compromised += inc.found.unwrap_or(0) as usize;
-            if !inc.contained {
-                v.held += inc.found.unwrap_or(0).saturating_sub(inc.isolated) as usize;
-            }
-        }
-        for s in &self.knowledge.services_down {
-            views[plan.services[*s].island].services_down += 1;
-        }
-        for i in &self.knowledge.dark {
-            views[*i].dark = true;
-        }
-        views
+        LocalTeam(TeamKnowledge::new(team))
     }
 }
 
-pub fn collect(region: Res<Region>, log: Res<EventLog>, mut screen: ResMut<TeamScreen>) {
-    let screen = &mut *screen;
-    for e in screen.knowledge.update(&region, log.all()) {
-        push_line(&mut screen.lines, &region, e);
+pub fn collect(
+    region: Res<Region>,
+    log: Res<EventLog>,
+    clock: Res<Clock>,
+    pacing: Res<Pacing>,
+    mut local: ResMut<LocalTeam>,
+    mut screen: ResMut<TeamScreen>,
+) {
+    let new = local.0.update(&region, log.all());
+    if !new.is_empty() || screen.view.team.id.is_empty() {
+        screen.view = TeamView::of(&region, &local.0);
+        if screen.geography.islands.is_empty() {
+            screen.geography = Geography::of(&region);
+        }
+        let lines: Vec<FeedLine> = new.iter().map(|e| FeedLine::of(&region, e)).collect();
+        push_lines(&mut screen.feed, lines);
     }
+    screen.clock = ClockView::of(&region, clock.now, pacing.paused, pacing.speed.label());
 }
 
+/// `console --team`: the clock bar is the window's own (self-study: whoever sits here runs it).
 pub fn draw(
     mut contexts: EguiContexts,
     region: Res<Region>,
     screen: Res<TeamScreen>,
-    links: Query<&crate::sim::network::Link>,
     mut controls: ClockControls,
-    mut targets: Local<BTreeMap<u32, usize>>,
+    mut chosen: Local<usize>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let mut root = root_ui(ctx, "team");
-    let plan = &region.0;
-    let k = &screen.knowledge;
-    clock_bar(&mut root, plan, &mut controls);
-    let now = controls.clock.now;
-    let orders = &mut *controls.orders;
+    clock_bar(&mut root, &region, &mut controls);
+    show(&mut root, &screen, &mut controls.orders, &mut chosen);
+    Ok(())
+}
+
+/// Everything under the clock bar: decisions and inbox on the left, the desk at the bottom,
+/// the feed on the right, the map in the middle.
+pub fn show(root: &mut Ui, screen: &TeamScreen, orders: &mut Orders, chosen: &mut usize) {
+    let v = &screen.view;
     egui::Panel::bottom("desk")
         .default_size(250.0)
-        .show(&mut root, |ui| desk(ui, plan, k, orders, &mut targets));
+        .show(root, |ui| desk(ui, v, orders, chosen));
     egui::Panel::left("inbox")
         .default_size(380.0)
         .resizable(true)
-        .show(&mut root, |ui| {
-            let team = &plan.scenario.teams[k.team];
-            ui.heading(&team.name);
+        .show(root, |ui| {
+            ui.heading(&v.team.name);
             ui.separator();
-            decisions(ui, plan, k, now, orders);
-            ui.heading(format!("Inbox ({})", k.inbox.len()));
+            decisions(ui, v, screen.clock.now, orders);
+            ui.heading(format!("Inbox ({})", v.inbox.len()));
             ScrollArea::vertical()
                 .auto_shrink([false; 2])
-                .show(ui, |ui| inbox(ui, plan, k));
+                .show(ui, |ui| inbox(ui, v));
         });
     egui::Panel::right("known")
         .default_size(400.0)
         .resizable(true)
-        .show(&mut root, |ui| {
-            feed_panel(ui, plan, "What we know", &screen.lines);
-        });
-    egui::CentralPanel::default().show(&mut root, |ui| {
-        let links: Vec<_> = links.iter().cloned().collect();
-        map::draw(ui, plan, &screen.islands(plan), &links);
-    });
-    Ok(())
+        .show(root, |ui| feed_panel(ui, "What we know", &screen.feed));
+    let mut geo = screen.geography.clone();
+    for (i, route) in geo.links.iter_mut().enumerate() {
+        route.up = !v.links_cut.contains(&i);
+    }
+    egui::CentralPanel::default().show(root, |ui| map::draw(ui, &geo, &v.islands));
 }
 
-/// Decisions put to the team, with the time left before the exercise moves on without it.
-fn decisions(ui: &mut Ui, plan: &Plan, k: &TeamKnowledge, now: u64, orders: &mut Orders) {
-    for &inject in &k.pending_decisions {
-        let authored = &plan.scenario.msel[inject];
-        let Some(d) = &authored.decision else {
-            continue;
-        };
-        let fired = k
-            .inbox
-            .iter()
-            .find(|(_, i)| *i == inject)
-            .map_or(now, |(t, _)| *t);
-        let waited = crate::time::Span(now.saturating_sub(fired));
+/// Decisions put to the team, with how long the room has waited for its answer.
+fn decisions(ui: &mut Ui, v: &TeamView, now: u64, orders: &mut Orders) {
+    for d in &v.decisions {
+        let waited = crate::time::Span(now.saturating_sub(d.asked));
         ui.label(
-            RichText::new(format!("Decision {}: {}", authored.id, d.prompt))
+            RichText::new(format!("Decision {}: {}", d.inject, d.prompt))
                 .strong()
                 .color(Color32::from_rgb(235, 190, 80)),
         );
         ui.label(RichText::new(format!("asked {waited} ago")).weak());
         ui.horizontal_wrapped(|ui| {
-            for o in &d.options {
-                if ui.button(&o.label).clicked() {
+            for (option, label) in &d.options {
+                if ui.button(label).clicked() {
                     orders.0.push(Command::Decide {
-                        team: plan.scenario.teams[k.team].id.clone(),
-                        inject: authored.id.clone(),
-                        option: o.id.clone(),
+                        team: v.team.id.clone(),
+                        inject: d.inject.clone(),
+                        option: option.clone(),
                     });
                 }
             }
@@ -144,15 +131,14 @@ fn decisions(ui: &mut Ui, plan: &Plan, k: &TeamKnowledge, now: u64, orders: &mut
 }
 
 /// Injects delivered to the team, newest first, with their body and questions.
-fn inbox(ui: &mut Ui, plan: &Plan, k: &TeamKnowledge) {
-    for &(tick, inject) in k.inbox.iter().rev() {
-        let i = &plan.scenario.msel[inject];
-        let when = plan.scenario.start.at(tick).clock();
+fn inbox(ui: &mut Ui, v: &TeamView) {
+    let newest = v.inbox.len().saturating_sub(1);
+    for (n, i) in v.inbox.iter().enumerate().rev() {
         egui::CollapsingHeader::new(
-            RichText::new(format!("{when}  {:?}: {}", i.channel, i.title)).strong(),
+            RichText::new(format!("{}  {}: {}", i.time, i.channel, i.title)).strong(),
         )
-        .id_salt(("inbox", inject))
-        .default_open(k.inbox.last().is_some_and(|(_, x)| *x == inject))
+        .id_salt(("inbox", n))
+        .default_open(n == newest)
         .show(ui, |ui| {
             if !i.from.is_empty() {
                 ui.label(RichText::new(format!("From: {}", i.from)).italics());
@@ -166,56 +152,36 @@ fn inbox(ui: &mut Ui, plan: &Plan, k: &TeamKnowledge) {
 }
 
 /// The team's desk: its orders, the alert queue, its incidents and its intelligence.
-fn desk(
-    ui: &mut Ui,
-    plan: &Plan,
-    k: &TeamKnowledge,
-    orders: &mut Orders,
-    targets: &mut BTreeMap<u32, usize>,
-) {
-    let s = &plan.scenario;
+fn desk(ui: &mut Ui, v: &TeamView, orders: &mut Orders, chosen: &mut usize) {
     ui.columns(3, |cols| {
-        team_actions(&mut cols[0], plan, k.team.ix(), orders, targets);
-        cols[0].label(format!("{} orders given", k.orders.len()));
-        let (confirmed, dismissed) = k.triaged;
-        cols[1].heading(format!("Alert queue ({})", k.queue.len()));
+        team_actions(&mut cols[0], &v.team, &v.targets, orders, chosen);
+        cols[0].label(format!("{} orders given", v.orders_given));
+        let (confirmed, dismissed) = v.triaged;
+        cols[1].heading(format!("Alert queue ({})", v.queue_total));
         cols[1].label(format!(
             "triaged: {confirmed} confirmed, {dismissed} dismissed"
         ));
-        for (n, a) in k.queue.iter().take(6) {
-            let technique = a.technique.map_or("no technique named".into(), |t| {
-                plan.techniques[t].name.clone()
-            });
-            cols[1].label(format!(
-                "#{n} {} {} - {technique}",
-                s.start.at(a.raised).clock(),
-                s.organisations[a.org].name
-            ));
+        for a in v.queue.iter().take(6) {
+            let technique = a.technique.as_deref().unwrap_or("no technique named");
+            cols[1].label(format!("#{} {} {} - {technique}", a.number, a.time, a.org));
         }
-        cols[2].heading(format!("Incidents ({})", k.incidents.len()));
-        for (n, i) in &k.incidents {
-            let state = if i.closed {
-                "closed"
-            } else if i.contained {
-                "contained"
-            } else {
-                "open"
-            };
+        cols[2].heading(format!("Incidents ({})", v.incidents.len()));
+        for i in &v.incidents {
             let found = i
                 .found
                 .map_or("not scoped".into(), |f| format!("{f} hosts found"));
             cols[2].label(format!(
-                "#{n} {} - {state}, {found}, {} isolated",
-                s.organisations[i.org].name, i.isolated
+                "#{} {} - {}, {found}, {} isolated",
+                i.number, i.org, i.state, i.isolated
             ));
         }
-        cols[2].heading(format!("Intelligence ({})", k.intel.len()));
-        for (n, i) in &k.intel {
-            let how = i.channel.map_or("ours".into(), |c| format!("{c:?}"));
-            let applied = i.applied.map_or("not applied".into(), |t| {
-                format!("applied {}", s.start.at(t).clock())
-            });
-            cols[2].label(format!("item {n} ({how}) - {applied}"));
+        cols[2].heading(format!("Intelligence ({})", v.intel.len()));
+        for i in &v.intel {
+            let applied = i
+                .applied
+                .as_ref()
+                .map_or("not applied".into(), |t| format!("applied {t}"));
+            cols[2].label(format!("item {} ({}) - {applied}", i.number, i.source));
         }
     });
 }

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::audience::Fog;
 use crate::scenario::Order;
 use crate::scenario::Plan;
-use crate::scenario::ids::{InjectIx, IslandIx, OrgIx, ServiceIx, TeamIx, TechniqueIx};
+use crate::scenario::ids::{InjectIx, IslandIx, LinkIx, OrgIx, ServiceIx, TeamIx, TechniqueIx};
 use crate::sim::events::{Channel, SimEvent, Stamped, Verdict};
 
 /// An alert on the team's desk, as the team sees it (not whether it is true).
@@ -59,6 +59,8 @@ pub struct TeamKnowledge {
     /// What the public notices: services down, islands without power.
     pub services_down: BTreeSet<ServiceIx>,
     pub dark: BTreeSet<IslandIx>,
+    /// Links it knows are cut (a cut is announced to everyone).
+    pub links_cut: BTreeSet<LinkIx>,
     /// Every event it has seen, in order (its feed).
     pub seen: usize,
 }
@@ -206,6 +208,12 @@ impl TeamKnowledge {
             }
             PowerRestored { island } => {
                 self.dark.remove(&island);
+            }
+            LinkCut { link } => {
+                self.links_cut.insert(link);
+            }
+            LinkRepaired { link } => {
+                self.links_cut.remove(&link);
             }
             _ => {}
         }

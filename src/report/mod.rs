@@ -7,6 +7,7 @@ pub mod narrate;
 pub mod picture;
 pub mod rehearsal;
 pub mod summary;
+pub mod view;
 
 pub use picture::{OperatingPicture, Outcome};
 pub use summary::{IslandSummary, RunSummary, summarise, summary_of};

@@ -1,0 +1,428 @@
+//! A team's screen as data: what the team view draws and what a trainee's seat receives over the
+//! lab network. Built from the team's knowledge (never the truth) with every name already
+//! resolved, so a seat needs no scenario file: it cannot read ahead in the MSEL or see a
+//! campaign, and the window on a seat and `console --team` draw the very same thing.
+
+use std::collections::VecDeque;
+
+use serde::{Deserialize, Serialize};
+
+use super::knowledge::TeamKnowledge;
+use super::narrate::{self, Tone};
+use crate::exercise::authority::acts_on;
+use crate::scenario::ids::{OrgIx, TeamIx};
+use crate::scenario::{LinkKind, Plan};
+use crate::sim::events::Stamped;
+
+/// The team view's alert queue shows the oldest this many (the count is always whole).
+pub const QUEUE_SHOWN: usize = 40;
+/// A feed keeps its last this many lines.
+pub const FEED_LINES: usize = 400;
+
+/// What the map needs to know about one island, folded from events.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IslandView {
+    pub ever_compromised: usize,
+    pub held: usize,
+    pub encrypted: bool,
+    pub detected: bool,
+    pub incidents: usize,
+    pub services_down: usize,
+    /// Island-wide power outage in progress.
+    pub dark: bool,
+    /// Items of shared intelligence applied here.
+    pub intel_items: usize,
+}
+
+/// The region as anyone may know it: islands at their places, the links between them. The
+/// public part of a scenario, sent to a seat when it joins.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Geography {
+    pub exercise: String,
+    pub time_zone: String,
+    pub islands: Vec<Place>,
+    pub links: Vec<Route>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Place {
+    pub id: String,
+    pub name: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub population: u64,
+    pub csirt: bool,
+    pub npc: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Route {
+    pub a: usize,
+    pub b: usize,
+    pub kind: LinkKind,
+    pub up: bool,
+}
+
+impl Geography {
+    pub fn of(plan: &Plan) -> Self {
+        let s = &plan.scenario;
+        Geography {
+            exercise: s.name.clone(),
+            time_zone: s.time_zone.clone(),
+            islands: s
+                .islands
+                .iter()
+                .zip(&plan.islands)
+                .map(|(i, p)| Place {
+                    id: i.id.clone(),
+                    name: i.name.clone(),
+                    lat: i.lat,
+                    lon: i.lon,
+                    population: i.population,
+                    csirt: p.csirt,
+                    npc: p.npc,
+                })
+                .collect(),
+            links: plan
+                .link_kinds
+                .iter()
+                .zip(&plan.links)
+                .map(|(&kind, &(a, b))| Route {
+                    a: a.ix(),
+                    b: b.ix(),
+                    kind,
+                    up: true,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The exercise clock as the room sees it: the facilitator's, on every seat.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockView {
+    pub now: u64,
+    pub end: u64,
+    /// `D1 16:00`
+    pub clock: String,
+    /// The date and weekday.
+    pub calendar: String,
+    pub paused: bool,
+    pub pace: String,
+}
+
+impl ClockView {
+    pub fn of(plan: &Plan, now: u64, paused: bool, pace: &str) -> Self {
+        let t = plan.scenario.start.at(now);
+        ClockView {
+            now,
+            end: plan.scenario.duration.0,
+            clock: t.clock(),
+            calendar: t.calendar(),
+            paused,
+            pace: pace.into(),
+        }
+    }
+}
+
+/// A line of a feed: when, its tone, the event in words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedLine {
+    pub tick: u64,
+    pub time: String,
+    pub tone: Tone,
+    pub text: String,
+}
+
+impl FeedLine {
+    pub fn of(plan: &Plan, e: &Stamped) -> Self {
+        FeedLine {
+            tick: e.tick,
+            time: plan.scenario.start.at(e.tick).clock(),
+            tone: narrate::tone(&e.event),
+            text: narrate::describe(plan, &e.event),
+        }
+    }
+}
+
+/// Adds lines to a feed, keeping the last [`FEED_LINES`].
+pub fn push_lines(feed: &mut VecDeque<FeedLine>, lines: impl IntoIterator<Item = FeedLine>) {
+    feed.extend(lines);
+    while feed.len() > FEED_LINES {
+        feed.pop_front();
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Named {
+    pub id: String,
+    pub name: String,
+}
+
+/// An inject as delivered: what the team reads, not its trigger or effects.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxItem {
+    pub tick: u64,
+    pub time: String,
+    pub id: String,
+    pub channel: String,
+    pub from: String,
+    pub title: String,
+    pub body: String,
+    pub questions: Vec<String>,
+}
+
+/// A decision put to the team and not yet taken.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionView {
+    pub inject: String,
+    pub prompt: String,
+    /// (option id, label)
+    pub options: Vec<(String, String)>,
+    pub asked: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertLine {
+    pub number: u64,
+    pub time: String,
+    pub org: String,
+    pub technique: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentLine {
+    pub number: u32,
+    pub org: String,
+    /// open, contained or closed
+    pub state: String,
+    pub found: Option<u32>,
+    pub isolated: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntelLine {
+    pub number: u32,
+    /// `ours`, or the channel it came by.
+    pub source: String,
+    pub applied: Option<String>,
+}
+
+/// Everything on a team's screen but the clock, the map's places and the feed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TeamView {
+    pub team: Named,
+    /// Newest last.
+    pub inbox: Vec<InboxItem>,
+    pub decisions: Vec<DecisionView>,
+    pub queue_total: usize,
+    /// The oldest [`QUEUE_SHOWN`] alerts waiting.
+    pub queue: Vec<AlertLine>,
+    /// (confirmed, dismissed)
+    pub triaged: (u32, u32),
+    pub incidents: Vec<IncidentLine>,
+    pub intel: Vec<IntelLine>,
+    pub orders_given: usize,
+    /// Hosts its scoping found and not yet isolated.
+    pub believed_compromised: u32,
+    /// Organisations it may give orders for.
+    pub targets: Vec<Named>,
+    /// The map as the team knows it, per island.
+    pub islands: Vec<IslandView>,
+    /// Links it knows are cut.
+    pub links_cut: Vec<usize>,
+}
+
+impl TeamView {
+    pub fn of(plan: &Plan, k: &TeamKnowledge) -> Self {
+        let s = &plan.scenario;
+        let clock = |t: u64| s.start.at(t).clock();
+        let org = |o: OrgIx| s.organisations[o].name.clone();
+        let team = &s.teams[k.team];
+        TeamView {
+            team: Named {
+                id: team.id.clone(),
+                name: team.name.clone(),
+            },
+            inbox: k
+                .inbox
+                .iter()
+                .map(|&(tick, i)| {
+                    let a = &s.msel[i];
+                    InboxItem {
+                        tick,
+                        time: clock(tick),
+                        id: a.id.clone(),
+                        channel: format!("{:?}", a.channel),
+                        from: a.from.clone(),
+                        title: a.title.clone(),
+                        body: a.body.clone(),
+                        questions: a.questions.clone(),
+                    }
+                })
+                .collect(),
+            decisions: k
+                .pending_decisions
+                .iter()
+                .filter_map(|&i| {
+                    let a = &s.msel[i];
+                    let d = a.decision.as_ref()?;
+                    let asked = k.inbox.iter().find(|(_, x)| *x == i).map_or(0, |(t, _)| *t);
+                    Some(DecisionView {
+                        inject: a.id.clone(),
+                        prompt: d.prompt.clone(),
+                        options: d
+                            .options
+                            .iter()
+                            .map(|o| (o.id.clone(), o.label.clone()))
+                            .collect(),
+                        asked,
+                    })
+                })
+                .collect(),
+            queue_total: k.queue.len(),
+            queue: k
+                .queue
+                .iter()
+                .take(QUEUE_SHOWN)
+                .map(|(&number, a)| AlertLine {
+                    number,
+                    time: clock(a.raised),
+                    org: org(a.org),
+                    technique: a.technique.map(|t| plan.techniques[t].name.clone()),
+                })
+                .collect(),
+            triaged: k.triaged,
+            incidents: k
+                .incidents
+                .iter()
+                .map(|(&number, i)| IncidentLine {
+                    number,
+                    org: org(i.org),
+                    state: if i.closed {
+                        "closed"
+                    } else if i.contained {
+                        "contained"
+                    } else {
+                        "open"
+                    }
+                    .into(),
+                    found: i.found,
+                    isolated: i.isolated,
+                })
+                .collect(),
+            intel: k
+                .intel
+                .iter()
+                .map(|(&number, i)| IntelLine {
+                    number,
+                    source: i.channel.map_or("ours".into(), |c| format!("{c:?}")),
+                    applied: i.applied.map(clock),
+                })
+                .collect(),
+            orders_given: k.orders.len(),
+            believed_compromised: k.believed_compromised(),
+            targets: targets(plan, k.team),
+            islands: islands(plan, k),
+            links_cut: k.links_cut.iter().map(|l| l.ix()).collect(),
+        }
+    }
+}
+
+/// The organisations a team may give orders for (the rule that checks its orders).
+pub fn targets(plan: &Plan, team: TeamIx) -> Vec<Named> {
+    let s = &plan.scenario;
+    (0..s.organisations.len())
+        .map(OrgIx::from)
+        .filter(|o| acts_on(plan, team, *o))
+        .map(|o| Named {
+            id: s.organisations[o].id.clone(),
+            name: s.organisations[o].name.clone(),
+        })
+        .collect()
+}
+
+/// The map as the team knows it: its own incidents and what scoping found, outages everyone
+/// sees; never a compromise it has not found.
+fn islands(plan: &Plan, k: &TeamKnowledge) -> Vec<IslandView> {
+    let mut views = vec![IslandView::default(); plan.islands.len()];
+    for inc in k.incidents.values() {
+        let v = &mut views[plan.orgs[inc.org].island];
+        v.incidents += 1;
+        v.detected = true;
+        v.ever_compromised += inc.found.unwrap_or(0) as usize;
+        if !inc.contained {
+            v.held += inc.found.unwrap_or(0).saturating_sub(inc.isolated) as usize;
+        }
+    }
+    for s in &k.services_down {
+        views[plan.services[*s].island].services_down += 1;
+    }
+    for i in &k.dark {
+        views[*i].dark = true;
+    }
+    views
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::testkit::TinyRegion;
+    use crate::sim::events::SimEvent;
+
+    #[test]
+    fn a_team_view_names_what_the_team_knows_and_carries_no_truth() {
+        let plan = TinyRegion::new()
+            .island("A", true, true)
+            .org("gov", "A", 10, 0.5, 0.5)
+            .team(
+                "csirt",
+                "NationalCsirt",
+                Some("A"),
+                2,
+                "AroundTheClock",
+                false,
+                &[],
+            )
+            .plan();
+        let org = OrgIx(0);
+        let log = vec![
+            Stamped {
+                tick: 1,
+                event: SimEvent::HostCompromised {
+                    campaign: Default::default(),
+                    org,
+                    host: 1,
+                    technique: Default::default(),
+                },
+            },
+            Stamped {
+                tick: 2,
+                event: SimEvent::AlertRaised {
+                    alert: 7,
+                    team: TeamIx(0),
+                    org,
+                    technique: None,
+                    true_positive: true,
+                },
+            },
+        ];
+        let mut k = TeamKnowledge::new(TeamIx(0));
+        k.update(&plan, &log);
+        let view = TeamView::of(&plan, &k);
+        assert_eq!(view.team.id, "csirt");
+        assert_eq!(view.queue_total, 1);
+        assert_eq!(view.queue[0].number, 7);
+        assert_eq!(view.queue[0].org, plan.scenario.organisations[0].name);
+        assert_eq!(view.targets.len(), 1, "its island's organisation");
+        assert_eq!(
+            view.islands[0],
+            IslandView::default(),
+            "an alert is not a compromise found"
+        );
+        let wire = serde_json::to_string(&view).unwrap();
+        assert!(!wire.contains("true_positive"));
+        let back: TeamView = serde_json::from_str(&wire).unwrap();
+        assert_eq!(back, view, "the view crosses the network whole");
+    }
+}
