@@ -7,6 +7,7 @@ pub mod bench;
 #[cfg(feature = "console")]
 pub mod console;
 pub mod exercise;
+pub mod lab;
 pub mod report;
 pub mod scenario;
 pub mod sim;

@@ -41,6 +41,8 @@ enum Command {
         #[arg(required = true)]
         scenarios: Vec<String>,
     },
+    /// A trainee's seat in a lab exercise: join the host with the team's code.
+    Seat(SeatArgs),
     /// Measure simulation speed on generated regions of 1,000 to 100,000 hosts.
     Bench {
         #[arg(long)]
@@ -78,6 +80,36 @@ pub struct ConsoleArgs {
     /// (`--set teams.TEAM_ID.auto=false`).
     #[arg(long, value_name = "TEAM_ID")]
     team: Option<String>,
+}
+
+/// Where a lab host listens unless told otherwise: every network of the machine, port 7447.
+const LAB_ADDRESS: &str = "0.0.0.0:7447";
+
+#[derive(clap::Args)]
+struct SeatArgs {
+    /// The facilitator's machine, as HOST:PORT (the console shows it).
+    host: String,
+    /// The team this seat plays, by id.
+    #[arg(long, value_name = "TEAM_ID")]
+    team: String,
+    /// The team's join code from the facilitator.
+    #[arg(long)]
+    code: String,
+    /// Who sits here, for the facilitator and the journal (default: this machine's name).
+    #[arg(long)]
+    name: Option<String>,
+    /// No window: play the orders of --commands at their times, print what happens.
+    #[arg(long)]
+    headless: bool,
+    /// With --headless: timed orders (RON: a list of `Timed(at: "D1 10:00", do: ...)`).
+    #[arg(long, requires = "headless")]
+    commands: Option<std::path::PathBuf>,
+    /// With --headless: write the team's screen as it stood at the end (JSON) to this file.
+    #[arg(long, requires = "headless")]
+    out: Option<std::path::PathBuf>,
+    /// How long to keep trying to reach the host (minutes, like `2m`) before giving up.
+    #[arg(long, default_value = "2m", value_parser = span)]
+    patience: Span,
 }
 
 #[derive(clap::Args)]
@@ -159,6 +191,16 @@ struct RunArgs {
     /// Worker threads for the simulation's parallel steps (results never depend on it).
     #[arg(long)]
     threads: Option<usize>,
+    /// Host a lab exercise without a window: seats join at ADDR:PORT (default 0.0.0.0:7447)
+    /// and the clock runs at --pace.
+    #[arg(long, value_name = "ADDR:PORT", num_args = 0..=1, default_missing_value = LAB_ADDRESS)]
+    host: Option<String>,
+    /// With --host: the clock's pace, `max` or a factor over real time like `60x`.
+    #[arg(long, requires = "host", default_value = "60x")]
+    pace: String,
+    /// With --host: start the clock once this many seats have joined.
+    #[arg(long, requires = "host", default_value_t = 0)]
+    wait_for_seats: usize,
 }
 
 fn span(text: &str) -> Result<Span, String> {
@@ -176,6 +218,7 @@ fn main() -> ExitCode {
         Some(Command::Run(args)) => run(args),
         Some(Command::Batch(args)) => batch(args),
         Some(Command::Replay(args)) => replay(args),
+        Some(Command::Seat(args)) => seat(args),
         Some(Command::Validate { scenarios }) => validate(&scenarios),
         Some(Command::Bench { json, until }) => {
             tidewatch::bench::run_suite(until.0, json);
@@ -272,7 +315,11 @@ fn run(args: RunArgs) -> ExitCode {
     }
     let plan = session.plan.clone();
     let ticks = args.until.unwrap_or(plan.scenario.duration).0;
-    if let Err(e) = session.run_until(ticks).and_then(|_| session.finish()) {
+    let ran = match &args.host {
+        Some(address) => host_lab(&mut session, address, &args.pace, ticks, args.wait_for_seats),
+        None => session.run_until(ticks).and_then(|_| session.finish()),
+    };
+    if let Err(e) = ran {
         eprintln!("{e}");
         return ExitCode::from(1);
     }
@@ -290,6 +337,38 @@ fn run(args: RunArgs) -> ExitCode {
     };
     let events = args.events.as_deref().map(|p| (p, team));
     finish_run(&plan, &session, events, args.json, args.rehearse)
+}
+
+/// `run --host`: serves seats while the clock runs at `pace`; prints the join codes first and
+/// what each seat did at the end.
+fn host_lab(
+    session: &mut Session,
+    address: &str,
+    pace: &str,
+    until: u64,
+    wait_for: usize,
+) -> Result<(), String> {
+    use tidewatch::lab::{LabHost, Speed, host_headless};
+    let speed = Speed::parse(pace).map_err(|e| format!("--pace: {e}"))?;
+    let host = LabHost::start(address, &session.plan)?;
+    let mut text = format!("lab host listening on {}\njoin codes:\n", host.address());
+    for (team, code) in host.codes() {
+        text.push_str(&format!("  {team:<14} {code}\n"));
+    }
+    emit(&text);
+    let seats = host_headless(session, host, speed, until, wait_for)?;
+    let mut text = format!("seats served: {}\n", seats.len());
+    for s in &seats {
+        text.push_str(&format!(
+            "  {}: {} orders taken, {} refused, {} bytes received\n",
+            s.label,
+            s.orders,
+            s.refused,
+            s.received.load(std::sync::atomic::Ordering::Relaxed)
+        ));
+    }
+    emit(&text);
+    Ok(())
 }
 
 /// Writes `--events` and prints the summary of a finished run or replay.
@@ -391,6 +470,7 @@ fn replay(args: ReplayArgs) -> ExitCode {
             r.checked,
             r.session.now()
         );
+        print_record(&plan, &file);
     }
     if let Some(to) = &args.fork {
         let at = until.unwrap_or_else(|| r.session.now());
@@ -406,6 +486,29 @@ fn replay(args: ReplayArgs) -> ExitCode {
         );
     }
     finish_run(&plan, &r.session, None, args.json, false)
+}
+
+/// The commands on a journal's record, when and from whom: a seat's label, or the
+/// facilitator's side (the window, a command file, an inject).
+fn print_record(plan: &Plan, file: &JournalFile) {
+    use tidewatch::exercise::journal::Entry;
+    let mut text = String::new();
+    for (_, e) in &file.entries {
+        if let Entry::Command {
+            tick,
+            command,
+            seat,
+            ..
+        } = e
+        {
+            let who = seat.as_deref().unwrap_or("facilitator");
+            let when = plan.scenario.start.at(*tick).clock();
+            text.push_str(&format!("  {when} (tick {tick}) {who}: {command:?}\n"));
+        }
+    }
+    if !text.is_empty() {
+        eprint!("commands on the record:\n{text}");
+    }
 }
 
 fn batch(args: BatchArgs) -> ExitCode {
@@ -443,6 +546,56 @@ fn batch(args: BatchArgs) -> ExitCode {
         emit(&result.text());
     }
     ExitCode::SUCCESS
+}
+
+fn seat(args: SeatArgs) -> ExitCode {
+    use tidewatch::lab::seat;
+    let name = args.name.clone().unwrap_or_else(|| {
+        std::fs::read_to_string("/etc/hostname")
+            .ok()
+            .map(|h| h.trim().to_string())
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| "seat".into())
+    });
+    let patience = std::time::Duration::from_secs(args.patience.0 * 60);
+    if !args.headless {
+        return seat_window(&args, &name, patience);
+    }
+    let orders = match args.commands.as_deref().map(seat::load_orders).transpose() {
+        Ok(o) => o.unwrap_or_default(),
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    let screen = match seat::play_headless(&args.host, &args.team, &args.code, &name, orders, patience) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    if let Some(path) = &args.out {
+        let json = serde_json::to_string_pretty(&screen).expect("a screen serialises");
+        if let Err(e) = std::fs::write(path, json) {
+            eprintln!("{}: cannot write the seat's screen: {e}", path.display());
+            return ExitCode::from(1);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+#[cfg(feature = "console")]
+fn seat_window(args: &SeatArgs, name: &str, patience: std::time::Duration) -> ExitCode {
+    tidewatch::console::seat(&args.host, &args.team, &args.code, name, patience)
+}
+
+#[cfg(not(feature = "console"))]
+fn seat_window(_args: &SeatArgs, _name: &str, _patience: std::time::Duration) -> ExitCode {
+    eprintln!(
+        "this tidewatch was built without the console (feature `console`); a seat needs a window, or use --headless"
+    );
+    ExitCode::from(2)
 }
 
 #[cfg(feature = "console")]

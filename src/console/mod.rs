@@ -4,7 +4,10 @@
 
 mod map;
 mod panels;
+mod seat;
 mod team;
+
+pub use seat::seat;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -71,14 +71,24 @@ pub fn draw(
     let ctx = contexts.ctx_mut()?;
     let mut root = root_ui(ctx, "team");
     clock_bar(&mut root, &region, &mut controls);
-    show(&mut root, &screen, &mut controls.orders, &mut chosen);
+    let s = &*screen;
+    let parts = (&s.geography, &s.clock, &s.view, &s.feed);
+    show(&mut root, parts, &mut controls.orders, &mut chosen);
     Ok(())
 }
 
+/// A team's screen in parts: the region, the clock, the view and the feed.
+pub type Parts<'a> = (
+    &'a Geography,
+    &'a ClockView,
+    &'a TeamView,
+    &'a VecDeque<FeedLine>,
+);
+
 /// Everything under the clock bar: decisions and inbox on the left, the desk at the bottom,
 /// the feed on the right, the map in the middle.
-pub fn show(root: &mut Ui, screen: &TeamScreen, orders: &mut Orders, chosen: &mut usize) {
-    let v = &screen.view;
+pub fn show(root: &mut Ui, parts: Parts, orders: &mut Orders, chosen: &mut usize) {
+    let (geography, clock, v, feed) = parts;
     egui::Panel::bottom("desk")
         .default_size(250.0)
         .show(root, |ui| desk(ui, v, orders, chosen));
@@ -88,7 +98,7 @@ pub fn show(root: &mut Ui, screen: &TeamScreen, orders: &mut Orders, chosen: &mu
         .show(root, |ui| {
             ui.heading(&v.team.name);
             ui.separator();
-            decisions(ui, v, screen.clock.now, orders);
+            decisions(ui, v, clock.now, orders);
             ui.heading(format!("Inbox ({})", v.inbox.len()));
             ScrollArea::vertical()
                 .auto_shrink([false; 2])
@@ -97,8 +107,8 @@ pub fn show(root: &mut Ui, screen: &TeamScreen, orders: &mut Orders, chosen: &mu
     egui::Panel::right("known")
         .default_size(400.0)
         .resizable(true)
-        .show(root, |ui| feed_panel(ui, "What we know", &screen.feed));
-    let mut geo = screen.geography.clone();
+        .show(root, |ui| feed_panel(ui, "What we know", feed));
+    let mut geo = geography.clone();
     for (i, route) in geo.links.iter_mut().enumerate() {
         route.up = !v.links_cut.contains(&i);
     }

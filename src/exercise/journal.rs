@@ -17,8 +17,9 @@ use crate::sim::digest::Fnv;
 use crate::time::MAX_TICKS;
 
 /// Format 2 numbers every entry after the header (`seq`), so a deleted, duplicated or moved
-/// line is named as such; format 1 journals (no numbers) still read and replay.
-pub const JOURNAL_FORMAT: u32 = 2;
+/// line is named as such; format 3 names the seat a command came from (a lab exercise).
+/// Formats 1 and 2 still read and replay.
+pub const JOURNAL_FORMAT: u32 = 3;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -46,6 +47,10 @@ pub enum Entry {
         seq: u64,
         tick: u64,
         command: Command,
+        /// The trainee seat that gave it (`team/n name@address`); none: the facilitator's
+        /// window, a command file or an inject.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        seat: Option<String>,
     },
     /// The state digest after `tick` was simulated, with its parts.
     Digest {

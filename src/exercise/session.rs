@@ -22,16 +22,21 @@ pub const DIGEST_EVERY: u64 = 10;
 #[derive(Resource, Default)]
 pub struct Recorder {
     journal: Option<JournalWriter>,
-    /// Commands not yet applied, in tick order.
-    pending: VecDeque<(u64, Command)>,
+    /// Commands not yet applied, in tick order, with the seat each came from.
+    pending: VecDeque<(u64, Command, Option<String>)>,
     last_digest_written: Option<u64>,
 }
 
 impl Recorder {
     /// Commands to apply when the clock reaches their ticks (late ones apply at the next tick).
     pub fn add_commands(&mut self, commands: impl IntoIterator<Item = (u64, Command)>) {
+        self.add_from(commands.into_iter().map(|(t, c)| (t, c, None)));
+    }
+
+    /// Commands with the seat each came from (`None`: not a seat), journaled with it.
+    pub fn add_from(&mut self, commands: impl IntoIterator<Item = (u64, Command, Option<String>)>) {
         let mut all: Vec<_> = self.pending.drain(..).chain(commands).collect();
-        all.sort_by_key(|(t, _)| *t);
+        all.sort_by_key(|(t, _, _)| *t);
         self.pending = all.into();
     }
 
@@ -80,13 +85,14 @@ pub fn tick(world: &mut World) -> Result<(), String> {
     let now = world.resource::<Clock>().now;
     world.resource_scope(|world, mut rec: Mut<Recorder>| {
         let mut commanded = false;
-        while rec.pending.front().is_some_and(|(t, _)| *t <= now) {
-            let (_, command) = rec.pending.pop_front().expect("checked above");
+        while rec.pending.front().is_some_and(|(t, _, _)| *t <= now) {
+            let (_, command, seat) = rec.pending.pop_front().expect("checked above");
             if let Some(journal) = &mut rec.journal {
                 journal.append(&Entry::Command {
                     seq: 0,
                     tick: now,
                     command: command.clone(),
+                    seat,
                 })?;
                 // A command is what a replay cannot recompute: on the disk before it acts.
                 journal.sync()?;
@@ -141,6 +147,11 @@ impl Session {
 
     pub fn add_commands(&mut self, commands: impl IntoIterator<Item = (u64, Command)>) {
         self.recorder().add_commands(commands);
+    }
+
+    /// Commands with the seat each came from, journaled with it.
+    pub fn add_from(&mut self, commands: impl IntoIterator<Item = (u64, Command, Option<String>)>) {
+        self.recorder().add_from(commands);
     }
 
     /// A command given now: it takes effect at the next tick boundary.
@@ -246,7 +257,12 @@ pub fn replay_into(
     let mut commands = Vec::new();
     for (line, entry) in &file.entries {
         match entry {
-            Entry::Command { tick, command, .. } => {
+            Entry::Command {
+                tick,
+                command,
+                seat,
+                ..
+            } => {
                 command.resolve(&plan).map_err(|e| {
                     at_line(
                         file,
@@ -257,7 +273,7 @@ pub fn replay_into(
                         ),
                     )
                 })?;
-                commands.push((*tick, command.clone()));
+                commands.push((*tick, command.clone(), seat.clone()));
             }
             Entry::Digest {
                 tick,
@@ -273,7 +289,7 @@ pub fn replay_into(
     let end = until.unwrap_or_else(|| file.last_tick().map_or(0, |t| t + 1));
     world
         .resource_mut::<Recorder>()
-        .add_commands(commands.into_iter().filter(|(t, _)| *t < end));
+        .add_from(commands.into_iter().filter(|(t, _, _)| *t < end));
     let (mut checked, mut divergence) = (0, None);
     while world.resource::<Clock>().now < end {
         tick(world).map_err(|e| at_line(file, 1, e))?;

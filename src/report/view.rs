@@ -40,6 +40,8 @@ pub struct IslandView {
 pub struct Geography {
     pub exercise: String,
     pub time_zone: String,
+    /// The minute of the day the exercise starts at, to place `D2 09:00` on the clock.
+    pub start_minute: u64,
     pub islands: Vec<Place>,
     pub links: Vec<Route>,
 }
@@ -69,6 +71,7 @@ impl Geography {
         Geography {
             exercise: s.name.clone(),
             time_zone: s.time_zone.clone(),
+            start_minute: s.start.minute_of_day,
             islands: s
                 .islands
                 .iter()

@@ -309,6 +309,11 @@ pub fn load_commands(path: &str, plan: &Plan) -> Result<Vec<(u64, Command)>, Loa
     commands_from(&super::Source::read(std::path::Path::new(path))?, plan)
 }
 
+/// Command file text as written (for a seat, which has no plan to resolve it against).
+pub fn timed_from(source: &super::Source) -> Result<Vec<Timed>, LoadError> {
+    parse_ron(&source.name, &source.text)
+}
+
 /// Command file text, resolved against the plan, with every problem positioned.
 pub fn commands_from(
     source: &super::Source,

@@ -1,0 +1,169 @@
+//! The window of a trainee's seat (`tidewatch seat HOST:PORT --team --code`): the team view,
+//! fed by the host over the lab network. The seat runs no simulation and holds no scenario;
+//! the clock is the facilitator's. A dropped connection is retried every few seconds and the
+//! screen comes back whole.
+
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use bevy::prelude::*;
+use bevy_egui::egui::{self, Color32, RichText};
+use bevy_egui::{EguiContexts, EguiPlugin, EguiPrimaryContextPass};
+
+use super::Orders;
+use super::panels::root_ui;
+use super::team::show;
+use crate::lab::seat::{JoinError, SeatLink, SeatScreen, rejoin};
+
+/// How often a seat that lost the host tries again.
+const RETRY: Duration = Duration::from_secs(3);
+
+#[derive(Resource)]
+struct Connection {
+    link: Option<SeatLink>,
+    screen: SeatScreen,
+    address: String,
+    team: String,
+    code: String,
+    name: String,
+    status: String,
+    last_try: Instant,
+}
+
+/// Joins (a wrong code is said on the terminal, exit 1), then opens the seat's window.
+pub fn seat(address: &str, team: &str, code: &str, name: &str, patience: Duration) -> ExitCode {
+    let mut screen = SeatScreen::default();
+    let link = match rejoin(address, team, code, name, &mut screen, patience) {
+        Ok(link) => link,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    println!("joined as {}", screen.seat);
+    let title = format!("tidewatch seat - {} - {}", screen.geography.exercise, screen.seat);
+    let mut app = App::new();
+    app.add_plugins(
+        DefaultPlugins
+            .set(WindowPlugin {
+                primary_window: Some(Window {
+                    title,
+                    resolution: (1500u32, 940u32).into(),
+                    ..default()
+                }),
+                ..default()
+            })
+            .set(bevy::log::LogPlugin {
+                filter: "warn,tidewatch=info".into(),
+                ..default()
+            }),
+    )
+    .add_plugins(EguiPlugin::default())
+    .insert_resource(ClearColor(Color::srgb(0.05, 0.07, 0.10)))
+    .init_resource::<Orders>()
+    .insert_resource(Connection {
+        link: Some(link),
+        screen,
+        address: address.into(),
+        team: team.into(),
+        code: code.into(),
+        name: name.into(),
+        status: "connected".into(),
+        last_try: Instant::now(),
+    })
+    .add_systems(Startup, |mut commands: Commands| {
+        commands.spawn(Camera2d);
+    })
+    .add_systems(Update, talk)
+    .add_systems(EguiPrimaryContextPass, draw);
+    match app.run() {
+        AppExit::Success => ExitCode::SUCCESS,
+        AppExit::Error(code) => ExitCode::from(code.get()),
+    }
+}
+
+/// Takes in what the host sent, sends the team's orders, and rejoins after a drop.
+fn talk(mut connection: ResMut<Connection>, mut orders: ResMut<Orders>) {
+    let c = &mut *connection;
+    if let Some(link) = &mut c.link {
+        if let Err(e) = link.receive(&mut c.screen) {
+            c.status = format!("{e}; rejoining");
+            c.link = None;
+        }
+    }
+    if c.link.is_none() && c.screen.finished.is_none() && c.last_try.elapsed() > RETRY {
+        c.last_try = Instant::now();
+        match SeatLink::join(&c.address, &c.team, &c.code, &c.name, &mut c.screen) {
+            Ok(link) => {
+                c.link = Some(link);
+                c.status = "connected".into();
+            }
+            Err(e @ JoinError::Refused(_)) => c.status = e.to_string(),
+            Err(e) => c.status = format!("{e}; trying again"),
+        }
+    }
+    for command in orders.0.drain(..) {
+        match &mut c.link {
+            Some(link) => {
+                if let Err(e) = link.order(command) {
+                    c.status = format!("order not sent: {e}");
+                }
+            }
+            None => c.status = "not connected: the order was not sent".into(),
+        }
+    }
+    if let Some(t) = c.screen.finished {
+        c.status = format!("the exercise ended (tick {t})");
+    }
+}
+
+fn draw(
+    mut contexts: EguiContexts,
+    connection: Res<Connection>,
+    mut orders: ResMut<Orders>,
+    mut chosen: Local<usize>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let mut root = root_ui(ctx, "seat");
+    let s = &connection.screen;
+    egui::Panel::top("clock").show(&mut root, |ui| {
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(&s.geography.exercise).strong().size(16.0));
+            ui.separator();
+            ui.label(
+                RichText::new(&s.clock.clock)
+                    .monospace()
+                    .size(22.0)
+                    .color(Color32::from_rgb(120, 200, 255)),
+            );
+            ui.label(
+                RichText::new(format!("{} {}", s.clock.calendar, s.geography.time_zone))
+                    .monospace(),
+            );
+            ui.separator();
+            ui.label(if s.clock.paused {
+                "paused by the facilitator".to_string()
+            } else {
+                format!("running at {}", s.clock.pace)
+            });
+            ui.separator();
+            ui.label(RichText::new(&s.seat).weak());
+            ui.label(&connection.status);
+            if let Some((id, answer)) = s.answers.last() {
+                ui.separator();
+                match answer {
+                    Ok(_) => ui.label(format!("order {id} taken")),
+                    Err(reason) => ui.colored_label(
+                        Color32::from_rgb(240, 100, 90),
+                        format!("order {id} refused: {reason}"),
+                    ),
+                };
+            }
+        });
+        ui.add_space(4.0);
+    });
+    let parts = (&s.geography, &s.clock, &s.view, &s.feed);
+    show(&mut root, parts, &mut orders, &mut chosen);
+    Ok(())
+}

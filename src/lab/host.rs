@@ -1,0 +1,736 @@
+//! The host of a lab exercise: listens on the lab network, lets in seats that know their
+//! team's join code, checks every order against the seat's team, and sends each seat its team's
+//! view and nothing else. One thread per connection does the network work (the WebSocket,
+//! timeouts, limits); the exercise's own thread calls [`LabHost::serve`] between ticks, so
+//! orders join the journal at a tick boundary like any other command.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::io::ErrorKind;
+use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use tungstenite::protocol::WebSocketConfig;
+use tungstenite::{Message, WebSocket};
+
+use super::protocol::{FromHost, FromSeat, MAX_SEAT_MESSAGE, PROTOCOL, mismatch};
+use crate::exercise::authority::team_may;
+use crate::report::knowledge::TeamKnowledge;
+use crate::report::view::{ClockView, FEED_LINES, FeedLine, Geography, TeamView, push_lines};
+use crate::scenario::ids::TeamIx;
+use crate::scenario::{Command, Plan};
+use crate::sim::events::Stamped;
+
+/// Wrong codes one address may try per minute before it is told to wait.
+pub const CODE_TRIES_PER_MINUTE: usize = 5;
+/// Orders a seat may send in a burst, and per second after it.
+const ORDER_BURST: f64 = 20.0;
+const ORDERS_PER_SECOND: f64 = 5.0;
+/// Connections open at once (each is a thread).
+pub const MAX_CONNECTIONS: usize = 64;
+/// Unreadable messages a seat may send before it is cut off.
+const GARBAGE_LIMIT: u32 = 20;
+const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a connection thread waits for a message before looking for ones to send.
+const POLL: Duration = Duration::from_millis(20);
+/// Views and clocks go out at most this often (joins and the end go at once).
+const PUBLISH_EVERY: Duration = Duration::from_millis(100);
+/// Lines kept in the facilitator's lab log.
+const LOG_LINES: usize = 200;
+
+/// A seat as the facilitator sees it.
+#[derive(Clone, Debug)]
+pub struct SeatRecord {
+    /// `team/n name (address)`, as journaled with its orders.
+    pub label: String,
+    pub team: TeamIx,
+    pub connected: bool,
+    pub orders: u32,
+    pub refused: u32,
+    /// Bytes the host has sent to this seat (all its connections).
+    pub received: Arc<AtomicU64>,
+    tx: Option<Sender<Arc<str>>>,
+}
+
+/// What connection threads tell the exercise's thread.
+enum Inbound {
+    Joined {
+        label: String,
+        team: TeamIx,
+        tx: Sender<Arc<str>>,
+        received: Arc<AtomicU64>,
+    },
+    Order {
+        label: String,
+        id: u64,
+        command: Command,
+    },
+    Left {
+        label: String,
+        why: String,
+    },
+    /// Something refused before or outside a seat (a wrong code, garbage, a flood).
+    Turned(String),
+}
+
+/// State the connection threads share.
+struct Gate {
+    /// team id -> (team, code)
+    codes: BTreeMap<String, (TeamIx, String)>,
+    wrong_codes: BTreeMap<IpAddr, VecDeque<Instant>>,
+    /// Seat numbers by (team, name): a seat that rejoins keeps its number.
+    numbers: BTreeMap<(TeamIx, String), u32>,
+    /// Seats connected now, by (team, name).
+    live: std::collections::BTreeSet<(TeamIx, String)>,
+    open: usize,
+}
+
+/// One team's screen as the host keeps it for its seats.
+struct TeamDesk {
+    knowledge: TeamKnowledge,
+    feed: VecDeque<FeedLine>,
+    new_lines: Vec<FeedLine>,
+    view: Arc<str>,
+    view_sent: bool,
+}
+
+pub struct LabHost {
+    address: SocketAddr,
+    codes: Vec<(String, String)>,
+    geography: Geography,
+    inbound: Receiver<Inbound>,
+    stop: Arc<AtomicBool>,
+    acceptor: Option<JoinHandle<()>>,
+    connections: Arc<Mutex<Vec<JoinHandle<()>>>>,
+    desks: BTreeMap<TeamIx, TeamDesk>,
+    pub seats: Vec<SeatRecord>,
+    /// What happened on the lab network, newest last, for the facilitator.
+    pub log: VecDeque<String>,
+    clock: Option<Arc<str>>,
+    published: Option<Instant>,
+}
+
+/// Join codes: six letters and digits a trainer can read out, none that look alike.
+fn code_for(secret: u64, team: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+    let mut h = crate::sim::digest::Fnv::default();
+    (secret, team).hash(&mut h);
+    let mut x = h.finish() ^ secret.rotate_left(17);
+    (0..6)
+        .map(|_| {
+            let c = ALPHABET[(x % ALPHABET.len() as u64) as usize] as char;
+            x /= ALPHABET.len() as u64;
+            c
+        })
+        .collect()
+}
+
+/// A secret for this exercise's codes from the operating system's randomness (the simulation's
+/// seed must not make codes guessable, and codes must not touch the simulation).
+fn fresh_secret() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    h.finish()
+}
+
+impl LabHost {
+    /// Listens at `address` (port 0: any free port) for the plan's teams.
+    pub fn start(address: &str, plan: &Plan) -> Result<LabHost, String> {
+        let listener = TcpListener::bind(address).map_err(|e| {
+            format!("--host {address}: cannot listen there: {e} (is another exercise using the port?)")
+        })?;
+        listener
+            .set_nonblocking(true)
+            .map_err(|e| format!("--host {address}: {e}"))?;
+        let bound = listener
+            .local_addr()
+            .map_err(|e| format!("--host {address}: {e}"))?;
+        let secret = fresh_secret();
+        let codes: Vec<(String, String)> = plan
+            .scenario
+            .teams
+            .iter()
+            .map(|t| (t.id.clone(), code_for(secret, &t.id)))
+            .collect();
+        let gate = Arc::new(Mutex::new(Gate {
+            codes: codes
+                .iter()
+                .enumerate()
+                .map(|(i, (t, c))| (t.clone(), (TeamIx::from(i), c.clone())))
+                .collect(),
+            wrong_codes: BTreeMap::new(),
+            numbers: BTreeMap::new(),
+            live: Default::default(),
+            open: 0,
+        }));
+        let (tx, inbound) = channel();
+        let stop = Arc::new(AtomicBool::new(false));
+        let connections = Arc::new(Mutex::new(Vec::new()));
+        let acceptor = {
+            let (gate, stop, connections) = (gate.clone(), stop.clone(), connections.clone());
+            std::thread::Builder::new()
+                .name("lab-accept".into())
+                .spawn(move || accept(listener, gate, tx, stop, connections))
+                .map_err(|e| format!("cannot start the lab host: {e}"))?
+        };
+        Ok(LabHost {
+            address: bound,
+            codes,
+            geography: Geography::of(plan),
+            inbound,
+            stop,
+            acceptor: Some(acceptor),
+            connections,
+            desks: BTreeMap::new(),
+            seats: Vec::new(),
+            log: VecDeque::new(),
+            clock: None,
+            published: None,
+        })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// (team id, join code) for every team.
+    pub fn codes(&self) -> &[(String, String)] {
+        &self.codes
+    }
+
+    pub fn connected(&self) -> usize {
+        self.seats.iter().filter(|s| s.connected).count()
+    }
+
+    fn note(&mut self, line: String) {
+        eprintln!("lab: {line}");
+        self.log.push_back(line);
+        while self.log.len() > LOG_LINES {
+            self.log.pop_front();
+        }
+    }
+
+    /// Between ticks: lets seats in, takes their orders (checked against their team), and sends
+    /// each team's seats what changed. Returns the orders to apply, each with its seat's label.
+    pub fn serve(
+        &mut self,
+        plan: &Plan,
+        log: &[Stamped],
+        clock: ClockView,
+    ) -> Vec<(Command, String)> {
+        let mut orders = Vec::new();
+        loop {
+            match self.inbound.try_recv() {
+                Ok(message) => self.take(plan, log, &clock, message, &mut orders),
+                Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
+            }
+        }
+        let due = self.published.is_none_or(|t| t.elapsed() >= PUBLISH_EVERY);
+        if due {
+            self.publish(plan, log, &clock);
+        }
+        orders
+    }
+
+    fn take(
+        &mut self,
+        plan: &Plan,
+        log: &[Stamped],
+        clock: &ClockView,
+        message: Inbound,
+        orders: &mut Vec<(Command, String)>,
+    ) {
+        match message {
+            Inbound::Joined {
+                label,
+                team,
+                tx,
+                received,
+            } => {
+                self.note(format!("{label} joined"));
+                let welcome = FromHost::Welcome {
+                    protocol: PROTOCOL,
+                    version: env!("CARGO_PKG_VERSION").into(),
+                    seat: label.clone(),
+                    team: plan.scenario.teams[team].id.clone(),
+                    geography: self.geography.clone(),
+                };
+                let desk = self.desk(plan, log, team);
+                let feed = FromHost::Feed {
+                    lines: desk.feed.iter().cloned().collect(),
+                };
+                let clock = FromHost::Clock {
+                    clock: clock.clone(),
+                };
+                for m in [welcome.text().into(), desk.view.clone()] {
+                    let _ = tx.send(m);
+                }
+                let _ = tx.send(feed.text().into());
+                let _ = tx.send(clock.text().into());
+                match self.seats.iter_mut().find(|s| s.label == label) {
+                    Some(s) => {
+                        s.connected = true;
+                        s.tx = Some(tx);
+                        s.received = received;
+                    }
+                    None => self.seats.push(SeatRecord {
+                        label,
+                        team,
+                        connected: true,
+                        orders: 0,
+                        refused: 0,
+                        received,
+                        tx: Some(tx),
+                    }),
+                }
+            }
+            Inbound::Order { label, id, command } => {
+                let Some(seat) = self.seats.iter().position(|s| s.label == label) else {
+                    return;
+                };
+                let team = self.seats[seat].team;
+                let verdict = match command {
+                    Command::Pause | Command::Resume | Command::Speed(_) => {
+                        Err("the clock is the facilitator's".to_string())
+                    }
+                    _ => team_may(plan, team, &command)
+                        .map_err(|r| r.to_string())
+                        .and_then(|()| command.resolve(plan).map(|_| ())),
+                };
+                let answer = match verdict {
+                    Ok(()) => {
+                        self.seats[seat].orders += 1;
+                        orders.push((command, label));
+                        FromHost::Accepted {
+                            id,
+                            tick: clock.now,
+                        }
+                    }
+                    Err(reason) => {
+                        self.seats[seat].refused += 1;
+                        self.note(format!("{label}: order refused: {reason}"));
+                        FromHost::Rejected { id, reason }
+                    }
+                };
+                if let Some(tx) = &self.seats[seat].tx {
+                    let _ = tx.send(answer.text().into());
+                }
+            }
+            Inbound::Left { label, why } => {
+                if let Some(s) = self.seats.iter_mut().find(|s| s.label == label) {
+                    s.connected = false;
+                    s.tx = None;
+                }
+                self.note(format!("{label} left ({why})"));
+            }
+            Inbound::Turned(why) => self.note(why),
+        }
+    }
+
+    /// The team's desk, folded up to now (a team's first seat folds the log so far).
+    fn desk(&mut self, plan: &Plan, log: &[Stamped], team: TeamIx) -> &mut TeamDesk {
+        let desk = self.desks.entry(team).or_insert_with(|| TeamDesk {
+            knowledge: TeamKnowledge::new(team),
+            feed: VecDeque::new(),
+            new_lines: Vec::new(),
+            view: Arc::from(""),
+            view_sent: false,
+        });
+        let new = desk.knowledge.update(plan, log);
+        if !new.is_empty() || desk.view.is_empty() {
+            let lines: Vec<FeedLine> = new.iter().map(|e| FeedLine::of(plan, e)).collect();
+            push_lines(&mut desk.feed, lines.iter().cloned());
+            desk.new_lines.extend(lines);
+            let view = FromHost::View {
+                view: Box::new(TeamView::of(plan, &desk.knowledge)),
+            };
+            let text: Arc<str> = view.text().into();
+            if text != desk.view {
+                desk.view = text;
+                desk.view_sent = false;
+            }
+        }
+        desk
+    }
+
+    /// Sends every connected seat what changed for its team, and the clock.
+    fn publish(&mut self, plan: &Plan, log: &[Stamped], clock: &ClockView) {
+        self.published = Some(Instant::now());
+        let teams: Vec<TeamIx> = self.desks.keys().copied().collect();
+        for team in teams {
+            let desk = self.desk(plan, log, team);
+            let mut out: Vec<Arc<str>> = Vec::new();
+            if !desk.view_sent {
+                out.push(desk.view.clone());
+                desk.view_sent = true;
+            }
+            // Only what joined since the seats' last feed: a joining seat got the whole feed.
+            let lines = std::mem::take(&mut desk.new_lines);
+            if !lines.is_empty() {
+                let keep = lines.len().saturating_sub(FEED_LINES);
+                out.push(
+                    FromHost::Feed {
+                        lines: lines[keep..].to_vec(),
+                    }
+                    .text()
+                    .into(),
+                );
+            }
+            self.send_team(team, &out);
+        }
+        let text: Arc<str> = FromHost::Clock {
+            clock: clock.clone(),
+        }
+        .text()
+        .into();
+        if self.clock.as_ref() != Some(&text) {
+            self.clock = Some(text.clone());
+            for s in self.seats.iter().filter(|s| s.connected) {
+                if let Some(tx) = &s.tx {
+                    let _ = tx.send(text.clone());
+                }
+            }
+        }
+    }
+
+    fn send_team(&self, team: TeamIx, messages: &[Arc<str>]) {
+        for s in self.seats.iter().filter(|s| s.team == team && s.connected) {
+            if let Some(tx) = &s.tx {
+                for m in messages {
+                    let _ = tx.send(m.clone());
+                }
+            }
+        }
+    }
+
+    /// The exercise is over: every seat gets the last of its view and `Finished`, and the
+    /// host stops listening once they have been sent (or after a few seconds).
+    pub fn finish(mut self, plan: &Plan, log: &[Stamped], clock: ClockView) -> Vec<SeatRecord> {
+        // Orders still in flight are refused: the exercise has ended.
+        while let Ok(message) = self.inbound.try_recv() {
+            let mut late = Vec::new();
+            self.take(plan, log, &clock, message, &mut late);
+        }
+        let tick = clock.now;
+        self.publish(plan, log, &clock);
+        let end: Arc<str> = FromHost::Finished { tick }.text().into();
+        for s in &mut self.seats {
+            if let Some(tx) = s.tx.take() {
+                let _ = tx.send(end.clone());
+            }
+        }
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(a) = self.acceptor.take() {
+            let _ = a.join();
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let handles = std::mem::take(&mut *self.connections.lock().expect("not poisoned"));
+        for h in handles {
+            while !h.is_finished() && Instant::now() < deadline {
+                std::thread::sleep(POLL);
+            }
+            if h.is_finished() {
+                let _ = h.join();
+            }
+        }
+        self.seats.clone()
+    }
+}
+
+impl Drop for LabHost {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+}
+
+fn accept(
+    listener: TcpListener,
+    gate: Arc<Mutex<Gate>>,
+    tx: Sender<Inbound>,
+    stop: Arc<AtomicBool>,
+    connections: Arc<Mutex<Vec<JoinHandle<()>>>>,
+) {
+    while !stop.load(Ordering::SeqCst) {
+        match listener.accept() {
+            Ok((stream, peer)) => {
+                let full = {
+                    let mut g = gate.lock().expect("not poisoned");
+                    let full = g.open >= MAX_CONNECTIONS;
+                    if !full {
+                        g.open += 1;
+                    }
+                    full
+                };
+                if full {
+                    let _ = tx.send(Inbound::Turned(format!(
+                        "{peer}: turned away, {MAX_CONNECTIONS} connections already open"
+                    )));
+                    continue;
+                }
+                let (gate, tx, stop) = (gate.clone(), tx.clone(), stop.clone());
+                let handle = std::thread::Builder::new()
+                    .name(format!("lab-seat {peer}"))
+                    .spawn(move || {
+                        connection(stream, peer, &gate, &tx, &stop);
+                        gate.lock().expect("not poisoned").open -= 1;
+                    });
+                if let Ok(h) = handle {
+                    let mut list = connections.lock().expect("not poisoned");
+                    list.retain(|h| !h.is_finished());
+                    list.push(h);
+                }
+            }
+            Err(e) if e.kind() == ErrorKind::WouldBlock => std::thread::sleep(POLL),
+            Err(_) => std::thread::sleep(POLL),
+        }
+    }
+}
+
+/// A would-block or timed-out read: nothing arrived yet.
+fn idle(e: &tungstenite::Error) -> bool {
+    matches!(e, tungstenite::Error::Io(io) if matches!(io.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut))
+}
+
+fn send(ws: &mut WebSocket<TcpStream>, text: &str, received: &AtomicU64) -> bool {
+    received.fetch_add(text.len() as u64, Ordering::Relaxed);
+    ws.send(Message::text(text)).is_ok()
+}
+
+/// One connection, from the handshake to the close.
+fn connection(
+    stream: TcpStream,
+    peer: SocketAddr,
+    gate: &Mutex<Gate>,
+    inbound: &Sender<Inbound>,
+    stop: &AtomicBool,
+) {
+    let turned = |why: String| {
+        let _ = inbound.send(Inbound::Turned(format!("{peer}: {why}")));
+    };
+    let _ = stream.set_nonblocking(false);
+    let _ = stream.set_nodelay(true);
+    let _ = stream.set_read_timeout(Some(HELLO_TIMEOUT));
+    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+    let config = WebSocketConfig::default()
+        .max_message_size(Some(MAX_SEAT_MESSAGE))
+        .max_frame_size(Some(MAX_SEAT_MESSAGE));
+    let mut ws = match tungstenite::accept_with_config(stream, Some(config)) {
+        Ok(ws) => ws,
+        Err(e) => return turned(format!("not a seat (WebSocket handshake failed: {e})")),
+    };
+    let received = Arc::new(AtomicU64::new(0));
+    let refuse = |ws: &mut WebSocket<TcpStream>, reason: String| {
+        send(ws, &FromHost::Refused { reason: reason.clone() }.text(), &received);
+        let _ = ws.close(None);
+        let _ = ws.flush();
+        turned(reason);
+    };
+    let hello = match ws.read() {
+        Ok(Message::Text(t)) => serde_json::from_str::<FromSeat>(&t).map_err(|e| e.to_string()),
+        Ok(_) => Err("the first message is not text".into()),
+        Err(e) => Err(e.to_string()),
+    };
+    let (team, name) = match hello {
+        Ok(FromSeat::Hello {
+            protocol,
+            team,
+            code,
+            name,
+        }) => {
+            if protocol != PROTOCOL {
+                return refuse(&mut ws, mismatch(protocol));
+            }
+            match admit(gate, peer.ip(), &team, &code) {
+                Ok(t) => (t, name),
+                Err(reason) => return refuse(&mut ws, reason),
+            }
+        }
+        Ok(_) => return refuse(&mut ws, "a seat must say hello first".into()),
+        Err(e) => return refuse(&mut ws, format!("not a seat's hello: {e}")),
+    };
+    let name: String = name
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(40)
+        .collect();
+    let label = {
+        let mut g = gate.lock().expect("not poisoned");
+        let team_id = g
+            .codes
+            .iter()
+            .find(|(_, (t, _))| *t == team)
+            .map(|(id, _)| id.clone())
+            .unwrap_or_default();
+        // A seat that rejoins under its name keeps its number; two at once get two.
+        let mut key = name.clone();
+        while g.live.contains(&(team, key.clone())) {
+            key.push('+');
+        }
+        g.live.insert((team, key.clone()));
+        let taken = g.numbers.keys().filter(|(t, _)| *t == team).count() as u32;
+        let n = *g.numbers.entry((team, key.clone())).or_insert(taken + 1);
+        (format!("{team_id}/{n} {name} ({})", peer.ip()), key)
+    };
+    let (label, key) = label;
+    let (tx, outbox) = channel::<Arc<str>>();
+    let _ = inbound.send(Inbound::Joined {
+        label: label.clone(),
+        team,
+        tx,
+        received: received.clone(),
+    });
+    let _ = ws.get_mut().set_read_timeout(Some(POLL));
+    let why = serve_seat(&mut ws, &label, inbound, &outbox, &received, stop);
+    let _ = ws.close(None);
+    let _ = ws.flush();
+    gate.lock().expect("not poisoned").live.remove(&(team, key));
+    let _ = inbound.send(Inbound::Left { label, why });
+}
+
+/// Checks a join code, with a limit on wrong ones per address.
+fn admit(gate: &Mutex<Gate>, ip: IpAddr, team: &str, code: &str) -> Result<TeamIx, String> {
+    let mut g = gate.lock().expect("not poisoned");
+    let now = Instant::now();
+    let tries = g.wrong_codes.entry(ip).or_default();
+    while tries
+        .front()
+        .is_some_and(|t| now.duration_since(*t) > Duration::from_secs(60))
+    {
+        tries.pop_front();
+    }
+    if tries.len() >= CODE_TRIES_PER_MINUTE {
+        return Err(format!(
+            "too many wrong join codes from {ip}; wait a minute and check the code with the facilitator"
+        ));
+    }
+    let found = g.codes.get(team).cloned();
+    match found {
+        Some((t, expected)) if expected.eq_ignore_ascii_case(code.trim()) => Ok(t),
+        _ => {
+            g.wrong_codes.entry(ip).or_default().push_back(now);
+            Err(match found {
+                Some(_) => format!("wrong join code for team `{team}`"),
+                None => format!("no team `{team}` in this exercise"),
+            })
+        }
+    }
+}
+
+/// Passes orders in and the team's messages out until the seat leaves, the host finishes or
+/// the connection fails; says why it ended.
+fn serve_seat(
+    ws: &mut WebSocket<TcpStream>,
+    label: &str,
+    inbound: &Sender<Inbound>,
+    outbox: &Receiver<Arc<str>>,
+    received: &AtomicU64,
+    stop: &AtomicBool,
+) -> String {
+    let mut tokens = ORDER_BURST;
+    let mut refilled = Instant::now();
+    let mut garbage = 0;
+    loop {
+        match ws.read() {
+            Ok(Message::Text(t)) => {
+                tokens = (tokens + refilled.elapsed().as_secs_f64() * ORDERS_PER_SECOND)
+                    .min(ORDER_BURST);
+                refilled = Instant::now();
+                match serde_json::from_str::<FromSeat>(&t) {
+                    Ok(FromSeat::Order { id, command }) if tokens >= 1.0 => {
+                        tokens -= 1.0;
+                        let _ = inbound.send(Inbound::Order {
+                            label: label.into(),
+                            id,
+                            command,
+                        });
+                    }
+                    Ok(FromSeat::Order { id, .. }) => {
+                        let reason = format!(
+                            "too many orders: at most {ORDERS_PER_SECOND} a second after a burst of {ORDER_BURST}"
+                        );
+                        let _ = inbound.send(Inbound::Turned(format!("{label}: {reason}")));
+                        send(ws, &FromHost::Rejected { id, reason }.text(), received);
+                    }
+                    Ok(FromSeat::Bye) => return "said goodbye".into(),
+                    Ok(FromSeat::Hello { .. }) | Err(_) => {
+                        garbage += 1;
+                        let reason = "not an order this host understands".to_string();
+                        let _ = inbound.send(Inbound::Turned(format!("{label}: {reason}")));
+                        send(ws, &FromHost::Rejected { id: 0, reason }.text(), received);
+                        if garbage >= GARBAGE_LIMIT {
+                            return "cut off after repeated unreadable messages".into();
+                        }
+                    }
+                }
+            }
+            Ok(Message::Close(_)) => return "closed the connection".into(),
+            Ok(_) => {}
+            Err(e) if idle(&e) => {}
+            Err(tungstenite::Error::Capacity(e)) => return format!("cut off: {e}"),
+            Err(e) => return format!("connection lost: {e}"),
+        }
+        loop {
+            match outbox.try_recv() {
+                Ok(text) => {
+                    if !send(ws, &text, received) {
+                        return "connection lost while sending".into();
+                    }
+                    if text.starts_with("{\"type\":\"finished\"") {
+                        return "the exercise ended".into();
+                    }
+                }
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => return "the host stopped".into(),
+            }
+        }
+        if stop.load(Ordering::SeqCst) && outbox.try_recv().is_err() {
+            return "the host stopped".into();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn join_codes_differ_by_team_and_exercise_and_read_aloud_cleanly() {
+        let a = code_for(1, "ag-npc");
+        assert_eq!(a.len(), 6);
+        assert!(a.chars().all(|c| c.is_ascii_alphanumeric() && !"01OI".contains(c)));
+        assert_ne!(a, code_for(1, "lc-csirt"));
+        assert_ne!(a, code_for(2, "ag-npc"));
+        assert_eq!(a, code_for(1, "ag-npc"));
+    }
+
+    #[test]
+    fn wrong_codes_are_limited_per_address_even_before_the_right_one() {
+        let gate = Mutex::new(Gate {
+            codes: [("t".to_string(), (TeamIx(0), "ABC234".to_string()))].into(),
+            wrong_codes: BTreeMap::new(),
+            numbers: BTreeMap::new(),
+            live: Default::default(),
+            open: 0,
+        });
+        let ip: IpAddr = [127, 0, 0, 1].into();
+        assert_eq!(admit(&gate, ip, "t", "abc234 "), Ok(TeamIx(0)));
+        assert!(admit(&gate, ip, "u", "ABC234").unwrap_err().contains("no team"));
+        for _ in 1..CODE_TRIES_PER_MINUTE {
+            assert!(admit(&gate, ip, "t", "XXXXXX").unwrap_err().contains("wrong"));
+        }
+        let limited = admit(&gate, ip, "t", "ABC234").unwrap_err();
+        assert!(limited.contains("too many"), "{limited}");
+        let other: IpAddr = [127, 0, 0, 2].into();
+        assert_eq!(admit(&gate, other, "t", "ABC234"), Ok(TeamIx(0)));
+    }
+}
