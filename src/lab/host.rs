@@ -299,14 +299,9 @@ impl LabHost {
                     return;
                 };
                 let team = self.seats[seat].team;
-                let verdict = match command {
-                    Command::Pause | Command::Resume | Command::Speed(_) => {
-                        Err("the clock is the facilitator's".to_string())
-                    }
-                    _ => team_may(plan, team, &command)
-                        .map_err(|r| r.to_string())
-                        .and_then(|()| command.resolve(plan).map(|_| ())),
-                };
+                let verdict = team_may(plan, team, &command)
+                    .map_err(|r| r.to_string())
+                    .and_then(|()| command.resolve(plan).map(|_| ()));
                 let answer = match verdict {
                     Ok(()) => {
                         self.seats[seat].orders += 1;
@@ -674,6 +669,15 @@ fn serve_seat(
                 }
             }
             Ok(Message::Close(_)) => return "closed the connection".into(),
+            Ok(Message::Binary(_)) => {
+                garbage += 1;
+                let reason = "a binary message: seats speak JSON text".to_string();
+                let _ = inbound.send(Inbound::Turned(format!("{label}: {reason}")));
+                send(ws, &FromHost::Rejected { id: 0, reason }.text(), received);
+                if garbage >= GARBAGE_LIMIT {
+                    return "cut off after repeated unreadable messages".into();
+                }
+            }
             Ok(_) => {}
             Err(e) if idle(&e) => {}
             Err(tungstenite::Error::Capacity(e)) => return format!("cut off: {e}"),
