@@ -78,8 +78,12 @@ pub struct ConsoleArgs {
     /// Show this team's view (only what it may see) and let it be played from this window;
     /// the other teams are auto-played. Without --resume, the team is handed to the trainee
     /// (`--set teams.TEAM_ID.auto=false`).
-    #[arg(long, value_name = "TEAM_ID")]
+    #[arg(long, value_name = "TEAM_ID", conflicts_with = "host")]
     team: Option<String>,
+    /// Host a lab exercise: trainee seats join at ADDR:PORT (default 0.0.0.0:7447, every
+    /// network of this machine); the window shows each team's join code.
+    #[arg(long, value_name = "ADDR:PORT", num_args = 0..=1, default_missing_value = LAB_ADDRESS)]
+    host: Option<String>,
 }
 
 /// Where a lab host listens unless told otherwise: every network of the machine, port 7447.
@@ -107,6 +111,13 @@ struct SeatArgs {
     /// With --headless: write the team's screen as it stood at the end (JSON) to this file.
     #[arg(long, requires = "headless")]
     out: Option<std::path::PathBuf>,
+    /// Save a screenshot of the seat's window to this PNG once the exercise reaches --after,
+    /// then leave.
+    #[arg(long, requires = "after", conflicts_with = "headless")]
+    screenshot: Option<std::path::PathBuf>,
+    /// With --screenshot: the exercise time to take it at.
+    #[arg(long, value_parser = span)]
+    after: Option<Span>,
     /// How long to keep trying to reach the host (minutes, like `2m`) before giving up.
     #[arg(long, default_value = "2m", value_parser = span)]
     patience: Span,
@@ -587,7 +598,11 @@ fn seat(args: SeatArgs) -> ExitCode {
 
 #[cfg(feature = "console")]
 fn seat_window(args: &SeatArgs, name: &str, patience: std::time::Duration) -> ExitCode {
-    tidewatch::console::seat(&args.host, &args.team, &args.code, name, patience)
+    let shot = args
+        .screenshot
+        .clone()
+        .map(|p| (p, args.after.map_or(0, |a| a.0)));
+    tidewatch::console::seat(&args.host, &args.team, &args.code, name, patience, shot)
 }
 
 #[cfg(not(feature = "console"))]
@@ -621,9 +636,17 @@ fn console(args: ConsoleArgs) -> ExitCode {
             JournalFile::read(&path).and_then(|file| Ok((session::journal_plan(&file)?, file)));
         return match loaded {
             Ok(((plan, seed), file)) => match team_of(&plan) {
-                Ok(team) => {
-                    tidewatch::console::run(plan, seed, shot, Start::Resume(path, file), team)
-                }
+                Ok(team) => match lab_host(&args.host, &plan) {
+                    Ok(host) => tidewatch::console::run(
+                        plan,
+                        seed,
+                        shot,
+                        Start::Resume(path, file),
+                        team,
+                        host,
+                    ),
+                    Err(code) => code,
+                },
                 Err(code) => code,
             },
             Err(e) => {
@@ -649,7 +672,37 @@ fn console(args: ConsoleArgs) -> ExitCode {
         Some(path) => Start::Record(path, source, set),
         None => Start::Fresh,
     };
-    tidewatch::console::run(Arc::new(plan), seed, shot, start, team)
+    let host = match lab_host(&args.host, &plan) {
+        Ok(h) => h,
+        Err(code) => return code,
+    };
+    tidewatch::console::run(Arc::new(plan), seed, shot, start, team, host)
+}
+
+/// Starts listening for seats (before the window opens, so a busy port is said plainly) and
+/// prints the join codes on the terminal too.
+#[cfg(feature = "console")]
+fn lab_host(
+    address: &Option<String>,
+    plan: &Plan,
+) -> Result<Option<tidewatch::lab::LabHost>, ExitCode> {
+    let Some(address) = address else {
+        return Ok(None);
+    };
+    match tidewatch::lab::LabHost::start(address, plan) {
+        Ok(host) => {
+            let mut text = format!("lab host listening on {}\njoin codes:\n", host.address());
+            for (team, code) in host.codes() {
+                text.push_str(&format!("  {team:<14} {code}\n"));
+            }
+            emit(&text);
+            Ok(Some(host))
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            Err(ExitCode::from(1))
+        }
+    }
 }
 
 #[cfg(not(feature = "console"))]

@@ -2,6 +2,7 @@
 //! live feed of what is happening. It drives the same [`SimTick`] schedule as a headless run, a
 //! whole number of ticks per frame, so the window and `tidewatch run` cannot disagree.
 
+mod lab;
 mod map;
 mod panels;
 mod seat;
@@ -65,6 +66,7 @@ pub fn run(
     shot: Option<(PathBuf, u64)>,
     start: Start,
     team: Option<TeamIx>,
+    host: Option<crate::lab::LabHost>,
 ) -> ExitCode {
     let end_tick = plan.scenario.duration.0;
     let title = format!("tidewatch - {}", plan.scenario.name);
@@ -91,7 +93,8 @@ pub fn run(
     })
     .add_plugins(exercise::plugin)
     .insert_resource(ClearColor(Color::srgb(0.05, 0.07, 0.10)))
-    .insert_resource(Pacing::new(end_tick, shot.is_some(), Pace::X60))
+    // Paused at STARTEX: the opening briefing costs no exercise time; space starts the clock.
+    .insert_resource(Pacing::new(end_tick, true, Pace::X60))
     .init_resource::<panels::Feed>()
     .init_resource::<ScreenshotDone>()
     .init_resource::<Orders>()
@@ -118,6 +121,10 @@ pub fn run(
             .add_systems(Update, (advance_clock, panels::collect_feed).chain())
             .add_systems(EguiPrimaryContextPass, panels::draw),
     };
+    if let Some(host) = host {
+        app.insert_resource(lab::Lab(std::sync::Mutex::new(host)))
+            .add_plugins(lab::plugin);
+    }
     if let Some((path, at_tick)) = shot {
         app.insert_resource(ScreenshotPlan {
             path,

@@ -30,8 +30,28 @@ struct Connection {
     last_try: Instant,
 }
 
-/// Joins (a wrong code is said on the terminal, exit 1), then opens the seat's window.
-pub fn seat(address: &str, team: &str, code: &str, name: &str, patience: Duration) -> ExitCode {
+/// `--screenshot`: save the window once the host's clock reaches `at`, then leave.
+#[derive(Resource)]
+struct SeatShot {
+    path: std::path::PathBuf,
+    at: u64,
+    frames: u32,
+    requested: bool,
+}
+
+#[derive(Resource, Default)]
+struct ShotTaken(bool);
+
+/// Joins (a wrong code is said on the terminal, exit 1), then opens the seat's window. With
+/// `shot = Some((path, tick))` it saves a screenshot once the exercise reaches `tick` and exits.
+pub fn seat(
+    address: &str,
+    team: &str,
+    code: &str,
+    name: &str,
+    patience: Duration,
+    shot: Option<(std::path::PathBuf, u64)>,
+) -> ExitCode {
     let mut screen = SeatScreen::default();
     let link = match rejoin(address, team, code, name, &mut screen, patience) {
         Ok(link) => link,
@@ -76,6 +96,16 @@ pub fn seat(address: &str, team: &str, code: &str, name: &str, patience: Duratio
     })
     .add_systems(Update, talk)
     .add_systems(EguiPrimaryContextPass, draw);
+    if let Some((path, at)) = shot {
+        app.insert_resource(SeatShot {
+            path,
+            at,
+            frames: 0,
+            requested: false,
+        })
+        .init_resource::<ShotTaken>()
+        .add_systems(Update, take_screenshot.after(talk));
+    }
     match app.run() {
         AppExit::Success => ExitCode::SUCCESS,
         AppExit::Error(code) => ExitCode::from(code.get()),
@@ -166,4 +196,35 @@ fn draw(
     let parts = (&s.geography, &s.clock, &s.view, &s.feed);
     show(&mut root, parts, &mut orders, &mut chosen);
     Ok(())
+}
+
+fn take_screenshot(
+    mut commands: Commands,
+    connection: Res<Connection>,
+    taken: Res<ShotTaken>,
+    mut shot: ResMut<SeatShot>,
+    mut exit: MessageWriter<AppExit>,
+) {
+    let s = &connection.screen;
+    if taken.0 {
+        exit.write(AppExit::Success);
+        return;
+    }
+    if shot.requested || (s.clock.now < shot.at && s.finished.is_none()) {
+        return;
+    }
+    // Let egui lay out the screen for a few frames first.
+    shot.frames += 1;
+    if shot.frames < 5 {
+        return;
+    }
+    shot.requested = true;
+    println!("screenshot at {} (tick {})", s.clock.clock, s.clock.now);
+    commands
+        .spawn(bevy::render::view::screenshot::Screenshot::primary_window())
+        .observe(bevy::render::view::screenshot::save_to_disk(shot.path.clone()))
+        .observe(
+            |_: On<bevy::render::view::screenshot::ScreenshotCaptured>,
+             mut taken: ResMut<ShotTaken>| taken.0 = true,
+        );
 }
