@@ -367,15 +367,19 @@ fn host_lab(
         text.push_str(&format!("  {team:<14} {code}\n"));
     }
     emit(&text);
-    let seats = host_headless(session, host, speed, until, wait_for)?;
-    let mut text = format!("seats served: {}\n", seats.len());
+    let (seats, ran) = host_headless(session, host, speed, until, wait_for)?;
+    let mut text = format!(
+        "seats served: {} (the clock ran {ran:.1} s at {pace})\n",
+        seats.len()
+    );
     for s in &seats {
+        let bytes = s.received.load(std::sync::atomic::Ordering::Relaxed);
         text.push_str(&format!(
-            "  {}: {} orders taken, {} refused, {} bytes received\n",
+            "  {}: {} orders taken, {} refused, {bytes} bytes received ({:.0} bytes/s)\n",
             s.label,
             s.orders,
             s.refused,
-            s.received.load(std::sync::atomic::Ordering::Relaxed)
+            bytes as f64 / ran.max(1e-3)
         ));
     }
     emit(&text);

@@ -15,9 +15,10 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("report", &["exercise", "sim", "scenario", "time"]),
     ("batch", &["report", "exercise", "sim", "scenario", "time"]),
     ("bench", &["report", "exercise", "sim", "scenario", "time"]),
+    ("lab", &["report", "exercise", "sim", "scenario", "time"]),
     (
         "console",
-        &["report", "exercise", "sim", "scenario", "time"],
+        &["lab", "report", "exercise", "sim", "scenario", "time"],
     ),
 ];
 

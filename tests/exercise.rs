@@ -523,7 +523,7 @@ fn a_format_1_journal_without_numbers_still_replays() {
     let old: Vec<String> = text
         .lines()
         .map(|l| {
-            let l = l.replacen("\"format\":2,", "\"format\":1,", 1);
+            let l = l.replacen("\"format\":3,", "\"format\":1,", 1);
             match l.find(",\"seq\":") {
                 Some(at) => {
                     let end = l[at + 7..].find(',').map_or(l.len(), |e| at + 7 + e);

@@ -167,3 +167,64 @@ fn trainees_decisions_drive_the_exercise_and_it_replays() {
     );
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn a_decision_with_a_time_limit_moves_on_with_the_default_when_trainees_do_not_answer() {
+    let dir = std::env::temp_dir().join(format!("tidewatch-limit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = std::fs::read_to_string("tests/data/tabletop.ron").unwrap();
+    let limited = text.replace(
+        r#"default: "hold", takes: "20m","#,
+        r#"default: "hold", takes: "20m", answer_within: Some("45m"),"#,
+    );
+    assert_ne!(limited, text, "the fixture still has I3's decision");
+    let scenario = dir.join("limited.ron");
+    std::fs::write(&scenario, limited).unwrap();
+    let events = dir.join("events.jsonl");
+    let run = |set: &str| {
+        let out = tidewatch(&[
+            "run",
+            scenario.to_str().unwrap(),
+            "--set",
+            set,
+            "--until",
+            "6h",
+            "--events",
+            events.to_str().unwrap(),
+            "--rehearse",
+            "--json",
+        ]);
+        let ev: Vec<serde_json::Value> = std::fs::read_to_string(&events)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        (json(&out), ev)
+    };
+    let (v, ev) = run("teams.a-npc.auto=false");
+    let taken: Vec<_> = ev
+        .iter()
+        .filter(|e| e["kind"] == "DecisionTaken" && e["inject"] == "I3")
+        .collect();
+    assert_eq!(taken.len(), 1, "{taken:?}");
+    // Fired at 11:00; nobody answered in 45 minutes: the default, at 11:45.
+    assert_eq!(taken[0]["time"], "D1 11:45");
+    assert_eq!(taken[0]["option"], "hold");
+    // The room moving on is not the team answering within its 30 minutes.
+    let e2 = v["rehearsal"]["expectations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "E2")
+        .unwrap()
+        .clone();
+    assert_eq!(e2["outcome"], "missed");
+    // An auto-played team still answers after its `takes` (20 minutes), limit or not.
+    let (_, ev) = run("teams.a-npc.auto=true");
+    let auto = ev
+        .iter()
+        .find(|e| e["kind"] == "DecisionTaken" && e["inject"] == "I3")
+        .unwrap();
+    assert_eq!(auto["time"], "D1 11:20");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -124,7 +124,16 @@ fn decisions(ui: &mut Ui, v: &TeamView, now: u64, orders: &mut Orders) {
                 .strong()
                 .color(Color32::from_rgb(235, 190, 80)),
         );
-        ui.label(RichText::new(format!("asked {waited} ago")).weak());
+        let left = match d.deadline {
+            Some(at) if at > now => format!(
+                "asked {waited} ago; in {} the room moves on with \"{}\"",
+                crate::time::Span(at - now),
+                d.default
+            ),
+            Some(_) => format!("asked {waited} ago; time is up: \"{}\"", d.default),
+            None => format!("asked {waited} ago"),
+        };
+        ui.label(RichText::new(left).weak());
         ui.horizontal_wrapped(|ui| {
             for (option, label) in &d.options {
                 if ui.button(label).clicked() {

@@ -196,6 +196,9 @@ fn fire(
         let auto = inj.to.first().is_none_or(|t| plan.teams[*t].auto);
         if auto {
             state.auto_decisions.insert((now + d.takes, i));
+        } else if let Some(limit) = d.answer_within {
+            // Trainees who have not answered by then: the room moves on with the default.
+            state.auto_decisions.insert((now + limit, i));
         }
     }
 }

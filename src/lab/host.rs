@@ -258,6 +258,13 @@ impl LabHost {
                 received,
             } => {
                 self.note(format!("{label} joined"));
+                if plan.teams[team].auto {
+                    let id = &plan.scenario.teams[team].id;
+                    self.note(format!(
+                        "warning: {id} is auto-played, so its policy acts beside the seat; \
+                         start the exercise with --set teams.{id}.auto=false"
+                    ));
+                }
                 let welcome = FromHost::Welcome {
                     protocol: PROTOCOL,
                     version: env!("CARGO_PKG_VERSION").into(),

@@ -44,14 +44,14 @@ impl Speed {
 
 /// Runs a session headless as the host of a lab exercise until `until`: waits for `wait_for`
 /// seats before starting the clock, then ticks at `speed` and serves the seats between ticks.
-/// Returns the seats as the facilitator saw them.
+/// Returns the seats as the facilitator saw them, and how long the clock ran (real seconds).
 pub fn host_headless(
     session: &mut Session,
     host: LabHost,
     speed: Speed,
     until: u64,
     wait_for: usize,
-) -> Result<Vec<host::SeatRecord>, String> {
+) -> Result<(Vec<host::SeatRecord>, f64), String> {
     let mut host = host;
     let plan = session.plan.clone();
     let label = speed.label();
@@ -95,8 +95,9 @@ pub fn host_headless(
         }
     }
     session.finish()?;
+    let ran = started.map_or(0.0, |t| t.elapsed().as_secs_f64());
     let clock = ClockView::of(&plan, session.now(), false, &label);
-    Ok(host.finish(&plan, session.sim.events(), clock))
+    Ok((host.finish(&plan, session.sim.events(), clock), ran))
 }
 
 #[cfg(test)]

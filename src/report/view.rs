@@ -183,6 +183,10 @@ pub struct DecisionView {
     /// (option id, label)
     pub options: Vec<(String, String)>,
     pub asked: u64,
+    /// When the room moves on with the default (`None`: it waits for the team).
+    pub deadline: Option<u64>,
+    /// The default option's label.
+    pub default: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -271,7 +275,14 @@ impl TeamView {
                     let a = &s.msel[i];
                     let d = a.decision.as_ref()?;
                     let asked = k.inbox.iter().find(|(_, x)| *x == i).map_or(0, |(t, _)| *t);
+                    let resolved = plan.injects[i].decision?;
+                    let default = d
+                        .options
+                        .get(resolved.default as usize)
+                        .map_or(String::new(), |o| o.label.clone());
                     Some(DecisionView {
+                        deadline: resolved.answer_within.map(|w| asked + w),
+                        default,
                         inject: a.id.clone(),
                         prompt: d.prompt.clone(),
                         options: d

@@ -94,6 +94,10 @@ pub struct Decision {
     /// How long an auto-played team takes to decide.
     #[serde(default = "half_hour")]
     pub takes: Span,
+    /// How long a trainee team has to answer before the room moves on with the default (its
+    /// screen counts down). None: the decision waits for them.
+    #[serde(default)]
+    pub answer_within: Option<Span>,
 }
 
 fn half_hour() -> Span {

@@ -152,6 +152,8 @@ pub struct DecisionPlan {
     /// The default option's position among the decision's options.
     pub default: u32,
     pub takes: u64,
+    /// Trainees not answering by then get the default.
+    pub answer_within: Option<u64>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -86,6 +86,7 @@ fn inject(c: &mut Check, s: &Scenario, ids: &Ids, inj: &Inject) -> InjectPlan {
         DecisionPlan {
             default,
             takes: d.takes.0,
+            answer_within: d.answer_within.map(|s| s.0.max(1)),
         }
     });
     InjectPlan {
