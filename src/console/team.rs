@@ -54,7 +54,7 @@ pub fn collect(
         if screen.geography.islands.is_empty() {
             screen.geography = Geography::of(&region);
         }
-        let lines: Vec<FeedLine> = new.iter().map(|e| FeedLine::of(&region, e)).collect();
+        let lines: Vec<FeedLine> = new.iter().map(|e| FeedLine::for_team(&region, e)).collect();
         push_lines(&mut screen.feed, lines);
     }
     screen.clock = ClockView::of(&region, clock.now, pacing.paused, pacing.speed.label());

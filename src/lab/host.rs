@@ -350,7 +350,7 @@ impl LabHost {
         });
         let new = desk.knowledge.update(plan, log);
         if !new.is_empty() || desk.view.is_empty() {
-            let lines: Vec<FeedLine> = new.iter().map(|e| FeedLine::of(plan, e)).collect();
+            let lines: Vec<FeedLine> = new.iter().map(|e| FeedLine::for_team(plan, e)).collect();
             push_lines(&mut desk.feed, lines.iter().cloned());
             desk.new_lines.extend(lines);
             let view = FromHost::View {

@@ -127,6 +127,29 @@ pub fn newsworthy(plan: &Plan, event: &SimEvent) -> bool {
 
 /// The event in a sentence. One arm per kind of event, so it is as long as `SimEvent` is wide
 /// (over 120 lines): splitting it would only scatter the wording of events a reader compares.
+/// An event in words as a team may read it: whether an alert was real is the facilitator's
+/// to know (the team learns it by triage and scoping, not from the narrator).
+pub fn describe_for_team(plan: &Plan, event: &SimEvent) -> String {
+    use SimEvent::*;
+    match *event {
+        AlertRaised {
+            team: t,
+            org: o,
+            technique,
+            ..
+        } => format!(
+            "Alert from {} ({}) -> {}",
+            org(plan, o),
+            technique.map_or("no technique named".into(), |x| tech(plan, x)),
+            team(plan, t)
+        ),
+        AlertTriaged {
+            team: t, verdict, ..
+        } => format!("{}: alert {verdict:?}", team(plan, t)),
+        _ => describe(plan, event),
+    }
+}
+
 pub fn describe(plan: &Plan, event: &SimEvent) -> String {
     use SimEvent::*;
     match *event {

@@ -138,12 +138,21 @@ pub struct FeedLine {
 }
 
 impl FeedLine {
+    /// The facilitator's line: the whole truth.
     pub fn of(plan: &Plan, e: &Stamped) -> Self {
         FeedLine {
             tick: e.tick,
             time: plan.scenario.start.at(e.tick).clock(),
             tone: narrate::tone(&e.event),
             text: narrate::describe(plan, &e.event),
+        }
+    }
+
+    /// A team's line: told as the team may know it (no true or false on an alert).
+    pub fn for_team(plan: &Plan, e: &Stamped) -> Self {
+        FeedLine {
+            text: narrate::describe_for_team(plan, &e.event),
+            ..FeedLine::of(plan, e)
         }
     }
 }
@@ -434,6 +443,9 @@ mod tests {
             IslandView::default(),
             "an alert is not a compromise found"
         );
+        let line = FeedLine::for_team(&plan, &log[1]).text;
+        assert!(line.starts_with("Alert from"), "{line}");
+        assert!(FeedLine::of(&plan, &log[1]).text.starts_with("True alert"));
         let wire = serde_json::to_string(&view).unwrap();
         assert!(!wire.contains("true_positive"));
         let back: TeamView = serde_json::from_str(&wire).unwrap();
