@@ -69,7 +69,7 @@ pub fn collect_feed(
     }
     push_lines(
         lines,
-        new.into_iter()
+        new.iter()
             .filter(|e| narrate::newsworthy(&region, &e.event))
             .map(|e| FeedLine::of(&region, e)),
     );
@@ -216,16 +216,28 @@ fn tone_colour(tone: Tone) -> Color32 {
     }
 }
 
+/// What the facilitator's window remembers between frames: the note being typed, each trainee
+/// team's chosen organisation, the map's places.
+#[derive(Default)]
+pub struct DeskState {
+    note: String,
+    targets: BTreeMap<u32, usize>,
+    geography: Option<Geography>,
+}
+
 pub fn draw(
     mut contexts: EguiContexts,
     region: Res<Region>,
     feed: Res<Feed>,
     links: Query<(&crate::sim::StableId, &crate::sim::network::Link)>,
     mut controls: ClockControls,
-    mut geography: Local<Option<Geography>>,
-    mut note: Local<String>,
-    mut targets: Local<BTreeMap<u32, usize>>,
+    mut desk: Local<DeskState>,
 ) -> Result {
+    let DeskState {
+        note,
+        targets,
+        geography,
+    } = &mut *desk;
     let ctx = contexts.ctx_mut()?;
     let mut root = root_ui(ctx, "console");
     let plan = &region.0;
@@ -235,7 +247,7 @@ pub fn draw(
         .default_size(330.0)
         .resizable(true)
         .show(&mut root, |ui| {
-            exercise_panel(ui, plan, &feed, orders, &mut note, &mut targets);
+            exercise_panel(ui, plan, &feed, orders, note, targets);
         });
     egui::Panel::right("feed")
         .default_size(440.0)

@@ -115,11 +115,11 @@ pub fn seat(
 /// Takes in what the host sent, sends the team's orders, and rejoins after a drop.
 fn talk(mut connection: ResMut<Connection>, mut orders: ResMut<Orders>) {
     let c = &mut *connection;
-    if let Some(link) = &mut c.link {
-        if let Err(e) = link.receive(&mut c.screen) {
-            c.status = format!("{e}; rejoining");
-            c.link = None;
-        }
+    if let Some(link) = &mut c.link
+        && let Err(e) = link.receive(&mut c.screen)
+    {
+        c.status = format!("{e}; rejoining");
+        c.link = None;
     }
     if c.link.is_none() && c.screen.finished.is_none() && c.last_try.elapsed() > RETRY {
         c.last_try = Instant::now();

@@ -229,11 +229,8 @@ impl LabHost {
         clock: ClockView,
     ) -> Vec<(Command, String)> {
         let mut orders = Vec::new();
-        loop {
-            match self.inbound.try_recv() {
-                Ok(message) => self.take(plan, log, &clock, message, &mut orders),
-                Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
-            }
+        while let Ok(message) = self.inbound.try_recv() {
+            self.take(plan, log, &clock, message, &mut orders);
         }
         let due = self.published.is_none_or(|t| t.elapsed() >= PUBLISH_EVERY);
         if due {
