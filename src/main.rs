@@ -327,7 +327,13 @@ fn run(args: RunArgs) -> ExitCode {
     let plan = session.plan.clone();
     let ticks = args.until.unwrap_or(plan.scenario.duration).0;
     let ran = match &args.host {
-        Some(address) => host_lab(&mut session, address, &args.pace, ticks, args.wait_for_seats),
+        Some(address) => host_lab(
+            &mut session,
+            address,
+            &args.pace,
+            ticks,
+            args.wait_for_seats,
+        ),
         None => session.run_until(ticks).and_then(|_| session.finish()),
     };
     if let Err(e) = ran {
@@ -583,13 +589,14 @@ fn seat(args: SeatArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let screen = match seat::play_headless(&args.host, &args.team, &args.code, &name, orders, patience) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(1);
-        }
-    };
+    let screen =
+        match seat::play_headless(&args.host, &args.team, &args.code, &name, orders, patience) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::from(1);
+            }
+        };
     if let Some(path) = &args.out {
         let json = serde_json::to_string_pretty(&screen).expect("a screen serialises");
         if let Err(e) = std::fs::write(path, json) {

@@ -47,13 +47,30 @@ fn wait(mut child: Child, what: &str) -> Output {
     }
 }
 
-fn seat(address: &str, team: &str, code: &str, name: &str, orders: Option<&Path>, out: &Path) -> Child {
+fn seat(
+    address: &str,
+    team: &str,
+    code: &str,
+    name: &str,
+    orders: Option<&Path>,
+    out: &Path,
+) -> Child {
     let mut c = Command::new(BIN);
-    c.args(["seat", address, "--team", team, "--code", code, "--name", name, "--headless"])
-        .arg("--out")
-        .arg(out)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    c.args([
+        "seat",
+        address,
+        "--team",
+        team,
+        "--code",
+        code,
+        "--name",
+        name,
+        "--headless",
+    ])
+    .arg("--out")
+    .arg(out)
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
     if let Some(o) = orders {
         c.arg("--commands").arg(o);
     }
@@ -72,7 +89,9 @@ fn text(o: &Output) -> String {
 /// orders, and finally a message larger than any order, which cuts it off.
 fn rogue(address: &str, code: &str) -> Vec<FromHost> {
     let stream = TcpStream::connect(address).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
     let (mut ws, _) = tungstenite::client::client(format!("ws://{address}/seat"), stream).unwrap();
     let hello = FromSeat::Hello {
         protocol: PROTOCOL,
@@ -127,9 +146,21 @@ fn a_lab_exercise_over_the_loopback_with_three_seats_a_rogue_and_a_rejoin() {
         r#"[ Timed(at: "D1 09:30", do: ShareIntel(team: "lc-npc", tlp: Green)) ]"#,
     );
     let mut host = Command::new(BIN)
-        .args(["run", "eastern-caribbean", "--until", "24h", "--host", "127.0.0.1:0"])
+        .args([
+            "run",
+            "eastern-caribbean",
+            "--until",
+            "24h",
+            "--host",
+            "127.0.0.1:0",
+        ])
         .args(["--pace", "12000x", "--wait-for-seats", "3"])
-        .args(["--set", "teams.ag-npc.auto=false", "--set", "teams.lc-npc.auto=false"])
+        .args([
+            "--set",
+            "teams.ag-npc.auto=false",
+            "--set",
+            "teams.lc-npc.auto=false",
+        ])
         // Antigua's NPC watches its ministry and its provider, so its seat has alerts to see.
         .args(["--set", r#"teams.ag-npc.monitors=["ag-gov","ag-caribmsp"]"#])
         .arg("--journal")
@@ -157,7 +188,14 @@ fn a_lab_exercise_over_the_loopback_with_three_seats_a_rogue_and_a_rejoin() {
 
     // A wrong code is refused, and nothing joins.
     let wrong = wait(
-        seat(&address, "ag-npc", "ZZZZZZ", "guess", None, &d.join("x.json")),
+        seat(
+            &address,
+            "ag-npc",
+            "ZZZZZZ",
+            "guess",
+            None,
+            &d.join("x.json"),
+        ),
         "wrong-code seat",
     );
     assert_eq!(wrong.status.code(), Some(1), "{}", text(&wrong));
@@ -165,14 +203,36 @@ fn a_lab_exercise_over_the_loopback_with_three_seats_a_rogue_and_a_rejoin() {
 
     // Garbage from a stranger is not a seat; the host keeps listening.
     let mut raw = TcpStream::connect(&address).unwrap();
-    raw.write_all(b"GET / HTTP/1.0\r\n\r\n\x00\x01garbage").unwrap();
+    raw.write_all(b"GET / HTTP/1.0\r\n\r\n\x00\x01garbage")
+        .unwrap();
     let mut answer = Vec::new();
     raw.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     let _ = raw.read_to_end(&mut answer);
 
-    let ag = seat(&address, "ag-npc", &codes["ag-npc"], "a", Some(&ag_orders), &d.join("ag.json"));
-    let b1 = seat(&address, "lc-npc", &codes["lc-npc"], "b1", Some(&lc_orders), &d.join("b1.json"));
-    let b2 = seat(&address, "lc-npc", &codes["lc-npc"], "b2", None, &d.join("b2.json"));
+    let ag = seat(
+        &address,
+        "ag-npc",
+        &codes["ag-npc"],
+        "a",
+        Some(&ag_orders),
+        &d.join("ag.json"),
+    );
+    let b1 = seat(
+        &address,
+        "lc-npc",
+        &codes["lc-npc"],
+        "b1",
+        Some(&lc_orders),
+        &d.join("b1.json"),
+    );
+    let b2 = seat(
+        &address,
+        "lc-npc",
+        &codes["lc-npc"],
+        "b2",
+        None,
+        &d.join("b2.json"),
+    );
     // The rogue joins before the clock starts (three seats start it) and is cut off.
     let rogue_heard = rogue(&address, &codes["bank-soc"]);
     // Kill one of the two Saint Lucia seats mid-exercise, then bring it back.
@@ -181,10 +241,25 @@ fn a_lab_exercise_over_the_loopback_with_three_seats_a_rogue_and_a_rejoin() {
     b2.kill().unwrap();
     let _ = b2.wait();
     let mut b2_first = String::new();
-    b2.stdout.take().unwrap().read_to_string(&mut b2_first).unwrap();
-    let b2 = seat(&address, "lc-npc", &codes["lc-npc"], "b2", None, &d.join("b2.json"));
+    b2.stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut b2_first)
+        .unwrap();
+    let b2 = seat(
+        &address,
+        "lc-npc",
+        &codes["lc-npc"],
+        "b2",
+        None,
+        &d.join("b2.json"),
+    );
 
-    let (ag, b1, b2) = (wait(ag, "ag seat"), wait(b1, "b1 seat"), wait(b2, "b2 seat"));
+    let (ag, b1, b2) = (
+        wait(ag, "ag seat"),
+        wait(b1, "b1 seat"),
+        wait(b2, "b2 seat"),
+    );
     let host = wait(host, "host");
     let host_out = rest.join().unwrap();
     let host_err = String::from_utf8_lossy(&host.stderr).to_string();
@@ -197,16 +272,29 @@ fn a_lab_exercise_over_the_loopback_with_three_seats_a_rogue_and_a_rejoin() {
     let ag_text = text(&ag);
     assert!(ag_text.contains("order 1 accepted"), "{ag_text}");
     assert!(ag_text.contains("order 2 accepted"), "{ag_text}");
-    assert!(ag_text.contains("order 3 refused: the command is for team `lc-npc`"), "{ag_text}");
-    assert!(ag_text.contains("order 4 refused: the clock is the facilitator's to do"), "{ag_text}");
+    assert!(
+        ag_text.contains("order 3 refused: the command is for team `lc-npc`"),
+        "{ag_text}"
+    );
+    assert!(
+        ag_text.contains("order 4 refused: the clock is the facilitator's to do"),
+        "{ag_text}"
+    );
     assert!(text(&b1).contains("order 1 accepted"), "{}", text(&b1));
     // The killed seat rejoined under its number.
-    let joined = |t: &str| t.lines().find(|l| l.starts_with("joined as ")).map(str::to_string);
+    let joined = |t: &str| {
+        t.lines()
+            .find(|l| l.starts_with("joined as "))
+            .map(str::to_string)
+    };
     assert_eq!(joined(&b2_first), joined(&text(&b2)), "{b2_first}");
     assert!(joined(&b2_first).is_some_and(|j| j.starts_with("joined as lc-npc/")));
 
     // The rogue got in, had its junk and its flood refused, and was cut off.
-    assert!(matches!(rogue_heard.first(), Some(FromHost::Welcome { .. })));
+    assert!(matches!(
+        rogue_heard.first(),
+        Some(FromHost::Welcome { .. })
+    ));
     let rejected = |why: &str| {
         rogue_heard
             .iter()
@@ -216,7 +304,10 @@ fn a_lab_exercise_over_the_loopback_with_three_seats_a_rogue_and_a_rejoin() {
     assert!(rejected("too many orders"), "{rogue_heard:?}");
     assert!(rejected("binary"), "{rogue_heard:?}");
     assert!(host_err.contains("not a seat"), "{host_err}");
-    assert!(host_err.contains("rogue") && host_err.contains("cut off"), "{host_err}");
+    assert!(
+        host_err.contains("rogue") && host_err.contains("cut off"),
+        "{host_err}"
+    );
     assert!(host_out.contains("seats served: 4"), "{host_out}");
 
     // The seat that was killed ends with the same screen as the one that stayed.
@@ -238,7 +329,10 @@ fn a_lab_exercise_over_the_loopback_with_three_seats_a_rogue_and_a_rejoin() {
     let v = text(&verify);
     assert!(verify.status.success(), "{v}");
     assert!(v.contains("ag-npc/1 a (127.0.0.1): Patch"), "{v}");
-    assert!(v.contains("ag-npc/1 a (127.0.0.1): IsolateOrganisation"), "{v}");
+    assert!(
+        v.contains("ag-npc/1 a (127.0.0.1): IsolateOrganisation"),
+        "{v}"
+    );
     assert!(
         v.lines()
             .any(|l| l.contains(") lc-npc/") && l.contains(" b1 (127.0.0.1): ShareIntel")),

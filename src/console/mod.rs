@@ -71,46 +71,32 @@ pub fn run(
     let end_tick = plan.scenario.duration.0;
     let title = format!("tidewatch - {}", plan.scenario.name);
     let mut app = App::new();
-    app.add_plugins(
-        DefaultPlugins
-            .set(WindowPlugin {
-                primary_window: Some(Window {
-                    title,
-                    resolution: (1500u32, 940u32).into(),
-                    ..default()
-                }),
-                ..default()
-            })
-            .set(bevy::log::LogPlugin {
-                filter: "warn,tidewatch=info".into(),
-                ..default()
-            }),
-    )
-    .add_plugins(EguiPlugin::default())
-    .add_plugins(SimPlugin {
-        plan: plan.clone(),
-        seed,
-    })
-    .add_plugins(exercise::plugin)
-    .insert_resource(ClearColor(Color::srgb(0.05, 0.07, 0.10)))
-    // Paused at STARTEX: the opening briefing costs no exercise time; space starts the clock.
-    .insert_resource(Pacing::new(end_tick, true, Pace::X60))
-    .init_resource::<panels::Feed>()
-    .init_resource::<ScreenshotDone>()
-    .init_resource::<Orders>()
-    .insert_resource(PendingStart(Some(start)))
-    .add_systems(
-        Startup,
-        (
-            crate::sim::spawn_region,
-            begin_exercise,
-            |mut commands: Commands| {
-                commands.spawn(Camera2d);
-            },
+    app.add_plugins(window_plugins(title))
+        .add_plugins(EguiPlugin::default())
+        .add_plugins(SimPlugin {
+            plan: plan.clone(),
+            seed,
+        })
+        .add_plugins(exercise::plugin)
+        .insert_resource(ClearColor(Color::srgb(0.05, 0.07, 0.10)))
+        // Paused at STARTEX: the opening briefing costs no exercise time; space starts the clock.
+        .insert_resource(Pacing::new(end_tick, true, Pace::X60))
+        .init_resource::<panels::Feed>()
+        .init_resource::<ScreenshotDone>()
+        .init_resource::<Orders>()
+        .insert_resource(PendingStart(Some(start)))
+        .add_systems(
+            Startup,
+            (
+                crate::sim::spawn_region,
+                begin_exercise,
+                |mut commands: Commands| {
+                    commands.spawn(Camera2d);
+                },
+            )
+                .chain(),
         )
-            .chain(),
-    )
-    .add_systems(Update, take_orders.before(advance_clock));
+        .add_systems(Update, take_orders.before(advance_clock));
     match team {
         Some(t) => app
             .insert_resource(team::LocalTeam::new(t))
@@ -143,6 +129,23 @@ pub fn run(
         AppExit::Success => ExitCode::SUCCESS,
         AppExit::Error(code) => ExitCode::from(code.get()),
     }
+}
+
+/// Bevy's default plugins for one of our windows (the console's or a seat's).
+fn window_plugins(title: String) -> impl PluginGroup {
+    DefaultPlugins
+        .set(WindowPlugin {
+            primary_window: Some(Window {
+                title,
+                resolution: (1500u32, 940u32).into(),
+                ..default()
+            }),
+            ..default()
+        })
+        .set(bevy::log::LogPlugin {
+            filter: "warn,tidewatch=info".into(),
+            ..default()
+        })
 }
 
 /// Starts recording, or replays and verifies a journal before continuing it.

@@ -11,9 +11,9 @@ use bevy_egui::egui::{self, Color32, LayerId, RichText, ScrollArea, Ui, UiBuilde
 
 use super::Orders;
 use super::map::{self, IslandView};
-use crate::report::view::{FeedLine, Geography, Named, push_lines};
 use crate::exercise::pacing::Pacing;
 use crate::report::narrate::{self, Tone};
+use crate::report::view::{FeedLine, Geography, Named, push_lines};
 use crate::report::{OperatingPicture, RunSummary, summary_of};
 use crate::scenario::Command;
 use crate::scenario::Pace;

@@ -61,41 +61,30 @@ pub fn seat(
         }
     };
     println!("joined as {}", screen.seat);
-    let title = format!("tidewatch seat - {} - {}", screen.geography.exercise, screen.seat);
+    let title = format!(
+        "tidewatch seat - {} - {}",
+        screen.geography.exercise, screen.seat
+    );
     let mut app = App::new();
-    app.add_plugins(
-        DefaultPlugins
-            .set(WindowPlugin {
-                primary_window: Some(Window {
-                    title,
-                    resolution: (1500u32, 940u32).into(),
-                    ..default()
-                }),
-                ..default()
-            })
-            .set(bevy::log::LogPlugin {
-                filter: "warn,tidewatch=info".into(),
-                ..default()
-            }),
-    )
-    .add_plugins(EguiPlugin::default())
-    .insert_resource(ClearColor(Color::srgb(0.05, 0.07, 0.10)))
-    .init_resource::<Orders>()
-    .insert_resource(Connection {
-        link: Some(link),
-        screen,
-        address: address.into(),
-        team: team.into(),
-        code: code.into(),
-        name: name.into(),
-        status: "connected".into(),
-        last_try: Instant::now(),
-    })
-    .add_systems(Startup, |mut commands: Commands| {
-        commands.spawn(Camera2d);
-    })
-    .add_systems(Update, talk)
-    .add_systems(EguiPrimaryContextPass, draw);
+    app.add_plugins(super::window_plugins(title))
+        .add_plugins(EguiPlugin::default())
+        .insert_resource(ClearColor(Color::srgb(0.05, 0.07, 0.10)))
+        .init_resource::<Orders>()
+        .insert_resource(Connection {
+            link: Some(link),
+            screen,
+            address: address.into(),
+            team: team.into(),
+            code: code.into(),
+            name: name.into(),
+            status: "connected".into(),
+            last_try: Instant::now(),
+        })
+        .add_systems(Startup, |mut commands: Commands| {
+            commands.spawn(Camera2d);
+        })
+        .add_systems(Update, talk)
+        .add_systems(EguiPrimaryContextPass, draw);
     if let Some((path, at)) = shot {
         app.insert_resource(SeatShot {
             path,
@@ -222,7 +211,9 @@ fn take_screenshot(
     println!("screenshot at {} (tick {})", s.clock.clock, s.clock.now);
     commands
         .spawn(bevy::render::view::screenshot::Screenshot::primary_window())
-        .observe(bevy::render::view::screenshot::save_to_disk(shot.path.clone()))
+        .observe(bevy::render::view::screenshot::save_to_disk(
+            shot.path.clone(),
+        ))
         .observe(
             |_: On<bevy::render::view::screenshot::ScreenshotCaptured>,
              mut taken: ResMut<ShotTaken>| taken.0 = true,

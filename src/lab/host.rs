@@ -147,7 +147,9 @@ impl LabHost {
     /// Listens at `address` (port 0: any free port) for the plan's teams.
     pub fn start(address: &str, plan: &Plan) -> Result<LabHost, String> {
         let listener = TcpListener::bind(address).map_err(|e| {
-            format!("--host {address}: cannot listen there: {e} (is another exercise using the port?)")
+            format!(
+                "--host {address}: cannot listen there: {e} (is another exercise using the port?)"
+            )
         })?;
         listener
             .set_nonblocking(true)
@@ -529,7 +531,14 @@ fn connection(
     };
     let received = Arc::new(AtomicU64::new(0));
     let refuse = |ws: &mut WebSocket<TcpStream>, reason: String| {
-        send(ws, &FromHost::Refused { reason: reason.clone() }.text(), &received);
+        send(
+            ws,
+            &FromHost::Refused {
+                reason: reason.clone(),
+            }
+            .text(),
+            &received,
+        );
         let _ = ws.close(None);
         let _ = ws.flush();
         turned(reason);
@@ -557,11 +566,7 @@ fn connection(
         Ok(_) => return refuse(&mut ws, "a seat must say hello first".into()),
         Err(e) => return refuse(&mut ws, format!("not a seat's hello: {e}")),
     };
-    let name: String = name
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(40)
-        .collect();
+    let name: String = name.chars().filter(|c| !c.is_control()).take(40).collect();
     let label = {
         let mut g = gate.lock().expect("not poisoned");
         let team_id = g
@@ -638,6 +643,14 @@ fn serve_seat(
     let mut tokens = ORDER_BURST;
     let mut refilled = Instant::now();
     let mut garbage = 0;
+    // Refuses an unreadable message; true once the seat has sent too many.
+    let mut unreadable = |ws: &mut WebSocket<TcpStream>, reason: &str| {
+        garbage += 1;
+        let _ = inbound.send(Inbound::Turned(format!("{label}: {reason}")));
+        let reason = reason.to_string();
+        send(ws, &FromHost::Rejected { id: 0, reason }.text(), received);
+        garbage >= GARBAGE_LIMIT
+    };
     loop {
         match ws.read() {
             Ok(Message::Text(t)) => {
@@ -662,11 +675,7 @@ fn serve_seat(
                     }
                     Ok(FromSeat::Bye) => return "said goodbye".into(),
                     Ok(FromSeat::Hello { .. }) | Err(_) => {
-                        garbage += 1;
-                        let reason = "not an order this host understands".to_string();
-                        let _ = inbound.send(Inbound::Turned(format!("{label}: {reason}")));
-                        send(ws, &FromHost::Rejected { id: 0, reason }.text(), received);
-                        if garbage >= GARBAGE_LIMIT {
+                        if unreadable(ws, "not an order this host understands") {
                             return "cut off after repeated unreadable messages".into();
                         }
                     }
@@ -674,11 +683,7 @@ fn serve_seat(
             }
             Ok(Message::Close(_)) => return "closed the connection".into(),
             Ok(Message::Binary(_)) => {
-                garbage += 1;
-                let reason = "a binary message: seats speak JSON text".to_string();
-                let _ = inbound.send(Inbound::Turned(format!("{label}: {reason}")));
-                send(ws, &FromHost::Rejected { id: 0, reason }.text(), received);
-                if garbage >= GARBAGE_LIMIT {
+                if unreadable(ws, "a binary message: seats speak JSON text") {
                     return "cut off after repeated unreadable messages".into();
                 }
             }
@@ -715,7 +720,10 @@ mod tests {
     fn join_codes_differ_by_team_and_exercise_and_read_aloud_cleanly() {
         let a = code_for(1, "ag-npc");
         assert_eq!(a.len(), 6);
-        assert!(a.chars().all(|c| c.is_ascii_alphanumeric() && !"01OI".contains(c)));
+        assert!(
+            a.chars()
+                .all(|c| c.is_ascii_alphanumeric() && !"01OI".contains(c))
+        );
         assert_ne!(a, code_for(1, "lc-csirt"));
         assert_ne!(a, code_for(2, "ag-npc"));
         assert_eq!(a, code_for(1, "ag-npc"));
@@ -732,9 +740,17 @@ mod tests {
         });
         let ip: IpAddr = [127, 0, 0, 1].into();
         assert_eq!(admit(&gate, ip, "t", "abc234 "), Ok(TeamIx(0)));
-        assert!(admit(&gate, ip, "u", "ABC234").unwrap_err().contains("no team"));
+        assert!(
+            admit(&gate, ip, "u", "ABC234")
+                .unwrap_err()
+                .contains("no team")
+        );
         for _ in 1..CODE_TRIES_PER_MINUTE {
-            assert!(admit(&gate, ip, "t", "XXXXXX").unwrap_err().contains("wrong"));
+            assert!(
+                admit(&gate, ip, "t", "XXXXXX")
+                    .unwrap_err()
+                    .contains("wrong")
+            );
         }
         let limited = admit(&gate, ip, "t", "ABC234").unwrap_err();
         assert!(limited.contains("too many"), "{limited}");

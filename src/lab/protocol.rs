@@ -30,7 +30,10 @@ pub enum FromSeat {
         name: String,
     },
     /// An order; `id` is the seat's own number for it, echoed in the answer.
-    Order { id: u64, command: Command },
+    Order {
+        id: u64,
+        command: Command,
+    },
     Bye,
 }
 
@@ -47,18 +50,34 @@ pub enum FromHost {
         geography: Geography,
     },
     /// Not in (a wrong code, another protocol, too many tries); the connection closes.
-    Refused { reason: String },
+    Refused {
+        reason: String,
+    },
     /// The team's whole screen but the clock and the feed, when it changes.
-    View { view: Box<TeamView> },
+    View {
+        view: Box<TeamView>,
+    },
     /// New lines of the team's feed (on joining: the last ones kept).
-    Feed { lines: Vec<FeedLine> },
-    Clock { clock: ClockView },
+    Feed {
+        lines: Vec<FeedLine>,
+    },
+    Clock {
+        clock: ClockView,
+    },
     /// An order was taken: it acts at the next tick.
-    Accepted { id: u64, tick: u64 },
+    Accepted {
+        id: u64,
+        tick: u64,
+    },
     /// An order was refused, and why.
-    Rejected { id: u64, reason: String },
+    Rejected {
+        id: u64,
+        reason: String,
+    },
     /// The exercise is over; the seat may close.
-    Finished { tick: u64 },
+    Finished {
+        tick: u64,
+    },
 }
 
 impl FromHost {
@@ -103,9 +122,22 @@ mod tests {
                 org: "ag-gov".into(),
             },
         };
-        assert_eq!(serde_json::from_str::<FromSeat>(&order.text()).unwrap(), order);
-        for garbage in ["", "{", "null", "{\"type\":\"order\"}", "\u{0}\u{1}", "[1,2]"] {
-            assert!(serde_json::from_str::<FromSeat>(garbage).is_err(), "{garbage:?}");
+        assert_eq!(
+            serde_json::from_str::<FromSeat>(&order.text()).unwrap(),
+            order
+        );
+        for garbage in [
+            "",
+            "{",
+            "null",
+            "{\"type\":\"order\"}",
+            "\u{0}\u{1}",
+            "[1,2]",
+        ] {
+            assert!(
+                serde_json::from_str::<FromSeat>(garbage).is_err(),
+                "{garbage:?}"
+            );
         }
         assert!(mismatch(0).contains("protocol 0"));
     }

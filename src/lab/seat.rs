@@ -103,8 +103,12 @@ impl SeatLink {
         let config = WebSocketConfig::default()
             .max_message_size(Some(MAX_MESSAGE))
             .max_frame_size(Some(MAX_MESSAGE));
-        let (ws, _) = tungstenite::client::client_with_config(format!("ws://{target}/seat"), stream, Some(config))
-            .map_err(|e| unreachable(format!("not a tidewatch host? {e}")))?;
+        let (ws, _) = tungstenite::client::client_with_config(
+            format!("ws://{target}/seat"),
+            stream,
+            Some(config),
+        )
+        .map_err(|e| unreachable(format!("not a tidewatch host? {e}")))?;
         let mut link = SeatLink { ws, next_id: 1 };
         link.say(&FromSeat::Hello {
             protocol: PROTOCOL,

@@ -37,7 +37,9 @@ fn tech(plan: &Plan, t: TechniqueIx) -> String {
 }
 
 /// How serious an event is, for colouring the feed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Tone {
     Routine,
     Defence,
