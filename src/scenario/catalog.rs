@@ -87,8 +87,17 @@ pub struct Technique {
     pub reach: f64,
     /// Chance (0..1) that a fully covered host's sensors raise an alert on one use.
     pub detectability: f64,
+    /// The platforms it works on (ransomware does not run on a PLC or a router); empty: any.
+    #[serde(default)]
+    pub platforms: Vec<super::Platform>,
     /// Where the numbers came from (a figure in calibration.md, or "judgement").
     pub source: String,
+}
+
+impl Technique {
+    pub fn runs_on(&self, platform: super::Platform) -> bool {
+        self.platforms.is_empty() || self.platforms.contains(&platform)
+    }
 }
 
 fn one() -> u32 {

@@ -79,6 +79,17 @@ impl TinyRegion {
         self
     }
 
+    /// The provider `provider` manages `clients` (remote access a trust hop can follow).
+    pub fn manages(mut self, provider: &str, clients: &[&str]) -> Self {
+        let list: Vec<String> = clients.iter().map(|c| format!("\"{c}\"")).collect();
+        let at = format!("Organisation(id: \"{provider}\"");
+        if let Some(o) = self.orgs.iter_mut().find(|o| o.starts_with(&at)) {
+            o.pop();
+            o.push_str(&format!(", manages: [{}])", list.join(", ")));
+        }
+        self
+    }
+
     /// A service run on `needs` (`org/group` ids), depending on other services.
     pub fn service(
         mut self,

@@ -27,6 +27,7 @@ pub enum Purpose {
     TrustEntryHost = 13,
     EncryptReach = 14,
     IntelBlock = 15,
+    TrustHopSuccess = 16,
 }
 
 /// The scenario's one seed, expanded into a ChaCha key.

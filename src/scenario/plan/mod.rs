@@ -18,7 +18,7 @@ use super::ids::{
 };
 use super::{
     Action, AssistancePolicy, Backups, Catalog, Defaults, HostKind, IntelPolicy, LinkKind,
-    LoadError, Scenario, Sector, Shift, Source, TeamKind, Technique,
+    LoadError, Platform, Scenario, Sector, Shift, Source, TeamKind, Technique,
 };
 use crate::time::{Span, StartDate};
 
@@ -89,6 +89,7 @@ pub struct OrgPlan {
 pub struct GroupPlan {
     pub org: OrgIx,
     pub kind: HostKind,
+    pub platform: Platform,
     pub hosts: Range<HostIx>,
     pub sensor_coverage: f64,
     pub patch_level: f64,
@@ -206,6 +207,11 @@ impl Plan {
     pub fn group_of_host(&self, host: HostIx) -> GroupIx {
         // Groups are contiguous and sorted by first host.
         self.groups.partition_point(|g| g.hosts.end <= host) as GroupIx
+    }
+    /// Whether `technique` can work on `host` (its platform).
+    pub fn runs_on(&self, technique: TechniqueIx, host: HostIx) -> bool {
+        let platform = self.groups[self.group_of_host(host) as usize].platform;
+        self.techniques[technique].runs_on(platform)
     }
     pub fn org_of_host(&self, host: HostIx) -> OrgIx {
         self.groups[self.group_of_host(host) as usize].org

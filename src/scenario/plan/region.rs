@@ -196,6 +196,7 @@ fn host_group(
     e.groups.push(GroupPlan {
         org: oi,
         kind: g.kind,
+        platform: g.platform,
         hosts: cap(start)..cap(e.hosts),
         sensor_coverage: g.sensor_coverage,
         patch_level: g.patch_level,

@@ -285,6 +285,86 @@ mod tests {
         assert!(after < patched && after < stale, "{after}");
     }
 
+    /// Runs `plan` for two days on `seed` and returns its events.
+    fn events_of(plan: crate::scenario::Plan, seed: u64) -> Vec<SimEvent> {
+        let mut sim = crate::sim::Simulation::new(std::sync::Arc::new(plan), seed);
+        sim.run_until(2 * 24 * 60);
+        sim.events().iter().map(|e| e.event.clone()).collect()
+    }
+
+    /// Every technique certain, but for the ones named, at the chance given.
+    fn certain_but(mut plan: crate::scenario::Plan, except: &[(&str, f64)]) -> crate::scenario::Plan {
+        for t in &mut plan.techniques {
+            t.success = except.iter().find(|(id, _)| *id == t.id).map_or(1.0, |(_, p)| *p);
+            t.reach = 1.0;
+        }
+        plan
+    }
+
+    #[test]
+    fn a_trust_hop_works_only_as_often_as_its_technique() {
+        let plan = TinyRegion::new()
+            .island("A", false, false)
+            .org("msp", "A", 10, 0.0, 0.0)
+            .org("client", "A", 10, 0.0, 0.0)
+            .manages("msp", &["client"])
+            .campaign("crew", "D1 09:00", "Organisation(\"msp\")", &["T1078", "T1199", "T1486"])
+            .plan();
+        let hops = |p: f64, seed| {
+            let events = events_of(certain_but((*plan).clone(), &[("T1199", p)]), seed);
+            let followed = events
+                .iter()
+                .filter(|e| matches!(e, SimEvent::TrustFollowed { .. }))
+                .count();
+            let tried = events
+                .iter()
+                .filter(|e| matches!(e, SimEvent::AccessFailed { org: OrgIx(1), .. }))
+                .count();
+            (followed, tried)
+        };
+        for seed in 1..=5 {
+            assert_eq!(hops(0.0, seed), (0, 1), "seed {seed}: tried once, never in");
+            assert_eq!(hops(1.0, seed), (1, 0), "seed {seed}: always in");
+        }
+    }
+
+    #[test]
+    fn ransomware_never_encrypts_a_controller_or_a_network_device() {
+        let plan = TinyRegion::new()
+            .island("A", false, false)
+            .org_with(
+                "port",
+                "A",
+                "HostGroup(id: \"ws\", kind: Workstation, count: 20, platform: Windows, \
+                 sensor_coverage: 0.0, patch_level: 0.0, backups: Offline), \
+                 HostGroup(id: \"cranes\", kind: Controller, count: 6, platform: Embedded, \
+                 sensor_coverage: 0.0, patch_level: 0.0, backups: None), \
+                 HostGroup(id: \"edge\", kind: EdgeDevice, count: 2, platform: Network, \
+                 sensor_coverage: 0.0, patch_level: 0.0, backups: None)",
+            )
+            .campaign("crew", "D1 09:00", "Organisation(\"port\")", &["T1078", "T1021.002", "T1486"])
+            .plan();
+        for seed in 1..=5 {
+            let events = events_of(certain_but((*plan).clone(), &[]), seed);
+            let encrypted: u32 = events
+                .iter()
+                .filter_map(|e| match e {
+                    SimEvent::HostsEncrypted { hosts, .. } => Some(*hosts),
+                    _ => None,
+                })
+                .sum();
+            assert_eq!(encrypted, 20, "seed {seed}: every workstation and nothing else");
+            // Lateral movement over admin shares never lands on a crane or a router.
+            for e in &events {
+                if let SimEvent::HostCompromised { host, technique, .. } = e
+                    && plan.techniques[*technique].id == "T1021.002"
+                {
+                    assert!(*host < 20, "seed {seed}: host {host} is not a Windows host");
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_chance_is_a_probability_whatever_the_actor() {
         let mut r = region();

@@ -138,7 +138,8 @@ fn spread(
             k,
         );
         let state = hosts.get(target);
-        if state.held_by.is_some() || !state.usable() {
+        // A try at a host the technique cannot work on (RDP at a PLC) is a try wasted.
+        if state.held_by.is_some() || !state.usable() || !region.runs_on(technique, target) {
             continue;
         }
         let p = success_chance(region, defences, campaign, technique, target);
@@ -170,7 +171,8 @@ fn encrypt(step: &Step, intr: &mut Intrusion, harm: &mut Harm) {
         lost: lost_backups,
         log,
     } = harm;
-    let tech = &region.techniques[region.campaigns[campaign].stages[intr.stage].technique];
+    let technique = region.campaigns[campaign].stages[intr.stage].technique;
+    let tech = &region.techniques[technique];
     let org_hosts = region.orgs[org].hosts.clone();
     let key = ids(&[campaign.0 as u64, org.0 as u64]);
     // Online backups reachable from the network go down with the hosts (per group).
@@ -190,6 +192,10 @@ fn encrypt(step: &Step, intr: &mut Intrusion, harm: &mut Harm) {
     for h in org_hosts {
         let state = hosts.get(h);
         let held = intr.hosts.contains(&h);
+        // The payload has no build for a controller or a router, held or not.
+        if !region.runs_on(technique, h) {
+            continue;
+        }
         if !held
             && !(state.usable()
                 && state.held_by.is_none()
@@ -256,6 +262,22 @@ pub(super) fn follow_trust(
             0,
         );
         if hosts.get(host).held_by.is_some() || !hosts.get(host).usable() {
+            continue;
+        }
+        // The provider's access works only as often as the technique does (a client with its
+        // own MFA on the remote tools, or a stale credential, stops it).
+        let p = success_chance(region, step.defences, campaign, technique, host);
+        let key = ids(&[campaign.0 as u64, to.0 as u64]);
+        if !draws.chance(p, Purpose::TrustHopSuccess, key, now, 0) {
+            log.push(
+                now,
+                SimEvent::AccessFailed {
+                    campaign,
+                    org: to,
+                    host,
+                    technique,
+                },
+            );
             continue;
         }
         if blocked(step, campaign, to, host) {
