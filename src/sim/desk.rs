@@ -125,8 +125,9 @@ pub struct Desk {
     pub analysts: Vec<Option<Work>>,
     /// Victim reports on their way (tick they arrive, alert).
     pub reports: Vec<(u64, Alert)>,
-    /// Hosts across everything this team watches, for the false-alert rate.
-    pub watched_hosts: u64,
+    /// Sensor-covered hosts across everything this team watches: false alerts come from
+    /// sensors, so an unwatched or sensorless estate raises none.
+    pub watched_covered: u64,
 }
 
 impl Desk {
@@ -163,7 +164,21 @@ impl Desk {
             .into_iter()
             .partition(|(t, _)| *t <= now);
         self.reports = later;
-        self.queue.extend(due.into_iter().map(|(_, a)| a));
+        for (_, a) in due {
+            self.enqueue(a);
+        }
+    }
+
+    /// Queues an alert. A victim's own report (certain) goes ahead of every sensor alert, behind
+    /// earlier reports: a phone call saying "our files are encrypted" is not triaged after a
+    /// day of false positives.
+    pub fn enqueue(&mut self, alert: Alert) {
+        if alert.certain {
+            let at = self.queue.iter().take_while(|a| a.certain).count();
+            self.queue.insert(at, alert);
+        } else {
+            self.queue.push_back(alert);
+        }
     }
 
     /// Alerts left untriaged beyond their shelf life leave the queue (victims' reports stay).
@@ -203,12 +218,12 @@ impl Desk {
     }
 }
 
-pub fn team_bundle(id: u32, analysts: u32, watched_hosts: u64) -> impl Bundle {
+pub fn team_bundle(id: u32, analysts: u32, watched_covered: u64) -> impl Bundle {
     (
         StableId(id),
         Desk {
             analysts: vec![None; analysts as usize],
-            watched_hosts,
+            watched_covered,
             ..default()
         },
         Name::new(format!("team {id}")),
@@ -219,14 +234,27 @@ pub fn team_bundle(id: u32, analysts: u32, watched_hosts: u64) -> impl Bundle {
 #[derive(Resource, Default)]
 pub struct TeamEntities(pub Vec<Entity>);
 
+/// Per team, the organisations it watches with their sensor-covered hosts (which a false
+/// alert comes from, in proportion).
+#[derive(Resource, Default)]
+pub struct CoveredHosts(pub Vec<Vec<(OrgIx, u64)>>);
+
 fn spawn_teams(world: &mut World) {
     let region = world.resource::<Region>().clone();
-    let mut watched = vec![0u64; region.teams.len()];
-    for o in &region.orgs {
+    let mut covered: Vec<Vec<(OrgIx, u64)>> = vec![Vec::new(); region.teams.len()];
+    for (i, o) in region.orgs.iter().enumerate() {
         if let Some(t) = o.monitored_by {
-            watched[t] += (o.hosts.end - o.hosts.start) as u64;
+            let n: u64 = region.groups[o.groups.start as usize..o.groups.end as usize]
+                .iter()
+                .map(|g| ((g.hosts.end - g.hosts.start) as f64 * g.sensor_coverage).round() as u64)
+                .sum();
+            if n > 0 {
+                covered[t].push((OrgIx::from(i), n));
+            }
         }
     }
+    let watched: Vec<u64> = covered.iter().map(|c| c.iter().map(|(_, n)| n).sum()).collect();
+    world.insert_resource(CoveredHosts(covered));
     let entities = region
         .teams
         .iter()
@@ -314,6 +342,21 @@ mod tests {
         // A victim's report never expires, and the queue is first in, first out.
         desk.expire_alerts(10 * ALERT_SHELF_LIFE, TeamIx(4), &mut log);
         assert_eq!(desk.queue.front().map(|a| a.id), Some(2));
+    }
+
+    #[test]
+    fn a_victims_report_jumps_the_queue_of_sensor_alerts_behind_earlier_reports() {
+        let mut desk = Desk::default();
+        desk.enqueue(alert(1, 0, false));
+        desk.enqueue(alert(2, 1, false));
+        desk.enqueue(alert(3, 2, true));
+        desk.reports.push((9, alert(4, 3, true)));
+        desk.receive_reports(8);
+        let order = |d: &Desk| d.queue.iter().map(|a| a.id).collect::<Vec<_>>();
+        assert_eq!(order(&desk), vec![3, 1, 2], "the report is on its way until 9");
+        desk.receive_reports(9);
+        assert_eq!(order(&desk), vec![3, 4, 1, 2]);
+        assert_eq!(desk.next_task(), Some(Task::Triage(alert(3, 2, true))));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use bevy::prelude::*;
 use bevy::tasks::{ComputeTaskPool, ParallelSlice};
 
 use super::attack::Intrusions;
-use super::desk::{Alert, AlertCounter, Desk, TeamEntities};
+use super::desk::{Alert, AlertCounter, CoveredHosts, Desk, TeamEntities};
 use super::draws::{Purpose, ids};
 use super::events::{EventLog, SimEvent};
 use super::judgement::FAILED_ATTEMPT_VISIBILITY;
@@ -68,7 +68,7 @@ impl Desks<'_, '_> {
                 },
             );
             if arrive <= now {
-                desk.queue.push_back(alert);
+                desk.enqueue(alert);
             } else {
                 desk.reports.push((arrive, alert));
             }
@@ -80,6 +80,7 @@ fn raise_alerts(
     tick: Tick,
     intrusions: Res<Intrusions>,
     defences: Res<IslandDefences>,
+    covered: Res<CoveredHosts>,
     mut desks: Desks,
     mut log: ResMut<EventLog>,
 ) {
@@ -118,7 +119,7 @@ fn raise_alerts(
         }
     }
     route_victim_reports(region, now, reports, &mut desks, &mut log);
-    false_alerts(&tick, &mut desks, &mut log);
+    false_alerts(&tick, &covered, &mut desks, &mut log);
 }
 
 /// What this tick's attacker events offer the sensors, and what victims will report.
@@ -271,14 +272,15 @@ fn route_victim_reports(
     }
 }
 
-/// False alerts, at a rate proportional to what each team watches.
-fn false_alerts(tick: &Tick, desks: &mut Desks, log: &mut EventLog) {
+/// False alerts, at a rate proportional to the sensor-covered hosts each team watches, each
+/// from an organisation in proportion to its covered hosts.
+fn false_alerts(tick: &Tick, covered: &CoveredHosts, desks: &mut Desks, log: &mut EventLog) {
     let (now, region, draws) = (tick.now(), &*tick.region, &*tick.draws);
     let rate = region.defaults.false_alerts_per_host_day / MINUTES_PER_DAY as f64;
     let Desks { desks, counter, .. } = desks;
     for (id, mut desk) in desks.iter_mut().sort::<&StableId>() {
         let n = draws.poisson(
-            desk.watched_hosts as f64 * rate,
+            desk.watched_covered as f64 * rate,
             Purpose::FalseAlerts,
             id.0 as u64,
             now,
@@ -286,17 +288,15 @@ fn false_alerts(tick: &Tick, desks: &mut Desks, log: &mut EventLog) {
         if n == 0 {
             continue;
         }
-        let orgs: Vec<OrgIx> = OrgIx::all(region.orgs.len())
-            .filter(|o| region.orgs[*o].monitored_by == Some(TeamIx(id.0)))
-            .collect();
+        let orgs = &covered.0[id.0 as usize];
         for k in 0..n {
-            let Some(&org) = orgs.get(draws.index(
-                orgs.len().max(1) as u64,
-                Purpose::FalseAlertHost,
-                id.0 as u64,
-                now,
-                k,
-            ) as usize) else {
+            // The k-th covered host, counted across the team's organisations.
+            let mut at = draws.index(desk.watched_covered.max(1), Purpose::FalseAlertHost, id.0 as u64, now, k);
+            let Some(&(org, _)) = orgs.iter().find(|(_, c)| {
+                let here = at < *c;
+                at = at.saturating_sub(*c);
+                here
+            }) else {
                 break;
             };
             counter.0 += 1;
@@ -321,5 +321,62 @@ fn false_alerts(tick: &Tick, desks: &mut Desks, log: &mut EventLog) {
             );
             desk.queue.push_back(alert);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::testkit::TinyRegion;
+    use crate::sim::Simulation;
+
+    /// False alerts over three quiet days for a CSIRT watching 200 workstations at `coverage`
+    /// and 200 with no sensors at all.
+    fn false_alerts_at(coverage: f64, seed: u64) -> (usize, usize) {
+        let plan = TinyRegion::new()
+            .island("A", true, false)
+            .org("seen", "A", 200, coverage, 0.5)
+            .org("blind", "A", 200, 0.0, 0.5)
+            .team(
+                "csirt",
+                "NationalCsirt",
+                Some("A"),
+                2,
+                "AroundTheClock",
+                true,
+                &["seen", "blind"],
+            )
+            .plan();
+        let mut sim = Simulation::new(plan, seed);
+        sim.run_until(3 * MINUTES_PER_DAY);
+        let from = |o: u32| {
+            sim.events()
+                .iter()
+                .filter(|e| {
+                    matches!(e.event, SimEvent::AlertRaised { org, true_positive: false, .. }
+                        if org == OrgIx(o))
+                })
+                .count()
+        };
+        (from(0), from(1))
+    }
+
+    #[test]
+    fn false_alerts_come_from_sensors_in_proportion_to_coverage() {
+        let (mut none, mut half, mut full) = (0, 0, 0);
+        for seed in 1..=10 {
+            let (seen, blind) = false_alerts_at(0.0, seed);
+            assert_eq!((seen, blind), (0, 0), "no sensors, no false alerts");
+            let (h, blind) = false_alerts_at(0.5, seed);
+            assert_eq!(blind, 0, "the sensorless organisation raises none");
+            half += h;
+            full += false_alerts_at(1.0, seed).0;
+            none += seen;
+        }
+        assert_eq!(none, 0);
+        // 0.05 per covered host-day: 200 hosts x 3 days x 10 seeds = 300 at full coverage.
+        assert!((240..=360).contains(&full), "{full}");
+        let ratio = full as f64 / half as f64;
+        assert!((1.6..=2.5).contains(&ratio), "twice the sensors, twice the noise: {ratio}");
     }
 }
