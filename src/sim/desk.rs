@@ -272,6 +272,15 @@ fn spawn_teams(world: &mut World) {
 #[derive(Resource, Default)]
 pub struct AlertCounter(pub u64);
 
+/// The first minute at or after `now` when someone on `shift` is at their desk.
+pub fn next_on_duty(region: &Region, shift: Shift, now: u64) -> u64 {
+    // At most a weekend and a night away: a few hundred steps of a quarter hour.
+    (0..=4 * 24 * 4)
+        .map(|k| now + k * 15)
+        .find(|t| on_duty(region, shift, *t))
+        .unwrap_or(now)
+}
+
 /// Whether a team's analysts are at their desks at `now`.
 pub fn on_duty(region: &Region, shift: Shift, now: u64) -> bool {
     match shift {

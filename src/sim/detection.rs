@@ -109,17 +109,52 @@ fn raise_alerts(
                 };
                 desks.deliver(&mut log, now, team, alert, now);
             }
-            None => log.push(
-                now,
-                SimEvent::AlertUnwatched {
-                    org: s.org,
-                    technique: s.technique,
-                },
-            ),
+            None => match own_it_reports(&tick, s) {
+                // Its own IT saw it: a report, certain, to the island's team.
+                Some((team, arrive)) => {
+                    let alert = Alert {
+                        id: desks.next_id(),
+                        org: s.org,
+                        host: s.host,
+                        technique: Some(s.technique),
+                        campaign: Some(s.campaign),
+                        raised: arrive,
+                        certain: true,
+                    };
+                    desks.deliver(&mut log, now, team, alert, arrive);
+                }
+                None => log.push(
+                    now,
+                    SimEvent::AlertUnwatched {
+                        org: s.org,
+                        technique: s.technique,
+                    },
+                ),
+            },
         }
     }
     route_victim_reports(region, now, reports, &mut desks, &mut log);
     false_alerts(&tick, &covered, &mut desks, &mut log);
+}
+
+/// Where no team watches an organisation, its own IT may look into what its sensors raised: if
+/// it recognises an intrusion, it reports to the island's CSIRT or point of contact in office
+/// hours. Returns that team and when the report reaches it.
+fn own_it_reports(tick: &Tick, s: &Sighting) -> Option<(TeamIx, u64)> {
+    let (now, region) = (tick.now(), &*tick.region);
+    let team = region.island_contact[region.orgs[s.org].island]?;
+    let d = &region.defaults;
+    let id = ids(&[
+        s.campaign.0 as u64,
+        s.org.0 as u64,
+        s.host.map_or(u64::MAX, u64::from),
+        s.technique.0 as u64,
+    ]);
+    if !tick.draws.chance(d.own_it_notices, Purpose::OwnItNotices, id, now, 0) {
+        return None;
+    }
+    let at_desk = super::desk::next_on_duty(region, crate::scenario::Shift::OfficeHours, now);
+    Some((team, at_desk + d.own_it_report.0))
 }
 
 /// What this tick's attacker events offer the sensors, and what victims will report.
@@ -378,5 +413,81 @@ mod tests {
         assert!((240..=360).contains(&full), "{full}");
         let ratio = full as f64 / half as f64;
         assert!((1.6..=2.5).contains(&ratio), "twice the sensors, twice the noise: {ratio}");
+    }
+
+    /// Alerts an NPC receives about a small shop it does not watch: (with a technique named,
+    /// without), over two days of a ransomware intrusion.
+    fn npc_hears(notices: f64, seed: u64) -> (usize, usize) {
+        let tiny = TinyRegion::new()
+            .island("A", false, true)
+            .org("shop", "A", 50, 1.0, 0.0)
+            .team("npc", "Npc", Some("A"), 1, "OfficeHours", true, &[])
+            .campaign("crew", "D1 09:00", "Organisation(\"shop\")", &["T1078", "T1021.002", "T1486"]);
+        let mut plan = (*tiny.plan()).clone();
+        plan.defaults.own_it_notices = notices;
+        let mut sim = Simulation::new(std::sync::Arc::new(plan), seed);
+        sim.run_until(2 * MINUTES_PER_DAY);
+        let heard = |named: bool| {
+            sim.events()
+                .iter()
+                .filter(|e| {
+                    matches!(e.event, SimEvent::AlertRaised { technique, .. }
+                        if technique.is_some() == named)
+                })
+                .count()
+        };
+        (heard(true), heard(false))
+    }
+
+    #[test]
+    fn an_unwatched_organisations_own_it_reports_what_its_sensors_saw() {
+        let (mut told, mut silent) = (0, 0);
+        for seed in 1..=5 {
+            let (named, _) = npc_hears(0.0, seed);
+            silent += named;
+            told += npc_hears(1.0, seed).0;
+        }
+        assert_eq!(silent, 0, "nobody looks: the NPC hears only the ransom note");
+        assert!(told >= 5, "its IT reports what the sensors saw: {told}");
+    }
+
+    #[test]
+    fn own_it_reports_wait_for_the_next_office_hour() {
+        // TinyRegion starts on Monday 2026-03-02 at 08:00.
+        let r = Region(TinyRegion::new().island("A", false, false).plan());
+        let office = crate::scenario::Shift::OfficeHours;
+        let friday_8pm = 4 * MINUTES_PER_DAY + 12 * 60;
+        let monday_8am = 7 * MINUTES_PER_DAY;
+        assert_eq!(super::super::desk::next_on_duty(&r, office, friday_8pm), monday_8am);
+        assert_eq!(super::super::desk::next_on_duty(&r, office, 60), 60, "already at work");
+    }
+
+    /// Seeds (of `seeds`) in which the NPC opens an incident at the shop before its hosts are
+    /// encrypted, at the shop's sensor coverage.
+    fn found_in_time(coverage: f64, seeds: u64) -> usize {
+        let plan = TinyRegion::new()
+            .island("A", false, true)
+            .org("shop", "A", 50, coverage, 0.0)
+            .team("npc", "Npc", Some("A"), 2, "AroundTheClock", true, &[])
+            .campaign("crew", "D1 09:00", "Organisation(\"shop\")", &["T1078", "T1021.002", "T1486"])
+            .plan();
+        (1..=seeds)
+            .filter(|seed| {
+                let mut sim = Simulation::new(plan.clone(), *seed);
+                sim.run_until(3 * MINUTES_PER_DAY);
+                let first = |f: fn(&SimEvent) -> bool| {
+                    sim.events().iter().find(|e| f(&e.event)).map(|e| e.tick)
+                };
+                let opened = first(|e| matches!(e, SimEvent::IncidentOpened { .. }));
+                let encrypted = first(|e| matches!(e, SimEvent::HostsEncrypted { .. }));
+                opened.is_some_and(|o| encrypted.is_none_or(|x| o < x))
+            })
+            .count()
+    }
+
+    #[test]
+    fn better_sensors_at_an_unwatched_shop_find_ransomware_before_encryption_more_often() {
+        let (low, high) = (found_in_time(0.1, 20), found_in_time(0.9, 20));
+        assert!(high > low && high >= 2 * low, "coverage 0.9: {high} of 20 found in time; 0.1: {low}");
     }
 }

@@ -28,6 +28,7 @@ pub enum Purpose {
     EncryptReach = 14,
     IntelBlock = 15,
     TrustHopSuccess = 16,
+    OwnItNotices = 17,
 }
 
 /// The scenario's one seed, expanded into a ChaCha key.

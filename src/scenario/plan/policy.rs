@@ -33,6 +33,7 @@ pub(super) fn check_policy(c: &mut Check, s: &Scenario) {
         );
     }
     c.share("defaults", "", "online_backups_lost", d.online_backups_lost);
+    c.share("defaults", "", "own_it_notices", d.own_it_notices);
     // Analyst work and recovery take time: a zero would make them free and instant.
     for (field, span) in [
         ("triage", d.triage),
