@@ -53,6 +53,8 @@ pub struct IslandPicture {
     /// Hosts an attacker holds now.
     pub held: BTreeSet<u32>,
     pub encrypted: u64,
+    /// Organisations whose data an attacker took.
+    pub breached: BTreeSet<OrgIx>,
     /// First incident confirmed or ransom note found.
     pub first_detection: Option<u64>,
     pub incidents: u64,
@@ -118,6 +120,9 @@ impl OperatingPicture {
             }
             SimEvent::HostsEncrypted { org, hosts, .. } => {
                 self.islands[island(org)].encrypted += hosts as u64
+            }
+            SimEvent::DataExfiltrated { org, .. } => {
+                self.islands[island(org)].breached.insert(org);
             }
             SimEvent::IncidentOpened { org, .. } => {
                 let i = &mut self.islands[island(org)];

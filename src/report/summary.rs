@@ -21,7 +21,13 @@ pub struct IslandSummary {
     pub incidents: u64,
     /// Sum over the island's services of minutes down.
     pub service_down_minutes: u64,
+    /// Services down (their cost per hour), hosts to recover and data breaches.
     pub loss_usd: f64,
+    pub loss_services_usd: f64,
+    /// Encrypted hosts times `defaults.recovery_per_host_usd`.
+    pub loss_recovery_usd: f64,
+    /// Organisations whose data was taken times `defaults.breach_usd`.
+    pub loss_breach_usd: f64,
     /// People-hours of service lost.
     pub people_hours_lost: f64,
 }
@@ -82,6 +88,9 @@ pub fn summary_of(
                     people += sp.people_served as f64 * down as f64 / 60.0;
                 }
             }
+            let d = &plan.defaults;
+            let recovery = p.encrypted as f64 * d.recovery_per_host_usd;
+            let breach = p.breached.len() as f64 * d.breach_usd;
             IslandSummary {
                 id: isl.id.clone(),
                 name: isl.name.clone(),
@@ -90,7 +99,10 @@ pub fn summary_of(
                 first_detection_minute: p.first_detection,
                 incidents: p.incidents,
                 service_down_minutes: minutes,
-                loss_usd: loss,
+                loss_usd: loss + recovery + breach,
+                loss_services_usd: loss,
+                loss_recovery_usd: recovery,
+                loss_breach_usd: breach,
                 people_hours_lost: people,
             }
         })
@@ -141,4 +153,68 @@ pub fn render_text(plan: &Plan, s: &RunSummary) -> String {
     }
     let _ = writeln!(out, "digest {}", s.digest);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::ids::{CampaignIx, OrgIx};
+    use crate::scenario::testkit::TinyRegion;
+    use crate::sim::events::SimEvent;
+
+    #[test]
+    fn encrypted_hosts_and_stolen_data_cost_money_not_only_services_down() {
+        let plan = TinyRegion::new()
+            .island("A", false, false)
+            .org("gov", "A", 100, 0.5, 0.5)
+            .org("bank", "A", 100, 0.5, 0.5)
+            .plan();
+        let (campaign, gov, bank) = (CampaignIx(0), OrgIx(0), OrgIx(1));
+        let at = |tick, event| Stamped { tick, event };
+        let log = vec![
+            at(
+                10,
+                SimEvent::DataExfiltrated {
+                    campaign,
+                    org: gov,
+                    hosts: 3,
+                },
+            ),
+            at(
+                20,
+                SimEvent::DataExfiltrated {
+                    campaign,
+                    org: gov,
+                    hosts: 5,
+                },
+            ),
+            at(
+                30,
+                SimEvent::HostsEncrypted {
+                    campaign,
+                    org: gov,
+                    hosts: 40,
+                },
+            ),
+            at(
+                40,
+                SimEvent::HostsEncrypted {
+                    campaign,
+                    org: bank,
+                    hosts: 10,
+                },
+            ),
+        ];
+        let s = summarise(&plan, 1, 60, String::new(), &log);
+        let a = &s.islands[0];
+        let d = &plan.defaults;
+        assert_eq!(a.loss_recovery_usd, 50.0 * d.recovery_per_host_usd);
+        assert_eq!(
+            a.loss_breach_usd, d.breach_usd,
+            "one organisation breached, twice"
+        );
+        assert_eq!(a.loss_services_usd, 0.0);
+        assert_eq!(a.loss_usd, a.loss_recovery_usd + a.loss_breach_usd);
+        assert!(a.loss_usd > 0.0);
+    }
 }

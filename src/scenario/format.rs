@@ -433,6 +433,15 @@ pub struct Defaults {
     /// How long its report takes to reach the island's CSIRT or point of contact, counted from
     /// the next office hour (judgement: a phone call after asking the manager).
     pub own_it_report: Span,
+    /// Cost of bringing one encrypted host back (staff, contractors, hardware), USD. Sophos 2024:
+    /// mean recovery cost US$2.73M excluding ransom with 49% of computers hit; for an estate of
+    /// ~2,000 devices that is ~US$2,800 per host hit (judgement: the scaling).
+    pub recovery_per_host_usd: f64,
+    /// Cost of a data breach to an organisation whose data was taken (notification, legal,
+    /// lost business), USD. IBM 2024: global mean US$4.88M, mostly large organisations; a
+    /// small-island ministry or business holds a few per cent of those records (judgement:
+    /// US$250,000).
+    pub breach_usd: f64,
 }
 
 impl Default for Defaults {
@@ -451,6 +460,8 @@ impl Default for Defaults {
             block: Span(30),
             own_it_notices: 0.3,
             own_it_report: Span(2 * 60),
+            recovery_per_host_usd: 2800.0,
+            breach_usd: 250_000.0,
         }
     }
 }

@@ -253,7 +253,10 @@ fn spawn_teams(world: &mut World) {
             }
         }
     }
-    let watched: Vec<u64> = covered.iter().map(|c| c.iter().map(|(_, n)| n).sum()).collect();
+    let watched: Vec<u64> = covered
+        .iter()
+        .map(|c| c.iter().map(|(_, n)| n).sum())
+        .collect();
     world.insert_resource(CoveredHosts(covered));
     let entities = region
         .teams
@@ -362,7 +365,11 @@ mod tests {
         desk.reports.push((9, alert(4, 3, true)));
         desk.receive_reports(8);
         let order = |d: &Desk| d.queue.iter().map(|a| a.id).collect::<Vec<_>>();
-        assert_eq!(order(&desk), vec![3, 1, 2], "the report is on its way until 9");
+        assert_eq!(
+            order(&desk),
+            vec![3, 1, 2],
+            "the report is on its way until 9"
+        );
         desk.receive_reports(9);
         assert_eq!(order(&desk), vec![3, 4, 1, 2]);
         assert_eq!(desk.next_task(), Some(Task::Triage(alert(3, 2, true))));

@@ -150,7 +150,10 @@ fn own_it_reports(tick: &Tick, s: &Sighting) -> Option<(TeamIx, u64)> {
         s.host.map_or(u64::MAX, u64::from),
         s.technique.0 as u64,
     ]);
-    if !tick.draws.chance(d.own_it_notices, Purpose::OwnItNotices, id, now, 0) {
+    if !tick
+        .draws
+        .chance(d.own_it_notices, Purpose::OwnItNotices, id, now, 0)
+    {
         return None;
     }
     let at_desk = super::desk::next_on_duty(region, crate::scenario::Shift::OfficeHours, now);
@@ -326,7 +329,13 @@ fn false_alerts(tick: &Tick, covered: &CoveredHosts, desks: &mut Desks, log: &mu
         let orgs = &covered.0[id.0 as usize];
         for k in 0..n {
             // The k-th covered host, counted across the team's organisations.
-            let mut at = draws.index(desk.watched_covered.max(1), Purpose::FalseAlertHost, id.0 as u64, now, k);
+            let mut at = draws.index(
+                desk.watched_covered.max(1),
+                Purpose::FalseAlertHost,
+                id.0 as u64,
+                now,
+                k,
+            );
             let Some(&(org, _)) = orgs.iter().find(|(_, c)| {
                 let here = at < *c;
                 at = at.saturating_sub(*c);
@@ -412,7 +421,10 @@ mod tests {
         // 0.05 per covered host-day: 200 hosts x 3 days x 10 seeds = 300 at full coverage.
         assert!((240..=360).contains(&full), "{full}");
         let ratio = full as f64 / half as f64;
-        assert!((1.6..=2.5).contains(&ratio), "twice the sensors, twice the noise: {ratio}");
+        assert!(
+            (1.6..=2.5).contains(&ratio),
+            "twice the sensors, twice the noise: {ratio}"
+        );
     }
 
     /// Alerts an NPC receives about a small shop it does not watch: (with a technique named,
@@ -422,7 +434,12 @@ mod tests {
             .island("A", false, true)
             .org("shop", "A", 50, 1.0, 0.0)
             .team("npc", "Npc", Some("A"), 1, "OfficeHours", true, &[])
-            .campaign("crew", "D1 09:00", "Organisation(\"shop\")", &["T1078", "T1021.002", "T1486"]);
+            .campaign(
+                "crew",
+                "D1 09:00",
+                "Organisation(\"shop\")",
+                &["T1078", "T1021.002", "T1486"],
+            );
         let mut plan = (*tiny.plan()).clone();
         plan.defaults.own_it_notices = notices;
         let mut sim = Simulation::new(std::sync::Arc::new(plan), seed);
@@ -447,7 +464,10 @@ mod tests {
             silent += named;
             told += npc_hears(1.0, seed).0;
         }
-        assert_eq!(silent, 0, "nobody looks: the NPC hears only the ransom note");
+        assert_eq!(
+            silent, 0,
+            "nobody looks: the NPC hears only the ransom note"
+        );
         assert!(told >= 5, "its IT reports what the sensors saw: {told}");
     }
 
@@ -458,8 +478,15 @@ mod tests {
         let office = crate::scenario::Shift::OfficeHours;
         let friday_8pm = 4 * MINUTES_PER_DAY + 12 * 60;
         let monday_8am = 7 * MINUTES_PER_DAY;
-        assert_eq!(super::super::desk::next_on_duty(&r, office, friday_8pm), monday_8am);
-        assert_eq!(super::super::desk::next_on_duty(&r, office, 60), 60, "already at work");
+        assert_eq!(
+            super::super::desk::next_on_duty(&r, office, friday_8pm),
+            monday_8am
+        );
+        assert_eq!(
+            super::super::desk::next_on_duty(&r, office, 60),
+            60,
+            "already at work"
+        );
     }
 
     /// Seeds (of `seeds`) in which the NPC opens an incident at the shop before its hosts are
@@ -469,7 +496,12 @@ mod tests {
             .island("A", false, true)
             .org("shop", "A", 50, coverage, 0.0)
             .team("npc", "Npc", Some("A"), 2, "AroundTheClock", true, &[])
-            .campaign("crew", "D1 09:00", "Organisation(\"shop\")", &["T1078", "T1021.002", "T1486"])
+            .campaign(
+                "crew",
+                "D1 09:00",
+                "Organisation(\"shop\")",
+                &["T1078", "T1021.002", "T1486"],
+            )
             .plan();
         (1..=seeds)
             .filter(|seed| {
@@ -488,6 +520,9 @@ mod tests {
     #[test]
     fn better_sensors_at_an_unwatched_shop_find_ransomware_before_encryption_more_often() {
         let (low, high) = (found_in_time(0.1, 20), found_in_time(0.9, 20));
-        assert!(high > low && high >= 2 * low, "coverage 0.9: {high} of 20 found in time; 0.1: {low}");
+        assert!(
+            high > low && high >= 2 * low,
+            "coverage 0.9: {high} of 20 found in time; 0.1: {low}"
+        );
     }
 }

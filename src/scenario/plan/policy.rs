@@ -34,6 +34,13 @@ pub(super) fn check_policy(c: &mut Check, s: &Scenario) {
     }
     c.share("defaults", "", "online_backups_lost", d.online_backups_lost);
     c.share("defaults", "", "own_it_notices", d.own_it_notices);
+    c.not_negative(
+        "defaults",
+        "",
+        "recovery_per_host_usd",
+        d.recovery_per_host_usd,
+    );
+    c.not_negative("defaults", "", "breach_usd", d.breach_usd);
     // Analyst work and recovery take time: a zero would make them free and instant.
     for (field, span) in [
         ("triage", d.triage),

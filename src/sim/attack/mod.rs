@@ -293,9 +293,15 @@ mod tests {
     }
 
     /// Every technique certain, but for the ones named, at the chance given.
-    fn certain_but(mut plan: crate::scenario::Plan, except: &[(&str, f64)]) -> crate::scenario::Plan {
+    fn certain_but(
+        mut plan: crate::scenario::Plan,
+        except: &[(&str, f64)],
+    ) -> crate::scenario::Plan {
         for t in &mut plan.techniques {
-            t.success = except.iter().find(|(id, _)| *id == t.id).map_or(1.0, |(_, p)| *p);
+            t.success = except
+                .iter()
+                .find(|(id, _)| *id == t.id)
+                .map_or(1.0, |(_, p)| *p);
             t.reach = 1.0;
         }
         plan
@@ -308,7 +314,12 @@ mod tests {
             .org("msp", "A", 10, 0.0, 0.0)
             .org("client", "A", 10, 0.0, 0.0)
             .manages("msp", &["client"])
-            .campaign("crew", "D1 09:00", "Organisation(\"msp\")", &["T1078", "T1199", "T1486"])
+            .campaign(
+                "crew",
+                "D1 09:00",
+                "Organisation(\"msp\")",
+                &["T1078", "T1199", "T1486"],
+            )
             .plan();
         let hops = |p: f64, seed| {
             let events = events_of(certain_but((*plan).clone(), &[("T1199", p)]), seed);
@@ -342,7 +353,12 @@ mod tests {
                  HostGroup(id: \"edge\", kind: EdgeDevice, count: 2, platform: Network, \
                  sensor_coverage: 0.0, patch_level: 0.0, backups: None)",
             )
-            .campaign("crew", "D1 09:00", "Organisation(\"port\")", &["T1078", "T1021.002", "T1486"])
+            .campaign(
+                "crew",
+                "D1 09:00",
+                "Organisation(\"port\")",
+                &["T1078", "T1021.002", "T1486"],
+            )
             .plan();
         for seed in 1..=5 {
             let events = events_of(certain_but((*plan).clone(), &[]), seed);
@@ -353,10 +369,15 @@ mod tests {
                     _ => None,
                 })
                 .sum();
-            assert_eq!(encrypted, 20, "seed {seed}: every workstation and nothing else");
+            assert_eq!(
+                encrypted, 20,
+                "seed {seed}: every workstation and nothing else"
+            );
             // Lateral movement over admin shares never lands on a crane or a router.
             for e in &events {
-                if let SimEvent::HostCompromised { host, technique, .. } = e
+                if let SimEvent::HostCompromised {
+                    host, technique, ..
+                } = e
                     && plan.techniques[*technique].id == "T1021.002"
                 {
                     assert!(*host < 20, "seed {seed}: host {host} is not a Windows host");
