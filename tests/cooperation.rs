@@ -31,19 +31,27 @@ fn intel_applied_on(plan: &Arc<Plan>, seed: u64, island: IslandIx) -> Option<u64
 fn sharing_protects_the_islands_hit_later() {
     let on = plan(HERD, &[]);
     let off = plan(HERD, &["intel.sharing=false"]);
-    let elsewhere = |plan: &Arc<Plan>| -> Vec<f64> {
+    // Per seed: hosts compromised beyond the first victim island, and the loss.
+    let outcomes = |plan: &Arc<Plan>| -> (Vec<f64>, Vec<f64>) {
         (0..SEEDS)
             .map(|seed| {
                 let (sim, _) = run(plan, seed, plan.scenario.duration.0);
-                run_metrics(plan, seed, plan.scenario.duration.0, sim.events())
-                    .hosts_compromised_elsewhere
+                let m = run_metrics(plan, seed, plan.scenario.duration.0, sim.events());
+                (m.hosts_compromised_elsewhere, m.loss_usd)
             })
-            .collect()
+            .unzip()
     };
-    let (with, without) = (mean(&elsewhere(&on)), mean(&elsewhere(&off)));
+    let ((with, with_loss), (without, without_loss)) = (outcomes(&on), outcomes(&off));
+    let (with, without) = (mean(&with), mean(&without));
     assert!(
         with < 0.8 * without,
         "hosts compromised beyond the first victim: sharing {with:.1}, no sharing {without:.1}"
+    );
+    // Fewer ministries breached is money a minister can see.
+    let (with_loss, without_loss) = (mean(&with_loss), mean(&without_loss));
+    assert!(
+        with_loss < 0.9 * without_loss,
+        "mean loss: sharing {with_loss:.0} USD, no sharing {without_loss:.0} USD"
     );
 }
 
