@@ -24,15 +24,15 @@ pub struct BatchResult {
     pub per_run: Vec<RunMetrics>,
 }
 
-/// Runs seeds `first_seed .. first_seed + runs` for `ticks` minutes on `workers` threads.
-pub fn run_batch(
-    plan: Arc<Plan>,
-    first_seed: u64,
-    runs: u64,
-    ticks: u64,
+/// Runs seeds `first_seed .. first_seed + runs` for `ticks` minutes on `workers` threads and
+/// folds each run's events with `fold`; results in seed order.
+pub fn over_seeds<T: Send>(
+    plan: &Arc<Plan>,
+    (first_seed, runs, ticks): (u64, u64, u64),
     workers: usize,
     progress: bool,
-) -> BatchResult {
+    fold: impl Fn(&Plan, u64, &[crate::sim::events::Stamped]) -> T + Sync,
+) -> Vec<T> {
     let bar = if progress {
         ProgressBar::new(runs)
     } else {
@@ -43,7 +43,8 @@ pub fn run_batch(
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let next = AtomicU64::new(0);
-    let mut per_run: Vec<RunMetrics> = std::thread::scope(|scope| {
+    let fold = &fold;
+    let mut out: Vec<(u64, T)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers.clamp(1, runs.max(1) as usize))
             .map(|_| {
                 let (plan, next, bar) = (plan.clone(), &next, bar.clone());
@@ -57,7 +58,7 @@ pub fn run_batch(
                         let seed = first_seed.wrapping_add(k);
                         let mut sim = exercise::simulation(plan.clone(), seed);
                         sim.run_until(ticks);
-                        out.push(run_metrics(&plan, seed, ticks, sim.events()));
+                        out.push((k, fold(&plan, seed, sim.events())));
                         bar.inc(1);
                     }
                 })
@@ -69,7 +70,26 @@ pub fn run_batch(
             .collect()
     });
     bar.finish_and_clear();
-    per_run.sort_by_key(|m| m.seed.wrapping_sub(first_seed));
+    out.sort_by_key(|(k, _)| *k);
+    out.into_iter().map(|(_, t)| t).collect()
+}
+
+/// Runs seeds `first_seed .. first_seed + runs` for `ticks` minutes on `workers` threads.
+pub fn run_batch(
+    plan: Arc<Plan>,
+    first_seed: u64,
+    runs: u64,
+    ticks: u64,
+    workers: usize,
+    progress: bool,
+) -> BatchResult {
+    let per_run = over_seeds(
+        &plan,
+        (first_seed, runs, ticks),
+        workers,
+        progress,
+        |plan, seed, events| run_metrics(plan, seed, ticks, events),
+    );
     let metrics = METRICS
         .iter()
         .map(|name| {

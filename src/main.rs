@@ -36,6 +36,9 @@ enum Command {
     Replay(ReplayArgs),
     /// Run many seeds of a scenario (in parallel) and report statistics per metric.
     Batch(BatchArgs),
+    /// The model's figures over many seeds beside the published ones (who finds ransomware,
+    /// how fast attackers move, false alerts, backups), with each reference's source.
+    Calibrate(CalibrateArgs),
     /// Check scenario files; exit 1 with file:line:col diagnostics if any is invalid.
     Validate {
         #[arg(required = true)]
@@ -140,6 +143,22 @@ struct ReplayArgs {
 }
 
 #[derive(clap::Args)]
+struct CalibrateArgs {
+    /// Scenario file or shipped name.
+    #[arg(default_value = DEFAULT_SCENARIO)]
+    scenario: String,
+    #[arg(long, default_value_t = 100)]
+    runs: u64,
+    /// First seed (default: the scenario's).
+    #[arg(long)]
+    seed: Option<u64>,
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(clap::Args)]
 struct BatchArgs {
     scenario: String,
     /// Number of runs; seeds are S, S+1, ...
@@ -230,6 +249,7 @@ fn main() -> ExitCode {
         Some(Command::Batch(args)) => batch(args),
         Some(Command::Replay(args)) => replay(args),
         Some(Command::Seat(args)) => seat(args),
+        Some(Command::Calibrate(args)) => calibrate(args),
         Some(Command::Validate { scenarios }) => validate(&scenarios),
         Some(Command::Bench { json, until }) => {
             tidewatch::bench::run_suite(until.0, json);
@@ -530,6 +550,50 @@ fn print_record(plan: &Plan, file: &JournalFile) {
     if !text.is_empty() {
         eprint!("commands on the record:\n{text}");
     }
+}
+
+fn calibrate(args: CalibrateArgs) -> ExitCode {
+    use tidewatch::report::calibration;
+    let (plan, seed) = match load(&args.scenario, &args.set, args.seed) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    if args.runs == 0 {
+        eprintln!("--runs must be at least 1");
+        return ExitCode::from(2);
+    }
+    tidewatch::sim::init_task_pool(Some(1));
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let progress = std::io::IsTerminal::is_terminal(&std::io::stderr()) && !args.json;
+    let ticks = plan.scenario.duration.0;
+    let samples = tidewatch::batch::over_seeds(
+        &plan,
+        (seed, args.runs, ticks),
+        workers,
+        progress,
+        |plan, _, events| calibration::samples(plan, events),
+    );
+    let rows = calibration::rows(&samples);
+    if args.json {
+        let out = serde_json::json!({
+            "scenario": plan.scenario.name,
+            "runs": args.runs,
+            "seed": seed,
+            "rows": rows,
+        });
+        emit(&format!("{out}\n"));
+    } else {
+        emit(&format!(
+            "{}: {} runs (seeds {}..{}), {} each\n{}",
+            plan.scenario.name,
+            args.runs,
+            seed,
+            seed.wrapping_add(args.runs - 1),
+            Span(ticks),
+            calibration::render(&rows)
+        ));
+    }
+    ExitCode::SUCCESS
 }
 
 fn batch(args: BatchArgs) -> ExitCode {

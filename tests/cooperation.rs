@@ -207,3 +207,30 @@ fn batch_writes_one_csv_row_per_run() {
     assert!(rows[1].starts_with("10,") && rows[5].starts_with("14,"));
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn calibrate_prints_each_figure_beside_its_published_reference() {
+    let out = tidewatch(&[
+        "calibrate",
+        "tests/data/assist.ron",
+        "--runs",
+        "6",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 7);
+    for r in rows {
+        assert!(!r["published"].as_str().unwrap().is_empty(), "{r}");
+        assert!(r["source"].as_str().unwrap().contains("(S)"), "{r}");
+    }
+    // The fixture's ransomware encrypts: the rows about it stand on cases.
+    let encrypted = rows
+        .iter()
+        .find(|r| r["figure"] == "foothold to encryption")
+        .unwrap();
+    assert!(encrypted["cases"].as_u64().unwrap() >= 1, "{encrypted}");
+    let text = tidewatch(&["calibrate", "tests/data/assist.ron", "--runs", "2"]);
+    assert!(stdout(&text).contains("IDC 2021"));
+}

@@ -271,6 +271,9 @@ impl LabHost {
                     team: plan.scenario.teams[team].id.clone(),
                     geography: self.geography.clone(),
                 };
+                // The seats already there get what is pending first, so the newcomer's whole
+                // feed and theirs end the same, with no line twice.
+                self.flush(plan, log, team);
                 let desk = self.desk(plan, log, team);
                 let feed = FromHost::Feed {
                     lines: desk.feed.iter().cloned().collect(),
@@ -369,25 +372,7 @@ impl LabHost {
         self.published = Some(Instant::now());
         let teams: Vec<TeamIx> = self.desks.keys().copied().collect();
         for team in teams {
-            let desk = self.desk(plan, log, team);
-            let mut out: Vec<Arc<str>> = Vec::new();
-            if !desk.view_sent {
-                out.push(desk.view.clone());
-                desk.view_sent = true;
-            }
-            // Only what joined since the seats' last feed: a joining seat got the whole feed.
-            let lines = std::mem::take(&mut desk.new_lines);
-            if !lines.is_empty() {
-                let keep = lines.len().saturating_sub(FEED_LINES);
-                out.push(
-                    FromHost::Feed {
-                        lines: lines[keep..].to_vec(),
-                    }
-                    .text()
-                    .into(),
-                );
-            }
-            self.send_team(team, &out);
+            self.flush(plan, log, team);
         }
         let text: Arc<str> = FromHost::Clock {
             clock: clock.clone(),
@@ -402,6 +387,29 @@ impl LabHost {
                 }
             }
         }
+    }
+
+    /// Sends the team's connected seats its view if it changed and the feed lines they have
+    /// not had.
+    fn flush(&mut self, plan: &Plan, log: &[Stamped], team: TeamIx) {
+        let desk = self.desk(plan, log, team);
+        let mut out: Vec<Arc<str>> = Vec::new();
+        if !desk.view_sent {
+            out.push(desk.view.clone());
+            desk.view_sent = true;
+        }
+        let lines = std::mem::take(&mut desk.new_lines);
+        if !lines.is_empty() {
+            let keep = lines.len().saturating_sub(FEED_LINES);
+            out.push(
+                FromHost::Feed {
+                    lines: lines[keep..].to_vec(),
+                }
+                .text()
+                .into(),
+            );
+        }
+        self.send_team(team, &out);
     }
 
     fn send_team(&self, team: TeamIx, messages: &[Arc<str>]) {

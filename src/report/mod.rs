@@ -1,6 +1,7 @@
 //! What a run amounted to, computed from the event log alone.
 
 pub mod audience;
+pub mod calibration;
 pub mod knowledge;
 pub mod metrics;
 pub mod narrate;
