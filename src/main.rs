@@ -552,16 +552,26 @@ fn print_record(plan: &Plan, file: &JournalFile) {
     }
 }
 
+/// The plan and first seed of a run over many seeds (`batch`, `calibrate`).
+fn over_seeds_plan(
+    scenario: &str,
+    set: &[String],
+    seed: Option<u64>,
+    runs: u64,
+) -> Result<(Arc<Plan>, u64), ExitCode> {
+    if runs == 0 {
+        eprintln!("--runs must be at least 1");
+        return Err(ExitCode::from(2));
+    }
+    load(scenario, set, seed)
+}
+
 fn calibrate(args: CalibrateArgs) -> ExitCode {
     use tidewatch::report::calibration;
-    let (plan, seed) = match load(&args.scenario, &args.set, args.seed) {
+    let (plan, seed) = match over_seeds_plan(&args.scenario, &args.set, args.seed, args.runs) {
         Ok(x) => x,
         Err(code) => return code,
     };
-    if args.runs == 0 {
-        eprintln!("--runs must be at least 1");
-        return ExitCode::from(2);
-    }
     tidewatch::sim::init_task_pool(Some(1));
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let progress = std::io::IsTerminal::is_terminal(&std::io::stderr()) && !args.json;
@@ -597,14 +607,10 @@ fn calibrate(args: CalibrateArgs) -> ExitCode {
 }
 
 fn batch(args: BatchArgs) -> ExitCode {
-    let (plan, seed) = match load(&args.scenario, &args.set, args.seed) {
+    let (plan, seed) = match over_seeds_plan(&args.scenario, &args.set, args.seed, args.runs) {
         Ok(x) => x,
         Err(code) => return code,
     };
-    if args.runs == 0 {
-        eprintln!("--runs must be at least 1");
-        return ExitCode::from(2);
-    }
     let workers = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -673,6 +679,10 @@ fn seat(args: SeatArgs) -> ExitCode {
 
 #[cfg(feature = "console")]
 fn seat_window(args: &SeatArgs, name: &str, patience: std::time::Duration) -> ExitCode {
+    if let Some(why) = tidewatch::console::no_display("use `tidewatch seat ... --headless`") {
+        eprintln!("{why}");
+        return ExitCode::from(1);
+    }
     let shot = args
         .screenshot
         .clone()
@@ -691,6 +701,10 @@ fn seat_window(_args: &SeatArgs, _name: &str, _patience: std::time::Duration) ->
 #[cfg(feature = "console")]
 fn console(args: ConsoleArgs) -> ExitCode {
     use tidewatch::console::Start;
+    if let Some(why) = tidewatch::console::no_display("use `tidewatch run SCENARIO` headless") {
+        eprintln!("{why}");
+        return ExitCode::from(1);
+    }
     let shot = args.screenshot.map(|p| (p, args.after.map_or(0, |a| a.0)));
     let team_of = |plan: &tidewatch::scenario::Plan| -> Result<Option<TeamIx>, ExitCode> {
         match args

@@ -188,3 +188,26 @@ fn the_team_view_renders_and_plays_the_same_exercise() {
     }
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn without_a_display_the_console_and_a_seat_say_what_to_do_instead_of_panicking() {
+    for (args, hint) in [
+        (vec!["console"], "tidewatch run"),
+        (
+            vec!["seat", "127.0.0.1:1", "--team", "ag-npc", "--code", "X"],
+            "--headless",
+        ),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_tidewatch"))
+            .args(&args)
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains("no display") && err.contains(hint), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}

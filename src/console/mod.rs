@@ -131,6 +131,19 @@ pub fn run(
     }
 }
 
+/// Whether a window can open here: on Linux and the BSDs an X11 or Wayland display must be
+/// named, else winit panics deep inside the event loop. `None` when it can, else what to do.
+pub fn no_display(headless_way: &str) -> Option<String> {
+    let unix_desktop = cfg!(all(unix, not(target_os = "macos")));
+    let named = |v: &str| std::env::var_os(v).is_some_and(|x| !x.is_empty());
+    (unix_desktop && !named("DISPLAY") && !named("WAYLAND_DISPLAY")).then(|| {
+        format!(
+            "no display to open a window on (neither DISPLAY nor WAYLAND_DISPLAY is set): \
+             {headless_way}, or run the window under `xvfb-run -a tidewatch ...`"
+        )
+    })
+}
+
 /// Bevy's default plugins for one of our windows (the console's or a seat's).
 fn window_plugins(title: String) -> impl PluginGroup {
     DefaultPlugins

@@ -96,42 +96,31 @@ fn raise_alerts(
         if !seen {
             continue;
         }
-        match region.orgs[s.org].monitored_by {
-            Some(team) => {
-                let alert = Alert {
-                    id: desks.next_id(),
+        let route = match region.orgs[s.org].monitored_by {
+            Some(team) => Some((team, now, false)),
+            // Its own IT saw it: a report, certain, to the island's team.
+            None => own_it_reports(&tick, s).map(|(team, arrive)| (team, arrive, true)),
+        };
+        let Some((team, arrive, certain)) = route else {
+            log.push(
+                now,
+                SimEvent::AlertUnwatched {
                     org: s.org,
-                    host: s.host,
-                    technique: Some(s.technique),
-                    campaign: Some(s.campaign),
-                    raised: now,
-                    certain: false,
-                };
-                desks.deliver(&mut log, now, team, alert, now);
-            }
-            None => match own_it_reports(&tick, s) {
-                // Its own IT saw it: a report, certain, to the island's team.
-                Some((team, arrive)) => {
-                    let alert = Alert {
-                        id: desks.next_id(),
-                        org: s.org,
-                        host: s.host,
-                        technique: Some(s.technique),
-                        campaign: Some(s.campaign),
-                        raised: arrive,
-                        certain: true,
-                    };
-                    desks.deliver(&mut log, now, team, alert, arrive);
-                }
-                None => log.push(
-                    now,
-                    SimEvent::AlertUnwatched {
-                        org: s.org,
-                        technique: s.technique,
-                    },
-                ),
-            },
-        }
+                    technique: s.technique,
+                },
+            );
+            continue;
+        };
+        let alert = Alert {
+            id: desks.next_id(),
+            org: s.org,
+            host: s.host,
+            technique: Some(s.technique),
+            campaign: Some(s.campaign),
+            raised: arrive,
+            certain,
+        };
+        desks.deliver(&mut log, now, team, alert, arrive);
     }
     route_victim_reports(region, now, reports, &mut desks, &mut log);
     false_alerts(&tick, &covered, &mut desks, &mut log);
