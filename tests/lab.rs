@@ -138,6 +138,8 @@ fn a_lab_exercise_over_the_loopback_with_three_seats_a_rogue_and_a_rejoin() {
             Timed(at: "D1 11:00", do: IsolateOrganisation(team: "ag-npc", org: "ag-caribmsp")),
             Timed(at: "D1 12:00", do: Patch(team: "lc-npc", org: "lc-gov")),
             Timed(at: "D1 12:30", do: Pause),
+            Timed(at: "D1 12:45", do: Decide(team: "ag-npc", inject: "I07", option: "isolate")),
+            Timed(at: "D1 13:30", do: Decide(team: "ag-npc", inject: "I07", option: "isolate")),
         ]"#,
     );
     let lc_orders = write(
@@ -280,6 +282,12 @@ fn a_lab_exercise_over_the_loopback_with_three_seats_a_rogue_and_a_rejoin() {
         ag_text.contains("order 4 refused: the clock is the facilitator's to do"),
         "{ag_text}"
     );
+    // A decision not yet put to the team is refused; once put, it is taken.
+    assert!(
+        ag_text.contains("order 5 refused: decision I07 is not waiting"),
+        "{ag_text}"
+    );
+    assert!(ag_text.contains("order 6 accepted"), "{ag_text}");
     assert!(text(&b1).contains("order 1 accepted"), "{}", text(&b1));
     // The killed seat rejoined under its number.
     let joined = |t: &str| {
@@ -333,6 +341,7 @@ fn a_lab_exercise_over_the_loopback_with_three_seats_a_rogue_and_a_rejoin() {
         v.contains("ag-npc/1 a (127.0.0.1): IsolateOrganisation"),
         "{v}"
     );
+    assert!(v.contains("ag-npc/1 a (127.0.0.1): Decide"), "{v}");
     assert!(
         v.lines()
             .any(|l| l.contains(") lc-npc/") && l.contains(" b1 (127.0.0.1): ShareIntel")),

@@ -228,3 +228,68 @@ fn a_decision_with_a_time_limit_moves_on_with_the_default_when_trainees_do_not_a
     assert_eq!(auto["time"], "D1 11:20");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_decision_is_taken_once_and_only_after_it_was_put() {
+    let dir = std::env::temp_dir().join(format!("tidewatch-once-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let commands = dir.join("decide.ron");
+    std::fs::write(
+        &commands,
+        r#"[
+            Timed(at: "D1 09:00", do: Decide(team: "a-npc", inject: "I2", option: "isolate")),
+            Timed(at: "D1 10:30", do: Decide(team: "a-npc", inject: "I2", option: "monitor")),
+            Timed(at: "D1 10:40", do: Decide(team: "a-npc", inject: "I2", option: "isolate")),
+        ]"#,
+    )
+    .unwrap();
+    let events = dir.join("events.jsonl");
+    let out = tidewatch(&[
+        "run",
+        "tests/data/tabletop.ron",
+        "--set",
+        "teams.a-npc.auto=false",
+        "--commands",
+        commands.to_str().unwrap(),
+        "--until",
+        "6h",
+        "--events",
+        events.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let ev: Vec<serde_json::Value> = std::fs::read_to_string(&events)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let taken: Vec<_> = ev
+        .iter()
+        .filter(|e| e["kind"] == "DecisionTaken" && e["inject"] == "I2")
+        .map(|e| (e["time"].as_str().unwrap(), e["option"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        taken,
+        vec![("D1 10:30", "monitor")],
+        "once, after it was put"
+    );
+    let notes: Vec<_> = ev
+        .iter()
+        .filter(|e| e["kind"] == "Note")
+        .map(|e| e["text"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("I2 was refused: it has not been put yet")),
+        "{notes:?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("I2 was refused: it was already taken")),
+        "{notes:?}"
+    );
+    // The provider was never isolated: neither refused decision acted.
+    assert!(!ev.iter().any(|e| e["kind"] == "OrganisationIsolated"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

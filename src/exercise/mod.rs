@@ -17,7 +17,7 @@ use crate::sim::attack::Campaign;
 use crate::sim::digest::{DigestAppExt, hash_of};
 use crate::sim::events::{EventLog, SimEvent};
 use crate::sim::network::{AdHocHappenings, IsolatedOrgs};
-use crate::sim::{Clock, SimSet, SimTick, Simulation, StableId};
+use crate::sim::{SimSet, SimTick, Simulation, StableId};
 
 /// The exercise layer over the model: commands at tick boundaries, the MSEL, the recorder.
 /// Every driver of an exercise (headless runs, batches, the console) adds it beside `SimPlugin`.
@@ -52,14 +52,15 @@ impl CommandQueue {
 }
 
 fn apply_commands(
-    clock: Res<Clock>,
+    tick: crate::sim::Tick,
     mut queue: ResMut<CommandQueue>,
     mut isolated: ResMut<IsolatedOrgs>,
     mut adhoc: ResMut<AdHocHappenings>,
     mut campaigns: Query<(&StableId, &mut Campaign)>,
     mut log: ResMut<EventLog>,
+    msel: Res<msel::MselState>,
 ) {
-    let now = clock.now;
+    let now = tick.now();
     // Anything scheduled for a tick already past (a resumed journal) applies now.
     let due: Vec<u64> = queue.0.range(..=now).map(|(t, _)| *t).collect();
     for t in due {
@@ -100,6 +101,23 @@ fn apply_commands(
                     log.push(now, SimEvent::IntrusionHalted { campaign, org })
                 }
                 Action::FireInject(inject) => log.push(now, SimEvent::InjectOrdered { inject }),
+                // A decision can be taken once it has been put, and only once.
+                Action::Decide { inject, .. }
+                    if !msel.fired.contains(&inject) || msel.decided.contains(&inject) =>
+                {
+                    let id = &tick.region.scenario.msel[inject].id;
+                    let why = if msel.fired.contains(&inject) {
+                        "it was already taken"
+                    } else {
+                        "it has not been put yet"
+                    };
+                    log.push(
+                        now,
+                        SimEvent::Note {
+                            text: format!("a decision on {id} was refused: {why}"),
+                        },
+                    );
+                }
                 Action::Decide {
                     team,
                     inject,

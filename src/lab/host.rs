@@ -310,7 +310,8 @@ impl LabHost {
                 let team = self.seats[seat].team;
                 let verdict = team_may(plan, team, &command)
                     .map_err(|r| r.to_string())
-                    .and_then(|()| command.resolve(plan).map(|_| ()));
+                    .and_then(|()| command.resolve(plan).map(|_| ()))
+                    .and_then(|()| self.decision_open(plan, log, team, &command));
                 let answer = match verdict {
                     Ok(()) => {
                         self.seats[seat].orders += 1;
@@ -338,6 +339,32 @@ impl LabHost {
                 self.note(format!("{label} left ({why})"));
             }
             Inbound::Turned(why) => self.note(why),
+        }
+    }
+
+    /// A seat decides only what has been put to its team and is still open.
+    fn decision_open(
+        &mut self,
+        plan: &Plan,
+        log: &[Stamped],
+        team: TeamIx,
+        command: &Command,
+    ) -> Result<(), String> {
+        let Command::Decide { inject, .. } = command else {
+            return Ok(());
+        };
+        let ix = plan
+            .ids
+            .injects
+            .resolve(inject)
+            .map_err(|e| e.to_string())?;
+        let desk = self.desk(plan, log, team);
+        if desk.knowledge.pending_decisions.contains(&ix) {
+            Ok(())
+        } else {
+            Err(format!(
+                "decision {inject} is not waiting for your team (not put yet, or already taken)"
+            ))
         }
     }
 
