@@ -75,8 +75,9 @@ pub struct ConsoleArgs {
     /// Record the exercise (every command, with digests) to this new journal.
     #[arg(long, conflicts_with = "resume")]
     journal: Option<std::path::PathBuf>,
-    /// Continue the exercise recorded in this journal.
-    #[arg(long)]
+    /// Continue the exercise recorded in this journal (its scenario, seed and overrides are the
+    /// journal's own).
+    #[arg(long, conflicts_with_all = ["scenario", "seed", "set"])]
     resume: Option<std::path::PathBuf>,
     /// Show this team's view (only what it may see) and let it be played from this window;
     /// the other teams are auto-played. Without --resume, the team is handed to the trainee
@@ -701,6 +702,17 @@ fn seat_window(_args: &SeatArgs, _name: &str, _patience: std::time::Duration) ->
 #[cfg(feature = "console")]
 fn console(args: ConsoleArgs) -> ExitCode {
     use tidewatch::console::Start;
+    // A screenshot that cannot be saved is said now, not after the run.
+    if let Some(path) = &args.screenshot
+        && let Err(e) = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+    {
+        eprintln!("{}: cannot write the screenshot there: {e}", path.display());
+        return ExitCode::from(1);
+    }
     if let Some(why) = tidewatch::console::no_display("use `tidewatch run SCENARIO` headless") {
         eprintln!("{why}");
         return ExitCode::from(1);

@@ -211,3 +211,21 @@ fn without_a_display_the_console_and_a_seat_say_what_to_do_instead_of_panicking(
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+#[test]
+fn the_console_refuses_what_it_would_ignore_or_fail_at_later() {
+    // --resume takes the journal's own seed and overrides: giving others is a usage error.
+    let both = tidewatch(&["console", "--resume", "exercise.jsonl", "--seed", "3"]);
+    assert_eq!(both.status.code(), Some(2), "{}", stderr(&both));
+    assert!(stderr(&both).contains("cannot be used with"));
+    // A screenshot that cannot be saved is said before anything runs.
+    let shot = tidewatch(&[
+        "console",
+        "--screenshot",
+        "/nonexistent-dir/shot.png",
+        "--after",
+        "1h",
+    ]);
+    assert_eq!(shot.status.code(), Some(1), "{}", stderr(&shot));
+    assert!(stderr(&shot).contains("cannot write the screenshot"), "{}", stderr(&shot));
+}
