@@ -702,16 +702,25 @@ fn seat_window(_args: &SeatArgs, _name: &str, _patience: std::time::Duration) ->
 #[cfg(feature = "console")]
 fn console(args: ConsoleArgs) -> ExitCode {
     use tidewatch::console::Start;
-    // A screenshot that cannot be saved is said now, not after the run.
-    if let Some(path) = &args.screenshot
-        && let Err(e) = std::fs::OpenOptions::new()
+    // A screenshot that cannot be saved is said now, not after the run (a trial file is left
+    // only if one was there already).
+    if let Some(path) = &args.screenshot {
+        let existed = path.exists();
+        let trial = std::fs::OpenOptions::new()
             .write(true)
             .create(true)
             .truncate(false)
-            .open(path)
-    {
-        eprintln!("{}: cannot write the screenshot there: {e}", path.display());
-        return ExitCode::from(1);
+            .open(path);
+        match trial {
+            Err(e) => {
+                eprintln!("{}: cannot write the screenshot there: {e}", path.display());
+                return ExitCode::from(1);
+            }
+            Ok(_) if !existed => {
+                let _ = std::fs::remove_file(path);
+            }
+            Ok(_) => {}
+        }
     }
     if let Some(why) = tidewatch::console::no_display("use `tidewatch run SCENARIO` headless") {
         eprintln!("{why}");
