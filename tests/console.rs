@@ -227,5 +227,9 @@ fn the_console_refuses_what_it_would_ignore_or_fail_at_later() {
         "1h",
     ]);
     assert_eq!(shot.status.code(), Some(1), "{}", stderr(&shot));
-    assert!(stderr(&shot).contains("cannot write the screenshot"), "{}", stderr(&shot));
+    assert!(
+        stderr(&shot).contains("cannot write the screenshot"),
+        "{}",
+        stderr(&shot)
+    );
 }

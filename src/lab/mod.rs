@@ -3,6 +3,7 @@
 //! authority; a seat sees its team's view (`report::view`) and nothing else, and its orders are
 //! checked against its team and journaled with the seat they came from.
 
+mod gate;
 pub mod host;
 pub mod protocol;
 pub mod seat;
