@@ -77,6 +77,21 @@ fn syntax_error_names_its_position() {
 }
 
 #[test]
+fn a_negative_count_names_its_field() {
+    let text = tutorial().replacen(
+        "kind: Workstation, count: 8,",
+        "kind: Workstation, count: -8,",
+        1,
+    );
+    rejects(
+        "negative.ron",
+        &text,
+        line_of(&text, "count: -8"),
+        &["`count` is out of range", "never negative"],
+    );
+}
+
+#[test]
 fn wrong_type_names_its_position() {
     let text = tutorial().replacen("population: 180000,", "population: \"many\",", 1);
     rejects("type.ron", &text, line_of(&text, "\"many\""), &["error"]);

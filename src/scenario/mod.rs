@@ -169,15 +169,44 @@ pub fn parse_ron<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Resu
     ron::Options::default()
         .from_str(text)
         .map_err(|e: ron::error::SpannedError| {
-            let help = ron_help(&e.code);
-            LoadError::one(
-                file,
-                e.span.start.line.max(1),
-                e.span.start.col.max(1),
-                e.code.to_string(),
-                help,
-            )
+            let (line, col) = (e.span.start.line.max(1), e.span.start.col.max(1));
+            let mut help = ron_help(&e.code);
+            let mut message = e.code.to_string();
+            if e.code == ron::Error::IntegerOutOfBounds {
+                // ron says only "Integer is out of bounds": name the field it belongs to.
+                let field = field_before(text, line, col);
+                message = match field {
+                    Some(f) => format!("`{f}` is out of range for a whole number of 0 or more"),
+                    None => "a number is out of range for a whole number of 0 or more".into(),
+                };
+                help = Some("counts and sizes are whole numbers, never negative".into());
+            }
+            LoadError::one(file, line, col, message, help)
         })
+}
+
+/// The name of the field whose value sits at `line`:`col` (1-based): the nearest `name:` before
+/// it on the same line.
+fn field_before(text: &str, line: usize, col: usize) -> Option<String> {
+    let row = text.lines().nth(line - 1)?;
+    let before: String = row.chars().take(col.saturating_sub(1)).collect();
+    let colon = before
+        .trim_end()
+        .strip_suffix(':')
+        .map(str::trim_end)
+        .or_else(|| {
+            let at = before.rfind(':')?;
+            Some(before[..at].trim_end())
+        })?;
+    let name: String = colon
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    (!name.is_empty()).then_some(name)
 }
 
 fn ron_help(code: &ron::Error) -> Option<String> {
