@@ -389,11 +389,7 @@ fn host_lab(
     use tidewatch::lab::{LabHost, Speed, host_headless};
     let speed = Speed::parse(pace).map_err(|e| format!("--pace: {e}"))?;
     let host = LabHost::start(address, &session.plan)?;
-    let mut text = format!("lab host listening on {}\njoin codes:\n", host.address());
-    for (team, code) in host.codes() {
-        text.push_str(&format!("  {team:<14} {code}\n"));
-    }
-    emit(&text);
+    emit(&host.codes_text());
     let (seats, ran) = host_headless(session, host, speed, until, wait_for)?;
     let mut text = format!(
         "seats served: {} (the clock ran {ran:.1} s at {pace})\n",
@@ -650,8 +646,14 @@ fn seat(args: SeatArgs) -> ExitCode {
             .unwrap_or_else(|| "seat".into())
     });
     let patience = std::time::Duration::from_secs(args.patience.0 * 60);
+    let ticket = seat::Ticket {
+        address: args.host.clone(),
+        team: args.team.clone(),
+        code: args.code.clone(),
+        name,
+    };
     if !args.headless {
-        return seat_window(&args, &name, patience);
+        return seat_window(&args, ticket, patience);
     }
     let orders = match args.commands.as_deref().map(seat::load_orders).transpose() {
         Ok(o) => o.unwrap_or_default(),
@@ -660,14 +662,13 @@ fn seat(args: SeatArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let screen =
-        match seat::play_headless(&args.host, &args.team, &args.code, &name, orders, patience) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("{e}");
-                return ExitCode::from(1);
-            }
-        };
+    let screen = match seat::play_headless(&ticket, orders, patience) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
     if let Some(path) = &args.out {
         let json = serde_json::to_string_pretty(&screen).expect("a screen serialises");
         if let Err(e) = std::fs::write(path, json) {
@@ -679,7 +680,11 @@ fn seat(args: SeatArgs) -> ExitCode {
 }
 
 #[cfg(feature = "console")]
-fn seat_window(args: &SeatArgs, name: &str, patience: std::time::Duration) -> ExitCode {
+fn seat_window(
+    args: &SeatArgs,
+    ticket: tidewatch::lab::seat::Ticket,
+    patience: std::time::Duration,
+) -> ExitCode {
     if let Some(why) = tidewatch::console::no_display("use `tidewatch seat ... --headless`") {
         eprintln!("{why}");
         return ExitCode::from(1);
@@ -688,11 +693,15 @@ fn seat_window(args: &SeatArgs, name: &str, patience: std::time::Duration) -> Ex
         .screenshot
         .clone()
         .map(|p| (p, args.after.map_or(0, |a| a.0)));
-    tidewatch::console::seat(&args.host, &args.team, &args.code, name, patience, shot)
+    tidewatch::console::seat(ticket, patience, shot)
 }
 
 #[cfg(not(feature = "console"))]
-fn seat_window(_args: &SeatArgs, _name: &str, _patience: std::time::Duration) -> ExitCode {
+fn seat_window(
+    _args: &SeatArgs,
+    _ticket: tidewatch::lab::seat::Ticket,
+    _patience: std::time::Duration,
+) -> ExitCode {
     eprintln!(
         "this tidewatch was built without the console (feature `console`); a seat needs a window, or use --headless"
     );
@@ -801,11 +810,7 @@ fn lab_host(
     };
     match tidewatch::lab::LabHost::start(address, plan) {
         Ok(host) => {
-            let mut text = format!("lab host listening on {}\njoin codes:\n", host.address());
-            for (team, code) in host.codes() {
-                text.push_str(&format!("  {team:<14} {code}\n"));
-            }
-            emit(&text);
+            emit(&host.codes_text());
             Ok(Some(host))
         }
         Err(e) => {

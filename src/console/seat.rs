@@ -13,7 +13,7 @@ use bevy_egui::{EguiContexts, EguiPlugin, EguiPrimaryContextPass};
 use super::Orders;
 use super::panels::root_ui;
 use super::team::show;
-use crate::lab::seat::{JoinError, SeatLink, SeatScreen, rejoin};
+use crate::lab::seat::{JoinError, SeatLink, SeatScreen, Ticket, rejoin};
 
 /// How often a seat that lost the host tries again.
 const RETRY: Duration = Duration::from_secs(3);
@@ -22,10 +22,7 @@ const RETRY: Duration = Duration::from_secs(3);
 struct Connection {
     link: Option<SeatLink>,
     screen: SeatScreen,
-    address: String,
-    team: String,
-    code: String,
-    name: String,
+    ticket: Ticket,
     status: String,
     last_try: Instant,
 }
@@ -45,15 +42,12 @@ struct ShotTaken(bool);
 /// Joins (a wrong code is said on the terminal, exit 1), then opens the seat's window. With
 /// `shot = Some((path, tick))` it saves a screenshot once the exercise reaches `tick` and exits.
 pub fn seat(
-    address: &str,
-    team: &str,
-    code: &str,
-    name: &str,
+    ticket: Ticket,
     patience: Duration,
     shot: Option<(std::path::PathBuf, u64)>,
 ) -> ExitCode {
     let mut screen = SeatScreen::default();
-    let link = match rejoin(address, team, code, name, &mut screen, patience) {
+    let link = match rejoin(&ticket, &mut screen, patience) {
         Ok(link) => link,
         Err(e) => {
             eprintln!("{e}");
@@ -73,10 +67,7 @@ pub fn seat(
         .insert_resource(Connection {
             link: Some(link),
             screen,
-            address: address.into(),
-            team: team.into(),
-            code: code.into(),
-            name: name.into(),
+            ticket,
             status: "connected".into(),
             last_try: Instant::now(),
         })
@@ -112,7 +103,7 @@ fn talk(mut connection: ResMut<Connection>, mut orders: ResMut<Orders>) {
     }
     if c.link.is_none() && c.screen.finished.is_none() && c.last_try.elapsed() > RETRY {
         c.last_try = Instant::now();
-        match SeatLink::join(&c.address, &c.team, &c.code, &c.name, &mut c.screen) {
+        match SeatLink::join(&c.ticket, &mut c.screen) {
             Ok(link) => {
                 c.link = Some(link);
                 c.status = "connected".into();

@@ -67,17 +67,26 @@ impl Pacing {
             self.owed = 0.0;
             return (0, end);
         }
-        let ticks = match speed.minutes_per_second() {
-            _ if paused => std::mem::take(&mut self.steps),
-            Some(rate) => {
-                self.owed += rate * dt;
-                let whole = self.owed.floor();
-                self.owed -= whole;
-                whole as u64
-            }
-            None => u64::MAX,
+        let ticks = if paused {
+            std::mem::take(&mut self.steps)
+        } else {
+            owed_ticks(&mut self.owed, speed.minutes_per_second(), dt)
         };
         (ticks, end)
+    }
+}
+
+/// Whole ticks owed after `dt` real seconds at `rate` simulated minutes per second (`None`: as
+/// many as time allows, `u64::MAX`); the fraction carries over in `owed`.
+pub fn owed_ticks(owed: &mut f64, rate: Option<f64>, dt: f64) -> u64 {
+    match rate {
+        Some(rate) => {
+            *owed += rate * dt;
+            let whole = owed.floor();
+            *owed -= whole;
+            whole as u64
+        }
+        None => u64::MAX,
     }
 }
 

@@ -139,7 +139,7 @@ pub(super) fn accept(
 }
 
 /// A would-block or timed-out read: nothing arrived yet.
-fn idle(e: &tungstenite::Error) -> bool {
+pub(super) fn idle(e: &tungstenite::Error) -> bool {
     matches!(e, tungstenite::Error::Io(io) if matches!(io.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut))
 }
 

@@ -129,6 +129,15 @@ impl LabHost {
         self.address
     }
 
+    /// What the facilitator reads out: the address and each team's join code.
+    pub fn codes_text(&self) -> String {
+        let mut text = format!("lab host listening on {}\njoin codes:\n", self.address);
+        for (team, code) in &self.codes {
+            text.push_str(&format!("  {team:<14} {code}\n"));
+        }
+        text
+    }
+
     /// (team id, join code) for every team.
     pub fn codes(&self) -> &[(String, String)] {
         &self.codes

@@ -76,15 +76,7 @@ pub fn host_headless(
         }
         let dt = last.elapsed().as_secs_f64();
         last = Instant::now();
-        let due = match speed.0 {
-            None => u64::MAX,
-            Some(rate) => {
-                owed += rate * dt;
-                let whole = owed.floor();
-                owed -= whole;
-                whole as u64
-            }
-        };
+        let due = crate::exercise::pacing::owed_ticks(&mut owed, speed.0, dt);
         let frame = Instant::now();
         let mut ran = 0;
         while ran < due && session.now() < until && frame.elapsed() < Duration::from_millis(20) {

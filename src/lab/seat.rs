@@ -3,7 +3,6 @@
 //! headless seat (`--headless --commands FILE`, for rehearsals and tests) share this.
 
 use std::collections::VecDeque;
-use std::io::ErrorKind;
 use std::net::{TcpStream, ToSocketAddrs};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -75,6 +74,15 @@ impl SeatScreen {
     }
 }
 
+/// Where a seat joins and as whom: the host, the team, its code and the seat's name.
+#[derive(Clone, Debug)]
+pub struct Ticket {
+    pub address: String,
+    pub team: String,
+    pub code: String,
+    pub name: String,
+}
+
 /// A seat's connection to the host.
 pub struct SeatLink {
     ws: WebSocket<TcpStream>,
@@ -83,13 +91,8 @@ pub struct SeatLink {
 
 impl SeatLink {
     /// Connects and says hello; on a welcome, `screen` holds the team's screen so far.
-    pub fn join(
-        address: &str,
-        team: &str,
-        code: &str,
-        name: &str,
-        screen: &mut SeatScreen,
-    ) -> Result<SeatLink, JoinError> {
+    pub fn join(ticket: &Ticket, screen: &mut SeatScreen) -> Result<SeatLink, JoinError> {
+        let address = &ticket.address;
         let unreachable = |e: String| JoinError::Unreachable(format!("{address}: {e}"));
         let target = address
             .to_socket_addrs()
@@ -112,9 +115,9 @@ impl SeatLink {
         let mut link = SeatLink { ws, next_id: 1 };
         link.say(&FromSeat::Hello {
             protocol: PROTOCOL,
-            team: team.into(),
-            code: code.into(),
-            name: name.into(),
+            team: ticket.team.clone(),
+            code: ticket.code.clone(),
+            name: ticket.name.clone(),
         })
         .map_err(unreachable)?;
         let deadline = Instant::now() + WELCOME_TIMEOUT;
@@ -149,11 +152,7 @@ impl SeatLink {
                 .map_err(|e| format!("the host sent something this seat cannot read: {e}")),
             Ok(Message::Close(_)) => Err("the host closed the connection".into()),
             Ok(_) => Ok(None),
-            Err(tungstenite::Error::Io(e))
-                if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) =>
-            {
-                Ok(None)
-            }
+            Err(e) if super::gate::idle(&e) => Ok(None),
             Err(e) => Err(format!("connection lost: {e}")),
         }
     }
@@ -194,22 +193,19 @@ pub fn load_orders(path: &Path) -> Result<Vec<Timed>, LoadError> {
 /// order when the clock reaches it, rejoins after a dropped connection, and returns the screen
 /// as it stood when the exercise ended. Prints what happens, one line each.
 pub fn play_headless(
-    address: &str,
-    team: &str,
-    code: &str,
-    name: &str,
+    ticket: &Ticket,
     mut orders: Vec<Timed>,
     patience: Duration,
 ) -> Result<SeatScreen, JoinError> {
     let mut screen = SeatScreen::default();
     orders.reverse();
-    let mut link = rejoin(address, team, code, name, &mut screen, patience)?;
+    let mut link = rejoin(ticket, &mut screen, patience)?;
     println!("joined as {}", screen.seat);
     let mut answered = 0;
     while screen.finished.is_none() {
         if let Err(e) = link.receive(&mut screen) {
             println!("{e}; rejoining");
-            link = rejoin(address, team, code, name, &mut screen, patience)?;
+            link = rejoin(ticket, &mut screen, patience)?;
             println!("rejoined as {}", screen.seat);
             continue;
         }
@@ -225,24 +221,13 @@ pub fn play_headless(
                 Err(e) => {
                     orders.push(t);
                     println!("{e}; rejoining");
-                    link = rejoin(address, team, code, name, &mut screen, patience)?;
+                    link = rejoin(ticket, &mut screen, patience)?;
                 }
             }
         }
-        for (id, answer) in &screen.answers[answered..] {
-            match answer {
-                Ok(tick) => println!("order {id} accepted at tick {tick}"),
-                Err(reason) => println!("order {id} refused: {reason}"),
-            }
-        }
-        answered = screen.answers.len();
+        answered = print_answers(&screen, answered);
     }
-    for (id, answer) in &screen.answers[answered..] {
-        match answer {
-            Ok(tick) => println!("order {id} accepted at tick {tick}"),
-            Err(reason) => println!("order {id} refused: {reason}"),
-        }
-    }
+    print_answers(&screen, answered);
     println!(
         "the exercise ended at {} (tick {})",
         screen.clock.clock,
@@ -252,21 +237,28 @@ pub fn play_headless(
     Ok(screen)
 }
 
+/// Prints the host's answers from the `from`-th on; returns how many there are now.
+fn print_answers(screen: &SeatScreen, from: usize) -> usize {
+    for (id, answer) in &screen.answers[from..] {
+        match answer {
+            Ok(tick) => println!("order {id} accepted at tick {tick}"),
+            Err(reason) => println!("order {id} refused: {reason}"),
+        }
+    }
+    screen.answers.len()
+}
+
 /// Joins, trying again while the host cannot be reached, for up to `patience`.
 pub fn rejoin(
-    address: &str,
-    team: &str,
-    code: &str,
-    name: &str,
+    ticket: &Ticket,
     screen: &mut SeatScreen,
     patience: Duration,
 ) -> Result<SeatLink, JoinError> {
     let deadline = Instant::now() + patience;
     loop {
-        match SeatLink::join(address, team, code, name, screen) {
+        match SeatLink::join(ticket, screen) {
             Ok(link) => return Ok(link),
-            Err(JoinError::Unreachable(e)) if Instant::now() < deadline => {
-                let _ = e;
+            Err(JoinError::Unreachable(_)) if Instant::now() < deadline => {
                 std::thread::sleep(Duration::from_millis(250));
             }
             Err(e) => return Err(e),

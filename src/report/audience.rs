@@ -194,15 +194,7 @@ mod tests {
             .island("A", true, true)
             .island("B", false, true)
             .org("gov", "A", 10, 0.5, 0.5)
-            .team(
-                "csirt",
-                "NationalCsirt",
-                Some("A"),
-                2,
-                "AroundTheClock",
-                true,
-                &[],
-            )
+            .csirt("csirt", "A")
             .team("npc", "Npc", Some("B"), 1, "OfficeHours", true, &[])
             .team(
                 "hub",

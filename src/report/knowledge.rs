@@ -231,24 +231,8 @@ mod tests {
         let plan = TinyRegion::new()
             .island("A", true, true)
             .org("gov", "A", 10, 0.5, 0.5)
-            .team(
-                "csirt",
-                "NationalCsirt",
-                Some("A"),
-                2,
-                "AroundTheClock",
-                true,
-                &[],
-            )
-            .team(
-                "other",
-                "NationalCsirt",
-                Some("A"),
-                2,
-                "AroundTheClock",
-                true,
-                &[],
-            )
+            .csirt("csirt", "A")
+            .csirt("other", "A")
             .plan();
         let (me, other) = (TeamIx(0), TeamIx(1));
         let at = |tick, event| Stamped { tick, event };

@@ -398,15 +398,7 @@ mod tests {
         let plan = TinyRegion::new()
             .island("A", true, true)
             .org("gov", "A", 10, 0.5, 0.5)
-            .team(
-                "csirt",
-                "NationalCsirt",
-                Some("A"),
-                2,
-                "AroundTheClock",
-                false,
-                &[],
-            )
+            .csirt("csirt", "A")
             .plan();
         let org = OrgIx(0);
         let log = vec![

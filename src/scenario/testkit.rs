@@ -150,6 +150,20 @@ impl TinyRegion {
         self
     }
 
+    /// A national CSIRT of two analysts on `island`, around the clock, auto-played, watching
+    /// what the scenario's defaults give it.
+    pub fn csirt(self, id: &str, island: &str) -> Self {
+        self.team(
+            id,
+            "NationalCsirt",
+            Some(island),
+            2,
+            "AroundTheClock",
+            true,
+            &[],
+        )
+    }
+
     /// Any other top-level field, as RON (`intel: IntelPolicy(sharing: false)`).
     pub fn field(mut self, ron: &str) -> Self {
         self.fields.push(ron.into());

@@ -154,15 +154,7 @@ mod tests {
             .org("gov", "A", 10, 0.5, 0.5)
             .org("bank", "B", 10, 0.5, 0.5)
             .campaign("crew", "D1 09:00", "Island(\"A\")", &["T1566.001"])
-            .team(
-                "csirt",
-                "NationalCsirt",
-                Some("A"),
-                2,
-                "AroundTheClock",
-                true,
-                &[],
-            )
+            .csirt("csirt", "A")
             .team("npc", "Npc", Some("B"), 1, "OfficeHours", true, &[])
             .plan();
         Region(plan)
