@@ -578,7 +578,7 @@ fn calibrate(args: CalibrateArgs) -> ExitCode {
         (seed, args.runs, ticks),
         workers,
         progress,
-        |plan, _, events| calibration::samples(plan, events),
+        |plan, _, events| calibration::samples(plan, events, ticks),
     );
     let rows = calibration::rows(&samples);
     if args.json {

@@ -307,13 +307,20 @@ fn trainee_teams_respond_only_when_they_order_it() {
             .any(|e| matches!(e.event, SimEvent::IncidentOpened { org, .. } if org == a_gov))
     );
     assert_eq!(isolated(&idle), 0);
-    assert!(
-        !idle
-            .sim
-            .events()
-            .iter()
-            .any(|e| matches!(e.event, SimEvent::IncidentScoped { .. }))
-    );
+    // None of the trainees' incidents is scoped (other islands' teams play on by policy).
+    let a_csirt = plan.ids.teams.get("a-csirt").unwrap();
+    let theirs: Vec<u32> = idle
+        .sim
+        .events()
+        .iter()
+        .filter_map(|e| match e.event {
+            SimEvent::IncidentOpened { incident, team, .. } if team == a_csirt => Some(incident),
+            _ => None,
+        })
+        .collect();
+    assert!(!idle.sim.events().iter().any(
+        |e| matches!(e.event, SimEvent::IncidentScoped { incident, .. } if theirs.contains(&incident))
+    ));
 
     let (t, o) = order("a-csirt", "a-gov");
     let acted = run_with(vec![

@@ -22,7 +22,7 @@ use crate::sim::{Clock, Draws, EventLog, Region, StateDigest};
 
 /// A trainee team's response orders against one organisation, as the buttons offer them.
 type OrderAt = fn(String, String) -> Command;
-const RESPONSE_ORDERS: [(&str, OrderAt); 5] = [
+const RESPONSE_ORDERS: [(&str, OrderAt); 6] = [
     ("Investigate", |team, org| Command::Investigate {
         team,
         org,
@@ -35,6 +35,9 @@ const RESPONSE_ORDERS: [(&str, OrderAt); 5] = [
     ("Patch", |team, org| Command::Patch { team, org }),
     ("Cut off network", |team, org| {
         Command::IsolateOrganisation { team, org }
+    }),
+    ("Revoke provider access", |team, org| {
+        Command::RevokeAccess { team, org }
     }),
 ];
 

@@ -64,6 +64,7 @@ pub fn team_may(plan: &Plan, team: TeamIx, command: &Command) -> Result<(), Refu
     match command {
         IsolateOrganisation { team: t, org }
         | ReconnectOrganisation { team: t, org }
+        | RevokeAccess { team: t, org }
         | Investigate { team: t, org }
         | IsolateHosts { team: t, org }
         | Eradicate { team: t, org }
@@ -98,7 +99,8 @@ pub fn team_may(plan: &Plan, team: TeamIx, command: &Command) -> Result<(), Refu
         | CancelCampaign(_)
         | Launch { .. }
         | ForceStep { .. }
-        | HaltIntrusion { .. } => Err(Refusal::FacilitatorOnly("the white cell's hand")),
+        | HaltIntrusion { .. }
+        | PayRansom { .. } => Err(Refusal::FacilitatorOnly("the white cell's hand")),
         FireInject(_) => Err(Refusal::FacilitatorOnly("firing an inject")),
         Validate { .. } => Err(Refusal::FacilitatorOnly("rating an expectation")),
     }

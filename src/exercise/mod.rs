@@ -16,7 +16,7 @@ use crate::scenario::{Action, HappeningPlan, Plan};
 use crate::sim::attack::Campaign;
 use crate::sim::digest::{DigestAppExt, hash_of};
 use crate::sim::events::{EventLog, SimEvent};
-use crate::sim::network::{AdHocHappenings, IsolatedOrgs};
+use crate::sim::network::{AdHocHappenings, IsolatedOrgs, RevokedAccess};
 use crate::sim::{SimSet, SimTick, Simulation, StableId};
 
 /// The exercise layer over the model: commands at tick boundaries, the MSEL, the recorder.
@@ -55,6 +55,7 @@ fn apply_commands(
     tick: crate::sim::Tick,
     mut queue: ResMut<CommandQueue>,
     mut isolated: ResMut<IsolatedOrgs>,
+    mut revoked: ResMut<RevokedAccess>,
     mut adhoc: ResMut<AdHocHappenings>,
     mut campaigns: Query<(&StableId, &mut Campaign)>,
     mut log: ResMut<EventLog>,
@@ -77,6 +78,12 @@ fn apply_commands(
                         log.push(now, SimEvent::OrganisationReconnected { org, team });
                     }
                 }
+                Action::RevokeAccess { team, org } => {
+                    if revoked.0.insert(org) {
+                        log.push(now, SimEvent::AccessRevoked { org, team });
+                    }
+                }
+                Action::PayRansom { org, usd } => log.push(now, SimEvent::RansomPaid { org, usd }),
                 Action::ShareIntel { team, tlp } => {
                     log.push(now, SimEvent::ShareOrdered { team, tlp })
                 }

@@ -58,6 +58,7 @@ impl Fog {
             | ActorBlocked { team: t, .. }
             | OrganisationIsolated { team: t, .. }
             | OrganisationReconnected { team: t, .. }
+            | AccessRevoked { team: t, .. }
             | ShareOrdered { team: t, .. }
             | AlertRaised { team: t, .. }
             | AlertExpired { team: t, .. }
@@ -85,10 +86,12 @@ impl Fog {
             IntelApplied { team: Some(t), .. } => team(t),
             IntelApplied { team: None, .. } => Audience::Everyone,
             // The team watching the organisation hears when its hosts are back in service.
-            HostRestored { org, .. } => match plan.orgs[org].monitored_by {
-                Some(t) => team(t),
-                None => Audience::Facilitator,
-            },
+            HostRestored { org, .. } | RestoresPlanned { org, .. } => {
+                match plan.orgs[org].monitored_by {
+                    Some(t) => team(t),
+                    None => Audience::Facilitator,
+                }
+            }
             AssistanceRequested { team: t } => with_hub(t),
             AssistanceDispatched { hub, team: t, .. } => Audience::Teams(vec![hub, t]),
             AssistanceArrived { team: t, .. } | AssistanceLeft { team: t, .. } => with_hub(t),
@@ -135,6 +138,7 @@ impl Fog {
             | DdosStarted { .. }
             | DdosEnded { .. }
             | AlertUnwatched { .. }
+            | RansomPaid { .. }
             | RansomNoteFound { .. } => Audience::Facilitator,
         }
     }

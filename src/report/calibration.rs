@@ -28,14 +28,57 @@ pub struct Samples {
     pub to_encryption: Vec<f64>,
     pub alerts: u32,
     pub false_alerts: u32,
+    /// Alerts about organisations from their first foothold on, and the false among them: what
+    /// the analysts of an organisation under attack see.
+    pub alerts_attacked: u32,
+    pub false_attacked: u32,
     /// Organisations encrypted that had online backups, and those whose backups went too.
     pub online_backup_hits: u32,
     pub backups_lost: u32,
+    /// Days from an intrusion's foothold until a team opened an incident there or the victim
+    /// found the ransom note (intrusions never found in the run are left out).
+    pub dwell: Vec<f64>,
+    /// Per organisation encrypted: days until its last planned restore, or `None` where hosts
+    /// still wait for anyone to start (a foothold nobody cleaned).
+    pub recovery: Vec<Option<f64>>,
+    /// The run's losses by kind: services, recovery, interruption, breach, ransom; then the
+    /// interruption still owed at the end.
+    pub loss: [f64; 5],
+    pub committed: f64,
 }
 
-/// Folds one run's events.
-pub fn samples(plan: &Plan, events: &[Stamped]) -> Samples {
+/// The kinds of loss, in the order of `Samples::loss`.
+pub const LOSS_KINDS: [&str; 5] = ["services", "recovery", "interruption", "breach", "ransom"];
+
+/// Folds one run's events, `ticks` minutes long.
+pub fn samples(plan: &Plan, events: &[Stamped], ticks: u64) -> Samples {
     let mut s = Samples::default();
+    let summary = super::summarise(plan, 0, ticks, String::new(), events);
+    for i in &summary.islands {
+        let parts = [
+            i.loss_services_usd,
+            i.loss_recovery_usd,
+            i.loss_interruption_usd,
+            i.loss_breach_usd,
+            i.loss_ransom_usd,
+        ];
+        for (total, part) in s.loss.iter_mut().zip(parts) {
+            *total += part;
+        }
+        s.committed += i.committed_usd;
+    }
+    let picture = super::OperatingPicture::of(plan, events);
+    for r in picture.recovery.values() {
+        let Some(hit) = r.hit else { continue };
+        let planned: u64 = r.planned.iter().map(|p| p.0 as u64).sum();
+        s.recovery.push(match r.recovered_by() {
+            Some(done) if planned >= r.encrypted => Some(done.saturating_sub(hit) as f64 / 1440.0),
+            _ => None,
+        });
+    }
+    // Intrusions not yet found (since their foothold), and those found.
+    let mut dwell_open: BTreeMap<(CampaignIx, OrgIx), u64> = BTreeMap::new();
+    let mut dwell_done: std::collections::BTreeSet<(CampaignIx, OrgIx)> = Default::default();
     let mut foothold: BTreeMap<(CampaignIx, OrgIx), u64> = BTreeMap::new();
     let mut moved: BTreeMap<(CampaignIx, OrgIx), u64> = BTreeMap::new();
     let mut noticed: BTreeMap<OrgIx, u64> = BTreeMap::new();
@@ -53,6 +96,9 @@ pub fn samples(plan: &Plan, events: &[Stamped]) -> Samples {
                 ..
             } => {
                 let start = *foothold.entry((campaign, org)).or_insert(t);
+                if !dwell_done.contains(&(campaign, org)) {
+                    dwell_open.entry((campaign, org)).or_insert(t);
+                }
                 if plan.techniques[technique].effect == Effect::LateralMovement
                     && !moved.contains_key(&(campaign, org))
                 {
@@ -86,15 +132,29 @@ pub fn samples(plan: &Plan, events: &[Stamped]) -> Samples {
                 org, true_positive, ..
             } => {
                 s.alerts += 1;
+                if foothold.keys().any(|(_, o)| *o == org) {
+                    s.alerts_attacked += 1;
+                    s.false_attacked += !true_positive as u32;
+                }
                 if true_positive {
                     noticed.entry(org).or_insert(t);
                 } else {
                     s.false_alerts += 1;
                 }
             }
-            SimEvent::IncidentOpened { org, .. } => {
+            SimEvent::IncidentOpened { org, campaign, .. } => {
                 found.entry(org).or_insert(t);
                 noticed.entry(org).or_insert(t);
+                if let Some(start) = dwell_open.remove(&(campaign, org)) {
+                    s.dwell.push(t.saturating_sub(start) as f64 / 1440.0);
+                    dwell_done.insert((campaign, org));
+                }
+            }
+            SimEvent::RansomNoteFound { campaign, org } => {
+                if let Some(start) = dwell_open.remove(&(campaign, org)) {
+                    s.dwell.push(t.saturating_sub(start) as f64 / 1440.0);
+                    dwell_done.insert((campaign, org));
+                }
             }
             _ => {}
         }
@@ -151,6 +211,44 @@ pub fn rows(runs: &[Samples]) -> Vec<Row> {
         }
     };
     let fast = encrypt.iter().filter(|h| **h < 5.0).count() as u32;
+    let dwell = all(|s| &s.dwell);
+    // A recovery nobody has started on counts as over a month.
+    let recovery: Vec<Option<f64>> = runs.iter().flat_map(|s| s.recovery.clone()).collect();
+    let within_week = recovery
+        .iter()
+        .filter(|d| d.is_some_and(|d| d <= 7.0))
+        .count() as u32;
+    let over_month = recovery
+        .iter()
+        .filter(|d| d.is_none_or(|d| d > 30.0))
+        .count() as u32;
+    let mut loss = [0.0; 5];
+    for r in runs {
+        for (t, p) in loss.iter_mut().zip(r.loss) {
+            *t += p;
+        }
+    }
+    // The interruption still owed at the end counts: it is lost business all the same.
+    let owed: f64 = runs.iter().map(|s| s.committed).sum();
+    let total: f64 = loss.iter().sum::<f64>() + owed;
+    let loss_shares = if total > 0.0 {
+        LOSS_KINDS
+            .iter()
+            .zip(loss)
+            .chain([(&"owed after the end", owed)])
+            .map(|(k, v)| format!("{k} {:.0}%", 100.0 * v / total))
+            .collect::<Vec<_>>()
+            .join(", ")
+    } else {
+        "-".into()
+    };
+    // Recovery, interruption (in the run and owed after it) per organisation encrypted.
+    let per_victim = if orgs > 0 {
+        let cost = loss[1] + loss[2] + runs.iter().map(|s| s.committed).sum::<f64>();
+        format!("US${:.2}M mean", cost / orgs as f64 / 1e6)
+    } else {
+        "-".into()
+    };
     vec![
         Row {
             figure: "ransomware found by a team before encryption",
@@ -193,9 +291,9 @@ pub fn rows(runs: &[Samples]) -> Vec<Row> {
             source: "Secureworks 2023 (S)",
         },
         Row {
-            figure: "false share of alerts",
-            model: share(sum(|s| s.false_alerts), sum(|s| s.alerts)),
-            cases: sum(|s| s.alerts) as usize,
+            figure: "false share of alerts, attacked orgs",
+            model: share(sum(|s| s.false_attacked), sum(|s| s.alerts_attacked)),
+            cases: sum(|s| s.alerts_attacked) as usize,
             published: "45-53%",
             source: "IDC 2021 (S)",
         },
@@ -205,6 +303,38 @@ pub fn rows(runs: &[Samples]) -> Vec<Row> {
             cases: sum(|s| s.online_backup_hits) as usize,
             published: "57% of attacks",
             source: "Sophos State of Ransomware (S)",
+        },
+        Row {
+            figure: "dwell: foothold to found (any intrusion)",
+            model: median(&dwell, "d"),
+            cases: dwell.len(),
+            published: "ransomware 4-6 d, all 7-14 d median",
+            source: "Mandiant M-Trends; Sophos Active Adversary 2025 (S)",
+        },
+        Row {
+            figure: "victims back within a week / over a month",
+            model: format!(
+                "{} / {}",
+                share(within_week, recovery.len() as u32),
+                share(over_month, recovery.len() as u32)
+            ),
+            cases: recovery.len(),
+            published: "35% / 34% (2024)",
+            source: "Sophos State of Ransomware 2024 (S)",
+        },
+        Row {
+            figure: "cost per ransomware victim, excl. ransom",
+            model: per_victim,
+            cases: orgs as usize,
+            published: "US$2.73M mean, large organisations",
+            source: "Sophos State of Ransomware 2024 (S)",
+        },
+        Row {
+            figure: "loss by kind, with interruption owed",
+            model: loss_shares,
+            cases: runs.len(),
+            published: "lost business the largest part",
+            source: "IBM Cost of a Data Breach 2024 (S)",
         },
     ]
 }
@@ -290,7 +420,7 @@ mod tests {
                 },
             ),
         ];
-        let s = samples(&plan, &log);
+        let s = samples(&plan, &log, 700);
         assert_eq!(
             (s.encrypted_orgs, s.found_before, s.told_by_note),
             (2, 1, 1)

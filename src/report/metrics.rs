@@ -18,7 +18,10 @@ pub struct RunMetrics {
     pub hosts_compromised_elsewhere: f64,
     pub islands_compromised: f64,
     pub incidents: f64,
+    pub hosts_encrypted: f64,
     pub loss_usd: f64,
+    /// Business interruption still owed when the run ends (restores planned or not started).
+    pub committed_usd: f64,
     /// First detection anywhere in the region.
     pub first_detection_minute: Option<f64>,
     /// From the first incident confirmed anywhere until the first item of intelligence is applied
@@ -27,12 +30,14 @@ pub struct RunMetrics {
 }
 
 /// Metric names in a fixed order, for tables and CSV headers.
-pub const METRICS: [&str; 7] = [
+pub const METRICS: [&str; 9] = [
     "hosts_compromised",
     "hosts_compromised_elsewhere",
     "islands_compromised",
     "incidents",
+    "hosts_encrypted",
     "loss_usd",
+    "committed_usd",
     "first_detection_minute",
     "intel_reach_minutes",
 ];
@@ -44,7 +49,9 @@ impl RunMetrics {
             "hosts_compromised_elsewhere" => Some(self.hosts_compromised_elsewhere),
             "islands_compromised" => Some(self.islands_compromised),
             "incidents" => Some(self.incidents),
+            "hosts_encrypted" => Some(self.hosts_encrypted),
             "loss_usd" => Some(self.loss_usd),
+            "committed_usd" => Some(self.committed_usd),
             "first_detection_minute" => self.first_detection_minute,
             "intel_reach_minutes" => self.intel_reach_minutes,
             _ => None,
@@ -111,7 +118,13 @@ pub fn run_metrics(plan: &Plan, seed: u64, ticks: u64, events: &[Stamped]) -> Ru
             .filter(|i| i.hosts_compromised > 0)
             .count() as f64,
         incidents: summary.islands.iter().map(|i| i.incidents).sum::<u64>() as f64,
+        hosts_encrypted: summary
+            .islands
+            .iter()
+            .map(|i| i.hosts_encrypted)
+            .sum::<u64>() as f64,
         loss_usd: summary.islands.iter().map(|i| i.loss_usd).sum(),
+        committed_usd: summary.islands.iter().map(|i| i.committed_usd).sum(),
         first_detection_minute: summary
             .islands
             .iter()

@@ -51,9 +51,12 @@ pub fn tone(event: &SimEvent) -> Tone {
     use SimEvent::*;
     match event {
         LinkCut { .. } | PowerOut { .. } => Tone::Harm,
-        OrganisationIsolated { .. } | OrganisationReconnected { .. } | ShareOrdered { .. } => {
-            Tone::Defence
-        }
+        OrganisationIsolated { .. }
+        | OrganisationReconnected { .. }
+        | ShareOrdered { .. }
+        | AccessRevoked { .. }
+        | RestoresPlanned { .. } => Tone::Defence,
+        RansomPaid { .. } => Tone::Harm,
         ResponseOrdered { .. }
         | HuntFoundNothing { .. }
         | OrganisationPatched { .. }
@@ -263,6 +266,24 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
         OrganisationReconnected { org: o, team: t } => {
             format!("{} reconnects {}", team(plan, t), org(plan, o))
         }
+        AccessRevoked { org: o, team: t } => format!(
+            "{} revokes its managed service provider's remote access (advised by {})",
+            org(plan, o),
+            team(plan, t)
+        ),
+        RestoresPlanned {
+            org: o,
+            hosts,
+            first,
+            last,
+        } => format!(
+            "{}: IT plans to restore {hosts} encrypted host{}, the first back {}, the last {}",
+            org(plan, o),
+            if hosts == 1 { "" } else { "s" },
+            plan.start.at(first).clock(),
+            plan.start.at(last).clock()
+        ),
+        RansomPaid { org: o, usd } => format!("{} pays a ransom of US${usd}", org(plan, o)),
         ShareOrdered { team: t, tlp } => format!(
             "{} decides to share its findings (TLP:{tlp:?})",
             team(plan, t)
@@ -439,7 +460,18 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
         }
         HostIsolated { host, org: o, .. } => format!("{}: host #{host} isolated", org(plan, o)),
         HostCleaned { host, org: o, .. } => format!("{}: host #{host} cleaned", org(plan, o)),
-        HostRestored { host, org: o } => format!("{}: host #{host} back in service", org(plan, o)),
+        HostRestored {
+            host,
+            org: o,
+            encrypted,
+        } => {
+            let how = if encrypted {
+                "restored and back"
+            } else {
+                "back"
+            };
+            format!("{}: host #{host} {how} in service", org(plan, o))
+        }
         IncidentContained { incident } => format!("Incident #{incident} contained"),
         IncidentClosed { incident } => format!("Incident #{incident} closed"),
         ServiceDown { service } => {

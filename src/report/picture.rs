@@ -62,6 +62,59 @@ pub struct IslandPicture {
     pub dark: bool,
     /// Items of intelligence applied on the island.
     pub intel_applied: u64,
+    /// Ransoms paid by the island's organisations, USD.
+    pub ransom_usd: u64,
+}
+
+/// One organisation's encrypted hosts over time, enough to say how many host-minutes they were
+/// down by any moment and how many more their planned restores commit it to.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OrgRecovery {
+    pub encrypted: u64,
+    /// Sum over encrypted hosts of the tick each was encrypted.
+    encrypted_at: u64,
+    pub restored: u64,
+    restored_at: u64,
+    /// Restores planned: (hosts, first back, last back), spaced evenly between.
+    pub planned: Vec<(u32, u64, u64)>,
+    /// Tick of the first encryption.
+    pub hit: Option<u64>,
+}
+
+impl OrgRecovery {
+    /// Host-minutes down from encryption to `now` (or to the restore, if before).
+    pub fn host_minutes_down(&self, now: u64) -> u64 {
+        ((self.encrypted - self.restored) * now + self.restored_at)
+            .saturating_sub(self.encrypted_at)
+    }
+
+    /// Host-minutes still to come after `now`: planned restores not yet done, and hosts
+    /// nobody has planned to restore at a rebuild's time each (they wait for someone to act).
+    pub fn host_minutes_committed(&self, now: u64, rebuild: u64) -> u64 {
+        let mut minutes = 0;
+        let mut pending = 0u64;
+        for &(n, first, last) in &self.planned {
+            for k in 0..n as u64 {
+                let at = if n > 1 {
+                    first + (last - first) * k / (n as u64 - 1)
+                } else {
+                    last
+                };
+                if at > now {
+                    minutes += at - now;
+                    pending += 1;
+                }
+            }
+        }
+        // Down and not waiting on a planned restore: a foothold nobody has cleaned yet.
+        let unplanned = (self.encrypted - self.restored).saturating_sub(pending);
+        minutes + unplanned * rebuild
+    }
+
+    /// When the organisation's last planned restore is done.
+    pub fn recovered_by(&self) -> Option<u64> {
+        self.planned.iter().map(|p| p.2).max()
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -78,6 +131,8 @@ pub struct OperatingPicture {
     pub decisions: Vec<Decided>,
     /// Per expectation that settled: how, and when.
     pub outcomes: BTreeMap<ExpectationIx, (Outcome, u64)>,
+    /// Per organisation hit by ransomware: its hosts down and their restores.
+    pub recovery: BTreeMap<OrgIx, OrgRecovery>,
 }
 
 impl OperatingPicture {
@@ -119,8 +174,33 @@ impl OperatingPicture {
                 self.islands[island(org)].held.remove(&host);
             }
             SimEvent::HostsEncrypted { org, hosts, .. } => {
-                self.islands[island(org)].encrypted += hosts as u64
+                self.islands[island(org)].encrypted += hosts as u64;
+                let r = self.recovery.entry(org).or_default();
+                r.encrypted += hosts as u64;
+                r.encrypted_at += hosts as u64 * tick;
+                r.hit.get_or_insert(tick);
             }
+            SimEvent::HostRestored {
+                org,
+                encrypted: true,
+                ..
+            } => {
+                let r = self.recovery.entry(org).or_default();
+                r.restored += 1;
+                r.restored_at += tick;
+            }
+            SimEvent::RestoresPlanned {
+                org,
+                hosts,
+                first,
+                last,
+            } => self
+                .recovery
+                .entry(org)
+                .or_default()
+                .planned
+                .push((hosts, first, last)),
+            SimEvent::RansomPaid { org, usd } => self.islands[island(org)].ransom_usd += usd,
             SimEvent::DataExfiltrated { org, .. } => {
                 self.islands[island(org)].breached.insert(org);
             }

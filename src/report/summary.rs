@@ -21,13 +21,22 @@ pub struct IslandSummary {
     pub incidents: u64,
     /// Sum over the island's services of minutes down.
     pub service_down_minutes: u64,
-    /// Services down (their cost per hour), hosts to recover and data breaches.
+    /// Services down, hosts to recover, business interrupted, data breaches and ransoms, up
+    /// to the end of the run.
     pub loss_usd: f64,
     pub loss_services_usd: f64,
     /// Encrypted hosts times `defaults.recovery_per_host_usd`.
     pub loss_recovery_usd: f64,
     /// Organisations whose data was taken times `defaults.breach_usd`.
     pub loss_breach_usd: f64,
+    /// Host-days encrypted hosts were down, times their organisation's sector rate
+    /// (`defaults.interruption_per_host_day_usd` and `interruption_weight`).
+    pub loss_interruption_usd: f64,
+    /// Ransoms paid.
+    pub loss_ransom_usd: f64,
+    /// Business interruption the run's end leaves owed: restores still planned, and encrypted
+    /// hosts nobody has started on at a rebuild's time each. Not in `loss_usd`.
+    pub committed_usd: f64,
     /// People-hours of service lost.
     pub people_hours_lost: f64,
 }
@@ -91,6 +100,18 @@ pub fn summary_of(
             let d = &plan.defaults;
             let recovery = p.encrypted as f64 * d.recovery_per_host_usd;
             let breach = p.breached.len() as f64 * d.breach_usd;
+            let ransom = p.ransom_usd as f64;
+            let (mut interruption, mut committed) = (0.0, 0.0);
+            let day = crate::time::MINUTES_PER_DAY as f64;
+            for (org, r) in &picture.recovery {
+                let o = &plan.orgs[*org];
+                if o.island.ix() != i {
+                    continue;
+                }
+                let rate = d.interruption_rate(o.sector) / day;
+                interruption += r.host_minutes_down(ticks) as f64 * rate;
+                committed += r.host_minutes_committed(ticks, d.rebuild.0) as f64 * rate;
+            }
             IslandSummary {
                 id: isl.id.clone(),
                 name: isl.name.clone(),
@@ -99,10 +120,13 @@ pub fn summary_of(
                 first_detection_minute: p.first_detection,
                 incidents: p.incidents,
                 service_down_minutes: minutes,
-                loss_usd: loss + recovery + breach,
+                loss_usd: loss + recovery + breach + interruption + ransom,
                 loss_services_usd: loss,
                 loss_recovery_usd: recovery,
                 loss_breach_usd: breach,
+                loss_interruption_usd: interruption,
+                loss_ransom_usd: ransom,
+                committed_usd: committed,
                 people_hours_lost: people,
             }
         })
@@ -132,8 +156,15 @@ pub fn render_text(plan: &Plan, s: &RunSummary) -> String {
     );
     let _ = writeln!(
         out,
-        "{:<40} {:>11} {:>9} {:>14} {:>9} {:>10} {:>12}",
-        "island", "compromised", "encrypted", "first detected", "incidents", "svc down", "loss USD"
+        "{:<40} {:>11} {:>9} {:>14} {:>9} {:>10} {:>12} {:>12}",
+        "island",
+        "compromised",
+        "encrypted",
+        "first detected",
+        "incidents",
+        "svc down",
+        "loss USD",
+        "owed USD"
     );
     for i in &s.islands {
         let first = i
@@ -141,14 +172,15 @@ pub fn render_text(plan: &Plan, s: &RunSummary) -> String {
             .map_or("never".to_string(), |t| plan.scenario.start.at(t).clock());
         let _ = writeln!(
             out,
-            "{:<40} {:>11} {:>9} {:>14} {:>9} {:>10} {:>12}",
+            "{:<40} {:>11} {:>9} {:>14} {:>9} {:>10} {:>12} {:>12}",
             format!("{} ({})", i.name, i.id),
             i.hosts_compromised,
             i.hosts_encrypted,
             first,
             i.incidents,
             crate::time::Span(i.service_down_minutes).to_string(),
-            format!("{:.0}", i.loss_usd)
+            format!("{:.0}", i.loss_usd),
+            format!("{:.0}", i.committed_usd)
         );
     }
     let _ = writeln!(out, "digest {}", s.digest);
@@ -164,11 +196,13 @@ mod tests {
 
     #[test]
     fn encrypted_hosts_and_stolen_data_cost_money_not_only_services_down() {
-        let plan = TinyRegion::new()
+        let tiny = TinyRegion::new()
             .island("A", false, false)
             .org("gov", "A", 100, 0.5, 0.5)
             .org("bank", "A", 100, 0.5, 0.5)
             .plan();
+        let mut plan = (*tiny).clone();
+        plan.orgs[OrgIx(1)].sector = crate::scenario::Sector::Finance;
         let (campaign, gov, bank) = (CampaignIx(0), OrgIx(0), OrgIx(1));
         let at = |tick, event| Stamped { tick, event };
         let log = vec![
@@ -214,7 +248,67 @@ mod tests {
             "one organisation breached, twice"
         );
         assert_eq!(a.loss_services_usd, 0.0);
-        assert_eq!(a.loss_usd, a.loss_recovery_usd + a.loss_breach_usd);
-        assert!(a.loss_usd > 0.0);
+        // 40 government hosts down 30 minutes, 10 bank hosts 20 minutes (four times the rate).
+        let per_minute = d.interruption_per_host_day_usd / 1440.0;
+        let expected = (40.0 * 30.0 + 4.0 * 10.0 * 20.0) * per_minute;
+        assert!((a.loss_interruption_usd - expected).abs() < 1e-6);
+        assert_eq!(
+            a.loss_usd,
+            a.loss_recovery_usd + a.loss_breach_usd + a.loss_interruption_usd
+        );
+        // Nobody planned a restore: each host waits a rebuild after the end.
+        let owed = (40.0 + 40.0) * d.rebuild.0 as f64 * per_minute;
+        assert!((a.committed_usd - owed).abs() < 1e-6, "{}", a.committed_usd);
+    }
+
+    #[test]
+    fn restores_end_the_interruption_and_planned_ones_are_owed_after_the_end() {
+        let plan = TinyRegion::new()
+            .island("A", false, false)
+            .org("gov", "A", 100, 0.5, 0.5)
+            .plan();
+        let (campaign, gov) = (CampaignIx(0), OrgIx(0));
+        let at = |tick, event| Stamped { tick, event };
+        let restored = |host| SimEvent::HostRestored {
+            host,
+            org: gov,
+            encrypted: true,
+        };
+        let log = vec![
+            at(
+                0,
+                SimEvent::HostsEncrypted {
+                    campaign,
+                    org: gov,
+                    hosts: 3,
+                },
+            ),
+            at(
+                0,
+                SimEvent::RestoresPlanned {
+                    org: gov,
+                    hosts: 3,
+                    first: 100,
+                    last: 300,
+                },
+            ),
+            at(100, restored(1)),
+            at(200, restored(2)),
+            at(
+                250,
+                SimEvent::RansomPaid {
+                    org: gov,
+                    usd: 5000,
+                },
+            ),
+        ];
+        let s = summarise(&plan, 1, 250, String::new(), &log);
+        let a = &s.islands[0];
+        let per_minute = plan.defaults.interruption_per_host_day_usd / 1440.0;
+        // Down 100 + 200 + 250 host-minutes by the end; the third host is owed 50 more.
+        assert!((a.loss_interruption_usd - 550.0 * per_minute).abs() < 1e-6);
+        assert!((a.committed_usd - 50.0 * per_minute).abs() < 1e-6);
+        assert_eq!(a.loss_ransom_usd, 5000.0);
+        assert!(a.loss_usd > a.loss_interruption_usd + 4999.0);
     }
 }

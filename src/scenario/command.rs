@@ -35,6 +35,19 @@ pub enum Command {
         team: String,
         org: String,
     },
+    /// On a team's advice, an organisation cuts its managed service provider's remote access
+    /// (accounts, remote-management agents, VPN): a trust hop from the provider no longer leads
+    /// in, and the attempt shows in the logs. Footholds already inside stay until found.
+    RevokeAccess {
+        team: String,
+        org: String,
+    },
+    /// White cell: a victim pays a ransom (US dollars); it counts in the losses. Whether paying
+    /// stops the crew is a separate choice (`CancelCampaign`).
+    PayRansom {
+        org: String,
+        usd: u64,
+    },
     /// A team shares what it learned from its latest incident, with the marking it chooses.
     ShareIntel {
         team: String,
@@ -132,6 +145,14 @@ pub enum Action {
         team: TeamIx,
         org: OrgIx,
     },
+    RevokeAccess {
+        team: TeamIx,
+        org: OrgIx,
+    },
+    PayRansom {
+        org: OrgIx,
+        usd: u64,
+    },
     ShareIntel {
         team: TeamIx,
         tlp: Tlp,
@@ -220,6 +241,14 @@ impl Command {
             Command::ReconnectOrganisation { team: t, org: o } => Action::ReconnectOrganisation {
                 team: team(t)?,
                 org: org(o)?,
+            },
+            Command::RevokeAccess { team: t, org: o } => Action::RevokeAccess {
+                team: team(t)?,
+                org: org(o)?,
+            },
+            Command::PayRansom { org: o, usd } => Action::PayRansom {
+                org: org(o)?,
+                usd: *usd,
             },
             Command::ShareIntel { team: t, tlp } => Action::ShareIntel {
                 team: team(t)?,

@@ -6,6 +6,8 @@ use crate::scenario::ids::TeamIx;
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
+use super::digest::{DigestAppExt, hash_of};
+
 use super::desk::{Desk, TeamEntities};
 use super::events::{EventLog, SimEvent};
 use super::incidents::Incidents;
@@ -13,6 +15,13 @@ use super::{Clock, Region, SimSet, SimTick, StableId};
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Deployments>()
+        .init_resource::<WaitingForHelp>()
+        .digest_part(45, "assistance", |world| {
+            hash_of(&(
+                world.resource::<Deployments>(),
+                world.resource::<WaitingForHelp>(),
+            ))
+        })
         .add_systems(SimTick, mutual_assistance.in_set(SimSet::Cooperation));
 }
 
@@ -28,6 +37,11 @@ pub struct Deployment {
 
 #[derive(Resource, Default, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Deployments(pub Vec<Deployment>);
+
+/// Teams that asked while the hub had nobody to spare: they asked once, and are served when
+/// analysts come home.
+#[derive(Resource, Default, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct WaitingForHelp(pub std::collections::BTreeSet<TeamIx>);
 
 /// Team desks by team index.
 #[derive(SystemParam)]
@@ -50,6 +64,7 @@ pub(super) fn mutual_assistance(
     incidents: Res<Incidents>,
     mut desks: Desks,
     mut deployments: ResMut<Deployments>,
+    mut waiting: ResMut<WaitingForHelp>,
     mut log: ResMut<EventLog>,
 ) {
     let now = clock.now;
@@ -58,11 +73,17 @@ pub(super) fn mutual_assistance(
     if !region.assistance.enabled {
         return;
     }
-    for (t, announce) in requests(now, hub, &region, &incidents, &desks, &deployments, &log) {
+    let mut asks = requests(now, hub, &region, &incidents, &desks, &deployments, &log);
+    for &t in &waiting.0 {
+        if !asks.iter().any(|(r, _)| *r == t) {
+            asks.push((t, false));
+        }
+    }
+    for (t, announce) in asks {
         if t == hub || deployments.0.iter().any(|x| x.to == t && x.leaves > now) {
             continue;
         }
-        if announce {
+        if announce && waiting.0.insert(t) {
             log.push(now, SimEvent::AssistanceRequested { team: t });
         }
         let policy = &region.assistance;
@@ -77,6 +98,7 @@ pub(super) fn mutual_assistance(
             continue;
         }
         hub_desk.remove_analysts(spare);
+        waiting.0.remove(&t);
         let arrives = now + policy.travel.0;
         deployments.0.push(Deployment {
             to: t,

@@ -38,6 +38,9 @@ pub struct Alert {
     pub raised: u64,
     /// A victim's own report (a ransom note, services down): nobody can mistake it.
     pub certain: bool,
+    /// Raised at high severity (credential theft, lateral movement, data out, impact; and a
+    /// share of the false ones): triaged before the rest.
+    pub urgent: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -171,24 +174,31 @@ impl Desk {
 
     /// Queues an alert. A victim's own report (certain) goes ahead of every sensor alert, behind
     /// earlier reports: a phone call saying "our files are encrypted" is not triaged after a
-    /// day of false positives.
+    /// day of false positives. A high-severity alert goes ahead of the other sensor alerts.
     pub fn enqueue(&mut self, alert: Alert) {
-        if alert.certain {
-            let at = self.queue.iter().take_while(|a| a.certain).count();
-            self.queue.insert(at, alert);
-        } else {
-            self.queue.push_back(alert);
-        }
+        let rank = |a: &Alert| (!a.certain, !a.urgent);
+        let at = self
+            .queue
+            .iter()
+            .take_while(|a| rank(a) <= rank(&alert))
+            .count();
+        self.queue.insert(at, alert);
     }
 
     /// Alerts left untriaged beyond their shelf life leave the queue (victims' reports stay).
     pub fn expire_alerts(&mut self, now: u64, team: TeamIx, log: &mut EventLog) {
-        while self
+        if !self
             .queue
-            .front()
-            .is_some_and(|a| !a.certain && a.raised + ALERT_SHELF_LIFE <= now)
+            .iter()
+            .any(|a| !a.certain && a.raised + ALERT_SHELF_LIFE <= now)
         {
-            let a = self.queue.pop_front().expect("checked above");
+            return;
+        }
+        let (stale, fresh): (VecDeque<Alert>, VecDeque<Alert>) = std::mem::take(&mut self.queue)
+            .into_iter()
+            .partition(|a| !a.certain && a.raised + ALERT_SHELF_LIFE <= now);
+        self.queue = fresh;
+        for a in stale {
             log.push(
                 now,
                 SimEvent::AlertExpired {
@@ -303,6 +313,7 @@ mod tests {
 
     fn alert(id: u64, raised: u64, certain: bool) -> Alert {
         Alert {
+            urgent: false,
             id,
             org: OrgIx(0),
             host: None,
@@ -373,6 +384,28 @@ mod tests {
         desk.receive_reports(9);
         assert_eq!(order(&desk), vec![3, 4, 1, 2]);
         assert_eq!(desk.next_task(), Some(Task::Triage(alert(3, 2, true))));
+    }
+
+    #[test]
+    fn high_severity_alerts_go_ahead_of_the_rest_behind_victims_reports() {
+        let mut desk = Desk::default();
+        let urgent = |id, raised| Alert {
+            urgent: true,
+            ..alert(id, raised, false)
+        };
+        desk.enqueue(alert(1, 0, false));
+        desk.enqueue(urgent(2, 1));
+        desk.enqueue(alert(3, 2, true));
+        desk.enqueue(urgent(4, 3));
+        desk.enqueue(alert(5, 4, false));
+        let order: Vec<u64> = desk.queue.iter().map(|a| a.id).collect();
+        assert_eq!(order, vec![3, 2, 4, 1, 5]);
+        // Stale sensor alerts leave wherever they stand in the queue.
+        let mut log = EventLog::default();
+        desk.expire_alerts(ALERT_SHELF_LIFE + 3, TeamIx(0), &mut log);
+        let order: Vec<u64> = desk.queue.iter().map(|a| a.id).collect();
+        assert_eq!(order, vec![3, 5]);
+        assert_eq!(log.all().len(), 3);
     }
 
     #[test]

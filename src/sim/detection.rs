@@ -11,10 +11,10 @@ use super::attack::Intrusions;
 use super::desk::{Alert, AlertCounter, CoveredHosts, Desk, TeamEntities};
 use super::draws::{Purpose, ids};
 use super::events::{EventLog, SimEvent};
-use super::judgement::FAILED_ATTEMPT_VISIBILITY;
+use super::judgement::{FAILED_ATTEMPT_VISIBILITY, FALSE_ALERTS_URGENT};
 use super::posture::IslandDefences;
 use super::{Region, SimSet, SimTick, StableId, Tick};
-use crate::scenario::Effect;
+use crate::scenario::{Effect, Tactic};
 use crate::time::MINUTES_PER_DAY;
 
 pub(super) fn plugin(app: &mut App) {
@@ -119,6 +119,7 @@ fn raise_alerts(
             campaign: Some(s.campaign),
             raised: arrive,
             certain,
+            urgent: severe(region.techniques[s.technique].tactic),
         };
         desks.deliver(&mut log, now, team, alert, arrive);
     }
@@ -268,8 +269,9 @@ fn seen(tick: &Tick, sightings: &[Sighting]) -> Vec<bool> {
         .collect()
 }
 
-/// Victims report what they cannot miss: straight to whoever watches them, or after a delay
-/// to their island's CSIRT or point of contact. Where there is nobody, nobody hears.
+/// Victims report what they cannot miss: straight to whoever watches them, and after a delay
+/// to their island's CSIRT or point of contact (a ransom note at a ministry is the government's
+/// business, whoever runs its IT). Where there is nobody, nobody hears.
 fn route_victim_reports(
     region: &Region,
     now: u64,
@@ -280,11 +282,11 @@ fn route_victim_reports(
     let delay = region.defaults.victim_report_delay.0;
     for r in reports {
         let o = &region.orgs[r.org];
-        let route = o
-            .monitored_by
-            .map(|t| (t, now))
-            .or_else(|| region.island_contact[o.island].map(|t| (t, now + delay)));
-        if let Some((team, arrive)) = route {
+        let watcher = o.monitored_by.map(|t| (t, now));
+        let contact = region.island_contact[o.island]
+            .filter(|t| Some(*t) != o.monitored_by)
+            .map(|t| (t, now + delay));
+        for (team, arrive) in watcher.into_iter().chain(contact) {
             let alert = Alert {
                 id: desks.next_id(),
                 org: r.org,
@@ -293,6 +295,7 @@ fn route_victim_reports(
                 campaign: Some(r.campaign),
                 raised: arrive,
                 certain: true,
+                urgent: true,
             };
             desks.deliver(log, now, team, alert, arrive);
         }
@@ -333,6 +336,13 @@ fn false_alerts(tick: &Tick, covered: &CoveredHosts, desks: &mut Desks, log: &mu
                 break;
             };
             counter.0 += 1;
+            let urgent = draws.chance(
+                FALSE_ALERTS_URGENT,
+                Purpose::FalseAlertSeverity,
+                id.0 as u64,
+                now,
+                k,
+            );
             let alert = Alert {
                 id: counter.0,
                 org,
@@ -341,6 +351,7 @@ fn false_alerts(tick: &Tick, covered: &CoveredHosts, desks: &mut Desks, log: &mu
                 campaign: None,
                 raised: now,
                 certain: false,
+                urgent,
             };
             log.push(
                 now,
@@ -352,9 +363,17 @@ fn false_alerts(tick: &Tick, covered: &CoveredHosts, desks: &mut Desks, log: &mu
                     true_positive: false,
                 },
             );
-            desk.queue.push_back(alert);
+            desk.enqueue(alert);
         }
     }
+}
+
+/// Sensors rate credential theft, lateral movement, data leaving and impact as high severity.
+fn severe(tactic: Tactic) -> bool {
+    matches!(
+        tactic,
+        Tactic::CredentialAccess | Tactic::LateralMovement | Tactic::Exfiltration | Tactic::Impact
+    )
 }
 
 #[cfg(test)]
@@ -458,6 +477,65 @@ mod tests {
             "nobody looks: the NPC hears only the ransom note"
         );
         assert!(told >= 5, "its IT reports what the sensors saw: {told}");
+    }
+
+    #[test]
+    fn a_ransom_note_reaches_the_watching_desk_at_once_and_the_island_later() {
+        let plan = TinyRegion::new()
+            .island("A", false, true)
+            .org("client", "A", 20, 0.0, 0.0)
+            .team("npc", "Npc", Some("A"), 1, "AroundTheClock", true, &[])
+            .team(
+                "desk",
+                "SectorSoc",
+                Some("A"),
+                1,
+                "AroundTheClock",
+                true,
+                &["client"],
+            )
+            .campaign(
+                "crew",
+                "D1 09:00",
+                "Organisation(\"client\")",
+                &["T1078", "T1486"],
+            )
+            .plan();
+        let delay = plan.defaults.victim_report_delay.0;
+        let mut sim = Simulation::new(plan.clone(), 3);
+        sim.run_until(6 * MINUTES_PER_DAY);
+        let note = sim
+            .events()
+            .iter()
+            .find(|e| matches!(e.event, SimEvent::RansomNoteFound { .. }))
+            .map(|e| e.tick)
+            .expect("the crew encrypts");
+        // Both hear; the NPC's report is on its way for `victim_report_delay`.
+        let told: Vec<TeamIx> = sim
+            .events()
+            .iter()
+            .filter(|e| e.tick == note)
+            .filter_map(|e| match e.event {
+                SimEvent::AlertRaised {
+                    team,
+                    technique: None,
+                    true_positive: true,
+                    ..
+                } => Some(team),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(told, vec![TeamIx(1), TeamIx(0)]);
+        let npc_opened = sim.events().iter().find_map(|e| match e.event {
+            SimEvent::IncidentOpened {
+                team: TeamIx(0), ..
+            } => Some(e.tick),
+            _ => None,
+        });
+        assert!(
+            npc_opened.is_some_and(|t| t >= note + delay),
+            "{npc_opened:?}"
+        );
     }
 
     #[test]

@@ -29,6 +29,9 @@ pub enum Purpose {
     IntelBlock = 15,
     TrustHopSuccess = 16,
     OwnItNotices = 17,
+    RestoreDifficulty = 18,
+    IntrusionPace = 19,
+    FalseAlertSeverity = 20,
 }
 
 /// The scenario's one seed, expanded into a ChaCha key.
@@ -72,6 +75,16 @@ impl Draws {
     /// Uniform index below `n` (n > 0).
     pub fn index(&self, n: u64, purpose: Purpose, id: u64, tick: u64, k: u32) -> u64 {
         ((self.u64(purpose, id, tick, k) as u128 * n as u128) >> 64) as u64
+    }
+
+    /// A log-normal factor with median 1: `exp(sigma * z)` for a standard normal `z` (Box-Muller
+    /// over draws `2k` and `2k + 1`). Durations people measure (dwell, breakout, recovery) have a
+    /// fast and a slow tail; this gives both.
+    pub fn lognormal(&self, sigma: f64, purpose: Purpose, id: u64, tick: u64, k: u32) -> f64 {
+        let u1 = self.unit(purpose, id, tick, 2 * k);
+        let u2 = self.unit(purpose, id, tick, 2 * k + 1);
+        let z = (-2.0 * (1.0 - u1).ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
+        (sigma * z).exp()
     }
 
     /// A Poisson count with mean `mean`, by inversion; `mean` is small (alerts per minute).
@@ -142,5 +155,19 @@ mod tests {
             .map(|i| d.poisson(2.5, Purpose::FalseAlerts, 9, i))
             .sum();
         assert!(((p as f64 / n as f64) - 2.5).abs() < 0.05);
+    }
+
+    #[test]
+    fn lognormal_factors_have_median_one_and_both_tails() {
+        let d = Draws::new(3);
+        let mut v: Vec<f64> = (0..20_000)
+            .map(|i| d.lognormal(0.8, Purpose::StageDuration, 1, i, 0))
+            .collect();
+        v.sort_by(f64::total_cmp);
+        let q = |p: f64| v[(p * v.len() as f64) as usize];
+        assert!((q(0.5) - 1.0).abs() < 0.04, "median {}", q(0.5));
+        // exp(+-1.2816 * 0.8): 0.36 and 2.79.
+        assert!((q(0.1) - 0.359).abs() < 0.03, "p10 {}", q(0.1));
+        assert!((q(0.9) - 2.79).abs() < 0.2, "p90 {}", q(0.9));
     }
 }

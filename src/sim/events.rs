@@ -233,9 +233,29 @@ pub enum SimEvent {
         org: OrgIx,
         team: TeamIx,
     },
+    /// A host is back in service: cleaned, or (`encrypted`) restored from backup or rebuilt.
     HostRestored {
         host: HostIx,
         org: OrgIx,
+        encrypted: bool,
+    },
+    /// An organisation's IT has planned the restore of encrypted hosts: the first back at
+    /// `first`, the last at `last` (its crew restores them one after another).
+    RestoresPlanned {
+        org: OrgIx,
+        hosts: u32,
+        first: u64,
+        last: u64,
+    },
+    /// A victim paid a ransom.
+    RansomPaid {
+        org: OrgIx,
+        usd: u64,
+    },
+    /// An organisation cut its provider's remote access: the provider's trust no longer leads in.
+    AccessRevoked {
+        org: OrgIx,
+        team: TeamIx,
     },
     /// No host of the intrusion is still in the attacker's hands.
     IncidentContained {

@@ -89,28 +89,43 @@ impl Incidents {
     }
 }
 
-/// Hosts whose restore finished are back; an incident with none left outstanding closes.
+/// Hosts whose restore finished are back; an incident with none left outstanding closes. A
+/// rebuild wipes whatever the intruder had on the host: if that was its last, the incidents on
+/// it are contained.
 pub(super) fn finish_restores(
     clock: Res<Clock>,
     region: Res<Region>,
     mut hosts: ResMut<Hosts>,
+    mut intrusions: ResMut<Intrusions>,
     mut incidents: ResMut<Incidents>,
     mut log: ResMut<EventLog>,
 ) {
     let now = clock.now;
-    for (host, incident) in hosts.finish_restores(&region, now) {
+    for r in hosts.finish_restores(&region, now) {
+        let org = region.org_of_host(r.host);
         log.push(
             now,
             SimEvent::HostRestored {
-                host,
-                org: region.org_of_host(host),
+                host: r.host,
+                org,
+                encrypted: true,
             },
         );
-        if let Some(incident) = incident {
+        if let Some(campaign) = r.held_by
+            && let Some(intr) = intrusions.by_key.get_mut(&(campaign, org))
+        {
+            intr.hosts.remove(&r.host);
+            for (id, inc) in incidents.0.iter_mut().enumerate() {
+                if inc.campaign == campaign && inc.org == org && !inc.closed {
+                    check_contained(inc, id as u32, &intrusions, now, &mut log);
+                }
+            }
+        }
+        if let Some(incident) = r.incident {
             close_if_done(
                 &mut incidents.0[incident as usize],
                 incident,
-                host,
+                r.host,
                 now,
                 &mut log,
             );
@@ -179,6 +194,7 @@ mod tests {
                 },
                 hosts: hosts.iter().copied().collect(),
                 ddos: false,
+                broken_out: false,
             },
         );
         i

@@ -28,6 +28,10 @@ pub const TRIAGE_RECOGNITION: (f64, f64) = (0.4, 0.6);
 /// (the base times are for an average analyst), 1.5 at skill 0 and 0.5 at skill 1. Judgement.
 pub const SKILL_PACE: f64 = 1.5;
 
+/// Share of false alerts raised at high severity, which queue with the severe true ones.
+/// Judgement: a tenth (tuned rules still misfire on admin tools and backup jobs).
+pub const FALSE_ALERTS_URGENT: f64 = 0.1;
+
 /// A failed attempt (a blocked exploit, a phish someone reported) is this much as likely to be
 /// seen as a success of the same technique. Judgement.
 pub const FAILED_ATTEMPT_VISIBILITY: f64 = 0.5;
@@ -40,9 +44,27 @@ pub const SKILL_ODDS: f64 = 0.5;
 /// 1.0 at skill 0.5, 1.5 at 0 and 0.5 at 1. Judgement, as for analysts.
 pub const ACTOR_PACE: f64 = 1.5;
 
-/// Each intrusion's stage takes between this and one more times its paced duration (a uniform
-/// draw): the same crew is faster in one network than another. Judgement.
-pub const STAGE_JITTER_MIN: f64 = 0.5;
+/// Spread (log-normal sigma) of one intrusion's pace around its crew's: the same crew moves
+/// faster in a flat network with reused passwords than in a segmented one. With `STAGE_SPREAD`
+/// it puts a tenth of ransomware chains under a quarter of their median time and a tenth over
+/// three times it (Secureworks 2023: median under a day, 10% under 5 h). Judgement.
+pub const INTRUSION_PACE_SPREAD: f64 = 0.8;
+
+/// Spread (log-normal sigma) of each stage around the intrusion's pace. Judgement.
+pub const STAGE_SPREAD: f64 = 0.5;
+
+/// Spread (log-normal sigma) of how long an organisation needs before it can start restoring
+/// (backups found and checked, hardware and builds ready) around the defaults' figure. Sophos
+/// 2024 has 35% of victims recovered within a week and 34% taking over a month: a spread this
+/// wide (a tenth of organisations ready in a fifteenth of the typical time, a tenth taking 13
+/// times it), with the restore crew's pace, puts the flagship's victims near both.
+/// Judgement.
+pub const RESTORE_SPREAD: f64 = 2.0;
+
+/// Minutes between a crew's tries to move off its first host, until one works: at the
+/// catalog's 30-35% per try that is a first move about half an hour after the stage begins for an
+/// average crew (CrowdStrike 2024: 48 min average breakout). Judgement: the pace of the tries.
+pub const BREAKOUT_TRY_MINUTES: f64 = 10.0;
 
 /// At most this many lateral-movement tries per intrusion per minute, however many hosts it
 /// holds: hands on keyboards, not a worm. Judgement.

@@ -19,6 +19,8 @@ pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Hosts>()
         .init_resource::<IsolatedOrgs>()
         .init_resource::<LostBackups>()
+        .init_resource::<RestoreCrews>()
+        .init_resource::<RevokedAccess>()
         .init_resource::<Connectivity>()
         .init_resource::<PowerOutages>()
         .init_resource::<AdHocHappenings>()
@@ -38,6 +40,8 @@ pub(super) fn plugin(app: &mut App) {
             hash_of(&(
                 world.resource::<IsolatedOrgs>(),
                 world.resource::<LostBackups>(),
+                world.resource::<RestoreCrews>(),
+                world.resource::<RevokedAccess>(),
                 world.resource::<Connectivity>(),
                 world.resource::<PowerOutages>(),
                 links,
@@ -212,6 +216,14 @@ impl HostState {
     }
 }
 
+/// A host back in service after a restore.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Restored {
+    pub host: u32,
+    pub incident: Option<u32>,
+    pub held_by: Option<CampaignIx>,
+}
+
 /// The sparse host table plus per-group counts of unusable hosts, which services read.
 #[derive(Resource, Default)]
 pub struct Hosts {
@@ -261,18 +273,36 @@ impl Hosts {
         self.restores.insert((at, host), incident);
     }
 
-    /// Hosts whose restore completes by `now`, now healthy again, with their incident.
-    pub fn finish_restores(&mut self, region: &Region, now: u64) -> Vec<(u32, Option<u32>)> {
+    /// Hosts whose restore completes by `now`, now healthy again, with their incident and the
+    /// campaign that held the host until the rebuild wiped it, if one did.
+    pub fn finish_restores(&mut self, region: &Region, now: u64) -> Vec<Restored> {
         let mut done = Vec::new();
         while let Some((&(tick, host), &incident)) = self.restores.first_key_value() {
             if tick > now {
                 break;
             }
             self.restores.pop_first();
+            let held_by = self.get(host).held_by;
             self.update(region, host, |h| *h = HostState::default());
-            done.push((host, incident));
+            done.push(Restored {
+                host,
+                incident,
+                held_by,
+            });
         }
         done
+    }
+
+    /// A team waits on a restore already planned for the host (its organisation's IT started
+    /// before the team cleaned it); false if none is planned.
+    pub fn wait_on_restore(&mut self, host: u32, incident: u32) -> bool {
+        let Some(at) = self.get(host).restore_at else {
+            return false;
+        };
+        if let Some(waiting) = self.restores.get_mut(&(at, host)) {
+            *waiting = Some(incident);
+        }
+        true
     }
 
     pub fn restores(&self) -> &BTreeMap<(u64, u32), Option<u32>> {
@@ -292,18 +322,88 @@ impl Hosts {
     }
 }
 
+/// Organisations that cut their managed service provider's remote access: a trust hop from
+/// the provider no longer leads in.
+#[derive(Resource, Default, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RevokedAccess(pub std::collections::BTreeSet<OrgIx>);
+
 /// Host groups whose online backups the intruder encrypted: their hosts must be rebuilt.
 #[derive(Resource, Default, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct LostBackups(pub std::collections::BTreeSet<u32>);
 
-/// How long an encrypted host of `group` takes to come back: offline backups restore, online
-/// ones restore faster unless the intruder encrypted them too, and no backup means a rebuild.
+/// How long before an encrypted host of `group` can be brought back: offline backups are
+/// fetched and checked, online ones are quicker unless the intruder encrypted them too, and no
+/// backup means new builds. The typical organisation's figure; see [`RestoreCrews`].
 pub fn restore_time(region: &Region, lost: &LostBackups, group: u32) -> u64 {
     let d = &region.defaults;
     match region.groups[group as usize].backups {
         crate::scenario::Backups::Offline => d.restore_offline.0,
         crate::scenario::Backups::Online if !lost.0.contains(&group) => d.restore_offline.0 / 2,
         _ => d.rebuild.0,
+    }
+}
+
+/// Each organisation's IT brings its encrypted hosts back one after another, at
+/// `defaults.restore_hosts_per_day`, once backups (or new builds) are ready: a ministry with
+/// hundreds of machines takes weeks where a shop takes days. How long the preparation takes
+/// varies a lot between organisations (log-normal, `RESTORE_SPREAD`): this is the long tail
+/// of recoveries that run past a month. Holds when each organisation's crew is next free.
+#[derive(Resource, Default, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RestoreCrews(pub BTreeMap<OrgIx, u64>);
+
+/// One batch of restores an organisation's IT has planned: `hosts` of them, the first back at
+/// `first` and the last at `last`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RestorePlan {
+    pub hosts: u32,
+    pub first: u64,
+    pub last: u64,
+}
+
+impl RestoreCrews {
+    /// Schedules the restore of `hosts` (of `org`, encrypted) from `now`, in the order given,
+    /// each on `incident` if a team's; returns the plan for the record.
+    #[allow(clippy::too_many_arguments)]
+    pub fn restore(
+        &mut self,
+        region: &Region,
+        draws: &super::draws::Draws,
+        lost: &LostBackups,
+        hosts: &mut Hosts,
+        org: OrgIx,
+        batch: &[u32],
+        now: u64,
+        incident: Option<u32>,
+    ) -> Option<RestorePlan> {
+        let d = &region.defaults;
+        let per_host = (crate::time::MINUTES_PER_DAY as f64 / d.restore_hosts_per_day.max(0.01))
+            .round()
+            .max(1.0) as u64;
+        let difficulty = draws.lognormal(
+            super::judgement::RESTORE_SPREAD,
+            super::draws::Purpose::RestoreDifficulty,
+            org.0 as u64,
+            now,
+            0,
+        );
+        let mut plan: Option<RestorePlan> = None;
+        for &h in batch {
+            let wait = restore_time(region, lost, region.group_of_host(h)) as f64 * difficulty;
+            let ready = now + wait.round() as u64;
+            let crew = self.0.entry(org).or_insert(0);
+            let done = (*crew).max(ready) + per_host;
+            *crew = done;
+            hosts.schedule_restore(region, h, done, incident);
+            let p = plan.get_or_insert(RestorePlan {
+                hosts: 0,
+                first: done,
+                last: done,
+            });
+            p.hosts += 1;
+            p.first = p.first.min(done);
+            p.last = p.last.max(done);
+        }
+        plan
     }
 }
 
@@ -315,6 +415,65 @@ mod tests {
     use crate::scenario::ids::*;
     use crate::scenario::testkit::TinyRegion;
     use crate::sim::Simulation;
+
+    #[test]
+    fn an_organisations_it_restores_one_host_after_another_after_a_varying_preparation() {
+        let plan = TinyRegion::new()
+            .island("A", false, false)
+            .org_with(
+                "gov",
+                "A",
+                "HostGroup(id: \"ws\", kind: Workstation, count: 100, platform: Windows, \
+                 sensor_coverage: 0.0, patch_level: 0.0, backups: Offline)",
+            )
+            .plan();
+        let region = Region(plan.clone());
+        let per_host = (24.0 * 60.0 / plan.defaults.restore_hosts_per_day).round() as u64;
+        let mut spans = Vec::new();
+        for seed in 0..200 {
+            let draws = crate::sim::draws::Draws::new(seed);
+            let (mut crews, mut hosts) = (RestoreCrews::default(), Hosts::default());
+            let batch: Vec<u32> = (0..50).collect();
+            let p = crews
+                .restore(
+                    &region,
+                    &draws,
+                    &LostBackups::default(),
+                    &mut hosts,
+                    OrgIx(0),
+                    &batch,
+                    0,
+                    None,
+                )
+                .unwrap();
+            assert_eq!(p.hosts, 50);
+            // One after another at the crew's pace.
+            assert_eq!(p.last - p.first, 49 * per_host, "seed {seed}");
+            // A host restored later waits behind the batch.
+            let more = crews
+                .restore(
+                    &region,
+                    &draws,
+                    &LostBackups::default(),
+                    &mut hosts,
+                    OrgIx(0),
+                    &[60],
+                    1,
+                    None,
+                )
+                .unwrap();
+            assert!(more.first >= p.last + per_host);
+            spans.push(p.last as f64 / (24.0 * 60.0));
+        }
+        spans.sort_by(f64::total_cmp);
+        let (fast, median, slow) = (spans[20], spans[100], spans[180]);
+        // Offline backups: three days' preparation in the typical case, then two days of work.
+        assert!((3.5..7.0).contains(&median), "median {median:.1} d");
+        assert!(
+            fast < 3.0 && slow > 20.0,
+            "p10 {fast:.1} d, p90 {slow:.1} d"
+        );
+    }
 
     #[test]
     fn islands_reach_each_other_only_over_links_that_are_up() {

@@ -13,7 +13,7 @@ use super::draws::Purpose;
 use super::events::{DetectedBy, EventLog, Order, SimEvent, Verdict};
 use super::incidents::{Incident, Incidents, check_contained, close_if_done, finish_restores};
 use super::judgement::{SKILL_PACE, TRIAGE_RECOGNITION};
-use super::network::{Hosts, LostBackups, restore_time};
+use super::network::{Hosts, LostBackups, RestoreCrews};
 use super::{SimSet, SimTick, StableId, Tick};
 
 pub(super) fn plugin(app: &mut App) {
@@ -30,6 +30,7 @@ struct Casework<'w> {
     hosts: ResMut<'w, Hosts>,
     incidents: ResMut<'w, Incidents>,
     lost: Res<'w, LostBackups>,
+    crews: ResMut<'w, RestoreCrews>,
     log: ResMut<'w, EventLog>,
 }
 
@@ -285,13 +286,37 @@ fn eradicate(tick: &Tick, team: TeamIx, incident: u32, host: u32, case: &mut Cas
     let org = region.org_of_host(host);
     case.log
         .push(now, SimEvent::HostCleaned { host, org, team });
-    if case.hosts.get(host).encrypted {
-        let wait = restore_time(region, &case.lost, region.group_of_host(host));
-        case.hosts
-            .schedule_restore(region, host, now + wait, Some(incident));
+    if case.hosts.wait_on_restore(host, incident) {
+        // Its organisation's IT is already restoring it: the incident waits for that.
+    } else if case.hosts.get(host).encrypted {
+        // Clean now, but encrypted: it joins its organisation's restore queue.
+        let plan = case.crews.restore(
+            region,
+            &tick.draws,
+            &case.lost,
+            &mut case.hosts,
+            org,
+            &[host],
+            now,
+            Some(incident),
+        );
+        if let Some(p) = plan {
+            let event = SimEvent::RestoresPlanned {
+                org,
+                hosts: p.hosts,
+                first: p.first,
+                last: p.last,
+            };
+            case.log.push(now, event);
+        }
     } else {
         case.hosts.update(region, host, |h| *h = Default::default());
-        case.log.push(now, SimEvent::HostRestored { host, org });
+        let event = SimEvent::HostRestored {
+            host,
+            org,
+            encrypted: false,
+        };
+        case.log.push(now, event);
         let inc = &mut case.incidents.0[incident as usize];
         close_if_done(inc, incident, host, now, &mut case.log);
     }

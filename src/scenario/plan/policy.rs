@@ -6,7 +6,7 @@ use super::check::Check;
 use crate::scenario::{Catalog, Diagnostic, Scenario};
 use crate::time::Span;
 
-/// False alerts per monitored host per day, at most. Published loads are 0.05 to 0.3 (the
+/// False alerts per monitored host per day, at most. Published loads are 0.025 to 0.15 (the
 /// defaults cite them); above one a day per host the queue is pure noise and a large region's
 /// run would spend its time and memory on it.
 pub const MAX_FALSE_ALERTS_PER_HOST_DAY: f64 = 1.0;
@@ -29,7 +29,7 @@ pub(super) fn check_policy(c: &mut Check, s: &Scenario) {
                 "`defaults.false_alerts_per_host_day` is {rate}; it is a rate from 0 to \
                  {MAX_FALSE_ALERTS_PER_HOST_DAY} per monitored host per day"
             ),
-            Some("published figures are 0.05 to 0.3; the default is 0.05".into()),
+            Some("published figures are 0.025 to 0.15; the default is 0.04".into()),
         );
     }
     c.share("defaults", "", "online_backups_lost", d.online_backups_lost);
@@ -41,6 +41,29 @@ pub(super) fn check_policy(c: &mut Check, s: &Scenario) {
         d.recovery_per_host_usd,
     );
     c.not_negative("defaults", "", "breach_usd", d.breach_usd);
+    c.not_negative(
+        "defaults",
+        "",
+        "interruption_per_host_day_usd",
+        d.interruption_per_host_day_usd,
+    );
+    for (sector, w) in &d.interruption_weight {
+        let field = format!("interruption_weight.{sector:?}");
+        c.not_negative("defaults", "", &field, *w);
+    }
+    if !(d.restore_hosts_per_day.is_finite() && d.restore_hosts_per_day > 0.0) {
+        c.at(
+            "defaults",
+            "",
+            Some("restore_hosts_per_day"),
+            format!(
+                "`defaults.restore_hosts_per_day` is {}; an organisation's IT restores some \
+                 hosts a day",
+                d.restore_hosts_per_day
+            ),
+            Some("the default is 25 (three or four technicians)".into()),
+        );
+    }
     // Analyst work and recovery take time: a zero would make them free and instant.
     for (field, span) in [
         ("triage", d.triage),

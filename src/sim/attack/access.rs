@@ -8,7 +8,7 @@ use std::collections::{BTreeSet, VecDeque};
 use super::super::Region;
 use super::super::draws::{self, Draws, Purpose, ids};
 use super::super::events::{EventLog, SimEvent};
-use super::super::judgement::{ACTOR_PACE, SKILL_ODDS, STAGE_JITTER_MIN};
+use super::super::judgement::{ACTOR_PACE, INTRUSION_PACE_SPREAD, SKILL_ODDS, STAGE_SPREAD};
 use super::super::network::Hosts;
 use super::super::posture::IslandDefences;
 use super::{Attempt, Intrusion, Phase};
@@ -28,7 +28,9 @@ fn skill_factor(skill: f64) -> f64 {
     SKILL_ODDS + skill
 }
 
-/// A stage's elapsed time: skilled actors are faster; each intrusion varies (`STAGE_JITTER_MIN`).
+/// A stage's elapsed time: skilled actors are faster; the same crew is quicker in one network
+/// than another (one log-normal pace per intrusion, `INTRUSION_PACE_SPREAD`) and each stage
+/// varies around that (`STAGE_SPREAD`), so the whole chain has a fast and a slow tail.
 pub(super) fn stage_time(
     region: &Region,
     draws: &Draws,
@@ -39,14 +41,22 @@ pub(super) fn stage_time(
 ) -> u64 {
     let plan = &region.campaigns[campaign];
     let base = plan.stages[stage].duration.0 as f64 * (ACTOR_PACE - plan.actor_skill);
-    let jitter = STAGE_JITTER_MIN
-        + draws.unit(
-            Purpose::StageDuration,
-            ids(&[campaign.0 as u64, org.0 as u64, stage as u64]),
-            now,
-            0,
-        );
-    (base * jitter).round().max(1.0) as u64
+    let intrusion = ids(&[campaign.0 as u64, org.0 as u64]);
+    let pace = draws.lognormal(
+        INTRUSION_PACE_SPREAD,
+        Purpose::IntrusionPace,
+        intrusion,
+        0,
+        0,
+    );
+    let this_stage = draws.lognormal(
+        STAGE_SPREAD,
+        Purpose::StageDuration,
+        ids(&[campaign.0 as u64, org.0 as u64, stage as u64]),
+        now,
+        0,
+    );
+    (base * pace * this_stage).round().max(1.0) as u64
 }
 
 /// Hosts an initial-access technique can land on, in stable order.
@@ -136,6 +146,7 @@ pub(super) fn begin_intrusion(
         attempts: VecDeque::new(),
         hosts: BTreeSet::new(),
         ddos: false,
+        broken_out: false,
     };
     if tech.effect == Effect::Ddos {
         intrusion.phase = Phase::Active;

@@ -17,7 +17,7 @@ use bevy::prelude::*;
 use super::digest::{DigestAppExt, hash_of, sorted_rows};
 use super::draws::Draws;
 use super::events::{EventLog, SimEvent};
-use super::network::{Hosts, IsolatedOrgs, LostBackups};
+use super::network::{Hosts, IsolatedOrgs, LostBackups, RestoreCrews, RevokedAccess};
 use super::posture::IslandDefences;
 use super::{Clock, Region, SimSet, SimTick, SpawnRegion, StableId, Tick};
 #[cfg(test)]
@@ -105,6 +105,8 @@ pub struct Intrusion {
     pub hosts: BTreeSet<u32>,
     /// A running DDoS against the organisation's services.
     pub ddos: bool,
+    /// The crew has moved beyond its first host (see `BREAKOUT_TRY_MINUTES`).
+    pub broken_out: bool,
 }
 
 impl Intrusion {
@@ -184,12 +186,14 @@ fn start_campaigns(
 struct Damage<'w> {
     hosts: ResMut<'w, Hosts>,
     lost: ResMut<'w, LostBackups>,
+    crews: ResMut<'w, RestoreCrews>,
     log: ResMut<'w, EventLog>,
 }
 
 fn run_intrusions(
     tick: Tick,
     isolated: Res<IsolatedOrgs>,
+    revoked: Res<RevokedAccess>,
     defences: Res<IslandDefences>,
     campaigns: Query<(&StableId, &Campaign)>,
     mut intrusions: ResMut<Intrusions>,
@@ -209,8 +213,18 @@ fn run_intrusions(
         draws: &tick.draws,
         defences: &defences,
     };
-    let Damage { hosts, lost, log } = &mut damage;
-    let mut harm = Harm { hosts, lost, log };
+    let Damage {
+        hosts,
+        lost,
+        crews,
+        log,
+    } = &mut damage;
+    let mut harm = Harm {
+        hosts,
+        lost,
+        crews,
+        log,
+    };
     let mut trust_hops = Vec::new();
     for (&(campaign, org), intr) in intrusions.by_key.iter_mut() {
         // An isolated network is frozen: nothing gets in, spreads or leaves.
@@ -221,7 +235,8 @@ fn run_intrusions(
         trust_hops.extend(work_stage(&step, intr, &mut harm));
     }
     for hop in trust_hops {
-        follow_trust(&step, hop, &isolated, &mut intrusions, harm.hosts, harm.log);
+        let closed = (&*isolated, &*revoked);
+        follow_trust(&step, hop, closed, &mut intrusions, harm.hosts, harm.log);
     }
 }
 
@@ -288,7 +303,8 @@ mod tests {
     /// Runs `plan` for two days on `seed` and returns its events.
     fn events_of(plan: crate::scenario::Plan, seed: u64) -> Vec<SimEvent> {
         let mut sim = crate::sim::Simulation::new(std::sync::Arc::new(plan), seed);
-        sim.run_until(2 * 24 * 60);
+        // Long enough for a slow crew's whole chain (stage times have a slow tail).
+        sim.run_until(8 * 24 * 60);
         sim.events().iter().map(|e| e.event.clone()).collect()
     }
 
@@ -337,6 +353,91 @@ mod tests {
             assert_eq!(hops(0.0, seed), (0, 1), "seed {seed}: tried once, never in");
             assert_eq!(hops(1.0, seed), (1, 0), "seed {seed}: always in");
         }
+    }
+
+    #[test]
+    fn a_client_that_revoked_its_providers_access_is_not_entered_through_it() {
+        let plan = TinyRegion::new()
+            .island("A", false, false)
+            .org("msp", "A", 10, 0.0, 0.0)
+            .org("client", "A", 10, 0.0, 0.0)
+            .manages("msp", &["client"])
+            .campaign(
+                "crew",
+                "D1 09:00",
+                "Organisation(\"msp\")",
+                &["T1078", "T1199", "T1486"],
+            )
+            .plan();
+        for seed in 1..=5 {
+            let mut sim = crate::sim::Simulation::new(
+                std::sync::Arc::new(certain_but((*plan).clone(), &[])),
+                seed,
+            );
+            sim.app
+                .world_mut()
+                .resource_mut::<crate::sim::network::RevokedAccess>()
+                .0
+                .insert(OrgIx(1));
+            sim.run_until(8 * 24 * 60);
+            let events: Vec<&SimEvent> = sim.events().iter().map(|e| &e.event).collect();
+            assert!(
+                !events
+                    .iter()
+                    .any(|e| matches!(e, SimEvent::TrustFollowed { .. })),
+                "seed {seed}: the revoked access led in"
+            );
+            assert!(
+                events
+                    .iter()
+                    .any(|e| matches!(e, SimEvent::AccessBlocked { org: OrgIx(1), .. })),
+                "seed {seed}: the attempt shows in the client's logs"
+            );
+        }
+    }
+
+    #[test]
+    fn a_crew_moves_off_its_first_host_within_the_hour_on_average() {
+        // A day-long lateral stage: at the stage's pace alone the first move would take hours.
+        let plan = TinyRegion::new()
+            .island("A", false, false)
+            .org("gov", "A", 200, 0.0, 0.0)
+            .campaign(
+                "crew",
+                "D1 09:00",
+                "Organisation(\"gov\")",
+                &["T1078", "T1021.002", "T1486"],
+            )
+            .plan();
+        let mut gaps = Vec::new();
+        for seed in 1..=40 {
+            let mut sim = crate::sim::Simulation::new(plan.clone(), seed);
+            sim.run_until(3 * 24 * 60);
+            let hits: Vec<(u64, &str)> = sim
+                .events()
+                .iter()
+                .filter_map(|e| match &e.event {
+                    SimEvent::HostCompromised { technique, .. } => {
+                        Some((e.tick, plan.techniques[*technique].id.as_str()))
+                    }
+                    SimEvent::StageCompleted { technique, .. }
+                        if plan.techniques[*technique].id == "T1078" =>
+                    {
+                        Some((e.tick, "stage"))
+                    }
+                    _ => None,
+                })
+                .collect();
+            let begun = hits.iter().find(|h| h.1 == "stage").map(|h| h.0);
+            let first_move = hits.iter().find(|h| h.1 == "T1021.002").map(|h| h.0);
+            if let (Some(b), Some(m)) = (begun, first_move) {
+                gaps.push((m - b) as f64);
+            }
+        }
+        assert!(gaps.len() >= 30, "{} crews moved", gaps.len());
+        let mean = gaps.iter().sum::<f64>() / gaps.len() as f64;
+        // A try every 10 minutes at 30% (x skill and patch): about half an hour.
+        assert!(mean < 60.0, "mean breakout {mean:.0} min");
     }
 
     #[test]

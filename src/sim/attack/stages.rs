@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::super::draws::{Purpose, ids};
 use super::super::events::{EventLog, SimEvent};
-use super::super::judgement::MAX_SPREAD_TRIES_PER_MINUTE;
-use super::super::network::{Hosts, IsolatedOrgs, LostBackups, restore_time};
+use super::super::judgement::{BREAKOUT_TRY_MINUTES, MAX_SPREAD_TRIES_PER_MINUTE};
+use super::super::network::{Hosts, IsolatedOrgs, LostBackups, RestoreCrews, RevokedAccess};
 use super::access::{Step, blocked, entry_hosts, pick, stage_time, success_chance};
 use super::{Intrusion, Intrusions, Phase};
 use crate::scenario::{Backups, Effect, StagePlan};
@@ -17,6 +17,7 @@ use crate::scenario::{Backups, Effect, StagePlan};
 pub(super) struct Harm<'a> {
     pub hosts: &'a mut Hosts,
     pub lost: &'a mut LostBackups,
+    pub crews: &'a mut RestoreCrews,
     pub log: &'a mut EventLog,
 }
 
@@ -104,7 +105,8 @@ pub(super) fn work_stage(step: &Step, intr: &mut Intrusion, harm: &mut Harm) -> 
 }
 
 /// Lateral movement: each held host makes `attempts` tries over the stage's duration, at a
-/// random host of the same organisation.
+/// random host of the same organisation. Until the crew holds a second host it works at
+/// breakout pace (a try every `BREAKOUT_TRY_MINUTES`): the first move is what it came for.
 fn spread(
     step: &Step,
     stage: StagePlan,
@@ -122,7 +124,10 @@ fn spread(
     let (technique, duration) = (stage.technique, stage.duration.0);
     let tech = &region.techniques[technique];
     let rate = tech.attempts.max(1) as f64 / duration.max(1) as f64;
-    let expected = intr.hosts.len() as f64 * rate;
+    let mut expected = intr.hosts.len() as f64 * rate;
+    if !intr.broken_out {
+        expected = expected.max(1.0 / BREAKOUT_TRY_MINUTES);
+    }
     let key = ids(&[campaign.0 as u64, org.0 as u64]);
     let tries = (expected.floor() as u32
         + draws.chance(expected.fract(), Purpose::SpreadCount, key, now, 0) as u32)
@@ -146,6 +151,7 @@ fn spread(
         if draws.chance(p, Purpose::SpreadSuccess, key, now, k) {
             hosts.update(region, target, |h| h.held_by = Some(campaign));
             intr.hosts.insert(target);
+            intr.broken_out = true;
             log.push(
                 now,
                 SimEvent::HostCompromised {
@@ -169,26 +175,30 @@ fn encrypt(step: &Step, intr: &mut Intrusion, harm: &mut Harm) {
     let Harm {
         hosts,
         lost: lost_backups,
+        crews,
         log,
     } = harm;
     let technique = region.campaigns[campaign].stages[intr.stage].technique;
     let tech = &region.techniques[technique];
     let org_hosts = region.orgs[org].hosts.clone();
     let key = ids(&[campaign.0 as u64, org.0 as u64]);
-    // Online backups reachable from the network go down with the hosts (per group).
+    // Online backups reachable from the network go down with the hosts: the crew finds the
+    // backup console or it does not (one draw per attack, as Sophos counts them).
     let backups_lost_p = region.defaults.online_backups_lost;
     let o = &region.orgs[org];
     let mut hit_online: BTreeMap<u32, u32> = BTreeMap::new();
+    let backups_found = draws.chance(backups_lost_p, Purpose::BackupsLost, key, now, 0);
     for g in o.groups.clone() {
-        if region.groups[g as usize].backups == Backups::Online
-            && draws.chance(backups_lost_p, Purpose::BackupsLost, key, now, g)
-        {
+        if region.groups[g as usize].backups == Backups::Online && backups_found {
             lost_backups.0.insert(g);
             hit_online.insert(g, 0);
         }
     }
     // The held hosts, and the payload pushed domain-wide to a share of the rest.
     let mut encrypted = 0;
+    // The victim's own IT restores or rebuilds every encrypted host from what it has (a rebuild
+    // wipes the intruder's foothold on it too; footholds on hosts not encrypted stay).
+    let mut to_restore = Vec::new();
     for h in org_hosts {
         let state = hosts.get(h);
         let held = intr.hosts.contains(&h);
@@ -209,11 +219,7 @@ fn encrypt(step: &Step, intr: &mut Intrusion, harm: &mut Harm) {
         if let Some(n) = hit_online.get_mut(&g) {
             *n += 1;
         }
-        if !held {
-            // Not the intruder's foothold: the victim's own IT restores it from what it has.
-            let wait = restore_time(region, lost_backups, g);
-            hosts.schedule_restore(region, h, now + wait, None);
-        }
+        to_restore.push(h);
     }
     log.push(
         now,
@@ -226,6 +232,27 @@ fn encrypt(step: &Step, intr: &mut Intrusion, harm: &mut Harm) {
     for (_, n) in hit_online.into_iter().filter(|(_, n)| *n > 0) {
         log.push(now, SimEvent::BackupsLost { org, hosts: n });
     }
+    let plan = crews.restore(
+        region,
+        draws,
+        lost_backups,
+        hosts,
+        org,
+        &to_restore,
+        now,
+        None,
+    );
+    if let Some(p) = plan {
+        log.push(
+            now,
+            SimEvent::RestoresPlanned {
+                org,
+                hosts: p.hosts,
+                first: p.first,
+                last: p.last,
+            },
+        );
+    }
     log.push(now, SimEvent::RansomNoteFound { campaign, org });
 }
 
@@ -234,7 +261,7 @@ fn encrypt(step: &Step, intr: &mut Intrusion, harm: &mut Harm) {
 pub(super) fn follow_trust(
     step: &Step,
     hop: TrustHop,
-    isolated: &IsolatedOrgs,
+    (isolated, revoked): (&IsolatedOrgs, &RevokedAccess),
     intrusions: &mut Intrusions,
     hosts: &mut Hosts,
     log: &mut EventLog,
@@ -280,7 +307,8 @@ pub(super) fn follow_trust(
             );
             continue;
         }
-        if blocked(step, campaign, to, host) {
+        // The client cut the provider's remote access: the way in is shut, and its logs say so.
+        if revoked.0.contains(&to) || blocked(step, campaign, to, host) {
             log.push(
                 now,
                 SimEvent::AccessBlocked {
@@ -317,6 +345,7 @@ pub(super) fn follow_trust(
             attempts: VecDeque::new(),
             hosts: BTreeSet::from([host]),
             ddos: false,
+            broken_out: false,
         };
         if next_stage < stages {
             intr.stage_ends = now + stage_time(region, draws, campaign, to, next_stage, now);
