@@ -234,3 +234,26 @@ fn calibrate_prints_each_figure_beside_its_published_reference() {
     let text = tidewatch(&["calibrate", "tests/data/assist.ron", "--runs", "2"]);
     assert!(stdout(&text).contains("IDC 2021"));
 }
+
+#[test]
+fn a_team_the_hub_cannot_help_asks_once_not_every_minute() {
+    // A one-analyst hub keeps its analyst at home: nobody to spare, ever.
+    let plan = plan("tests/data/assist.ron", &["teams.hub.analysts=1"]);
+    let mut asked_runs = 0;
+    for seed in 0..20 {
+        let (sim, _) = run(&plan, seed, plan.scenario.duration.0);
+        let asked = sim
+            .events()
+            .iter()
+            .filter(|e| matches!(e.event, SimEvent::AssistanceRequested { .. }))
+            .count();
+        assert!(asked <= 1, "seed {seed}: asked {asked} times");
+        assert!(
+            !sim.events()
+                .iter()
+                .any(|e| matches!(e.event, SimEvent::AssistanceDispatched { .. }))
+        );
+        asked_runs += asked;
+    }
+    assert!(asked_runs >= 10, "the drowning team asked in {asked_runs} runs");
+}
