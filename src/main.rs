@@ -39,6 +39,10 @@ enum Command {
     /// The model's figures over many seeds beside the published ones (who finds ransomware,
     /// how fast attackers move, false alerts, backups), with each reference's source.
     Calibrate(CalibrateArgs),
+    /// The after-action report of a recorded exercise, as played (the journal is only read):
+    /// objectives and evidence, timeline, figures, notes, improvement plan, and what each
+    /// decision's other options would have cost.
+    Report(ReportArgs),
     /// Check scenario files; exit 1 with file:line:col diagnostics if any is invalid.
     Validate {
         #[arg(required = true)]
@@ -186,6 +190,15 @@ struct BatchArgs {
 }
 
 #[derive(clap::Args)]
+struct ReportArgs {
+    /// The exercise's journal (`--journal` of `run` or `console`); never written to.
+    journal: std::path::PathBuf,
+    /// Where to write the report: `.html`, `.md` or `.json` (several allowed).
+    #[arg(long, required = true, value_name = "FILE")]
+    out: Vec<std::path::PathBuf>,
+}
+
+#[derive(clap::Args)]
 struct RunArgs {
     /// Scenario file or shipped name (not needed with --resume: the journal holds it).
     #[arg(required_unless_present = "resume")]
@@ -219,6 +232,10 @@ struct RunArgs {
     /// Also report the MSEL rehearsal: injects fired, decisions, expectations met, objectives.
     #[arg(long)]
     rehearse: bool,
+    /// Write the after-action report of the run to this file: `.html`, `.md` or `.json`
+    /// (several allowed).
+    #[arg(long, value_name = "FILE")]
+    report: Vec<std::path::PathBuf>,
     /// Worker threads for the simulation's parallel steps (results never depend on it).
     #[arg(long)]
     threads: Option<usize>,
@@ -251,6 +268,7 @@ fn main() -> ExitCode {
         Some(Command::Replay(args)) => replay(args),
         Some(Command::Seat(args)) => seat(args),
         Some(Command::Calibrate(args)) => calibrate(args),
+        Some(Command::Report(args)) => report(args),
         Some(Command::Validate { scenarios }) => validate(&scenarios),
         Some(Command::Bench { json, until }) => {
             tidewatch::bench::run_suite(until.0, json);
@@ -333,11 +351,30 @@ fn run(args: RunArgs) -> ExitCode {
             session
         }
     };
+    if let Err(code) = report_formats(&args.report, args.resume.as_deref()) {
+        return code;
+    }
+    // The commands of the run, for the report's alternatives: the journal's and the file's.
+    let mut given: Vec<(u64, tidewatch::scenario::Command, Option<String>)> = Vec::new();
+    if let Some(journal) = args.resume.as_deref().filter(|_| !args.report.is_empty()) {
+        match JournalFile::read(journal) {
+            Ok(file) => given.extend(journal_commands(&file)),
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::from(1);
+            }
+        }
+    }
     if let Some(path) = &args.commands {
         match tidewatch::scenario::load_commands(&path.to_string_lossy(), &session.plan) {
             Ok(commands) => {
                 let reached = session.now();
-                session.add_commands(commands.into_iter().filter(|(t, _)| *t >= reached));
+                let later: Vec<_> = commands
+                    .into_iter()
+                    .filter(|(t, _)| *t >= reached)
+                    .collect();
+                given.extend(later.iter().map(|(t, c)| (*t, c.clone(), None)));
+                session.add_commands(later);
             }
             Err(e) => {
                 eprintln!("{e}");
@@ -373,8 +410,121 @@ fn run(args: RunArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    if !args.report.is_empty()
+        && let Err(e) = write_report(&plan, &session, &given, &args.report)
+    {
+        eprintln!("{e}");
+        return ExitCode::from(1);
+    }
     let events = args.events.as_deref().map(|p| (p, team));
     finish_run(&plan, &session, events, args.json, args.rehearse)
+}
+
+/// Checks the report paths before any work: a known format each, and never the journal.
+fn report_formats(
+    out: &[std::path::PathBuf],
+    journal: Option<&std::path::Path>,
+) -> Result<(), ExitCode> {
+    for path in out {
+        let same = |j: &std::path::Path| {
+            j == path.as_path()
+                || matches!((j.canonicalize(), path.canonicalize()), (Ok(a), Ok(b)) if a == b)
+        };
+        if journal.is_some_and(same) {
+            eprintln!(
+                "report {}: that is the exercise's journal; a report never overwrites it",
+                path.display()
+            );
+            return Err(ExitCode::from(2));
+        }
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !matches!(ext, "html" | "htm" | "md" | "json") {
+            eprintln!(
+                "report {}: say the format by the extension: .html, .md or .json",
+                path.display()
+            );
+            return Err(ExitCode::from(2));
+        }
+    }
+    Ok(())
+}
+
+/// The commands a journal recorded, with their seats.
+fn journal_commands(
+    file: &JournalFile,
+) -> Vec<(u64, tidewatch::scenario::Command, Option<String>)> {
+    use tidewatch::exercise::journal::Entry;
+    file.entries
+        .iter()
+        .filter_map(|(_, e)| match e {
+            Entry::Command {
+                tick,
+                command,
+                seat,
+                ..
+            } => Some((*tick, command.clone(), seat.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Builds the after-action report of a session played to now and writes it in each format.
+fn write_report(
+    plan: &Arc<Plan>,
+    session: &Session,
+    commands: &[(u64, tidewatch::scenario::Command, Option<String>)],
+    out: &[std::path::PathBuf],
+) -> Result<(), String> {
+    use tidewatch::report::{aar, aar_page};
+    let end = session.now();
+    let events = session.sim.events();
+    let alternatives = aar::counterfactuals(plan, session.seed, commands, end, events)?;
+    let report = aar::after_action(plan, session.seed, end, events, commands, alternatives);
+    for path in out {
+        let text = match path.extension().and_then(|e| e.to_str()) {
+            Some("md") => aar_page::markdown(&report),
+            Some("json") => serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?,
+            _ => aar_page::html(&report),
+        };
+        std::fs::write(path, text).map_err(|e| format!("report {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn report(args: ReportArgs) -> ExitCode {
+    if let Err(code) = report_formats(&args.out, Some(&args.journal)) {
+        return code;
+    }
+    tidewatch::sim::init_task_pool(Some(1));
+    let file = match JournalFile::read(&args.journal) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    // The exercise as played: replayed to its last recorded tick, nothing recorded.
+    let replayed = match session::replay(&file, None, false) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    let session = replayed.session;
+    let plan = session.plan.clone();
+    if let Err(e) = write_report(&plan, &session, &journal_commands(&file), &args.out) {
+        eprintln!("{e}");
+        return ExitCode::from(1);
+    }
+    let names: Vec<String> = args.out.iter().map(|p| p.display().to_string()).collect();
+    emit(&format!(
+        "after-action report of {} ({} played) written to {}\n",
+        plan.scenario.name,
+        Span(session.now()),
+        names.join(", ")
+    ));
+    ExitCode::SUCCESS
 }
 
 /// `run --host`: serves seats while the clock runs at `pace`; prints the join codes first and

@@ -255,5 +255,8 @@ fn a_team_the_hub_cannot_help_asks_once_not_every_minute() {
         );
         asked_runs += asked;
     }
-    assert!(asked_runs >= 10, "the drowning team asked in {asked_runs} runs");
+    assert!(
+        asked_runs >= 10,
+        "the drowning team asked in {asked_runs} runs"
+    );
 }

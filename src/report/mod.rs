@@ -1,5 +1,7 @@
 //! What a run amounted to, computed from the event log alone.
 
+pub mod aar;
+pub mod aar_page;
 pub mod audience;
 pub mod calibration;
 pub mod knowledge;

@@ -1,0 +1,686 @@
+//! The after-action report (HSEEP AAR/IP): the exercise as played, from its events only - the
+//! overview, each objective's rating with the evidence behind it, strengths and areas for
+//! improvement per team, the timeline, per-island figures, the facilitator's notes, an
+//! improvement plan the ministry fills in, and what each decision's other options would have
+//! cost (the journal replayed with the other choice; see [`counterfactuals`]).
+//!
+//! One structure, three renderings: Markdown for a repository, a self-contained HTML page that
+//! prints to PDF, and JSON (the structure itself) for other tools.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::picture::{OperatingPicture, Outcome};
+use super::rehearsal::rating;
+use super::summary::{RunSummary, summary_of};
+use crate::scenario::ids::{ExpectationIx, InjectIx, IslandIx, OrgIx, TeamIx};
+use crate::scenario::{Check, Command, Plan};
+use crate::sim::events::{SimEvent, Stamped};
+use crate::time::Span;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AfterAction {
+    pub overview: Overview,
+    pub objectives: Vec<ObjectiveReview>,
+    pub teams: Vec<TeamReview>,
+    pub timeline: Vec<Moment>,
+    pub islands: Vec<IslandFigures>,
+    pub notes: Vec<Moment>,
+    pub improvement_plan: Vec<Improvement>,
+    pub counterfactuals: Vec<Counterfactual>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Overview {
+    pub exercise: String,
+    pub seed: u64,
+    pub started: String,
+    pub ended: String,
+    /// Exercise time played.
+    pub played: String,
+    pub teams: Vec<TeamLine>,
+    pub islands: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TeamLine {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub island: String,
+    /// `trainees` or `simulated`.
+    pub played_by: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ObjectiveReview {
+    pub id: String,
+    pub title: String,
+    /// HSEEP P/S/M/U over the rated expectations; `-` when none was rated.
+    pub rating: String,
+    pub met: usize,
+    pub rated: usize,
+    pub evidence: Vec<Evidence>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Evidence {
+    pub expectation: String,
+    pub team: String,
+    pub description: String,
+    /// `met`, `missed`, `met (facilitator)`, `not met (facilitator)`, `not rated` (only the
+    /// facilitator can rate it, and did not) or `not due` (its time had not come).
+    pub outcome: String,
+    pub time: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TeamReview {
+    pub team: String,
+    pub name: String,
+    pub strengths: Vec<String>,
+    pub improvements: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Moment {
+    pub time: String,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct IslandFigures {
+    pub id: String,
+    pub name: String,
+    pub hosts_compromised: u64,
+    /// Includes hosts the ransomware reached by a domain-wide push, which the crew never held:
+    /// it can exceed `hosts_compromised`.
+    pub hosts_encrypted: u64,
+    pub first_detection: Option<String>,
+    /// How the island first knew: `incident` (a team confirmed an alert or hunted) or
+    /// `ransom note` (a victim found it; a team may not have opened an incident yet).
+    pub first_detected_by: Option<String>,
+    pub incidents: u64,
+    /// Hours of service lost, summed over the island's services.
+    pub service_hours_down: f64,
+    /// Exercise time during which at least one of the island's services was down.
+    pub time_with_a_service_down: String,
+    pub loss_usd: f64,
+    pub owed_usd: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Improvement {
+    pub issue: String,
+    pub corrective_action: String,
+    pub capability: String,
+    pub responsible: String,
+    /// Left blank for the ministry.
+    pub due: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Counterfactual {
+    pub inject: String,
+    pub prompt: String,
+    pub team: String,
+    pub time: String,
+    /// The exercise minute the decision was taken, where the alternative is taken instead.
+    pub tick: u64,
+    pub taken: String,
+    pub alternatives: Vec<Alternative>,
+}
+
+/// The end of the run had another option been taken, against the end as played.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Alternative {
+    pub option: String,
+    pub label: String,
+    pub hosts_compromised: i64,
+    pub hosts_encrypted: i64,
+    pub service_hours_down: f64,
+    pub loss_usd: f64,
+    pub owed_usd: f64,
+}
+
+impl Alternative {
+    /// The difference in words: "18 fewer hosts compromised, US$1.6M saved".
+    pub fn sentence(&self) -> String {
+        let count = |n: i64, what: &str| match n {
+            0 => None,
+            n if n < 0 => Some(format!("{} fewer {what}", -n)),
+            n => Some(format!("{n} more {what}")),
+        };
+        let money = |v: f64, what: &str| {
+            if v.abs() < 1.0 {
+                None
+            } else if v < 0.0 {
+                Some(format!("{} less {what}", usd(-v)))
+            } else {
+                Some(format!("{} more {what}", usd(v)))
+            }
+        };
+        let parts: Vec<String> = [
+            count(self.hosts_compromised, "hosts compromised"),
+            count(self.hosts_encrypted, "hosts encrypted"),
+            (self.service_hours_down.abs() >= 0.5).then(|| {
+                if self.service_hours_down < 0.0 {
+                    format!("{:.0} fewer service-hours down", -self.service_hours_down)
+                } else {
+                    format!("{:.0} more service-hours down", self.service_hours_down)
+                }
+            }),
+            money(self.loss_usd, "lost"),
+            money(self.owed_usd, "owed at the end"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if parts.is_empty() {
+            "no difference by the end of the exercise".into()
+        } else {
+            parts.join(", ")
+        }
+    }
+}
+
+/// US dollars for people: US$1.6M, US$250k, US$900.
+pub fn usd(v: f64) -> String {
+    if v >= 1e6 {
+        format!("US${:.1}M", v / 1e6)
+    } else if v >= 1e3 {
+        format!("US${:.0}k", v / 1e3)
+    } else {
+        format!("US${v:.0}")
+    }
+}
+
+/// The report of an exercise played to `end` (ticks), from its events; the counterfactuals are
+/// computed apart (they replay the journal) and passed in.
+pub fn after_action(
+    plan: &Plan,
+    seed: u64,
+    end: u64,
+    events: &[Stamped],
+    commands: &[(u64, Command, Option<String>)],
+    counterfactuals: Vec<Counterfactual>,
+) -> AfterAction {
+    let picture = OperatingPicture::of(plan, events);
+    let summary = summary_of(&picture, plan, seed, end, String::new(), events.len());
+    let s = &plan.scenario;
+    let clock = |t: u64| s.start.at(t).clock();
+    let overview = Overview {
+        exercise: s.name.clone(),
+        seed,
+        started: s.start.at(0).calendar(),
+        ended: s.start.at(end).calendar(),
+        played: Span(end).to_string(),
+        teams: s
+            .teams
+            .iter()
+            .zip(&plan.teams)
+            .map(|(t, p)| TeamLine {
+                id: t.id.clone(),
+                name: t.name.clone(),
+                kind: format!("{:?}", t.kind),
+                island: t.island.clone().unwrap_or_else(|| "regional".into()),
+                played_by: if p.auto { "simulated" } else { "trainees" }.into(),
+            })
+            .collect(),
+        islands: s.islands.iter().map(|i| i.name.clone()).collect(),
+    };
+    let notes_on = validation_notes(events);
+    let evidence_of = |k: usize| -> Evidence {
+        let e = &s.expectations[k];
+        let o = picture.outcome(ExpectationIx::from(k));
+        let outcome = match o {
+            Some((o, _)) => o.label().to_string(),
+            None if matches!(e.check, Check::Facilitator) => "not rated".into(),
+            None => "not due".into(),
+        };
+        Evidence {
+            expectation: e.id.clone(),
+            team: e.team.clone(),
+            description: e.description.clone(),
+            outcome,
+            time: o.map(|o| clock(o.1)),
+            note: notes_on.get(&ExpectationIx::from(k)).cloned(),
+        }
+    };
+    let objectives = s
+        .objectives
+        .iter()
+        .enumerate()
+        .map(|(oi, o)| {
+            let mine: Vec<usize> = plan
+                .expectations
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.objective.ix() == oi)
+                .map(|(k, _)| k)
+                .collect();
+            let settled: Vec<(usize, Outcome)> = mine
+                .iter()
+                .filter_map(|k| picture.outcome(ExpectationIx::from(*k)).map(|o| (*k, o.0)))
+                .collect();
+            let met = settled.iter().filter(|(_, o)| o.met()).count();
+            ObjectiveReview {
+                id: o.id.clone(),
+                title: o.title.clone(),
+                // Only what was rated counts: an expectation left for the facilitator and not
+                // rated is no failure.
+                rating: rating(met, settled.len(), settled.len()).into(),
+                met,
+                rated: settled.len(),
+                evidence: mine.iter().map(|k| evidence_of(*k)).collect(),
+            }
+        })
+        .collect::<Vec<_>>();
+    // Decisions the trainees gave themselves (the rest were the room's default, or the model's
+    // for simulated teams).
+    let answered: BTreeSet<&str> = commands
+        .iter()
+        .filter_map(|(_, c, _)| match c {
+            Command::Decide { inject, .. } => Some(inject.as_str()),
+            _ => None,
+        })
+        .collect();
+    let teams = team_reviews(plan, &picture, &objectives, &answered);
+    let improvement_plan = improvements(plan, &objectives);
+    AfterAction {
+        overview,
+        objectives,
+        teams,
+        timeline: timeline(plan, events),
+        islands: island_figures(plan, &summary, &picture, events, end),
+        notes: events
+            .iter()
+            .filter_map(|e| match &e.event {
+                SimEvent::Note { text } => Some(Moment {
+                    time: clock(e.tick),
+                    text: text.clone(),
+                }),
+                SimEvent::ExpectationValidated {
+                    expectation, note, ..
+                } if !note.is_empty() => Some(Moment {
+                    time: clock(e.tick),
+                    text: format!("{}: {note}", s.expectations[expectation.ix()].id),
+                }),
+                _ => None,
+            })
+            .collect(),
+        improvement_plan,
+        counterfactuals,
+    }
+}
+
+/// The facilitator's note on each expectation rated by hand (the last one given).
+fn validation_notes(events: &[Stamped]) -> BTreeMap<ExpectationIx, String> {
+    events
+        .iter()
+        .filter_map(|e| match &e.event {
+            SimEvent::ExpectationValidated {
+                expectation, note, ..
+            } if !note.is_empty() => Some((*expectation, note.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Strengths and areas for improvement per team, from the evidence: expectations met and
+/// missed, decisions taken.
+fn team_reviews(
+    plan: &Plan,
+    picture: &OperatingPicture,
+    objectives: &[ObjectiveReview],
+    answered: &BTreeSet<&str>,
+) -> Vec<TeamReview> {
+    let s = &plan.scenario;
+    let mut reviews: Vec<TeamReview> = s
+        .teams
+        .iter()
+        .map(|t| TeamReview {
+            team: t.id.clone(),
+            name: t.name.clone(),
+            strengths: Vec::new(),
+            improvements: Vec::new(),
+        })
+        .collect();
+    let index: BTreeMap<&str, usize> = s
+        .teams
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.as_str(), i))
+        .collect();
+    for o in objectives {
+        for e in &o.evidence {
+            let Some(&t) = index.get(e.team.as_str()) else {
+                continue;
+            };
+            let when = e
+                .time
+                .as_deref()
+                .map_or(String::new(), |t| format!(" ({t})"));
+            let line = format!("{}: {}{when}", e.expectation, e.description);
+            if e.outcome.starts_with("met") {
+                reviews[t].strengths.push(line);
+            } else if e.outcome == "missed" || e.outcome.starts_with("not met") {
+                reviews[t].improvements.push(line);
+            }
+        }
+    }
+    for d in &picture.decisions {
+        if plan.teams[d.team].auto {
+            continue;
+        }
+        let inj = &s.msel[d.inject];
+        let label = inj
+            .decision
+            .as_ref()
+            .and_then(|x| x.options.get(d.option as usize))
+            .map_or("?", |o| o.label.as_str());
+        let when = s.start.at(d.tick).clock();
+        let review = &mut reviews[d.team.ix()];
+        if answered.contains(inj.id.as_str()) {
+            review
+                .strengths
+                .push(format!("Decided on {} ({when}): {label}", inj.id));
+        } else {
+            review.improvements.push(format!(
+                "No answer on {} in the time given: the room moved on with the default at {when} ({label})",
+                inj.id
+            ));
+        }
+    }
+    reviews.retain(|r| !r.strengths.is_empty() || !r.improvements.is_empty());
+    reviews
+}
+
+/// One line of the improvement plan per expectation missed or rated not met.
+fn improvements(plan: &Plan, objectives: &[ObjectiveReview]) -> Vec<Improvement> {
+    let s = &plan.scenario;
+    let mut plan_rows = Vec::new();
+    for o in objectives {
+        for e in &o.evidence {
+            if !(e.outcome == "missed" || e.outcome.starts_with("not met")) {
+                continue;
+            }
+            let Some(x) = s.expectations.iter().find(|x| x.id == e.expectation) else {
+                continue;
+            };
+            plan_rows.push(Improvement {
+                issue: format!("{} ({}): {}", e.expectation, e.outcome, e.description),
+                corrective_action: corrective_action(&x.check).into(),
+                capability: o.title.clone(),
+                responsible: e.team.clone(),
+                due: String::new(),
+            });
+        }
+    }
+    plan_rows
+}
+
+/// A first corrective action for what the check looked for; the ministry edits it.
+fn corrective_action(check: &Check) -> &'static str {
+    match check {
+        Check::IncidentOpened => {
+            "Agree who reads alerts and victims' reports out of office hours, and how fast an \
+             incident is opened"
+        }
+        Check::IncidentContained => {
+            "Write an isolation runbook and agree who may take hosts off the network"
+        }
+        Check::IntelShared(_) => {
+            "Agree in advance what is shared, at which TLP, with whom, and who approves it"
+        }
+        Check::IntelApplied => {
+            "Name who puts received indicators to work (filters, sensors) and within what time"
+        }
+        Check::Isolates => {
+            "Decide in advance who may cut an organisation off, and on what evidence"
+        }
+        Check::AssistanceRequested => {
+            "Set a threshold for asking the regional hub for analysts, and who makes the call"
+        }
+        Check::Decides(_) => {
+            "Name the decision-maker and the information they need to decide within the time"
+        }
+        Check::Facilitator => "Review with the facilitator's notes and agree an action",
+    }
+}
+
+/// What happened, in order: the attack's milestones (first foothold per organisation, trust
+/// hops, data taken, encryption), detections and incidents, intelligence produced and where it
+/// was first applied, injects and decisions, infrastructure, notes and missed expectations.
+fn timeline(plan: &Plan, events: &[Stamped]) -> Vec<Moment> {
+    let mut held: BTreeSet<OrgIx> = BTreeSet::new();
+    let mut applied: BTreeSet<(u32, IslandIx)> = BTreeSet::new();
+    let mut out = Vec::new();
+    for e in events {
+        let keep = match &e.event {
+            SimEvent::HostCompromised { org, .. } => held.insert(*org),
+            SimEvent::IntelApplied { item, island, .. } => applied.insert((*item, *island)),
+            SimEvent::TrustFollowed { .. }
+            | SimEvent::DataExfiltrated { .. }
+            | SimEvent::HostsEncrypted { .. }
+            | SimEvent::RansomNoteFound { .. }
+            | SimEvent::RansomPaid { .. }
+            | SimEvent::IncidentOpened { .. }
+            | SimEvent::IncidentContained { .. }
+            | SimEvent::IncidentClosed { .. }
+            | SimEvent::IntelProduced { .. }
+            | SimEvent::InjectFired { .. }
+            | SimEvent::DecisionTaken { .. }
+            | SimEvent::LinkCut { .. }
+            | SimEvent::LinkRepaired { .. }
+            | SimEvent::PowerOut { .. }
+            | SimEvent::PowerRestored { .. }
+            | SimEvent::ServiceDown { .. }
+            | SimEvent::ServiceRestored { .. }
+            | SimEvent::OrganisationIsolated { .. }
+            | SimEvent::OrganisationReconnected { .. }
+            | SimEvent::AccessRevoked { .. }
+            | SimEvent::AssistanceDispatched { .. }
+            | SimEvent::AssistanceArrived { .. }
+            | SimEvent::DdosStarted { .. }
+            | SimEvent::CampaignCancelled { .. }
+            | SimEvent::ExpectationMissed { .. }
+            | SimEvent::Note { .. } => true,
+            _ => false,
+        };
+        if keep {
+            out.push(Moment {
+                time: plan.scenario.start.at(e.tick).clock(),
+                text: super::narrate::describe(plan, &e.event),
+            });
+        }
+    }
+    out
+}
+
+fn island_figures(
+    plan: &Plan,
+    summary: &RunSummary,
+    picture: &OperatingPicture,
+    events: &[Stamped],
+    end: u64,
+) -> Vec<IslandFigures> {
+    // How each island first knew, and how long at least one of its services was down.
+    let mut first_by: BTreeMap<IslandIx, &str> = BTreeMap::new();
+    let mut down_now: BTreeMap<IslandIx, (u32, u64)> = BTreeMap::new();
+    let mut any_down: BTreeMap<IslandIx, u64> = BTreeMap::new();
+    for e in events {
+        match e.event {
+            SimEvent::IncidentOpened { org, .. } => {
+                first_by.entry(plan.orgs[org].island).or_insert("incident");
+            }
+            SimEvent::RansomNoteFound { org, .. } => {
+                first_by
+                    .entry(plan.orgs[org].island)
+                    .or_insert("ransom note");
+            }
+            SimEvent::ServiceDown { service } => {
+                let d = down_now.entry(plan.services[service].island).or_default();
+                if d.0 == 0 {
+                    d.1 = e.tick;
+                }
+                d.0 += 1;
+            }
+            SimEvent::ServiceRestored { service } => {
+                let island = plan.services[service].island;
+                let d = down_now.entry(island).or_default();
+                d.0 = d.0.saturating_sub(1);
+                if d.0 == 0 {
+                    *any_down.entry(island).or_default() += e.tick - d.1;
+                }
+            }
+            _ => {}
+        }
+    }
+    for (island, (n, since)) in down_now {
+        if n > 0 {
+            *any_down.entry(island).or_default() += end.saturating_sub(since);
+        }
+    }
+    summary
+        .islands
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let ix = IslandIx::from(i);
+            IslandFigures {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                hosts_compromised: s.hosts_compromised,
+                hosts_encrypted: s.hosts_encrypted,
+                first_detection: picture.islands[i]
+                    .first_detection
+                    .map(|t| plan.scenario.start.at(t).clock()),
+                first_detected_by: first_by.get(&ix).map(|s| s.to_string()),
+                incidents: s.incidents,
+                service_hours_down: s.service_down_minutes as f64 / 60.0,
+                time_with_a_service_down: Span(any_down.get(&ix).copied().unwrap_or(0)).to_string(),
+                loss_usd: s.loss_usd,
+                owed_usd: s.committed_usd,
+            }
+        })
+        .collect()
+}
+
+/// What each decision's other options would have cost: the exercise replayed from the start
+/// with the same seed and the same commands, but the other option taken at the same moment
+/// (a command the MSEL's default would otherwise have answered), to the same end. Exact for
+/// the model: one run, not a forecast.
+pub fn counterfactuals(
+    plan: &Arc<Plan>,
+    seed: u64,
+    commands: &[(u64, Command, Option<String>)],
+    end: u64,
+    events: &[Stamped],
+) -> Result<Vec<Counterfactual>, String> {
+    let played = summarise_end(plan, seed, end, events);
+    let s = &plan.scenario;
+    let mut out = Vec::new();
+    let decisions: Vec<(u64, TeamIx, InjectIx, u32)> = events
+        .iter()
+        .filter_map(|e| match e.event {
+            SimEvent::DecisionTaken {
+                team,
+                inject,
+                option,
+            } => Some((e.tick, team, inject, option)),
+            _ => None,
+        })
+        .collect();
+    for (tick, team, inject, option) in decisions {
+        let inj = &s.msel[inject];
+        let Some(d) = inj.decision.as_ref() else {
+            continue;
+        };
+        let mut alternatives = Vec::new();
+        for (k, alt) in d.options.iter().enumerate() {
+            if k as u32 == option {
+                continue;
+            }
+            let events = alternative_run(plan, seed, commands, end, (tick, team, inject, &alt.id))?;
+            let other = summarise_end(plan, seed, end, &events);
+            alternatives.push(Alternative {
+                option: alt.id.clone(),
+                label: alt.label.clone(),
+                hosts_compromised: other.0 as i64 - played.0 as i64,
+                hosts_encrypted: other.1 as i64 - played.1 as i64,
+                service_hours_down: other.2 - played.2,
+                loss_usd: other.3 - played.3,
+                owed_usd: other.4 - played.4,
+            });
+        }
+        out.push(Counterfactual {
+            inject: inj.id.clone(),
+            prompt: d.prompt.clone(),
+            team: s.teams[team].id.clone(),
+            time: s.start.at(tick).clock(),
+            tick,
+            taken: d
+                .options
+                .get(option as usize)
+                .map_or("?".into(), |o| o.label.clone()),
+            alternatives,
+        });
+    }
+    Ok(out)
+}
+
+/// Region-wide figures at the end: hosts compromised, encrypted, service-hours down, loss, owed.
+fn summarise_end(
+    plan: &Plan,
+    seed: u64,
+    end: u64,
+    events: &[Stamped],
+) -> (u64, u64, f64, f64, f64) {
+    let summary = super::summarise(plan, seed, end, String::new(), events);
+    let sum = |f: fn(&super::IslandSummary) -> f64| summary.islands.iter().map(f).sum::<f64>();
+    (
+        summary.islands.iter().map(|i| i.hosts_compromised).sum(),
+        summary.islands.iter().map(|i| i.hosts_encrypted).sum(),
+        sum(|i| i.service_down_minutes as f64 / 60.0),
+        sum(|i| i.loss_usd),
+        sum(|i| i.committed_usd),
+    )
+}
+
+/// The events of the exercise replayed with `option` taken on `inject` at `tick` instead of
+/// what was decided (a recorded decision on that inject is left out).
+pub fn alternative_run(
+    plan: &Arc<Plan>,
+    seed: u64,
+    commands: &[(u64, Command, Option<String>)],
+    end: u64,
+    (tick, team, inject, option): (u64, TeamIx, InjectIx, &str),
+) -> Result<Vec<Stamped>, String> {
+    let s = &plan.scenario;
+    let inject_id = &s.msel[inject].id;
+    let mut list: Vec<(u64, Command, Option<String>)> = commands
+        .iter()
+        .filter(|(t, c, _)| {
+            *t < end && !matches!(c, Command::Decide { inject: i, .. } if i == inject_id)
+        })
+        .cloned()
+        .collect();
+    list.push((
+        tick,
+        Command::Decide {
+            team: s.teams[team].id.clone(),
+            inject: inject_id.clone(),
+            option: option.to_string(),
+        },
+        None,
+    ));
+    list.sort_by_key(|(t, _, _)| *t);
+    let mut session = crate::exercise::session::Session::new(plan.clone(), seed);
+    session.add_from(list);
+    session.run_until(end)?;
+    Ok(session.sim.events().to_vec())
+}

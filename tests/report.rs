@@ -1,0 +1,214 @@
+//! The after-action report: written from a journal without touching it, in three formats, and
+//! its "what the other choice would have cost" figures agree with the fork replayed by hand.
+
+mod common;
+use common::*;
+
+use std::path::{Path, PathBuf};
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tidewatch-report-{name}-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// The flagship's first two days with Antigua's NPC played by trainees who never answer, and the
+/// scripted facilitator commands; recorded to `journal`.
+fn record(journal: &Path) {
+    let out = tidewatch(&[
+        "run",
+        "eastern-caribbean",
+        "--set",
+        "teams.ag-npc.auto=false",
+        "--commands",
+        "tests/data/flagship-commands.ron",
+        "--journal",
+        path(journal),
+        "--until",
+        "2d",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+/// Region-wide (hosts encrypted, loss) from `run --json`.
+fn totals(json: &serde_json::Value) -> (u64, f64) {
+    let islands = json["islands"].as_array().unwrap();
+    (
+        islands
+            .iter()
+            .map(|i| i["hosts_encrypted"].as_u64().unwrap())
+            .sum(),
+        islands
+            .iter()
+            .map(|i| i["loss_usd"].as_f64().unwrap())
+            .sum(),
+    )
+}
+
+#[test]
+fn the_report_reads_the_journal_and_never_writes_it() {
+    let dir = scratch("formats");
+    let journal = dir.join("exercise.jsonl");
+    record(&journal);
+    let before = std::fs::read(&journal).unwrap();
+    let (md, html, json) = (
+        dir.join("aar.md"),
+        dir.join("aar.html"),
+        dir.join("aar.json"),
+    );
+    let out = tidewatch(&[
+        "report",
+        path(&journal),
+        "--out",
+        path(&md),
+        "--out",
+        path(&html),
+        "--out",
+        path(&json),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read(&journal).unwrap(),
+        before,
+        "the journal changed"
+    );
+
+    let md = std::fs::read_to_string(&md).unwrap();
+    for section in [
+        "## Exercise overview",
+        "## Objectives and their evidence",
+        "## Strengths and areas for improvement",
+        "## What the other choice would have cost",
+        "## Per island",
+        "## Timeline",
+        "## Facilitator's notes and hot wash",
+        "## Improvement plan",
+    ] {
+        assert!(md.contains(section), "missing {section}");
+    }
+    // The trainees' team is named as such; their unanswered decision is not a strength.
+    assert!(md.contains("| ag-npc | Antigua and Barbuda NPC | Npc | AG | trainees |"));
+    assert!(md.contains("No answer on I07 in the time given"));
+    // Expectations only the facilitator can rate are "not rated", never failures.
+    assert!(md.contains("| not rated |"));
+    assert!(
+        md.contains("Exercise starts: STARTEX"),
+        "the facilitator's note"
+    );
+
+    let html = std::fs::read_to_string(&html).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
+    assert!(!html.contains("<script"), "no script in a report");
+    assert!(html.contains("<h2>Improvement plan</h2>"));
+
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(json["overview"]["played"], "2d");
+    assert!(!json["improvement_plan"].as_array().unwrap().is_empty());
+
+    // Refused before any work: the journal as an output, an unknown format.
+    let clobber = tidewatch(&["report", path(&journal), "--out", path(&journal)]);
+    assert_eq!(clobber.status.code(), Some(2));
+    assert!(stderr(&clobber).contains("never overwrites"));
+    let odd = tidewatch(&[
+        "report",
+        path(&journal),
+        "--out",
+        path(&dir.join("aar.pdf")),
+    ]);
+    assert_eq!(odd.status.code(), Some(2));
+    assert_eq!(std::fs::read(&journal).unwrap(), before);
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn the_other_choice_on_i07_and_i13_matches_the_fork_replayed_with_it() {
+    let dir = scratch("fork");
+    let journal = dir.join("exercise.jsonl");
+    record(&journal);
+    let json_out = dir.join("aar.json");
+    let out = tidewatch(&["report", path(&journal), "--out", path(&json_out)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_out).unwrap()).unwrap();
+    // As played: the journal replayed to its end.
+    let played = json(&tidewatch(&["replay", path(&journal), "--json"]));
+    let (played_enc, played_loss) = totals(&played);
+    let script = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/flagship-commands.ron"),
+    )
+    .unwrap();
+    let mut moved = 0.0;
+    // I07: Antigua's trainees let the default stand; I13: Saint Lucia's simulated NPC decided.
+    for (inject, team) in [("I07", "ag-npc"), ("I13", "lc-npc")] {
+        let c = report["counterfactuals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["inject"] == inject)
+            .unwrap_or_else(|| panic!("{inject} was decided"));
+        let at = c["time"].as_str().unwrap();
+        let tick = format!("{}m", c["tick"].as_u64().unwrap());
+        let isolate = c["alternatives"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["option"] == "isolate")
+            .unwrap();
+        // By hand: fork at the decision, then resume with the other option and the rest of the
+        // scripted commands.
+        let fork = dir.join(format!("fork-{inject}.jsonl"));
+        let out = tidewatch(&[
+            "replay",
+            path(&journal),
+            "--until",
+            &tick,
+            "--fork",
+            path(&fork),
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let close = script.rfind(']').unwrap();
+        let alt = format!(
+            "{}    Timed(at: \"{at}\", do: Decide(team: \"{team}\", inject: \"{inject}\", option: \"isolate\")),\n]\n",
+            &script[..close]
+        );
+        let alt_path = dir.join(format!("alt-{inject}.ron"));
+        std::fs::write(&alt_path, alt).unwrap();
+        let other = json(&tidewatch(&[
+            "run",
+            "--resume",
+            path(&fork),
+            "--commands",
+            path(&alt_path),
+            "--until",
+            "2d",
+            "--json",
+        ]));
+        let (other_enc, other_loss) = totals(&other);
+        assert_eq!(
+            other_enc as i64 - played_enc as i64,
+            isolate["hosts_encrypted"].as_i64().unwrap(),
+            "{inject}"
+        );
+        let delta = isolate["loss_usd"].as_f64().unwrap();
+        assert!(
+            ((other_loss - played_loss) - delta).abs() < 0.01,
+            "{inject}: fork by hand {:.2}, report {delta:.2}",
+            other_loss - played_loss
+        );
+        moved += delta.abs();
+    }
+    // Isolating the port costs it days of cargo: the comparison is not of two zeros.
+    assert!(moved > 100_000.0, "{moved}");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+fn json(out: &std::process::Output) -> serde_json::Value {
+    assert!(out.status.success(), "{}", stderr(out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
