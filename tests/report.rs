@@ -212,3 +212,112 @@ fn json(out: &std::process::Output) -> serde_json::Value {
     assert!(out.status.success(), "{}", stderr(out));
     serde_json::from_slice(&out.stdout).unwrap()
 }
+
+/// Headless Chromium, where installed (`.ci/run` installs it; CI without it is a failure).
+fn chromium() -> Option<&'static str> {
+    let found = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|b| {
+            std::process::Command::new(b)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install chromium (see .ci/run)"
+        );
+        eprintln!("skipped: no chromium on this machine");
+    }
+    found
+}
+
+/// A PNG of `page` as headless Chromium renders it, and what it said on stderr.
+fn screenshot(browser: &str, page: &Path, png: &Path) -> String {
+    let out = std::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--enable-logging=stderr",
+            "--window-size=1200,3000",
+        ])
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    assert!(png.exists(), "no screenshot: {}", stderr(&out));
+    stderr(&out)
+}
+
+#[test]
+fn the_html_report_renders_in_headless_chromium_with_every_chart() {
+    let Some(browser) = chromium() else {
+        return;
+    };
+    let dir = scratch("chromium");
+    let journal = dir.join("exercise.jsonl");
+    record(&journal);
+    let html = dir.join("aar.html");
+    let out = tidewatch(&["report", path(&journal), "--out", path(&html)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = std::fs::read_to_string(&html).unwrap();
+    for chart in ["hosts", "detection", "intel", "services", "losses"] {
+        assert!(
+            page.contains(&format!("data-chart=\"{chart}\"")),
+            "chart {chart} missing"
+        );
+    }
+    let shot = dir.join("aar.png");
+    let log = screenshot(browser, &html, &shot);
+    assert!(
+        !log.contains(":CONSOLE("),
+        "the page wrote to the console: {log}"
+    );
+    // Against a blank page of the same size: the report is far from blank.
+    let blank = dir.join("blank.html");
+    std::fs::write(&blank, "<!DOCTYPE html><html><body></body></html>").unwrap();
+    let blank_shot = dir.join("blank.png");
+    screenshot(browser, &blank, &blank_shot);
+    let (ours, empty) = (
+        std::fs::metadata(&shot).unwrap().len(),
+        std::fs::metadata(&blank_shot).unwrap().len(),
+    );
+    assert!(
+        ours > 10 * empty,
+        "report {ours} bytes, blank page {empty} bytes"
+    );
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// The example in `docs/` is this very run's report: a model change that moves it must
+/// regenerate it (the commands are in README.md).
+#[test]
+fn the_example_report_in_docs_is_current() {
+    let dir = scratch("docs");
+    let journal = dir.join("exercise.jsonl");
+    record(&journal);
+    let (html, md) = (dir.join("aar.html"), dir.join("aar.md"));
+    let out = tidewatch(&[
+        "report",
+        path(&journal),
+        "--out",
+        path(&html),
+        "--out",
+        path(&md),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+    for (fresh, kept) in [
+        (html, "after-action-example.html"),
+        (md, "after-action-example.md"),
+    ] {
+        assert!(
+            std::fs::read(&fresh).unwrap() == std::fs::read(docs.join(kept)).unwrap(),
+            "docs/{kept} is stale: regenerate it as README.md says"
+        );
+    }
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -27,6 +27,8 @@ pub struct AfterAction {
     pub teams: Vec<TeamReview>,
     pub timeline: Vec<Moment>,
     pub islands: Vec<IslandFigures>,
+    /// Drawn as SVG in the HTML; the JSON and the Markdown carry their titles and captions.
+    pub charts: Vec<super::charts::Chart>,
     pub notes: Vec<Moment>,
     pub improvement_plan: Vec<Improvement>,
     pub counterfactuals: Vec<Counterfactual>,
@@ -296,6 +298,7 @@ pub fn after_action(
         teams,
         timeline: timeline(plan, events),
         islands: island_figures(plan, &summary, &picture, events, end),
+        charts: super::charts::charts(plan, events, end),
         notes: events
             .iter()
             .filter_map(|e| match &e.event {

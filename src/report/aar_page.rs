@@ -116,6 +116,10 @@ pub fn markdown(r: &AfterAction) -> String {
             usd(i.owed_usd)
         );
     }
+    let _ = writeln!(out, "\n## Charts (drawn in the HTML report)\n");
+    for c in &r.charts {
+        let _ = writeln!(out, "- {}: {}", c.title, c.caption);
+    }
     let _ = writeln!(out, "\n## Timeline\n");
     for m in &r.timeline {
         let _ = writeln!(out, "- {} {}", m.time, m.text);
@@ -163,7 +167,8 @@ th{background:#e8f1f5}td.n{text-align:right}td.t{white-space:nowrap}.rating{font
 border-radius:3px;color:#fff}.P{background:#2e7d32}.S{background:#7cb342}.M{background:#f9a825}\
 .U{background:#c62828}.none{background:#78909c}.met{color:#2e7d32}.missed{color:#c62828}\
 .caveat{background:#fff8e1;border-left:4px solid #f9a825;padding:.5em 1em}\
-ul.timeline{columns:2;font-size:.9em}@media print{body{margin:0;max-width:none}\
+ul.timeline{columns:2;font-size:.9em}figure{margin:1em 0;page-break-inside:avoid}\
+figure svg{max-width:100%;height:auto}figcaption{margin-bottom:.3em}@media print{body{margin:0;max-width:none}\
 h2{page-break-after:avoid}table,ul{page-break-inside:auto}tr{page-break-inside:avoid}}";
 
 pub fn html(r: &AfterAction) -> String {
@@ -300,7 +305,18 @@ pub fn html(r: &AfterAction) -> String {
             usd(i.owed_usd)
         );
     }
-    let _ = writeln!(out, "</table><h2>Timeline</h2><ul class=\"timeline\">");
+    let _ = writeln!(out, "</table><h2>Charts</h2>");
+    for c in &r.charts {
+        let _ = writeln!(
+            out,
+            "<figure id=\"chart-{}\"><figcaption><b>{}</b>. {}</figcaption>{}</figure>",
+            c.id,
+            esc(c.title),
+            esc(&c.caption),
+            c.svg
+        );
+    }
+    let _ = writeln!(out, "<h2>Timeline</h2><ul class=\"timeline\">");
     for m in &r.timeline {
         let _ = writeln!(out, "<li><b>{}</b> {}</li>", esc(&m.time), esc(&m.text));
     }

@@ -4,6 +4,7 @@ pub mod aar;
 pub mod aar_page;
 pub mod audience;
 pub mod calibration;
+pub mod charts;
 pub mod knowledge;
 pub mod metrics;
 pub mod narrate;
