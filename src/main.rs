@@ -73,6 +73,10 @@ pub struct ConsoleArgs {
     /// Save a screenshot to this PNG file and exit (needs --after).
     #[arg(long, requires = "after")]
     screenshot: Option<std::path::PathBuf>,
+    /// End the exercise when the clock reaches this time (EndEx), as the "End exercise" button
+    /// does: the clock stops and the after-action report is written beside the journal.
+    #[arg(long, value_parser = span, conflicts_with = "team", value_name = "DURATION")]
+    end_at: Option<Span>,
     /// With --screenshot: how far to run the exercise before taking it.
     #[arg(long, value_parser = span)]
     after: Option<Span>,
@@ -475,20 +479,14 @@ fn write_report(
     commands: &[(u64, tidewatch::scenario::Command, Option<String>)],
     out: &[std::path::PathBuf],
 ) -> Result<(), String> {
-    use tidewatch::report::{aar, aar_page};
-    let end = session.now();
-    let events = session.sim.events();
-    let alternatives = aar::counterfactuals(plan, session.seed, commands, end, events)?;
-    let report = aar::after_action(plan, session.seed, end, events, commands, alternatives);
-    for path in out {
-        let text = match path.extension().and_then(|e| e.to_str()) {
-            Some("md") => aar_page::markdown(&report),
-            Some("json") => serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?,
-            _ => aar_page::html(&report),
-        };
-        std::fs::write(path, text).map_err(|e| format!("report {}: {e}", path.display()))?;
-    }
-    Ok(())
+    tidewatch::report::aar::write_report_files(
+        plan,
+        session.seed,
+        session.now(),
+        session.sim.events(),
+        commands,
+        out,
+    )
 }
 
 fn report(args: ReportArgs) -> ExitCode {
@@ -913,6 +911,7 @@ fn console(args: ConsoleArgs) -> ExitCode {
                         Start::Resume(path, file),
                         team,
                         host,
+                        args.end_at.map(|s| s.0),
                     ),
                     Err(code) => code,
                 },
@@ -945,7 +944,8 @@ fn console(args: ConsoleArgs) -> ExitCode {
         Ok(h) => h,
         Err(code) => return code,
     };
-    tidewatch::console::run(Arc::new(plan), seed, shot, start, team, host)
+    let end_at = args.end_at.map(|s| s.0);
+    tidewatch::console::run(Arc::new(plan), seed, shot, start, team, host, end_at)
 }
 
 /// Starts listening for seats (before the window opens, so a busy port is said plainly) and

@@ -89,6 +89,8 @@ fn console_screenshot_digest_matches_headless_run() {
         resumed_png.to_str().unwrap(),
         "--after",
         "8h",
+        "--end-at",
+        "8h",
     ]);
     assert!(
         out.status.success(),
@@ -112,6 +114,13 @@ fn console_screenshot_digest_matches_headless_run() {
         )),
         "{resumed}"
     );
+    // EndEx at 8h: the after-action report is beside the journal, which still verifies.
+    let report = std::fs::read_to_string(dir.join("console-report.md"))
+        .expect("the console wrote the after-action report beside its journal");
+    assert!(report.contains("Played from Mon 2026-03-02 08:00 to Mon 2026-03-02 16:00"));
+    assert!(dir.join("console-report.html").exists());
+    let verified = tidewatch(&["replay", journal.to_str().unwrap(), "--verify"]);
+    assert!(verified.status.success(), "{}", stderr(&verified));
     let bytes = std::fs::read(&png).expect("the screenshot was written");
     assert!(bytes.starts_with(b"\x89PNG"), "not a PNG");
     assert!(

@@ -67,8 +67,10 @@ pub fn run(
     start: Start,
     team: Option<TeamIx>,
     host: Option<crate::lab::LabHost>,
+    end_at: Option<u64>,
 ) -> ExitCode {
-    let end_tick = plan.scenario.duration.0;
+    // The clock stops at the scenario's end, or where the facilitator said the exercise ends.
+    let end_tick = end_at.unwrap_or(plan.scenario.duration.0);
     let title = format!("tidewatch - {}", plan.scenario.name);
     let mut app = App::new();
     app.add_plugins(window_plugins(title))
@@ -104,7 +106,12 @@ pub fn run(
             .add_systems(Update, (advance_clock, team::collect).chain())
             .add_systems(EguiPrimaryContextPass, team::draw),
         None => app
+            .insert_resource(EndExercise {
+                at: end_at,
+                ..default()
+            })
             .add_systems(Update, (advance_clock, panels::collect_feed).chain())
+            .add_systems(Update, end_exercise.after(take_orders))
             .add_systems(EguiPrimaryContextPass, panels::draw),
     };
     if let Some(host) = host {
@@ -213,6 +220,58 @@ fn take_orders(
         }
     });
     recorder.add_commands(allowed.map(|c| (now, c)).collect::<Vec<_>>());
+}
+
+/// The facilitator's "End exercise": the clock stops, the journal is closed with its final
+/// digest, and the after-action report is written beside it.
+#[derive(Resource, Default)]
+pub struct EndExercise {
+    pub requested: bool,
+    /// `console --end-at`: end by itself when the clock gets there.
+    pub at: Option<u64>,
+    /// What happened, for the clock bar.
+    pub outcome: Option<String>,
+}
+
+fn end_exercise(world: &mut World) {
+    let now = world.resource::<Clock>().now;
+    let mut end = world.resource_mut::<EndExercise>();
+    if end.at.is_some_and(|t| now >= t) {
+        end.at = None;
+        end.requested = true;
+    }
+    if !end.requested {
+        return;
+    }
+    end.requested = false;
+    world.resource_mut::<Pacing>().paused = true;
+    let outcome = session::finish(world).and_then(|_| {
+        let plan = world.resource::<crate::sim::Region>().0.clone();
+        let seed = world.resource::<crate::sim::Draws>().seed;
+        let end = world.resource::<Clock>().now;
+        let recorder = world.resource::<Recorder>();
+        let paths = crate::report::aar::report_paths(recorder.journal_path());
+        let events = world.resource::<crate::sim::EventLog>().all();
+        crate::report::aar::write_report_files(
+            &plan,
+            seed,
+            end,
+            events,
+            recorder.applied(),
+            &paths,
+        )?;
+        Ok(format!(
+            "after-action report written: {}",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    });
+    let text = outcome.unwrap_or_else(|e| format!("the report could not be written: {e}"));
+    info!("{text}");
+    world.resource_mut::<EndExercise>().outcome = Some(text);
 }
 
 /// Runs as many whole ticks as the speed and the frame budget allow.

@@ -109,6 +109,8 @@ pub struct ClockControls<'w> {
     pub pacing: ResMut<'w, Pacing>,
     /// The window's orders this frame (the clock bar adds pauses and speed changes).
     pub orders: ResMut<'w, Orders>,
+    /// The facilitator's window only: end the exercise and write its report.
+    pub end: Option<ResMut<'w, super::EndExercise>>,
 }
 
 /// The clock, the pause and speed controls, and the digest. Space (or the button) toggles the
@@ -119,6 +121,7 @@ pub(super) fn clock_bar(root: &mut Ui, plan: &Plan, controls: &mut ClockControls
         digest,
         pacing,
         orders,
+        end: ending,
     } = controls;
     let ctx = root.ctx().clone();
     let mut toggle =
@@ -160,6 +163,22 @@ pub(super) fn clock_bar(root: &mut Ui, plan: &Plan, controls: &mut ClockControls
             ui.label(format!("{} of {end}", crate::time::Span(clock.now)));
             if clock.now >= pacing.end_tick {
                 ui.colored_label(Color32::from_rgb(235, 190, 80), "exercise time is up");
+            }
+            if let Some(ending) = ending.as_mut() {
+                ui.separator();
+                if ui
+                    .button("End exercise")
+                    .on_hover_text(
+                        "Stop the clock, close the journal and write the after-action report \
+                         beside it",
+                    )
+                    .clicked()
+                {
+                    ending.requested = true;
+                }
+                if let Some(text) = &ending.outcome {
+                    ui.label(RichText::new(text).color(Color32::from_rgb(150, 220, 150)));
+                }
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 ui.label(

@@ -24,6 +24,9 @@ pub struct Recorder {
     journal: Option<JournalWriter>,
     /// Commands not yet applied, in tick order, with the seat each came from.
     pending: VecDeque<(u64, Command, Option<String>)>,
+    /// Commands applied so far, at the tick each took effect: what an after-action report
+    /// replays with another choice.
+    applied: Vec<(u64, Command, Option<String>)>,
     last_digest_written: Option<u64>,
 }
 
@@ -42,6 +45,16 @@ impl Recorder {
 
     pub fn is_recording(&self) -> bool {
         self.journal.is_some()
+    }
+
+    /// The journal being written, if any.
+    pub fn journal_path(&self) -> Option<&Path> {
+        self.journal.as_ref().map(|j| j.path.as_path())
+    }
+
+    /// Commands applied so far, with the tick each took effect and its seat.
+    pub fn applied(&self) -> &[(u64, Command, Option<String>)] {
+        &self.applied
     }
 
     fn write_digest(&mut self, digest: &StateDigest, now: u64) -> Result<(), String> {
@@ -87,6 +100,7 @@ pub fn tick(world: &mut World) -> Result<(), String> {
         let mut commanded = false;
         while rec.pending.front().is_some_and(|(t, _, _)| *t <= now) {
             let (_, command, seat) = rec.pending.pop_front().expect("checked above");
+            rec.applied.push((now, command.clone(), seat.clone()));
             if let Some(journal) = &mut rec.journal {
                 journal.append(&Entry::Command {
                     seq: 0,

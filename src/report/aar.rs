@@ -687,3 +687,125 @@ pub fn alternative_run(
     session.run_until(end)?;
     Ok(session.sim.events().to_vec())
 }
+
+/// Where the console's "End exercise" writes the report: beside the journal
+/// (`exercise.jsonl` -> `exercise-report.html` and `.md`), or without one `after-action.html`
+/// and `.md` in the working directory; never over an existing file (`-2`, `-3`, ...).
+pub fn report_paths(journal: Option<&std::path::Path>) -> [std::path::PathBuf; 2] {
+    let stem = match journal {
+        Some(j) => {
+            let name = j
+                .file_stem()
+                .map_or("exercise".into(), |s| s.to_string_lossy().into_owned());
+            j.with_file_name(format!("{name}-report"))
+        }
+        None => std::path::PathBuf::from("after-action"),
+    };
+    let free = |k: u32| {
+        let base = if k == 1 {
+            stem.clone()
+        } else {
+            let name = stem.file_name().unwrap_or_default().to_string_lossy();
+            stem.with_file_name(format!("{name}-{k}"))
+        };
+        [base.with_extension("html"), base.with_extension("md")]
+    };
+    (1..)
+        .map(free)
+        .find(|[h, m]| !h.exists() && !m.exists())
+        .expect("some number is free")
+}
+
+/// Builds the report of an exercise played to `end` and writes it as HTML and Markdown at
+/// `paths`.
+pub fn write_report_files(
+    plan: &Arc<Plan>,
+    seed: u64,
+    end: u64,
+    events: &[Stamped],
+    commands: &[(u64, Command, Option<String>)],
+    paths: &[std::path::PathBuf],
+) -> Result<(), String> {
+    let alternatives = counterfactuals(plan, seed, commands, end, events)?;
+    let report = after_action(plan, seed, end, events, commands, alternatives);
+    for path in paths {
+        let text = match path.extension().and_then(|e| e.to_str()) {
+            Some("md") => super::aar_page::markdown(&report),
+            Some("json") => serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?,
+            _ => super::aar_page::html(&report),
+        };
+        std::fs::write(path, text).map_err(|e| format!("report {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::testkit::TinyRegion;
+
+    #[test]
+    fn the_report_goes_beside_the_journal_and_never_over_a_file() {
+        let dir = std::env::temp_dir().join(format!("tidewatch-aar-{}", std::process::id()));
+        std::fs::remove_dir_all(&dir).ok();
+        std::fs::create_dir_all(&dir).unwrap();
+        let journal = dir.join("drill.jsonl");
+        let [html, md] = report_paths(Some(&journal));
+        assert_eq!(html, dir.join("drill-report.html"));
+        assert_eq!(md, dir.join("drill-report.md"));
+        std::fs::write(&html, "an earlier report").unwrap();
+        let [html2, md2] = report_paths(Some(&journal));
+        assert_eq!(
+            (html2, md2),
+            (
+                dir.join("drill-report-2.html"),
+                dir.join("drill-report-2.md")
+            )
+        );
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn an_alternative_says_what_it_would_have_changed_in_words() {
+        let a = Alternative {
+            option: "isolate".into(),
+            label: "Isolate".into(),
+            hosts_compromised: -18,
+            hosts_encrypted: 0,
+            service_hours_down: 36.0,
+            loss_usd: -1_600_000.0,
+            owed_usd: 0.0,
+        };
+        assert_eq!(
+            a.sentence(),
+            "18 fewer hosts compromised, 36 more service-hours down, US$1.6M less lost"
+        );
+        let same = Alternative {
+            hosts_compromised: 0,
+            service_hours_down: 0.0,
+            loss_usd: 0.0,
+            ..a
+        };
+        assert_eq!(same.sentence(), "no difference by the end of the exercise");
+    }
+
+    #[test]
+    fn an_expectation_only_the_facilitator_rates_is_not_rated_not_failed() {
+        let plan = TinyRegion::new()
+            .island("A", true, false)
+            .org("gov", "A", 10, 0.5, 0.5)
+            .csirt("csirt", "A")
+            .field(
+                "objectives: [Objective(id: \"O1\", title: \"Talk to the press\")], \
+                 expectations: [Expectation(id: \"E1\", team: \"csirt\", objective: \"O1\", \
+                 description: \"A public line\", after: At(\"D1 09:00\"), within: \"1h\", \
+                 check: Facilitator)]",
+            )
+            .plan();
+        let r = after_action(&plan, 1, 600, &[], &[], vec![]);
+        let o = &r.objectives[0];
+        assert_eq!(o.evidence[0].outcome, "not rated");
+        assert_eq!((o.rating.as_str(), o.rated), ("-", 0));
+        assert!(r.improvement_plan.is_empty(), "nothing to improve on");
+    }
+}
