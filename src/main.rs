@@ -200,6 +200,10 @@ struct ReportArgs {
     /// Where to write the report: `.html`, `.md` or `.json` (several allowed).
     #[arg(long, required = true, value_name = "FILE")]
     out: Vec<std::path::PathBuf>,
+    /// Also replay each decision's alternatives on this many seeds (the exercise's and the
+    /// next ones) and give the spread of their effect.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    seeds: u64,
 }
 
 #[derive(clap::Args)]
@@ -415,7 +419,7 @@ fn run(args: RunArgs) -> ExitCode {
         }
     };
     if !args.report.is_empty()
-        && let Err(e) = write_report(&plan, &session, &given, &args.report)
+        && let Err(e) = write_report(&plan, &session, &given, &args.report, 1)
     {
         eprintln!("{e}");
         return ExitCode::from(1);
@@ -478,6 +482,7 @@ fn write_report(
     session: &Session,
     commands: &[(u64, tidewatch::scenario::Command, Option<String>)],
     out: &[std::path::PathBuf],
+    seeds: u64,
 ) -> Result<(), String> {
     tidewatch::report::aar::write_report_files(
         plan,
@@ -486,6 +491,7 @@ fn write_report(
         session.sim.events(),
         commands,
         out,
+        seeds,
     )
 }
 
@@ -511,7 +517,13 @@ fn report(args: ReportArgs) -> ExitCode {
     };
     let session = replayed.session;
     let plan = session.plan.clone();
-    if let Err(e) = write_report(&plan, &session, &journal_commands(&file), &args.out) {
+    if let Err(e) = write_report(
+        &plan,
+        &session,
+        &journal_commands(&file),
+        &args.out,
+        args.seeds,
+    ) {
         eprintln!("{e}");
         return ExitCode::from(1);
     }

@@ -111,6 +111,39 @@ fn the_report_reads_the_journal_and_never_writes_it() {
     assert_eq!(json["overview"]["played"], "2d");
     assert!(!json["improvement_plan"].as_array().unwrap().is_empty());
 
+    // Over three seeds, each alternative also carries the spread of its effect on the loss.
+    let spread_out = dir.join("spread.json");
+    let out = tidewatch(&[
+        "report",
+        path(&journal),
+        "--seeds",
+        "3",
+        "--out",
+        path(&spread_out),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let spread: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&spread_out).unwrap()).unwrap();
+    let i13 = spread["counterfactuals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["inject"] == "I13")
+        .unwrap();
+    let s = &i13["alternatives"][0]["spread"];
+    assert_eq!(s["seeds"], 3);
+    let (low, mean, high) = (
+        s["loss_low"].as_f64().unwrap(),
+        s["loss_mean"].as_f64().unwrap(),
+        s["loss_high"].as_f64().unwrap(),
+    );
+    assert!(low <= mean && mean <= high, "{s}");
+    assert!(
+        json["counterfactuals"][0]["alternatives"][0]
+            .get("spread")
+            .is_none()
+    );
+
     // Refused before any work: the journal as an output, an unknown format.
     let clobber = tidewatch(&["report", path(&journal), "--out", path(&journal)]);
     assert_eq!(clobber.status.code(), Some(2));

@@ -259,6 +259,7 @@ fn end_exercise(world: &mut World) {
             events,
             recorder.applied(),
             &paths,
+            1,
         )?;
         Ok(format!(
             "after-action report written: {}",

@@ -146,6 +146,40 @@ pub struct Alternative {
     pub service_hours_down: f64,
     pub loss_usd: f64,
     pub owed_usd: f64,
+    /// With `report --seeds N`: the same change over N seeds (the exercise's and the next).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spread: Option<Spread>,
+}
+
+/// The difference a change makes to the loss over several seeds: its mean and range.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Spread {
+    pub seeds: u64,
+    pub loss_mean: f64,
+    pub loss_low: f64,
+    pub loss_high: f64,
+    pub hosts_encrypted_mean: f64,
+}
+
+impl Spread {
+    pub fn sentence(&self) -> String {
+        let signed = |v: f64| {
+            if v < 0.0 {
+                format!("-{}", usd(-v))
+            } else {
+                format!("+{}", usd(v))
+            }
+        };
+        format!(
+            "over {} seeds the loss moves by {} on average (from {} to {}), hosts encrypted by \
+             {:+.0}",
+            self.seeds,
+            signed(self.loss_mean),
+            signed(self.loss_low),
+            signed(self.loss_high),
+            self.hosts_encrypted_mean
+        )
+    }
 }
 
 impl Alternative {
@@ -583,8 +617,24 @@ pub fn counterfactuals(
     commands: &[(u64, Command, Option<String>)],
     end: u64,
     events: &[Stamped],
+    seeds: u64,
 ) -> Result<Vec<Counterfactual>, String> {
     let played = summarise_end(plan, seed, end, events);
+    // For a spread over seeds: each other seed's run with the commands as played.
+    let others: Vec<u64> = (1..seeds.max(1)).map(|k| seed.wrapping_add(k)).collect();
+    // ... and when each decision was taken there (a trigger can fire at another minute).
+    let bases = over(&others, |s| {
+        replay_with(plan, s, commands, end, None).map(|e| {
+            let taken: BTreeMap<InjectIx, u64> = e
+                .iter()
+                .filter_map(|x| match x.event {
+                    SimEvent::DecisionTaken { inject, .. } => Some((inject, x.tick)),
+                    _ => None,
+                })
+                .collect();
+            (summarise_end(plan, s, end, &e), taken)
+        })
+    })?;
     let s = &plan.scenario;
     let mut out = Vec::new();
     let decisions: Vec<(u64, TeamIx, InjectIx, u32)> = events
@@ -608,8 +658,45 @@ pub fn counterfactuals(
             if k as u32 == option {
                 continue;
             }
-            let events = alternative_run(plan, seed, commands, end, (tick, team, inject, &alt.id))?;
+            let change = (tick, team, inject, alt.id.as_str());
+            let events = alternative_run(plan, seed, commands, end, change)?;
             let other = summarise_end(plan, seed, end, &events);
+            let spread = if others.is_empty() {
+                None
+            } else {
+                // On each other seed, the other option where that seed's decision was taken.
+                let runs: Vec<(u64, Option<u64>)> = others
+                    .iter()
+                    .zip(&bases)
+                    .map(|(s, b)| (*s, b.1.get(&inject).copied()))
+                    .collect();
+                let alts = over(&others, |s| {
+                    let at = runs.iter().find(|r| r.0 == s).and_then(|r| r.1);
+                    match at {
+                        Some(t) => {
+                            replay_with(plan, s, commands, end, Some((t, team, inject, &alt.id)))
+                                .map(|e| Some(summarise_end(plan, s, end, &e)))
+                        }
+                        // Never put on that seed: no alternative to take.
+                        None => Ok(None),
+                    }
+                })?;
+                let mut loss: Vec<f64> = vec![other.3 - played.3];
+                let mut encrypted: Vec<f64> = vec![other.1 as f64 - played.1 as f64];
+                for (a, b) in alts.iter().zip(&bases) {
+                    let a = a.unwrap_or(b.0);
+                    loss.push(a.3 - b.0.3);
+                    encrypted.push(a.1 as f64 - b.0.1 as f64);
+                }
+                let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+                Some(Spread {
+                    seeds: loss.len() as u64,
+                    loss_mean: mean(&loss),
+                    loss_low: loss.iter().copied().fold(f64::INFINITY, f64::min),
+                    loss_high: loss.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+                    hosts_encrypted_mean: mean(&encrypted),
+                })
+            };
             alternatives.push(Alternative {
                 option: alt.id.clone(),
                 label: alt.label.clone(),
@@ -618,6 +705,7 @@ pub fn counterfactuals(
                 service_hours_down: other.2 - played.2,
                 loss_usd: other.3 - played.3,
                 owed_usd: other.4 - played.4,
+                spread,
             });
         }
         out.push(Counterfactual {
@@ -661,31 +749,70 @@ pub fn alternative_run(
     seed: u64,
     commands: &[(u64, Command, Option<String>)],
     end: u64,
-    (tick, team, inject, option): (u64, TeamIx, InjectIx, &str),
+    change: (u64, TeamIx, InjectIx, &str),
+) -> Result<Vec<Stamped>, String> {
+    replay_with(plan, seed, commands, end, Some(change))
+}
+
+/// The exercise's commands replayed on `seed` to `end`, with a decision changed if given.
+fn replay_with(
+    plan: &Arc<Plan>,
+    seed: u64,
+    commands: &[(u64, Command, Option<String>)],
+    end: u64,
+    change: Option<(u64, TeamIx, InjectIx, &str)>,
 ) -> Result<Vec<Stamped>, String> {
     let s = &plan.scenario;
-    let inject_id = &s.msel[inject].id;
+    let changed = change.map(|(_, _, inject, _)| s.msel[inject].id.as_str());
     let mut list: Vec<(u64, Command, Option<String>)> = commands
         .iter()
         .filter(|(t, c, _)| {
-            *t < end && !matches!(c, Command::Decide { inject: i, .. } if i == inject_id)
+            *t < end
+                && !matches!(c, Command::Decide { inject: i, .. } if Some(i.as_str()) == changed)
         })
         .cloned()
         .collect();
-    list.push((
-        tick,
-        Command::Decide {
-            team: s.teams[team].id.clone(),
-            inject: inject_id.clone(),
-            option: option.to_string(),
-        },
-        None,
-    ));
+    if let Some((tick, team, inject, option)) = change {
+        list.push((
+            tick,
+            Command::Decide {
+                team: s.teams[team].id.clone(),
+                inject: s.msel[inject].id.clone(),
+                option: option.to_string(),
+            },
+            None,
+        ));
+    }
     list.sort_by_key(|(t, _, _)| *t);
     let mut session = crate::exercise::session::Session::new(plan.clone(), seed);
     session.add_from(list);
     session.run_until(end)?;
     Ok(session.sim.events().to_vec())
+}
+
+/// `run` for each seed, on two threads at most (results in seed order, whatever the threads).
+fn over<T: Send>(
+    seeds: &[u64],
+    run: impl Fn(u64) -> Result<T, String> + Sync,
+) -> Result<Vec<T>, String> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(seeds.len().max(1));
+    let chunk = seeds.len().div_ceil(workers.max(1)).max(1);
+    let run = &run;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = seeds
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(|s| run(*s)).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| vec![Err("a replay panicked".into())])
+            })
+            .collect()
+    })
 }
 
 /// Where the console's "End exercise" writes the report: beside the journal
@@ -718,6 +845,7 @@ pub fn report_paths(journal: Option<&std::path::Path>) -> [std::path::PathBuf; 2
 
 /// Builds the report of an exercise played to `end` and writes it as HTML and Markdown at
 /// `paths`.
+#[allow(clippy::too_many_arguments)]
 pub fn write_report_files(
     plan: &Arc<Plan>,
     seed: u64,
@@ -725,8 +853,9 @@ pub fn write_report_files(
     events: &[Stamped],
     commands: &[(u64, Command, Option<String>)],
     paths: &[std::path::PathBuf],
+    seeds: u64,
 ) -> Result<(), String> {
-    let alternatives = counterfactuals(plan, seed, commands, end, events)?;
+    let alternatives = counterfactuals(plan, seed, commands, end, events, seeds)?;
     let report = after_action(plan, seed, end, events, commands, alternatives);
     for path in paths {
         let text = match path.extension().and_then(|e| e.to_str()) {
@@ -775,6 +904,7 @@ mod tests {
             service_hours_down: 36.0,
             loss_usd: -1_600_000.0,
             owed_usd: 0.0,
+            spread: None,
         };
         assert_eq!(
             a.sentence(),

@@ -90,7 +90,16 @@ pub fn markdown(r: &AfterAction) -> String {
             c.inject, c.team, c.time, c.prompt, c.taken
         );
         for a in &c.alternatives {
-            let _ = writeln!(out, "- Had they chosen \"{}\": {}.", a.label, a.sentence());
+            let spread = a
+                .spread
+                .as_ref()
+                .map_or(String::new(), |s| format!(" ({})", s.sentence()));
+            let _ = writeln!(
+                out,
+                "- Had they chosen \"{}\": {}{spread}.",
+                a.label,
+                a.sentence()
+            );
         }
         let _ = writeln!(out);
     }
@@ -270,11 +279,16 @@ pub fn html(r: &AfterAction) -> String {
             esc(&c.taken)
         );
         for a in &c.alternatives {
+            let spread = a
+                .spread
+                .as_ref()
+                .map_or(String::new(), |s| format!(" ({})", s.sentence()));
             let _ = writeln!(
                 out,
-                "<li>Had they chosen &ldquo;{}&rdquo;: {}.</li>",
+                "<li>Had they chosen &ldquo;{}&rdquo;: {}{}.</li>",
                 esc(&a.label),
-                esc(&a.sentence())
+                esc(&a.sentence()),
+                esc(&spread)
             );
         }
         let _ = writeln!(out, "</ul>");
