@@ -32,6 +32,8 @@ pub struct AfterAction {
     pub notes: Vec<Moment>,
     pub improvement_plan: Vec<Improvement>,
     pub counterfactuals: Vec<Counterfactual>,
+    /// What the missed expectations' actions would have changed, where the action is a command.
+    pub missed_actions: Vec<MissedAction>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -242,7 +244,7 @@ pub fn after_action(
     end: u64,
     events: &[Stamped],
     commands: &[(u64, Command, Option<String>)],
-    counterfactuals: Vec<Counterfactual>,
+    (counterfactuals, missed_actions): (Vec<Counterfactual>, Vec<MissedAction>),
 ) -> AfterAction {
     let picture = OperatingPicture::of(plan, events);
     let summary = summary_of(&picture, plan, seed, end, String::new(), events.len());
@@ -351,6 +353,7 @@ pub fn after_action(
             .collect(),
         improvement_plan,
         counterfactuals,
+        missed_actions,
     }
 }
 
@@ -763,31 +766,140 @@ fn replay_with(
     change: Option<(u64, TeamIx, InjectIx, &str)>,
 ) -> Result<Vec<Stamped>, String> {
     let s = &plan.scenario;
-    let changed = change.map(|(_, _, inject, _)| s.msel[inject].id.as_str());
-    let mut list: Vec<(u64, Command, Option<String>)> = commands
-        .iter()
-        .filter(|(t, c, _)| {
-            *t < end
-                && !matches!(c, Command::Decide { inject: i, .. } if Some(i.as_str()) == changed)
-        })
-        .cloned()
-        .collect();
-    if let Some((tick, team, inject, option)) = change {
-        list.push((
+    let changed = change.map(|(_, _, inject, _)| s.msel[inject].id.clone());
+    let extra = change.map(|(tick, team, inject, option)| {
+        (
             tick,
             Command::Decide {
                 team: s.teams[team].id.clone(),
                 inject: s.msel[inject].id.clone(),
                 option: option.to_string(),
             },
-            None,
-        ));
-    }
+        )
+    });
+    replay_changed(
+        plan,
+        seed,
+        commands,
+        end,
+        changed.as_deref(),
+        extra.into_iter().collect(),
+    )
+}
+
+/// The exercise's commands replayed on `seed` to `end`, leaving out the decision on `drop` and
+/// adding `extra`.
+fn replay_changed(
+    plan: &Arc<Plan>,
+    seed: u64,
+    commands: &[(u64, Command, Option<String>)],
+    end: u64,
+    drop: Option<&str>,
+    extra: Vec<(u64, Command)>,
+) -> Result<Vec<Stamped>, String> {
+    let mut list: Vec<(u64, Command, Option<String>)> = commands
+        .iter()
+        .filter(|(t, c, _)| {
+            *t < end && !matches!(c, Command::Decide { inject: i, .. } if Some(i.as_str()) == drop)
+        })
+        .cloned()
+        .collect();
+    list.extend(extra.into_iter().map(|(t, c)| (t, c, None)));
     list.sort_by_key(|(t, _, _)| *t);
     let mut session = crate::exercise::session::Session::new(plan.clone(), seed);
     session.add_from(list);
     session.run_until(end)?;
     Ok(session.sim.events().to_vec())
+}
+
+/// An expectation missed where the action it looked for is a command (a share at the expected
+/// marking, a request for assistance): the exercise replayed with that command given when the
+/// expectation began, against the exercise as played.
+#[derive(Clone, Debug, Serialize)]
+pub struct MissedAction {
+    pub expectation: String,
+    pub team: String,
+    /// The action, in words, and when it is taken.
+    pub action: String,
+    pub time: String,
+    pub difference: Alternative,
+}
+
+pub fn missed_actions(
+    plan: &Arc<Plan>,
+    seed: u64,
+    commands: &[(u64, Command, Option<String>)],
+    end: u64,
+    events: &[Stamped],
+) -> Result<Vec<MissedAction>, String> {
+    let played = summarise_end(plan, seed, end, events);
+    let s = &plan.scenario;
+    let mut out = Vec::new();
+    for e in events {
+        let SimEvent::ExpectationMissed { expectation } = e.event else {
+            continue;
+        };
+        let x = &s.expectations[expectation.ix()];
+        // When the expectation began: its deadline less its window.
+        let at = e.tick.saturating_sub(x.within.0);
+        let team = plan.ids.teams.get(&x.team);
+        let (orders, action) = match &x.check {
+            Check::IntelShared(tlp) => {
+                let share = Command::ShareIntel {
+                    team: x.team.clone(),
+                    tlp: *tlp,
+                };
+                // Trainees scope only on order: scope the incident they had, then share.
+                let incident = events.iter().find_map(|e| match e.event {
+                    SimEvent::IncidentOpened { team: t, org, .. }
+                        if Some(t) == team && e.tick <= at =>
+                    {
+                        Some(org)
+                    }
+                    _ => None,
+                });
+                let scope = team
+                    .filter(|t| !plan.teams[*t].auto)
+                    .and(incident)
+                    .map(|org| Command::Investigate {
+                        team: x.team.clone(),
+                        org: s.organisations[org.ix()].id.clone(),
+                    });
+                let what = match scope {
+                    Some(_) => format!("{} scopes its incident and shares at TLP:{tlp:?}", x.team),
+                    None => format!("{} shares its findings at TLP:{tlp:?}", x.team),
+                };
+                (scope.into_iter().chain([share]).collect::<Vec<_>>(), what)
+            }
+            Check::AssistanceRequested => (
+                vec![Command::RequestAssistance {
+                    team: x.team.clone(),
+                }],
+                format!("{} asks the hub for analysts", x.team),
+            ),
+            _ => continue,
+        };
+        let extra: Vec<(u64, Command)> = orders.into_iter().map(|c| (at, c)).collect();
+        let other = replay_changed(plan, seed, commands, end, None, extra)?;
+        let other = summarise_end(plan, seed, end, &other);
+        out.push(MissedAction {
+            expectation: x.id.clone(),
+            team: x.team.clone(),
+            action: action.clone(),
+            time: s.start.at(at).clock(),
+            difference: Alternative {
+                option: x.id.clone(),
+                label: action,
+                hosts_compromised: other.0 as i64 - played.0 as i64,
+                hosts_encrypted: other.1 as i64 - played.1 as i64,
+                service_hours_down: other.2 - played.2,
+                loss_usd: other.3 - played.3,
+                owed_usd: other.4 - played.4,
+                spread: None,
+            },
+        });
+    }
+    Ok(out)
 }
 
 /// `run` for each seed, on two threads at most (results in seed order, whatever the threads).
@@ -856,7 +968,8 @@ pub fn write_report_files(
     seeds: u64,
 ) -> Result<(), String> {
     let alternatives = counterfactuals(plan, seed, commands, end, events, seeds)?;
-    let report = after_action(plan, seed, end, events, commands, alternatives);
+    let missed = missed_actions(plan, seed, commands, end, events)?;
+    let report = after_action(plan, seed, end, events, commands, (alternatives, missed));
     for path in paths {
         let text = match path.extension().and_then(|e| e.to_str()) {
             Some("md") => super::aar_page::markdown(&report),
@@ -920,6 +1033,86 @@ mod tests {
     }
 
     #[test]
+    fn a_missed_share_is_replayed_as_if_given_when_it_was_expected() {
+        let plan = TinyRegion::new()
+            .island("A", true, false)
+            .org("gov", "A", 40, 0.8, 0.2)
+            .team(
+                "csirt",
+                "NationalCsirt",
+                Some("A"),
+                2,
+                "AroundTheClock",
+                false,
+                &[],
+            )
+            .campaign(
+                "crew",
+                "D1 09:00",
+                "Island(\"A\")",
+                &["T1566.001", "T1087", "T1021.002"],
+            )
+            .field(
+                "objectives: [Objective(id: \"O1\", title: \"Share\")], \
+                 expectations: [Expectation(id: \"E1\", team: \"csirt\", objective: \"O1\", \
+                 description: \"Share at GREEN\", after: FirstIncident(\"A\"), within: \"2h\", \
+                 check: IntelShared(Green))]",
+            )
+            .plan();
+        let end = 2 * 24 * 60;
+        let mut missed_somewhere = false;
+        for seed in 1..=5 {
+            let mut session = crate::exercise::session::Session::new(plan.clone(), seed);
+            session.run_until(end).unwrap();
+            let events = session.sim.events().to_vec();
+            let missed = missed_actions(&plan, seed, &[], end, &events).unwrap();
+            let was_missed = events
+                .iter()
+                .any(|e| matches!(e.event, SimEvent::ExpectationMissed { .. }));
+            assert_eq!(missed.len(), was_missed as usize, "seed {seed}");
+            if let Some(m) = missed.first() {
+                missed_somewhere = true;
+                assert_eq!(
+                    m.action,
+                    "csirt scopes its incident and shares at TLP:Green"
+                );
+                // Replayed with the share: the expectation is met this time.
+                let at = events
+                    .iter()
+                    .find(|e| matches!(e.event, SimEvent::ExpectationMissed { .. }))
+                    .unwrap()
+                    .tick
+                    - 120;
+                assert_eq!(m.time, plan.scenario.start.at(at).clock());
+                let orders = vec![
+                    (
+                        at,
+                        Command::Investigate {
+                            team: "csirt".into(),
+                            org: "gov".into(),
+                        },
+                    ),
+                    (
+                        at,
+                        Command::ShareIntel {
+                            team: "csirt".into(),
+                            tlp: crate::scenario::Tlp::Green,
+                        },
+                    ),
+                ];
+                let again = replay_changed(&plan, seed, &[], end, None, orders).unwrap();
+                assert!(
+                    again
+                        .iter()
+                        .any(|e| matches!(e.event, SimEvent::ExpectationMet { .. })),
+                    "seed {seed}"
+                );
+            }
+        }
+        assert!(missed_somewhere, "trainees who never act miss the share");
+    }
+
+    #[test]
     fn an_expectation_only_the_facilitator_rates_is_not_rated_not_failed() {
         let plan = TinyRegion::new()
             .island("A", true, false)
@@ -932,7 +1125,7 @@ mod tests {
                  check: Facilitator)]",
             )
             .plan();
-        let r = after_action(&plan, 1, 600, &[], &[], vec![]);
+        let r = after_action(&plan, 1, 600, &[], &[], (vec![], vec![]));
         let o = &r.objectives[0];
         assert_eq!(o.evidence[0].outcome, "not rated");
         assert_eq!((o.rating.as_str(), o.rated), ("-", 0));

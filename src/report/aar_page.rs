@@ -103,6 +103,21 @@ pub fn markdown(r: &AfterAction) -> String {
         }
         let _ = writeln!(out);
     }
+    if !r.missed_actions.is_empty() {
+        let _ = writeln!(out, "### Had the missed actions been taken\n");
+        for m in &r.missed_actions {
+            let _ = writeln!(
+                out,
+                "- {} ({}): had {} at {}: {}.",
+                m.expectation,
+                m.team,
+                m.action,
+                m.time,
+                m.difference.sentence()
+            );
+        }
+        let _ = writeln!(out);
+    }
     let _ = writeln!(out, "## Per island\n\n{DEFINITIONS}\n");
     let _ = writeln!(
         out,
@@ -289,6 +304,21 @@ pub fn html(r: &AfterAction) -> String {
                 esc(&a.label),
                 esc(&a.sentence()),
                 esc(&spread)
+            );
+        }
+        let _ = writeln!(out, "</ul>");
+    }
+    if !r.missed_actions.is_empty() {
+        let _ = writeln!(out, "<h3>Had the missed actions been taken</h3><ul>");
+        for m in &r.missed_actions {
+            let _ = writeln!(
+                out,
+                "<li>{} ({}): had {} at {}: {}.</li>",
+                esc(&m.expectation),
+                esc(&m.team),
+                esc(&m.action),
+                esc(&m.time),
+                esc(&m.difference.sentence())
             );
         }
         let _ = writeln!(out, "</ul>");

@@ -16,11 +16,9 @@ use super::{Clock, Region, SimSet, SimTick, StableId};
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Deployments>()
         .init_resource::<WaitingForHelp>()
+        // Deployments are in the "intel" part with the rest of the cooperation state.
         .digest_part(45, "assistance", |world| {
-            hash_of(&(
-                world.resource::<Deployments>(),
-                world.resource::<WaitingForHelp>(),
-            ))
+            hash_of(world.resource::<WaitingForHelp>())
         })
         .add_systems(SimTick, mutual_assistance.in_set(SimSet::Cooperation));
 }

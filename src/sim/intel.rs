@@ -75,6 +75,9 @@ pub struct IntelBook {
     sent: u64,
     /// (team, item) pairs already received, so a second channel does not cost a second apply.
     pub received: BTreeSet<(TeamIx, u32)>,
+    /// Shares ordered before the team had scoped anything: they go out, at the marking
+    /// ordered, as soon as it has ("share as soon as we know").
+    pub standing: BTreeMap<TeamIx, crate::scenario::Tlp>,
 }
 
 /// Transit time between two islands: the hop's latency, plus the fallback's when no cable path
@@ -238,19 +241,28 @@ fn share_intel(
         match event {
             SimEvent::IncidentScoped { .. } | SimEvent::ShareOrdered { .. } => {
                 let share = match event {
-                    // Auto-played teams share by policy; trainees decide (a ShareIntel command).
+                    // Auto-played teams share by policy; trainees decide (a ShareIntel command,
+                    // which waits for their first scoped incident if they have none yet).
                     SimEvent::IncidentScoped { incident, .. } => {
                         let team = seen.incidents.0[incident as usize].team;
-                        region.teams[team]
-                            .auto
-                            .then_some((incident, region.intel.tlp_default))
+                        if region.teams[team].auto {
+                            Some((incident, region.intel.tlp_default))
+                        } else {
+                            book.standing.remove(&team).map(|tlp| (incident, tlp))
+                        }
                     }
-                    SimEvent::ShareOrdered { team, tlp } => seen
-                        .incidents
-                        .0
-                        .iter()
-                        .rposition(|i| i.team == team && i.scoped)
-                        .map(|i| (i as u32, tlp)),
+                    SimEvent::ShareOrdered { team, tlp } => {
+                        let scoped = seen
+                            .incidents
+                            .0
+                            .iter()
+                            .rposition(|i| i.team == team && i.scoped)
+                            .map(|i| (i as u32, tlp));
+                        if scoped.is_none() {
+                            book.standing.insert(team, tlp);
+                        }
+                        scoped
+                    }
                     _ => None,
                 };
                 if let Some((incident, tlp)) = share {
