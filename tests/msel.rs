@@ -301,3 +301,58 @@ fn a_decision_is_taken_once_and_only_after_it_was_put() {
     assert!(!ev.iter().any(|e| e["kind"] == "OrganisationIsolated"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn skipped_and_delayed_injects_are_journaled_and_replay_the_same() {
+    let dir = std::env::temp_dir().join(format!("tidewatch-skip-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::create_dir_all(&dir).unwrap();
+    let commands = dir.join("schedule.ron");
+    // I2 (D1 10:00) is skipped; I3 (D1 11:00) and I5 (D1 12:00) put back before their time.
+    std::fs::write(
+        &commands,
+        r#"[
+            Timed(at: "D1 09:00", do: SkipInject("I2")),
+            Timed(at: "D1 10:30", do: DelayInject(inject: "I3", by: "1h")),
+            Timed(at: "D1 10:45", do: DelayInject(inject: "I5", by: "30m")),
+        ]"#,
+    )
+    .unwrap();
+    let journal = dir.join("ex.jsonl");
+    let events = dir.join("events.jsonl");
+    let out = tidewatch(&[
+        "run",
+        "tests/data/tabletop.ron",
+        "--commands",
+        commands.to_str().unwrap(),
+        "--journal",
+        journal.to_str().unwrap(),
+        "--until",
+        "8h",
+        "--events",
+        events.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let fired: Vec<(String, String)> = std::fs::read_to_string(&events)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|e| e["kind"] == "InjectFired")
+        .map(|e| {
+            (
+                e["inject"].as_str().unwrap().to_string(),
+                e["time"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let at = |id: &str| fired.iter().find(|f| f.0 == id).map(|f| f.1.as_str());
+    assert_eq!(at("I2"), None, "skipped");
+    assert_eq!(at("I3"), Some("D1 12:00"), "an hour late");
+    assert_eq!(at("I5"), Some("D1 12:30"), "30 minutes late");
+    // The journal holds the schedule changes and replays to the same digests.
+    let text = std::fs::read_to_string(&journal).unwrap();
+    assert!(text.contains("SkipInject") && text.contains("DelayInject"));
+    let verified = tidewatch(&["replay", journal.to_str().unwrap(), "--verify"]);
+    assert!(verified.status.success(), "{}", stderr(&verified));
+    std::fs::remove_dir_all(dir).ok();
+}

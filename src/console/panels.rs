@@ -473,11 +473,36 @@ fn inject_list(
                         );
                     }
                 }
+                None if picture.skipped.contains(&InjectIx::from(i)) => {
+                    ui.label(
+                        RichText::new(format!("skipped {} {}", inj.id, inj.title))
+                            .weak()
+                            .strikethrough(),
+                    );
+                }
                 None => {
                     if ui.small_button("Fire").clicked() {
                         orders.0.push(Command::FireInject(inj.id.clone()));
                     }
-                    ui.label(RichText::new(format!("{} {}", inj.id, inj.title)).weak());
+                    if ui
+                        .small_button("+30m")
+                        .on_hover_text("Put it back by 30 minutes")
+                        .clicked()
+                    {
+                        orders.0.push(Command::DelayInject {
+                            inject: inj.id.clone(),
+                            by: crate::time::Span(30),
+                        });
+                    }
+                    if ui
+                        .small_button("Skip")
+                        .on_hover_text("Take it out of this exercise")
+                        .clicked()
+                    {
+                        orders.0.push(Command::SkipInject(inj.id.clone()));
+                    }
+                    ui.label(RichText::new(format!("{} {}", inj.id, inj.title)).weak())
+                        .on_hover_text(format!("{}\n\n{}", inj.body, inj.questions.join("\n")));
                 }
             });
         }

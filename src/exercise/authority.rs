@@ -102,6 +102,9 @@ pub fn team_may(plan: &Plan, team: TeamIx, command: &Command) -> Result<(), Refu
         | HaltIntrusion { .. }
         | PayRansom { .. } => Err(Refusal::FacilitatorOnly("the white cell's hand")),
         FireInject(_) => Err(Refusal::FacilitatorOnly("firing an inject")),
+        SkipInject(_) | DelayInject { .. } => {
+            Err(Refusal::FacilitatorOnly("the exercise's schedule"))
+        }
         Validate { .. } => Err(Refusal::FacilitatorOnly("rating an expectation")),
     }
 }

@@ -108,6 +108,10 @@ fn apply_commands(
                     log.push(now, SimEvent::IntrusionHalted { campaign, org })
                 }
                 Action::FireInject(inject) => log.push(now, SimEvent::InjectOrdered { inject }),
+                Action::SkipInject(inject) => log.push(now, SimEvent::InjectSkipped { inject }),
+                Action::DelayInject { inject, minutes } => {
+                    log.push(now, SimEvent::InjectDelayed { inject, minutes })
+                }
                 // A decision can be taken once it has been put, and only once.
                 Action::Decide { inject, .. }
                     if !msel.fired.contains(&inject) || msel.decided.contains(&inject) =>

@@ -6,7 +6,7 @@
 //! `Exercise` set runs after `Impact`); effects are commands for the next tick boundary.
 
 use crate::scenario::ids::{ExpectationIx, InjectIx, OrgIx, TeamIx};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use bevy::prelude::*;
 
@@ -35,6 +35,10 @@ pub struct MselState {
     pub settled: BTreeSet<ExpectationIx>,
     /// Triggers that have already happened once (firsts only count once).
     seen: BTreeSet<TriggerPlan>,
+    /// Injects the facilitator took out: they never fire.
+    pub skipped: BTreeSet<InjectIx>,
+    /// Minutes the facilitator put injects back by, for those not yet triggered.
+    pub delays: BTreeMap<InjectIx, u64>,
 }
 
 /// The triggers this tick's events amount to.
@@ -113,8 +117,27 @@ fn run_msel(
     // The facilitator's orders and decisions given by command this tick.
     for e in &events {
         match *e {
-            SimEvent::InjectOrdered { inject } => {
+            SimEvent::InjectOrdered { inject } if !state.skipped.contains(&inject) => {
                 state.due.insert((now, inject));
+            }
+            SimEvent::InjectSkipped { inject } => {
+                state.skipped.insert(inject);
+                state.due.retain(|(_, i)| *i != inject);
+            }
+            SimEvent::InjectDelayed { inject, minutes } => {
+                let due: Vec<(u64, InjectIx)> = state
+                    .due
+                    .iter()
+                    .filter(|(_, i)| *i == inject)
+                    .copied()
+                    .collect();
+                if due.is_empty() {
+                    *state.delays.entry(inject).or_default() += minutes;
+                }
+                for (t, i) in due {
+                    state.due.remove(&(t, i));
+                    state.due.insert((t + minutes, i));
+                }
             }
             SimEvent::DecisionTaken { inject, option, .. } => {
                 take_decision(plan, &mut state, &mut queue, now, inject, option)
@@ -151,9 +174,12 @@ fn run_msel(
     loop {
         for (i, inj) in plan.injects.iter().enumerate() {
             let i = InjectIx::from(i);
-            let already = state.fired.contains(&i) || state.due.iter().any(|(_, x)| *x == i);
+            let already = state.fired.contains(&i)
+                || state.skipped.contains(&i)
+                || state.due.iter().any(|(_, x)| *x == i);
             if !already && !inj.contingency_only && happened.contains(&inj.trigger) {
-                state.due.insert((now + inj.delay, i));
+                let put_back = state.delays.get(&i).copied().unwrap_or(0);
+                state.due.insert((now + inj.delay + put_back, i));
             }
         }
         let firing: Vec<(u64, InjectIx)> = state

@@ -123,6 +123,8 @@ impl Fog {
             | IntrusionHalted { .. }
             | CampaignCancelled { .. }
             | InjectOrdered { .. }
+            | InjectSkipped { .. }
+            | InjectDelayed { .. }
             | ExpectationMet { .. }
             | ExpectationMissed { .. }
             | ExpectationValidated { .. }

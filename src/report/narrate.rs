@@ -62,9 +62,12 @@ pub fn tone(event: &SimEvent) -> Tone {
         | OrganisationPatched { .. }
         | ActorBlocked { .. } => Tone::Defence,
         CampaignLaunched { .. } | StageForced { .. } | IntrusionHalted { .. } => Tone::Routine,
-        Note { .. } | CampaignForced { .. } | CampaignCancelled { .. } | InjectOrdered { .. } => {
-            Tone::Routine
-        }
+        Note { .. }
+        | CampaignForced { .. }
+        | CampaignCancelled { .. }
+        | InjectOrdered { .. }
+        | InjectSkipped { .. }
+        | InjectDelayed { .. } => Tone::Routine,
         InjectFired { .. } | ExpectationMissed { .. } => Tone::Warning,
         DecisionTaken { .. } | ExpectationMet { .. } | ExpectationValidated { .. } => Tone::Defence,
         LinkRepaired { .. }
@@ -221,6 +224,15 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
                 i.id, i.channel, i.kind, i.title
             )
         }
+        InjectSkipped { inject } => format!(
+            "The facilitator skips inject {}: {}",
+            plan.scenario.msel[inject].id, plan.scenario.msel[inject].title
+        ),
+        InjectDelayed { inject, minutes } => format!(
+            "The facilitator puts inject {} back by {}",
+            plan.scenario.msel[inject].id,
+            crate::time::Span(minutes)
+        ),
         InjectOrdered { inject } => format!(
             "Facilitator fires inject {} now",
             plan.scenario.msel[inject].id

@@ -133,6 +133,8 @@ pub struct OperatingPicture {
     pub outcomes: BTreeMap<ExpectationIx, (Outcome, u64)>,
     /// Per organisation hit by ransomware: its hosts down and their restores.
     pub recovery: BTreeMap<OrgIx, OrgRecovery>,
+    /// Injects the facilitator skipped.
+    pub skipped: std::collections::BTreeSet<InjectIx>,
 }
 
 impl OperatingPicture {
@@ -226,6 +228,9 @@ impl OperatingPicture {
                 }
             }
             SimEvent::InjectFired { inject } => self.fired.push((inject, tick)),
+            SimEvent::InjectSkipped { inject } => {
+                self.skipped.insert(inject);
+            }
             SimEvent::DecisionTaken {
                 team,
                 inject,

@@ -109,6 +109,14 @@ pub enum Command {
     Speed(Pace),
     /// Fire an inject of the MSEL now, whatever its trigger.
     FireInject(String),
+    /// The inject will not fire (the room runs short, or it no longer fits the story).
+    SkipInject(String),
+    /// The inject fires this much later than it would have (whether already due or not yet
+    /// triggered).
+    DelayInject {
+        inject: String,
+        by: Span,
+    },
     /// A team's choice at a decision point.
     Decide {
         team: String,
@@ -185,6 +193,11 @@ pub enum Action {
         org: OrgIx,
     },
     FireInject(InjectIx),
+    SkipInject(InjectIx),
+    DelayInject {
+        inject: InjectIx,
+        minutes: u64,
+    },
     Decide {
         team: TeamIx,
         inject: InjectIx,
@@ -290,6 +303,11 @@ impl Command {
             Command::StartCampaign(c) => Action::StartCampaign(campaign(c)?),
             Command::CancelCampaign(c) => Action::CancelCampaign(campaign(c)?),
             Command::FireInject(i) => Action::FireInject(inject(i)?),
+            Command::SkipInject(i) => Action::SkipInject(inject(i)?),
+            Command::DelayInject { inject: i, by } => Action::DelayInject {
+                inject: inject(i)?,
+                minutes: by.0,
+            },
             Command::Decide {
                 team: t,
                 inject: i,

@@ -106,6 +106,15 @@ pub enum SimEvent {
     InjectOrdered {
         inject: InjectIx,
     },
+    /// The facilitator took an inject out of the exercise.
+    InjectSkipped {
+        inject: InjectIx,
+    },
+    /// The facilitator put an inject back by this many minutes.
+    InjectDelayed {
+        inject: InjectIx,
+        minutes: u64,
+    },
     DecisionTaken {
         team: TeamIx,
         inject: InjectIx,
