@@ -280,9 +280,9 @@ fn advance_clock(world: &mut World) {
     let dt = world.resource::<Time<Real>>().delta_secs_f64();
     let screenshot_target = world.get_resource::<ScreenshotPlan>().map(|s| s.at_tick);
     let now = world.resource::<Clock>().now;
-    let (budget_ticks, end) = world
-        .resource_mut::<Pacing>()
-        .due(now, dt, screenshot_target);
+    let mut pacing = world.resource_mut::<Pacing>();
+    let target = pacing.rush_target(now, screenshot_target);
+    let (budget_ticks, end) = pacing.due(now, dt, target);
     let started = Instant::now();
     let mut ran = 0;
     while ran < budget_ticks && world.resource::<Clock>().now < end {

@@ -264,12 +264,15 @@ pub fn draw(
     let mut root = root_ui(ctx, "console");
     let plan = &region.0;
     clock_bar(&mut root, plan, &mut controls);
+    let now = controls.clock.now;
     let orders = &mut *controls.orders;
     egui::Panel::left("exercise")
         .default_size(330.0)
         .resizable(true)
         .show(&mut root, |ui| {
-            exercise_panel(ui, plan, &feed, orders, note, targets);
+            if let Some(t) = exercise_panel(ui, plan, &feed, orders, note, targets, now) {
+                controls.pacing.run_to(now, t);
+            }
         });
     egui::Panel::right("feed")
         .default_size(440.0)
@@ -367,6 +370,7 @@ pub(super) fn team_actions(
     });
 }
 
+/// Returns a moment to run the clock to, if the facilitator asked for one.
 fn exercise_panel(
     ui: &mut Ui,
     plan: &crate::scenario::Plan,
@@ -374,7 +378,8 @@ fn exercise_panel(
     orders: &mut Orders,
     note: &mut String,
     targets: &mut BTreeMap<u32, usize>,
-) {
+    now: u64,
+) -> Option<u64> {
     let empty = OperatingPicture::new(plan);
     let picture = feed.picture.as_ref().unwrap_or(&empty);
     ui.heading("Exercise");
@@ -390,9 +395,11 @@ fn exercise_panel(
         .auto_shrink([false; 2])
         .show(ui, |ui| {
             pending_decisions(ui, plan, picture, orders);
-            inject_list(ui, plan, picture, orders);
+            let run_to = inject_list(ui, plan, picture, orders, now);
             expectation_list(ui, plan, picture, orders);
-        });
+            run_to
+        })
+        .inner
 }
 
 /// Decisions waiting for trainees come first: the room is waiting on them.
@@ -439,9 +446,21 @@ fn inject_list(
     plan: &crate::scenario::Plan,
     picture: &OperatingPicture,
     orders: &mut Orders,
-) {
+    now: u64,
+) -> Option<u64> {
     let s = &plan.scenario;
     let clock = |t: u64| s.start.at(t).clock();
+    let mut run_to = None;
+    // The next inject the clock will reach, for "run to it".
+    let next = (0..s.msel.len())
+        .filter_map(|i| {
+            let i = InjectIx::from(i);
+            picture
+                .expected(plan, i)
+                .filter(|t| *t >= now)
+                .map(|t| (t, i))
+        })
+        .min();
     egui::CollapsingHeader::new(format!(
         "Injects ({} of {} fired)",
         picture.fired.len(),
@@ -449,21 +468,41 @@ fn inject_list(
     ))
     .default_open(true)
     .show(ui, |ui| {
+        if let Some((t, i)) = next
+            && ui
+                .button(format!(
+                    "Run to the next inject: {} at {}",
+                    s.msel[i.ix()].id,
+                    clock(t)
+                ))
+                .on_hover_text("Flat out to it, then pause")
+                .clicked()
+        {
+            // One minute past it: the inject has fired when the clock stops.
+            run_to = Some(t + 1);
+        }
         for (i, inj) in s.msel.iter().enumerate() {
-            ui.horizontal_wrapped(|ui| match picture.has_fired(InjectIx::from(i)) {
+            let ix = InjectIx::from(i);
+            let preview = format!(
+                "{} - {} ({:?}) from {} to {}\n\n{}\n\n{}",
+                inj.phase,
+                inj.title,
+                inj.channel,
+                inj.from,
+                inj.to.join(", "),
+                inj.body,
+                inj.questions.join("\n")
+            );
+            ui.horizontal_wrapped(|ui| match picture.has_fired(ix) {
                 Some(t) => {
                     ui.label(
                         RichText::new(format!("{} {}", clock(t), inj.id))
                             .monospace()
                             .weak(),
                     );
-                    ui.label(&inj.title).on_hover_text(format!(
-                        "{}\n\n{}",
-                        inj.body,
-                        inj.questions.join("\n")
-                    ));
+                    ui.label(&inj.title).on_hover_text(preview);
                     if let Some(label) = picture
-                        .decision_on(InjectIx::from(i))
+                        .decision_on(ix)
                         .and_then(|d| inj.decision.as_ref()?.options.get(d.option as usize))
                         .map(|o| &o.label)
                     {
@@ -473,7 +512,7 @@ fn inject_list(
                         );
                     }
                 }
-                None if picture.skipped.contains(&InjectIx::from(i)) => {
+                None if picture.skipped.contains(&ix) => {
                     ui.label(
                         RichText::new(format!("skipped {} {}", inj.id, inj.title))
                             .weak()
@@ -481,6 +520,17 @@ fn inject_list(
                     );
                 }
                 None => {
+                    let when = match picture.expected(plan, ix) {
+                        Some(t) => clock(t),
+                        None => awaited(plan, ix),
+                    };
+                    ui.label(
+                        RichText::new(format!("{when} {}", inj.id))
+                            .monospace()
+                            .color(Color32::from_rgb(170, 190, 210)),
+                    );
+                    ui.label(RichText::new(&inj.title).weak())
+                        .on_hover_text(preview);
                     if ui.small_button("Fire").clicked() {
                         orders.0.push(Command::FireInject(inj.id.clone()));
                     }
@@ -501,12 +551,34 @@ fn inject_list(
                     {
                         orders.0.push(Command::SkipInject(inj.id.clone()));
                     }
-                    ui.label(RichText::new(format!("{} {}", inj.id, inj.title)).weak())
-                        .on_hover_text(format!("{}\n\n{}", inj.body, inj.questions.join("\n")));
                 }
             });
         }
     });
+    run_to
+}
+
+/// What an inject not yet due waits for, in a few words.
+fn awaited(plan: &crate::scenario::Plan, inject: InjectIx) -> String {
+    use crate::scenario::TriggerPlan::*;
+    let s = &plan.scenario;
+    let i = &plan.injects[inject];
+    let after = if i.delay > 0 {
+        format!(" +{}", crate::time::Span(i.delay))
+    } else {
+        String::new()
+    };
+    let what = match i.trigger {
+        _ if i.contingency_only => "if an expectation is missed".to_string(),
+        At(t) => s.start.at(t).clock(),
+        FirstIncident(isl) => format!("first incident on {}", s.islands[isl.ix()].id),
+        RansomNote(isl) => format!("ransom note on {}", s.islands[isl.ix()].id),
+        ServiceDown(svc) => format!("{} down", s.services[svc.ix()].id),
+        CampaignStarted(c) => format!("{} starts", s.campaigns[c.ix()].id),
+        IntelApplied(isl) => format!("intel applied on {}", s.islands[isl.ix()].id),
+        Inject(j) => format!("after {}", s.msel[j.ix()].id),
+    };
+    format!("({what}{after})")
 }
 
 /// Every expectation's outcome, or buttons for the facilitator's judgement.

@@ -137,6 +137,13 @@ fn run_msel(
                 for (t, i) in due {
                     state.due.remove(&(t, i));
                     state.due.insert((t + minutes, i));
+                    log.push(
+                        now,
+                        SimEvent::InjectScheduled {
+                            inject: i,
+                            at: t + minutes,
+                        },
+                    );
                 }
             }
             SimEvent::DecisionTaken { inject, option, .. } => {
@@ -179,7 +186,12 @@ fn run_msel(
                 || state.due.iter().any(|(_, x)| *x == i);
             if !already && !inj.contingency_only && happened.contains(&inj.trigger) {
                 let put_back = state.delays.get(&i).copied().unwrap_or(0);
-                state.due.insert((now + inj.delay + put_back, i));
+                let at = now + inj.delay + put_back;
+                state.due.insert((at, i));
+                // Known ahead only when it fires later than now (the timeline shows it).
+                if at > now {
+                    log.push(now, SimEvent::InjectScheduled { inject: i, at });
+                }
             }
         }
         let firing: Vec<(u64, InjectIx)> = state

@@ -41,6 +41,8 @@ pub struct Pacing {
     pub end_tick: u64,
     /// Single minutes the facilitator asked for while paused.
     pub steps: u64,
+    /// "Run to": flat out to this moment (the next inject, a time typed in), then pause.
+    pub run_to: Option<u64>,
 }
 
 impl Pacing {
@@ -51,7 +53,27 @@ impl Pacing {
             owed: 0.0,
             end_tick,
             steps: 0,
+            run_to: None,
         }
+    }
+
+    /// Runs flat out to `tick` (not past the end) and pauses there.
+    pub fn run_to(&mut self, now: u64, tick: u64) {
+        if tick > now {
+            self.run_to = Some(tick.min(self.end_tick));
+        }
+    }
+
+    /// The moment to rush to this frame: a screenshot's, else the facilitator's "run to". Once
+    /// the clock is there, the run-to is done and the clock pauses.
+    pub fn rush_target(&mut self, now: u64, screenshot: Option<u64>) -> Option<u64> {
+        if let Some(t) = self.run_to
+            && now >= t
+        {
+            self.run_to = None;
+            self.paused = true;
+        }
+        screenshot.or(self.run_to)
     }
 
     /// Ticks due after `dt` real seconds at `now` (`u64::MAX`: as many as time allows), and the
@@ -121,5 +143,24 @@ mod tests {
         // A rehearsal for a screenshot ignores the controls and stops at its moment.
         p.paused = true;
         assert_eq!(p.due(5, 0.1, Some(50)), (u64::MAX, 50));
+    }
+
+    #[test]
+    fn run_to_goes_flat_out_to_its_moment_then_pauses() {
+        let mut p = Pacing::new(100, true, Pace::X1);
+        p.run_to(10, 40);
+        let target = p.rush_target(10, None);
+        assert_eq!(target, Some(40));
+        assert_eq!(p.due(10, 0.1, target), (u64::MAX, 40));
+        // There: paused, and the clock controls are the facilitator's again.
+        assert_eq!(p.rush_target(40, None), None);
+        assert!(p.paused);
+        assert_eq!(p.due(40, 10.0, None), (0, 100));
+        // Never past the end, never backwards.
+        p.run_to(40, 500);
+        assert_eq!(p.run_to, Some(100));
+        p.run_to = None;
+        p.run_to(40, 30);
+        assert_eq!(p.run_to, None);
     }
 }

@@ -124,6 +124,7 @@ impl Fog {
             | CampaignCancelled { .. }
             | InjectOrdered { .. }
             | InjectSkipped { .. }
+            | InjectScheduled { .. }
             | InjectDelayed { .. }
             | ExpectationMet { .. }
             | ExpectationMissed { .. }

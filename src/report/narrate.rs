@@ -67,6 +67,7 @@ pub fn tone(event: &SimEvent) -> Tone {
         | CampaignCancelled { .. }
         | InjectOrdered { .. }
         | InjectSkipped { .. }
+        | InjectScheduled { .. }
         | InjectDelayed { .. } => Tone::Routine,
         InjectFired { .. } | ExpectationMissed { .. } => Tone::Warning,
         DecisionTaken { .. } | ExpectationMet { .. } | ExpectationValidated { .. } => Tone::Defence,
@@ -130,6 +131,7 @@ pub fn newsworthy(plan: &Plan, event: &SimEvent) -> bool {
             | SimEvent::HostCleaned { .. }
             | SimEvent::HostIsolated { .. }
             | SimEvent::HostRestored { .. }
+            | SimEvent::InjectScheduled { .. }
     )
 }
 
@@ -224,6 +226,11 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
                 i.id, i.channel, i.kind, i.title
             )
         }
+        InjectScheduled { inject, at } => format!(
+            "Inject {} is due at {}",
+            plan.scenario.msel[inject].id,
+            plan.scenario.start.at(at).clock()
+        ),
         InjectSkipped { inject } => format!(
             "The facilitator skips inject {}: {}",
             plan.scenario.msel[inject].id, plan.scenario.msel[inject].title

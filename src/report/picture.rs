@@ -135,6 +135,10 @@ pub struct OperatingPicture {
     pub recovery: BTreeMap<OrgIx, OrgRecovery>,
     /// Injects the facilitator skipped.
     pub skipped: std::collections::BTreeSet<InjectIx>,
+    /// When each inject whose trigger happened is due (the latest word on it).
+    pub scheduled: BTreeMap<InjectIx, u64>,
+    /// Minutes the facilitator put each inject back by.
+    pub delayed: BTreeMap<InjectIx, u64>,
 }
 
 impl OperatingPicture {
@@ -231,6 +235,12 @@ impl OperatingPicture {
             SimEvent::InjectSkipped { inject } => {
                 self.skipped.insert(inject);
             }
+            SimEvent::InjectScheduled { inject, at } => {
+                self.scheduled.insert(inject, at);
+            }
+            SimEvent::InjectDelayed { inject, minutes } => {
+                *self.delayed.entry(inject).or_default() += minutes;
+            }
             SimEvent::DecisionTaken {
                 team,
                 inject,
@@ -286,6 +296,23 @@ impl OperatingPicture {
     /// The decision taken on an inject, if any.
     pub fn decision_on(&self, inject: InjectIx) -> Option<&Decided> {
         self.decisions.iter().find(|d| d.inject == inject)
+    }
+
+    /// When an inject not yet fired is expected: the time its trigger set, or for a clock
+    /// trigger its time (with the facilitator's delays); `None` while its trigger is awaited.
+    pub fn expected(&self, plan: &Plan, inject: InjectIx) -> Option<u64> {
+        if self.has_fired(inject).is_some() || self.skipped.contains(&inject) {
+            return None;
+        }
+        self.scheduled.get(&inject).copied().or_else(|| {
+            let i = &plan.injects[inject];
+            match i.trigger {
+                crate::scenario::TriggerPlan::At(t) if !i.contingency_only => {
+                    Some(t + i.delay + self.delayed.get(&inject).copied().unwrap_or(0))
+                }
+                _ => None,
+            }
+        })
     }
 
     /// When an inject fired, if it did.

@@ -106,6 +106,11 @@ pub enum SimEvent {
     InjectOrdered {
         inject: InjectIx,
     },
+    /// An inject's trigger happened (or the facilitator moved it): it fires at `at`.
+    InjectScheduled {
+        inject: InjectIx,
+        at: u64,
+    },
     /// The facilitator took an inject out of the exercise.
     InjectSkipped {
         inject: InjectIx,
