@@ -396,7 +396,7 @@ fn exercise_panel(
         .show(ui, |ui| {
             pending_decisions(ui, plan, picture, orders);
             let run_to = inject_list(ui, plan, picture, orders, now);
-            expectation_list(ui, plan, picture, orders);
+            expectation_list(ui, plan, picture, orders, note);
             run_to
         })
         .inner
@@ -587,80 +587,115 @@ fn expectation_list(
     plan: &crate::scenario::Plan,
     picture: &OperatingPicture,
     orders: &mut Orders,
+    note: &mut String,
 ) {
     let s = &plan.scenario;
-    egui::CollapsingHeader::new("Expectations").show(ui, |ui| {
-        for (k, e) in s.expectations.iter().enumerate() {
-            ui.horizontal_wrapped(|ui| {
-                match picture.outcome(ExpectationIx::from(k)) {
-                    Some((o, _)) => {
-                        ui.label(RichText::new(format!("{} {}", e.id, o.label())).monospace());
-                    }
-                    None => {
-                        ui.label(RichText::new(format!("{} open", e.id)).monospace().weak());
-                        if ui.small_button("met").clicked() {
-                            orders.0.push(Command::Validate {
-                                expectation: e.id.clone(),
-                                met: true,
-                                note: String::new(),
-                            });
-                        }
-                        if ui.small_button("not met").clicked() {
-                            orders.0.push(Command::Validate {
-                                expectation: e.id.clone(),
-                                met: false,
-                                note: String::new(),
-                            });
-                        }
-                    }
-                }
-                ui.label(format!("{}: {}", e.team, e.description));
-            });
-        }
+    let clock = |t: u64| s.start.at(t).clock();
+    // Expectations only the facilitator can rate and not yet rated: they wait for you.
+    let yours = |k: usize| {
+        matches!(s.expectations[k].check, crate::scenario::Check::Facilitator)
+            && picture.outcome(ExpectationIx::from(k)).is_none()
+    };
+    let waiting = (0..s.expectations.len()).filter(|k| yours(*k)).count();
+    let mut order: Vec<usize> = (0..s.expectations.len()).collect();
+    order.sort_by(|a, b| {
+        let (x, y) = (&s.expectations[*a], &s.expectations[*b]);
+        (&x.team, &x.objective, &x.id).cmp(&(&y.team, &y.objective, &y.id))
     });
+    egui::CollapsingHeader::new(format!("Expectations ({waiting} waiting for your rating)"))
+        .id_salt("expectations")
+        .default_open(waiting > 0)
+        .show(ui, |ui| {
+            ui.label(
+                RichText::new("A rating saves the note typed above with it.")
+                    .weak()
+                    .italics(),
+            );
+            let mut team = None;
+            for k in order {
+                let e = &s.expectations[k];
+                if team != Some(&e.team) {
+                    team = Some(&e.team);
+                    ui.label(RichText::new(&e.team).strong());
+                }
+                ui.horizontal_wrapped(|ui| {
+                    let outcome = picture.outcome(ExpectationIx::from(k));
+                    let (text, colour) = match outcome {
+                        Some((o, t)) => (
+                            format!("{} {} {} {}", e.id, e.objective, o.label(), clock(t)),
+                            if o.met() {
+                                Color32::from_rgb(110, 200, 140)
+                            } else {
+                                Color32::from_rgb(235, 120, 110)
+                            },
+                        ),
+                        None if yours(k) => (
+                            format!("{} {} needs your rating", e.id, e.objective),
+                            Color32::from_rgb(235, 190, 80),
+                        ),
+                        None => (format!("{} {} open", e.id, e.objective), Color32::GRAY),
+                    };
+                    ui.label(RichText::new(text).monospace().color(colour));
+                    // The facilitator's word settles it, or overrides the automatic check.
+                    let judged =
+                        matches!(outcome, Some((crate::report::Outcome::Judged { .. }, _)));
+                    if !judged {
+                        for (label, met) in [("met", true), ("not met", false)] {
+                            if ui.small_button(label).clicked() {
+                                orders.0.push(Command::Validate {
+                                    expectation: e.id.clone(),
+                                    met,
+                                    note: std::mem::take(note).trim().to_string(),
+                                });
+                            }
+                        }
+                    }
+                    ui.label(&e.description);
+                });
+            }
+        });
 }
 
 fn island_table(ui: &mut Ui, plan: &crate::scenario::Plan, summary: Option<&RunSummary>) {
     let Some(summary) = summary else { return };
-    ScrollArea::vertical()
-        .auto_shrink([false; 2])
-        .show(ui, |ui| {
-            egui::Grid::new("island-table")
-                .striped(true)
-                .num_columns(8)
-                .show(ui, |ui| {
-                    for h in [
-                        "Island",
-                        "CSIRT / NPC",
-                        "Hosts compromised",
-                        "Encrypted",
-                        "First detected",
-                        "Incidents",
-                        "Service downtime",
-                        "Loss (USD)",
-                    ] {
-                        ui.label(RichText::new(h).strong());
-                    }
+    // Both ways: on a small projector the loss columns scroll into view instead of being cut.
+    ScrollArea::both().auto_shrink([false; 2]).show(ui, |ui| {
+        egui::Grid::new("island-table")
+            .striped(true)
+            .num_columns(8)
+            .show(ui, |ui| {
+                for h in [
+                    "Island",
+                    "CSIRT / NPC",
+                    "Hosts compromised",
+                    "Encrypted",
+                    "First detected",
+                    "Incidents",
+                    "Service downtime",
+                    "Loss (USD)",
+                ] {
+                    ui.label(RichText::new(h).strong());
+                }
+                ui.end_row();
+                for (i, s) in summary.islands.iter().enumerate() {
+                    let isl = &plan.scenario.islands[i];
+                    ui.label(format!("{} ({})", s.name, s.id));
+                    ui.label(format!(
+                        "{} / {}",
+                        if isl.csirt { "yes" } else { "no" },
+                        if isl.npc { "yes" } else { "no" }
+                    ));
+                    ui.label(s.hosts_compromised.to_string());
+                    ui.label(s.hosts_encrypted.to_string());
+                    ui.label(
+                        s.first_detection_minute
+                            .map_or("not yet".into(), |t| plan.scenario.start.at(t).clock()),
+                    );
+                    ui.label(s.incidents.to_string());
+                    ui.label(crate::time::Span(s.service_down_minutes).to_string());
+                    ui.label(format!("{:.0}", s.loss_usd));
                     ui.end_row();
-                    for (i, s) in summary.islands.iter().enumerate() {
-                        let isl = &plan.scenario.islands[i];
-                        ui.label(format!("{} ({})", s.name, s.id));
-                        ui.label(format!(
-                            "{} / {}",
-                            if isl.csirt { "yes" } else { "no" },
-                            if isl.npc { "yes" } else { "no" }
-                        ));
-                        ui.label(s.hosts_compromised.to_string());
-                        ui.label(s.hosts_encrypted.to_string());
-                        ui.label(
-                            s.first_detection_minute
-                                .map_or("not yet".into(), |t| plan.scenario.start.at(t).clock()),
-                        );
-                        ui.label(s.incidents.to_string());
-                        ui.label(crate::time::Span(s.service_down_minutes).to_string());
-                        ui.label(format!("{:.0}", s.loss_usd));
-                        ui.end_row();
-                    }
-                });
-        });
+                }
+            });
+    });
 }

@@ -51,6 +51,7 @@ impl CommandQueue {
     }
 }
 
+#[allow(clippy::too_many_arguments)] // a system: each resource it writes is a parameter
 fn apply_commands(
     tick: crate::sim::Tick,
     mut queue: ResMut<CommandQueue>,

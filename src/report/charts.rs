@@ -43,7 +43,7 @@ fn chart(id: &'static str, title: &'static str, caption: String, svg: String) ->
         '>',
         &format!(
             " role=\"img\" aria-label=\"{title}\" data-chart=\"{id}\"><title>{title}</title><desc>{}</desc>",
-            caption.replace('&', "and").replace('<', "").replace('>', "")
+            caption.replace('&', "and").replace(['<', '>'], "")
         ),
         1,
     );
