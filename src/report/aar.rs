@@ -293,13 +293,7 @@ pub fn after_action(
         .iter()
         .enumerate()
         .map(|(oi, o)| {
-            let mine: Vec<usize> = plan
-                .expectations
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| e.objective.ix() == oi)
-                .map(|(k, _)| k)
-                .collect();
+            let mine = super::rehearsal::expectations_of(plan, oi);
             let settled: Vec<(usize, Outcome)> = mine
                 .iter()
                 .filter_map(|k| picture.outcome(ExpectationIx::from(*k)).map(|o| (*k, o.0)))

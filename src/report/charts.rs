@@ -149,6 +149,21 @@ fn hosts_over_time(plan: &Plan, events: &[Stamped], hours: f64) -> Chart {
     )
 }
 
+/// The label of the bar centred at `y` (bars are drawn top to bottom in `names` order, each
+/// one unit high); empty between bars.
+fn bar_label(names: &[String], y: f64) -> String {
+    let k = y - 0.5;
+    if (k - k.round()).abs() > 0.01 || k < 0.0 {
+        return String::new();
+    }
+    names
+        .len()
+        .checked_sub(1 + k.round() as usize)
+        .and_then(|i| names.get(i))
+        .cloned()
+        .unwrap_or_default()
+}
+
 /// Horizontal bars, one per row label, from 0 to each value (hours); `None` is drawn as a
 /// hatched bar to the end of the exercise, labelled "never".
 fn bars(
@@ -176,17 +191,7 @@ fn bars(
                 .configure_mesh()
                 .disable_y_mesh()
                 .y_labels(labels.len() * 2 + 1)
-                .y_label_formatter(&move |y| {
-                    let k = *y - 0.5;
-                    if (k - k.round()).abs() < 0.01 && k >= 0.0 {
-                        names
-                            .get(names.len() - 1 - k.round() as usize)
-                            .cloned()
-                            .unwrap_or_default()
-                    } else {
-                        String::new()
-                    }
-                })
+                .y_label_formatter(&move |y| bar_label(&names, *y))
                 .x_desc(unit)
                 .light_line_style(WHITE)
                 .x_label_formatter(&|x| {
@@ -390,17 +395,7 @@ fn services_down(plan: &Plan, events: &[Stamped], end: u64) -> Chart {
                 .configure_mesh()
                 .disable_y_mesh()
                 .y_labels(count * 2 + 1)
-                .y_label_formatter(&move |y| {
-                    let k = *y - 0.5;
-                    if (k - k.round()).abs() < 0.01 && k >= 0.0 {
-                        names
-                            .get(count.saturating_sub(1 + k.round() as usize))
-                            .cloned()
-                            .unwrap_or_default()
-                    } else {
-                        String::new()
-                    }
-                })
+                .y_label_formatter(&move |y| bar_label(&names, *y))
                 .x_desc("hours into the exercise")
                 .light_line_style(WHITE)
                 .x_label_formatter(&|x| format!("{x:.0}"))

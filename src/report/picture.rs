@@ -206,7 +206,11 @@ impl OperatingPicture {
                 .or_default()
                 .planned
                 .push((hosts, first, last)),
-            SimEvent::RansomPaid { org, usd } => self.islands[island(org)].ransom_usd += usd,
+            // A ransom comes from a command file: a silly sum must not overflow.
+            SimEvent::RansomPaid { org, usd } => {
+                let i = &mut self.islands[island(org)];
+                i.ransom_usd = i.ransom_usd.saturating_add(usd);
+            }
             SimEvent::DataExfiltrated { org, .. } => {
                 self.islands[island(org)].breached.insert(org);
             }

@@ -79,6 +79,16 @@ pub fn rehearse(plan: &Plan, events: &[Stamped]) -> Rehearsal {
     rehearsal_of(&OperatingPicture::of(plan, events), plan)
 }
 
+/// The expectations (by index) that roll up into objective `oi`.
+pub fn expectations_of(plan: &Plan, oi: usize) -> Vec<usize> {
+    plan.expectations
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.objective.ix() == oi)
+        .map(|(k, _)| k)
+        .collect()
+}
+
 /// The rehearsal of a picture already folded.
 pub fn rehearsal_of(picture: &OperatingPicture, plan: &Plan) -> Rehearsal {
     let s = &plan.scenario;
@@ -141,13 +151,7 @@ pub fn rehearsal_of(picture: &OperatingPicture, plan: &Plan) -> Rehearsal {
         .iter()
         .enumerate()
         .map(|(oi, o)| {
-            let mine: Vec<usize> = plan
-                .expectations
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| e.objective.ix() == oi)
-                .map(|(k, _)| k)
-                .collect();
+            let mine = expectations_of(plan, oi);
             let met = mine
                 .iter()
                 .filter(|k| {

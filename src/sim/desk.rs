@@ -176,6 +176,11 @@ impl Desk {
     /// earlier reports: a phone call saying "our files are encrypted" is not triaged after a
     /// day of false positives. A high-severity alert goes ahead of the other sensor alerts.
     pub fn enqueue(&mut self, alert: Alert) {
+        // The common case, a routine sensor alert, goes to the back without walking the queue.
+        if !alert.certain && !alert.urgent {
+            self.queue.push_back(alert);
+            return;
+        }
         let rank = |a: &Alert| (!a.certain, !a.urgent);
         let at = self
             .queue

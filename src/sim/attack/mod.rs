@@ -323,9 +323,9 @@ mod tests {
         plan
     }
 
-    #[test]
-    fn a_trust_hop_works_only_as_often_as_its_technique() {
-        let plan = TinyRegion::new()
+    /// A provider managing one client, and a crew that gets in, hops and encrypts.
+    fn provider_and_client() -> std::sync::Arc<crate::scenario::Plan> {
+        TinyRegion::new()
             .island("A", false, false)
             .org("msp", "A", 10, 0.0, 0.0)
             .org("client", "A", 10, 0.0, 0.0)
@@ -336,7 +336,12 @@ mod tests {
                 "Organisation(\"msp\")",
                 &["T1078", "T1199", "T1486"],
             )
-            .plan();
+            .plan()
+    }
+
+    #[test]
+    fn a_trust_hop_works_only_as_often_as_its_technique() {
+        let plan = provider_and_client();
         let hops = |p: f64, seed| {
             let events = events_of(certain_but((*plan).clone(), &[("T1199", p)]), seed);
             let followed = events
@@ -357,18 +362,7 @@ mod tests {
 
     #[test]
     fn a_client_that_revoked_its_providers_access_is_not_entered_through_it() {
-        let plan = TinyRegion::new()
-            .island("A", false, false)
-            .org("msp", "A", 10, 0.0, 0.0)
-            .org("client", "A", 10, 0.0, 0.0)
-            .manages("msp", &["client"])
-            .campaign(
-                "crew",
-                "D1 09:00",
-                "Organisation(\"msp\")",
-                &["T1078", "T1199", "T1486"],
-            )
-            .plan();
+        let plan = provider_and_client();
         for seed in 1..=5 {
             let mut sim = crate::sim::Simulation::new(
                 std::sync::Arc::new(certain_but((*plan).clone(), &[])),
