@@ -356,3 +356,132 @@ fn skipped_and_delayed_injects_are_journaled_and_replay_the_same() {
     assert!(verified.status.success(), "{}", stderr(&verified));
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn a_decision_not_put_to_the_team_is_refused_with_its_reason() {
+    let dir = std::env::temp_dir().join(format!("tidewatch-notput-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let commands = dir.join("decide.ron");
+    // I2 is put to a-npc; b-csirt answering it is refused, then a-npc's answer stands.
+    std::fs::write(
+        &commands,
+        r#"[
+            Timed(at: "D1 10:20", do: Decide(team: "b-csirt", inject: "I2", option: "isolate")),
+            Timed(at: "D1 10:30", do: Decide(team: "a-npc", inject: "I2", option: "monitor")),
+        ]"#,
+    )
+    .unwrap();
+    let events = dir.join("events.jsonl");
+    let out = tidewatch(&[
+        "run",
+        "tests/data/tabletop.ron",
+        "--set",
+        "teams.a-npc.auto=false",
+        "--commands",
+        commands.to_str().unwrap(),
+        "--until",
+        "6h",
+        "--events",
+        events.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let ev: Vec<serde_json::Value> = std::fs::read_to_string(&events)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let taken: Vec<_> = ev
+        .iter()
+        .filter(|e| e["kind"] == "DecisionTaken" && e["inject"] == "I2")
+        .map(|e| (e["team"].as_str().unwrap(), e["option"].as_str().unwrap()))
+        .collect();
+    assert_eq!(taken, vec![("a-npc", "monitor")]);
+    assert!(
+        ev.iter().any(|e| e["kind"] == "Note"
+            && e["text"]
+                .as_str()
+                .unwrap()
+                .contains("I2 was refused: it was not put to b-csirt")),
+        "the refusal says why"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_live_inject_reaches_its_teams_and_replays() {
+    let dir = std::env::temp_dir().join(format!("tidewatch-live-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::create_dir_all(&dir).unwrap();
+    let commands = dir.join("live.ron");
+    std::fs::write(
+        &commands,
+        r#"[
+            Timed(at: "D1 09:30", do: SendInject((
+                title: "Journalist calls about the outage",
+                body: "A reporter from the island radio asks whether customer data was taken.",
+                channel: Phone,
+                from: "Island Radio newsroom",
+                to: ["a-npc"],
+                questions: ["What do you tell her?"],
+            ))),
+            Timed(at: "D1 09:45", do: SendInject((
+                title: "Regional heads of CSIRT call",
+                channel: Briefing,
+                to: ["a-npc", "b-csirt"],
+            ))),
+        ]"#,
+    )
+    .unwrap();
+    let journal = dir.join("ex.jsonl");
+    let events = dir.join("events.jsonl");
+    let out = tidewatch(&[
+        "run",
+        "tests/data/tabletop.ron",
+        "--commands",
+        commands.to_str().unwrap(),
+        "--journal",
+        journal.to_str().unwrap(),
+        "--until",
+        "2h",
+        "--events",
+        events.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let sent: Vec<serde_json::Value> = std::fs::read_to_string(&events)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|e| e["kind"] == "InjectSent")
+        .collect();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[0]["id"], "live-1");
+    assert_eq!(sent[0]["time"], "D1 09:30");
+    assert_eq!(sent[0]["to"], serde_json::json!(["a-npc"]));
+    assert_eq!(sent[1]["id"], "live-2");
+    assert_eq!(sent[1]["to"], serde_json::json!(["a-npc", "b-csirt"]));
+    // On the record, and the record replays to the same digests.
+    let text = std::fs::read_to_string(&journal).unwrap();
+    assert!(text.contains("SendInject") && text.contains("Journalist calls"));
+    let verified = tidewatch(&["replay", journal.to_str().unwrap(), "--verify"]);
+    assert!(verified.status.success(), "{}", stderr(&verified));
+    // A live inject with nobody to send it to is refused where it was written.
+    std::fs::write(
+        &commands,
+        "[\n  Timed(at: \"D1 09:30\", do: SendInject((title: \"x\", channel: Email, to: []))),\n]",
+    )
+    .unwrap();
+    let bad = tidewatch(&[
+        "run",
+        "tests/data/tabletop.ron",
+        "--commands",
+        commands.to_str().unwrap(),
+    ]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stderr(&bad).contains("live.ron:2:")
+            && stderr(&bad).contains("needs at least one team in `to`"),
+        "{}",
+        stderr(&bad)
+    );
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -101,7 +101,7 @@ pub fn team_may(plan: &Plan, team: TeamIx, command: &Command) -> Result<(), Refu
         | ForceStep { .. }
         | HaltIntrusion { .. }
         | PayRansom { .. } => Err(Refusal::FacilitatorOnly("the white cell's hand")),
-        FireInject(_) => Err(Refusal::FacilitatorOnly("firing an inject")),
+        FireInject(_) | SendInject(_) => Err(Refusal::FacilitatorOnly("sending an inject")),
         SkipInject(_) | DelayInject { .. } => {
             Err(Refusal::FacilitatorOnly("the exercise's schedule"))
         }

@@ -60,7 +60,7 @@ fn apply_commands(
     mut adhoc: ResMut<AdHocHappenings>,
     mut campaigns: Query<(&StableId, &mut Campaign)>,
     mut log: ResMut<EventLog>,
-    msel: Res<msel::MselState>,
+    mut msel: ResMut<msel::MselState>,
 ) {
     let now = tick.now();
     // Anything scheduled for a tick already past (a resumed journal) applies now.
@@ -113,15 +113,34 @@ fn apply_commands(
                 Action::DelayInject { inject, minutes } => {
                     log.push(now, SimEvent::InjectDelayed { inject, minutes })
                 }
-                // A decision can be taken once it has been put, and only once.
-                Action::Decide { inject, .. }
-                    if !msel.fired.contains(&inject) || msel.decided.contains(&inject) =>
+                Action::SendInject { to, inject } => {
+                    msel.live_sent += 1;
+                    log.push(
+                        now,
+                        SimEvent::InjectSent {
+                            number: msel.live_sent,
+                            to: to.into(),
+                            inject,
+                        },
+                    );
+                }
+                // A decision can be taken once it has been put, only by a team it was put
+                // to, and only once.
+                Action::Decide { team, inject, .. }
+                    if !msel.fired.contains(&inject)
+                        || msel.decided.contains(&inject)
+                        || !tick.region.injects[inject].to.contains(&team) =>
                 {
                     let id = &tick.region.scenario.msel[inject].id;
-                    let why = if msel.fired.contains(&inject) {
-                        "it was already taken"
+                    let why = if !msel.fired.contains(&inject) {
+                        "it has not been put yet".to_string()
+                    } else if msel.decided.contains(&inject) {
+                        "it was already taken".to_string()
                     } else {
-                        "it has not been put yet"
+                        format!(
+                            "it was not put to {}",
+                            tick.region.scenario.teams[team.ix()].id
+                        )
                     };
                     log.push(
                         now,

@@ -39,6 +39,8 @@ pub struct MselState {
     pub skipped: BTreeSet<InjectIx>,
     /// Minutes the facilitator put injects back by, for those not yet triggered.
     pub delays: BTreeMap<InjectIx, u64>,
+    /// Live injects sent so far (the next is `live-<sent + 1>`).
+    pub live_sent: u32,
 }
 
 /// The triggers this tick's events amount to.

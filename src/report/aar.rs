@@ -507,6 +507,7 @@ fn timeline(plan: &Plan, events: &[Stamped]) -> Vec<Moment> {
             | SimEvent::IncidentClosed { .. }
             | SimEvent::IntelProduced { .. }
             | SimEvent::InjectFired { .. }
+            | SimEvent::InjectSent { .. }
             | SimEvent::DecisionTaken { .. }
             | SimEvent::LinkCut { .. }
             | SimEvent::LinkRepaired { .. }

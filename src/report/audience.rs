@@ -98,6 +98,15 @@ impl Fog {
             // The MSEL: an inject reaches whom it is addressed to (a media story reaches
             // everyone); a decision is seen by the teams it was put to.
             InjectFired { inject } => inject_audience(plan, inject),
+            InjectSent {
+                ref to, ref inject, ..
+            } => {
+                if matches!(inject.channel, InjectChannel::Media | InjectChannel::Social) {
+                    Audience::Everyone
+                } else {
+                    Audience::Teams(to.to_vec())
+                }
+            }
             DecisionTaken {
                 team: t, inject, ..
             } => {

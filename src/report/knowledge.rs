@@ -46,6 +46,8 @@ pub struct TeamKnowledge {
     cursor: usize,
     /// Injects delivered to the team, with when.
     pub inbox: Vec<(u64, InjectIx)>,
+    /// Live injects delivered to the team: (when, number, the inject).
+    pub live: Vec<(u64, u32, crate::scenario::LiveInject)>,
     /// Alerts waiting on its desk, by alert number.
     pub queue: BTreeMap<u64, QueuedAlert>,
     /// Alerts it triaged: (confirmed, dismissed).
@@ -102,6 +104,9 @@ impl TeamKnowledge {
         use SimEvent::*;
         let now = e.tick;
         match e.event {
+            InjectSent {
+                number, ref inject, ..
+            } => self.live.push((now, number, (**inject).clone())),
             InjectFired { inject } => {
                 self.inbox.push((now, inject));
                 if plan.injects[inject].decision.is_some() {

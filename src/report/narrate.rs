@@ -69,7 +69,7 @@ pub fn tone(event: &SimEvent) -> Tone {
         | InjectSkipped { .. }
         | InjectScheduled { .. }
         | InjectDelayed { .. } => Tone::Routine,
-        InjectFired { .. } | ExpectationMissed { .. } => Tone::Warning,
+        InjectFired { .. } | InjectSent { .. } | ExpectationMissed { .. } => Tone::Warning,
         DecisionTaken { .. } | ExpectationMet { .. } | ExpectationValidated { .. } => Tone::Defence,
         LinkRepaired { .. }
         | PowerRestored { .. }
@@ -226,6 +226,20 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
                 i.id, i.channel, i.kind, i.title
             )
         }
+        InjectSent {
+            number,
+            ref to,
+            ref inject,
+        } => format!(
+            "INJECT {} ({:?}, live) to {}: {}",
+            crate::scenario::live_id(number),
+            inject.channel,
+            to.iter()
+                .map(|t| plan.scenario.teams[t.ix()].id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            inject.title
+        ),
         InjectScheduled { inject, at } => format!(
             "Inject {} is due at {}",
             plan.scenario.msel[inject].id,
@@ -543,6 +557,15 @@ pub fn to_json(plan: &Plan, e: &Stamped) -> Value {
             };
             obj.insert(k, mapped);
         }
+    }
+    // A live inject: its recipients by team id, and the id it goes by in the record.
+    if let SimEvent::InjectSent { number, ref to, .. } = e.event {
+        let teams: Vec<&str> = to
+            .iter()
+            .map(|t| plan.scenario.teams[t.ix()].id.as_str())
+            .collect();
+        obj.insert("to".into(), json!(teams));
+        obj.insert("id".into(), json!(crate::scenario::live_id(number)));
     }
     if let SimEvent::DecisionTaken { inject, option, .. } = e.event {
         let decision = plan.scenario.msel[inject].decision.as_ref();

@@ -139,6 +139,8 @@ pub struct OperatingPicture {
     pub scheduled: BTreeMap<InjectIx, u64>,
     /// Minutes the facilitator put each inject back by.
     pub delayed: BTreeMap<InjectIx, u64>,
+    /// Live injects sent: (tick, number, recipients, title).
+    pub sent: Vec<(u64, u32, Vec<TeamIx>, String)>,
 }
 
 impl OperatingPicture {
@@ -236,6 +238,13 @@ impl OperatingPicture {
                 }
             }
             SimEvent::InjectFired { inject } => self.fired.push((inject, tick)),
+            SimEvent::InjectSent {
+                number,
+                ref to,
+                ref inject,
+            } => self
+                .sent
+                .push((tick, number, to.to_vec(), inject.title.clone())),
             SimEvent::InjectSkipped { inject } => {
                 self.skipped.insert(inject);
             }

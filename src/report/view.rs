@@ -249,6 +249,12 @@ pub struct TeamView {
     pub links_cut: Vec<usize>,
 }
 
+/// Scripted and live injects together, newest last (the sort is stable: equals keep their order).
+fn newest_last(mut items: Vec<InboxItem>) -> Vec<InboxItem> {
+    items.sort_by_key(|i| i.tick);
+    items
+}
+
 impl TeamView {
     pub fn of(plan: &Plan, k: &TeamKnowledge) -> Self {
         let s = &plan.scenario;
@@ -260,23 +266,34 @@ impl TeamView {
                 id: team.id.clone(),
                 name: team.name.clone(),
             },
-            inbox: k
-                .inbox
-                .iter()
-                .map(|&(tick, i)| {
-                    let a = &s.msel[i];
-                    InboxItem {
-                        tick,
-                        time: clock(tick),
-                        id: a.id.clone(),
+            inbox: newest_last(
+                k.inbox
+                    .iter()
+                    .map(|&(tick, i)| {
+                        let a = &s.msel[i];
+                        InboxItem {
+                            tick,
+                            time: clock(tick),
+                            id: a.id.clone(),
+                            channel: format!("{:?}", a.channel),
+                            from: a.from.clone(),
+                            title: a.title.clone(),
+                            body: a.body.clone(),
+                            questions: a.questions.clone(),
+                        }
+                    })
+                    .chain(k.live.iter().map(|(tick, number, a)| InboxItem {
+                        tick: *tick,
+                        time: clock(*tick),
+                        id: crate::scenario::live_id(*number),
                         channel: format!("{:?}", a.channel),
                         from: a.from.clone(),
                         title: a.title.clone(),
                         body: a.body.clone(),
                         questions: a.questions.clone(),
-                    }
-                })
-                .collect(),
+                    }))
+                    .collect(),
+            ),
             decisions: k
                 .pending_decisions
                 .iter()

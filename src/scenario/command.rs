@@ -117,6 +117,8 @@ pub enum Command {
         inject: String,
         by: Span,
     },
+    /// A narrative inject written live, sent now to the teams named.
+    SendInject(super::LiveInject),
     /// A team's choice at a decision point.
     Decide {
         team: String,
@@ -197,6 +199,10 @@ pub enum Action {
     DelayInject {
         inject: InjectIx,
         minutes: u64,
+    },
+    SendInject {
+        to: Vec<TeamIx>,
+        inject: Box<super::LiveInject>,
     },
     Decide {
         team: TeamIx,
@@ -308,6 +314,18 @@ impl Command {
                 inject: inject(i)?,
                 minutes: by.0,
             },
+            Command::SendInject(live) => {
+                if live.title.trim().is_empty() {
+                    return Err("a live inject needs a title".into());
+                }
+                if live.to.is_empty() {
+                    return Err("a live inject needs at least one team in `to`".into());
+                }
+                Action::SendInject {
+                    to: live.to.iter().map(|t| team(t)).collect::<Result<_, _>>()?,
+                    inject: Box::new(live.clone()),
+                }
+            }
             Command::Decide {
                 team: t,
                 inject: i,

@@ -17,7 +17,7 @@ pub enum InjectKind {
     Facilitation,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum InjectChannel {
     Email,
     Phone,
@@ -81,6 +81,31 @@ pub struct Inject {
     /// Fired only as an expectation's contingency, never by its trigger on its own.
     #[serde(default)]
     pub contingency_only: bool,
+}
+
+/// An inject the facilitator writes while the exercise runs (the room went somewhere the MSEL
+/// did not foresee). It reaches its teams like a scripted one and is numbered `live-1`,
+/// `live-2`, ... in the order sent.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LiveInject {
+    pub title: String,
+    #[serde(default)]
+    pub body: String,
+    pub channel: InjectChannel,
+    /// The persona sending it.
+    #[serde(default)]
+    pub from: String,
+    /// Team ids it is addressed to.
+    pub to: Vec<String>,
+    /// Questions put to the room.
+    #[serde(default)]
+    pub questions: Vec<String>,
+}
+
+/// How the record names a live inject.
+pub fn live_id(number: u32) -> String {
+    format!("live-{number}")
 }
 
 /// A choice the addressed team makes; the option's effects change the simulation.

@@ -120,6 +120,12 @@ pub enum SimEvent {
         inject: InjectIx,
         minutes: u64,
     },
+    /// The facilitator sent an inject written live (`live-<number>`).
+    InjectSent {
+        number: u32,
+        to: Box<[TeamIx]>,
+        inject: Box<crate::scenario::LiveInject>,
+    },
     DecisionTaken {
         team: TeamIx,
         inject: InjectIx,
