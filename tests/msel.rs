@@ -315,6 +315,7 @@ fn skipped_and_delayed_injects_are_journaled_and_replay_the_same() {
             Timed(at: "D1 09:00", do: SkipInject("I2")),
             Timed(at: "D1 10:30", do: DelayInject(inject: "I3", by: "1h")),
             Timed(at: "D1 10:45", do: DelayInject(inject: "I5", by: "30m")),
+            Timed(at: "D1 11:30", do: RescheduleInject(inject: "I3", at: "D1 11:45")),
         ]"#,
     )
     .unwrap();
@@ -347,11 +348,19 @@ fn skipped_and_delayed_injects_are_journaled_and_replay_the_same() {
         .collect();
     let at = |id: &str| fired.iter().find(|f| f.0 == id).map(|f| f.1.as_str());
     assert_eq!(at("I2"), None, "skipped");
-    assert_eq!(at("I3"), Some("D1 12:00"), "an hour late");
+    assert_eq!(
+        at("I3"),
+        Some("D1 11:45"),
+        "put back an hour (due 12:00), then moved to 11:45"
+    );
     assert_eq!(at("I5"), Some("D1 12:30"), "30 minutes late");
     // The journal holds the schedule changes and replays to the same digests.
     let text = std::fs::read_to_string(&journal).unwrap();
-    assert!(text.contains("SkipInject") && text.contains("DelayInject"));
+    assert!(
+        text.contains("SkipInject")
+            && text.contains("DelayInject")
+            && text.contains("RescheduleInject")
+    );
     let verified = tidewatch(&["replay", journal.to_str().unwrap(), "--verify"]);
     assert!(verified.status.success(), "{}", stderr(&verified));
     std::fs::remove_dir_all(dir).ok();

@@ -102,7 +102,7 @@ pub fn team_may(plan: &Plan, team: TeamIx, command: &Command) -> Result<(), Refu
         | HaltIntrusion { .. }
         | PayRansom { .. } => Err(Refusal::FacilitatorOnly("the white cell's hand")),
         FireInject(_) | SendInject(_) => Err(Refusal::FacilitatorOnly("sending an inject")),
-        SkipInject(_) | DelayInject { .. } => {
+        SkipInject(_) | DelayInject { .. } | RescheduleInject { .. } => {
             Err(Refusal::FacilitatorOnly("the exercise's schedule"))
         }
         Validate { .. } => Err(Refusal::FacilitatorOnly("rating an expectation")),

@@ -113,6 +113,9 @@ fn apply_commands(
                 Action::DelayInject { inject, minutes } => {
                     log.push(now, SimEvent::InjectDelayed { inject, minutes })
                 }
+                Action::RescheduleInject { inject, at } => {
+                    log.push(now, SimEvent::InjectRescheduled { inject, at })
+                }
                 Action::SendInject { to, inject } => {
                     msel.live_sent += 1;
                     log.push(

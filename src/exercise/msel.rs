@@ -148,6 +148,15 @@ fn run_msel(
                     );
                 }
             }
+            // Already fired or skipped: nothing to move. Otherwise it fires then, whatever its
+            // trigger does meanwhile (a moment already past: at once).
+            SimEvent::InjectRescheduled { inject, at }
+                if !state.fired.contains(&inject) && !state.skipped.contains(&inject) =>
+            {
+                state.due.retain(|(_, i)| *i != inject);
+                state.delays.remove(&inject);
+                state.due.insert((at.max(now), inject));
+            }
             SimEvent::DecisionTaken { inject, option, .. } => {
                 take_decision(plan, &mut state, &mut queue, now, inject, option)
             }

@@ -135,6 +135,7 @@ impl Fog {
             | InjectSkipped { .. }
             | InjectScheduled { .. }
             | InjectDelayed { .. }
+            | InjectRescheduled { .. }
             | ExpectationMet { .. }
             | ExpectationMissed { .. }
             | ExpectationValidated { .. }

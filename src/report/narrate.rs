@@ -68,7 +68,8 @@ pub fn tone(event: &SimEvent) -> Tone {
         | InjectOrdered { .. }
         | InjectSkipped { .. }
         | InjectScheduled { .. }
-        | InjectDelayed { .. } => Tone::Routine,
+        | InjectDelayed { .. }
+        | InjectRescheduled { .. } => Tone::Routine,
         InjectFired { .. } | InjectSent { .. } | ExpectationMissed { .. } => Tone::Warning,
         DecisionTaken { .. } | ExpectationMet { .. } | ExpectationValidated { .. } => Tone::Defence,
         LinkRepaired { .. }
@@ -226,6 +227,11 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
                 i.id, i.channel, i.kind, i.title
             )
         }
+        InjectRescheduled { inject, at } => format!(
+            "The facilitator moves inject {} to {}",
+            plan.scenario.msel[inject].id,
+            plan.scenario.start.at(at).clock()
+        ),
         InjectSent {
             number,
             ref to,

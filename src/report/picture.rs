@@ -248,7 +248,8 @@ impl OperatingPicture {
             SimEvent::InjectSkipped { inject } => {
                 self.skipped.insert(inject);
             }
-            SimEvent::InjectScheduled { inject, at } => {
+            SimEvent::InjectScheduled { inject, at }
+            | SimEvent::InjectRescheduled { inject, at } => {
                 self.scheduled.insert(inject, at);
             }
             SimEvent::InjectDelayed { inject, minutes } => {

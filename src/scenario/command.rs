@@ -117,6 +117,11 @@ pub enum Command {
         inject: String,
         by: Span,
     },
+    /// The inject fires at this moment instead (whether already due or not yet triggered).
+    RescheduleInject {
+        inject: String,
+        at: When,
+    },
     /// A narrative inject written live, sent now to the teams named.
     SendInject(super::LiveInject),
     /// A team's choice at a decision point.
@@ -199,6 +204,10 @@ pub enum Action {
     DelayInject {
         inject: InjectIx,
         minutes: u64,
+    },
+    RescheduleInject {
+        inject: InjectIx,
+        at: u64,
     },
     SendInject {
         to: Vec<TeamIx>,
@@ -313,6 +322,17 @@ impl Command {
             Command::DelayInject { inject: i, by } => Action::DelayInject {
                 inject: inject(i)?,
                 minutes: by.0,
+            },
+            Command::RescheduleInject { inject: i, at } => Action::RescheduleInject {
+                inject: inject(i)?,
+                at: at
+                    .to_tick(plan.scenario.start.minute_of_day)
+                    .ok_or_else(|| {
+                        format!(
+                            "{at} is before the exercise starts ({})",
+                            plan.scenario.start
+                        )
+                    })?,
             },
             Command::SendInject(live) => {
                 if live.title.trim().is_empty() {

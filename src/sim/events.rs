@@ -120,6 +120,11 @@ pub enum SimEvent {
         inject: InjectIx,
         minutes: u64,
     },
+    /// The facilitator moved an inject to fire at `at`.
+    InjectRescheduled {
+        inject: InjectIx,
+        at: u64,
+    },
     /// The facilitator sent an inject written live (`live-<number>`).
     InjectSent {
         number: u32,
