@@ -87,6 +87,20 @@ pub struct ConsoleArgs {
     /// journal's own).
     #[arg(long, conflicts_with_all = ["scenario", "seed", "set"])]
     resume: Option<std::path::PathBuf>,
+    /// Timed commands to play (RON: a list of `Timed(at: "D1 10:00", do: ...)`), as `run` does;
+    /// with --resume, those at or after where the journal stops.
+    #[arg(long)]
+    commands: Option<std::path::PathBuf>,
+    /// The size of everything in the window, e.g. 1.5 for a projector (A- / A+ and Ctrl +/-
+    /// change it live).
+    #[arg(long, value_parser = scale)]
+    scale: Option<f32>,
+    /// The window's size, e.g. `1280x720` or `1920x1080` (a projector's).
+    #[arg(long, value_parser = window_size, value_name = "WxH")]
+    size: Option<(u32, u32)>,
+    /// The facilitator's screen to open on: map, timeline, validation, charts or compose.
+    #[arg(long, value_parser = ["map", "timeline", "validation", "charts", "compose"], default_value = "map")]
+    screen: String,
     /// Show this team's view (only what it may see) and let it be played from this window;
     /// the other teams are auto-played. Without --resume, the team is handed to the trainee
     /// (`--set teams.TEAM_ID.auto=false`).
@@ -261,6 +275,27 @@ struct RunArgs {
 
 fn span(text: &str) -> Result<Span, String> {
     parse_span(text)
+}
+
+fn window_size(text: &str) -> Result<(u32, u32), String> {
+    let parsed = text
+        .split_once('x')
+        .and_then(|(w, h)| Some((w.trim().parse().ok()?, h.trim().parse().ok()?)));
+    match parsed {
+        Some((w, h)) if (640..=7680).contains(&w) && (480..=4320).contains(&h) => Ok((w, h)),
+        _ => Err(format!(
+            "`{text}` is not a window size like `1280x720` (640x480 to 7680x4320)"
+        )),
+    }
+}
+
+fn scale(text: &str) -> Result<f32, String> {
+    match text.parse::<f32>() {
+        Ok(x) if (0.5..=3.0).contains(&x) => Ok(x),
+        _ => Err(format!(
+            "`{text}` is not a scale from 0.5 to 3 (1 is normal, 1.5 a projector)"
+        )),
+    }
 }
 
 fn main() -> ExitCode {
@@ -895,40 +930,56 @@ fn console(args: ConsoleArgs) -> ExitCode {
         eprintln!("{why}");
         return ExitCode::from(1);
     }
-    let shot = args.screenshot.map(|p| (p, args.after.map_or(0, |a| a.0)));
-    let team_of = |plan: &tidewatch::scenario::Plan| -> Result<Option<TeamIx>, ExitCode> {
-        match args
+    // Everything but the exercise itself: the same whether it is new or resumed.
+    let open = |plan: Arc<Plan>, seed: u64, start: Start| -> ExitCode {
+        let team = match args
             .team
             .as_deref()
             .map(|t| plan.ids.teams.resolve(t))
             .transpose()
         {
-            Ok(team) => Ok(team),
+            Ok(team) => team,
             Err(e) => {
                 eprintln!("--team: {e}");
-                Err(ExitCode::from(1))
+                return ExitCode::from(1);
             }
-        }
+        };
+        let commands = match &args.commands {
+            Some(path) => {
+                match tidewatch::scenario::load_commands(&path.to_string_lossy(), &plan) {
+                    Ok(commands) => commands,
+                    Err(e) => {
+                        eprintln!("{e}");
+                        return ExitCode::from(1);
+                    }
+                }
+            }
+            None => Vec::new(),
+        };
+        let host = match lab_host(&args.host, &plan) {
+            Ok(h) => h,
+            Err(code) => return code,
+        };
+        let options = tidewatch::console::Options {
+            shot: args
+                .screenshot
+                .clone()
+                .map(|p| (p, args.after.map_or(0, |a| a.0))),
+            team,
+            host,
+            end_at: args.end_at.map(|s| s.0),
+            commands,
+            scale: args.scale,
+            screen: tidewatch::console::Screen::named(&args.screen).unwrap_or_default(),
+            size: args.size,
+        };
+        tidewatch::console::run(plan, seed, start, options)
     };
     if let Some(path) = args.resume.clone() {
         let loaded =
             JournalFile::read(&path).and_then(|file| Ok((session::journal_plan(&file)?, file)));
         return match loaded {
-            Ok(((plan, seed), file)) => match team_of(&plan) {
-                Ok(team) => match lab_host(&args.host, &plan) {
-                    Ok(host) => tidewatch::console::run(
-                        plan,
-                        seed,
-                        shot,
-                        Start::Resume(path, file),
-                        team,
-                        host,
-                        args.end_at.map(|s| s.0),
-                    ),
-                    Err(code) => code,
-                },
-                Err(code) => code,
-            },
+            Ok(((plan, seed), file)) => open(plan, seed, Start::Resume(path, file)),
             Err(e) => {
                 eprintln!("{e}");
                 ExitCode::from(1)
@@ -943,21 +994,12 @@ fn console(args: ConsoleArgs) -> ExitCode {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let team = match team_of(&plan) {
-        Ok(team) => team,
-        Err(code) => return code,
-    };
     let seed = args.seed.unwrap_or(plan.scenario.seed);
     let start = match args.journal.clone() {
         Some(path) => Start::Record(path, source, set),
         None => Start::Fresh,
     };
-    let host = match lab_host(&args.host, &plan) {
-        Ok(h) => h,
-        Err(code) => return code,
-    };
-    let end_at = args.end_at.map(|s| s.0);
-    tidewatch::console::run(Arc::new(plan), seed, shot, start, team, host, end_at)
+    open(Arc::new(plan), seed, start)
 }
 
 /// Starts listening for seats (before the window opens, so a busy port is said plainly) and

@@ -53,7 +53,7 @@ pub fn draw(ui: &mut Ui, geo: &Geography, views: &[IslandView]) {
         })
         .collect();
     draw_links(&painter, &geo.links, &points);
-    draw_islands(&painter, geo, views, &points);
+    draw_islands(&painter, geo, views, &points, response.rect);
     legend(&painter, response.rect);
 }
 
@@ -81,49 +81,41 @@ fn draw_links(painter: &egui::Painter, links: &[Route], points: &[Pos2]) {
 }
 
 /// Each island coloured by its state, ringed by its CSIRT or point of contact, with its name
-/// and a line of detail.
-fn draw_islands(painter: &egui::Painter, geo: &Geography, views: &[IslandView], points: &[Pos2]) {
+/// and a line of detail placed where it overwrites no other label, island or the legend.
+fn draw_islands(
+    painter: &egui::Painter,
+    geo: &Geography,
+    views: &[IslandView],
+    points: &[Pos2],
+    area: egui::Rect,
+) {
     let islands = &geo.islands;
-    let at = |i: usize| points[i];
-    // Each label goes on the side away from the island's nearest neighbour on screen, so
-    // close neighbours on the festoon do not write over each other.
-    let label_left: Vec<bool> = (0..islands.len())
-        .map(|i| {
-            let p = at(i);
-            (0..islands.len())
-                .filter(|j| *j != i)
-                .map(at)
-                .min_by(|a, b| a.distance(p).total_cmp(&b.distance(p)))
-                .is_some_and(|n| n.x > p.x)
-        })
+    let radius: Vec<f32> = islands
+        .iter()
+        .map(|isl| (6.0 + (isl.population as f32).sqrt() / 60.0).min(16.0))
         .collect();
+    // What a label must not cover: every island's disc and the legend.
+    let mut taken: Vec<egui::Rect> = points
+        .iter()
+        .zip(&radius)
+        .map(|(p, r)| egui::Rect::from_center_size(*p, vec2(2.0 * r + 6.0, 2.0 * r + 6.0)))
+        .collect();
+    taken.push(legend_area(area));
     for (i, isl) in islands.iter().enumerate() {
-        let p = at(i);
+        let p = points[i];
+        let r = radius[i];
         let v = views.get(i).cloned().unwrap_or_default();
         let (colour, state) = state_colour(&v);
-        let radius = (6.0 + (isl.population as f32).sqrt() / 60.0).min(16.0);
-        painter.circle_filled(p, radius, colour);
+        painter.circle_filled(p, r, colour);
         if isl.csirt {
             painter.circle_stroke(
                 p,
-                radius + 3.0,
+                r + 3.0,
                 Stroke::new(2.0, Color32::from_rgb(120, 230, 150)),
             );
         } else if isl.npc {
-            painter.circle_stroke(p, radius + 3.0, Stroke::new(1.0, Color32::from_gray(200)));
+            painter.circle_stroke(p, r + 3.0, Stroke::new(1.0, Color32::from_gray(200)));
         }
-        let (dx, align) = if label_left[i] {
-            (-(radius + 8.0), Align2::RIGHT_CENTER)
-        } else {
-            (radius + 8.0, Align2::LEFT_CENTER)
-        };
-        painter.text(
-            p + vec2(dx, -8.0),
-            align,
-            &isl.name,
-            FontId::proportional(14.0),
-            Color32::WHITE,
-        );
         let mut detail = if v.ever_compromised > 0 {
             format!("{state} - {} held, {} incidents", v.held, v.incidents)
         } else {
@@ -136,19 +128,95 @@ fn draw_islands(painter: &egui::Painter, geo: &Geography, views: &[IslandView], 
             detail.push_str(" - POWER OUT");
             painter.circle_stroke(
                 p,
-                radius + 6.0,
+                r + 6.0,
                 Stroke::new(2.0, Color32::from_rgb(250, 250, 120)),
             );
         }
-        painter.text(
-            p + vec2(dx, 8.0),
-            align,
-            detail,
-            FontId::proportional(11.0),
+        let name = painter.layout_no_wrap(
+            isl.name.clone(),
+            FontId::proportional(NAME_SIZE),
+            Color32::WHITE,
+        );
+        let line = painter.layout_no_wrap(detail, FontId::proportional(DETAIL_SIZE), colour);
+        let size = vec2(
+            name.size().x.max(line.size().x),
+            name.size().y + line.size().y,
+        );
+        let spot = label_spot(p, r, size, area, &taken);
+        taken.push(spot);
+        let x = |w: f32| {
+            if spot.center().x < p.x {
+                spot.right() - w
+            } else {
+                spot.left()
+            }
+        };
+        painter.galley(
+            pos2(x(name.size().x), spot.top()),
+            name.clone(),
+            Color32::WHITE,
+        );
+        painter.galley(
+            pos2(x(line.size().x), spot.top() + name.size().y),
+            line,
             colour,
         );
     }
 }
+
+/// Where an island's label goes: beside it, left or right, level with it or a line up or down;
+/// the first spot inside the map that covers nothing taken, else the one that covers least.
+fn label_spot(
+    p: Pos2,
+    radius: f32,
+    size: egui::Vec2,
+    area: egui::Rect,
+    taken: &[egui::Rect],
+) -> egui::Rect {
+    let gap = radius + 6.0;
+    let mut best: Option<(f32, egui::Rect)> = None;
+    for dy in [0.0, -0.6, 0.6, -1.2, 1.2] {
+        for right in [true, false] {
+            let x = if right { p.x + gap } else { p.x - gap - size.x };
+            let spot = egui::Rect::from_min_size(pos2(x, p.y - size.y / 2.0 + dy * size.y), size);
+            let outside = if area.contains_rect(spot) {
+                0.0
+            } else {
+                spot.area() - spot.intersect(area).area().max(0.0) + 1.0e4
+            };
+            let covered: f32 = taken
+                .iter()
+                .filter(|t| t.intersects(spot))
+                .map(|t| t.intersect(spot).area())
+                .sum();
+            let cost = outside + covered;
+            if cost == 0.0 {
+                return spot;
+            }
+            if best.is_none_or(|(c, _)| cost < c) {
+                best = Some((cost, spot));
+            }
+        }
+    }
+    best.map_or(egui::Rect::from_min_size(p, size), |(_, r)| r)
+}
+
+/// The legend's corner of the map (bottom left).
+fn legend_area(area: egui::Rect) -> egui::Rect {
+    egui::Rect::from_min_max(
+        pos2(
+            area.left(),
+            area.bottom() - LEGEND_ROWS as f32 * 16.0 - 12.0,
+        ),
+        pos2(area.left() + 300.0, area.bottom()),
+    )
+}
+
+const LEGEND_ROWS: usize = 8;
+
+/// Label sizes readable from the back of a room at 1280x720 (and larger with `--scale`).
+const NAME_SIZE: f32 = 15.0;
+const DETAIL_SIZE: f32 = 12.5;
 
 /// How a legend entry is drawn.
 enum Mark {
@@ -185,7 +253,7 @@ fn legend(painter: &egui::Painter, area: egui::Rect) {
         ),
     ];
     for (k, (mark, text)) in entries.into_iter().enumerate() {
-        let y = area.bottom() - 8.0 * 16.0 + k as f32 * 16.0;
+        let y = area.bottom() - LEGEND_ROWS as f32 * 16.0 + k as f32 * 16.0;
         match mark {
             Mark::Fill(colour) => {
                 painter.circle_filled(pos2(x, y), 5.0, colour);

@@ -2,12 +2,17 @@
 //! live feed of what is happening. It drives the same [`SimTick`] schedule as a headless run, a
 //! whole number of ticks per frame, so the window and `tidewatch run` cannot disagree.
 
+mod charts;
+mod compose;
 mod lab;
 mod map;
 mod panels;
 mod seat;
 mod team;
+mod timeline;
+mod validation;
 
+pub use panels::Screen;
 pub use seat::seat;
 
 use std::path::PathBuf;
@@ -40,8 +45,31 @@ pub enum Start {
 #[derive(Resource, Default)]
 pub struct Orders(pub Vec<Command>);
 
+/// How the exercise begins, and the timed commands (`--commands`) to play from there.
 #[derive(Resource)]
-struct PendingStart(Option<Start>);
+struct PendingStart(Option<(Start, Vec<(u64, Command)>)>);
+
+/// How the window opens, beyond the exercise itself.
+#[derive(Default)]
+pub struct Options {
+    /// `Some((path, ticks))`: run that far at full speed, print the digest, save a screenshot
+    /// and exit.
+    pub shot: Option<(PathBuf, u64)>,
+    /// That team's view (only what it may see), played from the window.
+    pub team: Option<TeamIx>,
+    /// Seats of the mobile lab join this host.
+    pub host: Option<crate::lab::LabHost>,
+    /// End the exercise by itself at this tick (`--end-at`).
+    pub end_at: Option<u64>,
+    /// Timed commands to play, as `tidewatch run --commands` does.
+    pub commands: Vec<(u64, Command)>,
+    /// The size of everything in the window (1.0 unless `--scale`).
+    pub scale: Option<f32>,
+    /// The facilitator's screen to open on.
+    pub screen: Screen,
+    /// The window's size in logical pixels (1500x940 unless `--size`).
+    pub size: Option<(u32, u32)>,
+}
 
 /// Wall-clock time one frame may spend ticking, so the window stays responsive at `max`.
 const FRAME_BUDGET: Duration = Duration::from_millis(14);
@@ -57,23 +85,24 @@ struct ScreenshotPlan {
 #[derive(Resource, Default)]
 struct ScreenshotDone(bool);
 
-/// Opens the console: the facilitator's view, or with `team` that team's view (only what it
-/// may see). With `shot = Some((path, ticks))` it runs that far at full speed, prints the
-/// digest, saves a screenshot and exits.
-pub fn run(
-    plan: Arc<Plan>,
-    seed: u64,
-    shot: Option<(PathBuf, u64)>,
-    start: Start,
-    team: Option<TeamIx>,
-    host: Option<crate::lab::LabHost>,
-    end_at: Option<u64>,
-) -> ExitCode {
+/// Opens the console: the facilitator's view, or with `options.team` that team's view (only
+/// what it may see).
+pub fn run(plan: Arc<Plan>, seed: u64, start: Start, options: Options) -> ExitCode {
+    let Options {
+        shot,
+        team,
+        host,
+        end_at,
+        commands,
+        scale,
+        screen,
+        size,
+    } = options;
     // The clock stops at the scenario's end, or where the facilitator said the exercise ends.
     let end_tick = end_at.unwrap_or(plan.scenario.duration.0);
     let title = format!("tidewatch - {}", plan.scenario.name);
     let mut app = App::new();
-    app.add_plugins(window_plugins(title))
+    app.add_plugins(window_plugins(title, size.unwrap_or(WINDOW_SIZE)))
         .add_plugins(EguiPlugin::default())
         .add_plugins(SimPlugin {
             plan: plan.clone(),
@@ -86,7 +115,8 @@ pub fn run(
         .init_resource::<panels::Feed>()
         .init_resource::<ScreenshotDone>()
         .init_resource::<Orders>()
-        .insert_resource(PendingStart(Some(start)))
+        .insert_resource(PendingStart(Some((start, commands))))
+        .insert_resource(panels::UiScale::new(scale.unwrap_or(1.0)))
         .add_systems(
             Startup,
             (
@@ -110,6 +140,7 @@ pub fn run(
                 at: end_at,
                 ..default()
             })
+            .insert_resource(panels::DeskState::on(screen))
             .add_systems(Update, (advance_clock, panels::collect_feed).chain())
             .add_systems(Update, end_exercise.after(take_orders))
             .add_systems(EguiPrimaryContextPass, panels::draw),
@@ -151,13 +182,16 @@ pub fn no_display(headless_way: &str) -> Option<String> {
     })
 }
 
+/// The window's size unless told otherwise: fits a 1600x1000 screen with its decorations.
+const WINDOW_SIZE: (u32, u32) = (1500, 940);
+
 /// Bevy's default plugins for one of our windows (the console's or a seat's).
-fn window_plugins(title: String) -> impl PluginGroup {
+fn window_plugins(title: String, size: (u32, u32)) -> impl PluginGroup {
     DefaultPlugins
         .set(WindowPlugin {
             primary_window: Some(Window {
                 title,
-                resolution: (1500u32, 940u32).into(),
+                resolution: size.into(),
                 ..default()
             }),
             ..default()
@@ -170,14 +204,16 @@ fn window_plugins(title: String) -> impl PluginGroup {
 
 /// Starts recording, or replays and verifies a journal before continuing it.
 fn begin_exercise(world: &mut World) {
-    let start = world.resource_mut::<PendingStart>().0.take();
+    let (start, commands) = world
+        .resource_mut::<PendingStart>()
+        .0
+        .take()
+        .unwrap_or((Start::Fresh, Vec::new()));
     let seed = world.resource::<crate::sim::Draws>().seed;
     let result = match start {
-        None | Some(Start::Fresh) => Ok(()),
-        Some(Start::Record(path, source, set)) => {
-            session::record(world, &path, &source, &set, seed)
-        }
-        Some(Start::Resume(path, file)) => session::replay_into(world, &file, None, true)
+        Start::Fresh => Ok(()),
+        Start::Record(path, source, set) => session::record(world, &path, &source, &set, seed),
+        Start::Resume(path, file) => session::replay_into(world, &file, None, true)
             .map_err(|e| e.to_string())
             .and_then(|(_, divergence)| match divergence {
                 Some(d) => Err(format!(
@@ -192,7 +228,14 @@ fn begin_exercise(world: &mut World) {
     if let Err(e) = result {
         eprintln!("{e}");
         world.write_message(AppExit::from_code(1));
+        return;
     }
+    // A command file plays from where the clock stands (a resumed journal already holds the
+    // commands before it).
+    let now = world.resource::<Clock>().now;
+    world
+        .resource_mut::<Recorder>()
+        .add_commands(commands.into_iter().filter(|(t, _)| *t >= now));
 }
 
 /// Hands the facilitator's orders to the recorder, stamped with the coming tick.

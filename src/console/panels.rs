@@ -1,7 +1,7 @@
 //! The console's panels: clock and controls on top, the event feed on the right, the island
 //! table at the bottom and the map in the middle. Everything shown is read from the event log.
 
-use crate::scenario::ids::{ExpectationIx, InjectIx, IslandIx, TeamIx};
+use crate::scenario::ids::{IslandIx, TeamIx};
 use std::collections::{BTreeMap, VecDeque};
 
 use bevy::ecs::system::SystemParam;
@@ -111,24 +111,70 @@ pub struct ClockControls<'w> {
     pub orders: ResMut<'w, Orders>,
     /// The facilitator's window only: end the exercise and write its report.
     pub end: Option<ResMut<'w, super::EndExercise>>,
+    pub scale: ResMut<'w, UiScale>,
+}
+
+/// The size of everything in the window (`--scale`, the clock bar's A- and A+, or Ctrl +/-):
+/// a projector at the back of a room wants 1.5 or more.
+#[derive(Resource, Debug)]
+pub struct UiScale {
+    pub wanted: f32,
+    applied: Option<f32>,
+}
+
+impl UiScale {
+    pub const RANGE: std::ops::RangeInclusive<f32> = 0.5..=3.0;
+
+    pub fn new(wanted: f32) -> Self {
+        UiScale {
+            wanted: wanted.clamp(*Self::RANGE.start(), *Self::RANGE.end()),
+            applied: None,
+        }
+    }
+
+    /// Brings the window to the wanted size, and follows a change made with Ctrl +/-.
+    fn apply(&mut self, ctx: &egui::Context) {
+        let zoom = ctx.zoom_factor();
+        if self.applied == Some(self.wanted) && (zoom - self.wanted).abs() > 1e-3 {
+            self.wanted = zoom;
+        }
+        if self.applied != Some(self.wanted) || (zoom - self.wanted).abs() > 1e-3 {
+            ctx.set_zoom_factor(self.wanted);
+        }
+        self.applied = Some(self.wanted);
+    }
+}
+
+impl Default for UiScale {
+    fn default() -> Self {
+        UiScale::new(1.0)
+    }
 }
 
 /// The clock, the pause and speed controls, and the digest. Space (or the button) toggles the
 /// pause; both are on the record.
-pub(super) fn clock_bar(root: &mut Ui, plan: &Plan, controls: &mut ClockControls) {
+/// `status`: a line about the MSEL (the move, the next inject) for the facilitator.
+pub(super) fn clock_bar(
+    root: &mut Ui,
+    plan: &Plan,
+    controls: &mut ClockControls,
+    status: Option<String>,
+) {
     let ClockControls {
         clock,
         digest,
         pacing,
         orders,
         end: ending,
+        scale,
     } = controls;
     let ctx = root.ctx().clone();
+    scale.apply(&ctx);
     let mut toggle =
         ctx.input(|i| i.key_pressed(egui::Key::Space)) && !ctx.egui_wants_keyboard_input();
     egui::Panel::top("clock").show(root, |ui| {
         ui.add_space(4.0);
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let t = plan.scenario.start.at(clock.now);
             ui.label(RichText::new(&plan.scenario.name).strong().size(16.0));
             ui.separator();
@@ -158,6 +204,12 @@ pub(super) fn clock_bar(root: &mut Ui, plan: &Plan, controls: &mut ClockControls
                     orders.0.push(Command::Speed(s));
                 }
             }
+            if let Some(t) = pacing.run_to {
+                ui.label(
+                    RichText::new(format!("running to {}", plan.scenario.start.at(t).clock()))
+                        .color(Color32::from_rgb(235, 190, 80)),
+                );
+            }
             ui.separator();
             let end = crate::time::Span(pacing.end_tick);
             ui.label(format!("{} of {end}", crate::time::Span(clock.now)));
@@ -180,12 +232,39 @@ pub(super) fn clock_bar(root: &mut Ui, plan: &Plan, controls: &mut ClockControls
                     ui.label(RichText::new(text).color(Color32::from_rgb(150, 220, 150)));
                 }
             }
+        });
+        // The second line: where the MSEL stands on the left, the text size and the digest on
+        // the right (so the first line fits a 1280-wide projector).
+        ui.horizontal(|ui| {
+            if let Some(status) = status {
+                ui.label(
+                    RichText::new(status)
+                        .size(14.0)
+                        .color(Color32::from_rgb(170, 200, 230)),
+                );
+            }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 ui.label(
                     RichText::new(format!("digest {}", digest.hex()))
                         .monospace()
                         .weak(),
                 );
+                ui.separator();
+                if ui
+                    .small_button("A+")
+                    .on_hover_text("Larger (Ctrl +)")
+                    .clicked()
+                {
+                    scale.wanted = (scale.wanted + 0.1).min(*UiScale::RANGE.end());
+                }
+                ui.label(format!("text {:.0}%", scale.wanted * 100.0));
+                if ui
+                    .small_button("A-")
+                    .on_hover_text("Smaller (Ctrl -)")
+                    .clicked()
+                {
+                    scale.wanted = (scale.wanted - 0.1).max(*UiScale::RANGE.start());
+                }
             });
         });
         ui.add_space(4.0);
@@ -238,13 +317,65 @@ fn tone_colour(tone: Tone) -> Color32 {
     }
 }
 
-/// What the facilitator's window remembers between frames: the note being typed, each trainee
-/// team's chosen organisation, the map's places.
-#[derive(Default)]
+/// The screens of the facilitator's window, one at a time in the middle.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Screen {
+    #[default]
+    Map,
+    Timeline,
+    Validation,
+    Charts,
+    Compose,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 5] = [
+        Screen::Map,
+        Screen::Timeline,
+        Screen::Validation,
+        Screen::Charts,
+        Screen::Compose,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Screen::Map => "Map",
+            Screen::Timeline => "MSEL timeline",
+            Screen::Validation => "Validation",
+            Screen::Charts => "Charts",
+            Screen::Compose => "Compose",
+        }
+    }
+
+    /// By its name on the command line (`--screen timeline`).
+    pub fn named(name: &str) -> Option<Screen> {
+        Screen::ALL
+            .into_iter()
+            .find(|s| format!("{s:?}").eq_ignore_ascii_case(name))
+    }
+}
+
+/// What the facilitator's window remembers between frames: the screen shown, the note being
+/// typed, each trainee team's chosen organisation, the map's places, the timeline's selection,
+/// the forms being filled in.
+#[derive(Resource, Default)]
 pub struct DeskState {
+    pub screen: Screen,
     note: String,
+    rating_note: String,
     targets: BTreeMap<u32, usize>,
     geography: Option<Geography>,
+    timeline: super::timeline::TimelineDesk,
+    compose: super::compose::ComposeDesk,
+}
+
+impl DeskState {
+    pub fn on(screen: Screen) -> Self {
+        DeskState {
+            screen,
+            ..Default::default()
+        }
+    }
 }
 
 pub fn draw(
@@ -253,37 +384,46 @@ pub fn draw(
     feed: Res<Feed>,
     links: Query<(&crate::sim::StableId, &crate::sim::network::Link)>,
     mut controls: ClockControls,
-    mut desk: Local<DeskState>,
+    mut desk: ResMut<DeskState>,
 ) -> Result {
-    let DeskState {
-        note,
-        targets,
-        geography,
-    } = &mut *desk;
     let ctx = contexts.ctx_mut()?;
     let mut root = root_ui(ctx, "console");
     let plan = &region.0;
-    clock_bar(&mut root, plan, &mut controls);
     let now = controls.clock.now;
+    let empty = OperatingPicture::new(plan);
+    let picture = feed.picture.as_ref().unwrap_or(&empty);
+    let status = super::timeline::countdown(plan, picture, now);
+    clock_bar(&mut root, plan, &mut controls, status);
     let orders = &mut *controls.orders;
-    egui::Panel::left("exercise")
-        .default_size(330.0)
+    let DeskState {
+        screen,
+        note,
+        rating_note,
+        targets,
+        geography,
+        timeline,
+        compose,
+    } = &mut *desk;
+    // Side panels scale with the window, so a 1280-wide projector keeps a usable middle.
+    let width = root.available_width();
+    // The island table first: it spans the whole width, so no column is ever cut off.
+    egui::Panel::bottom("islands")
+        .default_size((root.available_height() * 0.26).clamp(140.0, 280.0))
         .resizable(true)
         .show(&mut root, |ui| {
-            if let Some(t) = exercise_panel(ui, plan, &feed, orders, note, targets, now) {
-                controls.pacing.run_to(now, t);
-            }
+            island_table(ui, plan, feed.summary.as_ref());
+        });
+    egui::Panel::left("exercise")
+        .default_size((width * 0.18).clamp(220.0, 360.0))
+        .resizable(true)
+        .show(&mut root, |ui| {
+            exercise_panel(ui, plan, picture, orders, note, targets, now)
         });
     egui::Panel::right("feed")
-        .default_size(440.0)
+        .default_size((width * 0.26).clamp(260.0, 480.0))
         .resizable(true)
         .show(&mut root, |ui| {
             feed_panel(ui, "Event feed", &feed.lines);
-        });
-    egui::Panel::bottom("islands")
-        .default_size(230.0)
-        .show(&mut root, |ui| {
-            island_table(ui, plan, feed.summary.as_ref());
         });
     let geo = geography.get_or_insert_with(|| Geography::of(plan));
     for (id, link) in &links {
@@ -291,7 +431,35 @@ pub fn draw(
             route.up = link.up;
         }
     }
-    egui::CentralPanel::default().show(&mut root, |ui| map::draw(ui, geo, &feed.islands));
+    let mut run_to = None;
+    egui::CentralPanel::default().show(&mut root, |ui| {
+        ui.horizontal(|ui| {
+            for s in Screen::ALL {
+                let mut label = RichText::new(s.label()).size(15.0);
+                if *screen == s {
+                    label = label.strong();
+                }
+                if ui.selectable_label(*screen == s, label).clicked() {
+                    *screen = s;
+                }
+            }
+        });
+        ui.separator();
+        match screen {
+            Screen::Map => map::draw(ui, geo, &feed.islands),
+            Screen::Timeline => {
+                run_to = super::timeline::draw(ui, plan, picture, orders, timeline, now)
+            }
+            Screen::Validation => {
+                super::validation::draw(ui, plan, picture, orders, rating_note, now)
+            }
+            Screen::Charts => super::charts::draw(ui, plan, picture, now),
+            Screen::Compose => super::compose::draw(ui, plan, orders, compose),
+        }
+    });
+    if let Some(t) = run_to {
+        controls.pacing.run_to(now, t);
+    }
     Ok(())
 }
 
@@ -370,18 +538,17 @@ pub(super) fn team_actions(
     });
 }
 
-/// Returns a moment to run the clock to, if the facilitator asked for one.
+/// The facilitator's desk beside the screens: notes for the record, the decisions trainee
+/// teams owe (the room is waiting on them), and the orders of the teams trainees play.
 fn exercise_panel(
     ui: &mut Ui,
     plan: &crate::scenario::Plan,
-    feed: &Feed,
+    picture: &OperatingPicture,
     orders: &mut Orders,
     note: &mut String,
     targets: &mut BTreeMap<u32, usize>,
     now: u64,
-) -> Option<u64> {
-    let empty = OperatingPicture::new(plan);
-    let picture = feed.picture.as_ref().unwrap_or(&empty);
+) {
     ui.heading("Exercise");
     ui.horizontal(|ui| {
         ui.text_edit_singleline(note);
@@ -389,44 +556,41 @@ fn exercise_panel(
             orders.0.push(Command::Note(std::mem::take(note)));
         }
     });
-    trainee_actions(ui, plan, orders, targets);
     ui.separator();
     ScrollArea::vertical()
         .auto_shrink([false; 2])
         .show(ui, |ui| {
-            pending_decisions(ui, plan, picture, orders);
-            let run_to = inject_list(ui, plan, picture, orders, now);
-            expectation_list(ui, plan, picture, orders, note);
-            run_to
-        })
-        .inner
+            pending_decisions(ui, plan, picture, orders, now);
+            trainee_actions(ui, plan, orders, targets);
+        });
 }
 
-/// Decisions waiting for trainees come first: the room is waiting on them.
+/// Decisions waiting for trainee teams, oldest first, with how long they have waited and
+/// whether they are overdue; one click answers for the team.
 fn pending_decisions(
     ui: &mut Ui,
     plan: &crate::scenario::Plan,
     picture: &OperatingPicture,
     orders: &mut Orders,
+    now: u64,
 ) {
     let s = &plan.scenario;
-    // Decisions waiting for trainees come first: the room is waiting on them.
-    for (i, inj) in s.msel.iter().enumerate() {
-        let i = InjectIx::from(i);
-        let (Some(d), Some(_)) = (&inj.decision, picture.has_fired(i)) else {
-            continue;
-        };
-        let team = plan.injects[i].to.first().copied();
-        let trainees = team.is_some_and(|t| !plan.teams[t].auto);
-        if picture.decision_on(i).is_some() || !trainees {
-            continue;
-        }
-        let team_id = &s.teams[team.unwrap_or_default()].id;
+    for w in super::validation::waiting_decisions(plan, picture) {
+        let inj = &s.msel[w.inject.ix()];
+        let Some(d) = &inj.decision else { continue };
+        let team = plan.injects[w.inject]
+            .to
+            .first()
+            .copied()
+            .unwrap_or_default();
+        let team_id = &s.teams[team.ix()].id;
         ui.label(
             RichText::new(format!("Decision {} for {team_id}: {}", inj.id, d.prompt))
                 .strong()
                 .color(Color32::from_rgb(235, 190, 80)),
         );
+        let (text, colour) = super::validation::waiting_text(&w, now);
+        ui.label(RichText::new(text).color(colour));
         for o in &d.options {
             if ui.button(&o.label).clicked() {
                 orders.0.push(Command::Decide {
@@ -438,222 +602,6 @@ fn pending_decisions(
         }
         ui.separator();
     }
-}
-
-/// Every inject: when it fired (and what was decided), or a button to fire it now.
-fn inject_list(
-    ui: &mut Ui,
-    plan: &crate::scenario::Plan,
-    picture: &OperatingPicture,
-    orders: &mut Orders,
-    now: u64,
-) -> Option<u64> {
-    let s = &plan.scenario;
-    let clock = |t: u64| s.start.at(t).clock();
-    let mut run_to = None;
-    // The next inject the clock will reach, for "run to it".
-    let next = (0..s.msel.len())
-        .filter_map(|i| {
-            let i = InjectIx::from(i);
-            picture
-                .expected(plan, i)
-                .filter(|t| *t >= now)
-                .map(|t| (t, i))
-        })
-        .min();
-    egui::CollapsingHeader::new(format!(
-        "Injects ({} of {} fired)",
-        picture.fired.len(),
-        s.msel.len()
-    ))
-    .default_open(true)
-    .show(ui, |ui| {
-        if let Some((t, i)) = next
-            && ui
-                .button(format!(
-                    "Run to the next inject: {} at {}",
-                    s.msel[i.ix()].id,
-                    clock(t)
-                ))
-                .on_hover_text("Flat out to it, then pause")
-                .clicked()
-        {
-            // One minute past it: the inject has fired when the clock stops.
-            run_to = Some(t + 1);
-        }
-        for (i, inj) in s.msel.iter().enumerate() {
-            let ix = InjectIx::from(i);
-            let preview = format!(
-                "{} - {} ({:?}) from {} to {}\n\n{}\n\n{}",
-                inj.phase,
-                inj.title,
-                inj.channel,
-                inj.from,
-                inj.to.join(", "),
-                inj.body,
-                inj.questions.join("\n")
-            );
-            ui.horizontal_wrapped(|ui| match picture.has_fired(ix) {
-                Some(t) => {
-                    ui.label(
-                        RichText::new(format!("{} {}", clock(t), inj.id))
-                            .monospace()
-                            .weak(),
-                    );
-                    ui.label(&inj.title).on_hover_text(preview);
-                    if let Some(label) = picture
-                        .decision_on(ix)
-                        .and_then(|d| inj.decision.as_ref()?.options.get(d.option as usize))
-                        .map(|o| &o.label)
-                    {
-                        ui.label(
-                            RichText::new(format!("-> {label}"))
-                                .color(Color32::from_rgb(110, 200, 140)),
-                        );
-                    }
-                }
-                None if picture.skipped.contains(&ix) => {
-                    ui.label(
-                        RichText::new(format!("skipped {} {}", inj.id, inj.title))
-                            .weak()
-                            .strikethrough(),
-                    );
-                }
-                None => {
-                    let when = match picture.expected(plan, ix) {
-                        Some(t) => clock(t),
-                        None => awaited(plan, ix),
-                    };
-                    ui.label(
-                        RichText::new(format!("{when} {}", inj.id))
-                            .monospace()
-                            .color(Color32::from_rgb(170, 190, 210)),
-                    );
-                    ui.label(RichText::new(&inj.title).weak())
-                        .on_hover_text(preview);
-                    if ui.small_button("Fire").clicked() {
-                        orders.0.push(Command::FireInject(inj.id.clone()));
-                    }
-                    if ui
-                        .small_button("+30m")
-                        .on_hover_text("Put it back by 30 minutes")
-                        .clicked()
-                    {
-                        orders.0.push(Command::DelayInject {
-                            inject: inj.id.clone(),
-                            by: crate::time::Span(30),
-                        });
-                    }
-                    if ui
-                        .small_button("Skip")
-                        .on_hover_text("Take it out of this exercise")
-                        .clicked()
-                    {
-                        orders.0.push(Command::SkipInject(inj.id.clone()));
-                    }
-                }
-            });
-        }
-    });
-    run_to
-}
-
-/// What an inject not yet due waits for, in a few words.
-fn awaited(plan: &crate::scenario::Plan, inject: InjectIx) -> String {
-    use crate::scenario::TriggerPlan::*;
-    let s = &plan.scenario;
-    let i = &plan.injects[inject];
-    let after = if i.delay > 0 {
-        format!(" +{}", crate::time::Span(i.delay))
-    } else {
-        String::new()
-    };
-    let what = match i.trigger {
-        _ if i.contingency_only => "if an expectation is missed".to_string(),
-        At(t) => s.start.at(t).clock(),
-        FirstIncident(isl) => format!("first incident on {}", s.islands[isl.ix()].id),
-        RansomNote(isl) => format!("ransom note on {}", s.islands[isl.ix()].id),
-        ServiceDown(svc) => format!("{} down", s.services[svc.ix()].id),
-        CampaignStarted(c) => format!("{} starts", s.campaigns[c.ix()].id),
-        IntelApplied(isl) => format!("intel applied on {}", s.islands[isl.ix()].id),
-        Inject(j) => format!("after {}", s.msel[j.ix()].id),
-    };
-    format!("({what}{after})")
-}
-
-/// Every expectation's outcome, or buttons for the facilitator's judgement.
-fn expectation_list(
-    ui: &mut Ui,
-    plan: &crate::scenario::Plan,
-    picture: &OperatingPicture,
-    orders: &mut Orders,
-    note: &mut String,
-) {
-    let s = &plan.scenario;
-    let clock = |t: u64| s.start.at(t).clock();
-    // Expectations only the facilitator can rate and not yet rated: they wait for you.
-    let yours = |k: usize| {
-        matches!(s.expectations[k].check, crate::scenario::Check::Facilitator)
-            && picture.outcome(ExpectationIx::from(k)).is_none()
-    };
-    let waiting = (0..s.expectations.len()).filter(|k| yours(*k)).count();
-    let mut order: Vec<usize> = (0..s.expectations.len()).collect();
-    order.sort_by(|a, b| {
-        let (x, y) = (&s.expectations[*a], &s.expectations[*b]);
-        (&x.team, &x.objective, &x.id).cmp(&(&y.team, &y.objective, &y.id))
-    });
-    egui::CollapsingHeader::new(format!("Expectations ({waiting} waiting for your rating)"))
-        .id_salt("expectations")
-        .default_open(waiting > 0)
-        .show(ui, |ui| {
-            ui.label(
-                RichText::new("A rating saves the note typed above with it.")
-                    .weak()
-                    .italics(),
-            );
-            let mut team = None;
-            for k in order {
-                let e = &s.expectations[k];
-                if team != Some(&e.team) {
-                    team = Some(&e.team);
-                    ui.label(RichText::new(&e.team).strong());
-                }
-                ui.horizontal_wrapped(|ui| {
-                    let outcome = picture.outcome(ExpectationIx::from(k));
-                    let (text, colour) = match outcome {
-                        Some((o, t)) => (
-                            format!("{} {} {} {}", e.id, e.objective, o.label(), clock(t)),
-                            if o.met() {
-                                Color32::from_rgb(110, 200, 140)
-                            } else {
-                                Color32::from_rgb(235, 120, 110)
-                            },
-                        ),
-                        None if yours(k) => (
-                            format!("{} {} needs your rating", e.id, e.objective),
-                            Color32::from_rgb(235, 190, 80),
-                        ),
-                        None => (format!("{} {} open", e.id, e.objective), Color32::GRAY),
-                    };
-                    ui.label(RichText::new(text).monospace().color(colour));
-                    // The facilitator's word settles it, or overrides the automatic check.
-                    let judged =
-                        matches!(outcome, Some((crate::report::Outcome::Judged { .. }, _)));
-                    if !judged {
-                        for (label, met) in [("met", true), ("not met", false)] {
-                            if ui.small_button(label).clicked() {
-                                orders.0.push(Command::Validate {
-                                    expectation: e.id.clone(),
-                                    met,
-                                    note: std::mem::take(note).trim().to_string(),
-                                });
-                            }
-                        }
-                    }
-                    ui.label(&e.description);
-                });
-            }
-        });
 }
 
 fn island_table(ui: &mut Ui, plan: &crate::scenario::Plan, summary: Option<&RunSummary>) {

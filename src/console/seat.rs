@@ -60,7 +60,7 @@ pub fn seat(
         screen.geography.exercise, screen.seat
     );
     let mut app = App::new();
-    app.add_plugins(super::window_plugins(title))
+    app.add_plugins(super::window_plugins(title, super::WINDOW_SIZE))
         .add_plugins(EguiPlugin::default())
         .insert_resource(ClearColor(Color::srgb(0.05, 0.07, 0.10)))
         .init_resource::<Orders>()

@@ -70,7 +70,7 @@ pub fn draw(
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let mut root = root_ui(ctx, "team");
-    clock_bar(&mut root, &region, &mut controls);
+    clock_bar(&mut root, &region, &mut controls, None);
     let s = &*screen;
     let parts = (&s.geography, &s.clock, &s.view, &s.feed);
     show(&mut root, parts, &mut controls.orders, &mut chosen);

@@ -11,6 +11,7 @@ pub mod narrate;
 pub mod picture;
 pub mod rehearsal;
 pub mod summary;
+pub mod trend;
 pub mod view;
 
 pub use picture::{OperatingPicture, Outcome};

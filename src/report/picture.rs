@@ -141,6 +141,8 @@ pub struct OperatingPicture {
     pub delayed: BTreeMap<InjectIx, u64>,
     /// Live injects sent: (tick, number, recipients, title).
     pub sent: Vec<(u64, u32, Vec<TeamIx>, String)>,
+    /// Per-island figures over time, for charts.
+    pub trends: super::trend::Trends,
 }
 
 impl OperatingPicture {
@@ -148,6 +150,7 @@ impl OperatingPicture {
         OperatingPicture {
             islands: vec![IslandPicture::default(); plan.islands.len()],
             down_minutes: vec![0; plan.services.len()],
+            trends: super::trend::Trends::new(plan.islands.len()),
             ..Default::default()
         }
     }
@@ -177,12 +180,16 @@ impl OperatingPicture {
                 let i = &mut self.islands[island(org)];
                 i.compromised.insert(host);
                 i.held.insert(host);
+                let ever = i.compromised.len() as u64;
+                self.trends.compromised[island(org)].set(tick, ever);
             }
             SimEvent::HostIsolated { host, org, .. } => {
                 self.islands[island(org)].held.remove(&host);
             }
             SimEvent::HostsEncrypted { org, hosts, .. } => {
                 self.islands[island(org)].encrypted += hosts as u64;
+                let now_encrypted = self.islands[island(org)].encrypted;
+                self.trends.encrypted[island(org)].set(tick, now_encrypted);
                 let r = self.recovery.entry(org).or_default();
                 r.encrypted += hosts as u64;
                 r.encrypted_at += hosts as u64 * tick;
@@ -228,14 +235,19 @@ impl OperatingPicture {
             }
             SimEvent::PowerOut { island } => self.islands[island].dark = true,
             SimEvent::PowerRestored { island } => self.islands[island].dark = false,
-            SimEvent::IntelApplied { island, .. } => self.islands[island].intel_applied += 1,
+            SimEvent::IntelApplied { island, item, .. } => {
+                self.islands[island].intel_applied += 1;
+                self.trends.intel.push((tick, island, item));
+            }
             SimEvent::ServiceDown { service } => {
                 self.down_since.insert(service, tick);
+                self.note_services_down(plan, service, tick);
             }
             SimEvent::ServiceRestored { service } => {
                 if let Some(since) = self.down_since.remove(&service) {
                     self.down_minutes[service] += tick - since;
                 }
+                self.note_services_down(plan, service, tick);
             }
             SimEvent::InjectFired { inject } => self.fired.push((inject, tick)),
             SimEvent::InjectSent {
@@ -284,6 +296,13 @@ impl OperatingPicture {
             }
             _ => {}
         }
+    }
+
+    /// The count of services down on the service's island, for its chart.
+    fn note_services_down(&mut self, plan: &Plan, service: ServiceIx, tick: u64) {
+        let island = plan.services[service].island;
+        let down = self.services_down_on(plan, island) as u64;
+        self.trends.services_down[island.ix()].set(tick, down);
     }
 
     /// Minutes a service has been down by `now`, counting an outage still open.
