@@ -57,6 +57,11 @@ enum Command {
         /// Simulated time per case.
         #[arg(long, default_value = "72h", value_parser = span)]
         until: Span,
+        /// Instead of the size suite: the console's work per frame at full speed on this
+        /// scenario (simulation, and the picture folded from the new events against one
+        /// rebuilt from the whole log).
+        #[arg(long, value_name = "SCENARIO", num_args = 0..=1, default_missing_value = DEFAULT_SCENARIO)]
+        console: Option<String>,
     },
 }
 
@@ -313,10 +318,25 @@ fn main() -> ExitCode {
         Some(Command::Calibrate(args)) => calibrate(args),
         Some(Command::Report(args)) => report(args),
         Some(Command::Validate { scenarios }) => validate(&scenarios),
-        Some(Command::Bench { json, until }) => {
+        Some(Command::Bench {
+            json,
+            until,
+            console: None,
+        }) => {
             tidewatch::bench::run_suite(until.0, json);
             ExitCode::SUCCESS
         }
+        Some(Command::Bench {
+            json,
+            until,
+            console: Some(scenario),
+        }) => match load(&scenario, &[], None) {
+            Ok((plan, seed)) => {
+                tidewatch::bench::run_console_frames(plan, seed, until.0, json);
+                ExitCode::SUCCESS
+            }
+            Err(code) => code,
+        },
     }
 }
 

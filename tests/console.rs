@@ -242,3 +242,78 @@ fn the_console_refuses_what_it_would_ignore_or_fail_at_later() {
         stderr(&shot)
     );
 }
+
+/// A command file played through the console (`--commands`) is journaled like orders given in
+/// the window, live injects and schedule changes included, and the journal replays to the
+/// digest `run` reaches with the same file; the projector options change nothing but the look.
+#[test]
+fn the_console_plays_a_command_file_into_its_journal() {
+    if !have("xvfb-run") {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "xvfb-run is required in CI"
+        );
+        eprintln!("skipping: xvfb-run is not installed");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("tidewatch-console-cmd-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::create_dir_all(&dir).unwrap();
+    let commands = dir.join("room.ron");
+    std::fs::write(
+        &commands,
+        r#"[
+            Timed(at: "D1 08:30", do: SendInject((title: "Radio asks about the ministry's email",
+                channel: Phone, from: "Radio Antilles", to: ["ag-npc", "kn-npc"],
+                questions: ["What do you say on air?"]))),
+            Timed(at: "D1 08:40", do: SkipInject("I02")),
+            Timed(at: "D1 08:45", do: RescheduleInject(inject: "I03", at: "D1 09:30")),
+            Timed(at: "D1 09:00", do: CutLink("ecfs-kn-ag")),
+        ]"#,
+    )
+    .unwrap();
+    let png = dir.join("timeline.png");
+    let journal = dir.join("room.jsonl");
+    let out = console_under_xvfb(&[
+        "console",
+        "--commands",
+        commands.to_str().unwrap(),
+        "--journal",
+        journal.to_str().unwrap(),
+        "--screenshot",
+        png.to_str().unwrap(),
+        "--after",
+        "3h",
+        "--size",
+        "1280x720",
+        "--scale",
+        "1.2",
+        "--screen",
+        "timeline",
+    ]);
+    assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
+    let digest = stdout(&out)
+        .lines()
+        .find_map(|l| l.strip_prefix("tick 180 digest "))
+        .map(|d| d.trim().to_string())
+        .unwrap_or_else(|| panic!("no digest at tick 180:\n{}", stdout(&out)));
+    let text = std::fs::read_to_string(&journal).unwrap();
+    for kind in ["SendInject", "SkipInject", "RescheduleInject", "CutLink"] {
+        assert!(text.contains(kind), "{kind} is on the record");
+    }
+    let replay = tidewatch(&["replay", journal.to_str().unwrap(), "--verify", "--json"]);
+    assert!(replay.status.success(), "{}", stderr(&replay));
+    assert_eq!(json(&replay)["digest"].as_str().unwrap(), digest);
+    let run = json(&tidewatch(&[
+        "run",
+        "eastern-caribbean",
+        "--commands",
+        commands.to_str().unwrap(),
+        "--until",
+        "3h",
+        "--json",
+    ]));
+    assert_eq!(run["digest"].as_str().unwrap(), digest);
+    assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
+    std::fs::remove_dir_all(dir).ok();
+}

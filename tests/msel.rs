@@ -473,6 +473,29 @@ fn a_live_inject_reaches_its_teams_and_replays() {
     assert!(text.contains("SendInject") && text.contains("Journalist calls"));
     let verified = tidewatch(&["replay", journal.to_str().unwrap(), "--verify"]);
     assert!(verified.status.success(), "{}", stderr(&verified));
+    // Fog of war: b-csirt sees only the inject sent to it too, a-npc both.
+    for (team, seen) in [("a-npc", 2), ("b-csirt", 1)] {
+        let view = dir.join(format!("{team}.jsonl"));
+        let out = tidewatch(&[
+            "run",
+            "tests/data/tabletop.ron",
+            "--commands",
+            commands.to_str().unwrap(),
+            "--until",
+            "2h",
+            "--events",
+            view.to_str().unwrap(),
+            "--team",
+            team,
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let got = std::fs::read_to_string(&view)
+            .unwrap()
+            .lines()
+            .filter(|l| l.contains("\"InjectSent\""))
+            .count();
+        assert_eq!(got, seen, "{team}");
+    }
     // A live inject with nobody to send it to is refused where it was written.
     std::fs::write(
         &commands,

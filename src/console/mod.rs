@@ -342,14 +342,30 @@ fn advance_clock(world: &mut World) {
     }
 }
 
+/// User and system CPU time of this process so far, from `/proc/self/stat`.
+fn process_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces) closed by ')'.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    // The kernel's clock ticks per second: 100 on every Linux we ship to.
+    Some(ticks / 100.0)
+}
+
 fn take_screenshot(
+    frames: Res<bevy::diagnostic::FrameCount>,
     mut commands: Commands,
     clock: Res<Clock>,
     digest: Res<StateDigest>,
     done: Res<ScreenshotDone>,
     mut plan: ResMut<ScreenshotPlan>,
     mut exit: MessageWriter<AppExit>,
+    mut since: Local<Option<(u32, f64)>>,
 ) {
+    // Start-up (shaders, fonts, the first layouts) is over by the fifth frame.
+    if since.is_none() && frames.0 >= 5 {
+        *since = process_cpu_seconds().map(|cpu| (frames.0, cpu));
+    }
     if clock.now < plan.at_tick {
         return;
     }
@@ -372,6 +388,15 @@ fn take_screenshot(
         }
     });
     println!("tick {} digest {}", clock.now, digest.hex());
+    // What the window's frames cost once started (Linux only), for the benchmark notes.
+    if let (Some(cpu), Some((f0, cpu0))) = (process_cpu_seconds(), *since) {
+        let n = frames.0.saturating_sub(f0).max(1);
+        println!(
+            "{n} frames after start-up, process CPU {:.2} s ({:.1} ms per frame)",
+            cpu - cpu0,
+            (cpu - cpu0) * 1e3 / n as f64
+        );
+    }
     commands
         .spawn(Screenshot::primary_window())
         .observe(save_to_disk(plan.path.clone()))
