@@ -138,13 +138,19 @@ fn narrative(ui: &mut Ui, plan: &Plan, orders: &mut Orders, desk: &mut ComposeDe
                     .desired_width(f32::INFINITY),
             );
             ui.end_row();
-            ui.label("To");
-            ui.horizontal_wrapped(|ui| {
-                for (t, on) in s.teams.iter().zip(desk.to.iter_mut()) {
-                    ui.checkbox(on, &t.id).on_hover_text(&t.name);
-                }
-            });
-            ui.end_row();
+        });
+    // The recipients wrap over as many lines as the scenario has teams (outside the grid, whose
+    // rows would not grow with them).
+    ui.horizontal_wrapped(|ui| {
+        ui.label("To");
+        for (t, on) in s.teams.iter().zip(desk.to.iter_mut()) {
+            ui.checkbox(on, &t.id).on_hover_text(&t.name);
+        }
+    });
+    egui::Grid::new("narrative-text")
+        .num_columns(2)
+        .spacing([12.0, 6.0])
+        .show(ui, |ui| {
             ui.label("Body");
             ui.add(
                 egui::TextEdit::multiline(&mut desk.body)

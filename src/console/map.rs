@@ -23,7 +23,10 @@ pub fn state_colour(v: &IslandView) -> (Color32, &'static str) {
 
 pub fn draw(ui: &mut Ui, geo: &Geography, views: &[IslandView]) {
     let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::hover());
-    let rect = response.rect.shrink(40.0);
+    // Room at the sides for the labels of the islands at the edges (the festoon is tall, so
+    // its scale is set by the height and the side margins cost nothing).
+    let side = (response.rect.width() * 0.16).max(40.0);
+    let rect = response.rect.shrink2(vec2(side, 40.0));
     painter.rect_filled(response.rect, 0.0, Color32::from_rgb(12, 30, 48));
     let islands = &geo.islands;
     if islands.is_empty() {
@@ -137,18 +140,37 @@ fn draw_islands(
             FontId::proportional(NAME_SIZE),
             Color32::WHITE,
         );
-        let line = painter.layout_no_wrap(detail, FontId::proportional(DETAIL_SIZE), colour);
-        let size = vec2(
-            name.size().x.max(line.size().x),
-            name.size().y + line.size().y,
-        );
-        let spot = label_spot(p, r, size, area, &taken);
+        // The detail on one line; where that fits nowhere, wrapped under the name.
+        let one_line =
+            painter.layout_no_wrap(detail.clone(), FontId::proportional(DETAIL_SIZE), colour);
+        let size_of = |line: &egui::Galley| {
+            vec2(
+                name.size().x.max(line.size().x),
+                name.size().y + line.size().y,
+            )
+        };
+        let (cost, mut spot) = label_spot(p, r, size_of(&one_line), area, &taken);
+        let mut line = one_line;
+        if cost > 0.0 {
+            let wrapped = painter.layout(
+                detail,
+                FontId::proportional(DETAIL_SIZE),
+                colour,
+                name.size().x.max(140.0),
+            );
+            let (c, s) = label_spot(p, r, size_of(&wrapped), area, &taken);
+            if c < cost {
+                (line, spot) = (wrapped, s);
+            }
+        }
         taken.push(spot);
         let x = |w: f32| {
-            if spot.center().x < p.x {
+            if spot.left() > p.x {
+                spot.left()
+            } else if spot.right() < p.x {
                 spot.right() - w
             } else {
-                spot.left()
+                spot.center().x - w / 2.0
             }
         };
         painter.galley(
@@ -165,40 +187,48 @@ fn draw_islands(
 }
 
 /// Where an island's label goes: beside it, left or right, level with it or a line up or down;
-/// the first spot inside the map that covers nothing taken, else the one that covers least.
+/// the first spot inside the map that covers nothing taken, else the one that covers least;
+/// with how much it covers (0 when nothing).
 fn label_spot(
     p: Pos2,
     radius: f32,
     size: egui::Vec2,
     area: egui::Rect,
     taken: &[egui::Rect],
-) -> egui::Rect {
+) -> (f32, egui::Rect) {
     let gap = radius + 6.0;
+    // Beside it, nearest first; then centred above or below it.
+    let mut corners: Vec<Pos2> = Vec::new();
+    for dy in [0.0, -0.6, 0.6, -1.2, 1.2, -1.8, 1.8] {
+        let y = p.y - size.y / 2.0 + dy * size.y;
+        corners.push(pos2(p.x + gap, y));
+        corners.push(pos2(p.x - gap - size.x, y));
+    }
+    corners.push(pos2(p.x - size.x / 2.0, p.y - gap - size.y));
+    corners.push(pos2(p.x - size.x / 2.0, p.y + gap));
     let mut best: Option<(f32, egui::Rect)> = None;
-    for dy in [0.0, -0.6, 0.6, -1.2, 1.2] {
-        for right in [true, false] {
-            let x = if right { p.x + gap } else { p.x - gap - size.x };
-            let spot = egui::Rect::from_min_size(pos2(x, p.y - size.y / 2.0 + dy * size.y), size);
-            let outside = if area.contains_rect(spot) {
-                0.0
-            } else {
-                spot.area() - spot.intersect(area).area().max(0.0) + 1.0e4
-            };
-            let covered: f32 = taken
-                .iter()
-                .filter(|t| t.intersects(spot))
-                .map(|t| t.intersect(spot).area())
-                .sum();
-            let cost = outside + covered;
-            if cost == 0.0 {
-                return spot;
-            }
-            if best.is_none_or(|(c, _)| cost < c) {
-                best = Some((cost, spot));
-            }
+    for corner in corners {
+        let spot = egui::Rect::from_min_size(corner, size);
+        // Cut off by the map's edge is worse than any overlap: the text would be lost.
+        let outside = if area.contains_rect(spot) {
+            0.0
+        } else {
+            spot.area() - spot.intersect(area).area().max(0.0) + 1.0e4
+        };
+        let covered: f32 = taken
+            .iter()
+            .filter(|t| t.intersects(spot))
+            .map(|t| t.intersect(spot).area())
+            .sum();
+        let cost = outside + covered;
+        if cost == 0.0 {
+            return (0.0, spot);
+        }
+        if best.is_none_or(|(c, _)| cost < c) {
+            best = Some((cost, spot));
         }
     }
-    best.map_or(egui::Rect::from_min_size(p, size), |(_, r)| r)
+    best.unwrap_or((f32::MAX, egui::Rect::from_min_size(p, size)))
 }
 
 /// The legend's corner of the map (bottom left).
@@ -272,5 +302,31 @@ fn legend(painter: &egui::Painter, area: egui::Rect) {
             FontId::proportional(12.0),
             Color32::from_gray(210),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_label_goes_where_it_covers_nothing_and_stays_on_the_map() {
+        let area = egui::Rect::from_min_max(pos2(0.0, 0.0), pos2(400.0, 300.0));
+        let size = vec2(100.0, 30.0);
+        // Free all round: to the right, level with the island.
+        let (cost, spot) = label_spot(pos2(100.0, 150.0), 10.0, size, area, &[]);
+        assert_eq!(cost, 0.0);
+        assert_eq!(spot.left(), 116.0);
+        assert_eq!(spot.center().y, 150.0);
+        // Its right taken by a neighbour's label: to the left.
+        let neighbour = egui::Rect::from_min_size(pos2(110.0, 120.0), vec2(150.0, 60.0));
+        let (_, spot) = label_spot(pos2(200.0, 150.0), 10.0, size, area, &[neighbour]);
+        assert!(
+            !spot.intersects(neighbour) && area.contains_rect(spot),
+            "{spot:?}"
+        );
+        // At the map's right edge: never cut off.
+        let (_, spot) = label_spot(pos2(380.0, 150.0), 10.0, size, area, &[]);
+        assert!(area.contains_rect(spot) && spot.right() < 380.0, "{spot:?}");
     }
 }

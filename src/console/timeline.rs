@@ -104,11 +104,11 @@ pub fn countdown(plan: &Plan, picture: &OperatingPicture, now: u64) -> Option<St
         parts.push(m.to_string());
     }
     if let Some((t, i)) = next_inject(plan, picture, now) {
-        parts.push(format!(
-            "next {} in {}",
-            plan.scenario.msel[i.ix()].id,
-            Span(t - now)
-        ));
+        let id = &plan.scenario.msel[i.ix()].id;
+        parts.push(match t - now {
+            0 => format!("next {id} now"),
+            wait => format!("next {id} in {}", Span(wait)),
+        });
     }
     (!parts.is_empty()).then(|| parts.join("  |  "))
 }
