@@ -432,7 +432,12 @@ fn a_live_inject_reaches_its_teams_and_replays() {
                 from: "Island Radio newsroom",
                 to: ["a-npc"],
                 questions: ["What do you tell her?"],
+                options: ["Confirm an incident", "No comment"],
             ))),
+            Timed(at: "D1 09:35", do: Decide(team: "b-csirt", inject: "live-1", option: "1")),
+            Timed(at: "D1 09:40", do: Decide(team: "a-npc", inject: "live-1", option: "no comment")),
+            Timed(at: "D1 09:41", do: Decide(team: "a-npc", inject: "live-1", option: "1")),
+            Timed(at: "D1 09:42", do: Decide(team: "a-npc", inject: "live-9", option: "1")),
             Timed(at: "D1 09:45", do: SendInject((
                 title: "Regional heads of CSIRT call",
                 channel: Briefing,
@@ -468,6 +473,30 @@ fn a_live_inject_reaches_its_teams_and_replays() {
     assert_eq!(sent[0]["to"], serde_json::json!(["a-npc"]));
     assert_eq!(sent[1]["id"], "live-2");
     assert_eq!(sent[1]["to"], serde_json::json!(["a-npc", "b-csirt"]));
+    // Its decision: taken once, by a team it was put to, with the option named either way.
+    let all: Vec<serde_json::Value> = std::fs::read_to_string(&events)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .collect();
+    let decided: Vec<_> = all
+        .iter()
+        .filter(|e| e["kind"] == "LiveDecisionTaken")
+        .map(|e| (e["team"].as_str().unwrap(), e["label"].as_str().unwrap()))
+        .collect();
+    assert_eq!(decided, vec![("a-npc", "No comment")]);
+    let notes: Vec<&str> = all
+        .iter()
+        .filter(|e| e["kind"] == "Note")
+        .map(|e| e["text"].as_str().unwrap())
+        .collect();
+    for why in [
+        "live-1 by b-csirt was refused: it was not put to that team",
+        "live-1 by a-npc was refused: it was already taken",
+        "live-9 by a-npc was refused: it has not been sent",
+    ] {
+        assert!(notes.iter().any(|n| n.contains(why)), "{why}: {notes:?}");
+    }
     // On the record, and the record replays to the same digests.
     let text = std::fs::read_to_string(&journal).unwrap();
     assert!(text.contains("SendInject") && text.contains("Journalist calls"));

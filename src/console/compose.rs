@@ -28,6 +28,7 @@ pub struct ComposeDesk {
     from: String,
     to: Vec<bool>,
     questions: String,
+    options: String,
     link: usize,
     outage_island: usize,
     outage_for: String,
@@ -46,6 +47,7 @@ impl Default for ComposeDesk {
             from: String::new(),
             to: Vec::new(),
             questions: String::new(),
+            options: String::new(),
             link: 0,
             outage_island: 0,
             outage_for: "8h".into(),
@@ -79,15 +81,19 @@ impl ComposeDesk {
             channel: self.channel,
             from: self.from.trim().to_string(),
             to,
-            questions: self
-                .questions
-                .lines()
-                .map(str::trim)
-                .filter(|q| !q.is_empty())
-                .map(String::from)
-                .collect(),
+            questions: lines(&self.questions),
+            options: lines(&self.options),
         })
     }
+}
+
+/// The non-empty lines of a text box, trimmed.
+fn lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 pub fn draw(ui: &mut Ui, plan: &Plan, orders: &mut Orders, desk: &mut ComposeDesk) {
@@ -166,6 +172,14 @@ fn narrative(ui: &mut Ui, plan: &Plan, orders: &mut Orders, desk: &mut ComposeDe
                     .desired_width(f32::INFINITY),
             );
             ui.end_row();
+            ui.label("Decision");
+            ui.add(
+                egui::TextEdit::multiline(&mut desk.options)
+                    .hint_text("options to choose from, one per line (none: nothing to decide)")
+                    .desired_rows(2)
+                    .desired_width(f32::INFINITY),
+            );
+            ui.end_row();
         });
     if ui.button("Send to the teams ticked").clicked() {
         desk.said = Some(match desk.live_inject(plan) {
@@ -175,6 +189,7 @@ fn narrative(ui: &mut Ui, plan: &Plan, orders: &mut Orders, desk: &mut ComposeDe
                 desk.title.clear();
                 desk.body.clear();
                 desk.questions.clear();
+                desk.options.clear();
                 (text, true)
             }
             Err(e) => (e, false),
@@ -347,10 +362,15 @@ mod tests {
         );
         desk.to[1] = true;
         desk.questions = "What do you say?\n\n  Who speaks?  ".into();
+        desk.options = "Holding statement\nSay nothing\n".into();
         let inject = desk.live_inject(&plan).unwrap();
         assert_eq!(inject.title, "Radio calls");
         assert_eq!(inject.to, vec!["b-csirt".to_string()]);
         assert_eq!(inject.questions, vec!["What do you say?", "Who speaks?"]);
+        assert_eq!(inject.options, vec!["Holding statement", "Say nothing"]);
+        assert_eq!(inject.option("2"), Some(1));
+        assert_eq!(inject.option("holding statement"), Some(0));
+        assert_eq!(inject.option("3"), None);
         assert!(Command::SendInject(inject).resolve(&plan).is_ok());
     }
 }

@@ -602,6 +602,39 @@ fn pending_decisions(
         }
         ui.separator();
     }
+    // Live injects that asked for a choice: answered for the first team they were put to.
+    for sent in picture.sent.iter().filter(|x| x.decided.is_none()) {
+        let (Some(team), false) = (sent.to.first(), sent.inject.options.is_empty()) else {
+            continue;
+        };
+        let team_id = &s.teams[team.ix()].id;
+        let id = crate::scenario::live_id(sent.number);
+        ui.label(
+            RichText::new(format!(
+                "Decision {id} for {team_id}: {}",
+                sent.inject.title
+            ))
+            .strong()
+            .color(Color32::from_rgb(235, 190, 80)),
+        );
+        ui.label(
+            RichText::new(format!(
+                "asked {} ago",
+                crate::time::Span(now.saturating_sub(sent.tick))
+            ))
+            .color(Color32::from_rgb(235, 190, 80)),
+        );
+        for (k, label) in sent.inject.options.iter().enumerate() {
+            if ui.button(label).clicked() {
+                orders.0.push(Command::Decide {
+                    team: team_id.clone(),
+                    inject: id.clone(),
+                    option: (k + 1).to_string(),
+                });
+            }
+        }
+        ui.separator();
+    }
 }
 
 fn island_table(ui: &mut Ui, plan: &crate::scenario::Plan, summary: Option<&RunSummary>) {

@@ -256,22 +256,36 @@ fn rows(ui: &mut Ui, plan: &Plan, picture: &OperatingPicture, desk: &mut Timelin
                 ui.label(&inj.phase);
                 ui.end_row();
             }
-            for (t, number, to, title) in &picture.sent {
-                ui.label(RichText::new(crate::scenario::live_id(*number)).monospace());
+            for sent in &picture.sent {
+                ui.label(RichText::new(crate::scenario::live_id(sent.number)).monospace());
                 ui.label(
-                    RichText::new(format!("sent {}", clock(*t)))
+                    RichText::new(format!("sent {}", clock(sent.tick)))
                         .monospace()
                         .color(Color32::from_gray(150)),
                 );
-                ui.label(title);
-                ui.label(
-                    to.iter()
-                        .map(|t| s.teams[t.ix()].id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                );
-                ui.label("");
-                ui.label("written live");
+                ui.label(&sent.inject.title).on_hover_text(format!(
+                    "{:?} from {}\n\n{}\n\n{}",
+                    sent.inject.channel,
+                    sent.inject.from,
+                    sent.inject.body,
+                    sent.inject.questions.join("\n")
+                ));
+                ui.label(crate::report::picture::team_ids(plan, &sent.to));
+                ui.label(format!("{:?}", sent.inject.channel));
+                match sent.decided {
+                    Some((_, team, option)) => ui.label(
+                        RichText::new(format!(
+                            "{} chose: {}",
+                            s.teams[team.ix()].id,
+                            sent.inject
+                                .options
+                                .get(option as usize)
+                                .map_or("?", String::as_str)
+                        ))
+                        .color(Color32::from_rgb(110, 200, 140)),
+                    ),
+                    None => ui.label("written live"),
+                };
                 ui.end_row();
             }
         });

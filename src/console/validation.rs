@@ -85,8 +85,31 @@ pub fn draw(
         .show(ui, |ui| {
             ui.heading("Decisions waiting for trainee teams");
             let waiting = waiting_decisions(plan, picture);
-            if waiting.is_empty() {
+            let live: Vec<_> = picture
+                .sent
+                .iter()
+                .filter(|x| x.decided.is_none() && !x.inject.options.is_empty())
+                .collect();
+            if waiting.is_empty() && live.is_empty() {
                 ui.label(RichText::new("None waiting.").weak());
+            }
+            for sent in live {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(
+                        RichText::new(crate::scenario::live_id(sent.number))
+                            .monospace()
+                            .strong(),
+                    );
+                    ui.label(crate::report::picture::team_ids(plan, &sent.to));
+                    ui.label(&sent.inject.title);
+                    ui.label(
+                        RichText::new(format!(
+                            "asked {} ago (written live: no time limit)",
+                            Span(now.saturating_sub(sent.tick))
+                        ))
+                        .color(AMBER),
+                    );
+                });
             }
             for w in &waiting {
                 let inj = &s.msel[w.inject.ix()];

@@ -51,6 +51,37 @@ impl CommandQueue {
     }
 }
 
+/// Takes a decision on a live inject if it is open to the team: the option's position and label,
+/// or why not.
+fn decide_live(
+    msel: &mut msel::MselState,
+    number: u32,
+    team: crate::scenario::ids::TeamIx,
+    option: &str,
+) -> Result<(u32, String), String> {
+    let live = msel
+        .live
+        .get_mut((number as usize).wrapping_sub(1))
+        .ok_or("it has not been sent")?;
+    if live.inject.options.is_empty() {
+        return Err("it offers nothing to decide".into());
+    }
+    if live.decided {
+        return Err("it was already taken".into());
+    }
+    if !live.to.contains(&team) {
+        return Err("it was not put to that team".into());
+    }
+    let k = live.inject.option(option).ok_or_else(|| {
+        format!(
+            "`{option}` is not one of its options ({})",
+            live.inject.options.join(", ")
+        )
+    })?;
+    live.decided = true;
+    Ok((k, live.inject.options[k as usize].clone()))
+}
+
 #[allow(clippy::too_many_arguments)] // a system: each resource it writes is a parameter
 fn apply_commands(
     tick: crate::sim::Tick,
@@ -117,15 +148,45 @@ fn apply_commands(
                     log.push(now, SimEvent::InjectRescheduled { inject, at })
                 }
                 Action::SendInject { to, inject } => {
-                    msel.live_sent += 1;
+                    msel.live.push(msel::LiveState {
+                        to: to.clone(),
+                        inject: (*inject).clone(),
+                        decided: false,
+                    });
                     log.push(
                         now,
                         SimEvent::InjectSent {
-                            number: msel.live_sent,
+                            number: msel.live.len() as u32,
                             to: to.into(),
                             inject,
                         },
                     );
+                }
+                Action::DecideLive {
+                    team,
+                    number,
+                    option,
+                } => {
+                    let region = &tick.region;
+                    let decision = decide_live(&mut msel, number, team, &option).map_err(|why| {
+                        format!(
+                            "a decision on {} by {} was refused: {why}",
+                            crate::scenario::live_id(number),
+                            region.scenario.teams[team.ix()].id
+                        )
+                    });
+                    match decision {
+                        Ok((option, label)) => log.push(
+                            now,
+                            SimEvent::LiveDecisionTaken {
+                                team,
+                                number,
+                                option,
+                                label,
+                            },
+                        ),
+                        Err(text) => log.push(now, SimEvent::Note { text }),
+                    }
                 }
                 // A decision can be taken once it has been put, only by a team it was put
                 // to, and only once.

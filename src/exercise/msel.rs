@@ -39,8 +39,16 @@ pub struct MselState {
     pub skipped: BTreeSet<InjectIx>,
     /// Minutes the facilitator put injects back by, for those not yet triggered.
     pub delays: BTreeMap<InjectIx, u64>,
-    /// Live injects sent so far (the next is `live-<sent + 1>`).
-    pub live_sent: u32,
+    /// Live injects sent so far (`live-1` first): to whom, their options, whether decided.
+    pub live: Vec<LiveState>,
+}
+
+/// A live inject as the exercise tracks it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct LiveState {
+    pub to: Vec<TeamIx>,
+    pub inject: crate::scenario::LiveInject,
+    pub decided: bool,
 }
 
 /// The triggers this tick's events amount to.

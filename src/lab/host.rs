@@ -286,6 +286,18 @@ impl LabHost {
         let Command::Decide { inject, .. } = command else {
             return Ok(());
         };
+        if plan.ids.injects.resolve(inject).is_err()
+            && let Some(number) = crate::scenario::parse_live_id(inject)
+        {
+            let desk = self.desk(plan, log, team);
+            return if desk.knowledge.live_pending().any(|(_, n, _)| n == number) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "decision {inject} is not waiting for your team (not put to it, or already taken)"
+                ))
+            };
+        }
         let ix = plan
             .ids
             .injects

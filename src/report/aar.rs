@@ -508,6 +508,7 @@ fn timeline(plan: &Plan, events: &[Stamped]) -> Vec<Moment> {
             | SimEvent::IntelProduced { .. }
             | SimEvent::InjectFired { .. }
             | SimEvent::InjectSent { .. }
+            | SimEvent::LiveDecisionTaken { .. }
             | SimEvent::DecisionTaken { .. }
             | SimEvent::LinkCut { .. }
             | SimEvent::LinkRepaired { .. }

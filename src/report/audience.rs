@@ -42,6 +42,8 @@ pub struct Fog {
     incident_team: Vec<TeamIx>,
     /// Per intelligence item: the team that produced it.
     item_team: Vec<TeamIx>,
+    /// Per live inject (`live-1` first): the teams it was sent to.
+    live_to: Vec<Vec<TeamIx>>,
 }
 
 impl Fog {
@@ -98,9 +100,24 @@ impl Fog {
             // The MSEL: an inject reaches whom it is addressed to (a media story reaches
             // everyone); a decision is seen by the teams it was put to.
             InjectFired { inject } => inject_audience(plan, inject),
+            // A live decision is seen by the teams the inject was put to, as a scripted one.
+            LiveDecisionTaken {
+                team: t, number, ..
+            } => {
+                let mut teams = self
+                    .live_to
+                    .get((number as usize).wrapping_sub(1))
+                    .cloned()
+                    .unwrap_or_default();
+                if !teams.contains(&t) {
+                    teams.push(t);
+                }
+                Audience::Teams(teams)
+            }
             InjectSent {
                 ref to, ref inject, ..
             } => {
+                self.live_to.push(to.to_vec());
                 if matches!(inject.channel, InjectChannel::Media | InjectChannel::Social) {
                     Audience::Everyone
                 } else {

@@ -48,6 +48,8 @@ pub struct TeamKnowledge {
     pub inbox: Vec<(u64, InjectIx)>,
     /// Live injects delivered to the team: (when, number, the inject).
     pub live: Vec<(u64, u32, crate::scenario::LiveInject)>,
+    /// Live injects whose decision was taken.
+    pub live_decided: BTreeSet<u32>,
     /// Alerts waiting on its desk, by alert number.
     pub queue: BTreeMap<u64, QueuedAlert>,
     /// Alerts it triaged: (confirmed, dismissed).
@@ -73,6 +75,14 @@ impl TeamKnowledge {
             team,
             ..Default::default()
         }
+    }
+
+    /// Live injects put to the team with options, not yet decided: (when, number, inject).
+    pub fn live_pending(&self) -> impl Iterator<Item = (u64, u32, &crate::scenario::LiveInject)> {
+        self.live
+            .iter()
+            .filter(|(_, n, a)| !a.options.is_empty() && !self.live_decided.contains(n))
+            .map(|(t, n, a)| (*t, *n, a))
     }
 
     /// Folds the events added to `log` since the last update, keeping only what the team may
@@ -107,6 +117,9 @@ impl TeamKnowledge {
             InjectSent {
                 number, ref inject, ..
             } => self.live.push((now, number, (**inject).clone())),
+            LiveDecisionTaken { number, .. } => {
+                self.live_decided.insert(number);
+            }
             InjectFired { inject } => {
                 self.inbox.push((now, inject));
                 if plan.injects[inject].decision.is_some() {
@@ -327,5 +340,57 @@ mod tests {
         o.update(&plan, &log);
         assert_eq!(o.queue.len(), 1);
         assert!(o.incidents.is_empty());
+    }
+
+    #[test]
+    fn a_live_decision_waits_on_the_teams_it_was_put_to_until_one_takes_it() {
+        let plan = TinyRegion::new()
+            .island("A", true, true)
+            .csirt("csirt", "A")
+            .csirt("other", "A")
+            .plan();
+        let (me, other) = (TeamIx(0), TeamIx(1));
+        let inject = crate::scenario::LiveInject {
+            title: "Radio calls".into(),
+            body: String::new(),
+            channel: crate::scenario::InjectChannel::Phone,
+            from: String::new(),
+            to: vec!["csirt".into()],
+            questions: vec![],
+            options: vec!["Talk".into(), "No comment".into()],
+        };
+        let mut log = vec![Stamped {
+            tick: 5,
+            event: SimEvent::InjectSent {
+                number: 1,
+                to: vec![me].into(),
+                inject: Box::new(inject),
+            },
+        }];
+        let mut k = TeamKnowledge::new(me);
+        k.update(&plan, &log);
+        let pending: Vec<u32> = k.live_pending().map(|(_, n, _)| n).collect();
+        assert_eq!(pending, vec![1]);
+        let view = crate::report::view::TeamView::of(&plan, &k);
+        assert_eq!(view.decisions[0].inject, "live-1");
+        assert_eq!(
+            view.decisions[0].options[1],
+            ("2".into(), "No comment".into())
+        );
+        // The other team never saw it.
+        let mut o = TeamKnowledge::new(other);
+        o.update(&plan, &log);
+        assert!(o.live.is_empty() && o.live_pending().next().is_none());
+        log.push(Stamped {
+            tick: 9,
+            event: SimEvent::LiveDecisionTaken {
+                team: me,
+                number: 1,
+                option: 1,
+                label: "No comment".into(),
+            },
+        });
+        k.update(&plan, &log);
+        assert!(k.live_pending().next().is_none(), "taken");
     }
 }

@@ -71,7 +71,10 @@ pub fn tone(event: &SimEvent) -> Tone {
         | InjectDelayed { .. }
         | InjectRescheduled { .. } => Tone::Routine,
         InjectFired { .. } | InjectSent { .. } | ExpectationMissed { .. } => Tone::Warning,
-        DecisionTaken { .. } | ExpectationMet { .. } | ExpectationValidated { .. } => Tone::Defence,
+        DecisionTaken { .. }
+        | LiveDecisionTaken { .. }
+        | ExpectationMet { .. }
+        | ExpectationValidated { .. } => Tone::Defence,
         LinkRepaired { .. }
         | PowerRestored { .. }
         | IntelProduced { .. }
@@ -227,6 +230,16 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
                 i.id, i.channel, i.kind, i.title
             )
         }
+        LiveDecisionTaken {
+            team: t,
+            number,
+            ref label,
+            ..
+        } => format!(
+            "{} decides on {}: {label}",
+            team(plan, t),
+            crate::scenario::live_id(number)
+        ),
         InjectRescheduled { inject, at } => format!(
             "The facilitator moves inject {} to {}",
             plan.scenario.msel[inject].id,
@@ -240,10 +253,7 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
             "INJECT {} ({:?}, live) to {}: {}",
             crate::scenario::live_id(number),
             inject.channel,
-            to.iter()
-                .map(|t| plan.scenario.teams[t.ix()].id.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
+            super::picture::team_ids(plan, to),
             inject.title
         ),
         InjectScheduled { inject, at } => format!(

@@ -117,6 +117,26 @@ impl OrgRecovery {
     }
 }
 
+/// Teams by id, `a-npc, b-csirt`.
+pub fn team_ids(plan: &Plan, teams: &[TeamIx]) -> String {
+    teams
+        .iter()
+        .map(|t| plan.scenario.teams[t.ix()].id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A live inject as sent, and the decision on it if it offered one and it was taken.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sent {
+    pub tick: u64,
+    pub number: u32,
+    pub to: Vec<TeamIx>,
+    pub inject: crate::scenario::LiveInject,
+    /// (tick, team, option)
+    pub decided: Option<(u64, TeamIx, u32)>,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct OperatingPicture {
     /// Events folded so far (the log's length when last updated).
@@ -139,8 +159,8 @@ pub struct OperatingPicture {
     pub scheduled: BTreeMap<InjectIx, u64>,
     /// Minutes the facilitator put each inject back by.
     pub delayed: BTreeMap<InjectIx, u64>,
-    /// Live injects sent: (tick, number, recipients, title).
-    pub sent: Vec<(u64, u32, Vec<TeamIx>, String)>,
+    /// Live injects sent, `live-1` first.
+    pub sent: Vec<Sent>,
     /// Per-island figures over time, for charts.
     pub trends: super::trend::Trends,
 }
@@ -254,9 +274,23 @@ impl OperatingPicture {
                 number,
                 ref to,
                 ref inject,
-            } => self
-                .sent
-                .push((tick, number, to.to_vec(), inject.title.clone())),
+            } => self.sent.push(Sent {
+                tick,
+                number,
+                to: to.to_vec(),
+                inject: (**inject).clone(),
+                decided: None,
+            }),
+            SimEvent::LiveDecisionTaken {
+                team,
+                number,
+                option,
+                ..
+            } => {
+                if let Some(sent) = self.sent.get_mut((number as usize).wrapping_sub(1)) {
+                    sent.decided = Some((tick, team, option));
+                }
+            }
             SimEvent::InjectSkipped { inject } => {
                 self.skipped.insert(inject);
             }

@@ -319,6 +319,21 @@ impl TeamView {
                         asked,
                     })
                 })
+                .chain(k.live_pending().map(|(tick, number, a)| {
+                    DecisionView {
+                        inject: crate::scenario::live_id(number),
+                        prompt: a.title.clone(),
+                        options: a
+                            .options
+                            .iter()
+                            .enumerate()
+                            .map(|(n, label)| ((n + 1).to_string(), label.clone()))
+                            .collect(),
+                        asked: tick,
+                        deadline: None,
+                        default: String::new(),
+                    }
+                }))
                 .collect(),
             queue_total: k.queue.len(),
             queue: k

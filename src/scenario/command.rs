@@ -213,6 +213,13 @@ pub enum Action {
         to: Vec<TeamIx>,
         inject: Box<super::LiveInject>,
     },
+    /// A decision on a live inject: checked when it applies (the inject is written during
+    /// the exercise, so the plan cannot know it).
+    DecideLive {
+        team: TeamIx,
+        number: u32,
+        option: String,
+    },
     Decide {
         team: TeamIx,
         inject: InjectIx,
@@ -344,6 +351,17 @@ impl Command {
                 Action::SendInject {
                     to: live.to.iter().map(|t| team(t)).collect::<Result<_, _>>()?,
                     inject: Box::new(live.clone()),
+                }
+            }
+            Command::Decide {
+                team: t,
+                inject: i,
+                option,
+            } if ids.injects.resolve(i).is_err() && super::parse_live_id(i).is_some() => {
+                Action::DecideLive {
+                    team: team(t)?,
+                    number: super::parse_live_id(i).unwrap_or_default(),
+                    option: option.clone(),
                 }
             }
             Command::Decide {

@@ -101,11 +101,39 @@ pub struct LiveInject {
     /// Questions put to the room.
     #[serde(default)]
     pub questions: Vec<String>,
+    /// A choice for the teams, by the options' labels: one of them answers with
+    /// `Decide(team: "...", inject: "live-1", option: "2")` (the option by position from 1, or
+    /// its label). Empty: nothing to decide.
+    #[serde(default)]
+    pub options: Vec<String>,
 }
 
 /// How the record names a live inject.
 pub fn live_id(number: u32) -> String {
     format!("live-{number}")
+}
+
+/// The number of a live inject's id (`live-3` is 3).
+pub fn parse_live_id(id: &str) -> Option<u32> {
+    id.strip_prefix("live-")?.parse().ok().filter(|n| *n > 0)
+}
+
+impl LiveInject {
+    /// An option given by position from 1 or by its label, as its position from 0.
+    pub fn option(&self, given: &str) -> Option<u32> {
+        let given = given.trim();
+        given
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=self.options.len()).contains(n))
+            .map(|n| n - 1)
+            .or_else(|| {
+                self.options
+                    .iter()
+                    .position(|o| o.eq_ignore_ascii_case(given))
+            })
+            .map(|k| k as u32)
+    }
 }
 
 /// A choice the addressed team makes; the option's effects change the simulation.

@@ -131,6 +131,13 @@ pub enum SimEvent {
         to: Box<[TeamIx]>,
         inject: Box<crate::scenario::LiveInject>,
     },
+    /// A team chose an option of a live inject.
+    LiveDecisionTaken {
+        team: TeamIx,
+        number: u32,
+        option: u32,
+        label: String,
+    },
     DecisionTaken {
         team: TeamIx,
         inject: InjectIx,
