@@ -109,6 +109,35 @@ fn unknown_field_lists_the_real_ones() {
 }
 
 #[test]
+fn a_misspelled_field_or_variant_gets_a_did_you_mean() {
+    let text = tutorial().replacen("population: 180000,", "populaton: 180000,", 1);
+    rejects(
+        "typo-field.ron",
+        &text,
+        line_of(&text, "populaton:"),
+        &["did you mean `population`?"],
+    );
+    let text = tutorial().replacen("sector: Government,", "sector: Govermnent,", 1);
+    rejects(
+        "typo-variant.ron",
+        &text,
+        line_of(&text, "Govermnent"),
+        &[
+            "did you mean `Government`?",
+            "write one of: Government, Finance",
+        ],
+    );
+    // Nothing close: no guess, only the list.
+    let text = tutorial().replacen("sector: Government,", "sector: Shipping,", 1);
+    let path = write("no-guess.ron", &text);
+    let err = stderr(&tidewatch(&["validate", path.to_str().unwrap()]));
+    assert!(
+        !err.contains("did you mean") && err.contains("write one of"),
+        "{err}"
+    );
+}
+
+#[test]
 fn unknown_island_reference_names_the_field_and_the_known_ids() {
     let text = tutorial().replacen(
         "island: \"LC\",              // must be",

@@ -175,14 +175,22 @@ impl<I: From<u32>> IdIndex<I> {
 
     /// The known id within two edits (ignoring case) of `id`, closest first.
     fn nearest(&self, id: &str) -> Option<String> {
-        let wanted = id.to_lowercase();
-        self.by_id
-            .keys()
-            .map(|k| (strsim::levenshtein(&wanted, &k.to_lowercase()), k))
-            .filter(|(d, _)| *d <= 2.min(wanted.chars().count().saturating_sub(1)))
-            .min_by_key(|(d, k)| (*d, k.len()))
-            .map(|(_, k)| k.clone())
+        nearest_name(id, self.by_id.keys().map(String::as_str)).map(String::from)
     }
+}
+
+/// The name among `known` within two edits of `wanted` (ignoring case; one edit for short
+/// names), closest first, then shortest: the likely meaning of a typo. Ids, fields and variants
+/// all use it.
+pub fn nearest_name<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = wanted.to_lowercase();
+    let limit = 2.min(lower.chars().count().saturating_sub(1));
+    known
+        .into_iter()
+        .map(|k| (strsim::levenshtein(&lower, &k.to_lowercase()), k))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, k)| (*d, k.len()))
+        .map(|(_, k)| k)
 }
 
 /// Every list's ids: one id -> index lookup.

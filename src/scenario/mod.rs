@@ -209,14 +209,30 @@ fn field_before(text: &str, line: usize, col: usize) -> Option<String> {
     (!name.is_empty()).then_some(name)
 }
 
+/// "did you mean `X`? " when a known name is a likely typo of `found`, else nothing.
+fn did_you_mean(found: &str, expected: &[&str]) -> String {
+    ids::nearest_name(found, expected.iter().copied())
+        .map_or(String::new(), |n| format!("did you mean `{n}`? "))
+}
+
 fn ron_help(code: &ron::Error) -> Option<String> {
     use ron::Error as E;
     Some(match code {
-        E::NoSuchStructField { expected, .. } => {
-            format!("the fields here are: {}", expected.join(", "))
-        }
+        E::NoSuchStructField {
+            expected, found, ..
+        } => format!(
+            "{}the fields here are: {}",
+            did_you_mean(found, expected),
+            expected.join(", ")
+        ),
         E::MissingStructField { field, .. } => format!("add `{field}: ...` to this item"),
-        E::NoSuchEnumVariant { expected, .. } => format!("write one of: {}", expected.join(", ")),
+        E::NoSuchEnumVariant {
+            expected, found, ..
+        } => format!(
+            "{}write one of: {}",
+            did_you_mean(found, expected),
+            expected.join(", ")
+        ),
         E::ExpectedString | E::ExpectedStringEnd => "put the text in double quotes".into(),
         E::Eof => "the file ends too early: look for an unclosed `(` or `[`".into(),
         E::ExpectedComma | E::ExpectedArrayEnd | E::ExpectedStructLikeEnd => {
