@@ -138,6 +138,29 @@ fn a_misspelled_field_or_variant_gets_a_did_you_mean() {
 }
 
 #[test]
+fn a_repeated_id_is_reported_at_the_repeat_once_and_alone() {
+    let text = tutorial();
+    let start = text
+        .find("        Island(\n")
+        .expect("the tutorial's island");
+    let end = start + text[start..].find("        ),\n").unwrap() + "        ),\n".len();
+    let twice = format!("{}{}{}", &text[..end], &text[start..end], &text[end..]);
+    let first = line_of(&twice, "id: \"LC\"");
+    let second = first + twice[start..end].matches('\n').count();
+    rejects(
+        "twice.ron",
+        &twice,
+        second,
+        &[&format!(
+            "`LC` is declared again in `islands` (first at line {first})"
+        )],
+    );
+    let path = write("twice.ron", &twice);
+    let err = stderr(&tidewatch(&["validate", path.to_str().unwrap()]));
+    assert_eq!(err.matches("error:").count(), 1, "only the repeat: {err}");
+}
+
+#[test]
 fn unknown_island_reference_names_the_field_and_the_known_ids() {
     let text = tutorial().replacen(
         "island: \"LC\",              // must be",

@@ -356,16 +356,25 @@ pub(crate) fn find_field(text: &str, from: usize, field: &str) -> Option<usize> 
 
 /// Where the item with `id: "<id>"` is declared, searching after the list field `list`.
 pub(crate) fn find_item(text: &str, list: &str, id: &str) -> Option<usize> {
+    find_nth_item(text, list, id, 0)
+}
+
+/// Where the `n`-th item (from 0) of `list` with this id is declared: a repeated id's copies.
+pub(crate) fn find_nth_item(text: &str, list: &str, id: &str, n: usize) -> Option<usize> {
     let mut at = find_field(text, 0, list)?;
     if id.is_empty() {
         // Items without ids (events) are found by their values; start from the list itself.
         return Some(at);
     }
     let quoted = format!("\"{id}\"");
+    let mut skip = n;
     while let Some(pos) = find_field(text, at + 1, "id") {
         let after = text[pos + 2..].trim_start().strip_prefix(':')?.trim_start();
         if after.starts_with(&quoted) {
-            return Some(pos);
+            if skip == 0 {
+                return Some(pos);
+            }
+            skip -= 1;
         }
         at = pos;
     }

@@ -1,7 +1,7 @@
 //! Diagnostics while validating: each points at the item (and field, or quoted value) at fault.
 
 use super::super::ids::IdIndex;
-use super::super::{Diagnostic, LoadError, Source, find_field, find_item, line_col};
+use super::super::{Diagnostic, LoadError, Source, find_field, find_item, find_nth_item, line_col};
 
 /// Collects diagnostics, each pointing at the item (and field) at fault.
 pub(super) struct Check<'a> {
@@ -149,19 +149,32 @@ impl<'a> Check<'a> {
         }
     }
 
-    /// Each id declared once; a repeat is reported at the repeat.
-    pub(super) fn unique<'i>(&mut self, list: &str, ids: impl Iterator<Item = &'i str>) {
-        let mut seen = std::collections::BTreeSet::new();
+    /// Each id declared once; a repeat is reported at the repeat, naming the first. Whether
+    /// any id was repeated (what refers to it would be ambiguous).
+    pub(super) fn unique<'i>(&mut self, list: &str, ids: impl Iterator<Item = &'i str>) -> bool {
+        let mut seen: std::collections::BTreeMap<&str, usize> = Default::default();
+        let mut repeated = false;
         for id in ids {
-            if !seen.insert(id) {
-                self.at(
-                    list,
-                    id,
-                    None,
-                    format!("`{id}` is declared twice in `{list}`"),
-                    Some("give each item its own id".into()),
-                );
+            let copies = seen.entry(id).or_default();
+            *copies += 1;
+            if *copies == 1 {
+                continue;
+            }
+            repeated = true;
+            let text = &self.source.text;
+            let first = find_item(text, list, id).map(|p| line_col(text, p).0);
+            let message = match first {
+                Some(line) => {
+                    format!("`{id}` is declared again in `{list}` (first at line {line})")
+                }
+                None => format!("`{id}` is declared twice in `{list}`"),
+            };
+            let help = Some("give each item its own id".to_string());
+            match find_nth_item(text, list, id, *copies - 1) {
+                Some(pos) => self.push(pos, message, help),
+                None => self.at(list, id, None, message, help),
             }
         }
+        repeated
     }
 }

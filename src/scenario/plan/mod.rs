@@ -226,16 +226,23 @@ pub(super) fn build(
     let mut c = check::Check::new(source);
     let s = &scenario;
     let ids = Ids::of(s, &catalog);
-    c.unique("islands", s.islands.iter().map(|i| i.id.as_str()));
-    c.unique("links", s.links.iter().map(|i| i.id.as_str()));
-    c.unique(
-        "organisations",
-        s.organisations.iter().map(|i| i.id.as_str()),
-    );
-    c.unique("services", s.services.iter().map(|i| i.id.as_str()));
-    c.unique("actors", s.actors.iter().map(|i| i.id.as_str()));
-    c.unique("campaigns", s.campaigns.iter().map(|i| i.id.as_str()));
-    c.unique("teams", s.teams.iter().map(|i| i.id.as_str()));
+    let repeated = [
+        c.unique("islands", s.islands.iter().map(|i| i.id.as_str())),
+        c.unique("links", s.links.iter().map(|i| i.id.as_str())),
+        c.unique(
+            "organisations",
+            s.organisations.iter().map(|i| i.id.as_str()),
+        ),
+        c.unique("services", s.services.iter().map(|i| i.id.as_str())),
+        c.unique("actors", s.actors.iter().map(|i| i.id.as_str())),
+        c.unique("campaigns", s.campaigns.iter().map(|i| i.id.as_str())),
+        c.unique("teams", s.teams.iter().map(|i| i.id.as_str())),
+    ];
+    // With an id declared twice, whatever names it is ambiguous: say only that, not the
+    // confusion it causes further on.
+    if repeated.contains(&true) {
+        c.finish()?;
+    }
 
     region::check_islands(&mut c, s);
     let links = region::links(&mut c, s, &ids);
