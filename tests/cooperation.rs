@@ -260,3 +260,48 @@ fn a_team_the_hub_cannot_help_asks_once_not_every_minute() {
         "the drowning team asked in {asked_runs} runs"
     );
 }
+
+/// The natural what-if, "what if this island had a national CSIRT?", runs whether or not the
+/// scenario planned the team, and on Antigua (where the flagship's CSIRT is planned) it finds
+/// the first compromise earlier on average over 100 seeds. Montserrat has no team of its own:
+/// switching its CSIRT or its point of contact on stands one up.
+#[test]
+fn switching_on_an_islands_csirt_always_runs_and_antigua_detects_earlier() {
+    let first_detection = |set: &[&str], island: &str| -> (f64, usize) {
+        let plan = plan("scenarios/eastern-caribbean.ron", set);
+        let end = plan.scenario.duration.0;
+        let k = plan
+            .scenario
+            .islands
+            .iter()
+            .position(|i| i.id == island)
+            .unwrap();
+        let found: Vec<Option<u64>> = (0..100)
+            .map(|seed| run(&plan, seed, end).1.islands[k].first_detection_minute)
+            .collect();
+        let minutes: Vec<f64> = found.iter().map(|f| f.unwrap_or(end) as f64).collect();
+        (mean(&minutes), found.iter().filter(|f| f.is_some()).count())
+    };
+    let (without, seen_without) = first_detection(&[], "AG");
+    let (with, seen_with) = first_detection(&["islands.AG.csirt=true"], "AG");
+    eprintln!(
+        "AG first detection over 100 seeds (never = end of run): without a CSIRT {without:.0} min \
+         ({seen_without} runs detected), with one {with:.0} min ({seen_with} runs detected)"
+    );
+    assert!(
+        with < without * 0.8,
+        "with {with:.0} min, without {without:.0} min"
+    );
+    for set in ["islands.MS.csirt=true", "islands.MS.npc=true"] {
+        let plan = plan("scenarios/eastern-caribbean.ron", &[set]);
+        let stood_up = plan
+            .scenario
+            .teams
+            .iter()
+            .filter(|t| t.island.as_deref() == Some("MS"))
+            .count();
+        assert_eq!(stood_up, 1, "{set}: one team for Montserrat");
+        let out = tidewatch(&["run", "eastern-caribbean", "--set", set, "--until", "6h"]);
+        assert!(out.status.success(), "{set}: {}", stderr(&out));
+    }
+}

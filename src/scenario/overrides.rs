@@ -7,9 +7,86 @@
 
 use serde_json::Value;
 
-use super::Scenario;
+use super::{Scenario, Shift, Team, TeamKind};
 
 pub fn apply_overrides(scenario: Scenario, overrides: &[String]) -> Result<Scenario, String> {
+    let before: Vec<(bool, bool)> = scenario.islands.iter().map(|i| (i.csirt, i.npc)).collect();
+    let mut after = set_values(scenario, overrides)?;
+    stand_up_teams(&before, &mut after);
+    Ok(after)
+}
+
+/// What a national CSIRT stood up by a what-if is like, when the scenario has none for the
+/// island: three analysts in office hours, middling skill. Judgement: the region's newer
+/// national CSIRTs started with two to four staff, working office hours with on-call.
+pub const STOOD_UP_CSIRT: (u32, f64, Shift) = (3, 0.55, Shift::OfficeHours);
+/// A point of contact stood up by a what-if: one officer in office hours who passes
+/// intelligence on and takes reports, with less practice than a CSIRT.
+pub const STOOD_UP_NPC: (u32, f64, Shift) = (1, 0.45, Shift::OfficeHours);
+
+/// `--set islands.X.csirt=true` (or `npc=true`) on an island no team of that kind serves stands
+/// one up from the defaults above, so the natural what-if always runs: it watches what nobody
+/// else on the island watches, like any national team. A file that says `csirt: true` without
+/// the team is still an authoring error.
+fn stand_up_teams(before: &[(bool, bool)], scenario: &mut Scenario) {
+    let mut added = Vec::new();
+    for (k, island) in scenario.islands.iter().enumerate() {
+        let (had_csirt, had_npc) = before.get(k).copied().unwrap_or((true, true));
+        let serves = |kinds: &[TeamKind]| {
+            scenario
+                .teams
+                .iter()
+                .any(|t| kinds.contains(&t.kind) && t.island.as_deref() == Some(&island.id))
+        };
+        let wanted = [
+            (
+                island.csirt && !had_csirt && !serves(&[TeamKind::NationalCsirt]),
+                TeamKind::NationalCsirt,
+                "csirt",
+                "national CSIRT",
+                STOOD_UP_CSIRT,
+            ),
+            (
+                island.npc
+                    && !had_npc
+                    && !serves(&[TeamKind::Npc, TeamKind::NationalCsirt])
+                    && !(island.csirt && !had_csirt),
+                TeamKind::Npc,
+                "npc",
+                "point of contact",
+                STOOD_UP_NPC,
+            ),
+        ];
+        for (needed, kind, suffix, what, (analysts, skill, shift)) in wanted {
+            if !needed {
+                continue;
+            }
+            let mut id = format!("{}-{suffix}", island.id.to_lowercase());
+            while scenario
+                .teams
+                .iter()
+                .chain(&added)
+                .any(|t: &Team| t.id == id)
+            {
+                id.push('x');
+            }
+            added.push(Team {
+                id,
+                name: format!("{} {what} (stood up for this what-if)", island.name),
+                kind,
+                island: Some(island.id.clone()),
+                monitors: Vec::new(),
+                analysts,
+                skill,
+                shift,
+                auto: true,
+            });
+        }
+    }
+    scenario.teams.extend(added);
+}
+
+fn set_values(scenario: Scenario, overrides: &[String]) -> Result<Scenario, String> {
     let mut tree = serde_json::to_value(&scenario).map_err(|e| format!("internal: {e}"))?;
     for item in overrides {
         let (path, raw) = item.split_once('=').ok_or_else(|| {
@@ -118,6 +195,35 @@ mod tests {
         assert!(!s.islands[0].csirt);
         assert_eq!(s.duration.0, 30 * 60);
         assert_eq!(s.islands[0].population, 5);
+    }
+
+    #[test]
+    fn switching_on_a_csirt_or_a_contact_stands_up_the_team_when_there_is_none() {
+        let mut s = tutorial();
+        s.islands[0].csirt = false;
+        s.islands[0].npc = false;
+        s.teams.retain(|t| t.island.as_deref() != Some("LC"));
+        let n = s.teams.len();
+        let csirt = apply_overrides(s.clone(), &["islands.LC.csirt=true".into()]).unwrap();
+        assert_eq!(csirt.teams.len(), n + 1);
+        let t = csirt.teams.last().unwrap();
+        assert_eq!(
+            (t.id.as_str(), t.kind),
+            ("lc-csirt", TeamKind::NationalCsirt)
+        );
+        assert_eq!((t.analysts, t.skill, t.shift), STOOD_UP_CSIRT);
+        // A CSIRT is also the island's point of contact: one team, not two.
+        let both = apply_overrides(
+            s.clone(),
+            &["islands.LC.csirt=true".into(), "islands.LC.npc=true".into()],
+        )
+        .unwrap();
+        assert_eq!(both.teams.len(), n + 1);
+        let npc = apply_overrides(s, &["islands.LC.npc=true".into()]).unwrap();
+        assert_eq!(npc.teams.last().unwrap().kind, TeamKind::Npc);
+        // Where the scenario has the team already, nothing is added.
+        let kept = apply_overrides(tutorial(), &["islands.LC.csirt=true".into()]).unwrap();
+        assert_eq!(kept.teams.len(), tutorial().teams.len());
     }
 
     #[test]
