@@ -47,6 +47,21 @@ enum Command {
     Validate {
         #[arg(required = true)]
         scenarios: Vec<String>,
+        /// Treat warnings (`lint`'s) as errors: exit 1 if there is any.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Check scenarios for what loads but is probably not meant: hosts against population,
+    /// GDP units, swapped coordinates, things after the end, injects that cannot fire,
+    /// organisations and teams nothing involves. Exit 0 unless --deny-warnings.
+    Lint {
+        #[arg(required = true)]
+        scenarios: Vec<String>,
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Override a scenario value first, e.g. `--set islands.LC.csirt=false`.
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        set: Vec<String>,
     },
     /// A trainee's seat in a lab exercise: join the host with the team's code.
     Seat(SeatArgs),
@@ -317,7 +332,15 @@ fn main() -> ExitCode {
         Some(Command::Seat(args)) => seat(args),
         Some(Command::Calibrate(args)) => calibrate(args),
         Some(Command::Report(args)) => report(args),
-        Some(Command::Validate { scenarios }) => validate(&scenarios),
+        Some(Command::Validate {
+            scenarios,
+            deny_warnings,
+        }) => validate(&scenarios, &[], deny_warnings),
+        Some(Command::Lint {
+            scenarios,
+            deny_warnings,
+            set,
+        }) => validate(&scenarios, &set, deny_warnings),
         Some(Command::Bench {
             json,
             until,
@@ -362,28 +385,43 @@ fn load_with_source(arg: &str, set: &[String]) -> Result<(Plan, scenario::Source
         })
 }
 
-fn validate(paths: &[String]) -> ExitCode {
-    let mut ok = true;
+/// Errors exit 1; warnings are printed and exit 0 unless `deny_warnings`.
+fn validate(paths: &[String], set: &[String], deny_warnings: bool) -> ExitCode {
+    let (mut errors, mut warnings) = (false, 0);
     for p in paths {
-        match scenario::load(p, &[]) {
-            Ok(plan) => println!(
-                "{p}: ok ({} islands, {} organisations, {} hosts, {} campaigns, {} teams)",
-                plan.scenario.islands.len(),
-                plan.orgs.len(),
-                plan.host_count,
-                plan.campaigns.len(),
-                plan.teams.len()
-            ),
+        let loaded = scenario::Source::resolve(p)
+            .and_then(|src| Ok((scenario::load_source(&src, set)?, src)));
+        match loaded {
+            Ok((plan, source)) => {
+                let found = scenario::lint(&plan, &source);
+                for w in &found {
+                    eprintln!("{}", w.as_warning());
+                }
+                warnings += found.len();
+                println!(
+                    "{p}: ok ({} islands, {} organisations, {} hosts, {} campaigns, {} teams){}",
+                    plan.scenario.islands.len(),
+                    plan.orgs.len(),
+                    plan.host_count,
+                    plan.campaigns.len(),
+                    plan.teams.len(),
+                    match found.len() {
+                        0 => String::new(),
+                        1 => ", 1 warning".into(),
+                        n => format!(", {n} warnings"),
+                    }
+                );
+            }
             Err(e) => {
                 eprintln!("{e}");
-                ok = false;
+                errors = true;
             }
         }
     }
-    if ok {
-        ExitCode::SUCCESS
-    } else {
+    if errors || (deny_warnings && warnings > 0) {
         ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

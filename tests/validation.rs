@@ -378,3 +378,36 @@ fn overrides_are_validated_after_they_apply() {
         assert!(stderr(&out).contains(word), "--set {set}: {}", stderr(&out));
     }
 }
+
+#[test]
+fn lint_warns_without_failing_unless_told_to() {
+    let clean = tidewatch(&["lint", "eastern-caribbean", "tutorial", "--deny-warnings"]);
+    assert!(clean.status.success(), "{}", stderr(&clean));
+    assert!(!stderr(&clean).contains("warning"));
+    let args = ["lint", "tutorial", "--set", "islands.LC.gdp_usd=19.4"];
+    let warned = tidewatch(&args);
+    assert!(warned.status.success(), "a warning alone exits 0");
+    assert!(stdout(&warned).contains("1 warning"), "{}", stdout(&warned));
+    assert!(
+        stderr(&warned).contains("embedded:tutorial:")
+            && stderr(&warned).contains("warning: Saint Lucia has a GDP of US$19.4"),
+        "{}",
+        stderr(&warned)
+    );
+    let denied = tidewatch(&[&args[..], &["--deny-warnings"]].concat());
+    assert_eq!(denied.status.code(), Some(1));
+    // validate shows lint's warnings too.
+    let text = tutorial().replacen("gdp_usd: 2.4e9", "gdp_usd: 2.4", 1);
+    let path = write("gdp.ron", &text);
+    let out = tidewatch(&["validate", path.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert!(
+        stderr(&out).contains(&format!(
+            "{}:{}:",
+            path.display(),
+            line_of(&text, "gdp_usd: 2.4")
+        )) && stderr(&out).contains("warning:"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -44,6 +44,20 @@ pub struct Diagnostic {
     pub help: Option<String>,
 }
 
+impl Diagnostic {
+    /// The same, said as a warning: the scenario loads, but probably not as meant.
+    pub fn as_warning(&self) -> String {
+        let mut out = format!(
+            "{}:{}:{}: warning: {}",
+            self.file, self.line, self.col, self.message
+        );
+        if let Some(help) = &self.help {
+            out.push_str(&format!("\n  help: {help}"));
+        }
+        out
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(

@@ -4,6 +4,7 @@
 
 mod check;
 mod cooperation;
+mod lint;
 mod msel;
 mod policy;
 mod region;
@@ -217,6 +218,8 @@ impl Plan {
         self.groups[self.group_of_host(host) as usize].org
     }
 }
+
+pub use lint::lint;
 
 pub(super) fn build(
     source: &Source,

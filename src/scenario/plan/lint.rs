@@ -1,0 +1,425 @@
+//! Warnings: a scenario that loads but is probably not what its author meant. Each rule names
+//! the item (and field) at fault, why it looks wrong and what to write instead; none stops a
+//! run (`tidewatch lint --deny-warnings` makes them errors).
+
+use std::collections::BTreeSet;
+
+use super::check::Check;
+use super::{Plan, TriggerPlan};
+use crate::scenario::ids::{IslandIx, OrgIx};
+use crate::scenario::{Action, Diagnostic, Source, TeamKind};
+
+/// More computers than this per person on an island is a typo in a `count`, not an estate.
+const HOSTS_PER_PERSON: f64 = 0.5;
+/// GDP per person outside this range (US dollars a year) is a unit slip (billions written as
+/// units, or the reverse). The poorest and richest economies on earth sit well inside it.
+const GDP_PER_PERSON: std::ops::RangeInclusive<f64> = 200.0..=300_000.0;
+/// An island farther than this from every other one (km) has its coordinates mistyped,
+/// usually latitude and longitude swapped.
+const LONELY_KM: f64 = 2_500.0;
+
+/// Every warning for `plan`, positioned in `source`, in file order.
+pub fn lint(plan: &Plan, source: &Source) -> Vec<Diagnostic> {
+    let mut c = Check::new(source);
+    estate_against_people(&mut c, plan);
+    gdp_units(&mut c, plan);
+    lonely_islands(&mut c, plan);
+    after_the_end(&mut c, plan);
+    never_fires(&mut c, plan);
+    idle_teams(&mut c, plan);
+    let mut found = std::mem::take(&mut c.found);
+    found.sort_by_key(|d| (d.line, d.col));
+    found.dedup();
+    found
+}
+
+fn estate_against_people(c: &mut Check, plan: &Plan) {
+    let s = &plan.scenario;
+    for (i, island) in s.islands.iter().enumerate() {
+        let orgs: Vec<usize> = (0..plan.orgs.len())
+            .filter(|o| plan.orgs[*o].island.ix() == i)
+            .collect();
+        let hosts: u64 = orgs.iter().map(|o| plan.orgs[*o].hosts.len() as u64).sum();
+        if (hosts as f64) <= island.population as f64 * HOSTS_PER_PERSON {
+            continue;
+        }
+        let biggest = orgs
+            .iter()
+            .max_by_key(|o| plan.orgs[**o].hosts.len())
+            .map(|o| s.organisations[*o].id.as_str())
+            .unwrap_or_default();
+        c.at(
+            "organisations",
+            biggest,
+            Some("hosts"),
+            format!(
+                "{} has {hosts} hosts for {} people (more than one computer per two people); \
+                 `{biggest}` is the largest",
+                island.name, island.population
+            ),
+            Some(
+                "check the host groups' `count`: a ministry of a small island has hundreds".into(),
+            ),
+        );
+    }
+}
+
+fn gdp_units(c: &mut Check, plan: &Plan) {
+    for island in &plan.scenario.islands {
+        let per_person = island.gdp_usd / island.population.max(1) as f64;
+        if GDP_PER_PERSON.contains(&per_person) {
+            continue;
+        }
+        c.at(
+            "islands",
+            &island.id,
+            Some("gdp_usd"),
+            format!(
+                "{} has a GDP of US${} for {} people, US${per_person:.2} a person a year: \
+                 the unit looks wrong",
+                island.name, island.gdp_usd, island.population
+            ),
+            Some("`gdp_usd` is in US dollars: write 2.4 billion as 2.4e9".into()),
+        );
+    }
+}
+
+/// Great-circle distance in km.
+fn km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (la1, lo1, la2, lo2) = (
+        a.0.to_radians(),
+        a.1.to_radians(),
+        b.0.to_radians(),
+        b.1.to_radians(),
+    );
+    let h = ((la2 - la1) / 2.0).sin().powi(2)
+        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().asin()
+}
+
+fn lonely_islands(c: &mut Check, plan: &Plan) {
+    let islands = &plan.scenario.islands;
+    if islands.len() < 2 {
+        return;
+    }
+    for (i, a) in islands.iter().enumerate() {
+        let nearest = islands
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, b)| km((a.lat, a.lon), (b.lat, b.lon)))
+            .fold(f64::MAX, f64::min);
+        if nearest > LONELY_KM {
+            c.at(
+                "islands",
+                &a.id,
+                Some("lat"),
+                format!(
+                    "{} (lat {}, lon {}) is {nearest:.0} km from every other island",
+                    a.name, a.lat, a.lon
+                ),
+                Some("are `lat` and `lon` swapped? Latitude is north-south (-90..90), e.g. 14.0 for Saint Lucia; longitude east-west, e.g. -61.0".into()),
+            );
+        }
+    }
+}
+
+fn after_the_end(c: &mut Check, plan: &Plan) {
+    let s = &plan.scenario;
+    let end = s.duration.0;
+    let when = |t: u64| s.start.at(t).clock();
+    for (k, cp) in plan.campaigns.iter().enumerate() {
+        if cp.start_tick >= end {
+            let id = &s.campaigns[k].id;
+            c.at(
+                "campaigns",
+                id,
+                Some("start"),
+                format!(
+                    "campaign `{id}` starts at {}, after the exercise ends ({}): it never runs",
+                    when(cp.start_tick),
+                    when(end)
+                ),
+                Some("start it earlier, or lengthen `duration`".into()),
+            );
+        }
+    }
+    for (k, inj) in plan.injects.iter().enumerate() {
+        if let TriggerPlan::At(t) = inj.trigger
+            && t + inj.delay >= end
+            && !inj.contingency_only
+        {
+            let id = &s.msel[k].id;
+            c.at(
+                "msel",
+                id,
+                Some("trigger"),
+                format!(
+                    "inject `{id}` is due at {}, after the exercise ends ({}): it never fires",
+                    when(t + inj.delay),
+                    when(end)
+                ),
+                Some("move it earlier, or lengthen `duration`".into()),
+            );
+        }
+    }
+    if plan.happenings.iter().any(|(t, _)| *t >= end) {
+        c.at(
+            "events",
+            "",
+            None,
+            format!(
+                "an infrastructure event is set after the exercise ends ({}): it never happens",
+                when(end)
+            ),
+            Some("move it earlier, or lengthen `duration`".into()),
+        );
+    }
+}
+
+/// Organisations some attack can reach: campaign targets, what a white-cell launch names, and
+/// the clients of a managed provider any of those reach.
+fn attacked(plan: &Plan) -> BTreeSet<OrgIx> {
+    let mut reached: BTreeSet<OrgIx> = plan
+        .campaigns
+        .iter()
+        .flat_map(|c| c.targets.iter().copied())
+        .collect();
+    let launches = plan.injects.iter().flat_map(|i| {
+        i.effects
+            .iter()
+            .chain(i.option_effects.iter().flatten())
+            .filter_map(|a| match a {
+                Action::Launch { org, .. } => Some(*org),
+                _ => None,
+            })
+    });
+    reached.extend(launches);
+    let ids = &plan.ids;
+    loop {
+        let more: Vec<OrgIx> = plan
+            .scenario
+            .organisations
+            .iter()
+            .enumerate()
+            .filter(|(o, _)| reached.contains(&OrgIx::from(*o)))
+            .flat_map(|(_, o)| o.manages.iter())
+            .filter_map(|m| ids.orgs.resolve(m).ok())
+            .filter(|o| !reached.contains(o))
+            .collect();
+        if more.is_empty() {
+            return reached;
+        }
+        reached.extend(more);
+    }
+}
+
+fn never_fires(c: &mut Check, plan: &Plan) {
+    let s = &plan.scenario;
+    let hit = attacked(plan);
+    let island_hit = |i: IslandIx| hit.iter().any(|o| plan.orgs[*o].island == i);
+    for (k, inj) in plan.injects.iter().enumerate() {
+        let why = match inj.trigger {
+            TriggerPlan::FirstIncident(i) | TriggerPlan::RansomNote(i) if !island_hit(i) => {
+                format!("nothing attacks {}", s.islands[i.ix()].name)
+            }
+            TriggerPlan::ServiceDown(svc) if !can_go_down(plan, &hit, svc) => {
+                format!(
+                    "nothing attacks the hosts service `{}` needs",
+                    s.services[svc.ix()].id
+                )
+            }
+            _ => continue,
+        };
+        let id = &s.msel[k].id;
+        c.at(
+            "msel",
+            id,
+            Some("trigger"),
+            format!("inject `{id}` waits for something that cannot happen: {why}"),
+            Some("trigger it on something a campaign causes, or at a time".into()),
+        );
+    }
+}
+
+/// Whether anything can take a service down: an attack on the hosts it needs, a service it
+/// depends on, or a power outage on its island (scripted or an inject's effect).
+fn can_go_down(plan: &Plan, hit: &BTreeSet<OrgIx>, svc: crate::scenario::ids::ServiceIx) -> bool {
+    let sp = &plan.services[svc];
+    let outage = |island: IslandIx| {
+        plan.happenings.iter().any(|(_, h)| {
+            matches!(h, super::HappeningPlan::PowerOutage { island: i, .. } if *i == island)
+        }) || plan.injects.iter().any(|i| {
+            i.effects
+                .iter()
+                .chain(i.option_effects.iter().flatten())
+                .any(|a| matches!(a, Action::PowerOutage { island: x, .. } if *x == island))
+        })
+    };
+    sp.groups
+        .iter()
+        .any(|g| hit.contains(&plan.groups[*g as usize].org))
+        || !sp.depends_on.is_empty()
+        || outage(sp.island)
+}
+
+fn idle_teams(c: &mut Check, plan: &Plan) {
+    let s = &plan.scenario;
+    for (t, team) in plan.teams.iter().enumerate() {
+        let id = &s.teams[t].id;
+        // A CSIRT or contact the island has not (yet) got is a what-if kept ready: not idle.
+        let planned = team.island.is_some_and(|i| {
+            let island = plan.islands[i.ix()];
+            (team.kind == TeamKind::NationalCsirt && !island.csirt)
+                || (team.kind == TeamKind::Npc && !island.npc)
+        });
+        let addressed = s.msel.iter().any(|i| i.to.contains(id))
+            || s.expectations.iter().any(|e| &e.team == id);
+        let contact = plan.island_contact.contains(&Some(t.into()));
+        let hub = plan.hub.is_some_and(|h| h.ix() == t);
+        if planned || addressed || contact || hub || !team.monitors.is_empty() {
+            continue;
+        }
+        c.at(
+            "teams",
+            id,
+            Some("monitors"),
+            format!(
+                "team `{id}` watches no organisation, is no island's contact and is sent no inject: \
+                 it will have nothing to do"
+            ),
+            Some("list the organisations it monitors in `monitors`, or address injects to it".into()),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::testkit::TinyRegion;
+    use crate::scenario::{EMBEDDED_SCENARIOS, load_source};
+
+    /// The warnings of a region built in the test, with `--set` overrides.
+    fn warnings(region: &TinyRegion, set: &[&str]) -> Vec<String> {
+        let source = Source {
+            name: "tiny.ron".into(),
+            text: region.ron(),
+            dir: None,
+        };
+        let set: Vec<String> = set.iter().map(|s| s.to_string()).collect();
+        let plan = load_source(&source, &set).unwrap_or_else(|e| panic!("{e}"));
+        lint(&plan, &source)
+            .iter()
+            .map(|d| d.as_warning())
+            .collect()
+    }
+
+    /// Two islands, a watched ministry on A attacked from D1 09:00: nothing to warn about.
+    fn region() -> TinyRegion {
+        TinyRegion::new()
+            .island("A", true, true)
+            .island("B", true, true)
+            .org("gov", "A", 50, 0.5, 0.5)
+            .org("bgov", "B", 50, 0.5, 0.5)
+            .campaign("wave", "D1 09:00", "Organisation(\"gov\")", &["T1566.001"])
+            .csirt("a-csirt", "A")
+            .csirt("b-csirt", "B")
+    }
+
+    fn one(found: &[String], words: &[&str]) {
+        assert_eq!(found.len(), 1, "{found:#?}");
+        for w in words {
+            assert!(found[0].contains(w), "`{w}` in {}", found[0]);
+        }
+    }
+
+    #[test]
+    fn a_sound_region_and_the_shipped_scenarios_raise_nothing() {
+        assert_eq!(warnings(&region(), &[]), Vec::<String>::new());
+        for (name, text) in EMBEDDED_SCENARIOS {
+            let source = Source {
+                name: name.to_string(),
+                text: text.to_string(),
+                dir: None,
+            };
+            let plan = load_source(&source, &[]).unwrap();
+            let found: Vec<String> = lint(&plan, &source)
+                .iter()
+                .map(|d| d.as_warning())
+                .collect();
+            assert!(found.is_empty(), "{name}: {found:#?}");
+        }
+    }
+
+    #[test]
+    fn more_computers_than_half_the_people_is_a_typo() {
+        let found = warnings(&region().org("huge", "A", 60_000, 0.5, 0.5), &[]);
+        one(
+            &found,
+            &[
+                "60050 hosts for 100000 people",
+                "`huge` is the largest",
+                "tiny.ron:",
+            ],
+        );
+    }
+
+    #[test]
+    fn gdp_in_the_wrong_unit_is_caught() {
+        one(
+            &warnings(&region(), &["islands.A.gdp_usd=19.4"]),
+            &["GDP of US$19.4", "write 2.4 billion as 2.4e9"],
+        );
+    }
+
+    #[test]
+    fn swapped_coordinates_leave_an_island_far_from_the_rest() {
+        let found = warnings(&region(), &["islands.B.lat=-61.0", "islands.B.lon=14.0"]);
+        // Each of the two is far from the other: both are named.
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert!(
+            found
+                .iter()
+                .all(|w| w.contains("km from every other island"))
+        );
+        assert!(found[0].contains("swapped"));
+    }
+
+    #[test]
+    fn what_comes_after_the_end_never_happens() {
+        let late = region()
+            .campaign("late", "D9 09:00", "Organisation(\"bgov\")", &["T1566.001"])
+            .field(
+                r#"msel: [Inject(id: "I9", trigger: At("D5 10:00"), kind: Narrative,
+                    channel: Email, to: ["a-csirt"], title: "late")]"#,
+            );
+        let found = warnings(&late, &[]);
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert!(found[0].contains("campaign `late` starts at D9 09:00"));
+        assert!(found[1].contains("inject `I9` is due at D5 10:00"));
+    }
+
+    #[test]
+    fn an_inject_waiting_on_an_island_nothing_attacks_never_fires() {
+        let region = region().field(
+            r#"msel: [Inject(id: "I1", trigger: FirstIncident("B"), kind: Narrative,
+                channel: Email, to: ["b-csirt"], title: "B's first incident")]"#,
+        );
+        one(
+            &warnings(&region, &[]),
+            &["inject `I1`", "nothing attacks B"],
+        );
+        // Once a campaign reaches B, it can.
+        let reached = region.campaign("b-wave", "D1 10:00", "Island(\"B\")", &["T1566.001"]);
+        assert!(warnings(&reached, &[]).is_empty());
+    }
+
+    #[test]
+    fn a_team_with_nothing_to_watch_or_read_is_idle() {
+        let region = region().team("soc", "SectorSoc", Some("A"), 2, "OfficeHours", true, &[]);
+        one(
+            &warnings(&region, &[]),
+            &["team `soc` watches no organisation"],
+        );
+    }
+}
