@@ -51,6 +51,19 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Write a starting scenario: the islands named, with their real figures, a ministry each,
+    /// their national teams as they are today, a phishing campaign and a first inject. It
+    /// loads, lints clean and runs as it is.
+    New {
+        /// The scenario's name (and, without --out, its file name).
+        name: String,
+        /// Islands by id, in festoon order: VG, AI, KN, AG, MS, DM, LC, VC, GD, BB, TT.
+        #[arg(long, value_delimiter = ',', default_value = "LC")]
+        islands: Vec<String>,
+        /// Where to write it (a new file; default: NAME as a file name, `.ron`).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
     /// Check scenarios for what loads but is probably not meant: hosts against population,
     /// GDP units, swapped coordinates, things after the end, injects that cannot fire,
     /// organisations and teams nothing involves. Exit 0 unless --deny-warnings.
@@ -336,6 +349,7 @@ fn main() -> ExitCode {
             scenarios,
             deny_warnings,
         }) => validate(&scenarios, &[], deny_warnings),
+        Some(Command::New { name, islands, out }) => new_scenario(&name, &islands, out),
         Some(Command::Lint {
             scenarios,
             deny_warnings,
@@ -383,6 +397,52 @@ fn load_with_source(arg: &str, set: &[String]) -> Result<(Plan, scenario::Source
             eprintln!("{e}");
             ExitCode::from(1)
         })
+}
+
+/// `tidewatch new`: the starter written to a new file (never over an existing one).
+fn new_scenario(name: &str, islands: &[String], out: Option<std::path::PathBuf>) -> ExitCode {
+    let text = match scenario::starter::starter(name, islands) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("tidewatch new: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let path = out.unwrap_or_else(|| {
+        let stem: String = name
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        let stem = stem.trim_matches('-');
+        std::path::PathBuf::from(format!(
+            "{}.ron",
+            if stem.is_empty() { "scenario" } else { stem }
+        ))
+    });
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .and_then(|mut f| f.write_all(text.as_bytes()));
+    match written {
+        Ok(()) => {
+            println!(
+                "wrote {0}: try `tidewatch validate {0}`, `tidewatch run {0}`, `tidewatch console {0}`",
+                path.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}: cannot write the scenario there: {e}", path.display());
+            ExitCode::from(1)
+        }
+    }
 }
 
 /// Errors exit 1; warnings are printed and exit 0 unless `deny_warnings`.

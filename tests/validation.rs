@@ -411,3 +411,39 @@ fn lint_warns_without_failing_unless_told_to() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_new_scenario_validates_lints_clean_runs_and_is_never_written_over() {
+    let dir = std::env::temp_dir().join(format!("tidewatch-new-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("northern.ron");
+    let p = path.to_str().unwrap();
+    let out = tidewatch(&["new", "Northern drill", "--islands", "KN,AG,MS", "--out", p]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("Saint Kitts and Nevis") && text.contains("cable-ag-ms"));
+    let lint = tidewatch(&["lint", p, "--deny-warnings"]);
+    assert!(lint.status.success(), "{}", stderr(&lint));
+    let run = tidewatch(&["run", p, "--until", "1d"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    // Never over an existing file; an unknown island is refused with a guess.
+    let again = tidewatch(&["new", "Northern drill", "--islands", "KN", "--out", p]);
+    assert_eq!(again.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    let wrong = tidewatch(&[
+        "new",
+        "x",
+        "--islands",
+        "ST",
+        "--out",
+        dir.join("x.ron").to_str().unwrap(),
+    ]);
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(
+        stderr(&wrong).contains("not an island tidewatch knows"),
+        "{}",
+        stderr(&wrong)
+    );
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -1,0 +1,221 @@
+//! `tidewatch new`: a valid, commented starting scenario for the islands an author names, with
+//! their real figures (population, GDP, position, whether they have a CSIRT or a point of
+//! contact) taken from the shipped Eastern Caribbean scenario, so the first file an author edits
+//! already loads, lints clean and runs.
+
+use super::{EMBEDDED_SCENARIOS, Island, Scenario, parse_ron};
+
+/// The islands a starter can hold: those of the shipped region, by id.
+pub fn known_islands() -> Vec<Island> {
+    parse_ron::<Scenario>("embedded:eastern-caribbean", EMBEDDED_SCENARIOS[0].1)
+        .map(|s| s.islands)
+        .unwrap_or_default()
+}
+
+/// The scenario text for `name` over `islands` (ids of the shipped region, e.g. `LC`), or why
+/// not.
+pub fn starter(name: &str, islands: &[String]) -> Result<String, String> {
+    let known = known_islands();
+    let mut chosen: Vec<&Island> = Vec::new();
+    for id in islands {
+        let island = known
+            .iter()
+            .find(|i| i.id.eq_ignore_ascii_case(id.trim()))
+            .ok_or_else(|| {
+                let ids: Vec<&str> = known.iter().map(|i| i.id.as_str()).collect();
+                let near = super::ids::nearest_name(id, ids.iter().copied())
+                    .map_or(String::new(), |n| format!("did you mean `{n}`? "));
+                format!(
+                    "`{id}` is not an island tidewatch knows; {near}known: {}",
+                    ids.join(", ")
+                )
+            })?;
+        if chosen.iter().any(|c| c.id == island.id) {
+            return Err(format!("`{}` is named twice", island.id));
+        }
+        chosen.push(island);
+    }
+    if chosen.is_empty() {
+        return Err("name at least one island, e.g. `--islands LC,BB`".into());
+    }
+    let first = chosen[0];
+    let mut out = String::new();
+    out.push_str(&format!(
+        "// =============================================================================================\n\
+         //  {name}: a starting scenario written by `tidewatch new`.\n\
+         // =============================================================================================\n\
+         //\n\
+         // It loads, lints clean and runs as it is: `tidewatch validate FILE`, `tidewatch lint FILE`,\n\
+         // `tidewatch run FILE`, `tidewatch console FILE`. Each island has one government ministry, its\n\
+         // national CSIRT or point of contact (as it has today), and one phishing campaign reaches\n\
+         // every ministry. scenarios/tutorial.ron explains every field line by line; the README lists\n\
+         // the MSEL's triggers, checks and commands. Replace the fictional names with your own.\n\
+         Scenario(\n\
+         \x20   format: 1,\n\
+         \x20   name: {name:?},\n\
+         \x20   description: \"A phishing wave against the ministries of {}. Written by `tidewatch new`; make it yours.\",\n\
+         \x20   // Local date and time of the first minute (a Monday, so office hours matter).\n\
+         \x20   start: \"2026-03-02 08:00\",\n\
+         \x20   time_zone: \"AST (UTC-4)\",\n\
+         \x20   duration: \"2d\",\n\
+         \x20   seed: 1,\n\n",
+        chosen.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(", ")
+    ));
+    out.push_str(
+        "    // Real figures: people, GDP in US dollars a year, position (for the map), and whether the\n\
+         \x20   // island has a national CSIRT and a designated point of contact today.\n\
+         \x20   islands: [\n",
+    );
+    for i in &chosen {
+        out.push_str(&format!(
+            "        Island(id: {:?}, name: {:?}, population: {}, gdp_usd: {:e}, lat: {}, lon: {}, csirt: {}, npc: {}),\n",
+            i.id, i.name, i.population, i.gdp_usd, i.lat, i.lon, i.csirt, i.npc
+        ));
+    }
+    out.push_str("    ],\n\n");
+    // Cables between consecutive islands of the list: a festoon, like ECFS.
+    out.push_str(
+        "    // Submarine cables between the islands in the order listed (a festoon, like ECFS). Cutting\n\
+         \x20   // one cuts the islands' intelligence sharing over it.\n\
+         \x20   links: [\n",
+    );
+    for pair in chosen.windows(2) {
+        let (a, b) = (&pair[0].id, &pair[1].id);
+        out.push_str(&format!(
+            "        Link(id: \"cable-{}-{}\", kind: SubmarineCable, system: \"Festoon\", between: ({a:?}, {b:?})),\n",
+            a.to_lowercase(),
+            b.to_lowercase()
+        ));
+    }
+    out.push_str("    ],\n\n");
+    out.push_str(
+        "    // One ministry per island: 120 workstations half watched by sensors, 12 servers, 2 internet-\n\
+         \x20   // facing devices. Counts are hosts; coverage and patch level are shares from 0 to 1.\n\
+         \x20   organisations: [\n",
+    );
+    for i in &chosen {
+        out.push_str(&format!(
+            "        Organisation(id: \"{}-gov\", island: {:?}, sector: Government, name: \"Ministry of Finance ({})\", hosts: [\n\
+             \x20           HostGroup(id: \"ws\", kind: Workstation, count: 120, platform: Windows, sensor_coverage: 0.5, patch_level: 0.7, backups: Offline),\n\
+             \x20           HostGroup(id: \"srv\", kind: Server, count: 12, platform: Windows, sensor_coverage: 0.6, patch_level: 0.6, backups: Online),\n\
+             \x20           HostGroup(id: \"edge\", kind: EdgeDevice, count: 2, platform: Network, sensor_coverage: 0.3, patch_level: 0.5, backups: None),\n\
+             \x20       ]),\n",
+            i.id.to_lowercase(),
+            i.id,
+            i.name
+        ));
+    }
+    out.push_str("    ],\n\n");
+    out.push_str(&format!(
+        "    // What citizens lose when the ministry's servers are down (US dollars an hour, people).\n\
+         \x20   services: [\n\
+         \x20       Service(id: \"{0}-payments\", name: \"Government payments ({1})\", provider: \"{0}-gov\",\n\
+         \x20           needs_hosts: [\"{0}-gov/srv\"], min_hosts_up: 0.5, cost_per_hour_usd: 4000.0, people_served: {2}),\n\
+         \x20   ],\n\n",
+        first.id.to_lowercase(),
+        first.name,
+        first.population
+    ));
+    out.push_str(
+        "    actors: [\n\
+         \x20       ThreatActor(id: \"crew\", name: \"A ransomware crew\", description: \"Fictional.\", skill: 0.6),\n\
+         \x20   ],\n\n\
+         \x20   // Phishing every ministry from D1 09:30; stages are ATT&CK techniques from the shipped catalog.\n\
+         \x20   campaigns: [\n\
+         \x20       Campaign(id: \"wave\", actor: \"crew\", name: \"Budget circular phishing\", start: \"D1 09:30\",\n\
+         \x20           targets: [Sector(Government)],\n\
+         \x20           stages: [Stage(technique: \"T1566.001\"), Stage(technique: \"T1087\"),\n\
+         \x20               Stage(technique: \"T1021.001\"), Stage(technique: \"T1486\")]),\n\
+         \x20   ],\n\n",
+    );
+    out.push_str(
+        "    // Each island's national team as it has one today: a CSIRT (2 analysts, around the clock) or a\n\
+         \x20   // point of contact (1 officer, office hours). `auto: false` hands a team to trainees.\n\
+         \x20   teams: [\n",
+    );
+    let mut team_ids = Vec::new();
+    for i in &chosen {
+        let id = i.id.to_lowercase();
+        let team = if i.csirt {
+            Some((
+                format!("{id}-csirt"),
+                "national CSIRT",
+                "NationalCsirt",
+                2,
+                0.55,
+                "AroundTheClock",
+            ))
+        } else if i.npc {
+            Some((format!("{id}-npc"), "NPC", "Npc", 1, 0.4, "OfficeHours"))
+        } else {
+            None
+        };
+        match team {
+            Some((tid, what, kind, analysts, skill, shift)) => {
+                out.push_str(&format!(
+                    "        Team(id: {tid:?}, name: \"{} {what}\", kind: {kind}, island: Some({:?}), analysts: {analysts}, skill: {skill}, shift: {shift}),\n",
+                    i.name, i.id
+                ));
+                team_ids.push(tid);
+            }
+            None => out.push_str(&format!(
+                "        // {} has neither a CSIRT nor a point of contact: its victims report to nobody.\n",
+                i.name
+            )),
+        }
+    }
+    out.push_str("    ],\n\n");
+    if !team_ids.is_empty() {
+        let to: Vec<String> = team_ids.iter().map(|t| format!("{t:?}")).collect();
+        out.push_str(&format!(
+            "    // The master scenario events list: what the facilitator puts to the room, and when.\n\
+             \x20   msel: [\n\
+             \x20       Inject(id: \"I01\", phase: \"Move 1: Detection\", trigger: At(\"D1 09:00\"), kind: Facilitation,\n\
+             \x20           channel: Briefing, to: [{}], title: \"StartEx\",\n\
+             \x20           body: \"The exercise begins. Introduce the teams and the rules of play.\",\n\
+             \x20           questions: [\"Who do you call first when a ministry reports an intrusion?\"]),\n\
+             \x20   ],\n",
+            to.join(", ")
+        ));
+    }
+    out.push_str(")\n");
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_starter_loads_and_lints_clean_for_any_choice_of_islands() {
+        for islands in [&["LC"][..], &["MS", "AG", "KN"], &["VG", "TT", "BB", "GD"]] {
+            let islands: Vec<String> = islands.iter().map(|s| s.to_string()).collect();
+            let text = starter("Northern test", &islands).unwrap();
+            let source = super::super::Source {
+                name: "new.ron".into(),
+                text,
+                dir: None,
+            };
+            let plan = super::super::load_source(&source, &[])
+                .unwrap_or_else(|e| panic!("{islands:?}: {e}\n{}", source.text));
+            assert_eq!(plan.scenario.islands.len(), islands.len());
+            let warnings = super::super::lint(&plan, &source);
+            assert!(warnings.is_empty(), "{islands:?}: {warnings:?}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_island_is_refused_with_a_guess() {
+        let e = starter("x", &["LCA".into()]).unwrap_err();
+        assert!(
+            e.contains("did you mean `LC`?") && e.contains("known: VG"),
+            "{e}"
+        );
+        assert!(starter("x", &[]).is_err());
+        assert!(
+            starter("x", &["LC".into(), "lc".into()])
+                .unwrap_err()
+                .contains("twice")
+        );
+    }
+}
