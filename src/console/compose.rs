@@ -349,8 +349,10 @@ mod tests {
             .csirt("a-csirt", "A")
             .csirt("b-csirt", "A")
             .plan();
-        let mut desk = ComposeDesk::default();
-        desk.to = vec![false, false];
+        let mut desk = ComposeDesk {
+            to: vec![false, false],
+            ..Default::default()
+        };
         assert_eq!(
             desk.live_inject(&plan).unwrap_err(),
             "give the inject a title"

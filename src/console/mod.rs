@@ -352,6 +352,7 @@ fn process_cpu_seconds() -> Option<f64> {
     Some(ticks / 100.0)
 }
 
+#[allow(clippy::too_many_arguments)] // a system: each resource it reads is a parameter
 fn take_screenshot(
     frames: Res<bevy::diagnostic::FrameCount>,
     mut commands: Commands,

@@ -50,7 +50,8 @@ fn stand_up_teams(before: &[(bool, bool)], scenario: &mut Scenario) {
                 island.npc
                     && !had_npc
                     && !serves(&[TeamKind::Npc, TeamKind::NationalCsirt])
-                    && !(island.csirt && !had_csirt),
+                    // A CSIRT switched on in the same breath is the contact too.
+                    && (!island.csirt || had_csirt),
                 TeamKind::Npc,
                 "npc",
                 "point of contact",
