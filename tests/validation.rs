@@ -260,8 +260,15 @@ fn usage_errors_exit_2() {
 }
 
 /// The tutorial with a `defaults` block (or any other top-level field) added at the end.
+/// The tutorial with one more top-level field at the end, in place of its own if it has one.
 fn tutorial_with(field: &str) -> String {
-    let t = tutorial();
+    let mut t = tutorial();
+    let name = field.split(':').next().unwrap();
+    if let Some(at) = t.find(&format!("\n    {name}: ")) {
+        // The tutorial's own block runs to the first line that closes it: `),` at its end.
+        let close = at + t[at..].find("),\n").unwrap() + "),\n".len();
+        t.replace_range(at + 1..close, "");
+    }
     let end = t.trim_end().strip_suffix(')').unwrap().to_string();
     format!("{end}    {field},\n)\n")
 }
@@ -446,4 +453,21 @@ fn a_new_scenario_validates_lints_clean_runs_and_is_never_written_over() {
         stderr(&wrong)
     );
     std::fs::remove_dir_all(dir).ok();
+}
+
+/// The tutorial shows every top-level field of the format (in a comment for the optional
+/// `defaults`), so an author learns none of them from an error message.
+#[test]
+fn the_tutorial_shows_every_top_level_field() {
+    let text = tutorial();
+    let scenario: tidewatch::scenario::Scenario =
+        tidewatch::scenario::parse_ron("tutorial", &text).unwrap();
+    let tree = serde_json::to_value(&scenario).unwrap();
+    let missing: Vec<&String> = tree
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter(|k| !text.contains(&format!("{k}:")))
+        .collect();
+    assert!(missing.is_empty(), "the tutorial never shows {missing:?}");
 }
