@@ -471,3 +471,65 @@ fn the_tutorial_shows_every_top_level_field() {
         .collect();
     assert!(missing.is_empty(), "the tutorial never shows {missing:?}");
 }
+
+/// Whose decision it is: the first team the inject is sent to, or the one named as `decider`;
+/// a decision put to nobody, or to a decider who never sees it, is refused where it is written.
+#[test]
+fn a_decision_belongs_to_a_team_it_is_sent_to() {
+    let tabletop = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/tabletop.ron"
+    ))
+    .unwrap();
+    let sent_to = "from: \"Chief executive, Provider A\", to: [\"a-npc\"],";
+    let prompt = "Decision(prompt: \"Advise the provider\",";
+    let nobody = tabletop.replacen(sent_to, "from: \"Chief executive, Provider A\", to: [],", 1);
+    rejects(
+        "nobody.ron",
+        &nobody,
+        line_of(&nobody, "decision: Some(Decision(prompt: \"Advise"),
+        &["inject `I2` puts a decision to nobody"],
+    );
+    let stranger = tabletop.replacen(
+        prompt,
+        "Decision(decider: Some(\"b-csirt\"), prompt: \"Advise the provider\",",
+        1,
+    );
+    rejects(
+        "stranger.ron",
+        &stranger,
+        line_of(&stranger, "decider: Some(\"b-csirt\")"),
+        &["its decider `b-csirt` is not among the teams it is sent to"],
+    );
+    // Named and sent to: the CSIRT (auto-played) takes the default, not the first team.
+    let named = tabletop
+        .replacen(
+            sent_to,
+            "from: \"Chief executive, Provider A\", to: [\"a-npc\", \"b-csirt\"],",
+            1,
+        )
+        .replacen(
+            prompt,
+            "Decision(decider: Some(\"b-csirt\"), prompt: \"Advise the provider\",",
+            1,
+        );
+    let path = write("named.ron", &named);
+    let events = path.with_extension("jsonl");
+    let out = tidewatch(&[
+        "run",
+        path.to_str().unwrap(),
+        "--until",
+        "6h",
+        "--events",
+        events.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let taken: Vec<String> = std::fs::read_to_string(&events)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|e| e["kind"] == "DecisionTaken" && e["inject"] == "I2")
+        .map(|e| e["team"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(taken, vec!["b-csirt".to_string()]);
+}

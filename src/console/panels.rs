@@ -577,12 +577,10 @@ fn pending_decisions(
     let s = &plan.scenario;
     for w in super::validation::waiting_decisions(plan, picture) {
         let inj = &s.msel[w.inject.ix()];
-        let Some(d) = &inj.decision else { continue };
-        let team = plan.injects[w.inject]
-            .to
-            .first()
-            .copied()
-            .unwrap_or_default();
+        let (Some(d), Some(decided_by)) = (&inj.decision, plan.injects[w.inject].decision) else {
+            continue;
+        };
+        let team = decided_by.decider;
         let team_id = &s.teams[team.ix()].id;
         ui.label(
             RichText::new(format!("Decision {} for {team_id}: {}", inj.id, d.prompt))

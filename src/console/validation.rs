@@ -31,7 +31,7 @@ pub fn waiting_decisions(plan: &Plan, picture: &OperatingPicture) -> Vec<Waiting
             let inj = &plan.injects[*i];
             inj.decision.is_some()
                 && picture.decision_on(*i).is_none()
-                && inj.to.first().is_some_and(|t| !plan.teams[*t].auto)
+                && inj.decision.is_some_and(|d| !plan.teams[d.decider].auto)
         })
         .map(|&(inject, asked)| Waiting {
             inject,

@@ -185,7 +185,7 @@ fn run_msel(
         let d = plan.injects[inject]
             .decision
             .expect("scheduled only for decisions");
-        let team = plan.injects[inject].to.first().copied().unwrap_or_default();
+        let team = d.decider;
         let event = SimEvent::DecisionTaken {
             team,
             inject,
@@ -250,7 +250,7 @@ fn fire(
     }
     if let Some(d) = inj.decision {
         // Trainees decide with a Decide command; the policy answers for auto-played teams.
-        let auto = inj.to.first().is_none_or(|t| plan.teams[*t].auto);
+        let auto = plan.teams[d.decider].auto;
         if auto {
             state.auto_decisions.insert((now + d.takes, i));
         } else if let Some(limit) = d.answer_within {

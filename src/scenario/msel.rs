@@ -151,6 +151,9 @@ pub struct Decision {
     /// screen counts down). None: the decision waits for them.
     #[serde(default)]
     pub answer_within: Option<Span>,
+    /// The team whose decision it is (one of the inject's `to`); without it, the first there.
+    #[serde(default)]
+    pub decider: Option<String>,
 }
 
 fn half_hour() -> Span {

@@ -151,6 +151,8 @@ pub struct InjectPlan {
 
 #[derive(Clone, Copy, Debug)]
 pub struct DecisionPlan {
+    /// Whose decision it is: the inject's `decider`, else the first team it is addressed to.
+    pub decider: TeamIx,
     /// The default option's position among the decision's options.
     pub default: u32,
     pub takes: u64,

@@ -3,7 +3,7 @@
 
 use super::check::Check;
 use super::{CheckPlan, DecisionPlan, ExpectationPlan, InjectPlan, Plan, TriggerPlan};
-use crate::scenario::ids::Ids;
+use crate::scenario::ids::{Ids, TeamIx};
 use crate::scenario::{Action, Check as Checked, Command, Expectation, Inject, Scenario, Trigger};
 
 fn trigger(
@@ -51,12 +51,43 @@ pub(super) fn injects(c: &mut Check, s: &Scenario, ids: &Ids) -> Vec<InjectPlan>
 fn inject(c: &mut Check, s: &Scenario, ids: &Ids, inj: &Inject) -> InjectPlan {
     let at = ("msel", inj.id.as_str());
     let what = format!("inject `{}` is addressed to", inj.id);
-    let to = inj
+    let to: Vec<TeamIx> = inj
         .to
         .iter()
         .filter_map(|t| c.reference(at, &what, &ids.teams, t))
         .collect();
     let decision = inj.decision.as_ref().map(|d| {
+        let decider = match &d.decider {
+            Some(id) => {
+                let named = c.reference(at, &format!("inject `{}`'s decider", inj.id), &ids.teams, id);
+                if named.is_some_and(|t| !to.contains(&t)) {
+                    c.at_value(
+                        "msel",
+                        &inj.id,
+                        id,
+                        format!(
+                            "inject `{}`: its decider `{id}` is not among the teams it is sent to",
+                            inj.id
+                        ),
+                        Some(format!("add \"{id}\" to `to`, so the team sees what it decides")),
+                    );
+                }
+                named
+            }
+            None => to.first().copied(),
+        };
+        if decider.is_none() && d.decider.is_none() && inj.to.is_empty() {
+            c.at(
+                "msel",
+                &inj.id,
+                Some("decision"),
+                format!(
+                    "inject `{}` puts a decision to nobody: it is addressed to no team",
+                    inj.id
+                ),
+                Some("add the deciding team to `to` (the first there decides, or name it in `decider`)".into()),
+            );
+        }
         let default = d
             .options
             .iter()
@@ -84,6 +115,7 @@ fn inject(c: &mut Check, s: &Scenario, ids: &Ids, inj: &Inject) -> InjectPlan {
             );
         }
         DecisionPlan {
+            decider: decider.unwrap_or_default(),
             default,
             takes: d.takes.0,
             answer_within: d.answer_within.map(|s| s.0.max(1)),
