@@ -7,6 +7,54 @@ use common::*;
 
 use std::collections::BTreeSet;
 
+/// A command file played on the small tabletop, in a directory of its own: the files
+/// (`NAME.ron`, `journal.jsonl`, `events.jsonl`) and every event of the run.
+struct Played {
+    dir: std::path::PathBuf,
+    commands: std::path::PathBuf,
+    journal: std::path::PathBuf,
+    events: Vec<serde_json::Value>,
+}
+
+/// Plays `commands` (a command file's text) on tests/data/tabletop.ron with `args` besides,
+/// journaled; the run must succeed.
+fn play(name: &str, commands: &str, args: &[&str]) -> Played {
+    let dir = std::env::temp_dir().join(format!("tidewatch-{name}-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(format!("{name}.ron"));
+    std::fs::write(&file, commands).unwrap();
+    let (journal, events) = (dir.join("journal.jsonl"), dir.join("events.jsonl"));
+    let mut all = vec![
+        "run",
+        "tests/data/tabletop.ron",
+        "--commands",
+        file.to_str().unwrap(),
+        "--journal",
+        journal.to_str().unwrap(),
+        "--events",
+        events.to_str().unwrap(),
+    ];
+    all.extend_from_slice(args);
+    let out = tidewatch(&all);
+    assert!(out.status.success(), "{}", stderr(&out));
+    Played {
+        events: events_in(&events),
+        dir,
+        commands: file,
+        journal,
+    }
+}
+
+/// The texts of the notes on the record (refusals are written there).
+fn notes(events: &[serde_json::Value]) -> Vec<String> {
+    events
+        .iter()
+        .filter(|e| e["kind"] == "Note")
+        .map(|e| e["text"].as_str().unwrap().to_string())
+        .collect()
+}
+
 #[test]
 fn the_flagship_msel_is_a_full_one_day_tabletop() {
     let plan = plan("scenarios/eastern-caribbean.ron", &[]);
@@ -239,37 +287,16 @@ fn a_decision_with_a_time_limit_moves_on_with_the_default_when_trainees_do_not_a
 
 #[test]
 fn a_decision_is_taken_once_and_only_after_it_was_put() {
-    let dir = std::env::temp_dir().join(format!("tidewatch-once-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let commands = dir.join("decide.ron");
-    std::fs::write(
-        &commands,
+    let run = play(
+        "once",
         r#"[
             Timed(at: "D1 09:00", do: Decide(team: "a-npc", inject: "I2", option: "isolate")),
             Timed(at: "D1 10:30", do: Decide(team: "a-npc", inject: "I2", option: "monitor")),
             Timed(at: "D1 10:40", do: Decide(team: "a-npc", inject: "I2", option: "isolate")),
         ]"#,
-    )
-    .unwrap();
-    let events = dir.join("events.jsonl");
-    let out = tidewatch(&[
-        "run",
-        "tests/data/tabletop.ron",
-        "--set",
-        "teams.a-npc.auto=false",
-        "--commands",
-        commands.to_str().unwrap(),
-        "--until",
-        "6h",
-        "--events",
-        events.to_str().unwrap(),
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let ev: Vec<serde_json::Value> = std::fs::read_to_string(&events)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+        &["--set", "teams.a-npc.auto=false", "--until", "6h"],
+    );
+    let ev = &run.events;
     let taken: Vec<_> = ev
         .iter()
         .filter(|e| e["kind"] == "DecisionTaken" && e["inject"] == "I2")
@@ -280,11 +307,7 @@ fn a_decision_is_taken_once_and_only_after_it_was_put() {
         vec![("D1 10:30", "monitor")],
         "once, after it was put"
     );
-    let notes: Vec<_> = ev
-        .iter()
-        .filter(|e| e["kind"] == "Note")
-        .map(|e| e["text"].as_str().unwrap().to_string())
-        .collect();
+    let notes = notes(ev);
     assert!(
         notes
             .iter()
@@ -299,45 +322,25 @@ fn a_decision_is_taken_once_and_only_after_it_was_put() {
     );
     // The provider was never isolated: neither refused decision acted.
     assert!(!ev.iter().any(|e| e["kind"] == "OrganisationIsolated"));
-    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::remove_dir_all(run.dir).ok();
 }
 
 #[test]
 fn skipped_and_delayed_injects_are_journaled_and_replay_the_same() {
-    let dir = std::env::temp_dir().join(format!("tidewatch-skip-{}", std::process::id()));
-    std::fs::remove_dir_all(&dir).ok();
-    std::fs::create_dir_all(&dir).unwrap();
-    let commands = dir.join("schedule.ron");
     // I2 (D1 10:00) is skipped; I3 (D1 11:00) and I5 (D1 12:00) put back before their time.
-    std::fs::write(
-        &commands,
+    let run = play(
+        "schedule",
         r#"[
             Timed(at: "D1 09:00", do: SkipInject("I2")),
             Timed(at: "D1 10:30", do: DelayInject(inject: "I3", by: "1h")),
             Timed(at: "D1 10:45", do: DelayInject(inject: "I5", by: "30m")),
             Timed(at: "D1 11:30", do: RescheduleInject(inject: "I3", at: "D1 11:45")),
         ]"#,
-    )
-    .unwrap();
-    let journal = dir.join("ex.jsonl");
-    let events = dir.join("events.jsonl");
-    let out = tidewatch(&[
-        "run",
-        "tests/data/tabletop.ron",
-        "--commands",
-        commands.to_str().unwrap(),
-        "--journal",
-        journal.to_str().unwrap(),
-        "--until",
-        "8h",
-        "--events",
-        events.to_str().unwrap(),
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let fired: Vec<(String, String)> = std::fs::read_to_string(&events)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        &["--until", "8h"],
+    );
+    let fired: Vec<(String, String)> = run
+        .events
+        .iter()
         .filter(|e| e["kind"] == "InjectFired")
         .map(|e| {
             (
@@ -355,50 +358,29 @@ fn skipped_and_delayed_injects_are_journaled_and_replay_the_same() {
     );
     assert_eq!(at("I5"), Some("D1 12:30"), "30 minutes late");
     // The journal holds the schedule changes and replays to the same digests.
-    let text = std::fs::read_to_string(&journal).unwrap();
+    let text = std::fs::read_to_string(&run.journal).unwrap();
     assert!(
         text.contains("SkipInject")
             && text.contains("DelayInject")
             && text.contains("RescheduleInject")
     );
-    let verified = tidewatch(&["replay", journal.to_str().unwrap(), "--verify"]);
+    let verified = tidewatch(&["replay", run.journal.to_str().unwrap(), "--verify"]);
     assert!(verified.status.success(), "{}", stderr(&verified));
-    std::fs::remove_dir_all(dir).ok();
+    std::fs::remove_dir_all(run.dir).ok();
 }
 
 #[test]
 fn a_decision_not_put_to_the_team_is_refused_with_its_reason() {
-    let dir = std::env::temp_dir().join(format!("tidewatch-notput-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let commands = dir.join("decide.ron");
     // I2 is put to a-npc; b-csirt answering it is refused, then a-npc's answer stands.
-    std::fs::write(
-        &commands,
+    let run = play(
+        "notput",
         r#"[
             Timed(at: "D1 10:20", do: Decide(team: "b-csirt", inject: "I2", option: "isolate")),
             Timed(at: "D1 10:30", do: Decide(team: "a-npc", inject: "I2", option: "monitor")),
         ]"#,
-    )
-    .unwrap();
-    let events = dir.join("events.jsonl");
-    let out = tidewatch(&[
-        "run",
-        "tests/data/tabletop.ron",
-        "--set",
-        "teams.a-npc.auto=false",
-        "--commands",
-        commands.to_str().unwrap(),
-        "--until",
-        "6h",
-        "--events",
-        events.to_str().unwrap(),
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let ev: Vec<serde_json::Value> = std::fs::read_to_string(&events)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+        &["--set", "teams.a-npc.auto=false", "--until", "6h"],
+    );
+    let ev = &run.events;
     let taken: Vec<_> = ev
         .iter()
         .filter(|e| e["kind"] == "DecisionTaken" && e["inject"] == "I2")
@@ -406,24 +388,18 @@ fn a_decision_not_put_to_the_team_is_refused_with_its_reason() {
         .collect();
     assert_eq!(taken, vec![("a-npc", "monitor")]);
     assert!(
-        ev.iter().any(|e| e["kind"] == "Note"
-            && e["text"]
-                .as_str()
-                .unwrap()
-                .contains("I2 was refused: it was not put to b-csirt")),
+        notes(ev)
+            .iter()
+            .any(|n| n.contains("I2 was refused: it was not put to b-csirt")),
         "the refusal says why"
     );
-    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::remove_dir_all(run.dir).ok();
 }
 
 #[test]
 fn a_live_inject_reaches_its_teams_and_replays() {
-    let dir = std::env::temp_dir().join(format!("tidewatch-live-{}", std::process::id()));
-    std::fs::remove_dir_all(&dir).ok();
-    std::fs::create_dir_all(&dir).unwrap();
-    let commands = dir.join("live.ron");
-    std::fs::write(
-        &commands,
+    let run = play(
+        "live",
         r#"[
             Timed(at: "D1 09:30", do: SendInject((
                 title: "Journalist calls about the outage",
@@ -444,27 +420,11 @@ fn a_live_inject_reaches_its_teams_and_replays() {
                 to: ["a-npc", "b-csirt"],
             ))),
         ]"#,
-    )
-    .unwrap();
-    let journal = dir.join("ex.jsonl");
-    let events = dir.join("events.jsonl");
-    let out = tidewatch(&[
-        "run",
-        "tests/data/tabletop.ron",
-        "--commands",
-        commands.to_str().unwrap(),
-        "--journal",
-        journal.to_str().unwrap(),
-        "--until",
-        "2h",
-        "--events",
-        events.to_str().unwrap(),
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let sent: Vec<serde_json::Value> = std::fs::read_to_string(&events)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        &["--until", "2h"],
+    );
+    let sent: Vec<&serde_json::Value> = run
+        .events
+        .iter()
         .filter(|e| e["kind"] == "InjectSent")
         .collect();
     assert_eq!(sent.len(), 2);
@@ -474,22 +434,14 @@ fn a_live_inject_reaches_its_teams_and_replays() {
     assert_eq!(sent[1]["id"], "live-2");
     assert_eq!(sent[1]["to"], serde_json::json!(["a-npc", "b-csirt"]));
     // Its decision: taken once, by a team it was put to, with the option named either way.
-    let all: Vec<serde_json::Value> = std::fs::read_to_string(&events)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
-        .collect();
-    let decided: Vec<_> = all
+    let decided: Vec<_> = run
+        .events
         .iter()
         .filter(|e| e["kind"] == "LiveDecisionTaken")
         .map(|e| (e["team"].as_str().unwrap(), e["label"].as_str().unwrap()))
         .collect();
     assert_eq!(decided, vec![("a-npc", "No comment")]);
-    let notes: Vec<&str> = all
-        .iter()
-        .filter(|e| e["kind"] == "Note")
-        .map(|e| e["text"].as_str().unwrap())
-        .collect();
+    let notes = notes(&run.events);
     for why in [
         "live-1 by b-csirt was refused: it was not put to that team",
         "live-1 by a-npc was refused: it was already taken",
@@ -498,18 +450,18 @@ fn a_live_inject_reaches_its_teams_and_replays() {
         assert!(notes.iter().any(|n| n.contains(why)), "{why}: {notes:?}");
     }
     // On the record, and the record replays to the same digests.
-    let text = std::fs::read_to_string(&journal).unwrap();
+    let text = std::fs::read_to_string(&run.journal).unwrap();
     assert!(text.contains("SendInject") && text.contains("Journalist calls"));
-    let verified = tidewatch(&["replay", journal.to_str().unwrap(), "--verify"]);
+    let verified = tidewatch(&["replay", run.journal.to_str().unwrap(), "--verify"]);
     assert!(verified.status.success(), "{}", stderr(&verified));
     // Fog of war: b-csirt sees only the inject sent to it too, a-npc both.
     for (team, seen) in [("a-npc", 2), ("b-csirt", 1)] {
-        let view = dir.join(format!("{team}.jsonl"));
+        let view = run.dir.join(format!("{team}.jsonl"));
         let out = tidewatch(&[
             "run",
             "tests/data/tabletop.ron",
             "--commands",
-            commands.to_str().unwrap(),
+            run.commands.to_str().unwrap(),
             "--until",
             "2h",
             "--events",
@@ -527,7 +479,7 @@ fn a_live_inject_reaches_its_teams_and_replays() {
     }
     // A live inject with nobody to send it to is refused where it was written.
     std::fs::write(
-        &commands,
+        &run.commands,
         "[\n  Timed(at: \"D1 09:30\", do: SendInject((title: \"x\", channel: Email, to: []))),\n]",
     )
     .unwrap();
@@ -535,7 +487,7 @@ fn a_live_inject_reaches_its_teams_and_replays() {
         "run",
         "tests/data/tabletop.ron",
         "--commands",
-        commands.to_str().unwrap(),
+        run.commands.to_str().unwrap(),
     ]);
     assert_eq!(bad.status.code(), Some(1));
     assert!(
@@ -544,5 +496,5 @@ fn a_live_inject_reaches_its_teams_and_replays() {
         "{}",
         stderr(&bad)
     );
-    std::fs::remove_dir_all(dir).ok();
+    std::fs::remove_dir_all(run.dir).ok();
 }

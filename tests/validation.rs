@@ -524,10 +524,8 @@ fn a_decision_belongs_to_a_team_it_is_sent_to() {
         events.to_str().unwrap(),
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let taken: Vec<String> = std::fs::read_to_string(&events)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+    let taken: Vec<String> = events_in(&events)
+        .into_iter()
         .filter(|e| e["kind"] == "DecisionTaken" && e["inject"] == "I2")
         .map(|e| e["team"].as_str().unwrap().to_string())
         .collect();

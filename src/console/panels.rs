@@ -575,7 +575,7 @@ fn pending_decisions(
     now: u64,
 ) {
     let s = &plan.scenario;
-    for w in super::validation::waiting_decisions(plan, picture) {
+    for w in picture.waiting_decisions(plan) {
         let inj = &s.msel[w.inject.ix()];
         let (Some(d), Some(decided_by)) = (&inj.decision, plan.injects[w.inject].decision) else {
             continue;
@@ -601,8 +601,8 @@ fn pending_decisions(
         ui.separator();
     }
     // Live injects that asked for a choice: answered for the first team they were put to.
-    for sent in picture.sent.iter().filter(|x| x.decided.is_none()) {
-        let (Some(team), false) = (sent.to.first(), sent.inject.options.is_empty()) else {
+    for sent in picture.sent.iter().filter(|x| x.waiting()) {
+        let Some(team) = sent.to.first() else {
             continue;
         };
         let team_id = &s.teams[team.ix()].id;

@@ -1,63 +1,20 @@
-//! The validation screen: decisions waiting for trainee teams (and which are overdue), and every
-//! expectation grouped by team and objective with its status: met, missed, open, or waiting for
-//! the facilitator's rating, which saves the note typed with it.
+//! The validation screen: decisions waiting for trainee teams (and which are overdue, as the
+//! operating picture works out), and every expectation grouped by team and objective with its
+//! status: met, missed, open, or waiting for the facilitator's rating, which saves the note
+//! typed with it.
 
 use bevy_egui::egui::{self, Color32, RichText, ScrollArea, Ui};
 
 use super::Orders;
+use crate::report::picture::Waiting;
 use crate::report::{OperatingPicture, Outcome};
-use crate::scenario::ids::{ExpectationIx, InjectIx};
-use crate::scenario::{CheckPlan, Command, Plan, TriggerPlan};
+use crate::scenario::ids::ExpectationIx;
+use crate::scenario::{Command, Plan};
 use crate::time::Span;
 
 const AMBER: Color32 = Color32::from_rgb(235, 190, 80);
 const RED: Color32 = Color32::from_rgb(235, 120, 110);
 const GREEN: Color32 = Color32::from_rgb(110, 200, 140);
-
-/// A decision put to a team the trainees play and not yet taken: when it was put and by when
-/// an answer is expected.
-pub struct Waiting {
-    pub inject: InjectIx,
-    pub asked: u64,
-    pub due: Option<u64>,
-}
-
-/// Decisions waiting on trainee teams, oldest first.
-pub fn waiting_decisions(plan: &Plan, picture: &OperatingPicture) -> Vec<Waiting> {
-    let mut out: Vec<Waiting> = picture
-        .fired
-        .iter()
-        .filter(|(i, _)| {
-            let inj = &plan.injects[*i];
-            inj.decision.is_some()
-                && picture.decision_on(*i).is_none()
-                && inj.decision.is_some_and(|d| !plan.teams[d.decider].auto)
-        })
-        .map(|&(inject, asked)| Waiting {
-            inject,
-            asked,
-            due: answer_due(plan, inject, asked),
-        })
-        .collect();
-    out.sort_by_key(|w| (w.asked, w.inject));
-    out
-}
-
-/// When an answer is expected: the decision's own time limit, or the earliest expectation that
-/// the team decides it within a time of it being put.
-pub fn answer_due(plan: &Plan, inject: InjectIx, asked: u64) -> Option<u64> {
-    let limit = plan.injects[inject]
-        .decision
-        .and_then(|d| d.answer_within)
-        .map(|w| asked + w);
-    let expected = plan
-        .expectations
-        .iter()
-        .filter(|e| e.check == CheckPlan::Decides(inject) && e.after == TriggerPlan::Inject(inject))
-        .map(|e| asked + e.within)
-        .min();
-    limit.into_iter().chain(expected).min()
-}
 
 /// "asked 40m ago, overdue by 10m" or "due in 20m".
 pub fn waiting_text(w: &Waiting, now: u64) -> (String, Color32) {
@@ -84,12 +41,8 @@ pub fn draw(
         .auto_shrink([false; 2])
         .show(ui, |ui| {
             ui.heading("Decisions waiting for trainee teams");
-            let waiting = waiting_decisions(plan, picture);
-            let live: Vec<_> = picture
-                .sent
-                .iter()
-                .filter(|x| x.decided.is_none() && !x.inject.options.is_empty())
-                .collect();
+            let waiting = picture.waiting_decisions(plan);
+            let live: Vec<_> = picture.sent.iter().filter(|x| x.waiting()).collect();
             if waiting.is_empty() && live.is_empty() {
                 ui.label(RichText::new("None waiting.").weak());
             }
@@ -220,6 +173,7 @@ fn expectations(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::ids::InjectIx;
     use crate::scenario::testkit::TinyRegion;
     use crate::sim::events::{SimEvent, Stamped};
 
@@ -254,7 +208,7 @@ mod tests {
             },
         };
         picture.update(&plan, &[fired(0), fired(1)]);
-        let waiting = waiting_decisions(&plan, &picture);
+        let waiting = picture.waiting_decisions(&plan);
         let due: Vec<_> = waiting.iter().map(|w| w.due).collect();
         assert_eq!(due, vec![Some(180), Some(90)]);
         let (text, colour) = waiting_text(&waiting[1], 100);

@@ -78,9 +78,7 @@ pub fn team_may(plan: &Plan, team: TeamIx, command: &Command) -> Result<(), Refu
             own(t)?;
             // A live inject's decision is checked when it applies (to whom it was put is in
             // the exercise's state, not the plan).
-            if plan.ids.injects.resolve(inject).is_err()
-                && crate::scenario::parse_live_id(inject).is_some()
-            {
+            if plan.live_inject(inject).is_some() {
                 return Ok(());
             }
             let i = plan

@@ -51,37 +51,6 @@ impl CommandQueue {
     }
 }
 
-/// Takes a decision on a live inject if it is open to the team: the option's position and label,
-/// or why not.
-fn decide_live(
-    msel: &mut msel::MselState,
-    number: u32,
-    team: crate::scenario::ids::TeamIx,
-    option: &str,
-) -> Result<(u32, String), String> {
-    let live = msel
-        .live
-        .get_mut((number as usize).wrapping_sub(1))
-        .ok_or("it has not been sent")?;
-    if live.inject.options.is_empty() {
-        return Err("it offers nothing to decide".into());
-    }
-    if live.decided {
-        return Err("it was already taken".into());
-    }
-    if !live.to.contains(&team) {
-        return Err("it was not put to that team".into());
-    }
-    let k = live.inject.option(option).ok_or_else(|| {
-        format!(
-            "`{option}` is not one of its options ({})",
-            live.inject.options.join(", ")
-        )
-    })?;
-    live.decided = true;
-    Ok((k, live.inject.options[k as usize].clone()))
-}
-
 #[allow(clippy::too_many_arguments)] // a system: each resource it writes is a parameter
 fn apply_commands(
     tick: crate::sim::Tick,
@@ -148,15 +117,11 @@ fn apply_commands(
                     log.push(now, SimEvent::InjectRescheduled { inject, at })
                 }
                 Action::SendInject { to, inject } => {
-                    msel.live.push(msel::LiveState {
-                        to: to.clone(),
-                        inject: (*inject).clone(),
-                        decided: false,
-                    });
+                    let number = msel.send_live(&to, &inject);
                     log.push(
                         now,
                         SimEvent::InjectSent {
-                            number: msel.live.len() as u32,
+                            number,
                             to: to.into(),
                             inject,
                         },
@@ -168,7 +133,7 @@ fn apply_commands(
                     option,
                 } => {
                     let region = &tick.region;
-                    let decision = decide_live(&mut msel, number, team, &option).map_err(|why| {
+                    let decision = msel.decide_live(number, team, &option).map_err(|why| {
                         format!(
                             "a decision on {} by {} was refused: {why}",
                             crate::scenario::live_id(number),

@@ -51,6 +51,48 @@ pub struct LiveState {
     pub decided: bool,
 }
 
+impl MselState {
+    /// Records a live inject as sent; its number (`live-1` first).
+    pub fn send_live(&mut self, to: &[TeamIx], inject: &crate::scenario::LiveInject) -> u32 {
+        self.live.push(LiveState {
+            to: to.to_vec(),
+            inject: inject.clone(),
+            decided: false,
+        });
+        self.live.len() as u32
+    }
+
+    /// Takes the decision on live inject `number` if it is open to `team`: the option's
+    /// position and label, or why not.
+    pub fn decide_live(
+        &mut self,
+        number: u32,
+        team: TeamIx,
+        option: &str,
+    ) -> Result<(u32, String), String> {
+        let live = crate::scenario::live_index(number)
+            .and_then(|k| self.live.get_mut(k))
+            .ok_or("it has not been sent")?;
+        if live.inject.options.is_empty() {
+            return Err("it offers nothing to decide".into());
+        }
+        if live.decided {
+            return Err("it was already taken".into());
+        }
+        if !live.to.contains(&team) {
+            return Err("it was not put to that team".into());
+        }
+        let k = live.inject.option(option).ok_or_else(|| {
+            format!(
+                "`{option}` is not one of its options ({})",
+                live.inject.options.join(", ")
+            )
+        })?;
+        live.decided = true;
+        Ok((k, live.inject.options[k as usize].clone()))
+    }
+}
+
 /// The triggers this tick's events amount to.
 fn occurrences(
     region: &Region,

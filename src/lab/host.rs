@@ -286,9 +286,7 @@ impl LabHost {
         let Command::Decide { inject, .. } = command else {
             return Ok(());
         };
-        if plan.ids.injects.resolve(inject).is_err()
-            && let Some(number) = crate::scenario::parse_live_id(inject)
-        {
+        if let Some(number) = plan.live_inject(inject) {
             let desk = self.desk(plan, log, team);
             return if desk.knowledge.live_pending().any(|(_, n, _)| n == number) {
                 Ok(())

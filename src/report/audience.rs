@@ -104,9 +104,8 @@ impl Fog {
             LiveDecisionTaken {
                 team: t, number, ..
             } => {
-                let mut teams = self
-                    .live_to
-                    .get((number as usize).wrapping_sub(1))
+                let mut teams = crate::scenario::live_index(number)
+                    .and_then(|k| self.live_to.get(k))
                     .cloned()
                     .unwrap_or_default();
                 if !teams.contains(&t) {

@@ -126,6 +126,31 @@ pub fn team_ids(plan: &Plan, teams: &[TeamIx]) -> String {
         .join(", ")
 }
 
+/// A decision put to a team the trainees play and not yet taken: when it was put and by when
+/// an answer is expected.
+pub struct Waiting {
+    pub inject: InjectIx,
+    pub asked: u64,
+    pub due: Option<u64>,
+}
+
+/// When an answer to an inject's decision is expected: the decision's own time limit, or the
+/// earliest expectation that the team decides it within a time of it being put.
+pub fn answer_due(plan: &Plan, inject: InjectIx, asked: u64) -> Option<u64> {
+    use crate::scenario::{CheckPlan, TriggerPlan};
+    let limit = plan.injects[inject]
+        .decision
+        .and_then(|d| d.answer_within)
+        .map(|w| asked + w);
+    let expected = plan
+        .expectations
+        .iter()
+        .filter(|e| e.check == CheckPlan::Decides(inject) && e.after == TriggerPlan::Inject(inject))
+        .map(|e| asked + e.within)
+        .min();
+    limit.into_iter().chain(expected).min()
+}
+
 /// A live inject as sent, and the decision on it if it offered one and it was taken.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sent {
@@ -135,6 +160,13 @@ pub struct Sent {
     pub inject: crate::scenario::LiveInject,
     /// (tick, team, option)
     pub decided: Option<(u64, TeamIx, u32)>,
+}
+
+impl Sent {
+    /// It offers a choice nobody has made yet.
+    pub fn waiting(&self) -> bool {
+        self.decided.is_none() && !self.inject.options.is_empty()
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -287,7 +319,9 @@ impl OperatingPicture {
                 option,
                 ..
             } => {
-                if let Some(sent) = self.sent.get_mut((number as usize).wrapping_sub(1)) {
+                if let Some(sent) =
+                    crate::scenario::live_index(number).and_then(|k| self.sent.get_mut(k))
+                {
                     sent.decided = Some((tick, team, option));
                 }
             }
@@ -380,6 +414,27 @@ impl OperatingPicture {
                 _ => None,
             }
         })
+    }
+
+    /// Decisions fired and waiting on trainee teams, oldest first.
+    pub fn waiting_decisions(&self, plan: &Plan) -> Vec<Waiting> {
+        let mut out: Vec<Waiting> = self
+            .fired
+            .iter()
+            .filter(|(i, _)| {
+                self.decision_on(*i).is_none()
+                    && plan.injects[*i]
+                        .decision
+                        .is_some_and(|d| !plan.teams[d.decider].auto)
+            })
+            .map(|&(inject, asked)| Waiting {
+                inject,
+                asked,
+                due: answer_due(plan, inject, asked),
+            })
+            .collect();
+        out.sort_by_key(|w| (w.asked, w.inject));
+        out
     }
 
     /// When an inject fired, if it did.

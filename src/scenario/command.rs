@@ -357,13 +357,11 @@ impl Command {
                 team: t,
                 inject: i,
                 option,
-            } if ids.injects.resolve(i).is_err() && super::parse_live_id(i).is_some() => {
-                Action::DecideLive {
-                    team: team(t)?,
-                    number: super::parse_live_id(i).unwrap_or_default(),
-                    option: option.clone(),
-                }
-            }
+            } if plan.live_inject(i).is_some() => Action::DecideLive {
+                team: team(t)?,
+                number: plan.live_inject(i).unwrap_or_default(),
+                option: option.clone(),
+            },
             Command::Decide {
                 team: t,
                 inject: i,

@@ -118,6 +118,11 @@ pub fn parse_live_id(id: &str) -> Option<u32> {
     id.strip_prefix("live-")?.parse().ok().filter(|n| *n > 0)
 }
 
+/// Where live inject `number` sits in a list kept in sending order (`live-1` first).
+pub fn live_index(number: u32) -> Option<usize> {
+    (number as usize).checked_sub(1)
+}
+
 impl LiveInject {
     /// An option given by position from 1 or by its label, as its position from 0.
     pub fn option(&self, given: &str) -> Option<u32> {

@@ -201,6 +201,15 @@ pub struct TeamPlan {
 }
 
 impl Plan {
+    /// The live inject an inject id names (`live-3`), unless the MSEL has an inject by that id:
+    /// a scripted id always wins.
+    pub fn live_inject(&self, id: &str) -> Option<u32> {
+        if self.ids.injects.resolve(id).is_ok() {
+            return None;
+        }
+        super::parse_live_id(id)
+    }
+
     pub fn org_ids(&self) -> impl Iterator<Item = &str> {
         self.scenario.organisations.iter().map(|o| o.id.as_str())
     }
