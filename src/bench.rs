@@ -133,6 +133,7 @@ pub fn generated_region(total_hosts: u32) -> Scenario {
             auto: true,
         }],
         events: vec![],
+        modules: vec![],
         msel: vec![],
         expectations: vec![],
         objectives: vec![],

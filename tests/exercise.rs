@@ -455,6 +455,7 @@ fn the_white_cell_launches_pushes_and_halts_intrusions() {
         Command::ForceStep {
             campaign: "msp-ransomware".into(),
             org: "a-msp".into(),
+            through: None,
         },
     )]);
     pushed.run_until(24 * 60).unwrap();

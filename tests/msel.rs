@@ -19,6 +19,11 @@ struct Played {
 /// Plays `commands` (a command file's text) on tests/data/tabletop.ron with `args` besides,
 /// journaled; the run must succeed.
 fn play(name: &str, commands: &str, args: &[&str]) -> Played {
+    play_on("tests/data/tabletop.ron", name, commands, args)
+}
+
+/// Plays `commands` on the scenario at `scenario`, as [`play`] does.
+fn play_on(scenario: &str, name: &str, commands: &str, args: &[&str]) -> Played {
     let dir = std::env::temp_dir().join(format!("tidewatch-{name}-{}", std::process::id()));
     std::fs::remove_dir_all(&dir).ok();
     std::fs::create_dir_all(&dir).unwrap();
@@ -27,7 +32,7 @@ fn play(name: &str, commands: &str, args: &[&str]) -> Played {
     let (journal, events) = (dir.join("journal.jsonl"), dir.join("events.jsonl"));
     let mut all = vec![
         "run",
-        "tests/data/tabletop.ron",
+        scenario,
         "--commands",
         file.to_str().unwrap(),
         "--journal",
@@ -497,4 +502,69 @@ fn a_live_inject_reaches_its_teams_and_replays() {
         stderr(&bad)
     );
     std::fs::remove_dir_all(run.dir).ok();
+}
+
+/// The shipped discussion tabletop: no attack is simulated, and `--rehearse` lays out its
+/// modules, their questions and who receives each inject; each module ends (and would pause
+/// the console) when its last scripted inject has fired, the by-hand inject waiting.
+#[test]
+fn the_discussion_tabletop_rehearses_its_modules_questions_and_recipients() {
+    let out = tidewatch(&["run", "scenarios/tabletop-ransomware.ron", "--rehearse"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    for want in [
+        "Module 1: Something is wrong at the Treasury [M1], planned 1h, pauses at its end; ran D1 08:15 to D1 09:40",
+        "Module 2: Containment and the demand [M2]",
+        "Module 3: Recovery and public trust [M3]",
+        "Guidance: The decision on the demand belongs to the Crisis Committee.",
+        "1. Who in government is told first, and by whom?",
+        "when D1 10:30; to gd-cabinet, gd-csirt; fired D1 10:30",
+        "when by hand; to gd-ict; not fired",
+        "when (D1 11:45 or after I07) +10m; to gd-csirt; fired D1 11:55",
+        "when D1 09:40; to the facilitator; fired D1 09:40",
+    ] {
+        assert!(text.contains(want), "`{want}` not in:\n{text}");
+    }
+    // Nothing is attacked: the island is untouched.
+    assert!(
+        text.contains(
+            "Grenada (GD)                                       0         0          never"
+        ),
+        "{text}"
+    );
+    // The room hears of modules as they start and end; the facilitator's by-hand inject fires
+    // when asked, and then the leak-site posting follows it (whichever first).
+    let run = play_on(
+        "scenarios/tabletop-ransomware.ron",
+        "tabletop-by-hand",
+        r#"[Timed(at: "D1 11:00", do: FireInject("I07"))]"#,
+        &[],
+    );
+    let kinds: Vec<(String, String)> = run
+        .events
+        .iter()
+        .filter(|e| {
+            e["kind"]
+                .as_str()
+                .is_some_and(|k| k.starts_with("Module") || k == "InjectFired")
+        })
+        .map(|e| {
+            (
+                e["time"].as_str().unwrap().to_string(),
+                e["inject"]
+                    .as_str()
+                    .or(e["module"].as_str())
+                    .unwrap_or("")
+                    .to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        kinds.contains(&("D1 11:00".into(), "I07".into())),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.contains(&("D1 11:10".into(), "I08".into())),
+        "{kinds:?}"
+    );
 }

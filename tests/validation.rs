@@ -60,9 +60,57 @@ fn shipped_scenarios_validate() {
         "validate",
         "scenarios/eastern-caribbean.ron",
         "scenarios/tutorial.ron",
+        "scenarios/tabletop-ransomware.ron",
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("ok"));
+}
+
+/// Modules and combined triggers are checked where they are written: an inject's module must
+/// exist (with a did-you-mean), an empty `AnyOf` never happens, and `unless: Manual` is refused.
+#[test]
+fn modules_and_combined_triggers_are_checked_where_written() {
+    let t = tutorial();
+    let bad_module = t.replacen(
+        r#"module: Some("M2"), trigger: AnyOf"#,
+        r#"module: Some("M3"), trigger: AnyOf"#,
+        1,
+    );
+    rejects(
+        "bad-module.ron",
+        &bad_module,
+        line_of(&bad_module, r#"Some("M3")"#),
+        &["module", "`M3`", "M1, M2"],
+    );
+    let empty_any = t.replacen(
+        r#"AnyOf([At("D2 10:00"), RansomNote("LC")])"#,
+        "AnyOf([])",
+        1,
+    );
+    rejects(
+        "empty-any.ron",
+        &empty_any,
+        line_of(&empty_any, "AnyOf([])"),
+        &["`I03`", "never happens"],
+    );
+    let manual_unless = t.replacen(
+        r#"unless: Some(Evicted("ministry"))"#,
+        "unless: Some(Manual)",
+        1,
+    );
+    rejects(
+        "manual-unless.ron",
+        &manual_unless,
+        line_of(&manual_unless, "unless: Some(Manual)"),
+        &["`unless` waits on `Manual`"],
+    );
+    let no_stage = t.replacen(r#"through: Some("T1486")"#, r#"through: Some("T1490")"#, 1);
+    rejects(
+        "no-stage.ron",
+        &no_stage,
+        line_of(&no_stage, "T1490"),
+        &["no stage T1490", "T1566.001, T1087, T1021.001, T1486"],
+    );
 }
 
 #[test]

@@ -30,7 +30,8 @@ use crate::exercise::pacing::Pacing;
 use crate::exercise::session::{self, Recorder};
 use crate::scenario::ids::TeamIx;
 use crate::scenario::{Command, Pace, Plan, Source};
-use crate::sim::{Clock, SimPlugin, StateDigest};
+use crate::sim::events::{EventLog, SimEvent};
+use crate::sim::{Clock, Region, SimPlugin, StateDigest};
 
 /// How the console begins: a fresh exercise, one recorded to a new journal, or a recorded one
 /// continued.
@@ -336,10 +337,25 @@ fn advance_clock(world: &mut World) {
             return;
         }
         ran += 1;
+        if module_pauses(world) {
+            // The room discusses the module's questions; the facilitator resumes.
+            world.resource_mut::<Pacing>().paused = true;
+            break;
+        }
         if started.elapsed() > FRAME_BUDGET {
             break;
         }
     }
+}
+
+/// Whether the tick just run ended a module that pauses the clock at its end.
+fn module_pauses(world: &World) -> bool {
+    let plan = &world.resource::<Region>().0;
+    world
+        .resource::<EventLog>()
+        .this_tick()
+        .iter()
+        .any(|e| matches!(e.event, SimEvent::ModuleEnded { module } if plan.modules[module].pause))
 }
 
 /// User and system CPU time of this process so far, from `/proc/self/stat`.

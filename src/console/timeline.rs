@@ -59,13 +59,12 @@ pub fn next_inject(plan: &Plan, picture: &OperatingPicture, now: u64) -> Option<
 
 /// The move the room is in: that of the latest inject fired (the first move before any).
 pub fn current_move<'a>(plan: &'a Plan, picture: &OperatingPicture) -> Option<&'a str> {
-    let msel = &plan.scenario.msel;
     picture
         .fired
         .iter()
         .max_by_key(|(i, t)| (*t, *i))
-        .map(|(i, _)| msel[i.ix()].phase.as_str())
-        .or_else(|| msel.first().map(|i| i.phase.as_str()))
+        .map(|(i, _)| plan.move_of(*i))
+        .or_else(|| (!plan.injects.is_empty()).then(|| plan.move_of(InjectIx(0))))
         .filter(|p| !p.is_empty())
 }
 
@@ -75,19 +74,19 @@ pub fn next_move<'a>(
     picture: &OperatingPicture,
     now: u64,
 ) -> Option<(&'a str, u64)> {
-    let msel = &plan.scenario.msel;
+    let all = || InjectIx::all(plan.injects.len());
     let current = current_move(plan, picture);
-    let at = current.and_then(|c| msel.iter().position(|i| i.phase == c))?;
+    let at = current.and_then(|c| all().position(|i| plan.move_of(i) == c))?;
     let mut seen: Vec<&str> = vec![current?];
-    for inj in &msel[at..] {
-        let phase = inj.phase.as_str();
+    for inj in all().skip(at) {
+        let phase = plan.move_of(inj);
         if phase.is_empty() || seen.contains(&phase) {
             continue;
         }
         seen.push(phase);
-        let first = (0..msel.len())
-            .filter(|k| msel[*k].phase == phase)
-            .filter_map(|k| picture.expected(plan, InjectIx::from(k)))
+        let first = all()
+            .filter(|k| plan.move_of(*k) == phase)
+            .filter_map(|k| picture.expected(plan, k))
             .filter(|t| *t >= now)
             .min();
         if let Some(t) = first {
@@ -226,6 +225,9 @@ fn rows(ui: &mut Ui, plan: &Plan, picture: &OperatingPicture, desk: &mut Timelin
                 let i = InjectIx::from(k);
                 let (when, colour) = match picture.has_fired(i) {
                     Some(t) => (format!("fired {}", clock(t)), Color32::from_gray(150)),
+                    None if picture.withdrawn.contains(&i) => {
+                        ("overtaken".into(), Color32::from_gray(110))
+                    }
                     None if picture.skipped.contains(&i) => {
                         ("skipped".into(), Color32::from_gray(110))
                     }
@@ -253,7 +255,7 @@ fn rows(ui: &mut Ui, plan: &Plan, picture: &OperatingPicture, desk: &mut Timelin
                 }
                 ui.label(inj.to.join(", "));
                 ui.label(format!("{:?}", inj.channel));
-                ui.label(&inj.phase);
+                ui.label(plan.move_of(i));
                 ui.end_row();
             }
             for sent in &picture.sent {
@@ -416,25 +418,7 @@ fn detail(
 
 /// What an inject not yet due waits for, in a few words.
 pub fn awaited(plan: &Plan, inject: InjectIx) -> String {
-    use crate::scenario::TriggerPlan::*;
-    let s = &plan.scenario;
-    let i = &plan.injects[inject];
-    let after = if i.delay > 0 {
-        format!(" +{}", Span(i.delay))
-    } else {
-        String::new()
-    };
-    let what = match i.trigger {
-        _ if i.contingency_only => "if an expectation is missed".to_string(),
-        At(t) => s.start.at(t).clock(),
-        FirstIncident(isl) => format!("first incident on {}", s.islands[isl.ix()].id),
-        RansomNote(isl) => format!("ransom note on {}", s.islands[isl.ix()].id),
-        ServiceDown(svc) => format!("{} down", s.services[svc.ix()].id),
-        CampaignStarted(c) => format!("{} starts", s.campaigns[c.ix()].id),
-        IntelApplied(isl) => format!("intel applied on {}", s.islands[isl.ix()].id),
-        Inject(j) => format!("after {}", s.msel[j.ix()].id),
-    };
-    format!("({what}{after})")
+    format!("({})", plan.awaited(inject))
 }
 
 #[cfg(test)]

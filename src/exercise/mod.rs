@@ -102,9 +102,18 @@ fn apply_commands(
                 Action::Launch { campaign, org } => {
                     log.push(now, SimEvent::CampaignLaunched { campaign, org })
                 }
-                Action::ForceStep { campaign, org } => {
-                    log.push(now, SimEvent::StageForced { campaign, org })
-                }
+                Action::ForceStep {
+                    campaign,
+                    org,
+                    through,
+                } => log.push(
+                    now,
+                    SimEvent::StageForced {
+                        campaign,
+                        org,
+                        through,
+                    },
+                ),
                 Action::HaltIntrusion { campaign, org } => {
                     log.push(now, SimEvent::IntrusionHalted { campaign, org })
                 }

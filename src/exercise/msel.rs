@@ -5,6 +5,7 @@
 //! Everything reacts to this tick's events, after the simulation has had its say (the
 //! `Exercise` set runs after `Impact`); effects are commands for the next tick boundary.
 
+use crate::scenario::Plan;
 use crate::scenario::ids::{ExpectationIx, InjectIx, OrgIx, TeamIx};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -12,6 +13,7 @@ use bevy::prelude::*;
 
 use super::CommandQueue;
 use crate::scenario::{CheckPlan, TriggerPlan};
+use crate::sim::attack::Intrusions;
 use crate::sim::events::{EventLog, SimEvent};
 use crate::sim::incidents::Incidents;
 use crate::sim::{Clock, Region, SimSet, SimTick};
@@ -93,15 +95,34 @@ impl MselState {
     }
 }
 
-/// The triggers this tick's events amount to.
+impl MselState {
+    /// Whether a happening has occurred by `now`: a moment once the clock reaches it, an inject
+    /// once it fired, a first once seen.
+    /// `evicted`: the organisations the attackers are out of now.
+    pub fn occurred(&self, now: u64, t: TriggerPlan, evicted: &BTreeSet<OrgIx>) -> bool {
+        match t {
+            TriggerPlan::At(at) => now >= at,
+            TriggerPlan::Inject(i) => self.fired.contains(&i),
+            TriggerPlan::Evicted(o) => evicted.contains(&o),
+            first => self.seen.contains(&first),
+        }
+    }
+
+    /// Whether an inject is out of the running: fired, skipped or withdrawn.
+    fn done(&self, i: InjectIx) -> bool {
+        self.fired.contains(&i) || self.skipped.contains(&i)
+    }
+}
+
+/// The firsts this tick's events amount to.
 fn occurrences(
     region: &Region,
+    incidents: &Incidents,
     events: &[SimEvent],
-    now: u64,
     seen: &BTreeSet<TriggerPlan>,
 ) -> Vec<TriggerPlan> {
     let island = |org: OrgIx| region.orgs[org].island;
-    let mut out = vec![TriggerPlan::At(now)];
+    let mut out = Vec::new();
     for e in events {
         let t = match *e {
             SimEvent::IncidentOpened { org, .. } => TriggerPlan::FirstIncident(island(org)),
@@ -109,6 +130,10 @@ fn occurrences(
             SimEvent::ServiceDown { service } => TriggerPlan::ServiceDown(service),
             SimEvent::CampaignStarted { campaign } => TriggerPlan::CampaignStarted(campaign),
             SimEvent::IntelApplied { island, .. } => TriggerPlan::IntelApplied(island),
+            SimEvent::IncidentContained { incident } => match incidents.0.get(incident as usize) {
+                Some(i) => TriggerPlan::Contained(island(i.org)),
+                None => continue,
+            },
             _ => continue,
         };
         if !seen.contains(&t) && !out.contains(&t) {
@@ -143,10 +168,12 @@ fn satisfies(check: CheckPlan, team: TeamIx, e: &SimEvent, incidents: &Incidents
     }
 }
 
+#[allow(clippy::too_many_arguments)] // a system: each resource it reads is a parameter
 fn run_msel(
     clock: Res<Clock>,
     region: Res<Region>,
     incidents: Res<Incidents>,
+    intrusions: Res<Intrusions>,
     mut state: ResMut<MselState>,
     mut queue: ResMut<CommandQueue>,
     mut log: ResMut<EventLog>,
@@ -160,21 +187,32 @@ fn run_msel(
         state.started = vec![None; plan.expectations.len()];
     }
     let mut events: Vec<SimEvent> = log.this_tick().iter().map(|e| e.event.clone()).collect();
-    let mut happened = occurrences(&region, &events, now, &state.seen);
-    for t in &happened {
-        if !matches!(t, TriggerPlan::At(_)) {
-            state.seen.insert(*t);
-        }
+    for t in occurrences(&region, &incidents, &events, &state.seen) {
+        state.seen.insert(t);
     }
+    let evicted: BTreeSet<OrgIx> = plan
+        .evictions
+        .iter()
+        .copied()
+        .filter(|o| intrusions.evicted(*o))
+        .collect();
+    let evicted = &evicted;
+    // Fired now by the facilitator's order, whatever their `unless` says.
+    let mut ordered = BTreeSet::new();
     // The facilitator's orders and decisions given by command this tick.
     for e in &events {
         match *e {
             SimEvent::InjectOrdered { inject } if !state.skipped.contains(&inject) => {
                 state.due.insert((now, inject));
+                ordered.insert(inject);
             }
             SimEvent::InjectSkipped { inject } => {
+                let was_done = state.done(inject);
                 state.skipped.insert(inject);
                 state.due.retain(|(_, i)| *i != inject);
+                if !was_done {
+                    module_progress(plan, &state, &mut log, now, inject);
+                }
             }
             SimEvent::InjectDelayed { inject, minutes } => {
                 let due: Vec<(u64, InjectIx)> = state
@@ -242,10 +280,13 @@ fn run_msel(
     loop {
         for (i, inj) in plan.injects.iter().enumerate() {
             let i = InjectIx::from(i);
-            let already = state.fired.contains(&i)
-                || state.skipped.contains(&i)
-                || state.due.iter().any(|(_, x)| *x == i);
-            if !already && !inj.contingency_only && happened.contains(&inj.trigger) {
+            let already = state.done(i) || state.due.iter().any(|(_, x)| *x == i);
+            let occurred = |t| state.occurred(now, t, evicted);
+            if !already && !inj.contingency_only && inj.trigger.holds(&occurred) {
+                if overtaken(inj, &state, now, evicted) {
+                    withdraw(plan, &mut state, &mut log, now, i);
+                    continue;
+                }
                 let put_back = state.delays.get(&i).copied().unwrap_or(0);
                 let at = now + inj.delay + put_back;
                 state.due.insert((at, i));
@@ -265,20 +306,69 @@ fn run_msel(
         }
         for (t, i) in firing {
             state.due.remove(&(t, i));
-            if !state.fired.insert(i) {
+            if state.done(i) {
                 continue;
             }
+            if !ordered.contains(&i) && overtaken(&plan.injects[i], &state, now, evicted) {
+                withdraw(plan, &mut state, &mut log, now, i);
+                continue;
+            }
+            let first_of_module = plan.injects[i].module.filter(|m| {
+                !plan.modules[*m]
+                    .injects
+                    .iter()
+                    .any(|x| state.fired.contains(x))
+            });
+            state.fired.insert(i);
+            if let Some(module) = first_of_module {
+                log.push(now, SimEvent::ModuleStarted { module });
+            }
             fire(plan, &mut state, &mut queue, &mut log, now, i);
-            happened.push(TriggerPlan::Inject(i));
+            module_progress(plan, &state, &mut log, now, i);
         }
     }
     check_expectations(
-        plan, &incidents, &mut state, &mut log, now, &events, &happened,
+        plan, &incidents, &mut state, &mut log, now, &events, evicted,
     );
 }
 
+/// Whether an inject's storyline has been overtaken (its `unless` has happened).
+fn overtaken(
+    inj: &crate::scenario::InjectPlan,
+    state: &MselState,
+    now: u64,
+    evicted: &BTreeSet<OrgIx>,
+) -> bool {
+    inj.unless
+        .as_ref()
+        .is_some_and(|u| u.holds(&|t| state.occurred(now, t, evicted)))
+}
+
+/// Drops an inject whose storyline the simulation overtook.
+fn withdraw(plan: &Plan, state: &mut MselState, log: &mut EventLog, now: u64, i: InjectIx) {
+    state.skipped.insert(i);
+    state.due.retain(|(_, x)| *x != i);
+    log.push(now, SimEvent::InjectWithdrawn { inject: i });
+    module_progress(plan, state, log, now, i);
+}
+
+/// After inject `i` fired or was taken out: its module ends when that was the last of its
+/// scripted injects still to come (and the room saw at least one of them).
+fn module_progress(plan: &Plan, state: &MselState, log: &mut EventLog, now: u64, i: InjectIx) {
+    let Some(m) = plan.injects[i].module else {
+        return;
+    };
+    let module = &plan.modules[m];
+    if module.scripted.contains(&i)
+        && module.scripted.iter().all(|x| state.done(*x))
+        && module.injects.iter().any(|x| state.fired.contains(x))
+    {
+        log.push(now, SimEvent::ModuleEnded { module: m });
+    }
+}
+
 fn fire(
-    plan: &crate::scenario::Plan,
+    plan: &Plan,
     state: &mut MselState,
     queue: &mut CommandQueue,
     log: &mut EventLog,
@@ -303,7 +393,7 @@ fn fire(
 }
 
 fn take_decision(
-    plan: &crate::scenario::Plan,
+    plan: &Plan,
     state: &mut MselState,
     queue: &mut CommandQueue,
     now: u64,
@@ -320,20 +410,20 @@ fn take_decision(
 }
 
 fn check_expectations(
-    plan: &crate::scenario::Plan,
+    plan: &Plan,
     incidents: &Incidents,
     state: &mut MselState,
     log: &mut EventLog,
     now: u64,
     events: &[SimEvent],
-    happened: &[TriggerPlan],
+    evicted: &BTreeSet<OrgIx>,
 ) {
     for (k, e) in plan.expectations.iter().enumerate() {
         let k32 = ExpectationIx::from(k);
         if state.settled.contains(&k32) {
             continue;
         }
-        if state.started[k].is_none() && happened.contains(&e.after) {
+        if state.started[k].is_none() && e.after.holds(&|t| state.occurred(now, t, evicted)) {
             state.started[k] = Some(now);
         }
         let Some(start) = state.started[k] else {
@@ -368,5 +458,146 @@ fn check_expectations(
                 state.due.insert((now + 1, c));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::exercise::session::Session;
+    use crate::scenario::Command;
+    use crate::scenario::testkit::TinyRegion;
+    use crate::sim::events::SimEvent;
+
+    /// Runs a tiny one-island region with `msel` (and more top-level fields) to `until` minutes,
+    /// with the facilitator's commands; the MSEL's events as text, e.g. `60 fired I01`.
+    fn play(region: TinyRegion, until: u64, commands: &[(u64, Command)]) -> Vec<String> {
+        let plan = region.plan();
+        let mut session = Session::new(plan.clone(), 1);
+        session.add_commands(commands.iter().cloned());
+        session.run_until(until).unwrap();
+        let id = |i: crate::scenario::ids::InjectIx| plan.scenario.msel[i].id.clone();
+        session
+            .sim
+            .events()
+            .iter()
+            .filter_map(|e| {
+                let what = match e.event {
+                    SimEvent::InjectFired { inject } => format!("fired {}", id(inject)),
+                    SimEvent::InjectWithdrawn { inject } => format!("withdrawn {}", id(inject)),
+                    SimEvent::ModuleStarted { module } => {
+                        format!("start {}", plan.scenario.modules[module].id)
+                    }
+                    SimEvent::ModuleEnded { module } => {
+                        format!("end {}", plan.scenario.modules[module].id)
+                    }
+                    _ => return None,
+                };
+                Some(format!("{} {what}", e.tick))
+            })
+            .collect()
+    }
+
+    fn talk(id: &str, module: &str, trigger: &str) -> String {
+        format!(
+            "Inject(id: \"{id}\", module: {module}, trigger: {trigger}, kind: Narrative, \
+             channel: Email, title: \"{id}\")"
+        )
+    }
+
+    fn tabletop(injects: &[String], modules: &str) -> TinyRegion {
+        TinyRegion::new()
+            .island("A", false, false)
+            .duration("1d")
+            .field(&format!("modules: [{modules}]"))
+            .field(&format!("msel: [{}]", injects.join(", ")))
+    }
+
+    #[test]
+    fn any_of_fires_at_the_first_and_all_of_waits_for_the_last() {
+        let region = tabletop(
+            &[
+                talk("X", "None", r#"At("D1 09:00")"#),
+                talk("Y", "None", r#"At("D1 11:00")"#),
+                talk("ANY", "None", r#"AnyOf([At("D1 12:00"), Inject("X")])"#),
+                talk("ALL", "None", r#"AllOf([Inject("X"), Inject("Y")])"#),
+            ],
+            "",
+        );
+        assert_eq!(
+            play(region, 13 * 60, &[]),
+            ["60 fired X", "60 fired ANY", "180 fired Y", "180 fired ALL"]
+        );
+    }
+
+    #[test]
+    fn a_manual_inject_fires_only_when_the_facilitator_says() {
+        let region = tabletop(&[talk("H", "None", "Manual")], "");
+        assert!(play(region.clone(), 600, &[]).is_empty());
+        let fire = [(300, Command::FireInject("H".into()))];
+        assert_eq!(play(region, 600, &fire), ["300 fired H"]);
+    }
+
+    /// The pinned step: encryption at a set time, unless the crew was already thrown out. With
+    /// a CSIRT that isolates everything the crew is out by 10:00; without one it is not.
+    #[test]
+    fn a_storyline_step_is_withdrawn_once_the_simulation_overtook_it() {
+        let pinned = r#"Inject(id: "P", trigger: At("D2 10:00"), unless: Some(Evicted("gov")),
+            kind: Technical, channel: Media, title: "Encrypted",
+            effects: [ForceStep(campaign: "c", org: "gov", through: Some("T1486"))])"#;
+        let region = TinyRegion::new()
+            .island("A", false, false)
+            .org("gov", "A", 20, 1.0, 0.5)
+            .campaign(
+                "c",
+                "D1 09:00",
+                r#"Organisation("gov")"#,
+                &["T1078", "T1486"],
+            )
+            .duration("2d")
+            .field(&format!("msel: [{pinned}]"));
+        // The crew gets in with valid accounts and is still inside at the pinned time.
+        let free = play(region.clone(), 2 * 24 * 60, &[]);
+        assert_eq!(free, [format!("{} fired P", 26 * 60)]);
+        // Stopped at noon on the first day: the step is dropped, not fired.
+        let halt = [(
+            4 * 60,
+            Command::HaltIntrusion {
+                campaign: "c".into(),
+                org: "gov".into(),
+            },
+        )];
+        assert_eq!(
+            play(region, 2 * 24 * 60, &halt),
+            [format!("{} withdrawn P", 26 * 60)]
+        );
+    }
+
+    #[test]
+    fn a_module_starts_with_its_first_inject_and_ends_with_its_last_scripted_one() {
+        let region = tabletop(
+            &[
+                talk("A1", r#"Some("M1")"#, r#"At("D1 09:00")"#),
+                talk("A2", r#"Some("M1")"#, r#"At("D1 10:00")"#),
+                // By hand, so the module does not wait for it.
+                talk("A3", r#"Some("M1")"#, "Manual"),
+                talk("B1", r#"Some("M2")"#, r#"At("D1 12:00")"#),
+                talk("B2", r#"Some("M2")"#, r#"At("D1 13:00")"#),
+            ],
+            r#"Module(id: "M1", title: "One", pause: true), Module(id: "M2", title: "Two")"#,
+        );
+        // B2 taken out: M2 ends with B1.
+        let skip = [(30, Command::SkipInject("B2".into()))];
+        assert_eq!(
+            play(region, 14 * 60, &skip),
+            [
+                "60 start M1",
+                "60 fired A1",
+                "120 fired A2",
+                "120 end M1",
+                "240 start M2",
+                "240 fired B1",
+                "240 end M2",
+            ]
+        );
     }
 }

@@ -132,6 +132,8 @@ impl Fog {
                 }
                 Audience::Teams(teams)
             }
+            // The room moves through the exercise's modules together.
+            ModuleStarted { .. } | ModuleEnded { .. } => Audience::Everyone,
             // What citizens notice.
             ServiceDown { .. }
             | ServiceRestored { .. }
@@ -149,6 +151,7 @@ impl Fog {
             | CampaignCancelled { .. }
             | InjectOrdered { .. }
             | InjectSkipped { .. }
+            | InjectWithdrawn { .. }
             | InjectScheduled { .. }
             | InjectDelayed { .. }
             | InjectRescheduled { .. }

@@ -67,9 +67,12 @@ pub fn tone(event: &SimEvent) -> Tone {
         | CampaignCancelled { .. }
         | InjectOrdered { .. }
         | InjectSkipped { .. }
+        | InjectWithdrawn { .. }
         | InjectScheduled { .. }
         | InjectDelayed { .. }
-        | InjectRescheduled { .. } => Tone::Routine,
+        | InjectRescheduled { .. }
+        | ModuleEnded { .. } => Tone::Routine,
+        ModuleStarted { .. } => Tone::Warning,
         InjectFired { .. } | InjectSent { .. } | ExpectationMissed { .. } => Tone::Warning,
         DecisionTaken { .. }
         | LiveDecisionTaken { .. }
@@ -179,9 +182,23 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
         StageForced {
             campaign: c,
             org: o,
+            through: None,
         } => format!(
             "White cell pushes \"{}\" a step on at {}",
             campaign(plan, c),
+            org(plan, o)
+        ),
+        StageForced {
+            campaign: c,
+            org: o,
+            through: Some(k),
+        } => format!(
+            "White cell pushes \"{}\" through {} at {}",
+            campaign(plan, c),
+            plan.campaigns[c]
+                .stages
+                .get(k as usize)
+                .map_or("?", |s| plan.techniques[s.technique].id.as_str()),
             org(plan, o)
         ),
         IntrusionHalted {
@@ -265,6 +282,27 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
             "The facilitator skips inject {}: {}",
             plan.scenario.msel[inject].id, plan.scenario.msel[inject].title
         ),
+        InjectWithdrawn { inject } => format!(
+            "Inject {} is dropped: the simulation overtook its storyline ({})",
+            plan.scenario.msel[inject].id,
+            plan.when_text(
+                plan.injects[inject]
+                    .unless
+                    .as_ref()
+                    .unwrap_or(&crate::scenario::WhenPlan::Manual)
+            )
+        ),
+        ModuleStarted { module } => {
+            format!("MODULE {}", plan.scenario.modules[module].title)
+        }
+        ModuleEnded { module } => {
+            let m = &plan.scenario.modules[module];
+            let mut text = format!("End of {}", m.title);
+            if !m.questions.is_empty() {
+                text.push_str(&format!(": {} questions for the room", m.questions.len()));
+            }
+            text
+        }
         InjectDelayed { inject, minutes } => format!(
             "The facilitator puts inject {} back by {}",
             plan.scenario.msel[inject].id,

@@ -137,7 +137,7 @@ pub struct Waiting {
 /// When an answer to an inject's decision is expected: the decision's own time limit, or the
 /// earliest expectation that the team decides it within a time of it being put.
 pub fn answer_due(plan: &Plan, inject: InjectIx, asked: u64) -> Option<u64> {
-    use crate::scenario::{CheckPlan, TriggerPlan};
+    use crate::scenario::{CheckPlan, TriggerPlan, WhenPlan};
     let limit = plan.injects[inject]
         .decision
         .and_then(|d| d.answer_within)
@@ -145,7 +145,10 @@ pub fn answer_due(plan: &Plan, inject: InjectIx, asked: u64) -> Option<u64> {
     let expected = plan
         .expectations
         .iter()
-        .filter(|e| e.check == CheckPlan::Decides(inject) && e.after == TriggerPlan::Inject(inject))
+        .filter(|e| {
+            e.check == CheckPlan::Decides(inject)
+                && e.after == WhenPlan::On(TriggerPlan::Inject(inject))
+        })
         .map(|e| asked + e.within)
         .min();
     limit.into_iter().chain(expected).min()
@@ -185,8 +188,12 @@ pub struct OperatingPicture {
     pub outcomes: BTreeMap<ExpectationIx, (Outcome, u64)>,
     /// Per organisation hit by ransomware: its hosts down and their restores.
     pub recovery: BTreeMap<OrgIx, OrgRecovery>,
-    /// Injects the facilitator skipped.
+    /// Injects the facilitator skipped, or the simulation overtook (withdrawn).
     pub skipped: std::collections::BTreeSet<InjectIx>,
+    /// Injects dropped because the simulation overtook their storyline (also in `skipped`).
+    pub withdrawn: std::collections::BTreeSet<InjectIx>,
+    /// Modules by when they started and ended (`None` while under way).
+    pub modules: BTreeMap<crate::scenario::ids::ModuleIx, (u64, Option<u64>)>,
     /// When each inject whose trigger happened is due (the latest word on it).
     pub scheduled: BTreeMap<InjectIx, u64>,
     /// Minutes the facilitator put each inject back by.
@@ -328,6 +335,16 @@ impl OperatingPicture {
             SimEvent::InjectSkipped { inject } => {
                 self.skipped.insert(inject);
             }
+            SimEvent::InjectWithdrawn { inject } => {
+                self.skipped.insert(inject);
+                self.withdrawn.insert(inject);
+            }
+            SimEvent::ModuleStarted { module } => {
+                self.modules.insert(module, (tick, None));
+            }
+            SimEvent::ModuleEnded { module } => {
+                self.modules.entry(module).or_insert((tick, None)).1 = Some(tick);
+            }
             SimEvent::InjectScheduled { inject, at }
             | SimEvent::InjectRescheduled { inject, at } => {
                 self.scheduled.insert(inject, at);
@@ -407,12 +424,8 @@ impl OperatingPicture {
         }
         self.scheduled.get(&inject).copied().or_else(|| {
             let i = &plan.injects[inject];
-            match i.trigger {
-                crate::scenario::TriggerPlan::At(t) if !i.contingency_only => {
-                    Some(t + i.delay + self.delayed.get(&inject).copied().unwrap_or(0))
-                }
-                _ => None,
-            }
+            let by = i.trigger.due_by().filter(|_| !i.contingency_only)?;
+            Some(by + i.delay + self.delayed.get(&inject).copied().unwrap_or(0))
         })
     }
 

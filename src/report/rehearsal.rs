@@ -49,8 +49,40 @@ pub struct ObjectiveRating {
     pub total: usize,
 }
 
+/// One inject as the exercise's structure lists it: to whom, when, and what became of it.
+#[derive(Clone, Debug, Serialize)]
+pub struct PlannedInject {
+    pub id: String,
+    pub title: String,
+    /// What it waits for: "D1 09:00", "ransom note on GD or D9 03:47", "by hand".
+    pub when: String,
+    /// Team ids it is addressed to.
+    pub to: Vec<String>,
+    pub channel: String,
+    /// `fired D1 09:00`, `skipped`, `overtaken`, or `not fired`.
+    pub outcome: String,
+}
+
+/// A module of the exercise (or, for an MSEL without modules, a move named in `phase`).
+#[derive(Clone, Debug, Serialize)]
+pub struct ModuleRecord {
+    /// The module's id; empty for a move.
+    pub id: String,
+    pub title: String,
+    pub planned: Option<String>,
+    pub pause: bool,
+    /// For the facilitator.
+    pub guidance: String,
+    pub questions: Vec<String>,
+    /// When it started and ended, if it did.
+    pub ran: Option<(String, Option<String>)>,
+    pub injects: Vec<PlannedInject>,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Rehearsal {
+    /// The MSEL's modules (or moves) in order, each with its injects and their recipients.
+    pub structure: Vec<ModuleRecord>,
     pub fired: Vec<FiredInject>,
     pub never_fired: Vec<String>,
     pub decisions: Vec<DecisionRecord>,
@@ -101,7 +133,7 @@ pub fn rehearsal_of(picture: &OperatingPicture, plan: &Plan) -> Rehearsal {
             FiredInject {
                 id: i.id.clone(),
                 time: clock(tick),
-                phase: i.phase.clone(),
+                phase: plan.move_of(inject).into(),
                 title: i.title.clone(),
             }
         })
@@ -174,6 +206,7 @@ pub fn rehearsal_of(picture: &OperatingPicture, plan: &Plan) -> Rehearsal {
         })
         .collect();
     Rehearsal {
+        structure: structure(picture, plan),
         fired,
         never_fired,
         decisions,
@@ -182,13 +215,139 @@ pub fn rehearsal_of(picture: &OperatingPicture, plan: &Plan) -> Rehearsal {
     }
 }
 
+/// The exercise's structure: its modules in order (injects of none last), or for an MSEL
+/// without modules its moves in order of first appearance.
+fn structure(picture: &OperatingPicture, plan: &Plan) -> Vec<ModuleRecord> {
+    use crate::scenario::ids::InjectIx;
+    let s = &plan.scenario;
+    let clock = |t: u64| s.start.at(t).clock();
+    let planned = |i: InjectIx| {
+        let inj = &s.msel[i];
+        let outcome = match picture.has_fired(i) {
+            Some(t) => format!("fired {}", clock(t)),
+            None if picture.withdrawn.contains(&i) => "overtaken".into(),
+            None if picture.skipped.contains(&i) => "skipped".into(),
+            None => "not fired".into(),
+        };
+        let when = plan.awaited(i);
+        PlannedInject {
+            id: inj.id.clone(),
+            title: inj.title.clone(),
+            when,
+            to: inj.to.clone(),
+            channel: format!("{:?}", inj.channel),
+            outcome,
+        }
+    };
+    let all = || InjectIx::all(plan.injects.len());
+    let mut out: Vec<ModuleRecord> = Vec::new();
+    let group = |id: &str, title: &str| ModuleRecord {
+        id: id.into(),
+        title: title.into(),
+        planned: None,
+        pause: false,
+        guidance: String::new(),
+        questions: Vec::new(),
+        ran: None,
+        injects: Vec::new(),
+    };
+    if s.modules.is_empty() {
+        for i in all() {
+            let phase = plan.move_of(i);
+            let title = if phase.is_empty() { "(no move)" } else { phase };
+            match out.iter_mut().find(|g| g.title == title) {
+                Some(g) => g.injects.push(planned(i)),
+                None => {
+                    let mut g = group("", title);
+                    g.injects.push(planned(i));
+                    out.push(g);
+                }
+            }
+        }
+        return out;
+    }
+    for (k, m) in s.modules.iter().enumerate() {
+        let ix = crate::scenario::ids::ModuleIx::from(k);
+        out.push(ModuleRecord {
+            planned: m.duration.map(|d| d.to_string()),
+            pause: m.pause,
+            guidance: m.guidance.clone(),
+            questions: m.questions.clone(),
+            ran: picture
+                .modules
+                .get(&ix)
+                .map(|(a, b)| (clock(*a), b.map(clock))),
+            injects: plan.modules[k]
+                .injects
+                .iter()
+                .map(|i| planned(*i))
+                .collect(),
+            ..group(&m.id, &m.title)
+        });
+    }
+    let loose: Vec<PlannedInject> = all()
+        .filter(|i| plan.injects[*i].module.is_none())
+        .map(planned)
+        .collect();
+    if !loose.is_empty() {
+        out.push(ModuleRecord {
+            injects: loose,
+            ..group("", "(in no module)")
+        });
+    }
+    out
+}
+
 impl Rehearsal {
     pub fn text(&self) -> String {
         use std::fmt::Write;
         let mut out = String::new();
+        let _ = writeln!(out, "\nExercise structure:");
+        for m in &self.structure {
+            let mut head = m.title.clone();
+            if !m.id.is_empty() {
+                head.push_str(&format!(" [{}]", m.id));
+            }
+            if let Some(p) = &m.planned {
+                head.push_str(&format!(", planned {p}"));
+            }
+            if m.pause {
+                head.push_str(", pauses at its end");
+            }
+            match &m.ran {
+                Some((a, Some(b))) => head.push_str(&format!("; ran {a} to {b}")),
+                Some((a, None)) => head.push_str(&format!("; started {a}, not finished")),
+                None if !m.id.is_empty() => head.push_str("; never started"),
+                None => {}
+            }
+            let _ = writeln!(out, "  {head}");
+            if !m.guidance.is_empty() {
+                let _ = writeln!(out, "    Guidance: {}", m.guidance);
+            }
+            for i in &m.injects {
+                let to = if i.to.is_empty() {
+                    "the facilitator".into()
+                } else {
+                    i.to.join(", ")
+                };
+                let _ = writeln!(out, "    {:<5} {} ({})", i.id, i.title, i.channel);
+                let _ = writeln!(out, "          when {}; to {to}; {}", i.when, i.outcome);
+            }
+            if !m.questions.is_empty() {
+                let _ = writeln!(out, "    Questions for the room:");
+                for (n, q) in m.questions.iter().enumerate() {
+                    let _ = writeln!(out, "      {}. {q}", n + 1);
+                }
+            }
+        }
         let _ = writeln!(out, "\nInjects fired ({}):", self.fired.len());
         for f in &self.fired {
-            let _ = writeln!(out, "  {}  {:<5} {:<34} {}", f.time, f.id, f.phase, f.title);
+            let _ = write!(out, "  {}  {:<5} {}", f.time, f.id, f.title);
+            let _ = if f.phase.is_empty() {
+                writeln!(out)
+            } else {
+                writeln!(out, "  [{}]", f.phase)
+            };
         }
         if !self.never_fired.is_empty() {
             let _ = writeln!(

@@ -95,10 +95,14 @@ pub enum Command {
         campaign: String,
         org: String,
     },
-    /// White cell: the intrusion of a campaign in an organisation finishes its current step now.
+    /// White cell: the intrusion of a campaign in an organisation finishes its current step now;
+    /// with `through: Some("T1486")`, every step up to and including that technique's now (the
+    /// steps skipped do nothing): a scripted storyline step pinned to a moment.
     ForceStep {
         campaign: String,
         org: String,
+        #[serde(default)]
+        through: Option<String>,
     },
     /// White cell: the intrusion stops where it stands.
     HaltIntrusion {
@@ -194,6 +198,8 @@ pub enum Action {
     ForceStep {
         campaign: CampaignIx,
         org: OrgIx,
+        /// The stage (by position) to complete now, if not the current one.
+        through: Option<u32>,
     },
     HaltIntrusion {
         campaign: CampaignIx,
@@ -257,10 +263,19 @@ impl Command {
             Command::ForceStep {
                 campaign: c,
                 org: o,
-            } => Action::ForceStep {
-                campaign: campaign(c)?,
-                org: org(o)?,
-            },
+                through,
+            } => {
+                let c = campaign(c)?;
+                let through = match through {
+                    None => None,
+                    Some(t) => Some(plan.stage_of(c, t)?),
+                };
+                Action::ForceStep {
+                    campaign: c,
+                    org: org(o)?,
+                    through,
+                }
+            }
             Command::HaltIntrusion {
                 campaign: c,
                 org: o,

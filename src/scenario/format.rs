@@ -47,6 +47,9 @@ pub struct Scenario {
     /// How intelligence travels between islands.
     #[serde(default)]
     pub intel: IntelPolicy,
+    /// The parts of a discussion-based exercise, in order; injects name theirs in `module`.
+    #[serde(default)]
+    pub modules: Vec<super::msel::Module>,
     /// The master scenario events list: injects and decision points.
     #[serde(default)]
     pub msel: Vec<super::msel::Inject>,
@@ -226,6 +229,8 @@ pub enum Sector {
     Water,
     ItServices,
     Education,
+    /// An electoral commission or office: voter rolls, results transmission.
+    Elections,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -360,6 +365,9 @@ pub enum TeamKind {
     SectorSoc,
     Npc,
     RegionalHub,
+    /// A ministry's leadership, a cabinet office or a national crisis committee: it receives
+    /// injects and takes decisions, but watches no network and does no technical work.
+    Leadership,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -467,6 +475,8 @@ pub fn default_interruption_weights() -> std::collections::BTreeMap<Sector, f64>
     [
         (Government, 1.0),
         (Education, 1.0),
+        // An electoral body costs what a ministry does; its harm is to trust, not output.
+        (Elections, 1.0),
         (Health, 2.0),
         (ItServices, 2.0),
         (Tourism, 3.0),

@@ -89,6 +89,7 @@ index!(TechniqueIx);
 index!(InjectIx);
 index!(ExpectationIx);
 index!(ObjectiveIx);
+index!(ModuleIx);
 
 /// A host's index. Hosts are numbered contiguously by organisation and group, and the model
 /// works on ranges of them (`Range<HostIx>` must iterate), so this stays a plain number.
@@ -206,6 +207,7 @@ pub struct Ids {
     pub injects: IdIndex<InjectIx>,
     pub expectations: IdIndex<ExpectationIx>,
     pub objectives: IdIndex<ObjectiveIx>,
+    pub modules: IdIndex<ModuleIx>,
     pub techniques: IdIndex<TechniqueIx>,
 }
 
@@ -225,6 +227,7 @@ impl Ids {
             injects: IdIndex::new("inject", s.msel.iter().map(|x| x.id.as_str())),
             expectations: IdIndex::new("expectation", s.expectations.iter().map(|x| x.id.as_str())),
             objectives: IdIndex::new("objective", s.objectives.iter().map(|x| x.id.as_str())),
+            modules: IdIndex::new("module", s.modules.iter().map(|x| x.id.as_str())),
             techniques: IdIndex::new(
                 "technique",
                 catalog.techniques.iter().map(|x| x.id.as_str()),

@@ -46,16 +46,36 @@ pub enum Trigger {
     IntelApplied(String),
     /// Another inject fired.
     Inject(String),
+    /// The first incident on the island is contained (its team has every known host back).
+    Contained(String),
+    /// The attackers hold no host of the organisation (by id) any more, though they got in:
+    /// the intrusion was stopped. A state, checked when it matters (`unless` at firing time).
+    Evicted(String),
+    /// Only by hand: the facilitator fires it (`FireInject`), nothing else does.
+    Manual,
+    /// Whichever comes first: `AnyOf([At("D9 03:47"), RansomNote("GD")])`.
+    AnyOf(Vec<Trigger>),
+    /// Once all have happened, in any order: `AllOf([Inject("I04"), FirstIncident("LC")])`.
+    AllOf(Vec<Trigger>),
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Inject {
     pub id: String,
-    /// The move or phase it belongs to, e.g. "Move 1: Detection".
+    /// The move or phase it belongs to, e.g. "Move 1: Detection" (free text; an MSEL
+    /// organised in `modules` names its module instead).
     #[serde(default)]
     pub phase: String,
+    /// The exercise module (by id) it belongs to.
+    #[serde(default)]
+    pub module: Option<String>,
     pub trigger: Trigger,
+    /// The storyline step is dropped if this has already happened when it comes due: the
+    /// script announces encryption at D9 03:47 `unless: Some(Contained("GD"))`, so script and
+    /// simulation never contradict each other.
+    #[serde(default)]
+    pub unless: Option<Trigger>,
     /// Fire this long after the trigger.
     #[serde(default)]
     pub delay: Span,
@@ -81,6 +101,31 @@ pub struct Inject {
     /// Fired only as an expectation's contingency, never by its trigger on its own.
     #[serde(default)]
     pub contingency_only: bool,
+}
+
+/// A part of a discussion-based exercise: the room works through its injects, then its
+/// questions, before the next module begins.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Module {
+    pub id: String,
+    /// Shown to the players, e.g. "Module 1: The first hours".
+    pub title: String,
+    /// The situation at the start of the module, written for the players.
+    #[serde(default)]
+    pub description: String,
+    /// For the facilitator only: what to draw out, what to watch for.
+    #[serde(default)]
+    pub guidance: String,
+    /// Discussion questions put to the room at the end of the module.
+    #[serde(default)]
+    pub questions: Vec<String>,
+    /// How long the module is planned to take in the room (for the agenda and the console).
+    #[serde(default)]
+    pub duration: Option<Span>,
+    /// Pause the clock when the module's last inject has fired, so the room can discuss.
+    #[serde(default)]
+    pub pause: bool,
 }
 
 /// An inject the facilitator writes while the exercise runs (the room went somewhere the MSEL

@@ -84,10 +84,12 @@ pub enum SimEvent {
         campaign: CampaignIx,
         org: OrgIx,
     },
-    /// The white cell made an intrusion finish its current step now.
+    /// The white cell made an intrusion finish its current step now, or every step through
+    /// stage `through` (by position).
     StageForced {
         campaign: CampaignIx,
         org: OrgIx,
+        through: Option<u32>,
     },
     /// The white cell stopped an intrusion where it stood.
     IntrusionHalted {
@@ -114,6 +116,20 @@ pub enum SimEvent {
     /// The facilitator took an inject out of the exercise.
     InjectSkipped {
         inject: InjectIx,
+    },
+    /// An inject's storyline was overtaken by the simulation (its `unless` had happened by the
+    /// time it came due): it is dropped, not fired.
+    InjectWithdrawn {
+        inject: InjectIx,
+    },
+    /// The first inject of an exercise module reached the room.
+    ModuleStarted {
+        module: ModuleIx,
+    },
+    /// Every scripted inject of a module has fired or been taken out: the room discusses its
+    /// questions (the clock pauses if the module says so).
+    ModuleEnded {
+        module: ModuleIx,
     },
     /// The facilitator put an inject back by this many minutes.
     InjectDelayed {

@@ -120,7 +120,7 @@ pub fn strength(region: &Region, team: Option<TeamIx>) -> Strength {
     match team.map(|t| region.teams[t].kind) {
         Some(TeamKind::NationalCsirt | TeamKind::SectorSoc) => APPLY_STRENGTH_ANALYSTS,
         Some(TeamKind::Npc) => APPLY_STRENGTH_POINT_OF_CONTACT,
-        Some(TeamKind::RegionalHub) | None => APPLY_STRENGTH_READER,
+        Some(TeamKind::RegionalHub | TeamKind::Leadership) | None => APPLY_STRENGTH_READER,
     }
 }
 

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use super::check::Check;
-use super::{Plan, TriggerPlan};
+use super::{Plan, TriggerPlan, WhenPlan};
 use crate::scenario::ids::{IslandIx, OrgIx};
 use crate::scenario::{Action, Diagnostic, Source, TeamKind};
 
@@ -145,7 +145,13 @@ fn after_the_end(c: &mut Check, plan: &Plan) {
         }
     }
     for (k, inj) in plan.injects.iter().enumerate() {
-        if let TriggerPlan::At(t) = inj.trigger
+        let on_clock_only = inj
+            .trigger
+            .happenings()
+            .iter()
+            .all(|h| matches!(h, TriggerPlan::At(_)));
+        if let Some(t) = inj.trigger.due_by()
+            && on_clock_only
             && t + inj.delay >= end
             && !inj.contingency_only
         {
@@ -218,18 +224,40 @@ fn never_fires(c: &mut Check, plan: &Plan) {
     let s = &plan.scenario;
     let hit = attacked(plan);
     let island_hit = |i: IslandIx| hit.iter().any(|o| plan.orgs[*o].island == i);
+    // Why a trigger can never hold, if it cannot.
+    fn impossible(
+        w: &WhenPlan,
+        why_not: &impl Fn(TriggerPlan) -> Option<String>,
+    ) -> Option<String> {
+        match w {
+            WhenPlan::On(t) => why_not(*t),
+            WhenPlan::Manual => None,
+            WhenPlan::AnyOf(parts) => {
+                let whys: Option<Vec<String>> =
+                    parts.iter().map(|p| impossible(p, why_not)).collect();
+                whys.filter(|w| !w.is_empty()).map(|w| w.join("; "))
+            }
+            WhenPlan::AllOf(parts) => parts.iter().find_map(|p| impossible(p, why_not)),
+        }
+    }
+    let why_not = |t: TriggerPlan| match t {
+        TriggerPlan::FirstIncident(i) | TriggerPlan::RansomNote(i) | TriggerPlan::Contained(i)
+            if !island_hit(i) =>
+        {
+            Some(format!("nothing attacks {}", s.islands[i.ix()].name))
+        }
+        TriggerPlan::Evicted(o) if !hit.contains(&o) => {
+            Some(format!("nothing attacks `{}`", s.organisations[o.ix()].id))
+        }
+        TriggerPlan::ServiceDown(svc) if !can_go_down(plan, &hit, svc) => Some(format!(
+            "nothing attacks the hosts service `{}` needs",
+            s.services[svc.ix()].id
+        )),
+        _ => None,
+    };
     for (k, inj) in plan.injects.iter().enumerate() {
-        let why = match inj.trigger {
-            TriggerPlan::FirstIncident(i) | TriggerPlan::RansomNote(i) if !island_hit(i) => {
-                format!("nothing attacks {}", s.islands[i.ix()].name)
-            }
-            TriggerPlan::ServiceDown(svc) if !can_go_down(plan, &hit, svc) => {
-                format!(
-                    "nothing attacks the hosts service `{}` needs",
-                    s.services[svc.ix()].id
-                )
-            }
-            _ => continue,
+        let Some(why) = impossible(&inj.trigger, &why_not) else {
+            continue;
         };
         let id = &s.msel[k].id;
         c.at(

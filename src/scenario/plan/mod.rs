@@ -14,8 +14,8 @@ mod threats;
 use std::ops::Range;
 
 use super::ids::{
-    ActorIx, CampaignIx, GroupIx, HostIx, Ids, InjectIx, IslandIx, LinkIx, ObjectiveIx, OrgIx,
-    ServiceIx, TeamIx, TechniqueIx,
+    ActorIx, CampaignIx, GroupIx, HostIx, Ids, InjectIx, IslandIx, LinkIx, ModuleIx, ObjectiveIx,
+    OrgIx, ServiceIx, TeamIx, TechniqueIx,
 };
 use super::{
     Action, AssistancePolicy, Backups, Catalog, Defaults, HostKind, IntelPolicy, LinkKind,
@@ -55,6 +55,10 @@ pub struct Plan {
     pub host_count: u32,
     pub injects: Vec<InjectPlan>,
     pub expectations: Vec<ExpectationPlan>,
+    /// The exercise's modules, in order (empty for an MSEL not organised in modules).
+    pub modules: Vec<ModulePlan>,
+    /// Organisations a trigger asks about the attackers being out of (`Evicted`).
+    pub evictions: Vec<OrgIx>,
     /// What the model reads of the islands.
     pub islands: Vec<IslandPlan>,
     /// Each link's kind, by link index.
@@ -133,11 +137,94 @@ pub enum TriggerPlan {
     CampaignStarted(CampaignIx),
     IntelApplied(IslandIx),
     Inject(InjectIx),
+    Contained(IslandIx),
+    Evicted(OrgIx),
+}
+
+/// When an inject fires or an expectation's clock starts: one happening, or several combined.
+/// It is a condition on what has happened so far, so it holds from the first tick it is true.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum WhenPlan {
+    On(TriggerPlan),
+    /// Never by itself: only the facilitator fires it.
+    Manual,
+    AnyOf(Vec<WhenPlan>),
+    AllOf(Vec<WhenPlan>),
+}
+
+impl WhenPlan {
+    /// Whether it holds, given which happenings have occurred so far.
+    pub fn holds(&self, occurred: &impl Fn(TriggerPlan) -> bool) -> bool {
+        match self {
+            WhenPlan::On(t) => occurred(*t),
+            WhenPlan::Manual => false,
+            WhenPlan::AnyOf(parts) => parts.iter().any(|p| p.holds(occurred)),
+            WhenPlan::AllOf(parts) => parts.iter().all(|p| p.holds(occurred)),
+        }
+    }
+
+    /// The single happening it waits for, when it is that simple.
+    pub fn single(&self) -> Option<TriggerPlan> {
+        match self {
+            WhenPlan::On(t) => Some(*t),
+            _ => None,
+        }
+    }
+
+    /// Every happening it mentions, in the order written.
+    pub fn happenings(&self) -> Vec<TriggerPlan> {
+        match self {
+            WhenPlan::On(t) => vec![*t],
+            WhenPlan::Manual => Vec::new(),
+            WhenPlan::AnyOf(parts) | WhenPlan::AllOf(parts) => {
+                parts.iter().flat_map(|p| p.happenings()).collect()
+            }
+        }
+    }
+
+    /// The tick by which the clock alone makes it hold, whatever else happens: `At(t)` by `t`,
+    /// "whichever first" by its earliest moment, "all of" only when every part is a moment.
+    pub fn due_by(&self) -> Option<u64> {
+        match self {
+            WhenPlan::On(TriggerPlan::At(t)) => Some(*t),
+            WhenPlan::On(_) | WhenPlan::Manual => None,
+            WhenPlan::AnyOf(parts) => parts.iter().filter_map(|p| p.due_by()).min(),
+            WhenPlan::AllOf(parts) => parts
+                .iter()
+                .map(|p| p.due_by())
+                .collect::<Option<Vec<u64>>>()
+                .and_then(|ts| ts.into_iter().max()),
+        }
+    }
+
+    /// Whether only the facilitator can make it hold.
+    pub fn is_manual(&self) -> bool {
+        match self {
+            WhenPlan::On(_) => false,
+            WhenPlan::Manual => true,
+            WhenPlan::AnyOf(parts) => parts.iter().all(|p| p.is_manual()),
+            WhenPlan::AllOf(parts) => parts.iter().any(|p| p.is_manual()),
+        }
+    }
+}
+
+/// A module of a discussion-based exercise, as the exercise follows it.
+#[derive(Clone, Debug, Default)]
+pub struct ModulePlan {
+    /// Its injects that fire by themselves (not by hand, not as contingencies), in file order:
+    /// the module is over when each has fired or been taken out.
+    pub scripted: Vec<InjectIx>,
+    /// Every inject that names it.
+    pub injects: Vec<InjectIx>,
+    pub pause: bool,
 }
 
 #[derive(Clone, Debug)]
 pub struct InjectPlan {
-    pub trigger: TriggerPlan,
+    pub trigger: WhenPlan,
+    /// Dropped, not fired, if this holds when it comes due.
+    pub unless: Option<WhenPlan>,
+    pub module: Option<ModuleIx>,
     pub delay: u64,
     pub to: Vec<TeamIx>,
     pub decision: Option<DecisionPlan>,
@@ -176,7 +263,7 @@ pub enum CheckPlan {
 pub struct ExpectationPlan {
     pub team: TeamIx,
     pub objective: ObjectiveIx,
-    pub after: TriggerPlan,
+    pub after: WhenPlan,
     pub within: u64,
     pub check: CheckPlan,
     pub contingency: Option<InjectIx>,
@@ -208,6 +295,87 @@ impl Plan {
             return None;
         }
         super::parse_live_id(id)
+    }
+
+    /// The move an inject belongs to, as the room knows it: its module's title, else its
+    /// free-text `phase` (empty for neither).
+    pub fn move_of(&self, inject: InjectIx) -> &str {
+        match self.injects[inject].module {
+            Some(m) => &self.scenario.modules[m].title,
+            None => &self.scenario.msel[inject].phase,
+        }
+    }
+
+    /// What an inject waits for, in a few words: its trigger, delay and `unless`
+    /// ("(D1 11:45 or after I07) +10m, unless first containment on GD").
+    pub fn awaited(&self, inject: InjectIx) -> String {
+        let i = &self.injects[inject];
+        let mut when = if i.contingency_only {
+            "if an expectation is missed".into()
+        } else {
+            self.when_text(&i.trigger)
+        };
+        if i.delay > 0 {
+            if i.trigger.single().is_none() && !i.contingency_only {
+                when = format!("({when})");
+            }
+            when.push_str(&format!(" +{}", Span(i.delay)));
+        }
+        if let Some(u) = &i.unless {
+            when.push_str(&format!(", unless {}", self.when_text(u)));
+        }
+        when
+    }
+
+    /// What a trigger waits for, in a few words: "D1 09:00", "ransom note on GD or D9 03:47".
+    pub fn when_text(&self, w: &WhenPlan) -> String {
+        let s = &self.scenario;
+        let list = |parts: &[WhenPlan], and: &str| {
+            let texts: Vec<String> = parts
+                .iter()
+                .map(|p| match p {
+                    WhenPlan::AnyOf(_) | WhenPlan::AllOf(_) => format!("({})", self.when_text(p)),
+                    _ => self.when_text(p),
+                })
+                .collect();
+            texts.join(and)
+        };
+        match w {
+            WhenPlan::Manual => "by hand".into(),
+            WhenPlan::AnyOf(parts) => list(parts, " or "),
+            WhenPlan::AllOf(parts) => list(parts, " and "),
+            WhenPlan::On(t) => match *t {
+                TriggerPlan::At(t) => s.start.at(t).clock(),
+                TriggerPlan::FirstIncident(i) => format!("first incident on {}", s.islands[i].id),
+                TriggerPlan::RansomNote(i) => format!("ransom note on {}", s.islands[i].id),
+                TriggerPlan::Contained(i) => format!("first containment on {}", s.islands[i].id),
+                TriggerPlan::Evicted(o) => format!("attackers out of {}", s.organisations[o].id),
+                TriggerPlan::ServiceDown(x) => format!("{} down", s.services[x].id),
+                TriggerPlan::CampaignStarted(c) => format!("{} starts", s.campaigns[c].id),
+                TriggerPlan::IntelApplied(i) => format!("intel applied on {}", s.islands[i].id),
+                TriggerPlan::Inject(j) => format!("after {}", s.msel[j].id),
+            },
+        }
+    }
+
+    /// The position of a technique among a campaign's stages (the first, if it recurs).
+    pub fn stage_of(&self, campaign: CampaignIx, technique: &str) -> Result<u32, String> {
+        let stages = &self.campaigns[campaign].stages;
+        stages
+            .iter()
+            .position(|s| self.techniques[s.technique].id == technique)
+            .map(|k| k as u32)
+            .ok_or_else(|| {
+                let known: Vec<&str> = stages
+                    .iter()
+                    .map(|s| self.techniques[s.technique].id.as_str())
+                    .collect();
+                format!(
+                    "campaign `{}` has no stage {technique}; its stages are {}",
+                    self.scenario.campaigns[campaign].id,
+                    known.join(", ")
+                )
+            })
     }
 
     pub fn org_ids(&self) -> impl Iterator<Item = &str> {
@@ -271,6 +439,7 @@ pub(super) fn build(
     policy::check_catalog(&mut c, s, &catalog);
     let injects = msel::injects(&mut c, s, &ids);
     let expectations = msel::expectations(&mut c, s, &ids);
+    let modules = msel::modules(&mut c, s, &injects);
     c.finish()?;
 
     let hub = teams
@@ -293,8 +462,10 @@ pub(super) fn build(
         happenings,
         bilateral,
         host_count: estate.hosts as u32,
+        evictions: msel::evictions(&injects, &expectations),
         injects,
         expectations,
+        modules,
         islands: s
             .islands
             .iter()

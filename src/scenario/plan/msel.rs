@@ -2,8 +2,10 @@
 //! decision option's effects turned into actions once, at load time.
 
 use super::check::Check;
-use super::{CheckPlan, DecisionPlan, ExpectationPlan, InjectPlan, Plan, TriggerPlan};
-use crate::scenario::ids::{Ids, TeamIx};
+use super::{
+    CheckPlan, DecisionPlan, ExpectationPlan, InjectPlan, ModulePlan, Plan, TriggerPlan, WhenPlan,
+};
+use crate::scenario::ids::{Ids, OrgIx, TeamIx};
 use crate::scenario::{Action, Check as Checked, Command, Expectation, Inject, Scenario, Trigger};
 
 fn trigger(
@@ -12,7 +14,7 @@ fn trigger(
     t: &Trigger,
     s: &Scenario,
     ids: &Ids,
-) -> TriggerPlan {
+) -> WhenPlan {
     let what = format!("`{id}` is triggered by");
     let at = (list, id);
     macro_rules! find {
@@ -20,9 +22,10 @@ fn trigger(
             c.reference(at, &what, $ix, $x).unwrap_or_default()
         };
     }
+    let on = WhenPlan::On;
     match t {
         Trigger::At(w) => match w.to_tick(s.start.minute_of_day) {
-            Some(t) => TriggerPlan::At(t),
+            Some(t) => on(TriggerPlan::At(t)),
             None => {
                 c.at(
                     list,
@@ -31,15 +34,41 @@ fn trigger(
                     format!("`{id}` is set for {w}, before the exercise starts"),
                     None,
                 );
-                TriggerPlan::At(0)
+                on(TriggerPlan::At(0))
             }
         },
-        Trigger::FirstIncident(i) => TriggerPlan::FirstIncident(find!(&ids.islands, i)),
-        Trigger::RansomNote(i) => TriggerPlan::RansomNote(find!(&ids.islands, i)),
-        Trigger::IntelApplied(i) => TriggerPlan::IntelApplied(find!(&ids.islands, i)),
-        Trigger::ServiceDown(x) => TriggerPlan::ServiceDown(find!(&ids.services, x)),
-        Trigger::CampaignStarted(x) => TriggerPlan::CampaignStarted(find!(&ids.campaigns, x)),
-        Trigger::Inject(x) => TriggerPlan::Inject(find!(&ids.injects, x)),
+        Trigger::FirstIncident(i) => on(TriggerPlan::FirstIncident(find!(&ids.islands, i))),
+        Trigger::RansomNote(i) => on(TriggerPlan::RansomNote(find!(&ids.islands, i))),
+        Trigger::IntelApplied(i) => on(TriggerPlan::IntelApplied(find!(&ids.islands, i))),
+        Trigger::Contained(i) => on(TriggerPlan::Contained(find!(&ids.islands, i))),
+        Trigger::Evicted(o) => on(TriggerPlan::Evicted(find!(&ids.orgs, o))),
+        Trigger::ServiceDown(x) => on(TriggerPlan::ServiceDown(find!(&ids.services, x))),
+        Trigger::CampaignStarted(x) => on(TriggerPlan::CampaignStarted(find!(&ids.campaigns, x))),
+        Trigger::Inject(x) => on(TriggerPlan::Inject(find!(&ids.injects, x))),
+        Trigger::Manual => WhenPlan::Manual,
+        Trigger::AnyOf(parts) | Trigger::AllOf(parts) => {
+            let any = matches!(t, Trigger::AnyOf(_));
+            if parts.is_empty() {
+                let (name, means) = if any {
+                    ("AnyOf", "never happens")
+                } else {
+                    ("AllOf", "has always happened")
+                };
+                c.at(
+                    list,
+                    id,
+                    Some(name),
+                    format!("`{id}`: an empty `{name}([])` {means}"),
+                    Some("list the happenings it combines, e.g. `AnyOf([At(\"D2 09:00\"), RansomNote(\"GD\")])`".into()),
+                );
+            }
+            let parts = parts.iter().map(|p| trigger(c, at, p, s, ids)).collect();
+            if any {
+                WhenPlan::AnyOf(parts)
+            } else {
+                WhenPlan::AllOf(parts)
+            }
+        }
     }
 }
 
@@ -121,8 +150,31 @@ fn inject(c: &mut Check, s: &Scenario, ids: &Ids, inj: &Inject) -> InjectPlan {
             answer_within: d.answer_within.map(|s| s.0.max(1)),
         }
     });
+    let unless = inj.unless.as_ref().map(|u| {
+        let when = trigger(c, at, u, s, ids);
+        if when.is_manual() {
+            c.at(
+                "msel",
+                &inj.id,
+                Some("unless"),
+                format!("inject `{}`: `unless` waits on `Manual`, which never happens", inj.id),
+                Some("name what overtakes the storyline, e.g. `Contained(\"GD\")`; to drop it by hand, skip it from the console".into()),
+            );
+        }
+        when
+    });
+    let module = inj.module.as_ref().and_then(|m| {
+        c.reference(
+            at,
+            &format!("inject `{}` belongs to", inj.id),
+            &ids.modules,
+            m,
+        )
+    });
     InjectPlan {
         trigger: trigger(c, at, &inj.trigger, s, ids),
+        unless,
+        module,
         delay: inj.delay.0,
         to,
         decision,
@@ -130,6 +182,59 @@ fn inject(c: &mut Check, s: &Scenario, ids: &Ids, inj: &Inject) -> InjectPlan {
         effects: Vec::new(),
         option_effects: Vec::new(),
     }
+}
+
+/// The organisations any trigger asks about the attackers being out of.
+pub(super) fn evictions(injects: &[InjectPlan], expectations: &[ExpectationPlan]) -> Vec<OrgIx> {
+    let whens = injects
+        .iter()
+        .flat_map(|i| std::iter::once(&i.trigger).chain(&i.unless))
+        .chain(expectations.iter().map(|e| &e.after));
+    let mut orgs: Vec<OrgIx> = whens
+        .flat_map(|w| w.happenings())
+        .filter_map(|t| match t {
+            TriggerPlan::Evicted(o) => Some(o),
+            _ => None,
+        })
+        .collect();
+    orgs.sort();
+    orgs.dedup();
+    orgs
+}
+
+/// The modules, each with its injects; a module is checked for having something in it.
+pub(super) fn modules(c: &mut Check, s: &Scenario, injects: &[InjectPlan]) -> Vec<ModulePlan> {
+    c.unique("modules", s.modules.iter().map(|m| m.id.as_str()));
+    let mut modules = vec![ModulePlan::default(); s.modules.len()];
+    for (k, m) in s.modules.iter().enumerate() {
+        modules[k].pause = m.pause;
+        if m.duration.is_some_and(|d| d.0 == 0) {
+            c.at(
+                "modules",
+                &m.id,
+                Some("duration"),
+                format!(
+                    "module `{}` is planned to take no time (`duration` is zero)",
+                    m.id
+                ),
+                Some(
+                    "give the time the room needs, e.g. `duration: Some(\"45m\")`, or leave it out"
+                        .into(),
+                ),
+            );
+        }
+    }
+    for (i, inj) in injects.iter().enumerate() {
+        let Some(m) = inj.module else { continue };
+        let Some(module) = modules.get_mut(m.ix()) else {
+            continue;
+        };
+        module.injects.push(i.into());
+        if !inj.contingency_only && !inj.trigger.is_manual() {
+            module.scripted.push(i.into());
+        }
+    }
+    modules
 }
 
 pub(super) fn expectations(c: &mut Check, s: &Scenario, ids: &Ids) -> Vec<ExpectationPlan> {
@@ -197,10 +302,26 @@ fn expectation(c: &mut Check, s: &Scenario, ids: &Ids, e: &Expectation) -> Expec
             None,
         );
     }
+    let after = trigger(c, at, &e.after, s, ids);
+    if after.is_manual() {
+        c.at(
+            "expectations",
+            &e.id,
+            Some("after"),
+            format!(
+                "expectation `{}`: its clock would start on `Manual`, which never happens",
+                e.id
+            ),
+            Some(
+                "start it on the inject that puts the question, e.g. `after: Inject(\"I05\")`"
+                    .into(),
+            ),
+        );
+    }
     ExpectationPlan {
         team,
         objective,
-        after: trigger(c, at, &e.after, s, ids),
+        after,
         within: e.within.0,
         check,
         contingency,

@@ -42,6 +42,18 @@ pub(super) fn teams(c: &mut Check, s: &Scenario, ids: &Ids) -> Vec<TeamPlan> {
                 None,
             );
         }
+        if t.kind == TeamKind::Leadership && !t.monitors.is_empty() {
+            c.at(
+                "teams",
+                &t.id,
+                Some("monitors"),
+                format!(
+                    "team `{}` is a Leadership team: it decides, but watches no network",
+                    t.id
+                ),
+                Some("give these organisations to a SectorSoc's `monitors`, and leave this list empty".into()),
+            );
+        }
         let what = format!("team `{}` monitors", t.id);
         let monitors = t
             .monitors

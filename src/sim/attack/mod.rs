@@ -122,6 +122,20 @@ pub struct Intrusions {
 }
 
 impl Intrusions {
+    /// Whether the attackers got into an organisation and are out again: they hold none of
+    /// its hosts, or their intrusion was stopped where it stood.
+    pub fn evicted(&self, org: OrgIx) -> bool {
+        let inside: Vec<&Intrusion> = self
+            .by_key
+            .values()
+            .filter(|i| i.org == org && i.phase != Phase::Attempting)
+            .collect();
+        !inside.is_empty()
+            && inside
+                .iter()
+                .all(|i| i.hosts.is_empty() || i.phase == Phase::Stopped)
+    }
+
     /// Organisations under a running DDoS.
     pub fn ddos_orgs(&self) -> BTreeSet<OrgIx> {
         self.by_key
@@ -244,12 +258,22 @@ fn run_intrusions(
 fn white_cell(intrusions: &mut Intrusions, log: &EventLog, now: u64) {
     for e in log.this_tick() {
         match e.event {
-            SimEvent::StageForced { campaign, org } => {
+            SimEvent::StageForced {
+                campaign,
+                org,
+                through,
+            } => {
                 if let Some(i) = intrusions
                     .by_key
                     .get_mut(&(campaign, org))
                     .filter(|i| i.phase == Phase::Active)
                 {
+                    // Already past the pinned step: the simulation got there first.
+                    match through.map(|s| s as usize) {
+                        Some(s) if s < i.stage => continue,
+                        Some(s) => i.stage = s,
+                        None => {}
+                    }
                     i.stage_ends = now;
                 }
             }
