@@ -68,6 +68,7 @@ fn seeds() -> Vec<(&'static str, String)> {
     [
         "scenarios/tutorial.ron",
         "scenarios/eastern-caribbean.ron",
+        "scenarios/tabletop-ransomware.ron",
         "tests/data/tabletop.ron",
         "tests/data/herd.ron",
         "tests/data/cascade.ron",
@@ -273,7 +274,7 @@ proptest! {
 
     #[test]
     fn mutated_scenarios_are_answered(
-        pick in 0usize..6,
+        pick in 0usize..7,
         mutations in prop::collection::vec(mutation(), 1..4),
     ) {
         let seeds = seeds();
@@ -284,6 +285,17 @@ proptest! {
         }
         trace(name, &mutations);
         answer(&source(name, text), &[]);
+    }
+
+    /// Generated degenerate scenarios (empty lists, zero counts, self-references, every
+    /// trigger and team kind): a plan or diagnostics, never a panic.
+    #[test]
+    fn generated_degenerate_scenarios_are_answered(
+        draws in prop::collection::vec(0usize..1000, 80..120),
+    ) {
+        let text = degenerate(&draws);
+        trace("generated", &text);
+        answer(&source("generated.ron", text), &[]);
     }
 
     #[test]
@@ -355,6 +367,277 @@ proptest! {
     }
 }
 
+/// Picks from a list by a drawn number (any number picks something).
+fn pick<'a>(list: &[&'a str], k: usize) -> &'a str {
+    list[k % list.len()]
+}
+
+/// A scenario written from drawn numbers: valid by construction but degenerate (lists empty,
+/// one host, a day of one minute, teams with nothing to watch, every trigger, team kind and
+/// check the format has, injects triggered by themselves), with now and then one defect (a
+/// zero count, a link to itself, a missing reference, an empty `AnyOf`). `d` is the draws,
+/// used in order (wrapping around).
+fn degenerate(d: &[usize]) -> String {
+    let mut k = 0;
+    let mut next = || {
+        let v = d[k % d.len()];
+        k += 1;
+        v
+    };
+    let n_islands = 1 + next() % 3;
+    let isl = |v: usize| ["A", "B", "C"][v % n_islands];
+    let (csirt, npc) = (next() % 2 == 0, next() % 2 == 0);
+    let mut out =
+        String::from("Scenario(format: 1, name: \"generated\", start: \"2026-03-07 23:59\",\n");
+    out += &format!(
+        "  duration: \"{}\", seed: {},\n  islands: [",
+        pick(&["1m", "1h", "6h"], next()),
+        next() % 3
+    );
+    for i in 0..n_islands {
+        out += &format!(
+            "Island(id: \"{0}\", name: \"{0}\", population: {1}, gdp_usd: {2}, lat: {3}, lon: -61.0, csirt: {4}, npc: {5}),",
+            isl(i),
+            pick(&["1", "100000", "5000"], next()),
+            pick(&["0.0", "1e9"], next()),
+            13 + i,
+            i == 0 && csirt,
+            i == 0 && npc
+        );
+    }
+    out += "],\n  links: [";
+    if n_islands > 1 {
+        for n in 0..next() % 3 {
+            out += &format!(
+                "Link(id: \"l{n}\", kind: {}, between: (\"{}\", \"{}\")),",
+                pick(&["SubmarineCable", "Microwave", "Satellite"], next()),
+                isl(n),
+                isl(n + 1)
+            );
+        }
+    }
+    let n_orgs = 1 + next() % 2;
+    out += "],\n  organisations: [";
+    for n in 0..n_orgs {
+        out += &format!(
+            "Organisation(id: \"o{n}\", island: \"{}\", sector: {}, name: \"o\", manages: [{}], hosts: [HostGroup(id: \"g\", kind: {}, count: {}, platform: {}, sensor_coverage: {}, patch_level: {}, backups: {})]),",
+            isl(next()),
+            pick(
+                &["Government", "Finance", "ItServices", "Elections"],
+                next()
+            ),
+            if n == 1 && next() % 3 == 0 {
+                "\"o0\""
+            } else {
+                ""
+            },
+            pick(&["Workstation", "Server", "EdgeDevice"], next()),
+            pick(&["1", "2", "30"], next()),
+            pick(&["Windows", "Linux", "Network"], next()),
+            pick(&["0.0", "0.5", "1.0"], next()),
+            pick(&["0.0", "0.5", "1.0"], next()),
+            pick(&["None", "Online", "Offline"], next()),
+        );
+    }
+    let n_services = next() % 3;
+    out += "],\n  services: [";
+    for n in 0..n_services {
+        out += &format!(
+            "Service(id: \"s{n}\", name: \"s\", provider: \"o0\", needs_hosts: [{}], depends_on: [{}], min_hosts_up: {}, cost_per_hour_usd: 1.0, people_served: 0),",
+            pick(&["", "\"o0/g\""], next()),
+            if n == 1 && next() % 2 == 0 {
+                "\"s0\""
+            } else {
+                ""
+            },
+            pick(&["0.0", "0.5", "1.0"], next())
+        );
+    }
+    let n_campaigns = next() % 3;
+    out += "],\n  actors: [ThreatActor(id: \"x\", name: \"x\", skill: 0.9)],\n  campaigns: [";
+    for n in 0..n_campaigns {
+        out += &format!(
+            "Campaign(id: \"c{n}\", actor: \"x\", name: \"c\", start: \"{}\", targets: [{}], stages: [{}]),",
+            pick(&["D1 23:59", "2m", "D2 00:00"], next()),
+            pick(
+                &[
+                    "Organisation(\"o0\")",
+                    "Island(\"A\")",
+                    format!("Sector({})", "Government").as_str()
+                ],
+                next()
+            ),
+            pick(
+                &[
+                    "Stage(technique: \"T1078\")",
+                    "Stage(technique: \"T1190\"), Stage(technique: \"T1486\", duration: Some(\"1m\"))",
+                    "Stage(technique: \"T1078\"), Stage(technique: \"T1021.001\"), Stage(technique: \"T1486\")",
+                    "Stage(technique: \"T1498\")",
+                ],
+                next()
+            )
+        );
+    }
+    out += "],\n  teams: [";
+    if csirt {
+        out += "Team(id: \"cs\", name: \"cs\", kind: NationalCsirt, island: Some(\"A\"), analysts: 1, skill: 0.5, shift: AroundTheClock),";
+    }
+    if npc {
+        out += "Team(id: \"np\", name: \"np\", kind: Npc, island: Some(\"A\"), analysts: 1, skill: 0.5, shift: OfficeHours),";
+    }
+    let n_teams = next() % 3;
+    for n in 0..n_teams {
+        let kind = pick(
+            &[
+                "SectorSoc",
+                "RegionalHub",
+                "Leadership",
+                "NationalCsirt",
+                "Npc",
+            ],
+            next(),
+        );
+        out += &format!(
+            "Team(id: \"t{n}\", name: \"t\", kind: {kind}, island: {}, monitors: [{}], analysts: {}, skill: {}, shift: {}, auto: {}),",
+            if kind == "RegionalHub" {
+                pick(&["None", "Some(\"A\")"], next())
+            } else {
+                "Some(\"A\")"
+            },
+            if kind == "SectorSoc" {
+                pick(&["", "\"o0\""], next())
+            } else {
+                ""
+            },
+            pick(&["1", "2"], next()),
+            pick(&["0.0", "1.0"], next()),
+            pick(&["OfficeHours", "AroundTheClock"], next()),
+            next() % 2 == 0
+        );
+    }
+    let n_modules = next() % 3;
+    out += "],\n  modules: [";
+    for n in 0..n_modules {
+        out += &format!(
+            "Module(id: \"m{n}\", title: \"m\", questions: [{}], duration: {}, pause: {}),",
+            pick(&["", "\"q?\""], next()),
+            pick(&["None", "Some(\"1m\")"], next()),
+            next() % 2 == 0
+        );
+    }
+    let n_injects = next() % 4;
+    // Triggers that name only what exists: the first inject, island A, organisation o0.
+    let mut triggers = vec![
+        "At(\"D1 23:59\")",
+        "At(\"2m\")",
+        "Manual",
+        "Inject(\"i0\")",
+        "Evicted(\"o0\")",
+        "Contained(\"A\")",
+        "FirstIncident(\"A\")",
+        "RansomNote(\"A\")",
+        "IntelApplied(\"A\")",
+        "AnyOf([At(\"D2 00:01\"), Inject(\"i0\")])",
+        "AllOf([Inject(\"i0\"), At(\"3m\")])",
+        "AnyOf([Manual, Evicted(\"o0\")])",
+        "AllOf([Manual])",
+    ];
+    if n_services > 0 {
+        triggers.push("ServiceDown(\"s0\")");
+    }
+    if n_campaigns > 0 {
+        triggers.push("CampaignStarted(\"c0\")");
+    }
+    let team = |v: usize| -> &str {
+        match (v % 3, csirt, npc, n_teams) {
+            (0, true, _, _) => "\"cs\"",
+            (1, _, true, _) => "\"np\"",
+            (_, _, _, t) if t > 0 => "\"t0\"",
+            _ => "",
+        }
+    };
+    out += "],\n  msel: [";
+    for n in 0..n_injects {
+        let to = team(next());
+        out += &format!(
+            "Inject(id: \"i{n}\", module: {}, trigger: {}, unless: {}, delay: \"{}\", kind: {}, channel: Email, to: [{to}], title: \"i\", contingency_only: {}, effects: [{}], decision: {}),",
+            if n_modules > 0 {
+                pick(&["None", "Some(\"m0\")"], next())
+            } else {
+                "None"
+            },
+            pick(&triggers, next()),
+            pick(
+                &[
+                    "None",
+                    "Some(Evicted(\"o0\"))",
+                    "Some(Inject(\"i0\"))",
+                    "Some(AllOf([]))"
+                ],
+                next()
+            ),
+            pick(&["0m", "1m"], next()),
+            pick(&["Technical", "Narrative", "Facilitation"], next()),
+            next() % 5 == 0,
+            match next() % 4 {
+                0 if n_campaigns > 0 => "ForceStep(campaign: \"c0\", org: \"o0\")",
+                1 => "FireInject(\"i0\")",
+                2 => "PowerOutage(island: \"A\", duration: \"1m\")",
+                _ => "",
+            },
+            if to.is_empty() {
+                "None"
+            } else {
+                pick(
+                    &[
+                        "None",
+                        "Some(Decision(prompt: \"p\", default: \"a\", options: [Option(id: \"a\", label: \"a\")], answer_within: Some(\"1m\")))",
+                    ],
+                    next(),
+                )
+            }
+        );
+    }
+    out += "],\n  objectives: [Objective(id: \"ob\", title: \"ob\")],\n  expectations: [";
+    for n in 0..next() % 3 {
+        let team = team(next());
+        if team.is_empty() || n_injects == 0 {
+            break;
+        }
+        out += &format!(
+            "Expectation(id: \"e{n}\", team: {team}, objective: \"ob\", description: \"e\", after: {}, within: \"{}\", check: {}, contingency: {}),",
+            pick(&triggers[..2], next()),
+            pick(&["1m", "1h"], next()),
+            pick(
+                &[
+                    "IncidentOpened",
+                    "Facilitator",
+                    "IntelShared(Red)",
+                    "Isolates",
+                    "IntelApplied"
+                ],
+                next()
+            ),
+            pick(&["None", "Some(\"i0\")"], next())
+        );
+    }
+    out += "],\n)\n";
+    // Now and then one defect a person might write.
+    let defects: &[(&str, &str)] = &[
+        ("count: 1,", "count: 0,"),
+        ("AnyOf([At", "AnyOf([]), AnyOf([At"),
+        ("\"o0\"", "\"o9\""),
+        ("island: Some(\"A\")", "island: None"),
+        ("Inject(\"i0\")", "Inject(\"i7\")"),
+        ("skill: 0.9", "skill: 1.9"),
+    ];
+    if next() % 4 == 0 {
+        let (from, to) = defects[next() % defects.len()];
+        out = out.replacen(from, to, 1);
+    }
+    out
+}
+
 /// A short recorded exercise of the tabletop, as the journal text.
 fn journal_text() -> String {
     use std::sync::OnceLock;
@@ -412,4 +695,39 @@ fn every_kept_crasher_is_answered() {
         }
     }
     assert!(count > 0, "no fixtures in {}", dir.display());
+}
+
+/// The generated corpus is not all rejects: enough of it is valid to reach the simulation
+/// (else the fuzz run above would only ever test the validator).
+#[test]
+fn the_degenerate_corpus_reaches_the_simulation() {
+    let mut state = 1u64;
+    let mut draw = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) as usize % 1000
+    };
+    let (mut valid, total) = (0, 400);
+    let mut first_errors = std::collections::BTreeMap::new();
+    for _ in 0..total {
+        let draws: Vec<usize> = (0..100).map(|_| draw()).collect();
+        let source = source("generated.ron", degenerate(&draws));
+        match scenario::load_source(&source, &[]) {
+            Ok(_) => valid += 1,
+            Err(e) => {
+                let m = e.0[0].message.clone();
+                let key: String = m.chars().take(60).collect();
+                *first_errors.entry(key).or_insert(0) += 1;
+            }
+        }
+        answer(&source, &[]);
+    }
+    if std::env::var_os("TIDEWATCH_FUZZ_TRACE").is_some() {
+        eprintln!("{valid}/{total} valid; first errors: {first_errors:#?}");
+    }
+    assert!(
+        valid * 5 >= total,
+        "only {valid} of {total} generated scenarios are valid: {first_errors:#?}"
+    );
 }

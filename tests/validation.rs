@@ -579,3 +579,26 @@ fn a_decision_belongs_to_a_team_it_is_sent_to() {
         .collect();
     assert_eq!(taken, vec!["b-csirt".to_string()]);
 }
+
+/// Old files keep loading: scenarios as they were written for format 1 on the first days
+/// (kept verbatim under tests/data/format-1/, named for the commit that wrote them) still
+/// validate and run after the format grew modules, combined triggers, `unless` and the rest,
+/// because every field added since has a default.
+#[test]
+fn scenarios_written_for_format_1_still_load_and_run() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/format-1");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 3, "{files:?}");
+    for file in files {
+        let path = file.to_str().unwrap();
+        let out = tidewatch(&["run", path, "--until", "12h", "--rehearse"]);
+        assert!(out.status.success(), "{path}: {}", stderr(&out));
+        let text = stdout(&out);
+        assert!(text.contains("digest "), "{path}: {text}");
+        assert!(text.contains("Exercise structure:"), "{path}: {text}");
+    }
+}

@@ -23,78 +23,49 @@ pub enum Order {
 pub enum Command {
     /// The facilitator pauses the clock (recorded; no effect on the simulation).
     Pause,
+    /// The facilitator resumes the clock (recorded; no effect on the simulation).
     Resume,
     /// A free-text note for the record and the after-action report.
     Note(String),
     /// A team cuts an organisation's network off: nothing spreads in or out, its services stop.
-    IsolateOrganisation {
-        team: String,
-        org: String,
-    },
-    ReconnectOrganisation {
-        team: String,
-        org: String,
-    },
+    IsolateOrganisation { team: String, org: String },
+    /// A team puts an isolated organisation back on the network.
+    ReconnectOrganisation { team: String, org: String },
     /// On a team's advice, an organisation cuts its managed service provider's remote access
     /// (accounts, remote-management agents, VPN): a trust hop from the provider no longer leads
     /// in, and the attempt shows in the logs. Footholds already inside stay until found.
-    RevokeAccess {
-        team: String,
-        org: String,
-    },
+    RevokeAccess { team: String, org: String },
     /// White cell: a victim pays a ransom (US dollars); it counts in the losses. Whether paying
     /// stops the crew is a separate choice (`CancelCampaign`).
-    PayRansom {
-        org: String,
-        usd: u64,
-    },
+    PayRansom { org: String, usd: u64 },
     /// A team shares what it learned from its latest incident, with the marking it chooses.
-    ShareIntel {
-        team: String,
-        tlp: Tlp,
-    },
+    ShareIntel { team: String, tlp: Tlp },
     /// A team asks the regional hub for analysts.
-    RequestAssistance {
-        team: String,
-    },
+    RequestAssistance { team: String },
     /// A trainee team's response work (auto-played teams do this by policy): scope an incident
     /// at the organisation (or hunt for one), isolate the hosts it found, clean the isolated ones,
     /// patch the organisation, block a campaign's known infrastructure on its island.
-    Investigate {
-        team: String,
-        org: String,
-    },
-    IsolateHosts {
-        team: String,
-        org: String,
-    },
-    Eradicate {
-        team: String,
-        org: String,
-    },
-    Patch {
-        team: String,
-        org: String,
-    },
-    Block {
-        team: String,
-        campaign: String,
-    },
-    /// Ad-hoc infrastructure injects.
+    Investigate { team: String, org: String },
+    /// A trainee team isolates the hosts its investigation of the organisation found.
+    IsolateHosts { team: String, org: String },
+    /// A trainee team cleans the organisation's isolated hosts.
+    Eradicate { team: String, org: String },
+    /// A trainee team patches the organisation (closes what exploits used).
+    Patch { team: String, org: String },
+    /// A trainee team blocks a campaign's known infrastructure on its island.
+    Block { team: String, campaign: String },
+    /// A link (by id) stops carrying traffic (and intelligence).
     CutLink(String),
+    /// A cut link (by id) carries traffic again.
     RepairLink(String),
-    PowerOutage {
-        island: String,
-        duration: Span,
-    },
-    /// White cell: start a campaign now, or stop it where it stands.
+    /// Every service on the island stops for `duration`.
+    PowerOutage { island: String, duration: Span },
+    /// White cell: a campaign (by id) starts now.
     StartCampaign(String),
+    /// White cell: a campaign (by id) stops where it stands.
     CancelCampaign(String),
     /// White cell: run a campaign from the scenario's library against an organisation now.
-    Launch {
-        campaign: String,
-        org: String,
-    },
+    Launch { campaign: String, org: String },
     /// White cell: the intrusion of a campaign in an organisation finishes its current step now;
     /// with `through: Some("T1486")`, every step up to and including that technique's now (the
     /// steps skipped do nothing): a scripted storyline step pinned to a moment.
@@ -105,10 +76,7 @@ pub enum Command {
         through: Option<String>,
     },
     /// White cell: the intrusion stops where it stands.
-    HaltIntrusion {
-        campaign: String,
-        org: String,
-    },
+    HaltIntrusion { campaign: String, org: String },
     /// The facilitator changes the clock's speed (recorded; no effect on the simulation).
     Speed(Pace),
     /// Fire an inject of the MSEL now, whatever its trigger.
@@ -117,15 +85,9 @@ pub enum Command {
     SkipInject(String),
     /// The inject fires this much later than it would have (whether already due or not yet
     /// triggered).
-    DelayInject {
-        inject: String,
-        by: Span,
-    },
+    DelayInject { inject: String, by: Span },
     /// The inject fires at this moment instead (whether already due or not yet triggered).
-    RescheduleInject {
-        inject: String,
-        at: When,
-    },
+    RescheduleInject { inject: String, at: When },
     /// A narrative inject written live, sent now to the teams named.
     SendInject(super::LiveInject),
     /// A team's choice at a decision point.
@@ -146,9 +108,13 @@ pub enum Command {
 /// Clock speeds a facilitator can choose, for the record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Pace {
+    /// Real time: one simulated minute a minute.
     X1,
+    /// Ten simulated minutes a minute.
     X10,
+    /// A simulated hour a minute.
     X60,
+    /// As fast as the machine allows.
     Max,
 }
 

@@ -7,6 +7,7 @@ use super::Tlp;
 use super::command::Command;
 use crate::time::{Span, When};
 
+/// What an inject is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum InjectKind {
     /// Changes the simulation (its `effects` run as commands).
@@ -17,15 +18,24 @@ pub enum InjectKind {
     Facilitation,
 }
 
+/// How an inject reaches its teams (Media and Social reach everyone).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum InjectChannel {
+    /// An email.
     Email,
+    /// A phone call.
     Phone,
+    /// A news story: press, radio or television.
     Media,
+    /// A social media post.
     Social,
+    /// The attackers' ransom note.
     RansomNote,
+    /// A request from a minister or their office.
     MinisterialRequest,
+    /// An item on a threat intelligence feed.
     ThreatFeed,
+    /// A briefing to the room, e.g. the opening situation brief.
     Briefing,
 }
 
@@ -59,9 +69,12 @@ pub enum Trigger {
     AllOf(Vec<Trigger>),
 }
 
+/// One entry of the MSEL: something put to the teams at a moment or on a trigger.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Inject {
+    /// Unique in `msel`, e.g. `I04`; triggers, expectations and the console name the inject
+    /// by it.
     pub id: String,
     /// The move or phase it belongs to, e.g. "Move 1: Detection" (free text; an MSEL
     /// organised in `modules` names its module instead).
@@ -70,6 +83,8 @@ pub struct Inject {
     /// The exercise module (by id) it belongs to.
     #[serde(default)]
     pub module: Option<String>,
+    /// What makes it fire: a moment like `At("D1 09:00")` (not before the exercise starts),
+    /// something happening in the simulation, or `Manual`.
     pub trigger: Trigger,
     /// The storyline step is dropped if this has already happened when it comes due: the
     /// script announces encryption at D9 03:47 `unless: Some(Contained("GD"))`, so script and
@@ -79,7 +94,10 @@ pub struct Inject {
     /// Fire this long after the trigger.
     #[serde(default)]
     pub delay: Span,
+    /// `Technical`, `Narrative` or `Facilitation`: whether it changes the simulation,
+    /// informs the players or prompts the facilitator.
     pub kind: InjectKind,
+    /// How it reaches the players, e.g. `Email` or `Phone`.
     pub channel: InjectChannel,
     /// The persona sending it, e.g. "Permanent Secretary, Ministry of Finance".
     #[serde(default)]
@@ -87,7 +105,9 @@ pub struct Inject {
     /// Team ids it is addressed to.
     #[serde(default)]
     pub to: Vec<String>,
+    /// The inject's headline, as the players see it.
     pub title: String,
+    /// The full text the players read.
     #[serde(default)]
     pub body: String,
     /// Questions the facilitator puts to the room.
@@ -96,6 +116,7 @@ pub struct Inject {
     /// Commands applied when it fires.
     #[serde(default)]
     pub effects: Vec<Command>,
+    /// A choice the addressed team makes when it arrives (optional).
     #[serde(default)]
     pub decision: Option<Decision>,
     /// Fired only as an expectation's contingency, never by its trigger on its own.
@@ -108,6 +129,7 @@ pub struct Inject {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Module {
+    /// Unique in `modules`; injects name their module by it.
     pub id: String,
     /// Shown to the players, e.g. "Module 1: The first hours".
     pub title: String,
@@ -134,9 +156,12 @@ pub struct Module {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LiveInject {
+    /// The inject's headline, as the players see it.
     pub title: String,
+    /// The full text the players read.
     #[serde(default)]
     pub body: String,
+    /// How it reaches the players, e.g. `Email` or `Phone`.
     pub channel: InjectChannel,
     /// The persona sending it.
     #[serde(default)]
@@ -190,7 +215,9 @@ impl LiveInject {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Decision {
+    /// The question put to the deciding team.
     pub prompt: String,
+    /// The choices the team has; at least one.
     pub options: Vec<DecisionOption>,
     /// What an auto-played team chooses (the policy's answer).
     pub default: String,
@@ -210,11 +237,16 @@ fn half_hour() -> Span {
     Span(30)
 }
 
+/// One choice of a [Decision](#decision), and what choosing it does.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Option")]
 pub struct DecisionOption {
+    /// Names the option in the decision's `default` and in a `Decide` command; give each
+    /// option of a decision its own id.
     pub id: String,
+    /// The choice as the team sees it.
     pub label: String,
+    /// Commands applied when the team chooses this option.
     #[serde(default)]
     pub effects: Vec<Command>,
 }
@@ -240,27 +272,40 @@ pub enum Check {
     Facilitator,
 }
 
+/// What a team should do by when; met or missed from events, or judged by the facilitator.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Expectation {
+    /// Unique in `expectations`; the facilitator names it when judging (`Validate`).
     pub id: String,
+    /// The team expected to act (an id from `teams`).
     pub team: String,
+    /// The objective it counts towards (an id from `objectives`).
     pub objective: String,
+    /// What the team should do, in a sentence for the facilitator and the after-action
+    /// report.
     pub description: String,
     /// When the clock starts.
     pub after: Trigger,
+    /// How long the team has, counted from `after`, e.g. `2h`; more than zero.
     pub within: Span,
+    /// What counts as done: an action the simulation sees, or `Facilitator` for a judgement
+    /// call.
     pub check: Check,
     /// An inject (id) fired if the expectation is missed.
     #[serde(default)]
     pub contingency: Option<String>,
 }
 
+/// An exercise objective the expectations roll up into (rated P/S/M/U in the report).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Objective {
+    /// Expectations name it in `objective`; give each objective its own id.
     pub id: String,
+    /// The objective in a sentence, as the after-action report lists it.
     pub title: String,
+    /// The capability it exercises, e.g. `Operational Coordination` (optional, free text).
     #[serde(default)]
     pub capability: String,
 }
