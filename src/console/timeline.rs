@@ -112,6 +112,62 @@ pub fn countdown(plan: &Plan, picture: &OperatingPicture, now: u64) -> Option<St
     (!parts.is_empty()).then(|| parts.join("  |  "))
 }
 
+/// The module the room is in (the latest started): its index and a line for the facilitator,
+/// "Module 2: The demand - 45m in, 1h30m planned" or "... - ended D1 11:55: time to discuss".
+pub fn module_status(
+    plan: &Plan,
+    picture: &OperatingPicture,
+    now: u64,
+) -> Option<(crate::scenario::ids::ModuleIx, String)> {
+    let (&m, &(started, ended)) = picture.modules.iter().max_by_key(|(m, (t, _))| (*t, **m))?;
+    let module = &plan.scenario.modules[m];
+    let planned = module
+        .duration
+        .map(|d| format!(", {d} planned"))
+        .unwrap_or_default();
+    let state = match ended {
+        Some(t) if module.questions.is_empty() => {
+            format!("ended {}", plan.scenario.start.at(t).clock())
+        }
+        Some(t) => format!(
+            "ended {}: time for its {} questions",
+            plan.scenario.start.at(t).clock(),
+            module.questions.len()
+        ),
+        None => {
+            let elapsed = now.saturating_sub(started);
+            let over = module
+                .duration
+                .filter(|d| elapsed > d.0)
+                .map(|d| format!(" (over by {})", Span(elapsed - d.0)))
+                .unwrap_or_default();
+            format!("{} in{planned}{over}", Span(elapsed))
+        }
+    };
+    Some((m, format!("{} - {state}", module.title)))
+}
+
+/// The module box: where the room is, and the facilitator's guidance and questions for it.
+fn module_box(ui: &mut Ui, plan: &Plan, picture: &OperatingPicture, now: u64) {
+    let Some((m, line)) = module_status(plan, picture, now) else {
+        return;
+    };
+    let module = &plan.scenario.modules[m];
+    ui.label(RichText::new(line).strong());
+    let ended = picture.modules.get(&m).is_some_and(|(_, e)| e.is_some());
+    egui::CollapsingHeader::new("Guidance and questions")
+        .id_salt(("module", m.0, ended))
+        .default_open(ended)
+        .show(ui, |ui| {
+            if !module.guidance.is_empty() {
+                ui.label(RichText::new(&module.guidance).italics());
+            }
+            for (n, q) in module.questions.iter().enumerate() {
+                ui.label(format!("{}. {q}", n + 1));
+            }
+        });
+}
+
 /// The timeline screen; returns a moment to run the clock to, if the facilitator asked for one.
 pub fn draw(
     ui: &mut Ui,
@@ -168,6 +224,7 @@ pub fn draw(
     if let Some(p) = &desk.problem {
         ui.colored_label(Color32::from_rgb(235, 120, 110), p);
     }
+    module_box(ui, plan, picture, now);
     ui.separator();
     let list_height = (ui.available_height() * 0.55).max(120.0);
     ScrollArea::both()
@@ -315,10 +372,9 @@ fn detail(
     );
     ui.label(format!(
         "{} | {:?}, {:?} | from {} | to {}",
-        if inj.phase.is_empty() {
-            "-"
-        } else {
-            &inj.phase
+        match plan.move_of(i) {
+            "" => "-",
+            m => m,
         },
         inj.kind,
         inj.channel,
@@ -440,6 +496,60 @@ mod tests {
                 ]"#,
             )
             .plan()
+    }
+
+    /// The module line says how far in the room is against the plan, and when a module has
+    /// ended that its questions are due.
+    #[test]
+    fn the_module_line_follows_the_modules_events() {
+        use crate::scenario::ids::ModuleIx;
+        use crate::sim::events::{SimEvent, Stamped};
+        let plan = TinyRegion::new()
+            .island("A", false, false)
+            .field(
+                r#"modules: [Module(id: "M1", title: "One", questions: ["Who?", "When?"],
+                    duration: Some("1h"))]"#,
+            )
+            .field(
+                r#"msel: [Inject(id: "A1", module: Some("M1"), trigger: At("D1 09:00"),
+                    kind: Narrative, channel: Email, title: "a")]"#,
+            )
+            .plan();
+        let mut picture = OperatingPicture::new(&plan);
+        assert_eq!(module_status(&plan, &picture, 0), None);
+        let start = |tick, event| Stamped { tick, event };
+        let mut log = vec![start(
+            60,
+            SimEvent::ModuleStarted {
+                module: ModuleIx(0),
+            },
+        )];
+        picture.update(&plan, &log);
+        assert_eq!(
+            module_status(&plan, &picture, 105)
+                .map(|(_, l)| l)
+                .as_deref(),
+            Some("One - 45m in, 1h planned")
+        );
+        assert_eq!(
+            module_status(&plan, &picture, 135)
+                .map(|(_, l)| l)
+                .as_deref(),
+            Some("One - 1h15m in, 1h planned (over by 15m)")
+        );
+        log.push(start(
+            140,
+            SimEvent::ModuleEnded {
+                module: ModuleIx(0),
+            },
+        ));
+        picture.update(&plan, &log);
+        assert_eq!(
+            module_status(&plan, &picture, 150)
+                .map(|(_, l)| l)
+                .as_deref(),
+            Some("One - ended D1 10:20: time for its 2 questions")
+        );
     }
 
     #[test]

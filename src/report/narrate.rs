@@ -293,7 +293,7 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
             )
         ),
         ModuleStarted { module } => {
-            format!("MODULE {}", plan.scenario.modules[module].title)
+            format!("{} begins", plan.scenario.modules[module].title)
         }
         ModuleEnded { module } => {
             let m = &plan.scenario.modules[module];

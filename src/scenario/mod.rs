@@ -29,6 +29,10 @@ pub const EMBEDDED_SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../scenarios/eastern-caribbean.ron"),
     ),
     ("tutorial", include_str!("../../scenarios/tutorial.ron")),
+    (
+        "tabletop-ransomware",
+        include_str!("../../scenarios/tabletop-ransomware.ron"),
+    ),
 ];
 pub const DEFAULT_SCENARIO: &str = "eastern-caribbean";
 pub const EMBEDDED_CATALOG: &str = include_str!("../../assets/techniques.ron");
