@@ -50,6 +50,8 @@ pub fn generated_region(total_hosts: u32) -> Scenario {
         lon: -61.0,
         csirt: false,
         npc: false,
+        utc_offset: None,
+        mainland: false,
     };
     let mut organisations = vec![Organisation {
         id: "target".into(),
@@ -85,6 +87,7 @@ pub fn generated_region(total_hosts: u32) -> Scenario {
         description: String::new(),
         start: parse_start_date("2026-03-02 08:00").expect("valid literal"),
         time_zone: "AST".into(),
+        utc_offset: None,
         duration: Span::hours(72),
         seed: 1,
         catalog: "techniques.ron".into(),

@@ -242,9 +242,16 @@ impl StartDate {
 
     /// The local calendar date, weekday (0 = Monday) and minute of day `tick` minutes after start.
     pub fn at(&self, tick: u64) -> LocalTime {
-        let total = self.minute_of_day + tick;
-        let days = self.days() + (total / MINUTES_PER_DAY) as i64;
-        let minute_of_day = total % MINUTES_PER_DAY;
+        self.at_offset(tick, 0)
+    }
+
+    /// The same on a clock `offset` minutes ahead of the scenario's (an island in another time
+    /// zone: -60 for UTC-5 in a scenario on UTC-4).
+    pub fn at_offset(&self, tick: u64, offset: i64) -> LocalTime {
+        let per_day = MINUTES_PER_DAY as i64;
+        let total = self.minute_of_day as i64 + tick as i64 + offset;
+        let days = self.days() + total.div_euclid(per_day);
+        let minute_of_day = total.rem_euclid(per_day) as u64;
         // civil_from_days
         let z = days + 719468;
         let era = if z >= 0 { z } else { z - 146096 } / 146097;
@@ -262,7 +269,7 @@ impl StartDate {
             day,
             weekday,
             minute_of_day,
-            exercise_day: self.minute_of_day.saturating_add(tick) / MINUTES_PER_DAY + 1,
+            exercise_day: (total.div_euclid(per_day) + 1).max(1) as u64,
         }
     }
 }
@@ -343,6 +350,66 @@ pub fn parse_start_date(text: &str) -> Result<StartDate, String> {
     })
 }
 
+/// A clock's offset from UTC, in minutes: written `"UTC-4"`, `"UTC+5:30"` or `"UTC"`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct UtcOffset(pub i64);
+
+/// Offsets in use on Earth run from UTC-12 to UTC+14.
+const OFFSETS: std::ops::RangeInclusive<i64> = -12 * 60..=14 * 60;
+
+pub fn parse_utc_offset(text: &str) -> Result<UtcOffset, String> {
+    let bad = || {
+        format!("`{text}` is not a UTC offset; write it like \"UTC-4\", \"UTC+5:30\" or \"UTC\"")
+    };
+    let rest = text.trim().strip_prefix("UTC").ok_or_else(bad)?;
+    if rest.is_empty() {
+        return Ok(UtcOffset(0));
+    }
+    let (sign, rest) = match rest.as_bytes()[0] {
+        b'+' => (1, &rest[1..]),
+        b'-' => (-1, &rest[1..]),
+        _ => return Err(bad()),
+    };
+    let (h, m) = rest.split_once(':').unwrap_or((rest, "0"));
+    let (h, m): (i64, i64) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    if !(0..60).contains(&m) {
+        return Err(bad());
+    }
+    let minutes = sign * (h * 60 + m);
+    if !OFFSETS.contains(&minutes) {
+        return Err(format!("`{text}`: offsets run from UTC-12 to UTC+14"));
+    }
+    Ok(UtcOffset(minutes))
+}
+
+impl fmt::Display for UtcOffset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (sign, m) = if self.0 < 0 {
+            ('-', -self.0)
+        } else {
+            ('+', self.0)
+        };
+        match (m / 60, m % 60) {
+            (0, 0) => write!(f, "UTC"),
+            (h, 0) => write!(f, "UTC{sign}{h}"),
+            (h, mm) => write!(f, "UTC{sign}{h}:{mm:02}"),
+        }
+    }
+}
+
+impl Serialize for UtcOffset {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for UtcOffset {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        parse_utc_offset(&text).map_err(serde::de::Error::custom)
+    }
+}
+
 impl Serialize for StartDate {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.to_string())
@@ -359,6 +426,34 @@ impl<'de> Deserialize<'de> for StartDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utc_offsets_read_and_write_as_authors_write_them() {
+        for (text, minutes) in [
+            ("UTC-4", -240),
+            ("UTC+5:30", 330),
+            ("UTC", 0),
+            ("UTC-3", -180),
+        ] {
+            let o = parse_utc_offset(text).unwrap();
+            assert_eq!(o, UtcOffset(minutes));
+            assert_eq!(o.to_string(), text);
+        }
+        for bad in ["GMT-4", "UTC4", "UTC-4:75", "UTC-13", "UTC+15", "-4"] {
+            assert!(parse_utc_offset(bad).is_err(), "{bad}");
+        }
+        // An island an hour behind the scenario's clock: 08:00 there is 07:00, even on D1.
+        let start = parse_start_date("2026-03-02 08:00").unwrap();
+        let t = start.at_offset(0, -60);
+        assert_eq!((t.minute_of_day, t.weekday, t.exercise_day), (7 * 60, 0, 1));
+        // Tuesday 00:30 on the scenario's clock is still Monday an hour west.
+        let t = start.at_offset(16 * 60 + 30, -60);
+        assert_eq!((t.minute_of_day, t.weekday), (23 * 60 + 30, 0));
+        let t = parse_start_date("2026-03-02 00:30")
+            .unwrap()
+            .at_offset(0, -60);
+        assert_eq!((t.minute_of_day, t.weekday, t.day), (23 * 60 + 30, 6, 1));
+    }
 
     #[test]
     fn times_beyond_the_exercise_clock_are_refused_not_overflowed() {

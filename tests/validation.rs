@@ -236,6 +236,60 @@ fn unknown_technique_is_reported() {
         line_of(&text, "T9999"),
         &["T9999", "not in the catalog"],
     );
+    // DNS tunnelling for command and control is in the catalog; a slip gets a guess.
+    let dns = tutorial().replacen(
+        "Stage(technique: \"T1087\")",
+        "Stage(technique: \"T1071.004\")",
+        1,
+    );
+    let path = write("dns.ron", &dns);
+    let out = tidewatch(&["validate", path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let slip = tutorial().replacen(
+        "Stage(technique: \"T1087\")",
+        "Stage(technique: \"T1071.04\")",
+        1,
+    );
+    rejects(
+        "dns-slip.ron",
+        &slip,
+        line_of(&slip, "T1071.04"),
+        &["did you mean `T1071.004`"],
+    );
+}
+
+/// Vocabulary for the wider region: a mainland member on its own clock, reached over land, and
+/// an electoral commission; an island keeping another time than a scenario that gives none is
+/// refused where it is written.
+#[test]
+fn mainland_members_time_zones_and_elections_are_part_of_the_format() {
+    let t = tutorial();
+    // The tutorial gives its clock's offset (`utc_offset: Some("UTC-4")`).
+    let with = t
+        .replacen(
+            "    islands: [\n",
+            "    islands: [\n        Island(id: \"BZ\", name: \"Belize\", population: 400000, gdp_usd: 3.0e9, lat: 17.25, lon: -88.77, csirt: false, npc: false, utc_offset: Some(\"UTC-6\"), mainland: true),\n",
+            1,
+        )
+        .replacen("sector: Government,", "sector: Elections,", 1);
+    let path = write("mainland.ron", &with);
+    let out = tidewatch(&["run", path.to_str().unwrap(), "--until", "1d"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Belize (BZ)"), "{}", stdout(&out));
+    let no_clock = with.replacen("    utc_offset: Some(\"UTC-4\"),\n", "", 1);
+    rejects(
+        "no-clock.ron",
+        &no_clock,
+        line_of(&no_clock, "Some(\"UTC-6\"), mainland"),
+        &["keeps UTC-6", "utc_offset: Some(\"UTC-4\")"],
+    );
+    let bad = with.replacen("Some(\"UTC-6\"), mainland", "Some(\"EST\"), mainland", 1);
+    rejects(
+        "bad-offset.ron",
+        &bad,
+        line_of(&bad, "\"EST\""),
+        &["not a UTC offset", "UTC-4"],
+    );
 }
 
 #[test]

@@ -66,11 +66,13 @@ fn draw_links(painter: &egui::Painter, links: &[Route], points: &[Pos2]) {
     for l in links {
         let colour = match (l.up, l.kind) {
             (false, _) => Color32::from_rgb(200, 60, 60),
-            (true, LinkKind::SubmarineCable) => Color32::from_rgb(80, 140, 190),
+            (true, LinkKind::SubmarineCable | LinkKind::Terrestrial) => {
+                Color32::from_rgb(80, 140, 190)
+            }
             (true, _) => Color32::from_rgb(150, 150, 110),
         };
         let (a, b) = (at(l.a), at(l.b));
-        if l.kind == LinkKind::SubmarineCable {
+        if matches!(l.kind, LinkKind::SubmarineCable | LinkKind::Terrestrial) {
             painter.line_segment([a, b], Stroke::new(2.0, colour));
         } else {
             painter.add(egui::Shape::dashed_line(
@@ -109,7 +111,13 @@ fn draw_islands(
         let r = radius[i];
         let v = views.get(i).cloned().unwrap_or_default();
         let (colour, state) = state_colour(&v);
-        painter.circle_filled(p, r, colour);
+        if isl.mainland {
+            // A mainland member is a square: it is not an island.
+            let square = egui::Rect::from_center_size(p, vec2(2.0 * r, 2.0 * r));
+            painter.rect_filled(square, 2.0, colour);
+        } else {
+            painter.circle_filled(p, r, colour);
+        }
         if isl.csirt {
             painter.circle_stroke(
                 p,

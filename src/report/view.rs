@@ -55,6 +55,9 @@ pub struct Place {
     pub population: u64,
     pub csirt: bool,
     pub npc: bool,
+    /// A mainland member (drawn as a square); absent from older seats' messages.
+    #[serde(default)]
+    pub mainland: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -84,6 +87,7 @@ impl Geography {
                     population: i.population,
                     csirt: p.csirt,
                     npc: p.npc,
+                    mainland: i.mainland,
                 })
                 .collect(),
             links: plan

@@ -28,6 +28,10 @@ pub struct Scenario {
     /// Shown beside the clock, e.g. `AST (UTC-4)`.
     #[serde(default)]
     pub time_zone: String,
+    /// The UTC offset of the scenario's clock, e.g. `Some("UTC-4")`: needed only when an
+    /// island keeps another time (its `utc_offset`); every time in the file is on this clock.
+    #[serde(default)]
+    pub utc_offset: Option<crate::time::UtcOffset>,
     /// How long a run lasts unless `--until` says otherwise; more than zero, at most 366 days.
     pub duration: Span,
     /// Random seed: the same scenario, seed and inputs always give the same run; change it
@@ -228,6 +232,15 @@ pub struct Island {
     pub csirt: bool,
     /// Whether the island has designated a National Point of Contact for incident response.
     pub npc: bool,
+    /// The island's clock, if not the scenario's: `Some("UTC-6")` for Belize in a scenario on
+    /// `UTC-4`. Office hours and the days of the week there follow it (the scenario must then
+    /// give its own `utc_offset`).
+    #[serde(default)]
+    pub utc_offset: Option<crate::time::UtcOffset>,
+    /// A member state on the mainland (Belize, Guyana, Suriname) rather than an island: drawn
+    /// as a square on the map; it may reach its neighbours over `Terrestrial` links.
+    #[serde(default)]
+    pub mainland: bool,
 }
 
 /// How a link carries traffic between two islands.
@@ -239,6 +252,8 @@ pub enum LinkKind {
     Microwave,
     /// A satellite link.
     Satellite,
+    /// Fibre over land, between mainland neighbours.
+    Terrestrial,
 }
 
 /// A connection between two islands; intelligence travels over links, and a cut one slows it.

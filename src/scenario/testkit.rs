@@ -40,11 +40,16 @@ impl TinyRegion {
     }
 
     /// An island at a made-up position near Saint Lucia.
-    pub fn island(mut self, id: &str, csirt: bool, npc: bool) -> Self {
+    pub fn island(self, id: &str, csirt: bool, npc: bool) -> Self {
+        self.island_with(id, &format!("csirt: {csirt}, npc: {npc}"))
+    }
+
+    /// An island with more fields written as RON (`csirt: false, npc: false, utc_offset: ...`).
+    pub fn island_with(mut self, id: &str, fields: &str) -> Self {
         let k = self.islands.len() as f64;
         self.islands.push(format!(
             "Island(id: \"{id}\", name: \"{id}\", population: 100000, gdp_usd: 1e9, \
-             lat: {}, lon: -61.0, csirt: {csirt}, npc: {npc})",
+             lat: {}, lon: -61.0, {fields})",
             13.0 + k
         ));
         self

@@ -5,7 +5,7 @@
 //! Desks are entities (one per team, found by index through [`TeamEntities`]) because the
 //! console and the digest query them; alerts and tasks are plain values inside them.
 
-use crate::scenario::ids::{CampaignIx, OrgIx, TeamIx, TechniqueIx};
+use crate::scenario::ids::{CampaignIx, IslandIx, OrgIx, TeamIx, TechniqueIx};
 use std::collections::VecDeque;
 
 use bevy::prelude::*;
@@ -290,21 +290,24 @@ fn spawn_teams(world: &mut World) {
 #[derive(Resource, Default)]
 pub struct AlertCounter(pub u64);
 
-/// The first minute at or after `now` when someone on `shift` is at their desk.
-pub fn next_on_duty(region: &Region, shift: Shift, now: u64) -> u64 {
+/// The first minute at or after `now` when someone on `shift` is at their desk, on `island`'s
+/// clock (the scenario's for a regional team).
+pub fn next_on_duty(region: &Region, shift: Shift, island: Option<IslandIx>, now: u64) -> u64 {
     // At most a weekend and a night away: a few hundred steps of a quarter hour.
     (0..=4 * 24 * 4)
         .map(|k| now + k * 15)
-        .find(|t| on_duty(region, shift, *t))
+        .find(|t| on_duty(region, shift, island, *t))
         .unwrap_or(now)
 }
 
-/// Whether a team's analysts are at their desks at `now`.
-pub fn on_duty(region: &Region, shift: Shift, now: u64) -> bool {
+/// Whether a team's analysts are at their desks at `now`: office hours are those of the
+/// team's island, which may keep another time than the scenario's clock.
+pub fn on_duty(region: &Region, shift: Shift, island: Option<IslandIx>, now: u64) -> bool {
     match shift {
         Shift::AroundTheClock => true,
         Shift::OfficeHours => {
-            let t = region.start.at(now);
+            let offset = island.map_or(0, |i| region.islands[i].clock_offset);
+            let t = region.start.at_offset(now, offset);
             !t.is_weekend() && OFFICE_HOURS.contains(&t.minute_of_day)
         }
     }
@@ -329,12 +332,44 @@ mod tests {
         }
     }
 
+    /// Office hours are the team's island's: Belize (UTC-6) opens two hours after Antigua
+    /// (UTC-4) on the scenario's clock, and its Friday runs two hours into Antigua's evening.
+    #[test]
+    fn office_hours_follow_the_islands_own_clock() {
+        let r = Region(
+            TinyRegion::new()
+                .island("A", false, false)
+                .island_with(
+                    "BZ",
+                    r#"csirt: false, npc: false, utc_offset: Some("UTC-6")"#,
+                )
+                .field(r#"utc_offset: Some("UTC-4")"#)
+                .plan(),
+        );
+        let (a, bz) = (Some(IslandIx(0)), Some(IslandIx(1)));
+        let office = |island, t| on_duty(&r, Shift::OfficeHours, island, t);
+        // The scenario starts Monday 08:00 on Antigua's clock (06:00 in Belize).
+        assert!(office(a, 0) && !office(bz, 0));
+        assert!(
+            !office(bz, 119) && office(bz, 120),
+            "Belize opens at 10:00 Antigua time"
+        );
+        assert!(
+            !office(a, 8 * 60) && office(bz, 8 * 60),
+            "16:00 in Antigua, 14:00 in Belize"
+        );
+        assert!(!office(bz, 10 * 60), "Belize closes at 18:00 Antigua time");
+        let friday_evening = 4 * MINUTES_PER_DAY + 9 * 60;
+        assert!(!office(a, friday_evening) && office(bz, friday_evening));
+        assert_eq!(next_on_duty(&r, Shift::OfficeHours, bz, 0), 120);
+    }
+
     #[test]
     fn office_hours_teams_are_away_at_night_and_at_weekends() {
         // TinyRegion starts on Monday 2026-03-02 at 08:00.
         let r = Region(TinyRegion::new().island("A", false, false).plan());
         let at = |day: u64, hh: u64, mm: u64| day * MINUTES_PER_DAY + (hh * 60 + mm) - 8 * 60;
-        let office = |t| on_duty(&r, Shift::OfficeHours, t);
+        let office = |t| on_duty(&r, Shift::OfficeHours, None, t);
         assert!(office(at(0, 8, 0)), "Monday 08:00");
         assert!(office(at(0, 15, 59)));
         assert!(!office(at(0, 16, 0)), "Monday 16:00 is home time");
@@ -343,7 +378,7 @@ mod tests {
         assert!(!office(at(5, 10, 0)), "Saturday");
         assert!(!office(at(6, 10, 0)), "Sunday");
         assert!(office(at(7, 10, 0)), "Monday again");
-        assert!((0..8 * MINUTES_PER_DAY).all(|t| on_duty(&r, Shift::AroundTheClock, t)));
+        assert!((0..8 * MINUTES_PER_DAY).all(|t| on_duty(&r, Shift::AroundTheClock, None, t)));
     }
 
     #[test]

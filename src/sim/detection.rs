@@ -146,7 +146,8 @@ fn own_it_reports(tick: &Tick, s: &Sighting) -> Option<(TeamIx, u64)> {
     {
         return None;
     }
-    let at_desk = super::desk::next_on_duty(region, crate::scenario::Shift::OfficeHours, now);
+    let shift = crate::scenario::Shift::OfficeHours;
+    let at_desk = super::desk::next_on_duty(region, shift, region.teams[team].island, now);
     Some((team, at_desk + d.own_it_report.0))
 }
 
@@ -546,11 +547,11 @@ mod tests {
         let friday_8pm = 4 * MINUTES_PER_DAY + 12 * 60;
         let monday_8am = 7 * MINUTES_PER_DAY;
         assert_eq!(
-            super::super::desk::next_on_duty(&r, office, friday_8pm),
+            super::super::desk::next_on_duty(&r, office, None, friday_8pm),
             monday_8am
         );
         assert_eq!(
-            super::super::desk::next_on_duty(&r, office, 60),
+            super::super::desk::next_on_duty(&r, office, None, 60),
             60,
             "already at work"
         );

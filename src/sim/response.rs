@@ -64,7 +64,7 @@ fn work_desks(tick: Tick, mut desks: Query<(&StableId, &mut Desk)>, mut case: Ca
         if plan.auto {
             isolate_by_policy(team, &mut desk, &mut case);
         }
-        if !on_duty(region, plan.shift, now) {
+        if !on_duty(region, plan.shift, plan.island, now) {
             continue;
         }
         let slow = SKILL_PACE - plan.skill;

@@ -77,6 +77,8 @@ pub struct IslandPlan {
     pub csirt: bool,
     /// A designated national point of contact (in the NPC network).
     pub npc: bool,
+    /// Minutes the island's clock is ahead of the scenario's (negative: behind).
+    pub clock_offset: i64,
 }
 
 #[derive(Clone, Debug)]
@@ -472,6 +474,10 @@ pub(super) fn build(
             .map(|i| IslandPlan {
                 csirt: i.csirt,
                 npc: i.npc,
+                clock_offset: match (i.utc_offset, s.utc_offset) {
+                    (Some(island), Some(clock)) => island.0 - clock.0,
+                    _ => 0,
+                },
             })
             .collect(),
         link_kinds: s.links.iter().map(|l| l.kind).collect(),

@@ -29,6 +29,20 @@ pub(super) fn check_islands(c: &mut Check, s: &Scenario) {
         );
     }
     for i in &s.islands {
+        if let Some(offset) = i.utc_offset
+            && s.utc_offset.is_none()
+        {
+            c.at(
+                "islands",
+                &i.id,
+                Some("utc_offset"),
+                format!(
+                    "island `{}` keeps {offset}, but the scenario does not say which offset its own clock is on",
+                    i.id
+                ),
+                Some("add e.g. `utc_offset: Some(\"UTC-4\")` beside the scenario's `time_zone`".into()),
+            );
+        }
         if !(-90.0..=90.0).contains(&i.lat) || !(-180.0..=180.0).contains(&i.lon) {
             c.at(
                 "islands",
