@@ -134,6 +134,7 @@ pub fn generated_region(total_hosts: u32) -> Scenario {
             skill: 0.6,
             shift: Shift::AroundTheClock,
             auto: true,
+            feeds: vec![],
         }],
         events: vec![],
         modules: vec![],

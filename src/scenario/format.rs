@@ -487,7 +487,16 @@ pub enum TeamKind {
     Leadership,
 }
 
-/// When a team's analysts are at work (local time of the scenario).
+/// A channel shared intelligence reaches a team by (see `Team.feeds`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Feed {
+    /// Passed on by the island's national CSIRT (or point of contact) to its constituency.
+    National,
+    /// Relayed by the regional hub, as to its members.
+    Hub,
+}
+
+/// When a team's analysts are at work: local time of the team's island.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Shift {
     /// Monday to Friday, 08:00 to 16:00 local time.
@@ -519,6 +528,12 @@ pub struct Team {
     pub skill: f64,
     /// When the team is on duty: `OfficeHours` or `AroundTheClock`.
     pub shift: Shift,
+    /// Where shared intelligence reaches the team from, besides being its island's contact:
+    /// `[National]` (what its island's CSIRT or point of contact receives or produces is passed
+    /// on to it), `[Hub]` (the regional hub's relays). Empty, as for most sector SOCs: it learns
+    /// only from its own incidents.
+    #[serde(default)]
+    pub feeds: Vec<Feed>,
     /// Played by the simulation's built-in policy; false when trainees play it.
     #[serde(default = "yes")]
     pub auto: bool,

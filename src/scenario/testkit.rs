@@ -155,6 +155,17 @@ impl TinyRegion {
         self
     }
 
+    /// A team of two analysts around the clock, auto-played, with more fields written as RON
+    /// (`monitors: ["gov"], feeds: [National]`).
+    pub fn team_with(mut self, id: &str, kind: &str, island: Option<&str>, fields: &str) -> Self {
+        let island = island.map_or("None".into(), |i| format!("Some(\"{i}\")"));
+        self.teams.push(format!(
+            "Team(id: \"{id}\", name: \"{id}\", kind: {kind}, island: {island}, analysts: 2, \
+             skill: 0.5, shift: AroundTheClock, {fields})"
+        ));
+        self
+    }
+
     /// A national CSIRT of two analysts on `island`, around the clock, auto-played, watching
     /// what the scenario's defaults give it.
     pub fn csirt(self, id: &str, island: &str) -> Self {

@@ -35,6 +35,8 @@ pub enum Channel {
     Hub,
     /// A public advisory (TLP CLEAR).
     Public,
+    /// Passed on by an island's national CSIRT or contact to a team of its constituency.
+    National,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -98,7 +98,52 @@ fn hub_members(region: &Region) -> impl Iterator<Item = IslandIx> + '_ {
         .map(|(i, _)| IslandIx::from(i))
 }
 
+/// Teams fed by a channel: those listing `feed`, on `island` if one is given.
+fn fed_by(
+    region: &Region,
+    feed: crate::scenario::Feed,
+    island: Option<IslandIx>,
+) -> impl Iterator<Item = TeamIx> + '_ {
+    region
+        .teams
+        .iter()
+        .enumerate()
+        .filter(move |(_, t)| t.feeds.contains(&feed) && island.is_none_or(|i| t.island == Some(i)))
+        .map(|(t, _)| TeamIx::from(t))
+}
+
 impl IntelBook {
+    /// An island's contact passes an item it holds on to its constituency (the teams fed
+    /// `National` on its island), one hop later.
+    fn pass_on(
+        &mut self,
+        region: &Region,
+        log: &mut EventLog,
+        now: u64,
+        item: u32,
+        holder: TeamIx,
+    ) {
+        let Some(island) = region.teams[holder].island else {
+            return;
+        };
+        // RED stays with whom it was given to; AMBER may go to a constituency that needs it.
+        let tlp = self.items[item as usize].tlp;
+        if region.island_contact[island] != Some(holder)
+            || !region.intel.sharing
+            || tlp > Tlp::Amber
+        {
+            return;
+        }
+        let at = now + region.intel.latency.0;
+        let feed = crate::scenario::Feed::National;
+        let fed: Vec<TeamIx> = fed_by(region, feed, Some(island))
+            .filter(|t| *t != holder)
+            .collect();
+        for t in fed {
+            self.send(log, now, at, item, Recipient::Team(t), Channel::National);
+        }
+    }
+
     fn send(
         &mut self,
         log: &mut EventLog,
@@ -287,6 +332,15 @@ fn share_intel(
                         book.send(&mut log, now, at, item, Recipient::Team(t), Channel::Hub);
                     }
                 }
+                // Teams fed by the hub directly (a regional bank's SOC, say).
+                let producer = book.items[item as usize].team;
+                let fed: Vec<TeamIx> = fed_by(region, crate::scenario::Feed::Hub, None)
+                    .filter(|t| *t != producer && *t != team)
+                    .collect();
+                for t in fed {
+                    let at = now + hop(region, net, seat, region.teams[t].island);
+                    book.send(&mut log, now, at, item, Recipient::Team(t), Channel::Hub);
+                }
             }
             _ => {}
         }
@@ -359,6 +413,7 @@ fn produce(
         },
     );
     book.dispatch(region, net, log, now, id);
+    book.pass_on(region, log, now, id, inc.team);
 }
 
 /// Deliveries falling due: a team puts the item on its to-do list (the hub vets and relays;
@@ -399,6 +454,7 @@ fn deliver_intel(
                 if let Ok(mut desk) = desks.get_mut(teams.0[t]) {
                     desk.tasks.push(task);
                 }
+                book.pass_on(&region, &mut log, now, d.item, t);
             }
             Recipient::Island(i) => {
                 let item = book.items[d.item as usize].clone();
@@ -505,6 +561,116 @@ mod tests {
                 "{clear:?}"
             );
         }
+    }
+
+    /// A sector SOC learns what its island's CSIRT holds only if it is fed `National`: the
+    /// CSIRT passes on what it produces and what it receives, one hop later, GREEN and AMBER
+    /// but never RED.
+    #[test]
+    fn a_fed_sector_soc_hears_what_its_csirt_holds() {
+        let base = region();
+        let mut plan = (*base.0).clone();
+        let soc = |feeds: Vec<crate::scenario::Feed>| crate::scenario::TeamPlan {
+            island: Some(IslandIx(1)),
+            kind: crate::scenario::TeamKind::SectorSoc,
+            analysts: 2,
+            skill: 0.5,
+            shift: crate::scenario::Shift::AroundTheClock,
+            auto: true,
+            monitors: vec![],
+            feeds,
+        };
+        plan.teams.push(soc(vec![crate::scenario::Feed::National]));
+        plan.teams.push(soc(vec![]));
+        let r = Region(std::sync::Arc::new(plan));
+        // Team 4 is fed `National`; team 5, the same SOC without feeds, never appears below.
+        let fed = TeamIx(4);
+        let passed = |tlp: Tlp, holder: TeamIx| {
+            let mut book = IntelBook::default();
+            book.items.push(IntelItem {
+                campaign: CampaignIx(0),
+                actor: ActorIx(0),
+                techniques: vec![TechniqueIx(0)],
+                tlp,
+                team: TeamIx(0),
+                island: IslandIx(0),
+                produced: 0,
+            });
+            book.pass_on(&r, &mut EventLog::default(), 100, 0, holder);
+            book.in_transit
+                .iter()
+                .map(|(&(at, _), d)| (at, d.to, d.channel))
+                .collect::<Vec<_>>()
+        };
+        // B's CSIRT (team 1) holds a GREEN item: only the fed SOC on B hears, 30m later.
+        let latency = r.intel.latency.0;
+        assert_eq!(
+            passed(Tlp::Green, TeamIx(1)),
+            [(100 + latency, Recipient::Team(fed), Channel::National)]
+        );
+        assert_eq!(passed(Tlp::Amber, TeamIx(1)).len(), 1);
+        assert!(passed(Tlp::Red, TeamIx(1)).is_empty(), "RED stays");
+        // A's CSIRT is not the SOC's national team; the hub is no island's contact.
+        assert!(passed(Tlp::Green, TeamIx(0)).is_empty());
+        assert!(passed(Tlp::Green, TeamIx(3)).is_empty());
+    }
+
+    /// In a run: whenever A's CSIRT produces intelligence, the bank's SOC fed `National` gets it
+    /// through the National channel and applies it; unfed, it never hears.
+    #[test]
+    fn in_a_run_the_fed_soc_applies_what_its_csirt_found() {
+        let run = |feeds: &str, seed: u64| {
+            let plan = TinyRegion::new()
+                .island("A", true, false)
+                .org("gov", "A", 60, 0.8, 0.3)
+                .org("bank", "A", 20, 0.8, 0.8)
+                .campaign(
+                    "wave",
+                    "D1 09:00",
+                    "Organisation(\"gov\")",
+                    &["T1566.001", "T1087", "T1021.001"],
+                )
+                .csirt("a-csirt", "A")
+                .team_with(
+                    "soc",
+                    "SectorSoc",
+                    Some("A"),
+                    &format!("monitors: [\"bank\"], feeds: [{feeds}]"),
+                )
+                .duration("3d")
+                .plan();
+            let mut sim = crate::sim::Simulation::new(plan, seed);
+            sim.run_until(3 * 24 * 60);
+            let soc = TeamIx(1);
+            let produced = sim.events().iter().any(|e| {
+                matches!(
+                    e.event,
+                    SimEvent::IntelProduced {
+                        team: TeamIx(0),
+                        ..
+                    }
+                )
+            });
+            let heard = sim.events().iter().any(|e| {
+                matches!(e.event, SimEvent::IntelReceived { team, channel: Channel::National, .. } if team == soc)
+            });
+            let applied = sim.events().iter().any(
+                |e| matches!(e.event, SimEvent::IntelApplied { team: Some(t), .. } if t == soc),
+            );
+            (produced, heard, applied)
+        };
+        let mut produced_somewhere = false;
+        for seed in 1..=4 {
+            let (produced, heard, applied) = run("National", seed);
+            assert_eq!((heard, applied), (produced, produced), "seed {seed}");
+            produced_somewhere |= produced;
+            let (_, heard, applied) = run("", seed);
+            assert!(!heard && !applied, "seed {seed}: an unfed SOC heard");
+        }
+        assert!(
+            produced_somewhere,
+            "the CSIRT never produced anything to pass on"
+        );
     }
 
     #[test]

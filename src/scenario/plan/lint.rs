@@ -27,6 +27,7 @@ pub fn lint(plan: &Plan, source: &Source) -> Vec<Diagnostic> {
     after_the_end(&mut c, plan);
     never_fires(&mut c, plan);
     idle_teams(&mut c, plan);
+    unmeetable_expectations(&mut c, plan);
     let mut found = std::mem::take(&mut c.found);
     found.sort_by_key(|d| (d.line, d.col));
     found.dedup();
@@ -321,6 +322,48 @@ fn idle_teams(c: &mut Check, plan: &Plan) {
     }
 }
 
+/// Expectations a team can never meet: applying shared intelligence that never reaches it (a
+/// sector SOC with no `feeds`), or technical work from a Leadership team.
+fn unmeetable_expectations(c: &mut Check, plan: &Plan) {
+    use super::CheckPlan;
+    let s = &plan.scenario;
+    for (k, e) in plan.expectations.iter().enumerate() {
+        let team = &plan.teams[e.team];
+        let id = &s.expectations[k].id;
+        let contact = plan.island_contact.contains(&Some(e.team));
+        let hub = plan.hub == Some(e.team);
+        let why = match e.check {
+            CheckPlan::IntelApplied if !contact && !hub && team.feeds.is_empty() => format!(
+                "no shared intelligence reaches `{}`: it is no island's contact, not the hub, \
+                 and has no `feeds`",
+                s.teams[e.team].id
+            ),
+            CheckPlan::IncidentOpened
+            | CheckPlan::IncidentContained
+            | CheckPlan::IntelShared(_)
+            | CheckPlan::Isolates
+                if team.kind == TeamKind::Leadership =>
+            {
+                format!(
+                    "`{}` is a Leadership team: it opens no incidents and isolates nothing",
+                    s.teams[e.team].id
+                )
+            }
+            _ => continue,
+        };
+        c.at(
+            "expectations",
+            id,
+            Some("check"),
+            format!("expectation `{id}` can never be met: {why}"),
+            Some(match e.check {
+                CheckPlan::IntelApplied => "give the team `feeds: [National]` (its CSIRT passes on what it holds) or `[Hub]`".into(),
+                _ => "expect a decision (`Decides`) or the facilitator's judgement (`Facilitator`) instead".into(),
+            }),
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -440,6 +483,64 @@ mod tests {
         // Once a campaign reaches B, it can.
         let reached = region.campaign("b-wave", "D1 10:00", "Island(\"B\")", &["T1566.001"]);
         assert!(warnings(&reached, &[]).is_empty());
+    }
+
+    /// A sector SOC hears shared intelligence only through its feeds; a Leadership team does no
+    /// technical work: expectations otherwise are flagged, and a fed SOC's is not.
+    #[test]
+    fn an_expectation_the_team_cannot_meet_is_flagged() {
+        let expect = |team: &str, check: &str| {
+            format!(
+                r#"objectives: [Objective(id: "O", title: "o")], msel: [Inject(id: "I",
+                    trigger: At("D1 09:00"), kind: Narrative, channel: Email, to: ["{team}"],
+                    title: "i")], expectations: [Expectation(id: "E", team: "{team}",
+                    objective: "O", description: "e", after: Inject("I"), within: "1d",
+                    check: {check})]"#
+            )
+        };
+        let unfed = region()
+            .team(
+                "soc",
+                "SectorSoc",
+                Some("A"),
+                2,
+                "OfficeHours",
+                true,
+                &["gov"],
+            )
+            .field(&expect("soc", "IntelApplied"));
+        one(
+            &warnings(&unfed, &[]),
+            &[
+                "expectation `E` can never be met",
+                "no shared intelligence reaches `soc`",
+                "feeds",
+            ],
+        );
+        let fed = region()
+            .team_with(
+                "soc",
+                "SectorSoc",
+                Some("A"),
+                "monitors: [\"gov\"], feeds: [National]",
+            )
+            .field(&expect("soc", "IntelApplied"));
+        assert_eq!(warnings(&fed, &[]), Vec::<String>::new());
+        let leaders = region()
+            .team(
+                "cabinet",
+                "Leadership",
+                Some("A"),
+                3,
+                "OfficeHours",
+                true,
+                &[],
+            )
+            .field(&expect("cabinet", "Isolates"));
+        one(
+            &warnings(&leaders, &[]),
+            &["`cabinet` is a Leadership team"],
+        );
     }
 
     #[test]

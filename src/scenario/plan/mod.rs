@@ -287,6 +287,8 @@ pub struct TeamPlan {
     pub shift: Shift,
     pub auto: bool,
     pub monitors: Vec<OrgIx>,
+    /// Where shared intelligence reaches it from, besides being its island's contact.
+    pub feeds: Vec<super::Feed>,
 }
 
 impl Plan {

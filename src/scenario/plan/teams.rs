@@ -68,6 +68,7 @@ pub(super) fn teams(c: &mut Check, s: &Scenario, ids: &Ids) -> Vec<TeamPlan> {
             shift: t.shift,
             auto: t.auto,
             monitors,
+            feeds: t.feeds.clone(),
         });
     }
     teams
