@@ -637,7 +637,7 @@ fn write_report(
     out: &[std::path::PathBuf],
     seeds: u64,
 ) -> Result<(), String> {
-    tidewatch::report::aar::write_report_files(
+    tidewatch::report::aar_page::write_report_files(
         plan,
         session.seed,
         session.now(),

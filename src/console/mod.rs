@@ -296,7 +296,7 @@ fn end_exercise(world: &mut World) {
         let recorder = world.resource::<Recorder>();
         let paths = crate::report::aar::report_paths(recorder.journal_path());
         let events = world.resource::<crate::sim::EventLog>().all();
-        crate::report::aar::write_report_files(
+        crate::report::aar_page::write_report_files(
             &plan,
             seed,
             end,

@@ -225,16 +225,7 @@ impl Alternative {
     }
 }
 
-/// US dollars for people: US$1.6M, US$250k, US$900.
-pub fn usd(v: f64) -> String {
-    if v >= 1e6 {
-        format!("US${:.1}M", v / 1e6)
-    } else if v >= 1e3 {
-        format!("US${:.0}k", v / 1e3)
-    } else {
-        format!("US${v:.0}")
-    }
-}
+pub use super::money::usd;
 
 /// The report of an exercise played to `end` (ticks), from its events; the counterfactuals are
 /// computed apart (they replay the journal) and passed in.
@@ -949,32 +940,6 @@ pub fn report_paths(journal: Option<&std::path::Path>) -> [std::path::PathBuf; 2
         .map(free)
         .find(|[h, m]| !h.exists() && !m.exists())
         .expect("some number is free")
-}
-
-/// Builds the report of an exercise played to `end` and writes it as HTML and Markdown at
-/// `paths`.
-#[allow(clippy::too_many_arguments)]
-pub fn write_report_files(
-    plan: &Arc<Plan>,
-    seed: u64,
-    end: u64,
-    events: &[Stamped],
-    commands: &[(u64, Command, Option<String>)],
-    paths: &[std::path::PathBuf],
-    seeds: u64,
-) -> Result<(), String> {
-    let alternatives = counterfactuals(plan, seed, commands, end, events, seeds)?;
-    let missed = missed_actions(plan, seed, commands, end, events)?;
-    let report = after_action(plan, seed, end, events, commands, (alternatives, missed));
-    for path in paths {
-        let text = match path.extension().and_then(|e| e.to_str()) {
-            Some("md") => super::aar_page::markdown(&report),
-            Some("json") => serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?,
-            _ => super::aar_page::html(&report),
-        };
-        std::fs::write(path, text).map_err(|e| format!("report {}: {e}", path.display()))?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -1,9 +1,14 @@
 //! The after-action report as a document: Markdown that reads well in a repository, and one
-//! self-contained HTML page (no script, no network) that prints cleanly to PDF.
+//! self-contained HTML page (no script, no network) that prints cleanly to PDF; and the files
+//! an exercise's report is written to.
 
 use std::fmt::Write;
+use std::sync::Arc;
 
-use super::aar::{AfterAction, usd};
+use super::aar::AfterAction;
+use super::money::usd;
+use crate::scenario::{Command, Plan};
+use crate::sim::events::Stamped;
 
 const MODEL_CAVEAT: &str = "Each figure comes from one run of the model with the exercise's \
 seed: the alternatives replay the exercise with the other option taken at the same moment and \
@@ -389,4 +394,31 @@ pub fn html(r: &AfterAction) -> String {
     }
     let _ = writeln!(out, "</table></body></html>");
     out
+}
+
+/// Builds the report of an exercise played to `end` and writes it as HTML and Markdown at
+/// `paths`.
+#[allow(clippy::too_many_arguments)]
+pub fn write_report_files(
+    plan: &Arc<Plan>,
+    seed: u64,
+    end: u64,
+    events: &[Stamped],
+    commands: &[(u64, Command, Option<String>)],
+    paths: &[std::path::PathBuf],
+    seeds: u64,
+) -> Result<(), String> {
+    let alternatives = super::aar::counterfactuals(plan, seed, commands, end, events, seeds)?;
+    let missed = super::aar::missed_actions(plan, seed, commands, end, events)?;
+    let report =
+        super::aar::after_action(plan, seed, end, events, commands, (alternatives, missed));
+    for path in paths {
+        let text = match path.extension().and_then(|e| e.to_str()) {
+            Some("md") => markdown(&report),
+            Some("json") => serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?,
+            _ => html(&report),
+        };
+        std::fs::write(path, text).map_err(|e| format!("report {}: {e}", path.display()))?;
+    }
+    Ok(())
 }

@@ -196,7 +196,7 @@ fn bars(
                 .light_line_style(WHITE)
                 .x_label_formatter(&|x| {
                     if money {
-                        super::aar::usd(*x)
+                        super::money::usd(*x)
                     } else {
                         format!("{x:.0}")
                     }
@@ -214,7 +214,7 @@ fn bars(
             let _ = c.draw_series(values.iter().enumerate().map(|(k, v)| {
                 let y = (n - 1 - k) as f64 + 0.5;
                 let text = match v {
-                    Some(x) if money => super::aar::usd(*x),
+                    Some(x) if money => super::money::usd(*x),
                     Some(x) => format!("{x:.1}"),
                     None => "never".into(),
                 };
@@ -469,7 +469,7 @@ fn losses_by_sector(plan: &Plan, events: &[Stamped], end: u64) -> Chart {
     let caption = format!(
         "Losses by the sector of the organisation that bore them (services down, recovery, \
          business interruption, data breaches, ransoms): {} in all.",
-        super::aar::usd(total)
+        super::money::usd(total)
     );
     chart("losses", "Losses by sector", caption, svg)
 }

@@ -7,6 +7,7 @@ pub mod calibration;
 pub mod charts;
 pub mod knowledge;
 pub mod metrics;
+pub mod money;
 pub mod narrate;
 pub mod picture;
 pub mod rehearsal;

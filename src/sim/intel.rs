@@ -506,9 +506,8 @@ mod tests {
         Region(plan)
     }
 
-    /// (channel, recipient) of everything an item from island A at this marking is sent to.
-    fn sent(tlp: Tlp) -> Vec<(Channel, Recipient)> {
-        let r = region();
+    /// A book holding one item, produced on island A by its CSIRT at this marking.
+    fn book_with(tlp: Tlp) -> IntelBook {
         let mut book = IntelBook::default();
         book.items.push(IntelItem {
             campaign: CampaignIx(0),
@@ -519,6 +518,13 @@ mod tests {
             island: IslandIx(0),
             produced: 0,
         });
+        book
+    }
+
+    /// (channel, recipient) of everything an item from island A at this marking is sent to.
+    fn sent(tlp: Tlp) -> Vec<(Channel, Recipient)> {
+        let r = region();
+        let mut book = book_with(tlp);
         let net = Connectivity {
             component: vec![0; 4],
         };
@@ -586,16 +592,7 @@ mod tests {
         // Team 4 is fed `National`; team 5, the same SOC without feeds, never appears below.
         let fed = TeamIx(4);
         let passed = |tlp: Tlp, holder: TeamIx| {
-            let mut book = IntelBook::default();
-            book.items.push(IntelItem {
-                campaign: CampaignIx(0),
-                actor: ActorIx(0),
-                techniques: vec![TechniqueIx(0)],
-                tlp,
-                team: TeamIx(0),
-                island: IslandIx(0),
-                produced: 0,
-            });
+            let mut book = book_with(tlp);
             book.pass_on(&r, &mut EventLog::default(), 100, 0, holder);
             book.in_transit
                 .iter()
