@@ -15,3 +15,6 @@ shot --size 1920x1080 --screen charts --screenshot docs/console-charts-1920x1080
 shot --size 1920x1080 --scale 1.25 --screen map --screenshot docs/console-map-1920x1080.png --after 1d6h
 shot --size 1280x720 --screen compose --set teams.ag-npc.auto=false \
     --screenshot docs/console-compose-1280x720.png --after 7h
+# The discussion tabletop at the end of its first module: the module's questions are up.
+shot tabletop-ransomware --size 1280x720 --screen timeline \
+    --screenshot docs/console-tabletop-1280x720.png --after 1h50m

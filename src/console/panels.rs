@@ -407,8 +407,10 @@ pub fn draw(
     // Side panels scale with the window, so a 1280-wide projector keeps a usable middle.
     let width = root.available_width();
     // The island table first: it spans the whole width, so no column is ever cut off.
+    // As tall as its rows need (one island: three lines), at most a quarter of the window.
+    let rows = (plan.scenario.islands.len() + 1) as f32 * 21.0 + 24.0;
     egui::Panel::bottom("islands")
-        .default_size((root.available_height() * 0.26).clamp(140.0, 280.0))
+        .default_size(rows.min((root.available_height() * 0.26).clamp(140.0, 280.0)))
         .resizable(true)
         .show(&mut root, |ui| {
             island_table(ui, plan, feed.summary.as_ref());
