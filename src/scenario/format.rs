@@ -269,6 +269,11 @@ pub struct Link {
     pub system: String,
     /// The two islands the segment joins.
     pub between: (String, String),
+    /// Extra time shared intelligence takes to cross this link, over the scenario's one-hop
+    /// `intel.latency`: `"0m"` for a cable; a congested satellite or microwave path, say
+    /// `"2h"`. When a cut reroutes traffic, it crosses the slower links on the way round.
+    #[serde(default)]
+    pub latency: Span,
 }
 
 /// What an organisation does: campaigns target sectors, and interruption costs weigh by sector.

@@ -80,12 +80,15 @@ pub struct IntelBook {
     pub standing: BTreeMap<TeamIx, crate::scenario::Tlp>,
 }
 
-/// Transit time between two islands: the hop's latency, plus the fallback's when no cable path
-/// joins them.
+/// Transit time between two islands: the hop's latency, plus the slower links' delay on the
+/// way round, or the fallback's when no path of links that are up joins them.
 fn hop(region: &Region, net: &Connectivity, from: Option<IslandIx>, to: Option<IslandIx>) -> u64 {
     let p = &region.intel;
-    let cut = matches!((from, to), (Some(a), Some(b)) if !net.connected(a, b));
-    p.latency.0 + if cut { p.fallback_latency.0 } else { 0 }
+    match (from, to) {
+        (Some(a), Some(b)) if !net.connected(a, b) => p.latency.0 + p.fallback_latency.0,
+        (Some(a), Some(b)) => p.latency.0 + net.delay(a, b),
+        _ => p.latency.0,
+    }
 }
 
 /// Islands the regional hub serves: those with a CSIRT or a designated point of contact.
@@ -240,7 +243,7 @@ impl IntelBook {
             for j in IslandIx::all(islands.len()) {
                 if j != origin {
                     let cut = if net.connected(origin, j) {
-                        0
+                        net.delay(origin, j)
                     } else {
                         p.fallback_latency.0
                     };
@@ -527,6 +530,7 @@ mod tests {
         let mut book = book_with(tlp);
         let net = Connectivity {
             component: vec![0; 4],
+            delay: Vec::new(),
         };
         book.dispatch(&r, &net, &mut EventLog::default(), 0, 0);
         let mut out: Vec<_> = book
@@ -675,9 +679,11 @@ mod tests {
         let r = region();
         let up = Connectivity {
             component: vec![0, 0, 0, 0],
+            delay: Vec::new(),
         };
         let cut = Connectivity {
             component: vec![0, 1, 1, 1],
+            delay: Vec::new(),
         };
         assert_eq!(
             hop(&r, &up, Some(IslandIx(0)), Some(IslandIx(1))),
@@ -686,6 +692,17 @@ mod tests {
         assert_eq!(
             hop(&r, &cut, Some(IslandIx(0)), Some(IslandIx(1))),
             r.intel.latency.0 + r.intel.fallback_latency.0
+        );
+        // Rerouted over a link that adds 6h between A and B (four islands, all connected).
+        let mut delay = vec![0; 16];
+        delay[1] = 360;
+        let rerouted = Connectivity {
+            component: vec![0, 0, 0, 0],
+            delay,
+        };
+        assert_eq!(
+            hop(&r, &rerouted, Some(IslandIx(0)), Some(IslandIx(1))),
+            r.intel.latency.0 + 360
         );
     }
 }

@@ -55,10 +55,21 @@ fn new_tick(mut hosts: ResMut<Hosts>) {
 }
 
 /// Which islands can reach each other over the links that are up: a component label per
-/// island, recomputed only when a link changes.
-#[derive(Resource, Default, Clone, Debug, PartialEq, Eq, Hash)]
+/// island, and the least extra delay between them (links' `latency`) on the way round, both
+/// recomputed only when a link changes.
+#[derive(Resource, Default, Clone, Debug, PartialEq, Eq)]
 pub struct Connectivity {
     pub component: Vec<u32>,
+    /// Least added delay from island a to b over up links, at `a * n + b`; empty while no link
+    /// adds any (every path is then as fast).
+    pub delay: Vec<u64>,
+}
+
+/// The digest hashes the components alone: the delays follow from them and the plan.
+impl std::hash::Hash for Connectivity {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.component.hash(state);
+    }
 }
 
 impl Connectivity {
@@ -66,7 +77,49 @@ impl Connectivity {
         a == b || self.component.get(a.ix()) == self.component.get(b.ix())
     }
 
-    fn compute(islands: usize, links: &[(IslandIx, IslandIx, bool)]) -> Self {
+    /// The least extra transit time from `a` to `b` over the links that are up (0 when none
+    /// adds any, or when they are not connected: the fallback covers that).
+    pub fn delay(&self, a: IslandIx, b: IslandIx) -> u64 {
+        let n = self.component.len();
+        match self.delay.get(a.ix() * n + b.ix()) {
+            Some(&d) if d != u64::MAX => d,
+            _ => 0,
+        }
+    }
+
+    /// Components, and all-pairs least delays (Floyd-Warshall: a region has tens of islands
+    /// and links change a few times a run) when some link adds delay.
+    fn compute(islands: usize, links: &[(IslandIx, IslandIx, bool, u64)]) -> Self {
+        let mut net = Self::components(islands, links);
+        if links.iter().any(|l| l.3 > 0) {
+            let n = islands;
+            let mut d = vec![u64::MAX; n * n];
+            for i in 0..n {
+                d[i * n + i] = 0;
+            }
+            for &(a, b, up, delay) in links {
+                if up {
+                    for (x, y) in [(a.ix(), b.ix()), (b.ix(), a.ix())] {
+                        d[x * n + y] = d[x * n + y].min(delay);
+                    }
+                }
+            }
+            for k in 0..n {
+                for i in 0..n {
+                    for j in 0..n {
+                        let via = d[i * n + k].saturating_add(d[k * n + j]);
+                        if via < d[i * n + j] {
+                            d[i * n + j] = via;
+                        }
+                    }
+                }
+            }
+            net.delay = d;
+        }
+        net
+    }
+
+    fn components(islands: usize, links: &[(IslandIx, IslandIx, bool, u64)]) -> Self {
         // Union-find in index order: each component is labelled by its smallest island index.
         let mut parent: Vec<u32> = (0..islands as u32).collect();
         fn root(p: &mut [u32], mut x: u32) -> u32 {
@@ -76,7 +129,7 @@ impl Connectivity {
             }
             x
         }
-        for &(a, b, up) in links {
+        for &(a, b, up, _) in links {
             if up {
                 let (ra, rb) = (root(&mut parent, a.0), root(&mut parent, b.0));
                 let (lo, hi) = (ra.min(rb), ra.max(rb));
@@ -85,6 +138,7 @@ impl Connectivity {
         }
         Connectivity {
             component: (0..islands as u32).map(|i| root(&mut parent, i)).collect(),
+            delay: Vec::new(),
         }
     }
 }
@@ -152,10 +206,10 @@ fn apply_happenings(
         }
     }
     if changed {
-        let state: Vec<(IslandIx, IslandIx, bool)> = links
+        let state: Vec<(IslandIx, IslandIx, bool, u64)> = links
             .iter()
             .sort::<&StableId>()
-            .map(|(_, l)| (l.a, l.b, l.up))
+            .map(|(id, l)| (l.a, l.b, l.up, region.link_latency[id.0 as usize]))
             .collect();
         *connectivity = Connectivity::compute(region.islands.len(), &state);
     }
@@ -194,8 +248,12 @@ fn spawn_links(world: &mut World) {
             },
         ));
     }
-    let all_up: Vec<(IslandIx, IslandIx, bool)> =
-        region.links.iter().map(|&(a, b)| (a, b, true)).collect();
+    let all_up: Vec<(IslandIx, IslandIx, bool, u64)> = region
+        .links
+        .iter()
+        .zip(&region.link_latency)
+        .map(|(&(a, b), &delay)| (a, b, true, delay))
+        .collect();
     world.insert_resource(Connectivity::compute(region.islands.len(), &all_up));
 }
 
@@ -475,14 +533,39 @@ mod tests {
         );
     }
 
+    /// A cut reroutes over slower links: with the A-B cable up, A reaches C at no extra delay
+    /// (A-B-C by cable); cut, the way round is the 6h satellite path; both down, nothing.
+    #[test]
+    fn a_cut_reroutes_over_the_slower_links() {
+        let (a, b, c) = (IslandIx(0), IslandIx(1), IslandIx(2));
+        let net = |ab: bool, ac: bool| {
+            Connectivity::compute(3, &[(a, b, ab, 0), (b, c, true, 0), (a, c, ac, 360)])
+        };
+        assert_eq!(net(true, true).delay(a, c), 0);
+        assert_eq!(net(false, true).delay(a, b), 360, "A to B now goes via C");
+        assert_eq!(net(false, true).delay(c, a), 360);
+        assert!(!net(false, false).connected(a, b));
+        assert_eq!(
+            net(false, false).delay(a, b),
+            0,
+            "not connected: the fallback's to say"
+        );
+        // No link adds delay: nothing to compute, and the digest is what it was.
+        assert!(
+            Connectivity::compute(3, &[(a, b, true, 0)])
+                .delay
+                .is_empty()
+        );
+    }
+
     #[test]
     fn islands_reach_each_other_only_over_links_that_are_up() {
         // A - B - C in a chain, D on its own.
         let all = Connectivity::compute(
             4,
             &[
-                (IslandIx(0), IslandIx(1), true),
-                (IslandIx(1), IslandIx(2), true),
+                (IslandIx(0), IslandIx(1), true, 0),
+                (IslandIx(1), IslandIx(2), true, 0),
             ],
         );
         assert!(all.connected(IslandIx(0), IslandIx(2)));
@@ -491,8 +574,8 @@ mod tests {
         let cut = Connectivity::compute(
             4,
             &[
-                (IslandIx(0), IslandIx(1), true),
-                (IslandIx(1), IslandIx(2), false),
+                (IslandIx(0), IslandIx(1), true, 0),
+                (IslandIx(1), IslandIx(2), false, 0),
             ],
         );
         assert!(cut.connected(IslandIx(0), IslandIx(1)));

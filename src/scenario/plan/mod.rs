@@ -63,6 +63,8 @@ pub struct Plan {
     pub islands: Vec<IslandPlan>,
     /// Each link's kind, by link index.
     pub link_kinds: Vec<LinkKind>,
+    /// Each link's extra transit time (minutes), by link index.
+    pub link_latency: Vec<u64>,
     /// The exercise's first day and minute, for the local calendar (shifts, weekends).
     pub start: StartDate,
     /// Model parameters (durations, rates) as validated and overridden.
@@ -483,6 +485,7 @@ pub(super) fn build(
             })
             .collect(),
         link_kinds: s.links.iter().map(|l| l.kind).collect(),
+        link_latency: s.links.iter().map(|l| l.latency.0).collect(),
         start: s.start,
         defaults: s.defaults.clone(),
         intel: s.intel.clone(),
