@@ -76,6 +76,19 @@ enum Command {
         #[arg(long = "set", value_name = "PATH=VALUE")]
         set: Vec<String>,
     },
+    /// Write the handouts for the room: the players' Situation Manual (no facilitator-only
+    /// facts), one printable card per inject for its teams, and the facilitator's guide with
+    /// everything, as Markdown and self-contained HTML.
+    Handouts {
+        /// Scenario file or shipped scenario name.
+        scenario: String,
+        /// The directory to write into (created if need be; the cards go in `cards/`).
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// Override a scenario value first, e.g. `--set teams.ag-npc.auto=false`.
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        set: Vec<String>,
+    },
     /// A trainee's seat in a lab exercise: join the host with the team's code.
     Seat(SeatArgs),
     /// Measure simulation speed on generated regions of 1,000 to 100,000 hosts.
@@ -355,6 +368,10 @@ fn main() -> ExitCode {
             deny_warnings,
             set,
         }) => validate(&scenarios, &set, deny_warnings),
+        Some(Command::Handouts { scenario, out, set }) => match load(&scenario, &set, None) {
+            Ok((plan, _)) => write_handouts(&plan, &out),
+            Err(code) => code,
+        },
         Some(Command::Bench {
             json,
             until,
@@ -397,6 +414,29 @@ fn load_with_source(arg: &str, set: &[String]) -> Result<(Plan, scenario::Source
             eprintln!("{e}");
             ExitCode::from(1)
         })
+}
+
+/// `tidewatch handouts`: every handout written under `out`; says where, or why not (exit 1).
+fn write_handouts(plan: &Plan, out: &std::path::Path) -> ExitCode {
+    let all = tidewatch::report::handouts::handouts(plan);
+    for h in &all {
+        let path = out.join(&h.path);
+        let written = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|_| std::fs::write(&path, &h.text));
+        if let Err(e) = written {
+            eprintln!("{}: {e}", path.display());
+            return ExitCode::from(1);
+        }
+    }
+    let cards = all.iter().filter(|h| h.path.starts_with("cards/")).count() / 2;
+    println!(
+        "wrote {} files to {}: situation-manual (for the players), facilitator-guide, and {cards} inject cards in cards/ (each as .md and .html)",
+        all.len(),
+        out.display()
+    );
+    ExitCode::SUCCESS
 }
 
 /// `tidewatch new`: the starter written to a new file (never over an existing one).

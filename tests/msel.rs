@@ -568,3 +568,66 @@ fn the_discussion_tabletop_rehearses_its_modules_questions_and_recipients() {
         "{kinds:?}"
     );
 }
+
+/// The flagship's handouts: the players' Situation Manual holds no body of an inject meant for
+/// the facilitator alone, every other inject has a card (Markdown and HTML), and the guide has
+/// everything.
+#[test]
+fn the_flagship_handouts_keep_facilitator_text_out_of_the_players_manual() {
+    let dir = std::env::temp_dir().join(format!("tidewatch-handouts-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    let out = tidewatch(&[
+        "handouts",
+        "eastern-caribbean",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let read = |p: &str| std::fs::read_to_string(dir.join(p)).unwrap();
+    let scenario: tidewatch::scenario::Scenario = tidewatch::scenario::parse_ron(
+        "flagship",
+        &std::fs::read_to_string("scenarios/eastern-caribbean.ron").unwrap(),
+    )
+    .unwrap();
+    let (manual_md, manual_html, guide) = (
+        read("situation-manual.md"),
+        read("situation-manual.html"),
+        read("facilitator-guide.md"),
+    );
+    let mut facilitator_only = 0;
+    for inj in &scenario.msel {
+        let secret = inj.kind == tidewatch::scenario::InjectKind::Facilitation || inj.to.is_empty();
+        if secret {
+            facilitator_only += 1;
+            if !inj.body.is_empty() {
+                assert!(
+                    !manual_md.contains(&inj.body),
+                    "{} in the players' manual",
+                    inj.id
+                );
+                assert!(
+                    !manual_html.contains(&inj.body),
+                    "{} in the players' HTML",
+                    inj.id
+                );
+            }
+            assert!(
+                !dir.join(format!("cards/{}.md", inj.id)).exists(),
+                "{} has a card",
+                inj.id
+            );
+        } else {
+            let card = read(&format!("cards/{}.md", inj.id));
+            assert!(card.contains(&inj.title), "{}", inj.id);
+            assert!(dir.join(format!("cards/{}.html", inj.id)).exists());
+        }
+        assert!(guide.contains(&inj.title), "{} not in the guide", inj.id);
+    }
+    assert!(
+        facilitator_only > 0,
+        "the flagship has facilitator-only injects to keep out"
+    );
+    // No injected body at all reaches the manual, and no planned team is said to play.
+    assert!(!manual_md.contains("(planned)"), "{manual_md}");
+    assert!(manual_md.contains("## Rules of play"));
+}

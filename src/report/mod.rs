@@ -5,6 +5,7 @@ pub mod aar_page;
 pub mod audience;
 pub mod calibration;
 pub mod charts;
+pub mod handouts;
 pub mod knowledge;
 pub mod metrics;
 pub mod money;

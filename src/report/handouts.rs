@@ -1,0 +1,476 @@
+//! For the room: the players' Situation Manual (the setting, who plays, the objectives, the
+//! modules and their questions, the rules of play; no facilitator-only facts), one printable
+//! card per inject for the teams it is addressed to, and the facilitator's guide with
+//! everything (triggers, bodies, guidance, decisions' defaults, expectations). Each is written
+//! as Markdown and as one self-contained HTML page.
+
+use std::fmt::Write;
+
+use crate::scenario::ids::InjectIx;
+use crate::scenario::{InjectKind, Plan, TeamKind};
+
+/// One file of the handouts: where it goes under the output directory, and its text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Handout {
+    pub path: String,
+    pub text: String,
+}
+
+/// A document written once and rendered twice, as Markdown and as HTML.
+#[derive(Default)]
+struct Doc {
+    md: String,
+    html: String,
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+impl Doc {
+    fn heading(&mut self, level: usize, text: &str) {
+        let _ = writeln!(self.md, "\n{} {text}\n", "#".repeat(level));
+        let _ = writeln!(self.html, "<h{level}>{}</h{level}>", esc(text));
+    }
+    fn para(&mut self, text: &str) {
+        if text.trim().is_empty() {
+            return;
+        }
+        let _ = writeln!(self.md, "{text}\n");
+        let _ = writeln!(self.html, "<p>{}</p>", esc(text));
+    }
+    /// A labelled line: "**From:** Permanent Secretary".
+    fn field(&mut self, label: &str, text: &str) {
+        if text.trim().is_empty() {
+            return;
+        }
+        let _ = writeln!(self.md, "**{label}:** {text}  ");
+        let _ = writeln!(
+            self.html,
+            "<p class=\"field\"><b>{}:</b> {}</p>",
+            esc(label),
+            esc(text)
+        );
+    }
+    fn list(&mut self, items: &[String], numbered: bool) {
+        if items.is_empty() {
+            return;
+        }
+        let tag = if numbered { "ol" } else { "ul" };
+        let _ = writeln!(self.html, "<{tag}>");
+        for (k, item) in items.iter().enumerate() {
+            if numbered {
+                let _ = writeln!(self.md, "{}. {item}", k + 1);
+            } else {
+                let _ = writeln!(self.md, "- {item}");
+            }
+            let _ = writeln!(self.html, "<li>{}</li>", esc(item));
+        }
+        let _ = writeln!(self.md);
+        let _ = writeln!(self.html, "</{tag}>");
+    }
+    /// Both renderings, the HTML as a whole page.
+    fn finish(self, title: &str, class: &str) -> (String, String) {
+        let page = format!(
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title>\
+             <style>{STYLE}</style></head><body class=\"{class}\">\n{}</body></html>\n",
+            esc(title),
+            self.html
+        );
+        (self.md.trim_start().to_string(), page)
+    }
+}
+
+const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:860px;\
+margin:2em auto;padding:0 1em;color:#1b2733;line-height:1.45}h1{border-bottom:3px solid #0b6e8f}\
+h2{color:#0b6e8f;margin-top:1.6em;border-bottom:1px solid #c9d6df}p.field{margin:.2em 0}\
+body.card{max-width:640px;border:2px solid #1b2733;border-radius:8px;padding:1em 1.5em}\
+body.card h1{font-size:1.5em}body.card h2{font-size:1.15em}.stamp{float:right;font-weight:bold;color:#0b6e8f}\
+.guide{background:#fff8e1;border-left:4px solid #f9a825;padding:.4em 1em}\
+@media print{body{margin:0;max-width:none}body.card{page-break-after:always}}";
+
+fn team_names(plan: &Plan, ids: &[String]) -> String {
+    ids.iter()
+        .map(|id| {
+            plan.ids
+                .teams
+                .resolve(id)
+                .map(|t| plan.scenario.teams[t].name.clone())
+                .unwrap_or_else(|_| id.clone())
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn kind_words(kind: TeamKind) -> &'static str {
+    match kind {
+        TeamKind::NationalCsirt => "national CSIRT",
+        TeamKind::SectorSoc => "sector security operations centre",
+        TeamKind::Npc => "national point of contact",
+        TeamKind::RegionalHub => "regional hub",
+        TeamKind::Leadership => "leadership",
+    }
+}
+
+/// Whether an inject is for the facilitator alone (never shown to players before it fires).
+pub fn facilitator_only(plan: &Plan, inject: InjectIx) -> bool {
+    let inj = &plan.scenario.msel[inject];
+    inj.kind == InjectKind::Facilitation || inj.to.is_empty()
+}
+
+/// The players' Situation Manual.
+fn situation_manual(plan: &Plan) -> Doc {
+    let s = &plan.scenario;
+    let mut d = Doc::default();
+    d.heading(1, &format!("{}: Situation Manual", s.name));
+    d.para(&format!(
+        "The exercise starts on {} ({}) and runs for {} of exercise time. Times in the exercise \
+         are written like D1 09:30: day 1 of the exercise, local time.",
+        s.start.at(0).calendar(),
+        if s.time_zone.is_empty() {
+            "local time"
+        } else {
+            &s.time_zone
+        },
+        s.duration
+    ));
+    d.heading(2, "The setting");
+    let places: Vec<String> = s
+        .islands
+        .iter()
+        .map(|i| {
+            let what = if i.mainland {
+                "mainland member"
+            } else {
+                "island"
+            };
+            format!("{} ({what}, {} people)", i.name, i.population)
+        })
+        .collect();
+    d.list(&places, false);
+    if let Some(first) = s.modules.first()
+        && !first.description.is_empty()
+    {
+        d.heading(3, "The situation");
+        d.para(&first.description);
+    }
+    d.heading(2, "Who plays");
+    // Teams stood down (a CSIRT the island has not got, a what-if kept ready) do not play.
+    let standing = |t: &crate::scenario::Team| {
+        let island = t
+            .island
+            .as_ref()
+            .and_then(|i| plan.ids.islands.resolve(i).ok());
+        !island.is_some_and(|i| {
+            let isl = &s.islands[i];
+            (t.kind == TeamKind::NationalCsirt && !isl.csirt)
+                || (t.kind == TeamKind::Npc && !isl.npc)
+        })
+    };
+    let teams: Vec<String> = s
+        .teams
+        .iter()
+        .filter(|t| standing(t))
+        .map(|t| {
+            let island = t
+                .island
+                .as_ref()
+                .and_then(|i| plan.ids.islands.resolve(i).ok())
+                .map(|i| format!(", {}", s.islands[i].name))
+                .unwrap_or_default();
+            format!("{} ({}{island})", t.name, kind_words(t.kind))
+        })
+        .collect();
+    d.list(&teams, false);
+    if !s.objectives.is_empty() {
+        d.heading(2, "Objectives");
+        let objectives: Vec<String> = s
+            .objectives
+            .iter()
+            .map(|o| match o.capability.as_str() {
+                "" => o.title.clone(),
+                c => format!("{} ({c})", o.title),
+            })
+            .collect();
+        d.list(&objectives, true);
+    }
+    d.heading(2, "How the exercise runs");
+    if s.modules.is_empty() {
+        let mut moves: Vec<&str> = Vec::new();
+        for i in InjectIx::all(plan.injects.len()) {
+            let m = plan.move_of(i);
+            if !m.is_empty() && !moves.contains(&m) {
+                moves.push(m);
+            }
+        }
+        d.list(
+            &moves.iter().map(|m| m.to_string()).collect::<Vec<_>>(),
+            true,
+        );
+    }
+    for m in &s.modules {
+        d.heading(3, &m.title);
+        if let Some(t) = m.duration {
+            d.field("Planned time", &t.to_string());
+        }
+        if !std::ptr::eq(m, &s.modules[0]) {
+            d.para(&m.description);
+        }
+        if !m.questions.is_empty() {
+            d.para("Questions for discussion at the end of the module:");
+            d.list(&m.questions, true);
+        }
+    }
+    d.heading(2, "Rules of play");
+    d.list(
+        &[
+            "This is a no-fault exercise: decisions are explored, not judged.".into(),
+            "Play as your organisation would today, with the people, plans and tools it has."
+                .into(),
+            "Information reaches you as injects (emails, calls, news, briefings) addressed to \
+             your team; act on what you know, not on what you guess the script says."
+                .into(),
+            "Time may move faster than real time; the facilitator pauses for discussion.".into(),
+            "Respect the Traffic Light Protocol marking on anything you share.".into(),
+            "Ask the facilitator when something is unclear; the answer may be an inject.".into(),
+        ],
+        false,
+    );
+    d
+}
+
+/// One inject's card, for the teams it is addressed to.
+fn card(plan: &Plan, inject: InjectIx) -> Doc {
+    let inj = &plan.scenario.msel[inject];
+    let mut d = Doc::default();
+    let _ = writeln!(d.html, "<div class=\"stamp\">{}</div>", esc(&inj.id));
+    let _ = writeln!(d.md, "`{}`", inj.id);
+    d.heading(1, &inj.title);
+    d.field("For", &team_names(plan, &inj.to));
+    d.field("From", &inj.from);
+    d.field("By", &format!("{:?}", inj.channel));
+    d.field("Part", plan.move_of(inject));
+    d.para(&inj.body);
+    if !inj.questions.is_empty() {
+        d.heading(2, "Questions");
+        d.list(&inj.questions, true);
+    }
+    if let Some(dec) = &inj.decision {
+        d.heading(2, &format!("Decision: {}", dec.prompt));
+        let options: Vec<String> = dec.options.iter().map(|o| o.label.clone()).collect();
+        d.list(&options, true);
+        if let Some(limit) = dec.answer_within {
+            d.field("Answer within", &limit.to_string());
+        }
+    }
+    d
+}
+
+/// The facilitator's guide: everything, in MSEL order.
+fn facilitator_guide(plan: &Plan) -> Doc {
+    let s = &plan.scenario;
+    let mut d = Doc::default();
+    d.heading(1, &format!("{}: Facilitator's guide", s.name));
+    d.para(&s.description);
+    for (k, m) in s.modules.iter().enumerate() {
+        d.heading(2, &m.title);
+        if let Some(t) = m.duration {
+            d.field("Planned time", &t.to_string());
+        }
+        if m.pause {
+            d.field("At its end", "the clock pauses for discussion");
+        }
+        d.para(&m.description);
+        if !m.guidance.is_empty() {
+            let _ = writeln!(d.md, "> {}\n", m.guidance);
+            let _ = writeln!(d.html, "<p class=\"guide\">{}</p>", esc(&m.guidance));
+        }
+        d.list(&m.questions, true);
+        for i in &plan.modules[k].injects {
+            guide_inject(&mut d, plan, *i);
+        }
+    }
+    let loose: Vec<InjectIx> = InjectIx::all(plan.injects.len())
+        .filter(|i| plan.injects[*i].module.is_none())
+        .collect();
+    if !loose.is_empty() {
+        d.heading(
+            2,
+            if s.modules.is_empty() {
+                "Injects"
+            } else {
+                "Injects in no module"
+            },
+        );
+        for i in loose {
+            guide_inject(&mut d, plan, i);
+        }
+    }
+    if !s.expectations.is_empty() {
+        d.heading(2, "Expectations");
+        let rows: Vec<String> = s
+            .expectations
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} ({}, {}, within {}): {}",
+                    e.id, e.team, e.objective, e.within, e.description
+                )
+            })
+            .collect();
+        d.list(&rows, false);
+    }
+    d
+}
+
+fn guide_inject(d: &mut Doc, plan: &Plan, i: InjectIx) {
+    let inj = &plan.scenario.msel[i];
+    d.heading(3, &format!("{} {}", inj.id, inj.title));
+    d.field("When", &plan.awaited(i));
+    d.field("To", &team_names(plan, &inj.to));
+    d.field("From", &inj.from);
+    d.field("Kind", &format!("{:?}, by {:?}", inj.kind, inj.channel));
+    d.field("Part", plan.move_of(i));
+    d.para(&inj.body);
+    d.list(&inj.questions, true);
+    if let Some(dec) = &inj.decision {
+        let options: Vec<String> = dec
+            .options
+            .iter()
+            .map(|o| {
+                let default = if o.id == dec.default {
+                    " (default)"
+                } else {
+                    ""
+                };
+                format!("{}{default}", o.label)
+            })
+            .collect();
+        d.field("Decision", &dec.prompt);
+        d.list(&options, true);
+    }
+    if !inj.effects.is_empty() {
+        d.field(
+            "Effects",
+            &format!("{} command(s) when it fires", inj.effects.len()),
+        );
+    }
+}
+
+/// Every handout of a scenario, paths relative to the output directory.
+pub fn handouts(plan: &Plan) -> Vec<Handout> {
+    let mut out = Vec::new();
+    let mut push = |stem: &str, title: &str, class: &str, doc: Doc| {
+        let (md, html) = doc.finish(title, class);
+        out.push(Handout {
+            path: format!("{stem}.md"),
+            text: md,
+        });
+        out.push(Handout {
+            path: format!("{stem}.html"),
+            text: html,
+        });
+    };
+    let name = &plan.scenario.name;
+    push(
+        "situation-manual",
+        &format!("{name}: Situation Manual"),
+        "manual",
+        situation_manual(plan),
+    );
+    push(
+        "facilitator-guide",
+        &format!("{name}: Facilitator's guide"),
+        "guide",
+        facilitator_guide(plan),
+    );
+    for i in InjectIx::all(plan.injects.len()) {
+        if facilitator_only(plan, i) {
+            continue;
+        }
+        let inj = &plan.scenario.msel[i];
+        push(
+            &format!("cards/{}", inj.id),
+            &format!("{} {}", inj.id, inj.title),
+            "card",
+            card(plan, i),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::testkit::TinyRegion;
+
+    fn plan() -> std::sync::Arc<Plan> {
+        TinyRegion::new()
+            .island("A", false, false)
+            .team_with("ops", "Leadership", Some("A"), "")
+            .field(
+                r#"modules: [Module(id: "M1", title: "Module 1", description: "Monday.",
+                    guidance: "SECRET GUIDANCE", questions: ["Who leads?"])]"#,
+            )
+            .field(
+                r#"msel: [
+                    Inject(id: "I1", module: Some("M1"), trigger: At("D1 09:00"), kind: Narrative,
+                        channel: Email, to: ["ops"], title: "A call", body: "PLAYER BODY",
+                        decision: Some(Decision(prompt: "Pay?", default: "no", options: [
+                            Option(id: "no", label: "Refuse"), Option(id: "yes", label: "Pay")]))),
+                    Inject(id: "I2", module: Some("M1"), trigger: At("D1 10:00"), kind: Facilitation,
+                        channel: Briefing, to: ["ops"], title: "Prompt", body: "FACILITATOR BODY"),
+                ]"#,
+            )
+            .plan()
+    }
+
+    fn text(all: &[Handout], path: &str) -> String {
+        all.iter().find(|h| h.path == path).unwrap().text.clone()
+    }
+
+    #[test]
+    fn players_see_the_structure_and_questions_but_nothing_facilitator_only() {
+        let all = handouts(&plan());
+        for path in ["situation-manual.md", "situation-manual.html"] {
+            let manual = text(&all, path);
+            assert!(
+                manual.contains("Monday.") && manual.contains("Who leads?"),
+                "{manual}"
+            );
+            for secret in [
+                "SECRET GUIDANCE",
+                "FACILITATOR BODY",
+                "PLAYER BODY",
+                "default",
+            ] {
+                assert!(!manual.contains(secret), "{path} shows `{secret}`");
+            }
+        }
+        // One card, for the narrative inject, with its options but not the default.
+        let card = text(&all, "cards/I1.md");
+        assert!(
+            card.contains("PLAYER BODY")
+                && card.contains("1. Refuse")
+                && card.contains("**For:** ops")
+        );
+        assert!(!card.contains("default"));
+        assert!(!all.iter().any(|h| h.path.starts_with("cards/I2")));
+        // The facilitator sees it all.
+        let guide = text(&all, "facilitator-guide.md");
+        for all_of in [
+            "SECRET GUIDANCE",
+            "FACILITATOR BODY",
+            "Refuse (default)",
+            "When:** D1 09:00",
+        ] {
+            assert!(
+                guide.contains(all_of),
+                "`{all_of}` not in the guide:\n{guide}"
+            );
+        }
+    }
+}
