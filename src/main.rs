@@ -89,6 +89,10 @@ enum Command {
         #[arg(long = "set", value_name = "PATH=VALUE")]
         set: Vec<String>,
     },
+    /// The MSEL as the sheet planners keep (CSV, one row per inject): export it, or read an
+    /// edited sheet back into the scenario.
+    #[command(subcommand)]
+    Msel(MselCommand),
     /// A trainee's seat in a lab exercise: join the host with the team's code.
     Seat(SeatArgs),
     /// Measure simulation speed on generated regions of 1,000 to 100,000 hosts.
@@ -103,6 +107,28 @@ enum Command {
         /// rebuilt from the whole log).
         #[arg(long, value_name = "SCENARIO", num_args = 0..=1, default_missing_value = DEFAULT_SCENARIO)]
         console: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum MselCommand {
+    /// Write the scenario's MSEL as a CSV sheet (a new file).
+    Export {
+        /// Scenario file or shipped scenario name.
+        scenario: String,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Read an edited sheet back: an edited row changes its inject, a new row adds one, a
+    /// removed row removes one. Writes the scenario with its new MSEL (comments and all else
+    /// as they were) to a new file, after checking it loads.
+    Import {
+        /// Scenario file or shipped scenario name.
+        scenario: String,
+        /// The edited sheet (CSV).
+        sheet: std::path::PathBuf,
+        #[arg(long)]
+        out: std::path::PathBuf,
     },
 }
 
@@ -368,6 +394,7 @@ fn main() -> ExitCode {
             deny_warnings,
             set,
         }) => validate(&scenarios, &set, deny_warnings),
+        Some(Command::Msel(cmd)) => msel_sheet(cmd),
         Some(Command::Handouts { scenario, out, set }) => match load(&scenario, &set, None) {
             Ok((plan, _)) => write_handouts(&plan, &out),
             Err(code) => code,
@@ -414,6 +441,84 @@ fn load_with_source(arg: &str, set: &[String]) -> Result<(Plan, scenario::Source
             eprintln!("{e}");
             ExitCode::from(1)
         })
+}
+
+/// Writes a new file (never over an existing one); says why not.
+fn write_new(path: &std::path::Path, text: &str) -> Result<(), String> {
+    use std::io::Write as _;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// `tidewatch msel export|import`.
+fn msel_sheet(cmd: MselCommand) -> ExitCode {
+    let fail = |e: String| {
+        eprintln!("{e}");
+        ExitCode::from(1)
+    };
+    match cmd {
+        MselCommand::Export { scenario, out } => {
+            let (plan, _) = match load_with_source(&scenario, &[]) {
+                Ok(p) => p,
+                Err(code) => return code,
+            };
+            match write_new(&out, &scenario::sheet::export_csv(&plan.scenario)) {
+                Ok(()) => {
+                    println!(
+                        "wrote {} injects to {}",
+                        plan.scenario.msel.len(),
+                        out.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
+        MselCommand::Import {
+            scenario,
+            sheet,
+            out,
+        } => {
+            let (plan, source) = match load_with_source(&scenario, &[]) {
+                Ok(p) => p,
+                Err(code) => return code,
+            };
+            let text = match std::fs::read_to_string(&sheet) {
+                Ok(t) => t,
+                Err(e) => return fail(format!("{}: {e}", sheet.display())),
+            };
+            let name = sheet.display().to_string();
+            let injects = match scenario::sheet::import_csv(&name, &text, &plan.scenario) {
+                Ok(i) => i,
+                Err(e) => return fail(e.to_string()),
+            };
+            let new_text = scenario::sheet::replace_msel(&source.text, &injects);
+            let check = scenario::Source {
+                name: out.display().to_string(),
+                text: new_text.clone(),
+                dir: source.dir.clone(),
+            };
+            if let Err(e) = scenario::load_source(&check, &[]) {
+                return fail(format!("the scenario with this MSEL does not load:\n{e}"));
+            }
+            match write_new(&out, &new_text) {
+                Ok(()) => {
+                    println!(
+                        "wrote {} with {} injects (was {})",
+                        out.display(),
+                        injects.len(),
+                        plan.scenario.msel.len()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
+    }
 }
 
 /// `tidewatch handouts`: every handout written under `out`; says where, or why not (exit 1).

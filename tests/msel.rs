@@ -631,3 +631,111 @@ fn the_flagship_handouts_keep_facilitator_text_out_of_the_players_manual() {
     assert!(!manual_md.contains("(planned)"), "{manual_md}");
     assert!(manual_md.contains("## Rules of play"));
 }
+
+/// The MSEL as a sheet: exported and read back unedited, the flagship's MSEL is the same (and
+/// so is its golden run); a removed row removes its inject, a new row adds one; a misspelled
+/// team is named by row and column with a guess; nothing is written over an existing file.
+#[test]
+fn the_msel_sheet_round_trips_and_names_its_mistakes_by_row_and_column() {
+    let dir = std::env::temp_dir().join(format!("tidewatch-sheet-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = |p: &str| dir.join(p).to_str().unwrap().to_string();
+    let out = tidewatch(&[
+        "msel",
+        "export",
+        "eastern-caribbean",
+        "--out",
+        &path("msel.csv"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let import = |sheet: &str, to: &str| {
+        tidewatch(&[
+            "msel",
+            "import",
+            "eastern-caribbean",
+            &path(sheet),
+            "--out",
+            &path(to),
+        ])
+    };
+    let out = import("msel.csv", "same.ron");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let msel = |file: &str| {
+        let s: tidewatch::scenario::Scenario =
+            tidewatch::scenario::parse_ron(file, &std::fs::read_to_string(file).unwrap()).unwrap();
+        serde_json::to_value(&s.msel).unwrap()
+    };
+    assert_eq!(
+        msel(&path("same.ron")),
+        msel("scenarios/eastern-caribbean.ron")
+    );
+    let run = tidewatch(&["run", &path("same.ron"), "--seed", "42", "--until", "72h"]);
+    let flagship = tidewatch(&["run", "eastern-caribbean", "--seed", "42", "--until", "72h"]);
+    assert_eq!(
+        stdout(&run).lines().last(),
+        stdout(&flagship).lines().last()
+    );
+    // Edits: the second inject's row removed, a copy of the first added as I99.
+    let sheet = std::fs::read_to_string(path("msel.csv")).unwrap();
+    let mut reader = csv_rows(&sheet);
+    let header = reader.remove(0);
+    let mut edited = vec![header.clone()];
+    let mut copy = reader[0].clone();
+    copy[0] = "I99".into();
+    edited.push(reader[0].clone());
+    edited.extend(reader[2..].iter().cloned());
+    edited.push(copy);
+    std::fs::write(path("edited.csv"), csv_text(&edited)).unwrap();
+    let out = import("edited.csv", "edited.ron");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("with 28 injects (was 28)"),
+        "{}",
+        stdout(&out)
+    );
+    let ids: Vec<String> = msel(&path("edited.ron"))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        ids.contains(&"I99".to_string()) && !ids.contains(&"I02".to_string()),
+        "{ids:?}"
+    );
+    // Row 12 (the 11th inject) sent to a misspelled team.
+    let mut typo = vec![header];
+    typo.extend(reader.iter().cloned());
+    typo[11][9] = "ag-npcc".into();
+    std::fs::write(path("typo.csv"), csv_text(&typo)).unwrap();
+    let out = import("typo.csv", "typo.ron");
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("row 12, column to: unknown team `ag-npcc`")
+            && err.contains("did you mean `ag-npc`"),
+        "{err}"
+    );
+    assert!(!dir.join("typo.ron").exists());
+    // Never over an existing file.
+    let again = import("msel.csv", "same.ron");
+    assert_eq!(again.status.code(), Some(1), "{}", stdout(&again));
+}
+
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect()
+}
+
+fn csv_text(rows: &[Vec<String>]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in rows {
+        w.write_record(r).unwrap();
+    }
+    String::from_utf8(w.into_inner().unwrap()).unwrap()
+}

@@ -8,6 +8,7 @@ pub mod ids;
 pub mod msel;
 mod overrides;
 mod plan;
+pub mod sheet;
 pub mod starter;
 #[cfg(test)]
 pub mod testkit;
