@@ -43,6 +43,16 @@ enum Command {
     /// objectives and evidence, timeline, figures, notes, improvement plan, and what each
     /// decision's other options would have cost.
     Report(ReportArgs),
+    /// The intelligence the teams produced and shared in a recorded exercise, as a STIX 2.1
+    /// bundle for MISP or OpenCTI: reports by team with their TLP 2.0 markings, the campaigns,
+    /// actors (intrusion sets), ATT&CK techniques, fictional indicators and sightings by island.
+    Stix {
+        /// The exercise's journal (only read).
+        journal: std::path::PathBuf,
+        /// Where to write the bundle (a new `.json` file).
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// Check scenario files; exit 1 with file:line:col diagnostics if any is invalid.
     Validate {
         #[arg(required = true)]
@@ -89,8 +99,8 @@ enum Command {
         #[arg(long = "set", value_name = "PATH=VALUE")]
         set: Vec<String>,
     },
-    /// The MSEL as the sheet planners keep (CSV, one row per inject): export it, or read an
-    /// edited sheet back into the scenario.
+    /// The MSEL as the sheet planners keep (XLSX or CSV, one row per inject): export it, or
+    /// read an edited sheet back into the scenario.
     #[command(subcommand)]
     Msel(MselCommand),
     /// A trainee's seat in a lab exercise: join the host with the team's code.
@@ -112,10 +122,13 @@ enum Command {
 
 #[derive(Subcommand)]
 enum MselCommand {
-    /// Write the scenario's MSEL as a CSV sheet (a new file).
+    /// Write the scenario's MSEL as a sheet (a new file): an XLSX workbook (the `MSEL` sheet,
+    /// with drop-down lists, and a `Lists` sheet of teams, modules and trigger forms) or CSV,
+    /// by the file's extension.
     Export {
         /// Scenario file or shipped scenario name.
         scenario: String,
+        /// `msel.xlsx` or `msel.csv`.
         #[arg(long)]
         out: std::path::PathBuf,
     },
@@ -125,7 +138,8 @@ enum MselCommand {
     Import {
         /// Scenario file or shipped scenario name.
         scenario: String,
-        /// The edited sheet (CSV).
+        /// The edited sheet: .xlsx (its `MSEL` sheet; .xlsm, .xlsb, .xls and .ods are read
+        /// too) or .csv.
         sheet: std::path::PathBuf,
         #[arg(long)]
         out: std::path::PathBuf,
@@ -384,6 +398,7 @@ fn main() -> ExitCode {
         Some(Command::Seat(args)) => seat(args),
         Some(Command::Calibrate(args)) => calibrate(args),
         Some(Command::Report(args)) => report(args),
+        Some(Command::Stix { journal, out }) => stix(&journal, &out),
         Some(Command::Validate {
             scenarios,
             deny_warnings,
@@ -444,13 +459,13 @@ fn load_with_source(arg: &str, set: &[String]) -> Result<(Plan, scenario::Source
 }
 
 /// Writes a new file (never over an existing one); says why not.
-fn write_new(path: &std::path::Path, text: &str) -> Result<(), String> {
+fn write_new(path: &std::path::Path, text: impl AsRef<[u8]>) -> Result<(), String> {
     use std::io::Write as _;
     std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(path)
-        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .and_then(|mut f| f.write_all(text.as_ref()))
         .map_err(|e| format!("{}: {e}", path.display()))
 }
 
@@ -466,7 +481,27 @@ fn msel_sheet(cmd: MselCommand) -> ExitCode {
                 Ok(p) => p,
                 Err(code) => return code,
             };
-            match write_new(&out, &scenario::sheet::export_csv(&plan.scenario)) {
+            let bytes = match scenario::sheet::SheetFormat::of(&out) {
+                Ok(scenario::sheet::SheetFormat::Csv) => {
+                    scenario::sheet::export_csv(&plan.scenario).into_bytes()
+                }
+                Ok(scenario::sheet::SheetFormat::Workbook)
+                    if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) =>
+                {
+                    match scenario::sheet::export_xlsx(&plan.scenario) {
+                        Ok(b) => b,
+                        Err(e) => return fail(e),
+                    }
+                }
+                Ok(scenario::sheet::SheetFormat::Workbook) => {
+                    return fail(format!(
+                        "{}: the sheet is written as .xlsx or .csv (other workbooks are read, not written)",
+                        out.display()
+                    ));
+                }
+                Err(e) => return fail(e),
+            };
+            match write_new(&out, &bytes) {
                 Ok(()) => {
                     println!(
                         "wrote {} injects to {}",
@@ -487,15 +522,36 @@ fn msel_sheet(cmd: MselCommand) -> ExitCode {
                 Ok(p) => p,
                 Err(code) => return code,
             };
-            let text = match std::fs::read_to_string(&sheet) {
+            let format = match scenario::sheet::SheetFormat::of(&sheet) {
+                Ok(f) => f,
+                Err(e) => return fail(e),
+            };
+            let bytes = match std::fs::read(&sheet) {
                 Ok(t) => t,
                 Err(e) => return fail(format!("{}: {e}", sheet.display())),
             };
             let name = sheet.display().to_string();
-            let injects = match scenario::sheet::import_csv(&name, &text, &plan.scenario) {
+            let read = match format {
+                scenario::sheet::SheetFormat::Csv => match String::from_utf8(bytes) {
+                    Ok(text) => scenario::sheet::import_csv(&name, &text, &plan.scenario),
+                    Err(_) => {
+                        return fail(format!(
+                            "{name}: not UTF-8 text\n  help: save the sheet as CSV UTF-8 (or as .xlsx)"
+                        ));
+                    }
+                },
+                scenario::sheet::SheetFormat::Workbook => {
+                    scenario::sheet::import_workbook(&name, bytes, &plan.scenario)
+                }
+            };
+            let imported = match read {
                 Ok(i) => i,
                 Err(e) => return fail(e.to_string()),
             };
+            for w in &imported.warnings {
+                eprintln!("{}", w.as_warning());
+            }
+            let injects = imported.injects;
             let new_text = scenario::sheet::replace_msel(&source.text, &injects);
             let check = scenario::Source {
                 name: out.display().to_string(),
@@ -574,7 +630,7 @@ fn new_scenario(name: &str, islands: &[String], out: Option<std::path::PathBuf>)
         .write(true)
         .create_new(true)
         .open(&path)
-        .and_then(|mut f| f.write_all(text.as_bytes()));
+        .and_then(|mut f| f.write_all(text.as_ref()));
     match written {
         Ok(()) => {
             println!(
@@ -833,6 +889,47 @@ fn report(args: ReportArgs) -> ExitCode {
         names.join(", ")
     ));
     ExitCode::SUCCESS
+}
+
+/// `tidewatch stix`: the exercise replayed from its journal, its intelligence written as a
+/// STIX 2.1 bundle to a new file.
+fn stix(journal: &std::path::Path, out: &std::path::Path) -> ExitCode {
+    let fail = |e: String| {
+        eprintln!("{e}");
+        ExitCode::from(1)
+    };
+    tidewatch::sim::init_task_pool(Some(1));
+    let file = match JournalFile::read(journal) {
+        Ok(f) => f,
+        Err(e) => return fail(e.to_string()),
+    };
+    let mut session = match session::replay(&file, None, false) {
+        Ok(r) => r.session,
+        Err(e) => return fail(e.to_string()),
+    };
+    let digest = session.sim.digest().hex();
+    let export = tidewatch::report::stix::StixExport {
+        plan: &session.plan,
+        events: session.sim.events(),
+        seed: session.seed,
+        digest,
+    };
+    let bundle = export.bundle();
+    let objects = bundle["objects"].as_array().map_or(0, Vec::len);
+    let text = serde_json::to_string_pretty(&bundle).unwrap_or_default() + "\n";
+    match write_new(out, text) {
+        Ok(()) => {
+            println!(
+                "wrote {objects} STIX objects ({} intel reports) to {}",
+                bundle["objects"]
+                    .as_array()
+                    .map_or(0, |o| o.iter().filter(|v| v["type"] == "report").count()),
+                out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
 }
 
 /// `run --host`: serves seats while the clock runs at `pace`; prints the join codes first and

@@ -713,7 +713,7 @@ fn the_msel_sheet_round_trips_and_names_its_mistakes_by_row_and_column() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
-        err.contains("row 12, column to: unknown team `ag-npcc`")
+        err.contains("row 12, column To: unknown team `ag-npcc`")
             && err.contains("did you mean `ag-npc`"),
         "{err}"
     );
@@ -721,6 +721,98 @@ fn the_msel_sheet_round_trips_and_names_its_mistakes_by_row_and_column() {
     // Never over an existing file.
     let again = import("msel.csv", "same.ron");
     assert_eq!(again.status.code(), Some(1), "{}", stdout(&again));
+}
+
+/// The MSEL as a workbook: exported and read back unedited, the same MSEL; an edited title is
+/// read back; a misspelled team in row 12 is named by sheet, row and column with a guess, as
+/// the spreadsheet shows them.
+#[test]
+fn the_msel_workbook_round_trips_and_names_its_mistakes_by_sheet_row_and_column() {
+    use calamine::Reader;
+    let dir = std::env::temp_dir().join(format!("tidewatch-xlsx-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = |p: &str| dir.join(p).to_str().unwrap().to_string();
+    let out = tidewatch(&[
+        "msel",
+        "export",
+        "eastern-caribbean",
+        "--out",
+        &path("msel.xlsx"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("wrote 28 injects"), "{}", stdout(&out));
+    let import = |sheet: &str, to: &str| {
+        tidewatch(&[
+            "msel",
+            "import",
+            "eastern-caribbean",
+            &path(sheet),
+            "--out",
+            &path(to),
+        ])
+    };
+    let out = import("msel.xlsx", "same.ron");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    let msel = |file: &str| {
+        let s: tidewatch::scenario::Scenario =
+            tidewatch::scenario::parse_ron(file, &std::fs::read_to_string(file).unwrap()).unwrap();
+        serde_json::to_value(&s.msel).unwrap()
+    };
+    assert_eq!(
+        msel(&path("same.ron")),
+        msel("scenarios/eastern-caribbean.ron")
+    );
+    // The sheet as a planner's spreadsheet reads it, then written back with an edit.
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(path("msel.xlsx")).unwrap();
+    assert_eq!(book.sheet_names(), ["MSEL", "Lists"]);
+    let rows: Vec<Vec<String>> = book
+        .worksheet_range("MSEL")
+        .unwrap()
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(rows.len(), 29);
+    let write = |rows: &[Vec<String>], name: &str| {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet().set_name("MSEL").unwrap();
+        for (r, cells) in rows.iter().enumerate() {
+            for (c, cell) in cells.iter().enumerate() {
+                sheet.write_string(r as u32, c as u16, cell).unwrap();
+            }
+        }
+        book.save(path(name)).unwrap();
+    };
+    let title = rows[0].iter().position(|c| c == "Title").unwrap();
+    let to = rows[0].iter().position(|c| c == "To").unwrap();
+    let mut edited = rows.clone();
+    edited[3][title] = "Port authority calls the CSIRT".into();
+    write(&edited, "edited.xlsx");
+    let out = import("edited.xlsx", "edited.ron");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let back = msel(&path("edited.ron"));
+    assert_eq!(back[2]["title"], "Port authority calls the CSIRT");
+    assert_eq!(back[1], msel("scenarios/eastern-caribbean.ron")[1]);
+    // Row 12 sent to a misspelled team.
+    let mut typo = rows.clone();
+    typo[11][to] = "ag-npcc".into();
+    write(&typo, "typo.xlsx");
+    let out = import("typo.xlsx", "typo.ron");
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "{}: sheet MSEL, row 12, column To: unknown team `ag-npcc`",
+            path("typo.xlsx")
+        )) && err.contains("did you mean `ag-npc`"),
+        "{err}"
+    );
+    assert!(!dir.join("typo.ron").exists());
+    // Neither a sheet nor a workbook.
+    let out = tidewatch(&["msel", "export", "eastern-caribbean", "--out", &path("msel.txt")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("a sheet is a .csv or an .xlsx file"), "{}", stderr(&out));
 }
 
 fn csv_rows(text: &str) -> Vec<Vec<String>> {

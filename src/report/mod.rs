@@ -12,6 +12,7 @@ pub mod money;
 pub mod narrate;
 pub mod picture;
 pub mod rehearsal;
+pub mod stix;
 pub mod summary;
 pub mod trend;
 pub mod view;

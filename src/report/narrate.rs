@@ -388,6 +388,7 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
             team: t,
             campaign: c,
             tlp,
+            ..
         } => {
             format!(
                 "{} produces intel #{item} on \"{}\" (TLP:{tlp:?})",
@@ -607,6 +608,14 @@ pub fn to_json(plan: &Plan, e: &Stamped) -> Value {
                     json!(plan.scenario.services[s as usize].id)
                 }
                 ("technique", Some(t)) => json!(plan.techniques[t as usize].id),
+                ("techniques", None) => json!(
+                    v.as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|t| t.as_u64())
+                        .map(|t| plan.techniques[t as usize].id.clone())
+                        .collect::<Vec<_>>()
+                ),
                 _ => v,
             };
             obj.insert(k, mapped);

@@ -44,6 +44,7 @@ const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Diagnostic {
     pub file: String,
+    /// 1-based; 0 when the message itself names the place (a workbook's sheet, row and column).
     pub line: usize,
     pub col: usize,
     pub message: String,
@@ -51,12 +52,18 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// `file:line:col`, or the file alone when the message names the place (line 0).
+    fn place(&self) -> String {
+        if self.line == 0 {
+            self.file.clone()
+        } else {
+            format!("{}:{}:{}", self.file, self.line, self.col)
+        }
+    }
+
     /// The same, said as a warning: the scenario loads, but probably not as meant.
     pub fn as_warning(&self) -> String {
-        let mut out = format!(
-            "{}:{}:{}: warning: {}",
-            self.file, self.line, self.col, self.message
-        );
+        let mut out = format!("{}: warning: {}", self.place(), self.message);
         if let Some(help) = &self.help {
             out.push_str(&format!("\n  help: {help}"));
         }
@@ -66,11 +73,13 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: error: {}",
-            self.file, self.line, self.col, self.message
-        )?;
+        if self.line == 0 {
+            // A place a text editor cannot jump to (a workbook's sheet, row and column): the
+            // message names it, as the planner's spreadsheet does.
+            write!(f, "{}: {}", self.file, self.message)?;
+        } else {
+            write!(f, "{}: error: {}", self.place(), self.message)?;
+        }
         if let Some(help) = &self.help {
             write!(f, "\n  help: {help}")?;
         }

@@ -314,12 +314,15 @@ pub enum SimEvent {
     IncidentClosed {
         incident: u32,
     },
-    /// Intelligence about a campaign, produced by the team that scoped an incident.
+    /// Intelligence about a campaign, produced by the team that scoped an incident: the
+    /// island it was found on and the techniques the intruder had used there (what is shared).
     IntelProduced {
         item: u32,
         team: TeamIx,
         campaign: CampaignIx,
         tlp: crate::scenario::Tlp,
+        island: IslandIx,
+        techniques: Vec<TechniqueIx>,
     },
     IntelSent {
         item: u32,

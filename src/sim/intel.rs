@@ -400,6 +400,8 @@ fn produce(
             team: inc.team,
             campaign: inc.campaign,
             tlp,
+            island,
+            techniques: item.techniques.clone(),
         },
     );
     // The producing team knows what it found.
