@@ -1,13 +1,15 @@
-//! `tidewatch batch`: many seeds of one scenario variant, run in parallel on every core, folded
-//! into summary statistics. Results are gathered by seed, so the output does not depend on
-//! which worker finished first.
+//! `tidewatch batch`: many seeds of one scenario, or of each variant of a sweep (`--vary`), run
+//! in parallel on every core and folded into summary statistics. Results are gathered by job,
+//! so the output does not depend on which worker finished first; a sweep too large for one
+//! machine runs as shards (`--shard I/N`, each writing its rows) that `tidewatch merge` puts
+//! back together into exactly what one run prints.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use indicatif::{ProgressBar, ProgressStyle};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::exercise;
 use crate::report::metrics::{METRICS, RunMetrics, Stats, run_metrics, stats};
@@ -33,6 +35,28 @@ pub fn over_seeds<T: Send>(
     progress: bool,
     fold: impl Fn(&Plan, u64, &[crate::sim::events::Stamped]) -> T + Sync,
 ) -> Vec<T> {
+    let jobs: Vec<(usize, u64)> = (0..runs).map(|k| (0, first_seed.wrapping_add(k))).collect();
+    over_jobs(
+        std::slice::from_ref(plan),
+        &jobs,
+        ticks,
+        workers,
+        progress,
+        fold,
+    )
+}
+
+/// Runs each job (a plan by its index in `plans`, a seed) for `ticks` minutes on `workers`
+/// threads and folds each run's events with `fold`; results in job order.
+pub fn over_jobs<T: Send>(
+    plans: &[Arc<Plan>],
+    jobs: &[(usize, u64)],
+    ticks: u64,
+    workers: usize,
+    progress: bool,
+    fold: impl Fn(&Plan, u64, &[crate::sim::events::Stamped]) -> T + Sync,
+) -> Vec<T> {
+    let runs = jobs.len() as u64;
     let bar = if progress {
         ProgressBar::new(runs)
     } else {
@@ -47,7 +71,7 @@ pub fn over_seeds<T: Send>(
     let mut out: Vec<(u64, T)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers.clamp(1, runs.max(1) as usize))
             .map(|_| {
-                let (plan, next, bar) = (plan.clone(), &next, bar.clone());
+                let (next, bar) = (&next, bar.clone());
                 scope.spawn(move || {
                     let mut out = Vec::new();
                     loop {
@@ -55,10 +79,11 @@ pub fn over_seeds<T: Send>(
                         if k >= runs {
                             break out;
                         }
-                        let seed = first_seed.wrapping_add(k);
+                        let (variant, seed) = jobs[k as usize];
+                        let plan = &plans[variant];
                         let mut sim = exercise::simulation(plan.clone(), seed);
                         sim.run_until(ticks);
-                        out.push((k, fold(&plan, seed, sim.events())));
+                        out.push((k, fold(plan, seed, sim.events())));
                         bar.inc(1);
                     }
                 })
@@ -72,6 +97,29 @@ pub fn over_seeds<T: Send>(
     bar.finish_and_clear();
     out.sort_by_key(|(k, _)| *k);
     out.into_iter().map(|(_, t)| t).collect()
+}
+
+/// Folds runs' metrics into the batch's statistics.
+pub fn batch_result(
+    scenario: &str,
+    (first_seed, runs, ticks): (u64, u64, u64),
+    per_run: Vec<RunMetrics>,
+) -> BatchResult {
+    let metrics = METRICS
+        .iter()
+        .map(|name| {
+            let values: Vec<f64> = per_run.iter().filter_map(|m| m.get(name)).collect();
+            (name.to_string(), stats(&values))
+        })
+        .collect();
+    BatchResult {
+        scenario: scenario.to_string(),
+        runs,
+        first_seed,
+        ticks,
+        metrics,
+        per_run,
+    }
 }
 
 /// Runs seeds `first_seed .. first_seed + runs` for `ticks` minutes on `workers` threads.
@@ -90,20 +138,307 @@ pub fn run_batch(
         progress,
         |plan, seed, events| run_metrics(plan, seed, ticks, events),
     );
-    let metrics = METRICS
-        .iter()
-        .map(|name| {
-            let values: Vec<f64> = per_run.iter().filter_map(|m| m.get(name)).collect();
-            (name.to_string(), stats(&values))
-        })
+    batch_result(&plan.scenario.name, (first_seed, runs, ticks), per_run)
+}
+
+/// A sweep: the batch's seeds run on every variant, each variant one combination of the
+/// `--vary` values (the first `--vary` changes slowest), on top of the batch's own `--set`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Sweep {
+    /// The scenario as given on the command line (a path or a shipped name).
+    pub scenario: String,
+    pub first_seed: u64,
+    pub runs: u64,
+    pub ticks: u64,
+    /// `--set` overrides common to every variant.
+    pub set: Vec<String>,
+    /// `--vary PATH=V1,V2,...`: the path and its values, in the order given.
+    pub vary: Vec<(String, Vec<String>)>,
+}
+
+/// `--shard I/N`: the slice of a sweep's jobs one machine runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    pub index: u64,
+    pub of: u64,
+}
+
+impl Shard {
+    pub const WHOLE: Shard = Shard { index: 0, of: 1 };
+
+    /// `I/N` with `0 <= I < N`.
+    pub fn parse(text: &str) -> Result<Shard, String> {
+        let bad = || format!("`{text}` is not a shard: write it I/N with 0 <= I < N, e.g. 0/4");
+        let (i, n) = text.split_once('/').ok_or_else(bad)?;
+        let (index, of): (u64, u64) = (
+            i.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
+        );
+        if of == 0 || index >= of {
+            return Err(bad());
+        }
+        Ok(Shard { index, of })
+    }
+}
+
+/// `PATH=V1,V2,...`.
+pub fn parse_vary(text: &str) -> Result<(String, Vec<String>), String> {
+    let (path, values) = text.split_once('=').ok_or_else(|| {
+        format!("`{text}`: write --vary PATH=V1,V2,... e.g. intel.sharing=true,false")
+    })?;
+    let values: Vec<String> = values.split(',').map(|v| v.trim().to_string()).collect();
+    if path.trim().is_empty() || values.iter().any(String::is_empty) {
+        return Err(format!(
+            "`{text}`: write --vary PATH=V1,V2,... with no empty value"
+        ));
+    }
+    Ok((path.trim().to_string(), values))
+}
+
+impl Sweep {
+    /// Every variant's extra overrides, `PATH=VALUE` each, in grid order (one empty variant
+    /// without `--vary`).
+    pub fn variants(&self) -> Vec<Vec<String>> {
+        let mut grid: Vec<Vec<String>> = vec![Vec::new()];
+        for (path, values) in &self.vary {
+            grid = grid
+                .into_iter()
+                .flat_map(|v| {
+                    values.iter().map(move |value| {
+                        let mut v = v.clone();
+                        v.push(format!("{path}={value}"));
+                        v
+                    })
+                })
+                .collect();
+        }
+        grid
+    }
+
+    /// All jobs, (variant, seed), variant by variant.
+    pub fn jobs(&self) -> Vec<(usize, u64)> {
+        (0..self.variants().len())
+            .flat_map(|v| (0..self.runs).map(move |k| (v, self.first_seed.wrapping_add(k))))
+            .collect()
+    }
+
+    /// The jobs of one shard: every N-th, starting at I, so each shard gets a fair share of
+    /// every variant.
+    pub fn shard_jobs(&self, shard: Shard) -> Vec<(usize, u64)> {
+        self.jobs()
+            .into_iter()
+            .enumerate()
+            .filter(|(j, _)| *j as u64 % shard.of == shard.index)
+            .map(|(_, job)| job)
+            .collect()
+    }
+}
+
+/// One run's row, as a shard writes it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    pub variant: usize,
+    pub metrics: RunMetrics,
+}
+
+/// What a shard writes: the sweep it belongs to, which slice, and its rows (JSON lines: the
+/// header first, then one row per run).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShardHeader {
+    pub tidewatch_rows: u32,
+    pub sweep: Sweep,
+    /// The scenario's name (for the output), and the file's digest of its plan per variant:
+    /// shards of different scenario files do not merge.
+    pub scenario_name: String,
+    pub shard: Shard,
+}
+
+pub fn rows_text(header: &ShardHeader, rows: &[Row]) -> String {
+    let mut out = serde_json::to_string(header).unwrap_or_default();
+    out.push('\n');
+    for r in rows {
+        out.push_str(&serde_json::to_string(r).unwrap_or_default());
+        out.push('\n');
+    }
+    out
+}
+
+/// Shards' rows put back in job order: the same rows one unsharded run gives, or what is
+/// missing, repeated or from another sweep.
+pub fn merge(files: &[(String, String)]) -> Result<(ShardHeader, Vec<Row>), String> {
+    let mut first: Option<ShardHeader> = None;
+    let mut parts: BTreeMap<u64, (String, Vec<Row>)> = BTreeMap::new();
+    for (name, text) in files {
+        let mut lines = text.lines().enumerate();
+        let header: ShardHeader = match lines.next() {
+            Some((_, l)) => serde_json::from_str(l)
+                .map_err(|e| format!("{name}:1: not a tidewatch rows file: {e}"))?,
+            None => return Err(format!("{name}: empty")),
+        };
+        if header.tidewatch_rows != 1 {
+            return Err(format!(
+                "{name}:1: rows format {} is not one this version reads (1)",
+                header.tidewatch_rows
+            ));
+        }
+        if let Some(f) = &first {
+            if f.sweep != header.sweep || f.scenario_name != header.scenario_name {
+                return Err(format!(
+                    "{name}: a shard of another sweep (scenario, seeds, runs, duration, --set and --vary must all match)"
+                ));
+            }
+            if f.shard.of != header.shard.of {
+                return Err(format!(
+                    "{name}: shard {}/{} of a sweep split {} ways elsewhere",
+                    header.shard.index, header.shard.of, f.shard.of
+                ));
+            }
+        }
+        let mut rows = Vec::new();
+        for (k, line) in lines {
+            if line.trim().is_empty() {
+                continue;
+            }
+            rows.push(
+                serde_json::from_str::<Row>(line)
+                    .map_err(|e| format!("{name}:{}: not a row: {e}", k + 1))?,
+            );
+        }
+        if let Some((other, _)) = parts.get(&header.shard.index) {
+            return Err(format!(
+                "{name}: shard {}/{} is also in {other}",
+                header.shard.index, header.shard.of
+            ));
+        }
+        parts.insert(header.shard.index, (name.clone(), rows));
+        first.get_or_insert(header);
+    }
+    let header = first.ok_or("no rows files given")?;
+    let missing: Vec<String> = (0..header.shard.of)
+        .filter(|i| !parts.contains_key(i))
+        .map(|i| format!("{i}/{}", header.shard.of))
         .collect();
-    BatchResult {
-        scenario: plan.scenario.name.clone(),
-        runs,
-        first_seed,
-        ticks,
-        metrics,
-        per_run,
+    if !missing.is_empty() {
+        return Err(format!("shards missing: {}", missing.join(", ")));
+    }
+    // Job j was run by shard j % N as its (j / N)-th row.
+    let jobs = header.sweep.jobs();
+    let mut rows = Vec::with_capacity(jobs.len());
+    for (j, (variant, seed)) in jobs.iter().enumerate() {
+        let (name, shard_rows) = &parts[&(j as u64 % header.shard.of)];
+        let row = shard_rows
+            .get(j / header.shard.of as usize)
+            .ok_or_else(|| format!("{name}: rows missing (was the shard cut short?)"))?;
+        if row.variant != *variant || row.metrics.seed != *seed {
+            return Err(format!(
+                "{name}: expected the run of variant {variant}, seed {seed}; found variant {}, seed {}",
+                row.variant, row.metrics.seed
+            ));
+        }
+        rows.push(row.clone());
+    }
+    for (i, (name, shard_rows)) in &parts {
+        let expected = jobs.len() / header.shard.of as usize
+            + usize::from((*i as usize) < jobs.len() % header.shard.of as usize);
+        if shard_rows.len() != expected {
+            return Err(format!(
+                "{name}: {} rows where shard {i}/{} has {expected}",
+                shard_rows.len(),
+                header.shard.of
+            ));
+        }
+    }
+    let header = ShardHeader {
+        shard: Shard::WHOLE,
+        ..header
+    };
+    Ok((header, rows))
+}
+
+/// A sweep's rows folded per variant: (the variant's overrides, its batch result).
+pub fn sweep_results(header: &ShardHeader, rows: Vec<Row>) -> Vec<(Vec<String>, BatchResult)> {
+    let sweep = &header.sweep;
+    let mut per: Vec<Vec<RunMetrics>> = vec![Vec::new(); sweep.variants().len()];
+    for r in rows {
+        if let Some(v) = per.get_mut(r.variant) {
+            v.push(r.metrics);
+        }
+    }
+    sweep
+        .variants()
+        .into_iter()
+        .zip(per)
+        .map(|(set, runs)| {
+            (
+                set,
+                batch_result(
+                    &header.scenario_name,
+                    (sweep.first_seed, sweep.runs, sweep.ticks),
+                    runs,
+                ),
+            )
+        })
+        .collect()
+}
+
+/// What `batch` prints (and `merge` prints the same): the table, or one JSON object; and the
+/// CSV rows. Without `--vary`, as before sweeps existed.
+pub struct SweepOutput {
+    pub text: String,
+    pub json: String,
+    pub csv: String,
+}
+
+pub fn sweep_output(header: &ShardHeader, results: &[(Vec<String>, BatchResult)]) -> SweepOutput {
+    let sweep = &header.sweep;
+    if sweep.vary.is_empty()
+        && let [(_, result)] = results
+    {
+        let json = serde_json::json!({
+            "scenario": result.scenario,
+            "runs": result.runs,
+            "seed": result.first_seed,
+            "ticks": result.ticks,
+            "metrics": result.metrics,
+        });
+        return SweepOutput {
+            text: result.text(),
+            json: format!("{json}\n"),
+            csv: result.csv(),
+        };
+    }
+    let mut text = String::new();
+    let mut variants = Vec::new();
+    let paths: Vec<&str> = sweep.vary.iter().map(|(p, _)| p.as_str()).collect();
+    let mut csv = format!("{},seed,{}\n", paths.join(","), METRICS.join(","));
+    for (set, result) in results {
+        text.push_str(&format!("variant {}\n", set.join(" ")));
+        text.push_str(&result.text());
+        text.push('\n');
+        let values: Vec<&str> = set
+            .iter()
+            .map(|s| s.split_once('=').map_or("", |(_, v)| v))
+            .collect();
+        variants.push(serde_json::json!({
+            "set": set,
+            "metrics": result.metrics,
+        }));
+        for line in result.csv().lines().skip(1) {
+            csv.push_str(&format!("{},{line}\n", values.join(",")));
+        }
+    }
+    let json = serde_json::json!({
+        "scenario": header.scenario_name,
+        "runs": sweep.runs,
+        "seed": sweep.first_seed,
+        "ticks": sweep.ticks,
+        "vary": sweep.vary,
+        "variants": variants,
+    });
+    SweepOutput {
+        text,
+        json: format!("{json}\n"),
+        csv,
     }
 }
 

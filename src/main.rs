@@ -36,6 +36,9 @@ enum Command {
     Replay(ReplayArgs),
     /// Run many seeds of a scenario (in parallel) and report statistics per metric.
     Batch(BatchArgs),
+    /// Combine the rows of a sharded batch (`batch --shard I/N --rows FILE`, one per shard)
+    /// into exactly what one unsharded `batch` prints.
+    Merge(MergeArgs),
     /// The model's figures over many seeds beside the published ones (who finds ransomware,
     /// how fast attackers move, false alerts, backups), with each reference's source.
     Calibrate(CalibrateArgs),
@@ -291,6 +294,30 @@ struct BatchArgs {
     /// Worker threads (default: every core).
     #[arg(long)]
     threads: Option<usize>,
+    /// Run every seed on each value of a scenario value, e.g. `--vary intel.sharing=true,false`;
+    /// several make a grid (the first changes slowest).
+    #[arg(long, value_name = "PATH=V1,V2,...", value_parser = tidewatch::batch::parse_vary)]
+    vary: Vec<(String, Vec<String>)>,
+    /// Run only slice I of N of the runs (every N-th, from the I-th) and write its rows to
+    /// `--rows`, for `tidewatch merge` to combine: a sweep as an array job.
+    #[arg(long, value_name = "I/N", value_parser = tidewatch::batch::Shard::parse, requires = "rows")]
+    shard: Option<tidewatch::batch::Shard>,
+    /// Write each run's row (JSON lines, a header first) to this new file.
+    #[arg(long, value_name = "FILE")]
+    rows: Option<std::path::PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct MergeArgs {
+    /// The rows files of every shard of one sweep (`batch --shard I/N --rows FILE`).
+    #[arg(required = true)]
+    rows: Vec<std::path::PathBuf>,
+    /// Print one JSON object instead of the table, as `batch --json` does.
+    #[arg(long)]
+    json: bool,
+    /// Also write one CSV row per run to this file, as `batch --csv` does.
+    #[arg(long)]
+    csv: Option<std::path::PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -394,6 +421,7 @@ fn main() -> ExitCode {
         Some(Command::Console(args)) => console(args),
         Some(Command::Run(args)) => run(args),
         Some(Command::Batch(args)) => batch(args),
+        Some(Command::Merge(args)) => merge(args),
         Some(Command::Replay(args)) => replay(args),
         Some(Command::Seat(args)) => seat(args),
         Some(Command::Calibrate(args)) => calibrate(args),
@@ -486,7 +514,9 @@ fn msel_sheet(cmd: MselCommand) -> ExitCode {
                     scenario::sheet::export_csv(&plan.scenario).into_bytes()
                 }
                 Ok(scenario::sheet::SheetFormat::Workbook)
-                    if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) =>
+                    if out
+                        .extension()
+                        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) =>
                 {
                     match scenario::sheet::export_xlsx(&plan.scenario) {
                         Ok(b) => b,
@@ -779,7 +809,7 @@ fn run(args: RunArgs) -> ExitCode {
         return ExitCode::from(1);
     }
     let events = args.events.as_deref().map(|p| (p, team));
-    finish_run(&plan, &session, events, args.json, args.rehearse)
+    finish_run(&plan, &mut session, events, args.json, args.rehearse)
 }
 
 /// Checks the report paths before any work: a known format each, and never the journal.
@@ -968,11 +998,12 @@ fn host_lab(
 /// `events`: where to write them, and for which team's eyes (`None`: the facilitator's).
 fn finish_run(
     plan: &Plan,
-    session: &Session,
+    session: &mut Session,
     events: Option<(&std::path::Path, Option<TeamIx>)>,
     json: bool,
     rehearse: bool,
 ) -> ExitCode {
+    let digest = session.sim.digest().hex();
     let sim = &session.sim;
     if let Some((path, team)) = events {
         let written = std::fs::File::create(path).and_then(|f| {
@@ -998,13 +1029,7 @@ fn finish_run(
             return ExitCode::from(1);
         }
     }
-    let summary = summarise(
-        plan,
-        session.seed,
-        sim.now(),
-        sim.digest().hex(),
-        sim.events(),
-    );
+    let summary = summarise(plan, session.seed, sim.now(), digest, sim.events());
     let rehearsal = rehearse.then(|| tidewatch::report::rehearsal::rehearse(plan, sim.events()));
     if json {
         let mut value = serde_json::to_value(&summary).expect("summary serialises");
@@ -1036,7 +1061,7 @@ fn replay(args: ReplayArgs) -> ExitCode {
         );
     }
     let until = args.until.map(|u| u.0);
-    let r = match session::replay(&file, until, args.verify) {
+    let mut r = match session::replay(&file, until, args.verify) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{e}");
@@ -1078,7 +1103,7 @@ fn replay(args: ReplayArgs) -> ExitCode {
             to.display()
         );
     }
-    finish_run(&plan, &r.session, None, args.json, false)
+    finish_run(&plan, &mut r.session, None, args.json, false)
 }
 
 /// The commands on a journal's record, when and from whom: a seat's label, or the
@@ -1159,36 +1184,129 @@ fn calibrate(args: CalibrateArgs) -> ExitCode {
 }
 
 fn batch(args: BatchArgs) -> ExitCode {
-    let (plan, seed) = match over_seeds_plan(&args.scenario, &args.set, args.seed, args.runs) {
-        Ok(x) => x,
-        Err(code) => return code,
+    use tidewatch::batch::{Row, Shard, ShardHeader, Sweep};
+    let shard = args.shard.unwrap_or(Shard::WHOLE);
+    // Every variant's plan first: a bad value stops the sweep before anything runs.
+    let mut plans = Vec::new();
+    let mut first_seed = 0;
+    let sweep0 = Sweep {
+        scenario: args.scenario.clone(),
+        first_seed: 0,
+        runs: args.runs,
+        ticks: 0,
+        set: args.set.clone(),
+        vary: args.vary.clone(),
     };
+    for variant in sweep0.variants() {
+        let set: Vec<String> = args.set.iter().cloned().chain(variant).collect();
+        match over_seeds_plan(&args.scenario, &set, args.seed, args.runs) {
+            Ok((plan, seed)) => {
+                first_seed = seed;
+                plans.push(plan);
+            }
+            Err(code) => return code,
+        }
+    }
+    let ticks = args.until.unwrap_or(plans[0].scenario.duration).0;
+    let sweep = Sweep {
+        first_seed,
+        ticks,
+        ..sweep0
+    };
+    let header = ShardHeader {
+        tidewatch_rows: 1,
+        scenario_name: plans[0].scenario.name.clone(),
+        sweep: sweep.clone(),
+        shard,
+    };
+    if let Some(path) = &args.rows
+        && path.exists()
+    {
+        eprintln!(
+            "{}: already exists; rows are written to a new file",
+            path.display()
+        );
+        return ExitCode::from(1);
+    }
     let workers = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     tidewatch::sim::init_task_pool(Some(1));
-    let ticks = args.until.unwrap_or(plan.scenario.duration).0;
     let progress = std::io::IsTerminal::is_terminal(&std::io::stderr()) && !args.json;
-    let result = tidewatch::batch::run_batch(plan, seed, args.runs, ticks, workers, progress);
-    if let Some(path) = &args.csv
-        && let Err(e) = std::fs::write(path, result.csv())
+    let jobs = sweep.shard_jobs(shard);
+    let metrics = tidewatch::batch::over_jobs(
+        &plans,
+        &jobs,
+        ticks,
+        workers,
+        progress,
+        |plan, seed, events| tidewatch::report::metrics::run_metrics(plan, seed, ticks, events),
+    );
+    let rows: Vec<Row> = jobs
+        .iter()
+        .zip(metrics)
+        .map(|(&(variant, _), metrics)| Row { variant, metrics })
+        .collect();
+    if let Some(path) = &args.rows
+        && let Err(e) = write_new(path, tidewatch::batch::rows_text(&header, &rows))
+    {
+        eprintln!("{e}");
+        return ExitCode::from(1);
+    }
+    if shard != Shard::WHOLE {
+        emit(&format!(
+            "shard {}/{}: {} of {} runs written to {}; combine the shards with `tidewatch merge`\n",
+            shard.index,
+            shard.of,
+            rows.len(),
+            sweep.jobs().len(),
+            args.rows
+                .as_ref()
+                .map_or(String::new(), |p| p.display().to_string())
+        ));
+        return ExitCode::SUCCESS;
+    }
+    print_sweep(&header, rows, args.json, args.csv.as_deref())
+}
+
+/// What `batch` and `merge` print: the table or JSON, and the CSV file if asked.
+fn print_sweep(
+    header: &tidewatch::batch::ShardHeader,
+    rows: Vec<tidewatch::batch::Row>,
+    json: bool,
+    csv: Option<&std::path::Path>,
+) -> ExitCode {
+    let results = tidewatch::batch::sweep_results(header, rows);
+    let out = tidewatch::batch::sweep_output(header, &results);
+    if let Some(path) = csv
+        && let Err(e) = std::fs::write(path, &out.csv)
     {
         eprintln!("{}: cannot write CSV: {e}", path.display());
         return ExitCode::from(1);
     }
-    if args.json {
-        let out = serde_json::json!({
-            "scenario": result.scenario,
-            "runs": result.runs,
-            "seed": result.first_seed,
-            "ticks": result.ticks,
-            "metrics": result.metrics,
-        });
-        emit(&format!("{out}\n"));
-    } else {
-        emit(&result.text());
-    }
+    emit(if json { &out.json } else { &out.text });
     ExitCode::SUCCESS
+}
+
+/// `tidewatch merge`: shards' rows combined into what one unsharded `batch` prints.
+fn merge(args: MergeArgs) -> ExitCode {
+    let mut files = Vec::new();
+    for path in &args.rows {
+        match std::fs::read_to_string(path) {
+            Ok(text) => files.push((path.display().to_string(), text)),
+            Err(e) => {
+                eprintln!("{}: {e}", path.display());
+                return ExitCode::from(1);
+            }
+        }
+    }
+    match tidewatch::batch::merge(&files) {
+        Ok((header, rows)) => print_sweep(&header, rows, args.json, args.csv.as_deref()),
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(1)
+        }
+    }
 }
 
 fn seat(args: SeatArgs) -> ExitCode {

@@ -245,6 +245,18 @@ impl StartDate {
         self.at_offset(tick, 0)
     }
 
+    /// The weekday (0 = Monday) and minute of day `tick` minutes after start on a clock
+    /// `offset` minutes ahead: what shift rosters ask every minute, without the calendar.
+    pub fn weekday_minute(&self, tick: u64, offset: i64) -> (u32, u64) {
+        let per_day = MINUTES_PER_DAY as i64;
+        let total = self.minute_of_day as i64 + tick as i64 + offset;
+        let days = self.days() + total.div_euclid(per_day);
+        (
+            (days + 3).rem_euclid(7) as u32,
+            total.rem_euclid(per_day) as u64,
+        )
+    }
+
     /// The same on a clock `offset` minutes ahead of the scenario's (an island in another time
     /// zone: -60 for UTC-5 in a scenario on UTC-4).
     pub fn at_offset(&self, tick: u64, offset: i64) -> LocalTime {
@@ -453,6 +465,17 @@ mod tests {
             .unwrap()
             .at_offset(0, -60);
         assert_eq!((t.minute_of_day, t.weekday, t.day), (23 * 60 + 30, 6, 1));
+        // The rosters' shortcut agrees with the calendar, minute by minute over two weeks and
+        // both sides of UTC.
+        for offset in [-120, -60, 0, 90] {
+            for tick in (0..14 * MINUTES_PER_DAY).step_by(7) {
+                let t = start.at_offset(tick, offset);
+                assert_eq!(
+                    start.weekday_minute(tick, offset),
+                    (t.weekday, t.minute_of_day)
+                );
+            }
+        }
     }
 
     #[test]

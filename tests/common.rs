@@ -19,7 +19,8 @@ pub fn plan(path: &str, set: &[&str]) -> Arc<Plan> {
 pub fn run(plan: &Arc<Plan>, seed: u64, ticks: u64) -> (Simulation, RunSummary) {
     let mut sim = tidewatch::exercise::simulation(plan.clone(), seed);
     sim.run_until(ticks);
-    let s = summarise(plan, seed, ticks, sim.digest().hex(), sim.events());
+    let digest = sim.digest().hex();
+    let s = summarise(plan, seed, ticks, digest, sim.events());
     (sim, s)
 }
 

@@ -741,7 +741,11 @@ fn the_msel_workbook_round_trips_and_names_its_mistakes_by_sheet_row_and_column(
         &path("msel.xlsx"),
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("wrote 28 injects"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("wrote 28 injects"),
+        "{}",
+        stdout(&out)
+    );
     let import = |sheet: &str, to: &str| {
         tidewatch(&[
             "msel",
@@ -810,9 +814,19 @@ fn the_msel_workbook_round_trips_and_names_its_mistakes_by_sheet_row_and_column(
     );
     assert!(!dir.join("typo.ron").exists());
     // Neither a sheet nor a workbook.
-    let out = tidewatch(&["msel", "export", "eastern-caribbean", "--out", &path("msel.txt")]);
+    let out = tidewatch(&[
+        "msel",
+        "export",
+        "eastern-caribbean",
+        "--out",
+        &path("msel.txt"),
+    ]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("a sheet is a .csv or an .xlsx file"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("a sheet is a .csv or an .xlsx file"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 fn csv_rows(text: &str) -> Vec<Vec<String>> {

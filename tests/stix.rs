@@ -16,7 +16,9 @@ fn well_formed_id(id: &str, kind: &str) -> bool {
     };
     let parts: Vec<&str> = uuid.split('-').collect();
     parts.iter().map(|p| p.len()).collect::<Vec<_>>() == [8, 4, 4, 4, 12]
-        && uuid.chars().all(|c| c == '-' || c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        && uuid
+            .chars()
+            .all(|c| c == '-' || c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
         && ('1'..='5').contains(&parts[2].chars().next().unwrap())
         && "89ab".contains(parts[3].chars().next().unwrap())
 }
@@ -45,7 +47,12 @@ fn refs(o: &Value) -> Vec<String> {
         if k.ends_with("_ref") {
             out.push(v.as_str().unwrap().to_string());
         } else if k.ends_with("_refs") {
-            out.extend(v.as_array().unwrap().iter().map(|r| r.as_str().unwrap().to_string()));
+            out.extend(
+                v.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.as_str().unwrap().to_string()),
+            );
         }
     }
     out
@@ -58,8 +65,20 @@ fn required(kind: &str) -> &'static [&'static str] {
         "identity" => &["created", "modified", "name"],
         "location" => &["created", "modified"],
         "attack-pattern" | "intrusion-set" | "campaign" => &["created", "modified", "name"],
-        "indicator" => &["created", "modified", "pattern", "pattern_type", "valid_from"],
-        "relationship" => &["created", "modified", "relationship_type", "source_ref", "target_ref"],
+        "indicator" => &[
+            "created",
+            "modified",
+            "pattern",
+            "pattern_type",
+            "valid_from",
+        ],
+        "relationship" => &[
+            "created",
+            "modified",
+            "relationship_type",
+            "source_ref",
+            "target_ref",
+        ],
         "sighting" => &["created", "modified", "sighting_of_ref"],
         "report" => &["created", "modified", "name", "published", "object_refs"],
         other => panic!("unexpected object type {other}"),
@@ -109,18 +128,32 @@ fn the_flagship_exercise_gives_a_valid_stix_bundle() {
         for p in required(kind) {
             assert!(!o[*p].is_null(), "{kind} without {p}: {o}");
         }
-        for p in ["created", "modified", "published", "valid_from", "first_seen", "last_seen"] {
+        for p in [
+            "created",
+            "modified",
+            "published",
+            "valid_from",
+            "first_seen",
+            "last_seen",
+        ] {
             assert!(o[p].is_null() || timestamp(&o[p]), "{p} in {o}");
         }
         if !o["modified"].is_null() {
             assert!(o["created"].as_str() <= o["modified"].as_str(), "{o}");
         }
         for r in refs(o) {
-            assert!(ids.contains(r.as_str()), "{} refers to {r}, not in the bundle", o["id"]);
+            assert!(
+                ids.contains(r.as_str()),
+                "{} refers to {r}, not in the bundle",
+                o["id"]
+            );
         }
         match kind {
             "location" => {
-                let (lat, lon) = (o["latitude"].as_f64().unwrap(), o["longitude"].as_f64().unwrap());
+                let (lat, lon) = (
+                    o["latitude"].as_f64().unwrap(),
+                    o["longitude"].as_f64().unwrap(),
+                );
                 assert!((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon));
             }
             "report" => assert!(!o["object_refs"].as_array().unwrap().is_empty()),
@@ -131,12 +164,19 @@ fn the_flagship_exercise_gives_a_valid_stix_bundle() {
             }
             "indicator" => {
                 let p = o["pattern"].as_str().unwrap();
-                let reserved = ["'192.0.2.", "'198.51.100.", "'203.0.113.", ".example'", "hashes.'SHA-256'"];
+                let reserved = [
+                    "'192.0.2.",
+                    "'198.51.100.",
+                    "'203.0.113.",
+                    ".example'",
+                    "hashes.'SHA-256'",
+                ];
                 assert!(reserved.iter().any(|r| p.contains(r)), "{p}");
                 assert!(o["labels"].as_array().unwrap().contains(&"exercise".into()));
             }
             "marking-definition" => {
-                let ext = &o["extensions"]["extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"];
+                let ext =
+                    &o["extensions"]["extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"];
                 assert_eq!(ext["extension_type"], "property-extension");
                 let published = match ext["tlp_2_0"].as_str().unwrap() {
                     "clear" => "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
@@ -172,7 +212,8 @@ fn the_flagship_exercise_gives_a_valid_stix_bundle() {
             .iter()
             .find(|o| {
                 o["type"] == "marking-definition"
-                    && o["extensions"]["extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"]["tlp_2_0"]
+                    && o["extensions"]["extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"]
+                        ["tlp_2_0"]
                         == level
             })
             .map(|o| o["id"].as_str().unwrap().to_string())
@@ -195,7 +236,13 @@ fn the_flagship_exercise_gives_a_valid_stix_bundle() {
         };
         let report = objects
             .iter()
-            .find(|o| o["type"] == "report" && o["name"].as_str().unwrap().ends_with(&format!("(intel #{item})")))
+            .find(|o| {
+                o["type"] == "report"
+                    && o["name"]
+                        .as_str()
+                        .unwrap()
+                        .ends_with(&format!("(intel #{item})"))
+            })
             .unwrap_or_else(|| panic!("no report for item {item}"));
         assert_eq!(
             report["object_marking_refs"][0].as_str(),
@@ -219,7 +266,10 @@ fn the_flagship_exercise_gives_a_valid_stix_bundle() {
                 .unwrap_or_else(|e| panic!("{validator}: {e}"));
             let said = format!("{}{}", stdout(&out), stderr(&out));
             eprintln!("{said}");
-            assert!(out.status.success() && said.contains("[+] STIX JSON: Valid"), "{said}");
+            assert!(
+                out.status.success() && said.contains("[+] STIX JSON: Valid"),
+                "{said}"
+            );
         }
         Err(_) => {
             assert!(

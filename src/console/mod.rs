@@ -134,7 +134,10 @@ pub fn run(plan: Arc<Plan>, seed: u64, start: Start, options: Options) -> ExitCo
         Some(t) => app
             .insert_resource(team::LocalTeam::new(t))
             .init_resource::<team::TeamScreen>()
-            .add_systems(Update, (advance_clock, team::collect).chain())
+            .add_systems(
+                Update,
+                (advance_clock, refresh_digest, team::collect).chain(),
+            )
             .add_systems(EguiPrimaryContextPass, team::draw),
         None => app
             .insert_resource(EndExercise {
@@ -142,7 +145,10 @@ pub fn run(plan: Arc<Plan>, seed: u64, start: Start, options: Options) -> ExitCo
                 ..default()
             })
             .insert_resource(panels::DeskState::on(screen))
-            .add_systems(Update, (advance_clock, panels::collect_feed).chain())
+            .add_systems(
+                Update,
+                (advance_clock, refresh_digest, panels::collect_feed).chain(),
+            )
             .add_systems(Update, end_exercise.after(take_orders))
             .add_systems(EguiPrimaryContextPass, panels::draw),
     };
@@ -366,6 +372,12 @@ fn process_cpu_seconds() -> Option<f64> {
     let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
     // The kernel's clock ticks per second: 100 on every Linux we ship to.
     Some(ticks / 100.0)
+}
+
+/// The digest the clock bar shows, hashed once per frame that advanced the clock (the
+/// simulation itself only keeps its event chain up).
+fn refresh_digest(world: &mut World) {
+    crate::sim::digest::current(world);
 }
 
 #[allow(clippy::too_many_arguments)] // a system: each resource it reads is a parameter

@@ -3,14 +3,14 @@
 use crate::scenario::ids::{IslandIx, OrgIx};
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::scenario::Plan;
 use crate::sim::events::{SimEvent, Stamped};
 
 /// The metrics of one run. `None` where the run never got there (nobody detected anything,
 /// intel never reached everyone).
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct RunMetrics {
     pub seed: u64,
     pub hosts_compromised: f64,

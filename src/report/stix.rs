@@ -192,10 +192,12 @@ impl StixExport<'_> {
                     item,
                     team,
                     channel,
-                } => received
-                    .entry(*item)
-                    .or_default()
-                    .push((e.tick, *team, format!("{channel:?}"))),
+                } => {
+                    received
+                        .entry(*item)
+                        .or_default()
+                        .push((e.tick, *team, format!("{channel:?}")))
+                }
                 SimEvent::IntelApplied { item, island, .. } => {
                     applied.entry(*item).or_default().push((e.tick, *island))
                 }
@@ -254,8 +256,7 @@ impl StixExport<'_> {
             islands.insert(item.island);
         }
         // Sightings: where a team that shared about a campaign met it.
-        let mut sightings: Vec<((CampaignIx, IslandIx), (u64, u64, u32, TeamIx), Tlp)> =
-            Vec::new();
+        let mut sightings: Vec<((CampaignIx, IslandIx), (u64, u64, u32, TeamIx), Tlp)> = Vec::new();
         for (&(campaign, island), &m) in &met {
             let said = items
                 .iter()
@@ -274,7 +275,13 @@ impl StixExport<'_> {
         }
 
         let mut objects: Vec<Value> = Vec::new();
-        for tlp in [Tlp::Clear, Tlp::Green, Tlp::Amber, Tlp::AmberStrict, Tlp::Red] {
+        for tlp in [
+            Tlp::Clear,
+            Tlp::Green,
+            Tlp::Amber,
+            Tlp::AmberStrict,
+            Tlp::Red,
+        ] {
             if tlps.contains(&openness(tlp)) {
                 objects.push(marking_object(tlp));
             }
@@ -315,7 +322,8 @@ impl StixExport<'_> {
                 "object_marking_refs": [clear],
             }));
         }
-        let technique_id = |t: TechniqueIx| self.id("attack-pattern", &plan.techniques[t].id, false);
+        let technique_id =
+            |t: TechniqueIx| self.id("attack-pattern", &plan.techniques[t].id, false);
         for &t in techniques.keys() {
             let tech = &plan.techniques[t];
             objects.push(json!({
@@ -378,27 +386,21 @@ impl StixExport<'_> {
         let mut related: Vec<Value> = Vec::new();
         let mut reports: Vec<Value> = Vec::new();
         let mut indicators: Vec<Value> = Vec::new();
-        let relationship = |kind: &str,
-                            from: &str,
-                            to: &str,
-                            key: &str,
-                            at: &str,
-                            by: &str,
-                            tlp: Tlp|
-         -> Value {
-            json!({
-                "type": "relationship",
-                "spec_version": "2.1",
-                "id": self.id("relationship", &format!("{key}|{from}|{kind}|{to}"), true),
-                "created": at,
-                "modified": at,
-                "relationship_type": kind,
-                "source_ref": from,
-                "target_ref": to,
-                "created_by_ref": by,
-                "object_marking_refs": [tlp_id(tlp)],
-            })
-        };
+        let relationship =
+            |kind: &str, from: &str, to: &str, key: &str, at: &str, by: &str, tlp: Tlp| -> Value {
+                json!({
+                    "type": "relationship",
+                    "spec_version": "2.1",
+                    "id": self.id("relationship", &format!("{key}|{from}|{kind}|{to}"), true),
+                    "created": at,
+                    "modified": at,
+                    "relationship_type": kind,
+                    "source_ref": from,
+                    "target_ref": to,
+                    "created_by_ref": by,
+                    "object_marking_refs": [tlp_id(tlp)],
+                })
+            };
         for &(n, item) in &items {
             let when = self.time(item.produced);
             let by = team_id(item.team);
@@ -469,8 +471,14 @@ impl StixExport<'_> {
             }
             let org_where = self.events.iter().find_map(|e| match &e.event {
                 SimEvent::IncidentOpened {
-                    team, org, campaign, ..
-                } if *team == item.team && *campaign == item.campaign && e.tick <= item.produced => {
+                    team,
+                    org,
+                    campaign,
+                    ..
+                } if *team == item.team
+                    && *campaign == item.campaign
+                    && e.tick <= item.produced =>
+                {
                     Some(s.organisations[org.ix()].name.clone())
                 }
                 _ => None,
@@ -493,7 +501,9 @@ impl StixExport<'_> {
             if let Some(r) = received.get(&n) {
                 let got: Vec<String> = r
                     .iter()
-                    .map(|(at, t, ch)| format!("{} ({ch}, {})", s.teams[t.ix()].id, self.clock(*at)))
+                    .map(|(at, t, ch)| {
+                        format!("{} ({ch}, {})", s.teams[t.ix()].id, self.clock(*at))
+                    })
                     .collect();
                 description.push_str(&format!(" Received by {}.", got.join(", ")));
             }
@@ -600,7 +610,12 @@ fn phase_name(tactic: Tactic) -> &'static str {
 /// A fictional, well-formed STIX pattern for a campaign's use of a technique: what an analyst
 /// would write for it (a sender for phishing, an address for exploitation or logins, a domain
 /// for command and control, a file hash for tools and payloads), from reserved ranges only.
-pub fn fictional_pattern(campaign: &str, technique: &str, effect: Effect, tactic: Tactic) -> String {
+pub fn fictional_pattern(
+    campaign: &str,
+    technique: &str,
+    effect: Effect,
+    tactic: Tactic,
+) -> String {
     let slug: String = campaign
         .to_lowercase()
         .chars()
@@ -615,8 +630,12 @@ pub fn fictional_pattern(campaign: &str, technique: &str, effect: Effect, tactic
         return format!("[domain-name:value = 'cdn-{slug}.example']");
     }
     match effect {
-        Effect::Phish => format!("[email-message:from_ref.value = 'accounts@{slug}-invoices.example']"),
-        Effect::ExploitPublicFacing | Effect::Ddos => format!("[ipv4-addr:value = '203.0.113.{octet}']"),
+        Effect::Phish => {
+            format!("[email-message:from_ref.value = 'accounts@{slug}-invoices.example']")
+        }
+        Effect::ExploitPublicFacing | Effect::Ddos => {
+            format!("[ipv4-addr:value = '203.0.113.{octet}']")
+        }
         Effect::ValidAccounts | Effect::TrustedRelationship => {
             format!("[ipv4-addr:value = '198.51.100.{octet}']")
         }
@@ -625,7 +644,9 @@ pub fn fictional_pattern(campaign: &str, technique: &str, effect: Effect, tactic
             "[file:hashes.'SHA-256' = '{sha256}'] OR [file:name = '{}-RESTORE-FILES.txt']",
             slug.to_uppercase()
         ),
-        Effect::Foothold | Effect::LateralMovement => format!("[file:hashes.'SHA-256' = '{sha256}']"),
+        Effect::Foothold | Effect::LateralMovement => {
+            format!("[file:hashes.'SHA-256' = '{sha256}']")
+        }
     }
 }
 
@@ -638,16 +659,35 @@ mod tests {
     #[test]
     fn fictional_indicators_are_well_formed_and_reserved() {
         let phish = fictional_pattern("C-1", "T1566.001", Effect::Phish, Tactic::InitialAccess);
-        assert_eq!(phish, "[email-message:from_ref.value = 'accounts@c-1-invoices.example']");
-        let ip = fictional_pattern("c1", "T1190", Effect::ExploitPublicFacing, Tactic::InitialAccess);
+        assert_eq!(
+            phish,
+            "[email-message:from_ref.value = 'accounts@c-1-invoices.example']"
+        );
+        let ip = fictional_pattern(
+            "c1",
+            "T1190",
+            Effect::ExploitPublicFacing,
+            Tactic::InitialAccess,
+        );
         assert!(ip.starts_with("[ipv4-addr:value = '203.0.113."), "{ip}");
         let hash = fictional_pattern("c1", "T1003", Effect::Foothold, Tactic::CredentialAccess);
         let hex = hash.split('\'').nth(3).unwrap();
         assert_eq!(hex.len(), 64);
         assert!(hex.chars().all(|c| c.is_ascii_hexdigit()));
-        assert_eq!(hash, fictional_pattern("c1", "T1003", Effect::Foothold, Tactic::CredentialAccess));
-        assert_ne!(hash, fictional_pattern("c2", "T1003", Effect::Foothold, Tactic::CredentialAccess));
-        let c2 = fictional_pattern("c1", "T1071.004", Effect::Foothold, Tactic::CommandAndControl);
+        assert_eq!(
+            hash,
+            fictional_pattern("c1", "T1003", Effect::Foothold, Tactic::CredentialAccess)
+        );
+        assert_ne!(
+            hash,
+            fictional_pattern("c2", "T1003", Effect::Foothold, Tactic::CredentialAccess)
+        );
+        let c2 = fictional_pattern(
+            "c1",
+            "T1071.004",
+            Effect::Foothold,
+            Tactic::CommandAndControl,
+        );
         assert_eq!(c2, "[domain-name:value = 'cdn-c1.example']");
     }
 

@@ -97,7 +97,12 @@ fn expected(s: &Scenario, inject: &str) -> String {
     s.expectations
         .iter()
         .filter(|e| matches!(&e.after, Trigger::Inject(i) if i == inject))
-        .map(|e| format!("{} ({}, within {}): {}", e.id, e.team, e.within, e.description))
+        .map(|e| {
+            format!(
+                "{} ({}, within {}): {}",
+                e.id, e.team, e.within, e.description
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -198,10 +203,16 @@ pub fn export_xlsx(s: &Scenario) -> Result<Vec<u8>, String> {
             .map_err(fail)?;
         Ok(())
     };
-    list(1, s.modules.iter().map(|m| m.id.clone()).collect(), "a module id")?;
+    list(
+        1,
+        s.modules.iter().map(|m| m.id.clone()).collect(),
+        "a module id",
+    )?;
     list(
         6,
-        ["Technical", "Narrative", "Facilitation"].map(String::from).to_vec(),
+        ["Technical", "Narrative", "Facilitation"]
+            .map(String::from)
+            .to_vec(),
         "the kinds are",
     )?;
     list(
@@ -238,7 +249,12 @@ pub fn export_xlsx(s: &Scenario) -> Result<Vec<u8>, String> {
     for t in &s.teams {
         let kind = format!("{:?}", t.kind);
         line(
-            &[&t.id, &t.name, &kind, t.island.as_deref().unwrap_or("regional")],
+            &[
+                &t.id,
+                &t.name,
+                &kind,
+                t.island.as_deref().unwrap_or("regional"),
+            ],
             &top,
         )?;
     }
@@ -260,16 +276,34 @@ pub fn export_xlsx(s: &Scenario) -> Result<Vec<u8>, String> {
 /// How a trigger cell is written, for the `Lists` sheet.
 const TRIGGER_FORMS: &[(&str, &str)] = &[
     ("At(\"D1 09:00\")", "at a time on the exercise clock"),
-    ("FirstIncident(\"LC\")", "when the first incident is opened on an island"),
-    ("RansomNote(\"org-id\")", "when an organisation finds a ransom note"),
+    (
+        "FirstIncident(\"LC\")",
+        "when the first incident is opened on an island",
+    ),
+    (
+        "RansomNote(\"org-id\")",
+        "when an organisation finds a ransom note",
+    ),
     ("ServiceDown(\"service-id\")", "when a service goes down"),
     ("CampaignStarted(\"campaign-id\")", "when a campaign starts"),
-    ("IntelApplied(\"LC\")", "when an island applies shared intelligence"),
+    (
+        "IntelApplied(\"LC\")",
+        "when an island applies shared intelligence",
+    ),
     ("Inject(\"I03\")", "after another inject fires (plus Delay)"),
-    ("Contained(\"LC\")", "when every incident on an island is contained"),
-    ("Evicted(\"org-id\")", "when no intruder holds a host of an organisation"),
+    (
+        "Contained(\"LC\")",
+        "when every incident on an island is contained",
+    ),
+    (
+        "Evicted(\"org-id\")",
+        "when no intruder holds a host of an organisation",
+    ),
     ("Manual", "only when the facilitator fires it"),
-    ("AnyOf([At(\"D2 03:47\"), RansomNote(\"org-id\")])", "whichever comes first"),
+    (
+        "AnyOf([At(\"D2 03:47\"), RansomNote(\"org-id\")])",
+        "whichever comes first",
+    ),
     ("AllOf([...])", "once all have happened"),
 ];
 
@@ -376,7 +410,10 @@ pub fn import_workbook(file: &str, bytes: Vec<u8>, s: &Scenario) -> Result<Impor
             .map(|g| format!("did you mean `{g}`? rename it to `{SHEET}`; "))
             .unwrap_or_default();
         return Err(whole(
-            format!("no sheet named `{SHEET}` (the workbook has {})", names.join(", ")),
+            format!(
+                "no sheet named `{SHEET}` (the workbook has {})",
+                names.join(", ")
+            ),
             Some(format!(
                 "{guess}the injects are read from the sheet `{SHEET}`, one row each"
             )),
@@ -432,7 +469,11 @@ fn column_letter(mut c: usize) -> String {
 }
 
 /// The rows (header first) read back as injects.
-fn import_rows(place: &Place, mut rows: Vec<SheetRow>, s: &Scenario) -> Result<Imported, LoadError> {
+fn import_rows(
+    place: &Place,
+    mut rows: Vec<SheetRow>,
+    s: &Scenario,
+) -> Result<Imported, LoadError> {
     let mut problems = Vec::new();
     let mut warnings = Vec::new();
     // Rows with nothing in them (a spreadsheet's trailing blank lines) are not injects.
@@ -448,7 +489,10 @@ fn import_rows(place: &Place, mut rows: Vec<SheetRow>, s: &Scenario) -> Result<I
             0,
             "A",
             "the sheet is empty".into(),
-            Some(format!("its first row names the columns: {}", COLUMNS.join(", "))),
+            Some(format!(
+                "its first row names the columns: {}",
+                COLUMNS.join(", ")
+            )),
         )]));
     }
     let header = rows.remove(0);
@@ -527,7 +571,11 @@ fn import_rows(place: &Place, mut rows: Vec<SheetRow>, s: &Scenario) -> Result<I
         } else {
             seen.push((id.clone(), record.row));
         }
-        let trigger = ron_cell!(3, Trigger, "a trigger (e.g. At(\"D1 09:00\"); see the Lists sheet)");
+        let trigger = ron_cell!(
+            3,
+            Trigger,
+            "a trigger (e.g. At(\"D1 09:00\"); see the Lists sheet)"
+        );
         let unless = if cell(4).is_empty() {
             Some(None)
         } else {
@@ -598,8 +646,7 @@ fn import_rows(place: &Place, mut rows: Vec<SheetRow>, s: &Scenario) -> Result<I
                 record,
                 at[EXPECTED].unwrap_or(0),
                 COLUMNS[EXPECTED],
-                "this column is not read back: expectations are kept in the scenario file"
-                    .into(),
+                "this column is not read back: expectations are kept in the scenario file".into(),
                 Some(format!(
                     "edit the `expectations` of the scenario for {}",
                     if id.is_empty() { "this inject" } else { &id }
@@ -809,7 +856,14 @@ mod tests {
             book.save_to_buffer().unwrap()
         };
         let header = vec!["Title", "ID", "Trigger", "Kind", "Channel", "To"];
-        let good = vec!["one", "I1", "At(\"D1 09:00\")", "Narrative", "Email", "t-one"];
+        let good = vec![
+            "one",
+            "I1",
+            "At(\"D1 09:00\")",
+            "Narrative",
+            "Email",
+            "t-one",
+        ];
         // Columns in another order read the same.
         let back = import_workbook(
             "m.xlsx",
@@ -817,7 +871,10 @@ mod tests {
             &plan.scenario,
         )
         .unwrap();
-        assert_eq!((back.injects[0].id.as_str(), back.injects[0].title.as_str()), ("I1", "one"));
+        assert_eq!(
+            (back.injects[0].id.as_str(), back.injects[0].title.as_str()),
+            ("I1", "one")
+        );
         // A typo in row 3's team, a repeated id.
         let mut typo = good.clone();
         typo[5] = "t-on";
@@ -838,14 +895,21 @@ mod tests {
         let err = import_workbook("m.xlsx", write(&[header.clone()], "MSEl"), &plan.scenario)
             .unwrap_err()
             .to_string();
-        assert!(err.contains("no sheet named `MSEL` (the workbook has MSEl)") && err.contains("did you mean `MSEl`"), "{err}");
+        assert!(
+            err.contains("no sheet named `MSEL` (the workbook has MSEl)")
+                && err.contains("did you mean `MSEl`"),
+            "{err}"
+        );
         // An unknown column by its letter.
         let mut odd = header.clone();
         odd.push("Tiitle");
         let err = import_workbook("m.xlsx", write(&[odd, good], SHEET), &plan.scenario)
             .unwrap_err()
             .to_string();
-        assert!(err.contains("row 1, column G: unknown column `Tiitle`"), "{err}");
+        assert!(
+            err.contains("row 1, column G: unknown column `Tiitle`"),
+            "{err}"
+        );
         // Not a workbook at all.
         let err = import_workbook("m.xlsx", b"not a zip".to_vec(), &plan.scenario)
             .unwrap_err()

@@ -121,7 +121,8 @@ pub struct Work {
 }
 
 /// A team's working state: its alert queue, its to-do list and what each analyst is doing.
-#[derive(Component, Clone, Debug, Default, PartialEq, Eq, Hash)]
+/// Alerts join the queue through [`Desk::enqueue`].
+#[derive(Component, Clone, Debug, Default)]
 pub struct Desk {
     pub queue: VecDeque<Alert>,
     pub tasks: Vec<Task>,
@@ -131,6 +132,41 @@ pub struct Desk {
     /// Sensor-covered hosts across everything this team watches: false alerts come from
     /// sensors, so an unwatched or sensorless estate raises none.
     pub watched_covered: u64,
+    /// No sensor alert in the queue was raised before this (a lower bound; `None`: unknown),
+    /// so a backlogged queue is not walked every minute to find nothing to expire. It follows
+    /// from the queue, so it is not part of the state's identity (not hashed or compared).
+    stale_bound: Option<u64>,
+}
+
+impl PartialEq for Desk {
+    fn eq(&self, o: &Self) -> bool {
+        (
+            &self.queue,
+            &self.tasks,
+            &self.analysts,
+            &self.reports,
+            self.watched_covered,
+        ) == (
+            &o.queue,
+            &o.tasks,
+            &o.analysts,
+            &o.reports,
+            o.watched_covered,
+        )
+    }
+}
+
+impl Eq for Desk {}
+
+impl std::hash::Hash for Desk {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        // The derived encoding of the five fields, in order: digests stay what they were.
+        self.queue.hash(h);
+        self.tasks.hash(h);
+        self.analysts.hash(h);
+        self.reports.hash(h);
+        self.watched_covered.hash(h);
+    }
 }
 
 impl Desk {
@@ -163,6 +199,9 @@ impl Desk {
 
     /// Victim reports whose delay has run out join the queue.
     pub fn receive_reports(&mut self, now: u64) {
+        if !self.reports.iter().any(|(t, _)| *t <= now) {
+            return;
+        }
         let (due, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.reports)
             .into_iter()
             .partition(|(t, _)| *t <= now);
@@ -176,6 +215,9 @@ impl Desk {
     /// earlier reports: a phone call saying "our files are encrypted" is not triaged after a
     /// day of false positives. A high-severity alert goes ahead of the other sensor alerts.
     pub fn enqueue(&mut self, alert: Alert) {
+        if !alert.certain {
+            self.stale_bound = self.stale_bound.map(|b| b.min(alert.raised));
+        }
         // The common case, a routine sensor alert, goes to the back without walking the queue.
         if !alert.certain && !alert.urgent {
             self.queue.push_back(alert);
@@ -192,17 +234,32 @@ impl Desk {
 
     /// Alerts left untriaged beyond their shelf life leave the queue (victims' reports stay).
     pub fn expire_alerts(&mut self, now: u64, team: TeamIx, log: &mut EventLog) {
+        if self
+            .stale_bound
+            .is_some_and(|b| b.saturating_add(ALERT_SHELF_LIFE) > now)
+        {
+            return;
+        }
+        let oldest = |q: &VecDeque<Alert>| {
+            q.iter()
+                .filter(|a| !a.certain)
+                .map(|a| a.raised)
+                .min()
+                .unwrap_or(u64::MAX)
+        };
         if !self
             .queue
             .iter()
             .any(|a| !a.certain && a.raised + ALERT_SHELF_LIFE <= now)
         {
+            self.stale_bound = Some(oldest(&self.queue));
             return;
         }
         let (stale, fresh): (VecDeque<Alert>, VecDeque<Alert>) = std::mem::take(&mut self.queue)
             .into_iter()
             .partition(|a| !a.certain && a.raised + ALERT_SHELF_LIFE <= now);
         self.queue = fresh;
+        self.stale_bound = Some(oldest(&self.queue));
         for a in stale {
             log.push(
                 now,
@@ -307,8 +364,8 @@ pub fn on_duty(region: &Region, shift: Shift, island: Option<IslandIx>, now: u64
         Shift::AroundTheClock => true,
         Shift::OfficeHours => {
             let offset = island.map_or(0, |i| region.islands[i].clock_offset);
-            let t = region.start.at_offset(now, offset);
-            !t.is_weekend() && OFFICE_HOURS.contains(&t.minute_of_day)
+            let (weekday, minute) = region.start.weekday_minute(now, offset);
+            weekday < 5 && OFFICE_HOURS.contains(&minute)
         }
     }
 }

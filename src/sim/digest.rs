@@ -1,8 +1,10 @@
 //! The per-tick state digest: a fingerprint of all simulated state, in stable-id order.
 //!
 //! It is built from parts (hosts, intrusions, teams, ...) so that a divergence can be named by
-//! the part that differs. Only active state is hashed (idle hosts have no row), so the digest
-//! costs what the activity costs. The event chain folds in everything that ever happened.
+//! the part that differs. Only active state is hashed (idle hosts have no row). The parts are
+//! hashed only when someone reads the digest (a journal point, the console's clock bar, the end
+//! of a run): a batch pays for one. The event chain, which folds in everything that ever
+//! happened, is kept up every tick, at a cost in proportion to the tick's events.
 
 use std::hash::{Hash, Hasher};
 
@@ -14,13 +16,16 @@ use super::{Clock, SimSet, SimTick, StableId};
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<StateDigest>()
         .init_resource::<DigestParts>()
+        .init_resource::<EventChain>()
         .add_systems(
             SimTick,
-            (compute_digest, advance_clock)
-                .chain()
-                .in_set(SimSet::Digest),
+            (fold_events, advance_clock).chain().in_set(SimSet::Digest),
         );
 }
+
+/// The hash chain over every event so far, up to date after every tick.
+#[derive(Resource, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EventChain(pub u64);
 
 /// Hashes one part of the state from the world, in stable-id order. It takes `&mut World` only
 /// to keep its queries' state between ticks; it changes nothing simulated.
@@ -91,7 +96,7 @@ pub fn hash_of(value: &impl Hash) -> u64 {
     h.finish()
 }
 
-/// The digest after the last completed tick.
+/// The digest as last hashed: `current` brings it up to the last completed tick.
 #[derive(Resource, Clone, Debug, Default, PartialEq, Eq)]
 pub struct StateDigest {
     pub tick: u64,
@@ -108,35 +113,49 @@ impl StateDigest {
     }
 }
 
-/// Folds this tick's events into the chain, then hashes every registered part. Exclusive: a
-/// part may read any of its domain's resources and entities.
-fn compute_digest(world: &mut World) {
-    let parts = world.resource::<DigestParts>().0.clone();
-    let now = world.resource::<Clock>().now;
-    let mut chain = Fnv(world.resource::<StateDigest>().events);
-    for e in world.resource::<EventLog>().this_tick() {
-        e.tick.hash(&mut chain);
+/// Folds this tick's events into the chain.
+fn fold_events(log: Res<EventLog>, mut chain: ResMut<EventChain>) {
+    let mut h = Fnv(chain.0);
+    for e in log.this_tick() {
+        e.tick.hash(&mut h);
         // The Debug form spells out every field and variant; it is stable for a given build of
         // the event types, which is what a digest compares.
-        format!("{:?}", e.event).hash(&mut chain);
+        format!("{:?}", e.event).hash(&mut h);
     }
+    chain.0 = h.finish();
+}
+
+/// The digest of the state after the last completed tick, hashed now unless it already was
+/// for this tick (the state does not change between ticks). Before the first tick: empty.
+pub fn current(world: &mut World) -> StateDigest {
+    let done = world.resource::<Clock>().now;
+    let cached = world.resource::<StateDigest>();
+    if done == 0 || (!cached.parts.is_empty() && cached.tick + 1 == done) {
+        return cached.clone();
+    }
+    // The tick just completed: the clock has moved on past it, nothing else has.
+    let now = done - 1;
+    let parts = world.resource::<DigestParts>().0.clone();
+    let chain = world.resource::<EventChain>().0;
     let mut hashed: Vec<(&'static str, u64)> = parts
         .iter()
         .map(|(_, name, hash)| (*name, hash(world)))
         .collect();
-    hashed.push(("events", chain.finish()));
+    hashed.push(("events", chain));
     let mut total = Fnv::default();
     now.hash(&mut total);
     for (name, h) in &hashed {
         name.hash(&mut total);
         h.hash(&mut total);
     }
-    *world.resource_mut::<StateDigest>() = StateDigest {
+    let digest = StateDigest {
         tick: now,
         total: total.finish(),
         parts: hashed,
-        events: chain.finish(),
+        events: chain,
     };
+    *world.resource_mut::<StateDigest>() = digest.clone();
+    digest
 }
 
 /// A query kept between ticks, so hashing entities does not rebuild it every minute.

@@ -6,9 +6,10 @@
 use crate::scenario::ids::{CampaignIx, OrgIx, TeamIx};
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
+use std::collections::BTreeMap;
 
 use super::attack::Intrusions;
-use super::desk::{Desk, Task, Work, on_duty};
+use super::desk::{Desk, Task, TeamEntities, Work, on_duty};
 use super::draws::Purpose;
 use super::events::{DetectedBy, EventLog, Order, SimEvent, Verdict};
 use super::incidents::{Incident, Incidents, check_contained, close_if_done, finish_restores};
@@ -17,10 +18,34 @@ use super::network::{Hosts, LostBackups, RestoreCrews};
 use super::{SimSet, SimTick, StableId, Tick};
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(
+    app.init_resource::<PolicyWatch>().add_systems(
         SimTick,
         work_desks.after(finish_restores).in_set(SimSet::Response),
     );
+}
+
+/// Which scoped incidents' intruders have taken hosts since the isolation policy last listed
+/// theirs, so the policy walks an intruder's hosts only when one may be new, not every minute.
+/// It is read off the log (`HostCompromised`), so it is not part of the state's digest.
+#[derive(Resource, Default)]
+struct PolicyWatch {
+    /// Events of the log already read.
+    read: usize,
+    /// Per intrusion, how many hosts it has taken so far.
+    taken: BTreeMap<(CampaignIx, OrgIx), u64>,
+    /// Per incident, the intrusion's `taken` when the policy last listed its hosts.
+    listed: Vec<Option<u64>>,
+}
+
+impl PolicyWatch {
+    fn read(&mut self, log: &EventLog) {
+        for e in &log.all()[self.read.min(log.all().len())..] {
+            if let SimEvent::HostCompromised { campaign, org, .. } = e.event {
+                *self.taken.entry((campaign, org)).or_default() += 1;
+            }
+        }
+        self.read = log.all().len();
+    }
 }
 
 /// What response work changes: the intruders' hold, hosts, incidents, and the record.
@@ -34,24 +59,46 @@ struct Casework<'w> {
     log: ResMut<'w, EventLog>,
 }
 
-fn work_desks(tick: Tick, mut desks: Query<(&StableId, &mut Desk)>, mut case: Casework) {
+fn work_desks(
+    tick: Tick,
+    mut desks: Query<(&StableId, &mut Desk)>,
+    teams: Res<TeamEntities>,
+    mut case: Casework,
+    mut watch: ResMut<PolicyWatch>,
+) {
     let (now, region) = (tick.now(), &*tick.region);
-    for (id, mut desk) in desks.iter_mut().sort::<&StableId>() {
-        let team = TeamIx(id.0);
+    watch.read(&case.log);
+    // Trainees' orders this tick, read once rather than once per team (most ticks: none).
+    let orders: Vec<(TeamIx, Order)> = case
+        .log
+        .this_tick()
+        .iter()
+        .filter_map(|e| match e.event {
+            SimEvent::ResponseOrdered { team, order } => Some((team, order)),
+            _ => None,
+        })
+        .collect();
+    // Auto-played teams' scoped incidents still open, in incident order: only a team's own
+    // work scopes or contains its incidents, so the list made now holds at its turn.
+    let open: Vec<(TeamIx, usize)> = case
+        .incidents
+        .0
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.scoped && !i.contained && region.teams[i.team].auto)
+        .map(|(ix, i)| (i.team, ix))
+        .collect();
+    // Desks in team order (the index order `TeamEntities` keeps), without sorting each tick.
+    for (t, &entity) in teams.0.iter().enumerate() {
+        let Ok((_, mut desk)) = desks.get_mut(entity) else {
+            continue;
+        };
+        let team = TeamIx::from(t);
         let plan = &region.teams[team];
         desk.receive_reports(now);
         desk.expire_alerts(now, team, &mut case.log);
         // Trainees' orders for this team become work on its list.
-        let orders: Vec<Order> = case
-            .log
-            .this_tick()
-            .iter()
-            .filter_map(|e| match e.event {
-                SimEvent::ResponseOrdered { team: t, order } if t == team => Some(order),
-                _ => None,
-            })
-            .collect();
-        for order in orders {
+        for order in orders.iter().filter(|(t, _)| *t == team).map(|(_, o)| *o) {
             let tasks = order_tasks(
                 order,
                 team,
@@ -62,7 +109,12 @@ fn work_desks(tick: Tick, mut desks: Query<(&StableId, &mut Desk)>, mut case: Ca
             desk.tasks.extend(tasks);
         }
         if plan.auto {
-            isolate_by_policy(team, &mut desk, &mut case);
+            let mine: Vec<usize> = open
+                .iter()
+                .filter(|(t, _)| *t == team)
+                .map(|(_, ix)| *ix)
+                .collect();
+            isolate_by_policy(team, &mine, &mut desk, &mut case, &mut watch);
         }
         if !on_duty(region, plan.shift, plan.island, now) {
             continue;
@@ -95,14 +147,32 @@ fn work_desks(tick: Tick, mut desks: Query<(&StableId, &mut Desk)>, mut case: Ca
 
 /// The policy for auto-played teams: every host a scoped incident's intruder still holds goes
 /// on the isolation list.
-fn isolate_by_policy(team: TeamIx, desk: &mut Desk, case: &mut Casework) {
-    for (ix, inc) in case
-        .incidents
-        .0
-        .iter_mut()
-        .enumerate()
-        .filter(|(_, i)| i.team == team && i.scoped && !i.contained)
-    {
+fn isolate_by_policy(
+    team: TeamIx,
+    open: &[usize],
+    desk: &mut Desk,
+    case: &mut Casework,
+    watch: &mut PolicyWatch,
+) {
+    for &ix in open {
+        let inc = &mut case.incidents.0[ix];
+        if inc.team != team || !inc.scoped || inc.contained {
+            continue;
+        }
+        // Every host held when last listed is on the list (queued hosts stay queued), and an
+        // intruder gains hosts only by taking them: nothing new unless it took one since.
+        let taken = watch
+            .taken
+            .get(&(inc.campaign, inc.org))
+            .copied()
+            .unwrap_or(0);
+        if watch.listed.len() <= ix {
+            watch.listed.resize(ix + 1, None);
+        }
+        if watch.listed[ix] == Some(taken) {
+            continue;
+        }
+        watch.listed[ix] = Some(taken);
         if let Some(intr) = case.intrusions.by_key.get(&(inc.campaign, inc.org)) {
             for &h in &intr.hosts {
                 if inc.queued.insert(h) {
