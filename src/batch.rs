@@ -243,14 +243,27 @@ pub struct Row {
 
 /// What a shard writes: the sweep it belongs to, which slice, and its rows (JSON lines: the
 /// header first, then one row per run).
+///
+/// The plans' fingerprint is the FNV hash of each variant's scenario as JSON.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ShardHeader {
     pub tidewatch_rows: u32,
     pub sweep: Sweep,
-    /// The scenario's name (for the output), and the file's digest of its plan per variant:
-    /// shards of different scenario files do not merge.
+    /// The scenario's name, for the output.
     pub scenario_name: String,
+    /// A fingerprint of every variant's scenario as loaded (overrides applied): shards run
+    /// on different versions of the scenario file do not merge.
+    pub plans: String,
     pub shard: Shard,
+}
+
+/// The fingerprint of a sweep's plans, for `ShardHeader::plans`.
+pub fn fingerprint(plans: &[Arc<Plan>]) -> String {
+    let texts: Vec<String> = plans
+        .iter()
+        .map(|p| serde_json::to_string(&p.scenario).unwrap_or_default())
+        .collect();
+    format!("{:016x}", crate::sim::digest::hash_of(&texts))
 }
 
 pub fn rows_text(header: &ShardHeader, rows: &[Row]) -> String {
@@ -285,6 +298,11 @@ pub fn merge(files: &[(String, String)]) -> Result<(ShardHeader, Vec<Row>), Stri
             if f.sweep != header.sweep || f.scenario_name != header.scenario_name {
                 return Err(format!(
                     "{name}: a shard of another sweep (scenario, seeds, runs, duration, --set and --vary must all match)"
+                ));
+            }
+            if f.plans != header.plans {
+                return Err(format!(
+                    "{name}: a shard of the same sweep run on another version of the scenario (its contents differ)"
                 ));
             }
             if f.shard.of != header.shard.of {

@@ -1216,6 +1216,7 @@ fn batch(args: BatchArgs) -> ExitCode {
     let header = ShardHeader {
         tidewatch_rows: 1,
         scenario_name: plans[0].scenario.name.clone(),
+        plans: tidewatch::batch::fingerprint(&plans),
         sweep: sweep.clone(),
         shard,
     };

@@ -171,6 +171,42 @@ fn sharded_sweeps_merge_into_the_unsharded_output() {
         "{}",
         stderr(&foreign)
     );
+    // Shards of one sweep run on two versions of the scenario file do not merge.
+    let file = path("t.ron");
+    let text = std::fs::read_to_string(format!(
+        "{}/scenarios/tutorial.ron",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    std::fs::write(&file, &text).unwrap();
+    let shard = |i: &str, rows: &str| {
+        tidewatch(&[
+            "batch",
+            &file,
+            "--runs",
+            "2",
+            "--until",
+            "6h",
+            "--shard",
+            i,
+            "--rows",
+            &path(rows),
+        ])
+    };
+    assert!(shard("0/2", "v1.jsonl").status.success());
+    std::fs::write(
+        &file,
+        text.replacen("description: \"", "description: \"Edited. ", 1),
+    )
+    .unwrap();
+    assert!(shard("1/2", "v2.jsonl").status.success());
+    let versions = tidewatch(&["merge", &path("v1.jsonl"), &path("v2.jsonl")]);
+    assert_eq!(versions.status.code(), Some(1));
+    assert!(
+        stderr(&versions).contains("another version of the scenario"),
+        "{}",
+        stderr(&versions)
+    );
     // A shard index out of range is refused before anything runs.
     let bad = tidewatch(&[
         "batch",
