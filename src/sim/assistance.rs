@@ -179,16 +179,28 @@ fn requests(
             _ => None,
         })
         .collect();
-    for (id, desk) in desks.desks.iter().sort::<&StableId>() {
-        let t = TeamIx(id.0);
+    // Which teams have an incident still open, in one pass rather than one per team.
+    let mut open = vec![false; region.teams.len()];
+    for i in incidents.0.iter().filter(|i| !i.contained) {
+        open[i.team.ix()] = true;
+    }
+    // Desks in team order (the index order `TeamEntities` keeps), without sorting each tick.
+    for (k, &entity) in desks.teams.0.iter().enumerate() {
+        let t = TeamIx::from(k);
         let plan = &region.teams[t];
-        if t == hub || !plan.auto || deployments.0.iter().any(|x| x.to == t && x.leaves > now) {
+        if t == hub
+            || !plan.auto
+            || !open[k]
+            || deployments.0.iter().any(|x| x.to == t && x.leaves > now)
+        {
             continue;
         }
-        let open = incidents.0.iter().any(|i| i.team == t && !i.contained);
+        let Ok((_, desk)) = desks.desks.get(entity) else {
+            continue;
+        };
+        // The backlog is summed only for a team with an incident open.
         let backlog = desk.backlog_minutes(d, &region.intel) + desk.queue.len() as u64 * d.triage.0;
-        if open
-            && backlog > policy.backlog.0 * desk.analysts.len() as u64
+        if backlog > policy.backlog.0 * desk.analysts.len() as u64
             && !requests.iter().any(|(r, _)| *r == t)
         {
             requests.push((t, true));
