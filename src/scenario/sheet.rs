@@ -13,6 +13,7 @@ use calamine::{Data, Reader};
 use super::ids::nearest_name;
 use super::{
     Decision, Diagnostic, Inject, InjectChannel, InjectKind, LoadError, Scenario, Trigger,
+    did_you_mean,
 };
 use crate::scenario::Command;
 use crate::time::{Span, parse_span};
@@ -505,9 +506,7 @@ fn import_rows(
         match column_named(name) {
             Some(c) => at[c] = Some(k),
             None => {
-                let guess = nearest_name(name.trim(), COLUMNS.iter().copied())
-                    .map(|g| format!("did you mean `{g}`? "))
-                    .unwrap_or_default();
+                let guess = did_you_mean(name.trim(), COLUMNS);
                 problems.push(place.say(
                     &header,
                     k,
@@ -598,9 +597,7 @@ fn import_rows(
             .collect();
         for t in &to {
             if !teams.contains(&t.as_str()) {
-                let guess = nearest_name(t, teams.iter().copied())
-                    .map(|g| format!("did you mean `{g}`? "))
-                    .unwrap_or_default();
+                let guess = did_you_mean(t, &teams);
                 say(
                     9,
                     format!("unknown team `{t}`"),
@@ -610,9 +607,7 @@ fn import_rows(
         }
         let module = cell(1);
         if !module.is_empty() && !modules.contains(&module.as_str()) {
-            let guess = nearest_name(&module, modules.iter().copied())
-                .map(|g| format!("did you mean `{g}`? "))
-                .unwrap_or_default();
+            let guess = did_you_mean(&module, &modules);
             say(
                 1,
                 format!("unknown module `{module}`"),

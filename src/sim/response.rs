@@ -109,12 +109,7 @@ fn work_desks(
             desk.tasks.extend(tasks);
         }
         if plan.auto {
-            let mine: Vec<usize> = open
-                .iter()
-                .filter(|(t, _)| *t == team)
-                .map(|(_, ix)| *ix)
-                .collect();
-            isolate_by_policy(team, &mine, &mut desk, &mut case, &mut watch);
+            isolate_by_policy(team, &open, &mut desk, &mut case, &mut watch);
         }
         if !on_duty(region, plan.shift, plan.island, now) {
             continue;
@@ -149,12 +144,12 @@ fn work_desks(
 /// on the isolation list.
 fn isolate_by_policy(
     team: TeamIx,
-    open: &[usize],
+    open: &[(TeamIx, usize)],
     desk: &mut Desk,
     case: &mut Casework,
     watch: &mut PolicyWatch,
 ) {
-    for &ix in open {
+    for &(_, ix) in open.iter().filter(|(t, _)| *t == team) {
         let inc = &mut case.incidents.0[ix];
         if inc.team != team || !inc.scoped || inc.contained {
             continue;
