@@ -32,7 +32,8 @@ const SIM_DOMAINS: &[(&str, &[&str])] = &[
     ("network", &["digest", "draws", "events", "judgement"]),
     ("posture", &["digest", "draws", "events", "judgement"]),
     ("attack", &["network", "posture", BASE]),
-    ("desk", &[BASE]),
+    ("tasks", &[BASE]),
+    ("desk", &["tasks", BASE]),
     ("detection", &["desk", "attack", "network", "posture", BASE]),
     ("incidents", &["attack", "network", BASE]),
     (

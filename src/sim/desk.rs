@@ -5,14 +5,16 @@
 //! Desks are entities (one per team, found by index through [`TeamEntities`]) because the
 //! console and the digest query them; alerts and tasks are plain values inside them.
 
-use crate::scenario::ids::{CampaignIx, IslandIx, OrgIx, TeamIx, TechniqueIx};
+use crate::scenario::ids::{IslandIx, OrgIx, TeamIx};
 use std::collections::VecDeque;
 
 use bevy::prelude::*;
 
 use super::digest::{DigestAppExt, hash_of, sorted_rows};
 use super::events::{EventLog, SimEvent};
-use super::judgement::{ALERT_SHELF_LIFE, CERTAIN_TRIAGE_MINUTES, OFFICE_HOURS};
+use super::judgement::{ALERT_SHELF_LIFE, OFFICE_HOURS};
+pub use super::tasks::{Alert, Task, TaskKind, TaskList, Work};
+use super::tasks::TRIAGE_PRIORITY;
 use super::{Region, SpawnRegion, StableId};
 use crate::scenario::{Defaults, IntelPolicy, Shift};
 
@@ -27,105 +29,12 @@ pub(super) fn plugin(app: &mut App) {
         });
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Alert {
-    pub id: u64,
-    pub org: OrgIx,
-    pub host: Option<u32>,
-    pub technique: Option<TechniqueIx>,
-    /// The campaign behind it, if the alert is a true positive.
-    pub campaign: Option<CampaignIx>,
-    pub raised: u64,
-    /// A victim's own report (a ransom note, services down): nobody can mistake it.
-    pub certain: bool,
-    /// Raised at high severity (credential theft, lateral movement, data out, impact; and a
-    /// share of the false ones): triaged before the rest.
-    pub urgent: bool,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Task {
-    Triage(Alert),
-    Investigate {
-        incident: u32,
-    },
-    Isolate {
-        incident: u32,
-        host: u32,
-    },
-    Eradicate {
-        incident: u32,
-        host: u32,
-    },
-    /// Put an item of intelligence to work: sensors, mail filters, blocklists.
-    ApplyIntel {
-        item: u32,
-    },
-    /// The hub vets an item before relaying it to its members.
-    RelayIntel {
-        item: u32,
-    },
-    /// Look for an intruder at an organisation no incident covers yet (a trainee's order).
-    Hunt {
-        org: OrgIx,
-    },
-    /// Patch an organisation's systems against known vulnerabilities.
-    Patch {
-        org: OrgIx,
-    },
-    /// Block a campaign's known infrastructure (mail filters, firewalls) on the team's island.
-    Block {
-        campaign: CampaignIx,
-    },
-}
-
-const TRIAGE_PRIORITY: u8 = 2;
-
-impl Task {
-    /// Analyst minutes the task takes at skill 0.5 (slower or faster with the team's skill).
-    pub fn base_minutes(&self, d: &Defaults, intel: &IntelPolicy) -> u64 {
-        match self {
-            // A victim's own report needs no detective work.
-            Task::Triage(a) if a.certain => CERTAIN_TRIAGE_MINUTES,
-            Task::Triage(_) => d.triage.0,
-            Task::Investigate { .. } | Task::Hunt { .. } => d.investigate.0,
-            Task::Isolate { .. } => d.isolate_per_host.0,
-            Task::Eradicate { .. } => d.eradicate_per_host.0,
-            Task::ApplyIntel { .. } => intel.apply.0,
-            Task::RelayIntel { .. } => intel.hub_processing.0,
-            Task::Patch { .. } => d.patch.0,
-            Task::Block { .. } => d.block.0,
-        }
-    }
-
-    /// Lower runs first: stop the bleeding, then understand, then sort alerts, then clean up.
-    pub fn priority(&self) -> u8 {
-        match self {
-            Task::Isolate { .. } => 0,
-            Task::Investigate { .. } => 1,
-            Task::Triage(_) => TRIAGE_PRIORITY,
-            Task::ApplyIntel { .. }
-            | Task::RelayIntel { .. }
-            | Task::Hunt { .. }
-            | Task::Block { .. } => 1,
-            Task::Patch { .. } => 3,
-            Task::Eradicate { .. } => 3,
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Work {
-    pub task: Task,
-    pub remaining: u64,
-}
-
 /// A team's working state: its alert queue, its to-do list and what each analyst is doing.
 /// Alerts join the queue through [`Desk::enqueue`].
 #[derive(Component, Clone, Debug, Default)]
 pub struct Desk {
     pub queue: VecDeque<Alert>,
-    pub tasks: Vec<Task>,
+    pub tasks: TaskList,
     pub analysts: Vec<Option<Work>>,
     /// Victim reports on their way (tick they arrive, alert).
     pub reports: Vec<(u64, Alert)>,
@@ -191,10 +100,7 @@ impl Desk {
 
     /// Analyst-minutes of listed tasks (not counting the alert queue) at base speed.
     pub fn backlog_minutes(&self, d: &Defaults, intel: &IntelPolicy) -> u64 {
-        self.tasks
-            .iter()
-            .map(|t| t.base_minutes(d, intel))
-            .sum::<u64>()
+        self.tasks.backlog_minutes(d, intel)
     }
 
     /// Victim reports whose delay has run out join the queue.
@@ -275,18 +181,14 @@ impl Desk {
     /// What a free analyst picks up: the most urgent listed task (first listed among equals)
     /// if it outranks triage, else the oldest alert, else whatever is listed.
     pub fn next_task(&mut self) -> Option<Task> {
-        let next = self
-            .tasks
-            .iter()
-            .enumerate()
-            .min_by_key(|(i, t)| (t.priority(), *i))
-            .map(|(i, _)| i);
-        match next {
-            Some(i) if self.tasks[i].priority() < TRIAGE_PRIORITY || self.queue.is_empty() => {
-                Some(self.tasks.remove(i))
-            }
-            _ => self.queue.pop_front().map(Task::Triage),
-        }
+        let outranks = if self.queue.is_empty() {
+            u8::MAX
+        } else {
+            TRIAGE_PRIORITY - 1
+        };
+        self.tasks
+            .pop_if_at_most(outranks)
+            .or_else(|| self.queue.pop_front().map(Task::Triage))
     }
 }
 
@@ -373,6 +275,7 @@ pub fn on_duty(region: &Region, shift: Shift, island: Option<IslandIx>, now: u64
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::ids::CampaignIx;
     use crate::scenario::testkit::TinyRegion;
     use crate::time::MINUTES_PER_DAY;
 
@@ -508,7 +411,7 @@ mod tests {
     #[test]
     fn analysts_stop_the_bleeding_first_then_scope_then_triage_then_clean_up() {
         let mut desk = Desk::default();
-        desk.tasks = vec![
+        desk.tasks.extend([
             Task::Patch { org: OrgIx(0) },
             Task::Eradicate {
                 incident: 0,
@@ -519,7 +422,7 @@ mod tests {
                 incident: 0,
                 host: 2,
             },
-        ];
+        ]);
         desk.queue.push_back(alert(9, 0, false));
         let mut order = Vec::new();
         while let Some(t) = desk.next_task() {
@@ -545,20 +448,6 @@ mod tests {
     }
 
     #[test]
-    fn a_victims_report_takes_minutes_where_an_alert_takes_the_triage_time() {
-        let d = Defaults::default();
-        let i = IntelPolicy::default();
-        assert_eq!(
-            Task::Triage(alert(1, 0, true)).base_minutes(&d, &i),
-            CERTAIN_TRIAGE_MINUTES
-        );
-        assert_eq!(
-            Task::Triage(alert(1, 0, false)).base_minutes(&d, &i),
-            d.triage.0
-        );
-    }
-
-    #[test]
     fn analysts_leaving_hand_back_their_work_idle_ones_first() {
         let mut desk = Desk::default();
         desk.add_analysts(3);
@@ -571,6 +460,9 @@ mod tests {
         assert_eq!(desk.analysts, vec![Some(work)], "the two idle ones left");
         desk.remove_analysts(1);
         assert!(desk.analysts.is_empty());
-        assert_eq!(desk.tasks, vec![Task::Patch { org: OrgIx(0) }]);
+        assert_eq!(
+            desk.tasks.iter().collect::<Vec<_>>(),
+            vec![&Task::Patch { org: OrgIx(0) }]
+        );
     }
 }

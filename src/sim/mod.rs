@@ -17,6 +17,7 @@ pub mod judgement;
 pub mod network;
 pub mod posture;
 pub mod response;
+pub mod tasks;
 
 use std::sync::Arc;
 
