@@ -1,6 +1,8 @@
-//! `tidewatch bench`: the performance suite. Generated regions of 1,000, 10,000 and 100,000
-//! hosts carry the same attack activity (one campaign against one 500-host organisation); the
-//! rest of the hosts are idle. Cost must follow activity, not size.
+//! `tidewatch bench`: the performance suite. Cost must follow activity, not size, so it runs
+//! two kinds of generated region at 1,000, 10,000 and 100,000 hosts: idle ones, where the same
+//! attack on one 500-host organisation is all that happens (extra hosts must cost nothing),
+//! and active ones, where attacks, alerts and teams grow with the region (the cost of an event
+//! must not grow with it).
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -154,11 +156,11 @@ pub const HOSTS_PER_ISLAND: u32 = 2_500;
 /// hosts, each with a ministry, a bank, a port, a telecom operator, a hotel group and a
 /// managed service provider that runs the ministry's and the port's IT; a national CSIRT, a
 /// national contact and a bank SOC on every island, a regional hub, cables island to island;
-/// false alerts at the default rate everywhere; and three campaigns that target sectors, so
-/// every island is attacked, each spreading for days through poorly patched, thinly watched
-/// estates: phishing and data theft against ministries and hotels, a worm through banks',
-/// telecom operators' and ports' public-facing systems, ransomware through the service
-/// providers' trusted access.
+/// false alerts at the default rate everywhere; and waves of three kinds of campaign that
+/// target sectors, so every island is attacked again and again, each spreading through poorly
+/// patched, thinly watched estates: five phishing and data-theft waves against ministries and
+/// hotels, three worms through banks', telecom operators' and ports' public-facing systems,
+/// three ransomware waves through the service providers' trusted access.
 pub fn active_region(total_hosts: u32) -> Scenario {
     let islands_n = (total_hosts / HOSTS_PER_ISLAND).max(2);
     let per_island = total_hosts / islands_n;
@@ -294,20 +296,6 @@ pub fn active_region(total_hosts: u32) -> Scenario {
         auto: true,
         feeds: vec![],
     });
-    scenario.actors = vec![
-        ThreatActor {
-            id: "crew".into(),
-            name: "Ransomware crew".into(),
-            description: String::new(),
-            skill: 0.9,
-        },
-        ThreatActor {
-            id: "thieves".into(),
-            name: "Data thieves".into(),
-            description: String::new(),
-            skill: 0.8,
-        },
-    ];
     let campaign =
         |id: &str, actor: &str, hours: u64, sectors: &[Sector], stages: &[&str]| Campaign {
             id: id.into(),
@@ -324,29 +312,49 @@ pub fn active_region(total_hosts: u32) -> Scenario {
                 .collect(),
         };
     use Sector::*;
-    scenario.campaigns = vec![
-        campaign(
+    // Waves through the three days, each a campaign of its own by a crew of its own (new
+    // lures, new exploit servers, new affiliates), so what one wave taught the region, and the
+    // blocks it led to, do not stop the next.
+    let waves: [(&str, &[u64], &[Sector], &[&str]); 3] = [
+        (
             "phishing",
-            "thieves",
-            1,
+            &[1, 13, 25, 37, 49],
             &[Government, Tourism],
             &["T1566.001", "T1021.002", "T1570", "T1041"],
         ),
-        campaign(
+        (
             "worm",
-            "crew",
-            2,
+            &[2, 26, 50],
             &[Finance, Telecom, Port],
             &["T1190", "T1570", "T1021.002", "T1021.001", "T1486"],
         ),
-        campaign(
+        (
             "msp-ransomware",
-            "crew",
-            6,
+            &[6, 30, 54],
             &[ItServices],
             &["T1078", "T1199", "T1021.001", "T1021.002", "T1486"],
         ),
     ];
+    scenario.actors = waves
+        .iter()
+        .flat_map(|(id, starts, _, _)| {
+            (1..=starts.len()).map(move |w| ThreatActor {
+                id: format!("{id}-crew-{w}"),
+                name: format!("The {id} crew of wave {w}"),
+                description: String::new(),
+                skill: 0.85,
+            })
+        })
+        .collect();
+    scenario.campaigns = waves
+        .iter()
+        .flat_map(|(id, starts, sectors, stages)| {
+            starts.iter().enumerate().map(move |(w, hours)| {
+                let (campaign_id, actor) = (format!("{id}-{}", w + 1), format!("{id}-crew-{}", w + 1));
+                campaign(&campaign_id, &actor, *hours, sectors, stages)
+            })
+        })
+        .collect();
     scenario
 }
 
