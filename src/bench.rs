@@ -350,7 +350,8 @@ pub fn active_region(total_hosts: u32) -> Scenario {
         .iter()
         .flat_map(|(id, starts, sectors, stages)| {
             starts.iter().enumerate().map(move |(w, hours)| {
-                let (campaign_id, actor) = (format!("{id}-{}", w + 1), format!("{id}-crew-{}", w + 1));
+                let (campaign_id, actor) =
+                    (format!("{id}-{}", w + 1), format!("{id}-crew-{}", w + 1));
                 campaign(&campaign_id, &actor, *hours, sectors, stages)
             })
         })

@@ -181,7 +181,7 @@ fn requests(
         .collect();
     // Which teams have an incident still open, in one pass rather than one per team.
     let mut open = vec![false; region.teams.len()];
-    for i in incidents.0.iter().filter(|i| !i.contained) {
+    for (_, i) in incidents.uncontained() {
         open[i.team.ix()] = true;
     }
     // Desks in team order (the index order `TeamEntities` keeps), without sorting each tick.

@@ -3,7 +3,7 @@
 //! organisation, and closed when every host it took out of service is back.
 
 use crate::scenario::ids::{CampaignIx, OrgIx, TeamIx};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use bevy::prelude::*;
 
@@ -38,9 +38,20 @@ pub struct Incident {
     pub cleaning: BTreeSet<u32>,
 }
 
-/// Every incident in the order it was opened; the index is its id.
+/// Every incident in the order it was opened; the index is its id. Beside the history, where
+/// to find the live ones, so a long exercise's closed incidents cost nothing per minute.
 #[derive(Resource, Default)]
-pub struct Incidents(pub Vec<Incident>);
+pub struct Incidents(pub Vec<Incident>, Lookup);
+
+/// Indexes into the history, which only grows (containing and closing never come undone).
+/// They follow from it, so the digest hashes the history alone.
+#[derive(Default)]
+pub struct Lookup {
+    /// Incidents not seen contained yet, in id order (contained ones leave lazily).
+    uncontained: Vec<u32>,
+    /// Per organisation and campaign, the incidents any team opened on it, in id order.
+    by_case: BTreeMap<(OrgIx, CampaignIx), Vec<u32>>,
+}
 
 impl Incidents {
     /// A team opens an incident on a campaign in an organisation (scoped at once when it was
@@ -55,6 +66,8 @@ impl Incidents {
         by: DetectedBy,
     ) -> u32 {
         let id = self.0.len() as u32;
+        self.1.uncontained.push(id);
+        self.1.by_case.entry((org, campaign)).or_default().push(id);
         self.0.push(Incident {
             team,
             org,
@@ -82,10 +95,36 @@ impl Incidents {
 
     /// The open incident a team already has on this campaign in this organisation.
     pub fn open_on(&self, team: TeamIx, org: OrgIx, campaign: CampaignIx) -> Option<u32> {
-        self.0
+        self.on_case(org, campaign)
+            .find(|k| self.0[*k as usize].team == team && !self.0[*k as usize].closed)
+    }
+
+    /// The incidents opened on a campaign in an organisation, by any team, in id order.
+    pub fn on_case(&self, org: OrgIx, campaign: CampaignIx) -> impl Iterator<Item = u32> + use<'_> {
+        self.1
+            .by_case
+            .get(&(org, campaign))
+            .into_iter()
+            .flatten()
+            .copied()
+    }
+
+    /// The incidents not yet contained, in id order.
+    pub fn uncontained(&self) -> impl Iterator<Item = (u32, &Incident)> {
+        self.1
+            .uncontained
             .iter()
-            .position(|i| i.team == team && i.org == org && i.campaign == campaign && !i.closed)
-            .map(|i| i as u32)
+            .map(|k| (*k, &self.0[*k as usize]))
+            .filter(|(_, i)| !i.contained)
+    }
+
+    /// Contained incidents leave the live list (once a tick, by the response that contains
+    /// them), so walking it costs what is live rather than everything that happened.
+    pub fn forget_contained(&mut self) {
+        let Incidents(history, lookup) = self;
+        lookup
+            .uncontained
+            .retain(|k| !history[*k as usize].contained);
     }
 }
 
@@ -115,9 +154,11 @@ pub(super) fn finish_restores(
             && let Some(intr) = intrusions.by_key.get_mut(&(campaign, org))
         {
             intr.hosts.remove(&r.host);
-            for (id, inc) in incidents.0.iter_mut().enumerate() {
-                if inc.campaign == campaign && inc.org == org && !inc.closed {
-                    check_contained(inc, id as u32, &intrusions, now, &mut log);
+            let on_case: Vec<u32> = incidents.on_case(org, campaign).collect();
+            for id in on_case {
+                let inc = &mut incidents.0[id as usize];
+                if !inc.closed {
+                    check_contained(inc, id, &intrusions, now, &mut log);
                 }
             }
         }
@@ -271,5 +312,37 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    /// The live-incident lookups agree with a walk of the whole history as incidents are
+    /// opened, contained and closed, and the walk is what they spare each minute.
+    #[test]
+    fn the_lookups_find_what_a_walk_of_the_history_finds() {
+        let (mut inc, mut log) = opened(true);
+        let (t, o, c) = (TeamIx(0), OrgIx(0), CampaignIx(0));
+        inc.open(&mut log, 1, TeamIx(1), o, c, DetectedBy::Alert);
+        inc.open(&mut log, 2, t, OrgIx(1), c, DetectedBy::Alert);
+        // The first is contained and closed; its team opens a new one on the same case.
+        check_contained(&mut inc.0[0], 0, &intrusions(&[], false), 3, &mut log);
+        assert!(inc.0[0].closed);
+        assert_eq!(inc.open_on(t, o, c), None, "closed incidents are not open");
+        inc.open(&mut log, 4, t, o, c, DetectedBy::Alert);
+        assert_eq!(inc.open_on(t, o, c), Some(3));
+        assert_eq!(inc.open_on(TeamIx(1), o, c), Some(1), "another team's own");
+        assert_eq!(inc.on_case(o, c).collect::<Vec<_>>(), vec![0, 1, 3]);
+        let walk = |inc: &Incidents| -> Vec<u32> {
+            (0..inc.0.len() as u32)
+                .filter(|k| !inc.0[*k as usize].contained)
+                .collect()
+        };
+        let live = |inc: &Incidents| inc.uncontained().map(|(k, _)| k).collect::<Vec<_>>();
+        assert_eq!(live(&inc), walk(&inc));
+        inc.forget_contained();
+        assert_eq!(live(&inc), vec![1, 2, 3]);
+        assert_eq!(
+            inc.1.uncontained,
+            vec![1, 2, 3],
+            "the contained one left the list"
+        );
     }
 }

@@ -80,13 +80,12 @@ fn work_desks(
         .collect();
     // Auto-played teams' scoped incidents still open, in incident order: only a team's own
     // work scopes or contains its incidents, so the list made now holds at its turn.
+    case.incidents.forget_contained();
     let open: Vec<(TeamIx, usize)> = case
         .incidents
-        .0
-        .iter()
-        .enumerate()
-        .filter(|(_, i)| i.scoped && !i.contained && region.teams[i.team].auto)
-        .map(|(ix, i)| (i.team, ix))
+        .uncontained()
+        .filter(|(_, i)| i.scoped && region.teams[i.team].auto)
+        .map(|(ix, i)| (i.team, ix as usize))
         .collect();
     // Desks in team order (the index order `TeamEntities` keeps), without sorting each tick.
     for (t, &entity) in teams.0.iter().enumerate() {

@@ -157,7 +157,6 @@ pub struct Work {
     pub remaining: u64,
 }
 
-
 /// Priorities run from 0 (first) to 3 (see [`Task::priority`]).
 const LANES: usize = 4;
 
@@ -188,7 +187,10 @@ impl TaskList {
 
     /// The priority of the most urgent task listed.
     pub fn top_priority(&self) -> Option<u8> {
-        self.lanes.iter().position(|l| !l.is_empty()).map(|p| p as u8)
+        self.lanes
+            .iter()
+            .position(|l| !l.is_empty())
+            .map(|p| p as u8)
     }
 
     /// Takes the most urgent task, first listed among equals, if one is at least as urgent as
@@ -282,12 +284,8 @@ mod tests {
             Task::Triage(alert(true)).base_minutes(&d, &i),
             CERTAIN_TRIAGE_MINUTES
         );
-        assert_eq!(
-            Task::Triage(alert(false)).base_minutes(&d, &i),
-            d.triage.0
-        );
+        assert_eq!(Task::Triage(alert(false)).base_minutes(&d, &i), d.triage.0);
     }
-
 
     fn sample() -> Vec<Task> {
         vec![
@@ -357,7 +355,11 @@ mod tests {
         assert_eq!(list.backlog_minutes(&d, &intel), 0);
         for (k, t) in sample().into_iter().enumerate() {
             list.push(t);
-            assert_eq!(list.backlog_minutes(&d, &intel), walk(&list), "after {k} pushes");
+            assert_eq!(
+                list.backlog_minutes(&d, &intel),
+                walk(&list),
+                "after {k} pushes"
+            );
         }
         assert!(list.backlog_minutes(&d, &intel) > 0);
         while list.pop_if_at_most(u8::MAX).is_some() {
