@@ -68,7 +68,9 @@ fn digest_read(c: &mut Criterion) {
                 black_box(digest::current(sim.world_mut()).total)
             })
         });
-        group.bench_function(BenchmarkId::new("tick-alone", hosts), |b| b.iter(|| sim.step()));
+        group.bench_function(BenchmarkId::new("tick-alone", hosts), |b| {
+            b.iter(|| sim.step())
+        });
     }
     group.finish();
 }
