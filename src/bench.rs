@@ -315,7 +315,9 @@ pub fn active_region(total_hosts: u32) -> Scenario {
     // Waves through the three days, each a campaign of its own by a crew of its own (new
     // lures, new exploit servers, new affiliates), so what one wave taught the region, and the
     // blocks it led to, do not stop the next.
-    let waves: [(&str, &[u64], &[Sector], &[&str]); 3] = [
+    // (name, start hours of its waves, sectors targeted, techniques in order)
+    type Wave<'a> = (&'a str, &'a [u64], &'a [Sector], &'a [&'a str]);
+    let waves: [Wave; 3] = [
         (
             "phishing",
             &[1, 13, 25, 37, 49],

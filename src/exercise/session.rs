@@ -117,7 +117,7 @@ pub fn tick(world: &mut World) -> Result<(), String> {
             commanded = true;
         }
         world.run_schedule(SimTick);
-        if commanded || (now + 1) % DIGEST_EVERY == 0 {
+        if commanded || (now + 1).is_multiple_of(DIGEST_EVERY) {
             let digest = crate::sim::digest::current(world);
             rec.write_digest(&digest, now + 1)?;
         }

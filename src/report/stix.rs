@@ -84,6 +84,10 @@ fn marking_object(tlp: Tlp) -> Value {
     })
 }
 
+/// Where a team that shared about a campaign met it: (campaign, island), (first tick, last
+/// tick, times, team), and the most open marking it shared under.
+type Sighting = ((CampaignIx, IslandIx), (u64, u64, u32, TeamIx), Tlp);
+
 /// One intel item as its `IntelProduced` event tells it.
 struct Item {
     campaign: CampaignIx,
@@ -256,7 +260,7 @@ impl StixExport<'_> {
             islands.insert(item.island);
         }
         // Sightings: where a team that shared about a campaign met it.
-        let mut sightings: Vec<((CampaignIx, IslandIx), (u64, u64, u32, TeamIx), Tlp)> = Vec::new();
+        let mut sightings: Vec<Sighting> = Vec::new();
         for (&(campaign, island), &m) in &met {
             let said = items
                 .iter()

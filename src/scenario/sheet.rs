@@ -887,9 +887,13 @@ mod tests {
             "{err}"
         );
         // No MSEL sheet: the one there is named.
-        let err = import_workbook("m.xlsx", write(&[header.clone()], "MSEl"), &plan.scenario)
-            .unwrap_err()
-            .to_string();
+        let err = import_workbook(
+            "m.xlsx",
+            write(std::slice::from_ref(&header), "MSEl"),
+            &plan.scenario,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(
             err.contains("no sheet named `MSEL` (the workbook has MSEl)")
                 && err.contains("did you mean `MSEl`"),

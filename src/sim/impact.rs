@@ -38,6 +38,7 @@ fn size_board(region: Res<Region>, mut board: ResMut<ServiceBoard>) {
     board.up = vec![true; region.services.len()];
 }
 
+#[allow(clippy::too_many_arguments)] // a system: each resource it reads is a parameter
 fn update_services(
     clock: Res<Clock>,
     region: Res<Region>,

@@ -226,18 +226,20 @@ impl IntelBook {
                 }
             }
         }
-        if p.hub && it.tlp <= Tlp::Amber && hub_members(region).any(|m| m == origin) {
-            if let Some(hub) = region.hub {
-                let seat = region.teams[hub].island;
-                self.send(
-                    log,
-                    now,
-                    now + hop(region, net, Some(origin), seat),
-                    item,
-                    Recipient::Team(hub),
-                    Channel::Hub,
-                );
-            }
+        if p.hub
+            && it.tlp <= Tlp::Amber
+            && hub_members(region).any(|m| m == origin)
+            && let Some(hub) = region.hub
+        {
+            let seat = region.teams[hub].island;
+            self.send(
+                log,
+                now,
+                now + hop(region, net, Some(origin), seat),
+                item,
+                Recipient::Team(hub),
+                Channel::Hub,
+            );
         }
         if it.tlp == Tlp::Clear {
             for j in IslandIx::all(islands.len()) {

@@ -206,11 +206,13 @@ fn encrypt(step: &Step, intr: &mut Intrusion, harm: &mut Harm) {
         if !region.runs_on(technique, h) {
             continue;
         }
-        if !held
-            && !(state.usable()
+        // A host the crew does not hold is hit if the payload, pushed domain-wide, reaches it.
+        let reached = || {
+            state.usable()
                 && state.held_by.is_none()
-                && draws.chance(tech.reach, Purpose::EncryptReach, key, now, h))
-        {
+                && draws.chance(tech.reach, Purpose::EncryptReach, key, now, h)
+        };
+        if !(held || reached()) {
             continue;
         }
         hosts.update(region, h, |s| s.encrypted = true);
