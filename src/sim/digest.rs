@@ -115,14 +115,29 @@ impl StateDigest {
 
 /// Folds this tick's events into the chain.
 fn fold_events(log: Res<EventLog>, mut chain: ResMut<EventChain>) {
+    use std::fmt::Write as _;
     let mut h = Fnv(chain.0);
     for e in log.this_tick() {
         e.tick.hash(&mut h);
         // The Debug form spells out every field and variant; it is stable for a given build of
-        // the event types, which is what a digest compares.
-        format!("{:?}", e.event).hash(&mut h);
+        // the event types, which is what a digest compares. It is hashed as a `String` would
+        // be (its bytes, then 0xff), streamed into the hasher rather than built first: FNV
+        // reads bytes in order, so the pieces hash as the whole, without an allocation per
+        // event.
+        let _ = write!(StreamInto(&mut h), "{:?}", e.event);
+        h.write_u8(0xff);
     }
     chain.0 = h.finish();
+}
+
+/// Text written into a hasher as it is formatted.
+struct StreamInto<'a>(&'a mut Fnv);
+
+impl std::fmt::Write for StreamInto<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.write(s.as_bytes());
+        Ok(())
+    }
 }
 
 /// The digest of the state after the last completed tick, hashed now unless it already was
@@ -177,4 +192,31 @@ pub fn sorted_rows<C: Component + Clone>(world: &mut World) -> Vec<(u32, C)> {
 
 fn advance_clock(mut clock: ResMut<Clock>) {
     clock.now += 1;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::ids::{CampaignIx, OrgIx, TechniqueIx};
+    use crate::sim::events::SimEvent;
+
+    /// Streaming an event's Debug text into the hasher gives the chain it always had: the
+    /// hash of the formatted `String`, which journals recorded before the change hold.
+    #[test]
+    fn an_event_streamed_into_the_chain_hashes_as_its_formatted_text() {
+        let event = SimEvent::HostCompromised {
+            campaign: CampaignIx(2),
+            org: OrgIx(7),
+            host: 1234,
+            technique: TechniqueIx(5),
+        };
+        let mut whole = Fnv(42);
+        format!("{event:?}").hash(&mut whole);
+        let mut streamed = Fnv(42);
+        use std::fmt::Write as _;
+        write!(StreamInto(&mut streamed), "{event:?}").unwrap();
+        streamed.write_u8(0xff);
+        assert_eq!(streamed.finish(), whole.finish());
+        assert_ne!(whole.finish(), Fnv(42).finish());
+    }
 }
