@@ -308,8 +308,17 @@ fn route_victim_reports(
 fn false_alerts(tick: &Tick, covered: &CoveredHosts, desks: &mut Desks, log: &mut EventLog) {
     let (now, region, draws) = (tick.now(), &*tick.region, &*tick.draws);
     let rate = region.defaults.false_alerts_per_host_day / MINUTES_PER_DAY as f64;
-    let Desks { desks, counter, .. } = desks;
-    for (id, mut desk) in desks.iter_mut().sort::<&StableId>() {
+    let Desks {
+        teams,
+        desks,
+        counter,
+    } = desks;
+    // Desks in team order (the index order `TeamEntities` keeps): a sorted query would
+    // rebuild its access sets, a dozen allocations, every minute.
+    for &entity in &teams.0 {
+        let Ok((id, mut desk)) = desks.get_mut(entity) else {
+            continue;
+        };
         let n = draws.poisson(
             desk.watched_covered as f64 * rate,
             Purpose::FalseAlerts,

@@ -155,11 +155,19 @@ fn start_campaigns(
     mut log: ResMut<EventLog>,
 ) {
     let now = clock.now;
+    let due = |id: &StableId, c: &Campaign| {
+        let starts = region.campaigns[CampaignIx(id.0)].start_tick == now;
+        !c.started && !c.cancelled && (starts || c.forced_start == Some(now))
+    };
+    // Most minutes start nothing: the in-order walk (a sorted query, which allocates) only
+    // when one is due.
+    if !campaigns.iter().any(|(id, c)| due(id, c)) {
+        return;
+    }
     for (id, mut campaign) in campaigns.iter_mut().sort::<&StableId>() {
         let campaign_ix = CampaignIx(id.0);
         let plan = &region.campaigns[campaign_ix];
-        let due = plan.start_tick == now || campaign.forced_start == Some(now);
-        if campaign.started || campaign.cancelled || !due {
+        if !due(id, &campaign) {
             continue;
         }
         campaign.started = true;
@@ -214,12 +222,13 @@ fn run_intrusions(
     mut damage: Damage,
 ) {
     let now = tick.now();
-    let cancelled: Vec<CampaignIx> = campaigns
+    // In campaign order, sorted as a list (usually empty) rather than as a query.
+    let mut cancelled: Vec<CampaignIx> = campaigns
         .iter()
-        .sort::<&StableId>()
         .filter(|(_, c)| c.cancelled)
         .map(|(i, _)| CampaignIx(i.0))
         .collect();
+    cancelled.sort();
     white_cell(&mut intrusions, &damage.log, now);
     let step = Step {
         now,
