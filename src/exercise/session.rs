@@ -117,7 +117,8 @@ pub fn tick(world: &mut World) -> Result<(), String> {
             commanded = true;
         }
         world.run_schedule(SimTick);
-        if commanded || (now + 1).is_multiple_of(DIGEST_EVERY) {
+        // Hashed only for a journal: a run that records nothing reads the digest at its end.
+        if rec.journal.is_some() && (commanded || (now + 1).is_multiple_of(DIGEST_EVERY)) {
             let digest = crate::sim::digest::current(world);
             rec.write_digest(&digest, now + 1)?;
         }
@@ -390,4 +391,51 @@ pub fn resume(path: &Path) -> Result<(Session, Option<u64>), LoadError> {
     let mut session = r.session;
     continue_journal(session.sim.world_mut(), path, &file)?;
     Ok((session, reached))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::testkit::TinyRegion;
+
+    /// A run that records nothing never hashes the state on the way (it reads the digest at
+    /// its end); a recorded one journals it every `DIGEST_EVERY` ticks.
+    #[test]
+    fn the_digest_is_hashed_on_the_way_only_for_a_journal() {
+        let tiny = TinyRegion::new().island("A", false, false);
+        let mut session = Session::new(tiny.plan(), 1);
+        session.run_until(3 * DIGEST_EVERY).unwrap();
+        let hashed = |s: &mut Session| s.sim.world_mut().resource::<StateDigest>().clone();
+        assert!(
+            hashed(&mut session).parts.is_empty(),
+            "nobody asked for a digest"
+        );
+
+        let dir = std::env::temp_dir().join(format!("tw-digest-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("run.journal");
+        let _ = std::fs::remove_file(&path);
+        let source = Source {
+            name: "tiny.ron".into(),
+            text: tiny.ron(),
+            dir: None,
+        };
+        let mut session = Session::new(tiny.plan(), 1);
+        session.record(&path, &source, &[]).unwrap();
+        session.run_until(3 * DIGEST_EVERY).unwrap();
+        let last = hashed(&mut session);
+        assert_eq!(
+            last.tick,
+            3 * DIGEST_EVERY - 1,
+            "journaled at the last point"
+        );
+        assert!(!last.parts.is_empty());
+        let journal = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            journal.matches(r#""entry":"digest""#).count(),
+            3,
+            "{journal}"
+        );
+        std::fs::remove_dir_all(dir).ok();
+    }
 }
