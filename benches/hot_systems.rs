@@ -19,8 +19,9 @@ use tidewatch::bench::{active_region, plan_for};
 use tidewatch::exercise;
 use tidewatch::scenario::ids::OrgIx;
 use tidewatch::scenario::{Defaults, IntelPolicy};
-use tidewatch::sim::desk::{Alert, Desk, Task};
+use tidewatch::sim::desk::Desk;
 use tidewatch::sim::draws::Purpose;
+use tidewatch::sim::tasks::{Alert, Task};
 use tidewatch::sim::{Draws, Simulation, digest};
 
 const HOUR: u64 = 60;

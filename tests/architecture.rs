@@ -34,11 +34,22 @@ const SIM_DOMAINS: &[(&str, &[&str])] = &[
     ("attack", &["network", "posture", BASE]),
     ("tasks", &[BASE]),
     ("desk", &["tasks", BASE]),
-    ("detection", &["desk", "attack", "network", "posture", BASE]),
+    (
+        "detection",
+        &["tasks", "desk", "attack", "network", "posture", BASE],
+    ),
     ("incidents", &["attack", "network", BASE]),
     (
         "response",
-        &["incidents", "desk", "attack", "network", "posture", BASE],
+        &[
+            "incidents",
+            "tasks",
+            "desk",
+            "attack",
+            "network",
+            "posture",
+            BASE,
+        ],
     ),
     ("assistance", &["incidents", "desk", BASE]),
     (
@@ -46,6 +57,7 @@ const SIM_DOMAINS: &[(&str, &[&str])] = &[
         &[
             "assistance",
             "incidents",
+            "tasks",
             "desk",
             "attack",
             "network",

@@ -13,8 +13,7 @@ use bevy::prelude::*;
 use super::digest::{DigestAppExt, hash_of, sorted_rows};
 use super::events::{EventLog, SimEvent};
 use super::judgement::{ALERT_SHELF_LIFE, OFFICE_HOURS};
-use super::tasks::TRIAGE_PRIORITY;
-pub use super::tasks::{Alert, Task, TaskKind, TaskList, Work};
+use super::tasks::{Alert, TRIAGE_PRIORITY, Task, TaskList, Work};
 use super::{Region, SpawnRegion, StableId};
 use crate::scenario::{Defaults, IntelPolicy, Shift};
 

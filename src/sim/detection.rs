@@ -8,11 +8,12 @@ use bevy::prelude::*;
 use bevy::tasks::{ComputeTaskPool, ParallelSlice};
 
 use super::attack::Intrusions;
-use super::desk::{Alert, AlertCounter, CoveredHosts, Desk, TeamEntities};
+use super::desk::{AlertCounter, CoveredHosts, Desk, TeamEntities};
 use super::draws::{Purpose, ids};
 use super::events::{EventLog, SimEvent};
 use super::judgement::{FAILED_ATTEMPT_VISIBILITY, FALSE_ALERTS_URGENT};
 use super::posture::IslandDefences;
+use super::tasks::Alert;
 use super::{Region, SimSet, SimTick, StableId, Tick};
 use crate::scenario::{Effect, Tactic};
 use crate::time::MINUTES_PER_DAY;

@@ -118,9 +118,9 @@ impl Incidents {
             .filter(|(_, i)| !i.contained)
     }
 
-    /// Contained incidents leave the live list (once a tick, by the response that contains
-    /// them), so walking it costs what is live rather than everything that happened.
-    pub fn forget_contained(&mut self) {
+    /// Contained incidents leave the live list (once a tick), so walking it costs what is live
+    /// rather than everything that happened.
+    fn forget_contained(&mut self) {
         let Incidents(history, lookup) = self;
         lookup
             .uncontained
@@ -140,6 +140,8 @@ pub(super) fn finish_restores(
     mut log: ResMut<EventLog>,
 ) {
     let now = clock.now;
+    // Once a minute, before the response walks the live list.
+    incidents.forget_contained();
     for r in hosts.finish_restores(&region, now) {
         let org = region.org_of_host(r.host);
         log.push(

@@ -13,12 +13,13 @@ use bevy::prelude::*;
 
 use super::assistance::{Deployments, mutual_assistance};
 use super::attack::Intrusions;
-use super::desk::{Desk, Task, TeamEntities};
+use super::desk::{Desk, TeamEntities};
 use super::digest::{DigestAppExt, hash_of};
 use super::events::{Channel, EventLog, SimEvent};
 use super::incidents::Incidents;
 use super::network::Connectivity;
 use super::posture::{IslandDefences, strength};
+use super::tasks::Task;
 use super::{Clock, Region, SimSet, SimTick};
 use crate::scenario::Tlp;
 

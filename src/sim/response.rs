@@ -9,12 +9,13 @@ use bevy::prelude::*;
 use std::collections::BTreeMap;
 
 use super::attack::Intrusions;
-use super::desk::{Desk, Task, TeamEntities, Work, on_duty};
+use super::desk::{Desk, TeamEntities, on_duty};
 use super::draws::Purpose;
 use super::events::{DetectedBy, EventLog, Order, SimEvent, Verdict};
 use super::incidents::{Incident, Incidents, check_contained, close_if_done, finish_restores};
 use super::judgement::{SKILL_PACE, TRIAGE_RECOGNITION};
 use super::network::{Hosts, LostBackups, RestoreCrews};
+use super::tasks::{Task, Work};
 use super::{SimSet, SimTick, StableId, Tick};
 
 pub(super) fn plugin(app: &mut App) {
@@ -80,7 +81,6 @@ fn work_desks(
         .collect();
     // Auto-played teams' scoped incidents still open, in incident order: only a team's own
     // work scopes or contains its incidents, so the list made now holds at its turn.
-    case.incidents.forget_contained();
     let open: Vec<(TeamIx, usize)> = case
         .incidents
         .uncontained()
