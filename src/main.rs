@@ -6,6 +6,9 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
+mod cli;
+use cli::files::{Files, new_journal};
+
 use tidewatch::exercise::journal::JournalFile;
 use tidewatch::exercise::session::{self, Session};
 use tidewatch::report::summarise;
@@ -172,6 +175,9 @@ pub struct ConsoleArgs {
     /// Record the exercise (every command, with digests) to this new journal.
     #[arg(long, conflicts_with = "resume")]
     journal: Option<std::path::PathBuf>,
+    /// With --journal: replace a file already there (otherwise it is refused).
+    #[arg(long, requires = "journal")]
+    force: bool,
     /// Continue the exercise recorded in this journal (its scenario, seed and overrides are the
     /// journal's own).
     #[arg(long, conflicts_with_all = ["scenario", "seed", "set"])]
@@ -344,6 +350,9 @@ struct RunArgs {
     /// Record the exercise to this journal (a new file).
     #[arg(long, conflicts_with = "resume")]
     journal: Option<std::path::PathBuf>,
+    /// With --journal: replace a file already there (otherwise it is refused).
+    #[arg(long, requires = "journal")]
+    force: bool,
     /// Continue the exercise recorded in this journal, appending to it.
     #[arg(long, conflicts_with_all = ["scenario", "seed", "set"])]
     resume: Option<std::path::PathBuf>,
@@ -426,7 +435,14 @@ fn main() -> ExitCode {
         Some(Command::Seat(args)) => seat(args),
         Some(Command::Calibrate(args)) => calibrate(args),
         Some(Command::Report(args)) => report(args),
-        Some(Command::Stix { journal, out }) => stix(&journal, &out),
+        Some(Command::Stix { journal, out }) => match Files::default()
+            .reads("the journal", Some(&journal))
+            .writes("--out", Some(&out))
+            .check()
+        {
+            Ok(()) => stix(&journal, &out),
+            Err(clash) => clash.exit(),
+        },
         Some(Command::Validate {
             scenarios,
             deny_warnings,
@@ -439,7 +455,7 @@ fn main() -> ExitCode {
         }) => validate(&scenarios, &set, deny_warnings),
         Some(Command::Msel(cmd)) => msel_sheet(cmd),
         Some(Command::Handouts { scenario, out, set }) => match load(&scenario, &set, None) {
-            Ok((plan, _)) => write_handouts(&plan, &out),
+            Ok((plan, _)) => write_handouts(&plan, &scenario, &out),
             Err(code) => code,
         },
         Some(Command::Bench {
@@ -503,6 +519,22 @@ fn msel_sheet(cmd: MselCommand) -> ExitCode {
         eprintln!("{e}");
         ExitCode::from(1)
     };
+    let files = match &cmd {
+        MselCommand::Export { scenario, out } => Files::default()
+            .reads("the scenario", Some(std::path::Path::new(scenario)))
+            .writes("--out", Some(out)),
+        MselCommand::Import {
+            scenario,
+            sheet,
+            out,
+        } => Files::default()
+            .reads("the scenario", Some(std::path::Path::new(scenario)))
+            .reads("the sheet", Some(sheet))
+            .writes("--out", Some(out)),
+    };
+    if let Err(clash) = files.check() {
+        return clash.exit();
+    }
     match cmd {
         MselCommand::Export { scenario, out } => {
             let (plan, _) = match load_with_source(&scenario, &[]) {
@@ -556,7 +588,7 @@ fn msel_sheet(cmd: MselCommand) -> ExitCode {
                 Ok(f) => f,
                 Err(e) => return fail(e),
             };
-            let bytes = match std::fs::read(&sheet) {
+            let bytes = match scenario::read_bounded(&sheet) {
                 Ok(t) => t,
                 Err(e) => return fail(format!("{}: {e}", sheet.display())),
             };
@@ -608,8 +640,15 @@ fn msel_sheet(cmd: MselCommand) -> ExitCode {
 }
 
 /// `tidewatch handouts`: every handout written under `out`; says where, or why not (exit 1).
-fn write_handouts(plan: &Plan, out: &std::path::Path) -> ExitCode {
+fn write_handouts(plan: &Plan, scenario: &str, out: &std::path::Path) -> ExitCode {
     let all = tidewatch::report::handouts::handouts(plan);
+    let paths: Vec<std::path::PathBuf> = all.iter().map(|h| out.join(&h.path)).collect();
+    let files = Files::default()
+        .reads("the scenario", Some(std::path::Path::new(scenario)))
+        .writes_all("--out", &paths);
+    if let Err(clash) = files.check() {
+        return clash.exit();
+    }
     for h in &all {
         let path = out.join(&h.path);
         let written = path
@@ -717,6 +756,16 @@ fn validate(paths: &[String], set: &[String], deny_warnings: bool) -> ExitCode {
 }
 
 fn run(args: RunArgs) -> ExitCode {
+    let files = Files::default()
+        .reads("the scenario", args.scenario.as_deref().map(std::path::Path::new))
+        .reads("--commands", args.commands.as_deref())
+        .reads("--resume", args.resume.as_deref())
+        .writes("--journal", args.journal.as_deref())
+        .writes("--events", args.events.as_deref())
+        .writes_all("--report", &args.report);
+    if let Err(clash) = files.check() {
+        return clash.exit();
+    }
     tidewatch::sim::init_task_pool(args.threads);
     let mut session = match &args.resume {
         Some(journal) => match session::resume(journal) {
@@ -734,6 +783,9 @@ fn run(args: RunArgs) -> ExitCode {
             };
             let seed = args.seed.unwrap_or(plan.scenario.seed);
             let mut session = Session::new(Arc::new(plan), seed);
+            if let Err(clash) = new_journal("--journal", args.journal.as_deref(), args.force) {
+                return clash.exit();
+            }
             if let Some(path) = &args.journal
                 && let Err(e) = session.record(path, &source, &args.set)
             {
@@ -743,7 +795,7 @@ fn run(args: RunArgs) -> ExitCode {
             session
         }
     };
-    if let Err(code) = report_formats(&args.report, args.resume.as_deref()) {
+    if let Err(code) = report_formats(&args.report) {
         return code;
     }
     // The commands of the run, for the report's alternatives: the journal's and the file's.
@@ -812,23 +864,10 @@ fn run(args: RunArgs) -> ExitCode {
     finish_run(&plan, &mut session, events, args.json, args.rehearse)
 }
 
-/// Checks the report paths before any work: a known format each, and never the journal.
-fn report_formats(
-    out: &[std::path::PathBuf],
-    journal: Option<&std::path::Path>,
-) -> Result<(), ExitCode> {
+/// Checks the report paths before any work: a known format each (that none lands on the
+/// journal or another output is `Files`' to say).
+fn report_formats(out: &[std::path::PathBuf]) -> Result<(), ExitCode> {
     for path in out {
-        let same = |j: &std::path::Path| {
-            j == path.as_path()
-                || matches!((j.canonicalize(), path.canonicalize()), (Ok(a), Ok(b)) if a == b)
-        };
-        if journal.is_some_and(same) {
-            eprintln!(
-                "report {}: that is the exercise's journal; a report never overwrites it",
-                path.display()
-            );
-            return Err(ExitCode::from(2));
-        }
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
         if !matches!(ext, "html" | "htm" | "md" | "json") {
             eprintln!(
@@ -880,7 +919,13 @@ fn write_report(
 }
 
 fn report(args: ReportArgs) -> ExitCode {
-    if let Err(code) = report_formats(&args.out, Some(&args.journal)) {
+    let files = Files::default()
+        .reads("the journal", Some(&args.journal))
+        .writes_all("--out", &args.out);
+    if let Err(clash) = files.check() {
+        return clash.exit();
+    }
+    if let Err(code) = report_formats(&args.out) {
         return code;
     }
     tidewatch::sim::init_task_pool(Some(1));
@@ -1047,6 +1092,12 @@ fn finish_run(
 }
 
 fn replay(args: ReplayArgs) -> ExitCode {
+    let files = Files::default()
+        .reads("the journal", Some(&args.journal))
+        .writes("--fork", args.fork.as_deref());
+    if let Err(clash) = files.check() {
+        return clash.exit();
+    }
     let file = match JournalFile::read(&args.journal) {
         Ok(f) => f,
         Err(e) => {
@@ -1185,6 +1236,13 @@ fn calibrate(args: CalibrateArgs) -> ExitCode {
 
 fn batch(args: BatchArgs) -> ExitCode {
     use tidewatch::batch::{Row, Shard, ShardHeader, Sweep};
+    let files = Files::default()
+        .reads("the scenario", Some(std::path::Path::new(&args.scenario)))
+        .writes("--csv", args.csv.as_deref())
+        .writes("--rows", args.rows.as_deref());
+    if let Err(clash) = files.check() {
+        return clash.exit();
+    }
     let shard = args.shard.unwrap_or(Shard::WHOLE);
     // Every variant's plan first: a bad value stops the sweep before anything runs.
     let mut plans = Vec::new();
@@ -1291,9 +1349,18 @@ fn print_sweep(
 
 /// `tidewatch merge`: shards' rows combined into what one unsharded `batch` prints.
 fn merge(args: MergeArgs) -> ExitCode {
+    let given = Files::default()
+        .reads_all("a rows file", &args.rows)
+        .writes("--csv", args.csv.as_deref());
+    if let Err(clash) = given.check() {
+        return clash.exit();
+    }
     let mut files = Vec::new();
     for path in &args.rows {
-        match std::fs::read_to_string(path) {
+        let text = scenario::read_bounded(path).and_then(|b| {
+            String::from_utf8(b).map_err(|_| "not UTF-8 text: not a rows file".to_string())
+        });
+        match text {
             Ok(text) => files.push((path.display().to_string(), text)),
             Err(e) => {
                 eprintln!("{}: {e}", path.display());
@@ -1312,6 +1379,13 @@ fn merge(args: MergeArgs) -> ExitCode {
 
 fn seat(args: SeatArgs) -> ExitCode {
     use tidewatch::lab::seat;
+    let files = Files::default()
+        .reads("--commands", args.commands.as_deref())
+        .writes("--out", args.out.as_deref())
+        .writes("--screenshot", args.screenshot.as_deref());
+    if let Err(clash) = files.check() {
+        return clash.exit();
+    }
     let name = args.name.clone().unwrap_or_else(|| {
         std::fs::read_to_string("/etc/hostname")
             .ok()
@@ -1385,6 +1459,15 @@ fn seat_window(
 #[cfg(feature = "console")]
 fn console(args: ConsoleArgs) -> ExitCode {
     use tidewatch::console::Start;
+    let files = Files::default()
+        .reads("the scenario", Some(std::path::Path::new(&args.scenario)))
+        .reads("--commands", args.commands.as_deref())
+        .reads("--resume", args.resume.as_deref())
+        .writes("--journal", args.journal.as_deref())
+        .writes("--screenshot", args.screenshot.as_deref());
+    if let Err(clash) = files.check() {
+        return clash.exit();
+    }
     // A screenshot that cannot be saved is said now, not after the run (a trial file is left
     // only if one was there already).
     if let Some(path) = &args.screenshot {
@@ -1474,6 +1557,9 @@ fn console(args: ConsoleArgs) -> ExitCode {
         Err(code) => return code,
     };
     let seed = args.seed.unwrap_or(plan.scenario.seed);
+    if let Err(clash) = new_journal("--journal", args.journal.as_deref(), args.force) {
+        return clash.exit();
+    }
     let start = match args.journal.clone() {
         Some(path) => Start::Record(path, source, set),
         None => Start::Fresh,

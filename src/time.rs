@@ -197,8 +197,13 @@ pub fn parse_when(text: &str) -> Result<When, String> {
 /// `HH:MM` on a 24-hour clock, to a minute of the day.
 pub fn parse_clock(text: &str) -> Option<u64> {
     let (h, m) = text.split_once(':')?;
+    if !(h.len() == 2 && m.len() == 2 && (h.bytes().chain(m.bytes())).all(|b| b.is_ascii_digit())) {
+        return None;
+    }
     let (h, m): (u64, u64) = (h.parse().ok()?, m.parse().ok()?);
-    (h < 24 && m < 60 && text.len() == 5).then_some(h * MINUTES_PER_HOUR + m)
+    // `then`, not `then_some`: the product is worked out only for an hour that passed the check
+    // (an eager `h * 60` overflows on `D1 999999999999999999:00` in the dev profile).
+    (h < 24 && m < 60 && text.len() == 5).then(|| h * MINUTES_PER_HOUR + m)
 }
 
 impl Serialize for When {
@@ -387,7 +392,11 @@ pub fn parse_utc_offset(text: &str) -> Result<UtcOffset, String> {
     if !(0..60).contains(&m) {
         return Err(bad());
     }
-    let minutes = sign * (h * 60 + m);
+    let minutes = h
+        .checked_mul(60)
+        .and_then(|v| v.checked_add(m))
+        .map(|v| sign * v)
+        .ok_or_else(|| format!("`{text}`: offsets run from UTC-12 to UTC+14"))?;
     if !OFFSETS.contains(&minutes) {
         return Err(format!("`{text}`: offsets run from UTC-12 to UTC+14"));
     }
@@ -438,6 +447,19 @@ impl<'de> Deserialize<'de> for StartDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Huge hours and offsets are refused, not multiplied: the dev profile checks overflow.
+    #[test]
+    fn huge_clock_times_and_offsets_are_refused_without_overflow() {
+        assert_eq!(parse_clock("999999999999999999:00"), None);
+        assert_eq!(parse_clock("+1:00"), None);
+        assert_eq!(parse_clock("23:59"), Some(23 * 60 + 59));
+        assert!(parse_when("D1 999999999999999999:00").is_err());
+        assert!(parse_when("D999999999999999999 09:00").is_err());
+        assert!(parse_utc_offset("UTC+999999999999999999").is_err());
+        assert!(parse_utc_offset("UTC-9223372036854775807:59").is_err());
+        assert_eq!(parse_utc_offset("UTC-4").unwrap(), UtcOffset(-240));
+    }
 
     #[test]
     fn utc_offsets_read_and_write_as_authors_write_them() {

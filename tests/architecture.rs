@@ -20,6 +20,13 @@ const LAYERS: &[(&str, &[&str])] = &[
         "console",
         &["lab", "report", "exercise", "sim", "scenario", "time"],
     ),
+    // The binary's own modules (declared in main.rs): the command line's work.
+    (
+        "cli",
+        &[
+            "console", "lab", "batch", "bench", "report", "exercise", "sim", "scenario", "time",
+        ],
+    ),
 ];
 
 /// Domains inside `sim`: domain -> the sibling modules it may use. `mod.rs` (the tick, the clock,

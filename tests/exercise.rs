@@ -173,8 +173,12 @@ fn a_journal_is_never_overwritten_and_damage_is_named() {
         "--journal",
         journal.to_str().unwrap(),
     ]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("--resume"), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--resume") && stderr(&out).contains("--force"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(
         std::fs::read(&journal).unwrap(),
         before,
@@ -547,4 +551,151 @@ fn a_format_1_journal_without_numbers_still_replays() {
     let out = tidewatch(&["replay", path.to_str().unwrap(), "--verify", "--json"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(digest_of(&out), recorded);
+}
+
+/// Every output flag of every command is refused (exit 2, before any work) when it names the
+/// journal, the scenario, a command file, a sheet or another output of the same invocation,
+/// however the path is spelled; the journal still verifies afterwards. A new `--journal` over
+/// an existing file needs `--force`.
+#[test]
+fn no_output_writes_over_what_the_command_reads_or_another_output() {
+    let dir = scratch("outputs");
+    let d = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    let tabletop = "tests/data/tabletop.ron";
+    let commands = "tests/data/tabletop-commands.ron";
+    let scenario = d("scenario.ron");
+    std::fs::copy(tabletop, &scenario).unwrap();
+    let sheet = d("msel.csv");
+    assert!(tidewatch(&["msel", "export", &scenario, "--out", &sheet]).status.success());
+    let journal = d("ex.jsonl");
+    let out = tidewatch(&["run", &scenario, "--journal", &journal, "--until", "4h"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let dotted = format!("{}/./ex.jsonl", dir.display());
+    let recorded = std::fs::read(&journal).unwrap();
+    let inputs = [
+        (scenario.as_str(), std::fs::read(&scenario).unwrap()),
+        (sheet.as_str(), std::fs::read(&sheet).unwrap()),
+        (journal.as_str(), recorded.clone()),
+    ];
+    let new = d("new.jsonl");
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["run", "--resume", &journal, "--events", &journal, "--until", "8h"],
+        vec!["run", "--resume", &journal, "--events", &dotted, "--until", "8h"],
+        vec!["run", "--resume", &journal, "--report", &dotted],
+        vec!["run", &scenario, "--events", &scenario],
+        vec!["run", &scenario, "--commands", commands, "--report", commands],
+        vec!["run", &scenario, "--journal", &new, "--events", &new],
+        vec!["run", &scenario, "--report", &new, "--events", &new],
+        vec!["replay", &journal, "--until", "1h", "--fork", &dotted],
+        vec!["report", &journal, "--out", &journal],
+        vec!["stix", &journal, "--out", &dotted],
+        vec!["batch", &scenario, "--runs", "1", "--csv", &scenario],
+        vec!["batch", &scenario, "--runs", "1", "--csv", &new, "--rows", &new],
+        vec!["msel", "export", &scenario, "--out", &scenario],
+        vec!["msel", "import", &scenario, &sheet, "--out", &sheet],
+    ];
+    for args in &cases {
+        let out = tidewatch(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("never writes over") || stderr(&out).contains("already the output"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        for (path, bytes) in &inputs {
+            assert!(&std::fs::read(path).unwrap() == bytes, "{args:?} touched {path}");
+        }
+        assert!(!std::path::Path::new(&new).exists(), "{args:?} wrote {new}");
+    }
+    let out = tidewatch(&["replay", &journal, "--verify"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // An existing journal is replaced only when asked.
+    let out = tidewatch(&["run", &scenario, "--journal", &journal, "--until", "1h"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&journal).unwrap(), recorded);
+    let out = tidewatch(&["run", &scenario, "--journal", &journal, "--until", "1h", "--force"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_ne!(std::fs::read(&journal).unwrap(), recorded);
+    assert!(tidewatch(&["replay", &journal, "--verify"]).status.success());
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// Input files are read only if they are regular files under the size cap: a device, a
+/// directory or a runaway file gets exit 1 and a message, not a machine out of memory.
+#[test]
+fn only_regular_files_of_a_sane_size_are_read() {
+    let dir = scratch("bounded");
+    let big = dir.join("big.ron");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(tidewatch::scenario::MAX_FILE_BYTES + 1)
+        .unwrap();
+    let dir_arg = dir.to_str().unwrap();
+    let sheet_dir = dir.join("sheet.csv");
+    std::fs::create_dir_all(&sheet_dir).unwrap();
+    for (args, says) in [
+        (vec!["validate", "/dev/zero"], "not a regular file"),
+        (vec!["validate", dir_arg], "not a regular file"),
+        (vec!["validate", big.to_str().unwrap()], "over 32 MB"),
+        (
+            vec!["run", "tests/data/tabletop.ron", "--commands", "/dev/zero"],
+            "not a regular file",
+        ),
+        (
+            vec![
+                "msel",
+                "import",
+                "tests/data/tabletop.ron",
+                sheet_dir.to_str().unwrap(),
+                "--out",
+                "x.ron",
+            ],
+            "not a regular file",
+        ),
+    ] {
+        let out = tidewatch(&args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// Everyday accented text in comments, Unicode whitespace and huge clock times are answered
+/// with positioned errors (exit 1) or run, never a panic (exit 101), in this (dev) profile.
+#[test]
+fn unicode_and_huge_times_are_answered_without_a_panic() {
+    let out = tidewatch(&[
+        "run",
+        "tests/data/tabletop.ron",
+        "--commands",
+        "tests/data/fuzz/commands-unicode-comment.ron",
+        "--until",
+        "4h",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for args in [
+        vec!["validate", "tests/data/fuzz/unicode-comment-with-error.ron"],
+        vec!["lint", "tests/data/fuzz/unicode-comment-with-error.ron"],
+        vec![
+            "run",
+            "tests/data/tabletop.ron",
+            "--commands",
+            "tests/data/fuzz/commands-unicode-whitespace-overflow.ron",
+        ],
+        vec![
+            "lint",
+            "tests/data/tabletop.ron",
+            "--set",
+            "campaigns.ministry-phish.start=D1 999999999999999999:00",
+        ],
+    ] {
+        let out = tidewatch(&args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(".ron:") || stderr(&out).contains("--set"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
 }

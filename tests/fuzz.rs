@@ -123,6 +123,31 @@ const STRINGS: &[&str] = &[
     "\"T1486\"",
     "\"T9999\"",
     "\"\\u{0}\"",
+    "\"D1 999999999999999999:00\"",
+    "\"UTC+999999999999999999\"",
+    "\"UTC-9223372036854775807:59\"",
+];
+
+/// Everyday text of the region and the edges of Unicode: accented names in comments and
+/// strings, emoji, combining marks, right-to-left text, and characters some tools take for
+/// whitespace or a line's end (U+2028, U+2029, U+0085, U+00A0, U+FEFF).
+const UNICODE: &[&str] = &[
+    "/* réunion à 9h */",
+    "/* Saint-Barthélemy, Curaçao /* imbriqué */ fin */",
+    "// Martinique: équipe prête ☀\n",
+    "\u{2028}",
+    "\u{2029}",
+    "\u{85}",
+    "\u{a0}",
+    "\u{feff}",
+    "e\u{301}",
+    "🌊🏝️",
+    "שלום",
+    "\u{202e}evil\u{202c}",
+    "Ñandú",
+    "r#\"raw \" ] ) (\"#",
+    "'é'",
+    "\u{1F468}\u{200D}\u{1F4BB}",
 ];
 
 #[derive(Clone, Debug)]
@@ -138,6 +163,11 @@ enum Mutation {
     Truncate(u16),
     /// Insert noise at this fraction of the length.
     Noise(u16, Vec<u8>),
+    /// Put a `UNICODE` text in place of the k-th space (as whitespace or a comment between
+    /// tokens).
+    UnicodeSpace(usize, usize),
+    /// Put a `UNICODE` text just inside the k-th quoted string (ids, names, times).
+    UnicodeInString(usize, usize),
 }
 
 fn mutation() -> impl Strategy<Value = Mutation> {
@@ -150,6 +180,9 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         1 => (0u16..1000).prop_map(Mutation::Truncate),
         1 => (0u16..1000, prop::collection::vec(any::<u8>(), 1..12))
             .prop_map(|(at, b)| Mutation::Noise(at, b)),
+        3 => (any::<usize>(), 0..UNICODE.len()).prop_map(|(k, v)| Mutation::UnicodeSpace(k, v)),
+        2 => (any::<usize>(), 0..UNICODE.len())
+            .prop_map(|(k, v)| Mutation::UnicodeInString(k, v)),
     ]
 }
 
@@ -236,6 +269,20 @@ fn apply(text: &str, m: &Mutation) -> String {
             let at = cut(*at);
             let noise = String::from_utf8_lossy(bytes);
             format!("{}{noise}{}", &text[..at], &text[at..])
+        }
+        Mutation::UnicodeSpace(k, v) => {
+            let spaces: Vec<usize> = text.match_indices(' ').map(|(i, _)| i).collect();
+            match spaces.get(k % spaces.len().max(1)) {
+                Some(&at) => format!("{}{}{}", &text[..at], UNICODE[*v], &text[at + 1..]),
+                None => text.to_string(),
+            }
+        }
+        Mutation::UnicodeInString(k, v) => {
+            let t = tokens(text, false);
+            match t.get(k % t.len().max(1)) {
+                Some(&(a, _)) => format!("{}{}{}", &text[..a + 1], UNICODE[*v], &text[a + 1..]),
+                None => text.to_string(),
+            }
         }
     }
 }
@@ -676,7 +723,19 @@ fn every_kept_crasher_is_answered() {
     let mut count = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "ron") {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with("commands-") && name.ends_with(".ron") {
+            // A command file, played against the tabletop fixture.
+            let plan = answer(&source("tabletop.ron", read("tests/data/tabletop.ron")), &[])
+                .expect("the fixture is valid");
+            let text = std::fs::read_to_string(&path).unwrap();
+            if let Ok(list) = scenario::commands_from(&source(&name, text), &plan) {
+                let mut s = Session::new(plan.clone(), 1);
+                s.add_commands(list);
+                s.run_until(RUN_TICKS).unwrap();
+            }
+            count += 1;
+        } else if path.extension().is_some_and(|e| e == "ron") {
             let text = std::fs::read_to_string(&path).unwrap();
             answer(&source(&path.display().to_string(), text), &[]);
             count += 1;

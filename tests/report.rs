@@ -147,7 +147,7 @@ fn the_report_reads_the_journal_and_never_writes_it() {
     // Refused before any work: the journal as an output, an unknown format.
     let clobber = tidewatch(&["report", path(&journal), "--out", path(&journal)]);
     assert_eq!(clobber.status.code(), Some(2));
-    assert!(stderr(&clobber).contains("never overwrites"));
+    assert!(stderr(&clobber).contains("never writes over"));
     let odd = tidewatch(&[
         "report",
         path(&journal),

@@ -177,7 +177,7 @@ pub fn markdown(r: &AfterAction) -> String {
             p.due
         );
     }
-    out
+    super::markdown::defanged(&out)
 }
 
 fn esc(s: &str) -> String {

@@ -80,7 +80,7 @@ impl Doc {
             esc(title),
             self.html
         );
-        (self.md.trim_start().to_string(), page)
+        (super::markdown::defanged(self.md.trim_start()), page)
     }
 }
 

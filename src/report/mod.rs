@@ -7,6 +7,7 @@ pub mod calibration;
 pub mod charts;
 pub mod handouts;
 pub mod knowledge;
+pub mod markdown;
 pub mod metrics;
 pub mod money;
 pub mod narrate;

@@ -38,7 +38,7 @@ pub const EMBEDDED_SCENARIOS: &[(&str, &str)] = &[
 pub const DEFAULT_SCENARIO: &str = "eastern-caribbean";
 pub const EMBEDDED_CATALOG: &str = include_str!("../../assets/techniques.ron");
 /// Larger files are refused before parsing: no real scenario comes near it.
-const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// One thing wrong with an input file, with where it is and how to fix it.
 #[derive(Clone, Debug, PartialEq)]
@@ -162,16 +162,7 @@ impl Source {
 
     pub fn read(path: &Path) -> Result<Source, LoadError> {
         let name = path.display().to_string();
-        let fail = |m: String| LoadError::one(&name, 1, 1, m, None);
-        let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read: {e}")))?;
-        if meta.len() > MAX_FILE_BYTES {
-            return Err(fail(format!(
-                "file is {} MB; scenarios over {} MB are refused",
-                meta.len() / (1024 * 1024),
-                MAX_FILE_BYTES / (1024 * 1024)
-            )));
-        }
-        let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+        let bytes = read_bounded(path).map_err(|m| LoadError::one(&name, 1, 1, m, None))?;
         let text = String::from_utf8(bytes).map_err(|e| {
             let (line, col) = line_col(
                 &String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]),
@@ -191,6 +182,39 @@ impl Source {
             dir: path.parent().map(Path::to_path_buf),
         })
     }
+}
+
+/// The bytes of an input file (a scenario, a command file, a sheet, a batch's rows): only a
+/// regular file, and only up to `MAX_FILE_BYTES`, so `/dev/zero`, a pipe that never ends or
+/// a runaway file cannot eat the machine's memory. The size is checked while reading, not
+/// only from the metadata (a file can grow, and a device reports no size).
+pub fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read as _;
+    let cannot = |e: std::io::Error| format!("cannot read: {e}");
+    let meta = std::fs::metadata(path).map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(format!(
+            "not a regular file ({}); give the path of a file",
+            if meta.is_dir() { "a directory" } else { "a device, pipe or socket" }
+        ));
+    }
+    let too_big = || {
+        format!(
+            "the file is over {} MB, the most tidewatch reads; no real scenario, command file or sheet comes near it",
+            MAX_FILE_BYTES / (1024 * 1024)
+        )
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    Ok(bytes)
 }
 
 /// Parses RON into `T`, turning ron's error into a positioned diagnostic.
@@ -273,7 +297,10 @@ fn ron_help(code: &ron::Error) -> Option<String> {
 
 /// 1-based line and column of byte offset `at` (clamped to the text).
 pub fn line_col(text: &str, at: usize) -> (usize, usize) {
-    let at = at.min(text.len());
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
     let before = &text[..at];
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
@@ -350,37 +377,85 @@ pub(crate) fn find_field(text: &str, from: usize, field: &str) -> Option<usize> 
     let bytes = text.as_bytes();
     let mut i = from;
     while i < bytes.len() {
-        match bytes[i] {
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    if bytes[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                i += 1;
-            }
-            _ => {
-                let rest = &text[i..];
-                let boundary =
-                    i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
-                if boundary && rest.starts_with(field) {
-                    let after = rest[field.len()..].trim_start();
-                    if after.starts_with(':') {
-                        return Some(i);
-                    }
-                }
-                i += 1;
+        if let Some(end) = past_comment_or_literal(bytes, i) {
+            i = end;
+            continue;
+        }
+        // Only an ASCII byte can start the (ASCII) field name, and an ASCII byte is always a
+        // character boundary, so the slices below never cut a character in two.
+        let boundary = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
+        if boundary && bytes[i..].starts_with(field.as_bytes()) {
+            let after = text[i + field.len()..].trim_start();
+            if after.starts_with(':') {
+                return Some(i);
             }
         }
+        i += 1;
     }
     None
+}
+
+/// Where the comment, string or character literal starting at byte `i` ends (just past it),
+/// or `None` when none starts there. RON's lexical forms: `// ...` to the line's end, nested
+/// `/* ... */`, `"..."` with escapes, raw strings `r"..."` and `r#"..."#`, and `'c'`. Written
+/// on bytes: every delimiter is ASCII, so non-ASCII text inside is stepped over whole.
+pub(crate) fn past_comment_or_literal(b: &[u8], i: usize) -> Option<usize> {
+    let ident = |k: usize| k > 0 && (b[k - 1].is_ascii_alphanumeric() || b[k - 1] == b'_');
+    match b[i] {
+        b'/' if b.get(i + 1) == Some(&b'/') => {
+            let mut j = i + 2;
+            while j < b.len() && b[j] != b'\n' {
+                j += 1;
+            }
+            Some(j)
+        }
+        b'/' if b.get(i + 1) == Some(&b'*') => {
+            let (mut j, mut depth) = (i + 2, 1usize);
+            while j < b.len() && depth > 0 {
+                if b[j] == b'/' && b.get(j + 1) == Some(&b'*') {
+                    depth += 1;
+                    j += 2;
+                } else if b[j] == b'*' && b.get(j + 1) == Some(&b'/') {
+                    depth -= 1;
+                    j += 2;
+                } else {
+                    j += 1;
+                }
+            }
+            Some(j.min(b.len()))
+        }
+        b'"' => {
+            let mut j = i + 1;
+            while j < b.len() && b[j] != b'"' {
+                j += if b[j] == b'\\' { 2 } else { 1 };
+            }
+            Some((j + 1).min(b.len()))
+        }
+        b'r' if !ident(i) => {
+            let hashes = b[i + 1..].iter().take_while(|&&c| c == b'#').count();
+            if b.get(i + 1 + hashes) != Some(&b'"') {
+                return None;
+            }
+            let mut j = i + 2 + hashes;
+            while j < b.len() {
+                if b[j] == b'"' && b[j + 1..].iter().take(hashes).filter(|&&c| c == b'#').count() == hashes {
+                    return Some((j + 1 + hashes).min(b.len()));
+                }
+                j += 1;
+            }
+            Some(b.len())
+        }
+        b'\'' => {
+            // A character literal is at most an escape like `'\u{10FFFF}'`: look that far only,
+            // so a stray quote does not swallow the rest of the file.
+            let mut j = i + 1;
+            while j < b.len() && j < i + 13 && b[j] != b'\'' {
+                j += if b[j] == b'\\' { 2 } else { 1 };
+            }
+            (b.get(j) == Some(&b'\'')).then_some(j + 1)
+        }
+        _ => None,
+    }
 }
 
 /// Where the item with `id: "<id>"` is declared, searching after the list field `list`.

@@ -144,7 +144,7 @@ pub fn export_csv(s: &Scenario) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(COLUMNS);
     for i in &s.msel {
-        let _ = w.write_record(row(s, i));
+        let _ = w.write_record(row(s, i).iter().map(|c| defused(c).into_owned()));
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
@@ -352,6 +352,32 @@ impl Place<'_> {
     }
 }
 
+/// Whether a spreadsheet would take this cell for a formula (OWASP's list: `=`, `+`, `-`, `@`,
+/// tab, carriage return), looking past apostrophes already put in front of one.
+fn formula_like(cell: &str) -> bool {
+    cell.trim_start_matches('\'')
+        .starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// A CSV cell a spreadsheet opens as text: a title such as `=HYPERLINK(...)` gets a leading
+/// apostrophe (OWASP's advice for CSV injection), which [`restored`] takes off again, so an
+/// export read back is what was written.
+fn defused(cell: &str) -> std::borrow::Cow<'_, str> {
+    if formula_like(cell) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// The cell as written before [`defused`]: one apostrophe off where it guards a formula.
+fn restored(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if formula_like(rest) => rest,
+        _ => cell,
+    }
+}
+
 /// What an import read: the injects, and what it noticed but did not stop for.
 #[derive(Debug)]
 pub struct Imported {
@@ -371,7 +397,7 @@ pub fn import_csv(file: &str, text: &str, s: &Scenario) -> Result<Imported, Load
             Ok(rec) => rows.push(SheetRow {
                 row: k + 1,
                 line: rec.position().map(|p| p.line() as usize).unwrap_or(k + 1),
-                cells: rec.iter().map(String::from).collect(),
+                cells: rec.iter().map(|c| restored(c).to_string()).collect(),
             }),
             Err(e) => {
                 let line = e.position().map(|p| p.line() as usize).unwrap_or(k + 1);
@@ -431,7 +457,7 @@ pub fn import_workbook(file: &str, bytes: Vec<u8>, s: &Scenario) -> Result<Impor
         .enumerate()
         .map(|(k, cells)| {
             let mut row: Vec<String> = vec![String::new(); left as usize];
-            row.extend(cells.iter().map(cell_text));
+            row.extend(cells.iter().map(|c| restored(&cell_text(c)).to_string()));
             SheetRow {
                 row: top as usize + k + 1,
                 line: 0,
@@ -724,22 +750,11 @@ fn msel_span(text: &str) -> Option<(usize, usize)> {
     let b = text.as_bytes();
     let (mut depth, mut i, mut start) = (0i32, 0, None);
     while i < b.len() {
+        if let Some(end) = crate::scenario::past_comment_or_literal(b, i) {
+            i = end;
+            continue;
+        }
         match b[i] {
-            b'/' if b.get(i + 1) == Some(&b'/') => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            b'"' => {
-                i += 1;
-                while i < b.len() && b[i] != b'"' {
-                    if b[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-            }
             b'(' | b'[' => {
                 if depth == 1 && b[i] == b'[' && start.is_none() {
                     let before = text[..i].trim_end().trim_end_matches(':').trim_end();
@@ -916,5 +931,64 @@ mod tests {
         assert!(err.starts_with("m.xlsx: not a workbook"), "{err}");
         assert_eq!(column_letter(0), "A");
         assert_eq!(column_letter(26), "AA");
+    }
+
+    /// A title or body a spreadsheet would run as a formula is written with an apostrophe in
+    /// front (OWASP's CSV-injection advice) and read back as it was; so is `/* ] */` text in a
+    /// block comment, which must not be taken for the list's end.
+    #[test]
+    fn formula_like_cells_open_as_text_and_come_back_unchanged() {
+        let titles = [
+            r#"=HYPERLINK(\"http://x\",\"y\")"#,
+            r#"=cmd|' /C calc'!A0"#,
+            "+1 line",
+            "-1 hour",
+            "@SUM(1)",
+            "'=already guarded",
+            "'quoted but harmless",
+            "réunion à 9h",
+        ];
+        let msel: Vec<String> = titles
+            .iter()
+            .enumerate()
+            .map(|(k, t)| {
+                format!(
+                    r#"Inject(id: "I{k}", trigger: At("D1 09:00"), kind: Narrative, channel: Email, title: "{t}", body: "{t}", to: ["t"])"#
+                )
+            })
+            .collect();
+        let region = TinyRegion::new()
+            .island("A", false, false)
+            .team_with("t", "Leadership", Some("A"), "")
+            .field(&format!("/* msel: [ ] réunion */ msel: [{}]", msel.join(", ")));
+        let plan = region.plan();
+        let csv = export_csv(&plan.scenario);
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(csv.as_bytes());
+        for record in reader.records() {
+            for cell in record.unwrap().iter() {
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "a live formula in the CSV: {cell}"
+                );
+            }
+        }
+        assert!(csv.contains("'=HYPERLINK"), "{csv}");
+        let back = import_csv("m.csv", &csv, &plan.scenario).unwrap();
+        let text = |list: &[Inject]| list.iter().map(ron_text).collect::<Vec<_>>();
+        assert_eq!(text(&back.injects), text(&plan.scenario.msel));
+        let replaced = replace_msel(&region.ron(), &back.injects);
+        assert!(replaced.contains("/* msel: [ ] réunion */"), "{replaced}");
+        let again = load_source(
+            &Source {
+                name: "x.ron".into(),
+                text: replaced,
+                dir: None,
+            },
+            &[],
+        )
+        .unwrap();
+        assert_eq!(text(&again.scenario.msel), text(&plan.scenario.msel));
     }
 }
