@@ -234,6 +234,55 @@ impl Sweep {
     }
 }
 
+/// A sweep made ready to run: every variant's plan loaded first (a bad value stops the sweep
+/// before anything runs), the first seed (the scenario's unless given), and its header.
+pub struct PreparedSweep {
+    pub plans: Vec<Arc<Plan>>,
+    pub header: ShardHeader,
+}
+
+impl PreparedSweep {
+    /// `sweep.first_seed` and `sweep.ticks` are filled in here: from `seed` (or the scenario's)
+    /// and `until` (or the scenario's duration).
+    pub fn load(
+        mut sweep: Sweep,
+        seed: Option<u64>,
+        until: Option<u64>,
+        shard: Shard,
+    ) -> Result<PreparedSweep, crate::scenario::LoadError> {
+        let mut plans = Vec::new();
+        for variant in sweep.variants() {
+            let set: Vec<String> = sweep.set.iter().cloned().chain(variant).collect();
+            plans.push(Arc::new(crate::scenario::load(&sweep.scenario, &set)?));
+        }
+        // The duration is the first variant's, the seed the last's, as sweeps always did.
+        let (first, last) = (&plans[0].scenario, &plans[plans.len() - 1].scenario);
+        sweep.first_seed = seed.unwrap_or(last.seed);
+        sweep.ticks = until.unwrap_or(first.duration.0);
+        let header = ShardHeader {
+            tidewatch_rows: 1,
+            scenario_name: first.name.clone(),
+            plans: fingerprint(&plans),
+            sweep,
+            shard,
+        };
+        Ok(PreparedSweep { plans, header })
+    }
+
+    /// Runs this shard's jobs on `workers` threads: one row per run, in job order.
+    pub fn run(&self, workers: usize, progress: bool) -> Vec<Row> {
+        let (sweep, ticks) = (&self.header.sweep, self.header.sweep.ticks);
+        let jobs = sweep.shard_jobs(self.header.shard);
+        let metrics = over_jobs(&self.plans, &jobs, ticks, workers, progress, |plan, seed, events| {
+            run_metrics(plan, seed, ticks, events)
+        });
+        jobs.iter()
+            .zip(metrics)
+            .map(|(&(variant, _), metrics)| Row { variant, metrics })
+            .collect()
+    }
+}
+
 /// One run's row, as a shard writes it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Row {

@@ -4,7 +4,6 @@
 //! flag (`--events ex.jsonl` for `--resume ex.jsonl`) must cost a usage error, not the record.
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 /// What a command reads and writes, each under the flag that named it (for the message).
 #[derive(Default)]
@@ -16,13 +15,6 @@ pub struct Files {
 /// Why the files given cannot be used together: a usage error (exit 2), said before any work.
 #[derive(Debug, PartialEq)]
 pub struct Clash(pub String);
-
-impl Clash {
-    pub fn exit(&self) -> ExitCode {
-        eprintln!("error: {}", self.0);
-        ExitCode::from(2)
-    }
-}
 
 impl Files {
     /// An input. A scenario argument that is not a file on disk (a shipped name) reads nothing.

@@ -348,3 +348,22 @@ impl JournalFile {
         self.entries.iter().filter_map(|(_, e)| e.tick()).max()
     }
 }
+
+/// What a record says was done: read by the report, the replay's listing and `run --resume`.
+impl JournalFile {
+    /// The commands on the record, when, and from which seat (none: the facilitator's side).
+    pub fn commands(&self) -> Vec<(u64, Command, Option<String>)> {
+        self.entries
+            .iter()
+            .filter_map(|(_, e)| match e {
+                Entry::Command {
+                    tick,
+                    command,
+                    seat,
+                    ..
+                } => Some((*tick, command.clone(), seat.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+}

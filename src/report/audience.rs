@@ -219,6 +219,29 @@ pub fn redact(mut json: Value) -> Value {
     json
 }
 
+/// The event log as JSON lines (`run --events`): every event for the facilitator, or only
+/// what `team` may see, with the facilitator-only fields removed.
+pub fn write_events(
+    plan: &Plan,
+    events: &[Stamped],
+    team: Option<TeamIx>,
+    out: impl std::io::Write,
+) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut w = std::io::BufWriter::new(out);
+    let shown: Vec<&Stamped> = match team {
+        Some(t) => visible_to(plan, t, events),
+        None => events.iter().collect(),
+    };
+    for e in shown {
+        let line = super::narrate::to_json(plan, e);
+        let line = if team.is_some() { redact(line) } else { line };
+        serde_json::to_writer(&mut w, &line)?;
+        w.write_all(b"\n")?;
+    }
+    w.flush()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -73,6 +73,57 @@ impl SheetFormat {
     }
 }
 
+/// The MSEL as the sheet `out` names by its extension: CSV, or an XLSX workbook.
+pub fn export(scenario: &Scenario, out: &std::path::Path) -> Result<Vec<u8>, String> {
+    match SheetFormat::of(out)? {
+        SheetFormat::Csv => Ok(export_csv(scenario).into_bytes()),
+        SheetFormat::Workbook
+            if out
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) =>
+        {
+            export_xlsx(scenario)
+        }
+        SheetFormat::Workbook => Err(format!(
+            "{}: the sheet is written as .xlsx or .csv (other workbooks are read, not written)",
+            out.display()
+        )),
+    }
+}
+
+/// An edited sheet read back into the scenario `source` holds: the scenario's text with its
+/// new MSEL (comments and all else as they were), checked to load under the name `out`, and
+/// what the reading noticed. Every mistake is said where the planner's tool shows it.
+pub fn import(
+    source: &super::Source,
+    scenario: &Scenario,
+    sheet: &std::path::Path,
+    out: &str,
+) -> Result<(String, Imported), String> {
+    let format = SheetFormat::of(sheet)?;
+    let bytes = super::read_bounded(sheet).map_err(|e| format!("{}: {e}", sheet.display()))?;
+    let name = sheet.display().to_string();
+    let imported = match format {
+        SheetFormat::Csv => {
+            let text = String::from_utf8(bytes).map_err(|_| {
+                format!("{name}: not UTF-8 text\n  help: save the sheet as CSV UTF-8 (or as .xlsx)")
+            })?;
+            import_csv(&name, &text, scenario)
+        }
+        SheetFormat::Workbook => import_workbook(&name, bytes, scenario),
+    }
+    .map_err(|e| e.to_string())?;
+    let text = replace_msel(&source.text, &imported.injects);
+    let check = super::Source {
+        name: out.into(),
+        text: text.clone(),
+        dir: source.dir.clone(),
+    };
+    super::load_source(&check, &[])
+        .map_err(|e| format!("the scenario with this MSEL does not load:\n{e}"))?;
+    Ok((text, imported))
+}
+
 /// Header cells match whatever their case, with `_` for a space (`contingency_only`).
 fn column_named(name: &str) -> Option<usize> {
     let norm = |c: &str| c.trim().to_lowercase().replace('_', " ");

@@ -1,0 +1,167 @@
+//! The author's commands: `validate`, `lint`, `new` (a starting scenario) and `handouts` (the
+//! room's documents from a scenario).
+
+use std::process::ExitCode;
+use std::path::{Path, PathBuf};
+
+use tidewatch::scenario::{self, Plan};
+
+use super::files::Files;
+use super::Failure;
+
+#[derive(clap::Args)]
+pub struct ValidateArgs {
+    #[arg(required = true)]
+    scenarios: Vec<String>,
+    /// Treat warnings (`lint`'s) as errors: exit 1 if there is any.
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+#[derive(clap::Args)]
+pub struct LintArgs {
+    #[arg(required = true)]
+    scenarios: Vec<String>,
+    #[arg(long)]
+    deny_warnings: bool,
+    /// Override a scenario value first, e.g. `--set islands.LC.csirt=false`.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+}
+
+#[derive(clap::Args)]
+pub struct NewArgs {
+    /// The scenario's name (and, without --out, its file name).
+    name: String,
+    /// Islands by id, in festoon order: VG, AI, KN, AG, MS, DM, LC, VC, GD, BB, TT.
+    #[arg(long, value_delimiter = ',', default_value = "LC")]
+    islands: Vec<String>,
+    /// Where to write it (a new file; default: NAME as a file name, `.ron`).
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+pub struct HandoutsArgs {
+    /// Scenario file or shipped scenario name.
+    scenario: String,
+    /// The directory to write into (created if need be; the cards go in `cards/`).
+    #[arg(long)]
+    out: PathBuf,
+    /// Override a scenario value first, e.g. `--set teams.ag-npc.auto=false`.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+}
+
+pub fn validate(args: ValidateArgs) -> Result<ExitCode, Failure> {
+    check(&args.scenarios, &[], args.deny_warnings)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn lint(args: LintArgs) -> Result<ExitCode, Failure> {
+    check(&args.scenarios, &args.set, args.deny_warnings)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Errors exit 1; warnings are printed and exit 0 unless `deny_warnings`.
+fn check(paths: &[String], set: &[String], deny_warnings: bool) -> Result<(), Failure> {
+    let (mut errors, mut warnings) = (false, 0);
+    for p in paths {
+        let loaded = scenario::Source::resolve(p)
+            .and_then(|src| Ok((scenario::load_source(&src, set)?, src)));
+        match loaded {
+            Ok((plan, source)) => {
+                let found = scenario::lint(&plan, &source);
+                for w in &found {
+                    eprintln!("{}", w.as_warning());
+                }
+                warnings += found.len();
+                println!("{p}: ok ({}){}", sizes(&plan), match found.len() {
+                    0 => String::new(),
+                    1 => ", 1 warning".into(),
+                    n => format!(", {n} warnings"),
+                });
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                errors = true;
+            }
+        }
+    }
+    if errors || (deny_warnings && warnings > 0) {
+        return Err(Failure::Said);
+    }
+    Ok(())
+}
+
+fn sizes(plan: &Plan) -> String {
+    format!(
+        "{} islands, {} organisations, {} hosts, {} campaigns, {} teams",
+        plan.scenario.islands.len(),
+        plan.orgs.len(),
+        plan.host_count,
+        plan.campaigns.len(),
+        plan.teams.len(),
+    )
+}
+
+/// `tidewatch new`: the starter written to a new file (never over an existing one).
+pub fn new(args: NewArgs) -> Result<ExitCode, Failure> {
+    let text = scenario::starter::starter(&args.name, &args.islands)
+        .map_err(|e| format!("tidewatch new: {e}"))?;
+    let path = args.out.unwrap_or_else(|| default_file_name(&args.name));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()))
+        .map_err(|e| format!("{}: cannot write the scenario there: {e}", path.display()))?;
+    println!(
+        "wrote {0}: try `tidewatch validate {0}`, `tidewatch run {0}`, `tidewatch console {0}`",
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `Saint Lucia drill` -> `saint-lucia-drill.ron`.
+fn default_file_name(name: &str) -> PathBuf {
+    let stem: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let stem = stem.trim_matches('-');
+    PathBuf::from(format!(
+        "{}.ron",
+        if stem.is_empty() { "scenario" } else { stem }
+    ))
+}
+
+/// `tidewatch handouts`: every handout written under `out`; says where, or why not (exit 1).
+pub fn handouts(args: HandoutsArgs) -> Result<ExitCode, Failure> {
+    let (plan, _) = super::load(&args.scenario, &args.set, None)?;
+    let all = tidewatch::report::handouts::handouts(&plan);
+    let paths: Vec<PathBuf> = all.iter().map(|h| args.out.join(&h.path)).collect();
+    Files::default()
+        .reads("the scenario", Some(Path::new(&args.scenario)))
+        .writes_all("--out", &paths)
+        .check()?;
+    for (h, path) in all.iter().zip(&paths) {
+        path.parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|_| std::fs::write(path, &h.text))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    let cards = all.iter().filter(|h| h.path.starts_with("cards/")).count() / 2;
+    println!(
+        "wrote {} files to {}: situation-manual (for the players), facilitator-guide, and {cards} inject cards in cards/ (each as .md and .html)",
+        all.len(),
+        args.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
