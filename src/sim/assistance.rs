@@ -208,3 +208,302 @@ fn requests(
     }
     requests
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::scenario::Plan;
+    use crate::scenario::ids::{CampaignIx, OrgIx};
+    use crate::scenario::testkit::TinyRegion;
+    use crate::sim::events::DetectedBy;
+    use crate::sim::{Simulation, Stamped};
+
+    const TRAVEL: u64 = 12 * 60;
+    const STAY: u64 = 24 * 60;
+
+    /// Island A's CSIRT of one analyst watches a ministry of 600 hosts in full sensor view;
+    /// `alerts` false alerts per host-day (1.0 drowns it within hours: 600 a day against the
+    /// 96 one analyst triages; 0.04, the default, does not). A regional hub of `hub` analysts;
+    /// helpers travel 12 hours and stay a day. More islands like A with `islands`.
+    fn region(islands: &[&str], auto: bool, alerts: f64, hub: u32) -> Arc<Plan> {
+        let mut tiny = TinyRegion::new();
+        for i in islands {
+            tiny = tiny
+                .island(i, true, false)
+                .org(&format!("{i}-gov"), i, 600, 1.0, 0.5)
+                .team(
+                    &format!("{i}-csirt"),
+                    "NationalCsirt",
+                    Some(i),
+                    1,
+                    "AroundTheClock",
+                    auto,
+                    &[],
+                );
+        }
+        tiny.team(
+            "hub",
+            "RegionalHub",
+            Some(islands[0]),
+            hub,
+            "AroundTheClock",
+            true,
+            &[],
+        )
+        .field(&format!(
+            "defaults: Defaults(false_alerts_per_host_day: {alerts})"
+        ))
+        .field("assistance: Assistance(travel: \"12h\", stay: \"1d\")")
+        .plan()
+    }
+
+    /// A simulation where each listed team has an incident open from the start (how it was
+    /// found is not this rule's business: it is never scoped, so nobody works it).
+    fn with_incidents(plan: Arc<Plan>, teams: &[TeamIx]) -> Simulation {
+        let mut sim = Simulation::build(plan, 1, |app| {
+            app.init_resource::<Requests>()
+                .add_systems(SimTick, ask.in_set(SimSet::Commands));
+        });
+        let world = sim.world_mut();
+        world.resource_scope(|world, mut incidents: Mut<Incidents>| {
+            let mut log = world.resource_mut::<EventLog>();
+            for &t in teams {
+                let org = OrgIx(t.0);
+                incidents.open(&mut log, 0, t, org, CampaignIx(0), DetectedBy::Alert);
+            }
+        });
+        sim
+    }
+
+    /// Requests for help a trainee team makes (the exercise layer's command), for the next tick.
+    #[derive(Resource, Default)]
+    struct Requests(Vec<TeamIx>);
+
+    fn ask(clock: Res<Clock>, mut requests: ResMut<Requests>, mut log: ResMut<EventLog>) {
+        for team in requests.0.drain(..) {
+            log.push(clock.now, SimEvent::AssistanceRequested { team });
+        }
+    }
+
+    fn analysts(sim: &Simulation, team: TeamIx) -> usize {
+        let entity = sim.app.world().resource::<TeamEntities>().0[team];
+        sim.app.world().get::<Desk>(entity).unwrap().analysts.len()
+    }
+
+    fn ticks(events: &[Stamped], f: impl Fn(&SimEvent) -> bool) -> Vec<u64> {
+        events
+            .iter()
+            .filter(|e| f(&e.event))
+            .map(|e| e.tick)
+            .collect()
+    }
+
+    /// A team with an incident open and more queued work than `backlog` per analyst asks once;
+    /// the hub sends what it can spare (at most `analysts`, keeping one at home), who arrive
+    /// after `travel`, work that team's desk for `stay`, and go back to the hub. While they are
+    /// on their way or there, the team does not ask again.
+    #[test]
+    fn the_hub_lends_analysts_to_a_drowning_team_for_the_stay_and_they_go_home() {
+        let (csirt, hub) = (TeamIx(0), TeamIx(1));
+        let mut sim = with_incidents(region(&["A"], true, 1.0, 5), &[csirt]);
+        sim.run_until(2 * 24 * 60);
+        let events = sim.events().to_vec();
+        let asked = ticks(&events, |e| {
+            *e == SimEvent::AssistanceRequested { team: csirt }
+        });
+        let t = *asked.first().expect("the drowning team asks");
+        assert!(
+            t < 6 * 60,
+            "asked at minute {t}: drowning takes hours, not days"
+        );
+        let sent = ticks(&events, |e| {
+            matches!(e, SimEvent::AssistanceDispatched { .. })
+        });
+        assert_eq!(sent[0], t, "sent the minute it asked");
+        let arrives = t + TRAVEL;
+        assert!(events.iter().any(|e| e.event
+            == SimEvent::AssistanceDispatched {
+                hub,
+                team: csirt,
+                analysts: 2,
+                arrives
+            }));
+        let arrived = ticks(&events, |e| {
+            *e == SimEvent::AssistanceArrived {
+                team: csirt,
+                analysts: 2,
+            }
+        });
+        let left = ticks(&events, |e| {
+            *e == SimEvent::AssistanceLeft {
+                team: csirt,
+                analysts: 2,
+            }
+        });
+        assert_eq!(arrived.first(), Some(&arrives));
+        assert_eq!(left.first(), Some(&(arrives + STAY)));
+        // Asked once while help was coming or there.
+        assert_eq!(
+            asked.iter().filter(|a| **a < arrives + STAY).count(),
+            1,
+            "{asked:?}"
+        );
+        // The desks, replayed: one at home, two on the way, three at work, one again.
+        let mut sim = with_incidents(region(&["A"], true, 1.0, 5), &[csirt]);
+        sim.run_until(t + 1);
+        assert_eq!((analysts(&sim, csirt), analysts(&sim, hub)), (1, 3));
+        sim.run_until(arrives + 1);
+        assert_eq!((analysts(&sim, csirt), analysts(&sim, hub)), (3, 3));
+        sim.run_until(arrives + STAY);
+        assert_eq!(analysts(&sim, csirt), 3, "still there the minute before");
+        sim.run_until(arrives + STAY + 1);
+        assert_eq!(analysts(&sim, csirt), 1, "gone home");
+    }
+
+    /// Help goes where it is needed: a team with no incident open does not ask however long
+    /// its queue (alert noise is not a crisis), nor does a calm team with an incident; nor does
+    /// a trainee team by policy, until it asks itself; and with assistance switched off nobody
+    /// is sent.
+    #[test]
+    fn only_a_drowning_team_with_an_incident_open_is_helped() {
+        let csirt = TeamIx(0);
+        let requests = |sim: &Simulation| {
+            sim.events()
+                .iter()
+                .filter(|e| {
+                    matches!(
+                        e.event,
+                        SimEvent::AssistanceRequested { .. }
+                            | SimEvent::AssistanceDispatched { .. }
+                    )
+                })
+                .count()
+        };
+        let mut noise = with_incidents(region(&["A"], true, 1.0, 5), &[]);
+        noise.run_until(24 * 60);
+        assert_eq!(requests(&noise), 0, "no incident open");
+        let mut calm = with_incidents(region(&["A"], true, 0.04, 5), &[csirt]);
+        calm.run_until(24 * 60);
+        assert_eq!(requests(&calm), 0, "a calm team");
+        // Switched off: the same drowning team gets nobody.
+        let mut plan = (*region(&["A"], true, 1.0, 5)).clone();
+        plan.assistance.enabled = false;
+        let mut off = with_incidents(Arc::new(plan), &[csirt]);
+        off.run_until(24 * 60);
+        assert_eq!(requests(&off), 0, "assistance off");
+        // A trainee team drowning: nothing until it asks, then help is sent that minute.
+        let mut trainee = with_incidents(region(&["A"], false, 1.0, 5), &[csirt]);
+        trainee.run_until(24 * 60);
+        assert_eq!(
+            requests(&trainee),
+            0,
+            "the policy does not ask for trainees"
+        );
+        trainee.world_mut().resource_mut::<Requests>().0.push(csirt);
+        trainee.run_until(24 * 60 + 1);
+        let now = 24 * 60;
+        assert_eq!(
+            trainee
+                .events()
+                .iter()
+                .filter(|e| e.tick == now && !matches!(e.event, SimEvent::AlertRaised { .. }))
+                .map(|e| e.event.clone())
+                .collect::<Vec<_>>(),
+            [
+                SimEvent::AssistanceRequested { team: csirt },
+                SimEvent::AssistanceDispatched {
+                    hub: TeamIx(1),
+                    team: csirt,
+                    analysts: 2,
+                    arrives: now + TRAVEL
+                }
+            ]
+        );
+    }
+
+    /// The hub keeps one analyst at home and sends at most the policy's number: a hub of one
+    /// can send nobody (the team's request is recorded once and waits), a hub of two sends one.
+    #[test]
+    fn the_hub_keeps_one_analyst_at_home() {
+        let csirt = TeamIx(0);
+        let mut alone = with_incidents(region(&["A"], true, 1.0, 1), &[csirt]);
+        alone.run_until(24 * 60);
+        let events = alone.events();
+        let asked = ticks(events, |e| {
+            matches!(e, SimEvent::AssistanceRequested { .. })
+        });
+        assert_eq!(asked.len(), 1, "asked once, not every minute: {asked:?}");
+        assert!(
+            ticks(events, |e| matches!(
+                e,
+                SimEvent::AssistanceDispatched { .. }
+            ))
+            .is_empty()
+        );
+        assert!(
+            alone
+                .app
+                .world()
+                .resource::<WaitingForHelp>()
+                .0
+                .contains(&csirt)
+        );
+        let mut two = with_incidents(region(&["A"], true, 1.0, 2), &[csirt]);
+        two.run_until(24 * 60);
+        assert!(
+            two.events()
+                .iter()
+                .any(|e| matches!(e.event, SimEvent::AssistanceDispatched { analysts: 1, .. }))
+        );
+        assert!(two.app.world().resource::<WaitingForHelp>().0.is_empty());
+    }
+
+    /// A team that asked while the hub had nobody to spare waits, and is served when analysts
+    /// come home (`WaitingForHelp`): B's CSIRT asks minutes after A's, A's gets the hub's two
+    /// spare analysts, and when they come home B's should be sent them.
+    ///
+    /// Ignored: it fails. The minute A's helpers go home, A (still drowning, and first in team
+    /// order) asks again and is sent the same two analysts before the waiting list is served;
+    /// B, waiting since minute 103, is never served in four days (A is sent help at minutes 100,
+    /// 2260 and 4420). `mutual_assistance` serves this minute's requests in team order and
+    /// appends the waiting teams after them, so a waiting team with a higher index starves while
+    /// a lower one keeps drowning. Left for a decision: serve `WaitingForHelp` first (in the
+    /// order teams asked), or change the doc comment.
+    #[test]
+    #[ignore = "finding: a waiting team starves while a lower-indexed team keeps drowning"]
+    fn a_waiting_team_is_served_when_analysts_come_home() {
+        let (a, b) = (TeamIx(0), TeamIx(1));
+        let mut sim = with_incidents(region(&["A", "B"], true, 1.0, 3), &[a, b]);
+        sim.run_until(4 * 24 * 60);
+        let events = sim.events();
+        let sent = |team: TeamIx| {
+            ticks(
+                events,
+                |e| matches!(e, SimEvent::AssistanceDispatched { team: t, .. } if *t == team),
+            )
+        };
+        let (to_a, to_b) = (sent(a), sent(b));
+        assert!(!to_a.is_empty());
+        assert!(
+            sim.app.world().resource::<WaitingForHelp>().0.contains(&b) || !to_b.is_empty(),
+            "B asked"
+        );
+        let home = ticks(
+            events,
+            |e| matches!(e, SimEvent::AssistanceLeft { team, .. } if *team == a),
+        );
+        let home = *home.first().expect("A's helpers go home");
+        assert_eq!(
+            to_b.first(),
+            Some(&home),
+            "B waited since minute {} and should be served when A's helpers come home at {home}; \
+             sent to A at {to_a:?}",
+            ticks(events, |e| *e == SimEvent::AssistanceRequested { team: b })
+                .first()
+                .copied()
+                .unwrap_or(0)
+        );
+    }
+}
