@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
-use tidewatch::exercise::journal::JournalFile;
+use tidewatch::exercise::journal::{JournalFile, SealKey};
 use tidewatch::exercise::session::{self, Session};
 use tidewatch::report::summarise;
 use tidewatch::report::{audience, narrate};
@@ -176,6 +176,11 @@ pub struct ConsoleArgs {
     /// journal's own).
     #[arg(long, conflicts_with_all = ["scenario", "seed", "set"])]
     resume: Option<std::path::PathBuf>,
+    /// Seal the journal with this key file (HMAC-SHA256 over its chain), which the facilitator
+    /// keeps away from the trainees: without it nobody can forge a seat or a decision on the
+    /// record. A sealed journal is continued only with its key; the key is never written.
+    #[arg(long, value_name = "KEYFILE")]
+    seal: Option<std::path::PathBuf>,
     /// Timed commands to play (RON: a list of `Timed(at: "D1 10:00", do: ...)`), as `run` does;
     /// with --resume, those at or after where the journal stops.
     #[arg(long)]
@@ -250,6 +255,11 @@ struct ReplayArgs {
     /// Write a new journal ending at --until, to branch a new exercise from there.
     #[arg(long, requires = "until")]
     fork: Option<std::path::PathBuf>,
+    /// The key the journal was sealed with: --verify checks every line's seal with it (and
+    /// fails on a journal that is not sealed: its seals may have been stripped); --fork seals
+    /// the new journal with it.
+    #[arg(long, value_name = "KEYFILE")]
+    seal: Option<std::path::PathBuf>,
     #[arg(long)]
     json: bool,
 }
@@ -347,6 +357,11 @@ struct RunArgs {
     /// Continue the exercise recorded in this journal, appending to it.
     #[arg(long, conflicts_with_all = ["scenario", "seed", "set"])]
     resume: Option<std::path::PathBuf>,
+    /// Seal the journal with this key file (HMAC-SHA256 over its chain), which the facilitator
+    /// keeps away from the trainees: without it nobody can forge a seat or a decision on the
+    /// record. A sealed journal is continued only with its key; the key is never written.
+    #[arg(long, value_name = "KEYFILE")]
+    seal: Option<std::path::PathBuf>,
     #[arg(long)]
     seed: Option<u64>,
     /// Simulated time to run (default: the scenario's duration), e.g. `72h`.
@@ -718,8 +733,15 @@ fn validate(paths: &[String], set: &[String], deny_warnings: bool) -> ExitCode {
 
 fn run(args: RunArgs) -> ExitCode {
     tidewatch::sim::init_task_pool(args.threads);
+    let seal = match seal_key(
+        args.seal.as_deref(),
+        args.journal.is_some() || args.resume.is_some(),
+    ) {
+        Ok(key) => key,
+        Err(code) => return code,
+    };
     let mut session = match &args.resume {
-        Some(journal) => match session::resume(journal) {
+        Some(journal) => match session::resume(journal, seal) {
             Ok((session, _)) => session,
             Err(e) => {
                 eprintln!("{e}");
@@ -735,7 +757,7 @@ fn run(args: RunArgs) -> ExitCode {
             let seed = args.seed.unwrap_or(plan.scenario.seed);
             let mut session = Session::new(Arc::new(plan), seed);
             if let Some(path) = &args.journal
-                && let Err(e) = session.record(path, &source, &args.set)
+                && let Err(e) = session.record(path, &source, &args.set, seal)
             {
                 eprintln!("{e}");
                 return ExitCode::from(1);
@@ -803,13 +825,28 @@ fn run(args: RunArgs) -> ExitCode {
         }
     };
     if !args.report.is_empty()
-        && let Err(e) = write_report(&plan, &session, &given, &args.report, 1)
+        && let Err(e) = write_report(&plan, &session, &given, &args.report, (1, None))
     {
         eprintln!("{e}");
         return ExitCode::from(1);
     }
     let events = args.events.as_deref().map(|p| (p, team));
     finish_run(&plan, &mut session, events, args.json, args.rehearse)
+}
+
+/// The key of `--seal`, read before any work; `--seal` seals a journal, so it needs one.
+fn seal_key(path: Option<&std::path::Path>, journal: bool) -> Result<Option<SealKey>, ExitCode> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    if !journal {
+        eprintln!("--seal seals a journal: give --journal FILE or --resume FILE too");
+        return Err(ExitCode::from(2));
+    }
+    SealKey::read(path).map(Some).map_err(|e| {
+        eprintln!("{e}");
+        ExitCode::from(1)
+    })
 }
 
 /// Checks the report paths before any work: a known format each, and never the journal.
@@ -860,13 +897,14 @@ fn journal_commands(
         .collect()
 }
 
-/// Builds the after-action report of a session played to now and writes it in each format.
+/// Builds the after-action report of a session played to now and writes it in each format;
+/// `unfinished` says on its first page that the record stops short of a clean end.
 fn write_report(
     plan: &Arc<Plan>,
     session: &Session,
     commands: &[(u64, tidewatch::scenario::Command, Option<String>)],
     out: &[std::path::PathBuf],
-    seeds: u64,
+    (seeds, unfinished): (u64, Option<String>),
 ) -> Result<(), String> {
     tidewatch::report::aar_page::write_report_files(
         plan,
@@ -875,7 +913,7 @@ fn write_report(
         session.sim.events(),
         commands,
         out,
-        seeds,
+        (seeds, unfinished),
     )
 }
 
@@ -901,12 +939,16 @@ fn report(args: ReportArgs) -> ExitCode {
     };
     let session = replayed.session;
     let plan = session.plan.clone();
+    let unfinished = file.unfinished_note(&plan);
+    if let Some(note) = &unfinished {
+        eprintln!("{}: {note}", file.path);
+    }
     if let Err(e) = write_report(
         &plan,
         &session,
         &journal_commands(&file),
         &args.out,
-        args.seeds,
+        (args.seeds, unfinished),
     ) {
         eprintln!("{e}");
         return ExitCode::from(1);
@@ -1047,13 +1089,30 @@ fn finish_run(
 }
 
 fn replay(args: ReplayArgs) -> ExitCode {
-    let file = match JournalFile::read(&args.journal) {
+    let seal = match args.seal.as_deref().map(SealKey::read).transpose() {
+        Ok(key) => key,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    // Every line's chain (and, with the key, its seal) is checked as it is read.
+    let file = match JournalFile::read_with(&args.journal, seal.as_ref()) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::from(1);
         }
     };
+    if args.verify && seal.is_some() && !file.header.sealed {
+        eprintln!(
+            "{}:1:1: error: the journal is not sealed, but a key was given: a journal sealed \
+             with it says so in its header, so if this exercise was sealed, its seals were \
+             stripped",
+            file.path
+        );
+        return ExitCode::from(1);
+    }
     if file.torn_tail {
         eprintln!(
             "{}: the last entry was cut off mid-write (a crash); it is ignored",
@@ -1081,18 +1140,35 @@ fn replay(args: ReplayArgs) -> ExitCode {
         );
         return ExitCode::from(1);
     }
+    // A record cut short fails verification: it checks out only as far as it goes.
+    let mut unfinished = false;
+    if let Some((line, tick)) = file.unfinished_at() {
+        unfinished = args.verify;
+        eprintln!(
+            "{}:{line}:1: {}: the record ends at {} (tick {tick}) after this line without an end \
+             marker (no EndEx): tidewatch did not stop the exercise there cleanly (a crash, or \
+             lines cut from the end); `tidewatch run --resume` continues it",
+            file.path,
+            if args.verify { "error" } else { "warning" },
+            plan.scenario.start.at(tick).clock()
+        );
+    }
     if args.verify {
         eprintln!(
-            "{}: verified {} digests up to tick {}",
+            "{}: verified {} digests up to tick {}; {}",
             file.path,
             r.checked,
-            r.session.now()
+            r.session.now(),
+            chain_checked(&file)
         );
         print_record(&plan, &file);
     }
+    if unfinished {
+        return ExitCode::from(1);
+    }
     if let Some(to) = &args.fork {
         let at = until.unwrap_or_else(|| r.session.now());
-        if let Err(e) = session::fork(&file, at, to) {
+        if let Err(e) = session::fork(&file, at, to, seal) {
             eprintln!("{e}");
             return ExitCode::from(1);
         }
@@ -1104,6 +1180,32 @@ fn replay(args: ReplayArgs) -> ExitCode {
         );
     }
     finish_run(&plan, &mut r.session, None, args.json, false)
+}
+
+/// What the reading of a journal checked beyond the digests: its chain, its seals, its end.
+fn chain_checked(file: &JournalFile) -> String {
+    use tidewatch::exercise::journal::Ending;
+    let format = file.header.format;
+    if format < 4 {
+        return format!(
+            "a format {format} journal has no chain (it predates format 4): an edited line is \
+             caught only where it changes a digest, and its end cannot be told from a cut"
+        );
+    }
+    let chain = format!("the chain holds over all {} lines", file.lines);
+    let seal = match (file.header.sealed, file.seals_checked) {
+        (true, true) => "; every line's seal matches the key",
+        (true, false) => {
+            "; the journal is sealed, and its seals were not checked: give the key with --seal \
+             KEYFILE to tell a forged line from the facilitator's"
+        }
+        (false, _) => "; not sealed",
+    };
+    let end = match file.ending {
+        Ending::Clean { .. } => ", and it ends with a clean stop",
+        _ => "",
+    };
+    format!("{chain}{seal}{end}")
 }
 
 /// The commands on a journal's record, when and from whom: a seat's label, or the
@@ -1454,11 +1556,18 @@ fn console(args: ConsoleArgs) -> ExitCode {
         };
         tidewatch::console::run(plan, seed, start, options)
     };
+    let seal = match seal_key(
+        args.seal.as_deref(),
+        args.journal.is_some() || args.resume.is_some(),
+    ) {
+        Ok(key) => key,
+        Err(code) => return code,
+    };
     if let Some(path) = args.resume.clone() {
-        let loaded =
-            JournalFile::read(&path).and_then(|file| Ok((session::journal_plan(&file)?, file)));
+        let loaded = JournalFile::read_with(&path, seal.as_ref())
+            .and_then(|file| Ok((session::journal_plan(&file)?, file)));
         return match loaded {
-            Ok(((plan, seed), file)) => open(plan, seed, Start::Resume(path, file)),
+            Ok(((plan, seed), file)) => open(plan, seed, Start::Resume(path, file, seal)),
             Err(e) => {
                 eprintln!("{e}");
                 ExitCode::from(1)
@@ -1475,7 +1584,7 @@ fn console(args: ConsoleArgs) -> ExitCode {
     };
     let seed = args.seed.unwrap_or(plan.scenario.seed);
     let start = match args.journal.clone() {
-        Some(path) => Start::Record(path, source, set),
+        Some(path) => Start::Record(path, source, set, seal),
         None => Start::Fresh,
     };
     open(Arc::new(plan), seed, start)

@@ -38,7 +38,7 @@ pub const EMBEDDED_SCENARIOS: &[(&str, &str)] = &[
 pub const DEFAULT_SCENARIO: &str = "eastern-caribbean";
 pub const EMBEDDED_CATALOG: &str = include_str!("../../assets/techniques.ron");
 /// Larger files are refused before parsing: no real scenario comes near it.
-const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// One thing wrong with an input file, with where it is and how to fix it.
 #[derive(Clone, Debug, PartialEq)]
