@@ -57,3 +57,32 @@ pub fn events_in(path: &std::path::Path) -> Vec<serde_json::Value> {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
 }
+
+/// Recomputes every line's chain from line `from` (1-based) on, as someone without the key
+/// would after an edit: the seals stay as they were. Lines without a chain are left alone.
+pub fn rechain(lines: &mut [String], from: usize) {
+    use sha2::Digest;
+    let mut prev = [0u8; 32];
+    for (i, line) in lines.iter_mut().enumerate() {
+        let Some(at) = line.rfind(",\"chain\":\"") else {
+            continue;
+        };
+        let Some(tail) = line.get(at + 10 + 64..) else {
+            continue;
+        };
+        if i + 1 >= from {
+            let body = format!("{}}}", &line[..at]);
+            let chain: [u8; 32] = sha2::Sha256::new()
+                .chain_update(prev)
+                .chain_update(body.as_bytes())
+                .finalize()
+                .into();
+            let hex: String = chain.iter().map(|b| format!("{b:02x}")).collect();
+            *line = format!("{},\"chain\":\"{hex}{tail}", &line[..at]);
+        }
+        let hex = &line[at + 10..at + 10 + 64];
+        for (j, p) in prev.iter_mut().enumerate() {
+            *p = u8::from_str_radix(hex.get(2 * j..2 * j + 2).unwrap_or("00"), 16).unwrap_or(0);
+        }
+    }
+}

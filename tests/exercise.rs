@@ -81,6 +81,19 @@ fn a_recorded_exercise_replays_digest_for_digest_and_a_flipped_byte_is_caught() 
     let out = tidewatch(&["replay", bad.to_str().unwrap(), "--verify"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
+    // The chain names the line at once.
+    assert!(
+        err.contains(&format!("{}:{}:", bad.display(), line + 1)) && err.contains("chain"),
+        "{err}"
+    );
+    // With the chain recomputed (an unsealed journal's forger can), the replay still catches
+    // the change where it alters the exercise.
+    let mut flipped = flipped;
+    rechain(&mut flipped, line + 1);
+    std::fs::write(&bad, flipped.join("\n") + "\n").unwrap();
+    let out = tidewatch(&["replay", bad.to_str().unwrap(), "--verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
     // The outage was commanded for D1 12:00 (tick 240) and the digest after that tick differs.
     assert!(err.contains("diverges at tick 240 (D1 12:00)"), "{err}");
     assert!(err.contains("network"), "{err}");
@@ -509,13 +522,21 @@ fn a_deleted_duplicated_or_retotalled_journal_line_is_named() {
     let mut duplicated = lines.clone();
     duplicated.insert(3, lines[2]);
     check("duplicated.jsonl", duplicated, "a line was duplicated", 4);
-    // A digest's total changed but not its parts: the line itself is named as damaged.
+    // A digest's total changed but not its parts: the chain names the line; with the chain
+    // recomputed, the replay names the line itself as damaged.
     let mut retotalled: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
     let l = &retotalled[digest_at];
     let at = l.find("\"digest\":\"").unwrap() + 10;
     let flipped = if &l[at..at + 1] == "0" { "1" } else { "0" };
     retotalled[digest_at] = format!("{}{flipped}{}", &l[..at], &l[at + 1..]);
-    let path = dir.join("retotalled.jsonl");
+    check(
+        "retotalled.jsonl",
+        retotalled.iter().map(String::as_str).collect(),
+        "the journal's chain breaks here",
+        digest_at + 1,
+    );
+    rechain(&mut retotalled, digest_at + 1);
+    let path = dir.join("rechained.jsonl");
     std::fs::write(&path, retotalled.join("\n") + "\n").unwrap();
     let out = tidewatch(&["replay", path.to_str().unwrap(), "--verify"]);
     assert_eq!(out.status.code(), Some(1));
@@ -532,10 +553,13 @@ fn a_format_1_journal_without_numbers_still_replays() {
     let journal = dir.join("exercise.jsonl");
     let recorded = record(&journal, "6h");
     let text = std::fs::read_to_string(&journal).unwrap();
+    // As format 1 was written: no chain, no end marker, no numbers.
     let old: Vec<String> = text
         .lines()
+        .filter(|l| !l.contains("\"entry\":\"end\""))
         .map(|l| {
-            let l = l.replacen("\"format\":3,", "\"format\":1,", 1);
+            let l = format!("{}}}", &l[..l.find(",\"chain\":").unwrap()]);
+            let l = l.replacen("\"format\":4,", "\"format\":1,", 1);
             match l.find(",\"seq\":") {
                 Some(at) => {
                     let end = l[at + 7..].find(',').map_or(l.len(), |e| at + 7 + e);

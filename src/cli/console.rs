@@ -38,6 +38,11 @@ pub struct ConsoleArgs {
     /// journal's own).
     #[arg(long, conflicts_with_all = ["scenario", "seed", "set"])]
     resume: Option<PathBuf>,
+    /// Seal the journal with this key file (HMAC-SHA256 over its chain), which the facilitator
+    /// keeps away from the trainees: without it nobody can forge a seat or a decision on the
+    /// record. A sealed journal is continued only with its key; the key is never written.
+    #[arg(long, value_name = "KEYFILE")]
+    seal: Option<PathBuf>,
     /// Timed commands to play (RON: a list of `Timed(at: "D1 10:00", do: ...)`), as `run` does;
     /// with --resume, those at or after where the journal stops.
     #[arg(long)]
@@ -76,6 +81,7 @@ impl Default for ConsoleArgs {
             journal: None,
             force: false,
             resume: None,
+            seal: None,
             commands: None,
             scale: None,
             size: None,
@@ -139,6 +145,7 @@ mod window {
             .reads("the scenario", Some(Path::new(&args.scenario)))
             .reads("--commands", args.commands.as_deref())
             .reads("--resume", args.resume.as_deref())
+            .reads("--seal", args.seal.as_deref())
             .writes("--journal", args.journal.as_deref())
             .writes("--screenshot", args.screenshot.as_deref())
             .check()?;
@@ -146,10 +153,14 @@ mod window {
         if let Some(why) = tidewatch::console::no_display("use `tidewatch run SCENARIO` headless") {
             return Err(Failure::Refused(why));
         }
+        let seal = super::super::seal_key(
+            args.seal.as_deref(),
+            args.journal.is_some() || args.resume.is_some(),
+        )?;
         if let Some(path) = args.resume.clone() {
-            let file = JournalFile::read(&path)?;
+            let file = JournalFile::read_with(&path, seal.as_ref())?;
             let (plan, seed) = session::journal_plan(&file)?;
-            return open(&args, plan, seed, Start::Resume(path, file));
+            return open(&args, plan, seed, Start::Resume(path, file, seal));
         }
         let mut set = args.set.clone();
         if let Some(t) = &args.team {
@@ -159,7 +170,7 @@ mod window {
         let seed = args.seed.unwrap_or(plan.scenario.seed);
         new_journal("--journal", args.journal.as_deref(), args.force)?;
         let start = match args.journal.clone() {
-            Some(path) => Start::Record(path, source, set),
+            Some(path) => Start::Record(path, source, set, seal),
             None => Start::Fresh,
         };
         open(&args, Arc::new(plan), seed, start)

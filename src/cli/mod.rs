@@ -166,6 +166,22 @@ pub fn load_with_source(arg: &str, set: &[String]) -> Result<(Plan, Source), Fai
     Ok((plan, source))
 }
 
+/// The key of `--seal`, read before any work; `--seal` seals a journal, so it needs one.
+pub fn seal_key(
+    path: Option<&Path>,
+    journal: bool,
+) -> Result<Option<tidewatch::exercise::journal::SealKey>, Failure> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    if !journal {
+        return Err(Failure::Usage(
+            "--seal seals a journal: give --journal FILE or --resume FILE too".into(),
+        ));
+    }
+    Ok(Some(tidewatch::exercise::journal::SealKey::read(path)?))
+}
+
 /// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.
 pub fn emit(text: &str) {
     let mut out = std::io::stdout().lock();

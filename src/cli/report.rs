@@ -46,7 +46,17 @@ pub fn report(args: ReportArgs) -> Result<ExitCode, Failure> {
     // The exercise as played: replayed to its last recorded tick, nothing recorded.
     let session = session::replay(&file, None, false)?.session;
     let plan = session.plan.clone();
-    write(&plan, &session, &file.commands(), &args.out, args.seeds)?;
+    let unfinished = file.unfinished_note(&plan);
+    if let Some(note) = &unfinished {
+        eprintln!("{}: {note}", file.path);
+    }
+    write(
+        &plan,
+        &session,
+        &file.commands(),
+        &args.out,
+        (args.seeds, unfinished),
+    )?;
     let names: Vec<String> = args.out.iter().map(|p| p.display().to_string()).collect();
     emit(&format!(
         "after-action report of {} ({} played) written to {}\n",
@@ -72,13 +82,14 @@ pub fn formats(out: &[PathBuf]) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Builds the after-action report of a session played to now and writes it in each format.
+/// Builds the after-action report of a session played to now and writes it in each format;
+/// `unfinished` says on its first page that the record stops short of a clean end.
 pub fn write(
     plan: &Arc<Plan>,
     session: &Session,
     commands: &[(u64, Command, Option<String>)],
     out: &[PathBuf],
-    seeds: u64,
+    (seeds, unfinished): (u64, Option<String>),
 ) -> Result<(), Failure> {
     tidewatch::report::aar_page::write_report_files(
         plan,
@@ -87,7 +98,7 @@ pub fn write(
         session.sim.events(),
         commands,
         out,
-        seeds,
+        (seeds, unfinished),
     )?;
     Ok(())
 }

@@ -32,6 +32,11 @@ pub struct RunArgs {
     /// Continue the exercise recorded in this journal, appending to it.
     #[arg(long, conflicts_with_all = ["scenario", "seed", "set"])]
     resume: Option<PathBuf>,
+    /// Seal the journal with this key file (HMAC-SHA256 over its chain), which the facilitator
+    /// keeps away from the trainees: without it nobody can forge a seat or a decision on the
+    /// record. A sealed journal is continued only with its key; the key is never written.
+    #[arg(long, value_name = "KEYFILE")]
+    seal: Option<PathBuf>,
     #[arg(long)]
     seed: Option<u64>,
     /// Simulated time to run (default: the scenario's duration), e.g. `72h`.
@@ -76,6 +81,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Failure> {
         .reads("the scenario", args.scenario.as_deref().map(Path::new))
         .reads("--commands", args.commands.as_deref())
         .reads("--resume", args.resume.as_deref())
+        .reads("--seal", args.seal.as_deref())
         .writes("--journal", args.journal.as_deref())
         .writes("--events", args.events.as_deref())
         .writes_all("--report", &args.report)
@@ -111,7 +117,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Failure> {
         .transpose()
         .map_err(|e| format!("--team: {e}"))?;
     if !args.report.is_empty() {
-        super::report::write(&plan, &session, &given, &args.report, 1)?;
+        super::report::write(&plan, &session, &given, &args.report, (1, None))?;
     }
     let events = args.events.as_deref().map(|p| (p, team));
     finish(&plan, &mut session, events, args.json, args.rehearse)?;
@@ -120,8 +126,12 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Failure> {
 
 /// The session to run: resumed from its journal, or new (and recorded if asked).
 fn start(args: &RunArgs) -> Result<Session, Failure> {
+    let seal = super::seal_key(
+        args.seal.as_deref(),
+        args.journal.is_some() || args.resume.is_some(),
+    )?;
     if let Some(journal) = &args.resume {
-        return Ok(session::resume(journal)?.0);
+        return Ok(session::resume(journal, seal)?.0);
     }
     let arg = args.scenario.as_deref().unwrap_or(DEFAULT_SCENARIO);
     let (plan, source) = super::load_with_source(arg, &args.set)?;
@@ -129,7 +139,7 @@ fn start(args: &RunArgs) -> Result<Session, Failure> {
     let mut session = Session::new(Arc::new(plan), seed);
     new_journal("--journal", args.journal.as_deref(), args.force)?;
     if let Some(path) = &args.journal {
-        session.record(path, &source, &args.set)?;
+        session.record(path, &source, &args.set, seal)?;
     }
     Ok(session)
 }

@@ -25,7 +25,7 @@ use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_dis
 use bevy_egui::{EguiPlugin, EguiPrimaryContextPass};
 
 use crate::exercise;
-use crate::exercise::journal::JournalFile;
+use crate::exercise::journal::{JournalFile, JournalWriter, SealKey};
 use crate::exercise::pacing::Pacing;
 use crate::exercise::session::{self, Recorder};
 use crate::scenario::ids::TeamIx;
@@ -34,11 +34,11 @@ use crate::sim::events::{EventLog, SimEvent};
 use crate::sim::{Clock, Region, SimPlugin, StateDigest};
 
 /// How the console begins: a fresh exercise, one recorded to a new journal, or a recorded one
-/// continued.
+/// continued; each journal sealed with the key, if one is given.
 pub enum Start {
     Fresh,
-    Record(PathBuf, Source, Vec<String>),
-    Resume(PathBuf, JournalFile),
+    Record(PathBuf, Source, Vec<String>, Option<SealKey>),
+    Resume(PathBuf, JournalFile, Option<SealKey>),
 }
 
 /// Commands the facilitator gave through the UI this frame; they join the recorder (and so the
@@ -219,9 +219,11 @@ fn begin_exercise(world: &mut World) {
     let seed = world.resource::<crate::sim::Draws>().seed;
     let result = match start {
         Start::Fresh => Ok(()),
-        Start::Record(path, source, set) => session::record(world, &path, &source, &set, seed),
-        Start::Resume(path, file) => session::replay_into(world, &file, None, true)
-            .map_err(|e| e.to_string())
+        Start::Record(path, source, set, seal) => {
+            session::record(world, &path, &source, &set, seed, seal)
+        }
+        Start::Resume(path, file, seal) => JournalWriter::may_continue(&path, &file, seal.as_ref())
+            .and_then(|_| session::replay_into(world, &file, None, true).map_err(|e| e.to_string()))
             .and_then(|(_, divergence)| match divergence {
                 Some(d) => Err(format!(
                     "{}: the journal does not replay: it diverges at tick {}; parts: {}",
@@ -229,7 +231,9 @@ fn begin_exercise(world: &mut World) {
                     d.tick,
                     d.parts.join(", ")
                 )),
-                None => session::continue_journal(world, &path, &file).map_err(|e| e.to_string()),
+                None => {
+                    session::continue_journal(world, &path, &file, seal).map_err(|e| e.to_string())
+                }
             }),
     };
     if let Err(e) = result {
@@ -309,7 +313,7 @@ fn end_exercise(world: &mut World) {
             events,
             recorder.applied(),
             &paths,
-            1,
+            (1, None),
         )?;
         Ok(format!(
             "after-action report written: {}",

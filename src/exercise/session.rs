@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, VecDeque};
 use std::path::Path;
 use std::sync::Arc;
 
-use super::journal::{Entry, Header, JOURNAL_FORMAT, JournalFile, JournalWriter, text_hash};
+use super::journal::{
+    Entry, Header, JOURNAL_FORMAT, JournalFile, JournalWriter, SealKey, text_hash,
+};
 use bevy::prelude::*;
 
 use super::CommandQueue;
@@ -69,13 +71,14 @@ impl Recorder {
     }
 }
 
-/// Starts a new journal for the world's exercise.
+/// Starts a new journal for the world's exercise, sealed with `seal` if given.
 pub fn record(
     world: &mut World,
     path: &Path,
     source: &Source,
     set: &[String],
     seed: u64,
+    seal: Option<SealKey>,
 ) -> Result<(), String> {
     let header = Header {
         format: JOURNAL_FORMAT,
@@ -86,8 +89,9 @@ pub fn record(
         set: set.to_vec(),
         seed,
         digest_every: DIGEST_EVERY,
+        sealed: false,
     };
-    world.resource_mut::<Recorder>().journal = Some(JournalWriter::create(path, header)?);
+    world.resource_mut::<Recorder>().journal = Some(JournalWriter::create(path, header, seal)?);
     Ok(())
 }
 
@@ -126,15 +130,19 @@ pub fn tick(world: &mut World) -> Result<(), String> {
     })
 }
 
-/// Records the final digest, so a replay checks the very end too, and syncs the journal: a
-/// clean stop leaves everything on the disk.
+/// Records the final digest, so a replay checks the very end too, and the end marker, so a
+/// reader tells this clean stop from a record cut short; syncs the journal: a clean stop
+/// leaves everything on the disk.
 pub fn finish(world: &mut World) -> Result<(), String> {
     let digest = crate::sim::digest::current(world);
     let now = world.resource::<Clock>().now;
     let mut rec = world.resource_mut::<Recorder>();
     rec.write_digest(&digest, now)?;
     match &mut rec.journal {
-        Some(journal) => journal.sync(),
+        Some(journal) => {
+            journal.end(now)?;
+            journal.sync()
+        }
         None => Ok(()),
     }
 }
@@ -155,9 +163,15 @@ impl Session {
         }
     }
 
-    /// Starts recording to a new journal file.
-    pub fn record(&mut self, path: &Path, source: &Source, set: &[String]) -> Result<(), String> {
-        record(self.sim.world_mut(), path, source, set, self.seed)
+    /// Starts recording to a new journal file, sealed with `seal` if given.
+    pub fn record(
+        &mut self,
+        path: &Path,
+        source: &Source,
+        set: &[String],
+        seal: Option<SealKey>,
+    ) -> Result<(), String> {
+        record(self.sim.world_mut(), path, source, set, self.seed, seal)
     }
 
     pub fn add_commands(&mut self, commands: impl IntoIterator<Item = (u64, Command)>) {
@@ -298,10 +312,11 @@ pub fn replay_into(
             } => {
                 expected.insert(*tick, (digest.clone(), parts.clone()));
             }
-            Entry::Header(_) => {}
+            // An end marker is where the record stopped, not something to replay.
+            Entry::Header(_) | Entry::End { .. } => {}
         }
     }
-    let end = until.unwrap_or_else(|| file.last_tick().map_or(0, |t| t + 1));
+    let end = until.unwrap_or_else(|| file.reached());
     world
         .resource_mut::<Recorder>()
         .add_from(commands.into_iter().filter(|(t, _, _)| *t < end));
@@ -342,13 +357,14 @@ pub fn replay_into(
 }
 
 /// Attaches an existing journal to `world` (which has replayed it) to keep recording into it,
-/// cutting off a torn last line first.
+/// cutting off a torn last line first; a sealed one only with its key (`file` read with it).
 pub fn continue_journal(
     world: &mut World,
     path: &Path,
     file: &JournalFile,
+    seal: Option<SealKey>,
 ) -> Result<(), LoadError> {
-    let journal = JournalWriter::reopen(path, file).map_err(|e| at_line(file, 1, e))?;
+    let journal = JournalWriter::reopen(path, file, seal).map_err(|e| at_line(file, 1, e))?;
     let mut rec = world.resource_mut::<Recorder>();
     rec.journal = Some(journal);
     rec.last_digest_written = file.entries.iter().rev().find_map(|(_, e)| match e {
@@ -358,22 +374,31 @@ pub fn continue_journal(
     Ok(())
 }
 
-/// Writes a new journal holding `file`'s record up to (not including) `until`, to start a new
-/// exercise from that point with `--resume`.
-pub fn fork(file: &JournalFile, until: u64, to: &Path) -> Result<(), String> {
-    let mut w = JournalWriter::create(to, file.header.clone())?;
+/// Writes a new journal (sealed with `seal` if given) holding `file`'s record up to (not
+/// including) `until`, to start a new exercise from that point with `--resume`. It ends with
+/// an end marker at `until`: the record stops there on purpose, not by a crash.
+pub fn fork(
+    file: &JournalFile,
+    until: u64,
+    to: &Path,
+    seal: Option<SealKey>,
+) -> Result<(), String> {
+    let mut w = JournalWriter::create(to, file.header.clone(), seal)?;
     for (_, e) in &file.entries {
-        if e.tick().is_some_and(|t| t < until) {
+        if !matches!(e, Entry::End { .. }) && e.tick().is_some_and(|t| t < until) {
             w.append(e)?;
         }
     }
-    Ok(())
+    w.end(until)?;
+    w.sync()
 }
 
-/// Continues a journal: replays and verifies what it holds, repairs a torn last line, then
-/// keeps recording into it. Also returns the last tick the journal had reached.
-pub fn resume(path: &Path) -> Result<(Session, Option<u64>), LoadError> {
-    let file = JournalFile::read(path)?;
+/// Continues a journal: replays and verifies what it holds (a sealed one with its key),
+/// repairs a torn last line, then keeps recording into it. Also returns the last tick a
+/// command or digest of the journal is about.
+pub fn resume(path: &Path, seal: Option<SealKey>) -> Result<(Session, Option<u64>), LoadError> {
+    let file = JournalFile::read_with(path, seal.as_ref())?;
+    JournalWriter::may_continue(path, &file, seal.as_ref()).map_err(|e| at_line(&file, 1, e))?;
     let r = replay(&file, None, true)?;
     if let Some(d) = r.divergence {
         return Err(at_line(
@@ -389,7 +414,7 @@ pub fn resume(path: &Path) -> Result<(Session, Option<u64>), LoadError> {
     }
     let reached = file.last_tick();
     let mut session = r.session;
-    continue_journal(session.sim.world_mut(), path, &file)?;
+    continue_journal(session.sim.world_mut(), path, &file, seal)?;
     Ok((session, reached))
 }
 
@@ -421,7 +446,7 @@ mod tests {
             dir: None,
         };
         let mut session = Session::new(tiny.plan(), 1);
-        session.record(&path, &source, &[]).unwrap();
+        session.record(&path, &source, &[], None).unwrap();
         session.run_until(3 * DIGEST_EVERY).unwrap();
         let last = hashed(&mut session);
         assert_eq!(

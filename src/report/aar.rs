@@ -46,6 +46,10 @@ pub struct Overview {
     pub played: String,
     pub teams: Vec<TeamLine>,
     pub islands: Vec<String>,
+    /// Set when the journal's record stops without a clean end: the report then covers less
+    /// than was played, and says so first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unfinished: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -260,6 +264,7 @@ pub fn after_action(
             })
             .collect(),
         islands: s.islands.iter().map(|i| i.name.clone()).collect(),
+        unfinished: None,
     };
     let notes_on = validation_notes(events);
     let evidence_of = |k: usize| -> Evidence {

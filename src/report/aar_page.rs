@@ -37,6 +37,9 @@ pub fn markdown(r: &AfterAction) -> String {
         "Played from {} to {} ({} of exercise time), seed {}.\n",
         o.started, o.ended, o.played, o.seed
     );
+    if let Some(note) = &o.unfinished {
+        let _ = writeln!(out, "**{note}**\n");
+    }
     let _ = writeln!(out, "## Exercise overview\n");
     let _ = writeln!(out, "Islands: {}.\n", o.islands.join(", "));
     let _ = writeln!(out, "| team | name | kind | island | played by |");
@@ -219,6 +222,9 @@ pub fn html(r: &AfterAction) -> String {
         esc(&o.played),
         o.seed
     );
+    if let Some(note) = &o.unfinished {
+        let _ = writeln!(out, "<p><strong>{}</strong></p>", esc(note));
+    }
     let _ = writeln!(
         out,
         "<h2>Exercise overview</h2><p>Islands: {}.</p><table><tr><th>team</th><th>name</th>\
@@ -397,8 +403,9 @@ pub fn html(r: &AfterAction) -> String {
 }
 
 /// Builds the report of an exercise played to `end` and writes it as HTML and Markdown at
-/// `paths`.
-#[allow(clippy::too_many_arguments)]
+/// `paths`. `unfinished`: what to say on the first page when the journal's record stops short
+/// of a clean end (`JournalFile::unfinished_note`), so nobody takes a cut record for the
+/// whole exercise.
 pub fn write_report_files(
     plan: &Arc<Plan>,
     seed: u64,
@@ -406,12 +413,13 @@ pub fn write_report_files(
     events: &[Stamped],
     commands: &[(u64, Command, Option<String>)],
     paths: &[std::path::PathBuf],
-    seeds: u64,
+    (seeds, unfinished): (u64, Option<String>),
 ) -> Result<(), String> {
     let alternatives = super::aar::counterfactuals(plan, seed, commands, end, events, seeds)?;
     let missed = super::aar::missed_actions(plan, seed, commands, end, events)?;
-    let report =
+    let mut report =
         super::aar::after_action(plan, seed, end, events, commands, (alternatives, missed));
+    report.overview.unfinished = unfinished;
     for path in paths {
         let text = match path.extension().and_then(|e| e.to_str()) {
             Some("md") => markdown(&report),
