@@ -60,6 +60,17 @@ pub enum Entry {
         digest: String,
         parts: BTreeMap<String, String>,
     },
+    /// An order or note a seat gave that the host refused (who, what, why), kept so the
+    /// after-action report can show what the seats of one team disagreed on. Replay skips it.
+    Refused {
+        #[serde(default)]
+        seq: u64,
+        tick: u64,
+        seat: String,
+        /// What was refused, in words (the order as written, or `note of 16384 bytes`).
+        what: String,
+        why: String,
+    },
 }
 
 impl Entry {
@@ -78,18 +89,24 @@ impl Entry {
     pub fn tick(&self) -> Option<u64> {
         match self {
             Entry::Header(_) => None,
-            Entry::Command { tick, .. } | Entry::Digest { tick, .. } => Some(*tick),
+            Entry::Command { tick, .. }
+            | Entry::Digest { tick, .. }
+            | Entry::Refused { tick, .. } => Some(*tick),
         }
     }
     fn seq(&self) -> u64 {
         match self {
             Entry::Header(_) => 0,
-            Entry::Command { seq, .. } | Entry::Digest { seq, .. } => *seq,
+            Entry::Command { seq, .. } | Entry::Digest { seq, .. } | Entry::Refused { seq, .. } => {
+                *seq
+            }
         }
     }
     fn numbered(&self, n: u64) -> Entry {
         let mut e = self.clone();
-        if let Entry::Command { seq, .. } | Entry::Digest { seq, .. } = &mut e {
+        if let Entry::Command { seq, .. } | Entry::Digest { seq, .. } | Entry::Refused { seq, .. } =
+            &mut e
+        {
             *seq = n;
         }
         e
