@@ -199,6 +199,9 @@ pub struct ConsoleArgs {
     /// network of this machine); the window shows each team's join code.
     #[arg(long, value_name = "ADDR:PORT", num_args = 0..=1, default_missing_value = LAB_ADDRESS)]
     host: Option<String>,
+    /// With --host: seats one team may have connected at once (at most 32, half the lab).
+    #[arg(long, requires = "host", default_value_t = tidewatch::lab::host::SEATS_PER_TEAM)]
+    seats_per_team: usize,
 }
 
 /// Where a lab host listens unless told otherwise: every network of the machine, port 7447.
@@ -384,6 +387,9 @@ struct RunArgs {
     /// With --host: start the clock once this many seats have joined.
     #[arg(long, requires = "host", default_value_t = 0)]
     wait_for_seats: usize,
+    /// With --host: seats one team may have connected at once (at most 32, half the lab).
+    #[arg(long, requires = "host", default_value_t = tidewatch::lab::host::SEATS_PER_TEAM)]
+    seats_per_team: usize,
 }
 
 fn span(text: &str) -> Result<Span, String> {
@@ -783,6 +789,7 @@ fn run(args: RunArgs) -> ExitCode {
             &args.pace,
             ticks,
             args.wait_for_seats,
+            args.seats_per_team,
         ),
         None => session.run_until(ticks).and_then(|_| session.finish()),
     };
@@ -970,10 +977,11 @@ fn host_lab(
     pace: &str,
     until: u64,
     wait_for: usize,
+    seats_per_team: usize,
 ) -> Result<(), String> {
     use tidewatch::lab::{LabHost, Speed, host_headless};
     let speed = Speed::parse(pace).map_err(|e| format!("--pace: {e}"))?;
-    let host = LabHost::start(address, &session.plan)?;
+    let host = LabHost::start(address, &session.plan, seats_per_team)?;
     emit(&host.codes_text());
     let (seats, ran) = host_headless(session, host, speed, until, wait_for)?;
     let mut text = format!(
@@ -1106,22 +1114,36 @@ fn replay(args: ReplayArgs) -> ExitCode {
     finish_run(&plan, &mut r.session, None, args.json, false)
 }
 
-/// The commands on a journal's record, when and from whom: a seat's label, or the
-/// facilitator's side (the window, a command file, an inject).
+/// The commands (and the lab host's refusals) on a journal's record, when and from whom: a
+/// seat's label, or the facilitator's side (the window, a command file, an inject).
 fn print_record(plan: &Plan, file: &JournalFile) {
     use tidewatch::exercise::journal::Entry;
     let mut text = String::new();
     for (_, e) in &file.entries {
-        if let Entry::Command {
-            tick,
-            command,
-            seat,
-            ..
-        } = e
-        {
-            let who = seat.as_deref().unwrap_or("facilitator");
-            let when = plan.scenario.start.at(*tick).clock();
-            text.push_str(&format!("  {when} (tick {tick}) {who}: {command:?}\n"));
+        match e {
+            Entry::Command {
+                tick,
+                command,
+                seat,
+                ..
+            } => {
+                let who = seat.as_deref().unwrap_or("facilitator");
+                let when = plan.scenario.start.at(*tick).clock();
+                text.push_str(&format!("  {when} (tick {tick}) {who}: {command:?}\n"));
+            }
+            Entry::Refused {
+                tick,
+                seat,
+                what,
+                why,
+                ..
+            } => {
+                let when = plan.scenario.start.at(*tick).clock();
+                text.push_str(&format!(
+                    "  {when} (tick {tick}) {seat}: refused {what} ({why})\n"
+                ));
+            }
+            _ => {}
         }
     }
     if !text.is_empty() {
@@ -1435,7 +1457,7 @@ fn console(args: ConsoleArgs) -> ExitCode {
             }
             None => Vec::new(),
         };
-        let host = match lab_host(&args.host, &plan) {
+        let host = match lab_host(&args.host, &plan, args.seats_per_team) {
             Ok(h) => h,
             Err(code) => return code,
         };
@@ -1487,11 +1509,12 @@ fn console(args: ConsoleArgs) -> ExitCode {
 fn lab_host(
     address: &Option<String>,
     plan: &Plan,
+    seats_per_team: usize,
 ) -> Result<Option<tidewatch::lab::LabHost>, ExitCode> {
     let Some(address) = address else {
         return Ok(None);
     };
-    match tidewatch::lab::LabHost::start(address, plan) {
+    match tidewatch::lab::LabHost::start(address, plan, seats_per_team) {
         Ok(host) => {
             emit(&host.codes_text());
             Ok(Some(host))
