@@ -66,6 +66,9 @@ pub struct ConsoleArgs {
     /// network of this machine); the window shows each team's join code.
     #[arg(long, value_name = "ADDR:PORT", num_args = 0..=1, default_missing_value = LAB_ADDRESS)]
     host: Option<String>,
+    /// With --host: seats one team may have connected at once (at most 32, half the lab).
+    #[arg(long, requires = "host", default_value_t = tidewatch::lab::host::SEATS_PER_TEAM)]
+    seats_per_team: usize,
 }
 
 impl Default for ConsoleArgs {
@@ -88,6 +91,7 @@ impl Default for ConsoleArgs {
             screen: "map".into(),
             team: None,
             host: None,
+            seats_per_team: tidewatch::lab::host::SEATS_PER_TEAM,
         }
     }
 }
@@ -210,7 +214,7 @@ mod window {
             Some(path) => tidewatch::scenario::load_commands(&path.to_string_lossy(), &plan)?,
             None => Vec::new(),
         };
-        let host = lab_host(args.host.as_deref(), &plan)?;
+        let host = lab_host(args.host.as_deref(), &plan, args.seats_per_team)?;
         let options = Options {
             shot: args
                 .screenshot
@@ -229,11 +233,15 @@ mod window {
 
     /// Starts listening for seats (before the window opens, so a busy port is said plainly)
     /// and prints the join codes on the terminal too.
-    fn lab_host(address: Option<&str>, plan: &Plan) -> Result<Option<LabHost>, Failure> {
+    fn lab_host(
+        address: Option<&str>,
+        plan: &Plan,
+        seats_per_team: usize,
+    ) -> Result<Option<LabHost>, Failure> {
         let Some(address) = address else {
             return Ok(None);
         };
-        let host = LabHost::start(address, plan)?;
+        let host = LabHost::start(address, plan, seats_per_team)?;
         emit(&host.codes_text());
         Ok(Some(host))
     }

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 use std::path::PathBuf;
 
-use tidewatch::exercise::journal::{Ending, JournalFile, SealKey};
+use tidewatch::exercise::journal::{Ending, Entry, JournalFile, SealKey};
 use tidewatch::exercise::session;
 use tidewatch::scenario::Plan;
 use tidewatch::time::Span;
@@ -136,14 +136,36 @@ fn chain_checked(file: &JournalFile) -> String {
     format!("{chain}{seal}{end}")
 }
 
-/// The commands on a journal's record, when and from whom: a seat's label, or the
-/// facilitator's side (the window, a command file, an inject).
+/// The commands (and the lab host's refusals) on a journal's record, when and from whom: a
+/// seat's label, or the facilitator's side (the window, a command file, an inject).
 fn print_record(plan: &Plan, file: &JournalFile) {
     let mut text = String::new();
-    for (tick, command, seat) in file.commands() {
-        let who = seat.as_deref().unwrap_or("facilitator");
-        let when = plan.scenario.start.at(tick).clock();
-        text.push_str(&format!("  {when} (tick {tick}) {who}: {command:?}\n"));
+    for (_, e) in &file.entries {
+        match e {
+            Entry::Command {
+                tick,
+                command,
+                seat,
+                ..
+            } => {
+                let who = seat.as_deref().unwrap_or("facilitator");
+                let when = plan.scenario.start.at(*tick).clock();
+                text.push_str(&format!("  {when} (tick {tick}) {who}: {command:?}\n"));
+            }
+            Entry::Refused {
+                tick,
+                seat,
+                what,
+                why,
+                ..
+            } => {
+                let when = plan.scenario.start.at(*tick).clock();
+                text.push_str(&format!(
+                    "  {when} (tick {tick}) {seat}: refused {what} ({why})\n"
+                ));
+            }
+            _ => {}
+        }
     }
     if !text.is_empty() {
         eprint!("commands on the record:\n{text}");

@@ -74,6 +74,9 @@ pub struct RunArgs {
     /// With --host: start the clock once this many seats have joined.
     #[arg(long, requires = "host", default_value_t = 0)]
     wait_for_seats: usize,
+    /// With --host: seats one team may have connected at once (at most 32, half the lab).
+    #[arg(long, requires = "host", default_value_t = tidewatch::lab::host::SEATS_PER_TEAM)]
+    seats_per_team: usize,
 }
 
 pub fn run(args: RunArgs) -> Result<ExitCode, Failure> {
@@ -154,7 +157,7 @@ fn host_lab(
 ) -> Result<(), Failure> {
     use tidewatch::lab::{LabHost, Speed, host_headless};
     let speed = Speed::parse(&args.pace).map_err(|e| format!("--pace: {e}"))?;
-    let host = LabHost::start(address, &session.plan)?;
+    let host = LabHost::start(address, &session.plan, args.seats_per_team)?;
     emit(&host.codes_text());
     let (seats, ran) = host_headless(session, host, speed, until, args.wait_for_seats)?;
     let mut text = format!(

@@ -26,7 +26,8 @@ pub(super) fn plugin(app: &mut App) {
     );
 }
 
-/// Lets seats in, sends them their views, and hands their orders to the recorder.
+/// Lets seats in, sends them their views, and hands their orders and the host's refusals to
+/// the recorder.
 fn serve_seats(
     lab: Res<Lab>,
     region: Res<Region>,
@@ -37,9 +38,15 @@ fn serve_seats(
 ) {
     let Ok(mut host) = lab.0.lock() else { return };
     let view = ClockView::of(&region, clock.now, pacing.paused, pacing.speed.label());
-    let orders = host.serve(&region, log.all(), view);
+    let given = host.serve(&region, log.all(), view);
     let now = clock.now;
-    recorder.add_from(orders.into_iter().map(|(c, seat)| (now, c, Some(seat))));
+    recorder.add_from(
+        given
+            .orders
+            .into_iter()
+            .map(|(c, seat)| (now, c, Some(seat))),
+    );
+    recorder.add_refused(given.refused);
 }
 
 fn lab_window(mut contexts: EguiContexts, lab: Res<Lab>) -> Result {
@@ -65,7 +72,11 @@ fn lab_window(mut contexts: EguiContexts, lab: Res<Lab>) -> Result {
                         .iter()
                         .filter(|s| s.connected && s.label.starts_with(&format!("{team}/")))
                         .collect();
-                    ui.label(format!("{} connected", here.len()));
+                    ui.label(format!(
+                        "{} of {} seats connected",
+                        here.len(),
+                        host.seats_per_team()
+                    ));
                     ui.end_row();
                 }
             });

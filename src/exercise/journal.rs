@@ -100,6 +100,17 @@ pub enum Entry {
         seq: u64,
         tick: u64,
     },
+    /// An order or note a seat gave that the host refused (who, what, why), kept so the
+    /// after-action report can show what the seats of one team disagreed on. Replay skips it.
+    Refused {
+        #[serde(default)]
+        seq: u64,
+        tick: u64,
+        seat: String,
+        /// What was refused, in words (the order as written, or `note of 16384 bytes`).
+        what: String,
+        why: String,
+    },
 }
 
 impl Entry {
@@ -118,20 +129,27 @@ impl Entry {
     pub fn tick(&self) -> Option<u64> {
         match self {
             Entry::Header(_) => None,
-            Entry::Command { tick, .. } | Entry::Digest { tick, .. } | Entry::End { tick, .. } => {
-                Some(*tick)
-            }
+            Entry::Command { tick, .. }
+            | Entry::Digest { tick, .. }
+            | Entry::End { tick, .. }
+            | Entry::Refused { tick, .. } => Some(*tick),
         }
     }
     fn seq(&self) -> u64 {
         match self {
             Entry::Header(_) => 0,
-            Entry::Command { seq, .. } | Entry::Digest { seq, .. } | Entry::End { seq, .. } => *seq,
+            Entry::Command { seq, .. }
+            | Entry::Digest { seq, .. }
+            | Entry::End { seq, .. }
+            | Entry::Refused { seq, .. } => *seq,
         }
     }
     fn numbered(&self, n: u64) -> Entry {
         let mut e = self.clone();
-        if let Entry::Command { seq, .. } | Entry::Digest { seq, .. } | Entry::End { seq, .. } =
+        if let Entry::Command { seq, .. }
+        | Entry::Digest { seq, .. }
+        | Entry::End { seq, .. }
+        | Entry::Refused { seq, .. } =
             &mut e
         {
             *seq = n;
@@ -143,7 +161,10 @@ impl Entry {
     fn reaches(&self) -> u64 {
         match self {
             Entry::Header(_) => 0,
-            Entry::Command { tick, .. } | Entry::Digest { tick, .. } => tick + 1,
+            // A refusal is journaled as a command is, in the tick it was refused at.
+            Entry::Command { tick, .. }
+            | Entry::Digest { tick, .. }
+            | Entry::Refused { tick, .. } => tick + 1,
             Entry::End { tick, .. } => *tick,
         }
     }

@@ -19,6 +19,15 @@ use crate::sim::{Clock, Region, SimTick, Simulation, StateDigest};
 /// Digests go into the journal this often (and after every tick a command took effect).
 pub const DIGEST_EVERY: u64 = 10;
 
+/// An order or note a lab seat gave that the host refused: journaled at the next tick as
+/// [`Entry::Refused`], beside the commands, so the record shows what a team's seats tried.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RefusedOrder {
+    pub seat: String,
+    pub what: String,
+    pub why: String,
+}
+
 /// What drives a world from outside, kept in the world itself so the headless `Session` and
 /// the console tick it the same way: commands waiting for their tick and the journal.
 #[derive(Resource, Default)]
@@ -29,6 +38,8 @@ pub struct Recorder {
     /// Commands applied so far, at the tick each took effect: what an after-action report
     /// replays with another choice.
     applied: Vec<(u64, Command, Option<String>)>,
+    /// Refusals waiting for the next tick's journal lines (only while recording).
+    refused: Vec<RefusedOrder>,
     last_digest_written: Option<u64>,
 }
 
@@ -43,6 +54,14 @@ impl Recorder {
         let mut all: Vec<_> = self.pending.drain(..).chain(commands).collect();
         all.sort_by_key(|(t, _, _)| *t);
         self.pending = all.into();
+    }
+
+    /// Refusals to journal at the next tick; without a journal there is nothing to keep them
+    /// for. The lab host bounds how many a seat can cause.
+    pub fn add_refused(&mut self, refusals: impl IntoIterator<Item = RefusedOrder>) {
+        if self.journal.is_some() {
+            self.refused.extend(refusals);
+        }
     }
 
     pub fn is_recording(&self) -> bool {
@@ -120,6 +139,18 @@ pub fn tick(world: &mut World) -> Result<(), String> {
             }
             commanded = true;
         }
+        let refused = std::mem::take(&mut rec.refused);
+        if let Some(journal) = &mut rec.journal {
+            for RefusedOrder { seat, what, why } in refused {
+                journal.append(&Entry::Refused {
+                    seq: 0,
+                    tick: now,
+                    seat,
+                    what,
+                    why,
+                })?;
+            }
+        }
         world.run_schedule(SimTick);
         // Hashed only for a journal: a run that records nothing reads the digest at its end.
         if rec.journal.is_some() && (commanded || (now + 1).is_multiple_of(DIGEST_EVERY)) {
@@ -181,6 +212,11 @@ impl Session {
     /// Commands with the seat each came from, journaled with it.
     pub fn add_from(&mut self, commands: impl IntoIterator<Item = (u64, Command, Option<String>)>) {
         self.recorder().add_from(commands);
+    }
+
+    /// Refusals of the lab host, journaled at the next tick.
+    pub fn add_refused(&mut self, refusals: impl IntoIterator<Item = RefusedOrder>) {
+        self.recorder().add_refused(refusals);
     }
 
     /// A command given now: it takes effect at the next tick boundary.
@@ -312,8 +348,9 @@ pub fn replay_into(
             } => {
                 expected.insert(*tick, (digest.clone(), parts.clone()));
             }
-            // An end marker is where the record stopped, not something to replay.
-            Entry::Header(_) | Entry::End { .. } => {}
+            // An end marker is where the record stopped, and what the host refused never
+            // acted: the replay has nothing to do for either.
+            Entry::Header(_) | Entry::End { .. } | Entry::Refused { .. } => {}
         }
     }
     let end = until.unwrap_or_else(|| file.reached());
@@ -461,6 +498,53 @@ mod tests {
             3,
             "{journal}"
         );
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    /// Refusals are journaled at the next tick, numbered like any entry, read back, and
+    /// skipped by the replay, which still verifies; a run without a journal keeps none.
+    #[test]
+    fn refusals_are_journaled_and_replay_skips_them() {
+        let tiny = TinyRegion::new().island("A", false, false);
+        let dir = std::env::temp_dir().join(format!("tw-refused-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("run.journal");
+        let _ = std::fs::remove_file(&path);
+        let source = Source {
+            name: "tiny.ron".into(),
+            text: tiny.ron(),
+            dir: None,
+        };
+        let refusal = |what: &str| RefusedOrder {
+            seat: "t/1 a (10.0.0.1)".into(),
+            what: what.into(),
+            why: "over the seat's budget".into(),
+        };
+        let mut unrecorded = Session::new(tiny.plan(), 1);
+        unrecorded.add_refused([refusal("note of 9000 bytes")]);
+        assert!(unrecorded.recorder().refused.is_empty());
+
+        let mut session = Session::new(tiny.plan(), 1);
+        session.record(&path, &source, &[], None).unwrap();
+        session.run_until(5).unwrap();
+        session.add_refused([refusal("note of 9000 bytes"), refusal("Pause")]);
+        session.add_commands([(5, Command::Note("taken".into()))]);
+        session.run_until(3 * DIGEST_EVERY).unwrap();
+        session.finish().unwrap();
+        let file = JournalFile::read(&path).unwrap();
+        let refused: Vec<_> = file
+            .entries
+            .iter()
+            .filter_map(|(_, e)| match e {
+                Entry::Refused { tick, what, .. } => Some((*tick, what.as_str())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(refused, [(5, "note of 9000 bytes"), (5, "Pause")]);
+        let mut r = replay(&file, None, true).unwrap();
+        assert!(r.divergence.is_none());
+        assert!(r.checked > 0);
+        assert_eq!(r.session.sim.digest().hex(), session.sim.digest().hex());
         std::fs::remove_dir_all(dir).ok();
     }
 }

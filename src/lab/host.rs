@@ -1,8 +1,10 @@
 //! The host of a lab exercise: listens on the lab network, lets in seats that know their
-//! team's join code (`gate`), checks every order against the seat's team, and sends each seat
-//! its team's view and nothing else. One thread per connection does the network work; the
-//! exercise's own thread calls [`LabHost::serve`] between ticks, so orders join the journal at
-//! a tick boundary like any other command.
+//! team's join code (`gate`, which also holds connections and seats to their limits), checks
+//! every order against the seat's team, and sends each seat its team's view and nothing else.
+//! One thread per connection does the network work; the exercise's own thread calls
+//! [`LabHost::serve`] between ticks, so orders and refusals join the journal at a tick
+//! boundary like any other command. What the seats get wrong is printed for the facilitator,
+//! the first of a kind at once and then a count once a minute, never a line per attempt.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::net::{SocketAddr, TcpListener};
@@ -15,18 +17,39 @@ use std::time::{Duration, Instant};
 use super::gate::{self, Gate, Inbound};
 use super::protocol::{FromHost, PROTOCOL};
 use crate::exercise::authority::team_may;
+use crate::exercise::session::RefusedOrder;
 use crate::report::knowledge::TeamKnowledge;
 use crate::report::view::{ClockView, FEED_LINES, FeedLine, Geography, TeamView, push_lines};
 use crate::scenario::ids::TeamIx;
 use crate::scenario::{Command, Plan};
 use crate::sim::events::Stamped;
 
-pub use gate::{CODE_TRIES_PER_MINUTE, MAX_CONNECTIONS};
+pub use gate::{
+    FREE_WRONG_CODES, JOIN_DEADLINE, JOINING_PER_ADDRESS, MAX_JOINING, MAX_SEATS,
+    MAX_SEATS_PER_TEAM, MAX_WRONG_CODE_DELAY, NOTE_MAX_BYTES, REFUSAL_CHARS, SEAT_BYTES_PER_MINUTE,
+    SEAT_MESSAGES_PER_MINUTE, SEAT_SILENCE, SEATS_PER_TEAM,
+};
 
 /// Views and clocks go out at most this often (joins and the end go at once).
 const PUBLISH_EVERY: Duration = Duration::from_millis(100);
 /// Lines kept in the facilitator's lab log.
 const LOG_LINES: usize = 200;
+/// A kind of trouble is printed once, then counted for this long.
+const HUSH: Duration = Duration::from_secs(60);
+
+/// What the seats gave since the last [`LabHost::serve`]: orders to apply, each with its
+/// seat's label, and refusals to journal.
+#[derive(Debug, Default)]
+pub struct Given {
+    pub orders: Vec<(Command, String)>,
+    pub refused: Vec<RefusedOrder>,
+}
+
+/// A kind of trouble printed once: since when, and how many more came since.
+struct Hushed {
+    since: Instant,
+    more: u64,
+}
 
 /// A seat as the facilitator sees it.
 #[derive(Clone, Debug)]
@@ -65,11 +88,20 @@ pub struct LabHost {
     pub log: VecDeque<String>,
     clock: Option<Arc<str>>,
     published: Option<Instant>,
+    quiet: BTreeMap<String, Hushed>,
+    seats_per_team: usize,
 }
 
 impl LabHost {
-    /// Listens at `address` (port 0: any free port) for the plan's teams.
-    pub fn start(address: &str, plan: &Plan) -> Result<LabHost, String> {
+    /// Listens at `address` (port 0: any free port) for the plan's teams, each of which may
+    /// have `seats_per_team` seats connected (1 to [`MAX_SEATS_PER_TEAM`]).
+    pub fn start(address: &str, plan: &Plan, seats_per_team: usize) -> Result<LabHost, String> {
+        if !(1..=MAX_SEATS_PER_TEAM).contains(&seats_per_team) {
+            return Err(format!(
+                "--seats-per-team {seats_per_team}: a team may have 1 to {MAX_SEATS_PER_TEAM} \
+                 seats (half the lab's {MAX_SEATS}, so one team never takes them all)"
+            ));
+        }
         let listener = TcpListener::bind(address).map_err(|e| {
             format!(
                 "--host {address}: cannot listen there: {e} (is another exercise using the port?)"
@@ -88,17 +120,14 @@ impl LabHost {
             .iter()
             .map(|t| (t.id.clone(), gate::code_for(secret, &t.id)))
             .collect();
-        let gate = Arc::new(Mutex::new(Gate {
-            codes: codes
+        let gate = Arc::new(Mutex::new(Gate::new(
+            codes
                 .iter()
                 .enumerate()
                 .map(|(i, (t, c))| (t.clone(), (TeamIx::from(i), c.clone())))
                 .collect(),
-            wrong_codes: BTreeMap::new(),
-            numbers: BTreeMap::new(),
-            live: Default::default(),
-            open: 0,
-        }));
+            seats_per_team,
+        )));
         let (tx, inbound) = channel();
         let stop = Arc::new(AtomicBool::new(false));
         let connections = Arc::new(Mutex::new(Vec::new()));
@@ -122,7 +151,14 @@ impl LabHost {
             log: VecDeque::new(),
             clock: None,
             published: None,
+            quiet: BTreeMap::new(),
+            seats_per_team,
         })
+    }
+
+    /// Seats one team may have connected at once.
+    pub fn seats_per_team(&self) -> usize {
+        self.seats_per_team
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -155,23 +191,55 @@ impl LabHost {
         }
     }
 
-    /// Between ticks: lets seats in, takes their orders (checked against their team), and sends
-    /// each team's seats what changed. Returns the orders to apply, each with its seat's label.
-    pub fn serve(
-        &mut self,
-        plan: &Plan,
-        log: &[Stamped],
-        clock: ClockView,
-    ) -> Vec<(Command, String)> {
-        let mut orders = Vec::new();
-        while let Ok(message) = self.inbound.try_recv() {
-            self.take(plan, log, &clock, message, &mut orders);
+    /// Prints a kind of trouble (`about`) the first time; after that, counts it and prints
+    /// how many more came once its minute is up ([`LabHost::unhush`]).
+    fn note_once(&mut self, about: String, line: String) {
+        match self.quiet.get_mut(&about) {
+            Some(h) => h.more += 1,
+            None => {
+                self.note(line);
+                self.quiet.insert(
+                    about,
+                    Hushed {
+                        since: Instant::now(),
+                        more: 0,
+                    },
+                );
+            }
         }
+    }
+
+    /// Prints the counts of trouble whose minute is up, and forgets them.
+    fn unhush(&mut self) {
+        let now = Instant::now();
+        let done: Vec<String> = self
+            .quiet
+            .iter()
+            .filter(|(_, h)| now.saturating_duration_since(h.since) >= HUSH)
+            .map(|(about, _)| about.clone())
+            .collect();
+        for about in done {
+            if let Some(h) = self.quiet.remove(&about)
+                && h.more > 0
+            {
+                self.note(format!("{about}: {} more in the last minute", h.more));
+            }
+        }
+    }
+
+    /// Between ticks: lets seats in, takes their orders (checked against their team), and sends
+    /// each team's seats what changed. Returns the orders to apply and the refusals to journal.
+    pub fn serve(&mut self, plan: &Plan, log: &[Stamped], clock: ClockView) -> Given {
+        let mut given = Given::default();
+        while let Ok(message) = self.inbound.try_recv() {
+            self.take(plan, log, &clock, message, &mut given);
+        }
+        self.unhush();
         let due = self.published.is_none_or(|t| t.elapsed() >= PUBLISH_EVERY);
         if due {
             self.publish(plan, log, &clock);
         }
-        orders
+        given
     }
 
     fn take(
@@ -180,7 +248,7 @@ impl LabHost {
         log: &[Stamped],
         clock: &ClockView,
         message: Inbound,
-        orders: &mut Vec<(Command, String)>,
+        given: &mut Given,
     ) {
         match message {
             Inbound::Joined {
@@ -248,7 +316,7 @@ impl LabHost {
                 let answer = match verdict {
                     Ok(()) => {
                         self.seats[seat].orders += 1;
-                        orders.push((command, label));
+                        given.orders.push((command, label));
                         FromHost::Accepted {
                             id,
                             tick: clock.now,
@@ -256,13 +324,37 @@ impl LabHost {
                     }
                     Err(reason) => {
                         self.seats[seat].refused += 1;
-                        self.note(format!("{label}: order refused: {reason}"));
+                        let why = gate::cut(&reason, REFUSAL_CHARS);
+                        self.note(format!("{label}: order refused: {why}"));
+                        given.refused.push(RefusedOrder {
+                            seat: label,
+                            what: gate::describe(&command),
+                            why,
+                        });
                         FromHost::Rejected { id, reason }
                     }
                 };
                 if let Some(tx) = &self.seats[seat].tx {
                     let _ = tx.send(answer.text().into());
                 }
+            }
+            Inbound::Refused {
+                label,
+                what,
+                why,
+                count,
+            } => {
+                if let Some(s) = self.seats.iter_mut().find(|s| s.label == label) {
+                    s.refused = s
+                        .refused
+                        .saturating_add(u32::try_from(count).unwrap_or(u32::MAX));
+                }
+                self.note(format!("{label}: refused {what}: {why}"));
+                given.refused.push(RefusedOrder {
+                    seat: label,
+                    what,
+                    why,
+                });
             }
             Inbound::Left { label, why } => {
                 if let Some(s) = self.seats.iter_mut().find(|s| s.label == label) {
@@ -271,7 +363,7 @@ impl LabHost {
                 }
                 self.note(format!("{label} left ({why})"));
             }
-            Inbound::Turned(why) => self.note(why),
+            Inbound::Turned { about, line } => self.note_once(about, line),
         }
     }
 
@@ -397,7 +489,7 @@ impl LabHost {
     pub fn finish(mut self, plan: &Plan, log: &[Stamped], clock: ClockView) -> Vec<SeatRecord> {
         // Orders still in flight are refused: the exercise has ended.
         while let Ok(message) = self.inbound.try_recv() {
-            let mut late = Vec::new();
+            let mut late = Given::default();
             self.take(plan, log, &clock, message, &mut late);
         }
         let tick = clock.now;

@@ -62,9 +62,15 @@ pub fn host_headless(
     while session.now() < until {
         let paused = started.is_none();
         let clock = ClockView::of(&plan, session.now(), paused, &label);
-        let orders = host.serve(&plan, session.sim.events(), clock);
+        let given = host.serve(&plan, session.sim.events(), clock);
         let now = session.now();
-        session.add_from(orders.into_iter().map(|(c, seat)| (now, c, Some(seat))));
+        session.add_from(
+            given
+                .orders
+                .into_iter()
+                .map(|(c, seat)| (now, c, Some(seat))),
+        );
+        session.add_refused(given.refused);
         if started.is_none() {
             if host.connected() >= wait_for {
                 started = Some(Instant::now());

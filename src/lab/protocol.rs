@@ -49,7 +49,8 @@ pub enum FromHost {
         team: String,
         geography: Geography,
     },
-    /// Not in (a wrong code, another protocol, too many tries); the connection closes.
+    /// Not in (a wrong code, another protocol, the team's seats or the lab full); the
+    /// connection closes.
     Refused {
         reason: String,
     },

@@ -16,8 +16,14 @@ use crate::report::view::{ClockView, FeedLine, Geography, TeamView, push_lines};
 use crate::scenario::{Command, LoadError, Timed};
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-const WELCOME_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a seat waits for the host's answer to its hello: longer than the host holds the
+/// answer to a throttled wrong code, so a wrong code is heard as one, not as a host gone.
+pub const WELCOME_TIMEOUT: Duration = Duration::from_secs(30);
 const POLL: Duration = Duration::from_millis(20);
+/// A seat with nothing to say pings this often, so the host, which drops seats it has not
+/// heard from for [`super::gate::SEAT_SILENCE`], knows a quiet trainee is still there.
+pub const PING_EVERY: Duration = Duration::from_secs(30);
+const _: () = assert!(PING_EVERY.as_secs() * 10 <= super::gate::SEAT_SILENCE.as_secs());
 
 /// Why a seat is not in.
 #[derive(Debug)]
@@ -87,6 +93,8 @@ pub struct Ticket {
 pub struct SeatLink {
     ws: WebSocket<TcpStream>,
     next_id: u64,
+    /// When this seat last sent the host anything.
+    said: Instant,
 }
 
 impl SeatLink {
@@ -112,7 +120,11 @@ impl SeatLink {
             Some(config),
         )
         .map_err(|e| unreachable(format!("not a tidewatch host? {e}")))?;
-        let mut link = SeatLink { ws, next_id: 1 };
+        let mut link = SeatLink {
+            ws,
+            next_id: 1,
+            said: Instant::now(),
+        };
         link.say(&FromSeat::Hello {
             protocol: PROTOCOL,
             team: ticket.team.clone(),
@@ -139,6 +151,7 @@ impl SeatLink {
     }
 
     fn say(&mut self, m: &FromSeat) -> Result<(), String> {
+        self.said = Instant::now();
         self.ws
             .send(Message::text(m.text()))
             .map_err(|e| e.to_string())
@@ -157,8 +170,15 @@ impl SeatLink {
         }
     }
 
-    /// Takes in everything the host has sent; `Err` when the connection is gone.
+    /// Takes in everything the host has sent, and pings it when the seat has been quiet for
+    /// [`PING_EVERY`]; `Err` when the connection is gone.
     pub fn receive(&mut self, screen: &mut SeatScreen) -> Result<(), String> {
+        if self.said.elapsed() >= PING_EVERY {
+            self.said = Instant::now();
+            self.ws
+                .send(Message::Ping(Default::default()))
+                .map_err(|e| format!("connection lost: {e}"))?;
+        }
         while let Some(m) = self.next()? {
             screen.apply(m);
             if screen.finished.is_some() {
