@@ -273,9 +273,14 @@ impl PreparedSweep {
     pub fn run(&self, workers: usize, progress: bool) -> Vec<Row> {
         let (sweep, ticks) = (&self.header.sweep, self.header.sweep.ticks);
         let jobs = sweep.shard_jobs(self.header.shard);
-        let metrics = over_jobs(&self.plans, &jobs, ticks, workers, progress, |plan, seed, events| {
-            run_metrics(plan, seed, ticks, events)
-        });
+        let metrics = over_jobs(
+            &self.plans,
+            &jobs,
+            ticks,
+            workers,
+            progress,
+            |plan, seed, events| run_metrics(plan, seed, ticks, events),
+        );
         jobs.iter()
             .zip(metrics)
             .map(|(&(variant, _), metrics)| Row { variant, metrics })

@@ -590,7 +590,11 @@ fn no_output_writes_over_what_the_command_reads_or_another_output() {
     let scenario = d("scenario.ron");
     std::fs::copy(tabletop, &scenario).unwrap();
     let sheet = d("msel.csv");
-    assert!(tidewatch(&["msel", "export", &scenario, "--out", &sheet]).status.success());
+    assert!(
+        tidewatch(&["msel", "export", &scenario, "--out", &sheet])
+            .status
+            .success()
+    );
     let journal = d("ex.jsonl");
     let out = tidewatch(&["run", &scenario, "--journal", &journal, "--until", "4h"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -603,18 +607,31 @@ fn no_output_writes_over_what_the_command_reads_or_another_output() {
     ];
     let new = d("new.jsonl");
     let cases: Vec<Vec<&str>> = vec![
-        vec!["run", "--resume", &journal, "--events", &journal, "--until", "8h"],
-        vec!["run", "--resume", &journal, "--events", &dotted, "--until", "8h"],
+        vec![
+            "run", "--resume", &journal, "--events", &journal, "--until", "8h",
+        ],
+        vec![
+            "run", "--resume", &journal, "--events", &dotted, "--until", "8h",
+        ],
         vec!["run", "--resume", &journal, "--report", &dotted],
         vec!["run", &scenario, "--events", &scenario],
-        vec!["run", &scenario, "--commands", commands, "--report", commands],
+        vec![
+            "run",
+            &scenario,
+            "--commands",
+            commands,
+            "--report",
+            commands,
+        ],
         vec!["run", &scenario, "--journal", &new, "--events", &new],
         vec!["run", &scenario, "--report", &new, "--events", &new],
         vec!["replay", &journal, "--until", "1h", "--fork", &dotted],
         vec!["report", &journal, "--out", &journal],
         vec!["stix", &journal, "--out", &dotted],
         vec!["batch", &scenario, "--runs", "1", "--csv", &scenario],
-        vec!["batch", &scenario, "--runs", "1", "--csv", &new, "--rows", &new],
+        vec![
+            "batch", &scenario, "--runs", "1", "--csv", &new, "--rows", &new,
+        ],
         vec!["msel", "export", &scenario, "--out", &scenario],
         vec!["msel", "import", &scenario, &sheet, "--out", &sheet],
     ];
@@ -622,12 +639,16 @@ fn no_output_writes_over_what_the_command_reads_or_another_output() {
         let out = tidewatch(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
         assert!(
-            stderr(&out).contains("never writes over") || stderr(&out).contains("already the output"),
+            stderr(&out).contains("never writes over")
+                || stderr(&out).contains("already the output"),
             "{args:?}: {}",
             stderr(&out)
         );
         for (path, bytes) in &inputs {
-            assert!(&std::fs::read(path).unwrap() == bytes, "{args:?} touched {path}");
+            assert!(
+                &std::fs::read(path).unwrap() == bytes,
+                "{args:?} touched {path}"
+            );
         }
         assert!(!std::path::Path::new(&new).exists(), "{args:?} wrote {new}");
     }
@@ -638,10 +659,22 @@ fn no_output_writes_over_what_the_command_reads_or_another_output() {
     let out = tidewatch(&["run", &scenario, "--journal", &journal, "--until", "1h"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_eq!(std::fs::read(&journal).unwrap(), recorded);
-    let out = tidewatch(&["run", &scenario, "--journal", &journal, "--until", "1h", "--force"]);
+    let out = tidewatch(&[
+        "run",
+        &scenario,
+        "--journal",
+        &journal,
+        "--until",
+        "1h",
+        "--force",
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_ne!(std::fs::read(&journal).unwrap(), recorded);
-    assert!(tidewatch(&["replay", &journal, "--verify"]).status.success());
+    assert!(
+        tidewatch(&["replay", &journal, "--verify"])
+            .status
+            .success()
+    );
     std::fs::remove_dir_all(dir).ok();
 }
 

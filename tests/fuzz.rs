@@ -735,8 +735,11 @@ fn every_kept_crasher_is_answered() {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         if name.starts_with("commands-") && name.ends_with(".ron") {
             // A command file, played against the tabletop fixture.
-            let plan = answer(&source("tabletop.ron", read("tests/data/tabletop.ron")), &[])
-                .expect("the fixture is valid");
+            let plan = answer(
+                &source("tabletop.ron", read("tests/data/tabletop.ron")),
+                &[],
+            )
+            .expect("the fixture is valid");
             let text = std::fs::read_to_string(&path).unwrap();
             if let Ok(list) = scenario::commands_from(&source(&name, text), &plan) {
                 let mut s = Session::new(plan.clone(), 1);

@@ -1,8 +1,8 @@
 //! Over many seeds: `tidewatch batch` (a sweep of variants x seeds, whole or one shard),
 //! `tidewatch merge` (shards' rows put back together) and `tidewatch calibrate`.
 
-use std::process::ExitCode;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use tidewatch::batch::{PreparedSweep, Row, Shard, ShardHeader, Sweep};
 use tidewatch::scenario::DEFAULT_SCENARIO;

@@ -77,12 +77,8 @@ pub fn new_journal(flag: &str, path: Option<&Path>, force: bool) -> Result<(), C
     let Some(path) = path else { return Ok(()) };
     match std::fs::symlink_metadata(path) {
         Err(_) => Ok(()),
-        Ok(meta) if force && meta.is_file() => std::fs::remove_file(path).map_err(|e| {
-            Clash(format!(
-                "{flag} {}: cannot replace it: {e}",
-                path.display()
-            ))
-        }),
+        Ok(meta) if force && meta.is_file() => std::fs::remove_file(path)
+            .map_err(|e| Clash(format!("{flag} {}: cannot replace it: {e}", path.display()))),
         Ok(meta) if !meta.is_file() => Err(Clash(format!(
             "{flag} {}: not a regular file; a journal is written to a new file",
             path.display()
@@ -152,7 +148,11 @@ mod tests {
             .writes("--events", Some(&by_other_path))
             .check()
             .unwrap_err();
-        assert!(err.0.contains("--events") && err.0.contains("--resume"), "{}", err.0);
+        assert!(
+            err.0.contains("--events") && err.0.contains("--resume"),
+            "{}",
+            err.0
+        );
         #[cfg(unix)]
         {
             let link = d.join("hard.jsonl");

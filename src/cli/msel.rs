@@ -1,7 +1,7 @@
 //! `tidewatch msel export|import`: the MSEL as the sheet planners keep, and back.
 
-use std::process::ExitCode;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use tidewatch::scenario::sheet;
 

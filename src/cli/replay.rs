@@ -1,8 +1,8 @@
 //! `tidewatch replay`: a recorded exercise re-run from its journal; verified digest by digest,
 //! stopped at a moment, or forked into a new journal from there.
 
-use std::process::ExitCode;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use tidewatch::exercise::journal::{Ending, Entry, JournalFile, SealKey};
 use tidewatch::exercise::session;

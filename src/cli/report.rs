@@ -1,8 +1,8 @@
 //! After an exercise: `tidewatch report` (the after-action report of a journal) and
 //! `tidewatch stix` (its intelligence as a STIX 2.1 bundle). The journal is only read.
 
-use std::process::ExitCode;
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::sync::Arc;
 
 use tidewatch::exercise::journal::JournalFile;

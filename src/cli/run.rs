@@ -1,8 +1,8 @@
 //! `tidewatch run`: a scenario headless (or a journal resumed), with commands from a file,
 //! optionally recorded, optionally serving a lab's seats; prints the summary.
 
-use std::process::ExitCode;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 use std::sync::Arc;
 
 use tidewatch::exercise::journal::JournalFile;

@@ -1,13 +1,13 @@
 //! The author's commands: `validate`, `lint`, `new` (a starting scenario) and `handouts` (the
 //! room's documents from a scenario).
 
-use std::process::ExitCode;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use tidewatch::scenario::{self, Plan};
 
-use super::files::Files;
 use super::Failure;
+use super::files::Files;
 
 #[derive(clap::Args)]
 pub struct ValidateArgs {
@@ -76,11 +76,15 @@ fn check(paths: &[String], set: &[String], deny_warnings: bool) -> Result<(), Fa
                     eprintln!("{}", w.as_warning());
                 }
                 warnings += found.len();
-                println!("{p}: ok ({}){}", sizes(&plan), match found.len() {
-                    0 => String::new(),
-                    1 => ", 1 warning".into(),
-                    n => format!(", {n} warnings"),
-                });
+                println!(
+                    "{p}: ok ({}){}",
+                    sizes(&plan),
+                    match found.len() {
+                        0 => String::new(),
+                        1 => ", 1 warning".into(),
+                        n => format!(", {n} warnings"),
+                    }
+                );
             }
             Err(e) => {
                 eprintln!("{e}");

@@ -149,8 +149,7 @@ impl Entry {
         if let Entry::Command { seq, .. }
         | Entry::Digest { seq, .. }
         | Entry::End { seq, .. }
-        | Entry::Refused { seq, .. } =
-            &mut e
+        | Entry::Refused { seq, .. } = &mut e
         {
             *seq = n;
         }

@@ -323,8 +323,8 @@ pub fn after_action(
         objectives,
         teams,
         timeline: timeline(plan, events),
-        islands: island_figures(plan, &summary, &picture, events, end),
-        charts: super::charts::charts(plan, events, end),
+        islands: island_figures(plan, &summary, &picture, end),
+        charts: super::charts::charts(plan, &picture, end),
         notes: events
             .iter()
             .filter_map(|e| match &e.event {
@@ -537,64 +537,26 @@ fn island_figures(
     plan: &Plan,
     summary: &RunSummary,
     picture: &OperatingPicture,
-    events: &[Stamped],
     end: u64,
 ) -> Vec<IslandFigures> {
-    // How each island first knew, and how long at least one of its services was down.
-    let mut first_by: BTreeMap<IslandIx, &str> = BTreeMap::new();
-    let mut down_now: BTreeMap<IslandIx, (u32, u64)> = BTreeMap::new();
-    let mut any_down: BTreeMap<IslandIx, u64> = BTreeMap::new();
-    for e in events {
-        match e.event {
-            SimEvent::IncidentOpened { org, .. } => {
-                first_by.entry(plan.orgs[org].island).or_insert("incident");
-            }
-            SimEvent::RansomNoteFound { org, .. } => {
-                first_by
-                    .entry(plan.orgs[org].island)
-                    .or_insert("ransom note");
-            }
-            SimEvent::ServiceDown { service } => {
-                let d = down_now.entry(plan.services[service].island).or_default();
-                if d.0 == 0 {
-                    d.1 = e.tick;
-                }
-                d.0 += 1;
-            }
-            SimEvent::ServiceRestored { service } => {
-                let island = plan.services[service].island;
-                let d = down_now.entry(island).or_default();
-                d.0 = d.0.saturating_sub(1);
-                if d.0 == 0 {
-                    *any_down.entry(island).or_default() += e.tick - d.1;
-                }
-            }
-            _ => {}
-        }
-    }
-    for (island, (n, since)) in down_now {
-        if n > 0 {
-            *any_down.entry(island).or_default() += end.saturating_sub(since);
-        }
-    }
     summary
         .islands
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let ix = IslandIx::from(i);
+            let island = &picture.islands[i];
             IslandFigures {
                 id: s.id.clone(),
                 name: s.name.clone(),
                 hosts_compromised: s.hosts_compromised,
                 hosts_encrypted: s.hosts_encrypted,
-                first_detection: picture.islands[i]
+                first_detection: island
                     .first_detection
                     .map(|t| plan.scenario.start.at(t).clock()),
-                first_detected_by: first_by.get(&ix).map(|s| s.to_string()),
+                first_detected_by: island.first_detected_by.map(str::to_string),
                 incidents: s.incidents,
                 service_hours_down: s.service_down_minutes as f64 / 60.0,
-                time_with_a_service_down: Span(any_down.get(&ix).copied().unwrap_or(0)).to_string(),
+                time_with_a_service_down: Span(island.minutes_with_a_service_down(end)).to_string(),
                 loss_usd: s.loss_usd,
                 owed_usd: s.committed_usd,
             }

@@ -11,7 +11,6 @@ use serde::Serialize;
 use super::picture::OperatingPicture;
 use crate::scenario::Plan;
 use crate::scenario::ids::OrgIx;
-use crate::sim::events::{SimEvent, Stamped};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Chart {
@@ -25,16 +24,28 @@ pub struct Chart {
 
 const WIDTH: u32 = 1000;
 
-/// Every chart of the report.
-pub fn charts(plan: &Plan, events: &[Stamped], end: u64) -> Vec<Chart> {
+/// Every chart of the report, drawn from the operating picture of the exercise up to `end`
+/// (never from a pass of its own over the events).
+pub fn charts(plan: &Plan, picture: &OperatingPicture, end: u64) -> Vec<Chart> {
     let hours = end.max(60) as f64 / 60.0;
     vec![
-        hosts_over_time(plan, events, hours),
-        detection_delay(plan, events, hours),
-        intel_reach(plan, events, hours),
-        services_down(plan, events, end),
-        losses_by_sector(plan, events, end),
+        hosts_over_time(plan, picture, hours),
+        detection_delay(plan, picture, hours),
+        intel_reach(plan, picture, hours),
+        services_down(plan, picture, end),
+        losses_by_sector(plan, picture, end),
     ]
+}
+
+/// A count's steps as the corners of a line in hours, from (0, 0).
+fn step_line(steps: &super::trend::Steps) -> Vec<(f64, f64)> {
+    let mut line = vec![(0.0, 0.0)];
+    for &(tick, value) in &steps.0 {
+        let (t, before) = (tick as f64 / 60.0, line.last().map_or(0.0, |p| p.1));
+        line.push((t, before));
+        line.push((t, value as f64));
+    }
+    line
 }
 
 fn chart(id: &'static str, title: &'static str, caption: String, svg: String) -> Chart {
@@ -60,29 +71,12 @@ fn island_ids(plan: &Plan) -> Vec<String> {
     plan.scenario.islands.iter().map(|i| i.id.clone()).collect()
 }
 
-fn hosts_over_time(plan: &Plan, events: &[Stamped], hours: f64) -> Chart {
+fn hosts_over_time(plan: &Plan, picture: &OperatingPicture, hours: f64) -> Chart {
     let n = plan.islands.len();
     // Per island, (hour, running total) steps of compromised hosts and of encrypted ones.
-    let mut compromised: Vec<Vec<(f64, f64)>> = vec![vec![(0.0, 0.0)]; n];
-    let mut encrypted: Vec<Vec<(f64, f64)>> = vec![vec![(0.0, 0.0)]; n];
-    let mut seen = std::collections::BTreeSet::new();
-    let step = |line: &mut Vec<(f64, f64)>, t: f64, add: f64| {
-        let last = line.last().map_or(0.0, |p| p.1);
-        line.push((t, last));
-        line.push((t, last + add));
-    };
-    for e in events {
-        let t = e.tick as f64 / 60.0;
-        match e.event {
-            SimEvent::HostCompromised { org, host, .. } if seen.insert(host) => {
-                step(&mut compromised[plan.orgs[org].island.ix()], t, 1.0)
-            }
-            SimEvent::HostsEncrypted { org, hosts, .. } => {
-                step(&mut encrypted[plan.orgs[org].island.ix()], t, hosts as f64)
-            }
-            _ => {}
-        }
-    }
+    let trends = &picture.trends;
+    let compromised: Vec<Vec<(f64, f64)>> = trends.compromised.iter().map(step_line).collect();
+    let encrypted: Vec<Vec<(f64, f64)>> = trends.encrypted.iter().map(step_line).collect();
     let hit: Vec<usize> = (0..n)
         .filter(|i| compromised[*i].len() > 1 || encrypted[*i].len() > 1)
         .collect();
@@ -227,26 +221,17 @@ fn bars(
     svg
 }
 
-fn detection_delay(plan: &Plan, events: &[Stamped], hours: f64) -> Chart {
-    let n = plan.islands.len();
-    let (mut first_hit, mut first_known) = (vec![None; n], vec![None; n]);
-    for e in events {
-        match e.event {
-            SimEvent::HostCompromised { org, .. } => {
-                first_hit[plan.orgs[org].island.ix()].get_or_insert(e.tick);
-            }
-            SimEvent::IncidentOpened { org, .. } | SimEvent::RansomNoteFound { org, .. } => {
-                first_known[plan.orgs[org].island.ix()].get_or_insert(e.tick);
-            }
-            _ => {}
-        }
-    }
+fn detection_delay(plan: &Plan, picture: &OperatingPicture, hours: f64) -> Chart {
     let ids = island_ids(plan);
     let (mut labels, mut values) = (Vec::new(), Vec::new());
-    for i in 0..n {
-        if let Some(hit) = first_hit[i] {
+    for (i, island) in picture.islands.iter().enumerate() {
+        if let Some(hit) = island.first_compromised {
             labels.push(ids[i].clone());
-            values.push(first_known[i].map(|k: u64| k.saturating_sub(hit) as f64 / 60.0));
+            values.push(
+                island
+                    .first_detection
+                    .map(|k: u64| k.saturating_sub(hit) as f64 / 60.0),
+            );
         }
     }
     let top = values
@@ -275,17 +260,14 @@ fn detection_delay(plan: &Plan, events: &[Stamped], hours: f64) -> Chart {
     )
 }
 
-fn intel_reach(plan: &Plan, events: &[Stamped], hours: f64) -> Chart {
+fn intel_reach(plan: &Plan, picture: &OperatingPicture, hours: f64) -> Chart {
     let ids = island_ids(plan);
     let n = ids.len();
-    let points: Vec<(f64, usize, u32)> = events
+    let points: Vec<(f64, usize, u32)> = picture
+        .trends
+        .intel
         .iter()
-        .filter_map(|e| match e.event {
-            SimEvent::IntelApplied { item, island, .. } => {
-                Some((e.tick as f64 / 60.0, island.ix(), item))
-            }
-            _ => None,
-        })
+        .map(|&(tick, island, item)| (tick as f64 / 60.0, island.ix(), item))
         .collect();
     let mut svg = String::new();
     {
@@ -337,31 +319,15 @@ fn intel_reach(plan: &Plan, events: &[Stamped], hours: f64) -> Chart {
     )
 }
 
-fn services_down(plan: &Plan, events: &[Stamped], end: u64) -> Chart {
-    // Outages per service: (from, to) in hours.
-    let mut open: BTreeMap<usize, u64> = BTreeMap::new();
+fn services_down(plan: &Plan, picture: &OperatingPicture, end: u64) -> Chart {
+    // Outages per service: (from, to) in hours; those still going run to the end.
     let mut spans: BTreeMap<usize, Vec<(f64, f64)>> = BTreeMap::new();
-    for e in events {
-        match e.event {
-            SimEvent::ServiceDown { service } => {
-                open.insert(service.ix(), e.tick);
-            }
-            SimEvent::ServiceRestored { service } => {
-                if let Some(from) = open.remove(&service.ix()) {
-                    spans
-                        .entry(service.ix())
-                        .or_default()
-                        .push((from as f64 / 60.0, e.tick as f64 / 60.0));
-                }
-            }
-            _ => {}
-        }
-    }
-    for (s, from) in open {
+    let still_down = picture.down_since.iter().map(|(s, from)| (*s, *from, end));
+    for (s, from, to) in picture.outages.iter().copied().chain(still_down) {
         spans
-            .entry(s)
+            .entry(s.ix())
             .or_default()
-            .push((from as f64 / 60.0, end as f64 / 60.0));
+            .push((from as f64 / 60.0, to as f64 / 60.0));
     }
     let hours = end.max(60) as f64 / 60.0;
     let rows: Vec<(String, Vec<(f64, f64)>)> = spans
@@ -422,8 +388,7 @@ fn services_down(plan: &Plan, events: &[Stamped], end: u64) -> Chart {
     chart("services", "Services down over time", caption, svg)
 }
 
-fn losses_by_sector(plan: &Plan, events: &[Stamped], end: u64) -> Chart {
-    let picture = OperatingPicture::of(plan, events);
+fn losses_by_sector(plan: &Plan, picture: &OperatingPicture, end: u64) -> Chart {
     let d = &plan.defaults;
     let mut by_sector: BTreeMap<String, f64> = BTreeMap::new();
     let sector_of = |o: OrgIx| format!("{:?}", plan.orgs[o].sector);
@@ -432,26 +397,19 @@ fn losses_by_sector(plan: &Plan, events: &[Stamped], end: u64) -> Chart {
         *by_sector.entry(sector_of(svc.org)).or_default() +=
             svc.cost_per_hour_usd * down as f64 / 60.0;
     }
-    let mut breached = std::collections::BTreeSet::new();
-    for e in events {
-        match e.event {
-            SimEvent::HostsEncrypted { org, hosts, .. } => {
-                *by_sector.entry(sector_of(org)).or_default() +=
-                    hosts as f64 * d.recovery_per_host_usd;
-            }
-            SimEvent::DataExfiltrated { org, .. } if breached.insert(org) => {
-                *by_sector.entry(sector_of(org)).or_default() += d.breach_usd;
-            }
-            SimEvent::RansomPaid { org, usd } => {
-                *by_sector.entry(sector_of(org)).or_default() += usd as f64;
-            }
-            _ => {}
+    for island in &picture.islands {
+        for org in &island.breached {
+            *by_sector.entry(sector_of(*org)).or_default() += d.breach_usd;
         }
+    }
+    for (org, usd) in &picture.ransoms {
+        *by_sector.entry(sector_of(*org)).or_default() += *usd as f64;
     }
     for (org, r) in &picture.recovery {
         let rate =
             d.interruption_rate(plan.orgs[*org].sector) / crate::time::MINUTES_PER_DAY as f64;
-        *by_sector.entry(sector_of(*org)).or_default() += r.host_minutes_down(end) as f64 * rate;
+        *by_sector.entry(sector_of(*org)).or_default() +=
+            r.encrypted as f64 * d.recovery_per_host_usd + r.host_minutes_down(end) as f64 * rate;
     }
     let mut rows: Vec<(String, f64)> = by_sector.into_iter().filter(|(_, v)| *v > 0.0).collect();
     rows.sort_by(|a, b| b.1.total_cmp(&a.1));

@@ -63,7 +63,14 @@ mod tests {
                   Data: 3 hosts, réunion à 9h";
         let safe = defanged(md);
         let lower = safe.to_ascii_lowercase();
-        for bad in ["<script", "<img", "javascript:", "vbscript:", "data:text", "<b>"] {
+        for bad in [
+            "<script",
+            "<img",
+            "javascript:",
+            "vbscript:",
+            "data:text",
+            "<b>",
+        ] {
             assert!(!lower.contains(bad), "{bad} in {safe}");
         }
         assert!(

@@ -55,8 +55,17 @@ pub struct IslandPicture {
     pub encrypted: u64,
     /// Organisations whose data an attacker took.
     pub breached: BTreeSet<OrgIx>,
+    /// First host an attacker took.
+    pub first_compromised: Option<u64>,
     /// First incident confirmed or ransom note found.
     pub first_detection: Option<u64>,
+    /// How it first knew: `incident` or `ransom note`.
+    pub first_detected_by: Option<&'static str>,
+    /// Services of the island down now, and since when at least one has been.
+    pub services_down: u32,
+    pub any_down_since: u64,
+    /// Minutes with at least one service down, over the spells that ended.
+    pub any_down_minutes: u64,
     pub incidents: u64,
     /// Without power now.
     pub dark: bool,
@@ -64,6 +73,18 @@ pub struct IslandPicture {
     pub intel_applied: u64,
     /// Ransoms paid by the island's organisations, USD.
     pub ransom_usd: u64,
+}
+
+impl IslandPicture {
+    /// Minutes with at least one of the island's services down, up to `now`.
+    pub fn minutes_with_a_service_down(&self, now: u64) -> u64 {
+        let running = if self.services_down > 0 {
+            now.saturating_sub(self.any_down_since)
+        } else {
+            0
+        };
+        self.any_down_minutes + running
+    }
 }
 
 /// One organisation's encrypted hosts over time, enough to say how many host-minutes they were
@@ -202,6 +223,10 @@ pub struct OperatingPicture {
     pub sent: Vec<Sent>,
     /// Per-island figures over time, for charts.
     pub trends: super::trend::Trends,
+    /// Outages that ended: (service, down at, back at), in the order they ended.
+    pub outages: Vec<(ServiceIx, u64, u64)>,
+    /// Ransoms paid per organisation, USD.
+    pub ransoms: BTreeMap<OrgIx, u64>,
 }
 
 impl OperatingPicture {
@@ -239,6 +264,7 @@ impl OperatingPicture {
                 let i = &mut self.islands[island(org)];
                 i.compromised.insert(host);
                 i.held.insert(host);
+                i.first_compromised.get_or_insert(tick);
                 let ever = i.compromised.len() as u64;
                 self.trends.compromised[island(org)].set(tick, ever);
             }
@@ -278,6 +304,8 @@ impl OperatingPicture {
             SimEvent::RansomPaid { org, usd } => {
                 let i = &mut self.islands[island(org)];
                 i.ransom_usd = i.ransom_usd.saturating_add(usd);
+                let paid = self.ransoms.entry(org).or_default();
+                *paid = paid.saturating_add(usd);
             }
             SimEvent::DataExfiltrated { org, .. } => {
                 self.islands[island(org)].breached.insert(org);
@@ -286,11 +314,12 @@ impl OperatingPicture {
                 let i = &mut self.islands[island(org)];
                 i.incidents += 1;
                 i.first_detection.get_or_insert(tick);
+                i.first_detected_by.get_or_insert("incident");
             }
             SimEvent::RansomNoteFound { org, .. } => {
-                self.islands[island(org)]
-                    .first_detection
-                    .get_or_insert(tick);
+                let i = &mut self.islands[island(org)];
+                i.first_detection.get_or_insert(tick);
+                i.first_detected_by.get_or_insert("ransom note");
             }
             SimEvent::PowerOut { island } => self.islands[island].dark = true,
             SimEvent::PowerRestored { island } => self.islands[island].dark = false,
@@ -301,12 +330,23 @@ impl OperatingPicture {
             SimEvent::ServiceDown { service } => {
                 self.down_since.insert(service, tick);
                 self.note_services_down(plan, service, tick);
+                let i = &mut self.islands[plan.services[service].island];
+                if i.services_down == 0 {
+                    i.any_down_since = tick;
+                }
+                i.services_down += 1;
             }
             SimEvent::ServiceRestored { service } => {
                 if let Some(since) = self.down_since.remove(&service) {
                     self.down_minutes[service] += tick - since;
+                    self.outages.push((service, since, tick));
                 }
                 self.note_services_down(plan, service, tick);
+                let i = &mut self.islands[plan.services[service].island];
+                i.services_down = i.services_down.saturating_sub(1);
+                if i.services_down == 0 {
+                    i.any_down_minutes += tick - i.any_down_since;
+                }
             }
             SimEvent::InjectFired { inject } => self.fired.push((inject, tick)),
             SimEvent::InjectSent {
@@ -456,5 +496,110 @@ impl OperatingPicture {
             .iter()
             .find(|(i, _)| *i == inject)
             .map(|(_, t)| *t)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::ids::CampaignIx;
+    use crate::scenario::testkit::TinyRegion;
+    use crate::sim::events::DetectedBy;
+
+    fn at(tick: u64, event: SimEvent) -> Stamped {
+        Stamped { tick, event }
+    }
+
+    /// What the report and its charts read instead of counting on their own: when an island
+    /// was first hit and how it first knew, how long at least one of its services was down
+    /// (overlapping outages counted once, one still going up to now), each outage's span and
+    /// each organisation's ransoms.
+    #[test]
+    fn the_picture_keeps_firsts_outage_spans_and_ransoms_per_island() {
+        let plan = TinyRegion::new()
+            .island("A", false, false)
+            .island("B", false, false)
+            .org("gov", "A", 4, 0.5, 0.5)
+            .org("port", "B", 4, 0.5, 0.5)
+            .service("email", "gov", &["gov/ws"], &[])
+            .service("web", "gov", &["gov/ws"], &[])
+            .csirt("csirt", "A")
+            .plan();
+        let (gov, port) = (OrgIx::from(0usize), OrgIx::from(1usize));
+        let (email, web) = (ServiceIx::from(0usize), ServiceIx::from(1usize));
+        let campaign = CampaignIx::default();
+        let events = vec![
+            at(
+                10,
+                SimEvent::HostCompromised {
+                    campaign,
+                    org: gov,
+                    host: 1,
+                    technique: Default::default(),
+                },
+            ),
+            at(20, SimEvent::ServiceDown { service: email }),
+            at(30, SimEvent::ServiceDown { service: web }),
+            at(40, SimEvent::ServiceRestored { service: email }),
+            at(
+                50,
+                SimEvent::RansomNoteFound {
+                    campaign,
+                    org: port,
+                },
+            ),
+            at(
+                60,
+                SimEvent::IncidentOpened {
+                    incident: 1,
+                    team: TeamIx::from(0usize),
+                    org: port,
+                    campaign,
+                    by: DetectedBy::Alert,
+                },
+            ),
+            at(70, SimEvent::ServiceRestored { service: web }),
+            at(
+                80,
+                SimEvent::RansomPaid {
+                    org: port,
+                    usd: 1000,
+                },
+            ),
+            at(
+                90,
+                SimEvent::RansomPaid {
+                    org: port,
+                    usd: u64::MAX,
+                },
+            ),
+            at(100, SimEvent::ServiceDown { service: email }),
+        ];
+        let p = OperatingPicture::of(&plan, &events);
+        let (a, b) = (&p.islands[0], &p.islands[1]);
+        assert_eq!(
+            (a.first_compromised, a.first_detection, a.first_detected_by),
+            (Some(10), None, None)
+        );
+        assert_eq!(
+            (b.first_compromised, b.first_detection, b.first_detected_by),
+            (None, Some(50), Some("ransom note"))
+        );
+        // 20..70 with one down or both, then 100..now.
+        assert_eq!(a.minutes_with_a_service_down(120), 50 + 20);
+        assert_eq!(b.minutes_with_a_service_down(120), 0);
+        assert_eq!(p.outages, vec![(email, 20, 40), (web, 30, 70)]);
+        assert_eq!(p.down_since.get(&email), Some(&100));
+        assert_eq!(
+            p.ransoms.get(&port),
+            Some(&u64::MAX),
+            "a silly sum saturates"
+        );
+        // Folded in two parts, as the console does, the picture is the same.
+        let mut split = OperatingPicture::new(&plan);
+        split.update(&plan, &events[..4]);
+        split.update(&plan, &events);
+        assert_eq!(split.islands, p.islands);
+        assert_eq!((split.outages, split.ransoms), (p.outages, p.ransoms));
     }
 }

@@ -195,7 +195,11 @@ pub fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
     if !meta.is_file() {
         return Err(format!(
             "not a regular file ({}); give the path of a file",
-            if meta.is_dir() { "a directory" } else { "a device, pipe or socket" }
+            if meta.is_dir() {
+                "a directory"
+            } else {
+                "a device, pipe or socket"
+            }
         ));
     }
     let too_big = || {
@@ -438,7 +442,14 @@ pub(crate) fn past_comment_or_literal(b: &[u8], i: usize) -> Option<usize> {
             }
             let mut j = i + 2 + hashes;
             while j < b.len() {
-                if b[j] == b'"' && b[j + 1..].iter().take(hashes).filter(|&&c| c == b'#').count() == hashes {
+                if b[j] == b'"'
+                    && b[j + 1..]
+                        .iter()
+                        .take(hashes)
+                        .filter(|&&c| c == b'#')
+                        .count()
+                        == hashes
+                {
                     return Some((j + 1 + hashes).min(b.len()));
                 }
                 j += 1;

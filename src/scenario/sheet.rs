@@ -1011,7 +1011,10 @@ mod tests {
         let region = TinyRegion::new()
             .island("A", false, false)
             .team_with("t", "Leadership", Some("A"), "")
-            .field(&format!("/* msel: [ ] réunion */ msel: [{}]", msel.join(", ")));
+            .field(&format!(
+                "/* msel: [ ] réunion */ msel: [{}]",
+                msel.join(", ")
+            ));
         let plan = region.plan();
         let csv = export_csv(&plan.scenario);
         let mut reader = csv::ReaderBuilder::new()
