@@ -90,6 +90,8 @@ pub struct LabHost {
     published: Option<Instant>,
     quiet: BTreeMap<String, Hushed>,
     seats_per_team: usize,
+    /// The exercise is over: an order still arriving is refused, never answered as taken.
+    ended: bool,
 }
 
 impl LabHost {
@@ -153,6 +155,7 @@ impl LabHost {
             published: None,
             quiet: BTreeMap::new(),
             seats_per_team,
+            ended: false,
         })
     }
 
@@ -309,8 +312,13 @@ impl LabHost {
                     return;
                 };
                 let team = self.seats[seat].team;
-                let verdict = team_may(plan, team, &command)
-                    .map_err(|r| r.to_string())
+                let over = if self.ended {
+                    Err("the exercise has ended: the order was not given".to_string())
+                } else {
+                    Ok(())
+                };
+                let verdict = over
+                    .and_then(|()| team_may(plan, team, &command).map_err(|r| r.to_string()))
                     .and_then(|()| command.resolve(plan).map(|_| ()))
                     .and_then(|()| self.decision_open(plan, log, team, &command));
                 let answer = match verdict {
@@ -488,6 +496,7 @@ impl LabHost {
     /// host stops listening once they have been sent (or after a few seconds).
     pub fn finish(mut self, plan: &Plan, log: &[Stamped], clock: ClockView) -> Vec<SeatRecord> {
         // Orders still in flight are refused: the exercise has ended.
+        self.ended = true;
         while let Ok(message) = self.inbound.try_recv() {
             let mut late = Given::default();
             self.take(plan, log, &clock, message, &mut late);
@@ -521,5 +530,59 @@ impl LabHost {
 impl Drop for LabHost {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::testkit::TinyRegion;
+
+    /// An order that reaches the host as the exercise ends is refused to its seat, never
+    /// answered as taken (it could no longer be given); the same order before the end is.
+    #[test]
+    fn an_order_arriving_as_the_exercise_ends_is_refused_not_taken() {
+        let plan = TinyRegion::new()
+            .island("A", false, false)
+            .org("gov", "A", 4, 0.5, 0.5)
+            .csirt("csirt", "A")
+            .plan();
+        let mut host = LabHost::start("127.0.0.1:0", &plan, 8).unwrap();
+        let (to_host, inbound) = channel();
+        host.inbound = inbound;
+        let (to_seat, at_seat) = channel::<Arc<str>>();
+        let label = "csirt/1 Ana@127.0.0.1".to_string();
+        to_host
+            .send(Inbound::Joined {
+                label: label.clone(),
+                team: TeamIx::from(0usize),
+                tx: to_seat,
+                received: Arc::new(AtomicU64::new(0)),
+            })
+            .unwrap();
+        let clock = || ClockView::of(&plan, 60, false, "60x");
+        let order = |id| Inbound::Order {
+            label: label.clone(),
+            id,
+            command: Command::Note("hot wash".into()),
+        };
+        to_host.send(order(1)).unwrap();
+        let given = host.serve(&plan, &[], clock());
+        assert_eq!(given.orders.len(), 1, "before the end the order is taken");
+        to_host.send(order(2)).unwrap();
+        host.finish(&plan, &[], clock());
+        let answers: Vec<String> = at_seat.try_iter().map(|m| m.to_string()).collect();
+        let answer = |id: u64| {
+            answers
+                .iter()
+                .find(|m| m.contains(&format!("\"id\":{id}")))
+                .cloned()
+                .unwrap_or_default()
+        };
+        assert!(answer(1).contains("accepted"), "{answers:?}");
+        assert!(
+            answer(2).contains("rejected") && answer(2).contains("the exercise has ended"),
+            "{answers:?}"
+        );
     }
 }
