@@ -3,7 +3,8 @@
 mod common;
 use common::*;
 
-use tidewatch::sim::events::{ServiceIx, SimEvent};
+use tidewatch::scenario::ids::ServiceIx;
+use tidewatch::sim::events::SimEvent;
 use tidewatch::sim::network::IsolatedOrgs;
 
 const SEEDS: u64 = 100;

@@ -8,7 +8,10 @@ use bevy::prelude::*;
 use serde::Serialize;
 
 pub use crate::scenario::Order;
-pub use crate::scenario::ids::*;
+use crate::scenario::ids::{
+    CampaignIx, ExpectationIx, HostIx, InjectIx, IslandIx, LinkIx, ModuleIx, OrgIx, ServiceIx,
+    TeamIx, TechniqueIx,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum DetectedBy {
