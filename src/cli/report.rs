@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use tidewatch::exercise::journal::JournalFile;
 use tidewatch::exercise::session::{self, Session};
-use tidewatch::scenario::{Command, Plan};
+use tidewatch::scenario::{Issued, Plan};
 use tidewatch::time::Span;
 
 use super::files::Files;
@@ -87,7 +87,7 @@ pub fn formats(out: &[PathBuf]) -> Result<(), Failure> {
 pub fn write(
     plan: &Arc<Plan>,
     session: &Session,
-    commands: &[(u64, Command, Option<String>)],
+    commands: &[Issued],
     out: &[PathBuf],
     (seeds, unfinished): (u64, Option<String>),
 ) -> Result<(), Failure> {

@@ -9,7 +9,7 @@ use tidewatch::exercise::journal::JournalFile;
 use tidewatch::exercise::session::{self, Session};
 use tidewatch::report::{audience, summarise};
 use tidewatch::scenario::ids::TeamIx;
-use tidewatch::scenario::{Command, DEFAULT_SCENARIO, Plan};
+use tidewatch::scenario::{DEFAULT_SCENARIO, Issued, Plan};
 use tidewatch::time::Span;
 
 use super::files::{Files, new_journal};
@@ -93,7 +93,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Failure> {
     let mut session = start(&args)?;
     super::report::formats(&args.report)?;
     // The commands of the run, for the report's alternatives: the journal's and the file's.
-    let mut given: Vec<(u64, Command, Option<String>)> = Vec::new();
+    let mut given: Vec<Issued> = Vec::new();
     if let Some(journal) = args.resume.as_deref().filter(|_| !args.report.is_empty()) {
         given.extend(JournalFile::read(journal)?.commands());
     }
@@ -104,7 +104,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Failure> {
             .into_iter()
             .filter(|(t, _)| *t >= reached)
             .collect();
-        given.extend(later.iter().map(|(t, c)| (*t, c.clone(), None)));
+        given.extend(later.iter().cloned().map(Issued::from));
         session.add_commands(later);
     }
     let plan = session.plan.clone();

@@ -20,7 +20,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::scenario::Command;
+use crate::scenario::{Command, Issued};
 use crate::scenario::{Diagnostic, LoadError, Plan};
 use crate::sim::StateDigest;
 use crate::sim::digest::Fnv;
@@ -954,7 +954,7 @@ mod tests {
 /// What a record says was done: read by the report, the replay's listing and `run --resume`.
 impl JournalFile {
     /// The commands on the record, when, and from which seat (none: the facilitator's side).
-    pub fn commands(&self) -> Vec<(u64, Command, Option<String>)> {
+    pub fn commands(&self) -> Vec<Issued> {
         self.entries
             .iter()
             .filter_map(|(_, e)| match e {
@@ -963,7 +963,11 @@ impl JournalFile {
                     command,
                     seat,
                     ..
-                } => Some((*tick, command.clone(), seat.clone())),
+                } => Some(Issued {
+                    tick: *tick,
+                    command: command.clone(),
+                    seat: seat.clone(),
+                }),
                 _ => None,
             })
             .collect()

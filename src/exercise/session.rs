@@ -12,8 +12,8 @@ use super::journal::{
 use bevy::prelude::*;
 
 use super::CommandQueue;
-use crate::scenario::Command;
 use crate::scenario::{self, Diagnostic, LoadError, Plan, Source};
+use crate::scenario::{Command, Issued};
 use crate::sim::{Clock, Region, SimTick, Simulation, StateDigest};
 
 /// Digests go into the journal this often (and after every tick a command took effect).
@@ -34,10 +34,10 @@ pub struct RefusedOrder {
 pub struct Recorder {
     journal: Option<JournalWriter>,
     /// Commands not yet applied, in tick order, with the seat each came from.
-    pending: VecDeque<(u64, Command, Option<String>)>,
+    pending: VecDeque<Issued>,
     /// Commands applied so far, at the tick each took effect: what an after-action report
     /// replays with another choice.
-    applied: Vec<(u64, Command, Option<String>)>,
+    applied: Vec<Issued>,
     /// Refusals waiting for the next tick's journal lines (only while recording).
     refused: Vec<RefusedOrder>,
     last_digest_written: Option<u64>,
@@ -46,13 +46,17 @@ pub struct Recorder {
 impl Recorder {
     /// Commands to apply when the clock reaches their ticks (late ones apply at the next tick).
     pub fn add_commands(&mut self, commands: impl IntoIterator<Item = (u64, Command)>) {
-        self.add_from(commands.into_iter().map(|(t, c)| (t, c, None)));
+        self.add_from(commands);
     }
 
     /// Commands with the seat each came from (`None`: not a seat), journaled with it.
-    pub fn add_from(&mut self, commands: impl IntoIterator<Item = (u64, Command, Option<String>)>) {
-        let mut all: Vec<_> = self.pending.drain(..).chain(commands).collect();
-        all.sort_by_key(|(t, _, _)| *t);
+    pub fn add_from(&mut self, commands: impl IntoIterator<Item = impl Into<Issued>>) {
+        let mut all: Vec<Issued> = self
+            .pending
+            .drain(..)
+            .chain(commands.into_iter().map(Into::into))
+            .collect();
+        all.sort_by_key(|c| c.tick);
         self.pending = all.into();
     }
 
@@ -74,7 +78,7 @@ impl Recorder {
     }
 
     /// Commands applied so far, with the tick each took effect and its seat.
-    pub fn applied(&self) -> &[(u64, Command, Option<String>)] {
+    pub fn applied(&self) -> &[Issued] {
         &self.applied
     }
 
@@ -121,9 +125,13 @@ pub fn tick(world: &mut World) -> Result<(), String> {
     let now = world.resource::<Clock>().now;
     world.resource_scope(|world, mut rec: Mut<Recorder>| {
         let mut commanded = false;
-        while rec.pending.front().is_some_and(|(t, _, _)| *t <= now) {
-            let (_, command, seat) = rec.pending.pop_front().expect("checked above");
-            rec.applied.push((now, command.clone(), seat.clone()));
+        while rec.pending.front().is_some_and(|c| c.tick <= now) {
+            let Issued { command, seat, .. } = rec.pending.pop_front().expect("checked above");
+            rec.applied.push(Issued {
+                tick: now,
+                command: command.clone(),
+                seat: seat.clone(),
+            });
             if let Some(journal) = &mut rec.journal {
                 journal.append(&Entry::Command {
                     seq: 0,
@@ -210,7 +218,7 @@ impl Session {
     }
 
     /// Commands with the seat each came from, journaled with it.
-    pub fn add_from(&mut self, commands: impl IntoIterator<Item = (u64, Command, Option<String>)>) {
+    pub fn add_from(&mut self, commands: impl IntoIterator<Item = impl Into<Issued>>) {
         self.recorder().add_from(commands);
     }
 
@@ -338,7 +346,11 @@ pub fn replay_into(
                         ),
                     )
                 })?;
-                commands.push((*tick, command.clone(), seat.clone()));
+                commands.push(Issued {
+                    tick: *tick,
+                    command: command.clone(),
+                    seat: seat.clone(),
+                });
             }
             Entry::Digest {
                 tick,
@@ -356,7 +368,7 @@ pub fn replay_into(
     let end = until.unwrap_or_else(|| file.reached());
     world
         .resource_mut::<Recorder>()
-        .add_from(commands.into_iter().filter(|(t, _, _)| *t < end));
+        .add_from(commands.into_iter().filter(|c: &Issued| c.tick < end));
     let (mut checked, mut divergence) = (0, None);
     while world.resource::<Clock>().now < end {
         tick(world).map_err(|e| at_line(file, 1, e))?;

@@ -16,7 +16,7 @@ use super::picture::{OperatingPicture, Outcome};
 use super::rehearsal::rating;
 use super::summary::{RunSummary, summary_of};
 use crate::scenario::ids::{ExpectationIx, InjectIx, IslandIx, OrgIx, TeamIx};
-use crate::scenario::{Check, Command, Plan};
+use crate::scenario::{Check, Command, Issued, Plan};
 use crate::sim::events::{SimEvent, Stamped};
 use crate::time::Span;
 
@@ -238,7 +238,7 @@ pub fn after_action(
     seed: u64,
     end: u64,
     events: &[Stamped],
-    commands: &[(u64, Command, Option<String>)],
+    commands: &[Issued],
     (counterfactuals, missed_actions): (Vec<Counterfactual>, Vec<MissedAction>),
 ) -> AfterAction {
     let picture = OperatingPicture::of(plan, events);
@@ -311,7 +311,7 @@ pub fn after_action(
     // for simulated teams).
     let answered: BTreeSet<&str> = commands
         .iter()
-        .filter_map(|(_, c, _)| match c {
+        .filter_map(|c| match &c.command {
             Command::Decide { inject, .. } => Some(inject.as_str()),
             _ => None,
         })
@@ -571,7 +571,7 @@ fn island_figures(
 pub fn counterfactuals(
     plan: &Arc<Plan>,
     seed: u64,
-    commands: &[(u64, Command, Option<String>)],
+    commands: &[Issued],
     end: u64,
     events: &[Stamped],
     seeds: u64,
@@ -638,12 +638,13 @@ pub fn counterfactuals(
                         None => Ok(None),
                     }
                 })?;
-                let mut loss: Vec<f64> = vec![other.3 - played.3];
-                let mut encrypted: Vec<f64> = vec![other.1 as f64 - played.1 as f64];
+                let mut loss: Vec<f64> = vec![other.loss_usd - played.loss_usd];
+                let mut encrypted: Vec<f64> =
+                    vec![other.hosts_encrypted as f64 - played.hosts_encrypted as f64];
                 for (a, b) in alts.iter().zip(&bases) {
                     let a = a.unwrap_or(b.0);
-                    loss.push(a.3 - b.0.3);
-                    encrypted.push(a.1 as f64 - b.0.1 as f64);
+                    loss.push(a.loss_usd - b.0.loss_usd);
+                    encrypted.push(a.hosts_encrypted as f64 - b.0.hosts_encrypted as f64);
                 }
                 let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
                 Some(Spread {
@@ -654,16 +655,12 @@ pub fn counterfactuals(
                     hosts_encrypted_mean: mean(&encrypted),
                 })
             };
-            alternatives.push(Alternative {
-                option: alt.id.clone(),
-                label: alt.label.clone(),
-                hosts_compromised: other.0 as i64 - played.0 as i64,
-                hosts_encrypted: other.1 as i64 - played.1 as i64,
-                service_hours_down: other.2 - played.2,
-                loss_usd: other.3 - played.3,
-                owed_usd: other.4 - played.4,
+            alternatives.push(EndFigures::difference(
+                (alt.id.clone(), alt.label.clone()),
+                other,
+                played,
                 spread,
-            });
+            ));
         }
         out.push(Counterfactual {
             inject: inj.id.clone(),
@@ -681,22 +678,48 @@ pub fn counterfactuals(
     Ok(out)
 }
 
-/// Region-wide figures at the end: hosts compromised, encrypted, service-hours down, loss, owed.
-fn summarise_end(
-    plan: &Plan,
-    seed: u64,
-    end: u64,
-    events: &[Stamped],
-) -> (u64, u64, f64, f64, f64) {
+/// Region-wide figures at the end of a run, to compare one run with another.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct EndFigures {
+    hosts_compromised: u64,
+    hosts_encrypted: u64,
+    service_hours_down: f64,
+    loss_usd: f64,
+    owed_usd: f64,
+}
+
+impl EndFigures {
+    /// What the `other` run changed against the one `played`, as an alternative (its option's
+    /// id and label) with the spread over seeds if one was run.
+    fn difference(
+        (option, label): (String, String),
+        other: EndFigures,
+        played: EndFigures,
+        spread: Option<Spread>,
+    ) -> Alternative {
+        Alternative {
+            option,
+            label,
+            hosts_compromised: other.hosts_compromised as i64 - played.hosts_compromised as i64,
+            hosts_encrypted: other.hosts_encrypted as i64 - played.hosts_encrypted as i64,
+            service_hours_down: other.service_hours_down - played.service_hours_down,
+            loss_usd: other.loss_usd - played.loss_usd,
+            owed_usd: other.owed_usd - played.owed_usd,
+            spread,
+        }
+    }
+}
+
+fn summarise_end(plan: &Plan, seed: u64, end: u64, events: &[Stamped]) -> EndFigures {
     let summary = super::summarise(plan, seed, end, String::new(), events);
     let sum = |f: fn(&super::IslandSummary) -> f64| summary.islands.iter().map(f).sum::<f64>();
-    (
-        summary.islands.iter().map(|i| i.hosts_compromised).sum(),
-        summary.islands.iter().map(|i| i.hosts_encrypted).sum(),
-        sum(|i| i.service_down_minutes as f64 / 60.0),
-        sum(|i| i.loss_usd),
-        sum(|i| i.committed_usd),
-    )
+    EndFigures {
+        hosts_compromised: summary.islands.iter().map(|i| i.hosts_compromised).sum(),
+        hosts_encrypted: summary.islands.iter().map(|i| i.hosts_encrypted).sum(),
+        service_hours_down: sum(|i| i.service_down_minutes as f64 / 60.0),
+        loss_usd: sum(|i| i.loss_usd),
+        owed_usd: sum(|i| i.committed_usd),
+    }
 }
 
 /// The events of the exercise replayed with `option` taken on `inject` at `tick` instead of
@@ -704,7 +727,7 @@ fn summarise_end(
 pub fn alternative_run(
     plan: &Arc<Plan>,
     seed: u64,
-    commands: &[(u64, Command, Option<String>)],
+    commands: &[Issued],
     end: u64,
     change: (u64, TeamIx, InjectIx, &str),
 ) -> Result<Vec<Stamped>, String> {
@@ -715,7 +738,7 @@ pub fn alternative_run(
 fn replay_with(
     plan: &Arc<Plan>,
     seed: u64,
-    commands: &[(u64, Command, Option<String>)],
+    commands: &[Issued],
     end: u64,
     change: Option<(u64, TeamIx, InjectIx, &str)>,
 ) -> Result<Vec<Stamped>, String> {
@@ -746,20 +769,21 @@ fn replay_with(
 fn replay_changed(
     plan: &Arc<Plan>,
     seed: u64,
-    commands: &[(u64, Command, Option<String>)],
+    commands: &[Issued],
     end: u64,
     drop: Option<&str>,
     extra: Vec<(u64, Command)>,
 ) -> Result<Vec<Stamped>, String> {
-    let mut list: Vec<(u64, Command, Option<String>)> = commands
+    let mut list: Vec<Issued> = commands
         .iter()
-        .filter(|(t, c, _)| {
-            *t < end && !matches!(c, Command::Decide { inject: i, .. } if Some(i.as_str()) == drop)
+        .filter(|c| {
+            c.tick < end
+                && !matches!(&c.command, Command::Decide { inject: i, .. } if Some(i.as_str()) == drop)
         })
         .cloned()
         .collect();
-    list.extend(extra.into_iter().map(|(t, c)| (t, c, None)));
-    list.sort_by_key(|(t, _, _)| *t);
+    list.extend(extra.into_iter().map(Issued::from));
+    list.sort_by_key(|c| c.tick);
     let mut session = crate::exercise::session::Session::new(plan.clone(), seed);
     session.add_from(list);
     session.run_until(end)?;
@@ -782,7 +806,7 @@ pub struct MissedAction {
 pub fn missed_actions(
     plan: &Arc<Plan>,
     seed: u64,
-    commands: &[(u64, Command, Option<String>)],
+    commands: &[Issued],
     end: u64,
     events: &[Stamped],
 ) -> Result<Vec<MissedAction>, String> {
@@ -841,16 +865,7 @@ pub fn missed_actions(
             team: x.team.clone(),
             action: action.clone(),
             time: s.start.at(at).clock(),
-            difference: Alternative {
-                option: x.id.clone(),
-                label: action,
-                hosts_compromised: other.0 as i64 - played.0 as i64,
-                hosts_encrypted: other.1 as i64 - played.1 as i64,
-                service_hours_down: other.2 - played.2,
-                loss_usd: other.3 - played.3,
-                owed_usd: other.4 - played.4,
-                spread: None,
-            },
+            difference: EndFigures::difference((x.id.clone(), action), other, played, None),
         });
     }
     Ok(out)

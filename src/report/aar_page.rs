@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::aar::AfterAction;
 use super::money::usd;
-use crate::scenario::{Command, Plan};
+use crate::scenario::{Issued, Plan};
 use crate::sim::events::Stamped;
 
 const MODEL_CAVEAT: &str = "Each figure comes from one run of the model with the exercise's \
@@ -411,7 +411,7 @@ pub fn write_report_files(
     seed: u64,
     end: u64,
     events: &[Stamped],
-    commands: &[(u64, Command, Option<String>)],
+    commands: &[Issued],
     paths: &[std::path::PathBuf],
     (seeds, unfinished): (u64, Option<String>),
 ) -> Result<(), String> {

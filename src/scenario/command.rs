@@ -386,6 +386,37 @@ pub struct Timed {
     pub command: Command,
 }
 
+/// A command as issued to the exercise: the tick it takes (or took) effect at and the trainee
+/// seat it came from (`None`: the facilitator's window, a command file or an inject). What the
+/// recorder queues and journals, and what an after-action report replays with another choice.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Issued {
+    pub tick: u64,
+    pub command: Command,
+    pub seat: Option<String>,
+}
+
+impl From<(u64, Command, Option<String>)> for Issued {
+    fn from((tick, command, seat): (u64, Command, Option<String>)) -> Self {
+        Issued {
+            tick,
+            command,
+            seat,
+        }
+    }
+}
+
+impl From<(u64, Command)> for Issued {
+    /// Not from a seat: a command file's line, or the facilitator's.
+    fn from((tick, command): (u64, Command)) -> Self {
+        Issued {
+            tick,
+            command,
+            seat: None,
+        }
+    }
+}
+
 /// A command file, resolved: (tick, command) in time order (file order among equals).
 pub fn load_commands(path: &str, plan: &Plan) -> Result<Vec<(u64, Command)>, LoadError> {
     commands_from(&super::Source::read(std::path::Path::new(path))?, plan)

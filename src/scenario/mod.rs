@@ -17,7 +17,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use catalog::{Catalog, Effect, Tactic, Technique};
-pub use command::{Action, Command, Order, Pace, Timed, commands_from, load_commands};
+pub use command::{Action, Command, Issued, Order, Pace, Timed, commands_from, load_commands};
 // The format's names, the MSEL's and the plan's, said one by one so a reader sees where each
 // lives (no glob re-exports).
 pub use format::{
