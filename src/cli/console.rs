@@ -28,21 +28,8 @@ pub struct ConsoleArgs {
     /// With --screenshot: how far to run the exercise before taking it.
     #[arg(long, value_parser = span)]
     after: Option<Span>,
-    /// Record the exercise (every command, with digests) to this new journal.
-    #[arg(long, conflicts_with = "resume")]
-    journal: Option<PathBuf>,
-    /// With --journal: replace a file already there (otherwise it is refused).
-    #[arg(long, requires = "journal")]
-    force: bool,
-    /// Continue the exercise recorded in this journal (its scenario, seed and overrides are the
-    /// journal's own).
-    #[arg(long, conflicts_with_all = ["scenario", "seed", "set"])]
-    resume: Option<PathBuf>,
-    /// Seal the journal with this key file (HMAC-SHA256 over its chain), which the facilitator
-    /// keeps away from the trainees: without it nobody can forge a seat or a decision on the
-    /// record. A sealed journal is continued only with its key; the key is never written.
-    #[arg(long, value_name = "KEYFILE")]
-    seal: Option<PathBuf>,
+    #[command(flatten)]
+    record: super::RecordArgs,
     /// Timed commands to play (RON: a list of `Timed(at: "D1 10:00", do: ...)`), as `run` does;
     /// with --resume, those at or after where the journal stops.
     #[arg(long)]
@@ -81,10 +68,7 @@ impl Default for ConsoleArgs {
             screenshot: None,
             end_at: None,
             after: None,
-            journal: None,
-            force: false,
-            resume: None,
-            seal: None,
+            record: super::RecordArgs::default(),
             commands: None,
             scale: None,
             size: None,
@@ -140,28 +124,24 @@ mod window {
     use tidewatch::lab::LabHost;
     use tidewatch::scenario::Plan;
 
-    use super::super::files::{Files, new_journal};
+    use super::super::files::Files;
     use super::super::{Failure, emit};
     use super::ConsoleArgs;
 
     pub fn run(args: ConsoleArgs) -> Result<ExitCode, Failure> {
-        Files::default()
+        let files = Files::default()
             .reads("the scenario", Some(Path::new(&args.scenario)))
-            .reads("--commands", args.commands.as_deref())
-            .reads("--resume", args.resume.as_deref())
-            .reads("--seal", args.seal.as_deref())
-            .writes("--journal", args.journal.as_deref())
+            .reads("--commands", args.commands.as_deref());
+        args.record
+            .files(files)
             .writes("--screenshot", args.screenshot.as_deref())
             .check()?;
         screenshot_writable(args.screenshot.as_deref())?;
         if let Some(why) = tidewatch::console::no_display("use `tidewatch run SCENARIO` headless") {
             return Err(Failure::Refused(why));
         }
-        let seal = super::super::seal_key(
-            args.seal.as_deref(),
-            args.journal.is_some() || args.resume.is_some(),
-        )?;
-        if let Some(path) = args.resume.clone() {
+        let seal = args.record.seal_key()?;
+        if let Some(path) = args.record.resume.clone() {
             let file = JournalFile::read_with(&path, seal.as_ref())?;
             let (plan, seed) = session::journal_plan(&file)?;
             return open(&args, plan, seed, Start::Resume(path, file, seal));
@@ -172,8 +152,8 @@ mod window {
         }
         let (plan, source) = super::super::load_with_source(&args.scenario, &set)?;
         let seed = args.seed.unwrap_or(plan.scenario.seed);
-        new_journal("--journal", args.journal.as_deref(), args.force)?;
-        let start = match args.journal.clone() {
+        args.record.new_journal()?;
+        let start = match args.record.journal.clone() {
             Some(path) => Start::Record(path, source, set, seal),
             None => Start::Fresh,
         };

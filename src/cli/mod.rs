@@ -166,20 +166,57 @@ pub fn load_with_source(arg: &str, set: &[String]) -> Result<(Plan, Source), Fai
     Ok((plan, source))
 }
 
-/// The key of `--seal`, read before any work; `--seal` seals a journal, so it needs one.
-pub fn seal_key(
-    path: Option<&Path>,
-    journal: bool,
-) -> Result<Option<tidewatch::exercise::journal::SealKey>, Failure> {
-    let Some(path) = path else {
-        return Ok(None);
-    };
-    if !journal {
-        return Err(Failure::Usage(
-            "--seal seals a journal: give --journal FILE or --resume FILE too".into(),
-        ));
+/// How an exercise is recorded, the same for `run` and `console`: a new journal (replacing a
+/// file only with `--force`), or one resumed, sealed with a key if asked.
+#[derive(clap::Args, Default)]
+pub struct RecordArgs {
+    /// Record the exercise (every command, with digests) to this new journal.
+    #[arg(long, conflicts_with = "resume")]
+    pub journal: Option<std::path::PathBuf>,
+    /// With --journal: replace a file already there (otherwise it is refused).
+    #[arg(long, requires = "journal")]
+    pub force: bool,
+    /// Continue the exercise recorded in this journal, appending to it (its scenario, seed and
+    /// overrides are the journal's own).
+    #[arg(long, conflicts_with_all = ["scenario", "seed", "set"])]
+    pub resume: Option<std::path::PathBuf>,
+    /// Seal the journal with this key file (HMAC-SHA256 over its chain), which the facilitator
+    /// keeps away from the trainees: without it nobody can forge a seat or a decision on the
+    /// record. A sealed journal is continued only with its key; the key is never written.
+    #[arg(long, value_name = "KEYFILE")]
+    pub seal: Option<std::path::PathBuf>,
+}
+
+impl RecordArgs {
+    /// The journal resumed and the key are read; a new journal is written.
+    pub fn files(&self, files: files::Files) -> files::Files {
+        files
+            .reads("--resume", self.resume.as_deref())
+            .reads("--seal", self.seal.as_deref())
+            .writes("--journal", self.journal.as_deref())
     }
-    Ok(Some(tidewatch::exercise::journal::SealKey::read(path)?))
+
+    /// The key of `--seal`, read before any work; `--seal` seals a journal, so it needs one.
+    pub fn seal_key(&self) -> Result<Option<tidewatch::exercise::journal::SealKey>, Failure> {
+        let Some(path) = &self.seal else {
+            return Ok(None);
+        };
+        if self.journal.is_none() && self.resume.is_none() {
+            return Err(Failure::Usage(
+                "--seal seals a journal: give --journal FILE or --resume FILE too".into(),
+            ));
+        }
+        Ok(Some(tidewatch::exercise::journal::SealKey::read(path)?))
+    }
+
+    /// A new journal's file is free, or `--force` says to replace what is there.
+    pub fn new_journal(&self) -> Result<(), Failure> {
+        Ok(files::new_journal(
+            "--journal",
+            self.journal.as_deref(),
+            self.force,
+        )?)
+    }
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.

@@ -12,7 +12,7 @@ use tidewatch::scenario::ids::TeamIx;
 use tidewatch::scenario::{DEFAULT_SCENARIO, Issued, Plan};
 use tidewatch::time::Span;
 
-use super::files::{Files, new_journal};
+use super::files::Files;
 use super::{Failure, LAB_ADDRESS, emit, span};
 
 #[derive(clap::Args)]
@@ -23,20 +23,8 @@ pub struct RunArgs {
     /// Timed commands to play (RON: a list of `Timed(at: "D1 10:00", do: ...)`).
     #[arg(long)]
     commands: Option<PathBuf>,
-    /// Record the exercise to this journal (a new file).
-    #[arg(long, conflicts_with = "resume")]
-    journal: Option<PathBuf>,
-    /// With --journal: replace a file already there (otherwise it is refused).
-    #[arg(long, requires = "journal")]
-    force: bool,
-    /// Continue the exercise recorded in this journal, appending to it.
-    #[arg(long, conflicts_with_all = ["scenario", "seed", "set"])]
-    resume: Option<PathBuf>,
-    /// Seal the journal with this key file (HMAC-SHA256 over its chain), which the facilitator
-    /// keeps away from the trainees: without it nobody can forge a seat or a decision on the
-    /// record. A sealed journal is continued only with its key; the key is never written.
-    #[arg(long, value_name = "KEYFILE")]
-    seal: Option<PathBuf>,
+    #[command(flatten)]
+    record: super::RecordArgs,
     #[arg(long)]
     seed: Option<u64>,
     /// Simulated time to run (default: the scenario's duration), e.g. `72h`.
@@ -80,12 +68,11 @@ pub struct RunArgs {
 }
 
 pub fn run(args: RunArgs) -> Result<ExitCode, Failure> {
-    Files::default()
+    let files = Files::default()
         .reads("the scenario", args.scenario.as_deref().map(Path::new))
-        .reads("--commands", args.commands.as_deref())
-        .reads("--resume", args.resume.as_deref())
-        .reads("--seal", args.seal.as_deref())
-        .writes("--journal", args.journal.as_deref())
+        .reads("--commands", args.commands.as_deref());
+    args.record
+        .files(files)
         .writes("--events", args.events.as_deref())
         .writes_all("--report", &args.report)
         .check()?;
@@ -94,7 +81,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Failure> {
     super::report::formats(&args.report)?;
     // The commands of the run, for the report's alternatives: the journal's and the file's.
     let mut given: Vec<Issued> = Vec::new();
-    if let Some(journal) = args.resume.as_deref().filter(|_| !args.report.is_empty()) {
+    if let Some(journal) = (args.record.resume.as_deref()).filter(|_| !args.report.is_empty()) {
         given.extend(JournalFile::read(journal)?.commands());
     }
     if let Some(path) = &args.commands {
@@ -129,19 +116,16 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Failure> {
 
 /// The session to run: resumed from its journal, or new (and recorded if asked).
 fn start(args: &RunArgs) -> Result<Session, Failure> {
-    let seal = super::seal_key(
-        args.seal.as_deref(),
-        args.journal.is_some() || args.resume.is_some(),
-    )?;
-    if let Some(journal) = &args.resume {
+    let seal = args.record.seal_key()?;
+    if let Some(journal) = &args.record.resume {
         return Ok(session::resume(journal, seal)?.0);
     }
     let arg = args.scenario.as_deref().unwrap_or(DEFAULT_SCENARIO);
     let (plan, source) = super::load_with_source(arg, &args.set)?;
     let seed = args.seed.unwrap_or(plan.scenario.seed);
     let mut session = Session::new(Arc::new(plan), seed);
-    new_journal("--journal", args.journal.as_deref(), args.force)?;
-    if let Some(path) = &args.journal {
+    args.record.new_journal()?;
+    if let Some(path) = &args.record.journal {
         session.record(path, &source, &args.set, seal)?;
     }
     Ok(session)

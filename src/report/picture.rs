@@ -76,6 +76,22 @@ pub struct IslandPicture {
 }
 
 impl IslandPicture {
+    /// One of the island's services went down (or came back) at `tick`: the spell with at
+    /// least one down starts with the first and ends with the last back.
+    fn service_went(&mut self, down: bool, tick: u64) {
+        if down {
+            if self.services_down == 0 {
+                self.any_down_since = tick;
+            }
+            self.services_down += 1;
+        } else {
+            self.services_down = self.services_down.saturating_sub(1);
+            if self.services_down == 0 {
+                self.any_down_minutes += tick - self.any_down_since;
+            }
+        }
+    }
+
     /// Minutes with at least one of the island's services down, up to `now`.
     pub fn minutes_with_a_service_down(&self, now: u64) -> u64 {
         let running = if self.services_down > 0 {
@@ -330,11 +346,7 @@ impl OperatingPicture {
             SimEvent::ServiceDown { service } => {
                 self.down_since.insert(service, tick);
                 self.note_services_down(plan, service, tick);
-                let i = &mut self.islands[plan.services[service].island];
-                if i.services_down == 0 {
-                    i.any_down_since = tick;
-                }
-                i.services_down += 1;
+                self.islands[plan.services[service].island].service_went(true, tick);
             }
             SimEvent::ServiceRestored { service } => {
                 if let Some(since) = self.down_since.remove(&service) {
@@ -342,11 +354,7 @@ impl OperatingPicture {
                     self.outages.push((service, since, tick));
                 }
                 self.note_services_down(plan, service, tick);
-                let i = &mut self.islands[plan.services[service].island];
-                i.services_down = i.services_down.saturating_sub(1);
-                if i.services_down == 0 {
-                    i.any_down_minutes += tick - i.any_down_since;
-                }
+                self.islands[plan.services[service].island].service_went(false, tick);
             }
             SimEvent::InjectFired { inject } => self.fired.push((inject, tick)),
             SimEvent::InjectSent {
