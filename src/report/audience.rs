@@ -144,6 +144,7 @@ impl Fog {
             // Ground truth: the attacker's moves, what nobody has detected, the white cell's
             // hand, the facilitator's notes and the evaluation of expectations.
             Note { .. }
+            | OutageCause { .. }
             | CampaignForced { .. }
             | CampaignLaunched { .. }
             | StageForced { .. }

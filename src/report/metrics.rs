@@ -20,6 +20,10 @@ pub struct RunMetrics {
     pub incidents: f64,
     pub hosts_encrypted: f64,
     pub loss_usd: f64,
+    /// The loss less what the scripted events alone would have cost (cable and power cuts):
+    /// the money the teams' play could change. Rows written before it existed read as 0.
+    #[serde(default)]
+    pub loss_teams_can_change_usd: f64,
     /// Business interruption still owed when the run ends (restores planned or not started).
     pub committed_usd: f64,
     /// First detection anywhere in the region.
@@ -30,13 +34,14 @@ pub struct RunMetrics {
 }
 
 /// Metric names in a fixed order, for tables and CSV headers.
-pub const METRICS: [&str; 9] = [
+pub const METRICS: [&str; 10] = [
     "hosts_compromised",
     "hosts_compromised_elsewhere",
     "islands_compromised",
     "incidents",
     "hosts_encrypted",
     "loss_usd",
+    "loss_teams_can_change_usd",
     "committed_usd",
     "first_detection_minute",
     "intel_reach_minutes",
@@ -51,6 +56,7 @@ impl RunMetrics {
             "incidents" => Some(self.incidents),
             "hosts_encrypted" => Some(self.hosts_encrypted),
             "loss_usd" => Some(self.loss_usd),
+            "loss_teams_can_change_usd" => Some(self.loss_teams_can_change_usd),
             "committed_usd" => Some(self.committed_usd),
             "first_detection_minute" => self.first_detection_minute,
             "intel_reach_minutes" => self.intel_reach_minutes,
@@ -124,6 +130,11 @@ pub fn run_metrics(plan: &Plan, seed: u64, ticks: u64, events: &[Stamped]) -> Ru
             .map(|i| i.hosts_encrypted)
             .sum::<u64>() as f64,
         loss_usd: summary.islands.iter().map(|i| i.loss_usd).sum(),
+        loss_teams_can_change_usd: summary
+            .islands
+            .iter()
+            .map(|i| i.loss_teams_can_change_usd)
+            .sum(),
         committed_usd: summary.islands.iter().map(|i| i.committed_usd).sum(),
         first_detection_minute: summary
             .islands

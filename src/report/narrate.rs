@@ -4,7 +4,7 @@ use crate::scenario::ids::{CampaignIx, IslandIx, LinkIx, OrgIx, TeamIx, Techniqu
 use serde_json::{Map, Value, json};
 
 use crate::scenario::Plan;
-use crate::sim::events::{SimEvent, Stamped};
+use crate::sim::events::{DownCause, SimEvent, Stamped};
 
 fn org(plan: &Plan, o: OrgIx) -> &str {
     &plan.scenario.organisations[o].name
@@ -567,6 +567,15 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
         }
         ServiceRestored { service } => {
             format!("Service restored: {}", plan.scenario.services[service].name)
+        }
+        OutageCause { service, cause } => {
+            let why = match cause {
+                DownCause::Scripted => "the scripted events (a cable or power cut)",
+                DownCause::Attack => "the attack (hosts encrypted or being restored, a flood)",
+                DownCause::Response => "the response (hosts or a network isolated)",
+            };
+            let name = &plan.scenario.services[service].name;
+            format!("{name} is down because of {why}")
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::scenario::ids::{ExpectationIx, InjectIx, IslandIx, OrgIx, ServiceIx, 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::scenario::Plan;
-use crate::sim::events::{SimEvent, Stamped};
+use crate::sim::events::{DownCause, SimEvent, Stamped};
 
 /// How an expectation settled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -243,6 +243,10 @@ pub struct OperatingPicture {
     pub outages: Vec<(ServiceIx, u64, u64)>,
     /// Ransoms paid per organisation, USD.
     pub ransoms: BTreeMap<OrgIx, u64>,
+    /// Per service down now: what keeps it down, since when.
+    pub cause_since: BTreeMap<ServiceIx, (DownCause, u64)>,
+    /// Per service, minutes down by cause (scripted, attack, response) over spells that ended.
+    pub cause_minutes: Vec<[u64; 3]>,
 }
 
 impl OperatingPicture {
@@ -250,6 +254,7 @@ impl OperatingPicture {
         OperatingPicture {
             islands: vec![IslandPicture::default(); plan.islands.len()],
             down_minutes: vec![0; plan.services.len()],
+            cause_minutes: vec![[0; 3]; plan.services.len()],
             trends: super::trend::Trends::new(plan.islands.len()),
             ..Default::default()
         }
@@ -348,7 +353,12 @@ impl OperatingPicture {
                 self.note_services_down(plan, service, tick);
                 self.islands[plan.services[service].island].service_went(true, tick);
             }
+            SimEvent::OutageCause { service, cause } => {
+                self.end_cause(service, tick);
+                self.cause_since.insert(service, (cause, tick));
+            }
             SimEvent::ServiceRestored { service } => {
+                self.end_cause(service, tick);
                 if let Some(since) = self.down_since.remove(&service) {
                     self.down_minutes[service] += tick - since;
                     self.outages.push((service, since, tick));
@@ -436,6 +446,23 @@ impl OperatingPicture {
         let island = plan.services[service].island;
         let down = self.services_down_on(plan, island) as u64;
         self.trends.services_down[island.ix()].set(tick, down);
+    }
+
+    /// The spell of one cause of a service's outage ends at `tick`.
+    fn end_cause(&mut self, service: ServiceIx, tick: u64) {
+        if let Some((cause, since)) = self.cause_since.remove(&service) {
+            self.cause_minutes[service.ix()][cause as usize] += tick - since;
+        }
+    }
+
+    /// Minutes a service has been down by `now` for each cause (scripted, attack, response),
+    /// counting an outage still open.
+    pub fn service_down_minutes_by_cause(&self, service: ServiceIx, now: u64) -> [u64; 3] {
+        let mut m = self.cause_minutes[service.ix()];
+        if let Some((cause, since)) = self.cause_since.get(&service) {
+            m[*cause as usize] += now.saturating_sub(*since);
+        }
+        m
     }
 
     /// Minutes a service has been down by `now`, counting an outage still open.

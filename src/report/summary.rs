@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::picture::OperatingPicture;
 use crate::scenario::Plan;
-use crate::sim::events::Stamped;
+use crate::sim::events::{DownCause, Stamped};
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct IslandSummary {
@@ -24,7 +24,14 @@ pub struct IslandSummary {
     /// Services down, hosts to recover, business interrupted, data breaches and ransoms, up
     /// to the end of the run.
     pub loss_usd: f64,
+    /// Services down at their cost per hour, whatever kept them down; the three parts below.
     pub loss_services_usd: f64,
+    /// ... while the scripted events alone (cable and power cuts) would have kept them down.
+    pub loss_services_scripted_usd: f64,
+    /// ... while the attack kept them down (hosts encrypted or being restored, a flood).
+    pub loss_services_attack_usd: f64,
+    /// ... while only the response kept them down (isolation): the response's price.
+    pub loss_services_response_usd: f64,
     /// Encrypted hosts times `defaults.recovery_per_host_usd`.
     pub loss_recovery_usd: f64,
     /// Organisations whose data was taken times `defaults.breach_usd`.
@@ -39,6 +46,9 @@ pub struct IslandSummary {
     pub committed_usd: f64,
     /// People-hours of service lost.
     pub people_hours_lost: f64,
+    /// The loss less what the scripted events alone would have cost: the part the teams' play
+    /// could change (attack and response, recovery, interruption, breaches, ransoms).
+    pub loss_teams_can_change_usd: f64,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -87,16 +97,21 @@ pub fn summary_of(
         .enumerate()
         .map(|(i, (isl, p))| {
             let mut minutes = 0;
-            let mut loss = 0.0;
+            let mut by_cause = [0.0; 3];
             let mut people = 0.0;
             for (s, sp) in plan.services.iter().enumerate() {
                 if sp.island.ix() == i {
-                    let down = picture.service_down_minutes(ServiceIx::from(s), ticks);
+                    let service = ServiceIx::from(s);
+                    let down = picture.service_down_minutes(service, ticks);
                     minutes += down;
-                    loss += sp.cost_per_hour_usd * down as f64 / 60.0;
                     people += sp.people_served as f64 * down as f64 / 60.0;
+                    let causes = picture.service_down_minutes_by_cause(service, ticks);
+                    for (usd, m) in by_cause.iter_mut().zip(causes) {
+                        *usd += sp.cost_per_hour_usd * m as f64 / 60.0;
+                    }
                 }
             }
+            let loss: f64 = by_cause.iter().sum();
             let d = &plan.defaults;
             let recovery = p.encrypted as f64 * d.recovery_per_host_usd;
             let breach = p.breached.len() as f64 * d.breach_usd;
@@ -112,6 +127,7 @@ pub fn summary_of(
                 interruption += r.host_minutes_down(ticks) as f64 * rate;
                 committed += r.host_minutes_committed(ticks, d.rebuild.0) as f64 * rate;
             }
+            let total = loss + recovery + breach + interruption + ransom;
             IslandSummary {
                 id: isl.id.clone(),
                 name: isl.name.clone(),
@@ -120,14 +136,18 @@ pub fn summary_of(
                 first_detection_minute: p.first_detection,
                 incidents: p.incidents,
                 service_down_minutes: minutes,
-                loss_usd: loss + recovery + breach + interruption + ransom,
+                loss_usd: total,
                 loss_services_usd: loss,
+                loss_services_scripted_usd: by_cause[DownCause::Scripted as usize],
+                loss_services_attack_usd: by_cause[DownCause::Attack as usize],
+                loss_services_response_usd: by_cause[DownCause::Response as usize],
                 loss_recovery_usd: recovery,
                 loss_breach_usd: breach,
                 loss_interruption_usd: interruption,
                 loss_ransom_usd: ransom,
                 committed_usd: committed,
                 people_hours_lost: people,
+                loss_teams_can_change_usd: total - by_cause[DownCause::Scripted as usize],
             }
         })
         .collect();
@@ -156,7 +176,7 @@ pub fn render_text(plan: &Plan, s: &RunSummary) -> String {
     );
     let _ = writeln!(
         out,
-        "{:<40} {:>11} {:>9} {:>14} {:>9} {:>10} {:>12} {:>12}",
+        "{:<40} {:>11} {:>9} {:>14} {:>9} {:>10} {:>12} {:>12} {:>12}",
         "island",
         "compromised",
         "encrypted",
@@ -164,6 +184,7 @@ pub fn render_text(plan: &Plan, s: &RunSummary) -> String {
         "incidents",
         "svc down",
         "loss USD",
+        "teams' part",
         "owed USD"
     );
     for i in &s.islands {
@@ -172,7 +193,7 @@ pub fn render_text(plan: &Plan, s: &RunSummary) -> String {
             .map_or("never".to_string(), |t| plan.scenario.start.at(t).clock());
         let _ = writeln!(
             out,
-            "{:<40} {:>11} {:>9} {:>14} {:>9} {:>10} {:>12} {:>12}",
+            "{:<40} {:>11} {:>9} {:>14} {:>9} {:>10} {:>12} {:>12} {:>12}",
             format!("{} ({})", i.name, i.id),
             i.hosts_compromised,
             i.hosts_encrypted,
@@ -180,6 +201,7 @@ pub fn render_text(plan: &Plan, s: &RunSummary) -> String {
             i.incidents,
             crate::time::Span(i.service_down_minutes).to_string(),
             format!("{:.0}", i.loss_usd),
+            format!("{:.0}", i.loss_teams_can_change_usd),
             format!("{:.0}", i.committed_usd)
         );
     }
@@ -310,5 +332,40 @@ mod tests {
         assert!((a.committed_usd - 50.0 * per_minute).abs() < 1e-6);
         assert_eq!(a.loss_ransom_usd, 5000.0);
         assert!(a.loss_usd > a.loss_interruption_usd + 4999.0);
+    }
+
+    #[test]
+    fn services_down_are_split_by_what_kept_them_down_and_the_script_is_no_teams_doing() {
+        let plan = TinyRegion::new()
+            .island("A", false, false)
+            .org("port", "A", 10, 0.5, 0.5)
+            .service("cargo", "port", &["port/ws"], &[])
+            .plan();
+        let cargo = ServiceIx::from(0usize);
+        let at = |tick, event| Stamped { tick, event };
+        let cause = |cause| SimEvent::OutageCause {
+            service: cargo,
+            cause,
+        };
+        // Down at 10 for a power cut; the power is back at 40 but encryption keeps it down;
+        // restored at 70; down at 90 because a team isolated the port's network, still at 100.
+        let log = vec![
+            at(10, SimEvent::ServiceDown { service: cargo }),
+            at(10, cause(DownCause::Scripted)),
+            at(40, cause(DownCause::Attack)),
+            at(70, SimEvent::ServiceRestored { service: cargo }),
+            at(90, SimEvent::ServiceDown { service: cargo }),
+            at(90, cause(DownCause::Response)),
+        ];
+        let s = summarise(&plan, 1, 100, String::new(), &log);
+        let a = &s.islands[0];
+        let per_minute = plan.services[cargo].cost_per_hour_usd / 60.0;
+        assert!(per_minute > 0.0);
+        assert_eq!(a.service_down_minutes, 70);
+        assert!((a.loss_services_scripted_usd - 30.0 * per_minute).abs() < 1e-6);
+        assert!((a.loss_services_attack_usd - 30.0 * per_minute).abs() < 1e-6);
+        assert!((a.loss_services_response_usd - 10.0 * per_minute).abs() < 1e-6);
+        assert!((a.loss_services_usd - 70.0 * per_minute).abs() < 1e-6);
+        assert!((a.loss_teams_can_change_usd - 40.0 * per_minute).abs() < 1e-6);
     }
 }

@@ -380,6 +380,24 @@ pub enum SimEvent {
     ServiceRestored {
         service: ServiceIx,
     },
+    /// Why a service is down, from the minute it goes down and again whenever the reason
+    /// changes while it stays down (the power comes back but its servers are still encrypted).
+    /// The simulation's truth, for the money and the report: a team sees the outage, never this.
+    OutageCause {
+        service: ServiceIx,
+        cause: DownCause,
+    },
+}
+
+/// What keeps a service down, in the order the money reads it: what the script would have done
+/// on its own (a cable cut, a power cut) is no team's doing; what the attack adds (hosts
+/// encrypted or being restored, a flood of traffic) is what the teams were there to prevent;
+/// what only the response adds (hosts or a whole network isolated) is the response's price.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum DownCause {
+    Scripted,
+    Attack,
+    Response,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -4,12 +4,13 @@
 //!
 //! Services are re-checked only in a tick where a host group, an isolation or a flood changed.
 
-use crate::scenario::ids::{IslandIx, OrgIx};
+use crate::scenario::ids::{IslandIx, OrgIx, ServiceIx};
+use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
 use super::attack::Intrusions;
 use super::digest::{DigestAppExt, hash_of};
-use super::events::{EventLog, SimEvent};
+use super::events::{DownCause, EventLog, SimEvent};
 use super::network::{Connectivity, Hosts, IsolatedOrgs, PowerOutages};
 use super::{Clock, Region, SimSet, SimTick, SpawnRegion};
 
@@ -22,11 +23,13 @@ pub(super) fn plugin(app: &mut App) {
         });
 }
 
-/// Whether each service (by index) is up, plus what the last check saw, so unchanged ticks
-/// cost nothing.
+/// Whether each service (by index) is up, why each one down is down, plus what the last check
+/// saw, so unchanged ticks cost nothing.
 #[derive(Resource, Default, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ServiceBoard {
     pub up: Vec<bool>,
+    /// For a service down, what keeps it down (see [`DownCause`]); `None` while up.
+    pub cause: Vec<Option<DownCause>>,
     seen_isolated: Vec<OrgIx>,
     seen_ddos: Vec<OrgIx>,
     seen_dark: Vec<IslandIx>,
@@ -36,65 +39,117 @@ pub struct ServiceBoard {
 /// Every service starts up.
 fn size_board(region: Res<Region>, mut board: ResMut<ServiceBoard>) {
     board.up = vec![true; region.services.len()];
+    board.cause = vec![None; region.services.len()];
 }
 
-#[allow(clippy::too_many_arguments)] // a system: each resource it reads is a parameter
+/// What a service's state is read from.
+#[derive(SystemParam)]
+struct Conditions<'w> {
+    intrusions: Res<'w, Intrusions>,
+    isolated: Res<'w, IsolatedOrgs>,
+    power: Res<'w, PowerOutages>,
+    net: Res<'w, Connectivity>,
+    hosts: Res<'w, Hosts>,
+}
+
+/// Whether each service would be up under three views of the world, each adding to the one
+/// before: the script alone (power cuts, cables), then the attack (hosts it put out of use, a
+/// flood), then the response (isolation). The first view in which a service is down names
+/// why it is down; the last is whether it is.
+#[derive(Clone, Copy, Default)]
+struct Views {
+    scripted: bool,
+    attacked: bool,
+    actual: bool,
+}
+
+impl Views {
+    fn cause(self) -> Option<DownCause> {
+        if !self.scripted {
+            Some(DownCause::Scripted)
+        } else if !self.attacked {
+            Some(DownCause::Attack)
+        } else if !self.actual {
+            Some(DownCause::Response)
+        } else {
+            None
+        }
+    }
+}
+
 fn update_services(
     clock: Res<Clock>,
     region: Res<Region>,
-    intrusions: Res<Intrusions>,
-    isolated: Res<IsolatedOrgs>,
-    power: Res<PowerOutages>,
-    net: Res<Connectivity>,
-    hosts: Res<Hosts>,
+    now: Conditions,
     mut board: ResMut<ServiceBoard>,
     mut log: ResMut<EventLog>,
 ) {
-    let isolated_now: Vec<OrgIx> = isolated.0.iter().copied().collect();
-    let ddos_now: Vec<OrgIx> = intrusions.ddos_orgs().into_iter().collect();
-    let dark_now: Vec<IslandIx> = power.0.keys().copied().collect();
-    if hosts.dirty_groups.is_empty()
+    let isolated_now: Vec<OrgIx> = now.isolated.0.iter().copied().collect();
+    let ddos_now: Vec<OrgIx> = now.intrusions.ddos_orgs().into_iter().collect();
+    let dark_now: Vec<IslandIx> = now.power.0.keys().copied().collect();
+    if now.hosts.dirty_groups.is_empty()
         && isolated_now == board.seen_isolated
         && ddos_now == board.seen_ddos
         && dark_now == board.seen_dark
-        && net.component == board.seen_components
+        && now.net.component == board.seen_components
     {
         return;
     }
+    let mut views = vec![Views::default(); region.services.len()];
     for &s in &region.service_order {
         let plan = &region.services[s];
-        let (mut total, mut unusable) = (0u64, 0u64);
+        let (mut total, mut unusable, mut damaged) = (0u64, 0u64, 0u64);
         for &g in &plan.groups {
             let group = &region.groups[g as usize];
             total += (group.hosts.end - group.hosts.start) as u64;
-            unusable += hosts.unusable_in_group(g) as u64;
+            unusable += now.hosts.unusable_in_group(g) as u64;
+            damaged += now.hosts.damaged_in_group(g) as u64;
         }
-        let hosts_ok = total == 0 || (total - unusable) as f64 >= plan.min_hosts_up * total as f64;
+        let enough =
+            |out: u64| total == 0 || (total - out) as f64 >= plan.min_hosts_up * total as f64;
         // A dependency on another island also needs a path to it (a regional service across a
         // cut cable is as good as down).
-        let deps_ok = plan
-            .depends_on
-            .iter()
-            .all(|d| board.up[*d] && net.connected(plan.island, region.services[*d].island));
-        let up = hosts_ok
-            && deps_ok
-            && isolated_now.binary_search(&plan.org).is_err()
-            && ddos_now.binary_search(&plan.org).is_err()
-            && dark_now.binary_search(&plan.island).is_err();
-        if up != board.up[s] {
-            board.up[s] = up;
-            let event = if up {
+        let reachable = |d: &ServiceIx| now.net.connected(plan.island, region.services[*d].island);
+        let deps = |view: fn(&Views) -> bool| {
+            plan.depends_on
+                .iter()
+                .all(|d| view(&views[d.ix()]) && reachable(d))
+        };
+        let powered = dark_now.binary_search(&plan.island).is_err();
+        let flooded = ddos_now.binary_search(&plan.org).is_ok();
+        let isolated = isolated_now.binary_search(&plan.org).is_ok();
+        let scripted = powered && deps(|v| v.scripted);
+        let attacked = scripted && enough(damaged) && !flooded && deps(|v| v.attacked);
+        let actual = attacked && enough(unusable) && !isolated && deps(|v| v.actual);
+        views[s.ix()] = Views {
+            scripted,
+            attacked,
+            actual,
+        };
+    }
+    for &s in &region.service_order {
+        let v = views[s.ix()];
+        let cause = v.cause();
+        if v.actual != board.up[s] {
+            board.up[s] = v.actual;
+            let event = if v.actual {
                 SimEvent::ServiceRestored { service: s }
             } else {
                 SimEvent::ServiceDown { service: s }
             };
             log.push(clock.now, event);
         }
+        if cause != board.cause[s.ix()] {
+            board.cause[s.ix()] = cause;
+            if let Some(cause) = cause {
+                log.push(clock.now, SimEvent::OutageCause { service: s, cause });
+            }
+        }
     }
     board.seen_isolated = isolated_now;
     board.seen_ddos = ddos_now;
     board.seen_dark = dark_now;
-    board.seen_components = net.component.clone();
+    board.seen_components = now.net.component.clone();
 }
 
 #[cfg(test)]
@@ -161,6 +216,69 @@ mod tests {
             down_events(&sim),
             vec![(60, ServiceIx(2))],
             "only the ferry, on the far side"
+        );
+    }
+
+    fn causes(sim: &Simulation) -> Vec<(u64, ServiceIx, DownCause)> {
+        sim.events()
+            .iter()
+            .filter_map(|e| match e.event {
+                SimEvent::OutageCause { service, cause } => Some((e.tick, service, cause)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_outage_is_put_down_to_the_script_then_the_attack_then_the_response() {
+        let plan = region()
+            .field("events: [Happening(at: \"D1 09:30\", what: CableCut(\"ab\"))]")
+            .plan();
+        let mut sim = Simulation::new(plan, 1);
+        // At 08:11 the utility's four hosts are encrypted, in the tick as the attack would.
+        sim.app.add_systems(
+            crate::sim::SimTick,
+            (|clock: Res<Clock>, region: Res<Region>, mut hosts: ResMut<Hosts>| {
+                if clock.now == 11 {
+                    for h in 0..4 {
+                        hosts.update(&region, h, |s| s.encrypted = true);
+                    }
+                }
+            })
+            .in_set(SimSet::Commands),
+        );
+        sim.run_until(10);
+        // The response alone: the utility's network isolated takes the grid and all that needs it.
+        let utility = OrgIx(0);
+        sim.world_mut()
+            .resource_mut::<IsolatedOrgs>()
+            .0
+            .insert(utility);
+        sim.run_until(11);
+        let (grid, port, ferry) = (ServiceIx(1), ServiceIx(0), ServiceIx(2));
+        use DownCause::*;
+        assert_eq!(
+            causes(&sim),
+            vec![
+                (10, grid, Response),
+                (10, port, Response),
+                (10, ferry, Response)
+            ]
+        );
+        // Its hosts encrypted as well: the attack would have done it anyway, isolation or not.
+        sim.run_until(12);
+        assert_eq!(
+            causes(&sim)[3..],
+            [(11, grid, Attack), (11, port, Attack), (11, ferry, Attack)]
+        );
+        // The cable to B cut at 09:30 (tick 90): the ferry would be down with no attack at all.
+        sim.run_until(92);
+        assert_eq!(causes(&sim)[6..], [(90, ferry, Scripted)]);
+        // What citizens see is unchanged by all this: one outage each.
+        assert_eq!(
+            down_events(&sim),
+            vec![(10, grid), (10, port), (10, ferry)],
+            "one outage each, whatever its cause"
         );
     }
 }

@@ -272,6 +272,13 @@ impl HostState {
     pub fn usable(&self) -> bool {
         !self.isolated && !self.encrypted && self.restore_at.is_none()
     }
+
+    /// Out of use because of what the attack did (encrypted, or being restored since), whether
+    /// or not it is also isolated: isolating it costs nothing more. The cause services read
+    /// to tell the attack's outages from the response's.
+    pub fn damaged(&self) -> bool {
+        self.encrypted || self.restore_at.is_some()
+    }
 }
 
 /// A host back in service after a restore.
@@ -287,6 +294,8 @@ pub struct Restored {
 pub struct Hosts {
     rows: BTreeMap<u32, HostState>,
     unusable: BTreeMap<u32, u32>,
+    /// Per group, hosts out of use because of the attack (see [`HostState::damaged`]).
+    damaged: BTreeMap<u32, u32>,
     /// Restores in progress: (tick done, host) -> the incident waiting for it, if a team's.
     restores: BTreeMap<(u64, u32), Option<u32>>,
     /// Host groups whose usable count changed this tick; services depending on them re-check.
@@ -311,13 +320,15 @@ impl Hosts {
         } else {
             self.rows.insert(host, after);
         }
-        if before.usable() != after.usable() {
+        let usable_changed = before.usable() != after.usable();
+        let damaged_changed = before.damaged() != after.damaged();
+        if usable_changed || damaged_changed {
             let group = region.group_of_host(host);
-            let n = self.unusable.entry(group).or_default();
-            if after.usable() {
-                *n -= 1;
-            } else {
-                *n += 1;
+            if usable_changed {
+                count(&mut self.unusable, group, !after.usable());
+            }
+            if damaged_changed {
+                count(&mut self.damaged, group, after.damaged());
             }
             if !self.dirty_groups.contains(&group) {
                 self.dirty_groups.push(group);
@@ -371,12 +382,30 @@ impl Hosts {
         self.unusable.get(&group).copied().unwrap_or(0)
     }
 
+    /// Hosts of `group` out of use because of the attack, isolated or not.
+    pub fn damaged_in_group(&self, group: u32) -> u32 {
+        self.damaged.get(&group).copied().unwrap_or(0)
+    }
+
     pub fn rows(&self) -> impl Iterator<Item = (&u32, &HostState)> {
         self.rows.iter()
     }
 
     pub fn active_count(&self) -> usize {
         self.rows.len()
+    }
+}
+
+/// One more (`up`) or one fewer host in a group's count, dropping the group at zero.
+fn count(counts: &mut BTreeMap<u32, u32>, group: u32, up: bool) {
+    let n = counts.entry(group).or_default();
+    if up {
+        *n += 1;
+    } else {
+        *n -= 1;
+        if *n == 0 {
+            counts.remove(&group);
+        }
     }
 }
 
