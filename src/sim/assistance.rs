@@ -36,10 +36,17 @@ pub struct Deployment {
 #[derive(Resource, Default, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Deployments(pub Vec<Deployment>);
 
-/// Teams that asked while the hub had nobody to spare: they asked once, and are served when
-/// analysts come home.
+/// Teams that asked while the hub had nobody to spare, in the order they asked: they asked
+/// once, and are served first come, first served when analysts come home, ahead of anyone who
+/// asks later.
 #[derive(Resource, Default, Clone, Debug, PartialEq, Eq, Hash)]
-pub struct WaitingForHelp(pub std::collections::BTreeSet<TeamIx>);
+pub struct WaitingForHelp(pub Vec<TeamIx>);
+
+impl WaitingForHelp {
+    pub fn contains(&self, team: &TeamIx) -> bool {
+        self.0.contains(team)
+    }
+}
 
 /// Team desks by team index.
 #[derive(SystemParam)]
@@ -71,18 +78,22 @@ pub(super) fn mutual_assistance(
     if !region.assistance.enabled {
         return;
     }
-    let mut asks = requests(now, hub, &region, &incidents, &desks, &deployments, &log);
-    for &t in &waiting.0 {
-        if !asks.iter().any(|(r, _)| *r == t) {
-            asks.push((t, false));
+    // Those already waiting first, in the order they asked; then this minute's requests.
+    let mut asks: Vec<(TeamIx, bool)> = waiting.0.iter().map(|&t| (t, false)).collect();
+    for (t, announce) in requests(now, hub, &region, &incidents, &desks, &deployments, &log) {
+        if !waiting.contains(&t) {
+            asks.push((t, announce));
         }
     }
     for (t, announce) in asks {
         if t == hub || deployments.0.iter().any(|x| x.to == t && x.leaves > now) {
             continue;
         }
-        if announce && waiting.0.insert(t) {
-            log.push(now, SimEvent::AssistanceRequested { team: t });
+        if !waiting.contains(&t) {
+            waiting.0.push(t);
+            if announce {
+                log.push(now, SimEvent::AssistanceRequested { team: t });
+            }
         }
         let policy = &region.assistance;
         let Some(mut hub_desk) = desks.of(hub) else {
@@ -96,7 +107,7 @@ pub(super) fn mutual_assistance(
             continue;
         }
         hub_desk.remove_analysts(spare);
-        waiting.0.remove(&t);
+        waiting.0.retain(|w| *w != t);
         let arrives = now + policy.travel.0;
         deployments.0.push(Deployment {
             to: t,
@@ -158,7 +169,8 @@ fn comings_and_goings(
 }
 
 /// This minute's requests, in order: those teams made themselves (a command, already in the
-/// log), then the policy's for auto-played teams that are drowning, in team order. `true`
+/// log), then the policy's for auto-played teams that watch something and are drowning, in
+/// team order. `true`
 /// where the request still has to be announced.
 fn requests(
     now: u64,
@@ -184,6 +196,14 @@ fn requests(
     for (_, i) in incidents.uncontained() {
         open[i.team.ix()] = true;
     }
+    // Help goes where analysts can use it: a team that watches no organisation (a point of
+    // contact that forwards reports) has no sensors to read and no hosts to scope.
+    let mut watches = vec![false; region.teams.len()];
+    for o in region.orgs.iter() {
+        if let Some(t) = o.monitored_by {
+            watches[t.ix()] = true;
+        }
+    }
     // Desks in team order (the index order `TeamEntities` keeps), without sorting each tick.
     for (k, &entity) in desks.teams.0.iter().enumerate() {
         let t = TeamIx::from(k);
@@ -191,6 +211,7 @@ fn requests(
         if t == hub
             || !plan.auto
             || !open[k]
+            || !watches[k]
             || deployments.0.iter().any(|x| x.to == t && x.leaves > now)
         {
             continue;
@@ -472,7 +493,6 @@ mod tests {
     /// a lower one keeps drowning. Left for a decision: serve `WaitingForHelp` first (in the
     /// order teams asked), or change the doc comment.
     #[test]
-    #[ignore = "finding: a waiting team starves while a lower-indexed team keeps drowning"]
     fn a_waiting_team_is_served_when_analysts_come_home() {
         let (a, b) = (TeamIx(0), TeamIx(1));
         let mut sim = with_incidents(region(&["A", "B"], true, 1.0, 3), &[a, b]);
@@ -505,5 +525,41 @@ mod tests {
                 .copied()
                 .unwrap_or(0)
         );
+    }
+
+    /// A point of contact that watches no organisation drowns in victims' reports (here: a
+    /// thousand reports at the start) with an incident open: the policy does not send it the
+    /// hub's analysts, who would have no sensors to read and no hosts to scope. The same desk
+    /// watching its ministry is helped.
+    #[test]
+    fn the_hub_sends_nobody_to_a_team_that_watches_nothing() {
+        let csirt = TeamIx(0);
+        let drowning = |watches: bool| {
+            let mut plan = (*region(&["A"], true, 0.0, 5)).clone();
+            if !watches {
+                plan.orgs[OrgIx(0)].monitored_by = None;
+            }
+            let mut sim = with_incidents(Arc::new(plan), &[csirt]);
+            let entity = sim.app.world().resource::<TeamEntities>().0[csirt];
+            let mut desk = sim.world_mut().get_mut::<Desk>(entity).unwrap();
+            for id in 0..1000 {
+                desk.enqueue(crate::sim::tasks::Alert {
+                    id,
+                    org: OrgIx(0),
+                    host: None,
+                    technique: None,
+                    campaign: None,
+                    raised: 0,
+                    certain: true,
+                    urgent: false,
+                });
+            }
+            sim.run_until(60);
+            sim.events()
+                .iter()
+                .any(|e| matches!(e.event, SimEvent::AssistanceDispatched { .. }))
+        };
+        assert!(drowning(true), "a team that watches its ministry is helped");
+        assert!(!drowning(false), "a team that watches nothing is not");
     }
 }
