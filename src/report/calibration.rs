@@ -41,14 +41,22 @@ pub struct Samples {
     /// Per organisation encrypted: days until its last planned restore, or `None` where hosts
     /// still wait for anyone to start (a foothold nobody cleaned).
     pub recovery: Vec<Option<f64>>,
-    /// The run's losses by kind: services, recovery, interruption, breach, ransom; then the
-    /// interruption still owed at the end.
-    pub loss: [f64; 5],
+    /// The run's losses by kind: services (scripted, then the rest), recovery, interruption,
+    /// breach, ransom, support lost; then the interruption still owed at the end.
+    pub loss: [f64; 7],
     pub committed: f64,
 }
 
 /// The kinds of loss, in the order of `Samples::loss`.
-pub const LOSS_KINDS: [&str; 5] = ["services", "recovery", "interruption", "breach", "ransom"];
+pub const LOSS_KINDS: [&str; 7] = [
+    "scripted outages",
+    "other outages",
+    "recovery",
+    "interruption",
+    "breach",
+    "ransom",
+    "support lost",
+];
 
 /// Folds one run's events, `ticks` minutes long.
 pub fn samples(plan: &Plan, events: &[Stamped], ticks: u64) -> Samples {
@@ -56,11 +64,13 @@ pub fn samples(plan: &Plan, events: &[Stamped], ticks: u64) -> Samples {
     let summary = super::summarise(plan, 0, ticks, String::new(), events);
     for i in &summary.islands {
         let parts = [
-            i.loss_services_usd,
+            i.loss_services_scripted_usd,
+            i.loss_services_usd - i.loss_services_scripted_usd,
             i.loss_recovery_usd,
             i.loss_interruption_usd,
             i.loss_breach_usd,
             i.loss_ransom_usd,
+            i.loss_support_usd,
         ];
         for (total, part) in s.loss.iter_mut().zip(parts) {
             *total += part;
@@ -222,7 +232,7 @@ pub fn rows(runs: &[Samples]) -> Vec<Row> {
         .iter()
         .filter(|d| d.is_none_or(|d| d > 30.0))
         .count() as u32;
-    let mut loss = [0.0; 5];
+    let mut loss = [0.0; 7];
     for r in runs {
         for (t, p) in loss.iter_mut().zip(r.loss) {
             *t += p;
@@ -244,7 +254,7 @@ pub fn rows(runs: &[Samples]) -> Vec<Row> {
     };
     // Recovery, interruption (in the run and owed after it) per organisation encrypted.
     let per_victim = if orgs > 0 {
-        let cost = loss[1] + loss[2] + runs.iter().map(|s| s.committed).sum::<f64>();
+        let cost = loss[2] + loss[3] + runs.iter().map(|s| s.committed).sum::<f64>();
         format!("US${:.2}M mean", cost / orgs as f64 / 1e6)
     } else {
         "-".into()

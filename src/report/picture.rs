@@ -247,6 +247,75 @@ pub struct OperatingPicture {
     pub cause_since: BTreeMap<ServiceIx, (DownCause, u64)>,
     /// Per service, minutes down by cause (scripted, attack, response) over spells that ended.
     pub cause_minutes: Vec<[u64; 3]>,
+    /// Support cut: which organisations are without their managed service provider now, since
+    /// when, and for how long over the spells that ended.
+    pub support: SupportCut,
+}
+
+/// Clients of a managed service provider left without its remote support: the provider's
+/// network isolated, or the client's own cut of its access. The price of cutting a trusted
+/// path, which the money charges (see `summary`).
+#[derive(Clone, Debug, Default)]
+pub struct SupportCut {
+    /// Providers whose network is isolated now.
+    isolated: std::collections::BTreeSet<OrgIx>,
+    /// Clients that revoked their provider's access.
+    revoked: std::collections::BTreeSet<OrgIx>,
+    /// Clients without support now, since when.
+    pub since: BTreeMap<OrgIx, u64>,
+    /// Minutes each client was without support, over spells that ended.
+    pub minutes: BTreeMap<OrgIx, u64>,
+}
+
+impl SupportCut {
+    fn provider_isolated(&mut self, plan: &Plan, provider: OrgIx, isolated: bool, tick: u64) {
+        if isolated {
+            self.isolated.insert(provider);
+        } else {
+            self.isolated.remove(&provider);
+        }
+        for &client in &plan.orgs[provider].manages {
+            self.update(plan, client, tick);
+        }
+    }
+
+    fn access_revoked(&mut self, plan: &Plan, client: OrgIx, tick: u64) {
+        self.revoked.insert(client);
+        self.update(plan, client, tick);
+    }
+
+    /// Starts or ends the client's spell without support, as its providers and its own cut say.
+    fn update(&mut self, plan: &Plan, client: OrgIx, tick: u64) {
+        let cut = self.revoked.contains(&client)
+            || self
+                .isolated
+                .iter()
+                .any(|p| plan.orgs[*p].manages.contains(&client));
+        match (cut, self.since.contains_key(&client)) {
+            (true, false) => {
+                self.since.insert(client, tick);
+            }
+            (false, true) => {
+                let since = self.since.remove(&client).unwrap_or(tick);
+                *self.minutes.entry(client).or_default() += tick - since;
+            }
+            _ => {}
+        }
+    }
+
+    /// Minutes `client` has been without support by `now`, counting a spell still open.
+    pub fn minutes(&self, client: OrgIx, now: u64) -> u64 {
+        self.minutes.get(&client).copied().unwrap_or(0)
+            + self
+                .since
+                .get(&client)
+                .map_or(0, |since| now.saturating_sub(*since))
+    }
+
+    /// Every organisation that was ever without support.
+    pub fn clients(&self) -> std::collections::BTreeSet<OrgIx> {
+        self.since.keys().chain(self.minutes.keys()).copied().collect()
+    }
 }
 
 impl OperatingPicture {
@@ -322,6 +391,13 @@ impl OperatingPicture {
                 .planned
                 .push((hosts, first, last)),
             // A ransom comes from a command file: a silly sum must not overflow.
+            SimEvent::OrganisationIsolated { org, .. } => {
+                self.support.provider_isolated(plan, org, true, tick)
+            }
+            SimEvent::OrganisationReconnected { org, .. } => {
+                self.support.provider_isolated(plan, org, false, tick)
+            }
+            SimEvent::AccessRevoked { org, .. } => self.support.access_revoked(plan, org, tick),
             SimEvent::RansomPaid { org, usd } => {
                 let i = &mut self.islands[island(org)];
                 i.ransom_usd = i.ransom_usd.saturating_add(usd);

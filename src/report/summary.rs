@@ -41,6 +41,10 @@ pub struct IslandSummary {
     pub loss_interruption_usd: f64,
     /// Ransoms paid.
     pub loss_ransom_usd: f64,
+    /// Clients cut off from their managed service provider (provider isolated, access
+    /// revoked): `SUPPORT_LOST_SHARE` of their interruption rate on every host, per day cut.
+    /// A price of the response.
+    pub loss_support_usd: f64,
     /// Business interruption the run's end leaves owed: restores still planned, and encrypted
     /// hosts nobody has started on at a rebuild's time each. Not in `loss_usd`.
     pub committed_usd: f64,
@@ -127,7 +131,18 @@ pub fn summary_of(
                 interruption += r.host_minutes_down(ticks) as f64 * rate;
                 committed += r.host_minutes_committed(ticks, d.rebuild.0) as f64 * rate;
             }
-            let total = loss + recovery + breach + interruption + ransom;
+            let mut support = 0.0;
+            for org in picture.support.clients() {
+                let o = &plan.orgs[org];
+                if o.island.ix() == i {
+                    let hosts = (o.hosts.end - o.hosts.start) as f64;
+                    let minutes = picture.support.minutes(org, ticks) as f64;
+                    support += hosts * d.interruption_rate(o.sector) / day
+                        * crate::sim::judgement::SUPPORT_LOST_SHARE
+                        * minutes;
+                }
+            }
+            let total = loss + recovery + breach + interruption + ransom + support;
             IslandSummary {
                 id: isl.id.clone(),
                 name: isl.name.clone(),
@@ -145,6 +160,7 @@ pub fn summary_of(
                 loss_breach_usd: breach,
                 loss_interruption_usd: interruption,
                 loss_ransom_usd: ransom,
+                loss_support_usd: support,
                 committed_usd: committed,
                 people_hours_lost: people,
                 loss_teams_can_change_usd: total - by_cause[DownCause::Scripted as usize],
@@ -367,5 +383,43 @@ mod tests {
         assert!((a.loss_services_response_usd - 10.0 * per_minute).abs() < 1e-6);
         assert!((a.loss_services_usd - 70.0 * per_minute).abs() < 1e-6);
         assert!((a.loss_teams_can_change_usd - 40.0 * per_minute).abs() < 1e-6);
+    }
+
+    /// Cutting a managed service provider off has a price: each client pays a share of its
+    /// interruption rate on all its hosts while it is without support, whether the provider's
+    /// network was isolated or the client revoked its access; the provider itself pays nothing
+    /// for its clients, and a client cut twice over pays once.
+    #[test]
+    fn clients_cut_off_from_their_provider_pay_for_the_support_they_lose() {
+        let plan = TinyRegion::new()
+            .island("A", false, false)
+            .org("msp", "A", 10, 0.5, 0.5)
+            .org("resort", "A", 40, 0.5, 0.5)
+            .org("port", "A", 20, 0.5, 0.5)
+            .manages("msp", &["resort", "port"])
+            .plan();
+        let (msp, port) = (OrgIx(0), OrgIx(2));
+        let team = crate::scenario::ids::TeamIx(0);
+        let at = |tick, event| Stamped { tick, event };
+        // The provider isolated 100..400; the port also revokes its access at 200, for good.
+        let log = vec![
+            at(100, SimEvent::OrganisationIsolated { org: msp, team }),
+            at(200, SimEvent::AccessRevoked { org: port, team }),
+            at(400, SimEvent::OrganisationReconnected { org: msp, team }),
+        ];
+        let s = summarise(&plan, 1, 1000, String::new(), &log);
+        let a = &s.islands[0];
+        let d = &plan.defaults;
+        let per_host_minute = d.interruption_rate(crate::scenario::Sector::Government) / 1440.0
+            * crate::sim::judgement::SUPPORT_LOST_SHARE;
+        let expected = (40.0 * 300.0 + 20.0 * 900.0) * per_host_minute;
+        assert!(
+            (a.loss_support_usd - expected).abs() < 1e-6,
+            "{} against {expected}",
+            a.loss_support_usd
+        );
+        assert!(a.loss_support_usd > 0.0);
+        assert_eq!(a.loss_usd, a.loss_support_usd, "the only loss");
+        assert_eq!(a.loss_teams_can_change_usd, a.loss_usd);
     }
 }

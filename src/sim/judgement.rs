@@ -80,3 +80,10 @@ pub const PATCHED_LEVEL: f64 = 0.95;
 pub const APPLY_STRENGTH_ANALYSTS: u32 = 1000;
 pub const APPLY_STRENGTH_POINT_OF_CONTACT: u32 = 600;
 pub const APPLY_STRENGTH_READER: u32 = 400;
+
+/// Share of a client organisation's business-interruption rate (per host-day, see
+/// `defaults.interruption_per_host_day_usd`) lost while it is cut off from its managed service
+/// provider's remote support (the provider isolated, or its access revoked): no help desk, no
+/// patching, no remote fixes, and whatever the provider ran for it stalls; most work goes on.
+/// Judgement: a tenth of the output of every host it has.
+pub const SUPPORT_LOST_SHARE: f64 = 0.1;
