@@ -17,10 +17,7 @@ pub(super) fn plugin(app: &mut App) {
     app.init_resource::<StateDigest>()
         .init_resource::<DigestParts>()
         .init_resource::<EventChain>()
-        .add_systems(
-            SimTick,
-            (fold_events, advance_clock).chain().in_set(SimSet::Digest),
-        );
+        .add_systems(SimTick, fold_events.in_set(SimSet::Digest));
 }
 
 /// The hash chain over every event so far, up to date after every tick.
@@ -188,10 +185,6 @@ pub fn sorted_rows<C: Component + Clone>(world: &mut World) -> Vec<(u32, C)> {
         rows.sort_by_key(|(i, _)| *i);
         rows
     })
-}
-
-fn advance_clock(mut clock: ResMut<Clock>) {
-    clock.now += 1;
 }
 
 #[cfg(test)]

@@ -54,6 +54,9 @@ pub enum SimSet {
     /// The exercise reacts: injects fire, decisions land, expectations are checked.
     Exercise,
     Digest,
+    /// The clock moves on to the next minute: the last thing of the tick, after the digest's
+    /// event chain has folded in this minute's events.
+    EndTick,
 }
 
 /// Run once, before the first tick: each domain spawns the entities and sizes the tables it
@@ -133,6 +136,7 @@ impl Plugin for SimPlugin {
                 SimSet::Impact,
                 SimSet::Exercise,
                 SimSet::Digest,
+                SimSet::EndTick,
             )
                 .chain(),
         );
@@ -140,7 +144,8 @@ impl Plugin for SimPlugin {
             .insert_resource(Draws::new(self.seed))
             .init_resource::<Clock>()
             .init_resource::<EventLog>()
-            .add_systems(SimTick, begin_tick.in_set(SimSet::BeginTick));
+            .add_systems(SimTick, begin_tick.in_set(SimSet::BeginTick))
+            .add_systems(SimTick, advance_clock.in_set(SimSet::EndTick));
         app.add_plugins((
             network::plugin,
             posture::plugin,
@@ -159,6 +164,12 @@ impl Plugin for SimPlugin {
 
 fn begin_tick(mut log: ResMut<EventLog>) {
     log.begin_tick();
+}
+
+/// The clock moves only here, once a tick and last: between ticks `now` is the next minute, so
+/// `digest::current` reads the minute just completed as `now - 1`.
+fn advance_clock(mut clock: ResMut<Clock>) {
+    clock.now += 1;
 }
 
 /// Makes sure the compute pool exists before the first tick: systems may split pure work

@@ -1,0 +1,410 @@
+use std::sync::Arc;
+
+use super::super::Attempt;
+use super::*;
+use crate::scenario::Plan;
+use crate::scenario::ids::TechniqueIx;
+use crate::scenario::testkit::TinyRegion;
+use crate::sim::draws::Draws;
+use crate::sim::posture::IslandDefences;
+use crate::sim::{Region, Simulation, Stamped};
+
+fn technique(plan: &Plan, id: &str) -> TechniqueIx {
+    TechniqueIx::from(plan.techniques.iter().position(|t| t.id == id).unwrap())
+}
+
+/// Every technique works every time and the payload reaches `reach` of the hosts not held.
+fn certain(tiny: TinyRegion, reach: f64) -> Arc<Plan> {
+    let mut plan = (*tiny.plan()).clone();
+    for t in &mut plan.techniques {
+        t.success = 1.0;
+        t.reach = reach;
+    }
+    Arc::new(plan)
+}
+
+fn run(plan: &Arc<Plan>, seed: u64, days: u64) -> Vec<Stamped> {
+    let mut sim = Simulation::new(plan.clone(), seed);
+    sim.run_until(days * 24 * 60);
+    sim.events().to_vec()
+}
+
+fn first(events: &[Stamped], f: impl Fn(&SimEvent) -> bool) -> Option<&Stamped> {
+    events.iter().find(|e| f(&e.event))
+}
+
+/// Lateral movement spreads only inside the organisation the crew is in (the neighbour on
+/// the same island is reached only through a trust hop), and only while its stage runs:
+/// once the stage completes, the crew holds what it has and moves on to the next step.
+#[test]
+fn lateral_movement_stays_in_the_organisation_and_ends_with_its_stage() {
+    let plan = TinyRegion::new()
+        .island("A", false, false)
+        .org("gov", "A", 60, 0.0, 0.0)
+        .org("neighbour", "A", 60, 0.0, 0.0)
+        .campaign(
+            "crew",
+            "D1 09:00",
+            "Organisation(\"gov\")",
+            &["T1078", "T1021.002", "T1041"],
+        )
+        .plan();
+    let lateral = technique(&plan, "T1021.002");
+    let (mut moved, mut ended) = (0, 0);
+    for seed in 1..=4 {
+        let events = run(&plan, seed, 6);
+        let end = first(
+            &events,
+            |e| matches!(e, SimEvent::StageCompleted { technique, .. } if *technique == lateral),
+        )
+        .map(|e| e.tick);
+        ended += end.is_some() as u32;
+        for e in &events {
+            if let SimEvent::HostCompromised {
+                org,
+                host,
+                technique,
+                ..
+            } = e.event
+            {
+                assert_eq!(org, OrgIx(0), "seed {seed}: the crew left its organisation");
+                assert!(plan.orgs[org].hosts.contains(&host));
+                assert!(
+                    end.is_none_or(|end| e.tick <= end),
+                    "seed {seed}: host {host} taken at {} after the stage ended at {end:?}",
+                    e.tick
+                );
+                moved += (technique == lateral) as u32;
+            }
+        }
+    }
+    assert!(ended >= 3, "the lateral stage ended in {ended} of 4 runs");
+    assert!(moved >= 8, "{moved} lateral moves in 4 runs");
+}
+
+/// Stages complete in the plan's order, so whether data leaves before the files are
+/// encrypted (double extortion) is the campaign's to say: the theft takes what the crew
+/// holds when it completes, and the ransom note follows the encryption in the same minute.
+#[test]
+fn exfiltration_and_encryption_come_in_the_order_of_the_stages() {
+    let crew = |stages: &[&str]| {
+        certain(
+            TinyRegion::new()
+                .island("A", false, false)
+                .org("gov", "A", 30, 0.0, 0.0)
+                .campaign("crew", "D1 09:00", "Organisation(\"gov\")", stages),
+            0.0,
+        )
+    };
+    let steal_first = crew(&["T1078", "T1021.002", "T1041", "T1486"]);
+    let lock_first = crew(&["T1078", "T1021.002", "T1486", "T1041"]);
+    let mut both = 0;
+    for seed in 1..=4 {
+        let events = run(&steal_first, seed, 12);
+        let out = first(&events, |e| matches!(e, SimEvent::DataExfiltrated { .. }));
+        let locked = first(&events, |e| matches!(e, SimEvent::HostsEncrypted { .. }));
+        if let (Some(out), Some(locked)) = (out, locked) {
+            both += 1;
+            assert!(out.tick < locked.tick, "seed {seed}");
+            let held: std::collections::BTreeSet<u32> = events
+                .iter()
+                .filter(|e| e.tick <= out.tick)
+                .filter_map(|e| match e.event {
+                    SimEvent::HostCompromised { host, .. } => Some(host),
+                    _ => None,
+                })
+                .collect();
+            assert!(
+                matches!(out.event, SimEvent::DataExfiltrated { hosts, .. } if hosts as usize == held.len()),
+                "seed {seed}: {:?} vs {} held",
+                out.event,
+                held.len()
+            );
+            let note = first(&events, |e| matches!(e, SimEvent::RansomNoteFound { .. }));
+            assert_eq!(note.map(|e| e.tick), Some(locked.tick));
+        }
+        let events = run(&lock_first, seed, 12);
+        let locked = first(&events, |e| matches!(e, SimEvent::HostsEncrypted { .. }))
+            .expect("the crew encrypts");
+        assert!(
+            !events[..]
+                .iter()
+                .take_while(|e| e.tick <= locked.tick)
+                .any(|e| matches!(e.event, SimEvent::DataExfiltrated { .. })),
+            "seed {seed}: data left before the encryption the plan puts first"
+        );
+    }
+    assert!(both >= 3, "the whole chain ran in {both} of 4 runs");
+}
+
+/// Ransomware encrypts every host the crew holds and, pushed domain-wide, the technique's
+/// `reach` of the other Windows and Linux hosts (never a controller); online backups go
+/// with them when the crew finds the console (`online_backups_lost`), offline ones never.
+/// This is the loss a responder is racing: what was held, plus the reach.
+#[test]
+fn encryption_hits_the_held_hosts_the_reach_of_the_rest_and_found_online_backups() {
+    let tiny = TinyRegion::new()
+        .island("A", false, false)
+        .org_with(
+            "port",
+            "A",
+            "HostGroup(id: \"ws\", kind: Workstation, count: 20, platform: Windows, \
+             sensor_coverage: 0.0, patch_level: 0.0, backups: Online), \
+             HostGroup(id: \"srv\", kind: Server, count: 10, platform: Linux, \
+             sensor_coverage: 0.0, patch_level: 0.0, backups: Offline), \
+             HostGroup(id: \"plc\", kind: Controller, count: 4, platform: Embedded, \
+             sensor_coverage: 0.0, patch_level: 0.0, backups: None)",
+        )
+        .campaign(
+            "crew",
+            "D1 09:00",
+            "Organisation(\"port\")",
+            &["T1078", "T1486"],
+        );
+    let with = |reach: f64, backups_lost: f64| {
+        let mut plan = (*certain(tiny.clone(), reach)).clone();
+        plan.defaults.online_backups_lost = backups_lost;
+        Arc::new(plan)
+    };
+    let outcome = |plan: &Arc<Plan>, seed: u64| {
+        let mut sim = Simulation::new(plan.clone(), seed);
+        sim.run_until(8 * 24 * 60);
+        let events = sim.events();
+        let locked = first(events, |e| matches!(e, SimEvent::HostsEncrypted { .. }))
+            .expect("the crew encrypts");
+        let held = events
+            .iter()
+            .filter(|e| e.tick <= locked.tick)
+            .filter(|e| matches!(e.event, SimEvent::HostCompromised { .. }))
+            .count() as u32;
+        let SimEvent::HostsEncrypted { hosts, .. } = locked.event else {
+            unreachable!()
+        };
+        let backups: Vec<u32> = events
+            .iter()
+            .filter_map(|e| match e.event {
+                SimEvent::BackupsLost { hosts, .. } => Some(hosts),
+                _ => None,
+            })
+            .collect();
+        let planned = events.iter().find_map(|e| match e.event {
+            SimEvent::RestoresPlanned { hosts, .. } => Some(hosts),
+            _ => None,
+        });
+        let lost = sim.app.world().resource::<LostBackups>().0.clone();
+        (held, hosts, backups, planned, lost)
+    };
+    for seed in 1..=4 {
+        // No reach: exactly what is held (the crew got in through the servers).
+        let (held, hit, backups, planned, lost) = outcome(&with(0.0, 0.0), seed);
+        assert!(held >= 1);
+        assert_eq!(hit, held, "seed {seed}: no reach, the held hosts only");
+        assert_eq!(
+            planned,
+            Some(hit),
+            "every encrypted host is queued for restore"
+        );
+        assert!(backups.is_empty() && lost.is_empty(), "seed {seed}");
+        // Full reach: every Windows and Linux host, no controller; the console found.
+        let (_, hit, backups, _, lost) = outcome(&with(1.0, 1.0), seed);
+        assert_eq!(hit, 30, "seed {seed}");
+        assert_eq!(backups, [20], "seed {seed}: the online group only");
+        assert_eq!(lost, [0].into(), "seed {seed}: group ws's backups are gone");
+        let (_, hit, backups, _, lost) = outcome(&with(1.0, 0.0), seed);
+        assert_eq!(hit, 30);
+        assert!(backups.is_empty() && lost.is_empty(), "seed {seed}");
+    }
+}
+
+/// A flood starts with the campaign, needs no foothold, keeps the organisation's services
+/// under DDoS while its stage runs, and ends with the stage: services come back by
+/// themselves, which a responder should know before spending analysts on it.
+#[test]
+fn a_flood_runs_for_its_stage_and_then_ends() {
+    let plan = TinyRegion::new()
+        .island("A", false, false)
+        .org("bank", "A", 10, 0.0, 0.0)
+        .campaign("flood", "D1 09:00", "Organisation(\"bank\")", &["T1498"])
+        .plan();
+    for seed in 1..=4 {
+        let mut sim = Simulation::new(plan.clone(), seed);
+        sim.run_until(61);
+        let ddos = |sim: &Simulation| sim.app.world().resource::<Intrusions>().ddos_orgs();
+        assert_eq!(ddos(&sim), [OrgIx(0)].into(), "seed {seed}: at 09:00");
+        assert_eq!(
+            sim.events().last().map(|e| (e.tick, e.event.clone())),
+            Some((
+                60,
+                SimEvent::DdosStarted {
+                    campaign: CampaignIx(0),
+                    org: OrgIx(0)
+                }
+            ))
+        );
+        sim.run_until(10 * 24 * 60);
+        let events = sim.events();
+        let ended = first(events, |e| matches!(e, SimEvent::DdosEnded { .. }))
+            .expect("the flood ends")
+            .tick;
+        let done = first(events, |e| matches!(e, SimEvent::StageCompleted { .. }))
+            .unwrap()
+            .tick;
+        assert_eq!(ended, done, "seed {seed}: with its stage");
+        assert!(ended > 60);
+        assert!(
+            !events
+                .iter()
+                .any(|e| matches!(e.event, SimEvent::HostCompromised { .. }))
+        );
+        assert!(ddos(&sim).is_empty());
+        let phase =
+            sim.app.world().resource::<Intrusions>().by_key[&(CampaignIx(0), OrgIx(0))].phase;
+        assert_eq!(phase, Phase::Finished);
+    }
+}
+
+/// A crew that has lost every host (isolated or cleaned) and has no attempt still to land
+/// stops where it stands, even when its stage is due: it does not steal or encrypt from
+/// nowhere. With an attempt pending it waits; with a host it carries on. An access stage
+/// whose every attempt failed stops too.
+#[test]
+fn a_crew_without_hosts_or_attempts_stops_where_it_stands() {
+    let plan = TinyRegion::new()
+        .island("A", false, false)
+        .org("gov", "A", 10, 0.0, 0.0)
+        .campaign(
+            "crew",
+            "D1 09:00",
+            "Organisation(\"gov\")",
+            &["T1078", "T1041", "T1486"],
+        )
+        .plan();
+    let r = Region(plan);
+    let draws = Draws::new(1);
+    let defences = IslandDefences::default();
+    let step = Step {
+        now: 500,
+        region: &r,
+        draws: &draws,
+        defences: &defences,
+    };
+    let intrusion = |phase, hosts: &[u32], attempts: &[Attempt]| Intrusion {
+        campaign: CampaignIx(0),
+        org: OrgIx(0),
+        phase,
+        stage: 1,
+        // The exfiltration is due.
+        stage_ends: 400,
+        attempts: attempts.iter().copied().collect(),
+        hosts: hosts.iter().copied().collect(),
+        ddos: false,
+        broken_out: true,
+    };
+    let work = |intr: &mut Intrusion| {
+        let (mut hosts, mut lost, mut crews, mut log) = Default::default();
+        let mut harm = Harm {
+            hosts: &mut hosts,
+            lost: &mut lost,
+            crews: &mut crews,
+            log: &mut log,
+        };
+        let hop = work_stage(&step, intr, &mut harm);
+        assert!(hop.is_none());
+        log.all()
+            .iter()
+            .map(|e| e.event.clone())
+            .collect::<Vec<_>>()
+    };
+    let pending = Attempt {
+        tick: 600,
+        host: 3,
+        roll: 0,
+    };
+    let mut bare = intrusion(Phase::Active, &[], &[]);
+    assert_eq!(work(&mut bare), []);
+    assert_eq!((bare.phase, bare.stage), (Phase::Stopped, 1));
+    let mut waiting = intrusion(Phase::Active, &[], &[pending]);
+    assert_eq!(work(&mut waiting), []);
+    assert_eq!((waiting.phase, waiting.stage), (Phase::Active, 1));
+    let mut holding = intrusion(Phase::Active, &[2], &[]);
+    let events = work(&mut holding);
+    assert!(
+        matches!(events[0], SimEvent::DataExfiltrated { hosts: 1, .. }),
+        "{events:?}"
+    );
+    assert_eq!((holding.phase, holding.stage), (Phase::Active, 2));
+    let mut failed = intrusion(Phase::Attempting, &[], &[]);
+    failed.stage = 0;
+    assert_eq!(work(&mut failed), []);
+    assert_eq!(failed.phase, Phase::Stopped);
+}
+
+/// A trust hop lands the crew in each managed client at the stage after the hop (no access
+/// stage of its own there: the provider's remote tools are the way in), so a client can be
+/// encrypted without ever seeing a phish. A client whose network is isolated is skipped.
+#[test]
+fn a_trust_hop_starts_the_client_at_the_next_stage_and_skips_an_isolated_one() {
+    let plan = certain(
+        TinyRegion::new()
+            .island("A", false, false)
+            .org("msp", "A", 10, 0.0, 0.0)
+            .org("open", "A", 10, 0.0, 0.0)
+            .org("cut-off", "A", 10, 0.0, 0.0)
+            .manages("msp", &["open", "cut-off"])
+            .campaign(
+                "crew",
+                "D1 09:00",
+                "Organisation(\"msp\")",
+                &["T1078", "T1199", "T1486"],
+            ),
+        1.0,
+    );
+    let (access, hop) = (technique(&plan, "T1078"), technique(&plan, "T1199"));
+    for seed in 1..=4 {
+        let mut sim = Simulation::new(plan.clone(), seed);
+        sim.world_mut()
+            .resource_mut::<IsolatedOrgs>()
+            .0
+            .insert(OrgIx(2));
+        sim.run_until(8 * 24 * 60);
+        let events = sim.events();
+        let in_client = |f: &dyn Fn(&SimEvent) -> bool| events.iter().any(|e| f(&e.event));
+        assert!(in_client(&|e| *e
+            == SimEvent::TrustFollowed {
+                campaign: CampaignIx(0),
+                from: OrgIx(0),
+                to: OrgIx(1)
+            }));
+        assert!(
+            !in_client(
+                &|e| matches!(e, SimEvent::StageCompleted { org: OrgIx(1), technique, .. }
+                if *technique == access || *technique == hop)
+            ),
+            "seed {seed}: the client starts after the hop"
+        );
+        assert!(in_client(
+            &|e| matches!(e, SimEvent::HostsEncrypted { org: OrgIx(1), hosts, .. } if *hosts > 0)
+        ));
+        // The isolated client: not a trace.
+        for e in events {
+            let org = match e.event {
+                SimEvent::HostCompromised { org, .. }
+                | SimEvent::AccessFailed { org, .. }
+                | SimEvent::AccessBlocked { org, .. }
+                | SimEvent::TrustFollowed { to: org, .. } => org,
+                _ => continue,
+            };
+            assert_ne!(org, OrgIx(2), "seed {seed}: {:?}", e.event);
+        }
+        let intrusions = sim.app.world().resource::<Intrusions>();
+        assert!(!intrusions.by_key.contains_key(&(CampaignIx(0), OrgIx(2))));
+        // Control: not isolated, it is entered like the other.
+        let events = run(&plan, seed, 8);
+        assert!(events.iter().any(|e| e.event
+            == SimEvent::TrustFollowed {
+                campaign: CampaignIx(0),
+                from: OrgIx(0),
+                to: OrgIx(2)
+            }));
+    }
+}

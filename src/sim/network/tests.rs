@@ -1,0 +1,148 @@
+use std::sync::Arc;
+
+use super::*;
+use crate::scenario::ids::*;
+use crate::scenario::testkit::TinyRegion;
+use crate::sim::Simulation;
+
+#[test]
+fn an_organisations_it_restores_one_host_after_another_after_a_varying_preparation() {
+    let plan = TinyRegion::new()
+        .island("A", false, false)
+        .org_with(
+            "gov",
+            "A",
+            "HostGroup(id: \"ws\", kind: Workstation, count: 100, platform: Windows, \
+             sensor_coverage: 0.0, patch_level: 0.0, backups: Offline)",
+        )
+        .plan();
+    let region = Region(plan.clone());
+    let per_host = (24.0 * 60.0 / plan.defaults.restore_hosts_per_day).round() as u64;
+    let mut spans = Vec::new();
+    for seed in 0..200 {
+        let draws = crate::sim::draws::Draws::new(seed);
+        let (mut crews, mut hosts) = (RestoreCrews::default(), Hosts::default());
+        let batch: Vec<u32> = (0..50).collect();
+        let p = crews
+            .restore(
+                &region,
+                &draws,
+                &LostBackups::default(),
+                &mut hosts,
+                OrgIx(0),
+                &batch,
+                0,
+                None,
+            )
+            .unwrap();
+        assert_eq!(p.hosts, 50);
+        // One after another at the crew's pace.
+        assert_eq!(p.last - p.first, 49 * per_host, "seed {seed}");
+        // A host restored later waits behind the batch.
+        let more = crews
+            .restore(
+                &region,
+                &draws,
+                &LostBackups::default(),
+                &mut hosts,
+                OrgIx(0),
+                &[60],
+                1,
+                None,
+            )
+            .unwrap();
+        assert!(more.first >= p.last + per_host);
+        spans.push(p.last as f64 / (24.0 * 60.0));
+    }
+    spans.sort_by(f64::total_cmp);
+    let (fast, median, slow) = (spans[20], spans[100], spans[180]);
+    // Offline backups: three days' preparation in the typical case, then two days of work.
+    assert!((3.5..7.0).contains(&median), "median {median:.1} d");
+    assert!(
+        fast < 3.0 && slow > 20.0,
+        "p10 {fast:.1} d, p90 {slow:.1} d"
+    );
+}
+
+/// A cut reroutes over slower links: with the A-B cable up, A reaches C at no extra delay
+/// (A-B-C by cable); cut, the way round is the 6h satellite path; both down, nothing.
+#[test]
+fn a_cut_reroutes_over_the_slower_links() {
+    let (a, b, c) = (IslandIx(0), IslandIx(1), IslandIx(2));
+    let net = |ab: bool, ac: bool| {
+        Connectivity::compute(3, &[(a, b, ab, 0), (b, c, true, 0), (a, c, ac, 360)])
+    };
+    assert_eq!(net(true, true).delay(a, c), 0);
+    assert_eq!(net(false, true).delay(a, b), 360, "A to B now goes via C");
+    assert_eq!(net(false, true).delay(c, a), 360);
+    assert!(!net(false, false).connected(a, b));
+    assert_eq!(
+        net(false, false).delay(a, b),
+        0,
+        "not connected: the fallback's to say"
+    );
+    // No link adds delay: nothing to compute, and the digest is what it was.
+    assert!(
+        Connectivity::compute(3, &[(a, b, true, 0)])
+            .delay
+            .is_empty()
+    );
+}
+
+#[test]
+fn islands_reach_each_other_only_over_links_that_are_up() {
+    // A - B - C in a chain, D on its own.
+    let all = Connectivity::compute(
+        4,
+        &[
+            (IslandIx(0), IslandIx(1), true, 0),
+            (IslandIx(1), IslandIx(2), true, 0),
+        ],
+    );
+    assert!(all.connected(IslandIx(0), IslandIx(2)));
+    assert!(!all.connected(IslandIx(0), IslandIx(3)));
+    assert!(all.connected(IslandIx(3), IslandIx(3)));
+    let cut = Connectivity::compute(
+        4,
+        &[
+            (IslandIx(0), IslandIx(1), true, 0),
+            (IslandIx(1), IslandIx(2), false, 0),
+        ],
+    );
+    assert!(cut.connected(IslandIx(0), IslandIx(1)));
+    assert!(!cut.connected(IslandIx(1), IslandIx(2)) && !cut.connected(IslandIx(0), IslandIx(2)));
+}
+
+#[test]
+fn a_scripted_cable_cut_splits_the_region_until_it_is_repaired() {
+    let plan: Arc<_> = TinyRegion::new()
+        .island("A", false, false)
+        .island("B", false, false)
+        .island("C", false, false)
+        .link("ab", "A", "B")
+        .link("bc", "B", "C")
+        .field(
+            "events: [Happening(at: \"D1 09:00\", what: CableCut(\"bc\")), \
+             Happening(at: \"D1 11:00\", what: CableRepaired(\"bc\"))]",
+        )
+        .plan();
+    let mut sim = Simulation::new(plan, 1);
+    let reach = |sim: &Simulation| {
+        let net = sim.app.world().resource::<Connectivity>();
+        (
+            net.connected(IslandIx(0), IslandIx(1)),
+            net.connected(IslandIx(0), IslandIx(2)),
+        )
+    };
+    sim.run_until(60);
+    assert_eq!(reach(&sim), (true, true), "before the cut");
+    sim.run_until(61);
+    assert_eq!(reach(&sim), (true, false), "C is cut off at 09:00");
+    assert!(
+        sim.events()
+            .iter()
+            .any(|e| e.tick == 60 && e.event == SimEvent::LinkCut { link: LinkIx(1) })
+    );
+    sim.run_until(181);
+    assert_eq!(reach(&sim), (true, true), "repaired at 11:00");
+}
