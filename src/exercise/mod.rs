@@ -10,8 +10,10 @@ pub mod session;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
+use crate::scenario::ids::{CampaignIx, InjectIx, TeamIx};
 use crate::scenario::{Action, HappeningPlan, Plan};
 use crate::sim::attack::Campaign;
 use crate::sim::digest::{DigestAppExt, hash_of};
@@ -51,185 +53,194 @@ impl CommandQueue {
     }
 }
 
-#[allow(clippy::too_many_arguments)] // a system: each resource it writes is a parameter
+/// What a command may change: the network's isolation and revoked access, the infrastructure
+/// events still to happen, the white cell's campaigns, the MSEL's own state, and the record.
+#[derive(SystemParam)]
+struct CommandTargets<'w, 's> {
+    isolated: ResMut<'w, IsolatedOrgs>,
+    revoked: ResMut<'w, RevokedAccess>,
+    adhoc: ResMut<'w, AdHocHappenings>,
+    campaigns: Query<'w, 's, (&'static StableId, &'static mut Campaign)>,
+    msel: ResMut<'w, msel::MselState>,
+    log: ResMut<'w, EventLog>,
+}
+
 fn apply_commands(
     tick: crate::sim::Tick,
     mut queue: ResMut<CommandQueue>,
-    mut isolated: ResMut<IsolatedOrgs>,
-    mut revoked: ResMut<RevokedAccess>,
-    mut adhoc: ResMut<AdHocHappenings>,
-    mut campaigns: Query<(&StableId, &mut Campaign)>,
-    mut log: ResMut<EventLog>,
-    mut msel: ResMut<msel::MselState>,
+    mut targets: CommandTargets,
 ) {
     let now = tick.now();
     // Anything scheduled for a tick already past (a resumed journal) applies now.
     let due: Vec<u64> = queue.0.range(..=now).map(|(t, _)| *t).collect();
     for t in due {
         for action in queue.0.remove(&t).unwrap_or_default() {
-            match action {
-                Action::Note(text) => log.push(now, SimEvent::Note { text }),
-                Action::IsolateOrganisation { team, org } => {
-                    if isolated.0.insert(org) {
-                        log.push(now, SimEvent::OrganisationIsolated { org, team });
-                    }
+            targets.apply(&tick.region, now, action);
+        }
+    }
+}
+
+impl CommandTargets<'_, '_> {
+    /// One command at `now`: most become an event the model reacts to in its own set.
+    fn apply(&mut self, plan: &Plan, now: u64, action: Action) {
+        let log = &mut self.log;
+        match action {
+            Action::Note(text) => log.push(now, SimEvent::Note { text }),
+            Action::IsolateOrganisation { team, org } => {
+                if self.isolated.0.insert(org) {
+                    log.push(now, SimEvent::OrganisationIsolated { org, team });
                 }
-                Action::ReconnectOrganisation { team, org } => {
-                    if isolated.0.remove(&org) {
-                        log.push(now, SimEvent::OrganisationReconnected { org, team });
-                    }
+            }
+            Action::ReconnectOrganisation { team, org } => {
+                if self.isolated.0.remove(&org) {
+                    log.push(now, SimEvent::OrganisationReconnected { org, team });
                 }
-                Action::RevokeAccess { team, org } => {
-                    if revoked.0.insert(org) {
-                        log.push(now, SimEvent::AccessRevoked { org, team });
-                    }
+            }
+            Action::RevokeAccess { team, org } => {
+                if self.revoked.0.insert(org) {
+                    log.push(now, SimEvent::AccessRevoked { org, team });
                 }
-                Action::PayRansom { org, usd } => log.push(now, SimEvent::RansomPaid { org, usd }),
-                Action::ShareIntel { team, tlp } => {
-                    log.push(now, SimEvent::ShareOrdered { team, tlp })
-                }
-                Action::Respond { team, order } => {
-                    log.push(now, SimEvent::ResponseOrdered { team, order })
-                }
-                Action::RequestAssistance { team } => {
-                    log.push(now, SimEvent::AssistanceRequested { team })
-                }
-                Action::CutLink(l) => adhoc.0.push(HappeningPlan::CableCut(l)),
-                Action::RepairLink(l) => adhoc.0.push(HappeningPlan::CableRepaired(l)),
-                Action::PowerOutage { island, minutes } => {
-                    adhoc.0.push(HappeningPlan::PowerOutage { island, minutes })
-                }
-                Action::Launch { campaign, org } => {
-                    log.push(now, SimEvent::CampaignLaunched { campaign, org })
-                }
-                Action::ForceStep {
+            }
+            Action::PayRansom { org, usd } => log.push(now, SimEvent::RansomPaid { org, usd }),
+            Action::ShareIntel { team, tlp } => log.push(now, SimEvent::ShareOrdered { team, tlp }),
+            Action::Respond { team, order } => {
+                log.push(now, SimEvent::ResponseOrdered { team, order })
+            }
+            Action::RequestAssistance { team } => {
+                log.push(now, SimEvent::AssistanceRequested { team })
+            }
+            Action::CutLink(l) => self.adhoc.0.push(HappeningPlan::CableCut(l)),
+            Action::RepairLink(l) => self.adhoc.0.push(HappeningPlan::CableRepaired(l)),
+            Action::PowerOutage { island, minutes } => self
+                .adhoc
+                .0
+                .push(HappeningPlan::PowerOutage { island, minutes }),
+            Action::Launch { campaign, org } => {
+                log.push(now, SimEvent::CampaignLaunched { campaign, org })
+            }
+            Action::ForceStep {
+                campaign,
+                org,
+                through,
+            } => log.push(
+                now,
+                SimEvent::StageForced {
                     campaign,
                     org,
                     through,
-                } => log.push(
-                    now,
-                    SimEvent::StageForced {
-                        campaign,
-                        org,
-                        through,
-                    },
-                ),
-                Action::HaltIntrusion { campaign, org } => {
-                    log.push(now, SimEvent::IntrusionHalted { campaign, org })
-                }
-                Action::FireInject(inject) => log.push(now, SimEvent::InjectOrdered { inject }),
-                Action::SkipInject(inject) => log.push(now, SimEvent::InjectSkipped { inject }),
-                Action::DelayInject { inject, minutes } => {
-                    log.push(now, SimEvent::InjectDelayed { inject, minutes })
-                }
-                Action::RescheduleInject { inject, at } => {
-                    log.push(now, SimEvent::InjectRescheduled { inject, at })
-                }
-                Action::SendInject { to, inject } => {
-                    let number = msel.send_live(&to, &inject);
-                    log.push(
-                        now,
-                        SimEvent::InjectSent {
-                            number,
-                            to: to.into(),
-                            inject,
-                        },
-                    );
-                }
-                Action::DecideLive {
-                    team,
-                    number,
-                    option,
-                } => {
-                    let region = &tick.region;
-                    let decision = msel.decide_live(number, team, &option).map_err(|why| {
-                        format!(
-                            "a decision on {} by {} was refused: {why}",
-                            crate::scenario::live_id(number),
-                            region.scenario.teams[team.ix()].id
-                        )
-                    });
-                    match decision {
-                        Ok((option, label)) => log.push(
-                            now,
-                            SimEvent::LiveDecisionTaken {
-                                team,
-                                number,
-                                option,
-                                label,
-                            },
-                        ),
-                        Err(text) => log.push(now, SimEvent::Note { text }),
-                    }
-                }
-                // A decision can be taken once it has been put, only by a team it was put
-                // to, and only once.
-                Action::Decide { team, inject, .. }
-                    if !msel.fired.contains(&inject)
-                        || msel.decided.contains(&inject)
-                        || !tick.region.injects[inject].to.contains(&team) =>
-                {
-                    let id = &tick.region.scenario.msel[inject].id;
-                    let why = if !msel.fired.contains(&inject) {
-                        "it has not been put yet".to_string()
-                    } else if msel.decided.contains(&inject) {
-                        "it was already taken".to_string()
-                    } else {
-                        format!(
-                            "it was not put to {}",
-                            tick.region.scenario.teams[team.ix()].id
-                        )
-                    };
-                    log.push(
-                        now,
-                        SimEvent::Note {
-                            text: format!("a decision on {id} was refused: {why}"),
-                        },
-                    );
-                }
-                Action::Decide {
-                    team,
-                    inject,
-                    option,
-                } => log.push(
-                    now,
-                    SimEvent::DecisionTaken {
-                        team,
-                        inject,
-                        option,
-                    },
-                ),
-                Action::Validate {
+                },
+            ),
+            Action::HaltIntrusion { campaign, org } => {
+                log.push(now, SimEvent::IntrusionHalted { campaign, org })
+            }
+            Action::StartCampaign(c) => self.start_campaign(now, c),
+            Action::CancelCampaign(c) => self.cancel_campaign(now, c),
+            Action::FireInject(inject) => log.push(now, SimEvent::InjectOrdered { inject }),
+            Action::SkipInject(inject) => log.push(now, SimEvent::InjectSkipped { inject }),
+            Action::DelayInject { inject, minutes } => {
+                log.push(now, SimEvent::InjectDelayed { inject, minutes })
+            }
+            Action::RescheduleInject { inject, at } => {
+                log.push(now, SimEvent::InjectRescheduled { inject, at })
+            }
+            Action::SendInject { to, inject } => {
+                let number = self.msel.send_live(&to, &inject);
+                let to = to.into();
+                log.push(now, SimEvent::InjectSent { number, to, inject });
+            }
+            Action::DecideLive {
+                team,
+                number,
+                option,
+            } => self.decide_live(plan, now, team, number, &option),
+            Action::Decide {
+                team,
+                inject,
+                option,
+            } => self.decide(plan, now, team, inject, option),
+            Action::Validate {
+                expectation,
+                met,
+                note,
+            } => log.push(
+                now,
+                SimEvent::ExpectationValidated {
                     expectation,
                     met,
                     note,
-                } => log.push(
-                    now,
-                    SimEvent::ExpectationValidated {
-                        expectation,
-                        met,
-                        note,
-                    },
-                ),
-                Action::StartCampaign(c) | Action::CancelCampaign(c) => {
-                    for (id, mut campaign) in campaigns.iter_mut().sort::<&StableId>() {
-                        if id.0 != c.0 {
-                            continue;
-                        }
-                        if matches!(action, Action::StartCampaign(_))
-                            && !campaign.started
-                            && !campaign.cancelled
-                        {
-                            campaign.forced_start = Some(now);
-                            log.push(now, SimEvent::CampaignForced { campaign: c });
-                        } else if matches!(action, Action::CancelCampaign(_)) && !campaign.cancelled
-                        {
-                            campaign.cancelled = true;
-                            log.push(now, SimEvent::CampaignCancelled { campaign: c });
-                        }
-                    }
-                }
+                },
+            ),
+        }
+    }
+
+    /// The white cell starts a campaign that has neither started nor been called off.
+    fn start_campaign(&mut self, now: u64, c: CampaignIx) {
+        for (id, mut campaign) in self.campaigns.iter_mut().sort::<&StableId>() {
+            if id.0 == c.0 && !campaign.started && !campaign.cancelled {
+                campaign.forced_start = Some(now);
+                self.log.push(now, SimEvent::CampaignForced { campaign: c });
             }
         }
+    }
+
+    fn cancel_campaign(&mut self, now: u64, c: CampaignIx) {
+        for (id, mut campaign) in self.campaigns.iter_mut().sort::<&StableId>() {
+            if id.0 == c.0 && !campaign.cancelled {
+                campaign.cancelled = true;
+                self.log
+                    .push(now, SimEvent::CampaignCancelled { campaign: c });
+            }
+        }
+    }
+
+    /// A decision can be taken once it has been put, only by a team it was put to, and only
+    /// once; a refusal is a note in the record.
+    fn decide(&mut self, plan: &Plan, now: u64, team: TeamIx, inject: InjectIx, option: u32) {
+        let refused = if !self.msel.fired.contains(&inject) {
+            Some("it has not been put yet".to_string())
+        } else if self.msel.decided.contains(&inject) {
+            Some("it was already taken".to_string())
+        } else if !plan.injects[inject].to.contains(&team) {
+            Some(format!(
+                "it was not put to {}",
+                plan.scenario.teams[team.ix()].id
+            ))
+        } else {
+            None
+        };
+        let event = match refused {
+            None => SimEvent::DecisionTaken {
+                team,
+                inject,
+                option,
+            },
+            Some(why) => SimEvent::Note {
+                text: format!(
+                    "a decision on {} was refused: {why}",
+                    plan.scenario.msel[inject].id
+                ),
+            },
+        };
+        self.log.push(now, event);
+    }
+
+    /// A decision on a live inject, taken if it is open to the team, otherwise a note saying why.
+    fn decide_live(&mut self, plan: &Plan, now: u64, team: TeamIx, number: u32, option: &str) {
+        let event = match self.msel.decide_live(number, team, option) {
+            Ok((option, label)) => SimEvent::LiveDecisionTaken {
+                team,
+                number,
+                option,
+                label,
+            },
+            Err(why) => SimEvent::Note {
+                text: format!(
+                    "a decision on {} by {} was refused: {why}",
+                    crate::scenario::live_id(number),
+                    plan.scenario.teams[team.ix()].id
+                ),
+            },
+        };
+        self.log.push(now, event);
     }
 }

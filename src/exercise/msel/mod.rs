@@ -5,14 +5,16 @@
 //! Everything reacts to this tick's events, after the simulation has had its say (the
 //! `Exercise` set runs after `Impact`); effects are commands for the next tick boundary.
 
-use crate::scenario::Plan;
-use crate::scenario::ids::{ExpectationIx, InjectIx, OrgIx, TeamIx};
+mod expectations;
+
 use std::collections::{BTreeMap, BTreeSet};
 
+use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
 use super::CommandQueue;
-use crate::scenario::{CheckPlan, TriggerPlan};
+use crate::scenario::ids::{ExpectationIx, InjectIx, OrgIx, TeamIx};
+use crate::scenario::{Plan, TriggerPlan, WhenPlan};
 use crate::sim::attack::Intrusions;
 use crate::sim::events::{EventLog, SimEvent};
 use crate::sim::incidents::Incidents;
@@ -143,322 +145,275 @@ fn occurrences(
     out
 }
 
-/// Whether an event is what the expectation waits for.
-fn satisfies(check: CheckPlan, team: TeamIx, e: &SimEvent, incidents: &Incidents) -> bool {
-    match (check, e) {
-        (CheckPlan::IncidentOpened, SimEvent::IncidentOpened { team: t, .. }) => *t == team,
-        (CheckPlan::IncidentContained, SimEvent::IncidentContained { incident }) => incidents
-            .0
-            .get(*incident as usize)
-            .is_some_and(|i| i.team == team),
-        // A wider marking (CLEAR is wider than GREEN) satisfies a narrower requirement.
-        (CheckPlan::IntelShared(wanted), SimEvent::IntelProduced { team: t, tlp, .. }) => {
-            *t == team && *tlp <= wanted
-        }
-        (CheckPlan::IntelApplied, SimEvent::IntelApplied { team: Some(t), .. }) => *t == team,
-        (CheckPlan::Isolates, SimEvent::OrganisationIsolated { team: t, .. }) => *t == team,
-        (CheckPlan::AssistanceRequested, SimEvent::AssistanceRequested { team: t }) => *t == team,
-        (
-            CheckPlan::Decides(i),
-            SimEvent::DecisionTaken {
-                team: t, inject, ..
-            },
-        ) => *t == team && *inject == i,
-        _ => false,
+/// What the MSEL reads of the exercise: the clock, the plan, the incidents (whose, where) and
+/// the intrusions (which organisations the attackers are out of).
+#[derive(SystemParam)]
+struct Situation<'w> {
+    clock: Res<'w, Clock>,
+    region: Res<'w, Region>,
+    incidents: Res<'w, Incidents>,
+    intrusions: Res<'w, Intrusions>,
+}
+
+/// What exercise control writes: where each inject and expectation stands, the commands that
+/// injects and decisions give for the next tick, and the record.
+#[derive(SystemParam)]
+struct ExerciseControl<'w> {
+    state: ResMut<'w, MselState>,
+    queue: ResMut<'w, CommandQueue>,
+    log: ResMut<'w, EventLog>,
+}
+
+/// The minute being run: the plan, the clock, and the organisations the attackers are out of.
+struct Minute<'a> {
+    plan: &'a Plan,
+    now: u64,
+    evicted: BTreeSet<OrgIx>,
+}
+
+impl Minute<'_> {
+    /// Whether a trigger (or an `unless`) holds now.
+    fn holds(&self, state: &MselState, trigger: &WhenPlan) -> bool {
+        trigger.holds(&|t| state.occurred(self.now, t, &self.evicted))
     }
 }
 
-#[allow(clippy::too_many_arguments)] // a system: each resource it reads is a parameter
-fn run_msel(
-    clock: Res<Clock>,
-    region: Res<Region>,
-    incidents: Res<Incidents>,
-    intrusions: Res<Intrusions>,
-    mut state: ResMut<MselState>,
-    mut queue: ResMut<CommandQueue>,
-    mut log: ResMut<EventLog>,
-) {
-    let now = clock.now;
-    let plan = &region.0;
+fn run_msel(situation: Situation, mut control: ExerciseControl) {
+    let plan = &**situation.region;
     if plan.injects.is_empty() && plan.expectations.is_empty() {
         return;
     }
+    let state = &mut control.state;
     if state.started.len() != plan.expectations.len() {
         state.started = vec![None; plan.expectations.len()];
     }
-    let mut events: Vec<SimEvent> = log.this_tick().iter().map(|e| e.event.clone()).collect();
-    for t in occurrences(&region, &incidents, &events, &state.seen) {
+    let mut events: Vec<SimEvent> = control
+        .log
+        .this_tick()
+        .iter()
+        .map(|e| e.event.clone())
+        .collect();
+    for t in occurrences(
+        &situation.region,
+        &situation.incidents,
+        &events,
+        &state.seen,
+    ) {
         state.seen.insert(t);
     }
-    let evicted: BTreeSet<OrgIx> = plan
-        .evictions
-        .iter()
-        .copied()
-        .filter(|o| intrusions.evicted(*o))
-        .collect();
-    let evicted = &evicted;
-    // Fired now by the facilitator's order, whatever their `unless` says.
-    let mut ordered = BTreeSet::new();
-    // The facilitator's orders and decisions given by command this tick.
-    for e in &events {
-        match *e {
-            SimEvent::InjectOrdered { inject } if !state.skipped.contains(&inject) => {
-                state.due.insert((now, inject));
-                ordered.insert(inject);
-            }
-            SimEvent::InjectSkipped { inject } => {
-                let was_done = state.done(inject);
-                state.skipped.insert(inject);
-                state.due.retain(|(_, i)| *i != inject);
-                if !was_done {
-                    module_progress(plan, &state, &mut log, now, inject);
+    let minute = Minute {
+        plan,
+        now: situation.clock.now,
+        evicted: (plan.evictions.iter().copied())
+            .filter(|o| situation.intrusions.evicted(*o))
+            .collect(),
+    };
+    let ordered = control.take_orders(&minute, &events);
+    control.auto_decide(&minute, &mut events);
+    control.fire_due(&minute, &ordered);
+    control.check_expectations(&minute, &situation.incidents, &events);
+}
+
+impl ExerciseControl<'_> {
+    /// The facilitator's orders and decisions given by command this tick; returns the injects
+    /// ordered fired now, whatever their `unless` says.
+    fn take_orders(&mut self, m: &Minute, events: &[SimEvent]) -> BTreeSet<InjectIx> {
+        let now = m.now;
+        let mut ordered = BTreeSet::new();
+        for e in events {
+            match *e {
+                SimEvent::InjectOrdered { inject } if !self.state.skipped.contains(&inject) => {
+                    self.state.due.insert((now, inject));
+                    ordered.insert(inject);
                 }
-            }
-            SimEvent::InjectDelayed { inject, minutes } => {
-                let due: Vec<(u64, InjectIx)> = state
-                    .due
-                    .iter()
-                    .filter(|(_, i)| *i == inject)
-                    .copied()
-                    .collect();
-                if due.is_empty() {
-                    *state.delays.entry(inject).or_default() += minutes;
+                SimEvent::InjectSkipped { inject } => {
+                    let was_done = self.state.done(inject);
+                    self.state.skipped.insert(inject);
+                    self.state.due.retain(|(_, i)| *i != inject);
+                    if !was_done {
+                        self.module_progress(m, inject);
+                    }
                 }
-                for (t, i) in due {
-                    state.due.remove(&(t, i));
-                    state.due.insert((t + minutes, i));
-                    log.push(
-                        now,
-                        SimEvent::InjectScheduled {
-                            inject: i,
-                            at: t + minutes,
-                        },
-                    );
+                SimEvent::InjectDelayed { inject, minutes } => self.delay(now, inject, minutes),
+                // Already fired or skipped: nothing to move. Otherwise it fires then, whatever
+                // its trigger does meanwhile (a moment already past: at once).
+                SimEvent::InjectRescheduled { inject, at } if !self.state.done(inject) => {
+                    self.state.due.retain(|(_, i)| *i != inject);
+                    self.state.delays.remove(&inject);
+                    self.state.due.insert((at.max(now), inject));
                 }
+                SimEvent::DecisionTaken { inject, option, .. } => {
+                    self.take_decision(m, inject, option)
+                }
+                _ => {}
             }
-            // Already fired or skipped: nothing to move. Otherwise it fires then, whatever its
-            // trigger does meanwhile (a moment already past: at once).
-            SimEvent::InjectRescheduled { inject, at }
-                if !state.fired.contains(&inject) && !state.skipped.contains(&inject) =>
-            {
-                state.due.retain(|(_, i)| *i != inject);
-                state.delays.remove(&inject);
-                state.due.insert((at.max(now), inject));
-            }
-            SimEvent::DecisionTaken { inject, option, .. } => {
-                take_decision(plan, &mut state, &mut queue, now, inject, option)
-            }
-            _ => {}
         }
+        ordered
     }
-    // Decisions auto-played teams take now.
-    let ready: Vec<(u64, InjectIx)> = state
-        .auto_decisions
-        .range(..=(now, InjectIx(u32::MAX)))
-        .copied()
-        .collect();
-    for (t, inject) in ready {
-        state.auto_decisions.remove(&(t, inject));
-        if state.decided.contains(&inject) {
-            continue;
-        }
-        let d = plan.injects[inject]
-            .decision
-            .expect("scheduled only for decisions");
-        let team = d.decider;
-        let event = SimEvent::DecisionTaken {
-            team,
-            inject,
-            option: d.default,
-        };
-        log.push(now, event.clone());
-        events.push(event);
-        take_decision(plan, &mut state, &mut queue, now, inject, d.default);
-    }
-    // Injects: schedule those whose trigger happened, then fire what is due, following chains
-    // of injects triggered by injects within the same tick.
-    loop {
-        for (i, inj) in plan.injects.iter().enumerate() {
-            let i = InjectIx::from(i);
-            let already = state.done(i) || state.due.iter().any(|(_, x)| *x == i);
-            let occurred = |t| state.occurred(now, t, evicted);
-            if !already && !inj.contingency_only && inj.trigger.holds(&occurred) {
-                if overtaken(inj, &state, now, evicted) {
-                    withdraw(plan, &mut state, &mut log, now, i);
-                    continue;
-                }
-                let put_back = state.delays.get(&i).copied().unwrap_or(0);
-                let at = now + inj.delay + put_back;
-                state.due.insert((at, i));
-                // Known ahead only when it fires later than now (the timeline shows it).
-                if at > now {
-                    log.push(now, SimEvent::InjectScheduled { inject: i, at });
-                }
-            }
-        }
-        let firing: Vec<(u64, InjectIx)> = state
-            .due
-            .range(..=(now, InjectIx(u32::MAX)))
+
+    /// Puts an inject back: when due, it is due later; when not yet triggered, it will be.
+    fn delay(&mut self, now: u64, inject: InjectIx, minutes: u64) {
+        let due: Vec<(u64, InjectIx)> = (self.state.due.iter())
+            .filter(|(_, i)| *i == inject)
             .copied()
             .collect();
-        if firing.is_empty() {
-            break;
+        if due.is_empty() {
+            *self.state.delays.entry(inject).or_default() += minutes;
         }
-        for (t, i) in firing {
-            state.due.remove(&(t, i));
-            if state.done(i) {
-                continue;
-            }
-            if !ordered.contains(&i) && overtaken(&plan.injects[i], &state, now, evicted) {
-                withdraw(plan, &mut state, &mut log, now, i);
-                continue;
-            }
-            let first_of_module = plan.injects[i].module.filter(|m| {
-                !plan.modules[*m]
-                    .injects
-                    .iter()
-                    .any(|x| state.fired.contains(x))
-            });
-            state.fired.insert(i);
-            if let Some(module) = first_of_module {
-                log.push(now, SimEvent::ModuleStarted { module });
-            }
-            fire(plan, &mut state, &mut queue, &mut log, now, i);
-            module_progress(plan, &state, &mut log, now, i);
+        for (t, i) in due {
+            self.state.due.remove(&(t, i));
+            self.state.due.insert((t + minutes, i));
+            let at = t + minutes;
+            self.log
+                .push(now, SimEvent::InjectScheduled { inject: i, at });
         }
     }
-    check_expectations(
-        plan, &incidents, &mut state, &mut log, now, &events, evicted,
-    );
+
+    /// Decisions auto-played teams take now (and trainees' unanswered ones, by default); each
+    /// joins this tick's events, for the expectations.
+    fn auto_decide(&mut self, m: &Minute, events: &mut Vec<SimEvent>) {
+        let ready: Vec<(u64, InjectIx)> = (self.state.auto_decisions)
+            .range(..=(m.now, InjectIx(u32::MAX)))
+            .copied()
+            .collect();
+        for (t, inject) in ready {
+            self.state.auto_decisions.remove(&(t, inject));
+            if self.state.decided.contains(&inject) {
+                continue;
+            }
+            let d = m.plan.injects[inject]
+                .decision
+                .expect("scheduled only for decisions");
+            let event = SimEvent::DecisionTaken {
+                team: d.decider,
+                inject,
+                option: d.default,
+            };
+            self.log.push(m.now, event.clone());
+            events.push(event);
+            self.take_decision(m, inject, d.default);
+        }
+    }
+
+    /// Schedules the injects whose trigger happened, then fires what is due, following chains
+    /// of injects triggered by injects within the same tick.
+    fn fire_due(&mut self, m: &Minute, ordered: &BTreeSet<InjectIx>) {
+        loop {
+            self.schedule_triggered(m);
+            let firing: Vec<(u64, InjectIx)> = (self.state.due)
+                .range(..=(m.now, InjectIx(u32::MAX)))
+                .copied()
+                .collect();
+            if firing.is_empty() {
+                break;
+            }
+            for (t, i) in firing {
+                self.state.due.remove(&(t, i));
+                if self.state.done(i) {
+                    continue;
+                }
+                if !ordered.contains(&i) && overtaken(m, &m.plan.injects[i], &self.state) {
+                    self.withdraw(m, i);
+                    continue;
+                }
+                self.fire(m, i);
+            }
+        }
+    }
+
+    /// Each inject not yet in the running whose trigger holds: due after its delay (and the
+    /// facilitator's), or withdrawn if its storyline was overtaken.
+    fn schedule_triggered(&mut self, m: &Minute) {
+        for (i, inj) in m.plan.injects.iter().enumerate() {
+            let i = InjectIx::from(i);
+            let already = self.state.done(i) || self.state.due.iter().any(|(_, x)| *x == i);
+            if already || inj.contingency_only || !m.holds(&self.state, &inj.trigger) {
+                continue;
+            }
+            if overtaken(m, inj, &self.state) {
+                self.withdraw(m, i);
+                continue;
+            }
+            let put_back = self.state.delays.get(&i).copied().unwrap_or(0);
+            let at = m.now + inj.delay + put_back;
+            self.state.due.insert((at, i));
+            // Known ahead only when it fires later than now (the timeline shows it).
+            if at > m.now {
+                self.log
+                    .push(m.now, SimEvent::InjectScheduled { inject: i, at });
+            }
+        }
+    }
+
+    /// Drops an inject whose storyline the simulation overtook.
+    fn withdraw(&mut self, m: &Minute, i: InjectIx) {
+        self.state.skipped.insert(i);
+        self.state.due.retain(|(_, x)| *x != i);
+        self.log
+            .push(m.now, SimEvent::InjectWithdrawn { inject: i });
+        self.module_progress(m, i);
+    }
+
+    /// After inject `i` fired or was taken out: its module ends when that was the last of its
+    /// scripted injects still to come (and the room saw at least one of them).
+    fn module_progress(&mut self, m: &Minute, i: InjectIx) {
+        let Some(module) = m.plan.injects[i].module else {
+            return;
+        };
+        let scripted = &m.plan.modules[module];
+        if scripted.scripted.contains(&i)
+            && scripted.scripted.iter().all(|x| self.state.done(*x))
+            && scripted
+                .injects
+                .iter()
+                .any(|x| self.state.fired.contains(x))
+        {
+            self.log.push(m.now, SimEvent::ModuleEnded { module });
+        }
+    }
+
+    /// Fires inject `i`: its module starts with its first, its effects are commands for the
+    /// next tick, and a decision waits for its team (or the policy, or the time limit).
+    fn fire(&mut self, m: &Minute, i: InjectIx) {
+        let (plan, now) = (m.plan, m.now);
+        let inj = &plan.injects[i];
+        let first_of_module = inj.module.filter(|module| {
+            !(plan.modules[*module].injects.iter()).any(|x| self.state.fired.contains(x))
+        });
+        self.state.fired.insert(i);
+        if let Some(module) = first_of_module {
+            self.log.push(now, SimEvent::ModuleStarted { module });
+        }
+        self.log.push(now, SimEvent::InjectFired { inject: i });
+        for action in &inj.effects {
+            self.queue.schedule(now + 1, action.clone());
+        }
+        if let Some(d) = inj.decision {
+            // Trainees decide with a Decide command; the policy answers for auto-played teams.
+            if plan.teams[d.decider].auto {
+                self.state.auto_decisions.insert((now + d.takes, i));
+            } else if let Some(limit) = d.answer_within {
+                // Trainees who have not answered by then: the room moves on with the default.
+                self.state.auto_decisions.insert((now + limit, i));
+            }
+        }
+        self.module_progress(m, i);
+    }
+
+    fn take_decision(&mut self, m: &Minute, inject: InjectIx, option: u32) {
+        if !self.state.decided.insert(inject) {
+            return;
+        }
+        let effects = m.plan.injects[inject].option_effects.get(option as usize);
+        for action in effects.into_iter().flatten() {
+            self.queue.schedule(m.now + 1, action.clone());
+        }
+    }
 }
 
 /// Whether an inject's storyline has been overtaken (its `unless` has happened).
-fn overtaken(
-    inj: &crate::scenario::InjectPlan,
-    state: &MselState,
-    now: u64,
-    evicted: &BTreeSet<OrgIx>,
-) -> bool {
-    inj.unless
-        .as_ref()
-        .is_some_and(|u| u.holds(&|t| state.occurred(now, t, evicted)))
-}
-
-/// Drops an inject whose storyline the simulation overtook.
-fn withdraw(plan: &Plan, state: &mut MselState, log: &mut EventLog, now: u64, i: InjectIx) {
-    state.skipped.insert(i);
-    state.due.retain(|(_, x)| *x != i);
-    log.push(now, SimEvent::InjectWithdrawn { inject: i });
-    module_progress(plan, state, log, now, i);
-}
-
-/// After inject `i` fired or was taken out: its module ends when that was the last of its
-/// scripted injects still to come (and the room saw at least one of them).
-fn module_progress(plan: &Plan, state: &MselState, log: &mut EventLog, now: u64, i: InjectIx) {
-    let Some(m) = plan.injects[i].module else {
-        return;
-    };
-    let module = &plan.modules[m];
-    if module.scripted.contains(&i)
-        && module.scripted.iter().all(|x| state.done(*x))
-        && module.injects.iter().any(|x| state.fired.contains(x))
-    {
-        log.push(now, SimEvent::ModuleEnded { module: m });
-    }
-}
-
-fn fire(
-    plan: &Plan,
-    state: &mut MselState,
-    queue: &mut CommandQueue,
-    log: &mut EventLog,
-    now: u64,
-    i: InjectIx,
-) {
-    log.push(now, SimEvent::InjectFired { inject: i });
-    let inj = &plan.injects[i];
-    for action in &inj.effects {
-        queue.schedule(now + 1, action.clone());
-    }
-    if let Some(d) = inj.decision {
-        // Trainees decide with a Decide command; the policy answers for auto-played teams.
-        let auto = plan.teams[d.decider].auto;
-        if auto {
-            state.auto_decisions.insert((now + d.takes, i));
-        } else if let Some(limit) = d.answer_within {
-            // Trainees who have not answered by then: the room moves on with the default.
-            state.auto_decisions.insert((now + limit, i));
-        }
-    }
-}
-
-fn take_decision(
-    plan: &Plan,
-    state: &mut MselState,
-    queue: &mut CommandQueue,
-    now: u64,
-    inject: InjectIx,
-    option: u32,
-) {
-    if !state.decided.insert(inject) {
-        return;
-    }
-    let effects = plan.injects[inject].option_effects.get(option as usize);
-    for action in effects.into_iter().flatten() {
-        queue.schedule(now + 1, action.clone());
-    }
-}
-
-fn check_expectations(
-    plan: &Plan,
-    incidents: &Incidents,
-    state: &mut MselState,
-    log: &mut EventLog,
-    now: u64,
-    events: &[SimEvent],
-    evicted: &BTreeSet<OrgIx>,
-) {
-    for (k, e) in plan.expectations.iter().enumerate() {
-        let k32 = ExpectationIx::from(k);
-        if state.settled.contains(&k32) {
-            continue;
-        }
-        if state.started[k].is_none() && e.after.holds(&|t| state.occurred(now, t, evicted)) {
-            state.started[k] = Some(now);
-        }
-        let Some(start) = state.started[k] else {
-            continue;
-        };
-        let validated = events.iter().find_map(|ev| match ev {
-            SimEvent::ExpectationValidated {
-                expectation, met, ..
-            } if *expectation == k32 => Some(*met),
-            _ => None,
-        });
-        if validated.is_some() {
-            // The facilitator's word settles it either way (the event is already in the log).
-            state.settled.insert(k32);
-            continue;
-        }
-        if e.check != CheckPlan::Facilitator
-            && events
-                .iter()
-                .any(|ev| satisfies(e.check, e.team, ev, incidents))
-        {
-            state.settled.insert(k32);
-            log.push(now, SimEvent::ExpectationMet { expectation: k32 });
-            continue;
-        }
-        if e.check != CheckPlan::Facilitator && now >= start + e.within {
-            state.settled.insert(k32);
-            log.push(now, SimEvent::ExpectationMissed { expectation: k32 });
-            if let Some(c) = e.contingency
-                && !state.fired.contains(&c)
-            {
-                state.due.insert((now + 1, c));
-            }
-        }
-    }
+fn overtaken(m: &Minute, inj: &crate::scenario::InjectPlan, state: &MselState) -> bool {
+    inj.unless.as_ref().is_some_and(|u| m.holds(state, u))
 }
 
 #[cfg(test)]
