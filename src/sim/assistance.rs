@@ -240,7 +240,6 @@ mod tests {
                     1,
                     "AroundTheClock",
                     auto,
-                    &[],
                 );
         }
         tiny.team(
@@ -250,7 +249,6 @@ mod tests {
             hub,
             "AroundTheClock",
             true,
-            &[],
         )
         .field(&format!(
             "defaults: Defaults(false_alerts_per_host_day: {alerts})"

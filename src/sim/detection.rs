@@ -407,8 +407,8 @@ mod tests {
                 2,
                 "AroundTheClock",
                 true,
-                &["seen", "blind"],
             )
+            .monitors("csirt", &["seen", "blind"])
             .plan();
         let mut sim = Simulation::new(plan, seed);
         sim.run_until(3 * MINUTES_PER_DAY);
@@ -452,7 +452,7 @@ mod tests {
         let tiny = TinyRegion::new()
             .island("A", false, true)
             .org("shop", "A", 50, 1.0, 0.0)
-            .team("npc", "Npc", Some("A"), 1, "OfficeHours", true, &[])
+            .team("npc", "Npc", Some("A"), 1, "OfficeHours", true)
             .campaign(
                 "crew",
                 "D1 09:00",
@@ -495,16 +495,9 @@ mod tests {
         let plan = TinyRegion::new()
             .island("A", false, true)
             .org("client", "A", 20, 0.0, 0.0)
-            .team("npc", "Npc", Some("A"), 1, "AroundTheClock", true, &[])
-            .team(
-                "desk",
-                "SectorSoc",
-                Some("A"),
-                1,
-                "AroundTheClock",
-                true,
-                &["client"],
-            )
+            .team("npc", "Npc", Some("A"), 1, "AroundTheClock", true)
+            .team("desk", "SectorSoc", Some("A"), 1, "AroundTheClock", true)
+            .monitors("desk", &["client"])
             .campaign(
                 "crew",
                 "D1 09:00",
@@ -573,7 +566,7 @@ mod tests {
         let plan = TinyRegion::new()
             .island("A", false, true)
             .org("shop", "A", 50, coverage, 0.0)
-            .team("npc", "Npc", Some("A"), 2, "AroundTheClock", true, &[])
+            .team("npc", "Npc", Some("A"), 2, "AroundTheClock", true)
             .campaign(
                 "crew",
                 "D1 09:00",

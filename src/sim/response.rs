@@ -542,7 +542,6 @@ mod tests {
                 2,
                 "AroundTheClock",
                 auto,
-                &[],
             )
             .campaign(
                 "crew",
@@ -790,7 +789,6 @@ mod tests {
                 2,
                 "AroundTheClock",
                 false,
-                &[],
             )
             .campaign(
                 "crew",
@@ -903,7 +901,6 @@ mod tests {
                 2,
                 "OfficeHours",
                 true,
-                &[],
             )
             .team(
                 "b-csirt",
@@ -912,7 +909,6 @@ mod tests {
                 2,
                 "AroundTheClock",
                 true,
-                &[],
             )
             .plan();
         let mut sim = Simulation::new(plan, 1);
