@@ -181,7 +181,7 @@ mod tests {
     fn a_decision_is_overdue_past_its_limit_or_its_expectation() {
         let plan = TinyRegion::new()
             .island("A", true, true)
-            .team("a-csirt", "NationalCsirt", Some("A"), 2, "AroundTheClock", false, &[])
+            .team("a-csirt", "NationalCsirt", Some("A"), 2, "AroundTheClock", false)
             .field(
                 r#"msel: [
                     Inject(id: "D1", trigger: At("D1 09:00"), kind: Narrative, channel: Phone,

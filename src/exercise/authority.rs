@@ -132,7 +132,7 @@ mod tests {
             .island("B", true, true)
             .org("a-gov", "A", 10, 0.5, 0.5)
             .org("b-gov", "B", 10, 0.5, 0.5)
-            .team("a-npc", "Npc", Some("A"), 1, "OfficeHours", false, &[])
+            .team("a-npc", "Npc", Some("A"), 1, "OfficeHours", false)
             .team(
                 "b-csirt",
                 "NationalCsirt",
@@ -140,7 +140,6 @@ mod tests {
                 2,
                 "AroundTheClock",
                 true,
-                &[],
             )
             .field(
                 "msel: [Inject(id: \"I1\", trigger: At(\"D1 09:00\"), kind: Narrative, \

@@ -987,7 +987,6 @@ mod tests {
                 2,
                 "AroundTheClock",
                 false,
-                &[],
             )
             .campaign(
                 "crew",

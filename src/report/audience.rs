@@ -255,16 +255,8 @@ mod tests {
             .island("B", false, true)
             .org("gov", "A", 10, 0.5, 0.5)
             .csirt("csirt", "A")
-            .team("npc", "Npc", Some("B"), 1, "OfficeHours", true, &[])
-            .team(
-                "hub",
-                "RegionalHub",
-                Some("A"),
-                2,
-                "AroundTheClock",
-                true,
-                &[],
-            )
+            .team("npc", "Npc", Some("B"), 1, "OfficeHours", true)
+            .team("hub", "RegionalHub", Some("A"), 2, "AroundTheClock", true)
             .plan()
     }
 

@@ -314,7 +314,11 @@ impl SupportCut {
 
     /// Every organisation that was ever without support.
     pub fn clients(&self) -> std::collections::BTreeSet<OrgIx> {
-        self.since.keys().chain(self.minutes.keys()).copied().collect()
+        self.since
+            .keys()
+            .chain(self.minutes.keys())
+            .copied()
+            .collect()
     }
 }
 

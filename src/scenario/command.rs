@@ -208,172 +208,213 @@ pub enum Action {
 impl Command {
     /// `None` for commands that only concern pacing; `Err` names the unknown id.
     pub fn resolve(&self, plan: &Plan) -> Result<Option<Action>, String> {
-        let ids = &plan.ids;
-        let err = |e: super::ids::UnknownId| e.to_string();
-        let team = |id: &str| ids.teams.resolve(id).map_err(err);
-        let org = |id: &str| ids.orgs.resolve(id).map_err(err);
-        let link = |id: &str| ids.links.resolve(id).map_err(err);
-        let island = |id: &str| ids.islands.resolve(id).map_err(err);
-        let inject = |id: &str| ids.injects.resolve(id).map_err(err);
-        let expectation = |id: &str| ids.expectations.resolve(id).map_err(err);
-        let campaign = |id: &str| ids.campaigns.resolve(id).map_err(err);
+        let r = Resolver { plan };
         Ok(Some(match self {
             Command::Pause | Command::Resume | Command::Speed(_) => return Ok(None),
-            Command::Launch {
-                campaign: c,
-                org: o,
-            } => Action::Launch {
-                campaign: campaign(c)?,
-                org: org(o)?,
+            Command::Launch { campaign, org } => Action::Launch {
+                campaign: r.campaign(campaign)?,
+                org: r.org(org)?,
             },
             Command::ForceStep {
-                campaign: c,
-                org: o,
+                campaign,
+                org,
                 through,
-            } => {
-                let c = campaign(c)?;
-                let through = match through {
-                    None => None,
-                    Some(t) => Some(plan.stage_of(c, t)?),
-                };
-                Action::ForceStep {
-                    campaign: c,
-                    org: org(o)?,
-                    through,
-                }
-            }
-            Command::HaltIntrusion {
-                campaign: c,
-                org: o,
-            } => Action::HaltIntrusion {
-                campaign: campaign(c)?,
-                org: org(o)?,
+            } => r.force_step(campaign, org, through.as_deref())?,
+            Command::HaltIntrusion { campaign, org } => Action::HaltIntrusion {
+                campaign: r.campaign(campaign)?,
+                org: r.org(org)?,
             },
             Command::Note(text) => Action::Note(text.clone()),
-            Command::IsolateOrganisation { team: t, org: o } => Action::IsolateOrganisation {
-                team: team(t)?,
-                org: org(o)?,
+            Command::IsolateOrganisation { team, org } => Action::IsolateOrganisation {
+                team: r.team(team)?,
+                org: r.org(org)?,
             },
-            Command::ReconnectOrganisation { team: t, org: o } => Action::ReconnectOrganisation {
-                team: team(t)?,
-                org: org(o)?,
+            Command::ReconnectOrganisation { team, org } => Action::ReconnectOrganisation {
+                team: r.team(team)?,
+                org: r.org(org)?,
             },
-            Command::RevokeAccess { team: t, org: o } => Action::RevokeAccess {
-                team: team(t)?,
-                org: org(o)?,
+            Command::RevokeAccess { team, org } => Action::RevokeAccess {
+                team: r.team(team)?,
+                org: r.org(org)?,
             },
-            Command::PayRansom { org: o, usd } => Action::PayRansom {
-                org: org(o)?,
+            Command::PayRansom { org, usd } => Action::PayRansom {
+                org: r.org(org)?,
                 usd: *usd,
             },
-            Command::ShareIntel { team: t, tlp } => Action::ShareIntel {
-                team: team(t)?,
+            Command::ShareIntel { team, tlp } => Action::ShareIntel {
+                team: r.team(team)?,
                 tlp: *tlp,
             },
-            Command::RequestAssistance { team: t } => Action::RequestAssistance { team: team(t)? },
-            Command::Investigate { team: t, org: o } => Action::Respond {
-                team: team(t)?,
-                order: Order::Investigate(org(o)?),
+            Command::RequestAssistance { team } => Action::RequestAssistance {
+                team: r.team(team)?,
             },
-            Command::IsolateHosts { team: t, org: o } => Action::Respond {
-                team: team(t)?,
-                order: Order::IsolateHosts(org(o)?),
+            Command::Investigate { team, org } => r.respond(team, Order::Investigate, org)?,
+            Command::IsolateHosts { team, org } => r.respond(team, Order::IsolateHosts, org)?,
+            Command::Eradicate { team, org } => r.respond(team, Order::Eradicate, org)?,
+            Command::Patch { team, org } => r.respond(team, Order::Patch, org)?,
+            Command::Block { team, campaign } => Action::Respond {
+                team: r.team(team)?,
+                order: Order::Block(r.campaign(campaign)?),
             },
-            Command::Eradicate { team: t, org: o } => Action::Respond {
-                team: team(t)?,
-                order: Order::Eradicate(org(o)?),
-            },
-            Command::Patch { team: t, org: o } => Action::Respond {
-                team: team(t)?,
-                order: Order::Patch(org(o)?),
-            },
-            Command::Block {
-                team: t,
-                campaign: c,
-            } => Action::Respond {
-                team: team(t)?,
-                order: Order::Block(campaign(c)?),
-            },
-            Command::CutLink(l) => Action::CutLink(link(l)?),
-            Command::RepairLink(l) => Action::RepairLink(link(l)?),
-            Command::PowerOutage {
-                island: i,
-                duration,
-            } => Action::PowerOutage {
-                island: island(i)?,
+            Command::CutLink(l) => Action::CutLink(r.link(l)?),
+            Command::RepairLink(l) => Action::RepairLink(r.link(l)?),
+            Command::PowerOutage { island, duration } => Action::PowerOutage {
+                island: r.island(island)?,
                 minutes: duration.0.max(1),
             },
-            Command::StartCampaign(c) => Action::StartCampaign(campaign(c)?),
-            Command::CancelCampaign(c) => Action::CancelCampaign(campaign(c)?),
-            Command::FireInject(i) => Action::FireInject(inject(i)?),
-            Command::SkipInject(i) => Action::SkipInject(inject(i)?),
-            Command::DelayInject { inject: i, by } => Action::DelayInject {
-                inject: inject(i)?,
+            Command::StartCampaign(c) => Action::StartCampaign(r.campaign(c)?),
+            Command::CancelCampaign(c) => Action::CancelCampaign(r.campaign(c)?),
+            Command::FireInject(i) => Action::FireInject(r.inject(i)?),
+            Command::SkipInject(i) => Action::SkipInject(r.inject(i)?),
+            Command::DelayInject { inject, by } => Action::DelayInject {
+                inject: r.inject(inject)?,
                 minutes: by.0,
             },
-            Command::RescheduleInject { inject: i, at } => Action::RescheduleInject {
-                inject: inject(i)?,
-                at: at
-                    .to_tick(plan.scenario.start.minute_of_day)
-                    .ok_or_else(|| {
-                        format!(
-                            "{at} is before the exercise starts ({})",
-                            plan.scenario.start
-                        )
-                    })?,
-            },
-            Command::SendInject(live) => {
-                if live.title.trim().is_empty() {
-                    return Err("a live inject needs a title".into());
-                }
-                if live.to.is_empty() {
-                    return Err("a live inject needs at least one team in `to`".into());
-                }
-                Action::SendInject {
-                    to: live.to.iter().map(|t| team(t)).collect::<Result<_, _>>()?,
-                    inject: Box::new(live.clone()),
-                }
-            }
+            Command::RescheduleInject { inject, at } => r.reschedule(inject, at)?,
+            Command::SendInject(live) => r.send(live)?,
             Command::Decide {
-                team: t,
-                inject: i,
+                team,
+                inject,
                 option,
-            } if plan.live_inject(i).is_some() => Action::DecideLive {
-                team: team(t)?,
-                number: plan.live_inject(i).unwrap_or_default(),
-                option: option.clone(),
-            },
-            Command::Decide {
-                team: t,
-                inject: i,
-                option,
-            } => {
-                let ix = inject(i)?;
-                let decision = plan.scenario.msel[ix]
-                    .decision
-                    .as_ref()
-                    .ok_or_else(|| format!("inject `{i}` has no decision to take"))?;
-                let options = super::ids::IdIndex::<u32>::new(
-                    "option",
-                    decision.options.iter().map(|o| o.id.as_str()),
-                );
-                let o = options.resolve(option).map_err(err)?;
-                Action::Decide {
-                    team: team(t)?,
-                    inject: ix,
-                    option: o,
-                }
-            }
+            } => r.decide(team, inject, option)?,
             Command::Validate {
-                expectation: e,
+                expectation,
                 met,
                 note,
             } => Action::Validate {
-                expectation: expectation(e)?,
+                expectation: r.expectation(expectation)?,
                 met: *met,
                 note: note.clone(),
             },
         }))
+    }
+}
+
+/// Scenario ids to the plan's indexes, for [`Command::resolve`]: each lookup's error names the
+/// unknown id (with a guess); the commands that need more than a lookup have their own.
+struct Resolver<'a> {
+    plan: &'a Plan,
+}
+
+impl Resolver<'_> {
+    fn team(&self, id: &str) -> Result<TeamIx, String> {
+        self.plan.ids.teams.resolve(id).map_err(|e| e.to_string())
+    }
+
+    fn org(&self, id: &str) -> Result<OrgIx, String> {
+        self.plan.ids.orgs.resolve(id).map_err(|e| e.to_string())
+    }
+
+    fn link(&self, id: &str) -> Result<LinkIx, String> {
+        self.plan.ids.links.resolve(id).map_err(|e| e.to_string())
+    }
+
+    fn island(&self, id: &str) -> Result<IslandIx, String> {
+        self.plan.ids.islands.resolve(id).map_err(|e| e.to_string())
+    }
+
+    fn inject(&self, id: &str) -> Result<InjectIx, String> {
+        self.plan.ids.injects.resolve(id).map_err(|e| e.to_string())
+    }
+
+    fn expectation(&self, id: &str) -> Result<ExpectationIx, String> {
+        self.plan
+            .ids
+            .expectations
+            .resolve(id)
+            .map_err(|e| e.to_string())
+    }
+
+    fn campaign(&self, id: &str) -> Result<CampaignIx, String> {
+        self.plan
+            .ids
+            .campaigns
+            .resolve(id)
+            .map_err(|e| e.to_string())
+    }
+
+    /// A trainee team's response order against an organisation.
+    fn respond(&self, team: &str, order: fn(OrgIx) -> Order, org: &str) -> Result<Action, String> {
+        let team = self.team(team)?;
+        Ok(Action::Respond {
+            team,
+            order: order(self.org(org)?),
+        })
+    }
+
+    /// `through`: a technique of the campaign's, found as the stage (by position) it is.
+    fn force_step(
+        &self,
+        campaign: &str,
+        org: &str,
+        through: Option<&str>,
+    ) -> Result<Action, String> {
+        let campaign = self.campaign(campaign)?;
+        let through = match through {
+            None => None,
+            Some(t) => Some(self.plan.stage_of(campaign, t)?),
+        };
+        Ok(Action::ForceStep {
+            campaign,
+            org: self.org(org)?,
+            through,
+        })
+    }
+
+    /// A new moment for an inject: not before the exercise starts.
+    fn reschedule(&self, inject: &str, at: &When) -> Result<Action, String> {
+        let start = &self.plan.scenario.start;
+        Ok(Action::RescheduleInject {
+            inject: self.inject(inject)?,
+            at: at
+                .to_tick(start.minute_of_day)
+                .ok_or_else(|| format!("{at} is before the exercise starts ({start})"))?,
+        })
+    }
+
+    /// A live inject needs a title and a team to go to.
+    fn send(&self, live: &super::LiveInject) -> Result<Action, String> {
+        if live.title.trim().is_empty() {
+            return Err("a live inject needs a title".into());
+        }
+        if live.to.is_empty() {
+            return Err("a live inject needs at least one team in `to`".into());
+        }
+        Ok(Action::SendInject {
+            to: live
+                .to
+                .iter()
+                .map(|t| self.team(t))
+                .collect::<Result<_, _>>()?,
+            inject: Box::new(live.clone()),
+        })
+    }
+
+    /// A decision on a live inject (checked when it applies: the plan cannot know it), or on
+    /// an MSEL inject that has one, by one of its options.
+    fn decide(&self, team: &str, inject: &str, option: &str) -> Result<Action, String> {
+        if let Some(number) = self.plan.live_inject(inject) {
+            return Ok(Action::DecideLive {
+                team: self.team(team)?,
+                number,
+                option: option.to_string(),
+            });
+        }
+        let ix = self.inject(inject)?;
+        let decision = self.plan.scenario.msel[ix]
+            .decision
+            .as_ref()
+            .ok_or_else(|| format!("inject `{inject}` has no decision to take"))?;
+        let options = super::ids::IdIndex::<u32>::new(
+            "option",
+            decision.options.iter().map(|o| o.id.as_str()),
+        );
+        let option = options.resolve(option).map_err(|e| e.to_string())?;
+        Ok(Action::Decide {
+            team: self.team(team)?,
+            inject: ix,
+            option,
+        })
     }
 }
 

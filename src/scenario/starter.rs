@@ -16,6 +16,24 @@ pub fn known_islands() -> Vec<Island> {
 /// not.
 pub fn starter(name: &str, islands: &[String]) -> Result<String, String> {
     let known = known_islands();
+    let chosen = choose(&known, islands)?;
+    let (teams, team_ids) = teams(&chosen);
+    Ok([
+        heading(name, &chosen),
+        islands_list(&chosen),
+        cables(&chosen),
+        ministries(&chosen),
+        service(chosen[0]),
+        CAMPAIGN.to_string(),
+        teams,
+        msel(&team_ids),
+        ")\n".to_string(),
+    ]
+    .concat())
+}
+
+/// The islands named, in the order named: each known (else a guess), none twice, at least one.
+fn choose<'a>(known: &'a [Island], islands: &[String]) -> Result<Vec<&'a Island>, String> {
     let mut chosen: Vec<&Island> = Vec::new();
     for id in islands {
         let island = known
@@ -38,9 +56,13 @@ pub fn starter(name: &str, islands: &[String]) -> Result<String, String> {
     if chosen.is_empty() {
         return Err("name at least one island, e.g. `--islands LC,BB`".into());
     }
-    let first = chosen[0];
-    let mut out = String::new();
-    out.push_str(&format!(
+    Ok(chosen)
+}
+
+/// The banner that says where the file came from and how to use it, and the scenario's own
+/// fields: its name, the islands' names, the clock.
+fn heading(name: &str, chosen: &[&Island]) -> String {
+    format!(
         "// =============================================================================================\n\
          //  {name}: a starting scenario written by `tidewatch new`.\n\
          // =============================================================================================\n\
@@ -59,22 +81,34 @@ pub fn starter(name: &str, islands: &[String]) -> Result<String, String> {
          \x20   time_zone: \"AST (UTC-4)\",\n\
          \x20   duration: \"2d\",\n\
          \x20   seed: 1,\n\n",
-        chosen.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(", ")
-    ));
-    out.push_str(
+        chosen
+            .iter()
+            .map(|i| i.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+/// The islands with their real figures.
+fn islands_list(chosen: &[&Island]) -> String {
+    let mut out = String::from(
         "    // Real figures: people, GDP in US dollars a year, position (for the map), and whether the\n\
          \x20   // island has a national CSIRT and a designated point of contact today.\n\
          \x20   islands: [\n",
     );
-    for i in &chosen {
+    for i in chosen {
         out.push_str(&format!(
             "        Island(id: {:?}, name: {:?}, population: {}, gdp_usd: {:e}, lat: {}, lon: {}, csirt: {}, npc: {}),\n",
             i.id, i.name, i.population, i.gdp_usd, i.lat, i.lon, i.csirt, i.npc
         ));
     }
     out.push_str("    ],\n\n");
-    // Cables between consecutive islands of the list: a festoon, like ECFS.
-    out.push_str(
+    out
+}
+
+/// Cables between consecutive islands of the list: a festoon, like ECFS.
+fn cables(chosen: &[&Island]) -> String {
+    let mut out = String::from(
         "    // Submarine cables between the islands in the order listed (a festoon, like ECFS). Cutting\n\
          \x20   // one cuts the islands' intelligence sharing over it.\n\
          \x20   links: [\n",
@@ -88,12 +122,17 @@ pub fn starter(name: &str, islands: &[String]) -> Result<String, String> {
         ));
     }
     out.push_str("    ],\n\n");
-    out.push_str(
+    out
+}
+
+/// One ministry per island, the organisation the campaign attacks.
+fn ministries(chosen: &[&Island]) -> String {
+    let mut out = String::from(
         "    // One ministry per island: 120 workstations half watched by sensors, 12 servers, 2 internet-\n\
          \x20   // facing devices. Counts are hosts; coverage and patch level are shares from 0 to 1.\n\
          \x20   organisations: [\n",
     );
-    for i in &chosen {
+    for i in chosen {
         out.push_str(&format!(
             "        Organisation(id: \"{}-gov\", island: {:?}, sector: Government, name: \"Ministry of Finance ({})\", hosts: [\n\
              \x20           HostGroup(id: \"ws\", kind: Workstation, count: 120, platform: Windows, sensor_coverage: 0.5, patch_level: 0.7, backups: Offline),\n\
@@ -106,7 +145,12 @@ pub fn starter(name: &str, islands: &[String]) -> Result<String, String> {
         ));
     }
     out.push_str("    ],\n\n");
-    out.push_str(&format!(
+    out
+}
+
+/// The first island's government payments: what its citizens lose while the servers are down.
+fn service(first: &Island) -> String {
+    format!(
         "    // What citizens lose when the ministry's servers are down (US dollars an hour, people).\n\
          \x20   services: [\n\
          \x20       Service(id: \"{0}-payments\", name: \"Government payments ({1})\", provider: \"{0}-gov\",\n\
@@ -115,48 +159,34 @@ pub fn starter(name: &str, islands: &[String]) -> Result<String, String> {
         first.id.to_lowercase(),
         first.name,
         first.population
-    ));
-    out.push_str(
-        "    actors: [\n\
-         \x20       ThreatActor(id: \"crew\", name: \"A ransomware crew\", description: \"Fictional.\", skill: 0.6),\n\
-         \x20   ],\n\n\
-         \x20   // Phishing every ministry from D1 09:30; stages are ATT&CK techniques from the shipped catalog.\n\
-         \x20   campaigns: [\n\
-         \x20       Campaign(id: \"wave\", actor: \"crew\", name: \"Budget circular phishing\", start: \"D1 09:30\",\n\
-         \x20           targets: [Sector(Government)],\n\
-         \x20           stages: [Stage(technique: \"T1566.001\"), Stage(technique: \"T1087\"),\n\
-         \x20               Stage(technique: \"T1021.001\"), Stage(technique: \"T1486\")]),\n\
-         \x20   ],\n\n",
-    );
-    out.push_str(
+    )
+}
+
+/// The crew and its phishing wave against every ministry.
+const CAMPAIGN: &str = "    actors: [\n\
+     \x20       ThreatActor(id: \"crew\", name: \"A ransomware crew\", description: \"Fictional.\", skill: 0.6),\n\
+     \x20   ],\n\n\
+     \x20   // Phishing every ministry from D1 09:30; stages are ATT&CK techniques from the shipped catalog.\n\
+     \x20   campaigns: [\n\
+     \x20       Campaign(id: \"wave\", actor: \"crew\", name: \"Budget circular phishing\", start: \"D1 09:30\",\n\
+     \x20           targets: [Sector(Government)],\n\
+     \x20           stages: [Stage(technique: \"T1566.001\"), Stage(technique: \"T1087\"),\n\
+     \x20               Stage(technique: \"T1021.001\"), Stage(technique: \"T1486\")]),\n\
+     \x20   ],\n\n";
+
+/// Each island's national team as it has one today, and the teams' ids.
+fn teams(chosen: &[&Island]) -> (String, Vec<String>) {
+    let mut out = String::from(
         "    // Each island's national team as it has one today: a CSIRT (2 analysts, around the clock) or a\n\
          \x20   // point of contact (1 officer, office hours). `auto: false` hands a team to trainees.\n\
          \x20   teams: [\n",
     );
     let mut team_ids = Vec::new();
-    for i in &chosen {
-        let id = i.id.to_lowercase();
-        let team = if i.csirt {
-            Some((
-                format!("{id}-csirt"),
-                "national CSIRT",
-                "NationalCsirt",
-                2,
-                0.55,
-                "AroundTheClock",
-            ))
-        } else if i.npc {
-            Some((format!("{id}-npc"), "NPC", "Npc", 1, 0.4, "OfficeHours"))
-        } else {
-            None
-        };
-        match team {
-            Some((tid, what, kind, analysts, skill, shift)) => {
-                out.push_str(&format!(
-                    "        Team(id: {tid:?}, name: \"{} {what}\", kind: {kind}, island: Some({:?}), analysts: {analysts}, skill: {skill}, shift: {shift}),\n",
-                    i.name, i.id
-                ));
-                team_ids.push(tid);
+    for i in chosen {
+        match national_team(i) {
+            Some((id, line)) => {
+                out.push_str(&line);
+                team_ids.push(id);
             }
             None => out.push_str(&format!(
                 "        // {} has neither a CSIRT nor a point of contact: its victims report to nobody.\n",
@@ -165,21 +195,50 @@ pub fn starter(name: &str, islands: &[String]) -> Result<String, String> {
         }
     }
     out.push_str("    ],\n\n");
-    if !team_ids.is_empty() {
-        let to: Vec<String> = team_ids.iter().map(|t| format!("{t:?}")).collect();
-        out.push_str(&format!(
-            "    // The master scenario events list: what the facilitator puts to the room, and when.\n\
-             \x20   msel: [\n\
-             \x20       Inject(id: \"I01\", phase: \"Move 1: Detection\", trigger: At(\"D1 09:00\"), kind: Facilitation,\n\
-             \x20           channel: Briefing, to: [{}], title: \"StartEx\",\n\
-             \x20           body: \"The exercise begins. Introduce the teams and the rules of play.\",\n\
-             \x20           questions: [\"Who do you call first when a ministry reports an intrusion?\"]),\n\
-             \x20   ],\n",
-            to.join(", ")
-        ));
+    (out, team_ids)
+}
+
+/// An island's CSIRT (2 analysts, around the clock) or else its point of contact (1 officer,
+/// office hours): its id and its line in the `teams` list. `None`: it has neither.
+fn national_team(i: &Island) -> Option<(String, String)> {
+    let id = i.id.to_lowercase();
+    let (tid, what, kind, analysts, skill, shift) = if i.csirt {
+        (
+            format!("{id}-csirt"),
+            "national CSIRT",
+            "NationalCsirt",
+            2,
+            0.55,
+            "AroundTheClock",
+        )
+    } else if i.npc {
+        (format!("{id}-npc"), "NPC", "Npc", 1, 0.4, "OfficeHours")
+    } else {
+        return None;
+    };
+    let line = format!(
+        "        Team(id: {tid:?}, name: \"{} {what}\", kind: {kind}, island: Some({:?}), analysts: {analysts}, skill: {skill}, shift: {shift}),\n",
+        i.name, i.id
+    );
+    Some((tid, line))
+}
+
+/// The MSEL's one inject, StartEx, to every team (none when no island has a team).
+fn msel(team_ids: &[String]) -> String {
+    if team_ids.is_empty() {
+        return String::new();
     }
-    out.push_str(")\n");
-    Ok(out)
+    let to: Vec<String> = team_ids.iter().map(|t| format!("{t:?}")).collect();
+    format!(
+        "    // The master scenario events list: what the facilitator puts to the room, and when.\n\
+         \x20   msel: [\n\
+         \x20       Inject(id: \"I01\", phase: \"Move 1: Detection\", trigger: At(\"D1 09:00\"), kind: Facilitation,\n\
+         \x20           channel: Briefing, to: [{}], title: \"StartEx\",\n\
+         \x20           body: \"The exercise begins. Introduce the teams and the rules of play.\",\n\
+         \x20           questions: [\"Who do you call first when a ministry reports an intrusion?\"]),\n\
+         \x20   ],\n",
+        to.join(", ")
+    )
 }
 
 #[cfg(test)]

@@ -133,8 +133,8 @@ impl TinyRegion {
         self
     }
 
-    /// A team; `kind` and `shift` as written in RON (`NationalCsirt`, `OfficeHours`).
-    #[allow(clippy::too_many_arguments)] // one argument per field an author writes
+    /// A team; `kind` and `shift` as written in RON (`NationalCsirt`, `OfficeHours`), watching
+    /// what the scenario's defaults give it (or what [`TinyRegion::monitors`] says).
     pub fn team(
         mut self,
         id: &str,
@@ -143,15 +143,29 @@ impl TinyRegion {
         analysts: u32,
         shift: &str,
         auto: bool,
-        monitors: &[&str],
     ) -> Self {
         let island = island.map_or("None".into(), |i| format!("Some(\"{i}\")"));
-        let monitors: Vec<String> = monitors.iter().map(|m| format!("\"{m}\"")).collect();
         self.teams.push(format!(
-            "Team(id: \"{id}\", name: \"{id}\", kind: {kind}, island: {island}, monitors: [{}], \
-             analysts: {analysts}, skill: 0.5, shift: {shift}, auto: {auto})",
-            monitors.join(", ")
+            "Team(id: \"{id}\", name: \"{id}\", kind: {kind}, island: {island}, monitors: [], \
+             analysts: {analysts}, skill: 0.5, shift: {shift}, auto: {auto})"
         ));
+        self
+    }
+
+    /// The organisations a team made by [`TinyRegion::team`] watches, by id.
+    pub fn monitors(mut self, team: &str, orgs: &[&str]) -> Self {
+        let at = format!("Team(id: \"{team}\"");
+        let list: Vec<String> = orgs.iter().map(|o| format!("\"{o}\"")).collect();
+        let made = self
+            .teams
+            .iter_mut()
+            .find(|t| t.starts_with(&at) && t.contains("monitors: [],"))
+            .unwrap_or_else(|| panic!("no team `{team}` made by `team` to watch {orgs:?}"));
+        *made = made.replacen(
+            "monitors: []",
+            &format!("monitors: [{}]", list.join(", ")),
+            1,
+        );
         self
     }
 
@@ -169,15 +183,7 @@ impl TinyRegion {
     /// A national CSIRT of two analysts on `island`, around the clock, auto-played, watching
     /// what the scenario's defaults give it.
     pub fn csirt(self, id: &str, island: &str) -> Self {
-        self.team(
-            id,
-            "NationalCsirt",
-            Some(island),
-            2,
-            "AroundTheClock",
-            true,
-            &[],
-        )
+        self.team(id, "NationalCsirt", Some(island), 2, "AroundTheClock", true)
     }
 
     /// Any other top-level field, as RON (`intel: IntelPolicy(sharing: false)`).

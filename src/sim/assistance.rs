@@ -261,7 +261,6 @@ mod tests {
                     1,
                     "AroundTheClock",
                     auto,
-                    &[],
                 );
         }
         tiny.team(
@@ -271,7 +270,6 @@ mod tests {
             hub,
             "AroundTheClock",
             true,
-            &[],
         )
         .field(&format!(
             "defaults: Defaults(false_alerts_per_host_day: {alerts})"

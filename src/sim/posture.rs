@@ -155,7 +155,7 @@ mod tests {
             .org("bank", "B", 10, 0.5, 0.5)
             .campaign("crew", "D1 09:00", "Island(\"A\")", &["T1566.001"])
             .csirt("csirt", "A")
-            .team("npc", "Npc", Some("B"), 1, "OfficeHours", true, &[])
+            .team("npc", "Npc", Some("B"), 1, "OfficeHours", true)
             .plan();
         Region(plan)
     }

@@ -499,15 +499,8 @@ mod tests {
             )
         };
         let unfed = region()
-            .team(
-                "soc",
-                "SectorSoc",
-                Some("A"),
-                2,
-                "OfficeHours",
-                true,
-                &["gov"],
-            )
+            .team("soc", "SectorSoc", Some("A"), 2, "OfficeHours", true)
+            .monitors("soc", &["gov"])
             .field(&expect("soc", "IntelApplied"));
         one(
             &warnings(&unfed, &[]),
@@ -527,15 +520,7 @@ mod tests {
             .field(&expect("soc", "IntelApplied"));
         assert_eq!(warnings(&fed, &[]), Vec::<String>::new());
         let leaders = region()
-            .team(
-                "cabinet",
-                "Leadership",
-                Some("A"),
-                3,
-                "OfficeHours",
-                true,
-                &[],
-            )
+            .team("cabinet", "Leadership", Some("A"), 3, "OfficeHours", true)
             .field(&expect("cabinet", "Isolates"));
         one(
             &warnings(&leaders, &[]),
@@ -545,7 +530,7 @@ mod tests {
 
     #[test]
     fn a_team_with_nothing_to_watch_or_read_is_idle() {
-        let region = region().team("soc", "SectorSoc", Some("A"), 2, "OfficeHours", true, &[]);
+        let region = region().team("soc", "SectorSoc", Some("A"), 2, "OfficeHours", true);
         one(
             &warnings(&region, &[]),
             &["team `soc` watches no organisation"],

@@ -16,8 +16,8 @@ fn false_alerts_at(coverage: f64, seed: u64) -> (usize, usize) {
             2,
             "AroundTheClock",
             true,
-            &["seen", "blind"],
         )
+        .monitors("csirt", &["seen", "blind"])
         .plan();
     let mut sim = Simulation::new(plan, seed);
     sim.run_until(3 * MINUTES_PER_DAY);
@@ -61,7 +61,7 @@ fn npc_hears(notices: f64, seed: u64) -> (usize, usize) {
     let tiny = TinyRegion::new()
         .island("A", false, true)
         .org("shop", "A", 50, 1.0, 0.0)
-        .team("npc", "Npc", Some("A"), 1, "OfficeHours", true, &[])
+        .team("npc", "Npc", Some("A"), 1, "OfficeHours", true)
         .campaign(
             "crew",
             "D1 09:00",
@@ -104,16 +104,9 @@ fn a_ransom_note_reaches_the_watching_desk_at_once_and_the_island_later() {
     let plan = TinyRegion::new()
         .island("A", false, true)
         .org("client", "A", 20, 0.0, 0.0)
-        .team("npc", "Npc", Some("A"), 1, "AroundTheClock", true, &[])
-        .team(
-            "desk",
-            "SectorSoc",
-            Some("A"),
-            1,
-            "AroundTheClock",
-            true,
-            &["client"],
-        )
+        .team("npc", "Npc", Some("A"), 1, "AroundTheClock", true)
+        .team("desk", "SectorSoc", Some("A"), 1, "AroundTheClock", true)
+        .monitors("desk", &["client"])
         .campaign(
             "crew",
             "D1 09:00",
@@ -182,7 +175,7 @@ fn found_in_time(coverage: f64, seeds: u64) -> usize {
     let plan = TinyRegion::new()
         .island("A", false, true)
         .org("shop", "A", 50, coverage, 0.0)
-        .team("npc", "Npc", Some("A"), 2, "AroundTheClock", true, &[])
+        .team("npc", "Npc", Some("A"), 2, "AroundTheClock", true)
         .campaign(
             "crew",
             "D1 09:00",

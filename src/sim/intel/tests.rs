@@ -13,12 +13,11 @@ fn region() -> Region {
             2,
             "AroundTheClock",
             true,
-            &[],
         );
     }
     let plan = r
         .island("D", false, false)
-        .team("hub", "RegionalHub", Some("B"), 2, "OfficeHours", true, &[])
+        .team("hub", "RegionalHub", Some("B"), 2, "OfficeHours", true)
         .field("intel: Intel(bilateral: [(\"A\", \"B\")])")
         .plan();
     Region(plan)

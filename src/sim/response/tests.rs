@@ -73,7 +73,6 @@ fn ministry(auto: bool) -> Plan {
             2,
             "AroundTheClock",
             auto,
-            &[],
         )
         .campaign(
             "crew",
@@ -321,7 +320,6 @@ fn a_hunt_finds_a_silent_intruder_and_reports_a_clean_organisation_clean() {
             2,
             "AroundTheClock",
             false,
-            &[],
         )
         .campaign(
             "crew",
@@ -434,7 +432,6 @@ fn an_office_hours_team_works_only_in_office_hours() {
             2,
             "OfficeHours",
             true,
-            &[],
         )
         .team(
             "b-csirt",
@@ -443,7 +440,6 @@ fn an_office_hours_team_works_only_in_office_hours() {
             2,
             "AroundTheClock",
             true,
-            &[],
         )
         .plan();
     let mut sim = Simulation::new(plan, 1);
