@@ -58,7 +58,7 @@ const SIM_DOMAINS: &[(&str, &[&str])] = &[
             BASE,
         ],
     ),
-    ("assistance", &["incidents", "desk", BASE]),
+    ("assistance", &["incidents", "desk", "tasks", BASE]),
     (
         "intel",
         &[

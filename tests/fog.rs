@@ -30,6 +30,7 @@ fn ground_truth(e: &SimEvent) -> bool {
             | ExpectationMissed { .. }
             | ExpectationValidated { .. }
             | Note { .. }
+            | OutageCause { .. }
     )
 }
 
@@ -152,4 +153,68 @@ fn a_teams_events_file_holds_only_its_view() {
         stderr(&out)
     );
     std::fs::remove_dir_all(dir).ok();
+}
+
+/// A false alert looks like a true one: in the events a team may read, an alert raised by an
+/// intruder and one raised by benign activity have the same fields, both name a technique, and
+/// the techniques overlap, so telling them apart is an analyst's work (triage, investigation),
+/// never a field. On the flagship's busiest desk over two days.
+#[test]
+fn a_team_cannot_tell_a_false_alert_from_a_true_one_by_any_field() {
+    use std::collections::{BTreeMap, BTreeSet};
+    use tidewatch::report::audience::write_events;
+    let plan = plan("scenarios/eastern-caribbean.ron", &[]);
+    let (sim, _) = run(&plan, 7, 2 * 24 * 60);
+    let lines = |team: Option<TeamIx>| -> Vec<serde_json::Value> {
+        let mut out = Vec::new();
+        write_events(&plan, sim.events(), team, &mut out).unwrap();
+        String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .filter(|v: &serde_json::Value| v["kind"] == "AlertRaised")
+            .collect()
+    };
+    let all = lines(None);
+    let truth: BTreeMap<u64, bool> = all
+        .iter()
+        .map(|v| (v["alert"].as_u64().unwrap(), v["true_positive"] == true))
+        .collect();
+    // The team with the most true alerts: the one the crew's moves reach.
+    let mut per_team: BTreeMap<String, usize> = BTreeMap::new();
+    for v in all.iter().filter(|v| v["true_positive"] == true) {
+        *per_team
+            .entry(v["team"].as_str().unwrap().into())
+            .or_default() += 1;
+    }
+    let busiest = per_team.iter().max_by_key(|(_, n)| **n).unwrap().0.clone();
+    let team = TeamIx::all(plan.teams.len())
+        .find(|t| plan.scenario.teams[*t].id == busiest)
+        .unwrap();
+    let (mut keys, mut named) = (
+        [BTreeSet::new(), BTreeSet::new()],
+        [BTreeSet::new(), BTreeSet::new()],
+    );
+    let mut count = [0, 0];
+    for v in &lines(Some(team)) {
+        let real = truth[&v["alert"].as_u64().unwrap()] as usize;
+        count[real] += 1;
+        let fields = v.as_object().unwrap();
+        keys[real].insert(fields.keys().cloned().collect::<Vec<_>>());
+        assert!(
+            v["technique"].is_string(),
+            "every alert names a technique: {v}"
+        );
+        named[real].insert(v["technique"].as_str().unwrap().to_string());
+    }
+    assert!(
+        count[0] > 20 && count[1] > 5,
+        "false and true alerts both: {count:?}"
+    );
+    assert_eq!(keys[0], keys[1], "the same fields, false or true");
+    assert_eq!(keys[0].len(), 1, "one shape for every alert: {:?}", keys[0]);
+    assert!(
+        named[0].intersection(&named[1]).next().is_some(),
+        "false alerts name techniques true ones name: {named:?}"
+    );
 }

@@ -11,7 +11,7 @@ use super::attack::Intrusions;
 use super::desk::{AlertCounter, CoveredHosts, Desk, TeamEntities};
 use super::draws::{Purpose, ids};
 use super::events::{EventLog, SimEvent};
-use super::judgement::{FAILED_ATTEMPT_VISIBILITY, FALSE_ALERTS_URGENT};
+use super::judgement::{FAILED_ATTEMPT_VISIBILITY, false_alarm_weight};
 use super::posture::IslandDefences;
 use super::tasks::Alert;
 use super::{Region, SimSet, SimTick, StableId, Tick};
@@ -231,10 +231,15 @@ pub fn sightings(
                     );
                 }
             }
+            // The victim reports what it sees: its files encrypted, by the crew's payload.
             SimEvent::RansomNoteFound { campaign, org } => reports.push(VictimReport {
                 campaign,
                 org,
-                technique: None,
+                technique: region.campaigns[campaign]
+                    .stages
+                    .iter()
+                    .map(|s| s.technique)
+                    .find(|t| region.techniques[*t].effect == Effect::Encrypt),
             }),
             SimEvent::DdosStarted { campaign, org } => reports.push(VictimReport {
                 campaign,
@@ -347,22 +352,26 @@ fn false_alerts(tick: &Tick, covered: &CoveredHosts, desks: &mut Desks, log: &mu
                 break;
             };
             counter.0 += 1;
-            let urgent = draws.chance(
-                FALSE_ALERTS_URGENT,
-                Purpose::FalseAlertSeverity,
-                id.0 as u64,
-                now,
-                k,
-            );
+            // It looks like a true alert in every field: a host, a technique, a severity.
+            let hosts = &region.orgs[org].hosts;
+            let host = hosts.start
+                + draws.index(
+                    (hosts.end - hosts.start).max(1) as u64,
+                    Purpose::FalseAlertMachine,
+                    id.0 as u64,
+                    now,
+                    k,
+                ) as u32;
+            let technique = false_alarm_technique(region, draws, id.0 as u64, now, k);
             let alert = Alert {
                 id: counter.0,
                 org,
-                host: None,
-                technique: None,
+                host: Some(host),
+                technique,
                 campaign: None,
                 raised: now,
                 certain: false,
-                urgent,
+                urgent: technique.is_some_and(|t| severe(region.techniques[t].tactic)),
             };
             log.push(
                 now,
@@ -370,13 +379,43 @@ fn false_alerts(tick: &Tick, covered: &CoveredHosts, desks: &mut Desks, log: &mu
                     alert: alert.id,
                     team: TeamIx(id.0),
                     org,
-                    technique: None,
+                    technique,
                     true_positive: false,
                 },
             );
             desk.enqueue(alert);
         }
     }
+}
+
+/// The technique a false alert names, drawn by [`false_alarm_weight`] (`None` only for a
+/// catalog with nothing that can misfire).
+fn false_alarm_technique(
+    region: &Region,
+    draws: &super::Draws,
+    team: u64,
+    now: u64,
+    k: u32,
+) -> Option<TechniqueIx> {
+    let weight = |t: &crate::scenario::Technique| false_alarm_weight(t.effect, t.detectability);
+    let total: f64 = region.techniques.iter().map(weight).sum();
+    if total <= 0.0 {
+        return None;
+    }
+    let mut at = draws.unit(Purpose::FalseAlertTechnique, team, now, k) * total;
+    let mut last = None;
+    for (i, t) in region.techniques.iter().enumerate() {
+        let w = weight(t);
+        if w <= 0.0 {
+            continue;
+        }
+        last = Some(TechniqueIx::from(i));
+        if at < w {
+            break;
+        }
+        at -= w;
+    }
+    last
 }
 
 /// Sensors rate credential theft, lateral movement, data leaving and impact as high severity.

@@ -31,7 +31,8 @@ pub enum Purpose {
     OwnItNotices = 17,
     RestoreDifficulty = 18,
     IntrusionPace = 19,
-    FalseAlertSeverity = 20,
+    FalseAlertTechnique = 20,
+    FalseAlertMachine = 21,
 }
 
 /// The scenario's one seed, expanded into a ChaCha key.

@@ -28,9 +28,19 @@ pub const TRIAGE_RECOGNITION: (f64, f64) = (0.4, 0.6);
 /// (the base times are for an average analyst), 1.5 at skill 0 and 0.5 at skill 1. Judgement.
 pub const SKILL_PACE: f64 = 1.5;
 
-/// Share of false alerts raised at high severity, which queue with the severe true ones.
-/// Judgement: a tenth (tuned rules still misfire on admin tools and backup jobs).
-pub const FALSE_ALERTS_URGENT: f64 = 0.1;
+/// Which technique a false alert names: a rule fires on benign activity about as often as it
+/// fires on real use, so a false alert names a technique of the catalog in proportion to its
+/// `detectability`, leaving out encryption and floods (a victim sees those for what they are).
+/// A false alert then looks like a true one, severity included (credential theft, lateral
+/// movement, data out are high severity, whoever set them off). Judgement.
+pub fn false_alarm_weight(effect: crate::scenario::Effect, detectability: f64) -> f64 {
+    use crate::scenario::Effect::{Ddos, Encrypt};
+    if matches!(effect, Encrypt | Ddos) {
+        0.0
+    } else {
+        detectability.max(0.0)
+    }
+}
 
 /// A failed attempt (a blocked exploit, a phish someone reported) is this much as likely to be
 /// seen as a success of the same technique. Judgement.
