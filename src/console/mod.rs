@@ -3,10 +3,13 @@
 //! whole number of ticks per frame, so the window and `tidewatch run` cannot disagree.
 
 mod charts;
+mod clock_bar;
 mod compose;
+mod desk;
 mod lab;
 mod map;
 mod panels;
+mod schedule;
 mod seat;
 mod team;
 mod timeline;
@@ -117,7 +120,7 @@ pub fn run(plan: Arc<Plan>, seed: u64, start: Start, options: Options) -> ExitCo
         .init_resource::<ScreenshotDone>()
         .init_resource::<Orders>()
         .insert_resource(PendingStart(Some((start, commands))))
-        .insert_resource(panels::UiScale::new(scale.unwrap_or(1.0)))
+        .insert_resource(clock_bar::UiScale::new(scale.unwrap_or(1.0)))
         .add_systems(
             Startup,
             (
