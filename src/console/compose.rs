@@ -212,6 +212,8 @@ fn pick(ui: &mut Ui, salt: &str, items: &[(String, String)], chosen: &mut usize)
         });
 }
 
+/// The technical injects, a row each: a link cut or repaired, a power outage, a campaign
+/// started or stopped, or launched against an organisation; each from the scenario's own ids.
 fn technical(ui: &mut Ui, plan: &Plan, orders: &mut Orders, desk: &mut ComposeDesk) {
     let s = &plan.scenario;
     let links: Vec<(String, String)> = s
@@ -234,107 +236,153 @@ fn technical(ui: &mut Ui, plan: &Plan, orders: &mut Orders, desk: &mut ComposeDe
         .iter()
         .map(|o| (o.id.clone(), o.name.clone()))
         .collect();
-    let mut send = |desk: &mut ComposeDesk, command: Command, text: String| {
-        orders.0.push(command);
-        desk.said = Some((text, true));
-    };
     egui::Grid::new("technical")
         .num_columns(3)
         .spacing([12.0, 8.0])
         .show(ui, |ui| {
-            ui.label("Link");
-            pick(ui, "link", &links, &mut desk.link);
-            ui.horizontal(|ui| {
-                if let Some((id, _)) = links.get(desk.link).cloned() {
-                    if ui.button("Cut").clicked() {
-                        send(desk, Command::CutLink(id.clone()), format!("cut {id}"));
-                    }
-                    if ui.button("Repair").clicked() {
-                        send(
-                            desk,
-                            Command::RepairLink(id.clone()),
-                            format!("repair {id}"),
-                        );
-                    }
-                }
-            });
+            link_row(ui, &links, orders, desk);
             ui.end_row();
-            ui.label("Power outage");
-            pick(ui, "outage", &islands, &mut desk.outage_island);
-            ui.horizontal(|ui| {
-                ui.label("for");
-                ui.add(egui::TextEdit::singleline(&mut desk.outage_for).desired_width(60.0));
-                if ui.button("Cut the power").clicked()
-                    && let Some((id, _)) = islands.get(desk.outage_island).cloned()
-                {
-                    match parse_span(&desk.outage_for) {
-                        Ok(duration) if duration.0 > 0 => send(
-                            desk,
-                            Command::PowerOutage {
-                                island: id.clone(),
-                                duration,
-                            },
-                            format!("power out on {id} for {duration}"),
-                        ),
-                        Ok(_) => {
-                            desk.said = Some(("an outage lasts a minute or more".into(), false))
-                        }
-                        Err(e) => desk.said = Some((e, false)),
-                    }
-                }
-            });
+            outage_row(ui, &islands, orders, desk);
             ui.end_row();
-            ui.label("Campaign");
-            pick(ui, "campaign", &campaigns, &mut desk.campaign);
-            ui.horizontal(|ui| {
-                if let Some((id, _)) = campaigns.get(desk.campaign).cloned() {
-                    if ui
-                        .button("Start now")
-                        .on_hover_text("Begin it now against its own targets")
-                        .clicked()
-                    {
-                        send(
-                            desk,
-                            Command::StartCampaign(id.clone()),
-                            format!("start {id}"),
-                        );
-                    }
-                    if ui
-                        .button("Stop")
-                        .on_hover_text("The crew stops where it stands")
-                        .clicked()
-                    {
-                        send(
-                            desk,
-                            Command::CancelCampaign(id.clone()),
-                            format!("stop {id}"),
-                        );
-                    }
-                }
-            });
+            campaign_row(ui, &campaigns, orders, desk);
             ui.end_row();
-            ui.label("Launch it against");
-            pick(ui, "launch-org", &orgs, &mut desk.org);
-            if ui
-                .button("Launch")
-                .on_hover_text("Run the chosen campaign's playbook against this organisation now")
-                .clicked()
-                && let (Some((c, _)), Some((o, _))) = (
-                    campaigns.get(desk.campaign).cloned(),
-                    orgs.get(desk.org).cloned(),
-                )
-            {
-                send(
-                    desk,
-                    Command::Launch {
-                        campaign: c.clone(),
-                        org: o.clone(),
-                    },
-                    format!("launch {c} against {o}"),
-                );
-            }
+            launch_row(ui, &campaigns, &orgs, orders, desk);
             ui.end_row();
         });
+}
+
+/// A technical inject given: on the record, and said on the form.
+fn send(orders: &mut Orders, desk: &mut ComposeDesk, command: Command, text: String) {
+    orders.0.push(command);
+    desk.said = Some((text, true));
+}
+
+/// A link, cut or repaired.
+fn link_row(ui: &mut Ui, links: &[(String, String)], orders: &mut Orders, desk: &mut ComposeDesk) {
+    ui.label("Link");
+    pick(ui, "link", links, &mut desk.link);
+    ui.horizontal(|ui| {
+        if let Some((id, _)) = links.get(desk.link).cloned() {
+            if ui.button("Cut").clicked() {
+                send(
+                    orders,
+                    desk,
+                    Command::CutLink(id.clone()),
+                    format!("cut {id}"),
+                );
+            }
+            if ui.button("Repair").clicked() {
+                send(
+                    orders,
+                    desk,
+                    Command::RepairLink(id.clone()),
+                    format!("repair {id}"),
+                );
+            }
+        }
+    });
+}
+
+/// An island's power cut for a span typed in (a minute or more).
+fn outage_row(
+    ui: &mut Ui,
+    islands: &[(String, String)],
+    orders: &mut Orders,
+    desk: &mut ComposeDesk,
+) {
+    ui.label("Power outage");
+    pick(ui, "outage", islands, &mut desk.outage_island);
+    ui.horizontal(|ui| {
+        ui.label("for");
+        ui.add(egui::TextEdit::singleline(&mut desk.outage_for).desired_width(60.0));
+        if ui.button("Cut the power").clicked()
+            && let Some((id, _)) = islands.get(desk.outage_island).cloned()
+        {
+            match parse_span(&desk.outage_for) {
+                Ok(duration) if duration.0 > 0 => send(
+                    orders,
+                    desk,
+                    Command::PowerOutage {
+                        island: id.clone(),
+                        duration,
+                    },
+                    format!("power out on {id} for {duration}"),
+                ),
+                Ok(_) => desk.said = Some(("an outage lasts a minute or more".into(), false)),
+                Err(e) => desk.said = Some((e, false)),
+            }
+        }
+    });
+}
+
+/// A campaign started now against its own targets, or stopped where it stands.
+fn campaign_row(
+    ui: &mut Ui,
+    campaigns: &[(String, String)],
+    orders: &mut Orders,
+    desk: &mut ComposeDesk,
+) {
+    ui.label("Campaign");
+    pick(ui, "campaign", campaigns, &mut desk.campaign);
+    ui.horizontal(|ui| {
+        if let Some((id, _)) = campaigns.get(desk.campaign).cloned() {
+            if ui
+                .button("Start now")
+                .on_hover_text("Begin it now against its own targets")
+                .clicked()
+            {
+                send(
+                    orders,
+                    desk,
+                    Command::StartCampaign(id.clone()),
+                    format!("start {id}"),
+                );
+            }
+            if ui
+                .button("Stop")
+                .on_hover_text("The crew stops where it stands")
+                .clicked()
+            {
+                send(
+                    orders,
+                    desk,
+                    Command::CancelCampaign(id.clone()),
+                    format!("stop {id}"),
+                );
+            }
+        }
+    });
+}
+
+/// The chosen campaign's playbook run against an organisation now.
+fn launch_row(
+    ui: &mut Ui,
+    campaigns: &[(String, String)],
+    orgs: &[(String, String)],
+    orders: &mut Orders,
+    desk: &mut ComposeDesk,
+) {
+    ui.label("Launch it against");
+    pick(ui, "launch-org", orgs, &mut desk.org);
+    if ui
+        .button("Launch")
+        .on_hover_text("Run the chosen campaign's playbook against this organisation now")
+        .clicked()
+        && let (Some((c, _)), Some((o, _))) = (
+            campaigns.get(desk.campaign).cloned(),
+            orgs.get(desk.org).cloned(),
+        )
+    {
+        send(
+            orders,
+            desk,
+            Command::Launch {
+                campaign: c.clone(),
+                org: o.clone(),
+            },
+            format!("launch {c} against {o}"),
+        );
+    }
 }
 
 #[cfg(test)]

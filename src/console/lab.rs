@@ -19,7 +19,7 @@ use crate::sim::{Clock, EventLog, Region};
 pub struct Lab(pub Mutex<LabHost>);
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(Update, serve_seats.before(super::advance_clock));
+    app.add_systems(Update, serve_seats.before(super::run_ticks_for_frame));
     app.add_systems(
         bevy_egui::EguiPrimaryContextPass,
         lab_window.after(super::panels::draw),

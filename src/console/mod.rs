@@ -3,10 +3,13 @@
 //! whole number of ticks per frame, so the window and `tidewatch run` cannot disagree.
 
 mod charts;
+mod clock_bar;
 mod compose;
+mod desk;
 mod lab;
 mod map;
 mod panels;
+mod schedule;
 mod seat;
 mod team;
 mod timeline;
@@ -20,6 +23,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
 use bevy_egui::{EguiPlugin, EguiPrimaryContextPass};
@@ -117,7 +121,7 @@ pub fn run(plan: Arc<Plan>, seed: u64, start: Start, options: Options) -> ExitCo
         .init_resource::<ScreenshotDone>()
         .init_resource::<Orders>()
         .insert_resource(PendingStart(Some((start, commands))))
-        .insert_resource(panels::UiScale::new(scale.unwrap_or(1.0)))
+        .insert_resource(clock_bar::UiScale::new(scale.unwrap_or(1.0)))
         .add_systems(
             Startup,
             (
@@ -129,14 +133,14 @@ pub fn run(plan: Arc<Plan>, seed: u64, start: Start, options: Options) -> ExitCo
             )
                 .chain(),
         )
-        .add_systems(Update, take_orders.before(advance_clock));
+        .add_systems(Update, take_orders.before(run_ticks_for_frame));
     match team {
         Some(t) => app
             .insert_resource(team::LocalTeam::new(t))
             .init_resource::<team::TeamScreen>()
             .add_systems(
                 Update,
-                (advance_clock, refresh_digest, team::collect).chain(),
+                (run_ticks_for_frame, refresh_digest, team::collect).chain(),
             )
             .add_systems(EguiPrimaryContextPass, team::draw),
         None => app
@@ -147,7 +151,7 @@ pub fn run(plan: Arc<Plan>, seed: u64, start: Start, options: Options) -> ExitCo
             .insert_resource(panels::DeskState::on(screen))
             .add_systems(
                 Update,
-                (advance_clock, refresh_digest, panels::collect_feed).chain(),
+                (run_ticks_for_frame, refresh_digest, panels::collect_feed).chain(),
             )
             .add_systems(Update, end_exercise.after(take_orders))
             .add_systems(EguiPrimaryContextPass, panels::draw),
@@ -249,7 +253,6 @@ fn begin_exercise(world: &mut World) {
         .add_commands(commands.into_iter().filter(|(t, _)| *t >= now));
 }
 
-/// Hands the facilitator's orders to the recorder, stamped with the coming tick.
 /// Hands this frame's orders to the recorder. In a team's view each order is checked first:
 /// a team gives only its own orders (the clock stays in the hands of whoever runs the window).
 fn take_orders(
@@ -329,8 +332,9 @@ fn end_exercise(world: &mut World) {
     world.resource_mut::<EndExercise>().outcome = Some(text);
 }
 
-/// Runs as many whole ticks as the speed and the frame budget allow.
-fn advance_clock(world: &mut World) {
+/// Steps the simulation for this frame: as many whole ticks as the chosen speed and the frame
+/// budget allow (not the model's clock advance, which is one tick's last step in `sim`).
+fn run_ticks_for_frame(world: &mut World) {
     let dt = world.resource::<Time<Real>>().delta_secs_f64();
     let screenshot_target = world.get_resource::<ScreenshotPlan>().map(|s| s.at_tick);
     let now = world.resource::<Clock>().now;
@@ -384,21 +388,45 @@ fn refresh_digest(world: &mut World) {
     crate::sim::digest::current(world);
 }
 
-#[allow(clippy::too_many_arguments)] // a system: each resource it reads is a parameter
+/// What the window's frames cost in CPU once started (Linux only), for the benchmark notes:
+/// the frame and the process's CPU time when start-up was over.
+#[derive(SystemParam)]
+struct CpuPerFrame<'w, 's> {
+    frames: Res<'w, bevy::diagnostic::FrameCount>,
+    since: Local<'s, Option<(u32, f64)>>,
+}
+
+impl CpuPerFrame<'_, '_> {
+    /// Start-up (shaders, fonts, the first layouts) is over by the fifth frame.
+    fn note_start(&mut self) {
+        if self.since.is_none() && self.frames.0 >= 5 {
+            *self.since = process_cpu_seconds().map(|cpu| (self.frames.0, cpu));
+        }
+    }
+
+    /// The frames since start-up and their CPU time, printed (nothing where it is unknown).
+    fn print(&self) {
+        if let (Some(cpu), Some((f0, cpu0))) = (process_cpu_seconds(), *self.since) {
+            let n = self.frames.0.saturating_sub(f0).max(1);
+            println!(
+                "{n} frames after start-up, process CPU {:.2} s ({:.1} ms per frame)",
+                cpu - cpu0,
+                (cpu - cpu0) * 1e3 / n as f64
+            );
+        }
+    }
+}
+
 fn take_screenshot(
-    frames: Res<bevy::diagnostic::FrameCount>,
     mut commands: Commands,
     clock: Res<Clock>,
     digest: Res<StateDigest>,
     done: Res<ScreenshotDone>,
     mut plan: ResMut<ScreenshotPlan>,
     mut exit: MessageWriter<AppExit>,
-    mut since: Local<Option<(u32, f64)>>,
+    mut cost: CpuPerFrame,
 ) {
-    // Start-up (shaders, fonts, the first layouts) is over by the fifth frame.
-    if since.is_none() && frames.0 >= 5 {
-        *since = process_cpu_seconds().map(|cpu| (frames.0, cpu));
-    }
+    cost.note_start();
     if clock.now < plan.at_tick {
         return;
     }
@@ -421,15 +449,7 @@ fn take_screenshot(
         }
     });
     println!("tick {} digest {}", clock.now, digest.hex());
-    // What the window's frames cost once started (Linux only), for the benchmark notes.
-    if let (Some(cpu), Some((f0, cpu0))) = (process_cpu_seconds(), *since) {
-        let n = frames.0.saturating_sub(f0).max(1);
-        println!(
-            "{n} frames after start-up, process CPU {:.2} s ({:.1} ms per frame)",
-            cpu - cpu0,
-            (cpu - cpu0) * 1e3 / n as f64
-        );
-    }
+    cost.print();
     commands
         .spawn(Screenshot::primary_window())
         .observe(save_to_disk(plan.path.clone()))

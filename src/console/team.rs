@@ -11,8 +11,10 @@ use bevy_egui::EguiContexts;
 use bevy_egui::egui::{self, Color32, RichText, ScrollArea, Ui};
 
 use super::Orders;
+use super::clock_bar::{ClockControls, clock_bar};
+use super::desk::team_actions;
 use super::map;
-use super::panels::{ClockControls, clock_bar, feed_panel, root_ui, team_actions};
+use super::panels::{feed_panel, root_ui};
 use crate::exercise::pacing::Pacing;
 use crate::report::knowledge::TeamKnowledge;
 use crate::report::view::{ClockView, FeedLine, Geography, TeamView, push_lines};

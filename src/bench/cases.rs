@@ -1,0 +1,143 @@
+//! One bench case run and measured: an idle region's ticks per second, an active region's
+//! CPU time per event, each the median of its repeats, with the process's peak memory.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use super::{active_region, generated_region, plan_for};
+use crate::exercise;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Case {
+    pub hosts: u64,
+    pub ticks: u64,
+    pub seconds: f64,
+    pub ticks_per_second: f64,
+    pub host_ticks_per_second: f64,
+    pub events: usize,
+    pub digest: String,
+    /// Peak resident memory of the process after this case, in MiB (Linux only).
+    pub peak_rss_mib: Option<f64>,
+}
+
+/// Repetitions per case; the median time is reported, so one hiccup does not skew a ratio.
+pub const REPEATS: usize = 5;
+
+pub fn run_case(hosts: u32, ticks: u64) -> Case {
+    run_case_repeated(hosts, ticks, 1)
+}
+
+pub fn run_case_repeated(hosts: u32, ticks: u64, repeats: usize) -> Case {
+    let plan = Arc::new(plan_for(generated_region(hosts)));
+    let mut times = Vec::new();
+    let mut last = None;
+    for _ in 0..repeats.max(1) {
+        let started = Instant::now();
+        let mut sim = exercise::simulation(plan.clone(), 1);
+        sim.run_until(ticks);
+        times.push(started.elapsed().as_secs_f64());
+        last = Some(sim);
+    }
+    times.sort_by(f64::total_cmp);
+    let seconds = times[times.len() / 2];
+    let mut sim = last.expect("at least one repetition");
+    Case {
+        hosts: hosts as u64,
+        ticks,
+        seconds,
+        ticks_per_second: ticks as f64 / seconds,
+        host_ticks_per_second: hosts as f64 * ticks as f64 / seconds,
+        events: sim.events().len(),
+        digest: sim.digest().hex(),
+        peak_rss_mib: peak_rss_mib(),
+    }
+}
+
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+/// One run of an active region: what it cost per event as well as per tick.
+#[derive(Clone, Debug, Serialize)]
+pub struct ActiveCase {
+    pub hosts: u64,
+    pub islands: usize,
+    pub ticks: u64,
+    /// CPU time of the simulating thread (median of the repeats), seconds.
+    pub cpu_seconds: f64,
+    pub events: usize,
+    pub events_per_second: f64,
+    pub us_per_event: f64,
+    /// Share of the hosts an attacker held at some point.
+    pub compromised_share: f64,
+    /// Peak resident memory during this case, MiB (Linux only).
+    pub peak_rss_mib: Option<f64>,
+    pub digest: String,
+}
+
+/// CPU time this thread has used, in seconds (Linux: `/proc/thread-self/schedstat`); wall
+/// time elsewhere would mislead on a busy machine, so `None`.
+fn thread_cpu_seconds() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: f64 = text.split_whitespace().next()?.parse().ok()?;
+    Some(ns / 1e9)
+}
+
+/// Starts a new peak for `peak_rss_mib` (Linux: writing 5 to `clear_refs` resets VmHWM).
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+pub fn run_active_case(hosts: u32, ticks: u64, repeats: usize) -> ActiveCase {
+    let plan = Arc::new(plan_for(active_region(hosts)));
+    let mut times = Vec::new();
+    let mut last = None;
+    reset_peak_rss();
+    for _ in 0..repeats.max(1) {
+        let (cpu, wall) = (thread_cpu_seconds(), Instant::now());
+        let mut sim = exercise::simulation(plan.clone(), 1);
+        sim.run_until(ticks);
+        let spent = match (cpu, thread_cpu_seconds()) {
+            (Some(a), Some(b)) => b - a,
+            _ => wall.elapsed().as_secs_f64(),
+        };
+        times.push(spent);
+        last = Some(sim);
+    }
+    times.sort_by(f64::total_cmp);
+    let cpu_seconds = times[times.len() / 2];
+    let mut sim = last.expect("at least one repetition");
+    let digest = sim.digest().hex();
+    let summary = crate::report::summarise(&plan, 1, ticks, digest.clone(), sim.events());
+    let compromised: u64 = summary.islands.iter().map(|i| i.hosts_compromised).sum();
+    let events = sim.events().len();
+    ActiveCase {
+        hosts: plan.host_count as u64,
+        islands: plan.scenario.islands.len(),
+        ticks,
+        cpu_seconds,
+        events,
+        events_per_second: events as f64 / cpu_seconds,
+        us_per_event: cpu_seconds * 1e6 / events.max(1) as f64,
+        compromised_share: compromised as f64 / plan.host_count.max(1) as f64,
+        peak_rss_mib: peak_rss_mib(),
+        digest,
+    }
+}
+
+/// The slope of log(time) against log(hosts) between two cases: 1 is linear.
+pub fn slope(a: &ActiveCase, b: &ActiveCase) -> f64 {
+    (b.cpu_seconds / a.cpu_seconds).ln() / (b.hosts as f64 / a.hosts as f64).ln()
+}
+
+/// Repetitions of an active case (the median is reported): the small regions take a few
+/// hundredths of a second, so they are repeated more, or one slow moment of a shared machine
+/// would tilt the slope.
+pub fn active_repeats(hosts: u32) -> usize {
+    (300_000 / hosts.max(1) as usize).clamp(3, 15)
+}

@@ -1,0 +1,204 @@
+//! The facilitator's desk beside the screens: notes for the record, the decisions trainee teams
+//! owe, and the response orders of the teams trainees play (drawn from a team's view too, so a
+//! seat offers the same buttons).
+
+use std::collections::BTreeMap;
+
+use bevy_egui::egui::{self, Color32, RichText, ScrollArea, Ui};
+
+use super::Orders;
+use crate::report::OperatingPicture;
+use crate::report::view::Named;
+use crate::scenario::ids::TeamIx;
+use crate::scenario::{Command, Plan};
+
+/// A trainee team's response orders against one organisation, as the buttons offer them.
+type OrderAt = fn(String, String) -> Command;
+const RESPONSE_ORDERS: [(&str, OrderAt); 6] = [
+    ("Investigate", |team, org| Command::Investigate {
+        team,
+        org,
+    }),
+    ("Isolate hosts", |team, org| Command::IsolateHosts {
+        team,
+        org,
+    }),
+    ("Eradicate", |team, org| Command::Eradicate { team, org }),
+    ("Patch", |team, org| Command::Patch { team, org }),
+    ("Cut off network", |team, org| {
+        Command::IsolateOrganisation { team, org }
+    }),
+    ("Revoke provider access", |team, org| {
+        Command::RevokeAccess { team, org }
+    }),
+];
+
+/// Response orders for teams the trainees play: pick an organisation, then act on it.
+fn trainee_actions(
+    ui: &mut Ui,
+    plan: &Plan,
+    orders: &mut Orders,
+    targets: &mut BTreeMap<u32, usize>,
+) {
+    let s = &plan.scenario;
+    let trainees: Vec<usize> = (0..s.teams.len())
+        .filter(|t| !plan.teams[*t].auto)
+        .collect();
+    if trainees.is_empty() {
+        return;
+    }
+    ui.separator();
+    egui::CollapsingHeader::new("Trainee team actions")
+        .default_open(true)
+        .show(ui, |ui| {
+            for t in trainees {
+                let team = &s.teams[t];
+                let named = Named {
+                    id: team.id.clone(),
+                    name: team.name.clone(),
+                };
+                let list = crate::report::view::targets(plan, TeamIx::from(t));
+                let chosen = targets.entry(t as u32).or_default();
+                team_actions(ui, &named, &list, orders, chosen);
+            }
+        });
+}
+
+/// One team's response orders: pick one of the organisations it may act on, then act on it;
+/// share; ask for help. Plan-free, so a seat draws it from its view.
+pub(super) fn team_actions(
+    ui: &mut Ui,
+    team: &Named,
+    targets: &[Named],
+    orders: &mut Orders,
+    chosen: &mut usize,
+) {
+    let Some(target) = targets.get(*chosen).or(targets.first()) else {
+        return;
+    };
+    ui.label(RichText::new(&team.name).strong());
+    egui::ComboBox::from_id_salt(("target", &team.id))
+        .selected_text(&target.name)
+        .show_ui(ui, |ui| {
+            for (i, o) in targets.iter().enumerate() {
+                ui.selectable_value(chosen, i, &o.name);
+            }
+        });
+    let org = target.id.clone();
+    let id = team.id.clone();
+    ui.horizontal_wrapped(|ui| {
+        for (label, order) in RESPONSE_ORDERS {
+            if ui.small_button(label).clicked() {
+                orders.0.push(order(id.clone(), org.clone()));
+            }
+        }
+        if ui.small_button("Share (GREEN)").clicked() {
+            orders.0.push(Command::ShareIntel {
+                team: id.clone(),
+                tlp: crate::scenario::Tlp::Green,
+            });
+        }
+        if ui.small_button("Ask for help").clicked() {
+            orders
+                .0
+                .push(Command::RequestAssistance { team: id.clone() });
+        }
+    });
+}
+
+/// The facilitator's desk beside the screens: notes for the record, the decisions trainee
+/// teams owe (the room is waiting on them), and the orders of the teams trainees play.
+pub(super) fn exercise_panel(
+    ui: &mut Ui,
+    plan: &Plan,
+    picture: &OperatingPicture,
+    orders: &mut Orders,
+    note: &mut String,
+    targets: &mut BTreeMap<u32, usize>,
+    now: u64,
+) {
+    ui.heading("Exercise");
+    ui.horizontal(|ui| {
+        ui.text_edit_singleline(note);
+        if ui.button("Add note").clicked() && !note.trim().is_empty() {
+            orders.0.push(Command::Note(std::mem::take(note)));
+        }
+    });
+    ui.separator();
+    ScrollArea::vertical()
+        .auto_shrink([false; 2])
+        .show(ui, |ui| {
+            pending_decisions(ui, plan, picture, orders, now);
+            trainee_actions(ui, plan, orders, targets);
+        });
+}
+
+/// Decisions waiting for trainee teams, oldest first, with how long they have waited and
+/// whether they are overdue; one click answers for the team.
+fn pending_decisions(
+    ui: &mut Ui,
+    plan: &Plan,
+    picture: &OperatingPicture,
+    orders: &mut Orders,
+    now: u64,
+) {
+    let s = &plan.scenario;
+    for w in picture.waiting_decisions(plan) {
+        let inj = &s.msel[w.inject.ix()];
+        let (Some(d), Some(decided_by)) = (&inj.decision, plan.injects[w.inject].decision) else {
+            continue;
+        };
+        let team = decided_by.decider;
+        let team_id = &s.teams[team.ix()].id;
+        ui.label(
+            RichText::new(format!("Decision {} for {team_id}: {}", inj.id, d.prompt))
+                .strong()
+                .color(Color32::from_rgb(235, 190, 80)),
+        );
+        let (text, colour) = super::validation::waiting_text(&w, now);
+        ui.label(RichText::new(text).color(colour));
+        for o in &d.options {
+            if ui.button(&o.label).clicked() {
+                orders.0.push(Command::Decide {
+                    team: team_id.clone(),
+                    inject: inj.id.clone(),
+                    option: o.id.clone(),
+                });
+            }
+        }
+        ui.separator();
+    }
+    // Live injects that asked for a choice: answered for the first team they were put to.
+    for sent in picture.sent.iter().filter(|x| x.waiting()) {
+        let Some(team) = sent.to.first() else {
+            continue;
+        };
+        let team_id = &s.teams[team.ix()].id;
+        let id = crate::scenario::live_id(sent.number);
+        ui.label(
+            RichText::new(format!(
+                "Decision {id} for {team_id}: {}",
+                sent.inject.title
+            ))
+            .strong()
+            .color(Color32::from_rgb(235, 190, 80)),
+        );
+        ui.label(
+            RichText::new(format!(
+                "asked {} ago",
+                crate::time::Span(now.saturating_sub(sent.tick))
+            ))
+            .color(Color32::from_rgb(235, 190, 80)),
+        );
+        for (k, label) in sent.inject.options.iter().enumerate() {
+            if ui.button(label).clicked() {
+                orders.0.push(Command::Decide {
+                    team: team_id.clone(),
+                    inject: id.clone(),
+                    option: (k + 1).to_string(),
+                });
+            }
+        }
+        ui.separator();
+    }
+}
