@@ -140,7 +140,7 @@ fn comings_and_goings(
         if !d.arrived && d.arrives <= now {
             d.arrived = true;
             if let Some(mut desk) = desks.of(d.to) {
-                desk.add_analysts(d.analysts);
+                desk.add_visitors(d.analysts);
             }
             log.push(
                 now,
@@ -152,7 +152,7 @@ fn comings_and_goings(
         }
         if d.arrived && d.leaves == now {
             if let Some(mut desk) = desks.of(d.to) {
-                desk.remove_analysts(d.analysts);
+                desk.remove_visitors(d.analysts);
             }
             if let Some(mut desk) = desks.of(hub) {
                 desk.add_analysts(d.analysts);
@@ -559,5 +559,35 @@ mod tests {
         };
         assert!(drowning(true), "a team that watches its ministry is helped");
         assert!(!drowning(false), "a team that watches nothing is not");
+    }
+
+    /// Analysts on loan work around the clock, whatever the helped team's shift: the office-hours
+    /// team's alerts are triaged at night only when the hub has sent help.
+    #[test]
+    fn analysts_on_loan_work_nights_for_an_office_hours_team() {
+        let csirt = TeamIx(0);
+        let night_triage = |help: bool| {
+            let mut plan = (*region(&["A"], true, 1.0, 5)).clone();
+            plan.teams[csirt].shift = crate::scenario::Shift::OfficeHours;
+            plan.assistance.enabled = help;
+            let plan = Arc::new(plan);
+            let mut sim = with_incidents(plan.clone(), &[csirt]);
+            sim.run_until(3 * 24 * 60);
+            let region = Region(plan);
+            sim.events()
+                .iter()
+                .filter(|e| matches!(e.event, SimEvent::AlertTriaged { team, .. } if team == csirt))
+                .filter(|e| {
+                    !crate::sim::desk::on_duty(
+                        &region,
+                        crate::scenario::Shift::OfficeHours,
+                        region.teams[csirt].island,
+                        e.tick,
+                    )
+                })
+                .count()
+        };
+        assert_eq!(night_triage(false), 0, "nobody at the desk at night");
+        assert!(night_triage(true) > 50, "the visitors work nights");
     }
 }

@@ -35,6 +35,9 @@ pub struct Desk {
     pub queue: VecDeque<Alert>,
     pub tasks: TaskList,
     pub analysts: Vec<Option<Work>>,
+    /// How many of `analysts`, at the end, are on loan from the regional hub: they work around
+    /// the clock at the hub's skill, whatever the team's shift (a crisis is declared).
+    pub visitors: usize,
     /// Victim reports on their way (tick they arrive, alert).
     pub reports: Vec<(u64, Alert)>,
     /// Sensor-covered hosts across everything this team watches: false alerts come from
@@ -54,12 +57,14 @@ impl PartialEq for Desk {
             &self.analysts,
             &self.reports,
             self.watched_covered,
+            self.visitors,
         ) == (
             &o.queue,
             &o.tasks,
             &o.analysts,
             &o.reports,
             o.watched_covered,
+            o.visitors,
         )
     }
 }
@@ -74,6 +79,10 @@ impl std::hash::Hash for Desk {
         self.analysts.hash(h);
         self.reports.hash(h);
         self.watched_covered.hash(h);
+        // Hashed only while there are any: a desk nobody helps hashes as it always did.
+        if self.visitors > 0 {
+            self.visitors.hash(h);
+        }
     }
 }
 
@@ -82,19 +91,47 @@ impl Desk {
         self.analysts.extend(std::iter::repeat_n(None, n as usize));
     }
 
-    /// Analysts leave; whatever they were doing goes back on the list.
+    /// Analysts of the team's own leave (lent to another team); whatever they were doing goes
+    /// back on the list.
     pub fn remove_analysts(&mut self, n: u32) {
-        for _ in 0..n.min(self.analysts.len() as u32) {
+        let home = self.analysts.len() - self.visitors;
+        for _ in 0..n.min(home as u32) {
+            let home = self.analysts.len() - self.visitors;
             // Idle analysts leave first.
-            let i = self
-                .analysts
+            let i = self.analysts[..home]
                 .iter()
                 .rposition(Option::is_none)
-                .unwrap_or(self.analysts.len() - 1);
+                .unwrap_or(home - 1);
             if let Some(work) = self.analysts.remove(i) {
                 self.tasks.push(work.task);
             }
         }
+    }
+
+    /// Analysts on loan join the desk (after the team's own, see `visitors`).
+    pub fn add_visitors(&mut self, n: u32) {
+        self.add_analysts(n);
+        self.visitors += n as usize;
+    }
+
+    /// Analysts on loan go home, idle ones first; their work goes back on the list.
+    pub fn remove_visitors(&mut self, n: u32) {
+        for _ in 0..n.min(self.visitors as u32) {
+            let home = self.analysts.len() - self.visitors;
+            let i = self.analysts[home..]
+                .iter()
+                .rposition(Option::is_none)
+                .map_or(self.analysts.len() - 1, |k| home + k);
+            if let Some(work) = self.analysts.remove(i) {
+                self.tasks.push(work.task);
+            }
+            self.visitors -= 1;
+        }
+    }
+
+    /// Whether analyst `a` is on loan.
+    pub fn is_visitor(&self, a: usize) -> bool {
+        a >= self.analysts.len() - self.visitors
     }
 
     /// Analyst-minutes of listed tasks (not counting the alert queue) at base speed.

@@ -113,11 +113,20 @@ fn work_desks(
         if plan.auto {
             isolate_by_policy(team, &open, &mut desk, &mut case, &mut watch);
         }
-        if !on_duty(region, plan.shift, plan.island, now) {
+        // The team's own analysts keep its shift; analysts on loan work around the clock at the
+        // hub's skill.
+        let home_on_duty = on_duty(region, plan.shift, plan.island, now);
+        if !home_on_duty && desk.visitors == 0 {
             continue;
         }
-        let slow = SKILL_PACE - plan.skill;
+        let lender = region.hub.map_or(plan.skill, |h| region.teams[h].skill);
         for a in 0..desk.analysts.len() {
+            let visitor = desk.is_visitor(a);
+            if !visitor && !home_on_duty {
+                continue;
+            }
+            let skill = if visitor { lender } else { plan.skill };
+            let slow = SKILL_PACE - skill;
             if desk.analysts[a].is_none()
                 && let Some(task) = desk.next_task()
             {
@@ -136,7 +145,7 @@ fn work_desks(
             }
             let task = work.task;
             desk.analysts[a] = None;
-            let follow_up = complete(&tick, team, plan.auto, plan.skill, task, &mut case);
+            let follow_up = complete(&tick, team, plan.auto, skill, task, &mut case);
             desk.tasks.extend(follow_up);
         }
     }
