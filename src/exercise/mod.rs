@@ -14,11 +14,11 @@ use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
 use crate::scenario::ids::{CampaignIx, InjectIx, TeamIx};
-use crate::scenario::{Action, HappeningPlan, Plan};
+use crate::scenario::{Action, DisruptionPlan, Plan};
 use crate::sim::attack::Campaign;
 use crate::sim::digest::{DigestAppExt, hash_of};
 use crate::sim::events::{EventLog, SimEvent};
-use crate::sim::network::{AdHocHappenings, IsolatedOrgs, RevokedAccess};
+use crate::sim::network::{AdHocDisruptions, IsolatedOrgs, RevokedAccess};
 use crate::sim::{SimSet, SimTick, Simulation, StableId};
 
 /// The exercise layer over the model: commands at tick boundaries, the MSEL, the recorder.
@@ -59,7 +59,7 @@ impl CommandQueue {
 struct CommandTargets<'w, 's> {
     isolated: ResMut<'w, IsolatedOrgs>,
     revoked: ResMut<'w, RevokedAccess>,
-    adhoc: ResMut<'w, AdHocHappenings>,
+    adhoc: ResMut<'w, AdHocDisruptions>,
     campaigns: Query<'w, 's, (&'static StableId, &'static mut Campaign)>,
     msel: ResMut<'w, msel::MselState>,
     log: ResMut<'w, EventLog>,
@@ -109,12 +109,12 @@ impl CommandTargets<'_, '_> {
             Action::RequestAssistance { team } => {
                 log.push(now, SimEvent::AssistanceRequested { team })
             }
-            Action::CutLink(l) => self.adhoc.0.push(HappeningPlan::CableCut(l)),
-            Action::RepairLink(l) => self.adhoc.0.push(HappeningPlan::CableRepaired(l)),
+            Action::CutLink(l) => self.adhoc.0.push(DisruptionPlan::CableCut(l)),
+            Action::RepairLink(l) => self.adhoc.0.push(DisruptionPlan::CableRepaired(l)),
             Action::PowerOutage { island, minutes } => self
                 .adhoc
                 .0
-                .push(HappeningPlan::PowerOutage { island, minutes }),
+                .push(DisruptionPlan::PowerOutage { island, minutes }),
             Action::Launch { campaign, org } => {
                 log.push(now, SimEvent::CampaignLaunched { campaign, org })
             }

@@ -61,9 +61,9 @@ pub struct Scenario {
     /// and leadership.
     #[serde(default)]
     pub teams: Vec<Team>,
-    /// Infrastructure events on the exercise clock: cable cuts and repairs, power outages.
+    /// Disruptions on the exercise clock: cable cuts and repairs, power outages.
     #[serde(default)]
-    pub events: Vec<Happening>,
+    pub events: Vec<Disruption>,
     /// How intelligence travels between islands.
     #[serde(default)]
     pub intel: IntelPolicy,
@@ -88,20 +88,22 @@ pub struct Scenario {
     pub defaults: Defaults,
 }
 
-/// Something that happens to the region's infrastructure at a moment on the clock.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Happening {
+/// A disruption of the region's infrastructure, scripted at a moment on the clock: a cable
+/// cut or repaired, an island's power lost. Written `Disruption(at: ..., what: ...)`; files
+/// from before the name changed write `Happening(...)`, which reads the same.
+// Deserialize is in `renamed.rs`: it takes either name.
+#[derive(Clone, Debug, Serialize)]
+pub struct Disruption {
     /// When it happens: a moment like `D2 09:00` or an offset from the start like `36h`;
     /// not before the exercise starts.
     pub at: When,
     /// What happens: `CableCut`, `CableRepaired` or `PowerOutage`.
-    pub what: Infrastructure,
+    pub what: DisruptionKind,
 }
 
-/// What a [Happening](#happening) does to cables and power.
+/// What a [Disruption](#disruption) does to cables and power.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum Infrastructure {
+pub enum DisruptionKind {
     /// A link (by id) stops carrying traffic: an anchor, a hurricane, a volcano.
     CableCut(String),
     /// A cut link (an id from `links`) carries traffic again.

@@ -8,6 +8,7 @@ pub mod ids;
 pub mod msel;
 mod overrides;
 mod plan;
+mod renamed;
 pub mod sheet;
 pub mod starter;
 #[cfg(test)]
@@ -21,8 +22,8 @@ pub use command::{Action, Command, Issued, Order, Pace, Timed, commands_from, lo
 // The format's names, the MSEL's and the plan's, said one by one so a reader sees where each
 // lives (no glob re-exports).
 pub use format::{
-    AssistancePolicy, Backups, Campaign, Defaults, FORMAT_VERSION, Feed, Happening, HostGroup,
-    HostKind, Infrastructure, IntelPolicy, Island, Link, LinkKind, Organisation, Platform,
+    AssistancePolicy, Backups, Campaign, Defaults, Disruption, DisruptionKind, FORMAT_VERSION,
+    Feed, HostGroup, HostKind, IntelPolicy, Island, Link, LinkKind, Organisation, Platform,
     Scenario, Sector, Service, Shift, Stage, Target, Team, TeamKind, ThreatActor, Tlp,
     default_interruption_weights,
 };
@@ -32,7 +33,7 @@ pub use msel::{
 };
 pub use overrides::apply_overrides;
 pub use plan::{
-    CampaignPlan, CheckPlan, DecisionPlan, ExpectationPlan, GroupPlan, HappeningPlan, InjectPlan,
+    CampaignPlan, CheckPlan, DecisionPlan, DisruptionPlan, ExpectationPlan, GroupPlan, InjectPlan,
     IslandPlan, MAX_FALSE_ALERTS_PER_HOST_DAY, MAX_HOSTS, MAX_LOANED_ANALYSTS,
     MAX_TECHNIQUE_ATTEMPTS, ModulePlan, OrgPlan, Plan, ServicePlan, StagePlan, TeamPlan,
     TriggerPlan, WhenPlan, lint,

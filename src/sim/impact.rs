@@ -208,7 +208,7 @@ mod tests {
     #[test]
     fn a_dependency_across_a_cut_cable_counts_as_down() {
         let plan = region()
-            .field("events: [Happening(at: \"D1 09:00\", what: CableCut(\"ab\"))]")
+            .field("events: [Disruption(at: \"D1 09:00\", what: CableCut(\"ab\"))]")
             .plan();
         let mut sim = Simulation::new(plan, 1);
         sim.run_until(61);
@@ -232,7 +232,7 @@ mod tests {
     #[test]
     fn an_outage_is_put_down_to_the_script_then_the_attack_then_the_response() {
         let plan = region()
-            .field("events: [Happening(at: \"D1 09:30\", what: CableCut(\"ab\"))]")
+            .field("events: [Disruption(at: \"D1 09:30\", what: CableCut(\"ab\"))]")
             .plan();
         let mut sim = Simulation::new(plan, 1);
         // At 08:11 the utility's four hosts are encrypted, in the tick as the attack would.

@@ -41,8 +41,8 @@ pub enum SimSet {
     BeginTick,
     /// Commands given for this tick take effect.
     Commands,
-    /// Cables cut and repaired, power lost and back.
-    Infrastructure,
+    /// Disruptions: cables cut and repaired, power lost and back.
+    Disruptions,
     Attack,
     Detection,
     Response,
@@ -127,7 +127,7 @@ impl Plugin for SimPlugin {
             (
                 SimSet::BeginTick,
                 SimSet::Commands,
-                SimSet::Infrastructure,
+                SimSet::Disruptions,
                 SimSet::Attack,
                 SimSet::Detection,
                 SimSet::Response,

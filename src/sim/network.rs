@@ -10,10 +10,11 @@ use std::collections::BTreeMap;
 use bevy::prelude::*;
 
 use super::digest::{DigestAppExt, hash_of, sorted_rows};
-use super::events::{EventLog, SimEvent};
-use super::{Clock, Region, SimSet, SimTick, SpawnRegion, StableId};
-use crate::scenario::HappeningPlan;
+use super::{Region, SimSet, SimTick, SpawnRegion, StableId};
 use crate::scenario::LinkKind;
+pub use disruption::{AdHocDisruptions, PowerOutages};
+
+mod disruption;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Hosts>()
@@ -22,11 +23,9 @@ pub(super) fn plugin(app: &mut App) {
         .init_resource::<RestoreCrews>()
         .init_resource::<RevokedAccess>()
         .init_resource::<Connectivity>()
-        .init_resource::<PowerOutages>()
-        .init_resource::<AdHocHappenings>()
+        .add_plugins(disruption::plugin)
         .add_systems(SpawnRegion, spawn_links)
         .add_systems(SimTick, new_tick.in_set(SimSet::BeginTick))
-        .add_systems(SimTick, apply_happenings.in_set(SimSet::Infrastructure))
         .digest_part(10, "hosts", |world| {
             let hosts = world.resource::<Hosts>();
             let rows: Vec<_> = hosts.rows().collect();
@@ -140,78 +139,6 @@ impl Connectivity {
             component: (0..islands as u32).map(|i| root(&mut parent, i)).collect(),
             delay: Vec::new(),
         }
-    }
-}
-
-/// Infrastructure events a facilitator injected for this tick.
-#[derive(Resource, Default, Clone, Debug)]
-pub struct AdHocHappenings(pub Vec<HappeningPlan>);
-
-/// Islands without mains power, until the tick given.
-#[derive(Resource, Default, Clone, Debug, PartialEq, Eq, Hash)]
-pub struct PowerOutages(pub BTreeMap<IslandIx, u64>);
-
-/// Applies the scenario's infrastructure events that fall on this tick.
-fn apply_happenings(
-    clock: Res<Clock>,
-    region: Res<Region>,
-    mut links: Query<(&StableId, &mut Link)>,
-    mut connectivity: ResMut<Connectivity>,
-    mut power: ResMut<PowerOutages>,
-    mut adhoc: ResMut<AdHocHappenings>,
-    mut log: ResMut<EventLog>,
-) {
-    let now = clock.now;
-    power.0.retain(|&island, until| {
-        let back = *until <= now;
-        if back {
-            log.push(now, SimEvent::PowerRestored { island });
-        }
-        !back
-    });
-    let start = region.happenings.partition_point(|(t, _)| *t < now);
-    let mut changed = false;
-    let scheduled = region.happenings[start..]
-        .iter()
-        .take_while(|(t, _)| *t == now)
-        .map(|(_, h)| *h);
-    let injected: Vec<HappeningPlan> = std::mem::take(&mut adhoc.0);
-    for h in scheduled.chain(injected) {
-        match h {
-            HappeningPlan::CableCut(l) | HappeningPlan::CableRepaired(l) => {
-                let up = matches!(h, HappeningPlan::CableRepaired(_));
-                for (id, mut link) in links.iter_mut().sort::<&StableId>() {
-                    if id.0 == l.0 && link.up != up {
-                        link.up = up;
-                        changed = true;
-                        log.push(
-                            now,
-                            if up {
-                                SimEvent::LinkRepaired { link: l }
-                            } else {
-                                SimEvent::LinkCut { link: l }
-                            },
-                        );
-                    }
-                }
-            }
-            HappeningPlan::PowerOutage { island, minutes } => {
-                let until = now + minutes.max(1);
-                let entry = power.0.entry(island).or_insert(0);
-                if *entry < until {
-                    *entry = until;
-                }
-                log.push(now, SimEvent::PowerOut { island });
-            }
-        }
-    }
-    if changed {
-        let state: Vec<(IslandIx, IslandIx, bool, u64)> = links
-            .iter()
-            .sort::<&StableId>()
-            .map(|(id, l)| (l.a, l.b, l.up, region.link_latency[id.0 as usize]))
-            .collect();
-        *connectivity = Connectivity::compute(region.islands.len(), &state);
     }
 }
 

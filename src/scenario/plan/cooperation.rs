@@ -1,50 +1,9 @@
-//! Infrastructure events (cable cuts, power outages), the intelligence-sharing policy and the
-//! technique catalog's numbers.
+//! The intelligence-sharing policy: bilateral agreements between islands, and the policy's
+//! numbers in range.
 
-use super::HappeningPlan;
 use super::check::Check;
+use crate::scenario::Scenario;
 use crate::scenario::ids::{Ids, IslandIx};
-use crate::scenario::{Infrastructure, Scenario};
-
-/// Infrastructure events in time order (file order among equals).
-pub(super) fn happenings(c: &mut Check, s: &Scenario, ids: &Ids) -> Vec<(u64, HappeningPlan)> {
-    let mut happenings = Vec::new();
-    for (k, h) in s.events.iter().enumerate() {
-        let Some(tick) = h.at.to_tick(s.start.minute_of_day) else {
-            c.at(
-                "events",
-                "",
-                None,
-                format!(
-                    "event #{} happens at {}, before the exercise starts",
-                    k + 1,
-                    h.at
-                ),
-                None,
-            );
-            continue;
-        };
-        let what = format!("event #{} names", k + 1);
-        let at = ("events", "");
-        let resolved = match &h.what {
-            Infrastructure::CableCut(id) => c
-                .reference(at, &what, &ids.links, id)
-                .map(HappeningPlan::CableCut),
-            Infrastructure::CableRepaired(id) => c
-                .reference(at, &what, &ids.links, id)
-                .map(HappeningPlan::CableRepaired),
-            Infrastructure::PowerOutage { island, duration } => c
-                .reference(at, &what, &ids.islands, island)
-                .map(|island| HappeningPlan::PowerOutage {
-                    island,
-                    minutes: duration.0,
-                }),
-        };
-        happenings.extend(resolved.map(|r| (tick, r)));
-    }
-    happenings.sort_by_key(|(t, _)| *t);
-    happenings
-}
 
 /// Bilateral agreements as island pairs, and the policy's numbers in range.
 pub(super) fn intel_policy(c: &mut Check, s: &Scenario, ids: &Ids) -> Vec<(IslandIx, IslandIx)> {

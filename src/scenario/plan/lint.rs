@@ -170,13 +170,13 @@ fn after_the_end(c: &mut Check, plan: &Plan) {
             );
         }
     }
-    if plan.happenings.iter().any(|(t, _)| *t >= end) {
+    if plan.disruptions.iter().any(|(t, _)| *t >= end) {
         c.at(
             "events",
             "",
             None,
             format!(
-                "an infrastructure event is set after the exercise ends ({}): it never happens",
+                "a disruption is set after the exercise ends ({}): it never happens",
                 when(end)
             ),
             Some("move it earlier, or lengthen `duration`".into()),
@@ -276,8 +276,8 @@ fn never_fires(c: &mut Check, plan: &Plan) {
 fn can_go_down(plan: &Plan, hit: &BTreeSet<OrgIx>, svc: crate::scenario::ids::ServiceIx) -> bool {
     let sp = &plan.services[svc];
     let outage = |island: IslandIx| {
-        plan.happenings.iter().any(|(_, h)| {
-            matches!(h, super::HappeningPlan::PowerOutage { island: i, .. } if *i == island)
+        plan.disruptions.iter().any(|(_, h)| {
+            matches!(h, super::DisruptionPlan::PowerOutage { island: i, .. } if *i == island)
         }) || plan.injects.iter().any(|i| {
             i.effects
                 .iter()

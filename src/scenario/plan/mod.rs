@@ -4,6 +4,7 @@
 
 mod check;
 mod cooperation;
+mod disruption;
 mod lint;
 mod msel;
 mod policy;
@@ -14,8 +15,8 @@ mod threats;
 use std::ops::Range;
 
 use super::ids::{
-    ActorIx, CampaignIx, GroupIx, HostIx, Ids, InjectIx, IslandIx, LinkIx, ModuleIx, ObjectiveIx,
-    OrgIx, ServiceIx, TeamIx, TechniqueIx,
+    ActorIx, CampaignIx, GroupIx, HostIx, Ids, InjectIx, IslandIx, ModuleIx, ObjectiveIx, OrgIx,
+    ServiceIx, TeamIx, TechniqueIx,
 };
 use super::{
     Action, AssistancePolicy, Backups, Catalog, Defaults, HostKind, IntelPolicy, LinkKind,
@@ -26,6 +27,7 @@ use crate::time::{Span, StartDate};
 /// Hosts one scenario may expand into; beyond this a typo (an extra zero) is the likelier story.
 pub const MAX_HOSTS: u64 = 2_000_000;
 
+pub use disruption::DisruptionPlan;
 pub use policy::{MAX_FALSE_ALERTS_PER_HOST_DAY, MAX_LOANED_ANALYSTS, MAX_TECHNIQUE_ATTEMPTS};
 
 /// A validated scenario with every reference resolved to an index (file order).
@@ -48,8 +50,8 @@ pub struct Plan {
     pub island_contact: Vec<Option<TeamIx>>,
     /// The regional hub team, if there is one.
     pub hub: Option<TeamIx>,
-    /// Infrastructure events in time order (file order among equals).
-    pub happenings: Vec<(u64, HappeningPlan)>,
+    /// The scripted disruptions in time order (file order among equals).
+    pub disruptions: Vec<(u64, DisruptionPlan)>,
     /// Bilateral sharing agreements as island pairs.
     pub bilateral: Vec<(IslandIx, IslandIx)>,
     pub host_count: u32,
@@ -273,13 +275,6 @@ pub struct ExpectationPlan {
     pub contingency: Option<InjectIx>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum HappeningPlan {
-    CableCut(LinkIx),
-    CableRepaired(LinkIx),
-    PowerOutage { island: IslandIx, minutes: u64 },
-}
-
 #[derive(Clone, Debug)]
 pub struct TeamPlan {
     pub island: Option<IslandIx>,
@@ -439,7 +434,7 @@ pub(super) fn build(
     let campaigns = threats::campaigns(&mut c, s, &ids, &catalog);
     let mut teams = teams::teams(&mut c, s, &ids);
     let island_contact = teams::assign_watch(&mut c, s, &mut teams, &mut estate.orgs);
-    let happenings = cooperation::happenings(&mut c, s, &ids);
+    let disruptions = disruption::disruptions(&mut c, s, &ids);
     let bilateral = cooperation::intel_policy(&mut c, s, &ids);
     policy::check_policy(&mut c, s);
     policy::check_catalog(&mut c, s, &catalog);
@@ -465,7 +460,7 @@ pub(super) fn build(
         links: links.into_iter().map(Option::unwrap_or_default).collect(),
         island_contact,
         hub,
-        happenings,
+        disruptions,
         bilateral,
         host_count: estate.hosts as u32,
         evictions: msel::evictions(&injects, &expectations),

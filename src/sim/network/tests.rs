@@ -4,6 +4,7 @@ use super::*;
 use crate::scenario::ids::*;
 use crate::scenario::testkit::TinyRegion;
 use crate::sim::Simulation;
+use crate::sim::events::SimEvent;
 
 #[test]
 fn an_organisations_it_restores_one_host_after_another_after_a_varying_preparation() {
@@ -122,8 +123,8 @@ fn a_scripted_cable_cut_splits_the_region_until_it_is_repaired() {
         .link("ab", "A", "B")
         .link("bc", "B", "C")
         .field(
-            "events: [Happening(at: \"D1 09:00\", what: CableCut(\"bc\")), \
-             Happening(at: \"D1 11:00\", what: CableRepaired(\"bc\"))]",
+            "events: [Disruption(at: \"D1 09:00\", what: CableCut(\"bc\")), \
+             Disruption(at: \"D1 11:00\", what: CableRepaired(\"bc\"))]",
         )
         .plan();
     let mut sim = Simulation::new(plan, 1);
