@@ -6,6 +6,26 @@ use common::*;
 
 use std::process::Command;
 
+/// The flagship, the scenario the console opens by default.
+fn flagship() -> std::sync::Arc<tidewatch::scenario::Plan> {
+    plan("scenarios/eastern-caribbean.ron", &[])
+}
+
+/// The flagship's points of contact on islands that have designated one, in file order.
+fn points_of_contact() -> Vec<String> {
+    let flagship = flagship();
+    let s = &flagship.scenario;
+    let designated = |island: &Option<String>| {
+        s.islands
+            .iter()
+            .any(|i| Some(&i.id) == island.as_ref() && i.npc)
+    };
+    (s.teams.iter())
+        .filter(|t| t.kind == tidewatch::scenario::TeamKind::Npc && designated(&t.island))
+        .map(|t| t.id.clone())
+        .collect()
+}
+
 fn have(cmd: &str) -> bool {
     Command::new("sh")
         .args(["-c", &format!("command -v {cmd}")])
@@ -149,10 +169,11 @@ fn the_team_view_renders_and_plays_the_same_exercise() {
     let dir = std::env::temp_dir().join(format!("tidewatch-team-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let png = dir.join("team.png");
+    let team = &points_of_contact()[0];
     let out = console_under_xvfb(&[
         "console",
         "--team",
-        "ag-npc",
+        team,
         "--seed",
         "42",
         "--screenshot",
@@ -167,7 +188,7 @@ fn the_team_view_renders_and_plays_the_same_exercise() {
         "--seed",
         "42",
         "--set",
-        "teams.ag-npc.auto=false",
+        &format!("teams.{team}.auto=false"),
         "--until",
         "8h",
         "--json",
@@ -203,7 +224,7 @@ fn without_a_display_the_console_and_a_seat_say_what_to_do_instead_of_panicking(
     for (args, hint) in [
         (vec!["console"], "tidewatch run"),
         (
-            vec!["seat", "127.0.0.1:1", "--team", "ag-npc", "--code", "X"],
+            vec!["seat", "127.0.0.1:1", "--team", "some-team", "--code", "X"],
             "--headless",
         ),
     ] {
@@ -260,16 +281,30 @@ fn the_console_plays_a_command_file_into_its_journal() {
     std::fs::remove_dir_all(&dir).ok();
     std::fs::create_dir_all(&dir).unwrap();
     let commands = dir.join("room.ron");
+    // A live inject to two points of contact, the second scripted inject skipped and the third
+    // moved, and the first cable cut.
+    let flagship = flagship();
+    let contacts = points_of_contact();
+    let inject = |k: usize| flagship.scenario.msel[k].id.clone();
+    let (skipped, moved) = (inject(1), inject(2));
+    let cable = (flagship.scenario.links.iter())
+        .find(|l| l.kind == tidewatch::scenario::LinkKind::SubmarineCable)
+        .unwrap()
+        .id
+        .clone();
     std::fs::write(
         &commands,
-        r#"[
+        format!(
+            r#"[
             Timed(at: "D1 08:30", do: SendInject((title: "Radio asks about the ministry's email",
-                channel: Phone, from: "Radio Antilles", to: ["ag-npc", "kn-npc"],
+                channel: Phone, from: "Radio Antilles", to: ["{}", "{}"],
                 questions: ["What do you say on air?"]))),
-            Timed(at: "D1 08:40", do: SkipInject("I02")),
-            Timed(at: "D1 08:45", do: RescheduleInject(inject: "I03", at: "D1 09:30")),
-            Timed(at: "D1 09:00", do: CutLink("ecfs-kn-ag")),
+            Timed(at: "D1 08:40", do: SkipInject("{skipped}")),
+            Timed(at: "D1 08:45", do: RescheduleInject(inject: "{moved}", at: "D1 09:30")),
+            Timed(at: "D1 09:00", do: CutLink("{cable}")),
         ]"#,
+            contacts[0], contacts[1]
+        ),
     )
     .unwrap();
     let png = dir.join("timeline.png");

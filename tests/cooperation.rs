@@ -7,8 +7,8 @@ use common::*;
 use std::sync::Arc;
 
 use tidewatch::report::metrics::run_metrics;
-use tidewatch::scenario::Plan;
 use tidewatch::scenario::ids::IslandIx;
+use tidewatch::scenario::{Plan, TeamKind};
 use tidewatch::sim::events::SimEvent;
 
 const SEEDS: u64 = 100;
@@ -262,46 +262,70 @@ fn a_team_the_hub_cannot_help_asks_once_not_every_minute() {
 }
 
 /// The natural what-if, "what if this island had a national CSIRT?", runs whether or not the
-/// scenario planned the team, and on Antigua (where the flagship's CSIRT is planned) it finds
-/// the first compromise earlier on average over 100 seeds. Montserrat has no team of its own:
-/// switching its CSIRT or its point of contact on stands one up.
+/// scenario planned the team, and on the flagship's island whose CSIRT is planned but not yet
+/// standing (Antigua) it finds the first compromise earlier on average over 100 seeds. An island
+/// with no team of its own: switching its CSIRT or its point of contact on stands one up.
 #[test]
 fn switching_on_an_islands_csirt_always_runs_and_antigua_detects_earlier() {
-    let first_detection = |set: &[&str], island: &str| -> (f64, usize) {
-        let plan = plan("scenarios/eastern-caribbean.ron", set);
-        let end = plan.scenario.duration.0;
-        let k = plan
-            .scenario
-            .islands
+    const FLAGSHIP: &str = "scenarios/eastern-caribbean.ron";
+    let flagship = plan(FLAGSHIP, &[]);
+    let teams = &flagship.scenario.teams;
+    // Whether the island has a team (of that kind, if given).
+    let has = |island: &str, kind: Option<TeamKind>| {
+        teams
             .iter()
-            .position(|i| i.id == island)
-            .unwrap();
+            .any(|t| t.island.as_deref() == Some(island) && kind.is_none_or(|k| t.kind == k))
+    };
+    let planned = flagship
+        .scenario
+        .islands
+        .iter()
+        .find(|i| !i.csirt && has(&i.id, Some(TeamKind::NationalCsirt)))
+        .expect("the flagship plans a national CSIRT not yet standing")
+        .id
+        .clone();
+    let bare = flagship
+        .scenario
+        .islands
+        .iter()
+        .find(|i| !has(&i.id, None))
+        .expect("an island of the flagship has no team of its own")
+        .id
+        .clone();
+    let first_detection = |set: &[&str]| -> (f64, usize) {
+        let plan = plan(FLAGSHIP, set);
+        let end = plan.scenario.duration.0;
+        let k = island(&plan, &planned).ix();
         let found: Vec<Option<u64>> = (0..100)
             .map(|seed| run(&plan, seed, end).1.islands[k].first_detection_minute)
             .collect();
         let minutes: Vec<f64> = found.iter().map(|f| f.unwrap_or(end) as f64).collect();
         (mean(&minutes), found.iter().filter(|f| f.is_some()).count())
     };
-    let (without, seen_without) = first_detection(&[], "AG");
-    let (with, seen_with) = first_detection(&["islands.AG.csirt=true"], "AG");
+    let (without, seen_without) = first_detection(&[]);
+    let (with, seen_with) = first_detection(&[&format!("islands.{planned}.csirt=true")]);
     eprintln!(
-        "AG first detection over 100 seeds (never = end of run): without a CSIRT {without:.0} min \
-         ({seen_without} runs detected), with one {with:.0} min ({seen_with} runs detected)"
+        "{planned} first detection over 100 seeds (never = end of run): without a CSIRT \
+         {without:.0} min ({seen_without} runs detected), with one {with:.0} min ({seen_with} \
+         runs detected)"
     );
     assert!(
         with < without * 0.8,
         "with {with:.0} min, without {without:.0} min"
     );
-    for set in ["islands.MS.csirt=true", "islands.MS.npc=true"] {
-        let plan = plan("scenarios/eastern-caribbean.ron", &[set]);
+    for set in [
+        format!("islands.{bare}.csirt=true"),
+        format!("islands.{bare}.npc=true"),
+    ] {
+        let plan = plan(FLAGSHIP, &[&set]);
         let stood_up = plan
             .scenario
             .teams
             .iter()
-            .filter(|t| t.island.as_deref() == Some("MS"))
+            .filter(|t| t.island.as_deref() == Some(bare.as_str()))
             .count();
-        assert_eq!(stood_up, 1, "{set}: one team for Montserrat");
-        let out = tidewatch(&["run", "eastern-caribbean", "--set", set, "--until", "6h"]);
+        assert_eq!(stood_up, 1, "{set}: one team for {bare}");
+        let out = tidewatch(&["run", "eastern-caribbean", "--set", &set, "--until", "6h"]);
         assert!(out.status.success(), "{set}: {}", stderr(&out));
     }
 }

@@ -224,13 +224,18 @@ fn a_journal_is_never_overwritten_and_damage_is_named() {
 fn bad_command_files_are_reported_with_their_position() {
     let dir = scratch("commands");
     let path = dir.join("cmds.ron");
-    std::fs::write(&path, "[\n  Timed(at: \"D1 10:00\", do: Note(\"ok\")),\n  Timed(at: \"D1 11:00\", do: IsolateOrganisation(team: \"ag-npc\", org: \"nowhere\")),\n]\n").unwrap();
-    let out = tidewatch(&[
-        "run",
-        "eastern-caribbean",
-        "--commands",
-        path.to_str().unwrap(),
-    ]);
+    // A team the scenario has, so the mistake on line 3 is the organisation.
+    const SCENARIO: &str = "tests/data/tabletop.ron";
+    let team = plan(SCENARIO, &[]).scenario.teams[0].id.clone();
+    std::fs::write(
+        &path,
+        format!(
+            "[\n  Timed(at: \"D1 10:00\", do: Note(\"ok\")),\n  Timed(at: \"D1 11:00\", do: \
+             IsolateOrganisation(team: \"{team}\", org: \"nowhere\")),\n]\n"
+        ),
+    )
+    .unwrap();
+    let out = tidewatch(&["run", SCENARIO, "--commands", path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(

@@ -6,8 +6,8 @@ use common::*;
 
 use tidewatch::report::audience::visible_to;
 use tidewatch::report::knowledge::TeamKnowledge;
-use tidewatch::scenario::InjectKind;
 use tidewatch::scenario::ids::{InjectIx, TeamIx};
+use tidewatch::scenario::{InjectKind, TeamKind};
 use tidewatch::sim::events::SimEvent;
 
 /// Ground truth: what no team's view may ever hold.
@@ -113,9 +113,20 @@ fn every_team_sees_its_own_and_nothing_of_the_ground_truth() {
 fn a_teams_events_file_holds_only_its_view() {
     let dir = std::env::temp_dir().join(format!("tidewatch-fog-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let (all, mine) = (dir.join("all.jsonl"), dir.join("ag-npc.jsonl"));
-    for (path, team) in [(&all, None), (&mine, Some("ag-npc"))] {
-        let mut args = vec!["run", "eastern-caribbean", "--until", "2d", "--events"];
+    // The tabletop's point of contact: injects are put to it, and intrusions it cannot see are
+    // in the log.
+    const SCENARIO: &str = "tests/data/tabletop.ron";
+    let npc = plan(SCENARIO, &[])
+        .scenario
+        .teams
+        .iter()
+        .find(|t| t.kind == TeamKind::Npc)
+        .expect("the tabletop has a point of contact")
+        .id
+        .clone();
+    let (all, mine) = (dir.join("all.jsonl"), dir.join(format!("{npc}.jsonl")));
+    for (path, team) in [(&all, None), (&mine, Some(npc.as_str()))] {
+        let mut args = vec!["run", SCENARIO, "--until", "2d", "--events"];
         args.push(path.to_str().unwrap());
         if let Some(t) = team {
             args.extend(["--team", t]);

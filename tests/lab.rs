@@ -81,6 +81,76 @@ fn seat(
     c.spawn().unwrap()
 }
 
+/// The flagship's teams, organisations and decision these tests use, found by what they are.
+struct Cast {
+    /// The point of contact asked whether to isolate the managed service provider (its seat
+    /// is played here), that decision, its island's ministry, and the provider.
+    trainee: String,
+    decision: String,
+    ministry: String,
+    provider: String,
+    /// Another island's point of contact (played here too) and that island's ministry.
+    other: String,
+    other_ministry: String,
+    /// A sector SOC, for the rogue client.
+    soc: String,
+    /// The last team the host lists with its join code.
+    last: String,
+}
+
+fn cast() -> Cast {
+    use tidewatch::scenario::{Command as Order, Sector, TeamKind};
+    let path = format!(
+        "{}/scenarios/eastern-caribbean.ron",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let plan = tidewatch::scenario::load(&path, &[]).unwrap_or_else(|e| panic!("{e}"));
+    let s = &plan.scenario;
+    let provider = s.organisations.iter().find(|o| !o.manages.is_empty());
+    let provider = provider.expect("the flagship has a provider").id.clone();
+    let (decision, trainee) = (s.msel.iter())
+        .find_map(|i| {
+            let options = &i.decision.as_ref()?.options;
+            options
+                .iter()
+                .flat_map(|o| &o.effects)
+                .find_map(|e| match e {
+                    Order::IsolateOrganisation { team, org } if *org == provider => {
+                        Some((i.id.clone(), team.clone()))
+                    }
+                    _ => None,
+                })
+        })
+        .expect("a decision isolates the provider");
+    let island_of = |team: &str| {
+        let t = s.teams.iter().find(|t| t.id == team).unwrap();
+        t.island.clone().unwrap()
+    };
+    let ministry_of = |team: &str| {
+        let island = island_of(team);
+        let gov =
+            (s.organisations.iter()).find(|o| o.island == island && o.sector == Sector::Government);
+        gov.expect("a ministry on the island").id.clone()
+    };
+    let designated = |team: &str| s.islands.iter().any(|i| i.id == island_of(team) && i.npc);
+    let other = (s.teams.iter())
+        .find(|t| t.kind == TeamKind::Npc && t.id != trainee && designated(&t.id))
+        .expect("another point of contact")
+        .id
+        .clone();
+    let soc = s.teams.iter().find(|t| t.kind == TeamKind::SectorSoc);
+    Cast {
+        ministry: ministry_of(&trainee),
+        other_ministry: ministry_of(&other),
+        soc: soc.expect("a sector SOC").id.clone(),
+        last: s.teams.last().unwrap().id.clone(),
+        trainee,
+        decision,
+        provider,
+        other,
+    }
+}
+
 fn text(o: &Output) -> String {
     format!(
         "{}{}",
@@ -91,7 +161,7 @@ fn text(o: &Output) -> String {
 
 /// A client that joins properly, then misbehaves: unreadable text, a binary frame, a flood of
 /// orders, and finally a message larger than any order, which cuts it off.
-fn rogue(address: &str, code: &str) -> Vec<FromHost> {
+fn rogue(address: &str, team: &str, code: &str) -> Vec<FromHost> {
     let stream = TcpStream::connect(address).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(5)))
@@ -99,7 +169,7 @@ fn rogue(address: &str, code: &str) -> Vec<FromHost> {
     let (mut ws, _) = tungstenite::client::client(format!("ws://{address}/seat"), stream).unwrap();
     let hello = FromSeat::Hello {
         protocol: PROTOCOL,
-        team: "bank-soc".into(),
+        team: team.into(),
         code: code.into(),
         name: "rogue".into(),
     };
@@ -134,22 +204,35 @@ fn a_lab_exercise_over_the_loopback_with_three_seats_a_rogue_and_a_rejoin() {
     let d = dir();
     let journal = d.join("lab.jsonl");
     let _ = std::fs::remove_file(&journal);
+    let cast = cast();
+    let Cast {
+        trainee,
+        decision,
+        ministry,
+        provider,
+        other,
+        other_ministry,
+        ..
+    } = &cast;
+    // The decision is put at 13:15: the first answer comes before, the second after.
     let ag_orders = write(
         &d,
         "ag.ron",
-        r#"[
-            Timed(at: "D1 10:00", do: Patch(team: "ag-npc", org: "ag-gov")),
-            Timed(at: "D1 11:00", do: IsolateOrganisation(team: "ag-npc", org: "ag-caribmsp")),
-            Timed(at: "D1 12:00", do: Patch(team: "lc-npc", org: "lc-gov")),
+        &format!(
+            r#"[
+            Timed(at: "D1 10:00", do: Patch(team: "{trainee}", org: "{ministry}")),
+            Timed(at: "D1 11:00", do: IsolateOrganisation(team: "{trainee}", org: "{provider}")),
+            Timed(at: "D1 12:00", do: Patch(team: "{other}", org: "{other_ministry}")),
             Timed(at: "D1 12:30", do: Pause),
-            Timed(at: "D1 12:45", do: Decide(team: "ag-npc", inject: "I07", option: "isolate")),
-            Timed(at: "D1 13:30", do: Decide(team: "ag-npc", inject: "I07", option: "isolate")),
-        ]"#,
+            Timed(at: "D1 12:45", do: Decide(team: "{trainee}", inject: "{decision}", option: "isolate")),
+            Timed(at: "D1 13:30", do: Decide(team: "{trainee}", inject: "{decision}", option: "isolate")),
+        ]"#
+        ),
     );
     let lc_orders = write(
         &d,
         "lc.ron",
-        r#"[ Timed(at: "D1 09:30", do: ShareIntel(team: "lc-npc", tlp: Green)) ]"#,
+        &format!(r#"[ Timed(at: "D1 09:30", do: ShareIntel(team: "{other}", tlp: Green)) ]"#),
     );
     let mut host = Command::new(BIN)
         .args([
@@ -161,14 +244,13 @@ fn a_lab_exercise_over_the_loopback_with_three_seats_a_rogue_and_a_rejoin() {
             "127.0.0.1:0",
         ])
         .args(["--pace", "12000x", "--wait-for-seats", "3"])
+        .args(["--set", &format!("teams.{trainee}.auto=false")])
+        .args(["--set", &format!("teams.{other}.auto=false")])
+        // The trainees' NPC watches its ministry and the provider, so its seat has alerts to see.
         .args([
             "--set",
-            "teams.ag-npc.auto=false",
-            "--set",
-            "teams.lc-npc.auto=false",
+            &format!(r#"teams.{trainee}.monitors=["{ministry}","{provider}"]"#),
         ])
-        // Antigua's NPC watches its ministry and its provider, so its seat has alerts to see.
-        .args(["--set", r#"teams.ag-npc.monitors=["ag-gov","ag-caribmsp"]"#])
         .arg("--journal")
         .arg(&journal)
         .stdout(Stdio::piped())
@@ -184,7 +266,7 @@ fn a_lab_exercise_over_the_loopback_with_three_seats_a_rogue_and_a_rejoin() {
             address = a.to_string();
         } else if let [team, code] = line.split_whitespace().collect::<Vec<_>>()[..] {
             codes.insert(team.to_string(), code.to_string());
-            if team == "regional-hub" {
+            if team == cast.last {
                 break;
             }
         }
@@ -196,7 +278,7 @@ fn a_lab_exercise_over_the_loopback_with_three_seats_a_rogue_and_a_rejoin() {
     let wrong = wait(
         seat(
             &address,
-            "ag-npc",
+            trainee,
             "ZZZZZZ",
             "guess",
             None,
@@ -217,31 +299,31 @@ fn a_lab_exercise_over_the_loopback_with_three_seats_a_rogue_and_a_rejoin() {
 
     let ag = seat(
         &address,
-        "ag-npc",
-        &codes["ag-npc"],
+        trainee,
+        &codes[trainee],
         "a",
         Some(&ag_orders),
         &d.join("ag.json"),
     );
     let b1 = seat(
         &address,
-        "lc-npc",
-        &codes["lc-npc"],
+        other,
+        &codes[other],
         "b1",
         Some(&lc_orders),
         &d.join("b1.json"),
     );
     let b2 = seat(
         &address,
-        "lc-npc",
-        &codes["lc-npc"],
+        other,
+        &codes[other],
         "b2",
         None,
         &d.join("b2.json"),
     );
     // The rogue joins before the clock starts (three seats start it) and is cut off.
-    let rogue_heard = rogue(&address, &codes["bank-soc"]);
-    // Kill one of the two Saint Lucia seats mid-exercise, then bring it back.
+    let rogue_heard = rogue(&address, &cast.soc, &codes[&cast.soc]);
+    // Kill one of the other team's two seats mid-exercise, then bring it back.
     std::thread::sleep(Duration::from_millis(2500));
     let mut b2 = b2;
     b2.kill().unwrap();
@@ -254,8 +336,8 @@ fn a_lab_exercise_over_the_loopback_with_three_seats_a_rogue_and_a_rejoin() {
         .unwrap();
     let b2 = seat(
         &address,
-        "lc-npc",
-        &codes["lc-npc"],
+        other,
+        &codes[other],
         "b2",
         None,
         &d.join("b2.json"),
@@ -279,7 +361,9 @@ fn a_lab_exercise_over_the_loopback_with_three_seats_a_rogue_and_a_rejoin() {
     assert!(ag_text.contains("order 1 accepted"), "{ag_text}");
     assert!(ag_text.contains("order 2 accepted"), "{ag_text}");
     assert!(
-        ag_text.contains("order 3 refused: the command is for team `lc-npc`"),
+        ag_text.contains(&format!(
+            "order 3 refused: the command is for team `{other}`"
+        )),
         "{ag_text}"
     );
     assert!(
@@ -288,7 +372,9 @@ fn a_lab_exercise_over_the_loopback_with_three_seats_a_rogue_and_a_rejoin() {
     );
     // A decision not yet put to the team is refused; once put, it is taken.
     assert!(
-        ag_text.contains("order 5 refused: decision I07 is not waiting"),
+        ag_text.contains(&format!(
+            "order 5 refused: decision {decision} is not waiting"
+        )),
         "{ag_text}"
     );
     assert!(ag_text.contains("order 6 accepted"), "{ag_text}");
@@ -300,7 +386,7 @@ fn a_lab_exercise_over_the_loopback_with_three_seats_a_rogue_and_a_rejoin() {
             .map(str::to_string)
     };
     assert_eq!(joined(&b2_first), joined(&text(&b2)), "{b2_first}");
-    assert!(joined(&b2_first).is_some_and(|j| j.starts_with("joined as lc-npc/")));
+    assert!(joined(&b2_first).is_some_and(|j| j.starts_with(&format!("joined as {other}/"))));
 
     // The rogue got in, had its junk and its flood refused, and was cut off.
     assert!(matches!(
@@ -340,21 +426,22 @@ fn a_lab_exercise_over_the_loopback_with_three_seats_a_rogue_and_a_rejoin() {
         .unwrap();
     let v = text(&verify);
     assert!(verify.status.success(), "{v}");
-    assert!(v.contains("ag-npc/1 a (127.0.0.1): Patch"), "{v}");
+    for order in ["Patch", "IsolateOrganisation", "Decide"] {
+        assert!(
+            v.contains(&format!("{trainee}/1 a (127.0.0.1): {order}")),
+            "{v}"
+        );
+    }
     assert!(
-        v.contains("ag-npc/1 a (127.0.0.1): IsolateOrganisation"),
-        "{v}"
-    );
-    assert!(v.contains("ag-npc/1 a (127.0.0.1): Decide"), "{v}");
-    assert!(
-        v.lines()
-            .any(|l| l.contains(") lc-npc/") && l.contains(" b1 (127.0.0.1): ShareIntel")),
+        v.lines().any(
+            |l| l.contains(&format!(") {other}/")) && l.contains(" b1 (127.0.0.1): ShareIntel")
+        ),
         "{v}"
     );
     let file = tidewatch::exercise::journal::JournalFile::read(&journal).unwrap();
     let replay = session::replay(&file, None, false).unwrap();
     let plan = replay.session.plan.clone();
-    for (name, team) in [("ag.json", "ag-npc"), ("b1.json", "lc-npc")] {
+    for (name, team) in [("ag.json", trainee), ("b1.json", other)] {
         let mut k = TeamKnowledge::new(plan.ids.teams.resolve(team).unwrap());
         k.update(&plan, replay.session.sim.events());
         let expected = serde_json::to_value(TeamView::of(&plan, &k)).unwrap();
@@ -375,6 +462,7 @@ fn a_lab_exercise_over_the_loopback_with_three_seats_a_rogue_and_a_rejoin() {
 /// A headless host of the flagship for the abuse tests: its address, join codes and what it
 /// prints on stderr so far (the lab's log).
 struct Host {
+    cast: Cast,
     child: Child,
     address: String,
     codes: std::collections::BTreeMap<String, String>,
@@ -383,6 +471,7 @@ struct Host {
 
 impl Host {
     fn start(args: &[&str]) -> Host {
+        let cast = cast();
         let mut child = Command::new(BIN)
             .args([
                 "run",
@@ -416,7 +505,7 @@ impl Host {
                 address = a.to_string();
             } else if let [team, code] = line.split_whitespace().collect::<Vec<_>>()[..] {
                 codes.insert(team.to_string(), code.to_string());
-                if team == "regional-hub" {
+                if team == cast.last {
                     break;
                 }
             }
@@ -424,6 +513,7 @@ impl Host {
         std::thread::spawn(move || lines.for_each(drop));
         assert!(address.starts_with("127.0.0.1:"), "{address}");
         Host {
+            cast,
             child,
             address,
             codes,
@@ -511,8 +601,9 @@ fn dribble(address: String, start: Instant) -> Option<Duration> {
 fn a_dribbling_crowd_and_wrong_codes_do_not_keep_a_seat_out() {
     let host = Host::start(&["--pace", "1x", "--wait-for-seats", "99"]);
     let address = host.address.clone();
+    let team = host.cast.trainee.clone();
     for _ in 0..5 {
-        let wrong = hello(&address, "ag-npc", "ZZZZZZ", "guess").unwrap_err();
+        let wrong = hello(&address, &team, "ZZZZZZ", "guess").unwrap_err();
         assert!(wrong.contains("wrong join code"), "{wrong}");
     }
     let start = Instant::now();
@@ -525,15 +616,15 @@ fn a_dribbling_crowd_and_wrong_codes_do_not_keep_a_seat_out() {
     std::thread::sleep(Duration::from_millis(500));
     let ticket = tidewatch::lab::seat::Ticket {
         address: address.clone(),
-        team: "ag-npc".into(),
-        code: host.codes["ag-npc"].clone(),
+        team: team.clone(),
+        code: host.codes[&team].clone(),
         name: "trainee".into(),
     };
     let mut screen = tidewatch::lab::seat::SeatScreen::default();
     let link = tidewatch::lab::seat::rejoin(&ticket, &mut screen, Duration::from_secs(10))
         .unwrap_or_else(|e| panic!("the seat did not join within 10 s: {e}\n{}", host.log()));
     assert!(
-        screen.seat.starts_with("ag-npc/1 trainee"),
+        screen.seat.starts_with(&format!("{team}/1 trainee")),
         "{}",
         screen.seat
     );
@@ -549,10 +640,10 @@ fn a_dribbling_crowd_and_wrong_codes_do_not_keep_a_seat_out() {
     // After five wrong codes a sixth is answered late; the right code at once.
     let late = Instant::now();
     let sixth = std::thread::spawn({
-        let a = address.clone();
-        move || (hello(&a, "ag-npc", "YYYYYY", "guess"), late.elapsed())
+        let (a, team) = (address.clone(), team.clone());
+        move || (hello(&a, &team, "YYYYYY", "guess"), late.elapsed())
     });
-    let second = hello(&address, "ag-npc", &host.codes["ag-npc"], "trainee 2");
+    let second = hello(&address, &team, &host.codes[&team], "trainee 2");
     assert!(second.is_ok(), "{:?}", second.err());
     let (sixth, took) = sixth.join().unwrap();
     assert!(sixth.unwrap_err().contains("wrong join code"));
@@ -577,16 +668,17 @@ fn a_dribbling_crowd_and_wrong_codes_do_not_keep_a_seat_out() {
 #[test]
 fn a_ninth_seat_of_one_team_is_refused_while_another_team_joins() {
     let host = Host::start(&["--pace", "1x", "--wait-for-seats", "99"]);
-    let code = &host.codes["ag-npc"];
+    let (team, other) = (&host.cast.trainee, &host.cast.other);
+    let code = &host.codes[team];
     let seats: Vec<Ws> = (0..8)
-        .map(|i| hello(&host.address, "ag-npc", code, &format!("laptop {i}")).unwrap())
+        .map(|i| hello(&host.address, team, code, &format!("laptop {i}")).unwrap())
         .collect();
-    let ninth = hello(&host.address, "ag-npc", code, "laptop 8").unwrap_err();
+    let ninth = hello(&host.address, team, code, "laptop 8").unwrap_err();
     assert!(
-        ninth.contains("team `ag-npc` already has 8 seats connected"),
+        ninth.contains(&format!("team `{team}` already has 8 seats connected")),
         "{ninth}"
     );
-    let other = hello(&host.address, "lc-npc", &host.codes["lc-npc"], "lc laptop");
+    let other = hello(&host.address, other, &host.codes[other], "other laptop");
     assert!(other.is_ok(), "{:?}", other.err());
     // One leaves: its place is free again.
     let mut seats = seats;
@@ -595,7 +687,7 @@ fn a_ninth_seat_of_one_team_is_refused_while_another_team_joins() {
         .unwrap();
     let deadline = Instant::now() + LIMIT;
     let back = loop {
-        match hello(&host.address, "ag-npc", code, "laptop 7") {
+        match hello(&host.address, team, code, "laptop 7") {
             Err(e) if e.contains("already has 8") && Instant::now() < deadline => {
                 std::thread::sleep(Duration::from_millis(200));
             }
@@ -630,17 +722,24 @@ fn a_flooding_seat_is_held_to_its_budget_and_the_journal_too() {
     let journal = d.join("flood.jsonl");
     let _ = std::fs::remove_file(&journal);
     let journal_arg = journal.to_str().unwrap();
+    let Cast {
+        trainee,
+        ministry,
+        other,
+        other_ministry,
+        ..
+    } = cast();
     let host = Host::start(&[
         "--pace",
         "12000x",
         "--wait-for-seats",
         "1",
         "--set",
-        "teams.ag-npc.auto=false",
+        &format!("teams.{trainee}.auto=false"),
         "--journal",
         journal_arg,
     ]);
-    let mut ws = hello(&host.address, "ag-npc", &host.codes["ag-npc"], "flood").unwrap();
+    let mut ws = hello(&host.address, &trainee, &host.codes[&trainee], "flood").unwrap();
     ws.get_mut()
         .set_read_timeout(Some(Duration::from_millis(20)))
         .unwrap();
@@ -653,12 +752,12 @@ fn a_flooding_seat_is_held_to_its_budget_and_the_journal_too() {
             0 => tidewatch::scenario::Command::Note("n".repeat(1500)),
             1 => tidewatch::scenario::Command::Note("x".repeat(12 << 10)),
             2 => tidewatch::scenario::Command::Patch {
-                team: "lc-npc".into(),
-                org: "lc-gov".into(),
+                team: other.clone(),
+                org: other_ministry.clone(),
             },
             _ => tidewatch::scenario::Command::Patch {
-                team: "ag-npc".into(),
-                org: "ag-gov".into(),
+                team: trainee.clone(),
+                org: ministry.clone(),
             },
         };
         let order = FromSeat::Order { id: sent, command };
@@ -714,7 +813,7 @@ fn a_flooding_seat_is_held_to_its_budget_and_the_journal_too() {
     assert!(rejected("too many orders and notes") > 0, "{heard:?}");
     assert!(rejected("is too long: at most 2048") > 0, "{heard:?}");
     assert!(
-        rejected("the command is for team `lc-npc`") > 0,
+        rejected(&format!("the command is for team `{other}`")) > 0,
         "{heard:?}"
     );
     assert!(accepted > 0, "{heard:?}");
@@ -729,7 +828,7 @@ fn a_flooding_seat_is_held_to_its_budget_and_the_journal_too() {
     let written = std::fs::read_to_string(&journal).unwrap();
     let seat_lines: Vec<&str> = written
         .lines()
-        .filter(|l| l.contains("ag-npc/1 flood (127.0.0.1)"))
+        .filter(|l| l.contains(&format!("{trainee}/1 flood (127.0.0.1)")))
         .collect();
     let bytes: usize = seat_lines.iter().map(|l| l.len() + 1).sum();
     let lines_allowed = minutes as usize * (SEAT_MESSAGES_PER_MINUTE + 1);
@@ -759,7 +858,7 @@ fn a_flooding_seat_is_held_to_its_budget_and_the_journal_too() {
         has(&format!("note of {} bytes", 12 << 10), "too long"),
         "{refused:?}"
     );
-    assert!(has("lc-npc", "the command is for team"), "{refused:?}");
+    assert!(has(&other, "the command is for team"), "{refused:?}");
     assert!(has("", "over the seat's budget"), "{refused:?}");
     assert!(
         file.entries.iter().any(|(_, e)| matches!(e,

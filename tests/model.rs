@@ -153,9 +153,14 @@ fn a_service_goes_down_with_its_dependency_and_comes_back_with_it() {
 #[test]
 fn islands_without_anyone_watching_learn_by_ransom_note() {
     // Without its CSIRT the tutorial island only learns when the ransom note appears.
+    const TUTORIAL: &str = "scenarios/tutorial.ron";
+    let island = plan(TUTORIAL, &[]).scenario.islands[0].id.clone();
     let plan = plan(
-        "scenarios/tutorial.ron",
-        &["islands.LC.csirt=false", "islands.LC.npc=false"],
+        TUTORIAL,
+        &[
+            &format!("islands.{island}.csirt=false"),
+            &format!("islands.{island}.npc=false"),
+        ],
     );
     for seed in 0..20 {
         let (sim, s) = run(&plan, seed, plan.scenario.duration.0);

@@ -661,6 +661,8 @@ fn the_msel_sheet_round_trips_and_names_its_mistakes_by_row_and_column() {
     };
     let out = import("msel.csv", "same.ron");
     assert!(out.status.success(), "{}", stderr(&out));
+    let flagship_plan = plan("scenarios/eastern-caribbean.ron", &[]);
+    let injects = flagship_plan.scenario.msel.len();
     let msel = |file: &str| {
         let s: tidewatch::scenario::Scenario =
             tidewatch::scenario::parse_ron(file, &std::fs::read_to_string(file).unwrap()).unwrap();
@@ -680,9 +682,12 @@ fn the_msel_sheet_round_trips_and_names_its_mistakes_by_row_and_column() {
     let sheet = std::fs::read_to_string(path("msel.csv")).unwrap();
     let mut reader = csv_rows(&sheet);
     let header = reader.remove(0);
+    let column = |name: &str| header.iter().position(|c| c == name).unwrap();
+    let (id, to) = (column("ID"), column("To"));
+    let removed = reader[1][id].clone();
     let mut edited = vec![header.clone()];
     let mut copy = reader[0].clone();
-    copy[0] = "I99".into();
+    copy[id] = "I99".into();
     edited.push(reader[0].clone());
     edited.extend(reader[2..].iter().cloned());
     edited.push(copy);
@@ -690,7 +695,7 @@ fn the_msel_sheet_round_trips_and_names_its_mistakes_by_row_and_column() {
     let out = import("edited.csv", "edited.ron");
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
-        stdout(&out).contains("with 28 injects (was 28)"),
+        stdout(&out).contains(&format!("with {injects} injects (was {injects})")),
         "{}",
         stdout(&out)
     );
@@ -701,20 +706,21 @@ fn the_msel_sheet_round_trips_and_names_its_mistakes_by_row_and_column() {
         .map(|i| i["id"].as_str().unwrap().to_string())
         .collect();
     assert!(
-        ids.contains(&"I99".to_string()) && !ids.contains(&"I02".to_string()),
+        ids.contains(&"I99".to_string()) && !ids.contains(&removed),
         "{ids:?}"
     );
     // Row 12 (the 11th inject) sent to a misspelled team.
+    let team = &flagship_plan.scenario.teams[0].id;
     let mut typo = vec![header];
     typo.extend(reader.iter().cloned());
-    typo[11][9] = "ag-npcc".into();
+    typo[11][to] = format!("{team}x");
     std::fs::write(path("typo.csv"), csv_text(&typo)).unwrap();
     let out = import("typo.csv", "typo.ron");
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
-        err.contains("row 12, column To: unknown team `ag-npcc`")
-            && err.contains("did you mean `ag-npc`"),
+        err.contains(&format!("row 12, column To: unknown team `{team}x`"))
+            && err.contains(&format!("did you mean `{team}`")),
         "{err}"
     );
     assert!(!dir.join("typo.ron").exists());
@@ -741,8 +747,10 @@ fn the_msel_workbook_round_trips_and_names_its_mistakes_by_sheet_row_and_column(
         &path("msel.xlsx"),
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
+    let flagship_plan = plan("scenarios/eastern-caribbean.ron", &[]);
+    let injects = flagship_plan.scenario.msel.len();
     assert!(
-        stdout(&out).contains("wrote 28 injects"),
+        stdout(&out).contains(&format!("wrote {injects} injects")),
         "{}",
         stdout(&out)
     );
@@ -777,7 +785,7 @@ fn the_msel_workbook_round_trips_and_names_its_mistakes_by_sheet_row_and_column(
         .rows()
         .map(|r| r.iter().map(|c| c.to_string()).collect())
         .collect();
-    assert_eq!(rows.len(), 29);
+    assert_eq!(rows.len(), injects + 1);
     let write = |rows: &[Vec<String>], name: &str| {
         let mut book = rust_xlsxwriter::Workbook::new();
         let sheet = book.add_worksheet().set_name("MSEL").unwrap();
@@ -799,17 +807,18 @@ fn the_msel_workbook_round_trips_and_names_its_mistakes_by_sheet_row_and_column(
     assert_eq!(back[2]["title"], "Port authority calls the CSIRT");
     assert_eq!(back[1], msel("scenarios/eastern-caribbean.ron")[1]);
     // Row 12 sent to a misspelled team.
+    let team = &flagship_plan.scenario.teams[0].id;
     let mut typo = rows.clone();
-    typo[11][to] = "ag-npcc".into();
+    typo[11][to] = format!("{team}x");
     write(&typo, "typo.xlsx");
     let out = import("typo.xlsx", "typo.ron");
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
         err.contains(&format!(
-            "{}: sheet MSEL, row 12, column To: unknown team `ag-npcc`",
+            "{}: sheet MSEL, row 12, column To: unknown team `{team}x`",
             path("typo.xlsx")
-        )) && err.contains("did you mean `ag-npc`"),
+        )) && err.contains(&format!("did you mean `{team}`")),
         "{err}"
     );
     assert!(!dir.join("typo.ron").exists());

@@ -17,14 +17,39 @@ fn path(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
-/// The flagship's first two days with Antigua's NPC played by trainees who never answer, and the
-/// scripted facilitator commands; recorded to `journal`.
+/// The flagship's decisions with an `isolate` option, in MSEL order, each with the team the
+/// isolation is ordered by: cutting off the managed service provider (its team played by
+/// trainees here) and isolating the port.
+fn isolation_decisions() -> Vec<(String, String)> {
+    use tidewatch::scenario::Command;
+    let flagship = plan("scenarios/eastern-caribbean.ron", &[]);
+    let decisions: Vec<(String, String)> = (flagship.scenario.msel.iter())
+        .filter_map(|i| {
+            let options = &i.decision.as_ref()?.options;
+            let isolate = options.iter().find(|o| o.id == "isolate")?;
+            isolate.effects.iter().find_map(|e| match e {
+                Command::IsolateOrganisation { team, .. } => Some((i.id.clone(), team.clone())),
+                _ => None,
+            })
+        })
+        .collect();
+    assert_eq!(decisions.len(), 2, "{decisions:?}");
+    decisions
+}
+
+/// The team that plays the provider's decision: trainees here.
+fn trainees() -> String {
+    isolation_decisions().remove(0).1
+}
+
+/// The flagship's first two days with the provider's point of contact played by trainees who
+/// never answer, and the scripted facilitator commands; recorded to `journal`.
 fn record(journal: &Path) {
     let out = tidewatch(&[
         "run",
         "eastern-caribbean",
         "--set",
-        "teams.ag-npc.auto=false",
+        &format!("teams.{}.auto=false", trainees()),
         "--commands",
         "tests/data/flagship-commands.ron",
         "--journal",
@@ -92,8 +117,20 @@ fn the_report_reads_the_journal_and_never_writes_it() {
         assert!(md.contains(section), "missing {section}");
     }
     // The trainees' team is named as such; their unanswered decision is not a strength.
-    assert!(md.contains("| ag-npc | Antigua and Barbuda NPC | Npc | AG | trainees |"));
-    assert!(md.contains("No answer on I07 in the time given"));
+    let decisions = isolation_decisions();
+    let (unanswered, trainees) = &decisions[0];
+    let flagship = plan("scenarios/eastern-caribbean.ron", &[]);
+    let team = (flagship.scenario.teams.iter())
+        .find(|t| t.id == *trainees)
+        .unwrap();
+    let row = format!(
+        "| {} | {} | Npc | {} | trainees |",
+        team.id,
+        team.name,
+        team.island.as_deref().unwrap()
+    );
+    assert!(md.contains(&row), "`{row}` not in:\n{md}");
+    assert!(md.contains(&format!("No answer on {unanswered} in the time given")));
     // Expectations only the facilitator can rate are "not rated", never failures.
     assert!(md.contains("| not rated |"));
     assert!(
@@ -124,11 +161,12 @@ fn the_report_reads_the_journal_and_never_writes_it() {
     assert!(out.status.success(), "{}", stderr(&out));
     let spread: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&spread_out).unwrap()).unwrap();
+    // The port's decision, taken by a simulated point of contact.
     let i13 = spread["counterfactuals"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|c| c["inject"] == "I13")
+        .find(|c| c["inject"] == decisions[1].0.as_str())
         .unwrap();
     let s = &i13["alternatives"][0]["spread"];
     assert_eq!(s["seeds"], 3);
@@ -177,8 +215,8 @@ fn the_other_choice_on_i07_and_i13_matches_the_fork_replayed_with_it() {
     )
     .unwrap();
     let mut moved = 0.0;
-    // I07: Antigua's trainees let the default stand; I13: Saint Lucia's simulated NPC decided.
-    for (inject, team) in [("I07", "ag-npc"), ("I13", "lc-npc")] {
+    // The provider's: the trainees let the default stand; the port's: a simulated NPC decided.
+    for (inject, team) in isolation_decisions() {
         let c = report["counterfactuals"]
             .as_array()
             .unwrap()

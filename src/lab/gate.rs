@@ -1,28 +1,14 @@
-//! Who gets in, and the wire work of each connection: join codes, the throttle on wrong ones,
-//! the limits on connections (joining, per address, per team, in all), the budget each seat's
-//! orders and notes are held to, and one thread per connection doing the WebSocket handshake,
-//! the hello, the limits on what a seat sends (floods, garbage, oversize, silence) and the
-//! sending of what the host published. Nothing here touches the exercise: it talks to
-//! [`super::host::LabHost`] through channels.
+//! Who gets in: join codes, the throttle on wrong ones, and the limits on connections joining
+//! (per address and in all) and on seats (per team and in all), with each seat's number kept
+//! for its return. The connection threads (`connection.rs`) ask here, under one lock.
 //!
-//! The rules themselves (`Gate`, `WrongCodes`, `Budget`) take the time as an argument, so their
-//! tests run on logical time.
+//! The rules take the time as an argument, so their tests run on logical time.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
-use std::io::{ErrorKind, Read, Write};
-use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
-use tungstenite::handshake::HandshakeError;
-use tungstenite::protocol::WebSocketConfig;
-use tungstenite::{Message, WebSocket};
-
-use super::protocol::{FromHost, FromSeat, MAX_SEAT_MESSAGE, PROTOCOL, mismatch};
-use crate::scenario::Command;
+use super::budget::{Budget, cut};
 use crate::scenario::ids::TeamIx;
 
 /// Seats connected at once, in all (each is a thread).
@@ -53,61 +39,6 @@ pub const FREE_WRONG_CODES: u32 = 5;
 pub const MAX_WRONG_CODE_DELAY: Duration = Duration::from_secs(16);
 /// An address's wrong codes are forgotten after this long without one.
 pub const WRONG_CODES_FORGOTTEN: Duration = Duration::from_secs(600);
-/// Orders and notes a seat may send per minute: a trainee clicking through a busy moment gives
-/// a few a minute; twenty is a fast burst, never a typing pace.
-pub const SEAT_MESSAGES_PER_MINUTE: usize = 20;
-/// Bytes of orders and notes (as they go into the journal) a seat may send per minute: a fast
-/// typist writes about 500 characters a minute; 8 KB also lets a trainee paste four full notes.
-pub const SEAT_BYTES_PER_MINUTE: usize = 8 << 10;
-/// The longest note, in bytes of text: a paragraph or a pasted log excerpt.
-pub const NOTE_MAX_BYTES: usize = 2 << 10;
-/// A seat not heard from (no message, no ping) for this long is dropped; a running seat pings
-/// every [`super::seat::PING_EVERY`].
-pub const SEAT_SILENCE: Duration = Duration::from_secs(600);
-/// Characters of a refused order, or of its reason, kept in the journal and the host's log: a
-/// refused order may carry names of any length.
-pub const REFUSAL_CHARS: usize = 200;
-/// Unreadable messages a seat may send before it is cut off.
-const GARBAGE_LIMIT: u32 = 20;
-const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
-/// How long a connection thread waits for a message before looking for ones to send.
-const POLL: Duration = Duration::from_millis(20);
-const MINUTE: Duration = Duration::from_secs(60);
-
-/// What connection threads tell the exercise's thread.
-pub(super) enum Inbound {
-    Joined {
-        label: String,
-        team: TeamIx,
-        tx: Sender<Arc<str>>,
-        received: Arc<AtomicU64>,
-    },
-    /// An order within the seat's budget, for the host to check and take.
-    Order {
-        label: String,
-        id: u64,
-        command: Command,
-    },
-    /// Orders or notes the connection refused (a note too long, the seat over its budget):
-    /// `count` of them, described by `what`; journaled as one refusal.
-    Refused {
-        label: String,
-        what: String,
-        why: String,
-        count: u64,
-    },
-    Left {
-        label: String,
-        why: String,
-    },
-    /// Something refused before or outside a seat (a wrong code, garbage, a full lab). `about`
-    /// names the kind and the address: the host prints the first of a kind and then how many
-    /// more a minute, never one line per attempt.
-    Turned {
-        about: String,
-        line: String,
-    },
-}
 
 /// Wrong join codes from one address.
 #[derive(Clone, Debug, Default)]
@@ -153,73 +84,34 @@ pub(super) struct Wrong {
     pub throttled_now: bool,
 }
 
-/// What one seat sent in the last minute, to hold it to its budget. Kept by the gate across
-/// the seat's connections, so leaving and rejoining does not refill it.
-#[derive(Clone, Debug, Default)]
-pub(super) struct Budget {
-    /// (when, bytes) of each message taken in the last minute.
-    recent: VecDeque<(Instant, usize)>,
-    bytes: usize,
-    /// Messages refused over the budget since the last report of them.
-    over: u64,
-    reported: Option<Instant>,
-}
-
-impl Budget {
-    fn forget(&mut self, now: Instant) {
-        while let Some(&(t, b)) = self.recent.front() {
-            if now.saturating_duration_since(t) < MINUTE {
-                break;
-            }
-            self.recent.pop_front();
-            self.bytes -= b;
-        }
-    }
-
-    /// Charges a message of `cost` bytes sent at `now`; `Err` (and counted for the report) when
-    /// it does not fit in the last minute's budget.
-    pub(super) fn charge(&mut self, now: Instant, cost: usize) -> Result<(), ()> {
-        self.forget(now);
-        if self.recent.len() < SEAT_MESSAGES_PER_MINUTE
-            && self.bytes.saturating_add(cost) <= SEAT_BYTES_PER_MINUTE
-        {
-            self.recent.push_back((now, cost));
-            self.bytes += cost;
-            Ok(())
-        } else {
-            self.over += 1;
-            Err(())
-        }
-    }
-
-    /// How long until the oldest message of the last minute stops counting.
-    pub(super) fn retry_in(&self, now: Instant) -> Duration {
-        self.recent.front().map_or(Duration::ZERO, |&(t, _)| {
-            MINUTE.saturating_sub(now.saturating_duration_since(t))
-        })
-    }
-
-    /// Whether the refusals over budget are due to be reported (the first at once, then at
-    /// most once a minute): how many there were since the last report.
-    pub(super) fn report(&mut self, now: Instant) -> Option<u64> {
-        if self.over == 0
-            || self
-                .reported
-                .is_some_and(|t| now.saturating_duration_since(t) < MINUTE)
-        {
-            return None;
-        }
-        self.reported = Some(now);
-        Some(std::mem::take(&mut self.over))
-    }
-}
-
 /// A seat let in: its key among the team's live seats (its name, with `+` for a second seat
 /// of the same name) and its number in the team.
 #[derive(Debug, PartialEq)]
 pub(super) struct Place {
     pub key: String,
     pub number: u32,
+}
+
+/// What a seat says when it joins: its team, the team's code, and its name (control
+/// characters taken out, at most 40 characters).
+pub(super) struct Hello {
+    pub team: String,
+    pub code: String,
+    pub name: String,
+}
+
+/// A seat let in.
+pub(super) struct Admitted {
+    pub team: TeamIx,
+    pub team_id: String,
+    pub place: Place,
+    pub budget: Budget,
+}
+
+/// Why a seat was not let in: a wrong code (its answer perhaps held), or no place for it.
+pub(super) enum Refusal {
+    Wrong(Wrong),
+    NoRoom(String),
 }
 
 /// State the connection threads share.
@@ -250,7 +142,7 @@ impl Gate {
     }
 
     /// A place for a new connection among those joining.
-    fn start_joining(&mut self, ip: IpAddr) -> Result<(), String> {
+    pub(super) fn start_joining(&mut self, ip: IpAddr) -> Result<(), String> {
         let here = self.joining.get(&ip).copied().unwrap_or(0);
         if here >= JOINING_PER_ADDRESS {
             return Err(format!(
@@ -265,7 +157,7 @@ impl Gate {
         Ok(())
     }
 
-    fn end_joining(&mut self, ip: IpAddr) {
+    pub(super) fn end_joining(&mut self, ip: IpAddr) {
         if let Some(n) = self.joining.get_mut(&ip) {
             *n -= 1;
             if *n == 0 {
@@ -341,9 +233,30 @@ impl Gate {
     }
 
     /// The seat left: its place is free, its budget kept for its return.
-    fn leave_seat(&mut self, team: TeamIx, key: String, budget: Budget) {
+    pub(super) fn leave_seat(&mut self, team: TeamIx, key: String, budget: Budget) {
         self.live.remove(&(team, key.clone()));
         self.budgets.insert((team, key), budget);
+    }
+
+    /// Lets a seat in if its code is right and the room and its team have a place: the team,
+    /// its id, the seat's place and the budget it left with last time (fresh if none).
+    pub(super) fn admit(
+        &mut self,
+        ip: IpAddr,
+        hello: &Hello,
+        now: Instant,
+    ) -> Result<Admitted, Refusal> {
+        let team = (self.check_code(ip, &hello.team, &hello.code, now)).map_err(Refusal::Wrong)?;
+        let place = self.take_seat(team, &hello.name).map_err(Refusal::NoRoom)?;
+        let budget = (self.budgets)
+            .remove(&(team, place.key.clone()))
+            .unwrap_or_default();
+        Ok(Admitted {
+            team,
+            team_id: self.team_id(team),
+            place,
+            budget,
+        })
     }
 
     fn team_id(&self, team: TeamIx) -> String {
@@ -382,473 +295,6 @@ pub(super) fn fresh_secret() -> u64 {
             .map_or(0, |d| d.as_nanos()),
     );
     h.finish()
-}
-
-/// At most `chars` characters of `text`, marked when cut.
-pub(super) fn cut(text: &str, chars: usize) -> String {
-    match text.char_indices().nth(chars) {
-        Some((end, _)) => format!("{}...", &text[..end]),
-        None => text.to_string(),
-    }
-}
-
-/// A refused order in words for the journal and the log: a note by its size (its text was not
-/// taken), anything else as written, cut to [`REFUSAL_CHARS`].
-pub(super) fn describe(command: &Command) -> String {
-    match command {
-        Command::Note(text) => format!("note of {} bytes", text.len()),
-        other => cut(&format!("{other:?}"), REFUSAL_CHARS),
-    }
-}
-
-/// A connection's place among those joining; given back when it becomes a seat or ends,
-/// whatever way it ends.
-struct Joining {
-    gate: Arc<Mutex<Gate>>,
-    ip: IpAddr,
-    held: bool,
-}
-
-impl Joining {
-    fn release(&mut self, g: &mut Gate) {
-        if std::mem::take(&mut self.held) {
-            g.end_joining(self.ip);
-        }
-    }
-}
-
-impl Drop for Joining {
-    fn drop(&mut self) {
-        if self.held {
-            let mut g = self.gate.lock().unwrap_or_else(|e| e.into_inner());
-            g.end_joining(self.ip);
-        }
-    }
-}
-
-pub(super) fn accept(
-    listener: TcpListener,
-    gate: Arc<Mutex<Gate>>,
-    tx: Sender<Inbound>,
-    stop: Arc<AtomicBool>,
-    connections: Arc<Mutex<Vec<JoinHandle<()>>>>,
-) {
-    while !stop.load(Ordering::SeqCst) {
-        match listener.accept() {
-            Ok((stream, peer)) => {
-                let accepted = Instant::now();
-                let ip = peer.ip();
-                let room = gate.lock().expect("not poisoned").start_joining(ip);
-                if let Err(why) = room {
-                    turn_away(stream);
-                    let _ = tx.send(Inbound::Turned {
-                        about: format!("{ip}: connections turned away"),
-                        line: format!("{peer}: turned away: {why}"),
-                    });
-                    continue;
-                }
-                let slot = Joining {
-                    gate: gate.clone(),
-                    ip,
-                    held: true,
-                };
-                let (gate, tx, stop) = (gate.clone(), tx.clone(), stop.clone());
-                // A thread that cannot start drops its slot with the closure.
-                let handle = std::thread::Builder::new()
-                    .name(format!("lab-seat {peer}"))
-                    .spawn(move || connection(stream, peer, accepted, slot, &gate, &tx, &stop));
-                if let Ok(h) = handle {
-                    let mut list = connections.lock().expect("not poisoned");
-                    list.retain(|h| !h.is_finished());
-                    list.push(h);
-                }
-            }
-            Err(e) if e.kind() == ErrorKind::WouldBlock => std::thread::sleep(POLL),
-            Err(_) => std::thread::sleep(POLL),
-        }
-    }
-}
-
-/// Says "busy" to a connection there is no room for (a browser or a seat's error shows it) and
-/// closes it, without waiting on it.
-fn turn_away(mut stream: TcpStream) {
-    let _ = stream.set_nonblocking(true);
-    let _ = stream.write_all(
-        b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-    );
-}
-
-/// A would-block or timed-out read: nothing arrived yet.
-pub(super) fn idle(e: &tungstenite::Error) -> bool {
-    matches!(e, tungstenite::Error::Io(io) if matches!(io.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut))
-}
-
-/// A connection's socket. Until the seat is in, every read waits only for what is left of the
-/// deadline, so a peer sending a byte at a time cannot stretch the handshake or the hello.
-pub(super) struct Wire {
-    stream: TcpStream,
-    deadline: Option<Instant>,
-}
-
-impl Wire {
-    fn expired(&self) -> bool {
-        self.deadline.is_some_and(|d| Instant::now() >= d)
-    }
-}
-
-impl Read for Wire {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if let Some(d) = self.deadline {
-            let left = d.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Err(std::io::Error::new(
-                    ErrorKind::TimedOut,
-                    format!("no hello within {} s", JOIN_DEADLINE.as_secs()),
-                ));
-            }
-            self.stream.set_read_timeout(Some(left))?;
-        }
-        self.stream.read(buf)
-    }
-}
-
-impl Write for Wire {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.stream.write(buf)
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.stream.flush()
-    }
-}
-
-fn send(ws: &mut WebSocket<Wire>, text: &str, received: &AtomicU64) -> bool {
-    received.fetch_add(text.len() as u64, Ordering::Relaxed);
-    ws.send(Message::text(text)).is_ok()
-}
-
-/// The WebSocket handshake, within the wire's deadline.
-fn handshake(wire: Wire) -> Result<WebSocket<Wire>, String> {
-    let config = WebSocketConfig::default()
-        .max_message_size(Some(MAX_SEAT_MESSAGE))
-        .max_frame_size(Some(MAX_SEAT_MESSAGE));
-    let mut round = tungstenite::accept_with_config(wire, Some(config));
-    loop {
-        match round {
-            Ok(ws) => return Ok(ws),
-            Err(HandshakeError::Interrupted(mid)) => round = mid.handshake(),
-            Err(HandshakeError::Failure(e)) => return Err(e.to_string()),
-        }
-    }
-}
-
-/// The first message, within the wire's deadline.
-fn hello(ws: &mut WebSocket<Wire>) -> Result<FromSeat, String> {
-    loop {
-        match ws.read() {
-            Ok(Message::Text(t)) => {
-                return serde_json::from_str::<FromSeat>(&t).map_err(|e| e.to_string());
-            }
-            Ok(Message::Ping(_) | Message::Pong(_)) => {}
-            Ok(_) => return Err("the first message is not text".into()),
-            Err(e) if idle(&e) && !ws.get_ref().expired() => {}
-            Err(e) if idle(&e) => {
-                return Err(format!("no hello within {} s", JOIN_DEADLINE.as_secs()));
-            }
-            Err(e) => return Err(e.to_string()),
-        }
-    }
-}
-
-/// Sleeps `hold`, or less if the host stops.
-fn hold_answer(hold: Duration, stop: &AtomicBool) {
-    let until = Instant::now() + hold;
-    while Instant::now() < until && !stop.load(Ordering::SeqCst) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// One connection, from the handshake to the close.
-fn connection(
-    stream: TcpStream,
-    peer: SocketAddr,
-    accepted: Instant,
-    mut slot: Joining,
-    gate: &Mutex<Gate>,
-    inbound: &Sender<Inbound>,
-    stop: &AtomicBool,
-) {
-    let ip = peer.ip();
-    let turned = |about: &str, why: String| {
-        let _ = inbound.send(Inbound::Turned {
-            about: format!("{ip}: {about}"),
-            line: format!("{peer}: {why}"),
-        });
-    };
-    let _ = stream.set_nonblocking(false);
-    let _ = stream.set_nodelay(true);
-    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
-    let wire = Wire {
-        stream,
-        deadline: Some(accepted + JOIN_DEADLINE),
-    };
-    let mut ws = match handshake(wire) {
-        Ok(ws) => ws,
-        Err(e) => {
-            return turned(
-                "not seats",
-                format!("not a seat (WebSocket handshake failed: {e})"),
-            );
-        }
-    };
-    let received = Arc::new(AtomicU64::new(0));
-    let refuse = |ws: &mut WebSocket<Wire>, about: &str, reason: String| {
-        send(
-            ws,
-            &FromHost::Refused {
-                reason: reason.clone(),
-            }
-            .text(),
-            &received,
-        );
-        let _ = ws.close(None);
-        let _ = ws.flush();
-        turned(about, reason);
-    };
-    let (team, code, name) = match hello(&mut ws) {
-        Ok(FromSeat::Hello {
-            protocol,
-            team,
-            code,
-            name,
-        }) => {
-            if protocol != PROTOCOL {
-                return refuse(&mut ws, "seats refused", mismatch(protocol));
-            }
-            (team, code, name)
-        }
-        Ok(_) => {
-            return refuse(
-                &mut ws,
-                "seats refused",
-                "a seat must say hello first".into(),
-            );
-        }
-        Err(e) => return refuse(&mut ws, "not seats", format!("not a seat's hello: {e}")),
-    };
-    let name: String = name.chars().filter(|c| !c.is_control()).take(40).collect();
-    let admitted = {
-        let mut g = gate.lock().expect("not poisoned");
-        match g.check_code(ip, &team, &code, Instant::now()) {
-            Ok(t) => match g.take_seat(t, &name) {
-                Ok(place) => {
-                    slot.release(&mut g);
-                    let budget = g
-                        .budgets
-                        .remove(&(t, place.key.clone()))
-                        .unwrap_or_default();
-                    Ok((t, g.team_id(t), place, budget))
-                }
-                Err(reason) => Err(("seats refused", reason, None)),
-            },
-            Err(wrong) => Err((
-                "wrong join codes",
-                wrong.reason,
-                Some((wrong.hold, wrong.throttled_now)),
-            )),
-        }
-    };
-    let (team, team_id, place, mut budget) = match admitted {
-        Ok(a) => a,
-        Err((about, reason, wrong)) => {
-            if let Some((hold, throttled_now)) = wrong {
-                if throttled_now {
-                    let _ = inbound.send(Inbound::Turned {
-                        about: format!("{ip}: throttled"),
-                        line: format!(
-                            "{ip}: {FREE_WRONG_CODES} wrong join codes: its further wrong ones \
-                             are answered after a growing delay, up to {} s (a right code still \
-                             gets in at once)",
-                            MAX_WRONG_CODE_DELAY.as_secs()
-                        ),
-                    });
-                }
-                hold_answer(hold, stop);
-            }
-            return refuse(&mut ws, about, reason);
-        }
-    };
-    let label = format!("{team_id}/{} {name} ({ip})", place.number);
-    ws.get_mut().deadline = None;
-    let _ = ws.get_mut().stream.set_read_timeout(Some(POLL));
-    let (tx, outbox) = channel::<Arc<str>>();
-    let _ = inbound.send(Inbound::Joined {
-        label: label.clone(),
-        team,
-        tx,
-        received: received.clone(),
-    });
-    let why = serve_seat(
-        &mut ws,
-        &label,
-        &mut budget,
-        inbound,
-        &outbox,
-        &received,
-        stop,
-    );
-    let _ = ws.close(None);
-    let _ = ws.flush();
-    let mut why = why;
-    if budget.over > 0 {
-        why.push_str(&format!(
-            "; {} more orders and notes refused over its budget",
-            budget.over
-        ));
-        budget.over = 0;
-    }
-    gate.lock()
-        .expect("not poisoned")
-        .leave_seat(team, place.key, budget);
-    let _ = inbound.send(Inbound::Left { label, why });
-}
-
-/// The journal bytes an order may cost: the command as the journal writes it.
-fn cost(command: &Command) -> usize {
-    serde_json::to_string(command).map_or(0, |t| t.len())
-}
-
-/// Passes orders in (within the seat's budget) and the team's messages out until the seat
-/// leaves, falls silent, the host finishes or the connection fails; says why it ended.
-fn serve_seat(
-    ws: &mut WebSocket<Wire>,
-    label: &str,
-    budget: &mut Budget,
-    inbound: &Sender<Inbound>,
-    outbox: &Receiver<Arc<str>>,
-    received: &AtomicU64,
-    stop: &AtomicBool,
-) -> String {
-    let mut garbage = 0;
-    let mut heard = Instant::now();
-    // Refuses an unreadable message; true once the seat has sent too many.
-    let mut unreadable = |ws: &mut WebSocket<Wire>, reason: &str| {
-        garbage += 1;
-        let _ = inbound.send(Inbound::Turned {
-            about: format!("{label}: unreadable messages"),
-            line: format!("{label}: {reason}"),
-        });
-        let reason = reason.to_string();
-        send(ws, &FromHost::Rejected { id: 0, reason }.text(), received);
-        garbage >= GARBAGE_LIMIT
-    };
-    loop {
-        let read = ws.read();
-        if read.is_ok() {
-            heard = Instant::now();
-        }
-        match read {
-            Ok(Message::Text(t)) => match serde_json::from_str::<FromSeat>(&t) {
-                Ok(FromSeat::Order { id, command }) => {
-                    let now = Instant::now();
-                    let long_note = match &command {
-                        Command::Note(text) if text.len() > NOTE_MAX_BYTES => Some(text.len()),
-                        _ => None,
-                    };
-                    let what = describe(&command);
-                    // A long note is refused whole; what it costs is the refusal's line.
-                    let charge = if long_note.is_some() {
-                        what.len()
-                    } else {
-                        cost(&command)
-                    };
-                    if budget.charge(now, charge).is_err() {
-                        let wait = budget.retry_in(now).as_secs().max(1);
-                        let reason = format!(
-                            "too many orders and notes from this seat: at most \
-                             {SEAT_MESSAGES_PER_MINUTE} and {} KB a minute; this one was not \
-                             taken, try again in {wait} s",
-                            SEAT_BYTES_PER_MINUTE >> 10
-                        );
-                        if let Some(count) = budget.report(now) {
-                            let _ = inbound.send(Inbound::Refused {
-                                label: label.into(),
-                                what: if count > 1 {
-                                    format!("{count} orders and notes, the last a {what}")
-                                } else {
-                                    what
-                                },
-                                why: format!(
-                                    "over the seat's budget of {SEAT_MESSAGES_PER_MINUTE} orders \
-                                     and notes and {} KB a minute (refused without a line each \
-                                     for a minute)",
-                                    SEAT_BYTES_PER_MINUTE >> 10
-                                ),
-                                count,
-                            });
-                        }
-                        send(ws, &FromHost::Rejected { id, reason }.text(), received);
-                    } else if let Some(bytes) = long_note {
-                        let reason = format!(
-                            "a note of {bytes} bytes is too long: at most {NOTE_MAX_BYTES}"
-                        );
-                        let _ = inbound.send(Inbound::Refused {
-                            label: label.into(),
-                            what,
-                            why: reason.clone(),
-                            count: 1,
-                        });
-                        send(ws, &FromHost::Rejected { id, reason }.text(), received);
-                    } else {
-                        let _ = inbound.send(Inbound::Order {
-                            label: label.into(),
-                            id,
-                            command,
-                        });
-                    }
-                }
-                Ok(FromSeat::Bye) => return "said goodbye".into(),
-                Ok(FromSeat::Hello { .. }) | Err(_) => {
-                    if unreadable(ws, "not an order this host understands") {
-                        return "cut off after repeated unreadable messages".into();
-                    }
-                }
-            },
-            Ok(Message::Close(_)) => return "closed the connection".into(),
-            Ok(Message::Binary(_)) => {
-                if unreadable(ws, "a binary message: seats speak JSON text") {
-                    return "cut off after repeated unreadable messages".into();
-                }
-            }
-            Ok(_) => {}
-            Err(e) if idle(&e) => {
-                if heard.elapsed() >= SEAT_SILENCE {
-                    return format!(
-                        "dropped: not heard from for {} minutes",
-                        SEAT_SILENCE.as_secs() / 60
-                    );
-                }
-            }
-            Err(tungstenite::Error::Capacity(e)) => return format!("cut off: {e}"),
-            Err(e) => return format!("connection lost: {e}"),
-        }
-        loop {
-            match outbox.try_recv() {
-                Ok(text) => {
-                    if !send(ws, &text, received) {
-                        return "connection lost while sending".into();
-                    }
-                    if text.starts_with("{\"type\":\"finished\"") {
-                        return "the exercise ended".into();
-                    }
-                }
-                Err(TryRecvError::Empty) => break,
-                Err(TryRecvError::Disconnected) => return "the host stopped".into(),
-            }
-        }
-        if stop.load(Ordering::SeqCst) && outbox.try_recv().is_err() {
-            return "the host stopped".into();
-        }
-    }
 }
 
 #[cfg(test)]
@@ -1000,56 +446,6 @@ mod tests {
         let many = g.take_seat(TeamIx(0), "new").unwrap_err();
         assert!(many.contains("rejoin under a name"), "{many}");
         assert!(g.take_seat(TeamIx(0), "n3").is_ok());
-    }
-
-    /// A seat gets its messages and bytes a minute, no more; the minute slides; the refusals
-    /// are reported once, then at most once a minute with their count.
-    #[test]
-    fn a_seat_is_held_to_its_budget_a_minute() {
-        let t0 = Instant::now();
-        let s = Duration::from_secs;
-        let mut b = Budget::default();
-        for i in 0..SEAT_MESSAGES_PER_MINUTE {
-            b.charge(t0 + Duration::from_millis(i as u64 * 100), 10)
-                .unwrap();
-        }
-        assert!(b.charge(t0 + s(2), 10).is_err());
-        assert_eq!(b.report(t0 + s(2)), Some(1));
-        assert!(b.charge(t0 + s(3), 10).is_err());
-        assert!(b.charge(t0 + s(4), 10).is_err());
-        assert_eq!(b.report(t0 + s(4)), None, "once a minute");
-        assert_eq!(b.retry_in(t0 + s(4)), s(56));
-        // The first message is a minute old: one fits again.
-        assert!(b.charge(t0 + s(60), 10).is_ok());
-        assert!(b.charge(t0 + s(60), 10).is_err());
-        assert_eq!(b.report(t0 + s(62)), Some(3));
-        assert_eq!(b.report(t0 + s(200)), None, "nothing new to report");
-
-        let mut b = Budget::default();
-        let note = NOTE_MAX_BYTES + 20;
-        let fit = SEAT_BYTES_PER_MINUTE / note;
-        for _ in 0..fit {
-            b.charge(t0, note).unwrap();
-        }
-        assert!(b.charge(t0, note).is_err(), "bytes, not only messages");
-        assert!(b.charge(t0, SEAT_BYTES_PER_MINUTE - fit * note).is_ok());
-        assert!(b.charge(t0 + s(61), SEAT_BYTES_PER_MINUTE).is_ok());
-        assert!(b.charge(t0 + s(61), 1).is_err());
-    }
-
-    #[test]
-    fn refused_orders_are_described_briefly() {
-        assert_eq!(
-            describe(&Command::Note("é".repeat(8192))),
-            "note of 16384 bytes"
-        );
-        let long = describe(&Command::Patch {
-            team: "ü".repeat(5000),
-            org: "x".into(),
-        });
-        assert!(long.starts_with("Patch { team: \"üü"), "{long}");
-        assert_eq!(long.chars().count(), REFUSAL_CHARS + 3);
-        assert_eq!(cut("short", 10), "short");
     }
 
     #[test]

@@ -3,6 +3,9 @@
 //! authority; a seat sees its team's view (`report::view`) and nothing else, and its orders are
 //! checked against its team and journaled with the seat they came from.
 
+mod budget;
+mod connection;
+mod conversation;
 mod gate;
 pub mod host;
 pub mod protocol;

@@ -21,9 +21,9 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 pub const WELCOME_TIMEOUT: Duration = Duration::from_secs(30);
 const POLL: Duration = Duration::from_millis(20);
 /// A seat with nothing to say pings this often, so the host, which drops seats it has not
-/// heard from for [`super::gate::SEAT_SILENCE`], knows a quiet trainee is still there.
+/// heard from for [`super::conversation::SEAT_SILENCE`], knows a quiet trainee is still there.
 pub const PING_EVERY: Duration = Duration::from_secs(30);
-const _: () = assert!(PING_EVERY.as_secs() * 10 <= super::gate::SEAT_SILENCE.as_secs());
+const _: () = assert!(PING_EVERY.as_secs() * 10 <= super::conversation::SEAT_SILENCE.as_secs());
 
 /// Why a seat is not in.
 #[derive(Debug)]
@@ -165,7 +165,7 @@ impl SeatLink {
                 .map_err(|e| format!("the host sent something this seat cannot read: {e}")),
             Ok(Message::Close(_)) => Err("the host closed the connection".into()),
             Ok(_) => Ok(None),
-            Err(e) if super::gate::idle(&e) => Ok(None),
+            Err(e) if super::connection::idle(&e) => Ok(None),
             Err(e) => Err(format!("connection lost: {e}")),
         }
     }

@@ -5,6 +5,9 @@
 //! [`LabHost::serve`] between ticks, so orders and refusals join the journal at a tick
 //! boundary like any other command. What the seats get wrong is printed for the facilitator,
 //! the first of a kind at once and then a count once a minute, never a line per attempt.
+//! What each team's seats are sent is kept in `desks.rs`.
+
+mod desks;
 
 use std::collections::{BTreeMap, VecDeque};
 use std::net::{SocketAddr, TcpListener};
@@ -14,24 +17,27 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use super::gate::{self, Gate, Inbound};
+use super::budget;
+use super::connection::{self, Arrival, Inbound, SeatOrder};
+use super::gate::{self, Gate};
 use super::protocol::{FromHost, PROTOCOL};
 use crate::exercise::authority::team_may;
 use crate::exercise::session::RefusedOrder;
-use crate::report::knowledge::TeamKnowledge;
-use crate::report::view::{ClockView, FEED_LINES, FeedLine, Geography, TeamView, push_lines};
+use crate::report::view::{ClockView, Geography};
 use crate::scenario::ids::TeamIx;
 use crate::scenario::{Command, Plan};
 use crate::sim::events::Stamped;
+use desks::{PUBLISH_EVERY, TeamDesk};
 
+pub use super::budget::{
+    NOTE_MAX_BYTES, REFUSAL_CHARS, SEAT_BYTES_PER_MINUTE, SEAT_MESSAGES_PER_MINUTE,
+};
+pub use super::conversation::SEAT_SILENCE;
 pub use gate::{
     FREE_WRONG_CODES, JOIN_DEADLINE, JOINING_PER_ADDRESS, MAX_JOINING, MAX_SEATS,
-    MAX_SEATS_PER_TEAM, MAX_WRONG_CODE_DELAY, NOTE_MAX_BYTES, REFUSAL_CHARS, SEAT_BYTES_PER_MINUTE,
-    SEAT_MESSAGES_PER_MINUTE, SEAT_SILENCE, SEATS_PER_TEAM,
+    MAX_SEATS_PER_TEAM, MAX_WRONG_CODE_DELAY, SEATS_PER_TEAM,
 };
 
-/// Views and clocks go out at most this often (joins and the end go at once).
-const PUBLISH_EVERY: Duration = Duration::from_millis(100);
 /// Lines kept in the facilitator's lab log.
 const LOG_LINES: usize = 200;
 /// A kind of trouble is printed once, then counted for this long.
@@ -63,15 +69,6 @@ pub struct SeatRecord {
     /// Bytes the host has sent to this seat (all its connections).
     pub received: Arc<AtomicU64>,
     tx: Option<Sender<Arc<str>>>,
-}
-
-/// One team's screen as the host keeps it for its seats.
-struct TeamDesk {
-    knowledge: TeamKnowledge,
-    feed: VecDeque<FeedLine>,
-    new_lines: Vec<FeedLine>,
-    view: Arc<str>,
-    view_sent: bool,
 }
 
 pub struct LabHost {
@@ -137,7 +134,7 @@ impl LabHost {
             let (gate, stop, connections) = (gate.clone(), stop.clone(), connections.clone());
             std::thread::Builder::new()
                 .name("lab-accept".into())
-                .spawn(move || gate::accept(listener, gate, tx, stop, connections))
+                .spawn(move || connection::accept(listener, gate, tx, stop, connections))
                 .map_err(|e| format!("cannot start the lab host: {e}"))?
         };
         Ok(LabHost {
@@ -245,6 +242,7 @@ impl LabHost {
         given
     }
 
+    /// One message from a connection thread.
     fn take(
         &mut self,
         plan: &Plan,
@@ -254,98 +252,8 @@ impl LabHost {
         given: &mut Given,
     ) {
         match message {
-            Inbound::Joined {
-                label,
-                team,
-                tx,
-                received,
-            } => {
-                self.note(format!("{label} joined"));
-                if plan.teams[team].auto {
-                    let id = &plan.scenario.teams[team].id;
-                    self.note(format!(
-                        "warning: {id} is auto-played, so its policy acts beside the seat; \
-                         start the exercise with --set teams.{id}.auto=false"
-                    ));
-                }
-                let welcome = FromHost::Welcome {
-                    protocol: PROTOCOL,
-                    version: env!("CARGO_PKG_VERSION").into(),
-                    seat: label.clone(),
-                    team: plan.scenario.teams[team].id.clone(),
-                    geography: self.geography.clone(),
-                };
-                // The seats already there get what is pending first, so the newcomer's whole
-                // feed and theirs end the same, with no line twice.
-                self.flush(plan, log, team);
-                let desk = self.desk(plan, log, team);
-                let feed = FromHost::Feed {
-                    lines: desk.feed.iter().cloned().collect(),
-                };
-                let clock = FromHost::Clock {
-                    clock: clock.clone(),
-                };
-                for m in [welcome.text().into(), desk.view.clone()] {
-                    let _ = tx.send(m);
-                }
-                let _ = tx.send(feed.text().into());
-                let _ = tx.send(clock.text().into());
-                match self.seats.iter_mut().find(|s| s.label == label) {
-                    Some(s) => {
-                        s.connected = true;
-                        s.tx = Some(tx);
-                        s.received = received;
-                    }
-                    None => self.seats.push(SeatRecord {
-                        label,
-                        team,
-                        connected: true,
-                        orders: 0,
-                        refused: 0,
-                        received,
-                        tx: Some(tx),
-                    }),
-                }
-            }
-            Inbound::Order { label, id, command } => {
-                let Some(seat) = self.seats.iter().position(|s| s.label == label) else {
-                    return;
-                };
-                let team = self.seats[seat].team;
-                let over = if self.ended {
-                    Err("the exercise has ended: the order was not given".to_string())
-                } else {
-                    Ok(())
-                };
-                let verdict = over
-                    .and_then(|()| team_may(plan, team, &command).map_err(|r| r.to_string()))
-                    .and_then(|()| command.resolve(plan).map(|_| ()))
-                    .and_then(|()| self.decision_open(plan, log, team, &command));
-                let answer = match verdict {
-                    Ok(()) => {
-                        self.seats[seat].orders += 1;
-                        given.orders.push((command, label));
-                        FromHost::Accepted {
-                            id,
-                            tick: clock.now,
-                        }
-                    }
-                    Err(reason) => {
-                        self.seats[seat].refused += 1;
-                        let why = gate::cut(&reason, REFUSAL_CHARS);
-                        self.note(format!("{label}: order refused: {why}"));
-                        given.refused.push(RefusedOrder {
-                            seat: label,
-                            what: gate::describe(&command),
-                            why,
-                        });
-                        FromHost::Rejected { id, reason }
-                    }
-                };
-                if let Some(tx) = &self.seats[seat].tx {
-                    let _ = tx.send(answer.text().into());
-                }
-            }
+            Inbound::Joined(arrival) => self.join(plan, log, clock, arrival),
+            Inbound::Order(order) => self.order(plan, log, clock.now, order, given),
             Inbound::Refused {
                 label,
                 what,
@@ -372,6 +280,111 @@ impl LabHost {
                 self.note(format!("{label} left ({why})"));
             }
             Inbound::Turned { about, line } => self.note_once(about, line),
+        }
+    }
+
+    /// A seat joined: it gets the welcome, its team's view, feed and the clock, and is on the
+    /// record (a seat rejoining under its label is the same seat).
+    fn join(&mut self, plan: &Plan, log: &[Stamped], clock: &ClockView, arrival: Arrival) {
+        let Arrival {
+            label,
+            team,
+            tx,
+            received,
+        } = arrival;
+        self.note(format!("{label} joined"));
+        if plan.teams[team].auto {
+            let id = &plan.scenario.teams[team].id;
+            self.note(format!(
+                "warning: {id} is auto-played, so its policy acts beside the seat; start the \
+                 exercise with --set teams.{id}.auto=false"
+            ));
+        }
+        let welcome = FromHost::Welcome {
+            protocol: PROTOCOL,
+            version: env!("CARGO_PKG_VERSION").into(),
+            seat: label.clone(),
+            team: plan.scenario.teams[team].id.clone(),
+            geography: self.geography.clone(),
+        };
+        // The seats already there get what is pending first, so the newcomer's whole feed and
+        // theirs end the same, with no line twice.
+        self.flush(plan, log, team);
+        let desk = self.desk(plan, log, team);
+        let feed = FromHost::Feed {
+            lines: desk.feed.iter().cloned().collect(),
+        };
+        let clock = FromHost::Clock {
+            clock: clock.clone(),
+        };
+        for m in [welcome.text().into(), desk.view.clone()] {
+            let _ = tx.send(m);
+        }
+        let _ = tx.send(feed.text().into());
+        let _ = tx.send(clock.text().into());
+        match self.seats.iter_mut().find(|s| s.label == label) {
+            Some(s) => {
+                s.connected = true;
+                s.tx = Some(tx);
+                s.received = received;
+            }
+            None => self.seats.push(SeatRecord {
+                label,
+                team,
+                connected: true,
+                orders: 0,
+                refused: 0,
+                received,
+                tx: Some(tx),
+            }),
+        }
+    }
+
+    /// A seat's order: taken if the exercise is on, the seat's team may give it, it names what
+    /// the plan has and a decision it takes is open to the team; refused otherwise. Either way
+    /// the seat is answered.
+    fn order(
+        &mut self,
+        plan: &Plan,
+        log: &[Stamped],
+        tick: u64,
+        order: SeatOrder,
+        given: &mut Given,
+    ) {
+        let SeatOrder { label, id, command } = order;
+        let Some(seat) = self.seats.iter().position(|s| s.label == label) else {
+            return;
+        };
+        let team = self.seats[seat].team;
+        let over = if self.ended {
+            Err("the exercise has ended: the order was not given".to_string())
+        } else {
+            Ok(())
+        };
+        let verdict = over
+            .and_then(|()| team_may(plan, team, &command).map_err(|r| r.to_string()))
+            .and_then(|()| command.resolve(plan).map(|_| ()))
+            .and_then(|()| self.decision_open(plan, log, team, &command));
+        let answer = match verdict {
+            Ok(()) => {
+                self.seats[seat].orders += 1;
+                given.orders.push((command, label));
+                FromHost::Accepted { id, tick }
+            }
+            Err(reason) => {
+                self.seats[seat].refused += 1;
+                let why = budget::cut(&reason, REFUSAL_CHARS);
+                self.note(format!("{label}: order refused: {why}"));
+                given.refused.push(RefusedOrder {
+                    seat: label,
+                    what: budget::describe(&command),
+                    why,
+                });
+                FromHost::Rejected { id, reason }
+            }
+        };
+        if let Some(tx) = &self.seats[seat].tx {
+            let _ = tx.send(answer.text().into());
         }
     }
 
@@ -408,87 +421,6 @@ impl LabHost {
             Err(format!(
                 "decision {inject} is not waiting for your team (not put yet, or already taken)"
             ))
-        }
-    }
-
-    /// The team's desk, folded up to now (a team's first seat folds the log so far).
-    fn desk(&mut self, plan: &Plan, log: &[Stamped], team: TeamIx) -> &mut TeamDesk {
-        let desk = self.desks.entry(team).or_insert_with(|| TeamDesk {
-            knowledge: TeamKnowledge::new(team),
-            feed: VecDeque::new(),
-            new_lines: Vec::new(),
-            view: Arc::from(""),
-            view_sent: false,
-        });
-        let new = desk.knowledge.update(plan, log);
-        if !new.is_empty() || desk.view.is_empty() {
-            let lines: Vec<FeedLine> = new.iter().map(|e| FeedLine::for_team(plan, e)).collect();
-            push_lines(&mut desk.feed, lines.iter().cloned());
-            desk.new_lines.extend(lines);
-            let view = FromHost::View {
-                view: Box::new(TeamView::of(plan, &desk.knowledge)),
-            };
-            let text: Arc<str> = view.text().into();
-            if text != desk.view {
-                desk.view = text;
-                desk.view_sent = false;
-            }
-        }
-        desk
-    }
-
-    /// Sends every connected seat what changed for its team, and the clock.
-    fn publish(&mut self, plan: &Plan, log: &[Stamped], clock: &ClockView) {
-        self.published = Some(Instant::now());
-        let teams: Vec<TeamIx> = self.desks.keys().copied().collect();
-        for team in teams {
-            self.flush(plan, log, team);
-        }
-        let text: Arc<str> = FromHost::Clock {
-            clock: clock.clone(),
-        }
-        .text()
-        .into();
-        if self.clock.as_ref() != Some(&text) {
-            self.clock = Some(text.clone());
-            for s in self.seats.iter().filter(|s| s.connected) {
-                if let Some(tx) = &s.tx {
-                    let _ = tx.send(text.clone());
-                }
-            }
-        }
-    }
-
-    /// Sends the team's connected seats its view if it changed and the feed lines they have
-    /// not had.
-    fn flush(&mut self, plan: &Plan, log: &[Stamped], team: TeamIx) {
-        let desk = self.desk(plan, log, team);
-        let mut out: Vec<Arc<str>> = Vec::new();
-        if !desk.view_sent {
-            out.push(desk.view.clone());
-            desk.view_sent = true;
-        }
-        let lines = std::mem::take(&mut desk.new_lines);
-        if !lines.is_empty() {
-            let keep = lines.len().saturating_sub(FEED_LINES);
-            out.push(
-                FromHost::Feed {
-                    lines: lines[keep..].to_vec(),
-                }
-                .text()
-                .into(),
-            );
-        }
-        self.send_team(team, &out);
-    }
-
-    fn send_team(&self, team: TeamIx, messages: &[Arc<str>]) {
-        for s in self.seats.iter().filter(|s| s.team == team && s.connected) {
-            if let Some(tx) = &s.tx {
-                for m in messages {
-                    let _ = tx.send(m.clone());
-                }
-            }
         }
     }
 
@@ -553,18 +485,20 @@ mod tests {
         let (to_seat, at_seat) = channel::<Arc<str>>();
         let label = "csirt/1 Ana@127.0.0.1".to_string();
         to_host
-            .send(Inbound::Joined {
+            .send(Inbound::Joined(Arrival {
                 label: label.clone(),
                 team: TeamIx::from(0usize),
                 tx: to_seat,
                 received: Arc::new(AtomicU64::new(0)),
-            })
+            }))
             .unwrap();
         let clock = || ClockView::of(&plan, 60, false, "60x");
-        let order = |id| Inbound::Order {
-            label: label.clone(),
-            id,
-            command: Command::Note("hot wash".into()),
+        let order = |id| {
+            Inbound::Order(SeatOrder {
+                label: label.clone(),
+                id,
+                command: Command::Note("hot wash".into()),
+            })
         };
         to_host.send(order(1)).unwrap();
         let given = host.serve(&plan, &[], clock());
