@@ -415,8 +415,8 @@ pub fn write_report_files(
     paths: &[std::path::PathBuf],
     (seeds, unfinished): (u64, Option<String>),
 ) -> Result<(), String> {
-    let alternatives = super::aar::counterfactuals(plan, seed, commands, end, events, seeds)?;
-    let missed = super::aar::missed_actions(plan, seed, commands, end, events)?;
+    let alternatives = super::counterfactual::counterfactuals(plan, seed, commands, end, events, seeds)?;
+    let missed = super::counterfactual::missed_actions(plan, seed, commands, end, events)?;
     let mut report =
         super::aar::after_action(plan, seed, end, events, commands, (alternatives, missed));
     report.overview.unfinished = unfinished;

@@ -6,6 +6,7 @@ pub mod aar_page;
 pub mod audience;
 pub mod calibration;
 pub mod charts;
+pub mod counterfactual;
 pub mod fold;
 pub mod handouts;
 pub mod markdown;

@@ -1,4 +1,4 @@
-//! The per-island summary of a run, derived from events only (no second bookkeeping).
+//! The per-island summary of a run, read from its operating picture (no second bookkeeping).
 
 use crate::scenario::ids::ServiceIx;
 use serde::Serialize;
@@ -190,9 +190,8 @@ pub fn render_text(plan: &Plan, s: &RunSummary) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::ids::{CampaignIx, OrgIx};
+    use crate::scenario::ids::OrgIx;
     use crate::scenario::testkit::TinyRegion;
-    use crate::sim::events::SimEvent;
 
     #[test]
     fn encrypted_hosts_and_stolen_data_cost_money_not_only_services_down() {
@@ -203,50 +202,16 @@ mod tests {
             .plan();
         let mut plan = (*tiny).clone();
         plan.orgs[OrgIx(1)].sector = crate::scenario::Sector::Finance;
-        let (campaign, gov, bank) = (CampaignIx(0), OrgIx(0), OrgIx(1));
-        let at = |tick, event| Stamped { tick, event };
-        let log = vec![
-            at(
-                10,
-                SimEvent::DataExfiltrated {
-                    campaign,
-                    org: gov,
-                    hosts: 3,
-                },
-            ),
-            at(
-                20,
-                SimEvent::DataExfiltrated {
-                    campaign,
-                    org: gov,
-                    hosts: 5,
-                },
-            ),
-            at(
-                30,
-                SimEvent::HostsEncrypted {
-                    campaign,
-                    org: gov,
-                    hosts: 40,
-                },
-            ),
-            at(
-                40,
-                SimEvent::HostsEncrypted {
-                    campaign,
-                    org: bank,
-                    hosts: 10,
-                },
-            ),
-        ];
-        let s = summarise(&plan, 1, 60, String::new(), &log);
+        let (gov, bank) = (OrgIx(0), OrgIx(1));
+        let mut picture = OperatingPicture::new(&plan);
+        picture.islands[0].breached.insert(gov);
+        picture.hosts_encrypted(&plan, gov, 40, 30);
+        picture.hosts_encrypted(&plan, bank, 10, 40);
+        let s = summary_of(&picture, &plan, 1, 60, String::new(), 0);
         let a = &s.islands[0];
         let d = &plan.defaults;
         assert_eq!(a.loss_recovery_usd, 50.0 * d.recovery_per_host_usd);
-        assert_eq!(
-            a.loss_breach_usd, d.breach_usd,
-            "one organisation breached, twice"
-        );
+        assert_eq!(a.loss_breach_usd, d.breach_usd, "one organisation breached");
         assert_eq!(a.loss_services_usd, 0.0);
         // 40 government hosts down 30 minutes, 10 bank hosts 20 minutes (four times the rate).
         let per_minute = d.interruption_per_host_day_usd / 1440.0;
@@ -267,42 +232,15 @@ mod tests {
             .island("A", false, false)
             .org("gov", "A", 100, 0.5, 0.5)
             .plan();
-        let (campaign, gov) = (CampaignIx(0), OrgIx(0));
-        let at = |tick, event| Stamped { tick, event };
-        let restored = |host| SimEvent::HostRestored {
-            host,
-            org: gov,
-            encrypted: true,
-        };
-        let log = vec![
-            at(
-                0,
-                SimEvent::HostsEncrypted {
-                    campaign,
-                    org: gov,
-                    hosts: 3,
-                },
-            ),
-            at(
-                0,
-                SimEvent::RestoresPlanned {
-                    org: gov,
-                    hosts: 3,
-                    first: 100,
-                    last: 300,
-                },
-            ),
-            at(100, restored(1)),
-            at(200, restored(2)),
-            at(
-                250,
-                SimEvent::RansomPaid {
-                    org: gov,
-                    usd: 5000,
-                },
-            ),
-        ];
-        let s = summarise(&plan, 1, 250, String::new(), &log);
+        let gov = OrgIx(0);
+        let mut picture = OperatingPicture::new(&plan);
+        picture.hosts_encrypted(&plan, gov, 3, 0);
+        let restores = picture.recovery.get_mut(&gov).unwrap();
+        restores.planned.push((3, 100, 300));
+        restores.host_restored(100);
+        restores.host_restored(200);
+        picture.ransom_paid(&plan, gov, 5000);
+        let s = summary_of(&picture, &plan, 1, 250, String::new(), 0);
         let a = &s.islands[0];
         let per_minute = plan.defaults.interruption_per_host_day_usd / 1440.0;
         // Down 100 + 200 + 250 host-minutes by the end; the third host is owed 50 more.

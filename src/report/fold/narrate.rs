@@ -303,3 +303,28 @@ fn milestone(event: &SimEvent) -> bool {
             | SimEvent::Note { .. }
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::testkit::TinyRegion;
+
+    #[test]
+    fn a_team_reads_its_alert_without_whether_it_was_true() {
+        let plan = TinyRegion::new()
+            .island("A", true, true)
+            .org("gov", "A", 10, 0.5, 0.5)
+            .csirt("csirt", "A")
+            .plan();
+        let alert = SimEvent::AlertRaised {
+            alert: 7,
+            team: TeamIx(0),
+            org: OrgIx(0),
+            technique: None,
+            true_positive: true,
+        };
+        let told = describe_for_team(&plan, &alert);
+        assert!(told.starts_with("Alert from"), "{told}");
+        assert!(describe(&plan, &alert).starts_with("True alert"));
+    }
+}
