@@ -259,7 +259,11 @@ impl Replay<'_> {
             Ok(OtherSeed {
                 seed: s,
                 end: EndFigures::of_picture(self.plan, &picture, s, self.end),
-                taken: picture.decisions.iter().map(|d| (d.inject, d.tick)).collect(),
+                taken: picture
+                    .decisions
+                    .iter()
+                    .map(|d| (d.inject, d.tick))
+                    .collect(),
             })
         })
     }

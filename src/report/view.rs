@@ -253,12 +253,6 @@ pub struct TeamView {
     pub links_cut: Vec<usize>,
 }
 
-/// Scripted and live injects together, newest last (the sort is stable: equals keep their order).
-fn newest_last(mut items: Vec<InboxItem>) -> Vec<InboxItem> {
-    items.sort_by_key(|i| i.tick);
-    items
-}
-
 impl TeamView {
     pub fn of(plan: &Plan, k: &TeamKnowledge) -> Self {
         let s = &plan.scenario;
@@ -270,75 +264,8 @@ impl TeamView {
                 id: team.id.clone(),
                 name: team.name.clone(),
             },
-            inbox: newest_last(
-                k.inbox
-                    .iter()
-                    .map(|&(tick, i)| {
-                        let a = &s.msel[i];
-                        InboxItem {
-                            tick,
-                            time: clock(tick),
-                            id: a.id.clone(),
-                            channel: format!("{:?}", a.channel),
-                            from: a.from.clone(),
-                            title: a.title.clone(),
-                            body: a.body.clone(),
-                            questions: a.questions.clone(),
-                        }
-                    })
-                    .chain(k.live.iter().map(|(tick, number, a)| InboxItem {
-                        tick: *tick,
-                        time: clock(*tick),
-                        id: crate::scenario::live_id(*number),
-                        channel: format!("{:?}", a.channel),
-                        from: a.from.clone(),
-                        title: a.title.clone(),
-                        body: a.body.clone(),
-                        questions: a.questions.clone(),
-                    }))
-                    .collect(),
-            ),
-            decisions: k
-                .pending_decisions
-                .iter()
-                .filter_map(|&i| {
-                    let a = &s.msel[i];
-                    let d = a.decision.as_ref()?;
-                    let asked = k.inbox.iter().find(|(_, x)| *x == i).map_or(0, |(t, _)| *t);
-                    let resolved = plan.injects[i].decision?;
-                    let default = d
-                        .options
-                        .get(resolved.default as usize)
-                        .map_or(String::new(), |o| o.label.clone());
-                    Some(DecisionView {
-                        deadline: resolved.answer_within.map(|w| asked + w),
-                        default,
-                        inject: a.id.clone(),
-                        prompt: d.prompt.clone(),
-                        options: d
-                            .options
-                            .iter()
-                            .map(|o| (o.id.clone(), o.label.clone()))
-                            .collect(),
-                        asked,
-                    })
-                })
-                .chain(k.live_pending().map(|(tick, number, a)| {
-                    DecisionView {
-                        inject: crate::scenario::live_id(number),
-                        prompt: a.title.clone(),
-                        options: a
-                            .options
-                            .iter()
-                            .enumerate()
-                            .map(|(n, label)| ((n + 1).to_string(), label.clone()))
-                            .collect(),
-                        asked: tick,
-                        deadline: None,
-                        default: String::new(),
-                    }
-                }))
-                .collect(),
+            inbox: inbox(plan, k),
+            decisions: decisions(plan, k),
             queue_total: k.queue.len(),
             queue: k
                 .queue
@@ -386,6 +313,85 @@ impl TeamView {
             links_cut: k.links_cut.iter().map(|l| l.ix()).collect(),
         }
     }
+}
+
+/// Scripted and live injects delivered to the team, newest last (the sort is stable: equals
+/// keep their order).
+fn inbox(plan: &Plan, k: &TeamKnowledge) -> Vec<InboxItem> {
+    let s = &plan.scenario;
+    let clock = |t: u64| s.start.at(t).clock();
+    let mut items: Vec<InboxItem> = k
+        .inbox
+        .iter()
+        .map(|&(tick, i)| {
+            let a = &s.msel[i];
+            InboxItem {
+                tick,
+                time: clock(tick),
+                id: a.id.clone(),
+                channel: format!("{:?}", a.channel),
+                from: a.from.clone(),
+                title: a.title.clone(),
+                body: a.body.clone(),
+                questions: a.questions.clone(),
+            }
+        })
+        .chain(k.live.iter().map(|(tick, number, a)| InboxItem {
+            tick: *tick,
+            time: clock(*tick),
+            id: crate::scenario::live_id(*number),
+            channel: format!("{:?}", a.channel),
+            from: a.from.clone(),
+            title: a.title.clone(),
+            body: a.body.clone(),
+            questions: a.questions.clone(),
+        }))
+        .collect();
+    items.sort_by_key(|i| i.tick);
+    items
+}
+
+/// Decisions put to the team and not yet taken: the MSEL's, then live injects'.
+fn decisions(plan: &Plan, k: &TeamKnowledge) -> Vec<DecisionView> {
+    let s = &plan.scenario;
+    k.pending_decisions
+        .iter()
+        .filter_map(|&i| {
+            let a = &s.msel[i];
+            let d = a.decision.as_ref()?;
+            let asked = k.inbox.iter().find(|(_, x)| *x == i).map_or(0, |(t, _)| *t);
+            let resolved = plan.injects[i].decision?;
+            let default = d
+                .options
+                .get(resolved.default as usize)
+                .map_or(String::new(), |o| o.label.clone());
+            Some(DecisionView {
+                deadline: resolved.answer_within.map(|w| asked + w),
+                default,
+                inject: a.id.clone(),
+                prompt: d.prompt.clone(),
+                options: d
+                    .options
+                    .iter()
+                    .map(|o| (o.id.clone(), o.label.clone()))
+                    .collect(),
+                asked,
+            })
+        })
+        .chain(k.live_pending().map(|(tick, number, a)| DecisionView {
+            inject: crate::scenario::live_id(number),
+            prompt: a.title.clone(),
+            options: a
+                .options
+                .iter()
+                .enumerate()
+                .map(|(n, label)| ((n + 1).to_string(), label.clone()))
+                .collect(),
+            asked: tick,
+            deadline: None,
+            default: String::new(),
+        }))
+        .collect()
 }
 
 /// The organisations a team may give orders for (the rule that checks its orders).

@@ -172,7 +172,10 @@ impl Samples {
         for (org, r) in &picture.recovery {
             let Some(hit) = r.hit else { continue };
             let found = first_incident.get(org).copied();
-            let noticed = found.into_iter().chain(first_true_alert.get(org).copied()).min();
+            let noticed = found
+                .into_iter()
+                .chain(first_true_alert.get(org).copied())
+                .min();
             self.encrypted_orgs += 1;
             self.found_before += found.is_some_and(|f| f < hit) as u32;
             self.told_by_note += noticed.is_none_or(|n| n >= hit) as u32;

@@ -345,9 +345,7 @@ impl StixExport<'_> {
         let org_where = picture
             .incidents_opened
             .iter()
-            .find(|o| {
-                o.team == item.team && o.campaign == item.campaign && o.tick <= item.produced
-            })
+            .find(|o| o.team == item.team && o.campaign == item.campaign && o.tick <= item.produced)
             .map(|o| s.organisations[o.org.ix()].name.clone());
         let mut description = format!(
             "{} scoped an incident{} on {} and produced this at {} ({}, {}). Actor: {}. Techniques seen: {}.",

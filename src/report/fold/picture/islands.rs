@@ -275,4 +275,3 @@ impl OperatingPicture {
         self.trends.services_down[island.ix()].set(tick, down);
     }
 }
-

@@ -179,8 +179,16 @@ fn the_picture_keeps_the_record_the_report_reads() {
     ];
     let p = OperatingPicture::of(&plan, &events);
     let (a, b) = (IslandIx::from(0usize), IslandIx::from(1usize));
-    assert_eq!(p.islands_hit, vec![a, b], "A first, though both at minute 10");
-    assert_eq!(p.islands[0].breached.len(), 1, "one organisation breached, twice");
+    assert_eq!(
+        p.islands_hit,
+        vec![a, b],
+        "A first, though both at minute 10"
+    );
+    assert_eq!(
+        p.islands[0].breached.len(),
+        1,
+        "one organisation breached, twice"
+    );
     assert_eq!(
         p.incidents_opened,
         vec![Opened {
