@@ -137,6 +137,16 @@ fn situation_manual(plan: &Plan) -> Doc {
         },
         s.duration
     ));
+    setting(&mut d, plan);
+    who_plays(&mut d, plan);
+    how_it_runs(&mut d, plan);
+    rules_of_play(&mut d);
+    d
+}
+
+/// The region and the situation as the exercise opens.
+fn setting(d: &mut Doc, plan: &Plan) {
+    let s = &plan.scenario;
     d.heading(2, "The setting");
     let places: Vec<String> = s
         .islands
@@ -157,6 +167,11 @@ fn situation_manual(plan: &Plan) -> Doc {
         d.heading(3, "The situation");
         d.para(&first.description);
     }
+}
+
+/// The teams that play, and what the exercise sets out to test.
+fn who_plays(d: &mut Doc, plan: &Plan) {
+    let s = &plan.scenario;
     d.heading(2, "Who plays");
     // Teams stood down (a CSIRT the island has not got, a what-if kept ready) do not play.
     let standing = |t: &crate::scenario::Team| {
@@ -197,6 +212,11 @@ fn situation_manual(plan: &Plan) -> Doc {
             .collect();
         d.list(&objectives, true);
     }
+}
+
+/// The exercise's parts (modules, or the moves of the MSEL) and their questions.
+fn how_it_runs(d: &mut Doc, plan: &Plan) {
+    let s = &plan.scenario;
     d.heading(2, "How the exercise runs");
     if s.modules.is_empty() {
         let mut moves: Vec<&str> = Vec::new();
@@ -224,6 +244,9 @@ fn situation_manual(plan: &Plan) -> Doc {
             d.list(&m.questions, true);
         }
     }
+}
+
+fn rules_of_play(d: &mut Doc) {
     d.heading(2, "Rules of play");
     d.list(
         &[
@@ -239,7 +262,6 @@ fn situation_manual(plan: &Plan) -> Doc {
         ],
         false,
     );
-    d
 }
 
 /// One inject's card, for the teams it is addressed to.

@@ -1,12 +1,14 @@
-//! Figures for comparing runs (batches, what-ifs), computed from the event log alone.
+//! Figures for comparing runs (batches, what-ifs), read from the operating picture of a run.
 
-use crate::scenario::ids::{IslandIx, OrgIx};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::picture::OperatingPicture;
+use super::summary::summary_of;
 use crate::scenario::Plan;
-use crate::sim::events::{SimEvent, Stamped};
+use crate::scenario::ids::IslandIx;
+use crate::sim::events::Stamped;
 
 /// The metrics of one run. `None` where the run never got there (nobody detected anything,
 /// intel never reached everyone).
@@ -66,84 +68,61 @@ impl RunMetrics {
 }
 
 pub fn run_metrics(plan: &Plan, seed: u64, ticks: u64, events: &[Stamped]) -> RunMetrics {
-    let summary = super::summarise(plan, seed, ticks, String::new(), events);
-    let island_of = |org: OrgIx| plan.orgs[org].island;
-    let mut first_victim = None;
-    let mut elsewhere: BTreeSet<u32> = BTreeSet::new();
-    let mut first_incident = None;
-    let mut first_item = None;
+    let picture = OperatingPicture::of(plan, events);
+    let summary = summary_of(&picture, plan, seed, ticks, String::new(), events.len());
+    let islands = &summary.islands;
+    // Hosts taken on the islands other than the first hit (a host is on one island).
+    let first_hit = picture.islands_hit.first();
+    let elsewhere: usize = picture
+        .islands_hit
+        .iter()
+        .filter(|i| Some(*i) != first_hit)
+        .map(|i| picture.islands[i.ix()].compromised.len())
+        .sum();
+    RunMetrics {
+        seed,
+        hosts_compromised: islands.iter().map(|i| i.hosts_compromised).sum::<u64>() as f64,
+        hosts_compromised_elsewhere: elsewhere as f64,
+        islands_compromised: islands.iter().filter(|i| i.hosts_compromised > 0).count() as f64,
+        incidents: islands.iter().map(|i| i.incidents).sum::<u64>() as f64,
+        hosts_encrypted: islands.iter().map(|i| i.hosts_encrypted).sum::<u64>() as f64,
+        loss_usd: islands.iter().map(|i| i.loss_usd).sum(),
+        loss_teams_can_change_usd: islands.iter().map(|i| i.loss_teams_can_change_usd).sum(),
+        committed_usd: islands.iter().map(|i| i.committed_usd).sum(),
+        first_detection_minute: islands
+            .iter()
+            .filter_map(|i| i.first_detection_minute)
+            .min()
+            .map(|m| m as f64),
+        intel_reach_minutes: intel_reach(plan, &picture),
+    }
+}
+
+/// From the first incident anywhere until the first item of intelligence was applied on the
+/// last island with a team to receive it; `None` if it never reached them all.
+fn intel_reach(plan: &Plan, picture: &OperatingPicture) -> Option<f64> {
+    let start = picture.incidents_opened.first()?.tick;
+    let first_item = *picture.intel.items.keys().next()?;
     let mut applied: BTreeMap<IslandIx, u64> = BTreeMap::new();
-    for e in events {
-        match e.event {
-            SimEvent::HostCompromised { org, host, .. } => {
-                let island = island_of(org);
-                let first = *first_victim.get_or_insert(island);
-                if island != first {
-                    elsewhere.insert(host);
-                }
-            }
-            SimEvent::IncidentOpened { .. } => {
-                first_incident.get_or_insert(e.tick);
-            }
-            SimEvent::IntelProduced { item, .. } => {
-                first_item.get_or_insert(item);
-            }
-            SimEvent::IntelApplied { item, island, .. } if Some(item) == first_item => {
-                applied.entry(island).or_insert(e.tick);
-            }
-            _ => {}
+    for &(tick, island, item) in &picture.trends.intel {
+        if item == first_item {
+            applied.entry(island).or_insert(tick);
         }
     }
     let audience: Vec<IslandIx> = IslandIx::all(plan.islands.len())
         .filter(|i| plan.island_contact[*i].is_some())
         .collect();
-    let reach = match (
-        first_incident,
-        audience
-            .iter()
-            .map(|i| applied.get(i))
-            .collect::<Option<Vec<_>>>(),
-    ) {
-        (Some(start), Some(times)) if !audience.is_empty() => times
-            .into_iter()
-            .max()
-            .map(|&t| t.saturating_sub(start) as f64),
-        _ => None,
-    };
-    RunMetrics {
-        seed,
-        hosts_compromised: summary
-            .islands
-            .iter()
-            .map(|i| i.hosts_compromised)
-            .sum::<u64>() as f64,
-        hosts_compromised_elsewhere: elsewhere.len() as f64,
-        islands_compromised: summary
-            .islands
-            .iter()
-            .filter(|i| i.hosts_compromised > 0)
-            .count() as f64,
-        incidents: summary.islands.iter().map(|i| i.incidents).sum::<u64>() as f64,
-        hosts_encrypted: summary
-            .islands
-            .iter()
-            .map(|i| i.hosts_encrypted)
-            .sum::<u64>() as f64,
-        loss_usd: summary.islands.iter().map(|i| i.loss_usd).sum(),
-        loss_teams_can_change_usd: summary
-            .islands
-            .iter()
-            .map(|i| i.loss_teams_can_change_usd)
-            .sum(),
-        committed_usd: summary.islands.iter().map(|i| i.committed_usd).sum(),
-        first_detection_minute: summary
-            .islands
-            .iter()
-            .filter_map(|i| i.first_detection_minute)
-            .min()
-            .map(|m| m as f64),
-        intel_reach_minutes: reach,
+    if audience.is_empty() {
+        return None;
     }
+    let times = audience
+        .iter()
+        .map(|i| applied.get(i))
+        .collect::<Option<Vec<_>>>()?;
+    times
+        .into_iter()
+        .max()
+        .map(|&t| t.saturating_sub(start) as f64)
 }
 
 /// Mean and percentiles of one metric over the runs where it is defined.

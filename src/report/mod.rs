@@ -1,22 +1,24 @@
-//! What a run amounted to, computed from the event log alone.
+//! What a run amounted to, computed from the event log alone: the folds over the log
+//! (`fold`), and everything that reads their results.
 
 pub mod aar;
 pub mod aar_page;
 pub mod audience;
 pub mod calibration;
 pub mod charts;
+pub mod counterfactual;
+pub mod fold;
 pub mod handouts;
-pub mod knowledge;
 pub mod markdown;
 pub mod metrics;
 pub mod money;
-pub mod narrate;
-pub mod picture;
 pub mod rehearsal;
 pub mod stix;
 pub mod summary;
 pub mod trend;
 pub mod view;
 
+// The folds everyone reads, by the names they have always had.
+pub use fold::{knowledge, narrate, picture};
 pub use picture::{OperatingPicture, Outcome};
 pub use summary::{IslandSummary, RunSummary, summarise, summary_of};

@@ -1,4 +1,4 @@
-//! The per-island summary of a run, derived from events only (no second bookkeeping).
+//! The per-island summary of a run, read from its operating picture (no second bookkeeping).
 
 use crate::scenario::ids::ServiceIx;
 use serde::Serialize;
@@ -228,9 +228,8 @@ pub fn render_text(plan: &Plan, s: &RunSummary) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::ids::{CampaignIx, OrgIx};
+    use crate::scenario::ids::OrgIx;
     use crate::scenario::testkit::TinyRegion;
-    use crate::sim::events::SimEvent;
 
     #[test]
     fn encrypted_hosts_and_stolen_data_cost_money_not_only_services_down() {
@@ -241,50 +240,16 @@ mod tests {
             .plan();
         let mut plan = (*tiny).clone();
         plan.orgs[OrgIx(1)].sector = crate::scenario::Sector::Finance;
-        let (campaign, gov, bank) = (CampaignIx(0), OrgIx(0), OrgIx(1));
-        let at = |tick, event| Stamped { tick, event };
-        let log = vec![
-            at(
-                10,
-                SimEvent::DataExfiltrated {
-                    campaign,
-                    org: gov,
-                    hosts: 3,
-                },
-            ),
-            at(
-                20,
-                SimEvent::DataExfiltrated {
-                    campaign,
-                    org: gov,
-                    hosts: 5,
-                },
-            ),
-            at(
-                30,
-                SimEvent::HostsEncrypted {
-                    campaign,
-                    org: gov,
-                    hosts: 40,
-                },
-            ),
-            at(
-                40,
-                SimEvent::HostsEncrypted {
-                    campaign,
-                    org: bank,
-                    hosts: 10,
-                },
-            ),
-        ];
-        let s = summarise(&plan, 1, 60, String::new(), &log);
+        let (gov, bank) = (OrgIx(0), OrgIx(1));
+        let mut picture = OperatingPicture::new(&plan);
+        picture.islands[0].breached.insert(gov);
+        picture.hosts_encrypted(&plan, gov, 40, 30);
+        picture.hosts_encrypted(&plan, bank, 10, 40);
+        let s = summary_of(&picture, &plan, 1, 60, String::new(), 0);
         let a = &s.islands[0];
         let d = &plan.defaults;
         assert_eq!(a.loss_recovery_usd, 50.0 * d.recovery_per_host_usd);
-        assert_eq!(
-            a.loss_breach_usd, d.breach_usd,
-            "one organisation breached, twice"
-        );
+        assert_eq!(a.loss_breach_usd, d.breach_usd, "one organisation breached");
         assert_eq!(a.loss_services_usd, 0.0);
         // 40 government hosts down 30 minutes, 10 bank hosts 20 minutes (four times the rate).
         let per_minute = d.interruption_per_host_day_usd / 1440.0;
@@ -305,42 +270,15 @@ mod tests {
             .island("A", false, false)
             .org("gov", "A", 100, 0.5, 0.5)
             .plan();
-        let (campaign, gov) = (CampaignIx(0), OrgIx(0));
-        let at = |tick, event| Stamped { tick, event };
-        let restored = |host| SimEvent::HostRestored {
-            host,
-            org: gov,
-            encrypted: true,
-        };
-        let log = vec![
-            at(
-                0,
-                SimEvent::HostsEncrypted {
-                    campaign,
-                    org: gov,
-                    hosts: 3,
-                },
-            ),
-            at(
-                0,
-                SimEvent::RestoresPlanned {
-                    org: gov,
-                    hosts: 3,
-                    first: 100,
-                    last: 300,
-                },
-            ),
-            at(100, restored(1)),
-            at(200, restored(2)),
-            at(
-                250,
-                SimEvent::RansomPaid {
-                    org: gov,
-                    usd: 5000,
-                },
-            ),
-        ];
-        let s = summarise(&plan, 1, 250, String::new(), &log);
+        let gov = OrgIx(0);
+        let mut picture = OperatingPicture::new(&plan);
+        picture.hosts_encrypted(&plan, gov, 3, 0);
+        let restores = picture.recovery.get_mut(&gov).unwrap();
+        restores.planned.push((3, 100, 300));
+        restores.host_restored(100);
+        restores.host_restored(200);
+        picture.ransom_paid(&plan, gov, 5000);
+        let s = summary_of(&picture, &plan, 1, 250, String::new(), 0);
         let a = &s.islands[0];
         let per_minute = plan.defaults.interruption_per_host_day_usd / 1440.0;
         // Down 100 + 200 + 250 host-minutes by the end; the third host is owed 50 more.
@@ -348,78 +286,5 @@ mod tests {
         assert!((a.committed_usd - 50.0 * per_minute).abs() < 1e-6);
         assert_eq!(a.loss_ransom_usd, 5000.0);
         assert!(a.loss_usd > a.loss_interruption_usd + 4999.0);
-    }
-
-    #[test]
-    fn services_down_are_split_by_what_kept_them_down_and_the_script_is_no_teams_doing() {
-        let plan = TinyRegion::new()
-            .island("A", false, false)
-            .org("port", "A", 10, 0.5, 0.5)
-            .service("cargo", "port", &["port/ws"], &[])
-            .plan();
-        let cargo = ServiceIx::from(0usize);
-        let at = |tick, event| Stamped { tick, event };
-        let cause = |cause| SimEvent::OutageCause {
-            service: cargo,
-            cause,
-        };
-        // Down at 10 for a power cut; the power is back at 40 but encryption keeps it down;
-        // restored at 70; down at 90 because a team isolated the port's network, still at 100.
-        let log = vec![
-            at(10, SimEvent::ServiceDown { service: cargo }),
-            at(10, cause(DownCause::Scripted)),
-            at(40, cause(DownCause::Attack)),
-            at(70, SimEvent::ServiceRestored { service: cargo }),
-            at(90, SimEvent::ServiceDown { service: cargo }),
-            at(90, cause(DownCause::Response)),
-        ];
-        let s = summarise(&plan, 1, 100, String::new(), &log);
-        let a = &s.islands[0];
-        let per_minute = plan.services[cargo].cost_per_hour_usd / 60.0;
-        assert!(per_minute > 0.0);
-        assert_eq!(a.service_down_minutes, 70);
-        assert!((a.loss_services_scripted_usd - 30.0 * per_minute).abs() < 1e-6);
-        assert!((a.loss_services_attack_usd - 30.0 * per_minute).abs() < 1e-6);
-        assert!((a.loss_services_response_usd - 10.0 * per_minute).abs() < 1e-6);
-        assert!((a.loss_services_usd - 70.0 * per_minute).abs() < 1e-6);
-        assert!((a.loss_teams_can_change_usd - 40.0 * per_minute).abs() < 1e-6);
-    }
-
-    /// Cutting a managed service provider off has a price: each client pays a share of its
-    /// interruption rate on all its hosts while it is without support, whether the provider's
-    /// network was isolated or the client revoked its access; the provider itself pays nothing
-    /// for its clients, and a client cut twice over pays once.
-    #[test]
-    fn clients_cut_off_from_their_provider_pay_for_the_support_they_lose() {
-        let plan = TinyRegion::new()
-            .island("A", false, false)
-            .org("msp", "A", 10, 0.5, 0.5)
-            .org("resort", "A", 40, 0.5, 0.5)
-            .org("port", "A", 20, 0.5, 0.5)
-            .manages("msp", &["resort", "port"])
-            .plan();
-        let (msp, port) = (OrgIx(0), OrgIx(2));
-        let team = crate::scenario::ids::TeamIx(0);
-        let at = |tick, event| Stamped { tick, event };
-        // The provider isolated 100..400; the port also revokes its access at 200, for good.
-        let log = vec![
-            at(100, SimEvent::OrganisationIsolated { org: msp, team }),
-            at(200, SimEvent::AccessRevoked { org: port, team }),
-            at(400, SimEvent::OrganisationReconnected { org: msp, team }),
-        ];
-        let s = summarise(&plan, 1, 1000, String::new(), &log);
-        let a = &s.islands[0];
-        let d = &plan.defaults;
-        let per_host_minute = d.interruption_rate(crate::scenario::Sector::Government) / 1440.0
-            * crate::sim::judgement::SUPPORT_LOST_SHARE;
-        let expected = (40.0 * 300.0 + 20.0 * 900.0) * per_host_minute;
-        assert!(
-            (a.loss_support_usd - expected).abs() < 1e-6,
-            "{} against {expected}",
-            a.loss_support_usd
-        );
-        assert!(a.loss_support_usd > 0.0);
-        assert_eq!(a.loss_usd, a.loss_support_usd, "the only loss");
-        assert_eq!(a.loss_teams_can_change_usd, a.loss_usd);
     }
 }

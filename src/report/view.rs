@@ -253,12 +253,6 @@ pub struct TeamView {
     pub links_cut: Vec<usize>,
 }
 
-/// Scripted and live injects together, newest last (the sort is stable: equals keep their order).
-fn newest_last(mut items: Vec<InboxItem>) -> Vec<InboxItem> {
-    items.sort_by_key(|i| i.tick);
-    items
-}
-
 impl TeamView {
     pub fn of(plan: &Plan, k: &TeamKnowledge) -> Self {
         let s = &plan.scenario;
@@ -270,75 +264,8 @@ impl TeamView {
                 id: team.id.clone(),
                 name: team.name.clone(),
             },
-            inbox: newest_last(
-                k.inbox
-                    .iter()
-                    .map(|&(tick, i)| {
-                        let a = &s.msel[i];
-                        InboxItem {
-                            tick,
-                            time: clock(tick),
-                            id: a.id.clone(),
-                            channel: format!("{:?}", a.channel),
-                            from: a.from.clone(),
-                            title: a.title.clone(),
-                            body: a.body.clone(),
-                            questions: a.questions.clone(),
-                        }
-                    })
-                    .chain(k.live.iter().map(|(tick, number, a)| InboxItem {
-                        tick: *tick,
-                        time: clock(*tick),
-                        id: crate::scenario::live_id(*number),
-                        channel: format!("{:?}", a.channel),
-                        from: a.from.clone(),
-                        title: a.title.clone(),
-                        body: a.body.clone(),
-                        questions: a.questions.clone(),
-                    }))
-                    .collect(),
-            ),
-            decisions: k
-                .pending_decisions
-                .iter()
-                .filter_map(|&i| {
-                    let a = &s.msel[i];
-                    let d = a.decision.as_ref()?;
-                    let asked = k.inbox.iter().find(|(_, x)| *x == i).map_or(0, |(t, _)| *t);
-                    let resolved = plan.injects[i].decision?;
-                    let default = d
-                        .options
-                        .get(resolved.default as usize)
-                        .map_or(String::new(), |o| o.label.clone());
-                    Some(DecisionView {
-                        deadline: resolved.answer_within.map(|w| asked + w),
-                        default,
-                        inject: a.id.clone(),
-                        prompt: d.prompt.clone(),
-                        options: d
-                            .options
-                            .iter()
-                            .map(|o| (o.id.clone(), o.label.clone()))
-                            .collect(),
-                        asked,
-                    })
-                })
-                .chain(k.live_pending().map(|(tick, number, a)| {
-                    DecisionView {
-                        inject: crate::scenario::live_id(number),
-                        prompt: a.title.clone(),
-                        options: a
-                            .options
-                            .iter()
-                            .enumerate()
-                            .map(|(n, label)| ((n + 1).to_string(), label.clone()))
-                            .collect(),
-                        asked: tick,
-                        deadline: None,
-                        default: String::new(),
-                    }
-                }))
-                .collect(),
+            inbox: inbox(plan, k),
+            decisions: decisions(plan, k),
             queue_total: k.queue.len(),
             queue: k
                 .queue
@@ -388,6 +315,87 @@ impl TeamView {
     }
 }
 
+/// Scripted and live injects delivered to the team, newest last (the sort is stable: equals
+/// keep their order).
+fn inbox(plan: &Plan, k: &TeamKnowledge) -> Vec<InboxItem> {
+    let s = &plan.scenario;
+    let clock = |t: u64| s.start.at(t).clock();
+    let mut items: Vec<InboxItem> = k
+        .inbox
+        .iter()
+        .map(|&(tick, i)| {
+            let a = &s.msel[i];
+            InboxItem {
+                tick,
+                time: clock(tick),
+                id: a.id.clone(),
+                channel: format!("{:?}", a.channel),
+                from: a.from.clone(),
+                title: a.title.clone(),
+                body: a.body.clone(),
+                questions: a.questions.clone(),
+            }
+        })
+        .chain(k.live.iter().map(|(tick, number, a)| InboxItem {
+            tick: *tick,
+            time: clock(*tick),
+            id: crate::scenario::live_id(*number),
+            channel: format!("{:?}", a.channel),
+            from: a.from.clone(),
+            title: a.title.clone(),
+            body: a.body.clone(),
+            questions: a.questions.clone(),
+        }))
+        .collect();
+    items.sort_by_key(|i| i.tick);
+    items
+}
+
+/// Decisions put to the team and not yet taken: the MSEL's, then live injects'.
+fn decisions(plan: &Plan, k: &TeamKnowledge) -> Vec<DecisionView> {
+    let s = &plan.scenario;
+    k.pending_decisions
+        .iter()
+        .filter_map(|&i| {
+            let a = &s.msel[i];
+            let d = a.decision.as_ref()?;
+            let asked = k.inbox.iter().find(|(_, x)| *x == i).map_or(0, |(t, _)| *t);
+            let resolved = plan.injects[i].decision?;
+            let default = d
+                .options
+                .get(resolved.default as usize)
+                .map_or(String::new(), |o| o.label.clone());
+            Some(DecisionView {
+                deadline: resolved.answer_within.map(|w| asked + w),
+                default,
+                inject: a.id.clone(),
+                prompt: d.prompt.clone(),
+                options: d
+                    .options
+                    .iter()
+                    .map(|o| (o.id.clone(), o.label.clone()))
+                    .collect(),
+                asked,
+            })
+        })
+        .chain(k.live_pending().map(|(tick, number, a)| {
+            DecisionView {
+                inject: crate::scenario::live_id(number),
+                prompt: a.title.clone(),
+                options: a
+                    .options
+                    .iter()
+                    .enumerate()
+                    .map(|(n, label)| ((n + 1).to_string(), label.clone()))
+                    .collect(),
+                asked: tick,
+                deadline: None,
+                default: String::new(),
+            }
+        }))
+        .collect()
+}
+
 /// The organisations a team may give orders for (the rule that checks its orders).
 pub fn targets(plan: &Plan, team: TeamIx) -> Vec<Named> {
     let s = &plan.scenario;
@@ -426,8 +434,8 @@ fn islands(plan: &Plan, k: &TeamKnowledge) -> Vec<IslandView> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::knowledge::QueuedAlert;
     use crate::scenario::testkit::TinyRegion;
-    use crate::sim::events::SimEvent;
 
     #[test]
     fn a_team_view_names_what_the_team_knows_and_carries_no_truth() {
@@ -436,30 +444,16 @@ mod tests {
             .org("gov", "A", 10, 0.5, 0.5)
             .csirt("csirt", "A")
             .plan();
-        let org = OrgIx(0);
-        let log = vec![
-            Stamped {
-                tick: 1,
-                event: SimEvent::HostCompromised {
-                    campaign: Default::default(),
-                    org,
-                    host: 1,
-                    technique: Default::default(),
-                },
-            },
-            Stamped {
-                tick: 2,
-                event: SimEvent::AlertRaised {
-                    alert: 7,
-                    team: TeamIx(0),
-                    org,
-                    technique: None,
-                    true_positive: true,
-                },
-            },
-        ];
+        // What its fold let through of a compromise and the alert it raised: the alert.
         let mut k = TeamKnowledge::new(TeamIx(0));
-        k.update(&plan, &log);
+        k.queue.insert(
+            7,
+            QueuedAlert {
+                raised: 2,
+                org: OrgIx(0),
+                technique: None,
+            },
+        );
         let view = TeamView::of(&plan, &k);
         assert_eq!(view.team.id, "csirt");
         assert_eq!(view.queue_total, 1);
@@ -471,9 +465,6 @@ mod tests {
             IslandView::default(),
             "an alert is not a compromise found"
         );
-        let line = FeedLine::for_team(&plan, &log[1]).text;
-        assert!(line.starts_with("Alert from"), "{line}");
-        assert!(FeedLine::of(&plan, &log[1]).text.starts_with("True alert"));
         let wire = serde_json::to_string(&view).unwrap();
         assert!(!wire.contains("true_positive"));
         let back: TeamView = serde_json::from_str(&wire).unwrap();

@@ -1,11 +1,11 @@
-//! What one team knows: a fold of only the events it may see (`audience`), never of the truth.
+//! What one team knows: a fold of only the events it may see (`fog`), never of the truth.
 //! Its inbox, its alert queue, its incidents and the hosts its investigations found, the
 //! intelligence that reached it, the decisions put to it, its orders. The team view and a
 //! trainee's seat show this and nothing else.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::audience::Fog;
+use super::fog::Fog;
 use crate::scenario::Order;
 use crate::scenario::Plan;
 use crate::scenario::ids::{InjectIx, IslandIx, LinkIx, OrgIx, ServiceIx, TeamIx, TechniqueIx};
@@ -110,7 +110,17 @@ impl TeamKnowledge {
             .sum()
     }
 
+    /// One event the team may see, offered to each part of what it knows.
     fn apply(&mut self, plan: &Plan, e: &Stamped) {
+        self.on_inbox(plan, e);
+        self.on_desk(e);
+        self.on_incidents(e);
+        self.on_intel(e);
+        self.on_public(e);
+    }
+
+    /// Injects delivered to it and the decisions put to it.
+    fn on_inbox(&mut self, plan: &Plan, e: &Stamped) {
         use SimEvent::*;
         let now = e.tick;
         match e.event {
@@ -127,6 +137,15 @@ impl TeamKnowledge {
                 }
             }
             DecisionTaken { inject, .. } => self.pending_decisions.retain(|i| *i != inject),
+            _ => {}
+        }
+    }
+
+    /// Its alert queue, triage and orders.
+    fn on_desk(&mut self, e: &Stamped) {
+        use SimEvent::*;
+        let now = e.tick;
+        match e.event {
             AlertRaised {
                 alert,
                 org,
@@ -152,12 +171,21 @@ impl TeamKnowledge {
                     Verdict::Dismissed => self.triaged.1 += 1,
                 }
             }
+            ResponseOrdered { order, .. } => self.orders.push((now, order)),
+            _ => {}
+        }
+    }
+
+    /// Its incidents, as far as its work has got.
+    fn on_incidents(&mut self, e: &Stamped) {
+        use SimEvent::*;
+        match e.event {
             IncidentOpened { incident, org, .. } => {
                 self.incidents.insert(
                     incident,
                     IncidentView {
                         org,
-                        opened: now,
+                        opened: e.tick,
                         ..Default::default()
                     },
                 );
@@ -188,6 +216,15 @@ impl TeamKnowledge {
                     i.closed = true;
                 }
             }
+            _ => {}
+        }
+    }
+
+    /// The intelligence that reached it, and when it put it to work.
+    fn on_intel(&mut self, e: &Stamped) {
+        use SimEvent::*;
+        let now = e.tick;
+        match e.event {
             IntelProduced { item, .. } => {
                 self.intel.insert(
                     item,
@@ -214,7 +251,14 @@ impl TeamKnowledge {
                     i.applied.get_or_insert(now);
                 }
             }
-            ResponseOrdered { order, .. } => self.orders.push((now, order)),
+            _ => {}
+        }
+    }
+
+    /// What the public notices: services, power, cables.
+    fn on_public(&mut self, e: &Stamped) {
+        use SimEvent::*;
+        match e.event {
             ServiceDown { service } => {
                 self.services_down.insert(service);
             }

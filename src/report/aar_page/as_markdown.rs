@@ -1,0 +1,203 @@
+//! The after-action report as Markdown that reads well in a repository (defanged: no raw
+//! HTML, no links).
+
+use std::fmt::Write;
+
+use super::{DEFINITIONS, MODEL_CAVEAT};
+use crate::report::aar::AfterAction;
+use crate::report::money::usd;
+
+pub fn markdown(r: &AfterAction) -> String {
+    let mut out = String::new();
+    overview(&mut out, r);
+    objectives(&mut out, r);
+    teams(&mut out, r);
+    counterfactuals(&mut out, r);
+    islands(&mut out, r);
+    record(&mut out, r);
+    improvement_plan(&mut out, r);
+    crate::report::markdown::defanged(&out)
+}
+
+/// Markdown table cell: no pipes or line breaks inside.
+fn cell(s: &str) -> String {
+    s.replace('|', "/").replace('\n', " ")
+}
+
+/// The title, when it was played, and who played.
+fn overview(out: &mut String, r: &AfterAction) {
+    let o = &r.overview;
+    let _ = writeln!(out, "# After-action report: {}\n", o.exercise);
+    let _ = writeln!(
+        out,
+        "Played from {} to {} ({} of exercise time), seed {}.\n",
+        o.started, o.ended, o.played, o.seed
+    );
+    if let Some(note) = &o.unfinished {
+        let _ = writeln!(out, "**{note}**\n");
+    }
+    let _ = writeln!(out, "## Exercise overview\n");
+    let _ = writeln!(out, "Islands: {}.\n", o.islands.join(", "));
+    let _ = writeln!(out, "| team | name | kind | island | played by |");
+    let _ = writeln!(out, "|---|---|---|---|---|");
+    for t in &o.teams {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            t.id,
+            cell(&t.name),
+            t.kind,
+            t.island,
+            t.played_by
+        );
+    }
+}
+
+/// Each objective, its rating and the evidence.
+fn objectives(out: &mut String, r: &AfterAction) {
+    let _ = writeln!(out, "\n## Objectives and their evidence\n");
+    for ob in &r.objectives {
+        let _ = writeln!(
+            out,
+            "### {} {} - rating {} ({} of {} rated expectations met)\n",
+            ob.id, ob.title, ob.rating, ob.met, ob.rated
+        );
+        let _ = writeln!(out, "| expectation | team | outcome | when | what | note |");
+        let _ = writeln!(out, "|---|---|---|---|---|---|");
+        for e in &ob.evidence {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} |",
+                e.expectation,
+                e.team,
+                e.outcome,
+                e.time.as_deref().unwrap_or(""),
+                cell(&e.description),
+                cell(e.note.as_deref().unwrap_or(""))
+            );
+        }
+        let _ = writeln!(out);
+    }
+}
+
+/// Strengths and areas for improvement per team.
+fn teams(out: &mut String, r: &AfterAction) {
+    let _ = writeln!(out, "## Strengths and areas for improvement\n");
+    for t in &r.teams {
+        let _ = writeln!(out, "### {} ({})\n", t.name, t.team);
+        for s in &t.strengths {
+            let _ = writeln!(out, "- Strength: {s}");
+        }
+        for s in &t.improvements {
+            let _ = writeln!(out, "- To improve: {s}");
+        }
+        let _ = writeln!(out);
+    }
+}
+
+/// What the other choice, and the missed actions, would have changed.
+fn counterfactuals(out: &mut String, r: &AfterAction) {
+    let _ = writeln!(out, "## What the other choice would have cost\n");
+    let _ = writeln!(out, "{MODEL_CAVEAT}\n");
+    for c in &r.counterfactuals {
+        let _ = writeln!(
+            out,
+            "### {} ({}, {}): {}\n\nTaken: {}\n",
+            c.inject, c.team, c.time, c.prompt, c.taken
+        );
+        for a in &c.alternatives {
+            let spread = a
+                .spread
+                .as_ref()
+                .map_or(String::new(), |s| format!(" ({})", s.sentence()));
+            let _ = writeln!(
+                out,
+                "- Had they chosen \"{}\": {}{spread}.",
+                a.label,
+                a.sentence()
+            );
+        }
+        let _ = writeln!(out);
+    }
+    if !r.missed_actions.is_empty() {
+        let _ = writeln!(out, "### Had the missed actions been taken\n");
+        for m in &r.missed_actions {
+            let _ = writeln!(
+                out,
+                "- {} ({}): had {} at {}: {}.",
+                m.expectation,
+                m.team,
+                m.action,
+                m.time,
+                m.difference.sentence()
+            );
+        }
+        let _ = writeln!(out);
+    }
+}
+
+/// The per-island figures.
+fn islands(out: &mut String, r: &AfterAction) {
+    let _ = writeln!(out, "## Per island\n\n{DEFINITIONS}\n");
+    let _ = writeln!(
+        out,
+        "| island | compromised | encrypted | first known | by | incidents | service-hours down | time with a service down | loss | owed |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|");
+    for i in &r.islands {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {:.1} | {} | {} | {} |",
+            cell(&i.name),
+            i.hosts_compromised,
+            i.hosts_encrypted,
+            i.first_detection.as_deref().unwrap_or("never"),
+            i.first_detected_by.as_deref().unwrap_or(""),
+            i.incidents,
+            i.service_hours_down,
+            i.time_with_a_service_down,
+            usd(i.loss_usd),
+            usd(i.owed_usd)
+        );
+    }
+}
+
+/// The charts' titles, the timeline and the facilitator's notes.
+fn record(out: &mut String, r: &AfterAction) {
+    let _ = writeln!(out, "\n## Charts (drawn in the HTML report)\n");
+    for c in &r.charts {
+        let _ = writeln!(out, "- {}: {}", c.title, c.caption);
+    }
+    let _ = writeln!(out, "\n## Timeline\n");
+    for m in &r.timeline {
+        let _ = writeln!(out, "- {} {}", m.time, m.text);
+    }
+    let _ = writeln!(out, "\n## Facilitator's notes and hot wash\n");
+    if r.notes.is_empty() {
+        let _ = writeln!(out, "No notes were recorded.");
+    }
+    for m in &r.notes {
+        let _ = writeln!(out, "- {} {}", m.time, m.text);
+    }
+}
+
+/// The improvement plan the ministry fills in.
+fn improvement_plan(out: &mut String, r: &AfterAction) {
+    let _ = writeln!(out, "\n## Improvement plan\n");
+    let _ = writeln!(
+        out,
+        "| issue | corrective action | capability | responsible | due |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|");
+    for p in &r.improvement_plan {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            cell(&p.issue),
+            cell(&p.corrective_action),
+            cell(&p.capability),
+            p.responsible,
+            p.due
+        );
+    }
+}

@@ -1,0 +1,100 @@
+use super::*;
+use crate::report::Outcome;
+use crate::scenario::testkit::TinyRegion;
+
+#[test]
+fn an_alternative_says_what_it_would_have_changed_in_words() {
+    let a = Alternative {
+        option: "isolate".into(),
+        label: "Isolate".into(),
+        hosts_compromised: -18,
+        hosts_encrypted: 0,
+        service_hours_down: 36.0,
+        loss_usd: -1_600_000.0,
+        owed_usd: 0.0,
+        spread: None,
+    };
+    assert_eq!(
+        a.sentence(),
+        "18 fewer hosts compromised, 36 more service-hours down, US$1.6M less lost"
+    );
+    let same = Alternative {
+        hosts_compromised: 0,
+        service_hours_down: 0.0,
+        loss_usd: 0.0,
+        ..a
+    };
+    assert_eq!(same.sentence(), "no difference by the end of the exercise");
+}
+
+#[test]
+fn a_missed_share_is_replayed_as_if_given_when_it_was_expected() {
+    let plan = TinyRegion::new()
+        .island("A", true, false)
+        .org("gov", "A", 40, 0.8, 0.2)
+        .team(
+            "csirt",
+            "NationalCsirt",
+            Some("A"),
+            2,
+            "AroundTheClock",
+            false,
+        )
+        .campaign(
+            "crew",
+            "D1 09:00",
+            "Island(\"A\")",
+            &["T1566.001", "T1087", "T1021.002"],
+        )
+        .field(
+            "objectives: [Objective(id: \"O1\", title: \"Share\")], \
+             expectations: [Expectation(id: \"E1\", team: \"csirt\", objective: \"O1\", \
+             description: \"Share at GREEN\", after: FirstIncident(\"A\"), within: \"2h\", \
+             check: IntelShared(Green))]",
+        )
+        .plan();
+    let end = 2 * 24 * 60;
+    let mut missed_somewhere = false;
+    for seed in 1..=5 {
+        let mut session = crate::exercise::session::Session::new(plan.clone(), seed);
+        session.run_until(end).unwrap();
+        let events = session.sim.events().to_vec();
+        let missed = missed_actions(&plan, seed, &[], end, &events).unwrap();
+        let picture = OperatingPicture::of(&plan, &events);
+        let was_missed = !picture.missed.is_empty();
+        assert_eq!(missed.len(), was_missed as usize, "seed {seed}");
+        if let Some(m) = missed.first() {
+            missed_somewhere = true;
+            assert_eq!(
+                m.action,
+                "csirt scopes its incident and shares at TLP:Green"
+            );
+            // Replayed with the share: the expectation is met this time.
+            let at = picture.missed[0].1 - 120;
+            assert_eq!(m.time, plan.scenario.start.at(at).clock());
+            let orders = vec![
+                (
+                    at,
+                    Command::Investigate {
+                        team: "csirt".into(),
+                        org: "gov".into(),
+                    },
+                ),
+                (
+                    at,
+                    Command::ShareIntel {
+                        team: "csirt".into(),
+                        tlp: crate::scenario::Tlp::Green,
+                    },
+                ),
+            ];
+            let again = replay_changed(&plan, seed, &[], end, None, orders).unwrap();
+            let again = OperatingPicture::of(&plan, &again);
+            assert!(
+                again.outcomes.values().any(|o| o.0 == Outcome::Met),
+                "seed {seed}"
+            );
+        }
+    }
+    assert!(missed_somewhere, "trainees who never act miss the share");
+}

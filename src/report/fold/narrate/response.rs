@@ -1,0 +1,227 @@
+//! The defenders' events in words: orders, casework, intelligence and assistance.
+
+use super::{campaign, island_name, org, team, tech};
+use crate::scenario::Plan;
+use crate::sim::events::SimEvent;
+
+/// What a team ordered or an organisation did about its own defence.
+pub(super) fn orders(plan: &Plan, event: &SimEvent) -> String {
+    use SimEvent::*;
+    match *event {
+        ResponseOrdered { team: t, order } => {
+            let what = match order {
+                crate::sim::events::Order::Investigate(o) => {
+                    format!("investigate {}", org(plan, o))
+                }
+                crate::sim::events::Order::IsolateHosts(o) => {
+                    format!("isolate the compromised hosts of {}", org(plan, o))
+                }
+                crate::sim::events::Order::Eradicate(o) => {
+                    format!("clean the isolated hosts of {}", org(plan, o))
+                }
+                crate::sim::events::Order::Patch(o) => format!("patch {}", org(plan, o)),
+                crate::sim::events::Order::Block(c) => format!("block \"{}\"", campaign(plan, c)),
+            };
+            format!("{} orders: {what}", team(plan, t))
+        }
+        HuntFoundNothing { team: t, org: o } => {
+            format!("{} finds no intruder at {}", team(plan, t), org(plan, o))
+        }
+        OrganisationPatched { team: t, org: o } => {
+            format!("{} has patched {}", team(plan, t), org(plan, o))
+        }
+        ActorBlocked {
+            team: t,
+            campaign: c,
+            ..
+        } => format!(
+            "{} blocks the infrastructure of \"{}\"",
+            team(plan, t),
+            campaign(plan, c)
+        ),
+        OrganisationIsolated { org: o, team: t } => {
+            format!("{} isolates the network of {}", team(plan, t), org(plan, o))
+        }
+        OrganisationReconnected { org: o, team: t } => {
+            format!("{} reconnects {}", team(plan, t), org(plan, o))
+        }
+        AccessRevoked { org: o, team: t } => format!(
+            "{} revokes its managed service provider's remote access (advised by {})",
+            org(plan, o),
+            team(plan, t)
+        ),
+        ShareOrdered { team: t, tlp } => format!(
+            "{} decides to share its findings (TLP:{tlp:?})",
+            team(plan, t)
+        ),
+        RestoresPlanned {
+            org: o,
+            hosts,
+            first,
+            last,
+        } => format!(
+            "{}: IT plans to restore {hosts} encrypted host{}, the first back {}, the last {}",
+            org(plan, o),
+            if hosts == 1 { "" } else { "s" },
+            plan.start.at(first).clock(),
+            plan.start.at(last).clock()
+        ),
+        RansomPaid { org: o, usd } => format!("{} pays a ransom of US${usd}", org(plan, o)),
+        _ => unreachable!("{event:?} is not an order's to tell"),
+    }
+}
+
+/// Alerts on a desk and incidents worked, to the hosts back in service.
+pub(super) fn casework(plan: &Plan, event: &SimEvent) -> String {
+    use SimEvent::*;
+    match *event {
+        AlertRaised {
+            team: t,
+            org: o,
+            true_positive,
+            ..
+        } => {
+            format!(
+                "{} alert from {} -> {}",
+                if true_positive { "True" } else { "False" },
+                org(plan, o),
+                team(plan, t)
+            )
+        }
+        AlertUnwatched { org: o, technique } => format!(
+            "{}: sensor fired ({}), nobody watching",
+            org(plan, o),
+            tech(plan, technique)
+        ),
+        AlertExpired { team: t, .. } => format!("{}: an alert expired unread", team(plan, t)),
+        AlertTriaged {
+            team: t,
+            verdict,
+            true_positive,
+            ..
+        } => format!(
+            "{}: alert {:?}{}",
+            team(plan, t),
+            verdict,
+            if true_positive && verdict == crate::sim::events::Verdict::Dismissed {
+                " (it was real)"
+            } else {
+                ""
+            }
+        ),
+        RansomNoteFound { org: o, .. } => format!("{}: staff find a ransom note", org(plan, o)),
+        IncidentOpened {
+            incident,
+            team: t,
+            org: o,
+            by,
+            ..
+        } => {
+            format!(
+                "{} opens incident #{incident} at {} (via {by:?})",
+                team(plan, t),
+                org(plan, o)
+            )
+        }
+        IncidentScoped { incident, hosts } => {
+            format!("Incident #{incident} scoped: {hosts} hosts held by the intruder")
+        }
+        HostIsolated { host, org: o, .. } => format!("{}: host #{host} isolated", org(plan, o)),
+        HostCleaned { host, org: o, .. } => format!("{}: host #{host} cleaned", org(plan, o)),
+        HostRestored {
+            host,
+            org: o,
+            encrypted,
+        } => {
+            let how = if encrypted {
+                "restored and back"
+            } else {
+                "back"
+            };
+            format!("{}: host #{host} {how} in service", org(plan, o))
+        }
+        IncidentContained { incident } => format!("Incident #{incident} contained"),
+        IncidentClosed { incident } => format!("Incident #{incident} closed"),
+        _ => unreachable!("{event:?} is not casework to tell"),
+    }
+}
+
+/// Intelligence produced, passed on and applied; analysts lent by the hub.
+pub(super) fn cooperation(plan: &Plan, event: &SimEvent) -> String {
+    use SimEvent::*;
+    match *event {
+        IntelProduced {
+            item,
+            team: t,
+            campaign: c,
+            tlp,
+            ..
+        } => {
+            format!(
+                "{} produces intel #{item} on \"{}\" (TLP:{tlp:?})",
+                team(plan, t),
+                campaign(plan, c)
+            )
+        }
+        IntelSent {
+            item,
+            recipient,
+            channel,
+            ..
+        } => format!(
+            "Intel #{item} sent to {} ({channel:?})",
+            team(plan, recipient)
+        ),
+        IntelReceived {
+            item,
+            team: t,
+            channel,
+        } => format!("{} receives intel #{item} ({channel:?})", team(plan, t)),
+        IntelRelayed { item, team: t } => {
+            format!("{} relays intel #{item} to its members", team(plan, t))
+        }
+        IntelApplied {
+            item,
+            island,
+            team: t,
+        } => match t {
+            Some(t) => format!(
+                "{} applies intel #{item} on {}",
+                team(plan, t),
+                island_name(plan, island)
+            ),
+            None => format!(
+                "{} picks up public advisory #{item}",
+                island_name(plan, island)
+            ),
+        },
+        AccessBlocked {
+            org: o, technique, ..
+        } => format!(
+            "{}: attempt blocked thanks to shared intel ({})",
+            org(plan, o),
+            tech(plan, technique)
+        ),
+        AssistanceRequested { team: t } => {
+            format!("{} asks for regional assistance", team(plan, t))
+        }
+        AssistanceDispatched {
+            hub,
+            team: t,
+            analysts,
+            arrives,
+        } => format!(
+            "{} sends {analysts} analysts to {} (arriving {})",
+            team(plan, hub),
+            team(plan, t),
+            plan.scenario.start.at(arrives).clock()
+        ),
+        AssistanceArrived { team: t, analysts } => {
+            format!("{analysts} regional analysts join {}", team(plan, t))
+        }
+        AssistanceLeft { team: t, analysts } => {
+            format!("{analysts} regional analysts leave {}", team(plan, t))
+        }
+        _ => unreachable!("{event:?} is not cooperation's to tell"),
+    }
+}
