@@ -562,8 +562,9 @@ pub struct Defaults {
     pub false_alerts_per_host_day: f64,
     /// Minutes an analyst of skill 0.5 spends triaging one alert (78% of analysts need > 10 min).
     pub triage: Span,
-    /// Time for a victim organisation without anyone watching to report a ransom note to its
-    /// national team (judgement: one working half-day).
+    /// Median time for a small victim organisation (25 hosts or fewer) to phone its island's
+    /// national team about a ransom note or a flood; a larger one calls sooner in proportion,
+    /// day or night (`SMALL_ORGANISATION_HOSTS` in judgement.rs). Judgement: a working half-day.
     pub victim_report_delay: Span,
     /// Minutes an analyst needs to scope an incident (judgement).
     pub investigate: Span,

@@ -129,6 +129,22 @@ impl Desk {
         }
     }
 
+    /// Whether any analyst is taking a victim's call (which goes on out of hours, where any
+    /// other work waits for the morning).
+    pub fn on_a_call(&self) -> bool {
+        (0..self.analysts.len()).any(|a| self.taking_call(a))
+    }
+
+    fn taking_call(&self, a: usize) -> bool {
+        matches!(self.analysts[a], Some(w) if matches!(w.task, Task::Triage(x) if x.certain))
+    }
+
+    /// Out of hours, whether analyst `a` works: on a call, or free to pick one up.
+    pub fn answers_calls(&self, a: usize) -> bool {
+        self.taking_call(a)
+            || (self.analysts[a].is_none() && self.queue.front().is_some_and(|x| x.certain))
+    }
+
     /// Whether analyst `a` is on loan.
     pub fn is_visitor(&self, a: usize) -> bool {
         a >= self.analysts.len() - self.visitors
@@ -214,9 +230,13 @@ impl Desk {
         }
     }
 
-    /// What a free analyst picks up: the most urgent listed task (first listed among equals)
-    /// if it outranks triage, else the oldest alert, else whatever is listed.
+    /// What a free analyst picks up: a victim's call first (the phone rings: it comes before
+    /// any work on the list), then the most urgent listed task (first listed among equals) if
+    /// it outranks triage, else the oldest alert, else whatever is listed.
     pub fn next_task(&mut self) -> Option<Task> {
+        if let Some(call) = self.take_call() {
+            return Some(call);
+        }
         let outranks = if self.queue.is_empty() {
             u8::MAX
         } else {
@@ -225,6 +245,18 @@ impl Desk {
         self.tasks
             .pop_if_at_most(outranks)
             .or_else(|| self.queue.pop_front().map(Task::Triage))
+    }
+}
+
+impl Desk {
+    /// A victim's report waiting at the front of the queue (reports queue first), if any: what
+    /// an analyst on call takes even out of hours.
+    pub fn take_call(&mut self) -> Option<Task> {
+        if self.queue.front().is_some_and(|a| a.certain) {
+            self.queue.pop_front().map(Task::Triage)
+        } else {
+            None
+        }
     }
 }
 
@@ -481,6 +513,36 @@ mod tests {
                 },
             ]
         );
+    }
+
+    /// A victim's call comes before any listed work, isolation included; out of hours an
+    /// analyst answers a waiting call (and stays on it) but picks up nothing else.
+    #[test]
+    fn a_victims_call_comes_first_and_is_answered_out_of_hours() {
+        let mut desk = Desk::default();
+        desk.add_analysts(2);
+        desk.tasks.push(Task::Isolate {
+            incident: 0,
+            host: 2,
+        });
+        desk.enqueue(alert(9, 0, false));
+        assert!(
+            !desk.answers_calls(0),
+            "no call waiting: nothing to do at night"
+        );
+        desk.enqueue(alert(7, 0, true));
+        assert!(desk.answers_calls(0) && desk.answers_calls(1));
+        assert_eq!(desk.next_task(), Some(Task::Triage(alert(7, 0, true))));
+        desk.analysts[0] = Some(Work {
+            task: Task::Triage(alert(7, 0, true)),
+            remaining: 5,
+        });
+        assert!(desk.on_a_call() && desk.answers_calls(0));
+        assert!(
+            !desk.answers_calls(1),
+            "the call is taken; the isolation waits for morning"
+        );
+        assert_eq!(desk.take_call(), None, "only calls are taken out of hours");
     }
 
     #[test]

@@ -11,7 +11,10 @@ use super::attack::Intrusions;
 use super::desk::{AlertCounter, CoveredHosts, Desk, TeamEntities};
 use super::draws::{Purpose, ids};
 use super::events::{EventLog, SimEvent};
-use super::judgement::{FAILED_ATTEMPT_VISIBILITY, false_alarm_weight};
+use super::judgement::{
+    FAILED_ATTEMPT_VISIBILITY, SMALL_NEVER_CALLS, SMALL_ORGANISATION_HOSTS, VICTIM_CALL_SPREAD,
+    false_alarm_weight,
+};
 use super::posture::IslandDefences;
 use super::tasks::Alert;
 use super::{Region, SimSet, SimTick, StableId, Tick};
@@ -124,7 +127,7 @@ fn raise_alerts(
         };
         desks.deliver(&mut log, now, team, alert, arrive);
     }
-    route_victim_reports(region, now, reports, &mut desks, &mut log);
+    route_victim_reports(&tick, reports, &mut desks, &mut log);
     false_alerts(&tick, &covered, &mut desks, &mut log);
 }
 
@@ -280,19 +283,18 @@ fn seen(tick: &Tick, sightings: &[Sighting]) -> Vec<bool> {
 /// to their island's CSIRT or point of contact (a ransom note at a ministry is the government's
 /// business, whoever runs its IT). Where there is nobody, nobody hears.
 fn route_victim_reports(
-    region: &Region,
-    now: u64,
+    tick: &Tick,
     reports: Vec<VictimReport>,
     desks: &mut Desks,
     log: &mut EventLog,
 ) {
-    let delay = region.defaults.victim_report_delay.0;
+    let (now, region) = (tick.now(), &*tick.region);
     for r in reports {
         let o = &region.orgs[r.org];
         let watcher = o.monitored_by.map(|t| (t, now));
         let contact = region.island_contact[o.island]
             .filter(|t| Some(*t) != o.monitored_by)
-            .map(|t| (t, now + delay));
+            .and_then(|t| Some((t, now + call_delay(region, &tick.draws, now, &r)?)));
         for (team, arrive) in watcher.into_iter().chain(contact) {
             let alert = Alert {
                 id: desks.next_id(),
@@ -307,6 +309,26 @@ fn route_victim_reports(
             desks.deliver(log, now, team, alert, arrive);
         }
     }
+}
+
+/// How long the victim takes to phone its national team, or `None` if it never does: sooner
+/// the larger it is (see `SMALL_ORGANISATION_HOSTS`), and a small one may not call at all.
+pub(super) fn call_delay(
+    region: &Region,
+    draws: &super::Draws,
+    now: u64,
+    r: &VictimReport,
+) -> Option<u64> {
+    let hosts = region.orgs[r.org].hosts.len().max(1) as f64;
+    let id = ids(&[r.campaign.0 as u64, r.org.0 as u64]);
+    let small = (1.0 - hosts / SMALL_ORGANISATION_HOSTS).max(0.0);
+    if draws.chance(SMALL_NEVER_CALLS * small, Purpose::VictimCalls, id, now, 0) {
+        return None;
+    }
+    let median =
+        region.defaults.victim_report_delay.0 as f64 * (SMALL_ORGANISATION_HOSTS / hosts).min(1.0);
+    let spread = draws.lognormal(VICTIM_CALL_SPREAD, Purpose::VictimCallDelay, id, now, 0);
+    Some((median * spread).round().max(1.0) as u64)
 }
 
 /// False alerts, at a rate proportional to the sensor-covered hosts each team watches, each

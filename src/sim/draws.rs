@@ -33,6 +33,8 @@ pub enum Purpose {
     IntrusionPace = 19,
     FalseAlertTechnique = 20,
     FalseAlertMachine = 21,
+    VictimCallDelay = 22,
+    VictimCalls = 23,
 }
 
 /// The scenario's one seed, expanded into a ChaCha key.

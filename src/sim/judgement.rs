@@ -97,3 +97,17 @@ pub const APPLY_STRENGTH_READER: u32 = 400;
 /// patching, no remote fixes, and whatever the provider ran for it stalls; most work goes on.
 /// Judgement: a tenth of the output of every host it has.
 pub const SUPPORT_LOST_SHARE: f64 = 0.1;
+
+/// Victims call their national team: an organisation of this many hosts or fewer takes the
+/// scenario's `victim_report_delay` (median) to report what it cannot miss; a larger one calls
+/// sooner in proportion (a ministry of 300 hosts within the half hour), day or night. Judgement:
+/// a permanent secretary phones the national contact at once; a shop asks around first.
+pub const SMALL_ORGANISATION_HOSTS: f64 = 25.0;
+
+/// Spread (log-normal sigma) of the time a victim takes to call. Judgement.
+pub const VICTIM_CALL_SPREAD: f64 = 0.5;
+
+/// Chance a small organisation (fewer hosts than [`SMALL_ORGANISATION_HOSTS`], scaled down to
+/// none at that size) never calls its national team at all: it deals with it, or with its IT
+/// vendor, alone. Judgement.
+pub const SMALL_NEVER_CALLS: f64 = 0.3;

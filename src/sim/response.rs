@@ -115,20 +115,30 @@ fn work_desks(
         }
         // The team's own analysts keep its shift; analysts on loan work around the clock at the
         // hub's skill.
+        // Out of hours, one of the team's own is on call for victims' phone calls only.
         let home_on_duty = on_duty(region, plan.shift, plan.island, now);
-        if !home_on_duty && desk.visitors == 0 {
+        let calling = desk.queue.front().is_some_and(|a| a.certain);
+        if !home_on_duty && desk.visitors == 0 && !calling && !desk.on_a_call() {
             continue;
         }
         let lender = region.hub.map_or(plan.skill, |h| region.teams[h].skill);
         for a in 0..desk.analysts.len() {
             let visitor = desk.is_visitor(a);
-            if !visitor && !home_on_duty {
+            let on_call = !visitor && !home_on_duty;
+            if on_call && !desk.answers_calls(a) {
                 continue;
             }
             let skill = if visitor { lender } else { plan.skill };
             let slow = SKILL_PACE - skill;
+            let next = |desk: &mut Desk| {
+                if on_call {
+                    desk.take_call()
+                } else {
+                    desk.next_task()
+                }
+            };
             if desk.analysts[a].is_none()
-                && let Some(task) = desk.next_task()
+                && let Some(task) = next(&mut desk)
             {
                 let base = task.base_minutes(&region.defaults, &region.intel);
                 desk.analysts[a] = Some(Work {

@@ -146,9 +146,60 @@ fn a_ransom_note_reaches_the_watching_desk_at_once_and_the_island_later() {
         } => Some(e.tick),
         _ => None,
     });
+    // A small client calls after a while (about `victim_report_delay`), if at all.
     assert!(
-        npc_opened.is_some_and(|t| t >= note + delay),
+        npc_opened.is_some_and(|t| t > note + delay / 4),
         "{npc_opened:?}"
+    );
+}
+
+/// Victims phone their national team sooner the larger they are: a ministry of 300 hosts
+/// within the hour (day or night: the delay does not wait for office hours), a shop of 10
+/// after hours and now and then never.
+#[test]
+fn victims_call_sooner_the_larger_they_are_and_small_ones_may_not_call() {
+    let plan = TinyRegion::new()
+        .island("A", false, false)
+        .org("ministry", "A", 300, 0.0, 0.0)
+        .org("shop", "A", 10, 0.0, 0.0)
+        .plan();
+    let region = Region(plan);
+    let draws = crate::sim::Draws::new(1);
+    let calls = |org: u32| -> Vec<Option<u64>> {
+        (0..400u64)
+            .map(|k| {
+                let report = VictimReport {
+                    campaign: CampaignIx(0),
+                    org: OrgIx(org),
+                    technique: None,
+                };
+                call_delay(&region, &draws, 600 + k * 97, &report)
+            })
+            .collect()
+    };
+    let median = |v: &[Option<u64>]| {
+        let mut d: Vec<u64> = v.iter().flatten().copied().collect();
+        d.sort();
+        d[d.len() / 2]
+    };
+    let (ministry, shop) = (calls(0), calls(1));
+    assert!(
+        ministry.iter().all(Option::is_some),
+        "a ministry always calls"
+    );
+    assert!(median(&ministry) <= 30, "{}", median(&ministry));
+    let within_hour = ministry.iter().flatten().filter(|d| **d <= 60).count();
+    assert!(within_hour >= 380, "{within_hour} of 400 within the hour");
+    let never = shop.iter().filter(|d| d.is_none()).count();
+    assert!(
+        (40..=110).contains(&never),
+        "{never} of 400 shops never call"
+    );
+    let day = region.defaults.victim_report_delay.0;
+    assert!(
+        (day * 3 / 4..=day * 4 / 3).contains(&median(&shop)),
+        "{}",
+        median(&shop)
     );
 }
 
