@@ -15,6 +15,7 @@ use syn::{Attribute, Expr, Fields, GenericArgument, Item, Lit, PathArguments, Ty
 /// The files that define the format, in the order their types are read.
 const SOURCES: &[&str] = &[
     "src/scenario/format.rs",
+    "src/scenario/defaults.rs",
     "src/scenario/msel.rs",
     "src/scenario/command.rs",
 ];
@@ -441,7 +442,8 @@ fn reference(
     let _ = writeln!(
         out,
         "# Scenario file reference\n\n\
-         Generated from the format's source (`src/scenario/format.rs`, `msel.rs`, `command.rs`) \
+         Generated from the format's source (`src/scenario/format.rs`, `defaults.rs`, `msel.rs`, \
+         `command.rs`) \
          by `tests/reference.rs`; do not edit by hand. After changing the format, \
          `TIDEWATCH_BLESS=1 cargo test --test reference` rewrites it, and the tests fail while it \
          is out of date or a field has no doc comment. `scenarios/tutorial.ron` explains the same \

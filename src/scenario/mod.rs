@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod command;
+pub mod defaults;
 pub mod format;
 pub mod ids;
 pub mod msel;
@@ -21,11 +22,11 @@ pub use catalog::{Catalog, Effect, Tactic, Technique};
 pub use command::{Action, Command, Issued, Order, Pace, Timed, commands_from, load_commands};
 // The format's names, the MSEL's and the plan's, said one by one so a reader sees where each
 // lives (no glob re-exports).
+pub use defaults::{Defaults, default_interruption_weights};
 pub use format::{
-    AssistancePolicy, Backups, Campaign, Defaults, Disruption, DisruptionKind, FORMAT_VERSION,
-    Feed, HostGroup, HostKind, IntelPolicy, Island, Link, LinkKind, Organisation, Platform,
-    Scenario, Sector, Service, Shift, Stage, Target, Team, TeamKind, ThreatActor, Tlp,
-    default_interruption_weights,
+    AssistancePolicy, Backups, Campaign, Disruption, DisruptionKind, FORMAT_VERSION, Feed,
+    HostGroup, HostKind, IntelPolicy, Island, Link, LinkKind, Organisation, Platform, Scenario,
+    Sector, Service, Shift, Stage, Target, Team, TeamKind, ThreatActor, Tlp,
 };
 pub use msel::{
     Check, Decision, DecisionOption, Expectation, Inject, InjectChannel, InjectKind, LiveInject,

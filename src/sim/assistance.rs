@@ -16,9 +16,11 @@ use super::{Clock, Region, SimSet, SimTick, StableId};
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Deployments>()
         .init_resource::<WaitingForHelp>()
-        // Deployments are in the "intel" part with the rest of the cooperation state.
         .digest_part(45, "assistance", |world| {
-            hash_of(world.resource::<WaitingForHelp>())
+            hash_of(&(
+                world.resource::<WaitingForHelp>(),
+                world.resource::<Deployments>(),
+            ))
         })
         .add_systems(SimTick, mutual_assistance.in_set(SimSet::Cooperation));
 }

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
-use super::assistance::{Deployments, mutual_assistance};
+use super::assistance::mutual_assistance;
 use super::attack::Intrusions;
 use super::desk::{Desk, TeamEntities};
 use super::digest::{DigestAppExt, hash_of};
@@ -33,11 +33,7 @@ pub(super) fn plugin(app: &mut App) {
                 .before(mutual_assistance),
         )
         .digest_part(90, "intel", |world| {
-            hash_of(&(
-                world.resource::<IntelBook>(),
-                world.resource::<IslandDefences>(),
-                world.resource::<Deployments>(),
-            ))
+            hash_of(world.resource::<IntelBook>())
         });
 }
 

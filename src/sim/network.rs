@@ -374,21 +374,33 @@ pub struct RestorePlan {
     pub last: u64,
 }
 
+/// Encrypted hosts of one organisation to bring back, from `now`, each on `incident` if a
+/// team's (the incident then waits for them).
+#[derive(Clone, Copy, Debug)]
+pub struct RestoreBatch<'a> {
+    pub org: OrgIx,
+    pub hosts: &'a [u32],
+    pub now: u64,
+    pub incident: Option<u32>,
+}
+
 impl RestoreCrews {
-    /// Schedules the restore of `hosts` (of `org`, encrypted) from `now`, in the order given,
-    /// each on `incident` if a team's; returns the plan for the record.
-    #[allow(clippy::too_many_arguments)]
+    /// Schedules the restore of the batch's hosts, in the order given; returns the plan for the
+    /// record.
     pub fn restore(
         &mut self,
         region: &Region,
         draws: &super::draws::Draws,
         lost: &LostBackups,
         hosts: &mut Hosts,
-        org: OrgIx,
-        batch: &[u32],
-        now: u64,
-        incident: Option<u32>,
+        batch: RestoreBatch,
     ) -> Option<RestorePlan> {
+        let RestoreBatch {
+            org,
+            hosts: batch,
+            now,
+            incident,
+        } = batch;
         let d = &region.defaults;
         let per_host = (crate::time::MINUTES_PER_DAY as f64 / d.restore_hosts_per_day.max(0.01))
             .round()

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use bevy::prelude::*;
 
+use super::digest::{DigestAppExt, hash_of};
 use super::events::{EventLog, SimEvent};
 use super::judgement::{
     APPLY_STRENGTH_ANALYSTS, APPLY_STRENGTH_POINT_OF_CONTACT, APPLY_STRENGTH_READER, PATCHED_LEVEL,
@@ -17,7 +18,10 @@ use crate::scenario::{TeamKind, Tlp};
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<IslandDefences>()
-        .add_systems(SimTick, follow_orders.in_set(SimSet::Posture));
+        .add_systems(SimTick, follow_orders.in_set(SimSet::Posture))
+        .digest_part(85, "posture", |world| {
+            hash_of(world.resource::<IslandDefences>())
+        });
 }
 
 /// How strongly applied intelligence protects an island's organisations.

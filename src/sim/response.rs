@@ -14,7 +14,7 @@ use super::draws::Purpose;
 use super::events::{DetectedBy, EventLog, Order, SimEvent, Verdict};
 use super::incidents::{Incidents, check_contained, close_if_done, finish_restores};
 use super::judgement::{SKILL_PACE, TRIAGE_RECOGNITION};
-use super::network::{Hosts, LostBackups, RestoreCrews};
+use super::network::{Hosts, LostBackups, RestoreBatch, RestoreCrews};
 use super::tasks::{Task, Work};
 use super::{SimSet, SimTick, StableId, Tick};
 use orders::order_tasks;
@@ -381,10 +381,12 @@ fn eradicate(tick: &Tick, team: TeamIx, incident: u32, host: u32, case: &mut Cas
             &tick.draws,
             &case.lost,
             &mut case.hosts,
-            org,
-            &[host],
-            now,
-            Some(incident),
+            RestoreBatch {
+                org,
+                hosts: &[host],
+                now,
+                incident: Some(incident),
+            },
         );
         if let Some(p) = plan {
             let event = SimEvent::RestoresPlanned {

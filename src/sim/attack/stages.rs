@@ -8,7 +8,9 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use super::super::draws::{Purpose, ids};
 use super::super::events::{EventLog, SimEvent};
 use super::super::judgement::{BREAKOUT_TRY_MINUTES, MAX_SPREAD_TRIES_PER_MINUTE};
-use super::super::network::{Hosts, IsolatedOrgs, LostBackups, RestoreCrews, RevokedAccess};
+use super::super::network::{
+    Hosts, IsolatedOrgs, LostBackups, RestoreBatch, RestoreCrews, RevokedAccess,
+};
 use super::access::{Step, blocked, entry_hosts, pick, stage_time, success_chance};
 use super::{Intrusion, Intrusions, Phase};
 use crate::scenario::{Backups, Effect, StagePlan};
@@ -239,10 +241,12 @@ fn encrypt(step: &Step, intr: &mut Intrusion, harm: &mut Harm) {
         draws,
         lost_backups,
         hosts,
-        org,
-        &to_restore,
-        now,
-        None,
+        RestoreBatch {
+            org,
+            hosts: &to_restore,
+            now,
+            incident: None,
+        },
     );
     if let Some(p) = plan {
         log.push(

@@ -30,10 +30,12 @@ fn an_organisations_it_restores_one_host_after_another_after_a_varying_preparati
                 &draws,
                 &LostBackups::default(),
                 &mut hosts,
-                OrgIx(0),
-                &batch,
-                0,
-                None,
+                RestoreBatch {
+                    org: OrgIx(0),
+                    hosts: &batch,
+                    now: 0,
+                    incident: None,
+                },
             )
             .unwrap();
         assert_eq!(p.hosts, 50);
@@ -46,10 +48,12 @@ fn an_organisations_it_restores_one_host_after_another_after_a_varying_preparati
                 &draws,
                 &LostBackups::default(),
                 &mut hosts,
-                OrgIx(0),
-                &[60],
-                1,
-                None,
+                RestoreBatch {
+                    org: OrgIx(0),
+                    hosts: &[60],
+                    now: 1,
+                    incident: None,
+                },
             )
             .unwrap();
         assert!(more.first >= p.last + per_host);
