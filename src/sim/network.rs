@@ -374,6 +374,29 @@ pub struct RestorePlan {
     pub last: u64,
 }
 
+/// The order an organisation's IT brings hosts back in: those a service runs on first, the
+/// costliest service's first (payments before e-mail: Turks and Caicos 2024 restored payments
+/// first), then the rest; host order among equals.
+fn restore_order(region: &Region, batch: &[u32]) -> Vec<u32> {
+    let mut worth: BTreeMap<u32, f64> = BTreeMap::new();
+    for s in &region.services {
+        for &g in &s.groups {
+            let w = worth.entry(g).or_insert(0.0);
+            *w = w.max(s.cost_per_hour_usd);
+        }
+    }
+    let of = |h: &u32| worth.get(&region.group_of_host(*h)).copied();
+    let mut order = batch.to_vec();
+    order.sort_by(|a, b| {
+        let (wa, wb) = (of(a), of(b));
+        wb.is_some()
+            .cmp(&wa.is_some())
+            .then(wb.unwrap_or(0.0).total_cmp(&wa.unwrap_or(0.0)))
+            .then(a.cmp(b))
+    });
+    order
+}
+
 /// Encrypted hosts of one organisation to bring back, from `now`, each on `incident` if a
 /// team's (the incident then waits for them).
 #[derive(Clone, Copy, Debug)]
@@ -413,7 +436,7 @@ impl RestoreCrews {
             0,
         );
         let mut plan: Option<RestorePlan> = None;
-        for &h in batch {
+        for h in restore_order(region, batch) {
             let wait = restore_time(region, lost, region.group_of_host(h)) as f64 * difficulty;
             let ready = now + wait.round() as u64;
             let crew = self.0.entry(org).or_insert(0);

@@ -151,3 +151,47 @@ fn a_scripted_cable_cut_splits_the_region_until_it_is_repaired() {
     sim.run_until(181);
     assert_eq!(reach(&sim), (true, true), "repaired at 11:00");
 }
+
+/// A phased restore: the hosts the organisation's services run on come back first, the
+/// costliest service's first, whatever order they were encrypted in.
+#[test]
+fn the_hosts_services_run_on_are_restored_first_costliest_first() {
+    let group = |id: &str, n: u32| {
+        format!(
+            "HostGroup(id: \"{id}\", kind: Server, count: {n}, platform: Windows, \
+             sensor_coverage: 0.0, patch_level: 0.0, backups: Offline)"
+        )
+    };
+    let plan = TinyRegion::new()
+        .island("A", false, false)
+        .org_with(
+            "bank",
+            "A",
+            &format!("{}, {}, {}", group("desks", 6), group("mail", 2), group("pay", 2)),
+        )
+        .service("email", "bank", &["bank/mail"], &[])
+        .service("payments", "bank", &["bank/pay"], &[])
+        .plan();
+    let mut plan = (*plan).clone();
+    plan.services[ServiceIx::from(0usize)].cost_per_hour_usd = 100.0;
+    plan.services[ServiceIx::from(1usize)].cost_per_hour_usd = 5000.0;
+    let region = Region(Arc::new(plan));
+    let (mut crews, mut hosts) = (RestoreCrews::default(), Hosts::default());
+    let batch: Vec<u32> = (0..10).collect();
+    crews.restore(
+        &region,
+        &crate::sim::draws::Draws::new(1),
+        &LostBackups::default(),
+        &mut hosts,
+        RestoreBatch {
+            org: OrgIx(0),
+            hosts: &batch,
+            now: 0,
+            incident: None,
+        },
+    );
+    let mut back: Vec<(u64, u32)> = hosts.restores().keys().map(|&(t, h)| (t, h)).collect();
+    back.sort();
+    let order: Vec<u32> = back.into_iter().map(|(_, h)| h).collect();
+    assert_eq!(order, vec![8, 9, 6, 7, 0, 1, 2, 3, 4, 5], "payments, e-mail, the desks");
+}
