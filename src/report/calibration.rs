@@ -16,6 +16,61 @@ pub struct Row {
     pub cases: usize,
     pub published: &'static str,
     pub source: &'static str,
+    /// The figure as a program checks it (`calibrate --json`).
+    #[serde(flatten)]
+    pub check: Check,
+}
+
+/// A row's figure as a number beside the published range: `inside` is whether the model's
+/// value falls in it (`None` where there is no value, or no published range to hold it to).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Check {
+    pub id: &'static str,
+    pub value: Option<f64>,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+    /// `share` (0..1), `minutes`, `hours`, `days` or `usd`.
+    pub unit: &'static str,
+    pub inside: Option<bool>,
+}
+
+impl Check {
+    /// A figure held to a published range, ends included.
+    fn within(
+        id: &'static str,
+        value: Option<f64>,
+        (low, high): (f64, f64),
+        unit: &'static str,
+    ) -> Self {
+        Check {
+            id,
+            value,
+            low: Some(low),
+            high: Some(high),
+            unit,
+            inside: value.map(|v| (low..=high).contains(&v)),
+        }
+    }
+
+    /// A figure with no published range it can be held to (another scale, or no figure).
+    fn unbounded(id: &'static str, value: Option<f64>, unit: &'static str) -> Self {
+        Check {
+            id,
+            value,
+            low: None,
+            high: None,
+            unit,
+            inside: None,
+        }
+    }
+}
+
+fn ratio(part: u32, whole: u32) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
+}
+
+fn mean(v: &[f64]) -> Option<f64> {
+    (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
 }
 
 fn percentile(values: &[f64], p: f64) -> Option<f64> {
@@ -74,6 +129,12 @@ fn victims(runs: &[Samples]) -> [Row; 2] {
             cases: orgs as usize,
             published: "43-52% found internally",
             source: "Mandiant M-Trends 2024-2025 (S)",
+            check: Check::within(
+                "found_before_encryption",
+                ratio(sum(runs, |s| s.found_before), orgs),
+                (0.43, 0.52),
+                "share",
+            ),
         },
         Row {
             figure: "victims first told by the ransom note",
@@ -81,6 +142,12 @@ fn victims(runs: &[Samples]) -> [Row; 2] {
             cases: orgs as usize,
             published: "~53%",
             source: "Mandiant M-Trends 2024 (S)",
+            check: Check::within(
+                "told_by_ransom_note",
+                ratio(sum(runs, |s| s.told_by_note), orgs),
+                (0.48, 0.58),
+                "share",
+            ),
         },
     ]
 }
@@ -99,6 +166,12 @@ fn speed(runs: &[Samples]) -> [Row; 3] {
             cases: breakout.len(),
             published: "48 min average (2024)",
             source: "CrowdStrike Global Threat Report (S)",
+            check: Check::within(
+                "breakout_minutes_mean",
+                mean(&breakout),
+                (29.0, 62.0),
+                "minutes",
+            ),
         },
         Row {
             figure: "foothold to exfiltration",
@@ -106,6 +179,12 @@ fn speed(runs: &[Samples]) -> [Row; 3] {
             cases: exfil.len(),
             published: "~73 h median",
             source: "Sophos Active Adversary 2025 (S)",
+            check: Check::within(
+                "foothold_to_exfiltration_hours_median",
+                percentile(&exfil, 0.5),
+                (48.0, 96.0),
+                "hours",
+            ),
         },
         Row {
             figure: "foothold to encryption",
@@ -117,6 +196,12 @@ fn speed(runs: &[Samples]) -> [Row; 3] {
             cases: encrypt.len(),
             published: "median < 24 h, 10% under 5 h",
             source: "Secureworks 2023 (S)",
+            check: Check::within(
+                "foothold_to_encryption_hours_median",
+                percentile(&encrypt, 0.5),
+                (0.0, 24.0),
+                "hours",
+            ),
         },
     ]
 }
@@ -134,6 +219,15 @@ fn defenders(runs: &[Samples]) -> [Row; 3] {
             cases: sum(runs, |s| s.alerts_attacked) as usize,
             published: "45-53%",
             source: "IDC 2021 (S)",
+            check: Check::within(
+                "false_share_of_alerts",
+                ratio(
+                    sum(runs, |s| s.false_attacked),
+                    sum(runs, |s| s.alerts_attacked),
+                ),
+                (0.45, 0.65),
+                "share",
+            ),
         },
         Row {
             figure: "online backups encrypted too",
@@ -144,6 +238,15 @@ fn defenders(runs: &[Samples]) -> [Row; 3] {
             cases: sum(runs, |s| s.online_backup_hits) as usize,
             published: "57% of attacks",
             source: "Sophos State of Ransomware (S)",
+            check: Check::within(
+                "online_backups_lost_share",
+                ratio(
+                    sum(runs, |s| s.backups_lost),
+                    sum(runs, |s| s.online_backup_hits),
+                ),
+                (0.50, 0.65),
+                "share",
+            ),
         },
         Row {
             figure: "dwell: foothold to found (any intrusion)",
@@ -151,6 +254,12 @@ fn defenders(runs: &[Samples]) -> [Row; 3] {
             cases: dwell.len(),
             published: "ransomware 4-6 d, all 7-14 d median",
             source: "Mandiant M-Trends; Sophos Active Adversary 2025 (S)",
+            check: Check::within(
+                "dwell_days_median",
+                percentile(&dwell, 0.5),
+                (4.0, 6.0),
+                "days",
+            ),
         },
     ]
 }
@@ -189,12 +298,14 @@ fn recovery_and_cost(runs: &[Samples]) -> [Row; 3] {
         "-".into()
     };
     // Recovery, interruption (in the run and owed after it) per organisation encrypted.
-    let per_victim = if orgs > 0 {
+    let per_victim_usd = (orgs > 0).then(|| {
         let cost = loss[2] + loss[3] + runs.iter().map(|s| s.committed).sum::<f64>();
-        format!("US${:.2}M mean", cost / orgs as f64 / 1e6)
-    } else {
-        "-".into()
-    };
+        cost / orgs as f64
+    });
+    let per_victim = per_victim_usd.map_or("-".into(), |c| format!("US${:.2}M mean", c / 1e6));
+    // The loss less the outages the script alone would have caused (kind 0), of the loss.
+    let in_run: f64 = loss.iter().sum();
+    let teams_share = (in_run > 0.0).then(|| 1.0 - loss[0] / in_run);
     [
         Row {
             figure: "victims back within a week / over a month",
@@ -206,6 +317,12 @@ fn recovery_and_cost(runs: &[Samples]) -> [Row; 3] {
             cases: recovery.len(),
             published: "35% / 34% (2024)",
             source: "Sophos State of Ransomware 2024 (S)",
+            check: Check::within(
+                "recovered_within_week",
+                ratio(within_week, recovery.len() as u32),
+                (0.35, 0.53),
+                "share",
+            ),
         },
         Row {
             figure: "cost per ransomware victim, excl. ransom",
@@ -213,6 +330,7 @@ fn recovery_and_cost(runs: &[Samples]) -> [Row; 3] {
             cases: orgs as usize,
             published: "US$2.73M mean, large organisations",
             source: "Sophos State of Ransomware 2024 (S)",
+            check: Check::unbounded("cost_per_victim_usd_mean", per_victim_usd, "usd"),
         },
         Row {
             figure: "loss by kind, with interruption owed",
@@ -220,6 +338,7 @@ fn recovery_and_cost(runs: &[Samples]) -> [Row; 3] {
             cases: runs.len(),
             published: "lost business the largest part",
             source: "IBM Cost of a Data Breach 2024 (S)",
+            check: Check::unbounded("loss_share_teams_can_change", teams_share, "share"),
         },
     ]
 }
@@ -262,5 +381,37 @@ mod tests {
         assert_eq!(rows[4].model, "10.0 h median, 0% under 5 h");
         assert_eq!(rows[6].model, "50%");
         assert!(render(&rows).contains("Mandiant"));
+    }
+
+    /// Every row has its own id, a number where it has cases, and says whether the number is
+    /// inside the published range: 1 of 4 victims found before encryption is outside 43-52%,
+    /// 2 of 4 inside.
+    #[test]
+    fn rows_say_as_numbers_whether_the_model_is_inside_the_published_range() {
+        let run = |found| Samples {
+            encrypted_orgs: 4,
+            found_before: found,
+            ..Default::default()
+        };
+        let rows = rows(&[run(1)]);
+        let ids: std::collections::BTreeSet<_> = rows.iter().map(|r| r.check.id).collect();
+        assert_eq!(ids.len(), rows.len(), "one id a row");
+        let found = &rows[0].check;
+        assert_eq!(found.id, "found_before_encryption");
+        assert_eq!(
+            (found.value, found.low, found.high),
+            (Some(0.25), Some(0.43), Some(0.52))
+        );
+        assert_eq!(found.inside, Some(false));
+        assert_eq!(super::rows(&[run(2)])[0].check.inside, Some(true));
+        let breakout = rows
+            .iter()
+            .find(|r| r.check.id == "breakout_minutes_mean")
+            .unwrap();
+        assert_eq!(
+            (breakout.check.value, breakout.check.inside),
+            (None, None),
+            "no cases"
+        );
     }
 }

@@ -32,9 +32,7 @@ pub(super) fn plugin(app: &mut App) {
                 .in_set(SimSet::Cooperation)
                 .before(mutual_assistance),
         )
-        .digest_part(90, "intel", |world| {
-            hash_of(world.resource::<IntelBook>())
-        });
+        .digest_part(90, "intel", |world| hash_of(world.resource::<IntelBook>()));
 }
 
 /// What a team learned from an incident: the campaign's actor and the techniques seen so far.

@@ -167,7 +167,12 @@ fn the_hosts_services_run_on_are_restored_first_costliest_first() {
         .org_with(
             "bank",
             "A",
-            &format!("{}, {}, {}", group("desks", 6), group("mail", 2), group("pay", 2)),
+            &format!(
+                "{}, {}, {}",
+                group("desks", 6),
+                group("mail", 2),
+                group("pay", 2)
+            ),
         )
         .service("email", "bank", &["bank/mail"], &[])
         .service("payments", "bank", &["bank/pay"], &[])
@@ -193,5 +198,9 @@ fn the_hosts_services_run_on_are_restored_first_costliest_first() {
     let mut back: Vec<(u64, u32)> = hosts.restores().keys().map(|&(t, h)| (t, h)).collect();
     back.sort();
     let order: Vec<u32> = back.into_iter().map(|(_, h)| h).collect();
-    assert_eq!(order, vec![8, 9, 6, 7, 0, 1, 2, 3, 4, 5], "payments, e-mail, the desks");
+    assert_eq!(
+        order,
+        vec![8, 9, 6, 7, 0, 1, 2, 3, 4, 5],
+        "payments, e-mail, the desks"
+    );
 }
