@@ -854,3 +854,76 @@ fn csv_text(rows: &[Vec<String>]) -> String {
     }
     String::from_utf8(w.into_inner().unwrap()).unwrap()
 }
+
+/// The flagship's story follows its simulation (issue 25): on seeds 1..30 the injects that
+/// narrate CaribLink's breach (the admin login, and the isolation question after it) never
+/// fire before the crew got in, and those that narrate the theft (the leak site, the Minister's
+/// interview, the press, the extortion demand, the forensics) never fire before data was
+/// taken; the fallback tells the other story where the crew was out with nothing. Each side is
+/// seen on some seed, so the test cannot pass by nothing firing.
+#[test]
+fn the_flagship_narrates_the_providers_breach_only_where_it_happened() {
+    use tidewatch::sim::events::SimEvent;
+    let plan = common::plan("scenarios/eastern-caribbean.ron", &[]);
+    let s = &plan.scenario;
+    let org = |id: &str| s.organisations.iter().position(|o| o.id == id).unwrap();
+    let campaign = |id: &str| s.campaigns.iter().position(|c| c.id == id).unwrap();
+    let (provider, crew) = (org("ag-caribmsp"), campaign("msp-ransomware"));
+    let narrates_breach = ["I05", "I07"];
+    let narrates_theft = ["I15", "I16", "I17", "I18", "I21"];
+    let (mut stolen_seeds, mut clean_seeds, mut fallback) = (0, 0, 0);
+    for seed in 1..=30 {
+        let (sim, _) = common::run(&plan, seed, s.duration.0);
+        let first = |pick: &dyn Fn(&SimEvent) -> bool| {
+            (sim.events().iter())
+                .find(|e| pick(&e.event))
+                .map(|e| e.tick)
+        };
+        let breached =
+            first(&|e| matches!(e, SimEvent::HostCompromised { org, .. } if org.ix() == provider));
+        let stolen = first(
+            &|e| matches!(e, SimEvent::DataExfiltrated { campaign, .. } if campaign.ix() == crew),
+        );
+        let fired = |id: &str| {
+            first(
+                &|e| matches!(e, SimEvent::InjectFired { inject } if s.msel[inject.ix()].id == id),
+            )
+        };
+        for id in narrates_breach {
+            if let Some(t) = fired(id) {
+                assert!(
+                    breached.is_some_and(|b| b <= t),
+                    "seed {seed}: {id} fired at {t}, the provider breached at {breached:?}"
+                );
+            }
+        }
+        for id in narrates_theft {
+            if let Some(t) = fired(id) {
+                assert!(
+                    stolen.is_some_and(|b| b <= t),
+                    "seed {seed}: {id} fired at {t}, data stolen at {stolen:?}"
+                );
+            }
+        }
+        if let Some(t) = fired("I29") {
+            assert!(
+                stolen.is_none_or(|b| b > t),
+                "seed {seed}: the fallback after a theft"
+            );
+            fallback += 1;
+        }
+        match stolen {
+            Some(_) => stolen_seeds += usize::from(fired("I15").is_some()),
+            None => clean_seeds += 1,
+        }
+    }
+    assert!(
+        stolen_seeds > 0,
+        "the leak-site story is told where data was stolen"
+    );
+    assert!(
+        clean_seeds > 0,
+        "some seeds see no theft (the test would be vacuous)"
+    );
+    assert!(fallback > 0, "the fallback storyline is told on some seed");
+}

@@ -78,7 +78,7 @@ pub struct CalibrateArgs {
 }
 
 /// A run over many seeds needs at least one.
-fn some_runs(runs: u64) -> Result<(), Failure> {
+pub(super) fn some_runs(runs: u64) -> Result<(), Failure> {
     if runs == 0 {
         return Err(Failure::Usage("--runs must be at least 1".into()));
     }
@@ -90,7 +90,7 @@ fn progress(json: bool) -> bool {
     std::io::IsTerminal::is_terminal(&std::io::stderr()) && !json
 }
 
-fn cores() -> usize {
+pub(super) fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 

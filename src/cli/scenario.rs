@@ -27,6 +27,13 @@ pub struct LintArgs {
     /// Override a scenario value first, e.g. `--set islands.LC.csirt=false`.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     set: Vec<String>,
+    /// Also play N seeds and say, per inject, on how many it fired, was withdrawn or never
+    /// came, and when; and whether the modules kept their order.
+    #[arg(long, value_name = "N")]
+    runs: Option<u64>,
+    /// The first seed of `--runs` (default: the scenario's).
+    #[arg(long, requires = "runs")]
+    seed: Option<u64>,
 }
 
 #[derive(clap::Args)]
@@ -59,8 +66,52 @@ pub fn validate(args: ValidateArgs) -> Result<ExitCode, Failure> {
 }
 
 pub fn lint(args: LintArgs) -> Result<ExitCode, Failure> {
-    check(&args.scenarios, &args.set, args.deny_warnings)?;
+    let Some(runs) = args.runs else {
+        check(&args.scenarios, &args.set, args.deny_warnings)?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    super::batch::some_runs(runs)?;
+    // Static faults first (every scenario), then the runs; warnings count together.
+    let mut warnings = 0;
+    if check(&args.scenarios, &args.set, false).is_err() {
+        return Err(Failure::Said);
+    }
+    for p in &args.scenarios {
+        let (plan, seed) = super::load(p, &args.set, args.seed)?;
+        let found = script_over_seeds(&plan, seed, runs);
+        println!(
+            "{p}: the script over {runs} runs (seeds {seed}..{})\n{}",
+            seed.wrapping_add(runs - 1),
+            found.render()
+        );
+        for w in found.warnings() {
+            eprintln!("warning: {p}: {w}");
+            warnings += 1;
+        }
+    }
+    if args.deny_warnings && warnings > 0 {
+        return Err(Failure::Said);
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The script of `runs` seeds from `seed`, each played to the scenario's end.
+fn script_over_seeds(
+    plan: &std::sync::Arc<Plan>,
+    seed: u64,
+    runs: u64,
+) -> tidewatch::report::script_runs::ScriptRuns {
+    use tidewatch::report::script_runs;
+    tidewatch::sim::init_task_pool(Some(1));
+    let ticks = plan.scenario.duration.0;
+    let played = tidewatch::batch::over_seeds(
+        plan,
+        (seed, runs, ticks),
+        super::batch::cores(),
+        false,
+        |plan, _, events| script_runs::of_run(plan, events),
+    );
+    script_runs::summarise(plan, &played, seed)
 }
 
 /// Errors exit 1; warnings are printed and exit 0 unless `deny_warnings`.

@@ -372,11 +372,11 @@ fn improvements(plan: &Plan, objectives: &[ObjectiveReview]) -> Vec<Improvement>
 /// A first corrective action for what the check looked for; the ministry edits it.
 fn corrective_action(check: &Check) -> &'static str {
     match check {
-        Check::IncidentOpened => {
+        Check::IncidentOpened | Check::IncidentOpenedAbout(_) => {
             "Agree who reads alerts and victims' reports out of office hours, and how fast an \
              incident is opened"
         }
-        Check::IncidentContained => {
+        Check::IncidentContained | Check::IncidentContainedAbout(_) => {
             "Write an isolation runbook and agree who may take hosts off the network"
         }
         Check::IntelShared(_) => {

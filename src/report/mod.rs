@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod metrics;
 pub mod money;
 pub mod rehearsal;
+pub mod script_runs;
 pub mod stix;
 pub mod summary;
 pub mod trend;

@@ -164,6 +164,11 @@ impl<I: From<u32>> IdIndex<I> {
         })
     }
 
+    /// Every id, in id order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.by_id.keys().map(String::as_str)
+    }
+
     /// "known ids: a, b, c" (the first 25 in id order).
     pub fn known(&self) -> String {
         if self.by_id.is_empty() {

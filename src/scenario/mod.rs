@@ -36,7 +36,7 @@ pub use overrides::apply_overrides;
 pub use plan::{
     CampaignPlan, CheckPlan, DecisionPlan, DisruptionPlan, ExpectationPlan, GroupPlan, InjectPlan,
     IslandPlan, MAX_FALSE_ALERTS_PER_HOST_DAY, MAX_HOSTS, MAX_LOANED_ANALYSTS,
-    MAX_TECHNIQUE_ATTEMPTS, ModulePlan, OrgPlan, Plan, ServicePlan, StagePlan, TeamPlan,
+    MAX_TECHNIQUE_ATTEMPTS, ModulePlan, OrgPlan, Plan, ServicePlan, StagePlan, Subject, TeamPlan,
     TriggerPlan, WhenPlan, lint,
 };
 

@@ -46,7 +46,8 @@ pub enum Trigger {
     At(When),
     /// The first incident any team opens on the island.
     FirstIncident(String),
-    /// The first ransom note found on the island.
+    /// The first ransom note found on an island (`RansomNote("DM")`) or at an organisation
+    /// (`RansomNote("dm-gov")`).
     RansomNote(String),
     /// A service (by id) goes down.
     ServiceDown(String),
@@ -56,8 +57,21 @@ pub enum Trigger {
     IntelApplied(String),
     /// Another inject fired.
     Inject(String),
-    /// The first incident on the island is contained (its team has every known host back).
+    /// The first incident contained (its team has every known host back) on an island
+    /// (`Contained("GD")`), about an organisation (`Contained("ag-caribmsp")`) or of a
+    /// campaign (`Contained("corallock")`).
     Contained(String),
+    /// The attackers take their first host of an organisation (`Compromised("ag-caribmsp")`)
+    /// or in a campaign (`Compromised("msp-ransomware")`), by id. The facilitator's truth, not
+    /// the teams': it lets the script narrate a breach only where there is one.
+    Compromised(String),
+    /// The attackers first take data out of an organisation or in a campaign (by id).
+    DataStolen(String),
+    /// The attackers first encrypt hosts of an organisation or in a campaign (by id).
+    Encrypted(String),
+    /// The team opens its first incident about an organisation or a campaign (by id):
+    /// `IncidentOpened(team: "ag-npc", about: "ag-caribmsp")`.
+    IncidentOpened { team: String, about: String },
     /// The attackers hold no host of the organisation (by id) any more, though they got in:
     /// the intrusion was stopped. A state, checked when it matters (`unless` at firing time).
     Evicted(String),
@@ -91,6 +105,12 @@ pub struct Inject {
     /// simulation never contradict each other.
     #[serde(default)]
     pub unless: Option<Trigger>,
+    /// The inject narrates a fact of the simulation and is dropped unless the fact has
+    /// happened when it comes due: the leak-site story `only_if: Some(DataStolen("ag-caribmsp"))`
+    /// never runs on a seed where nothing was stolen. (To wait for the fact instead, put it
+    /// in the trigger: `AllOf([At("D1 17:30"), DataStolen("ag-caribmsp")])`.)
+    #[serde(default)]
+    pub only_if: Option<Trigger>,
     /// Fire this long after the trigger.
     #[serde(default)]
     pub delay: Span,
@@ -254,10 +274,16 @@ pub struct DecisionOption {
 /// What counts as the expected action.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Check {
-    /// The team opens an incident.
+    /// The team opens an incident (about anything).
     IncidentOpened,
-    /// The team contains an incident.
+    /// The team contains an incident (about anything).
     IncidentContained,
+    /// The team opens an incident about an organisation or a campaign (by id):
+    /// `IncidentOpenedAbout("kn-mof")`, so the Foreign Affairs incident does not meet an
+    /// expectation about Finance's.
+    IncidentOpenedAbout(String),
+    /// The team contains an incident about an organisation or a campaign (by id).
+    IncidentContainedAbout(String),
     /// The team produces (shares) intelligence, at this marking or a wider one.
     IntelShared(Tlp),
     /// The team applies intelligence it received.

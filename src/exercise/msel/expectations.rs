@@ -2,8 +2,8 @@
 //! the events as they come, settled met, missed (with its contingency inject) or by the
 //! facilitator's word.
 
-use crate::scenario::CheckPlan;
 use crate::scenario::ids::{ExpectationIx, TeamIx};
+use crate::scenario::{CheckPlan, Plan};
 use crate::sim::events::SimEvent;
 use crate::sim::incidents::Incidents;
 
@@ -41,7 +41,7 @@ impl ExerciseControl<'_> {
             if e.check != CheckPlan::Facilitator
                 && events
                     .iter()
-                    .any(|ev| satisfies(e.check, e.team, ev, incidents))
+                    .any(|ev| satisfies(e.check, e.team, ev, (m.plan, incidents)))
             {
                 self.state.settled.insert(k32);
                 self.log
@@ -63,13 +63,27 @@ impl ExerciseControl<'_> {
 }
 
 /// Whether an event is what the expectation waits for.
-fn satisfies(check: CheckPlan, team: TeamIx, e: &SimEvent, incidents: &Incidents) -> bool {
+fn satisfies(
+    check: CheckPlan,
+    team: TeamIx,
+    e: &SimEvent,
+    (region, incidents): (&Plan, &Incidents),
+) -> bool {
     match (check, e) {
-        (CheckPlan::IncidentOpened, SimEvent::IncidentOpened { team: t, .. }) => *t == team,
-        (CheckPlan::IncidentContained, SimEvent::IncidentContained { incident }) => incidents
-            .0
-            .get(*incident as usize)
-            .is_some_and(|i| i.team == team),
+        (
+            CheckPlan::IncidentOpened(about),
+            SimEvent::IncidentOpened {
+                team: t,
+                org,
+                campaign,
+                ..
+            },
+        ) => *t == team && about.covers(region.orgs[*org].island, *org, *campaign),
+        (CheckPlan::IncidentContained(about), SimEvent::IncidentContained { incident }) => {
+            incidents.0.get(*incident as usize).is_some_and(|i| {
+                i.team == team && about.covers(region.orgs[i.org].island, i.org, i.campaign)
+            })
+        }
         // A wider marking (CLEAR is wider than GREEN) satisfies a narrower requirement.
         (CheckPlan::IntelShared(wanted), SimEvent::IntelProduced { team: t, tlp, .. }) => {
             *t == team && *tlp <= wanted

@@ -14,7 +14,7 @@ use bevy::prelude::*;
 
 use super::CommandQueue;
 use crate::scenario::ids::{ExpectationIx, InjectIx, OrgIx, TeamIx};
-use crate::scenario::{Plan, TriggerPlan, WhenPlan};
+use crate::scenario::{Plan, Subject, TriggerPlan, WhenPlan};
 use crate::sim::attack::Intrusions;
 use crate::sim::events::{EventLog, SimEvent};
 use crate::sim::incidents::Incidents;
@@ -116,30 +116,65 @@ impl MselState {
     }
 }
 
-/// The firsts this tick's events amount to.
+/// The firsts this tick's events amount to, among those the script waits for (`wanted`): a
+/// first nobody waits for is not kept.
 fn occurrences(
     region: &Region,
     incidents: &Incidents,
     events: &[SimEvent],
-    seen: &BTreeSet<TriggerPlan>,
+    (seen, wanted): (&BTreeSet<TriggerPlan>, &BTreeSet<TriggerPlan>),
 ) -> Vec<TriggerPlan> {
     let island = |org: OrgIx| region.orgs[org].island;
     let mut out = Vec::new();
     for e in events {
-        let t = match *e {
-            SimEvent::IncidentOpened { org, .. } => TriggerPlan::FirstIncident(island(org)),
-            SimEvent::RansomNoteFound { org, .. } => TriggerPlan::RansomNote(island(org)),
-            SimEvent::ServiceDown { service } => TriggerPlan::ServiceDown(service),
-            SimEvent::CampaignStarted { campaign } => TriggerPlan::CampaignStarted(campaign),
-            SimEvent::IntelApplied { island, .. } => TriggerPlan::IntelApplied(island),
-            SimEvent::IncidentContained { incident } => match incidents.0.get(incident as usize) {
-                Some(i) => TriggerPlan::Contained(island(i.org)),
-                None => continue,
-            },
+        let mut firsts = Vec::new();
+        match *e {
+            SimEvent::IncidentOpened {
+                org,
+                team,
+                campaign,
+                ..
+            } => {
+                firsts.push(TriggerPlan::FirstIncident(island(org)));
+                for about in Subject::of(island(org), org, campaign) {
+                    firsts.push(TriggerPlan::IncidentOpened(team, about));
+                }
+            }
+            SimEvent::RansomNoteFound { org, campaign } => {
+                for at in Subject::of(island(org), org, campaign) {
+                    firsts.push(TriggerPlan::RansomNote(at));
+                }
+            }
+            SimEvent::ServiceDown { service } => firsts.push(TriggerPlan::ServiceDown(service)),
+            SimEvent::CampaignStarted { campaign } => {
+                firsts.push(TriggerPlan::CampaignStarted(campaign))
+            }
+            SimEvent::IntelApplied { island, .. } => firsts.push(TriggerPlan::IntelApplied(island)),
+            SimEvent::IncidentContained { incident } => {
+                if let Some(i) = incidents.0.get(incident as usize) {
+                    for about in Subject::of(island(i.org), i.org, i.campaign) {
+                        firsts.push(TriggerPlan::Contained(about));
+                    }
+                }
+            }
+            SimEvent::HostCompromised { org, campaign, .. } => {
+                firsts.push(TriggerPlan::Compromised(Subject::Org(org)));
+                firsts.push(TriggerPlan::Compromised(Subject::Campaign(campaign)));
+            }
+            SimEvent::DataExfiltrated { org, campaign, .. } => {
+                firsts.push(TriggerPlan::DataStolen(Subject::Org(org)));
+                firsts.push(TriggerPlan::DataStolen(Subject::Campaign(campaign)));
+            }
+            SimEvent::HostsEncrypted { org, campaign, .. } => {
+                firsts.push(TriggerPlan::Encrypted(Subject::Org(org)));
+                firsts.push(TriggerPlan::Encrypted(Subject::Campaign(campaign)));
+            }
             _ => continue,
-        };
-        if !seen.contains(&t) && !out.contains(&t) {
-            out.push(t);
+        }
+        for t in firsts {
+            if wanted.contains(&t) && !seen.contains(&t) && !out.contains(&t) {
+                out.push(t);
+            }
         }
     }
     out
@@ -197,7 +232,7 @@ fn run_msel(situation: Situation, mut control: ExerciseControl) {
         &situation.region,
         &situation.incidents,
         &events,
-        &state.seen,
+        (&state.seen, &plan.awaited),
     ) {
         state.seen.insert(t);
     }
@@ -312,7 +347,7 @@ impl ExerciseControl<'_> {
                 if self.state.done(i) {
                     continue;
                 }
-                if !ordered.contains(&i) && overtaken(m, &m.plan.injects[i], &self.state) {
+                if !ordered.contains(&i) && !still_true(m, &m.plan.injects[i], &self.state) {
                     self.withdraw(m, i);
                     continue;
                 }
@@ -414,6 +449,12 @@ impl ExerciseControl<'_> {
 /// Whether an inject's storyline has been overtaken (its `unless` has happened).
 fn overtaken(m: &Minute, inj: &crate::scenario::InjectPlan, state: &MselState) -> bool {
     inj.unless.as_ref().is_some_and(|u| m.holds(state, u))
+}
+
+/// Whether what an inject narrates holds as it comes due: not overtaken, and the fact its
+/// `only_if` names has happened.
+fn still_true(m: &Minute, inj: &crate::scenario::InjectPlan, state: &MselState) -> bool {
+    !overtaken(m, inj, state) && inj.only_if.as_ref().is_none_or(|w| m.holds(state, w))
 }
 
 #[cfg(test)]
@@ -554,5 +595,168 @@ mod tests {
                 "240 end M2",
             ]
         );
+    }
+
+    /// Two organisations on one island, each its own campaign's target (valid accounts, then
+    /// exfiltration and encryption), watched by a CSIRT around the clock, with `msel` and more.
+    fn two_victims(fields: &[&str]) -> TinyRegion {
+        let mut region = TinyRegion::new()
+            .island("A", true, false)
+            .org("gov", "A", 20, 1.0, 0.5)
+            .org("shop", "A", 20, 1.0, 0.5)
+            .campaign(
+                "c1",
+                "D1 09:00",
+                r#"Organisation("gov")"#,
+                &["T1078", "T1041", "T1486"],
+            )
+            .campaign(
+                "c2",
+                "D1 13:00",
+                r#"Organisation("shop")"#,
+                &["T1078", "T1041", "T1486"],
+            )
+            .csirt("csirt", "A")
+            .monitors("csirt", &["gov", "shop"])
+            .duration("4d");
+        for f in fields {
+            region = region.field(f);
+        }
+        region
+    }
+
+    /// The tick of the first event `pick` accepts.
+    fn first(session: &Session, pick: impl Fn(&SimEvent) -> bool) -> Option<u64> {
+        (session.sim.events().iter())
+            .find(|e| pick(&e.event))
+            .map(|e| e.tick)
+    }
+
+    fn fired(session: &Session, id: &str) -> Option<u64> {
+        let plan = &session.plan;
+        first(
+            session,
+            |e| matches!(e, SimEvent::InjectFired { inject } if plan.scenario.msel[*inject].id == id),
+        )
+    }
+
+    fn withdrawn(session: &Session, id: &str) -> Option<u64> {
+        let plan = &session.plan;
+        first(
+            session,
+            |e| matches!(e, SimEvent::InjectWithdrawn { inject } if plan.scenario.msel[*inject].id == id),
+        )
+    }
+
+    fn org_named(session: &Session, org: crate::scenario::ids::OrgIx, id: &str) -> bool {
+        session.plan.scenario.organisations[org].id == id
+    }
+
+    /// An inject that narrates a breach fires where there is one, at the minute the fact
+    /// happens when it waits for it, and is dropped where the fact never happened.
+    #[test]
+    fn the_script_narrates_only_what_the_simulation_did() {
+        let msel = format!(
+            "msel: [{}, {}, {}, {}, {}, {}]",
+            r#"Inject(id: "BREACH", trigger: At("D1 18:00"), only_if: Some(Compromised("gov")),
+                kind: Narrative, channel: Phone, title: "gov breached")"#,
+            r#"Inject(id: "NOTHING", trigger: At("D1 18:00"), only_if: Some(DataStolen("nobody")),
+                kind: Narrative, channel: Phone, title: "nobody's data on the leak site")"#,
+            r#"Inject(id: "ON-THEFT", trigger: DataStolen("gov"), kind: Narrative, channel: Media,
+                title: "gov's data on the leak site")"#,
+            r#"Inject(id: "ON-ENCRYPT", trigger: Encrypted("shop"), kind: Narrative,
+                channel: Phone, title: "shop's tills are locked")"#,
+            r#"Inject(id: "ON-BREACH", trigger: Compromised("shop"), kind: Facilitation,
+                channel: Briefing, title: "shop is breached")"#,
+            r#"Inject(id: "C2-ENCRYPTS", trigger: Encrypted("c2"), kind: Facilitation,
+                channel: Briefing, title: "the second crew encrypts")"#,
+        );
+        let region = two_victims(&[&msel]).org("nobody", "A", 5, 1.0, 0.5);
+        let mut session = Session::new(region.plan(), 1);
+        session.run_until(4 * 24 * 60).unwrap();
+        let org_event = |kind: &str, id: &str| {
+            first(&session, |e| match (kind, e) {
+                ("breach", SimEvent::HostCompromised { org, .. })
+                | ("theft", SimEvent::DataExfiltrated { org, .. })
+                | ("encrypt", SimEvent::HostsEncrypted { org, .. }) => {
+                    org_named(&session, *org, id)
+                }
+                _ => false,
+            })
+        };
+        let breached = org_event("breach", "gov").expect("the crew gets into gov");
+        assert!(breached < 9 * 60, "gov is breached before 18:00 on day one");
+        assert_eq!(fired(&session, "BREACH"), Some(10 * 60));
+        assert_eq!(fired(&session, "NOTHING"), None);
+        assert_eq!(withdrawn(&session, "NOTHING"), Some(10 * 60));
+        let theft = org_event("theft", "gov").expect("gov's data is taken");
+        assert_eq!(fired(&session, "ON-THEFT"), Some(theft));
+        let encrypted = org_event("encrypt", "shop").expect("shop is encrypted");
+        assert_eq!(fired(&session, "ON-ENCRYPT"), Some(encrypted));
+        assert_eq!(
+            fired(&session, "C2-ENCRYPTS"),
+            Some(encrypted),
+            "c2 is shop's crew"
+        );
+        assert_eq!(fired(&session, "ON-BREACH"), org_event("breach", "shop"));
+    }
+
+    /// A trigger and a check that name an organisation or a campaign are met by an incident
+    /// about it, never by the team's incident about another.
+    #[test]
+    fn an_incident_about_another_organisation_does_not_count() {
+        let msel = r#"msel: [
+            Inject(id: "ON-GOV", trigger: IncidentOpened(team: "csirt", about: "gov"),
+                kind: Facilitation, channel: Briefing, title: "gov's incident"),
+            Inject(id: "ON-C2", trigger: IncidentOpened(team: "csirt", about: "c2"),
+                kind: Facilitation, channel: Briefing, title: "c2's incident"),
+            Inject(id: "ON-GOV-CONTAINED", trigger: Contained("gov"),
+                kind: Facilitation, channel: Briefing, title: "gov contained")]"#;
+        let expectations = r#"expectations: [Expectation(id: "E-GOV", team: "csirt",
+            objective: "O1", description: "Open an incident about the government",
+            after: At("D1 08:00"), within: "4d", check: IncidentOpenedAbout("gov"))]"#;
+        let objectives = r#"objectives: [Objective(id: "O1", title: "Detect")]"#;
+        let region = two_victims(&[msel, expectations, objectives]);
+        let mut session = Session::new(region.plan(), 1);
+        session.run_until(4 * 24 * 60).unwrap();
+        let opened = |id: &str| {
+            first(
+                &session,
+                |e| matches!(e, SimEvent::IncidentOpened { org, .. } if org_named(&session, *org, id)),
+            )
+        };
+        let (gov, shop) = (opened("gov"), opened("shop"));
+        let (gov, shop) = (
+            gov.expect("an incident about gov"),
+            shop.expect("one about shop"),
+        );
+        assert!(
+            shop < gov,
+            "shop's incident comes first, so a loose check would be met early"
+        );
+        assert_eq!(fired(&session, "ON-GOV"), Some(gov));
+        assert_eq!(
+            fired(&session, "ON-C2"),
+            Some(shop),
+            "c2 is the campaign against shop"
+        );
+        let met = first(&session, |e| matches!(e, SimEvent::ExpectationMet { .. }));
+        assert_eq!(met, Some(gov));
+        let about_gov: Vec<u32> = (session.sim.events().iter())
+            .filter_map(|e| match e.event {
+                SimEvent::IncidentOpened { incident, org, .. }
+                    if org_named(&session, org, "gov") =>
+                {
+                    Some(incident)
+                }
+                _ => None,
+            })
+            .collect();
+        let contained = first(
+            &session,
+            |e| matches!(e, SimEvent::IncidentContained { incident } if about_gov.contains(incident)),
+        );
+        assert!(contained.is_some(), "the CSIRT contains gov's intrusion");
+        assert_eq!(fired(&session, "ON-GOV-CONTAINED"), contained);
     }
 }

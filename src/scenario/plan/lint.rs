@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use super::check::Check;
-use super::{Plan, TriggerPlan, WhenPlan};
+use super::{Plan, Subject, TriggerPlan, WhenPlan};
 use crate::scenario::ids::{IslandIx, OrgIx};
 use crate::scenario::{Action, Diagnostic, Source, TeamKind};
 
@@ -242,12 +242,22 @@ fn never_fires(c: &mut Check, plan: &Plan) {
         }
     }
     let why_not = |t: TriggerPlan| match t {
-        TriggerPlan::FirstIncident(i) | TriggerPlan::RansomNote(i) | TriggerPlan::Contained(i)
+        TriggerPlan::FirstIncident(i)
+        | TriggerPlan::RansomNote(Subject::Island(i))
+        | TriggerPlan::Contained(Subject::Island(i))
             if !island_hit(i) =>
         {
             Some(format!("nothing attacks {}", s.islands[i.ix()].name))
         }
-        TriggerPlan::Evicted(o) if !hit.contains(&o) => {
+        TriggerPlan::Evicted(o)
+        | TriggerPlan::Compromised(Subject::Org(o))
+        | TriggerPlan::DataStolen(Subject::Org(o))
+        | TriggerPlan::Encrypted(Subject::Org(o))
+        | TriggerPlan::RansomNote(Subject::Org(o))
+        | TriggerPlan::Contained(Subject::Org(o))
+        | TriggerPlan::IncidentOpened(_, Subject::Org(o))
+            if !hit.contains(&o) =>
+        {
             Some(format!("nothing attacks `{}`", s.organisations[o.ix()].id))
         }
         TriggerPlan::ServiceDown(svc) if !can_go_down(plan, &hit, svc) => Some(format!(
@@ -257,17 +267,25 @@ fn never_fires(c: &mut Check, plan: &Plan) {
         _ => None,
     };
     for (k, inj) in plan.injects.iter().enumerate() {
-        let Some(why) = impossible(&inj.trigger, &why_not) else {
-            continue;
-        };
         let id = &s.msel[k].id;
-        c.at(
-            "msel",
-            id,
-            Some("trigger"),
-            format!("inject `{id}` waits for something that cannot happen: {why}"),
-            Some("trigger it on something a campaign causes, or at a time".into()),
-        );
+        if let Some(why) = impossible(&inj.trigger, &why_not) {
+            c.at(
+                "msel",
+                id,
+                Some("trigger"),
+                format!("inject `{id}` waits for something that cannot happen: {why}"),
+                Some("trigger it on something a campaign causes, or at a time".into()),
+            );
+        }
+        if let Some(why) = inj.only_if.as_ref().and_then(|w| impossible(w, &why_not)) {
+            c.at(
+                "msel",
+                id,
+                Some("only_if"),
+                format!("inject `{id}` fires only if something happens that cannot: {why}"),
+                Some("name a fact a campaign can cause, or drop `only_if`".into()),
+            );
+        }
     }
 }
 
@@ -338,8 +356,8 @@ fn unmeetable_expectations(c: &mut Check, plan: &Plan) {
                  and has no `feeds`",
                 s.teams[e.team].id
             ),
-            CheckPlan::IncidentOpened
-            | CheckPlan::IncidentContained
+            CheckPlan::IncidentOpened(_)
+            | CheckPlan::IncidentContained(_)
             | CheckPlan::IntelShared(_)
             | CheckPlan::Isolates
                 if team.kind == TeamKind::Leadership =>

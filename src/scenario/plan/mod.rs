@@ -61,6 +61,9 @@ pub struct Plan {
     pub modules: Vec<ModulePlan>,
     /// Organisations a trigger asks about the attackers being out of (`Evicted`).
     pub evictions: Vec<OrgIx>,
+    /// Every happening a trigger, an `unless`, an `only_if` or an expectation waits for: the
+    /// exercise keeps these firsts and no others.
+    pub awaited: std::collections::BTreeSet<TriggerPlan>,
     /// What the model reads of the islands.
     pub islands: Vec<IslandPlan>,
     /// Each link's kind, by link index.
@@ -138,13 +141,45 @@ pub struct StagePlan {
 pub enum TriggerPlan {
     At(u64),
     FirstIncident(IslandIx),
-    RansomNote(IslandIx),
+    RansomNote(Subject),
     ServiceDown(ServiceIx),
     CampaignStarted(CampaignIx),
     IntelApplied(IslandIx),
     Inject(InjectIx),
-    Contained(IslandIx),
+    Contained(Subject),
     Evicted(OrgIx),
+    Compromised(Subject),
+    DataStolen(Subject),
+    Encrypted(Subject),
+    IncidentOpened(TeamIx, Subject),
+}
+
+/// What a trigger or a check is about: an island, an organisation or a campaign, or (for a
+/// check that names nothing) anything.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Subject {
+    Any,
+    Island(IslandIx),
+    Org(OrgIx),
+    Campaign(CampaignIx),
+}
+
+impl Subject {
+    /// Every subject an incident (or a ransom note) about `org` in `campaign` on `island` is
+    /// about, the widest last.
+    pub fn of(island: IslandIx, org: OrgIx, campaign: CampaignIx) -> [Subject; 4] {
+        [
+            Subject::Island(island),
+            Subject::Org(org),
+            Subject::Campaign(campaign),
+            Subject::Any,
+        ]
+    }
+
+    /// Whether an incident about `org` in `campaign` on `island` is about this.
+    pub fn covers(self, island: IslandIx, org: OrgIx, campaign: CampaignIx) -> bool {
+        Subject::of(island, org, campaign).contains(&self)
+    }
 }
 
 /// When an inject fires or an expectation's clock starts: one happening, or several combined.
@@ -230,6 +265,8 @@ pub struct InjectPlan {
     pub trigger: WhenPlan,
     /// Dropped, not fired, if this holds when it comes due.
     pub unless: Option<WhenPlan>,
+    /// Dropped, not fired, unless this holds when it comes due.
+    pub only_if: Option<WhenPlan>,
     pub module: Option<ModuleIx>,
     pub delay: u64,
     pub to: Vec<TeamIx>,
@@ -255,8 +292,8 @@ pub struct DecisionPlan {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CheckPlan {
-    IncidentOpened,
-    IncidentContained,
+    IncidentOpened(Subject),
+    IncidentContained(Subject),
     IntelShared(super::Tlp),
     IntelApplied,
     Isolates,
@@ -348,14 +385,37 @@ impl Plan {
             WhenPlan::On(t) => match *t {
                 TriggerPlan::At(t) => s.start.at(t).clock(),
                 TriggerPlan::FirstIncident(i) => format!("first incident on {}", s.islands[i].id),
-                TriggerPlan::RansomNote(i) => format!("ransom note on {}", s.islands[i].id),
-                TriggerPlan::Contained(i) => format!("first containment on {}", s.islands[i].id),
+                TriggerPlan::RansomNote(x) => format!("ransom note {}", self.subject_text(x)),
+                TriggerPlan::Contained(x) => {
+                    format!("first containment {}", self.subject_text(x))
+                }
+                TriggerPlan::Compromised(x) => format!("a breach {}", self.subject_text(x)),
+                TriggerPlan::DataStolen(x) => format!("data stolen {}", self.subject_text(x)),
+                TriggerPlan::Encrypted(x) => format!("encryption {}", self.subject_text(x)),
+                TriggerPlan::IncidentOpened(t, x) => {
+                    format!(
+                        "{} opens an incident {}",
+                        s.teams[t].id,
+                        self.subject_text(x)
+                    )
+                }
                 TriggerPlan::Evicted(o) => format!("attackers out of {}", s.organisations[o].id),
                 TriggerPlan::ServiceDown(x) => format!("{} down", s.services[x].id),
                 TriggerPlan::CampaignStarted(c) => format!("{} starts", s.campaigns[c].id),
                 TriggerPlan::IntelApplied(i) => format!("intel applied on {}", s.islands[i].id),
                 TriggerPlan::Inject(j) => format!("after {}", s.msel[j].id),
             },
+        }
+    }
+
+    /// "on GD", "at ag-caribmsp", "by msp-ransomware": where a trigger looks.
+    pub fn subject_text(&self, x: Subject) -> String {
+        let s = &self.scenario;
+        match x {
+            Subject::Any => "anywhere".into(),
+            Subject::Island(i) => format!("on {}", s.islands[i].id),
+            Subject::Org(o) => format!("at {}", s.organisations[o].id),
+            Subject::Campaign(c) => format!("by {}", s.campaigns[c].id),
         }
     }
 
@@ -464,6 +524,7 @@ pub(super) fn build(
         bilateral,
         host_count: estate.hosts as u32,
         evictions: msel::evictions(&injects, &expectations),
+        awaited: msel::awaited(&injects, &expectations),
         injects,
         expectations,
         modules,

@@ -3,7 +3,8 @@
 
 use super::check::Check;
 use super::{
-    CheckPlan, DecisionPlan, ExpectationPlan, InjectPlan, ModulePlan, Plan, TriggerPlan, WhenPlan,
+    CheckPlan, DecisionPlan, ExpectationPlan, InjectPlan, ModulePlan, Plan, Subject, TriggerPlan,
+    WhenPlan,
 };
 use crate::scenario::ids::{Ids, OrgIx, TeamIx};
 use crate::scenario::{Action, Check as Checked, Command, Expectation, Inject, Scenario, Trigger};
@@ -38,10 +39,37 @@ fn trigger(
             }
         },
         Trigger::FirstIncident(i) => on(TriggerPlan::FirstIncident(find!(&ids.islands, i))),
-        Trigger::RansomNote(i) => on(TriggerPlan::RansomNote(find!(&ids.islands, i))),
+        Trigger::RansomNote(x) => on(TriggerPlan::RansomNote(subject(
+            c,
+            at,
+            &what,
+            ids,
+            x,
+            Kinds::PLACES,
+        ))),
         Trigger::IntelApplied(i) => on(TriggerPlan::IntelApplied(find!(&ids.islands, i))),
-        Trigger::Contained(i) => on(TriggerPlan::Contained(find!(&ids.islands, i))),
+        Trigger::Contained(x) => on(TriggerPlan::Contained(subject(
+            c,
+            at,
+            &what,
+            ids,
+            x,
+            Kinds::ALL,
+        ))),
         Trigger::Evicted(o) => on(TriggerPlan::Evicted(find!(&ids.orgs, o))),
+        Trigger::Compromised(x) | Trigger::DataStolen(x) | Trigger::Encrypted(x) => {
+            let about = subject(c, at, &what, ids, x, Kinds::ABOUT);
+            on(match t {
+                Trigger::Compromised(_) => TriggerPlan::Compromised(about),
+                Trigger::DataStolen(_) => TriggerPlan::DataStolen(about),
+                _ => TriggerPlan::Encrypted(about),
+            })
+        }
+        Trigger::IncidentOpened { team, about } => {
+            let team = find!(&ids.teams, team);
+            let about = subject(c, at, &what, ids, about, Kinds::ABOUT);
+            on(TriggerPlan::IncidentOpened(team, about))
+        }
         Trigger::ServiceDown(x) => on(TriggerPlan::ServiceDown(find!(&ids.services, x))),
         Trigger::CampaignStarted(x) => on(TriggerPlan::CampaignStarted(find!(&ids.campaigns, x))),
         Trigger::Inject(x) => on(TriggerPlan::Inject(find!(&ids.injects, x))),
@@ -68,6 +96,122 @@ fn trigger(
             } else {
                 WhenPlan::AllOf(parts)
             }
+        }
+    }
+}
+
+/// Which lists an id naming a [Subject] may come from.
+#[derive(Clone, Copy)]
+struct Kinds {
+    islands: bool,
+    orgs: bool,
+    campaigns: bool,
+}
+
+impl Kinds {
+    const ALL: Kinds = Kinds {
+        islands: true,
+        orgs: true,
+        campaigns: true,
+    };
+    /// Where a ransom note is found: an island or an organisation.
+    const PLACES: Kinds = Kinds {
+        islands: true,
+        orgs: true,
+        campaigns: false,
+    };
+    /// What an incident is about: an organisation or a campaign.
+    const ABOUT: Kinds = Kinds {
+        islands: false,
+        orgs: true,
+        campaigns: true,
+    };
+}
+
+/// The island, organisation or campaign an id names (among those `kinds` allows). An id that
+/// names two (an island and a campaign both called `GD`) is refused rather than guessed.
+fn subject(
+    c: &mut Check,
+    at: (&str, &str),
+    what: &str,
+    ids: &Ids,
+    value: &str,
+    kinds: Kinds,
+) -> Subject {
+    let mut found = Vec::new();
+    if kinds.islands
+        && let Some(i) = ids.islands.get(value)
+    {
+        found.push(("island", Subject::Island(i)));
+    }
+    if kinds.orgs
+        && let Some(o) = ids.orgs.get(value)
+    {
+        found.push(("organisation", Subject::Org(o)));
+    }
+    if kinds.campaigns
+        && let Some(x) = ids.campaigns.get(value)
+    {
+        found.push(("campaign", Subject::Campaign(x)));
+    }
+    match found.as_slice() {
+        [(_, one)] => *one,
+        [] => {
+            let lists: Vec<(&str, String)> = [
+                (kinds.islands, &ids.islands.kind, ids.islands.known()),
+                (kinds.orgs, &ids.orgs.kind, ids.orgs.known()),
+                (kinds.campaigns, &ids.campaigns.kind, ids.campaigns.known()),
+            ]
+            .into_iter()
+            .filter(|(on, _, _)| *on)
+            .map(|(_, kind, known)| (*kind, known))
+            .collect();
+            let names: Vec<&str> = lists.iter().map(|(k, _)| *k).collect();
+            let nearest = crate::scenario::ids::nearest_name(
+                value,
+                (kinds
+                    .islands
+                    .then(|| ids.islands.names())
+                    .into_iter()
+                    .flatten())
+                .chain(kinds.orgs.then(|| ids.orgs.names()).into_iter().flatten())
+                .chain((kinds.campaigns.then(|| ids.campaigns.names()).into_iter()).flatten()),
+            );
+            let help = match nearest {
+                Some(n) => format!("did you mean `{n}`?"),
+                None => (lists.iter())
+                    .map(|(k, known)| format!("{k}s: {known}"))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            };
+            let message = format!(
+                "{what} `{value}`, which is not a declared {}",
+                names.join(" or ")
+            );
+            c.at_value(at.0, at.1, value, message, Some(help));
+            Subject::Any
+        }
+        [(a, first), (b, _), ..] => {
+            let an = |k: &str| {
+                if k.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                    "an"
+                } else {
+                    "a"
+                }
+            };
+            let message = format!(
+                "{what} `{value}`, which is the id of both {} {a} and {} {b}",
+                an(a),
+                an(b)
+            );
+            c.at_value(
+                at.0,
+                at.1,
+                value,
+                message,
+                Some("give one of them another id, so the trigger says which it means".into()),
+            );
+            *first
         }
     }
 }
@@ -163,6 +307,19 @@ fn inject(c: &mut Check, s: &Scenario, ids: &Ids, inj: &Inject) -> InjectPlan {
         }
         when
     });
+    let only_if = inj.only_if.as_ref().map(|u| {
+        let when = trigger(c, at, u, s, ids);
+        if when.is_manual() {
+            c.at(
+                "msel",
+                &inj.id,
+                Some("only_if"),
+                format!("inject `{}`: `only_if` waits on `Manual`, which never happens, so it would never fire", inj.id),
+                Some("name the fact it narrates, e.g. `Compromised(\"org-id\")`".into()),
+            );
+        }
+        when
+    });
     let module = inj.module.as_ref().and_then(|m| {
         c.reference(
             at,
@@ -174,6 +331,7 @@ fn inject(c: &mut Check, s: &Scenario, ids: &Ids, inj: &Inject) -> InjectPlan {
     InjectPlan {
         trigger: trigger(c, at, &inj.trigger, s, ids),
         unless,
+        only_if,
         module,
         delay: inj.delay.0,
         to,
@@ -184,20 +342,31 @@ fn inject(c: &mut Check, s: &Scenario, ids: &Ids, inj: &Inject) -> InjectPlan {
     }
 }
 
-/// The organisations any trigger asks about the attackers being out of.
-pub(super) fn evictions(injects: &[InjectPlan], expectations: &[ExpectationPlan]) -> Vec<OrgIx> {
+/// Every happening the script mentions: triggers, `unless`, `only_if` and expectations' clocks.
+pub(super) fn awaited(
+    injects: &[InjectPlan],
+    expectations: &[ExpectationPlan],
+) -> std::collections::BTreeSet<TriggerPlan> {
     let whens = injects
         .iter()
-        .flat_map(|i| std::iter::once(&i.trigger).chain(&i.unless))
+        .flat_map(|i| {
+            std::iter::once(&i.trigger)
+                .chain(&i.unless)
+                .chain(&i.only_if)
+        })
         .chain(expectations.iter().map(|e| &e.after));
-    let mut orgs: Vec<OrgIx> = whens
-        .flat_map(|w| w.happenings())
+    whens.flat_map(|w| w.happenings()).collect()
+}
+
+/// The organisations any trigger asks about the attackers being out of.
+pub(super) fn evictions(injects: &[InjectPlan], expectations: &[ExpectationPlan]) -> Vec<OrgIx> {
+    let mut orgs: Vec<OrgIx> = awaited(injects, expectations)
+        .into_iter()
         .filter_map(|t| match t {
             TriggerPlan::Evicted(o) => Some(o),
             _ => None,
         })
         .collect();
-    orgs.sort();
     orgs.dedup();
     orgs
 }
@@ -281,8 +450,17 @@ fn expectation(c: &mut Check, s: &Scenario, ids: &Ids, e: &Expectation) -> Expec
                 CheckPlan::Facilitator
             }
         },
-        Checked::IncidentOpened => CheckPlan::IncidentOpened,
-        Checked::IncidentContained => CheckPlan::IncidentContained,
+        Checked::IncidentOpened => CheckPlan::IncidentOpened(Subject::Any),
+        Checked::IncidentContained => CheckPlan::IncidentContained(Subject::Any),
+        Checked::IncidentOpenedAbout(x) | Checked::IncidentContainedAbout(x) => {
+            let what = format!("expectation `{}` waits for an incident about", e.id);
+            let about = subject(c, at, &what, ids, x, Kinds::ABOUT);
+            if matches!(e.check, Checked::IncidentOpenedAbout(_)) {
+                CheckPlan::IncidentOpened(about)
+            } else {
+                CheckPlan::IncidentContained(about)
+            }
+        }
         Checked::IntelShared(t) => CheckPlan::IntelShared(*t),
         Checked::IntelApplied => CheckPlan::IntelApplied,
         Checked::Isolates => CheckPlan::Isolates,
@@ -371,5 +549,59 @@ pub(super) fn resolve_effects(c: &mut Check, plan: &mut Plan) {
     for (inj, (effects, options)) in plan.injects.iter_mut().zip(resolved) {
         inj.effects = effects;
         inj.option_effects = options;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::testkit::TinyRegion;
+    use crate::scenario::{Source, load_source};
+
+    /// The load error for a tiny region with `msel`, as the author reads it.
+    fn refused(region: TinyRegion) -> String {
+        let source = Source {
+            name: "tiny.ron".into(),
+            text: region.ron(),
+            dir: None,
+        };
+        match load_source(&source, &[]) {
+            Ok(_) => panic!("loads, but should not:\n{}", source.text),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    fn with_trigger(trigger: &str) -> TinyRegion {
+        TinyRegion::new()
+            .island("A", false, false)
+            .org("gov", "A", 5, 1.0, 0.5)
+            .campaign("A", "D1 09:00", r#"Organisation("gov")"#, &["T1078"])
+            .field(&format!(
+                "msel: [Inject(id: \"X\", trigger: {trigger}, kind: Narrative, channel: Email, \
+                 title: \"x\")]"
+            ))
+    }
+
+    /// A trigger naming an island, an organisation or a campaign by one id: a typo gets the
+    /// nearest id, and an id two lists share is refused rather than guessed.
+    #[test]
+    fn a_trigger_names_what_it_is_about_without_guessing() {
+        let typo = refused(with_trigger(r#"Compromised("gvo")"#));
+        assert!(
+            typo.contains("not a declared organisation or campaign"),
+            "{typo}"
+        );
+        assert!(typo.contains("did you mean `gov`?"), "{typo}");
+        // The campaign is called `A`, like the island: a ransom note may be found on an island
+        // but not "in a campaign", so that one is clear; containment may be either.
+        let _ = with_trigger(r#"RansomNote("A")"#).plan();
+        let both = refused(with_trigger(r#"Contained("A")"#));
+        assert!(
+            both.contains("the id of both an island and a campaign"),
+            "{both}"
+        );
+        let about = refused(with_trigger(
+            r#"IncidentOpened(team: "nobody", about: "gov")"#,
+        ));
+        assert!(about.contains("`nobody`"), "{about}");
     }
 }

@@ -39,12 +39,16 @@ pub const COLUMNS: &[&str] = &[
     "Decision",
     "Effects",
     "Contingency only",
+    "Only if",
     "Expected",
 ];
 
 /// The read-only column: the expectations whose clock an inject starts, for the planner to
 /// see beside it. Expectations are kept in the scenario file; an edit here is not read back.
-const EXPECTED: usize = 16;
+const EXPECTED: usize = 17;
+
+/// The `only_if` column (added after the others, so older sheets keep their layout).
+const ONLY_IF: usize = 16;
 
 /// The workbook's sheet that holds the MSEL (the others are for reading).
 pub const SHEET: &str = "MSEL";
@@ -189,6 +193,7 @@ fn row(s: &Scenario, i: &Inject) -> Vec<String> {
             ron_text(&i.effects)
         },
         i.contingency_only.to_string(),
+        i.only_if.as_ref().map(ron_text).unwrap_or_default(),
         expected(s, &i.id),
     ]
 }

@@ -5,7 +5,7 @@
 use serde::de::DeserializeOwned;
 
 use super::import::{Imported, Place, SheetRow, column_letter};
-use super::{COLUMNS, EXPECTED, column_named, expected};
+use super::{COLUMNS, EXPECTED, ONLY_IF, column_named, expected};
 use crate::scenario::{
     Command, Decision, Diagnostic, Inject, InjectChannel, InjectKind, LoadError, Scenario, Trigger,
     did_you_mean,
@@ -262,6 +262,7 @@ impl Row<'_> {
         let trigger =
             self.ron::<Trigger>(3, "a trigger (e.g. At(\"D1 09:00\"); see the Lists sheet)");
         let unless = self.optional_ron::<Trigger>(4, "a trigger");
+        let only_if = self.optional_ron::<Trigger>(ONLY_IF, "a trigger");
         let delay = self.delay();
         let kind = self.ron::<InjectKind>(6, "Technical, Narrative or Facilitation");
         let channel = self.ron::<InjectChannel>(
@@ -279,6 +280,7 @@ impl Row<'_> {
             module,
             trigger: trigger?,
             unless: unless?,
+            only_if: only_if?,
             delay: delay?,
             kind: kind?,
             channel: channel?,

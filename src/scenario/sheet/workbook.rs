@@ -4,17 +4,17 @@
 
 use rust_xlsxwriter::{Color, DataValidation, Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
-use super::{COLUMNS, EXPECTED, SHEET, row};
+use super::{COLUMNS, EXPECTED, ONLY_IF, SHEET, row};
 use crate::scenario::Scenario;
 
 /// Column widths in characters, in `COLUMNS` order: ids narrow, prose wide.
-const WIDTHS: [f64; 17] = [
+const WIDTHS: [f64; 18] = [
     7.0, 10.0, 14.0, 30.0, 18.0, 7.0, 11.0, 13.0, 18.0, 22.0, 32.0, 60.0, 45.0, 40.0, 30.0, 10.0,
-    45.0,
+    24.0, 45.0,
 ];
 
 /// The columns whose text is long enough to wrap.
-const WRAPPED: [usize; 8] = [3, 4, 10, 11, 12, 13, 14, EXPECTED];
+const WRAPPED: [usize; 9] = [3, 4, 10, 11, 12, 13, 14, ONLY_IF, EXPECTED];
 
 /// The inject kinds and channels, for the drop-down lists.
 const KINDS: [&str; 3] = ["Technical", "Narrative", "Facilitation"];
@@ -172,8 +172,24 @@ const TRIGGER_FORMS: &[(&str, &str)] = &[
         "when the first incident is opened on an island",
     ),
     (
-        "RansomNote(\"org-id\")",
-        "when an organisation finds a ransom note",
+        "RansomNote(\"LC\")",
+        "when the first ransom note is found on an island (or name an organisation)",
+    ),
+    (
+        "Compromised(\"org-id\")",
+        "when the attackers take their first host of an organisation (or in a campaign)",
+    ),
+    (
+        "DataStolen(\"org-id\")",
+        "when the attackers first take data out of an organisation (or in a campaign)",
+    ),
+    (
+        "Encrypted(\"org-id\")",
+        "when the attackers first encrypt hosts of an organisation (or in a campaign)",
+    ),
+    (
+        "IncidentOpened(team: \"team-id\", about: \"org-id\")",
+        "when a team opens its first incident about an organisation (or a campaign)",
     ),
     ("ServiceDown(\"service-id\")", "when a service goes down"),
     ("CampaignStarted(\"campaign-id\")", "when a campaign starts"),
@@ -184,7 +200,7 @@ const TRIGGER_FORMS: &[(&str, &str)] = &[
     ("Inject(\"I03\")", "after another inject fires (plus Delay)"),
     (
         "Contained(\"LC\")",
-        "when every incident on an island is contained",
+        "when the first incident on an island (or about an organisation, or of a campaign) is contained",
     ),
     (
         "Evicted(\"org-id\")",
