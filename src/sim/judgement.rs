@@ -71,6 +71,14 @@ pub const STAGE_SPREAD: f64 = 0.5;
 /// Judgement.
 pub const RESTORE_SPREAD: f64 = 2.0;
 
+/// The most that spread may stretch the typical preparation: 15 times (a rebuild in at most
+/// six months, a restore from offline backups in at most 45 days). A log-normal has no
+/// ceiling, and three sigmas out it had a 15-host shop rebuilding for eight years (seen on a
+/// test region); published recoveries are counted in weeks and months (Sophos's longest
+/// bucket is "over a month"). It touches the slowest tenth only, which stays over a month.
+/// Judgement.
+pub const RESTORE_STRETCH_MAX: f64 = 15.0;
+
 /// Minutes between a crew's tries to move off its first host, until one works: at the
 /// catalog's 30-35% per try that is a first move about half an hour after the stage begins for an
 /// average crew (CrowdStrike 2024: 48 min average breakout). Judgement: the pace of the tries.

@@ -397,6 +397,14 @@ fn restore_order(region: &Region, batch: &[u32]) -> Vec<u32> {
     order
 }
 
+/// How much longer than the typical organisation this one needs to get ready to restore: a
+/// log-normal draw, capped (`RESTORE_STRETCH_MAX`).
+fn restore_difficulty(draws: &super::draws::Draws, org: OrgIx, now: u64) -> f64 {
+    use super::judgement::{RESTORE_SPREAD, RESTORE_STRETCH_MAX};
+    let purpose = super::draws::Purpose::RestoreDifficulty;
+    (draws.lognormal(RESTORE_SPREAD, purpose, org.0 as u64, now, 0)).min(RESTORE_STRETCH_MAX)
+}
+
 /// Encrypted hosts of one organisation to bring back, from `now`, each on `incident` if a
 /// team's (the incident then waits for them).
 #[derive(Clone, Copy, Debug)]
@@ -428,13 +436,7 @@ impl RestoreCrews {
         let per_host = (crate::time::MINUTES_PER_DAY as f64 / d.restore_hosts_per_day.max(0.01))
             .round()
             .max(1.0) as u64;
-        let difficulty = draws.lognormal(
-            super::judgement::RESTORE_SPREAD,
-            super::draws::Purpose::RestoreDifficulty,
-            org.0 as u64,
-            now,
-            0,
-        );
+        let difficulty = restore_difficulty(draws, org, now);
         let mut plan: Option<RestorePlan> = None;
         for h in restore_order(region, batch) {
             let wait = restore_time(region, lost, region.group_of_host(h)) as f64 * difficulty;

@@ -204,3 +204,23 @@ fn the_hosts_services_run_on_are_restored_first_costliest_first() {
         "payments, e-mail, the desks"
     );
 }
+
+/// Organisations differ widely in how long they need to get ready to restore (the slowest
+/// tenth over ten times the typical), but none is stretched past the cap: no shop rebuilds
+/// for years.
+#[test]
+fn getting_ready_to_restore_varies_widely_but_has_a_ceiling() {
+    use crate::sim::judgement::RESTORE_STRETCH_MAX;
+    let draws = crate::sim::draws::Draws::new(7);
+    let mut v: Vec<f64> = (0..20_000u64)
+        .map(|i| restore_difficulty(&draws, OrgIx((i % 50) as u32), i / 50))
+        .collect();
+    v.sort_by(f64::total_cmp);
+    let q = |p: f64| v[(p * v.len() as f64) as usize];
+    assert!((q(0.5) - 1.0).abs() < 0.1, "typical {}", q(0.5));
+    assert!(q(0.9) > 10.0, "the slowest tenth: {}", q(0.9));
+    assert!(q(0.1) < 0.1, "the quickest tenth: {}", q(0.1));
+    assert_eq!(v.last().copied(), Some(RESTORE_STRETCH_MAX));
+    let capped = v.iter().filter(|&&x| x == RESTORE_STRETCH_MAX).count() as f64 / v.len() as f64;
+    assert!((0.05..0.13).contains(&capped), "capped share {capped}");
+}
