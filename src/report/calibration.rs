@@ -94,6 +94,7 @@ pub fn rows(runs: &[Samples]) -> Vec<Row> {
     rows.extend(speed(runs));
     rows.extend(defenders(runs));
     rows.extend(recovery_and_cost(runs));
+    rows.extend(ransomware_outcomes(runs));
     rows
 }
 
@@ -264,6 +265,71 @@ fn defenders(runs: &[Samples]) -> [Row; 3] {
     ]
 }
 
+/// How ransomware attacks end: stopped once known, how much of a victim it takes, who pays.
+fn ransomware_outcomes(runs: &[Samples]) -> [Row; 4] {
+    let (known, stopped) = (
+        sum(runs, |s| s.known_attacks),
+        sum(runs, |s| s.stopped_known),
+    );
+    let shares = all(runs, |s| &s.encrypted_share);
+    let mean = (!shares.is_empty()).then(|| shares.iter().sum::<f64>() / shares.len() as f64);
+    let p = |q: f64| percentile(&shares, q);
+    let spread = p(0.9).zip(p(0.1)).map(|(hi, lo)| hi - lo);
+    let orgs = sum(runs, |s| s.encrypted_orgs);
+    let paid = sum(runs, |s| s.ransom_paid);
+    [
+        Row {
+            figure: "ransomware known and stopped before encryption",
+            model: share(stopped, known),
+            cases: known as usize,
+            published: "44% (2025), ~30% (2024)",
+            source: "Sophos State of Ransomware 2024-2025 (S)",
+            check: Check::within(
+                "stopped_before_encryption",
+                ratio(stopped, known),
+                (0.30, 0.44),
+                "share",
+            ),
+        },
+        Row {
+            figure: "share of a victim's computers encrypted",
+            model: mean.map_or("-".into(), |m| format!("{:.0}% mean", 100.0 * m)),
+            cases: shares.len(),
+            published: "49% average",
+            source: "Sophos State of Ransomware 2024 (S)",
+            check: Check::within(
+                "computers_encrypted_share_mean",
+                mean,
+                (0.40, 0.58),
+                "share",
+            ),
+        },
+        Row {
+            figure: "... its spread, tenth to ninetieth percentile",
+            model: (p(0.1).zip(p(0.9))).map_or("-".into(), |(lo, hi)| {
+                format!("{:.0}%-{:.0}%", 100.0 * lo, 100.0 * hi)
+            }),
+            cases: shares.len(),
+            published: "wide: 4% of victims saw 91% or more",
+            source: "Sophos State of Ransomware 2024 (S)",
+            check: Check::unbounded("computers_encrypted_share_p90_p10", spread, "share"),
+        },
+        Row {
+            figure: "ransomware victims who paid",
+            model: share(paid, orgs),
+            cases: orgs as usize,
+            published: "23-25% of victims",
+            source: "Coveware Q4 2024, Q3 2025 (S)",
+            check: Check::within(
+                "ransom_paid_share",
+                ratio(paid, orgs),
+                (0.23, 0.25),
+                "share",
+            ),
+        },
+    ]
+}
+
 /// How long victims take to recover, and what the money is made of.
 fn recovery_and_cost(runs: &[Samples]) -> [Row; 3] {
     let orgs = sum(runs, |s| s.encrypted_orgs);
@@ -375,7 +441,7 @@ mod tests {
             ..Default::default()
         };
         let rows = rows(&[s.clone(), s]);
-        assert_eq!(rows.len(), 11);
+        assert_eq!(rows.len(), 15);
         assert_eq!((rows[0].model.as_str(), rows[0].cases), ("50%", 4));
         assert_eq!(rows[2].model, "30 min mean, 30 min median");
         assert_eq!(rows[4].model, "10.0 h median, 0% under 5 h");
@@ -413,5 +479,36 @@ mod tests {
             (None, None),
             "no cases"
         );
+    }
+
+    /// Known ransomware attacks stopped, the share of each victim encrypted and its spread,
+    /// and victims who paid, each beside its published range.
+    #[test]
+    fn ransomware_outcomes_are_shares_of_the_right_cases() {
+        let run = Samples {
+            encrypted_orgs: 4,
+            encrypted_share: vec![0.2, 0.4, 0.6, 0.8],
+            ransom_paid: 1,
+            known_attacks: 10,
+            stopped_known: 4,
+            ..Default::default()
+        };
+        let rows = rows(&[run]);
+        let check = |id: &str| {
+            rows.iter()
+                .find(|r| r.check.id == id)
+                .unwrap()
+                .check
+                .clone()
+        };
+        let stopped = check("stopped_before_encryption");
+        assert_eq!((stopped.value, stopped.inside), (Some(0.4), Some(true)));
+        let mean = check("computers_encrypted_share_mean");
+        assert!((mean.value.unwrap() - 0.5).abs() < 1e-9 && mean.inside == Some(true));
+        let spread = check("computers_encrypted_share_p90_p10");
+        assert!((spread.value.unwrap() - 0.6).abs() < 1e-9, "{spread:?}");
+        assert_eq!(spread.inside, None, "no published percentiles");
+        let paid = check("ransom_paid_share");
+        assert_eq!((paid.value, paid.inside), (Some(0.25), Some(true)));
     }
 }

@@ -21,6 +21,14 @@ pub struct Samples {
     pub found_before: u32,
     /// ... where no team had an incident or a true alert there before the ransom note.
     pub told_by_note: u32,
+    /// ... the share of its computers encrypted, each.
+    pub encrypted_share: Vec<f64>,
+    /// ... that paid a ransom.
+    pub ransom_paid: u32,
+    /// Ransomware intrusions (a campaign with an encryption stage, at an organisation) that
+    /// became known, and those of them never encrypted by the end of the run.
+    pub known_attacks: u32,
+    pub stopped_known: u32,
     /// Minutes from an intrusion's foothold to its first lateral move.
     pub breakout: Vec<f64>,
     /// Hours from an intrusion's foothold to data leaving.
@@ -67,12 +75,27 @@ pub fn samples(plan: &Plan, events: &[Stamped], ticks: u64) -> Samples {
         pass.apply(plan, &mut s, e);
     }
     s.victims(plan, &picture, &pass.first_true_alert);
+    s.ransom_paid = (pass.paid.iter())
+        .filter(|o| picture.recovery.get(o).is_some_and(|r| r.hit.is_some()))
+        .count() as u32;
+    for intrusion in &pass.found {
+        if campaign_encrypts(plan, intrusion.0) {
+            s.known_attacks += 1;
+            s.stopped_known += !pass.encrypted.contains(intrusion) as u32;
+        }
+    }
     s.losses(plan, &picture, ticks, events.len());
     s
 }
 
 /// An intrusion: a campaign at an organisation.
 type Intrusion = (CampaignIx, OrgIx);
+
+/// Whether a campaign's stages end in encryption: a ransomware attack.
+fn campaign_encrypts(plan: &Plan, campaign: CampaignIx) -> bool {
+    (plan.campaigns[campaign].stages.iter())
+        .any(|s| plan.techniques[s.technique].effect == Effect::Encrypt)
+}
 
 /// What the pass remembers between events.
 #[derive(Default)]
@@ -88,6 +111,9 @@ struct Intrusions {
     lost: BTreeSet<OrgIx>,
     /// Per organisation, its first true alert.
     first_true_alert: BTreeMap<OrgIx, u64>,
+    /// Intrusions that encrypted, and organisations that paid a ransom.
+    encrypted: BTreeSet<Intrusion>,
+    paid: BTreeSet<OrgIx>,
 }
 
 impl Intrusions {
@@ -110,6 +136,10 @@ impl Intrusions {
                 if let Some(&start) = self.foothold.get(&(campaign, org)) {
                     s.to_encryption.push(hours(start));
                 }
+                self.encrypted.insert((campaign, org));
+            }
+            SimEvent::RansomPaid { org, .. } => {
+                self.paid.insert(org);
             }
             // Per attacked organisation, however many of its groups went.
             SimEvent::BackupsLost { org, .. } if self.lost.insert(org) => s.backups_lost += 1,
@@ -191,6 +221,9 @@ impl Samples {
                 .iter()
                 .any(|g| g.backups == Backups::Online);
             self.online_backup_hits += online as u32;
+            let computers = (o.hosts.end - o.hosts.start).max(1) as f64;
+            self.encrypted_share
+                .push((r.encrypted as f64 / computers).min(1.0));
             let planned: u64 = r.planned.iter().map(|p| p.0 as u64).sum();
             self.recovery.push(match r.recovered_by() {
                 Some(done) if planned >= r.encrypted => {
