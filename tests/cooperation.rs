@@ -220,7 +220,7 @@ fn calibrate_prints_each_figure_beside_its_published_reference() {
     assert!(out.status.success(), "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let rows = v["rows"].as_array().unwrap();
-    assert_eq!(rows.len(), 11);
+    assert_eq!(rows.len(), 15);
     for r in rows {
         assert!(!r["published"].as_str().unwrap().is_empty(), "{r}");
         assert!(r["source"].as_str().unwrap().contains("(S)"), "{r}");
