@@ -126,8 +126,12 @@ fn occurrences(
 ) -> Vec<TriggerPlan> {
     let island = |org: OrgIx| region.orgs[org].island;
     let mut out = Vec::new();
+    let mut first = |t: TriggerPlan| {
+        if wanted.contains(&t) && !seen.contains(&t) && !out.contains(&t) {
+            out.push(t);
+        }
+    };
     for e in events {
-        let mut firsts = Vec::new();
         match *e {
             SimEvent::IncidentOpened {
                 org,
@@ -135,46 +139,39 @@ fn occurrences(
                 campaign,
                 ..
             } => {
-                firsts.push(TriggerPlan::FirstIncident(island(org)));
+                first(TriggerPlan::FirstIncident(island(org)));
                 for about in Subject::of(island(org), org, campaign) {
-                    firsts.push(TriggerPlan::IncidentOpened(team, about));
+                    first(TriggerPlan::IncidentOpened(team, about));
                 }
             }
             SimEvent::RansomNoteFound { org, campaign } => {
                 for at in Subject::of(island(org), org, campaign) {
-                    firsts.push(TriggerPlan::RansomNote(at));
+                    first(TriggerPlan::RansomNote(at));
                 }
             }
-            SimEvent::ServiceDown { service } => firsts.push(TriggerPlan::ServiceDown(service)),
-            SimEvent::CampaignStarted { campaign } => {
-                firsts.push(TriggerPlan::CampaignStarted(campaign))
-            }
-            SimEvent::IntelApplied { island, .. } => firsts.push(TriggerPlan::IntelApplied(island)),
+            SimEvent::ServiceDown { service } => first(TriggerPlan::ServiceDown(service)),
+            SimEvent::CampaignStarted { campaign } => first(TriggerPlan::CampaignStarted(campaign)),
+            SimEvent::IntelApplied { island, .. } => first(TriggerPlan::IntelApplied(island)),
             SimEvent::IncidentContained { incident } => {
                 if let Some(i) = incidents.0.get(incident as usize) {
                     for about in Subject::of(island(i.org), i.org, i.campaign) {
-                        firsts.push(TriggerPlan::Contained(about));
+                        first(TriggerPlan::Contained(about));
                     }
                 }
             }
             SimEvent::HostCompromised { org, campaign, .. } => {
-                firsts.push(TriggerPlan::Compromised(Subject::Org(org)));
-                firsts.push(TriggerPlan::Compromised(Subject::Campaign(campaign)));
+                first(TriggerPlan::Compromised(Subject::Org(org)));
+                first(TriggerPlan::Compromised(Subject::Campaign(campaign)));
             }
             SimEvent::DataExfiltrated { org, campaign, .. } => {
-                firsts.push(TriggerPlan::DataStolen(Subject::Org(org)));
-                firsts.push(TriggerPlan::DataStolen(Subject::Campaign(campaign)));
+                first(TriggerPlan::DataStolen(Subject::Org(org)));
+                first(TriggerPlan::DataStolen(Subject::Campaign(campaign)));
             }
             SimEvent::HostsEncrypted { org, campaign, .. } => {
-                firsts.push(TriggerPlan::Encrypted(Subject::Org(org)));
-                firsts.push(TriggerPlan::Encrypted(Subject::Campaign(campaign)));
+                first(TriggerPlan::Encrypted(Subject::Org(org)));
+                first(TriggerPlan::Encrypted(Subject::Campaign(campaign)));
             }
-            _ => continue,
-        }
-        for t in firsts {
-            if wanted.contains(&t) && !seen.contains(&t) && !out.contains(&t) {
-                out.push(t);
-            }
+            _ => {}
         }
     }
     out

@@ -79,7 +79,7 @@ pub fn samples(plan: &Plan, events: &[Stamped], ticks: u64) -> Samples {
         .filter(|o| picture.recovery.get(o).is_some_and(|r| r.hit.is_some()))
         .count() as u32;
     for intrusion in &pass.found {
-        if campaign_encrypts(plan, intrusion.0) {
+        if plan.is_ransomware(intrusion.0) {
             s.known_attacks += 1;
             s.stopped_known += !pass.encrypted.contains(intrusion) as u32;
         }
@@ -90,12 +90,6 @@ pub fn samples(plan: &Plan, events: &[Stamped], ticks: u64) -> Samples {
 
 /// An intrusion: a campaign at an organisation.
 type Intrusion = (CampaignIx, OrgIx);
-
-/// Whether a campaign's stages end in encryption: a ransomware attack.
-fn campaign_encrypts(plan: &Plan, campaign: CampaignIx) -> bool {
-    (plan.campaigns[campaign].stages.iter())
-        .any(|s| plan.techniques[s.technique].effect == Effect::Encrypt)
-}
 
 /// What the pass remembers between events.
 #[derive(Default)]

@@ -408,6 +408,12 @@ impl Plan {
         }
     }
 
+    /// Whether a campaign's stages include encryption: a ransomware attack.
+    pub fn is_ransomware(&self, campaign: CampaignIx) -> bool {
+        (self.campaigns[campaign].stages.iter())
+            .any(|s| self.techniques[s.technique].effect == super::Effect::Encrypt)
+    }
+
     /// "on GD", "at ag-caribmsp", "by msp-ransomware": where a trigger looks.
     pub fn subject_text(&self, x: Subject) -> String {
         let s = &self.scenario;

@@ -138,55 +138,55 @@ fn subject(
     value: &str,
     kinds: Kinds,
 ) -> Subject {
-    let mut found = Vec::new();
-    if kinds.islands
-        && let Some(i) = ids.islands.get(value)
-    {
-        found.push(("island", Subject::Island(i)));
+    /// One list an id may come from: its kind, what the id names there, and its ids.
+    struct List<'a> {
+        kind: &'static str,
+        named: Option<Subject>,
+        names: Vec<&'a str>,
+        known: String,
     }
-    if kinds.orgs
-        && let Some(o) = ids.orgs.get(value)
-    {
-        found.push(("organisation", Subject::Org(o)));
+    fn list<'a, I: From<u32>>(
+        on: bool,
+        index: &'a crate::scenario::ids::IdIndex<I>,
+        value: &str,
+        as_subject: fn(I) -> Subject,
+    ) -> Option<List<'a>> {
+        on.then(|| List {
+            kind: index.kind,
+            named: index.get(value).map(as_subject),
+            names: index.names().collect(),
+            known: index.known(),
+        })
     }
-    if kinds.campaigns
-        && let Some(x) = ids.campaigns.get(value)
-    {
-        found.push(("campaign", Subject::Campaign(x)));
-    }
+    let lists: Vec<List> = [
+        list(kinds.islands, &ids.islands, value, Subject::Island),
+        list(kinds.orgs, &ids.orgs, value, Subject::Org),
+        list(kinds.campaigns, &ids.campaigns, value, Subject::Campaign),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let found: Vec<(&str, Subject)> = (lists.iter())
+        .filter_map(|l| Some((l.kind, l.named?)))
+        .collect();
     match found.as_slice() {
         [(_, one)] => *one,
         [] => {
-            let lists: Vec<(&str, String)> = [
-                (kinds.islands, &ids.islands.kind, ids.islands.known()),
-                (kinds.orgs, &ids.orgs.kind, ids.orgs.known()),
-                (kinds.campaigns, &ids.campaigns.kind, ids.campaigns.known()),
-            ]
-            .into_iter()
-            .filter(|(on, _, _)| *on)
-            .map(|(_, kind, known)| (*kind, known))
-            .collect();
-            let names: Vec<&str> = lists.iter().map(|(k, _)| *k).collect();
+            let kinds: Vec<&str> = lists.iter().map(|l| l.kind).collect();
             let nearest = crate::scenario::ids::nearest_name(
                 value,
-                (kinds
-                    .islands
-                    .then(|| ids.islands.names())
-                    .into_iter()
-                    .flatten())
-                .chain(kinds.orgs.then(|| ids.orgs.names()).into_iter().flatten())
-                .chain((kinds.campaigns.then(|| ids.campaigns.names()).into_iter()).flatten()),
+                lists.iter().flat_map(|l| l.names.iter().copied()),
             );
             let help = match nearest {
                 Some(n) => format!("did you mean `{n}`?"),
                 None => (lists.iter())
-                    .map(|(k, known)| format!("{k}s: {known}"))
+                    .map(|l| format!("{}s: {}", l.kind, l.known))
                     .collect::<Vec<_>>()
                     .join("; "),
             };
             let message = format!(
                 "{what} `{value}`, which is not a declared {}",
-                names.join(" or ")
+                kinds.join(" or ")
             );
             c.at_value(at.0, at.1, value, message, Some(help));
             Subject::Any
@@ -229,97 +229,35 @@ fn inject(c: &mut Check, s: &Scenario, ids: &Ids, inj: &Inject) -> InjectPlan {
         .iter()
         .filter_map(|t| c.reference(at, &what, &ids.teams, t))
         .collect();
-    let decision = inj.decision.as_ref().map(|d| {
-        let decider = match &d.decider {
-            Some(id) => {
-                let named = c.reference(at, &format!("inject `{}`'s decider", inj.id), &ids.teams, id);
-                if named.is_some_and(|t| !to.contains(&t)) {
-                    c.at_value(
-                        "msel",
-                        &inj.id,
-                        id,
-                        format!(
-                            "inject `{}`: its decider `{id}` is not among the teams it is sent to",
-                            inj.id
-                        ),
-                        Some(format!("add \"{id}\" to `to`, so the team sees what it decides")),
-                    );
-                }
-                named
-            }
-            None => to.first().copied(),
-        };
-        if decider.is_none() && d.decider.is_none() && inj.to.is_empty() {
+    let decision = inj.decision.as_ref().map(|d| decision(c, ids, inj, d, &to));
+    let mut condition = |field: &str, given: &Option<Trigger>, so: &str, help: &str| {
+        let when = trigger(c, at, given.as_ref()?, s, ids);
+        if when.is_manual() {
             c.at(
                 "msel",
                 &inj.id,
-                Some("decision"),
+                Some(field),
                 format!(
-                    "inject `{}` puts a decision to nobody: it is addressed to no team",
+                    "inject `{}`: `{field}` waits on `Manual`, which never happens{so}",
                     inj.id
                 ),
-                Some("add the deciding team to `to` (the first there decides, or name it in `decider`)".into()),
+                Some(help.into()),
             );
         }
-        let default = d
-            .options
-            .iter()
-            .position(|o| o.id == d.default)
-            .unwrap_or_else(|| {
-                c.at_value(
-                    "msel",
-                    &inj.id,
-                    &d.default,
-                    format!(
-                        "inject `{}`: the default `{}` is not one of its options",
-                        inj.id, d.default
-                    ),
-                    None,
-                );
-                0
-            }) as u32;
-        if d.options.is_empty() {
-            c.at(
-                "msel",
-                &inj.id,
-                Some("options"),
-                format!("inject `{}`: a decision needs options", inj.id),
-                None,
-            );
-        }
-        DecisionPlan {
-            decider: decider.unwrap_or_default(),
-            default,
-            takes: d.takes.0,
-            answer_within: d.answer_within.map(|s| s.0.max(1)),
-        }
-    });
-    let unless = inj.unless.as_ref().map(|u| {
-        let when = trigger(c, at, u, s, ids);
-        if when.is_manual() {
-            c.at(
-                "msel",
-                &inj.id,
-                Some("unless"),
-                format!("inject `{}`: `unless` waits on `Manual`, which never happens", inj.id),
-                Some("name what overtakes the storyline, e.g. `Contained(\"GD\")`; to drop it by hand, skip it from the console".into()),
-            );
-        }
-        when
-    });
-    let only_if = inj.only_if.as_ref().map(|u| {
-        let when = trigger(c, at, u, s, ids);
-        if when.is_manual() {
-            c.at(
-                "msel",
-                &inj.id,
-                Some("only_if"),
-                format!("inject `{}`: `only_if` waits on `Manual`, which never happens, so it would never fire", inj.id),
-                Some("name the fact it narrates, e.g. `Compromised(\"org-id\")`".into()),
-            );
-        }
-        when
-    });
+        Some(when)
+    };
+    let unless = condition(
+        "unless",
+        &inj.unless,
+        "",
+        "name what overtakes the storyline, e.g. `Contained(\"GD\")`; to drop it by hand, skip it from the console",
+    );
+    let only_if = condition(
+        "only_if",
+        &inj.only_if,
+        ", so it would never fire",
+        "name the fact it narrates, e.g. `Compromised(\"org-id\")`",
+    );
     let module = inj.module.as_ref().and_then(|m| {
         c.reference(
             at,
@@ -339,6 +277,90 @@ fn inject(c: &mut Check, s: &Scenario, ids: &Ids, inj: &Inject) -> InjectPlan {
         contingency_only: inj.contingency_only,
         effects: Vec::new(),
         option_effects: Vec::new(),
+    }
+}
+
+/// An inject's decision resolved: its decider (named, else the first recipient) and default.
+fn decision(
+    c: &mut Check,
+    ids: &Ids,
+    inj: &Inject,
+    d: &crate::scenario::Decision,
+    to: &[TeamIx],
+) -> DecisionPlan {
+    let at = ("msel", inj.id.as_str());
+    let decider = match &d.decider {
+        Some(id) => {
+            let named = c.reference(
+                at,
+                &format!("inject `{}`'s decider", inj.id),
+                &ids.teams,
+                id,
+            );
+            if named.is_some_and(|t| !to.contains(&t)) {
+                c.at_value(
+                    "msel",
+                    &inj.id,
+                    id,
+                    format!(
+                        "inject `{}`: its decider `{id}` is not among the teams it is sent to",
+                        inj.id
+                    ),
+                    Some(format!(
+                        "add \"{id}\" to `to`, so the team sees what it decides"
+                    )),
+                );
+            }
+            named
+        }
+        None => to.first().copied(),
+    };
+    if decider.is_none() && d.decider.is_none() && inj.to.is_empty() {
+        c.at(
+            "msel",
+            &inj.id,
+            Some("decision"),
+            format!(
+                "inject `{}` puts a decision to nobody: it is addressed to no team",
+                inj.id
+            ),
+            Some(
+                "add the deciding team to `to` (the first there decides, or name it in `decider`)"
+                    .into(),
+            ),
+        );
+    }
+    let default = d
+        .options
+        .iter()
+        .position(|o| o.id == d.default)
+        .unwrap_or_else(|| {
+            c.at_value(
+                "msel",
+                &inj.id,
+                &d.default,
+                format!(
+                    "inject `{}`: the default `{}` is not one of its options",
+                    inj.id, d.default
+                ),
+                None,
+            );
+            0
+        }) as u32;
+    if d.options.is_empty() {
+        c.at(
+            "msel",
+            &inj.id,
+            Some("options"),
+            format!("inject `{}`: a decision needs options", inj.id),
+            None,
+        );
+    }
+    DecisionPlan {
+        decider: decider.unwrap_or_default(),
+        default,
+        takes: d.takes.0,
+        answer_within: d.answer_within.map(|s| s.0.max(1)),
     }
 }
 

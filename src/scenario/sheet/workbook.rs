@@ -213,3 +213,36 @@ const TRIGGER_FORMS: &[(&str, &str)] = &[
     ),
     ("AllOf([...])", "once all have happened"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::testkit::TinyRegion;
+
+    /// Every form the Lists sheet shows is a trigger the scenario accepts, once its
+    /// placeholders name what a scenario declares.
+    #[test]
+    fn the_lists_sheet_shows_only_triggers_that_validate() {
+        for (form, _) in super::TRIGGER_FORMS
+            .iter()
+            .filter(|(f, _)| !f.contains("..."))
+        {
+            TinyRegion::new()
+                .island("LC", false, false)
+                .org("org-id", "LC", 5, 1.0, 0.5)
+                .service("service-id", "org-id", &["org-id/ws"], &[])
+                .campaign(
+                    "campaign-id",
+                    "D1 09:00",
+                    r#"Organisation("org-id")"#,
+                    &["T1078"],
+                )
+                .csirt("team-id", "LC")
+                .field(&format!(
+                    "msel: [Inject(id: \"I03\", trigger: Manual, kind: Narrative, channel: Email, \
+                     title: \"x\"), Inject(id: \"X\", trigger: {form}, kind: Narrative, \
+                     channel: Email, title: \"x\")]"
+                ))
+                .plan();
+        }
+    }
+}
