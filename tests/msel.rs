@@ -423,7 +423,11 @@ fn a_live_inject_reaches_its_teams_and_replays() {
                 title: "Regional heads of CSIRT call",
                 channel: Briefing,
                 to: ["a-npc", "b-csirt"],
+                options: ["Join", "Send apologies"],
+                decider: Some("b-csirt"),
             ))),
+            Timed(at: "D1 09:50", do: Decide(team: "a-npc", inject: "live-2", option: "1")),
+            Timed(at: "D1 09:55", do: Decide(team: "b-csirt", inject: "live-2", option: "1")),
         ]"#,
         &["--until", "2h"],
     );
@@ -445,9 +449,11 @@ fn a_live_inject_reaches_its_teams_and_replays() {
         .filter(|e| e["kind"] == "LiveDecisionTaken")
         .map(|e| (e["team"].as_str().unwrap(), e["label"].as_str().unwrap()))
         .collect();
-    assert_eq!(decided, vec![("a-npc", "No comment")]);
+    // Sent to both, it is b-csirt's to decide: a-npc reads it.
+    assert_eq!(decided, vec![("a-npc", "No comment"), ("b-csirt", "Join")]);
     let notes = notes(&run.events);
     for why in [
+        "live-2 by a-npc was refused: it is for b-csirt to decide",
         "live-1 by b-csirt was refused: it was not put to that team",
         "live-1 by a-npc was refused: it was already taken",
         "live-9 by a-npc was refused: it has not been sent",

@@ -194,7 +194,12 @@ mod window {
             Some(path) => tidewatch::scenario::load_commands(&path.to_string_lossy(), &plan)?,
             None => Vec::new(),
         };
-        let host = lab_host(args.host.as_deref(), &plan, args.seats_per_team)?;
+        let host = lab_host(
+            args.host.as_deref(),
+            &plan,
+            args.seats_per_team,
+            &args.record,
+        )?;
         let options = Options {
             shot: args
                 .screenshot
@@ -217,12 +222,15 @@ mod window {
         address: Option<&str>,
         plan: &Plan,
         seats_per_team: usize,
+        record: &crate::cli::RecordArgs,
     ) -> Result<Option<LabHost>, Failure> {
         let Some(address) = address else {
             return Ok(None);
         };
-        let host = LabHost::start(address, plan, seats_per_team)?;
+        let (secret, kept) = record.lab_secret()?;
+        let host = LabHost::start(address, plan, seats_per_team, secret)?;
         emit(&host.codes_text());
+        emit(&format!("{kept}\n"));
         Ok(Some(host))
     }
 }

@@ -209,6 +209,15 @@ impl RecordArgs {
         Ok(Some(tidewatch::exercise::journal::SealKey::read(path)?))
     }
 
+    /// The lab's join-code secret: kept beside the journal, the same again when it is resumed.
+    pub fn lab_secret(&self) -> Result<(u64, String), Failure> {
+        let journal = self.journal.as_deref().or(self.resume.as_deref());
+        Ok(tidewatch::lab::secret::for_journal(
+            journal,
+            self.resume.is_some(),
+        )?)
+    }
+
     /// A new journal's file is free, or `--force` says to replace what is there.
     pub fn new_journal(&self) -> Result<(), Failure> {
         Ok(files::new_journal(

@@ -5,11 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use tidewatch::exercise::journal::JournalFile;
 use tidewatch::exercise::session::{self, Session};
 use tidewatch::report::{audience, summarise};
 use tidewatch::scenario::ids::TeamIx;
-use tidewatch::scenario::{DEFAULT_SCENARIO, Issued, Plan};
+use tidewatch::scenario::{DEFAULT_SCENARIO, Plan};
 use tidewatch::time::Span;
 
 use super::files::Files;
@@ -79,20 +78,10 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Failure> {
     tidewatch::sim::init_task_pool(args.threads);
     let mut session = start(&args)?;
     super::report::formats(&args.report)?;
-    // The commands of the run, for the report's alternatives: the journal's and the file's.
-    let mut given: Vec<Issued> = Vec::new();
-    if let Some(journal) = (args.record.resume.as_deref()).filter(|_| !args.report.is_empty()) {
-        given.extend(JournalFile::read(journal)?.commands());
-    }
     if let Some(path) = &args.commands {
         let commands = tidewatch::scenario::load_commands(&path.to_string_lossy(), &session.plan)?;
         let reached = session.now();
-        let later: Vec<_> = commands
-            .into_iter()
-            .filter(|(t, _)| *t >= reached)
-            .collect();
-        given.extend(later.iter().cloned().map(Issued::from));
-        session.add_commands(later);
+        session.add_commands(commands.into_iter().filter(|(t, _)| *t >= reached));
     }
     let plan = session.plan.clone();
     let ticks = args.until.unwrap_or(plan.scenario.duration).0;
@@ -107,6 +96,9 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Failure> {
         .transpose()
         .map_err(|e| format!("--team: {e}"))?;
     if !args.report.is_empty() {
+        // The commands of the run, for the report's alternatives: a resumed journal's, the
+        // file's and the seats', as applied.
+        let given = session.applied();
         super::report::write(&plan, &session, &given, &args.report, (1, None))?;
     }
     let events = args.events.as_deref().map(|p| (p, team));
@@ -139,11 +131,15 @@ fn host_lab(
     args: &RunArgs,
     until: u64,
 ) -> Result<(), Failure> {
-    use tidewatch::lab::{LabHost, Speed, host_headless};
+    use tidewatch::lab::{LabHost, Speed, facilitator, host_headless};
     let speed = Speed::parse(&args.pace).map_err(|e| format!("--pace: {e}"))?;
-    let host = LabHost::start(address, &session.plan, args.seats_per_team)?;
+    let (secret, kept) = args.record.lab_secret()?;
+    let host = LabHost::start(address, &session.plan, args.seats_per_team, secret)?;
     emit(&host.codes_text());
-    let (seats, ran) = host_headless(session, host, speed, until, args.wait_for_seats)?;
+    emit(&format!("{kept}\n"));
+    emit("the facilitator's commands are read here, one a line; type `help` for the list\n");
+    let lines = facilitator::listen_stdin();
+    let (seats, ran) = host_headless(session, host, speed, until, args.wait_for_seats, lines)?;
     let mut text = format!(
         "seats served: {} (the clock ran {ran:.1} s at {})\n",
         seats.len(),

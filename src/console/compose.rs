@@ -29,6 +29,8 @@ pub struct ComposeDesk {
     to: Vec<bool>,
     questions: String,
     options: String,
+    /// The team (by position) that takes the decision, among those ticked.
+    decider: usize,
     link: usize,
     outage_island: usize,
     outage_for: String,
@@ -48,6 +50,7 @@ impl Default for ComposeDesk {
             to: Vec::new(),
             questions: String::new(),
             options: String::new(),
+            decider: 0,
             link: 0,
             outage_island: 0,
             outage_for: "8h".into(),
@@ -59,6 +62,11 @@ impl Default for ComposeDesk {
 }
 
 impl ComposeDesk {
+    /// The deciding team as chosen, if it is still ticked (else the first ticked decides).
+    fn decider(&self) -> Option<usize> {
+        (self.to.get(self.decider) == Some(&true)).then_some(self.decider)
+    }
+
     /// The narrative inject as filled in, or what is missing.
     fn live_inject(&self, plan: &Plan) -> Result<LiveInject, String> {
         let to: Vec<String> = plan
@@ -83,6 +91,7 @@ impl ComposeDesk {
             to,
             questions: lines(&self.questions),
             options: lines(&self.options),
+            decider: self.decider().map(|t| plan.scenario.teams[t].id.clone()),
         })
     }
 }
@@ -181,6 +190,9 @@ fn narrative(ui: &mut Ui, plan: &Plan, orders: &mut Orders, desk: &mut ComposeDe
             );
             ui.end_row();
         });
+    if !desk.options.trim().is_empty() {
+        decider(ui, plan, desk);
+    }
     if ui.button("Send to the teams ticked").clicked() {
         desk.said = Some(match desk.live_inject(plan) {
             Ok(inject) => {
@@ -195,6 +207,29 @@ fn narrative(ui: &mut Ui, plan: &Plan, orders: &mut Orders, desk: &mut ComposeDe
             Err(e) => (e, false),
         });
     }
+}
+
+/// Which ticked team takes the decision (the others read it).
+fn decider(ui: &mut Ui, plan: &Plan, desk: &mut ComposeDesk) {
+    let ticked: Vec<usize> = (0..desk.to.len()).filter(|&t| desk.to[t]).collect();
+    let Some(&first) = ticked.first() else {
+        return;
+    };
+    if !ticked.contains(&desk.decider) {
+        desk.decider = first;
+    }
+    let teams = &plan.scenario.teams;
+    ui.horizontal(|ui| {
+        ui.label("Decided by");
+        egui::ComboBox::from_id_salt("decider")
+            .selected_text(&teams[desk.decider].id)
+            .show_ui(ui, |ui| {
+                for t in ticked {
+                    ui.selectable_value(&mut desk.decider, t, &teams[t].id);
+                }
+            });
+        ui.label(RichText::new("the other teams ticked read it").weak());
+    });
 }
 
 /// A combo box over a list of (id, name), by position.

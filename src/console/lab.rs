@@ -37,7 +37,7 @@ fn serve_seats(
     mut recorder: ResMut<Recorder>,
 ) {
     let Ok(mut host) = lab.0.lock() else { return };
-    let view = ClockView::of(&region, clock.now, pacing.paused, pacing.speed.label());
+    let view = ClockView::of(&region, clock.now, pacing.paused, &pacing.speed.label());
     let given = host.serve(&region, log.all(), view);
     let now = clock.now;
     recorder.add_from(

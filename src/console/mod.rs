@@ -344,6 +344,9 @@ fn run_ticks_for_frame(world: &mut World) {
     let started = Instant::now();
     let mut ran = 0;
     while ran < budget_ticks && world.resource::<Clock>().now < end {
+        if obey_clock_orders(world) {
+            break;
+        }
         if let Err(e) = session::tick(world) {
             // The journal cannot be written: stop the clock rather than lose the record.
             eprintln!("{e}");
@@ -360,6 +363,31 @@ fn run_ticks_for_frame(world: &mut World) {
             break;
         }
     }
+}
+
+/// Honours the clock commands due before the tick (a command file's `Pause`, `Resume` or
+/// `Speed`, or the buttons' own, which already hold); true when one paused a running clock.
+fn obey_clock_orders(world: &mut World) -> bool {
+    let orders = match session::due_clock_orders(world) {
+        Ok(orders) => orders,
+        Err(e) => {
+            // The journal cannot be written: stop the clock rather than lose the record.
+            eprintln!("{e}");
+            world.resource_mut::<Pacing>().paused = true;
+            return true;
+        }
+    };
+    let mut pacing = world.resource_mut::<Pacing>();
+    let was = pacing.paused;
+    for c in orders {
+        match c {
+            Command::Pause => pacing.paused = true,
+            Command::Resume => pacing.paused = false,
+            Command::Speed(pace) => pacing.speed = pace,
+            _ => {}
+        }
+    }
+    pacing.paused && !was
 }
 
 /// Whether the tick just run ended a module that pauses the clock at its end.

@@ -59,7 +59,7 @@ pub fn collect(
         let lines: Vec<FeedLine> = new.iter().map(|e| FeedLine::for_team(&region, e)).collect();
         push_lines(&mut screen.feed, lines);
     }
-    screen.clock = ClockView::of(&region, clock.now, pacing.paused, pacing.speed.label());
+    screen.clock = ClockView::of(&region, clock.now, pacing.paused, &pacing.speed.label());
 }
 
 /// `console --team`: the clock bar is the window's own (self-study: whoever sits here runs it).
@@ -136,6 +136,11 @@ fn decisions(ui: &mut Ui, v: &TeamView, now: u64, orders: &mut Orders) {
             None => format!("asked {waited} ago"),
         };
         ui.label(RichText::new(left).weak());
+        if !d.taken_by(&v.team.id) {
+            ui.label(RichText::new(format!("for {} to decide", d.decider)).italics());
+            ui.separator();
+            continue;
+        }
         ui.horizontal_wrapped(|ui| {
             for (option, label) in &d.options {
                 if ui.button(label).clicked() {

@@ -17,6 +17,8 @@ pub enum Refusal {
     NotItsOrganisation { org: String },
     /// The decision was not put to this team.
     NotAddressed { inject: String },
+    /// The decision was put to this team to read; another team takes it.
+    NotDecider { inject: String, decider: String },
     /// The command names something that does not exist.
     Unknown(String),
 }
@@ -31,6 +33,9 @@ impl std::fmt::Display for Refusal {
             }
             Refusal::NotAddressed { inject } => {
                 write!(f, "the decision on `{inject}` was not put to this team")
+            }
+            Refusal::NotDecider { inject, decider } => {
+                write!(f, "the decision on `{inject}` is for {decider} to decide")
             }
             Refusal::Unknown(e) => write!(f, "{e}"),
         }
@@ -86,12 +91,17 @@ pub fn team_may(plan: &Plan, team: TeamIx, command: &Command) -> Result<(), Refu
                 .injects
                 .resolve(inject)
                 .map_err(|e| Refusal::Unknown(e.to_string()))?;
-            if plan.injects[i].to.contains(&team) {
-                Ok(())
-            } else {
-                Err(Refusal::NotAddressed {
+            if !plan.injects[i].to.contains(&team) {
+                return Err(Refusal::NotAddressed {
                     inject: inject.clone(),
-                })
+                });
+            }
+            match plan.injects[i].decision {
+                Some(d) if d.decider != team => Err(Refusal::NotDecider {
+                    inject: inject.clone(),
+                    decider: plan.scenario.teams[d.decider.ix()].id.clone(),
+                }),
+                _ => Ok(()),
             }
         }
         // A team's own note for the record.
@@ -145,7 +155,10 @@ mod tests {
                 "msel: [Inject(id: \"I1\", trigger: At(\"D1 09:00\"), kind: Narrative, \
                  channel: Phone, to: [\"a-npc\"], title: \"Call\", decision: Some(Decision(\
                  prompt: \"?\", default: \"wait\", options: [Option(id: \"wait\", label: \
-                 \"Wait\")])))]",
+                 \"Wait\")]))), Inject(id: \"I2\", trigger: At(\"D1 10:00\"), kind: Narrative, \
+                 channel: Phone, to: [\"a-npc\", \"b-csirt\"], title: \"Ask\", decision: \
+                 Some(Decision(prompt: \"?\", default: \"wait\", decider: Some(\"b-csirt\"), \
+                 options: [Option(id: \"wait\", label: \"Wait\")])))]",
             )
             .plan()
     }
@@ -192,6 +205,26 @@ mod tests {
                 inject: "I1".into()
             })
         );
+    }
+
+    #[test]
+    fn only_its_decider_takes_a_decision_the_others_read() {
+        let p = plan();
+        let decide = |team: &str| Command::Decide {
+            team: team.into(),
+            inject: "I2".into(),
+            option: "wait".into(),
+        };
+        let refused = team_may(&p, TeamIx(0), &decide("a-npc")).unwrap_err();
+        assert_eq!(
+            refused,
+            Refusal::NotDecider {
+                inject: "I2".into(),
+                decider: "b-csirt".into()
+            }
+        );
+        assert!(refused.to_string().contains("for b-csirt to decide"));
+        assert_eq!(team_may(&p, TeamIx(1), &decide("b-csirt")), Ok(()));
     }
 
     #[test]

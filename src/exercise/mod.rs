@@ -5,6 +5,7 @@ pub mod authority;
 pub mod journal;
 pub mod msel;
 pub mod pacing;
+mod recorder;
 pub mod session;
 
 use std::collections::BTreeMap;
@@ -193,8 +194,8 @@ impl CommandTargets<'_, '_> {
         }
     }
 
-    /// A decision can be taken once it has been put, only by a team it was put to, and only
-    /// once; a refusal is a note in the record.
+    /// A decision can be taken once it has been put, only by its decider (the others it was
+    /// put to read it), and only once; a refusal is a note in the record.
     fn decide(&mut self, plan: &Plan, now: u64, team: TeamIx, inject: InjectIx, option: u32) {
         let refused = if !self.msel.fired.contains(&inject) {
             Some("it has not been put yet".to_string())
@@ -203,6 +204,14 @@ impl CommandTargets<'_, '_> {
         } else if !plan.injects[inject].to.contains(&team) {
             Some(format!(
                 "it was not put to {}",
+                plan.scenario.teams[team.ix()].id
+            ))
+        } else if let Some(d) = plan.injects[inject].decision
+            && d.decider != team
+        {
+            Some(format!(
+                "it is for {} to decide, not {}",
+                plan.scenario.teams[d.decider.ix()].id,
                 plan.scenario.teams[team.ix()].id
             ))
         } else {

@@ -10,12 +10,13 @@ use crate::scenario::Pace;
 impl Pace {
     pub const ALL: [Pace; 4] = [Pace::X1, Pace::X10, Pace::X60, Pace::Max];
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> String {
         match self {
-            Pace::X1 => "1x",
-            Pace::X10 => "10x",
-            Pace::X60 => "60x",
-            Pace::Max => "max",
+            Pace::X1 => "1x".into(),
+            Pace::X10 => "10x".into(),
+            Pace::X60 => "60x".into(),
+            Pace::Max => "max".into(),
+            Pace::Times(n) => format!("{n}x"),
         }
     }
 
@@ -26,6 +27,7 @@ impl Pace {
             Pace::X10 => Some(10.0 / 60.0),
             Pace::X60 => Some(1.0),
             Pace::Max => None,
+            Pace::Times(n) => Some(f64::from(n.max(1)) / 60.0),
         }
     }
 }

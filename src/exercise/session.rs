@@ -2,189 +2,19 @@
 //! records them. Headless runs, replays, forks and resumes all go through it, so a journal
 //! written by one is read back by the others the same way.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use super::journal::{
-    Entry, Header, JOURNAL_FORMAT, JournalFile, JournalWriter, SealKey, text_hash,
-};
+use super::journal::{Entry, JournalFile, JournalWriter, SealKey};
 use bevy::prelude::*;
 
-use super::CommandQueue;
+pub use super::recorder::{
+    DIGEST_EVERY, Recorder, RefusedOrder, due_clock_orders, finish, record, record_clock, tick,
+};
 use crate::scenario::{self, Diagnostic, LoadError, Plan, Source};
 use crate::scenario::{Command, Issued};
-use crate::sim::{Clock, Region, SimTick, Simulation, StateDigest};
-
-/// Digests go into the journal this often (and after every tick a command took effect).
-pub const DIGEST_EVERY: u64 = 10;
-
-/// An order or note a lab seat gave that the host refused: journaled at the next tick as
-/// [`Entry::Refused`], beside the commands, so the record shows what a team's seats tried.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RefusedOrder {
-    pub seat: String,
-    pub what: String,
-    pub why: String,
-}
-
-/// What drives a world from outside, kept in the world itself so the headless `Session` and
-/// the console tick it the same way: commands waiting for their tick and the journal.
-#[derive(Resource, Default)]
-pub struct Recorder {
-    journal: Option<JournalWriter>,
-    /// Commands not yet applied, in tick order, with the seat each came from.
-    pending: VecDeque<Issued>,
-    /// Commands applied so far, at the tick each took effect: what an after-action report
-    /// replays with another choice.
-    applied: Vec<Issued>,
-    /// Refusals waiting for the next tick's journal lines (only while recording).
-    refused: Vec<RefusedOrder>,
-    last_digest_written: Option<u64>,
-}
-
-impl Recorder {
-    /// Commands to apply when the clock reaches their ticks (late ones apply at the next tick).
-    pub fn add_commands(&mut self, commands: impl IntoIterator<Item = (u64, Command)>) {
-        self.add_from(commands);
-    }
-
-    /// Commands with the seat each came from (`None`: not a seat), journaled with it.
-    pub fn add_from(&mut self, commands: impl IntoIterator<Item = impl Into<Issued>>) {
-        let mut all: Vec<Issued> = self
-            .pending
-            .drain(..)
-            .chain(commands.into_iter().map(Into::into))
-            .collect();
-        all.sort_by_key(|c| c.tick);
-        self.pending = all.into();
-    }
-
-    /// Refusals to journal at the next tick; without a journal there is nothing to keep them
-    /// for. The lab host bounds how many a seat can cause.
-    pub fn add_refused(&mut self, refusals: impl IntoIterator<Item = RefusedOrder>) {
-        if self.journal.is_some() {
-            self.refused.extend(refusals);
-        }
-    }
-
-    pub fn is_recording(&self) -> bool {
-        self.journal.is_some()
-    }
-
-    /// The journal being written, if any.
-    pub fn journal_path(&self) -> Option<&Path> {
-        self.journal.as_ref().map(|j| j.path.as_path())
-    }
-
-    /// Commands applied so far, with the tick each took effect and its seat.
-    pub fn applied(&self) -> &[Issued] {
-        &self.applied
-    }
-
-    fn write_digest(&mut self, digest: &StateDigest, now: u64) -> Result<(), String> {
-        if let Some(journal) = &mut self.journal
-            && self.last_digest_written != Some(digest.tick)
-            && now > 0
-        {
-            journal.append(&Entry::digest(digest))?;
-            self.last_digest_written = Some(digest.tick);
-        }
-        Ok(())
-    }
-}
-
-/// Starts a new journal for the world's exercise, sealed with `seal` if given.
-pub fn record(
-    world: &mut World,
-    path: &Path,
-    source: &Source,
-    set: &[String],
-    seed: u64,
-    seal: Option<SealKey>,
-) -> Result<(), String> {
-    let header = Header {
-        format: JOURNAL_FORMAT,
-        version: env!("CARGO_PKG_VERSION").into(),
-        scenario: source.name.clone(),
-        scenario_hash: text_hash(&source.text),
-        scenario_text: source.text.clone(),
-        set: set.to_vec(),
-        seed,
-        digest_every: DIGEST_EVERY,
-        sealed: false,
-    };
-    world.resource_mut::<Recorder>().journal = Some(JournalWriter::create(path, header, seal)?);
-    Ok(())
-}
-
-/// Simulates one tick of the world: due commands are journaled and queued, the tick runs, and
-/// the digest is journaled when it is time.
-pub fn tick(world: &mut World) -> Result<(), String> {
-    let plan = world.resource::<Region>().0.clone();
-    let now = world.resource::<Clock>().now;
-    world.resource_scope(|world, mut rec: Mut<Recorder>| {
-        let mut commanded = false;
-        while rec.pending.front().is_some_and(|c| c.tick <= now) {
-            let Issued { command, seat, .. } = rec.pending.pop_front().expect("checked above");
-            rec.applied.push(Issued {
-                tick: now,
-                command: command.clone(),
-                seat: seat.clone(),
-            });
-            if let Some(journal) = &mut rec.journal {
-                journal.append(&Entry::Command {
-                    seq: 0,
-                    tick: now,
-                    command: command.clone(),
-                    seat,
-                })?;
-                // A command is what a replay cannot recompute: on the disk before it acts.
-                journal.sync()?;
-            }
-            if let Some(action) = command.resolve(&plan)? {
-                world.resource_mut::<CommandQueue>().schedule(now, action);
-            }
-            commanded = true;
-        }
-        let refused = std::mem::take(&mut rec.refused);
-        if let Some(journal) = &mut rec.journal {
-            for RefusedOrder { seat, what, why } in refused {
-                journal.append(&Entry::Refused {
-                    seq: 0,
-                    tick: now,
-                    seat,
-                    what,
-                    why,
-                })?;
-            }
-        }
-        world.run_schedule(SimTick);
-        // Hashed only for a journal: a run that records nothing reads the digest at its end.
-        if rec.journal.is_some() && (commanded || (now + 1).is_multiple_of(DIGEST_EVERY)) {
-            let digest = crate::sim::digest::current(world);
-            rec.write_digest(&digest, now + 1)?;
-        }
-        Ok(())
-    })
-}
-
-/// Records the final digest, so a replay checks the very end too, and the end marker, so a
-/// reader tells this clean stop from a record cut short; syncs the journal: a clean stop
-/// leaves everything on the disk.
-pub fn finish(world: &mut World) -> Result<(), String> {
-    let digest = crate::sim::digest::current(world);
-    let now = world.resource::<Clock>().now;
-    let mut rec = world.resource_mut::<Recorder>();
-    rec.write_digest(&digest, now)?;
-    match &mut rec.journal {
-        Some(journal) => {
-            journal.end(now)?;
-            journal.sync()
-        }
-        None => Ok(()),
-    }
-}
+use crate::sim::{Clock, Region, Simulation};
 
 /// A headless exercise: the simulation and its recorder.
 pub struct Session {
@@ -245,6 +75,28 @@ impl Session {
 
     pub fn step(&mut self) -> Result<(), String> {
         tick(self.sim.world_mut())
+    }
+
+    /// Every command applied so far (a resumed journal's included), with its tick and seat:
+    /// what the report's alternatives replay.
+    pub fn applied(&mut self) -> Vec<Issued> {
+        self.recorder().applied().to_vec()
+    }
+
+    /// A clock command obeyed now, on the record (see [`record_clock`]).
+    pub fn record_clock(&mut self, command: Command) -> Result<(), String> {
+        record_clock(self.sim.world_mut(), command)
+    }
+
+    /// The clock commands due now, on the record (see [`due_clock_orders`]).
+    pub fn due_clock_orders(&mut self) -> Result<Vec<Command>, String> {
+        due_clock_orders(self.sim.world_mut())
+    }
+
+    /// Whether commands taken are waiting for the next tick.
+    pub fn has_due(&mut self) -> bool {
+        let now = self.now();
+        self.recorder().has_due(now)
     }
 
     pub fn run_until(&mut self, ticks: u64) -> Result<(), String> {
@@ -471,6 +323,7 @@ pub fn resume(path: &Path, seal: Option<SealKey>) -> Result<(Session, Option<u64
 mod tests {
     use super::*;
     use crate::scenario::testkit::TinyRegion;
+    use crate::sim::StateDigest;
 
     /// A run that records nothing never hashes the state on the way (it reads the digest at
     /// its end); a recorded one journals it every `DIGEST_EVERY` ticks.

@@ -6,17 +6,16 @@
 mod budget;
 mod connection;
 mod conversation;
+pub mod facilitator;
 mod gate;
+mod headless;
 pub mod host;
 pub mod protocol;
 pub mod seat;
+pub mod secret;
 
-use std::time::{Duration, Instant};
-
+pub use headless::host_headless;
 pub use host::LabHost;
-
-use crate::exercise::session::Session;
-use crate::report::view::ClockView;
 
 /// How fast a headless host runs the clock: simulated minutes per real second, or flat out.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -44,62 +43,31 @@ impl Speed {
             Some(m) => format!("{}x", m * 60.0),
         }
     }
+
+    /// The pace as the record names it: the console's four, any whole factor, or `None` for a
+    /// fraction (`0.5x`), which the clock runs but the record has no word for.
+    pub fn pace(self) -> Option<crate::scenario::Pace> {
+        use crate::scenario::Pace;
+        let Some(m) = self.0 else {
+            return Some(Pace::Max);
+        };
+        let n = m * 60.0;
+        if n.fract() != 0.0 || n < 1.0 {
+            return None;
+        }
+        Some(match n as u32 {
+            1 => Pace::X1,
+            10 => Pace::X10,
+            60 => Pace::X60,
+            n => Pace::Times(n),
+        })
+    }
 }
 
-/// Runs a session headless as the host of a lab exercise until `until`: waits for `wait_for`
-/// seats before starting the clock, then ticks at `speed` and serves the seats between ticks.
-/// Returns the seats as the facilitator saw them, and how long the clock ran (real seconds).
-pub fn host_headless(
-    session: &mut Session,
-    host: LabHost,
-    speed: Speed,
-    until: u64,
-    wait_for: usize,
-) -> Result<(Vec<host::SeatRecord>, f64), String> {
-    let mut host = host;
-    let plan = session.plan.clone();
-    let label = speed.label();
-    let mut started: Option<Instant> = None;
-    let mut owed = 0.0;
-    let mut last = Instant::now();
-    while session.now() < until {
-        let paused = started.is_none();
-        let clock = ClockView::of(&plan, session.now(), paused, &label);
-        let given = host.serve(&plan, session.sim.events(), clock);
-        let now = session.now();
-        session.add_from(
-            given
-                .orders
-                .into_iter()
-                .map(|(c, seat)| (now, c, Some(seat))),
-        );
-        session.add_refused(given.refused);
-        if started.is_none() {
-            if host.connected() >= wait_for {
-                started = Some(Instant::now());
-                last = Instant::now();
-            } else {
-                std::thread::sleep(Duration::from_millis(10));
-                continue;
-            }
-        }
-        let dt = last.elapsed().as_secs_f64();
-        last = Instant::now();
-        let due = crate::exercise::pacing::owed_ticks(&mut owed, speed.0, dt);
-        let frame = Instant::now();
-        let mut ran = 0;
-        while ran < due && session.now() < until && frame.elapsed() < Duration::from_millis(20) {
-            session.step()?;
-            ran += 1;
-        }
-        if ran == 0 {
-            std::thread::sleep(Duration::from_millis(5));
-        }
+impl From<crate::scenario::Pace> for Speed {
+    fn from(p: crate::scenario::Pace) -> Speed {
+        Speed(p.minutes_per_second())
     }
-    session.finish()?;
-    let ran = started.map_or(0.0, |t| t.elapsed().as_secs_f64());
-    let clock = ClockView::of(&plan, session.now(), false, &label);
-    Ok((host.finish(&plan, session.sim.events(), clock), ran))
 }
 
 #[cfg(test)]

@@ -200,6 +200,15 @@ pub struct DecisionView {
     pub deadline: Option<u64>,
     /// The default option's label.
     pub default: String,
+    /// The team whose decision it is (its id); the other teams it was put to read it.
+    pub decider: String,
+}
+
+impl DecisionView {
+    /// Whether `team` (an id) takes this decision.
+    pub fn taken_by(&self, team: &str) -> bool {
+        self.decider == team
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -351,7 +360,8 @@ fn inbox(plan: &Plan, k: &TeamKnowledge) -> Vec<InboxItem> {
     items
 }
 
-/// Decisions put to the team and not yet taken: the MSEL's, then live injects'.
+/// Decisions put to the team and not yet taken: the MSEL's, then live injects'; those another
+/// team takes are there to read.
 fn decisions(plan: &Plan, k: &TeamKnowledge) -> Vec<DecisionView> {
     let s = &plan.scenario;
     k.pending_decisions
@@ -366,6 +376,7 @@ fn decisions(plan: &Plan, k: &TeamKnowledge) -> Vec<DecisionView> {
                 .get(resolved.default as usize)
                 .map_or(String::new(), |o| o.label.clone());
             Some(DecisionView {
+                decider: s.teams[resolved.decider.ix()].id.clone(),
                 deadline: resolved.answer_within.map(|w| asked + w),
                 default,
                 inject: a.id.clone(),
@@ -391,6 +402,7 @@ fn decisions(plan: &Plan, k: &TeamKnowledge) -> Vec<DecisionView> {
                 asked: tick,
                 deadline: None,
                 default: String::new(),
+                decider: a.decider().to_string(),
             }
         }))
         .collect()

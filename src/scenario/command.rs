@@ -116,6 +116,9 @@ pub enum Pace {
     X60,
     /// As fast as the machine allows.
     Max,
+    /// Any other factor over real time (a headless host's `--pace 600x`): so many simulated
+    /// minutes a minute.
+    Times(u32),
 }
 
 /// A command resolved to indexes, ready for the tick chain.
@@ -379,6 +382,13 @@ impl Resolver<'_> {
         }
         if live.to.is_empty() {
             return Err("a live inject needs at least one team in `to`".into());
+        }
+        if let Some(d) = &live.decider
+            && !live.to.contains(d)
+        {
+            return Err(format!(
+                "the live inject's decider `{d}` is not among the teams it is sent to"
+            ));
         }
         Ok(Action::SendInject {
             to: live

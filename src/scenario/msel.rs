@@ -196,6 +196,9 @@ pub struct LiveInject {
     /// its label). Empty: nothing to decide.
     #[serde(default)]
     pub options: Vec<String>,
+    /// Which of `to` takes the decision (the others read it); `None`: the first in `to`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decider: Option<String>,
 }
 
 /// How the record names a live inject.
@@ -214,6 +217,14 @@ pub fn live_index(number: u32) -> Option<usize> {
 }
 
 impl LiveInject {
+    /// The team whose decision it is: the one named in `decider`, else the first addressed.
+    pub fn decider(&self) -> &str {
+        self.decider
+            .as_deref()
+            .or(self.to.first().map(String::as_str))
+            .unwrap_or_default()
+    }
+
     /// An option given by position from 1 or by its label, as its position from 0.
     pub fn option(&self, given: &str) -> Option<u32> {
         let given = given.trim();

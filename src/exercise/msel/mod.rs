@@ -51,6 +51,8 @@ pub struct MselState {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct LiveState {
     pub to: Vec<TeamIx>,
+    /// The one of `to` that decides.
+    pub decider: TeamIx,
     pub inject: crate::scenario::LiveInject,
     pub decided: bool,
 }
@@ -58,7 +60,16 @@ pub struct LiveState {
 impl MselState {
     /// Records a live inject as sent; its number (`live-1` first).
     pub fn send_live(&mut self, to: &[TeamIx], inject: &crate::scenario::LiveInject) -> u32 {
+        let decider = inject
+            .to
+            .iter()
+            .position(|t| t == inject.decider())
+            .and_then(|k| to.get(k))
+            .or(to.first())
+            .copied()
+            .unwrap_or_default();
         self.live.push(LiveState {
+            decider,
             to: to.to_vec(),
             inject: inject.clone(),
             decided: false,
@@ -85,6 +96,9 @@ impl MselState {
         }
         if !live.to.contains(&team) {
             return Err("it was not put to that team".into());
+        }
+        if live.decider != team {
+            return Err(format!("it is for {} to decide", live.inject.decider()));
         }
         let k = live.inject.option(option).ok_or_else(|| {
             format!(

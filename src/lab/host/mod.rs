@@ -93,8 +93,14 @@ pub struct LabHost {
 
 impl LabHost {
     /// Listens at `address` (port 0: any free port) for the plan's teams, each of which may
-    /// have `seats_per_team` seats connected (1 to [`MAX_SEATS_PER_TEAM`]).
-    pub fn start(address: &str, plan: &Plan, seats_per_team: usize) -> Result<LabHost, String> {
+    /// have `seats_per_team` seats connected (1 to [`MAX_SEATS_PER_TEAM`]); the join codes
+    /// come from `secret` (see [`super::secret`]).
+    pub fn start(
+        address: &str,
+        plan: &Plan,
+        seats_per_team: usize,
+        secret: u64,
+    ) -> Result<LabHost, String> {
         if !(1..=MAX_SEATS_PER_TEAM).contains(&seats_per_team) {
             return Err(format!(
                 "--seats-per-team {seats_per_team}: a team may have 1 to {MAX_SEATS_PER_TEAM} \
@@ -112,7 +118,6 @@ impl LabHost {
         let bound = listener
             .local_addr()
             .map_err(|e| format!("--host {address}: {e}"))?;
-        let secret = gate::fresh_secret();
         let codes: Vec<(String, String)> = plan
             .scenario
             .teams
@@ -399,14 +404,16 @@ impl LabHost {
         let Command::Decide { inject, .. } = command else {
             return Ok(());
         };
+        let not_yours = |decider: &str| format!("decision {inject} is for {decider} to decide");
         if let Some(number) = plan.live_inject(inject) {
             let desk = self.desk(plan, log, team);
-            return if desk.knowledge.live_pending().any(|(_, n, _)| n == number) {
-                Ok(())
-            } else {
-                Err(format!(
+            let me = &plan.scenario.teams[team.ix()].id;
+            return match desk.knowledge.live_pending().find(|(_, n, _)| *n == number) {
+                Some((_, _, a)) if a.decider() != me => Err(not_yours(a.decider())),
+                Some(_) => Ok(()),
+                None => Err(format!(
                     "decision {inject} is not waiting for your team (not put to it, or already taken)"
-                ))
+                )),
             };
         }
         let ix = plan
@@ -416,7 +423,12 @@ impl LabHost {
             .map_err(|e| e.to_string())?;
         let desk = self.desk(plan, log, team);
         if desk.knowledge.pending_decisions.contains(&ix) {
-            Ok(())
+            match plan.injects[ix].decision {
+                Some(d) if d.decider != team => {
+                    Err(not_yours(&plan.scenario.teams[d.decider.ix()].id))
+                }
+                _ => Ok(()),
+            }
         } else {
             Err(format!(
                 "decision {inject} is not waiting for your team (not put yet, or already taken)"
@@ -479,7 +491,7 @@ mod tests {
             .org("gov", "A", 4, 0.5, 0.5)
             .csirt("csirt", "A")
             .plan();
-        let mut host = LabHost::start("127.0.0.1:0", &plan, 8).unwrap();
+        let mut host = LabHost::start("127.0.0.1:0", &plan, 8, 7).unwrap();
         let (to_host, inbound) = channel();
         host.inbound = inbound;
         let (to_seat, at_seat) = channel::<Arc<str>>();

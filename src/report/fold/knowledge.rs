@@ -402,6 +402,7 @@ mod tests {
             to: vec!["csirt".into()],
             questions: vec![],
             options: vec!["Talk".into(), "No comment".into()],
+            decider: None,
         };
         let mut log = vec![Stamped {
             tick: 5,

@@ -1,0 +1,430 @@
+//! What a room needs from a headless lab host, end to end over the loopback address: the
+//! decider decides (another team's seat is refused with the reason), the facilitator controls
+//! the clock from the host's standard input, a command file and the modules' pauses (the clock
+//! does not move while paused), and a host killed with `kill -9` and resumed hands out the same
+//! join codes, so a seat that was reconnecting gets back in.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Output, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_tidewatch");
+const LIMIT: Duration = Duration::from_secs(120);
+
+fn dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("tidewatch-room-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// A headless host as the facilitator sees it: its standard input and output, line by line.
+struct Host {
+    child: Child,
+    stdin: ChildStdin,
+    lines: Receiver<String>,
+    /// Everything it printed so far.
+    heard: Vec<String>,
+    address: String,
+    codes: std::collections::BTreeMap<String, String>,
+}
+
+impl Host {
+    fn start(args: &[&str]) -> Host {
+        let mut child = Command::new(BIN)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let out = BufReader::new(child.stdout.take().unwrap());
+        let (tx, lines) = channel();
+        std::thread::spawn(move || {
+            for line in out.lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut host = Host {
+            child,
+            stdin,
+            lines,
+            heard: Vec::new(),
+            address: String::new(),
+            codes: Default::default(),
+        };
+        let listening = host.until(|l| l.starts_with("lab host listening on "));
+        host.address = listening["lab host listening on ".len()..].to_string();
+        let mut line = host.next().expect("the join codes");
+        while line != "join codes:" {
+            line = host.next().expect("the join codes");
+        }
+        loop {
+            let line = host.next().expect("the join codes");
+            match line.split_whitespace().collect::<Vec<_>>()[..] {
+                [team, code] if line.starts_with("  ") => {
+                    host.codes.insert(team.into(), code.into());
+                }
+                _ => break,
+            }
+        }
+        host
+    }
+
+    /// The next line, or `None` once the host has closed its output.
+    fn next(&mut self) -> Option<String> {
+        match self.lines.recv_timeout(LIMIT) {
+            Ok(l) => {
+                self.heard.push(l.clone());
+                Some(l)
+            }
+            Err(RecvTimeoutError::Disconnected) => None,
+            Err(RecvTimeoutError::Timeout) => panic!("the host said nothing for {LIMIT:?}"),
+        }
+    }
+
+    /// Reads until a line matches; fails if the host ends first.
+    fn until(&mut self, matches: impl Fn(&str) -> bool) -> String {
+        loop {
+            match self.next() {
+                Some(l) if matches(&l) => return l,
+                Some(_) => {}
+                None => panic!("the host ended first:\n{}", self.heard.join("\n")),
+            }
+        }
+    }
+
+    fn say(&mut self, line: &str) {
+        writeln!(self.stdin, "{line}").unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    /// The tick its `status` gives.
+    fn tick(&mut self) -> u64 {
+        self.say("status");
+        let status = self.until(|l| l.starts_with("status: "));
+        let tick = status.split("(tick ").nth(1).unwrap();
+        tick.split_whitespace().next().unwrap().parse().unwrap()
+    }
+
+    /// Resumes at every pause until the exercise is over; returns the pauses' lines.
+    fn resume_to_the_end(&mut self) -> Vec<String> {
+        let mut pauses = Vec::new();
+        while let Some(line) = self.next() {
+            if line.starts_with("paused at ") {
+                pauses.push(line);
+                self.say("resume");
+            }
+        }
+        pauses
+    }
+
+    fn wait(mut self) -> (std::process::ExitStatus, String) {
+        while self.next().is_some() {}
+        let status = self.child.wait().unwrap();
+        (status, self.heard.join("\n"))
+    }
+}
+
+impl Drop for Host {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn seat(host: &Host, team: &str, orders: Option<&Path>, out: &Path) -> Child {
+    let mut c = Command::new(BIN);
+    c.args([
+        "seat",
+        &host.address,
+        "--team",
+        team,
+        "--code",
+        &host.codes[team],
+    ])
+    .args(["--name", team, "--headless", "--patience", "1m"])
+    .arg("--out")
+    .arg(out)
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    if let Some(o) = orders {
+        c.arg("--commands").arg(o);
+    }
+    c.spawn().unwrap()
+}
+
+fn finished(child: Child, what: &str) -> Output {
+    let deadline = Instant::now() + LIMIT;
+    let mut child = child;
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("{what} did not finish within {LIMIT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn on_a_headless_tabletop_the_decider_decides_and_the_modules_pause_the_clock() {
+    let d = dir("decider");
+    let journal = d.join("tabletop.jsonl");
+    let report = d.join("report.json");
+    let mut host = Host::start(&[
+        "run",
+        "tabletop-ransomware",
+        "--host",
+        "127.0.0.1:0",
+        "--pace",
+        "3000x",
+        "--wait-for-seats",
+        "2",
+        "--set",
+        "teams.gd-cabinet.auto=false",
+        "--set",
+        "teams.gd-gis.auto=false",
+        "--journal",
+        journal.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    // The Crisis Committee answers first; the statement is the Information Service's to decide.
+    let cabinet_orders = d.join("cabinet.ron");
+    std::fs::write(
+        &cabinet_orders,
+        r#"[ Timed(at: "D1 14:35", do: Decide(team: "gd-cabinet", inject: "I11", option: "none")) ]"#,
+    )
+    .unwrap();
+    let gis_orders = d.join("gis.ron");
+    std::fs::write(
+        &gis_orders,
+        r#"[ Timed(at: "D1 14:45", do: Decide(team: "gd-gis", inject: "I11", option: "facts")) ]"#,
+    )
+    .unwrap();
+    let cabinet = seat(
+        &host,
+        "gd-cabinet",
+        Some(&cabinet_orders),
+        &d.join("c.json"),
+    );
+    let gis = seat(&host, "gd-gis", Some(&gis_orders), &d.join("g.json"));
+
+    // The first module's end stops the clock until the facilitator resumes.
+    let paused = host.until(|l| l.starts_with("paused at "));
+    assert!(paused.contains("module M1 has ended"), "{paused}");
+    let at = host.tick();
+    std::thread::sleep(Duration::from_millis(400));
+    assert_eq!(host.tick(), at, "the clock moved while paused");
+    host.say("resume");
+    let pauses = host.resume_to_the_end();
+    assert!(pauses.iter().any(|p| p.contains("module M2")), "{pauses:?}");
+    let (status, said) = host.wait();
+    assert!(status.success(), "{said}");
+
+    let (cabinet, gis) = (finished(cabinet, "cabinet"), finished(gis, "gis"));
+    assert!(
+        text(&cabinet).contains("order 1 refused: the decision on `I11` is for gd-gis to decide"),
+        "{}",
+        text(&cabinet)
+    );
+    assert!(text(&gis).contains("order 1 accepted"), "{}", text(&gis));
+
+    // The record and the report credit the Information Service.
+    let file = tidewatch::exercise::journal::JournalFile::read(&journal).unwrap();
+    let replay = tidewatch::exercise::session::replay(&file, None, false).unwrap();
+    let plan = replay.session.plan.clone();
+    let decided: Vec<(String, String)> = replay
+        .session
+        .sim
+        .events()
+        .iter()
+        .filter_map(|e| match e.event {
+            tidewatch::sim::events::SimEvent::DecisionTaken { team, inject, .. } => Some((
+                plan.scenario.teams[team.ix()].id.clone(),
+                plan.scenario.msel[inject.ix()].id.clone(),
+            )),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        decided.contains(&("gd-gis".into(), "I11".into())),
+        "{decided:?}"
+    );
+    assert!(
+        !decided.contains(&("gd-cabinet".into(), "I11".into())),
+        "{decided:?}"
+    );
+    let report = std::fs::read_to_string(&report).unwrap();
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    let reviews = report["teams"]
+        .as_array()
+        .expect("the report's team reviews");
+    let gis_review = reviews
+        .iter()
+        .find(|r| r["team"] == "gd-gis")
+        .expect("a review of gd-gis");
+    assert!(
+        gis_review.to_string().contains("Decided on I11"),
+        "{gis_review}"
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn a_headless_host_pauses_from_its_input_and_a_command_file_and_ends_when_told() {
+    let d = dir("pause");
+    let journal = d.join("pause.jsonl");
+    let commands = d.join("facilitator.ron");
+    std::fs::write(&commands, r#"[ Timed(at: "D1 08:30", do: Pause) ]"#).unwrap();
+    let mut host = Host::start(&[
+        "run",
+        "tabletop-ransomware",
+        "--host",
+        "127.0.0.1:0",
+        "--pace",
+        "3000x",
+        "--commands",
+        commands.to_str().unwrap(),
+        "--journal",
+        journal.to_str().unwrap(),
+    ]);
+    // The command file's pause holds the clock.
+    let paused = host.until(|l| l.starts_with("paused at "));
+    assert!(paused.starts_with("paused at D1 08:30"), "{paused}");
+    let at = host.tick();
+    std::thread::sleep(Duration::from_millis(400));
+    assert_eq!(
+        host.tick(),
+        at,
+        "the clock moved after the command file's pause"
+    );
+    // A typo is said back and changes nothing.
+    host.say("fire I99");
+    let refused = host.until(|l| l.starts_with("not taken: "));
+    assert!(refused.contains("I99"), "{refused}");
+    host.say("resume");
+    host.until(|l| l.starts_with("resumed at "));
+    // Typed: pause, a note while paused, resume, then the end long before the scenario's.
+    std::thread::sleep(Duration::from_millis(200));
+    host.say("pause");
+    host.until(|l| l.starts_with("paused at "));
+    let at = host.tick();
+    assert!(at > 30, "the clock ran after the resume (tick {at})");
+    host.say("note the room takes a break");
+    std::thread::sleep(Duration::from_millis(400));
+    assert_eq!(host.tick(), at, "the clock moved after a typed pause");
+    host.say("resume");
+    host.say("end");
+    let (status, said) = host.wait();
+    assert!(status.success(), "{said}");
+    assert!(said.contains("ending the exercise at "), "{said}");
+
+    // The record has the pauses, the resumes and the note, and ends where the room stopped.
+    let file = tidewatch::exercise::journal::JournalFile::read(&journal).unwrap();
+    let given: Vec<String> = file
+        .commands()
+        .into_iter()
+        .map(|c| format!("{:?}", c.command))
+        .collect();
+    let pauses = given.iter().filter(|c| *c == "Pause").count();
+    let resumes = given.iter().filter(|c| *c == "Resume").count();
+    assert_eq!((pauses, resumes), (2, 2), "{given:?}");
+    assert!(
+        given.iter().any(|c| c.contains("the room takes a break")),
+        "{given:?}"
+    );
+    assert!(file.reached() < 600, "ended early: {}", file.reached());
+    let verify = Command::new(BIN)
+        .args(["replay", "--verify"])
+        .arg(&journal)
+        .output()
+        .unwrap();
+    assert!(verify.status.success(), "{}", text(&verify));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// A port free on the loopback now (the resumed host must listen where the seats knew it).
+fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+#[test]
+fn a_host_killed_and_resumed_keeps_its_join_codes_and_its_seat() {
+    let d = dir("crash");
+    let journal = d.join("crash.jsonl");
+    let address = format!("127.0.0.1:{}", free_port());
+    let mut host = Host::start(&[
+        "run",
+        "tabletop-ransomware",
+        "--host",
+        &address,
+        "--pace",
+        "600x",
+        "--wait-for-seats",
+        "1",
+        "--set",
+        "teams.gd-csirt.auto=false",
+        "--journal",
+        journal.to_str().unwrap(),
+    ]);
+    let codes = host.codes.clone();
+    let kept = host
+        .heard
+        .iter()
+        .find(|l| l.contains("lab-secret"))
+        .unwrap();
+    assert!(kept.contains("owner-only"), "{kept}");
+    let trainee = seat(&host, "gd-csirt", None, &d.join("csirt.json"));
+    // Wait for the clock to run a little, then the facilitator's laptop dies.
+    while host.tick() < 20 {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    host.child.kill().unwrap();
+    let _ = host.child.wait();
+    drop(host);
+
+    let mut again = Host::start(&[
+        "run",
+        "--resume",
+        journal.to_str().unwrap(),
+        "--host",
+        &address,
+        "--pace",
+        "3000x",
+    ]);
+    assert_eq!(
+        again.codes, codes,
+        "a resumed host hands out the same codes"
+    );
+    let kept = again
+        .heard
+        .iter()
+        .find(|l| l.contains("lab-secret"))
+        .unwrap();
+    assert!(kept.contains("kept in"), "{kept}");
+    again.resume_to_the_end();
+    let (status, said) = again.wait();
+    assert!(status.success(), "{said}");
+    let trainee = finished(trainee, "the trainee's seat");
+    let seen = text(&trainee);
+    assert!(trainee.status.success(), "{seen}");
+    assert!(seen.contains("rejoined as gd-csirt/"), "{seen}");
+    assert!(seen.contains("the exercise ended at D1 18:00"), "{seen}");
+    let _ = std::fs::remove_dir_all(&d);
+}
