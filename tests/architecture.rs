@@ -73,6 +73,7 @@ const SIM_DOMAINS: &[(&str, &[&str])] = &[
         ],
     ),
     ("impact", &["attack", "network", BASE]),
+    ("ransom", &["impact", "network", BASE]),
 ];
 
 /// Stands for the modules every domain may use: `digest`, `draws`, `events`, `judgement`.

@@ -275,7 +275,7 @@ fn ransomware_outcomes(runs: &[Samples]) -> [Row; 4] {
     let mean = (!shares.is_empty()).then(|| shares.iter().sum::<f64>() / shares.len() as f64);
     let p = |q: f64| percentile(&shares, q);
     let spread = p(0.9).zip(p(0.1)).map(|(hi, lo)| hi - lo);
-    let orgs = sum(runs, |s| s.encrypted_orgs);
+    let victims = sum(runs, |s| s.model_victims);
     let paid = sum(runs, |s| s.ransom_paid);
     [
         Row {
@@ -315,14 +315,14 @@ fn ransomware_outcomes(runs: &[Samples]) -> [Row; 4] {
             check: Check::unbounded("computers_encrypted_share_p90_p10", spread, "share"),
         },
         Row {
-            figure: "ransomware victims who paid",
-            model: share(paid, orgs),
-            cases: orgs as usize,
+            figure: "victims who paid (those the model plays)",
+            model: share(paid, victims),
+            cases: victims as usize,
             published: "23-25% of victims",
             source: "Coveware Q4 2024, Q3 2025 (S)",
             check: Check::within(
                 "ransom_paid_share",
-                ratio(paid, orgs),
+                ratio(paid, victims),
                 (0.23, 0.25),
                 "share",
             ),
@@ -351,6 +351,8 @@ fn recovery_and_cost(runs: &[Samples]) -> [Row; 3] {
     }
     // The interruption still owed at the end counts: it is lost business all the same.
     let owed: f64 = runs.iter().map(|s| s.committed).sum();
+    // A ransom agreed in the run is a ransom, paid in it or after.
+    loss[5] += runs.iter().map(|s| s.ransom_agreed).sum::<f64>();
     let total: f64 = loss.iter().sum::<f64>() + owed;
     let loss_shares = if total > 0.0 {
         LOSS_KINDS
@@ -488,6 +490,7 @@ mod tests {
         let run = Samples {
             encrypted_orgs: 4,
             encrypted_share: vec![0.2, 0.4, 0.6, 0.8],
+            model_victims: 4,
             ransom_paid: 1,
             known_attacks: 10,
             stopped_known: 4,

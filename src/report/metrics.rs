@@ -26,7 +26,8 @@ pub struct RunMetrics {
     /// the money the teams' play could change. Rows written before it existed read as 0.
     #[serde(default)]
     pub loss_teams_can_change_usd: f64,
-    /// Business interruption still owed when the run ends (restores planned or not started).
+    /// Owed when the run ends: business interruption (restores planned or not started) and
+    /// ransoms agreed but not yet paid.
     pub committed_usd: f64,
     /// First detection anywhere in the region.
     pub first_detection_minute: Option<f64>,

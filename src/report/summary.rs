@@ -45,9 +45,13 @@ pub struct IslandSummary {
     /// revoked): `SUPPORT_LOST_SHARE` of their interruption rate on every host, per day cut.
     /// A price of the response.
     pub loss_support_usd: f64,
-    /// Business interruption the run's end leaves owed: restores still planned, and encrypted
-    /// hosts nobody has started on at a rebuild's time each. Not in `loss_usd`.
+    /// What the run's end leaves owed: business interruption (restores still planned, and
+    /// encrypted hosts nobody has started on at a rebuild's time each) and ransoms agreed but
+    /// not yet paid. Not in `loss_usd`.
     pub committed_usd: f64,
+    /// Of `committed_usd`, the ransoms agreed and not yet paid.
+    #[serde(default)]
+    pub ransom_agreed_usd: f64,
     /// People-hours of service lost.
     pub people_hours_lost: f64,
     /// The loss less what the scripted events alone would have cost: the part the teams' play
@@ -131,6 +135,9 @@ pub fn summary_of(
                 interruption += r.host_minutes_down(ticks) as f64 * rate;
                 committed += r.host_minutes_committed(ticks, d.rebuild.0) as f64 * rate;
             }
+            // A ransom agreed and not yet paid is owed all the same.
+            let ransom_agreed = p.ransom_agreed.values().sum::<u64>() as f64;
+            committed += ransom_agreed;
             let mut support = 0.0;
             for org in picture.support.clients() {
                 let o = &plan.orgs[org];
@@ -162,6 +169,7 @@ pub fn summary_of(
                 loss_ransom_usd: ransom,
                 loss_support_usd: support,
                 committed_usd: committed,
+                ransom_agreed_usd: ransom_agreed,
                 people_hours_lost: people,
                 loss_teams_can_change_usd: total - by_cause[DownCause::Scripted as usize],
             }

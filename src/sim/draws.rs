@@ -35,6 +35,9 @@ pub enum Purpose {
     FalseAlertMachine = 21,
     VictimCallDelay = 22,
     VictimCalls = 23,
+    RansomPays = 24,
+    RansomPrice = 25,
+    DecryptFails = 26,
 }
 
 /// The scenario's one seed, expanded into a ChaCha key.

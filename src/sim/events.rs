@@ -305,6 +305,22 @@ pub enum SimEvent {
         org: OrgIx,
         usd: u64,
     },
+    /// A victim the model plays decides to pay and opens talks with the crew: it pays `usd`
+    /// and has the decryptor at `until`.
+    RansomTalks {
+        org: OrgIx,
+        usd: u64,
+        until: u64,
+    },
+    /// A paid decryptor runs at the victim: `hosts` of its encrypted hosts come back by
+    /// decryption, the first at `first` and the last at `last`; `failed` stay on their restore.
+    Decrypting {
+        org: OrgIx,
+        hosts: u32,
+        failed: u32,
+        first: u64,
+        last: u64,
+    },
     /// An organisation cut its provider's remote access: the provider's trust no longer leads in.
     AccessRevoked {
         org: OrgIx,

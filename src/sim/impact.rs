@@ -44,7 +44,7 @@ fn size_board(region: Res<Region>, mut board: ResMut<ServiceBoard>) {
 
 /// What a service's state is read from.
 #[derive(SystemParam)]
-struct Conditions<'w> {
+pub(super) struct Conditions<'w> {
     intrusions: Res<'w, Intrusions>,
     isolated: Res<'w, IsolatedOrgs>,
     power: Res<'w, PowerOutages>,
@@ -77,7 +77,7 @@ impl Views {
     }
 }
 
-fn update_services(
+pub(super) fn update_services(
     clock: Res<Clock>,
     region: Res<Region>,
     now: Conditions,

@@ -119,3 +119,30 @@ pub const VICTIM_CALL_SPREAD: f64 = 0.5;
 /// none at that size) never calls its national team at all: it deals with it, or with its IT
 /// vendor, alone. Judgement.
 pub const SMALL_NEVER_CALLS: f64 = 0.3;
+
+/// Chance that a victim the model plays pays the ransom, by whether its online backups went
+/// with the hosts. Sophos's "Impact of Compromised Backups" (2024): victims whose backups were
+/// compromised paid almost twice as often (67% against 36%). Scaled to Coveware's share of
+/// victims who pay (25% in Q4 2024, 23% in Q3 2025) at Sophos's 57% of attacks that reach the
+/// backups: 0.57 x 0.30 + 0.43 x 0.16 = 24%. Judgement: the scaling.
+pub const RANSOM_PAY_BACKUPS_LOST: f64 = 0.30;
+pub const RANSOM_PAY_BACKUPS_INTACT: f64 = 0.16;
+
+/// The ransom a paying victim settles for: median US$125,000 (Coveware: US$110,890 in Q4 2024,
+/// about US$140,000 in Q3 2025), log-normal with the spread that makes Coveware's Q4 2024 mean
+/// (US$553,959, five times its median) out of it: sigma = sqrt(2 ln 5).
+pub const RANSOM_MEDIAN_USD: f64 = 125_000.0;
+pub const RANSOM_SPREAD: f64 = 1.79;
+/// At most twenty times the median (US$2.5M): Coveware's largest payments are by large
+/// enterprises; an island's ministry or firm is not one. Judgement.
+pub const RANSOM_MAX_MEDIANS: f64 = 20.0;
+
+/// Minutes from the victim's decision to pay to the decryptor in hand: first contact, proof
+/// that the crew can decrypt, the price argued down, the payment cleared. Judgement: two days.
+pub const RANSOM_TALKS_MINUTES: u64 = 2 * 24 * 60;
+
+/// Share of encrypted hosts a paid decryptor fails on (damaged files, a buggy tool); they wait
+/// for their restore or rebuild as planned. The rest are decrypted one after another by the
+/// victim's own crew at its restore pace, without waiting for backups or builds; decrypting
+/// does not remove the intruder. Judgement: paying is a partial, slow way back.
+pub const DECRYPT_FAILS: f64 = 0.1;

@@ -16,6 +16,7 @@ pub mod intel;
 pub mod judgement;
 pub mod network;
 pub mod posture;
+pub mod ransom;
 pub mod response;
 pub mod tasks;
 
@@ -157,6 +158,7 @@ impl Plugin for SimPlugin {
             assistance::plugin,
             intel::plugin,
             impact::plugin,
+            ransom::plugin,
             digest::plugin,
         ));
     }

@@ -29,7 +29,7 @@ pub(super) fn plugin(app: &mut App) {
         .digest_part(10, "hosts", |world| {
             let hosts = world.resource::<Hosts>();
             let rows: Vec<_> = hosts.rows().collect();
-            hash_of(&(rows, hosts.restores()))
+            hash_of(&(rows, hosts.restores(), hosts.decrypting()))
         })
         .digest_part(70, "network", |world| {
             let links: Vec<(u32, bool)> = sorted_rows::<Link>(world)
@@ -225,6 +225,9 @@ pub struct Hosts {
     damaged: BTreeMap<u32, u32>,
     /// Restores in progress: (tick done, host) -> the incident waiting for it, if a team's.
     restores: BTreeMap<(u64, u32), Option<u32>>,
+    /// Hosts whose restore is a decryption (the ransom was paid): their data comes back, the
+    /// intruder's foothold on them stays (nothing was rebuilt).
+    decrypting: std::collections::BTreeSet<u32>,
     /// Host groups whose usable count changed this tick; services depending on them re-check.
     pub dirty_groups: Vec<u32>,
 }
@@ -278,8 +281,18 @@ impl Hosts {
                 break;
             }
             self.restores.pop_first();
-            let held_by = self.get(host).held_by;
-            self.update(region, host, |h| *h = HostState::default());
+            let before = self.get(host);
+            let held_by = if self.decrypting.remove(&host) {
+                // Decrypted, not rebuilt: whatever held or isolated it still does.
+                self.update(region, host, |h| {
+                    h.encrypted = false;
+                    h.restore_at = None;
+                });
+                None
+            } else {
+                self.update(region, host, |h| *h = HostState::default());
+                before.held_by
+            };
             done.push(Restored {
                 host,
                 incident,
@@ -287,6 +300,24 @@ impl Hosts {
             });
         }
         done
+    }
+
+    /// The host's data comes back by decryption at `at`, if that is sooner than its restore
+    /// planned (a host with no restore planned is left alone). True if it moved.
+    pub fn decrypt_by(&mut self, region: &Region, host: u32, at: u64) -> bool {
+        let Some(planned) = self.get(host).restore_at.filter(|p| *p > at) else {
+            return false;
+        };
+        let incident = self.restores.remove(&(planned, host)).flatten();
+        self.restores.insert((at, host), incident);
+        self.update(region, host, |h| h.restore_at = Some(at));
+        self.decrypting.insert(host);
+        true
+    }
+
+    /// Hosts being decrypted rather than restored.
+    pub fn decrypting(&self) -> &std::collections::BTreeSet<u32> {
+        &self.decrypting
     }
 
     /// A team waits on a restore already planned for the host (its organisation's IT started
@@ -355,6 +386,15 @@ pub fn restore_time(region: &Region, lost: &LostBackups, group: u32) -> u64 {
         crate::scenario::Backups::Online if !lost.0.contains(&group) => d.restore_offline.0 / 2,
         _ => d.rebuild.0,
     }
+}
+
+/// Minutes an organisation's crew spends on each host it brings back
+/// (`defaults.restore_hosts_per_day`), from backup or with a decryptor.
+pub fn minutes_per_host(region: &Region) -> u64 {
+    let per_day = region.defaults.restore_hosts_per_day.max(0.01);
+    (crate::time::MINUTES_PER_DAY as f64 / per_day)
+        .round()
+        .max(1.0) as u64
 }
 
 /// Each organisation's IT brings its encrypted hosts back one after another, at
@@ -432,10 +472,7 @@ impl RestoreCrews {
             now,
             incident,
         } = batch;
-        let d = &region.defaults;
-        let per_host = (crate::time::MINUTES_PER_DAY as f64 / d.restore_hosts_per_day.max(0.01))
-            .round()
-            .max(1.0) as u64;
+        let per_host = minutes_per_host(region);
         let difficulty = restore_difficulty(draws, org, now);
         let mut plan: Option<RestorePlan> = None;
         for h in restore_order(region, batch) {

@@ -139,6 +139,8 @@ impl Fog {
             | DdosEnded { .. }
             | AlertUnwatched { .. }
             | RansomPaid { .. }
+            | RansomTalks { .. }
+            | Decrypting { .. }
             | RansomNoteFound { .. } => Audience::Facilitator,
         }
     }

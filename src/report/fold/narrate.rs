@@ -61,8 +61,9 @@ pub fn tone(event: &SimEvent) -> Tone {
         | OrganisationReconnected { .. }
         | ShareOrdered { .. }
         | AccessRevoked { .. }
-        | RestoresPlanned { .. } => Tone::Defence,
-        RansomPaid { .. } => Tone::Harm,
+        | RestoresPlanned { .. }
+        | Decrypting { .. } => Tone::Defence,
+        RansomPaid { .. } | RansomTalks { .. } => Tone::Harm,
         ResponseOrdered { .. }
         | HuntFoundNothing { .. }
         | OrganisationPatched { .. }
@@ -206,7 +207,9 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
         | AccessRevoked { .. }
         | ShareOrdered { .. }
         | RestoresPlanned { .. }
-        | RansomPaid { .. } => response::orders(plan, event),
+        | RansomPaid { .. }
+        | RansomTalks { .. }
+        | Decrypting { .. } => response::orders(plan, event),
         AlertRaised { .. }
         | AlertUnwatched { .. }
         | AlertExpired { .. }
@@ -279,6 +282,7 @@ fn milestone(event: &SimEvent) -> bool {
             | SimEvent::HostsEncrypted { .. }
             | SimEvent::RansomNoteFound { .. }
             | SimEvent::RansomPaid { .. }
+            | SimEvent::RansomTalks { .. }
             | SimEvent::IncidentOpened { .. }
             | SimEvent::IncidentContained { .. }
             | SimEvent::IncidentClosed { .. }

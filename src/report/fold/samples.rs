@@ -23,7 +23,9 @@ pub struct Samples {
     pub told_by_note: u32,
     /// ... the share of its computers encrypted, each.
     pub encrypted_share: Vec<f64>,
-    /// ... that paid a ransom.
+    /// ... those whose ransom the model decides (no MSEL option pays for them), and of
+    /// these, those that paid or decided to.
+    pub model_victims: u32,
     pub ransom_paid: u32,
     /// Ransomware intrusions (a campaign with an encryption stage, at an organisation) that
     /// became known, and those of them never encrypted by the end of the run.
@@ -50,9 +52,11 @@ pub struct Samples {
     /// Per organisation encrypted: days until its last planned restore, or `None` where hosts
     /// still wait for anyone to start (a foothold nobody cleaned).
     pub recovery: Vec<Option<f64>>,
-    /// The run's losses by kind (see `LOSS_KINDS`); then the interruption still owed at the end.
+    /// The run's losses by kind (see `LOSS_KINDS`); then the interruption still owed at the end,
+    /// and the ransoms agreed and not yet paid.
     pub loss: [f64; 7],
     pub committed: f64,
+    pub ransom_agreed: f64,
 }
 
 /// The kinds of loss, in the order of `Samples::loss`.
@@ -75,9 +79,12 @@ pub fn samples(plan: &Plan, events: &[Stamped], ticks: u64) -> Samples {
         pass.apply(plan, &mut s, e);
     }
     s.victims(plan, &picture, &pass.first_true_alert);
-    s.ransom_paid = (pass.paid.iter())
-        .filter(|o| picture.recovery.get(o).is_some_and(|r| r.hit.is_some()))
-        .count() as u32;
+    // The ransom the model decides: victims whose payment the room decides are left out.
+    let scripted = plan.ransom_scripted();
+    let played = |o: &&OrgIx| !scripted.contains(o);
+    let hit = |o: &&OrgIx| picture.recovery.get(o).is_some_and(|r| r.hit.is_some());
+    s.model_victims = (picture.recovery.keys()).filter(hit).filter(played).count() as u32;
+    s.ransom_paid = pass.paid.iter().filter(hit).filter(played).count() as u32;
     for intrusion in &pass.found {
         if plan.is_ransomware(intrusion.0) {
             s.known_attacks += 1;
@@ -132,7 +139,8 @@ impl Intrusions {
                 }
                 self.encrypted.insert((campaign, org));
             }
-            SimEvent::RansomPaid { org, .. } => {
+            // Decided to pay (the payment itself may fall after the run's end).
+            SimEvent::RansomPaid { org, .. } | SimEvent::RansomTalks { org, .. } => {
                 self.paid.insert(org);
             }
             // Per attacked organisation, however many of its groups went.
@@ -244,7 +252,8 @@ impl Samples {
             for (total, part) in self.loss.iter_mut().zip(parts) {
                 *total += part;
             }
-            self.committed += i.committed_usd;
+            self.committed += i.committed_usd - i.ransom_agreed_usd;
+            self.ransom_agreed += i.ransom_agreed_usd;
         }
     }
 }

@@ -414,6 +414,19 @@ impl Plan {
             .any(|s| self.techniques[s.technique].effect == super::Effect::Encrypt)
     }
 
+    /// The organisations whose ransom the room decides: an MSEL option pays for them. The model
+    /// never decides for these.
+    pub fn ransom_scripted(&self) -> std::collections::BTreeSet<OrgIx> {
+        let options =
+            (self.scenario.msel.iter()).flat_map(|i| i.decision.iter().flat_map(|d| &d.options));
+        (options.flat_map(|o| &o.effects))
+            .filter_map(|e| match e {
+                crate::scenario::Command::PayRansom { org, .. } => self.ids.orgs.resolve(org).ok(),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// "on GD", "at ag-caribmsp", "by msp-ransomware": where a trigger looks.
     pub fn subject_text(&self, x: Subject) -> String {
         let s = &self.scenario;

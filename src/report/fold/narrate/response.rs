@@ -67,6 +67,25 @@ pub(super) fn orders(plan: &Plan, event: &SimEvent) -> String {
             plan.start.at(last).clock()
         ),
         RansomPaid { org: o, usd } => format!("{} pays a ransom of US${usd}", org(plan, o)),
+        RansomTalks { org: o, usd, until } => format!(
+            "{} decides to pay the crew: talks settle on US${usd}, the decryptor in hand {}",
+            org(plan, o),
+            plan.start.at(until).clock()
+        ),
+        Decrypting {
+            org: o,
+            hosts,
+            failed,
+            first,
+            last,
+        } => format!(
+            "{}: the decryptor brings back {hosts} encrypted host{}, the first {}, the last {}; \
+             it fails on {failed}, which wait for their restore",
+            org(plan, o),
+            if hosts == 1 { "" } else { "s" },
+            plan.start.at(first).clock(),
+            plan.start.at(last).clock()
+        ),
         _ => unreachable!("{event:?} is not an order's to tell"),
     }
 }

@@ -36,6 +36,9 @@ pub struct IslandPicture {
     pub intel_applied: u64,
     /// Ransoms paid by the island's organisations, USD.
     pub ransom_usd: u64,
+    /// Ransoms its organisations agreed to and had not paid yet (talks under way), USD, by
+    /// organisation: owed at the end like the interruption still to come.
+    pub ransom_agreed: std::collections::BTreeMap<OrgIx, u64>,
 }
 
 impl IslandPicture {
@@ -175,6 +178,9 @@ impl OperatingPicture {
                 .planned
                 .push((hosts, first, last)),
             SimEvent::RansomPaid { org, usd } => self.ransom_paid(plan, org, usd),
+            SimEvent::RansomTalks { org, usd, .. } => {
+                self.islands[island(org)].ransom_agreed.insert(org, usd);
+            }
             SimEvent::DataExfiltrated { org, .. } => {
                 self.islands[island(org)].breached.insert(org);
             }
@@ -237,6 +243,7 @@ impl OperatingPicture {
     pub(in crate::report) fn ransom_paid(&mut self, plan: &Plan, org: OrgIx, usd: u64) {
         let i = &mut self.islands[plan.orgs[org].island.ix()];
         i.ransom_usd = i.ransom_usd.saturating_add(usd);
+        i.ransom_agreed.remove(&org);
         let paid = self.ransoms.entry(org).or_default();
         *paid = paid.saturating_add(usd);
     }
