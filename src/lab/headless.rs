@@ -32,8 +32,9 @@ impl HostClock {
         self.speed.label()
     }
 
-    /// A clock command, from the facilitator or applied from a command file.
-    fn obey(&mut self, command: &Command, now: &str) {
+    /// A clock command, from the facilitator or applied from a command file; false when it
+    /// changed nothing (a pause while paused), which is then not put on the record.
+    fn obey(&mut self, command: &Command, now: &str) -> bool {
         match command {
             Command::Pause if !self.paused => {
                 self.paused = true;
@@ -44,12 +45,21 @@ impl HostClock {
                 self.start();
                 say(&format!("resumed at {now}"));
             }
-            Command::Speed(pace) => {
+            Command::Speed(pace) if Speed::from(*pace) != self.speed => {
                 self.speed = Speed::from(*pace);
                 say(&format!("the clock runs at {}", self.label()));
             }
-            _ => {}
+            Command::Pause => {
+                say(&format!("already paused at {now}"));
+                return false;
+            }
+            Command::Resume => {
+                say(&format!("already running at {now}"));
+                return false;
+            }
+            _ => return false,
         }
+        true
     }
 
     fn start(&mut self) {
@@ -137,7 +147,7 @@ fn run_frame(
     while ran < due && session.now() < until && frame.elapsed() < Duration::from_millis(20) {
         let now = ClockView::of(plan, session.now(), false, "").clock;
         for c in session.due_clock_orders()? {
-            clock.obey(&c, &now);
+            let _ = clock.obey(&c, &now);
         }
         if clock.paused {
             break;
@@ -193,8 +203,9 @@ fn hear(
             Ok(None) => {}
             Ok(Some(Said::Command(c))) => {
                 if matches!(c, Command::Pause | Command::Resume | Command::Speed(_)) {
-                    clock.obey(&c, &now);
-                    session.record_clock(c)?;
+                    if clock.obey(&c, &now) {
+                        session.record_clock(c)?;
+                    }
                 } else {
                     say(&format!("taken at {now}: {c:?}"));
                     let tick = session.now();
