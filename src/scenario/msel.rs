@@ -14,7 +14,8 @@ pub enum InjectKind {
     Technical,
     /// Information for the players: an email, a call, a news story.
     Narrative,
-    /// For the facilitator: a prompt to steer the room.
+    /// For the facilitator: a prompt to steer the room. The teams in `to` read it too (a
+    /// StartEx briefing, the questions for the room); with nobody in `to`, only the facilitator.
     Facilitation,
 }
 

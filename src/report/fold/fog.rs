@@ -192,13 +192,17 @@ fn watcher(plan: &Plan, org: OrgIx) -> Audience {
 
 fn inject_audience(plan: &Plan, inject: InjectIx) -> Audience {
     let authored = &plan.scenario.msel[inject];
-    if authored.kind == InjectKind::Facilitation {
+    // A facilitation inject (a StartEx, a prompt for the room) reaches the teams it names; with
+    // nobody named it is the facilitator's alone, whatever its channel.
+    if authored.kind == InjectKind::Facilitation && plan.injects[inject].to.is_empty() {
         return Audience::Facilitator;
     }
-    if matches!(
-        authored.channel,
-        InjectChannel::Media | InjectChannel::Social
-    ) {
+    if authored.kind != InjectKind::Facilitation
+        && matches!(
+            authored.channel,
+            InjectChannel::Media | InjectChannel::Social
+        )
+    {
         return Audience::Everyone;
     }
     match &plan.injects[inject].to {
@@ -244,6 +248,31 @@ mod tests {
         };
         let a = fog.audience(&p, &alert);
         assert!(a.includes(csirt) && !a.includes(npc));
+    }
+
+    #[test]
+    fn a_briefing_reaches_the_teams_it_names_and_a_prompt_for_nobody_stays_with_the_facilitator() {
+        let p = TinyRegion::new()
+            .island("A", true, true)
+            .csirt("csirt", "A")
+            .team("npc", "Npc", Some("A"), 1, "OfficeHours", true)
+            .field(
+                "msel: [Inject(id: \"I1\", trigger: At(\"D1 08:00\"), kind: Facilitation, \
+                 channel: Briefing, to: [\"csirt\"], title: \"StartEx\"), \
+                 Inject(id: \"I2\", trigger: At(\"D1 09:00\"), kind: Facilitation, \
+                 channel: Media, title: \"Ask the room\")]",
+            )
+            .plan();
+        let mut fog = Fog::default();
+        let fired = |i| SimEvent::InjectFired {
+            inject: InjectIx(i),
+        };
+        assert_eq!(
+            fog.audience(&p, &fired(0)),
+            Audience::Teams(vec![TeamIx(0)])
+        );
+        // Addressed to nobody: the facilitator's, even on a public channel.
+        assert_eq!(fog.audience(&p, &fired(1)), Audience::Facilitator);
     }
 
     #[test]
