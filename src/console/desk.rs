@@ -92,18 +92,42 @@ pub(super) fn team_actions(
                 orders.0.push(order(id.clone(), org.clone()));
             }
         }
-        if ui.small_button("Share (GREEN)").clicked() {
-            orders.0.push(Command::ShareIntel {
-                team: id.clone(),
-                tlp: crate::scenario::Tlp::Green,
-            });
-        }
+        share(ui, &id, orders);
         if ui.small_button("Ask for help").clicked() {
             orders
                 .0
                 .push(Command::RequestAssistance { team: id.clone() });
         }
     });
+}
+
+/// Sharing the team's latest incident under the marking it chooses (TLP:GREEN unless it picks
+/// another), the marking's reach said beside it.
+fn share(ui: &mut Ui, team: &str, orders: &mut Orders) {
+    use crate::scenario::Tlp;
+    let key = egui::Id::new(("share-tlp", team));
+    let mut tlp = ui.data_mut(|d| *d.get_temp_mut_or(key, Tlp::Green));
+    egui::ComboBox::from_id_salt(key)
+        .selected_text(tlp.label())
+        .show_ui(ui, |ui| {
+            for t in Tlp::ALL {
+                ui.selectable_value(&mut tlp, t, t.label())
+                    .on_hover_text(t.reach());
+            }
+        })
+        .response
+        .on_hover_text(tlp.reach());
+    ui.data_mut(|d| d.insert_temp(key, tlp));
+    if ui
+        .small_button("Share")
+        .on_hover_text(format!("share the latest incident: {}", tlp.reach()))
+        .clicked()
+    {
+        orders.0.push(Command::ShareIntel {
+            team: team.to_string(),
+            tlp,
+        });
+    }
 }
 
 /// The facilitator's desk beside the screens: notes for the record, the decisions trainee

@@ -133,6 +133,32 @@ pub enum Tlp {
     Red,
 }
 
+impl Tlp {
+    pub const ALL: [Tlp; 5] = [Tlp::Clear, Tlp::Green, Tlp::Amber, Tlp::AmberStrict, Tlp::Red];
+
+    /// The marking as written on the item (`TLP:AMBER+STRICT`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Tlp::Clear => "TLP:CLEAR",
+            Tlp::Green => "TLP:GREEN",
+            Tlp::Amber => "TLP:AMBER",
+            Tlp::AmberStrict => "TLP:AMBER+STRICT",
+            Tlp::Red => "TLP:RED",
+        }
+    }
+
+    /// Who an item with this marking reaches here, in a sentence for the sharing team.
+    pub fn reach(self) -> &'static str {
+        match self {
+            Tlp::Clear => "published: every island gets it as an advisory",
+            Tlp::Green => "the community: every sharing channel, relayed by the hub and the NPCs",
+            Tlp::Amber => "bilateral partners and the hub's members; no relay through the NPCs",
+            Tlp::AmberStrict => "bilateral partners only",
+            Tlp::Red => "named partners only, who may watch for it but not push blocks",
+        }
+    }
+}
+
 /// The sharing arrangements and the policy levers a what-if compares (`--set intel.sharing=false`).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default, rename = "Intel")]
