@@ -107,7 +107,8 @@ pub fn calibrate(args: CalibrateArgs) -> Result<ExitCode, Failure> {
         progress(args.json),
         |plan, _, events| calibration::samples(plan, events, ticks),
     );
-    let rows = calibration::rows(&samples);
+    let mut rows = calibration::rows(&samples);
+    calibration::explain_scenario(&mut rows, &plan.compressed_campaigns(), ticks);
     if args.json {
         let out = serde_json::json!({
             "scenario": plan.scenario.name,

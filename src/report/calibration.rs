@@ -19,6 +19,10 @@ pub struct Row {
     /// The figure as a program checks it (`calibrate --json`).
     #[serde(flatten)]
     pub check: Check,
+    /// Why the figure sits outside its range, where the scenario itself says so (campaigns
+    /// whose stages it shortens, a run shorter than the figure).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explained: Option<String>,
 }
 
 /// A row's figure as a number beside the published range: `inside` is whether the model's
@@ -88,6 +92,59 @@ fn share(part: u32, whole: u32) -> String {
     }
 }
 
+/// Figures of how fast intruders move, which a scenario's own shape can put under the
+/// published pace: campaigns whose stages it shortens (the first two), and a run shorter than
+/// the published figure itself, which sees only what happens within it (all three).
+const SHORTENED: [&str; 2] = [
+    "foothold_to_exfiltration_hours_median",
+    "foothold_to_encryption_hours_median",
+];
+const CENSORED: [&str; 3] = [
+    "foothold_to_exfiltration_hours_median",
+    "foothold_to_encryption_hours_median",
+    "dwell_days_median",
+];
+
+/// Says, in each pace figure under its published range, what in the scenario puts it there:
+/// the campaigns it compresses and by how much (`Plan::compressed_campaigns`), and a run
+/// (`minutes` long) shorter than the range's low end.
+pub fn explain_scenario(rows: &mut [Row], compressed: &[(&str, f64)], minutes: u64) {
+    let squeezed = compressed
+        .iter()
+        .map(|(id, f)| format!("{id} at {:.0}% of the catalog's stage times", 100.0 * f))
+        .collect::<Vec<_>>()
+        .join(", ");
+    for r in rows {
+        let c = &r.check;
+        let Some(low) = c
+            .value
+            .zip(c.low)
+            .filter(|(v, low)| v < low)
+            .map(|(_, low)| low)
+        else {
+            continue;
+        };
+        let mut why = Vec::new();
+        if SHORTENED.contains(&c.id) && !compressed.is_empty() {
+            why.push(format!("the scenario compresses {squeezed}"));
+        }
+        let low_minutes = match c.unit {
+            "hours" => low * 60.0,
+            "days" => low * 24.0 * 60.0,
+            _ => f64::INFINITY,
+        };
+        if CENSORED.contains(&c.id) && (minutes as f64) < low_minutes {
+            why.push(format!(
+                "a run of {} sees only what happens within it",
+                crate::time::Span(minutes)
+            ));
+        }
+        if !why.is_empty() {
+            r.explained = Some(why.join("; "));
+        }
+    }
+}
+
 /// The rows over every run's samples.
 pub fn rows(runs: &[Samples]) -> Vec<Row> {
     let mut rows = Vec::from(victims(runs));
@@ -136,6 +193,7 @@ fn victims(runs: &[Samples]) -> [Row; 2] {
                 (0.43, 0.52),
                 "share",
             ),
+            explained: None,
         },
         Row {
             figure: "victims first told by the ransom note",
@@ -149,6 +207,7 @@ fn victims(runs: &[Samples]) -> [Row; 2] {
                 (0.48, 0.58),
                 "share",
             ),
+            explained: None,
         },
     ]
 }
@@ -173,6 +232,7 @@ fn speed(runs: &[Samples]) -> [Row; 3] {
                 (29.0, 62.0),
                 "minutes",
             ),
+            explained: None,
         },
         Row {
             figure: "foothold to exfiltration",
@@ -186,6 +246,7 @@ fn speed(runs: &[Samples]) -> [Row; 3] {
                 (48.0, 96.0),
                 "hours",
             ),
+            explained: None,
         },
         Row {
             figure: "foothold to encryption",
@@ -203,6 +264,7 @@ fn speed(runs: &[Samples]) -> [Row; 3] {
                 (0.0, 24.0),
                 "hours",
             ),
+            explained: None,
         },
     ]
 }
@@ -229,6 +291,7 @@ fn defenders(runs: &[Samples]) -> [Row; 3] {
                 (0.45, 0.65),
                 "share",
             ),
+            explained: None,
         },
         Row {
             figure: "online backups encrypted too",
@@ -248,6 +311,7 @@ fn defenders(runs: &[Samples]) -> [Row; 3] {
                 (0.50, 0.65),
                 "share",
             ),
+            explained: None,
         },
         Row {
             figure: "dwell: foothold to found (any intrusion)",
@@ -261,6 +325,7 @@ fn defenders(runs: &[Samples]) -> [Row; 3] {
                 (4.0, 6.0),
                 "days",
             ),
+            explained: None,
         },
     ]
 }
@@ -290,6 +355,7 @@ fn ransomware_outcomes(runs: &[Samples]) -> [Row; 4] {
                 (0.30, 0.44),
                 "share",
             ),
+            explained: None,
         },
         Row {
             figure: "share of a victim's computers encrypted",
@@ -303,6 +369,7 @@ fn ransomware_outcomes(runs: &[Samples]) -> [Row; 4] {
                 (0.40, 0.58),
                 "share",
             ),
+            explained: None,
         },
         Row {
             figure: "... its spread, tenth to ninetieth percentile",
@@ -313,6 +380,7 @@ fn ransomware_outcomes(runs: &[Samples]) -> [Row; 4] {
             published: "wide: 4% of victims saw 91% or more",
             source: "Sophos State of Ransomware 2024 (S)",
             check: Check::unbounded("computers_encrypted_share_p90_p10", spread, "share"),
+            explained: None,
         },
         Row {
             figure: "victims who paid (those the model plays)",
@@ -326,6 +394,7 @@ fn ransomware_outcomes(runs: &[Samples]) -> [Row; 4] {
                 (0.23, 0.25),
                 "share",
             ),
+            explained: None,
         },
     ]
 }
@@ -391,6 +460,7 @@ fn recovery_and_cost(runs: &[Samples]) -> [Row; 3] {
                 (0.35, 0.53),
                 "share",
             ),
+            explained: None,
         },
         Row {
             figure: "cost per ransomware victim, excl. ransom",
@@ -399,6 +469,7 @@ fn recovery_and_cost(runs: &[Samples]) -> [Row; 3] {
             published: "US$2.73M mean, large organisations",
             source: "Sophos State of Ransomware 2024 (S)",
             check: Check::unbounded("cost_per_victim_usd_mean", per_victim_usd, "usd"),
+            explained: None,
         },
         Row {
             figure: "loss by kind, with interruption owed",
@@ -407,6 +478,7 @@ fn recovery_and_cost(runs: &[Samples]) -> [Row; 3] {
             published: "lost business the largest part",
             source: "IBM Cost of a Data Breach 2024 (S)",
             check: Check::unbounded("loss_share_teams_can_change", teams_share, "share"),
+            explained: None,
         },
     ]
 }
@@ -422,6 +494,9 @@ pub fn render(rows: &[Row]) -> String {
             "{:<44} {:<31} {:>6}  {:<38} {}\n",
             r.figure, r.model, r.cases, r.published, r.source
         ));
+        if let Some(why) = &r.explained {
+            out.push_str(&format!("  (outside: {why})\n"));
+        }
     }
     out
 }
@@ -513,5 +588,66 @@ mod tests {
         assert_eq!(spread.inside, None, "no published percentiles");
         let paid = check("ransom_paid_share");
         assert_eq!((paid.value, paid.inside), (Some(0.25), Some(true)));
+    }
+}
+
+#[cfg(test)]
+mod scenario_shape {
+    use super::*;
+
+    fn row(id: &'static str, value: f64, range: (f64, f64), unit: &'static str) -> Row {
+        Row {
+            figure: "f",
+            model: String::new(),
+            cases: 1,
+            published: "",
+            source: "",
+            check: Check::within(id, Some(value), range, unit),
+            explained: None,
+        }
+    }
+
+    #[test]
+    fn a_pace_figure_under_its_range_says_what_in_the_scenario_puts_it_there() {
+        let mut rows = [
+            row(
+                "foothold_to_exfiltration_hours_median",
+                20.0,
+                (48.0, 96.0),
+                "hours",
+            ),
+            row("dwell_days_median", 0.6, (4.0, 6.0), "days"),
+            row("breakout_minutes_mean", 145.0, (29.0, 62.0), "minutes"),
+            row(
+                "foothold_to_encryption_hours_median",
+                18.0,
+                (0.0, 24.0),
+                "hours",
+            ),
+        ];
+        explain_scenario(&mut rows, &[("msp", 0.55)], 3 * 24 * 60);
+        let why = |k: usize| rows[k].explained.clone().unwrap_or_default();
+        assert!(why(0).contains("msp at 55%"), "{}", why(0));
+        assert!(
+            !why(0).contains("sees only"),
+            "a 3-day run is longer than 48 h"
+        );
+        assert!(why(1).contains("run of 3d"), "{}", why(1));
+        assert!(
+            !why(1).contains("msp"),
+            "compression does not explain dwell"
+        );
+        // Over its range (too slow) and inside: nothing to explain.
+        assert_eq!(rows[2].explained, None);
+        assert_eq!(rows[3].explained, None);
+        // Nothing compressed, a long run: nothing said.
+        let mut plain = [row(
+            "foothold_to_exfiltration_hours_median",
+            20.0,
+            (48.0, 96.0),
+            "hours",
+        )];
+        explain_scenario(&mut plain, &[], 30 * 24 * 60);
+        assert_eq!(plain[0].explained, None);
     }
 }

@@ -427,6 +427,21 @@ impl Plan {
             .collect()
     }
 
+    /// Campaigns whose scenario shortens the catalog's stages (`duration` on a stage), each
+    /// with its stages' total against the catalog's: those under four fifths of it. A figure of
+    /// how fast intruders move stands on these, not on the published pace.
+    pub fn compressed_campaigns(&self) -> Vec<(&str, f64)> {
+        (self.campaigns.iter().enumerate())
+            .filter_map(|(c, plan)| {
+                let total = |f: &dyn Fn(&StagePlan) -> u64| plan.stages.iter().map(f).sum::<u64>();
+                let scripted = total(&|s| s.duration.0);
+                let catalog = total(&|s| self.techniques[s.technique].duration.0);
+                let factor = scripted as f64 / catalog.max(1) as f64;
+                (factor < 0.8).then(|| (self.scenario.campaigns[c].id.as_str(), factor))
+            })
+            .collect()
+    }
+
     /// "on GD", "at ag-caribmsp", "by msp-ransomware": where a trigger looks.
     pub fn subject_text(&self, x: Subject) -> String {
         let s = &self.scenario;
