@@ -74,6 +74,10 @@ const SIM_DOMAINS: &[(&str, &[&str])] = &[
     ),
     ("impact", &["attack", "network", BASE]),
     ("ransom", &["impact", "network", BASE]),
+    (
+        "recovery",
+        &["response", "incidents", "attack", "network", BASE],
+    ),
 ];
 
 /// Stands for the modules every domain may use: `digest`, `draws`, `events`, `judgement`.

@@ -761,3 +761,28 @@ fn unicode_and_huge_times_are_answered_without_a_panic() {
         );
     }
 }
+
+/// The order reaches the gate through the exercise's commands, once.
+#[test]
+fn a_restore_anyway_order_is_recorded_once_and_reaches_the_organisations_it() {
+    use tidewatch::exercise::session::Session;
+    use tidewatch::scenario::Command;
+    use tidewatch::sim::events::SimEvent;
+    use tidewatch::sim::network::RestoreGate;
+    let plan = plan("scenarios/eastern-caribbean.ron", &[]);
+    let mut s = Session::new(plan, 1);
+    let order = || Command::RestoreAnyway {
+        team: "kn-npc".into(),
+        org: "kn-gov".into(),
+    };
+    s.add_commands([(10, order()), (20, order())]);
+    s.run_until(30).unwrap();
+    let said: Vec<u64> = (s.sim.events().iter())
+        .filter(|e| matches!(e.event, SimEvent::RestoreAnywayOrdered { .. }))
+        .map(|e| e.tick)
+        .collect();
+    assert_eq!(said, [10]);
+    let gate = s.sim.world_mut().resource::<RestoreGate>().clone();
+    let kn_gov = s.sim.plan().ids.orgs.get("kn-gov").unwrap();
+    assert!(gate.anyway(kn_gov));
+}

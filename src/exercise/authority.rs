@@ -70,6 +70,7 @@ pub fn team_may(plan: &Plan, team: TeamIx, command: &Command) -> Result<(), Refu
         IsolateOrganisation { team: t, org }
         | ReconnectOrganisation { team: t, org }
         | RevokeAccess { team: t, org }
+        | RestoreAnyway { team: t, org }
         | Investigate { team: t, org }
         | IsolateHosts { team: t, org }
         | Eradicate { team: t, org }

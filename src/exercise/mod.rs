@@ -60,6 +60,7 @@ impl CommandQueue {
 struct CommandTargets<'w, 's> {
     isolated: ResMut<'w, IsolatedOrgs>,
     revoked: ResMut<'w, RevokedAccess>,
+    gate: ResMut<'w, crate::sim::network::RestoreGate>,
     adhoc: ResMut<'w, AdHocDisruptions>,
     campaigns: Query<'w, 's, (&'static StableId, &'static mut Campaign)>,
     msel: ResMut<'w, msel::MselState>,
@@ -100,6 +101,11 @@ impl CommandTargets<'_, '_> {
             Action::RevokeAccess { team, org } => {
                 if self.revoked.0.insert(org) {
                     log.push(now, SimEvent::AccessRevoked { org, team });
+                }
+            }
+            Action::RestoreAnyway { team, org } => {
+                if self.gate.restore_anyway(org) {
+                    log.push(now, SimEvent::RestoreAnywayOrdered { org, team });
                 }
             }
             Action::PayRansom { org, usd } => log.push(now, SimEvent::RansomPaid { org, usd }),

@@ -121,9 +121,11 @@ pub fn summary_of(
             }
             let loss: f64 = by_cause.iter().sum();
             let d = &plan.defaults;
-            let recovery = p.encrypted as f64 * d.recovery_per_host_usd;
             let breach = p.breached.len() as f64 * d.breach_usd;
             let ransom = p.ransom_usd as f64;
+            // Each restore of an encrypted host costs its recovery, a second one after it was
+            // encrypted again too.
+            let mut recovery = 0.0;
             let (mut interruption, mut committed) = (0.0, 0.0);
             let day = crate::time::MINUTES_PER_DAY as f64;
             for (org, r) in &picture.recovery {
@@ -131,9 +133,11 @@ pub fn summary_of(
                 if o.island.ix() != i {
                     continue;
                 }
+                recovery += r.encrypted as f64 * d.recovery_per_host_usd;
                 let rate = d.interruption_rate(o.sector) / day;
                 interruption += r.host_minutes_down(ticks) as f64 * rate;
-                committed += r.host_minutes_committed(ticks, d.rebuild.0) as f64 * rate;
+                let per_host = crate::sim::network::minutes_per_host(plan);
+                committed += r.host_minutes_committed(ticks, d.rebuild.0, per_host) as f64 * rate;
             }
             // A ransom agreed and not yet paid is owed all the same.
             let ransom_agreed = p.ransom_agreed.values().sum::<u64>() as f64;

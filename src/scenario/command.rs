@@ -35,6 +35,10 @@ pub enum Command {
     /// (accounts, remote-management agents, VPN): a trust hop from the provider no longer leads
     /// in, and the attempt shows in the logs. Footholds already inside stay until found.
     RevokeAccess { team: String, org: String },
+    /// A team tells an encrypted organisation to restore without waiting for the intrusion to
+    /// be contained: its hosts come back sooner, and each may be encrypted again while a crew
+    /// still holds a foothold there.
+    RestoreAnyway { team: String, org: String },
     /// White cell: a victim pays a ransom (US dollars); it counts in the losses. Whether paying
     /// stops the crew is a separate choice (`CancelCampaign`).
     PayRansom { org: String, usd: u64 },
@@ -134,6 +138,10 @@ pub enum Action {
         org: OrgIx,
     },
     RevokeAccess {
+        team: TeamIx,
+        org: OrgIx,
+    },
+    RestoreAnyway {
         team: TeamIx,
         org: OrgIx,
     },
@@ -237,6 +245,10 @@ impl Command {
                 org: r.org(org)?,
             },
             Command::RevokeAccess { team, org } => Action::RevokeAccess {
+                team: r.team(team)?,
+                org: r.org(org)?,
+            },
+            Command::RestoreAnyway { team, org } => Action::RestoreAnyway {
                 team: r.team(team)?,
                 org: r.org(org)?,
             },

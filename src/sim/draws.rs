@@ -38,6 +38,7 @@ pub enum Purpose {
     RansomPays = 24,
     RansomPrice = 25,
     DecryptFails = 26,
+    ReEncrypt = 27,
 }
 
 /// The scenario's one seed, expanded into a ChaCha key.

@@ -300,6 +300,32 @@ pub enum SimEvent {
         first: u64,
         last: u64,
     },
+    /// An organisation's IT starts preparing to bring `hosts` encrypted hosts back (backups
+    /// fetched and checked, or new builds): it can start at `ready`, if nothing holds it.
+    RestoresPrepared {
+        org: OrgIx,
+        hosts: u32,
+        ready: u64,
+    },
+    /// An organisation's IT is ready to restore `hosts` encrypted hosts but waits for `team`,
+    /// which has scoped an intrusion there and not yet contained it.
+    RestoresHeld {
+        org: OrgIx,
+        hosts: u32,
+        team: TeamIx,
+    },
+    /// A team tells an organisation to restore without waiting for containment.
+    RestoreAnywayOrdered {
+        org: OrgIx,
+        team: TeamIx,
+    },
+    /// Hosts just restored are encrypted again by a crew that still holds a foothold in the
+    /// organisation; they go back to be prepared again.
+    RestoredHostsEncrypted {
+        campaign: CampaignIx,
+        org: OrgIx,
+        hosts: u32,
+    },
     /// A victim paid a ransom.
     RansomPaid {
         org: OrgIx,

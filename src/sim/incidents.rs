@@ -109,6 +109,12 @@ impl Incidents {
             .copied()
     }
 
+    /// Every incident any team opened in the organisation, whatever the campaign.
+    pub fn on_org(&self, org: OrgIx) -> impl Iterator<Item = u32> + use<'_> {
+        let campaigns = (org, CampaignIx(0))..=(org, CampaignIx(u32::MAX));
+        (self.1.by_case.range(campaigns)).flat_map(|(_, ids)| ids.iter().copied())
+    }
+
     /// The incidents not yet contained, in id order.
     pub fn uncontained(&self) -> impl Iterator<Item = (u32, &Incident)> {
         self.1
@@ -130,19 +136,24 @@ impl Incidents {
 
 /// Hosts whose restore finished are back; an incident with none left outstanding closes. A
 /// rebuild wipes whatever the intruder had on the host: if that was its last, the incidents on
-/// it are contained.
+/// it are contained. What the organisation's IT rebuilt is noted for `recovery`, which checks
+/// whether a crew still inside hits it again.
 pub(super) fn finish_restores(
-    clock: Res<Clock>,
-    region: Res<Region>,
+    (clock, region): (Res<Clock>, Res<Region>),
     mut hosts: ResMut<Hosts>,
     mut intrusions: ResMut<Intrusions>,
     mut incidents: ResMut<Incidents>,
+    mut gate: ResMut<super::network::RestoreGate>,
     mut log: ResMut<EventLog>,
 ) {
     let now = clock.now;
     // Once a minute, before the response walks the live list.
     incidents.forget_contained();
-    for r in hosts.finish_restores(&region, now) {
+    let restored = hosts.finish_restores(&region, now);
+    for r in restored {
+        if r.rebuilt && r.incident.is_none() {
+            gate.rebuilt(r.host);
+        }
         let org = region.org_of_host(r.host);
         log.push(
             now,

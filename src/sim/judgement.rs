@@ -79,6 +79,15 @@ pub const RESTORE_SPREAD: f64 = 2.0;
 /// Judgement.
 pub const RESTORE_STRETCH_MAX: f64 = 15.0;
 
+/// The chance that a host an organisation's IT brings back while a ransomware crew still holds
+/// a foothold in its network is encrypted again. A crew that kept its access sees machines
+/// come back and runs its payload on them; responders restore only after containment for this
+/// reason (CISA #StopRansomware guide: "do not restore until the environment is clean"), and
+/// Cybereason (2021) found 80% of victims that paid hit again, often by the same actor. No
+/// survey counts hosts re-encrypted during a restore: a quarter per host makes restoring into
+/// an uncontained network a visible loss without making it hopeless. Judgement.
+pub const REENCRYPT_WHILE_HELD: f64 = 0.25;
+
 /// Minutes between a crew's tries to move off its first host, until one works: at the
 /// catalog's 30-35% per try that is a first move about half an hour after the stage begins for an
 /// average crew (CrowdStrike 2024: 48 min average breakout). Judgement: the pace of the tries.

@@ -17,6 +17,7 @@ pub mod judgement;
 pub mod network;
 pub mod posture;
 pub mod ransom;
+pub mod recovery;
 pub mod response;
 pub mod tasks;
 
@@ -159,6 +160,7 @@ impl Plugin for SimPlugin {
             intel::plugin,
             impact::plugin,
             ransom::plugin,
+            recovery::plugin,
             digest::plugin,
         ));
     }

@@ -21,6 +21,7 @@ pub(super) fn plugin(app: &mut App) {
         .init_resource::<IsolatedOrgs>()
         .init_resource::<LostBackups>()
         .init_resource::<RestoreCrews>()
+        .init_resource::<RestoreGate>()
         .init_resource::<RevokedAccess>()
         .init_resource::<Connectivity>()
         .add_plugins(disruption::plugin)
@@ -212,6 +213,8 @@ impl HostState {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Restored {
     pub host: u32,
+    /// Rebuilt or restored from backup (not decrypted): whatever was on it is gone.
+    pub rebuilt: bool,
     pub incident: Option<u32>,
     pub held_by: Option<CampaignIx>,
 }
@@ -282,7 +285,8 @@ impl Hosts {
             }
             self.restores.pop_first();
             let before = self.get(host);
-            let held_by = if self.decrypting.remove(&host) {
+            let decrypted = self.decrypting.remove(&host);
+            let held_by = if decrypted {
                 // Decrypted, not rebuilt: whatever held or isolated it still does.
                 self.update(region, host, |h| {
                     h.encrypted = false;
@@ -295,6 +299,7 @@ impl Hosts {
             };
             done.push(Restored {
                 host,
+                rebuilt: !decrypted,
                 incident,
                 held_by,
             });
@@ -303,12 +308,16 @@ impl Hosts {
     }
 
     /// The host's data comes back by decryption at `at`, if that is sooner than its restore
-    /// planned (a host with no restore planned is left alone). True if it moved.
+    /// planned or its restore has not started (a host not encrypted is left alone). True if
+    /// it moved.
     pub fn decrypt_by(&mut self, region: &Region, host: u32, at: u64) -> bool {
-        let Some(planned) = self.get(host).restore_at.filter(|p| *p > at) else {
+        let state = self.get(host);
+        if !state.encrypted || state.restore_at.is_some_and(|p| p <= at) {
             return false;
-        };
-        let incident = self.restores.remove(&(planned, host)).flatten();
+        }
+        let incident = (state.restore_at)
+            .and_then(|planned| self.restores.remove(&(planned, host)))
+            .flatten();
         self.restores.insert((at, host), incident);
         self.update(region, host, |h| h.restore_at = Some(at));
         self.decrypting.insert(host);
@@ -390,7 +399,7 @@ pub fn restore_time(region: &Region, lost: &LostBackups, group: u32) -> u64 {
 
 /// Minutes an organisation's crew spends on each host it brings back
 /// (`defaults.restore_hosts_per_day`), from backup or with a decryptor.
-pub fn minutes_per_host(region: &Region) -> u64 {
+pub fn minutes_per_host(region: &crate::scenario::Plan) -> u64 {
     let per_day = region.defaults.restore_hosts_per_day.max(0.01);
     (crate::time::MINUTES_PER_DAY as f64 / per_day)
         .round()
@@ -445,13 +454,163 @@ fn restore_difficulty(draws: &super::draws::Draws, org: OrgIx, now: u64) -> f64 
     (draws.lognormal(RESTORE_SPREAD, purpose, org.0 as u64, now, 0)).min(RESTORE_STRETCH_MAX)
 }
 
-/// Encrypted hosts of one organisation to bring back, from `now`, each on `incident` if a
+/// When the organisation's IT can start on `host`, having begun preparing at `since`: its
+/// backups fetched and checked (or new builds ready), stretched by how hard this organisation
+/// finds it.
+pub fn ready_at(
+    region: &Region,
+    draws: &super::draws::Draws,
+    lost: &LostBackups,
+    org: OrgIx,
+    host: u32,
+    since: u64,
+) -> u64 {
+    let wait = restore_time(region, lost, region.group_of_host(host)) as f64
+        * restore_difficulty(draws, org, since);
+    since + wait.round() as u64
+}
+
+/// Restores an encrypted organisation's IT has prepared or is preparing but not started: they
+/// wait for it to be ready and for nobody's containment to be pending (`recovery.rs` decides).
+#[derive(Resource, Default, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RestoreGate {
+    held: BTreeMap<OrgIx, Held>,
+    /// Organisations a team told to restore without waiting for containment.
+    anyway: std::collections::BTreeSet<OrgIx>,
+    /// Hosts the organisations' IT rebuilt this minute, for `recovery` to check whether a
+    /// crew still inside hits them again.
+    rebuilt: Vec<u32>,
+}
+
+/// One organisation's encrypted hosts waiting for their restore to start.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Held {
+    hosts: std::collections::BTreeSet<u32>,
+    /// When its IT began preparing (the draw of how hard it finds it is keyed by this).
+    since: u64,
+    /// When the first of them could start.
+    ready: u64,
+    /// The team whose uncontained incident it was last said to wait for.
+    waiting_for: Option<crate::scenario::ids::TeamIx>,
+}
+
+impl RestoreGate {
+    /// The organisation's IT starts preparing to bring `hosts` back (just encrypted, or
+    /// encrypted again); they join any it is already preparing. Said in the record.
+    pub fn hold(
+        &mut self,
+        (region, draws, lost): (&Region, &super::draws::Draws, &LostBackups),
+        (org, hosts): (OrgIx, &[u32]),
+        now: u64,
+        log: &mut super::events::EventLog,
+    ) {
+        let Some(first) = (hosts.iter())
+            .map(|&h| ready_at(region, draws, lost, org, h, now))
+            .min()
+        else {
+            return;
+        };
+        let held = self.held.entry(org).or_insert(Held {
+            hosts: Default::default(),
+            since: now,
+            ready: first,
+            waiting_for: None,
+        });
+        held.ready = held.ready.min(first);
+        held.hosts.extend(hosts);
+        let (hosts, ready) = (hosts.len() as u32, held.ready);
+        log.push(
+            now,
+            super::events::SimEvent::RestoresPrepared { org, hosts, ready },
+        );
+    }
+
+    /// A team tells the organisation to restore without waiting for containment.
+    pub fn restore_anyway(&mut self, org: OrgIx) -> bool {
+        self.anyway.insert(org)
+    }
+
+    /// Takes `host` out of the organisation's waiting restores (a team cleaned it and queues
+    /// it itself); when its IT began preparing, if it was waiting.
+    pub fn take(&mut self, org: OrgIx, host: u32) -> Option<u64> {
+        let held = self.held.get_mut(&org)?;
+        let since = held.since;
+        if !held.hosts.remove(&host) {
+            return None;
+        }
+        if held.hosts.is_empty() {
+            self.held.remove(&org);
+        }
+        Some(since)
+    }
+
+    /// Organisations whose IT could start by `now`.
+    pub fn ready_by(&self, now: u64) -> Vec<OrgIx> {
+        (self.held.iter())
+            .filter(|(_, h)| h.ready <= now)
+            .map(|(&o, _)| o)
+            .collect()
+    }
+
+    /// When the organisation's IT can start on the first host it is preparing.
+    pub fn ready(&self, org: OrgIx) -> Option<u64> {
+        self.held.get(&org).map(|h| h.ready)
+    }
+
+    /// Whether a team told the organisation to restore without waiting.
+    pub fn anyway(&self, org: OrgIx) -> bool {
+        self.anyway.contains(&org)
+    }
+
+    /// The organisation's restore waits for `team`: the hosts waiting, if that is news.
+    pub fn waits_for(&mut self, org: OrgIx, team: crate::scenario::ids::TeamIx) -> Option<u32> {
+        let held = self.held.get_mut(&org)?;
+        (held.waiting_for != Some(team)).then(|| {
+            held.waiting_for = Some(team);
+            held.hosts.len() as u32
+        })
+    }
+
+    /// The organisation's waiting hosts go to its crew: when its IT began preparing, and
+    /// the hosts.
+    pub fn release(&mut self, org: OrgIx) -> Option<(u64, Vec<u32>)> {
+        let held = self.held.remove(&org)?;
+        Some((held.since, held.hosts.into_iter().collect()))
+    }
+
+    /// A host the organisation's IT rebuilt this minute.
+    pub fn rebuilt(&mut self, host: u32) {
+        self.rebuilt.push(host);
+    }
+
+    /// The hosts rebuilt this minute, emptied.
+    pub fn take_rebuilt(&mut self) -> Vec<u32> {
+        std::mem::take(&mut self.rebuilt)
+    }
+
+    /// Nothing waits.
+    pub fn is_empty(&self) -> bool {
+        self.held.is_empty()
+    }
+
+    /// Encrypted hosts of `org` waiting for their restore to start.
+    pub fn waiting(&self, org: OrgIx) -> impl Iterator<Item = u32> + '_ {
+        self.held
+            .get(&org)
+            .into_iter()
+            .flat_map(|h| h.hosts.iter().copied())
+    }
+}
+
+/// Encrypted hosts of one organisation to bring back, prepared from `now` and started no
+/// sooner than `start` (when the organisation was cleared to restore), each on `incident` if a
 /// team's (the incident then waits for them).
 #[derive(Clone, Copy, Debug)]
 pub struct RestoreBatch<'a> {
     pub org: OrgIx,
     pub hosts: &'a [u32],
     pub now: u64,
+    pub start: u64,
     pub incident: Option<u32>,
 }
 
@@ -470,14 +629,13 @@ impl RestoreCrews {
             org,
             hosts: batch,
             now,
+            start,
             incident,
         } = batch;
         let per_host = minutes_per_host(region);
-        let difficulty = restore_difficulty(draws, org, now);
         let mut plan: Option<RestorePlan> = None;
         for h in restore_order(region, batch) {
-            let wait = restore_time(region, lost, region.group_of_host(h)) as f64 * difficulty;
-            let ready = now + wait.round() as u64;
+            let ready = ready_at(region, draws, lost, org, h, now).max(start);
             let crew = self.0.entry(org).or_insert(0);
             let done = (*crew).max(ready) + per_host;
             *crew = done;

@@ -122,7 +122,7 @@ fn ransoms_paid(
 }
 
 /// The decryptor at `org` from `now`: its encrypted hosts still waiting, in the order their
-/// restores were planned (services first), each decrypted by the crew in turn unless the tool
+/// restores were planned (services first; those whose restore has not started last), each decrypted by the crew in turn unless the tool
 /// fails on it. The event that says so, if there was anything to decrypt.
 fn decrypt(
     region: &Region,
@@ -131,9 +131,11 @@ fn decrypt(
     org: OrgIx,
     now: u64,
 ) -> Option<SimEvent> {
+    // Those whose restore is planned, in its order, then those still waiting for it to start.
     let mut waiting: Vec<(u64, u32)> = (region.orgs[org].hosts.clone())
-        .filter_map(|h| hosts.get(h).restore_at.map(|at| (at, h)))
-        .filter(|&(at, h)| at > now && hosts.get(h).encrypted)
+        .filter(|&h| hosts.get(h).encrypted)
+        .map(|h| (hosts.get(h).restore_at.unwrap_or(u64::MAX), h))
+        .filter(|&(at, _)| at > now)
         .collect();
     waiting.sort_unstable();
     let per_host = minutes_per_host(region);

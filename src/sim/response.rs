@@ -32,7 +32,7 @@ pub(super) fn plugin(app: &mut App) {
 /// theirs, so the policy walks an intruder's hosts only when one may be new, not every minute.
 /// It is read off the log (`HostCompromised`), so it is not part of the state's digest.
 #[derive(Resource, Default)]
-struct PolicyWatch {
+pub(super) struct PolicyWatch {
     /// Events of the log already read.
     read: usize,
     /// Per intrusion, how many hosts it has taken so far.
@@ -54,16 +54,17 @@ impl PolicyWatch {
 
 /// What response work changes: the intruders' hold, hosts, incidents, and the record.
 #[derive(SystemParam)]
-struct Casework<'w> {
+pub(super) struct Casework<'w> {
     intrusions: ResMut<'w, Intrusions>,
     hosts: ResMut<'w, Hosts>,
     incidents: ResMut<'w, Incidents>,
     lost: Res<'w, LostBackups>,
     crews: ResMut<'w, RestoreCrews>,
+    gate: ResMut<'w, super::network::RestoreGate>,
     log: ResMut<'w, EventLog>,
 }
 
-fn work_desks(
+pub(super) fn work_desks(
     tick: Tick,
     mut desks: Query<(&StableId, &mut Desk)>,
     teams: Res<TeamEntities>,
@@ -375,7 +376,9 @@ fn eradicate(tick: &Tick, team: TeamIx, incident: u32, host: u32, case: &mut Cas
     if case.hosts.wait_on_restore(host, incident) {
         // Its organisation's IT is already restoring it: the incident waits for that.
     } else if case.hosts.get(host).encrypted {
-        // Clean now, but encrypted: it joins its organisation's restore queue.
+        // Clean now, but encrypted: it joins its organisation's restore queue, prepared since
+        // its IT began on it (a clean host need not wait for the rest to be contained).
+        let since = case.gate.take(org, host).unwrap_or(now);
         let plan = case.crews.restore(
             region,
             &tick.draws,
@@ -384,7 +387,8 @@ fn eradicate(tick: &Tick, team: TeamIx, incident: u32, host: u32, case: &mut Cas
             RestoreBatch {
                 org,
                 hosts: &[host],
-                now,
+                now: since,
+                start: now,
                 incident: Some(incident),
             },
         );

@@ -80,7 +80,12 @@ impl Fog {
             IntelApplied { team: Some(t), .. } => team(t),
             IntelApplied { team: None, .. } => Audience::Everyone,
             // The team watching the organisation hears when its hosts are back in service.
-            HostRestored { org, .. } | RestoresPlanned { org, .. } => watcher(plan, org),
+            HostRestored { org, .. }
+            | RestoresPlanned { org, .. }
+            | RestoresPrepared { org, .. }
+            | RestoredHostsEncrypted { org, .. } => watcher(plan, org),
+            // The organisation tells the team it waits for; a team's order is its own.
+            RestoresHeld { team: t, .. } | RestoreAnywayOrdered { team: t, .. } => team(t),
             AssistanceRequested { team: t }
             | AssistanceArrived { team: t, .. }
             | AssistanceLeft { team: t, .. } => {

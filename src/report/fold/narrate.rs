@@ -62,7 +62,11 @@ pub fn tone(event: &SimEvent) -> Tone {
         | ShareOrdered { .. }
         | AccessRevoked { .. }
         | RestoresPlanned { .. }
+        | RestoresPrepared { .. }
+        | RestoreAnywayOrdered { .. }
         | Decrypting { .. } => Tone::Defence,
+        RestoresHeld { .. } => Tone::Warning,
+        RestoredHostsEncrypted { .. } => Tone::Harm,
         RansomPaid { .. } | RansomTalks { .. } => Tone::Harm,
         ResponseOrdered { .. }
         | HuntFoundNothing { .. }
@@ -207,6 +211,9 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
         | AccessRevoked { .. }
         | ShareOrdered { .. }
         | RestoresPlanned { .. }
+        | RestoresPrepared { .. }
+        | RestoresHeld { .. }
+        | RestoreAnywayOrdered { .. }
         | RansomPaid { .. }
         | RansomTalks { .. }
         | Decrypting { .. } => response::orders(plan, event),
@@ -220,6 +227,7 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
         | HostIsolated { .. }
         | HostCleaned { .. }
         | HostRestored { .. }
+        | RestoredHostsEncrypted { .. }
         | IncidentContained { .. }
         | IncidentClosed { .. } => response::casework(plan, event),
         IntelProduced { .. }

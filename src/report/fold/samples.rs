@@ -226,13 +226,10 @@ impl Samples {
             let computers = (o.hosts.end - o.hosts.start).max(1) as f64;
             self.encrypted_share
                 .push((r.encrypted as f64 / computers).min(1.0));
-            let planned: u64 = r.planned.iter().map(|p| p.0 as u64).sum();
-            self.recovery.push(match r.recovered_by() {
-                Some(done) if planned >= r.encrypted => {
-                    Some(done.saturating_sub(hit) as f64 / 1440.0)
-                }
-                _ => None,
-            });
+            let per_host = crate::sim::network::minutes_per_host(plan);
+            (self.recovery).push(
+                (r.expected_back(per_host)).map(|done| done.saturating_sub(hit) as f64 / 1440.0),
+            );
         }
     }
 

@@ -17,7 +17,8 @@ use bevy::prelude::*;
 use super::digest::{DigestAppExt, hash_of, sorted_rows};
 use super::draws::Draws;
 use super::events::{EventLog, SimEvent};
-use super::network::{Hosts, IsolatedOrgs, LostBackups, RestoreCrews, RevokedAccess};
+use super::network::RestoreGate;
+use super::network::{Hosts, IsolatedOrgs, LostBackups, RevokedAccess};
 use super::posture::IslandDefences;
 use super::{Clock, Region, SimSet, SimTick, SpawnRegion, StableId, Tick};
 #[cfg(test)]
@@ -208,7 +209,7 @@ fn start_campaigns(
 struct Damage<'w> {
     hosts: ResMut<'w, Hosts>,
     lost: ResMut<'w, LostBackups>,
-    crews: ResMut<'w, RestoreCrews>,
+    gate: ResMut<'w, RestoreGate>,
     log: ResMut<'w, EventLog>,
 }
 
@@ -239,13 +240,13 @@ fn run_intrusions(
     let Damage {
         hosts,
         lost,
-        crews,
+        gate,
         log,
     } = &mut damage;
     let mut harm = Harm {
         hosts,
         lost,
-        crews,
+        gate,
         log,
     };
     let mut trust_hops = Vec::new();

@@ -8,9 +8,8 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use super::super::draws::{Purpose, ids};
 use super::super::events::{EventLog, SimEvent};
 use super::super::judgement::{BREAKOUT_TRY_MINUTES, MAX_SPREAD_TRIES_PER_MINUTE};
-use super::super::network::{
-    Hosts, IsolatedOrgs, LostBackups, RestoreBatch, RestoreCrews, RevokedAccess,
-};
+use super::super::network::RestoreGate;
+use super::super::network::{Hosts, IsolatedOrgs, LostBackups, RevokedAccess};
 use super::access::{Step, blocked, entry_hosts, pick, stage_time, success_chance};
 use super::{Intrusion, Intrusions, Phase};
 use crate::scenario::{Backups, Effect, StagePlan};
@@ -19,7 +18,7 @@ use crate::scenario::{Backups, Effect, StagePlan};
 pub(super) struct Harm<'a> {
     pub hosts: &'a mut Hosts,
     pub lost: &'a mut LostBackups,
-    pub crews: &'a mut RestoreCrews,
+    pub gate: &'a mut RestoreGate,
     pub log: &'a mut EventLog,
 }
 
@@ -177,7 +176,7 @@ fn encrypt(step: &Step, intr: &mut Intrusion, harm: &mut Harm) {
     let Harm {
         hosts,
         lost: lost_backups,
-        crews,
+        gate,
         log,
     } = harm;
     let technique = region.campaigns[campaign].stages[intr.stage].technique;
@@ -236,29 +235,12 @@ fn encrypt(step: &Step, intr: &mut Intrusion, harm: &mut Harm) {
     for (_, n) in hit_online.into_iter().filter(|(_, n)| *n > 0) {
         log.push(now, SimEvent::BackupsLost { org, hosts: n });
     }
-    let plan = crews.restore(
-        region,
-        draws,
-        lost_backups,
-        hosts,
-        RestoreBatch {
-            org,
-            hosts: &to_restore,
-            now,
-            incident: None,
-        },
+    gate.hold(
+        (region, draws, &**lost_backups),
+        (org, &to_restore),
+        now,
+        log,
     );
-    if let Some(p) = plan {
-        log.push(
-            now,
-            SimEvent::RestoresPlanned {
-                org,
-                hosts: p.hosts,
-                first: p.first,
-                last: p.last,
-            },
-        );
-    }
     log.push(now, SimEvent::RansomNoteFound { campaign, org });
 }
 

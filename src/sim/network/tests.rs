@@ -34,6 +34,7 @@ fn an_organisations_it_restores_one_host_after_another_after_a_varying_preparati
                     org: OrgIx(0),
                     hosts: &batch,
                     now: 0,
+                    start: 0,
                     incident: None,
                 },
             )
@@ -52,6 +53,7 @@ fn an_organisations_it_restores_one_host_after_another_after_a_varying_preparati
                     org: OrgIx(0),
                     hosts: &[60],
                     now: 1,
+                    start: 1,
                     incident: None,
                 },
             )
@@ -192,6 +194,7 @@ fn the_hosts_services_run_on_are_restored_first_costliest_first() {
             org: OrgIx(0),
             hosts: &batch,
             now: 0,
+            start: 0,
             incident: None,
         },
     );

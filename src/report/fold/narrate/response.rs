@@ -66,6 +66,31 @@ pub(super) fn orders(plan: &Plan, event: &SimEvent) -> String {
             plan.start.at(first).clock(),
             plan.start.at(last).clock()
         ),
+        RestoresPrepared {
+            org: o,
+            hosts,
+            ready,
+        } => format!(
+            "{}: IT starts preparing to restore {hosts} encrypted host{}, ready to start {}",
+            org(plan, o),
+            if hosts == 1 { "" } else { "s" },
+            plan.start.at(ready).clock()
+        ),
+        RestoresHeld {
+            org: o,
+            hosts,
+            team: t,
+        } => format!(
+            "{}: IT is ready to restore {hosts} encrypted host{} and waits for {} to contain the intrusion",
+            org(plan, o),
+            if hosts == 1 { "" } else { "s" },
+            team(plan, t)
+        ),
+        RestoreAnywayOrdered { org: o, team: t } => format!(
+            "{} tells {} to restore without waiting for containment",
+            team(plan, t),
+            org(plan, o)
+        ),
         RansomPaid { org: o, usd } => format!("{} pays a ransom of US${usd}", org(plan, o)),
         RansomTalks { org: o, usd, until } => format!(
             "{} decides to pay the crew: talks settle on US${usd}, the decryptor in hand {}",
@@ -159,6 +184,11 @@ pub(super) fn casework(plan: &Plan, event: &SimEvent) -> String {
             };
             format!("{}: host #{host} {how} in service", org(plan, o))
         }
+        RestoredHostsEncrypted { org: o, hosts, .. } => format!(
+            "{}: {hosts} host{} just restored encrypted again: the intruder is still inside",
+            org(plan, o),
+            if hosts == 1 { "" } else { "s" }
+        ),
         IncidentContained { incident } => format!("Incident #{incident} contained"),
         IncidentClosed { incident } => format!("Incident #{incident} closed"),
         _ => unreachable!("{event:?} is not casework to tell"),

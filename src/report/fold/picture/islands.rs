@@ -97,6 +97,8 @@ pub struct OrgRecovery {
     pub planned: Vec<(u32, u64, u64)>,
     /// Tick of the first encryption.
     pub hit: Option<u64>,
+    /// When its IT is ready to restore the hosts it prepared last (0: nothing prepared).
+    ready: u64,
 }
 
 impl OrgRecovery {
@@ -115,13 +117,15 @@ impl OrgRecovery {
 
     /// Host-minutes down from encryption to `now` (or to the restore, if before).
     pub fn host_minutes_down(&self, now: u64) -> u64 {
-        ((self.encrypted - self.restored) * now + self.restored_at)
+        (self.encrypted.saturating_sub(self.restored) * now + self.restored_at)
             .saturating_sub(self.encrypted_at)
     }
 
-    /// Host-minutes still to come after `now`: planned restores not yet done, and hosts
-    /// nobody has planned to restore at a rebuild's time each (they wait for someone to act).
-    pub fn host_minutes_committed(&self, now: u64, rebuild: u64) -> u64 {
+    /// Host-minutes still to come after `now`: planned restores not yet done; hosts prepared
+    /// but not started one after another at the crew's pace (`per_host`) from when its IT is
+    /// ready (the least they wait: containment may hold them longer); and hosts nobody has
+    /// planned to restore at a rebuild's time each (they wait for someone to act).
+    pub fn host_minutes_committed(&self, now: u64, rebuild: u64, per_host: u64) -> u64 {
         let mut minutes = 0;
         let mut pending = 0u64;
         for &(n, first, last) in &self.planned {
@@ -138,13 +142,33 @@ impl OrgRecovery {
             }
         }
         // Down and not waiting on a planned restore: a foothold nobody has cleaned yet.
-        let unplanned = (self.encrypted - self.restored).saturating_sub(pending);
-        minutes + unplanned * rebuild
+        let unplanned = (self.encrypted.saturating_sub(self.restored)).saturating_sub(pending);
+        if self.ready == 0 {
+            return minutes + unplanned * rebuild;
+        }
+        let start = self.ready.max(now) - now;
+        minutes + (1..=unplanned).map(|k| start + k * per_host).sum::<u64>()
     }
 
     /// When the organisation's last planned restore is done.
     pub fn recovered_by(&self) -> Option<u64> {
         self.planned.iter().map(|p| p.2).max()
+    }
+
+    /// When the organisation should be back, as far as the record says: its last planned
+    /// restore, and after it (or once its IT is ready) the hosts prepared but not started,
+    /// one after another at `per_host` (the soonest: containment may hold them longer). None
+    /// while hosts wait that nobody prepared.
+    pub fn expected_back(&self, per_host: u64) -> Option<u64> {
+        let planned: u64 = self.planned.iter().map(|p| p.0 as u64).sum();
+        let left = self.encrypted.saturating_sub(planned);
+        if left == 0 {
+            return self.recovered_by();
+        }
+        (self.ready > 0).then(|| {
+            let start = self.recovered_by().unwrap_or(0).max(self.ready);
+            start + left * per_host
+        })
     }
 }
 
@@ -166,6 +190,14 @@ impl OperatingPicture {
                 encrypted: true,
                 ..
             } => self.recovery.entry(org).or_default().host_restored(tick),
+            // Down again: in the organisation's recovery, not a new victim's count.
+            SimEvent::RestoredHostsEncrypted { org, hosts, .. } => {
+                (self.recovery.entry(org).or_default()).hosts_encrypted(hosts as u64, tick)
+            }
+            SimEvent::RestoresPrepared { org, ready, .. } => {
+                let r = self.recovery.entry(org).or_default();
+                r.ready = r.ready.max(ready);
+            }
             SimEvent::RestoresPlanned {
                 org,
                 hosts,

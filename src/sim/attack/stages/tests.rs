@@ -305,7 +305,7 @@ fn a_crew_without_hosts_or_attempts_stops_where_it_stands() {
         let mut harm = Harm {
             hosts: &mut hosts,
             lost: &mut lost,
-            crews: &mut crews,
+            gate: &mut crews,
             log: &mut log,
         };
         let hop = work_stage(&step, intr, &mut harm);
