@@ -14,7 +14,7 @@ use crate::scenario::{Command, Plan};
 
 /// A trainee team's response orders against one organisation, as the buttons offer them.
 type OrderAt = fn(String, String) -> Command;
-const RESPONSE_ORDERS: [(&str, OrderAt); 7] = [
+const RESPONSE_ORDERS: [(&str, OrderAt); 8] = [
     ("Investigate", |team, org| Command::Investigate {
         team,
         org,
@@ -30,6 +30,10 @@ const RESPONSE_ORDERS: [(&str, OrderAt); 7] = [
     }),
     ("Revoke provider access", |team, org| {
         Command::RevokeAccess { team, org }
+    }),
+    ("Reset credentials", |team, org| Command::ResetCredentials {
+        team,
+        org,
     }),
     ("Restore anyway", |team, org| Command::RestoreAnyway {
         team,

@@ -71,6 +71,7 @@ pub fn team_may(plan: &Plan, team: TeamIx, command: &Command) -> Result<(), Refu
         | ReconnectOrganisation { team: t, org }
         | RevokeAccess { team: t, org }
         | RestoreAnyway { team: t, org }
+        | ResetCredentials { team: t, org }
         | Investigate { team: t, org }
         | IsolateHosts { team: t, org }
         | Eradicate { team: t, org }

@@ -139,6 +139,15 @@ pub fn summary_of(
                 let per_host = crate::sim::network::minutes_per_host(plan);
                 committed += r.host_minutes_committed(ticks, d.rebuild.0, per_host) as f64 * rate;
             }
+            // Each reset of an organisation's credentials costs every user half a working day.
+            for (org, n) in &picture.resets {
+                let o = &plan.orgs[*org];
+                if o.island.ix() == i {
+                    let hosts = (o.hosts.end - o.hosts.start) as f64;
+                    let lockout = crate::sim::judgement::RESET_LOCKOUT_MINUTES as f64 / day;
+                    interruption += *n as f64 * hosts * lockout * d.interruption_rate(o.sector);
+                }
+            }
             // A ransom agreed and not yet paid is owed all the same.
             let ransom_agreed = p.ransom_agreed.values().sum::<u64>() as f64;
             committed += ransom_agreed;

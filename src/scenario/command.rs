@@ -16,6 +16,7 @@ pub enum Order {
     Eradicate(OrgIx),
     Patch(OrgIx),
     Block(CampaignIx),
+    ResetCredentials(OrgIx),
 }
 
 /// One command as a person gives it.
@@ -58,6 +59,11 @@ pub enum Command {
     Patch { team: String, org: String },
     /// A trainee team blocks a campaign's known infrastructure on its island.
     Block { team: String, campaign: String },
+    /// A team has the organisation reset its credentials (privileged accounts, the domain's
+    /// keys, users' passwords): an intruder holding them can no longer sign back in, and an
+    /// incident where they were stolen can be contained. Analyst hours, and half a working
+    /// day lost by every user of the organisation.
+    ResetCredentials { team: String, org: String },
     /// A link (by id) stops carrying traffic (and intelligence).
     CutLink(String),
     /// A cut link (by id) carries traffic again.
@@ -267,6 +273,9 @@ impl Command {
             Command::IsolateHosts { team, org } => r.respond(team, Order::IsolateHosts, org)?,
             Command::Eradicate { team, org } => r.respond(team, Order::Eradicate, org)?,
             Command::Patch { team, org } => r.respond(team, Order::Patch, org)?,
+            Command::ResetCredentials { team, org } => {
+                r.respond(team, Order::ResetCredentials, org)?
+            }
             Command::Block { team, campaign } => Action::Respond {
                 team: r.team(team)?,
                 order: Order::Block(r.campaign(campaign)?),

@@ -39,6 +39,11 @@ pub struct Defaults {
     pub patch: Span,
     /// Analyst time to block a campaign's known infrastructure (judgement).
     pub block: Span,
+    /// Analyst time to lead the reset of an organisation's credentials: every privileged
+    /// account, the domain's Kerberos key twice, users' passwords forced at next sign-in, with
+    /// its IT doing the legwork (judgement: an afternoon). Its users lose half a working day
+    /// (`RESET_LOCKOUT_MINUTES` in judgement.rs).
+    pub reset_credentials: Span,
     /// Chance (0..1) that an organisation's own IT, where no team watches its sensors, looks
     /// into an alert they raise and recognises an intrusion (judgement: a small IT shop with an
     /// EDR console it checks now and then; Mandiant M-Trends 2024 has 46% of intrusions found
@@ -115,6 +120,7 @@ impl Default for Defaults {
             online_backups_lost: 0.57,
             patch: Span(4 * 60),
             block: Span(30),
+            reset_credentials: Span(3 * 60),
             own_it_notices: 0.3,
             own_it_report: Span(2 * 60),
             recovery_per_host_usd: 2800.0,

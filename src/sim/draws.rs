@@ -39,6 +39,7 @@ pub enum Purpose {
     RansomPrice = 25,
     DecryptFails = 26,
     ReEncrypt = 27,
+    CredentialReturn = 28,
 }
 
 /// The scenario's one seed, expanded into a ChaCha key.

@@ -352,6 +352,16 @@ pub enum SimEvent {
         org: OrgIx,
         team: TeamIx,
     },
+    /// The team's investigation finds the intruder took the organisation's credentials: the
+    /// incident is not contained until they are reset, however many hosts are isolated.
+    CredentialsStolen {
+        incident: u32,
+    },
+    /// A team reset an organisation's credentials: what any intruder took there stops working.
+    CredentialsReset {
+        org: OrgIx,
+        team: TeamIx,
+    },
     /// No host of the intrusion is still in the attacker's hands.
     IncidentContained {
         incident: u32,

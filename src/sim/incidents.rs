@@ -36,6 +36,10 @@ pub struct Incident {
     pub outstanding: BTreeSet<u32>,
     /// Hosts already on the team's cleaning list.
     pub cleaning: BTreeSet<u32>,
+    /// The team has learned the intruder holds the organisation's credentials.
+    pub credentials_found: bool,
+    /// A reset of those credentials is on the team's list (auto-played teams).
+    pub reset_listed: bool,
 }
 
 /// Every incident in the order it was opened; the index is its id. Beside the history, where
@@ -79,6 +83,8 @@ impl Incidents {
             queued: BTreeSet::new(),
             outstanding: BTreeSet::new(),
             cleaning: BTreeSet::new(),
+            credentials_found: false,
+            reset_listed: false,
         });
         log.push(
             now,
@@ -196,8 +202,9 @@ pub fn close_if_done(inc: &mut Incident, id: u32, restored: u32, now: u64, log: 
     }
 }
 
-/// An incident is contained once scoped and the intruder holds nothing and tries nothing
-/// more in the organisation; with nothing outstanding it closes at once.
+/// An incident is contained once scoped and the intruder holds nothing, tries nothing more in
+/// the organisation and holds no credentials still valid there; with nothing outstanding it
+/// closes at once.
 pub fn check_contained(
     inc: &mut Incident,
     id: u32,
@@ -205,11 +212,17 @@ pub fn check_contained(
     now: u64,
     log: &mut EventLog,
 ) {
-    let held = intrusions
-        .by_key
-        .get(&(inc.campaign, inc.org))
-        .map_or(0, |i| i.hosts.len() + i.attempts.len());
-    if inc.scoped && held == 0 && !inc.contained {
+    let (held, credentials) = (intrusions.by_key.get(&(inc.campaign, inc.org)))
+        .map_or((0, false), |i| {
+            (i.hosts.len() + i.attempts.len(), i.credentials)
+        });
+    // What a scoped investigation sees: the intruder took the organisation's credentials, so
+    // isolating its hosts will not keep it out.
+    if inc.scoped && credentials && !inc.credentials_found && !inc.contained {
+        inc.credentials_found = true;
+        log.push(now, SimEvent::CredentialsStolen { incident: id });
+    }
+    if inc.scoped && held == 0 && !credentials && !inc.contained {
         inc.contained = true;
         log.push(now, SimEvent::IncidentContained { incident: id });
         if inc.outstanding.is_empty() {
@@ -249,6 +262,8 @@ mod tests {
                 hosts: hosts.iter().copied().collect(),
                 ddos: false,
                 broken_out: false,
+                credentials: false,
+                returns_at: None,
             },
         );
         i
@@ -289,6 +304,29 @@ mod tests {
                 SimEvent::IncidentClosed { incident: 0 }
             ]
         );
+    }
+
+    /// Stolen credentials keep the incident open whatever is isolated, and the team learns
+    /// of them once, from its scoped investigation.
+    #[test]
+    fn an_incident_whose_credentials_were_stolen_is_contained_only_once_they_are_reset() {
+        let (mut inc, mut log) = opened(true);
+        let mut crew = intrusions(&[], false);
+        crew.by_key.values_mut().for_each(|i| i.credentials = true);
+        check_contained(&mut inc.0[0], 0, &crew, 1, &mut log);
+        check_contained(&mut inc.0[0], 0, &crew, 2, &mut log);
+        assert!(
+            !inc.0[0].contained,
+            "every host isolated, the accounts still work"
+        );
+        let stolen = events(&log)
+            .iter()
+            .filter(|e| **e == SimEvent::CredentialsStolen { incident: 0 })
+            .count();
+        assert_eq!(stolen, 1, "said once");
+        crew.by_key.values_mut().for_each(|i| i.credentials = false);
+        check_contained(&mut inc.0[0], 0, &crew, 3, &mut log);
+        assert!(inc.0[0].contained);
     }
 
     #[test]

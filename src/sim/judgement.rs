@@ -88,6 +88,17 @@ pub const RESTORE_STRETCH_MAX: f64 = 15.0;
 /// an uncontained network a visible loss without making it hopeless. Judgement.
 pub const REENCRYPT_WHILE_HELD: f64 = 0.25;
 
+/// How long a crew evicted from every host, but holding an organisation's credentials, takes
+/// to sign in again. Compromised credentials are the leading root cause of the attacks Sophos
+/// responded to (41%, Active Adversary 2025), and crews check the access they keep: half a
+/// day puts its return inside an exercise day. Judgement.
+pub const CREDENTIAL_RETURN_MINUTES: u64 = 12 * 60;
+
+/// How long every user of an organisation is out of work when its credentials are reset
+/// (passwords forced, sessions and tokens revoked, the help desk queue): half a working day
+/// on every host, paid at the organisation's interruption rate. Judgement.
+pub const RESET_LOCKOUT_MINUTES: u64 = 4 * 60;
+
 /// Minutes between a crew's tries to move off its first host, until one works: at the
 /// catalog's 30-35% per try that is a first move about half an hour after the stage begins for an
 /// average crew (CrowdStrike 2024: 48 min average breakout). Judgement: the pace of the tries.

@@ -176,6 +176,11 @@ fn isolate_by_policy(
         if inc.team != team || !inc.scoped || inc.contained {
             continue;
         }
+        // Credentials the investigation found stolen are reset with the isolations.
+        if inc.credentials_found && !inc.reset_listed {
+            inc.reset_listed = true;
+            desk.tasks.push(Task::ResetCredentials { org: inc.org });
+        }
         // Every host held when last listed is on the list (queued hosts stay queued), and an
         // intruder gains hosts only by taking them: nothing new unless it took one since.
         let taken = watch
@@ -233,6 +238,10 @@ fn complete(
         Task::Patch { org } => {
             case.log
                 .push(now, SimEvent::OrganisationPatched { team, org });
+            vec![]
+        }
+        Task::ResetCredentials { org } => {
+            reset_credentials(now, team, org, case);
             vec![]
         }
         Task::Block { campaign } => {
@@ -307,6 +316,29 @@ fn complete(
         Task::Eradicate { incident, host } => {
             eradicate(tick, team, incident, host, case);
             vec![]
+        }
+    }
+}
+
+/// What any crew took at the organisation stops working: none can sign back in, and incidents
+/// there waiting only on that are contained.
+fn reset_credentials(now: u64, team: TeamIx, org: OrgIx, case: &mut Casework) {
+    case.log.push(now, SimEvent::CredentialsReset { org, team });
+    let mut cases = Vec::new();
+    for ((campaign, o), intr) in case.intrusions.by_key.iter_mut() {
+        if *o == org && intr.credentials {
+            intr.credentials = false;
+            intr.returns_at = None;
+            cases.push(*campaign);
+        }
+    }
+    for campaign in cases {
+        let on_case: Vec<u32> = case.incidents.on_case(org, campaign).collect();
+        for id in on_case {
+            let inc = &mut case.incidents.0[id as usize];
+            if !inc.closed {
+                check_contained(inc, id, &case.intrusions, now, &mut case.log);
+            }
         }
     }
 }

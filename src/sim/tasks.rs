@@ -65,6 +65,11 @@ pub enum Task {
     Block {
         campaign: CampaignIx,
     },
+    /// Reset an organisation's credentials (privileged accounts, the domain's keys, users'
+    /// passwords): what the intruder took stops working.
+    ResetCredentials {
+        org: OrgIx,
+    },
 }
 
 pub(super) const TRIAGE_PRIORITY: u8 = 2;
@@ -82,10 +87,11 @@ pub enum TaskKind {
     RelayIntel,
     Patch,
     Block,
+    ResetCredentials,
 }
 
 impl TaskKind {
-    pub const COUNT: usize = 9;
+    pub const COUNT: usize = 10;
     pub const ALL: [TaskKind; Self::COUNT] = [
         TaskKind::ReportTriage,
         TaskKind::Triage,
@@ -96,6 +102,7 @@ impl TaskKind {
         TaskKind::RelayIntel,
         TaskKind::Patch,
         TaskKind::Block,
+        TaskKind::ResetCredentials,
     ];
 
     /// Analyst minutes a task of this kind takes at skill 0.5.
@@ -110,6 +117,7 @@ impl TaskKind {
             TaskKind::RelayIntel => intel.hub_processing.0,
             TaskKind::Patch => d.patch.0,
             TaskKind::Block => d.block.0,
+            TaskKind::ResetCredentials => d.reset_credentials.0,
         }
     }
 }
@@ -127,6 +135,7 @@ impl Task {
             Task::RelayIntel { .. } => TaskKind::RelayIntel,
             Task::Patch { .. } => TaskKind::Patch,
             Task::Block { .. } => TaskKind::Block,
+            Task::ResetCredentials { .. } => TaskKind::ResetCredentials,
         }
     }
 
@@ -138,7 +147,8 @@ impl Task {
     /// Lower runs first: stop the bleeding, then understand, then sort alerts, then clean up.
     pub fn priority(&self) -> u8 {
         match self {
-            Task::Isolate { .. } => 0,
+            // Shutting the door the intruder would come back through goes with isolating.
+            Task::Isolate { .. } | Task::ResetCredentials { .. } => 0,
             Task::Investigate { .. } => 1,
             Task::Triage(_) => TRIAGE_PRIORITY,
             Task::ApplyIntel { .. }

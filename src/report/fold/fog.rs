@@ -69,6 +69,7 @@ impl Fog {
                 team(t)
             }
             IncidentScoped { incident, .. }
+            | CredentialsStolen { incident }
             | IncidentContained { incident }
             | IncidentClosed { incident } => owner(self.incident_team.get(incident as usize)),
             IntelProduced { team: t, .. } => {
@@ -85,7 +86,9 @@ impl Fog {
             | RestoresPrepared { org, .. }
             | RestoredHostsEncrypted { org, .. } => watcher(plan, org),
             // The organisation tells the team it waits for; a team's order is its own.
-            RestoresHeld { team: t, .. } | RestoreAnywayOrdered { team: t, .. } => team(t),
+            RestoresHeld { team: t, .. }
+            | RestoreAnywayOrdered { team: t, .. }
+            | CredentialsReset { team: t, .. } => team(t),
             AssistanceRequested { team: t }
             | AssistanceArrived { team: t, .. }
             | AssistanceLeft { team: t, .. } => {

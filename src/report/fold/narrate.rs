@@ -65,7 +65,8 @@ pub fn tone(event: &SimEvent) -> Tone {
         | RestoresPrepared { .. }
         | RestoreAnywayOrdered { .. }
         | Decrypting { .. } => Tone::Defence,
-        RestoresHeld { .. } => Tone::Warning,
+        RestoresHeld { .. } | CredentialsStolen { .. } => Tone::Warning,
+        CredentialsReset { .. } => Tone::Defence,
         RestoredHostsEncrypted { .. } => Tone::Harm,
         RansomPaid { .. } | RansomTalks { .. } => Tone::Harm,
         ResponseOrdered { .. }
@@ -214,6 +215,7 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
         | RestoresPrepared { .. }
         | RestoresHeld { .. }
         | RestoreAnywayOrdered { .. }
+        | CredentialsReset { .. }
         | RansomPaid { .. }
         | RansomTalks { .. }
         | Decrypting { .. } => response::orders(plan, event),
@@ -228,6 +230,7 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
         | HostCleaned { .. }
         | HostRestored { .. }
         | RestoredHostsEncrypted { .. }
+        | CredentialsStolen { .. }
         | IncidentContained { .. }
         | IncidentClosed { .. } => response::casework(plan, event),
         IntelProduced { .. }

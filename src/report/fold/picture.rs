@@ -76,6 +76,9 @@ pub struct OperatingPicture {
     pub causes: OutageCauses,
     /// Clients cut off from their managed service provider.
     pub support: SupportCut,
+    /// Per organisation, how many times its credentials were reset (each costs its users
+    /// half a working day).
+    pub resets: BTreeMap<OrgIx, u32>,
 }
 
 impl OperatingPicture {

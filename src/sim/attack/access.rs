@@ -147,6 +147,8 @@ pub(super) fn begin_intrusion(
         hosts: BTreeSet::new(),
         ddos: false,
         broken_out: false,
+        credentials: false,
+        returns_at: None,
     };
     if tech.effect == Effect::Ddos {
         intrusion.phase = Phase::Active;

@@ -108,6 +108,11 @@ pub struct Intrusion {
     pub ddos: bool,
     /// The crew has moved beyond its first host (see `BREAKOUT_TRY_MINUTES`).
     pub broken_out: bool,
+    /// The crew holds the organisation's credentials (a credential-access stage completed
+    /// here): until they are reset, losing every host does not keep it out.
+    pub credentials: bool,
+    /// When a crew that lost every host logs back in with the credentials it holds.
+    pub returns_at: Option<u64>,
 }
 
 impl Intrusion {

@@ -7,12 +7,14 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::super::draws::{Purpose, ids};
 use super::super::events::{EventLog, SimEvent};
-use super::super::judgement::{BREAKOUT_TRY_MINUTES, MAX_SPREAD_TRIES_PER_MINUTE};
+use super::super::judgement::{
+    BREAKOUT_TRY_MINUTES, CREDENTIAL_RETURN_MINUTES, MAX_SPREAD_TRIES_PER_MINUTE,
+};
 use super::super::network::RestoreGate;
 use super::super::network::{Hosts, IsolatedOrgs, LostBackups, RevokedAccess};
 use super::access::{Step, blocked, entry_hosts, pick, stage_time, success_chance};
 use super::{Intrusion, Intrusions, Phase};
-use crate::scenario::{Backups, Effect, StagePlan};
+use crate::scenario::{Backups, Effect, StagePlan, Tactic};
 
 /// What an intrusion's steps may damage: hosts, backups, and the record.
 pub(super) struct Harm<'a> {
@@ -45,13 +47,17 @@ pub(super) fn work_stage(step: &Step, intr: &mut Intrusion, harm: &mut Harm) -> 
     if intr.phase != Phase::Active {
         return None;
     }
-    // Defenders took every host back: the intrusion stalls (a DDoS needs no hosts).
+    // Defenders took every host back: the intrusion stalls (a DDoS needs no hosts), unless
+    // the crew holds credentials nobody has reset: then it logs back in.
     if intr.hosts.is_empty() && !intr.ddos {
-        if intr.attempts.is_empty() {
+        if intr.credentials {
+            return_with_credentials(step, intr, harm);
+        } else if intr.attempts.is_empty() {
             intr.phase = Phase::Stopped;
         }
         return None;
     }
+    intr.returns_at = None;
     let Some(stage) = plan.stages.get(intr.stage).copied() else {
         intr.phase = Phase::Finished;
         return None;
@@ -89,6 +95,9 @@ pub(super) fn work_stage(step: &Step, intr: &mut Intrusion, harm: &mut Harm) -> 
         }
         _ => {}
     }
+    if tech.tactic == Tactic::CredentialAccess {
+        intr.credentials = true;
+    }
     let technique = stage.technique;
     let event = SimEvent::StageCompleted {
         campaign,
@@ -103,6 +112,51 @@ pub(super) fn work_stage(step: &Step, intr: &mut Intrusion, harm: &mut Harm) -> 
         intr.phase = Phase::Finished;
     }
     hop
+}
+
+/// A crew evicted while it holds valid credentials signs in again after a while
+/// (`CREDENTIAL_RETURN_MINUTES`) on a host it can reach from outside, with the accounts it
+/// took, and carries on with its stage.
+fn return_with_credentials(step: &Step, intr: &mut Intrusion, harm: &mut Harm) {
+    let Step {
+        now, region, draws, ..
+    } = *step;
+    let at = *intr
+        .returns_at
+        .get_or_insert(now + CREDENTIAL_RETURN_MINUTES);
+    if now < at {
+        return;
+    }
+    intr.returns_at = None;
+    let (campaign, org) = (intr.campaign, intr.org);
+    let key = ids(&[campaign.0 as u64, org.0 as u64]);
+    let entry = entry_hosts(region, org, Effect::ValidAccounts);
+    let host = pick(&entry, draws, Purpose::CredentialReturn, key, now, 0);
+    let state = harm.hosts.get(host);
+    if !state.usable() || state.held_by.is_some() {
+        // Nothing to sign in to there this time: it tries again later.
+        return;
+    }
+    // The campaign's own valid-accounts technique if it has one, else the catalog's.
+    let technique = (region.campaigns[campaign].stages.iter())
+        .map(|s| s.technique)
+        .chain(crate::scenario::ids::TechniqueIx::all(
+            region.techniques.len(),
+        ))
+        .find(|&t| region.techniques[t].effect == Effect::ValidAccounts);
+    let Some(technique) = technique else {
+        return;
+    };
+    harm.hosts
+        .update(region, host, |h| h.held_by = Some(campaign));
+    intr.hosts.insert(host);
+    let event = SimEvent::HostCompromised {
+        campaign,
+        org,
+        host,
+        technique,
+    };
+    harm.log.push(now, event);
 }
 
 /// Lateral movement: each held host makes `attempts` tries over the stage's duration, at a
@@ -334,6 +388,8 @@ pub(super) fn follow_trust(
             hosts: BTreeSet::from([host]),
             ddos: false,
             broken_out: false,
+            credentials: false,
+            returns_at: None,
         };
         if next_stage < stages {
             intr.stage_ends = now + stage_time(region, draws, campaign, to, next_stage, now);

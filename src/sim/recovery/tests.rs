@@ -183,6 +183,8 @@ fn hosts_restored_while_a_crew_still_holds_a_foothold_are_encrypted_again_a_quar
                 hosts: hosts.iter().copied().collect(),
                 ddos: false,
                 broken_out: true,
+                credentials: false,
+                returns_at: None,
             },
         );
         i

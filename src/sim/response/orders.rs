@@ -85,6 +85,7 @@ pub(super) fn order_tasks(
             tasks
         }
         Order::Patch(org) => vec![Task::Patch { org }],
+        Order::ResetCredentials(org) => vec![Task::ResetCredentials { org }],
         Order::Block(campaign) => vec![Task::Block { campaign }],
     }
 }

@@ -464,3 +464,55 @@ fn an_office_hours_team_works_only_in_office_hours() {
         .count();
     assert!(nights > 10, "the night shift triaged {nights}");
 }
+
+/// Where the crew dumped the ministry's credentials, the auto-played team resets them once its
+/// investigation finds it, and the incident is contained only after the reset.
+#[test]
+fn stolen_credentials_keep_an_incident_open_until_the_team_resets_them() {
+    let tiny = TinyRegion::new()
+        .island("A", true, false)
+        .org("gov", "A", 40, 1.0, 0.0)
+        .team(
+            "csirt",
+            "NationalCsirt",
+            Some("A"),
+            2,
+            "AroundTheClock",
+            true,
+        )
+        .campaign(
+            "crew",
+            "D1 09:00",
+            "Organisation(\"gov\")",
+            &["T1078", "T1003", "T1021.002", "T1041"],
+        );
+    let mut plan = (*tiny.plan()).clone();
+    tune(&mut plan, "T1078", |t| t.detectability = 1.0);
+    // The crew dumps the credentials within minutes of getting in, before the team is there.
+    plan.campaigns[CampaignIx(0)].stages[1].duration = crate::time::Span(20);
+    let plan = Arc::new(plan);
+    let mut found = 0;
+    for seed in 1..=6 {
+        let mut sim = Simulation::new(plan.clone(), seed);
+        sim.run_until(3 * 24 * 60);
+        let at = |f: &dyn Fn(&SimEvent) -> bool| {
+            sim.events().iter().find(|e| f(&e.event)).map(|e| e.tick)
+        };
+        let Some(stolen) = at(&|e| matches!(e, SimEvent::CredentialsStolen { .. })) else {
+            continue;
+        };
+        found += 1;
+        let reset = at(&|e| matches!(e, SimEvent::CredentialsReset { .. }))
+            .expect("the team resets what it found stolen");
+        assert!(reset >= stolen, "seed {seed}");
+        let contained = at(&|e| matches!(e, SimEvent::IncidentContained { incident: 0 }));
+        assert!(
+            contained.is_none_or(|c| c >= reset),
+            "seed {seed}: {contained:?} {reset}"
+        );
+    }
+    assert!(
+        found >= 2,
+        "the crew took the credentials in {found} of 6 runs"
+    );
+}

@@ -20,6 +20,9 @@ pub(super) fn orders(plan: &Plan, event: &SimEvent) -> String {
                     format!("clean the isolated hosts of {}", org(plan, o))
                 }
                 crate::sim::events::Order::Patch(o) => format!("patch {}", org(plan, o)),
+                crate::sim::events::Order::ResetCredentials(o) => {
+                    format!("reset the credentials of {}", org(plan, o))
+                }
                 crate::sim::events::Order::Block(c) => format!("block \"{}\"", campaign(plan, c)),
             };
             format!("{} orders: {what}", team(plan, t))
@@ -85,6 +88,11 @@ pub(super) fn orders(plan: &Plan, event: &SimEvent) -> String {
             org(plan, o),
             if hosts == 1 { "" } else { "s" },
             team(plan, t)
+        ),
+        CredentialsReset { org: o, team: t } => format!(
+            "{} resets every credential at {}: what an intruder took there no longer works",
+            team(plan, t),
+            org(plan, o)
         ),
         RestoreAnywayOrdered { org: o, team: t } => format!(
             "{} tells {} to restore without waiting for containment",
@@ -188,6 +196,10 @@ pub(super) fn casework(plan: &Plan, event: &SimEvent) -> String {
             "{}: {hosts} host{} just restored encrypted again: the intruder is still inside",
             org(plan, o),
             if hosts == 1 { "" } else { "s" }
+        ),
+        CredentialsStolen { incident } => format!(
+            "Incident #{incident}: the intruder took the organisation's credentials; \
+             not contained until they are reset"
         ),
         IncidentContained { incident } => format!("Incident #{incident} contained"),
         IncidentClosed { incident } => format!("Incident #{incident} closed"),

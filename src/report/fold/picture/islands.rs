@@ -210,6 +210,7 @@ impl OperatingPicture {
                 .planned
                 .push((hosts, first, last)),
             SimEvent::RansomPaid { org, usd } => self.ransom_paid(plan, org, usd),
+            SimEvent::CredentialsReset { org, .. } => *self.resets.entry(org).or_default() += 1,
             SimEvent::RansomTalks { org, usd, .. } => {
                 self.islands[island(org)].ransom_agreed.insert(org, usd);
             }

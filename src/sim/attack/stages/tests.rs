@@ -299,6 +299,8 @@ fn a_crew_without_hosts_or_attempts_stops_where_it_stands() {
         hosts: hosts.iter().copied().collect(),
         ddos: false,
         broken_out: true,
+        credentials: false,
+        returns_at: None,
     };
     let work = |intr: &mut Intrusion| {
         let (mut hosts, mut lost, mut crews, mut log) = Default::default();
@@ -407,4 +409,120 @@ fn a_trust_hop_starts_the_client_at_the_next_stage_and_skips_an_isolated_one() {
                 to: OrgIx(2)
             }));
     }
+}
+
+/// A crew evicted from every host while it holds the organisation's credentials does not stop:
+/// half a day later it signs in again with them, on a host reachable from outside, and carries
+/// on with its stage. Without credentials it stops.
+#[test]
+fn a_crew_with_stolen_credentials_signs_back_in_after_eviction() {
+    let plan = TinyRegion::new()
+        .island("A", false, false)
+        .org("gov", "A", 10, 0.0, 0.0)
+        .campaign(
+            "crew",
+            "D1 09:00",
+            "Organisation(\"gov\")",
+            &["T1078", "T1003", "T1041"],
+        )
+        .plan();
+    let r = Region(plan);
+    let draws = Draws::new(1);
+    let defences = IslandDefences::default();
+    let mut intr = Intrusion {
+        campaign: CampaignIx(0),
+        org: OrgIx(0),
+        phase: Phase::Active,
+        stage: 2,
+        stage_ends: 100_000,
+        attempts: Default::default(),
+        hosts: Default::default(),
+        ddos: false,
+        broken_out: true,
+        credentials: true,
+        returns_at: None,
+    };
+    let (mut hosts, mut lost, mut gate) = Default::default();
+    let mut log = EventLog::default();
+    let mut work = |intr: &mut Intrusion, now: u64, log: &mut EventLog| {
+        let step = Step {
+            now,
+            region: &r,
+            draws: &draws,
+            defences: &defences,
+        };
+        let mut harm = Harm {
+            hosts: &mut hosts,
+            lost: &mut lost,
+            gate: &mut gate,
+            log,
+        };
+        work_stage(&step, intr, &mut harm);
+    };
+    work(&mut intr, 500, &mut log);
+    assert_eq!(intr.returns_at, Some(500 + CREDENTIAL_RETURN_MINUTES));
+    assert!(intr.hosts.is_empty() && intr.phase == Phase::Active);
+    work(&mut intr, 500 + CREDENTIAL_RETURN_MINUTES - 1, &mut log);
+    assert!(intr.hosts.is_empty(), "not yet");
+    work(&mut intr, 500 + CREDENTIAL_RETURN_MINUTES, &mut log);
+    assert_eq!(intr.hosts.len(), 1, "back in with the accounts it took");
+    let back = log.all().last().map(|e| e.event.clone());
+    let t1078 = r.ids.techniques.get("T1078").unwrap();
+    assert!(
+        matches!(back, Some(SimEvent::HostCompromised { technique, .. }) if technique == t1078),
+        "{back:?}"
+    );
+    // Reset: the same crew, evicted again, stops.
+    intr.hosts.clear();
+    intr.credentials = false;
+    work(&mut intr, 2000, &mut log);
+    assert_eq!(intr.phase, Phase::Stopped);
+}
+
+/// A credential-access stage completing is what gives the crew the organisation's credentials.
+#[test]
+fn dumping_credentials_is_what_gives_the_crew_them() {
+    let plan = TinyRegion::new()
+        .island("A", false, false)
+        .org("gov", "A", 10, 0.0, 0.0)
+        .campaign(
+            "crew",
+            "D1 09:00",
+            "Organisation(\"gov\")",
+            &["T1078", "T1003", "T1041"],
+        )
+        .plan();
+    let r = Region(plan);
+    let draws = Draws::new(1);
+    let defences = IslandDefences::default();
+    let step = Step {
+        now: 500,
+        region: &r,
+        draws: &draws,
+        defences: &defences,
+    };
+    let mut intr = Intrusion {
+        campaign: CampaignIx(0),
+        org: OrgIx(0),
+        phase: Phase::Active,
+        stage: 1,
+        stage_ends: 400,
+        attempts: Default::default(),
+        hosts: [2].into(),
+        ddos: false,
+        broken_out: true,
+        credentials: false,
+        returns_at: None,
+    };
+    let (mut hosts, mut lost, mut gate, mut log) = Default::default();
+    let mut harm = Harm {
+        hosts: &mut hosts,
+        lost: &mut lost,
+        gate: &mut gate,
+        log: &mut log,
+    };
+    work_stage(&step, &mut intr, &mut harm);
+    assert!(intr.credentials && intr.stage == 2);
+    work_stage(&step, &mut intr, &mut harm);
+    assert_eq!(intr.stage, 2, "the theft's stage runs its course");
 }
