@@ -37,7 +37,7 @@ pub fn over_seeds<T: Send>(
 ) -> Vec<T> {
     let jobs: Vec<(usize, u64)> = (0..runs).map(|k| (0, first_seed.wrapping_add(k))).collect();
     over_jobs(
-        std::slice::from_ref(plan),
+        (std::slice::from_ref(plan), &[]),
         &jobs,
         ticks,
         workers,
@@ -47,9 +47,10 @@ pub fn over_seeds<T: Send>(
 }
 
 /// Runs each job (a plan by its index in `plans`, a seed) for `ticks` minutes on `workers`
-/// threads and folds each run's events with `fold`; results in job order.
+/// threads, playing the plan's `orders` if given, and folds each run's events with `fold`;
+/// results in job order.
 pub fn over_jobs<T: Send>(
-    plans: &[Arc<Plan>],
+    (plans, orders): (&[Arc<Plan>], &[PlanOrders]),
     jobs: &[(usize, u64)],
     ticks: u64,
     workers: usize,
@@ -82,6 +83,13 @@ pub fn over_jobs<T: Send>(
                         let (variant, seed) = jobs[k as usize];
                         let plan = &plans[variant];
                         let mut sim = exercise::simulation(plan.clone(), seed);
+                        if let Some(list) = orders.get(variant) {
+                            let world = sim.world_mut();
+                            let mut queue = world.resource_mut::<exercise::CommandQueue>();
+                            for (tick, action) in list {
+                                queue.schedule(*tick, action.clone());
+                            }
+                        }
                         sim.run_until(ticks);
                         out.push((k, fold(plan, seed, sim.events())));
                         bar.inc(1);
@@ -154,7 +162,24 @@ pub struct Sweep {
     pub set: Vec<String>,
     /// `--vary PATH=V1,V2,...`: the path and its values, in the order given.
     pub vary: Vec<(String, Vec<String>)>,
+    /// `--commands FILE`: timed commands played in every run (its name and text, so every
+    /// shard plays the same ones).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commands: Option<CommandFile>,
 }
+
+/// A command file as read: what a sweep plays in every run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CommandFile {
+    pub name: String,
+    pub text: String,
+}
+
+/// The commands one plan plays: (tick, action) in time order.
+pub type PlanOrders = Vec<(u64, crate::scenario::Action)>;
+
+/// Per plan (a sweep's variant), the commands to play.
+pub type Orders = Vec<PlanOrders>;
 
 /// `--shard I/N`: the slice of a sweep's jobs one machine runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -238,6 +263,8 @@ impl Sweep {
 /// before anything runs), the first seed (the scenario's unless given), and its header.
 pub struct PreparedSweep {
     pub plans: Vec<Arc<Plan>>,
+    /// Per plan, the command file's commands resolved against it (empty without one).
+    pub orders: Orders,
     pub header: ShardHeader,
 }
 
@@ -251,9 +278,24 @@ impl PreparedSweep {
         shard: Shard,
     ) -> Result<PreparedSweep, crate::scenario::LoadError> {
         let mut plans = Vec::new();
+        let mut orders = Vec::new();
         for variant in sweep.variants() {
             let set: Vec<String> = sweep.set.iter().cloned().chain(variant).collect();
-            plans.push(Arc::new(crate::scenario::load(&sweep.scenario, &set)?));
+            let plan = Arc::new(crate::scenario::load(&sweep.scenario, &set)?);
+            if let Some(file) = &sweep.commands {
+                let source = crate::scenario::Source {
+                    name: file.name.clone(),
+                    text: file.text.clone(),
+                    dir: None,
+                };
+                let timed = crate::scenario::commands_from(&source, &plan)?;
+                // Every command resolved when the file was read; a clock command has no action.
+                let actions = timed.into_iter().filter_map(|(tick, command)| {
+                    command.resolve(&plan).ok().flatten().map(|a| (tick, a))
+                });
+                orders.push(actions.collect());
+            }
+            plans.push(plan);
         }
         // The duration is the first variant's, the seed the last's, as sweeps always did.
         let (first, last) = (&plans[0].scenario, &plans[plans.len() - 1].scenario);
@@ -266,7 +308,11 @@ impl PreparedSweep {
             sweep,
             shard,
         };
-        Ok(PreparedSweep { plans, header })
+        Ok(PreparedSweep {
+            plans,
+            orders,
+            header,
+        })
     }
 
     /// Runs this shard's jobs on `workers` threads: one row per run, in job order.
@@ -274,7 +320,7 @@ impl PreparedSweep {
         let (sweep, ticks) = (&self.header.sweep, self.header.sweep.ticks);
         let jobs = sweep.shard_jobs(self.header.shard);
         let metrics = over_jobs(
-            &self.plans,
+            (&self.plans, &self.orders),
             &jobs,
             ticks,
             workers,
@@ -441,13 +487,14 @@ pub fn sweep_results(header: &ShardHeader, rows: Vec<Row>) -> Vec<(Vec<String>, 
         .into_iter()
         .zip(per)
         .map(|(set, runs)| {
+            // The table says what the runs played besides the scenario.
+            let name = match &sweep.commands {
+                Some(file) => format!("{}, playing {}", header.scenario_name, file.name),
+                None => header.scenario_name.clone(),
+            };
             (
                 set,
-                batch_result(
-                    &header.scenario_name,
-                    (sweep.first_seed, sweep.runs, sweep.ticks),
-                    runs,
-                ),
+                batch_result(&name, (sweep.first_seed, sweep.runs, sweep.ticks), runs),
             )
         })
         .collect()

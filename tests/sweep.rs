@@ -220,3 +220,58 @@ fn sharded_sweeps_merge_into_the_unsharded_output() {
     ]);
     assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
 }
+
+/// `batch --commands` plays the file in every run as `run --commands` does: each seed's loss is
+/// the single run's, the title names the file, and shards carry it so a merge checks it.
+#[test]
+fn a_batch_plays_a_command_file_in_every_run_as_a_single_run_does() {
+    let dir = scratch("commands");
+    let file = "tests/data/flagship-commands.ron";
+    let csv = dir.join("runs.csv");
+    let batch = tidewatch(&[
+        "batch",
+        "eastern-caribbean",
+        "--runs",
+        "3",
+        "--seed",
+        "5",
+        "--commands",
+        file,
+        "--csv",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(batch.status.success(), "{}", stderr(&batch));
+    assert!(
+        stdout(&batch).contains(&format!("playing {file}")),
+        "{}",
+        stdout(&batch)
+    );
+    let rows = std::fs::read_to_string(&csv).unwrap();
+    let header: Vec<&str> = rows.lines().next().unwrap().split(',').collect();
+    let col = header.iter().position(|h| *h == "loss_usd").unwrap();
+    for (k, line) in rows.lines().skip(1).enumerate() {
+        let seed = (5 + k).to_string();
+        let run = tidewatch(&[
+            "run",
+            "eastern-caribbean",
+            "--seed",
+            &seed,
+            "--commands",
+            file,
+            "--json",
+        ]);
+        assert!(run.status.success(), "{}", stderr(&run));
+        let json: serde_json::Value = serde_json::from_str(&stdout(&run)).unwrap();
+        let loss: f64 = (json["islands"].as_array().unwrap().iter())
+            .map(|i| i["loss_usd"].as_f64().unwrap())
+            .sum();
+        let batch_loss: f64 = line.split(',').nth(col).unwrap().parse().unwrap();
+        assert!(
+            (loss - batch_loss).abs() < 0.01,
+            "seed {seed}: {loss} against {batch_loss}"
+        );
+    }
+    // Without the file the runs differ: the file's isolation of CaribLink shows.
+    let plain = tidewatch(&["batch", "eastern-caribbean", "--runs", "3", "--seed", "5"]);
+    assert_ne!(stdout(&plain), stdout(&batch));
+}

@@ -46,6 +46,10 @@ pub struct BatchArgs {
     /// Write each run's row (JSON lines, a header first) to this new file.
     #[arg(long, value_name = "FILE")]
     rows: Option<PathBuf>,
+    /// Timed commands to play in every run (RON, as `run --commands`): a room's orders and
+    /// decisions, or the white cell's, measured over the seeds.
+    #[arg(long, value_name = "FILE")]
+    commands: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -136,9 +140,20 @@ pub fn batch(args: BatchArgs) -> Result<ExitCode, Failure> {
         .reads("the scenario", Some(Path::new(&args.scenario)))
         .writes("--csv", args.csv.as_deref())
         .writes("--rows", args.rows.as_deref())
+        .reads("--commands", args.commands.as_deref())
         .check()?;
     some_runs(args.runs)?;
     let shard = args.shard.unwrap_or(Shard::WHOLE);
+    let commands = match &args.commands {
+        Some(path) => {
+            let source = tidewatch::scenario::Source::read(path)?;
+            Some(tidewatch::batch::CommandFile {
+                name: source.name,
+                text: source.text,
+            })
+        }
+        None => None,
+    };
     let sweep = Sweep {
         scenario: args.scenario.clone(),
         first_seed: 0,
@@ -146,6 +161,7 @@ pub fn batch(args: BatchArgs) -> Result<ExitCode, Failure> {
         ticks: 0,
         set: args.set.clone(),
         vary: args.vary.clone(),
+        commands,
     };
     let prepared = PreparedSweep::load(sweep, args.seed, args.until.map(|u| u.0), shard)?;
     if let Some(path) = &args.rows

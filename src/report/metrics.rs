@@ -29,6 +29,11 @@ pub struct RunMetrics {
     /// Owed when the run ends: business interruption (restores planned or not started) and
     /// ransoms agreed but not yet paid.
     pub committed_usd: f64,
+    /// What the response itself cost: services down only because a team isolated something,
+    /// and the support a provider's clients lost while cut off from it. Rows written before it
+    /// existed read as 0.
+    #[serde(default)]
+    pub response_price_usd: f64,
     /// First detection anywhere in the region.
     pub first_detection_minute: Option<f64>,
     /// From the first incident confirmed anywhere until the first item of intelligence is applied
@@ -37,7 +42,7 @@ pub struct RunMetrics {
 }
 
 /// Metric names in a fixed order, for tables and CSV headers.
-pub const METRICS: [&str; 10] = [
+pub const METRICS: [&str; 11] = [
     "hosts_compromised",
     "hosts_compromised_elsewhere",
     "islands_compromised",
@@ -46,6 +51,7 @@ pub const METRICS: [&str; 10] = [
     "loss_usd",
     "loss_teams_can_change_usd",
     "committed_usd",
+    "response_price_usd",
     "first_detection_minute",
     "intel_reach_minutes",
 ];
@@ -61,6 +67,7 @@ impl RunMetrics {
             "loss_usd" => Some(self.loss_usd),
             "loss_teams_can_change_usd" => Some(self.loss_teams_can_change_usd),
             "committed_usd" => Some(self.committed_usd),
+            "response_price_usd" => Some(self.response_price_usd),
             "first_detection_minute" => self.first_detection_minute,
             "intel_reach_minutes" => self.intel_reach_minutes,
             _ => None,
@@ -90,6 +97,9 @@ pub fn run_metrics(plan: &Plan, seed: u64, ticks: u64, events: &[Stamped]) -> Ru
         loss_usd: islands.iter().map(|i| i.loss_usd).sum(),
         loss_teams_can_change_usd: islands.iter().map(|i| i.loss_teams_can_change_usd).sum(),
         committed_usd: islands.iter().map(|i| i.committed_usd).sum(),
+        response_price_usd: (islands.iter())
+            .map(|i| i.loss_services_response_usd + i.loss_support_usd)
+            .sum(),
         first_detection_minute: islands
             .iter()
             .filter_map(|i| i.first_detection_minute)

@@ -94,15 +94,40 @@ fn set_values(scenario: Scenario, overrides: &[String]) -> Result<Scenario, Stri
         let (path, raw) = item.split_once('=').ok_or_else(|| {
             format!("`--set {item}`: write it as PATH=VALUE, e.g. `--set islands.LC.csirt=false`")
         })?;
-        let path = path.trim();
-        let slot = walk(&mut tree, path)?;
-        let value = parse_value(raw.trim(), slot);
-        *slot = value;
-        // Check each override on its own so the error names the one at fault.
-        serde_json::from_value::<Scenario>(tree.clone())
-            .map_err(|e| format!("`--set {path}={raw}`: {e}"))?;
+        for path in expand(&tree, path.trim())? {
+            let slot = walk(&mut tree, &path)?;
+            let value = parse_value(raw.trim(), slot);
+            *slot = value;
+            // Check each override on its own so the error names the one at fault.
+            serde_json::from_value::<Scenario>(tree.clone())
+                .map_err(|e| format!("`--set {path}={raw}`: {e}"))?;
+        }
     }
     serde_json::from_value(tree).map_err(|e| format!("--set: {e}"))
+}
+
+/// A path with `*` for every item of a list (`teams.*.auto`) as the paths it stands for, by
+/// the items' ids (or positions); a path without one as itself.
+fn expand(tree: &Value, path: &str) -> Result<Vec<String>, String> {
+    let Some((head, tail)) = path.split_once(".*") else {
+        return Ok(vec![path.to_string()]);
+    };
+    let mut probe = tree.clone();
+    let list = walk(&mut probe, head)?;
+    let Value::Array(items) = list else {
+        return Err(format!(
+            "`--set {path}`: `{head}` is not a list, so `*` means nothing there"
+        ));
+    };
+    let mut out = Vec::new();
+    for (k, item) in items.iter().enumerate() {
+        let id = item
+            .get("id")
+            .and_then(Value::as_str)
+            .map_or(k.to_string(), String::from);
+        out.extend(expand(tree, &format!("{head}.{id}{tail}"))?);
+    }
+    Ok(out)
 }
 
 fn walk<'a>(tree: &'a mut Value, path: &str) -> Result<&'a mut Value, String> {
@@ -197,6 +222,22 @@ mod tests {
         assert!(!s.islands[0].csirt);
         assert_eq!(s.duration.0, 30 * 60);
         assert_eq!(s.islands[0].population, 5);
+    }
+
+    /// `*` stands for every item of a list, so a whole room can be switched at once.
+    #[test]
+    fn a_star_sets_every_item_of_a_list() {
+        let s = apply_overrides(tutorial(), &["teams.*.auto=false".into()]).unwrap();
+        assert!(!s.teams.is_empty() && s.teams.iter().all(|t| !t.auto));
+        let hosts = apply_overrides(
+            tutorial(),
+            &["organisations.*.hosts.*.patch_level=1.0".into()],
+        )
+        .unwrap();
+        let levels = hosts.organisations.iter().flat_map(|o| &o.hosts);
+        assert!(levels.map(|g| g.patch_level).all(|p| p == 1.0));
+        let err = apply_overrides(tutorial(), &["seed.*.x=1".into()]).unwrap_err();
+        assert!(err.contains("not a list"), "{err}");
     }
 
     #[test]
