@@ -76,12 +76,15 @@ pub struct IntelBook {
 }
 
 /// Transit time between two islands: the hop's latency, plus the slower links' delay on the
-/// way round, or the fallback's when no path of links that are up joins them.
+/// way round, or the fallback's when no path of links that are up joins them. A team with no
+/// island (a hub abroad) is reached over the island's links to anywhere: the fallback's when
+/// every one of them is down.
 fn hop(region: &Region, net: &Connectivity, from: Option<IslandIx>, to: Option<IslandIx>) -> u64 {
     let p = &region.intel;
     match (from, to) {
         (Some(a), Some(b)) if !net.connected(a, b) => p.latency.0 + p.fallback_latency.0,
         (Some(a), Some(b)) => p.latency.0 + net.delay(a, b),
+        (Some(a), None) | (None, Some(a)) if net.cut_off(a) => p.latency.0 + p.fallback_latency.0,
         _ => p.latency.0,
     }
 }

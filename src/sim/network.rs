@@ -63,6 +63,9 @@ pub struct Connectivity {
     /// Least added delay from island a to b over up links, at `a * n + b`; empty while no link
     /// adds any (every path is then as fast).
     pub delay: Vec<u64>,
+    /// Per island, whether every link it has is down: cut off from the region and beyond it
+    /// (an island the scenario gives no link is not cut off: its links are not modelled).
+    pub cut_off: Vec<bool>,
 }
 
 /// The digest hashes the components alone: the delays follow from them and the plan.
@@ -77,6 +80,12 @@ impl Connectivity {
         a == b || self.component.get(a.ix()) == self.component.get(b.ix())
     }
 
+    /// Whether the island has links and every one of them is down: nothing reaches a team
+    /// abroad (a hub with no island of its own) from it but the fallback.
+    pub fn cut_off(&self, island: IslandIx) -> bool {
+        self.cut_off.get(island.ix()).copied().unwrap_or(false)
+    }
+
     /// The least extra transit time from `a` to `b` over the links that are up (0 when none
     /// adds any, or when they are not connected: the fallback covers that).
     pub fn delay(&self, a: IslandIx, b: IslandIx) -> u64 {
@@ -89,7 +98,7 @@ impl Connectivity {
 
     /// Components, and all-pairs least delays (Floyd-Warshall: a region has tens of islands
     /// and links change a few times a run) when some link adds delay.
-    fn compute(islands: usize, links: &[(IslandIx, IslandIx, bool, u64)]) -> Self {
+    pub(crate) fn compute(islands: usize, links: &[(IslandIx, IslandIx, bool, u64)]) -> Self {
         let mut net = Self::components(islands, links);
         if links.iter().any(|l| l.3 > 0) {
             let n = islands;
@@ -136,9 +145,17 @@ impl Connectivity {
                 parent[hi as usize] = lo;
             }
         }
+        let (mut linked, mut up_link) = (vec![false; islands], vec![false; islands]);
+        for &(a, b, up, _) in links {
+            for i in [a.ix(), b.ix()] {
+                linked[i] = true;
+                up_link[i] |= up;
+            }
+        }
         Connectivity {
             component: (0..islands as u32).map(|i| root(&mut parent, i)).collect(),
             delay: Vec::new(),
+            cut_off: linked.iter().zip(&up_link).map(|(l, u)| *l && !u).collect(),
         }
     }
 }

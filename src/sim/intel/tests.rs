@@ -45,6 +45,7 @@ fn sent(tlp: Tlp) -> Vec<(Channel, Recipient)> {
     let net = Connectivity {
         component: vec![0; 4],
         delay: Vec::new(),
+        cut_off: Vec::new(),
     };
     book.dispatch(&r, &net, &mut EventLog::default(), 0, 0);
     let mut out: Vec<_> = book
@@ -195,10 +196,12 @@ fn a_cut_cable_adds_the_fallback_latency() {
     let up = Connectivity {
         component: vec![0, 0, 0, 0],
         delay: Vec::new(),
+        cut_off: Vec::new(),
     };
     let cut = Connectivity {
         component: vec![0, 1, 1, 1],
         delay: Vec::new(),
+        cut_off: Vec::new(),
     };
     assert_eq!(
         hop(&r, &up, Some(IslandIx(0)), Some(IslandIx(1))),
@@ -214,9 +217,38 @@ fn a_cut_cable_adds_the_fallback_latency() {
     let rerouted = Connectivity {
         component: vec![0, 0, 0, 0],
         delay,
+        cut_off: Vec::new(),
     };
     assert_eq!(
         hop(&r, &rerouted, Some(IslandIx(0)), Some(IslandIx(1))),
         r.intel.latency.0 + 360
     );
+}
+
+/// A hub with no island of its own is abroad: an island whose every link is down reaches it
+/// only by the fallback, as the Pacific's Tonga did with no cable and no satellite.
+#[test]
+fn a_hub_abroad_is_out_of_reach_of_an_island_cut_off() {
+    let r = region();
+    let linked = Connectivity::compute(
+        4,
+        &[
+            (IslandIx(0), IslandIx(1), true, 0),
+            (IslandIx(2), IslandIx(3), false, 0),
+        ],
+    );
+    assert!(!linked.cut_off(IslandIx(0)) && linked.cut_off(IslandIx(2)));
+    let (latency, fallback) = (r.intel.latency.0, r.intel.fallback_latency.0);
+    assert_eq!(hop(&r, &linked, Some(IslandIx(0)), None), latency);
+    assert_eq!(
+        hop(&r, &linked, Some(IslandIx(2)), None),
+        latency + fallback
+    );
+    assert_eq!(
+        hop(&r, &linked, None, Some(IslandIx(3))),
+        latency + fallback
+    );
+    // No link in the scenario at all: nothing is modelled, nothing is cut.
+    let bare = Connectivity::compute(4, &[]);
+    assert_eq!(hop(&r, &bare, Some(IslandIx(2)), None), latency);
 }
