@@ -40,6 +40,7 @@ pub enum Purpose {
     DecryptFails = 26,
     ReEncrypt = 27,
     CredentialReturn = 28,
+    InvestigationSees = 29,
 }
 
 /// The scenario's one seed, expanded into a ChaCha key.

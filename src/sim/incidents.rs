@@ -40,6 +40,13 @@ pub struct Incident {
     pub credentials_found: bool,
     /// A reset of those credentials is on the team's list (auto-played teams).
     pub reset_listed: bool,
+    /// Hosts the team's investigations found the intruder on: what it isolates. Hosts it
+    /// missed stay the intruder's until an alert from one sends it looking again.
+    pub known: BTreeSet<u32>,
+    /// An investigation to widen the scope is on the team's list.
+    pub looking: bool,
+    /// The last investigation found nothing the team did not know: it stops sweeping.
+    pub quiet: bool,
 }
 
 /// Every incident in the order it was opened; the index is its id. Beside the history, where
@@ -85,6 +92,9 @@ impl Incidents {
             cleaning: BTreeSet::new(),
             credentials_found: false,
             reset_listed: false,
+            known: BTreeSet::new(),
+            looking: false,
+            quiet: false,
         });
         log.push(
             now,

@@ -24,6 +24,14 @@ pub const ALERT_SHELF_LIFE: u64 = MINUTES_PER_DAY;
 /// the obvious ones; an expert misses none.
 pub const TRIAGE_RECOGNITION: (f64, f64) = (0.4, 0.6);
 
+/// Chance an investigation finds a host an intruder holds in the organisation it looks at,
+/// whichever campaign's (`INVESTIGATION_SEES.0 + INVESTIGATION_SEES.1 * skill`): seven in ten
+/// at skill 0.5, nine in ten at 1. Judgement: a triage-level sweep of logs and EDR telemetry
+/// misses quiet footholds (Mandiant M-Trends counts re-compromise after incomplete scoping
+/// among its recurring findings); the missed hosts are found when one of them raises an alert
+/// and the team looks again.
+pub const INVESTIGATION_SEES: (f64, f64) = (0.5, 0.4);
+
 /// How long a task takes relative to the base time: `SKILL_PACE - skill`, so 1.0 at skill 0.5
 /// (the base times are for an average analyst), 1.5 at skill 0 and 0.5 at skill 1. Judgement.
 pub const SKILL_PACE: f64 = 1.5;

@@ -10,10 +10,10 @@ use std::collections::BTreeMap;
 
 use super::attack::Intrusions;
 use super::desk::{Desk, TeamEntities, on_duty};
-use super::draws::Purpose;
+use super::draws::{Purpose, ids};
 use super::events::{DetectedBy, EventLog, Order, SimEvent, Verdict};
 use super::incidents::{Incidents, check_contained, close_if_done, finish_restores};
-use super::judgement::{SKILL_PACE, TRIAGE_RECOGNITION};
+use super::judgement::{INVESTIGATION_SEES, SKILL_PACE, TRIAGE_RECOGNITION};
 use super::network::{Hosts, LostBackups, RestoreBatch, RestoreCrews};
 use super::tasks::{Task, Work};
 use super::{SimSet, SimTick, StableId, Tick};
@@ -37,8 +37,9 @@ pub(super) struct PolicyWatch {
     read: usize,
     /// Per intrusion, how many hosts it has taken so far.
     taken: BTreeMap<(CampaignIx, OrgIx), u64>,
-    /// Per incident, the intrusion's `taken` when the policy last listed its hosts.
-    listed: Vec<Option<u64>>,
+    /// Per incident, the intrusion's `taken` and how many hosts the team knew of when the
+    /// policy last listed its hosts.
+    listed: Vec<Option<(u64, usize)>>,
 }
 
 impl PolicyWatch {
@@ -191,12 +192,15 @@ fn isolate_by_policy(
         if watch.listed.len() <= ix {
             watch.listed.resize(ix + 1, None);
         }
-        if watch.listed[ix] == Some(taken) {
+        let mark = Some((taken, inc.known.len()));
+        if watch.listed[ix] == mark {
             continue;
         }
-        watch.listed[ix] = Some(taken);
+        watch.listed[ix] = mark;
         if let Some(intr) = case.intrusions.by_key.get(&(inc.campaign, inc.org)) {
-            for &h in &intr.hosts {
+            // What the team found and the intruder still holds: it cannot isolate what it
+            // has not seen.
+            for &h in intr.hosts.intersection(&inc.known) {
                 if inc.queued.insert(h) {
                     desk.tasks.push(Task::Isolate {
                         incident: ix as u32,
@@ -232,7 +236,7 @@ fn complete(
             vec![]
         }
         Task::Hunt { org } => {
-            hunt(now, team, org, case);
+            hunt(tick, (team, skill), org, case);
             vec![]
         }
         Task::Patch { org } => {
@@ -282,7 +286,14 @@ fn complete(
             let Some(campaign) = alert.campaign.filter(|_| recognised) else {
                 return vec![];
             };
-            if case.incidents.open_on(team, alert.org, campaign).is_some() {
+            if let Some(id) = case.incidents.open_on(team, alert.org, campaign) {
+                // An alert from a host the investigation missed: look again, wider.
+                let inc = &mut case.incidents.0[id as usize];
+                let unseen = alert.host.is_some_and(|h| !inc.known.contains(&h));
+                if auto && inc.scoped && unseen && !inc.looking {
+                    inc.looking = true;
+                    return vec![Task::Investigate { incident: id }];
+                }
                 return vec![];
             }
             let by = if alert.certain {
@@ -300,16 +311,9 @@ fn complete(
             }
         }
         Task::Investigate { incident } => {
-            let inc = &mut case.incidents.0[incident as usize];
-            inc.scoped = true;
-            let hosts = case
-                .intrusions
-                .by_key
-                .get(&(inc.campaign, inc.org))
-                .map_or(0, |i| i.hosts.len() as u32);
-            case.log
-                .push(now, SimEvent::IncidentScoped { incident, hosts });
-            check_contained(inc, incident, &case.intrusions, now, &mut case.log);
+            let org = case.incidents.0[incident as usize].org;
+            let found = look(tick, (team, skill), org, case);
+            scope(now, (team, org), found, Some(incident), case);
             vec![]
         }
         Task::Isolate { incident, host } => isolate(tick, team, auto, incident, host, case),
@@ -343,26 +347,86 @@ fn reset_credentials(now: u64, team: TeamIx, org: OrgIx, case: &mut Casework) {
     }
 }
 
-/// Every intruder holding hosts in the organisation is found and scoped at once.
-fn hunt(now: u64, team: TeamIx, org: OrgIx, case: &mut Casework) {
-    let found: Vec<(CampaignIx, usize)> = case
-        .intrusions
-        .by_key
-        .values()
+/// What looking at an organisation finds: per campaign holding hosts there (whichever the
+/// team came for), the hosts seen, each with a chance set by the analysts' skill
+/// (`INVESTIGATION_SEES`). Hosts missed stay the intruder's.
+fn look(
+    tick: &Tick,
+    (team, skill): (TeamIx, f64),
+    org: OrgIx,
+    case: &Casework,
+) -> Vec<(CampaignIx, Vec<u32>)> {
+    let now = tick.now();
+    let p = (INVESTIGATION_SEES.0 + INVESTIGATION_SEES.1 * skill).clamp(0.0, 1.0);
+    let key = ids(&[team.0 as u64, org.0 as u64]);
+    let sees = |h: &u32| (tick.draws).chance(p, Purpose::InvestigationSees, key, now, *h);
+    (case.intrusions.by_key.values())
         .filter(|i| i.org == org && !i.hosts.is_empty())
-        .map(|i| (i.campaign, i.hosts.len()))
-        .collect();
+        .map(|i| {
+            (
+                i.campaign,
+                i.hosts.iter().copied().filter(sees).collect::<Vec<_>>(),
+            )
+        })
+        .filter(|(_, seen)| !seen.is_empty())
+        .collect()
+}
+
+/// What an investigation found goes on the team's incidents at the organisation: the one it
+/// was scoping (scoped now, whatever it found), and one per other campaign seen there, opened
+/// or widened; each says how many hosts the team now knows the intruder holds.
+fn scope(
+    now: u64,
+    (team, org): (TeamIx, OrgIx),
+    found: Vec<(CampaignIx, Vec<u32>)>,
+    scoping: Option<u32>,
+    case: &mut Casework,
+) {
+    let mut touched: Vec<u32> = scoping.into_iter().collect();
+    let mut widened = Vec::new();
+    for (campaign, hosts) in found {
+        let id = match case.incidents.open_on(team, org, campaign) {
+            Some(id) => id,
+            None => {
+                (case.incidents).open(&mut case.log, now, team, org, campaign, DetectedBy::Hunt)
+            }
+        };
+        let inc = &mut case.incidents.0[id as usize];
+        let before = inc.known.len();
+        inc.known.extend(hosts);
+        if inc.known.len() > before {
+            widened.push(id);
+        }
+        if !touched.contains(&id) {
+            touched.push(id);
+        }
+    }
+    touched.sort_unstable();
+    for id in touched {
+        let inc = &mut case.incidents.0[id as usize];
+        inc.scoped = true;
+        inc.looking = false;
+        inc.quiet = !widened.contains(&id);
+        let held = (case.intrusions.by_key.get(&(inc.campaign, inc.org)))
+            .map_or(0, |i| i.hosts.intersection(&inc.known).count() as u32);
+        let event = SimEvent::IncidentScoped {
+            incident: id,
+            hosts: held,
+        };
+        case.log.push(now, event);
+        check_contained(inc, id, &case.intrusions, now, &mut case.log);
+    }
+}
+
+/// A look for intruders at an organisation no incident of the team covers: what it finds is
+/// opened and scoped (or widens what is open); nothing found is said.
+fn hunt(tick: &Tick, (team, skill): (TeamIx, f64), org: OrgIx, case: &mut Casework) {
+    let now = tick.now();
+    let found = look(tick, (team, skill), org, case);
     if found.is_empty() {
         case.log.push(now, SimEvent::HuntFoundNothing { team, org });
     }
-    for (campaign, held) in found {
-        let incident =
-            case.incidents
-                .open(&mut case.log, now, team, org, campaign, DetectedBy::Hunt);
-        let hosts = held as u32;
-        case.log
-            .push(now, SimEvent::IncidentScoped { incident, hosts });
-    }
+    scope(now, (team, org), found, None, case);
 }
 
 /// A host is cut off: the intruder loses it, the incident waits for it to come back.
@@ -391,12 +455,21 @@ fn isolate(
     case.log
         .push(now, SimEvent::HostIsolated { host, org, team });
     check_contained(inc, incident, &case.intrusions, now, &mut case.log);
-    if auto {
-        case.incidents.0[incident as usize].cleaning.insert(host);
-        vec![Task::Eradicate { incident, host }]
-    } else {
-        vec![]
+    if !auto {
+        return vec![];
     }
+    let inc = &mut case.incidents.0[incident as usize];
+    inc.cleaning.insert(host);
+    let mut tasks = vec![Task::Eradicate { incident, host }];
+    // The last host it knew of is cut off: sweep the organisation again before calling it
+    // done, for as long as a sweep finds something new.
+    let held = (case.intrusions.by_key.get(&(inc.campaign, inc.org))).map(|i| &i.hosts);
+    let known_all_out = held.is_none_or(|held| inc.known.is_disjoint(held));
+    if known_all_out && !inc.looking && !inc.quiet {
+        inc.looking = true;
+        tasks.push(Task::Investigate { incident });
+    }
+    tasks
 }
 
 /// A cleaned host comes back at once, or after a restore from backups if it was encrypted.

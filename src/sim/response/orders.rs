@@ -42,13 +42,15 @@ pub(super) fn order_tasks(
                 .enumerate()
                 .filter(|(_, i)| mine(i, org) && i.scoped && !i.contained)
             {
-                for &h in intrusions
+                // Only what the team's investigation found: it cannot isolate what it has not seen.
+                let held = intrusions
                     .by_key
                     .get(&(inc.campaign, inc.org))
-                    .map(|x| &x.hosts)
-                    .into_iter()
-                    .flatten()
-                {
+                    .map(|x| &x.hosts);
+                let known: Vec<u32> = (held.into_iter())
+                    .flat_map(|h| h.intersection(&inc.known).copied())
+                    .collect();
+                for h in known {
                     if inc.queued.insert(h) {
                         tasks.push(Task::Isolate {
                             incident: k as u32,
