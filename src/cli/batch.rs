@@ -112,7 +112,12 @@ pub fn calibrate(args: CalibrateArgs) -> Result<ExitCode, Failure> {
         |plan, _, events| calibration::samples(plan, events, ticks),
     );
     let mut rows = calibration::rows(&samples);
-    calibration::explain_scenario(&mut rows, &plan.compressed_campaigns(), ticks);
+    let shape = calibration::ScenarioShape {
+        compressed: plan.compressed_campaigns(),
+        before_lateral: plan.before_lateral(),
+        minutes: ticks,
+    };
+    calibration::explain_scenario(&mut rows, &shape);
     if args.json {
         let out = serde_json::json!({
             "scenario": plan.scenario.name,

@@ -105,10 +105,48 @@ const CENSORED: [&str; 3] = [
     "dwell_days_median",
 ];
 
-/// Says, in each pace figure under its published range, what in the scenario puts it there:
-/// the campaigns it compresses and by how much (`Plan::compressed_campaigns`), and a run
-/// (`minutes` long) shorter than the range's low end.
-pub fn explain_scenario(rows: &mut [Row], compressed: &[(&str, f64)], minutes: u64) {
+/// What in a scenario's own shape moves the pace figures off the published ones.
+#[derive(Clone, Debug, Default)]
+pub struct ScenarioShape<'a> {
+    /// Campaigns whose stages it shortens, with the share of the catalog's times they keep
+    /// (`Plan::compressed_campaigns`).
+    pub compressed: Vec<(&'a str, f64)>,
+    /// Campaigns that pass through other stages after getting in and before their first
+    /// lateral movement, with those stages' minutes (`Plan::before_lateral`).
+    pub before_lateral: Vec<(&'a str, u64)>,
+    /// How long each run is.
+    pub minutes: u64,
+}
+
+/// Says, in each pace figure off its published range, what in the scenario puts it there: under
+/// it, the campaigns it compresses and by how much, and a run shorter than the range's low
+/// end; breakout over it, the campaigns' stages before their first lateral movement, when
+/// those alone take longer than the published range allows.
+pub fn explain_scenario(rows: &mut [Row], shape: &ScenarioShape) {
+    let ScenarioShape {
+        compressed,
+        before_lateral,
+        minutes,
+    } = shape;
+    let (compressed, minutes) = (compressed.as_slice(), *minutes);
+    for r in rows.iter_mut() {
+        let c = &r.check;
+        let over = c.value.zip(c.high).is_some_and(|(v, high)| v > high);
+        if c.id != "breakout_minutes_mean" || !over {
+            continue;
+        }
+        let high = c.high.unwrap_or(f64::INFINITY);
+        let slow: Vec<String> = (before_lateral.iter())
+            .filter(|(_, m)| *m as f64 > high)
+            .map(|(id, m)| format!("{id} {}", crate::time::Span(*m)))
+            .collect();
+        if !slow.is_empty() {
+            r.explained = Some(format!(
+                "the scenario's crews pass through other stages before moving laterally: {}",
+                slow.join(", ")
+            ));
+        }
+    }
     let squeezed = compressed
         .iter()
         .map(|(id, f)| format!("{id} at {:.0}% of the catalog's stage times", 100.0 * f))
@@ -625,7 +663,12 @@ mod scenario_shape {
                 "hours",
             ),
         ];
-        explain_scenario(&mut rows, &[("msp", 0.55)], 3 * 24 * 60);
+        let shape = ScenarioShape {
+            compressed: vec![("msp", 0.55)],
+            before_lateral: vec![("msp", 10 * 60), ("phish", 45)],
+            minutes: 3 * 24 * 60,
+        };
+        explain_scenario(&mut rows, &shape);
         let why = |k: usize| rows[k].explained.clone().unwrap_or_default();
         assert!(why(0).contains("msp at 55%"), "{}", why(0));
         assert!(
@@ -637,8 +680,13 @@ mod scenario_shape {
             !why(1).contains("msp"),
             "compression does not explain dwell"
         );
-        // Over its range (too slow) and inside: nothing to explain.
-        assert_eq!(rows[2].explained, None);
+        // Breakout over its range: the crew that takes ten hours before moving is named, the
+        // one within the range is not; a figure inside says nothing.
+        assert!(
+            why(2).contains("msp 10h") && !why(2).contains("phish"),
+            "{}",
+            why(2)
+        );
         assert_eq!(rows[3].explained, None);
         // Nothing compressed, a long run: nothing said.
         let mut plain = [row(
@@ -647,7 +695,11 @@ mod scenario_shape {
             (48.0, 96.0),
             "hours",
         )];
-        explain_scenario(&mut plain, &[], 30 * 24 * 60);
+        let long = ScenarioShape {
+            minutes: 30 * 24 * 60,
+            ..Default::default()
+        };
+        explain_scenario(&mut plain, &long);
         assert_eq!(plain[0].explained, None);
     }
 }

@@ -442,6 +442,23 @@ impl Plan {
             .collect()
     }
 
+    /// Campaigns that, once in, pass through other stages before their first lateral movement,
+    /// with those stages' scripted minutes: a breakout figure stands on these.
+    pub fn before_lateral(&self) -> Vec<(&str, u64)> {
+        (self.campaigns.iter().enumerate())
+            .filter_map(|(c, plan)| {
+                let lateral = (plan.stages.iter()).position(|s| {
+                    self.techniques[s.technique].effect == super::Effect::LateralMovement
+                })?;
+                let minutes: u64 = plan.stages[1.min(lateral)..lateral]
+                    .iter()
+                    .map(|s| s.duration.0)
+                    .sum();
+                (minutes > 0).then(|| (self.scenario.campaigns[c].id.as_str(), minutes))
+            })
+            .collect()
+    }
+
     /// "on GD", "at ag-caribmsp", "by msp-ransomware": where a trigger looks.
     pub fn subject_text(&self, x: Subject) -> String {
         let s = &self.scenario;
