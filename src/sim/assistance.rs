@@ -2,7 +2,7 @@
 //! work that team's list for a while and go home. The policy asks for help on behalf of
 //! auto-played teams; trainees ask with a command.
 
-use crate::scenario::ids::TeamIx;
+use crate::scenario::ids::{CampaignIx, TeamIx};
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
@@ -64,7 +64,8 @@ impl Desks<'_, '_> {
 }
 
 /// A team with an open incident and more queued work than its analysts can clear asks the hub
-/// for help; the hub sends analysts it can spare, who arrive after travelling and stay a while.
+/// for help; the hub sends analysts it can spare, most needed first, who arrive after
+/// travelling and stay a while.
 pub(super) fn mutual_assistance(
     clock: Res<Clock>,
     region: Res<Region>,
@@ -86,6 +87,18 @@ pub(super) fn mutual_assistance(
         if !waiting.contains(&t) {
             asks.push((t, announce));
         }
+    }
+    // The hub sends help where it is needed most: teams with ransomware on their hands first,
+    // then those with more open incidents; first come, first served among equals.
+    if asks.len() > 1 {
+        let mut severity = vec![(0u32, 0u32); region.teams.len()];
+        let ransomware = |c: CampaignIx| c.ix() < region.campaigns.len() && region.is_ransomware(c);
+        for (_, i) in incidents.uncontained() {
+            let s = &mut severity[i.team.ix()];
+            s.0 += ransomware(i.campaign) as u32;
+            s.1 += 1;
+        }
+        asks.sort_by_key(|(t, _)| std::cmp::Reverse(severity[t.ix()]));
     }
     for (t, announce) in asks {
         if t == hub || deployments.0.iter().any(|x| x.to == t && x.leaves > now) {
@@ -525,6 +538,49 @@ mod tests {
                 .copied()
                 .unwrap_or(0)
         );
+    }
+
+    /// Two teams ask in the same minute and the hub can spare one loan: it goes to the team with
+    /// ransomware on its hands, though the other asked ahead of it.
+    #[test]
+    fn the_hub_sends_help_where_ransomware_is_first() {
+        let (a, b) = (TeamIx(0), TeamIx(1));
+        let mut plan = (*region(&["A", "B"], false, 1.0, 3)).clone();
+        let with_crews = TinyRegion::new()
+            .island("A", false, false)
+            .org("A-gov", "A", 10, 1.0, 0.5)
+            .campaign(
+                "phish",
+                "D9 00:00",
+                "Organisation(\"A-gov\")",
+                &["T1078", "T1041"],
+            )
+            .campaign(
+                "lock",
+                "D9 00:00",
+                "Organisation(\"A-gov\")",
+                &["T1078", "T1486"],
+            )
+            .plan();
+        plan.campaigns = with_crews.campaigns.clone();
+        let mut sim = Simulation::build(Arc::new(plan), 1, |app| {
+            app.init_resource::<Requests>()
+                .add_systems(SimTick, ask.in_set(SimSet::Commands));
+        });
+        let world = sim.world_mut();
+        // Both ask in the same minute, A first.
+        world.resource_mut::<Requests>().0.extend([a, b]);
+        world.resource_scope(|world, mut incidents: Mut<Incidents>| {
+            let mut log = world.resource_mut::<EventLog>();
+            incidents.open(&mut log, 0, a, OrgIx(0), CampaignIx(0), DetectedBy::Alert);
+            incidents.open(&mut log, 0, b, OrgIx(1), CampaignIx(1), DetectedBy::Alert);
+        });
+        sim.run_until(12 * 60);
+        let first = sim.events().iter().find_map(|e| match e.event {
+            SimEvent::AssistanceDispatched { team, .. } => Some(team),
+            _ => None,
+        });
+        assert_eq!(first, Some(b), "the ransomware victim's team first");
     }
 
     /// A point of contact that watches no organisation drowns in victims' reports (here: a
