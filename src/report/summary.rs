@@ -1,6 +1,6 @@
 //! The per-island summary of a run, read from its operating picture (no second bookkeeping).
 
-use crate::scenario::ids::ServiceIx;
+use crate::scenario::ids::{OrgIx, ServiceIx};
 use serde::Serialize;
 
 use super::picture::OperatingPicture;
@@ -128,6 +128,12 @@ pub fn summary_of(
             let mut recovery = 0.0;
             let (mut interruption, mut committed) = (0.0, 0.0);
             let day = crate::time::MINUTES_PER_DAY as f64;
+            let per_host = crate::sim::network::minutes_per_host(plan);
+            // An organisation on this island, with how many hosts it has (its users).
+            let here = |org: OrgIx| {
+                let o = &plan.orgs[org];
+                (o.island.ix() == i).then(|| (o, (o.hosts.end - o.hosts.start) as f64))
+            };
             for (org, r) in &picture.recovery {
                 let o = &plan.orgs[*org];
                 if o.island.ix() != i {
@@ -136,26 +142,21 @@ pub fn summary_of(
                 recovery += r.encrypted as f64 * d.recovery_per_host_usd;
                 let rate = d.interruption_rate(o.sector) / day;
                 interruption += r.host_minutes_down(ticks) as f64 * rate;
-                let per_host = crate::sim::network::minutes_per_host(plan);
                 committed += r.host_minutes_committed(ticks, d.rebuild.0, per_host) as f64 * rate;
             }
             // Each reset of an organisation's credentials costs every user half a working day.
-            for (org, n) in &picture.resets {
-                let o = &plan.orgs[*org];
-                if o.island.ix() == i {
-                    let hosts = (o.hosts.end - o.hosts.start) as f64;
-                    let lockout = crate::sim::judgement::RESET_LOCKOUT_MINUTES as f64 / day;
-                    interruption += *n as f64 * hosts * lockout * d.interruption_rate(o.sector);
-                }
+            let lockout = crate::sim::judgement::RESET_LOCKOUT_MINUTES as f64 / day;
+            for (o, hosts, n) in (picture.resets.iter())
+                .filter_map(|(&org, &n)| here(org).map(|(o, hosts)| (o, hosts, n)))
+            {
+                interruption += n as f64 * hosts * lockout * d.interruption_rate(o.sector);
             }
             // A ransom agreed and not yet paid is owed all the same.
             let ransom_agreed = p.ransom_agreed.values().sum::<u64>() as f64;
             committed += ransom_agreed;
             let mut support = 0.0;
             for org in picture.support.clients() {
-                let o = &plan.orgs[org];
-                if o.island.ix() == i {
-                    let hosts = (o.hosts.end - o.hosts.start) as f64;
+                if let Some((o, hosts)) = here(org) {
                     let minutes = picture.support.minutes(org, ticks) as f64;
                     support += hosts * d.interruption_rate(o.sector) / day
                         * crate::sim::judgement::SUPPORT_LOST_SHARE

@@ -2,7 +2,7 @@
 //! work that team's list for a while and go home. The policy asks for help on behalf of
 //! auto-played teams; trainees ask with a command.
 
-use crate::scenario::ids::{CampaignIx, TeamIx};
+use crate::scenario::ids::TeamIx;
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
@@ -92,10 +92,9 @@ pub(super) fn mutual_assistance(
     // then those with more open incidents; first come, first served among equals.
     if asks.len() > 1 {
         let mut severity = vec![(0u32, 0u32); region.teams.len()];
-        let ransomware = |c: CampaignIx| c.ix() < region.campaigns.len() && region.is_ransomware(c);
         for (_, i) in incidents.uncontained() {
             let s = &mut severity[i.team.ix()];
-            s.0 += ransomware(i.campaign) as u32;
+            s.0 += region.is_ransomware(i.campaign) as u32;
             s.1 += 1;
         }
         asks.sort_by_key(|(t, _)| std::cmp::Reverse(severity[t.ix()]));
@@ -264,6 +263,7 @@ mod tests {
     /// 96 one analyst triages; 0.04, the default, does not). A regional hub of `hub` analysts;
     /// helpers travel 12 hours and stay a day. More islands like A with `islands`.
     fn region(islands: &[&str], auto: bool, alerts: f64, hub: u32) -> Arc<Plan> {
+        let target = format!("Organisation(\"{}-gov\")", islands[0]);
         let mut tiny = TinyRegion::new();
         for i in islands {
             tiny = tiny
@@ -290,6 +290,10 @@ mod tests {
             "defaults: Defaults(false_alerts_per_host_day: {alerts})"
         ))
         .field("assistance: Assistance(travel: \"12h\", stay: \"1d\")")
+        // The crews incidents are about (a thief, then a ransomware crew); they never start:
+        // the rule here is the hub's.
+        .campaign("crew", "D9 00:00", &target, &["T1078", "T1041"])
+        .campaign("lock", "D9 00:00", &target, &["T1078", "T1486"])
         .plan()
     }
 
@@ -545,25 +549,8 @@ mod tests {
     #[test]
     fn the_hub_sends_help_where_ransomware_is_first() {
         let (a, b) = (TeamIx(0), TeamIx(1));
-        let mut plan = (*region(&["A", "B"], false, 1.0, 3)).clone();
-        let with_crews = TinyRegion::new()
-            .island("A", false, false)
-            .org("A-gov", "A", 10, 1.0, 0.5)
-            .campaign(
-                "phish",
-                "D9 00:00",
-                "Organisation(\"A-gov\")",
-                &["T1078", "T1041"],
-            )
-            .campaign(
-                "lock",
-                "D9 00:00",
-                "Organisation(\"A-gov\")",
-                &["T1078", "T1486"],
-            )
-            .plan();
-        plan.campaigns = with_crews.campaigns.clone();
-        let mut sim = Simulation::build(Arc::new(plan), 1, |app| {
+        let plan = region(&["A", "B"], false, 1.0, 3);
+        let mut sim = Simulation::build(plan, 1, |app| {
             app.init_resource::<Requests>()
                 .add_systems(SimTick, ask.in_set(SimSet::Commands));
         });

@@ -440,6 +440,19 @@ pub struct RestorePlan {
     pub last: u64,
 }
 
+impl RestorePlan {
+    /// The record of it: `org`'s IT has planned these restores.
+    pub fn event(self, org: OrgIx) -> super::events::SimEvent {
+        let RestorePlan { hosts, first, last } = self;
+        super::events::SimEvent::RestoresPlanned {
+            org,
+            hosts,
+            first,
+            last,
+        }
+    }
+}
+
 /// The order an organisation's IT brings hosts back in: those a service runs on first, the
 /// costliest service's first (payments before e-mail: Turks and Caicos 2024 restored payments
 /// first), then the rest; host order among equals.

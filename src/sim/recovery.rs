@@ -42,21 +42,31 @@ fn holding_team(incidents: &Incidents, org: OrgIx) -> Option<TeamIx> {
         .map(|i| i.team)
 }
 
+/// What starting a restore changes: the crews' schedules and the hosts.
+#[derive(bevy::ecs::system::SystemParam)]
+pub(super) struct Restoring<'w> {
+    draws: Res<'w, Draws>,
+    lost: Res<'w, LostBackups>,
+    crews: ResMut<'w, RestoreCrews>,
+    hosts: ResMut<'w, Hosts>,
+}
+
 /// Each minute, the organisations whose IT is ready: restore if nobody's containment is
 /// pending (or a team said to go ahead), else say once whom they wait for.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn open_restores(
-    clock: Res<Clock>,
-    region: Res<Region>,
-    draws: Res<Draws>,
-    lost: Res<LostBackups>,
+    (clock, region): (Res<Clock>, Res<Region>),
     incidents: Res<Incidents>,
     mut gate: ResMut<RestoreGate>,
-    mut crews: ResMut<RestoreCrews>,
-    mut hosts: ResMut<Hosts>,
+    mut restoring: Restoring,
     mut log: ResMut<EventLog>,
 ) {
     let now = clock.now;
+    let Restoring {
+        draws,
+        lost,
+        crews,
+        hosts,
+    } = &mut restoring;
     for org in gate.ready_by(now) {
         let holding = holding_team(&incidents, org).filter(|_| !gate.anyway(org));
         if let Some(team) = holding {
@@ -79,18 +89,8 @@ pub(super) fn open_restores(
             start: now,
             incident: None,
         };
-        if let Some(p) = crews.restore(&region, &draws, &lost, &mut hosts, batch) {
-            let (first, last) = (p.first, p.last);
-            let hosts = p.hosts;
-            log.push(
-                now,
-                SimEvent::RestoresPlanned {
-                    org,
-                    hosts,
-                    first,
-                    last,
-                },
-            );
+        if let Some(p) = crews.restore(&region, draws, lost, hosts, batch) {
+            log.push(now, p.event(org));
         }
     }
 }

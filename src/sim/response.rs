@@ -498,13 +498,7 @@ fn eradicate(tick: &Tick, team: TeamIx, incident: u32, host: u32, case: &mut Cas
             },
         );
         if let Some(p) = plan {
-            let event = SimEvent::RestoresPlanned {
-                org,
-                hosts: p.hosts,
-                first: p.first,
-                last: p.last,
-            };
-            case.log.push(now, event);
+            case.log.push(now, p.event(org));
         }
     } else {
         case.hosts.update(region, host, |h| *h = Default::default());

@@ -62,6 +62,16 @@ fn restoring(region: &Region) -> App {
     app
 }
 
+/// The CSIRT hunted the ministry: its incident is scoped, not contained.
+fn hunted(app: &mut App) {
+    app.world_mut()
+        .resource_scope(|world, mut incidents: Mut<Incidents>| {
+            let mut log = world.resource_mut::<EventLog>();
+            let (team, org, crew) = (TeamIx(0), OrgIx(0), CampaignIx(0));
+            incidents.open(&mut log, 0, team, org, crew, DetectedBy::Hunt);
+        });
+}
+
 fn ready(app: &App) -> u64 {
     app.world()
         .resource::<RestoreGate>()
@@ -105,19 +115,7 @@ fn a_team_that_scoped_the_intrusion_holds_the_restore_until_it_is_contained() {
     let region = ministry();
     let mut app = restoring(&region);
     let ready = ready(&app);
-    // The CSIRT hunted the ministry: its incident is scoped, not contained.
-    let world = app.world_mut();
-    world.resource_scope(|world, mut incidents: Mut<Incidents>| {
-        let mut log = world.resource_mut::<EventLog>();
-        incidents.open(
-            &mut log,
-            0,
-            TeamIx(0),
-            OrgIx(0),
-            CampaignIx(0),
-            DetectedBy::Hunt,
-        );
-    });
+    hunted(&mut app);
     let held = at(&mut app, ready);
     assert_eq!(
         held,
@@ -143,18 +141,7 @@ fn a_team_may_order_the_restore_before_containment() {
     let region = ministry();
     let mut app = restoring(&region);
     let ready = ready(&app);
-    app.world_mut()
-        .resource_scope(|world, mut incidents: Mut<Incidents>| {
-            let mut log = world.resource_mut::<EventLog>();
-            incidents.open(
-                &mut log,
-                0,
-                TeamIx(0),
-                OrgIx(0),
-                CampaignIx(0),
-                DetectedBy::Hunt,
-            );
-        });
+    hunted(&mut app);
     assert!(planned(&at(&mut app, ready)).is_none());
     assert!(
         app.world_mut()

@@ -63,7 +63,16 @@ fn hosts_of(events: &[Stamped], f: impl Fn(&SimEvent) -> Option<u32>) -> BTreeSe
 /// steals (no encryption, so hosts come back as soon as they are cleaned). Its way in is
 /// always seen, so every run has an incident to respond to.
 fn ministry(auto: bool) -> Plan {
-    let tiny = TinyRegion::new()
+    ministry_with(
+        auto,
+        &[("crew", "D1 09:00", &["T1078", "T1021.002", "T1041"])],
+    )
+}
+
+/// The same ministry and CSIRT against the crews given (id, start, techniques); the way in of
+/// valid accounts is always seen.
+fn ministry_with(auto: bool, crews: &[(&str, &str, &[&str])]) -> Plan {
+    let mut tiny = TinyRegion::new()
         .island("A", true, false)
         .org("gov", "A", 40, 1.0, 0.0)
         .team(
@@ -73,13 +82,10 @@ fn ministry(auto: bool) -> Plan {
             2,
             "AroundTheClock",
             auto,
-        )
-        .campaign(
-            "crew",
-            "D1 09:00",
-            "Organisation(\"gov\")",
-            &["T1078", "T1021.002", "T1041"],
         );
+    for (id, start, stages) in crews {
+        tiny = tiny.campaign(id, start, "Organisation(\"gov\")", stages);
+    }
     let mut plan = (*tiny.plan()).clone();
     tune(&mut plan, "T1078", |t| t.detectability = 1.0);
     plan
@@ -475,25 +481,8 @@ fn an_office_hours_team_works_only_in_office_hours() {
 /// investigation finds it, and the incident is contained only after the reset.
 #[test]
 fn stolen_credentials_keep_an_incident_open_until_the_team_resets_them() {
-    let tiny = TinyRegion::new()
-        .island("A", true, false)
-        .org("gov", "A", 40, 1.0, 0.0)
-        .team(
-            "csirt",
-            "NationalCsirt",
-            Some("A"),
-            2,
-            "AroundTheClock",
-            true,
-        )
-        .campaign(
-            "crew",
-            "D1 09:00",
-            "Organisation(\"gov\")",
-            &["T1078", "T1003", "T1021.002", "T1041"],
-        );
-    let mut plan = (*tiny.plan()).clone();
-    tune(&mut plan, "T1078", |t| t.detectability = 1.0);
+    let crew: &[&str] = &["T1078", "T1003", "T1021.002", "T1041"];
+    let mut plan = ministry_with(true, &[("crew", "D1 09:00", crew)]);
     // The crew dumps the credentials within minutes of getting in, before the team is there.
     plan.campaigns[CampaignIx(0)].stages[1].duration = crate::time::Span(20);
     let plan = Arc::new(plan);
@@ -562,31 +551,13 @@ fn an_investigation_finds_most_of_what_is_there_not_all() {
 /// its hosts gets an incident of its own, scoped, without waiting for an alert of its own.
 #[test]
 fn an_investigation_opens_what_it_finds_of_another_campaign() {
-    let tiny = TinyRegion::new()
-        .island("A", true, false)
-        .org("gov", "A", 40, 1.0, 0.0)
-        .team(
-            "csirt",
-            "NationalCsirt",
-            Some("A"),
-            2,
-            "AroundTheClock",
-            true,
-        )
-        .campaign(
-            "crew",
-            "D1 09:00",
-            "Organisation(\"gov\")",
-            &["T1078", "T1021.002", "T1041"],
-        )
-        .campaign(
-            "other",
-            "D1 08:00",
-            "Organisation(\"gov\")",
-            &["T1190", "T1021.001", "T1567.002"],
-        );
-    let mut plan = (*tiny.plan()).clone();
-    tune(&mut plan, "T1078", |t| t.detectability = 1.0);
+    let mut plan = ministry_with(
+        true,
+        &[
+            ("crew", "D1 09:00", &["T1078", "T1021.002", "T1041"]),
+            ("other", "D1 08:00", &["T1190", "T1021.001", "T1567.002"]),
+        ],
+    );
     // The second crew raises no alert of its own.
     for quiet in ["T1190", "T1021.001", "T1567.002"] {
         tune(&mut plan, quiet, |t| {

@@ -97,8 +97,8 @@ pub struct OrgRecovery {
     pub planned: Vec<(u32, u64, u64)>,
     /// Tick of the first encryption.
     pub hit: Option<u64>,
-    /// When its IT is ready to restore the hosts it prepared last (0: nothing prepared).
-    ready: u64,
+    /// When its IT is ready to restore the hosts it prepared last, if it prepared any.
+    ready: Option<u64>,
 }
 
 impl OrgRecovery {
@@ -143,10 +143,10 @@ impl OrgRecovery {
         }
         // Down and not waiting on a planned restore: a foothold nobody has cleaned yet.
         let unplanned = (self.encrypted.saturating_sub(self.restored)).saturating_sub(pending);
-        if self.ready == 0 {
+        let Some(ready) = self.ready else {
             return minutes + unplanned * rebuild;
-        }
-        let start = self.ready.max(now) - now;
+        };
+        let start = ready.max(now) - now;
         minutes + (1..=unplanned).map(|k| start + k * per_host).sum::<u64>()
     }
 
@@ -165,8 +165,8 @@ impl OrgRecovery {
         if left == 0 {
             return self.recovered_by();
         }
-        (self.ready > 0).then(|| {
-            let start = self.recovered_by().unwrap_or(0).max(self.ready);
+        self.ready.map(|ready| {
+            let start = self.recovered_by().unwrap_or(0).max(ready);
             start + left * per_host
         })
     }
@@ -196,7 +196,7 @@ impl OperatingPicture {
             }
             SimEvent::RestoresPrepared { org, ready, .. } => {
                 let r = self.recovery.entry(org).or_default();
-                r.ready = r.ready.max(ready);
+                r.ready = r.ready.max(Some(ready));
             }
             SimEvent::RestoresPlanned {
                 org,

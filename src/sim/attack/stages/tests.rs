@@ -263,57 +263,88 @@ fn a_flood_runs_for_its_stage_and_then_ends() {
     }
 }
 
+/// A crew of `stages` against a ten-host ministry with no sensors or patches, and what working
+/// its intrusion one minute needs.
+struct Bench {
+    region: Region,
+    draws: Draws,
+    defences: IslandDefences,
+    hosts: Hosts,
+    lost: LostBackups,
+    gate: RestoreGate,
+    log: EventLog,
+}
+
+impl Bench {
+    fn new(stages: &[&str]) -> Self {
+        let plan = TinyRegion::new()
+            .island("A", false, false)
+            .org("gov", "A", 10, 0.0, 0.0)
+            .campaign("crew", "D1 09:00", "Organisation(\"gov\")", stages)
+            .plan();
+        Bench {
+            region: Region(plan),
+            draws: Draws::new(1),
+            defences: IslandDefences::default(),
+            hosts: Hosts::default(),
+            lost: LostBackups::default(),
+            gate: RestoreGate::default(),
+            log: EventLog::default(),
+        }
+    }
+
+    /// The crew's intrusion at the ministry, at `stage` until `stage_ends`, holding `hosts`.
+    fn intrusion(phase: Phase, (stage, stage_ends): (usize, u64), hosts: &[u32]) -> Intrusion {
+        Intrusion {
+            campaign: CampaignIx(0),
+            org: OrgIx(0),
+            phase,
+            stage,
+            stage_ends,
+            attempts: Default::default(),
+            hosts: hosts.iter().copied().collect(),
+            ddos: false,
+            broken_out: true,
+            credentials: false,
+            returns_at: None,
+        }
+    }
+
+    /// One minute of the intrusion's work at `now`.
+    fn work(&mut self, intr: &mut Intrusion, now: u64) -> Option<TrustHop> {
+        let step = Step {
+            now,
+            region: &self.region,
+            draws: &self.draws,
+            defences: &self.defences,
+        };
+        let mut harm = Harm {
+            hosts: &mut self.hosts,
+            lost: &mut self.lost,
+            gate: &mut self.gate,
+            log: &mut self.log,
+        };
+        work_stage(&step, intr, &mut harm)
+    }
+}
+
 /// A crew that has lost every host (isolated or cleaned) and has no attempt still to land
 /// stops where it stands, even when its stage is due: it does not steal or encrypt from
 /// nowhere. With an attempt pending it waits; with a host it carries on. An access stage
 /// whose every attempt failed stops too.
 #[test]
 fn a_crew_without_hosts_or_attempts_stops_where_it_stands() {
-    let plan = TinyRegion::new()
-        .island("A", false, false)
-        .org("gov", "A", 10, 0.0, 0.0)
-        .campaign(
-            "crew",
-            "D1 09:00",
-            "Organisation(\"gov\")",
-            &["T1078", "T1041", "T1486"],
-        )
-        .plan();
-    let r = Region(plan);
-    let draws = Draws::new(1);
-    let defences = IslandDefences::default();
-    let step = Step {
-        now: 500,
-        region: &r,
-        draws: &draws,
-        defences: &defences,
-    };
-    let intrusion = |phase, hosts: &[u32], attempts: &[Attempt]| Intrusion {
-        campaign: CampaignIx(0),
-        org: OrgIx(0),
-        phase,
-        stage: 1,
+    let intrusion = |phase, hosts: &[u32], attempts: &[Attempt]| {
         // The exfiltration is due.
-        stage_ends: 400,
-        attempts: attempts.iter().copied().collect(),
-        hosts: hosts.iter().copied().collect(),
-        ddos: false,
-        broken_out: true,
-        credentials: false,
-        returns_at: None,
+        let mut intr = Bench::intrusion(phase, (1, 400), hosts);
+        intr.attempts = attempts.iter().copied().collect();
+        intr
     };
     let work = |intr: &mut Intrusion| {
-        let (mut hosts, mut lost, mut crews, mut log) = Default::default();
-        let mut harm = Harm {
-            hosts: &mut hosts,
-            lost: &mut lost,
-            gate: &mut crews,
-            log: &mut log,
-        };
-        let hop = work_stage(&step, intr, &mut harm);
+        let mut bench = Bench::new(&["T1078", "T1041", "T1486"]);
+        let hop = bench.work(intr, 500);
         assert!(hop.is_none());
-        log.all()
-            .iter()
+        (bench.log.all().iter())
             .map(|e| e.event.clone())
             .collect::<Vec<_>>()
     };
@@ -416,58 +447,18 @@ fn a_trust_hop_starts_the_client_at_the_next_stage_and_skips_an_isolated_one() {
 /// on with its stage. Without credentials it stops.
 #[test]
 fn a_crew_with_stolen_credentials_signs_back_in_after_eviction() {
-    let plan = TinyRegion::new()
-        .island("A", false, false)
-        .org("gov", "A", 10, 0.0, 0.0)
-        .campaign(
-            "crew",
-            "D1 09:00",
-            "Organisation(\"gov\")",
-            &["T1078", "T1003", "T1041"],
-        )
-        .plan();
-    let r = Region(plan);
-    let draws = Draws::new(1);
-    let defences = IslandDefences::default();
-    let mut intr = Intrusion {
-        campaign: CampaignIx(0),
-        org: OrgIx(0),
-        phase: Phase::Active,
-        stage: 2,
-        stage_ends: 100_000,
-        attempts: Default::default(),
-        hosts: Default::default(),
-        ddos: false,
-        broken_out: true,
-        credentials: true,
-        returns_at: None,
-    };
-    let (mut hosts, mut lost, mut gate) = Default::default();
-    let mut log = EventLog::default();
-    let mut work = |intr: &mut Intrusion, now: u64, log: &mut EventLog| {
-        let step = Step {
-            now,
-            region: &r,
-            draws: &draws,
-            defences: &defences,
-        };
-        let mut harm = Harm {
-            hosts: &mut hosts,
-            lost: &mut lost,
-            gate: &mut gate,
-            log,
-        };
-        work_stage(&step, intr, &mut harm);
-    };
-    work(&mut intr, 500, &mut log);
+    let mut bench = Bench::new(&["T1078", "T1003", "T1041"]);
+    let mut intr = Bench::intrusion(Phase::Active, (2, 100_000), &[]);
+    intr.credentials = true;
+    bench.work(&mut intr, 500);
     assert_eq!(intr.returns_at, Some(500 + CREDENTIAL_RETURN_MINUTES));
     assert!(intr.hosts.is_empty() && intr.phase == Phase::Active);
-    work(&mut intr, 500 + CREDENTIAL_RETURN_MINUTES - 1, &mut log);
+    bench.work(&mut intr, 500 + CREDENTIAL_RETURN_MINUTES - 1);
     assert!(intr.hosts.is_empty(), "not yet");
-    work(&mut intr, 500 + CREDENTIAL_RETURN_MINUTES, &mut log);
+    bench.work(&mut intr, 500 + CREDENTIAL_RETURN_MINUTES);
     assert_eq!(intr.hosts.len(), 1, "back in with the accounts it took");
-    let back = log.all().last().map(|e| e.event.clone());
-    let t1078 = r.ids.techniques.get("T1078").unwrap();
+    let back = bench.log.all().last().map(|e| e.event.clone());
+    let t1078 = bench.region.ids.techniques.get("T1078").unwrap();
     assert!(
         matches!(back, Some(SimEvent::HostCompromised { technique, .. }) if technique == t1078),
         "{back:?}"
@@ -475,54 +466,17 @@ fn a_crew_with_stolen_credentials_signs_back_in_after_eviction() {
     // Reset: the same crew, evicted again, stops.
     intr.hosts.clear();
     intr.credentials = false;
-    work(&mut intr, 2000, &mut log);
+    bench.work(&mut intr, 2000);
     assert_eq!(intr.phase, Phase::Stopped);
 }
 
 /// A credential-access stage completing is what gives the crew the organisation's credentials.
 #[test]
 fn dumping_credentials_is_what_gives_the_crew_them() {
-    let plan = TinyRegion::new()
-        .island("A", false, false)
-        .org("gov", "A", 10, 0.0, 0.0)
-        .campaign(
-            "crew",
-            "D1 09:00",
-            "Organisation(\"gov\")",
-            &["T1078", "T1003", "T1041"],
-        )
-        .plan();
-    let r = Region(plan);
-    let draws = Draws::new(1);
-    let defences = IslandDefences::default();
-    let step = Step {
-        now: 500,
-        region: &r,
-        draws: &draws,
-        defences: &defences,
-    };
-    let mut intr = Intrusion {
-        campaign: CampaignIx(0),
-        org: OrgIx(0),
-        phase: Phase::Active,
-        stage: 1,
-        stage_ends: 400,
-        attempts: Default::default(),
-        hosts: [2].into(),
-        ddos: false,
-        broken_out: true,
-        credentials: false,
-        returns_at: None,
-    };
-    let (mut hosts, mut lost, mut gate, mut log) = Default::default();
-    let mut harm = Harm {
-        hosts: &mut hosts,
-        lost: &mut lost,
-        gate: &mut gate,
-        log: &mut log,
-    };
-    work_stage(&step, &mut intr, &mut harm);
+    let mut bench = Bench::new(&["T1078", "T1003", "T1041"]);
+    let mut intr = Bench::intrusion(Phase::Active, (1, 400), &[2]);
+    bench.work(&mut intr, 500);
     assert!(intr.credentials && intr.stage == 2);
-    work_stage(&step, &mut intr, &mut harm);
+    bench.work(&mut intr, 500);
     assert_eq!(intr.stage, 2, "the theft's stage runs its course");
 }
