@@ -196,10 +196,17 @@ fn desk(ui: &mut Ui, v: &TeamView, orders: &mut Orders, chosen: &mut usize) {
             let found = i
                 .found
                 .map_or("not scoped".into(), |f| format!("{f} hosts found"));
-            cols[2].label(format!(
+            let mut line = format!(
                 "#{} {} - {}, {found}, {} isolated",
                 i.number, i.org, i.state, i.isolated
-            ));
+            );
+            if i.reopened > 0 {
+                line += &format!(", reopened {}x", i.reopened);
+            }
+            if !i.waits_on.is_empty() {
+                line += &format!("; waits on: {}", i.waits_on.join(", "));
+            }
+            cols[2].label(line);
         }
         cols[2].heading(format!("Intelligence ({})", v.intel.len()));
         for i in &v.intel {

@@ -227,6 +227,12 @@ pub struct IncidentLine {
     pub state: String,
     pub found: Option<u32>,
     pub isolated: u32,
+    /// What it waits on before the team can call it contained (empty once contained).
+    #[serde(default)]
+    pub waits_on: Vec<String>,
+    /// Times it was called contained and found live again.
+    #[serde(default)]
+    pub reopened: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -304,6 +310,8 @@ impl TeamView {
                     .into(),
                     found: i.found,
                     isolated: i.isolated,
+                    waits_on: i.waits_on(plan),
+                    reopened: i.reopened,
                 })
                 .collect(),
             intel: k
@@ -431,7 +439,7 @@ fn islands(plan: &Plan, k: &TeamKnowledge) -> Vec<IslandView> {
         v.detected = true;
         v.ever_compromised += inc.found.unwrap_or(0) as usize;
         if !inc.contained {
-            v.held += inc.found.unwrap_or(0).saturating_sub(inc.isolated) as usize;
+            v.held += inc.held as usize;
         }
     }
     for s in &k.services_down {

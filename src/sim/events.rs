@@ -362,8 +362,21 @@ pub enum SimEvent {
         org: OrgIx,
         team: TeamIx,
     },
-    /// No host of the intrusion is still in the attacker's hands.
+    /// The team's investigation finds the crew came in through a managed provider's remote
+    /// access: the incident is not contained until the organisation revokes it.
+    ProviderAccessFound {
+        incident: u32,
+        provider: OrgIx,
+    },
+    /// The team judges the intrusion contained: every host it found is cut off, and the
+    /// credentials and provider access it learned of are reset and revoked. Hosts it missed
+    /// are not in that judgement.
     IncidentContained {
+        incident: u32,
+    },
+    /// A contained incident is live again: a confirmed alert or an investigation found the
+    /// intruder on a host the team had not cut off.
+    IncidentReopened {
         incident: u32,
     },
     IncidentClosed {

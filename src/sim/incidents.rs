@@ -1,6 +1,10 @@
 //! Incidents: what a team opens when it confirms an intrusion, scopes, contains and closes.
-//! An incident is contained when the intruder holds no host and has no attempt running in the
-//! organisation, and closed when every host it took out of service is back.
+//! Containment is the team's judgement, made on what it knows: every host its investigations
+//! found the intruder on is cut off, the stolen credentials it learned of are reset, and the
+//! provider access it saw the crew come through is revoked. The team cannot see what it missed,
+//! so an incident can be called contained while the crew still holds a host or can sign back
+//! in; a confirmed alert or a later investigation that finds it again reopens the incident.
+//! It closes when every host the team took out of service is back.
 
 use crate::scenario::ids::{CampaignIx, OrgIx, TeamIx};
 use std::collections::{BTreeMap, BTreeSet};
@@ -36,13 +40,20 @@ pub struct Incident {
     pub outstanding: BTreeSet<u32>,
     /// Hosts already on the team's cleaning list.
     pub cleaning: BTreeSet<u32>,
-    /// The team has learned the intruder holds the organisation's credentials.
+    /// The team has learned the intruder holds the organisation's credentials and has not
+    /// reset them since.
     pub credentials_found: bool,
     /// A reset of those credentials is on the team's list (auto-played teams).
     pub reset_listed: bool,
-    /// Hosts the team's investigations found the intruder on: what it isolates. Hosts it
-    /// missed stay the intruder's until an alert from one sends it looking again.
+    /// Hosts the team's investigations ever found the intruder on. Hosts it missed stay the
+    /// intruder's until an alert from one sends it looking again.
     pub known: BTreeSet<u32>,
+    /// Of those, the ones the team has not cut off yet: what it isolates, and what stands
+    /// between it and calling the incident contained.
+    pub held: BTreeSet<u32>,
+    /// The provider whose remote access the investigation saw the crew come in through, while
+    /// the organisation has not revoked it.
+    pub provider: Option<OrgIx>,
     /// An investigation to widen the scope is on the team's list.
     pub looking: bool,
     /// The last investigation found nothing the team did not know: it stops sweeping.
@@ -54,8 +65,9 @@ pub struct Incident {
 #[derive(Resource, Default)]
 pub struct Incidents(pub Vec<Incident>, Lookup);
 
-/// Indexes into the history, which only grows (containing and closing never come undone).
-/// They follow from it, so the digest hashes the history alone.
+/// Indexes into the history, which only grows (closing never comes undone; a contained
+/// incident found to be live again rejoins the live list). They follow from the history, so the
+/// digest hashes the history alone.
 #[derive(Default)]
 pub struct Lookup {
     /// Incidents not seen contained yet, in id order (contained ones leave lazily).
@@ -93,6 +105,8 @@ impl Incidents {
             credentials_found: false,
             reset_listed: false,
             known: BTreeSet::new(),
+            held: BTreeSet::new(),
+            provider: None,
             looking: false,
             quiet: false,
         });
@@ -140,6 +154,21 @@ impl Incidents {
             .filter(|(_, i)| !i.contained)
     }
 
+    /// A contained incident the team finds live again: a confirmed alert or an investigation
+    /// shows the intruder on a host it had not cut off. It is not contained any more.
+    pub fn reopen(&mut self, id: u32, now: u64, log: &mut EventLog) {
+        let inc = &mut self.0[id as usize];
+        if !inc.contained || inc.closed {
+            return;
+        }
+        inc.contained = false;
+        let live = &mut self.1.uncontained;
+        if let Err(at) = live.binary_search(&id) {
+            live.insert(at, id);
+        }
+        log.push(now, SimEvent::IncidentReopened { incident: id });
+    }
+
     /// Contained incidents leave the live list (once a tick), so walking it costs what is live
     /// rather than everything that happened.
     fn forget_contained(&mut self) {
@@ -151,9 +180,9 @@ impl Incidents {
 }
 
 /// Hosts whose restore finished are back; an incident with none left outstanding closes. A
-/// rebuild wipes whatever the intruder had on the host: if that was its last, the incidents on
-/// it are contained. What the organisation's IT rebuilt is noted for `recovery`, which checks
-/// whether a crew still inside hits it again.
+/// rebuild wipes whatever the intruder had on the host, and the team watching sees it back
+/// clean: a host it still counted as the intruder's is no longer. What the organisation's IT
+/// rebuilt is noted for `recovery`, which checks whether a crew still inside hits it again.
 pub(super) fn finish_restores(
     (clock, region): (Res<Clock>, Res<Region>),
     mut hosts: ResMut<Hosts>,
@@ -183,12 +212,15 @@ pub(super) fn finish_restores(
             && let Some(intr) = intrusions.by_key.get_mut(&(campaign, org))
         {
             intr.hosts.remove(&r.host);
-            let on_case: Vec<u32> = incidents.on_case(org, campaign).collect();
-            for id in on_case {
-                let inc = &mut incidents.0[id as usize];
-                if !inc.closed {
-                    check_contained(inc, id, &intrusions, now, &mut log);
-                }
+        }
+        let counted: Vec<u32> = (incidents.on_org(org))
+            .filter(|k| incidents.0[*k as usize].held.contains(&r.host))
+            .collect();
+        for id in counted {
+            let inc = &mut incidents.0[id as usize];
+            inc.held.remove(&r.host);
+            if !inc.closed {
+                check_contained(inc, id, now, &mut log);
             }
         }
         if let Some(incident) = r.incident {
@@ -212,27 +244,15 @@ pub fn close_if_done(inc: &mut Incident, id: u32, restored: u32, now: u64, log: 
     }
 }
 
-/// An incident is contained once scoped and the intruder holds nothing, tries nothing more in
-/// the organisation and holds no credentials still valid there; with nothing outstanding it
-/// closes at once.
-pub fn check_contained(
-    inc: &mut Incident,
-    id: u32,
-    intrusions: &Intrusions,
-    now: u64,
-    log: &mut EventLog,
-) {
-    let (held, credentials) = (intrusions.by_key.get(&(inc.campaign, inc.org)))
-        .map_or((0, false), |i| {
-            (i.hosts.len() + i.attempts.len(), i.credentials)
-        });
-    // What a scoped investigation sees: the intruder took the organisation's credentials, so
-    // isolating its hosts will not keep it out.
-    if inc.scoped && credentials && !inc.credentials_found && !inc.contained {
-        inc.credentials_found = true;
-        log.push(now, SimEvent::CredentialsStolen { incident: id });
-    }
-    if inc.scoped && held == 0 && !credentials && !inc.contained {
+/// The team calls an incident contained once it has scoped it, cut off every host it found
+/// the intruder on, reset the credentials it learned were stolen, seen the provider access the
+/// crew came through revoked, and has no look still on its list (a sweep after the last
+/// isolation reports first). With nothing outstanding it closes at once. Whether the crew
+/// is really out is the simulation's business, not the team's: nothing here reads it.
+pub fn check_contained(inc: &mut Incident, id: u32, now: u64, log: &mut EventLog) {
+    let pending =
+        !inc.held.is_empty() || inc.credentials_found || inc.provider.is_some() || inc.looking;
+    if inc.scoped && !pending && !inc.contained {
         inc.contained = true;
         log.push(now, SimEvent::IncidentContained { incident: id });
         if inc.outstanding.is_empty() {
@@ -244,40 +264,8 @@ pub fn check_contained(
 
 #[cfg(test)]
 mod tests {
-    use std::collections::VecDeque;
-
     use super::*;
     use crate::scenario::ids::*;
-    use crate::sim::attack::{Intrusion, Phase};
-
-    fn intrusions(hosts: &[u32], attempting: bool) -> Intrusions {
-        let mut i = Intrusions::default();
-        i.by_key.insert(
-            (CampaignIx(0), OrgIx(0)),
-            Intrusion {
-                campaign: CampaignIx(0),
-                org: OrgIx(0),
-                phase: Phase::Active,
-                stage: 1,
-                stage_ends: 100,
-                attempts: if attempting {
-                    VecDeque::from([crate::sim::attack::Attempt {
-                        tick: 5,
-                        host: 9,
-                        roll: 0,
-                    }])
-                } else {
-                    VecDeque::new()
-                },
-                hosts: hosts.iter().copied().collect(),
-                ddos: false,
-                broken_out: false,
-                credentials: false,
-                returns_at: None,
-            },
-        );
-        i
-    }
 
     fn opened(scoped: bool) -> (Incidents, EventLog) {
         let mut incidents = Incidents::default();
@@ -296,16 +284,16 @@ mod tests {
     }
 
     #[test]
-    fn an_incident_is_contained_only_once_scoped_and_the_intruder_holds_and_tries_nothing() {
+    fn an_incident_is_contained_once_scoped_and_every_host_the_team_found_is_cut_off() {
         let (mut inc, mut log) = opened(false);
-        check_contained(&mut inc.0[0], 0, &intrusions(&[], false), 1, &mut log);
+        check_contained(&mut inc.0[0], 0, 1, &mut log);
         assert!(!inc.0[0].contained, "nobody has scoped it yet");
         inc.0[0].scoped = true;
-        check_contained(&mut inc.0[0], 0, &intrusions(&[3], false), 2, &mut log);
-        assert!(!inc.0[0].contained, "the intruder still holds a host");
-        check_contained(&mut inc.0[0], 0, &intrusions(&[], true), 3, &mut log);
-        assert!(!inc.0[0].contained, "an attempt is still landing");
-        check_contained(&mut inc.0[0], 0, &intrusions(&[], false), 4, &mut log);
+        inc.0[0].held.insert(3);
+        check_contained(&mut inc.0[0], 0, 2, &mut log);
+        assert!(!inc.0[0].contained, "a host it found is still the intruder's");
+        inc.0[0].held.clear();
+        check_contained(&mut inc.0[0], 0, 4, &mut log);
         assert!(inc.0[0].contained && inc.0[0].closed);
         assert_eq!(
             events(&log)[1..],
@@ -316,34 +304,56 @@ mod tests {
         );
     }
 
-    /// Stolen credentials keep the incident open whatever is isolated, and the team learns
-    /// of them once, from its scoped investigation.
+    /// Credentials the team found stolen and provider access it found used keep the incident
+    /// open whatever is isolated; once reset and revoked, it is contained.
     #[test]
-    fn an_incident_whose_credentials_were_stolen_is_contained_only_once_they_are_reset() {
+    fn an_incident_waits_on_the_credentials_provider_access_and_sweep_the_team_has_pending() {
         let (mut inc, mut log) = opened(true);
-        let mut crew = intrusions(&[], false);
-        crew.by_key.values_mut().for_each(|i| i.credentials = true);
-        check_contained(&mut inc.0[0], 0, &crew, 1, &mut log);
-        check_contained(&mut inc.0[0], 0, &crew, 2, &mut log);
-        assert!(
-            !inc.0[0].contained,
-            "every host isolated, the accounts still work"
-        );
-        let stolen = events(&log)
-            .iter()
-            .filter(|e| **e == SimEvent::CredentialsStolen { incident: 0 })
-            .count();
-        assert_eq!(stolen, 1, "said once");
-        crew.by_key.values_mut().for_each(|i| i.credentials = false);
-        check_contained(&mut inc.0[0], 0, &crew, 3, &mut log);
+        inc.0[0].credentials_found = true;
+        inc.0[0].provider = Some(OrgIx(4));
+        check_contained(&mut inc.0[0], 0, 1, &mut log);
+        assert!(!inc.0[0].contained, "every host cut off, the accounts work");
+        inc.0[0].credentials_found = false;
+        check_contained(&mut inc.0[0], 0, 2, &mut log);
+        assert!(!inc.0[0].contained, "the provider's access still leads in");
+        inc.0[0].provider = None;
+        inc.0[0].looking = true;
+        check_contained(&mut inc.0[0], 0, 3, &mut log);
+        assert!(!inc.0[0].contained, "a sweep is still on the list");
+        inc.0[0].looking = false;
+        check_contained(&mut inc.0[0], 0, 4, &mut log);
         assert!(inc.0[0].contained);
+    }
+
+    /// A contained incident the team finds live again is live: back on the live list, said
+    /// once; a closed one stays closed (the team opens a new one).
+    #[test]
+    fn a_contained_incident_found_live_again_is_reopened_a_closed_one_is_not() {
+        let (mut inc, mut log) = opened(true);
+        inc.open(&mut log, 1, TeamIx(0), OrgIx(1), CampaignIx(0), DetectedBy::Hunt);
+        inc.0[0].outstanding.insert(7);
+        check_contained(&mut inc.0[0], 0, 2, &mut log);
+        check_contained(&mut inc.0[1], 1, 2, &mut log);
+        assert!(inc.0[0].contained && !inc.0[0].closed && inc.0[1].closed);
+        inc.forget_contained();
+        assert_eq!(inc.uncontained().count(), 0);
+        inc.reopen(0, 3, &mut log);
+        inc.reopen(0, 3, &mut log);
+        inc.reopen(1, 3, &mut log);
+        assert!(!inc.0[0].contained && inc.0[1].contained);
+        assert_eq!(inc.uncontained().map(|(k, _)| k).collect::<Vec<_>>(), [0]);
+        let reopened = events(&log)
+            .iter()
+            .filter(|e| matches!(e, SimEvent::IncidentReopened { .. }))
+            .count();
+        assert_eq!(reopened, 1);
     }
 
     #[test]
     fn a_contained_incident_closes_when_its_last_host_is_back() {
         let (mut inc, mut log) = opened(true);
         inc.0[0].outstanding.extend([4, 5]);
-        check_contained(&mut inc.0[0], 0, &intrusions(&[], false), 1, &mut log);
+        check_contained(&mut inc.0[0], 0, 1, &mut log);
         assert!(inc.0[0].contained && !inc.0[0].closed);
         close_if_done(&mut inc.0[0], 0, 4, 2, &mut log);
         assert!(!inc.0[0].closed, "host 5 is still out");
@@ -384,7 +394,7 @@ mod tests {
         inc.open(&mut log, 1, TeamIx(1), o, c, DetectedBy::Alert);
         inc.open(&mut log, 2, t, OrgIx(1), c, DetectedBy::Alert);
         // The first is contained and closed; its team opens a new one on the same case.
-        check_contained(&mut inc.0[0], 0, &intrusions(&[], false), 3, &mut log);
+        check_contained(&mut inc.0[0], 0, 3, &mut log);
         assert!(inc.0[0].closed);
         assert_eq!(inc.open_on(t, o, c), None, "closed incidents are not open");
         inc.open(&mut log, 4, t, o, c, DetectedBy::Alert);

@@ -1,12 +1,13 @@
 //! Response: analysts on shift work their team's list. Auto-played teams follow the policy
-//! (scope what they confirm, isolate every host the intruder holds, clean what they isolated);
+//! (scope what they confirm; isolate every host the investigation found, reset the credentials
+//! it found stolen and have the provider access it found revoked; clean what they isolated);
 //! trainee teams triage on their own but respond only to their orders (`ResponseOrdered`).
 //! Finishing a task changes the world and may put follow-up work on the list.
 
 use crate::scenario::ids::{CampaignIx, OrgIx, TeamIx};
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use super::attack::Intrusions;
 use super::desk::{Desk, TeamEntities, on_duty};
@@ -14,7 +15,7 @@ use super::draws::{Purpose, ids};
 use super::events::{DetectedBy, EventLog, Order, SimEvent, Verdict};
 use super::incidents::{Incidents, check_contained, close_if_done, finish_restores};
 use super::judgement::{INVESTIGATION_SEES, SKILL_PACE, TRIAGE_RECOGNITION};
-use super::network::{Hosts, LostBackups, RestoreBatch, RestoreCrews};
+use super::network::{Hosts, LostBackups, RestoreBatch, RestoreCrews, RevokedAccess};
 use super::tasks::{Task, Work};
 use super::{SimSet, SimTick, StableId, Tick};
 use orders::order_tasks;
@@ -22,35 +23,10 @@ use orders::order_tasks;
 mod orders;
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<PolicyWatch>().add_systems(
+    app.add_systems(
         SimTick,
         work_desks.after(finish_restores).in_set(SimSet::Response),
     );
-}
-
-/// Which scoped incidents' intruders have taken hosts since the isolation policy last listed
-/// theirs, so the policy walks an intruder's hosts only when one may be new, not every minute.
-/// It is read off the log (`HostCompromised`), so it is not part of the state's digest.
-#[derive(Resource, Default)]
-pub(super) struct PolicyWatch {
-    /// Events of the log already read.
-    read: usize,
-    /// Per intrusion, how many hosts it has taken so far.
-    taken: BTreeMap<(CampaignIx, OrgIx), u64>,
-    /// Per incident, the intrusion's `taken` and how many hosts the team knew of when the
-    /// policy last listed its hosts.
-    listed: Vec<Option<(u64, usize)>>,
-}
-
-impl PolicyWatch {
-    fn read(&mut self, log: &EventLog) {
-        for e in &log.all()[self.read.min(log.all().len())..] {
-            if let SimEvent::HostCompromised { campaign, org, .. } = e.event {
-                *self.taken.entry((campaign, org)).or_default() += 1;
-            }
-        }
-        self.read = log.all().len();
-    }
 }
 
 /// What response work changes: the intruders' hold, hosts, incidents, and the record.
@@ -62,6 +38,7 @@ pub(super) struct Casework<'w> {
     lost: Res<'w, LostBackups>,
     crews: ResMut<'w, RestoreCrews>,
     gate: ResMut<'w, super::network::RestoreGate>,
+    revoked: ResMut<'w, RevokedAccess>,
     log: ResMut<'w, EventLog>,
 }
 
@@ -70,28 +47,22 @@ pub(super) fn work_desks(
     mut desks: Query<(&StableId, &mut Desk)>,
     teams: Res<TeamEntities>,
     mut case: Casework,
-    mut watch: ResMut<PolicyWatch>,
 ) {
     let (now, region) = (tick.now(), &*tick.region);
-    watch.read(&case.log);
-    // Trainees' orders this tick, read once rather than once per team (most ticks: none).
-    let orders: Vec<(TeamIx, Order)> = case
-        .log
-        .this_tick()
-        .iter()
-        .filter_map(|e| match e.event {
-            SimEvent::ResponseOrdered { team, order } => Some((team, order)),
-            _ => None,
-        })
-        .collect();
-    // Auto-played teams' scoped incidents still open, in incident order: only a team's own
-    // work scopes or contains its incidents, so the list made now holds at its turn.
-    let open: Vec<(TeamIx, usize)> = case
-        .incidents
-        .uncontained()
-        .filter(|(_, i)| i.scoped && region.teams[i.team].auto)
-        .map(|(ix, i)| (i.team, ix as usize))
-        .collect();
+    // Trainees' orders this tick, and provider access revoked on a trainee's command, read
+    // once rather than once per team (most ticks: none).
+    let mut orders: Vec<(TeamIx, Order)> = Vec::new();
+    let mut revoked: Vec<OrgIx> = Vec::new();
+    for e in case.log.this_tick() {
+        match e.event {
+            SimEvent::ResponseOrdered { team, order } => orders.push((team, order)),
+            SimEvent::AccessRevoked { org, .. } => revoked.push(org),
+            _ => {}
+        }
+    }
+    for org in revoked {
+        access_revoked(now, org, &mut case);
+    }
     // Desks in team order (the index order `TeamEntities` keeps), without sorting each tick.
     for (t, &entity) in teams.0.iter().enumerate() {
         let Ok((_, mut desk)) = desks.get_mut(entity) else {
@@ -108,12 +79,8 @@ pub(super) fn work_desks(
                 team,
                 &mut case.incidents,
                 &case.hosts,
-                &case.intrusions,
             );
             desk.tasks.extend(tasks);
-        }
-        if plan.auto {
-            isolate_by_policy(team, &open, &mut desk, &mut case, &mut watch);
         }
         // The team's own analysts keep its shift; analysts on loan work around the clock at the
         // hub's skill.
@@ -163,55 +130,6 @@ pub(super) fn work_desks(
     }
 }
 
-/// The policy for auto-played teams: every host a scoped incident's intruder still holds goes
-/// on the isolation list.
-fn isolate_by_policy(
-    team: TeamIx,
-    open: &[(TeamIx, usize)],
-    desk: &mut Desk,
-    case: &mut Casework,
-    watch: &mut PolicyWatch,
-) {
-    for &(_, ix) in open.iter().filter(|(t, _)| *t == team) {
-        let inc = &mut case.incidents.0[ix];
-        if inc.team != team || !inc.scoped || inc.contained {
-            continue;
-        }
-        // Credentials the investigation found stolen are reset with the isolations.
-        if inc.credentials_found && !inc.reset_listed {
-            inc.reset_listed = true;
-            desk.tasks.push(Task::ResetCredentials { org: inc.org });
-        }
-        // Every host held when last listed is on the list (queued hosts stay queued), and an
-        // intruder gains hosts only by taking them: nothing new unless it took one since.
-        let taken = watch
-            .taken
-            .get(&(inc.campaign, inc.org))
-            .copied()
-            .unwrap_or(0);
-        if watch.listed.len() <= ix {
-            watch.listed.resize(ix + 1, None);
-        }
-        let mark = Some((taken, inc.known.len()));
-        if watch.listed[ix] == mark {
-            continue;
-        }
-        watch.listed[ix] = mark;
-        if let Some(intr) = case.intrusions.by_key.get(&(inc.campaign, inc.org)) {
-            // What the team found and the intruder still holds: it cannot isolate what it
-            // has not seen.
-            for &h in intr.hosts.intersection(&inc.known) {
-                if inc.queued.insert(h) {
-                    desk.tasks.push(Task::Isolate {
-                        incident: ix as u32,
-                        host: h,
-                    });
-                }
-            }
-        }
-    }
-}
-
 /// What finishing a task changes, and which tasks it leads to (for auto-played teams).
 fn complete(
     tick: &Tick,
@@ -235,10 +153,7 @@ fn complete(
             case.log.push(now, SimEvent::IntelRelayed { item, team });
             vec![]
         }
-        Task::Hunt { org } => {
-            hunt(tick, (team, skill), org, case);
-            vec![]
-        }
+        Task::Hunt { org } => hunt(tick, (team, auto, skill), org, case),
         Task::Patch { org } => {
             case.log
                 .push(now, SimEvent::OrganisationPatched { team, org });
@@ -287,9 +202,16 @@ fn complete(
                 return vec![];
             };
             if let Some(id) = case.incidents.open_on(team, alert.org, campaign) {
-                // An alert from a host the investigation missed: look again, wider.
+                // An alert from a host the team has not cut off nor listed: the intruder is
+                // somewhere it did not know of, so an incident it called contained is not, and
+                // an auto-played team looks again, wider, starting from that host.
                 let inc = &mut case.incidents.0[id as usize];
-                let unseen = alert.host.is_some_and(|h| !inc.known.contains(&h));
+                let unseen = alert.host.is_some_and(|h| !inc.held.contains(&h));
+                inc.known.extend(alert.host);
+                if unseen {
+                    case.incidents.reopen(id, now, &mut case.log);
+                }
+                let inc = &mut case.incidents.0[id as usize];
                 if auto && inc.scoped && unseen && !inc.looking {
                     inc.looking = true;
                     return vec![Task::Investigate { incident: id }];
@@ -304,6 +226,8 @@ fn complete(
             let incident = case
                 .incidents
                 .open(&mut case.log, now, team, alert.org, campaign, by);
+            // The investigation starts from the host the alert named.
+            (case.incidents.0[incident as usize].known).extend(alert.host);
             if auto {
                 vec![Task::Investigate { incident }]
             } else {
@@ -311,10 +235,14 @@ fn complete(
             }
         }
         Task::Investigate { incident } => {
-            let org = case.incidents.0[incident as usize].org;
+            let inc = &case.incidents.0[incident as usize];
+            let org = inc.org;
+            if inc.closed {
+                // Closed while the look waited: whatever it finds is news, as a hunt's is.
+                return hunt(tick, (team, auto, skill), org, case);
+            }
             let found = look(tick, (team, skill), org, case);
-            scope(now, (team, org), found, Some(incident), case);
-            vec![]
+            scope(now, (team, org, auto), found, Some(incident), case)
         }
         Task::Isolate { incident, host } => isolate(tick, team, auto, incident, host, case),
         Task::Eradicate { incident, host } => {
@@ -324,112 +252,177 @@ fn complete(
     }
 }
 
-/// What any crew took at the organisation stops working: none can sign back in, and incidents
-/// there waiting only on that are contained.
+/// What any crew took at the organisation stops working: none can sign back in. The team's
+/// incidents there no longer wait on the credentials they found stolen (whether a crew held
+/// any is not something the reset tells it).
 fn reset_credentials(now: u64, team: TeamIx, org: OrgIx, case: &mut Casework) {
     case.log.push(now, SimEvent::CredentialsReset { org, team });
-    let mut cases = Vec::new();
-    for ((campaign, o), intr) in case.intrusions.by_key.iter_mut() {
-        if *o == org && intr.credentials {
-            intr.credentials = false;
-            intr.returns_at = None;
-            cases.push(*campaign);
-        }
+    for intr in (case.intrusions.by_key.values_mut()).filter(|i| i.org == org) {
+        intr.credentials = false;
+        intr.returns_at = None;
     }
-    for campaign in cases {
-        let on_case: Vec<u32> = case.incidents.on_case(org, campaign).collect();
-        for id in on_case {
-            let inc = &mut case.incidents.0[id as usize];
-            if !inc.closed {
-                check_contained(inc, id, &case.intrusions, now, &mut case.log);
-            }
+    let on_org: Vec<u32> = case.incidents.on_org(org).collect();
+    for id in on_org {
+        let inc = &mut case.incidents.0[id as usize];
+        if inc.credentials_found && !inc.closed {
+            inc.credentials_found = false;
+            inc.reset_listed = false;
+            check_contained(inc, id, now, &mut case.log);
         }
     }
 }
 
-/// What looking at an organisation finds: per campaign holding hosts there (whichever the
-/// team came for), the hosts seen, each with a chance set by the analysts' skill
-/// (`INVESTIGATION_SEES`). Hosts missed stay the intruder's.
-fn look(
-    tick: &Tick,
-    (team, skill): (TeamIx, f64),
-    org: OrgIx,
-    case: &Casework,
-) -> Vec<(CampaignIx, Vec<u32>)> {
+/// The organisation cut its provider's remote access: the team's incidents there no longer
+/// wait on the way in they found.
+fn access_revoked(now: u64, org: OrgIx, case: &mut Casework) {
+    let on_org: Vec<u32> = case.incidents.on_org(org).collect();
+    for id in on_org {
+        let inc = &mut case.incidents.0[id as usize];
+        if inc.provider.take().is_some() && !inc.closed {
+            check_contained(inc, id, now, &mut case.log);
+        }
+    }
+}
+
+/// What an investigation found of one crew at the organisation.
+struct Found {
+    campaign: CampaignIx,
+    /// The hosts it was seen on.
+    hosts: Vec<u32>,
+    /// Its tools dumped the organisation's credentials, and they still work.
+    credentials: bool,
+    /// It came in through this provider's remote access.
+    via: Option<OrgIx>,
+}
+
+/// What looking at an organisation finds: per crew holding hosts there (whichever the team
+/// came for), the hosts seen, each with a chance set by the analysts' skill
+/// (`INVESTIGATION_SEES`), except those the team already had evidence on (an alert named it,
+/// or an earlier look found it), which it checks first. A crew seen on one host shows how it
+/// came in and whether it took the credentials. Hosts missed stay the intruder's.
+fn look(tick: &Tick, (team, skill): (TeamIx, f64), org: OrgIx, case: &Casework) -> Vec<Found> {
     let now = tick.now();
     let p = (INVESTIGATION_SEES.0 + INVESTIGATION_SEES.1 * skill).clamp(0.0, 1.0);
     let key = ids(&[team.0 as u64, org.0 as u64]);
-    let sees = |h: &u32| (tick.draws).chance(p, Purpose::InvestigationSees, key, now, *h);
+    let leads: BTreeSet<u32> = (case.incidents.on_org(org))
+        .map(|k| &case.incidents.0[k as usize])
+        .filter(|i| i.team == team && !i.closed)
+        .flat_map(|i| i.known.iter().copied())
+        .collect();
+    let sees = |h: &u32| {
+        leads.contains(h) || (tick.draws).chance(p, Purpose::InvestigationSees, key, now, *h)
+    };
     (case.intrusions.by_key.values())
         .filter(|i| i.org == org && !i.hosts.is_empty())
-        .map(|i| {
-            (
-                i.campaign,
-                i.hosts.iter().copied().filter(sees).collect::<Vec<_>>(),
-            )
+        .map(|i| Found {
+            campaign: i.campaign,
+            hosts: i.hosts.iter().copied().filter(sees).collect(),
+            credentials: i.credentials,
+            via: i.via,
         })
-        .filter(|(_, seen)| !seen.is_empty())
+        .filter(|f| !f.hosts.is_empty())
         .collect()
 }
 
 /// What an investigation found goes on the team's incidents at the organisation: the one it
-/// was scoping (scoped now, whatever it found), and one per other campaign seen there, opened
-/// or widened; each says how many hosts the team now knows the intruder holds.
+/// was scoping (scoped now, whatever it found), and one per other crew seen there, opened,
+/// widened or reopened; each says how many hosts the team now counts as the intruder's, and
+/// what else it learned (credentials stolen, the provider's access). An auto-played team acts
+/// on it at once: the hosts go on its isolation list, the reset on its list, and it has the
+/// organisation revoke the provider's access.
 fn scope(
     now: u64,
-    (team, org): (TeamIx, OrgIx),
-    found: Vec<(CampaignIx, Vec<u32>)>,
+    (team, org, auto): (TeamIx, OrgIx, bool),
+    found: Vec<Found>,
     scoping: Option<u32>,
     case: &mut Casework,
-) {
+) -> Vec<Task> {
     let mut touched: Vec<u32> = scoping.into_iter().collect();
     let mut widened = Vec::new();
-    for (campaign, hosts) in found {
-        let id = match case.incidents.open_on(team, org, campaign) {
+    let mut revoke = false;
+    for f in found {
+        let id = match case.incidents.open_on(team, org, f.campaign) {
             Some(id) => id,
             None => {
-                (case.incidents).open(&mut case.log, now, team, org, campaign, DetectedBy::Hunt)
+                let by = DetectedBy::Hunt;
+                (case.incidents).open(&mut case.log, now, team, org, f.campaign, by)
             }
         };
         let inc = &mut case.incidents.0[id as usize];
-        let before = inc.known.len();
-        inc.known.extend(hosts);
-        if inc.known.len() > before {
+        let before = inc.held.len();
+        inc.known.extend(&f.hosts);
+        inc.held.extend(&f.hosts);
+        let wider = inc.held.len() > before;
+        if f.credentials && !inc.credentials_found {
+            inc.credentials_found = true;
+            case.log.push(now, SimEvent::CredentialsStolen { incident: id });
+        }
+        if let Some(provider) = f.via.filter(|_| !case.revoked.0.contains(&org))
+            && inc.provider.is_none()
+        {
+            inc.provider = Some(provider);
+            let event = SimEvent::ProviderAccessFound {
+                incident: id,
+                provider,
+            };
+            case.log.push(now, event);
+            revoke |= auto;
+        }
+        if wider {
             widened.push(id);
+            case.incidents.reopen(id, now, &mut case.log);
         }
         if !touched.contains(&id) {
             touched.push(id);
         }
     }
+    if revoke && case.revoked.0.insert(org) {
+        case.log.push(now, SimEvent::AccessRevoked { org, team });
+        access_revoked(now, org, case);
+    }
     touched.sort_unstable();
+    let mut tasks = Vec::new();
     for id in touched {
         let inc = &mut case.incidents.0[id as usize];
         inc.scoped = true;
         inc.looking = false;
         inc.quiet = !widened.contains(&id);
-        let held = (case.intrusions.by_key.get(&(inc.campaign, inc.org)))
-            .map_or(0, |i| i.hosts.intersection(&inc.known).count() as u32);
         let event = SimEvent::IncidentScoped {
             incident: id,
-            hosts: held,
+            hosts: inc.held.len() as u32,
         };
         case.log.push(now, event);
-        check_contained(inc, id, &case.intrusions, now, &mut case.log);
+        if auto {
+            let listed = (inc.held.iter()).filter(|h| !inc.queued.contains(h));
+            let isolations: Vec<u32> = listed.copied().collect();
+            for host in isolations {
+                inc.queued.insert(host);
+                tasks.push(Task::Isolate { incident: id, host });
+            }
+            if inc.credentials_found && !inc.reset_listed {
+                inc.reset_listed = true;
+                tasks.push(Task::ResetCredentials { org: inc.org });
+            }
+        }
+        check_contained(inc, id, now, &mut case.log);
     }
+    tasks
 }
 
 /// A look for intruders at an organisation no incident of the team covers: what it finds is
 /// opened and scoped (or widens what is open); nothing found is said.
-fn hunt(tick: &Tick, (team, skill): (TeamIx, f64), org: OrgIx, case: &mut Casework) {
+fn hunt(tick: &Tick, (team, auto, skill): (TeamIx, bool, f64), org: OrgIx, case: &mut Casework) -> Vec<Task> {
     let now = tick.now();
     let found = look(tick, (team, skill), org, case);
     if found.is_empty() {
         case.log.push(now, SimEvent::HuntFoundNothing { team, org });
     }
-    scope(now, (team, org), found, None, case);
+    scope(now, (team, org, auto), found, None, case)
 }
 
-/// A host is cut off: the intruder loses it, the incident waits for it to come back.
+/// A host is cut off: whichever crew held it loses it, it goes out of service until cleaned,
+/// and the team no longer counts it as the intruder's. The team pays for the isolation whether
+/// or not a crew was still on the host: it cannot know.
 fn isolate(
     tick: &Tick,
     team: TeamIx,
@@ -440,35 +433,37 @@ fn isolate(
 ) -> Vec<Task> {
     let (now, region) = (tick.now(), &*tick.region);
     let inc = &mut case.incidents.0[incident as usize];
-    let Some(intr) = case.intrusions.by_key.get_mut(&(inc.campaign, inc.org)) else {
-        return vec![];
-    };
-    if !intr.hosts.remove(&host) {
-        return vec![];
-    }
-    case.hosts.update(region, host, |h| {
-        h.isolated = true;
-        h.held_by = None;
-    });
-    inc.outstanding.insert(host);
+    inc.queued.remove(&host);
+    inc.held.remove(&host);
     let org = inc.org;
-    case.log
-        .push(now, SimEvent::HostIsolated { host, org, team });
-    check_contained(inc, incident, &case.intrusions, now, &mut case.log);
-    if !auto {
-        return vec![];
+    let cut_now = !case.hosts.get(host).isolated;
+    if cut_now {
+        if let Some(campaign) = case.hosts.get(host).held_by
+            && let Some(intr) = case.intrusions.by_key.get_mut(&(campaign, org))
+        {
+            intr.hosts.remove(&host);
+        }
+        case.hosts.update(region, host, |h| {
+            h.isolated = true;
+            h.held_by = None;
+        });
+        inc.outstanding.insert(host);
+        case.log
+            .push(now, SimEvent::HostIsolated { host, org, team });
     }
-    let inc = &mut case.incidents.0[incident as usize];
-    inc.cleaning.insert(host);
-    let mut tasks = vec![Task::Eradicate { incident, host }];
-    // The last host it knew of is cut off: sweep the organisation again before calling it
-    // done, for as long as a sweep finds something new.
-    let held = (case.intrusions.by_key.get(&(inc.campaign, inc.org))).map(|i| &i.hosts);
-    let known_all_out = held.is_none_or(|held| inc.known.is_disjoint(held));
-    if known_all_out && !inc.looking && !inc.quiet {
-        inc.looking = true;
-        tasks.push(Task::Investigate { incident });
+    let mut tasks = Vec::new();
+    if auto {
+        if cut_now && inc.cleaning.insert(host) {
+            tasks.push(Task::Eradicate { incident, host });
+        }
+        // The last host it knew of is cut off: sweep the organisation again before calling it
+        // done, for as long as a sweep finds something new.
+        if inc.held.is_empty() && !inc.looking && !inc.quiet {
+            inc.looking = true;
+            tasks.push(Task::Investigate { incident });
+        }
     }
+    check_contained(inc, incident, now, &mut case.log);
     tasks
 }
 

@@ -70,7 +70,9 @@ impl Fog {
             }
             IncidentScoped { incident, .. }
             | CredentialsStolen { incident }
+            | ProviderAccessFound { incident, .. }
             | IncidentContained { incident }
+            | IncidentReopened { incident }
             | IncidentClosed { incident } => owner(self.incident_team.get(incident as usize)),
             IntelProduced { team: t, .. } => {
                 self.item_team.push(t);

@@ -24,11 +24,46 @@ pub struct QueuedAlert {
 pub struct IncidentView {
     pub org: OrgIx,
     pub opened: u64,
-    /// Hosts its scoping found held by the intruder (`None` until scoped).
+    /// Hosts its last scoping counted as the intruder's (`None` until scoped).
     pub found: Option<u32>,
+    /// Of those, the ones it has not cut off since.
+    pub held: u32,
     pub isolated: u32,
+    /// Its investigation found credentials stolen, not reset since.
+    pub credentials: bool,
+    /// Its investigation found the crew came through this provider's access, not revoked since.
+    pub provider: Option<OrgIx>,
     pub contained: bool,
+    /// Times it was called contained and found live again.
+    pub reopened: u32,
     pub closed: bool,
+}
+
+impl IncidentView {
+    /// What stands between the team and calling it contained, in its own words: a partial
+    /// containment shown as such.
+    pub fn waits_on(&self, plan: &Plan) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.contained || self.closed {
+            return out;
+        }
+        match self.found {
+            None => out.push("scoping".into()),
+            Some(_) if self.held > 0 => out.push(format!(
+                "{} host{} to cut off",
+                self.held,
+                if self.held == 1 { "" } else { "s" }
+            )),
+            Some(_) => {}
+        }
+        if self.credentials {
+            out.push("credentials to reset".into());
+        }
+        if let Some(p) = self.provider {
+            out.push(format!("{}'s access to revoke", plan.scenario.organisations[p].name));
+        }
+        out
+    }
 }
 
 /// An item of intelligence that reached the team.
@@ -106,7 +141,7 @@ impl TeamKnowledge {
         self.incidents
             .values()
             .filter(|i| !i.contained)
-            .filter_map(|i| i.found.map(|f| f.saturating_sub(i.isolated)))
+            .map(|i| i.held)
             .sum()
     }
 
@@ -193,6 +228,33 @@ impl TeamKnowledge {
             IncidentScoped { incident, hosts } => {
                 if let Some(i) = self.incidents.get_mut(&incident) {
                     i.found = Some(hosts);
+                    i.held = hosts;
+                }
+            }
+            CredentialsStolen { incident } => {
+                if let Some(i) = self.incidents.get_mut(&incident) {
+                    i.credentials = true;
+                }
+            }
+            ProviderAccessFound { incident, provider } => {
+                if let Some(i) = self.incidents.get_mut(&incident) {
+                    i.provider = Some(provider);
+                }
+            }
+            CredentialsReset { org, .. } => {
+                for i in self.incidents.values_mut().filter(|i| i.org == org) {
+                    i.credentials = false;
+                }
+            }
+            AccessRevoked { org, .. } => {
+                for i in self.incidents.values_mut().filter(|i| i.org == org) {
+                    i.provider = None;
+                }
+            }
+            IncidentReopened { incident } => {
+                if let Some(i) = self.incidents.get_mut(&incident) {
+                    i.contained = false;
+                    i.reopened += 1;
                 }
             }
             HostIsolated { org, .. } => {
@@ -204,6 +266,7 @@ impl TeamKnowledge {
                     .find(|i| i.org == org && !i.closed)
                 {
                     i.isolated += 1;
+                    i.held = i.held.saturating_sub(1);
                 }
             }
             IncidentContained { incident } => {

@@ -108,7 +108,9 @@ pub fn tone(event: &SimEvent) -> Tone {
         HostCompromised { .. }
         | TrustFollowed { .. }
         | CampaignStarted { .. }
-        | AlertUnwatched { .. } => Tone::Warning,
+        | AlertUnwatched { .. }
+        | IncidentReopened { .. }
+        | ProviderAccessFound { .. } => Tone::Warning,
         IncidentOpened { .. }
         | IncidentScoped { .. }
         | HostIsolated { .. }
@@ -231,7 +233,9 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
         | HostRestored { .. }
         | RestoredHostsEncrypted { .. }
         | CredentialsStolen { .. }
+        | ProviderAccessFound { .. }
         | IncidentContained { .. }
+        | IncidentReopened { .. }
         | IncidentClosed { .. } => response::casework(plan, event),
         IntelProduced { .. }
         | IntelSent { .. }
@@ -296,6 +300,7 @@ fn milestone(event: &SimEvent) -> bool {
             | SimEvent::RansomTalks { .. }
             | SimEvent::IncidentOpened { .. }
             | SimEvent::IncidentContained { .. }
+            | SimEvent::IncidentReopened { .. }
             | SimEvent::IncidentClosed { .. }
             | SimEvent::IntelProduced { .. }
             | SimEvent::InjectFired { .. }

@@ -149,6 +149,7 @@ pub(super) fn begin_intrusion(
         broken_out: false,
         credentials: false,
         returns_at: None,
+        via: None,
     };
     if tech.effect == Effect::Ddos {
         intrusion.phase = Phase::Active;

@@ -113,6 +113,9 @@ pub struct Intrusion {
     pub credentials: bool,
     /// When a crew that lost every host logs back in with the credentials it holds.
     pub returns_at: Option<u64>,
+    /// The managed service provider whose remote access the crew came in through (a trust
+    /// hop): until the organisation revokes that access, evicting the crew does not shut it.
+    pub via: Option<OrgIx>,
 }
 
 impl Intrusion {

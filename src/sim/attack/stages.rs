@@ -390,6 +390,7 @@ pub(super) fn follow_trust(
             broken_out: false,
             credentials: false,
             returns_at: None,
+            via: Some(from),
         };
         if next_stage < stages {
             intr.stage_ends = now + stage_time(region, draws, campaign, to, next_stage, now);

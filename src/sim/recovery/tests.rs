@@ -172,6 +172,7 @@ fn hosts_restored_while_a_crew_still_holds_a_foothold_are_encrypted_again_a_quar
                 broken_out: true,
                 credentials: false,
                 returns_at: None,
+                via: None,
             },
         );
         i

@@ -4,7 +4,6 @@
 
 use crate::scenario::ids::{OrgIx, TeamIx};
 
-use super::super::attack::Intrusions;
 use super::super::events::Order;
 use super::super::incidents::{Incident, Incidents};
 use super::super::network::Hosts;
@@ -16,7 +15,6 @@ pub(super) fn order_tasks(
     team: TeamIx,
     incidents: &mut Incidents,
     hosts: &Hosts,
-    intrusions: &Intrusions,
 ) -> Vec<Task> {
     let mine = |i: &Incident, org: OrgIx| i.team == team && i.org == org && !i.closed;
     match order {
@@ -42,14 +40,9 @@ pub(super) fn order_tasks(
                 .enumerate()
                 .filter(|(_, i)| mine(i, org) && i.scoped && !i.contained)
             {
-                // Only what the team's investigation found: it cannot isolate what it has not seen.
-                let held = intrusions
-                    .by_key
-                    .get(&(inc.campaign, inc.org))
-                    .map(|x| &x.hosts);
-                let known: Vec<u32> = (held.into_iter())
-                    .flat_map(|h| h.intersection(&inc.known).copied())
-                    .collect();
+                // Only what the team's investigation found and it has not cut off yet: it
+                // cannot isolate what it has not seen.
+                let known: Vec<u32> = inc.held.iter().copied().collect();
                 for h in known {
                     if inc.queued.insert(h) {
                         tasks.push(Task::Isolate {

@@ -201,7 +201,15 @@ pub(super) fn casework(plan: &Plan, event: &SimEvent) -> String {
             "Incident #{incident}: the intruder took the organisation's credentials; \
              not contained until they are reset"
         ),
+        ProviderAccessFound { incident, provider } => format!(
+            "Incident #{incident}: the intruder came in through {}'s remote access; \
+             not contained until it is revoked",
+            org(plan, provider)
+        ),
         IncidentContained { incident } => format!("Incident #{incident} contained"),
+        IncidentReopened { incident } => format!(
+            "Incident #{incident} reopened: the intruder is on a host the team had not cut off"
+        ),
         IncidentClosed { incident } => format!("Incident #{incident} closed"),
         _ => unreachable!("{event:?} is not casework to tell"),
     }

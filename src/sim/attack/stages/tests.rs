@@ -307,6 +307,7 @@ impl Bench {
             broken_out: true,
             credentials: false,
             returns_at: None,
+            via: None,
         }
     }
 
