@@ -58,7 +58,10 @@ const SIM_DOMAINS: &[(&str, &[&str])] = &[
             BASE,
         ],
     ),
-    ("assistance", &["incidents", "desk", "tasks", BASE]),
+    (
+        "assistance",
+        &["incidents", "desk", "tasks", "network", BASE],
+    ),
     (
         "intel",
         &[

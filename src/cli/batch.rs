@@ -116,6 +116,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<ExitCode, Failure> {
         compressed: plan.compressed_campaigns(),
         before_lateral: plan.before_lateral(),
         minutes: ticks,
+        reach: plan.ransomware_reach(),
     };
     calibration::explain_scenario(&mut rows, &shape);
     if args.json {

@@ -99,6 +99,29 @@ const SHORTENED: [&str; 2] = [
     "foothold_to_exfiltration_hours_median",
     "foothold_to_encryption_hours_median",
 ];
+/// The organisations ransomware can reach that nobody watches around the clock, in words, if
+/// any.
+fn thin_watch(reach: &crate::scenario::RansomwareReach) -> Option<String> {
+    let mut parts = Vec::new();
+    if reach.unwatched > 0 {
+        parts.push(format!("{} watched by no team", reach.unwatched));
+    }
+    if reach.office_hours > 0 {
+        parts.push(format!("{} in office hours only", reach.office_hours));
+    }
+    (!parts.is_empty()).then(|| {
+        format!(
+            "of the {} organisations the scenario's ransomware can reach, {}",
+            reach.orgs,
+            parts.join(" and ")
+        )
+    })
+}
+
+/// Figures of how often ransomware is caught in time, which published surveys take from
+/// organisations with a watch of their own: a scenario whose victims have none, or one only in
+/// office hours, sits under them.
+const WATCHED: [&str; 2] = ["found_before_encryption", "stopped_before_encryption"];
 const CENSORED: [&str; 3] = [
     "foothold_to_exfiltration_hours_median",
     "foothold_to_encryption_hours_median",
@@ -116,17 +139,21 @@ pub struct ScenarioShape<'a> {
     pub before_lateral: Vec<(&'a str, u64)>,
     /// How long each run is.
     pub minutes: u64,
+    /// The organisations ransomware can reach, by watch and backups (`Plan::ransomware_reach`).
+    pub reach: crate::scenario::RansomwareReach,
 }
 
-/// Says, in each pace figure off its published range, what in the scenario puts it there: under
-/// it, the campaigns it compresses and by how much, and a run shorter than the range's low
-/// end; breakout over it, the campaigns' stages before their first lateral movement, when
+/// Says, in each figure off its published range, what in the scenario puts it there: under
+/// it, the campaigns it compresses and by how much, a run shorter than the range's low end,
+/// and for catching ransomware in time, the organisations it reaches that nobody watches
+/// around the clock; breakout over it, the campaigns' stages before their first lateral movement, when
 /// those alone take longer than the published range allows.
 pub fn explain_scenario(rows: &mut [Row], shape: &ScenarioShape) {
     let ScenarioShape {
         compressed,
         before_lateral,
         minutes,
+        reach,
     } = shape;
     let (compressed, minutes) = (compressed.as_slice(), *minutes);
     for r in rows.iter_mut() {
@@ -171,6 +198,25 @@ pub fn explain_scenario(rows: &mut [Row], shape: &ScenarioShape) {
             "days" => low * 24.0 * 60.0,
             _ => f64::INFINITY,
         };
+        if let Some(thin) = (WATCHED.contains(&c.id))
+            .then(|| thin_watch(reach))
+            .flatten()
+        {
+            why.push(thin);
+        }
+        if c.id == "ransom_paid_share" && reach.offline_only > 0 {
+            why.push(format!(
+                "{} of the {} organisations the scenario's ransomware can reach {} only \
+                 offline backups, which a crew cannot take (their victims pay less often)",
+                reach.offline_only,
+                reach.orgs,
+                if reach.offline_only == 1 {
+                    "keeps"
+                } else {
+                    "keep"
+                }
+            ));
+        }
         if CENSORED.contains(&c.id) && (minutes as f64) < low_minutes {
             why.push(format!(
                 "a run of {} sees only what happens within it",
@@ -632,6 +678,7 @@ mod tests {
 #[cfg(test)]
 mod scenario_shape {
     use super::*;
+    use crate::scenario::RansomwareReach;
 
     fn row(id: &'static str, value: f64, range: (f64, f64), unit: &'static str) -> Row {
         Row {
@@ -667,6 +714,12 @@ mod scenario_shape {
             compressed: vec![("msp", 0.55)],
             before_lateral: vec![("msp", 10 * 60), ("phish", 45)],
             minutes: 3 * 24 * 60,
+            reach: RansomwareReach {
+                orgs: 6,
+                unwatched: 2,
+                office_hours: 3,
+                offline_only: 0,
+            },
         };
         explain_scenario(&mut rows, &shape);
         let why = |k: usize| rows[k].explained.clone().unwrap_or_default();
@@ -701,5 +754,94 @@ mod scenario_shape {
         };
         explain_scenario(&mut plain, &long);
         assert_eq!(plain[0].explained, None);
+    }
+
+    /// Catching ransomware in time under its range: the organisations nobody watches around
+    /// the clock are named; with every one watched around the clock, nothing is said, and a
+    /// pace figure never blames the watch.
+    #[test]
+    fn catching_ransomware_late_is_put_down_to_the_watch_only_where_it_is_thin() {
+        let rows = || {
+            [
+                row("stopped_before_encryption", 0.24, (0.30, 0.44), "share"),
+                row("found_before_encryption", 0.5, (0.43, 0.52), "share"),
+                row("dwell_days_median", 0.6, (4.0, 6.0), "days"),
+            ]
+        };
+        let mut thin = rows();
+        let shape = |unwatched, office_hours| ScenarioShape {
+            minutes: 30 * 24 * 60,
+            reach: RansomwareReach {
+                orgs: 9,
+                unwatched,
+                office_hours,
+                offline_only: 2,
+            },
+            ..Default::default()
+        };
+        explain_scenario(&mut thin, &shape(3, 4));
+        let why = thin[0].explained.clone().unwrap_or_default();
+        assert!(
+            why.contains("of the 9") && why.contains("3 watched by no team"),
+            "{why}"
+        );
+        assert!(why.contains("4 in office hours only"), "{why}");
+        assert!(
+            !why.contains("offline"),
+            "backups do not stop an attack: {why}"
+        );
+        assert_eq!(thin[1].explained, None, "inside its range");
+        assert_eq!(thin[2].explained, None, "dwell is not the watch's");
+        let mut watched = rows();
+        explain_scenario(&mut watched, &shape(0, 0));
+        assert_eq!(watched[0].explained, None);
+        // Victims who pay less than published, where some keep offline backups only.
+        let mut paid = [row("ransom_paid_share", 0.22, (0.23, 0.25), "share")];
+        explain_scenario(&mut paid, &shape(0, 0));
+        let why = paid[0].explained.clone().unwrap_or_default();
+        assert!(
+            why.contains("2 of the 9") && why.contains("offline"),
+            "{why}"
+        );
+    }
+}
+
+#[cfg(test)]
+mod reach_tests {
+    use crate::scenario::RansomwareReach;
+    use crate::scenario::testkit::TinyRegion;
+
+    /// Ransomware reaches its targets and, when it follows trust, their managed clients; a
+    /// phishing crew that does not encrypt reaches nothing here. Each is counted by its watch.
+    #[test]
+    fn ransomware_reaches_its_targets_and_their_clients_counted_by_watch() {
+        let plan = TinyRegion::new()
+            .island("A", false, false)
+            .org("msp", "A", 10, 1.0, 0.0)
+            .org("client", "A", 10, 1.0, 0.0)
+            .org("other", "A", 10, 1.0, 0.0)
+            .manages("msp", &["client"])
+            .team("desk", "SectorSoc", Some("A"), 2, "OfficeHours", true)
+            .monitors("desk", &["msp"])
+            .campaign(
+                "crew",
+                "D1 09:00",
+                "Organisation(\"msp\")",
+                &["T1078", "T1199", "T1486"],
+            )
+            .campaign(
+                "phish",
+                "D1 09:00",
+                "Organisation(\"other\")",
+                &["T1566.001", "T1041"],
+            )
+            .plan();
+        let reach = plan.ransomware_reach();
+        assert_eq!(
+            (reach.orgs, reach.unwatched, reach.office_hours),
+            (2, 1, 1),
+            "{reach:?}"
+        );
+        assert_ne!(reach, RansomwareReach::default());
     }
 }

@@ -81,8 +81,9 @@ pub struct Technique {
     /// made over the stage's duration.
     #[serde(default = "one")]
     pub attempts: u32,
-    /// Encryption only: share (0..1) of the organisation's other usable hosts the payload also
-    /// reaches when it is pushed domain-wide, beyond the hosts the intruder holds.
+    /// Encryption only: the mean share (0..1) of the organisation's other usable hosts the
+    /// payload also reaches when it is pushed domain-wide, beyond the hosts the intruder holds.
+    /// Each attack draws its own share around it, with a long tail (`push_reach`).
     #[serde(default)]
     pub reach: f64,
     /// Chance (0..1) that a fully covered host's sensors raise an alert on one use.

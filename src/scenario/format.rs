@@ -227,6 +227,11 @@ pub struct AssistancePolicy {
     pub stay: Span,
     /// A team asks when its queued work exceeds this much per analyst.
     pub backlog: Span,
+    /// The analysts come to the helped team's island (true): besides its desk, they join the
+    /// island's encrypted organisations' IT while there (what is left of its preparation takes
+    /// half as long, and each restores hosts beside it). False: they help remotely, on the desk
+    /// only.
+    pub on_site: bool,
 }
 
 impl Default for AssistancePolicy {
@@ -237,6 +242,7 @@ impl Default for AssistancePolicy {
             travel: Span(12 * 60),
             stay: Span(5 * 24 * 60),
             backlog: Span(8 * 60),
+            on_site: true,
         }
     }
 }

@@ -36,8 +36,8 @@ pub use overrides::apply_overrides;
 pub use plan::{
     CampaignPlan, CheckPlan, DecisionPlan, DisruptionPlan, ExpectationPlan, GroupPlan, InjectPlan,
     IslandPlan, MAX_FALSE_ALERTS_PER_HOST_DAY, MAX_HOSTS, MAX_LOANED_ANALYSTS,
-    MAX_TECHNIQUE_ATTEMPTS, ModulePlan, OrgPlan, Plan, ServicePlan, StagePlan, Subject, TeamPlan,
-    TriggerPlan, WhenPlan, lint,
+    MAX_TECHNIQUE_ATTEMPTS, ModulePlan, OrgPlan, Plan, RansomwareReach, ServicePlan, StagePlan,
+    Subject, TeamPlan, TriggerPlan, WhenPlan, lint,
 };
 
 /// Scenarios shipped inside the binary, so `tidewatch` works from any directory.

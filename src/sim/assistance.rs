@@ -2,7 +2,7 @@
 //! work that team's list for a while and go home. The policy asks for help on behalf of
 //! auto-played teams; trainees ask with a command.
 
-use crate::scenario::ids::TeamIx;
+use crate::scenario::ids::{OrgIx, TeamIx};
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
@@ -11,6 +11,7 @@ use super::digest::{DigestAppExt, hash_of};
 use super::desk::{Desk, TeamEntities};
 use super::events::{EventLog, SimEvent};
 use super::incidents::Incidents;
+use super::network::{RestoreCrews, RestoreGate};
 use super::{Clock, Region, SimSet, SimTick, StableId};
 
 pub(super) fn plugin(app: &mut App) {
@@ -73,11 +74,16 @@ pub(super) fn mutual_assistance(
     mut desks: Desks,
     mut deployments: ResMut<Deployments>,
     mut waiting: ResMut<WaitingForHelp>,
+    mut crews: ResMut<RestoreCrews>,
+    mut gate: ResMut<RestoreGate>,
     mut log: ResMut<EventLog>,
 ) {
     let now = clock.now;
     let Some(hub) = region.hub else { return };
     comings_and_goings(now, hub, &mut desks, &mut deployments, &mut log);
+    if region.assistance.on_site {
+        join_preparations(now, &region, &deployments, &mut gate, &mut log);
+    }
     if !region.assistance.enabled {
         return;
     }
@@ -123,13 +129,21 @@ pub(super) fn mutual_assistance(
         hub_desk.remove_analysts(spare);
         waiting.0.retain(|w| *w != t);
         let arrives = now + policy.travel.0;
+        let leaves = arrives + policy.stay.0.max(1);
         deployments.0.push(Deployment {
             to: t,
             analysts: spare,
             arrives,
-            leaves: arrives + policy.stay.0.max(1),
+            leaves,
             arrived: false,
         });
+        // On site, they also work beside the IT of the island's encrypted organisations on the
+        // restores those plan while they are there.
+        if policy.on_site {
+            for o in on_the_island(&region, t) {
+                crews.lend(o, (arrives, leaves), spare);
+            }
+        }
         log.push(
             now,
             SimEvent::AssistanceDispatched {
@@ -178,6 +192,51 @@ fn comings_and_goings(
                     analysts: d.analysts,
                 },
             );
+        }
+    }
+}
+
+/// The organisations on the island a team sits on, where analysts lent to it land: whoever
+/// watches them, their IT is who the analysts can help in person. None for a team abroad.
+fn on_the_island(region: &Region, team: TeamIx) -> impl Iterator<Item = OrgIx> + use<'_> {
+    let island = region.teams[team].island;
+    (region.orgs.iter().enumerate())
+        .filter(move |(_, org)| island == Some(org.island))
+        .map(|(o, _)| OrgIx::from(o))
+}
+
+/// Analysts on site join the IT of the island's organisations getting ready to restore, when
+/// they arrive and when an organisation starts preparing while they are there: what is left
+/// of its preparation takes half as long.
+fn join_preparations(
+    now: u64,
+    region: &Region,
+    deployments: &Deployments,
+    gate: &mut RestoreGate,
+    log: &mut EventLog,
+) {
+    let prepared: Vec<OrgIx> = (log.this_tick().iter())
+        .filter_map(|e| match e.event {
+            SimEvent::RestoresPrepared { org, .. } => Some(org),
+            _ => None,
+        })
+        .collect();
+    let here = deployments.0.iter().filter(|d| d.arrived && now < d.leaves);
+    for d in here {
+        let arriving = d.arrives == now;
+        let joins: Vec<OrgIx> = on_the_island(region, d.to)
+            .filter(|o| arriving || prepared.contains(o))
+            .collect();
+        for o in joins {
+            if let Some((was, ready)) = gate.hasten(o, now) {
+                let event = SimEvent::RestoresHastened {
+                    org: o,
+                    team: d.to,
+                    was,
+                    ready,
+                };
+                log.push(now, event);
+            }
         }
     }
 }

@@ -41,6 +41,7 @@ pub enum Purpose {
     ReEncrypt = 27,
     CredentialReturn = 28,
     InvestigationSees = 29,
+    EncryptPush = 30,
 }
 
 /// The scenario's one seed, expanded into a ChaCha key.

@@ -307,6 +307,14 @@ pub enum SimEvent {
         hosts: u32,
         ready: u64,
     },
+    /// Analysts lent on site to `team` join the organisation's IT in getting ready to restore:
+    /// it is ready at `ready` rather than `was`.
+    RestoresHastened {
+        org: OrgIx,
+        team: TeamIx,
+        was: u64,
+        ready: u64,
+    },
     /// An organisation's IT is ready to restore `hosts` encrypted hosts but waits for `team`,
     /// which has scoped an intrusion there and not yet contained it.
     RestoresHeld {

@@ -211,7 +211,7 @@ pub(super) fn finish_restores(
         if let Some(campaign) = r.held_by
             && let Some(intr) = intrusions.by_key.get_mut(&(campaign, org))
         {
-            intr.hosts.remove(&r.host);
+            intr.lose(r.host);
         }
         let counted: Vec<u32> = (incidents.on_org(org))
             .filter(|k| incidents.0[*k as usize].held.contains(&r.host))
@@ -291,7 +291,10 @@ mod tests {
         inc.0[0].scoped = true;
         inc.0[0].held.insert(3);
         check_contained(&mut inc.0[0], 0, 2, &mut log);
-        assert!(!inc.0[0].contained, "a host it found is still the intruder's");
+        assert!(
+            !inc.0[0].contained,
+            "a host it found is still the intruder's"
+        );
         inc.0[0].held.clear();
         check_contained(&mut inc.0[0], 0, 4, &mut log);
         assert!(inc.0[0].contained && inc.0[0].closed);
@@ -330,7 +333,14 @@ mod tests {
     #[test]
     fn a_contained_incident_found_live_again_is_reopened_a_closed_one_is_not() {
         let (mut inc, mut log) = opened(true);
-        inc.open(&mut log, 1, TeamIx(0), OrgIx(1), CampaignIx(0), DetectedBy::Hunt);
+        inc.open(
+            &mut log,
+            1,
+            TeamIx(0),
+            OrgIx(1),
+            CampaignIx(0),
+            DetectedBy::Hunt,
+        );
         inc.0[0].outstanding.insert(7);
         check_contained(&mut inc.0[0], 0, 2, &mut log);
         check_contained(&mut inc.0[1], 1, 2, &mut log);

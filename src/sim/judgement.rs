@@ -32,6 +32,24 @@ pub const TRIAGE_RECOGNITION: (f64, f64) = (0.4, 0.6);
 /// and the team looks again.
 pub const INVESTIGATION_SEES: (f64, f64) = (0.5, 0.4);
 
+/// The investigation those chances are for: the default `defaults.investigate`, 90 minutes.
+pub const INVESTIGATION_REFERENCE_MINUTES: f64 = 90.0;
+
+/// Chance an investigation finds a held host, by the analysts' skill, how loud the technique
+/// that took the host is (its `detectability`), and the time the investigation takes: the
+/// skill's chance (`INVESTIGATION_SEES`) for a typical host and investigation, compounded as
+/// if each look were independent, with weight `(0.5 + detectability) x minutes / 90`. A quiet
+/// foothold (valid accounts, detectability 0.2: weight 0.7) is found five times in ten at
+/// skill 0.5 instead of seven; a loud one (0.9, weight 1.4) eight in ten; an investigation
+/// given twice the time sees what two would. Judgement: the published figures say quiet
+/// techniques stay longest (Mandiant's dwell by detection source), not by how much.
+pub fn investigation_sees(skill: f64, detectability: f64, minutes: u64) -> f64 {
+    let base = (INVESTIGATION_SEES.0 + INVESTIGATION_SEES.1 * skill).clamp(0.0, 1.0);
+    let weight =
+        (0.5 + detectability.clamp(0.0, 1.0)) * minutes as f64 / INVESTIGATION_REFERENCE_MINUTES;
+    1.0 - (1.0 - base).powf(weight)
+}
+
 /// How long a task takes relative to the base time: `SKILL_PACE - skill`, so 1.0 at skill 0.5
 /// (the base times are for an average analyst), 1.5 at skill 0 and 0.5 at skill 1. Judgement.
 pub const SKILL_PACE: f64 = 1.5;
@@ -86,6 +104,40 @@ pub const RESTORE_SPREAD: f64 = 2.0;
 /// bucket is "over a month"). It touches the slowest tenth only, which stays over a month.
 /// Judgement.
 pub const RESTORE_STRETCH_MAX: f64 = 15.0;
+
+/// How far a ransomware payload pushed domain-wide gets, one draw per attack: the share of the
+/// organisation's other hosts it reaches, with P(reach > x) = (1 - x)^b and b set so the mean
+/// is the technique's `reach` (a Kumaraswamy law with a = 1, drawn by its inverse). Pushes
+/// vary widely (the crew had domain admin or one server's rights, the network is flat or
+/// segmented, endpoint protection stops the payload or not): Sophos 2024 found 49% of an
+/// organisation's computers encrypted on average, and only 4% of victims at 91% or more. The
+/// catalog's mean reach of 0.42 gives 0.09^(1/0.42 - 1) = 3.6% of pushes past 91%, and the
+/// hosts the crew holds, always hit, lift the share a little. The law is judgement; its mean
+/// and tail are Sophos's.
+pub fn push_reach(mean: f64, u: f64) -> f64 {
+    if mean >= 1.0 {
+        return 1.0;
+    }
+    if mean <= 0.0 {
+        return 0.0;
+    }
+    let b = 1.0 / mean - 1.0;
+    1.0 - (1.0 - u.clamp(0.0, 1.0)).powf(1.0 / b)
+}
+
+/// Hosts a day an analyst lent on site restores beside the organisation's own IT (imaging
+/// machines from checked backups, rebuilding from the gold image, checking each before it goes
+/// back on the network): about forty-five minutes of hands-on work per machine over a ten-hour
+/// crisis day, once backups or builds are ready. Palau (2025) was back within about 48 hours with
+/// outside responders on site; the organisation's own crew alone restores
+/// `defaults.restore_hosts_per_day`. Judgement.
+pub const HELPER_RESTORE_HOSTS_PER_DAY: f64 = 12.0;
+
+/// What is left of an organisation's preparation to restore (clean backups found and checked,
+/// builds made) once responders lent on site join its IT: half. They have done it before and
+/// bring the tooling; Palau's ministries (2025) were back in about 48 hours with outside help,
+/// where Sophos (2024) finds only a third of victims back within a week. Judgement.
+pub const HELPER_PREPARATION_SHARE: f64 = 0.5;
 
 /// The chance that a host an organisation's IT brings back while a ransomware crew still holds
 /// a foothold in its network is encrypted again. A crew that kept its access sees machines
@@ -174,3 +226,52 @@ pub const RANSOM_TALKS_MINUTES: u64 = 2 * 24 * 60;
 /// victim's own crew at its restore pace, without waiting for backups or builds; decrypting
 /// does not remove the intruder. Judgement: paying is a partial, slow way back.
 pub const DECRYPT_FAILS: f64 = 0.1;
+
+#[cfg(test)]
+mod investigation_tests {
+    use super::*;
+
+    /// A typical host in a typical investigation is found at the skill's chance; quieter
+    /// footholds less often, louder ones and longer looks more often; never above certain.
+    #[test]
+    fn an_investigation_finds_quiet_footholds_less_often_and_sees_more_with_time() {
+        let typical = investigation_sees(0.5, 0.5, 90);
+        assert!((typical - 0.7).abs() < 1e-9, "{typical}");
+        let quiet = investigation_sees(0.5, 0.2, 90);
+        let loud = investigation_sees(0.5, 0.9, 90);
+        assert!(
+            (0.5..0.6).contains(&quiet) && (0.8..0.9).contains(&loud),
+            "{quiet} {loud}"
+        );
+        let long = investigation_sees(0.5, 0.5, 180);
+        assert!((long - (1.0 - 0.3f64.powi(2))).abs() < 1e-9, "{long}");
+        assert_eq!(
+            investigation_sees(0.5, 0.5, 0),
+            0.0,
+            "no time, nothing seen"
+        );
+        assert_eq!(investigation_sees(1.5, 1.0, 900), 1.0);
+    }
+}
+
+#[cfg(test)]
+mod push_tests {
+    use super::push_reach;
+
+    /// The push's reach has the technique's mean, a wide spread, and the tail Sophos saw.
+    #[test]
+    fn a_push_reaches_the_mean_on_average_and_past_nine_tenths_rarely() {
+        let n = 100_000;
+        let reach: Vec<f64> = (0..n)
+            .map(|k| push_reach(0.42, (k as f64 + 0.5) / n as f64))
+            .collect();
+        let mean = reach.iter().sum::<f64>() / n as f64;
+        assert!((mean - 0.42).abs() < 0.005, "{mean}");
+        let tail = reach.iter().filter(|r| **r >= 0.91).count() as f64 / n as f64;
+        assert!((0.03..0.045).contains(&tail), "{tail}");
+        let below = reach.iter().filter(|r| **r < 0.2).count() as f64 / n as f64;
+        assert!(below > 0.25, "a wide spread: {below} under a fifth");
+        assert_eq!(push_reach(1.0, 0.0), 1.0, "a certain push reaches all");
+        assert_eq!(push_reach(0.0, 0.9), 0.0);
+    }
+}

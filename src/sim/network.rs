@@ -427,9 +427,15 @@ pub fn minutes_per_host(region: &crate::scenario::Plan) -> u64 {
 /// `defaults.restore_hosts_per_day`, once backups (or new builds) are ready: a ministry with
 /// hundreds of machines takes weeks where a shop takes days. How long the preparation takes
 /// varies a lot between organisations (log-normal, `RESTORE_SPREAD`): this is the long tail
-/// of recoveries that run past a month. Holds when each organisation's crew is next free.
+/// of recoveries that run past a month. Holds when each organisation's crew is next free, and
+/// the analysts lent on site who work beside it for a while.
 #[derive(Resource, Default, Clone, Debug, PartialEq, Eq, Hash)]
-pub struct RestoreCrews(pub BTreeMap<OrgIx, u64>);
+pub struct RestoreCrews {
+    next: BTreeMap<OrgIx, u64>,
+    /// Per organisation, analysts lent on site to the team that watches it: (from, until,
+    /// how many). Each restores `HELPER_RESTORE_HOSTS_PER_DAY` beside its IT while there.
+    lent: BTreeMap<OrgIx, Vec<(u64, u64, u32)>>,
+}
 
 /// One batch of restores an organisation's IT has planned: `hosts` of them, the first back at
 /// `first` and the last at `last`.
@@ -500,6 +506,16 @@ pub fn ready_at(
     since + wait.round() as u64
 }
 
+/// When an organisation's IT is ready, that would have been ready at `ready`, once help on
+/// site joined at `at`: what was left then takes `HELPER_PREPARATION_SHARE` of the time.
+fn hastened_ready(ready: u64, at: u64) -> u64 {
+    if ready <= at {
+        return ready;
+    }
+    let share = super::judgement::HELPER_PREPARATION_SHARE;
+    at + ((ready - at) as f64 * share).round() as u64
+}
+
 /// Restores an encrypted organisation's IT has prepared or is preparing but not started: they
 /// wait for it to be ready and for nobody's containment to be pending (`recovery.rs` decides).
 #[derive(Resource, Default, Clone, Debug, PartialEq, Eq, Hash)]
@@ -522,6 +538,8 @@ struct Held {
     ready: u64,
     /// The team whose uncontained incident it was last said to wait for.
     waiting_for: Option<crate::scenario::ids::TeamIx>,
+    /// When help on site joined it and shortened what was left of it.
+    hastened: Option<u64>,
 }
 
 impl RestoreGate {
@@ -545,6 +563,7 @@ impl RestoreGate {
             since: now,
             ready: first,
             waiting_for: None,
+            hastened: None,
         });
         held.ready = held.ready.min(first);
         held.hosts.extend(hosts);
@@ -553,6 +572,23 @@ impl RestoreGate {
             now,
             super::events::SimEvent::RestoresPrepared { org, hosts, ready },
         );
+    }
+
+    /// Help on site shortens what is left of the organisation's preparation, once: (when it was to be ready, when it is now), if it is still preparing.
+    pub fn hasten(&mut self, org: OrgIx, now: u64) -> Option<(u64, u64)> {
+        let held = self.held.get_mut(&org)?;
+        let was = held.ready;
+        if was <= now || held.hastened.is_some() {
+            return None;
+        }
+        held.hastened = Some(now);
+        held.ready = hastened_ready(was, now);
+        Some((was, held.ready))
+    }
+
+    /// When help on site joined the organisation's preparation, if it did.
+    pub fn hastened(&self, org: OrgIx) -> Option<u64> {
+        self.held.get(&org).and_then(|h| h.hastened)
     }
 
     /// A team tells the organisation to restore without waiting for containment.
@@ -642,9 +678,39 @@ pub struct RestoreBatch<'a> {
     pub now: u64,
     pub start: u64,
     pub incident: Option<u32>,
+    /// When help on site joined the preparation (what was left of it then takes
+    /// `HELPER_PREPARATION_SHARE` of the time).
+    pub hastened: Option<u64>,
 }
 
 impl RestoreCrews {
+    /// Analysts lent on site join the organisation's restores from `from` until `until`.
+    pub fn lend(&mut self, org: OrgIx, (from, until): (u64, u64), analysts: u32) {
+        if analysts > 0 && until > from {
+            self.lent
+                .entry(org)
+                .or_default()
+                .push((from, until, analysts));
+        }
+    }
+
+    /// How long a host takes to restore when started at `at`: the organisation's IT alone, or
+    /// faster with the analysts lent on site then.
+    pub fn minutes_per_host(&self, region: &Region, org: OrgIx, at: u64) -> u64 {
+        let lent: u32 = (self.lent.get(&org).into_iter().flatten())
+            .filter(|(from, until, _)| (*from..*until).contains(&at))
+            .map(|(_, _, n)| n)
+            .sum();
+        if lent == 0 {
+            return minutes_per_host(region);
+        }
+        let per_day = region.defaults.restore_hosts_per_day.max(0.01)
+            + lent as f64 * super::judgement::HELPER_RESTORE_HOSTS_PER_DAY;
+        (crate::time::MINUTES_PER_DAY as f64 / per_day)
+            .round()
+            .max(1.0) as u64
+    }
+
     /// Schedules the restore of the batch's hosts, in the order given; returns the plan for the
     /// record.
     pub fn restore(
@@ -661,14 +727,17 @@ impl RestoreCrews {
             now,
             start,
             incident,
+            hastened,
         } = batch;
-        let per_host = minutes_per_host(region);
         let mut plan: Option<RestorePlan> = None;
         for h in restore_order(region, batch) {
-            let ready = ready_at(region, draws, lost, org, h, now).max(start);
-            let crew = self.0.entry(org).or_insert(0);
-            let done = (*crew).max(ready) + per_host;
-            *crew = done;
+            let ready = ready_at(region, draws, lost, org, h, now);
+            let ready = hastened
+                .map_or(ready, |at| hastened_ready(ready, at))
+                .max(start);
+            let begins = self.next.get(&org).copied().unwrap_or(0).max(ready);
+            let done = begins + self.minutes_per_host(region, org, begins);
+            self.next.insert(org, done);
             hosts.schedule_restore(region, h, done, incident);
             let p = plan.get_or_insert(RestorePlan {
                 hosts: 0,

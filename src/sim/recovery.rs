@@ -75,6 +75,7 @@ pub(super) fn open_restores(
             }
             continue;
         }
+        let hastened = gate.hastened(org);
         let Some((since, waiting)) = gate.release(org) else {
             continue;
         };
@@ -88,6 +89,7 @@ pub(super) fn open_restores(
             now: since,
             start: now,
             incident: None,
+            hastened,
         };
         if let Some(p) = crews.restore(&region, draws, lost, hosts, batch) {
             log.push(now, p.event(org));

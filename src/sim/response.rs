@@ -9,12 +9,12 @@ use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use std::collections::BTreeSet;
 
-use super::attack::Intrusions;
+use super::attack::{Intrusion, Intrusions};
 use super::desk::{Desk, TeamEntities, on_duty};
 use super::draws::{Purpose, ids};
 use super::events::{DetectedBy, EventLog, Order, SimEvent, Verdict};
 use super::incidents::{Incidents, check_contained, close_if_done, finish_restores};
-use super::judgement::{INVESTIGATION_SEES, SKILL_PACE, TRIAGE_RECOGNITION};
+use super::judgement::{SKILL_PACE, TRIAGE_RECOGNITION, investigation_sees};
 use super::network::{Hosts, LostBackups, RestoreBatch, RestoreCrews, RevokedAccess};
 use super::tasks::{Task, Work};
 use super::{SimSet, SimTick, StableId, Tick};
@@ -74,12 +74,7 @@ pub(super) fn work_desks(
         desk.expire_alerts(now, team, &mut case.log);
         // Trainees' orders for this team become work on its list.
         for order in orders.iter().filter(|(t, _)| *t == team).map(|(_, o)| *o) {
-            let tasks = order_tasks(
-                order,
-                team,
-                &mut case.incidents,
-                &case.hosts,
-            );
+            let tasks = order_tasks(order, team, &mut case.incidents, &case.hosts);
             desk.tasks.extend(tasks);
         }
         // The team's own analysts keep its shift; analysts on loan work around the clock at the
@@ -174,66 +169,7 @@ fn complete(
             }
             vec![]
         }
-        Task::Triage(alert) => {
-            let recognised = match alert.campaign {
-                Some(_) if alert.certain => true,
-                Some(_) => {
-                    let p = TRIAGE_RECOGNITION.0 + TRIAGE_RECOGNITION.1 * skill;
-                    tick.draws
-                        .chance(p, Purpose::TriageVerdict, alert.id, now, 0)
-                }
-                None => false,
-            };
-            let verdict = if recognised {
-                Verdict::Confirmed
-            } else {
-                Verdict::Dismissed
-            };
-            case.log.push(
-                now,
-                SimEvent::AlertTriaged {
-                    alert: alert.id,
-                    team,
-                    verdict,
-                    true_positive: alert.campaign.is_some(),
-                },
-            );
-            let Some(campaign) = alert.campaign.filter(|_| recognised) else {
-                return vec![];
-            };
-            if let Some(id) = case.incidents.open_on(team, alert.org, campaign) {
-                // An alert from a host the team has not cut off nor listed: the intruder is
-                // somewhere it did not know of, so an incident it called contained is not, and
-                // an auto-played team looks again, wider, starting from that host.
-                let inc = &mut case.incidents.0[id as usize];
-                let unseen = alert.host.is_some_and(|h| !inc.held.contains(&h));
-                inc.known.extend(alert.host);
-                if unseen {
-                    case.incidents.reopen(id, now, &mut case.log);
-                }
-                let inc = &mut case.incidents.0[id as usize];
-                if auto && inc.scoped && unseen && !inc.looking {
-                    inc.looking = true;
-                    return vec![Task::Investigate { incident: id }];
-                }
-                return vec![];
-            }
-            let by = if alert.certain {
-                DetectedBy::VictimReport
-            } else {
-                DetectedBy::Alert
-            };
-            let incident = case
-                .incidents
-                .open(&mut case.log, now, team, alert.org, campaign, by);
-            // The investigation starts from the host the alert named.
-            (case.incidents.0[incident as usize].known).extend(alert.host);
-            if auto {
-                vec![Task::Investigate { incident }]
-            } else {
-                vec![]
-            }
-        }
+        Task::Triage(alert) => triage(tick, (team, auto, skill), alert, case),
         Task::Investigate { incident } => {
             let inc = &case.incidents.0[incident as usize];
             let org = inc.org;
@@ -249,6 +185,75 @@ fn complete(
             eradicate(tick, team, incident, host, case);
             vec![]
         }
+    }
+}
+
+/// A triaged alert: confirmed or dismissed by the analyst's skill; a confirmed one opens an
+/// incident, or reopens and widens the team's open one.
+fn triage(
+    tick: &Tick,
+    (team, auto, skill): (TeamIx, bool, f64),
+    alert: super::tasks::Alert,
+    case: &mut Casework,
+) -> Vec<Task> {
+    let now = tick.now();
+    let recognised = match alert.campaign {
+        Some(_) if alert.certain => true,
+        Some(_) => {
+            let p = TRIAGE_RECOGNITION.0 + TRIAGE_RECOGNITION.1 * skill;
+            tick.draws
+                .chance(p, Purpose::TriageVerdict, alert.id, now, 0)
+        }
+        None => false,
+    };
+    let verdict = if recognised {
+        Verdict::Confirmed
+    } else {
+        Verdict::Dismissed
+    };
+    case.log.push(
+        now,
+        SimEvent::AlertTriaged {
+            alert: alert.id,
+            team,
+            verdict,
+            true_positive: alert.campaign.is_some(),
+        },
+    );
+    let Some(campaign) = alert.campaign.filter(|_| recognised) else {
+        return vec![];
+    };
+    if let Some(id) = case.incidents.open_on(team, alert.org, campaign) {
+        // An alert from a host the team has not cut off nor listed: the intruder is
+        // somewhere it did not know of, so an incident it called contained is not, and
+        // an auto-played team looks again, wider, starting from that host.
+        let inc = &mut case.incidents.0[id as usize];
+        let unseen = alert.host.is_some_and(|h| !inc.held.contains(&h));
+        inc.known.extend(alert.host);
+        if unseen {
+            case.incidents.reopen(id, now, &mut case.log);
+        }
+        let inc = &mut case.incidents.0[id as usize];
+        if auto && inc.scoped && unseen && !inc.looking {
+            inc.looking = true;
+            return vec![Task::Investigate { incident: id }];
+        }
+        return vec![];
+    }
+    let by = if alert.certain {
+        DetectedBy::VictimReport
+    } else {
+        DetectedBy::Alert
+    };
+    let incident = case
+        .incidents
+        .open(&mut case.log, now, team, alert.org, campaign, by);
+    // The investigation starts from the host the alert named.
+    (case.incidents.0[incident as usize].known).extend(alert.host);
+    if auto {
+        vec![Task::Investigate { incident }]
+    } else {
+        vec![]
     }
 }
 
@@ -296,27 +301,29 @@ struct Found {
 }
 
 /// What looking at an organisation finds: per crew holding hosts there (whichever the team
-/// came for), the hosts seen, each with a chance set by the analysts' skill
-/// (`INVESTIGATION_SEES`), except those the team already had evidence on (an alert named it,
+/// came for), the hosts seen, each with a chance set by the analysts' skill, how loud the
+/// technique that took it is and the investigation's time (`investigation_sees`), except those the team already had evidence on (an alert named it,
 /// or an earlier look found it), which it checks first. A crew seen on one host shows how it
 /// came in and whether it took the credentials. Hosts missed stay the intruder's.
 fn look(tick: &Tick, (team, skill): (TeamIx, f64), org: OrgIx, case: &Casework) -> Vec<Found> {
-    let now = tick.now();
-    let p = (INVESTIGATION_SEES.0 + INVESTIGATION_SEES.1 * skill).clamp(0.0, 1.0);
+    let (now, region) = (tick.now(), &*tick.region);
+    let minutes = region.defaults.investigate.0;
     let key = ids(&[team.0 as u64, org.0 as u64]);
     let leads: BTreeSet<u32> = (case.incidents.on_org(org))
         .map(|k| &case.incidents.0[k as usize])
         .filter(|i| i.team == team && !i.closed)
         .flat_map(|i| i.known.iter().copied())
         .collect();
-    let sees = |h: &u32| {
+    let sees = |i: &Intrusion, h: &u32| {
+        let loud = (i.traces.get(h)).map_or(0.5, |t| region.techniques[*t].detectability);
+        let p = investigation_sees(skill, loud, minutes);
         leads.contains(h) || (tick.draws).chance(p, Purpose::InvestigationSees, key, now, *h)
     };
     (case.intrusions.by_key.values())
         .filter(|i| i.org == org && !i.hosts.is_empty())
         .map(|i| Found {
             campaign: i.campaign,
-            hosts: i.hosts.iter().copied().filter(sees).collect(),
+            hosts: i.hosts.iter().copied().filter(|h| sees(i, h)).collect(),
             credentials: i.credentials,
             via: i.via,
         })
@@ -355,7 +362,8 @@ fn scope(
         let wider = inc.held.len() > before;
         if f.credentials && !inc.credentials_found {
             inc.credentials_found = true;
-            case.log.push(now, SimEvent::CredentialsStolen { incident: id });
+            case.log
+                .push(now, SimEvent::CredentialsStolen { incident: id });
         }
         if let Some(provider) = f.via.filter(|_| !case.revoked.0.contains(&org))
             && inc.provider.is_none()
@@ -411,7 +419,12 @@ fn scope(
 
 /// A look for intruders at an organisation no incident of the team covers: what it finds is
 /// opened and scoped (or widens what is open); nothing found is said.
-fn hunt(tick: &Tick, (team, auto, skill): (TeamIx, bool, f64), org: OrgIx, case: &mut Casework) -> Vec<Task> {
+fn hunt(
+    tick: &Tick,
+    (team, auto, skill): (TeamIx, bool, f64),
+    org: OrgIx,
+    case: &mut Casework,
+) -> Vec<Task> {
     let now = tick.now();
     let found = look(tick, (team, skill), org, case);
     if found.is_empty() {
@@ -441,7 +454,7 @@ fn isolate(
         if let Some(campaign) = case.hosts.get(host).held_by
             && let Some(intr) = case.intrusions.by_key.get_mut(&(campaign, org))
         {
-            intr.hosts.remove(&host);
+            intr.lose(host);
         }
         case.hosts.update(region, host, |h| {
             h.isolated = true;
@@ -478,6 +491,7 @@ fn eradicate(tick: &Tick, team: TeamIx, incident: u32, host: u32, case: &mut Cas
     } else if case.hosts.get(host).encrypted {
         // Clean now, but encrypted: it joins its organisation's restore queue, prepared since
         // its IT began on it (a clean host need not wait for the rest to be contained).
+        let hastened = case.gate.hastened(org);
         let since = case.gate.take(org, host).unwrap_or(now);
         let plan = case.crews.restore(
             region,
@@ -490,6 +504,7 @@ fn eradicate(tick: &Tick, team: TeamIx, incident: u32, host: u32, case: &mut Cas
                 now: since,
                 start: now,
                 incident: Some(incident),
+                hastened,
             },
         );
         if let Some(p) = plan {

@@ -86,6 +86,7 @@ impl Fog {
             HostRestored { org, .. }
             | RestoresPlanned { org, .. }
             | RestoresPrepared { org, .. }
+            | RestoresHastened { org, .. }
             | RestoredHostsEncrypted { org, .. } => watcher(plan, org),
             // The organisation tells the team it waits for; a team's order is its own.
             RestoresHeld { team: t, .. }

@@ -60,7 +60,10 @@ impl IncidentView {
             out.push("credentials to reset".into());
         }
         if let Some(p) = self.provider {
-            out.push(format!("{}'s access to revoke", plan.scenario.organisations[p].name));
+            out.push(format!(
+                "{}'s access to revoke",
+                plan.scenario.organisations[p].name
+            ));
         }
         out
     }

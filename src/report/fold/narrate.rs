@@ -63,6 +63,7 @@ pub fn tone(event: &SimEvent) -> Tone {
         | AccessRevoked { .. }
         | RestoresPlanned { .. }
         | RestoresPrepared { .. }
+        | RestoresHastened { .. }
         | RestoreAnywayOrdered { .. }
         | Decrypting { .. } => Tone::Defence,
         RestoresHeld { .. } | CredentialsStolen { .. } => Tone::Warning,
@@ -215,6 +216,7 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
         | ShareOrdered { .. }
         | RestoresPlanned { .. }
         | RestoresPrepared { .. }
+        | RestoresHastened { .. }
         | RestoresHeld { .. }
         | RestoreAnywayOrdered { .. }
         | CredentialsReset { .. }

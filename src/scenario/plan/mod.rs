@@ -130,6 +130,19 @@ pub struct CampaignPlan {
     pub stages: Vec<StagePlan>,
 }
 
+/// The organisations a scenario's ransomware can reach, and what sets them apart from the
+/// organisations published rates come from (`Plan::ransomware_reach`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RansomwareReach {
+    pub orgs: usize,
+    /// Watched by no team.
+    pub unwatched: usize,
+    /// Watched in office hours only.
+    pub office_hours: usize,
+    /// Keeping only offline backups, which a crew cannot reach.
+    pub offline_only: usize,
+}
+
 #[derive(Clone, Copy, Debug)]
 pub struct StagePlan {
     pub technique: TechniqueIx,
@@ -457,6 +470,42 @@ impl Plan {
                 (minutes > 0).then(|| (self.scenario.campaigns[c].id.as_str(), minutes))
             })
             .collect()
+    }
+
+    /// The organisations a ransomware crew can reach, as published rates would see them: a
+    /// campaign's targets when it encrypts, and their managed clients when it also follows
+    /// trust. Published detection, stopping and paying rates come from organisations with a
+    /// watch of their own and backups a crew can find; these may stand apart from them.
+    pub fn ransomware_reach(&self) -> RansomwareReach {
+        let mut reached = std::collections::BTreeSet::new();
+        for c in &self.campaigns {
+            let has = |e: super::Effect| {
+                (c.stages.iter()).any(|s| self.techniques[s.technique].effect == e)
+            };
+            if !has(super::Effect::Encrypt) {
+                continue;
+            }
+            for &t in &c.targets {
+                reached.insert(t);
+                if has(super::Effect::TrustedRelationship) {
+                    reached.extend(self.orgs[t].manages.iter().copied());
+                }
+            }
+        }
+        let watch = |o: &&OrgIx| self.orgs[**o].monitored_by.map(|t| self.teams[t].shift);
+        let online = |o: &&OrgIx| {
+            let groups = self.orgs[**o].groups.clone();
+            (self.groups[groups.start as usize..groups.end as usize].iter())
+                .any(|g| g.backups == super::Backups::Online)
+        };
+        RansomwareReach {
+            orgs: reached.len(),
+            unwatched: reached.iter().filter(|o| watch(o).is_none()).count(),
+            office_hours: (reached.iter())
+                .filter(|o| watch(o) == Some(super::Shift::OfficeHours))
+                .count(),
+            offline_only: reached.iter().filter(|o| !online(o)).count(),
+        }
     }
 
     /// "on GD", "at ag-caribmsp", "by msp-ransomware": where a trigger looks.

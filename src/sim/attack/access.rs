@@ -150,6 +150,7 @@ pub(super) fn begin_intrusion(
         credentials: false,
         returns_at: None,
         via: None,
+        traces: Default::default(),
     };
     if tech.effect == Effect::Ddos {
         intrusion.phase = Phase::Active;
@@ -210,7 +211,7 @@ pub(super) fn land_attempts(
             continue;
         }
         hosts.update(region, host, |h| h.held_by = Some(campaign));
-        intr.hosts.insert(host);
+        intr.take(host, technique);
         let event = SimEvent::HostCompromised {
             campaign,
             org,

@@ -8,7 +8,7 @@
 mod access;
 mod stages;
 
-use crate::scenario::ids::{CampaignIx, OrgIx};
+use crate::scenario::ids::{CampaignIx, OrgIx, TechniqueIx};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use bevy::ecs::system::SystemParam;
@@ -116,9 +116,23 @@ pub struct Intrusion {
     /// The managed service provider whose remote access the crew came in through (a trust
     /// hop): until the organisation revokes that access, evicting the crew does not shut it.
     pub via: Option<OrgIx>,
+    /// The technique each held host was taken with: the traces an investigation looks for.
+    pub traces: BTreeMap<u32, TechniqueIx>,
 }
 
 impl Intrusion {
+    /// The crew takes a host, leaving the technique's traces on it.
+    pub fn take(&mut self, host: u32, technique: TechniqueIx) {
+        self.hosts.insert(host);
+        self.traces.insert(host, technique);
+    }
+
+    /// The crew loses a host (cut off, or rebuilt); whether it held it.
+    pub fn lose(&mut self, host: u32) -> bool {
+        self.traces.remove(&host);
+        self.hosts.remove(&host)
+    }
+
     pub fn is_running(&self) -> bool {
         matches!(self.phase, Phase::Attempting | Phase::Active)
     }

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use super::super::draws::{Purpose, ids};
 use super::super::events::{EventLog, SimEvent};
 use super::super::judgement::{
-    BREAKOUT_TRY_MINUTES, CREDENTIAL_RETURN_MINUTES, MAX_SPREAD_TRIES_PER_MINUTE,
+    BREAKOUT_TRY_MINUTES, CREDENTIAL_RETURN_MINUTES, MAX_SPREAD_TRIES_PER_MINUTE, push_reach,
 };
 use super::super::network::RestoreGate;
 use super::super::network::{Hosts, IsolatedOrgs, LostBackups, RevokedAccess};
@@ -149,7 +149,7 @@ fn return_with_credentials(step: &Step, intr: &mut Intrusion, harm: &mut Harm) {
     };
     harm.hosts
         .update(region, host, |h| h.held_by = Some(campaign));
-    intr.hosts.insert(host);
+    intr.take(host, technique);
     let event = SimEvent::HostCompromised {
         campaign,
         org,
@@ -205,7 +205,7 @@ fn spread(
         let p = success_chance(region, defences, campaign, technique, target);
         if draws.chance(p, Purpose::SpreadSuccess, key, now, k) {
             hosts.update(region, target, |h| h.held_by = Some(campaign));
-            intr.hosts.insert(target);
+            intr.take(target, technique);
             intr.broken_out = true;
             log.push(
                 now,
@@ -249,7 +249,9 @@ fn encrypt(step: &Step, intr: &mut Intrusion, harm: &mut Harm) {
             hit_online.insert(g, 0);
         }
     }
-    // The held hosts, and the payload pushed domain-wide to a share of the rest.
+    // The held hosts, and the payload pushed domain-wide to a share of the rest: how far this
+    // push gets is drawn once per attack (`push_reach`), then host by host.
+    let push = push_reach(tech.reach, draws.unit(Purpose::EncryptPush, key, now, 0));
     let mut encrypted = 0;
     // The victim's own IT restores or rebuilds every encrypted host from what it has (a rebuild
     // wipes the intruder's foothold on it too; footholds on hosts not encrypted stay).
@@ -265,7 +267,7 @@ fn encrypt(step: &Step, intr: &mut Intrusion, harm: &mut Harm) {
         let reached = || {
             state.usable()
                 && state.held_by.is_none()
-                && draws.chance(tech.reach, Purpose::EncryptReach, key, now, h)
+                && draws.chance(push, Purpose::EncryptReach, key, now, h)
         };
         if !(held || reached()) {
             continue;
@@ -391,6 +393,7 @@ pub(super) fn follow_trust(
             credentials: false,
             returns_at: None,
             via: Some(from),
+            traces: BTreeMap::from([(host, technique)]),
         };
         if next_stage < stages {
             intr.stage_ends = now + stage_time(region, draws, campaign, to, next_stage, now);

@@ -36,6 +36,7 @@ fn an_organisations_it_restores_one_host_after_another_after_a_varying_preparati
                     now: 0,
                     start: 0,
                     incident: None,
+                    hastened: None,
                 },
             )
             .unwrap();
@@ -55,6 +56,7 @@ fn an_organisations_it_restores_one_host_after_another_after_a_varying_preparati
                     now: 1,
                     start: 1,
                     incident: None,
+                    hastened: None,
                 },
             )
             .unwrap();
@@ -196,6 +198,7 @@ fn the_hosts_services_run_on_are_restored_first_costliest_first() {
             now: 0,
             start: 0,
             incident: None,
+            hastened: None,
         },
     );
     let mut back: Vec<(u64, u32)> = hosts.restores().keys().map(|&(t, h)| (t, h)).collect();
@@ -226,4 +229,55 @@ fn getting_ready_to_restore_varies_widely_but_has_a_ceiling() {
     assert_eq!(v.last().copied(), Some(RESTORE_STRETCH_MAX));
     let capped = v.iter().filter(|&&x| x == RESTORE_STRETCH_MAX).count() as f64 / v.len() as f64;
     assert!((0.05..0.13).contains(&capped), "capped share {capped}");
+}
+
+/// Analysts lent on site restore beside the organisation's IT while they are there: its
+/// hosts come back faster in their window, at the IT's own pace before and after, and another
+/// organisation's restores are untouched.
+#[test]
+fn analysts_lent_on_site_speed_the_restores_only_while_they_are_there() {
+    let plan = TinyRegion::new()
+        .island("A", false, false)
+        .org("gov", "A", 200, 0.0, 0.0)
+        .org("port", "A", 200, 0.0, 0.0)
+        .plan();
+    let region = Region(plan.clone());
+    let alone = minutes_per_host(&plan);
+    let mut crews = RestoreCrews::default();
+    let (from, until) = (1000, 60 * 24 * 60);
+    crews.lend(OrgIx(0), (from, until), 2);
+    let with_two = crews.minutes_per_host(&region, OrgIx(0), from);
+    let per_day = plan.defaults.restore_hosts_per_day
+        + 2.0 * crate::sim::judgement::HELPER_RESTORE_HOSTS_PER_DAY;
+    assert_eq!(with_two, (24.0 * 60.0 / per_day).round() as u64);
+    assert!(with_two < alone);
+    assert_eq!(crews.minutes_per_host(&region, OrgIx(0), from - 1), alone);
+    assert_eq!(crews.minutes_per_host(&region, OrgIx(0), until), alone);
+    assert_eq!(crews.minutes_per_host(&region, OrgIx(1), from), alone);
+    // A batch planned across the window: the hosts restored in it come faster.
+    let (mut hosts, batch) = (Hosts::default(), (0..100).collect::<Vec<u32>>());
+    let restore = |crews: &mut RestoreCrews, hosts: &mut Hosts| {
+        crews.restore(
+            &region,
+            &crate::sim::draws::Draws::new(3),
+            &LostBackups::default(),
+            hosts,
+            RestoreBatch {
+                org: OrgIx(0),
+                hosts: &batch,
+                now: 0,
+                start: 0,
+                incident: None,
+                hastened: None,
+            },
+        )
+    };
+    let helped = restore(&mut crews, &mut hosts).unwrap();
+    let plain = restore(&mut RestoreCrews::default(), &mut Hosts::default()).unwrap();
+    assert!(
+        helped.first < plain.first,
+        "the first host too: {helped:?} {plain:?}"
+    );
+    assert!(plain.first < until, "ready within the window: {plain:?}");
+    assert!(helped.last < plain.last, "{helped:?} {plain:?}");
 }

@@ -173,6 +173,7 @@ fn hosts_restored_while_a_crew_still_holds_a_foothold_are_encrypted_again_a_quar
                 credentials: false,
                 returns_at: None,
                 via: None,
+                traces: Default::default(),
             },
         );
         i
@@ -232,4 +233,50 @@ fn a_cleaned_host_leaves_the_gate_with_its_preparation_time() {
     assert_eq!(gate.waiting(OrgIx(0)).collect::<Vec<_>>(), [4]);
     assert_eq!(gate.take(OrgIx(0), 4), Some(7));
     assert!(gate.is_empty());
+}
+
+/// Help on site halves what is left of an organisation's preparation, once, and the restores
+/// planned from it start no earlier than the hastened readiness (never before the help came).
+#[test]
+fn help_on_site_halves_what_is_left_of_a_preparation_once() {
+    let region = ministry();
+    let mut gate = RestoreGate::default();
+    let mut log = EventLog::default();
+    let (lost, draws) = (LostBackups::default(), Draws::new(5));
+    gate.hold((&region, &draws, &lost), (OrgIx(0), &[3, 4]), 0, &mut log);
+    let was = gate.ready(OrgIx(0)).unwrap();
+    assert!(was > 100, "{was}");
+    assert_eq!(
+        gate.hasten(OrgIx(0), was + 1),
+        None,
+        "ready already: nothing left"
+    );
+    let (before, after) = gate.hasten(OrgIx(0), 100).unwrap();
+    assert_eq!(before, was);
+    let share = crate::sim::judgement::HELPER_PREPARATION_SHARE;
+    assert_eq!(after, 100 + ((was - 100) as f64 * share).round() as u64);
+    assert_eq!(gate.hasten(OrgIx(0), 200), None, "once");
+    assert_eq!(gate.hastened(OrgIx(0)), Some(100));
+    let mut hosts = Hosts::default();
+    for h in [3, 4] {
+        hosts.update(&region, h, |s| s.encrypted = true);
+    }
+    let plan = RestoreCrews::default()
+        .restore(
+            &region,
+            &draws,
+            &lost,
+            &mut hosts,
+            RestoreBatch {
+                org: OrgIx(0),
+                hosts: &[3, 4],
+                now: 0,
+                start: after,
+                incident: None,
+                hastened: Some(100),
+            },
+        )
+        .unwrap();
+    assert!(plan.first < was, "{plan:?} against {was}");
+    assert!(plan.first > after, "{plan:?}");
 }

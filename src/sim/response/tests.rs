@@ -162,13 +162,12 @@ fn an_auto_played_team_scopes_then_isolates_then_cleans() {
     assert!(contained >= 3, "contained in {contained} of 4 runs");
 }
 
-/// The isolation policy lists an intruder's hosts only when it took one since it last
-/// looked (`PolicyWatch`, a cache read off the log). Whatever the cache skips, after every
-/// minute every host of a scoped, uncontained incident that the team found and the intruder
-/// holds is on the team's isolation list: a missed listing would let the intruder sit out the
-/// response.
+/// The isolation policy lists hosts when an investigation finds them, not by a walk each
+/// minute. Whatever it skips, after every minute every host of a scoped, uncontained incident
+/// that the team counts as the intruder's is on its isolation list, and every host the team
+/// counts was held when found: a missed listing would let the intruder sit out the response.
 #[test]
-fn every_host_a_scoped_intruder_holds_is_on_the_isolation_list_each_minute() {
+fn every_host_a_scoped_incident_counts_as_the_intruders_is_on_the_isolation_list() {
     let mut plan = ministry(true);
     // A single slow analyst against a crew that spreads fast, so hosts keep falling after
     // the scoping.
@@ -202,14 +201,17 @@ fn every_host_a_scoped_intruder_holds_is_on_the_isolation_list_each_minute() {
                 if inc.contained || at >= tick {
                     continue;
                 }
-                // What the team found and the intruder still holds.
-                let hosts: Vec<u32> = (intrusions.by_key.get(&(inc.campaign, inc.org)))
-                    .map(|i| i.hosts.intersection(&inc.known).copied().collect())
-                    .unwrap_or_default();
+                // What the team counts as the intruder's: found on it, not cut off yet.
+                let hosts: Vec<u32> = inc.held.iter().copied().collect();
+                let held_now = intrusions.by_key.get(&(inc.campaign, inc.org));
                 for h in hosts {
                     assert!(
                         inc.queued.contains(&h),
-                        "seed {seed}, minute {tick}: host {h} known and held but not listed"
+                        "seed {seed}, minute {tick}: host {h} counted but not listed"
+                    );
+                    assert!(
+                        held_now.is_some_and(|i| i.hosts.contains(&h)),
+                        "seed {seed}, minute {tick}: host {h} counted but not held"
                     );
                     checked += 1;
                     if seen_held.insert(h) && k == 0 {
@@ -354,7 +356,7 @@ fn a_hunt_finds_a_silent_intruder_and_reports_a_clean_organisation_clean() {
             matches!(e, SimEvent::IncidentScoped { .. })
         });
         assert!(found.is_some(), "seed {seed}: the hunt found it");
-        let n = held(&sim).len() as u32;
+        let there = held(&sim);
         let limit = sim.now() + 6 * 60;
         sim.run_until(limit);
         let events: Vec<&SimEvent> = sim.events().iter().map(|e| &e.event).collect();
@@ -365,9 +367,15 @@ fn a_hunt_finds_a_silent_intruder_and_reports_a_clean_organisation_clean() {
             campaign: CampaignIx(0),
             by: DetectedBy::Hunt
         }));
+        // It found some of what is there (an investigation misses some), nothing that is not.
+        let counted = &sim.app.world().resource::<Incidents>().0[0].held;
+        assert!(
+            !counted.is_empty() && counted.is_subset(&there),
+            "seed {seed}: {counted:?} of {there:?}"
+        );
         assert!(events.contains(&&SimEvent::IncidentScoped {
             incident: 0,
-            hosts: n
+            hosts: counted.len() as u32
         }));
         assert!(events.contains(&&SimEvent::HuntFoundNothing {
             team: t,
@@ -624,7 +632,10 @@ fn a_team_can_call_an_incident_contained_that_is_not_and_learns_it_from_an_alert
                 )
         }) as usize;
     }
-    assert!(early >= 8, "called contained with a host missed in {early} of 40");
+    assert!(
+        early >= 8,
+        "called contained with a host missed in {early} of 40"
+    );
     // Only where the crew still does something a sensor sees (17 and 5 when written).
     assert!(learned >= 2, "found live again in {learned} of {early}");
 }
@@ -639,7 +650,14 @@ fn a_crew_that_came_through_the_provider_is_contained_only_once_its_access_is_re
         .org("msp", "A", 10, 0.0, 0.0)
         .org("gov", "A", 30, 1.0, 0.0)
         .manages("msp", &["gov"])
-        .team("csirt", "NationalCsirt", Some("A"), 2, "AroundTheClock", true)
+        .team(
+            "csirt",
+            "NationalCsirt",
+            Some("A"),
+            2,
+            "AroundTheClock",
+            true,
+        )
         .monitors("csirt", &["gov"])
         .campaign(
             "crew",
@@ -664,15 +682,35 @@ fn a_crew_that_came_through_the_provider_is_contained_only_once_its_access_is_re
         let at = |f: &dyn Fn(&SimEvent) -> bool| {
             sim.events().iter().find(|e| f(&e.event)).map(|e| e.tick)
         };
-        let Some(found) = at(&|e| matches!(e, SimEvent::ProviderAccessFound { provider: OrgIx(0), .. })) else {
+        let Some(found) = at(&|e| {
+            matches!(
+                e,
+                SimEvent::ProviderAccessFound {
+                    provider: OrgIx(0),
+                    ..
+                }
+            )
+        }) else {
             continue;
         };
         let revoked = at(&|e| {
-            matches!(e, SimEvent::AccessRevoked { org: OrgIx(1), team: TeamIx(0) })
+            matches!(
+                e,
+                SimEvent::AccessRevoked {
+                    org: OrgIx(1),
+                    team: TeamIx(0)
+                }
+            )
         })
         .expect("the team has the client revoke it");
         assert_eq!(found, revoked, "seed {seed}: at once");
-        assert!(sim.app.world().resource::<RevokedAccess>().0.contains(&OrgIx(1)));
+        assert!(
+            sim.app
+                .world()
+                .resource::<RevokedAccess>()
+                .0
+                .contains(&OrgIx(1))
+        );
         let contained = at(&|e| matches!(e, SimEvent::IncidentContained { .. }));
         assert!(contained.is_none_or(|c| c >= revoked), "seed {seed}");
         revoked_runs += 1;

@@ -79,6 +79,18 @@ pub(super) fn orders(plan: &Plan, event: &SimEvent) -> String {
             if hosts == 1 { "" } else { "s" },
             plan.start.at(ready).clock()
         ),
+        RestoresHastened {
+            org: o,
+            team: t,
+            was,
+            ready,
+        } => format!(
+            "{}: analysts lent to {} join its IT; ready to restore {} instead of {}",
+            org(plan, o),
+            team(plan, t),
+            plan.start.at(ready).clock(),
+            plan.start.at(was).clock()
+        ),
         RestoresHeld {
             org: o,
             hosts,

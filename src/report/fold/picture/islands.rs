@@ -194,6 +194,10 @@ impl OperatingPicture {
             SimEvent::RestoredHostsEncrypted { org, hosts, .. } => {
                 (self.recovery.entry(org).or_default()).hosts_encrypted(hosts as u64, tick)
             }
+            SimEvent::RestoresHastened { org, ready, .. } => {
+                let r = self.recovery.entry(org).or_default();
+                r.ready = r.ready.map(|was| was.min(ready));
+            }
             SimEvent::RestoresPrepared { org, ready, .. } => {
                 let r = self.recovery.entry(org).or_default();
                 r.ready = r.ready.max(Some(ready));

@@ -308,6 +308,7 @@ impl Bench {
             credentials: false,
             returns_at: None,
             via: None,
+            traces: Default::default(),
         }
     }
 
