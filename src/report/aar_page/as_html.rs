@@ -186,13 +186,16 @@ fn counterfactuals(out: &mut String, r: &AfterAction) {
 
 /// The per-island figures.
 fn islands(out: &mut String, r: &AfterAction) {
+    let _ = writeln!(out, "<h2>Per island</h2><p>{}</p>", esc(DEFINITIONS));
+    if let Some(pace) = &r.overview.compressed {
+        let _ = writeln!(out, "<p>{}</p>", esc(pace));
+    }
     let _ = writeln!(
         out,
-        "<h2>Per island</h2><p>{}</p><table><tr><th>island</th><th>compromised</th>\
+        "<table><tr><th>island</th><th>compromised</th>\
          <th>encrypted</th><th>first known</th><th>by</th><th>incidents</th>\
          <th>service-hours down</th><th>time with a service down</th><th>loss</th><th>owed</th>\
-         </tr>",
-        esc(DEFINITIONS)
+         </tr>"
     );
     for i in &r.islands {
         let _ = writeln!(

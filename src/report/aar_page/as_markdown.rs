@@ -139,6 +139,9 @@ fn counterfactuals(out: &mut String, r: &AfterAction) {
 /// The per-island figures.
 fn islands(out: &mut String, r: &AfterAction) {
     let _ = writeln!(out, "## Per island\n\n{DEFINITIONS}\n");
+    if let Some(pace) = &r.overview.compressed {
+        let _ = writeln!(out, "{pace}\n");
+    }
     let _ = writeln!(
         out,
         "| island | compromised | encrypted | first known | by | incidents | service-hours down | time with a service down | loss | owed |"
