@@ -53,8 +53,9 @@ fn what_the_teams_do_moves_the_money_they_can_change() {
         better > RUNS as usize / 2,
         "better in {better} of {RUNS} seeds"
     );
-    // And it has a price: the provider's clients lose their support.
+    // And it has a price: the provider's clients lose their support, more than the analysts'
+    // work the isolation spares (36% more than the policy's own price when written).
     let price = |r: &RunMetrics| r.response_price_usd;
     let (pp, dp) = (mean(&played, price), mean(&decisive, price));
-    assert!(dp > pp + 10_000.0, "decisive price {dp:.0} against {pp:.0}");
+    assert!(dp > 1.25 * pp, "decisive price {dp:.0} against {pp:.0}");
 }

@@ -21,7 +21,8 @@ Service-hours down add up every service's outage (two services down for an hour 
 service-hours); \"time with a service down\" is the clock time during which at least one was. \
 A loss is services down at their cost per hour, recovery per encrypted host, business \
 interruption per encrypted host-day, data breaches and ransoms, each rate from the scenario's \
-defaults; \"owed\" is the interruption still to come, and the ransoms agreed but not yet \
+defaults, and the response's people (its analysts' hours and the help lent, at rates the \
+model states); \"owed\" is the interruption still to come, and the ransoms agreed but not yet \
 paid, when the exercise ended.";
 
 /// Builds the report of an exercise played to `end` and writes it as HTML and Markdown at

@@ -496,7 +496,7 @@ fn recovery_and_cost(runs: &[Samples]) -> [Row; 3] {
         .iter()
         .filter(|d| d.is_none_or(|d| d > 30.0))
         .count() as u32;
-    let mut loss = [0.0; 7];
+    let mut loss = [0.0; 8];
     for r in runs {
         for (t, p) in loss.iter_mut().zip(r.loss) {
             *t += p;

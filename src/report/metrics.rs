@@ -30,8 +30,8 @@ pub struct RunMetrics {
     /// ransoms agreed but not yet paid.
     pub committed_usd: f64,
     /// What the response itself cost: services down only because a team isolated something,
-    /// and the support a provider's clients lost while cut off from it. Rows written before it
-    /// existed read as 0.
+    /// the support a provider's clients lost while cut off from it, and its people (analysts'
+    /// hours, help lent). Rows written before it existed read as 0.
     #[serde(default)]
     pub response_price_usd: f64,
     /// First detection anywhere in the region.
@@ -98,7 +98,7 @@ pub fn run_metrics(plan: &Plan, seed: u64, ticks: u64, events: &[Stamped]) -> Ru
         loss_teams_can_change_usd: islands.iter().map(|i| i.loss_teams_can_change_usd).sum(),
         committed_usd: islands.iter().map(|i| i.committed_usd).sum(),
         response_price_usd: (islands.iter())
-            .map(|i| i.loss_services_response_usd + i.loss_support_usd)
+            .map(|i| i.loss_services_response_usd + i.loss_support_usd + i.loss_response_usd)
             .sum(),
         first_detection_minute: islands
             .iter()

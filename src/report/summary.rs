@@ -45,6 +45,11 @@ pub struct IslandSummary {
     /// revoked): `SUPPORT_LOST_SHARE` of their interruption rate on every host, per day cut.
     /// A price of the response.
     pub loss_support_usd: f64,
+    /// The response's people: its teams' analysts' hours on the work they finished
+    /// (`ANALYST_HOUR_USD`), and the analysts the hub lent them (`LENT_ANALYST_DAY_USD` a day,
+    /// `LENT_ANALYST_TRIP_USD` a trip on site), charged to the island the team sits on.
+    #[serde(default)]
+    pub loss_response_usd: f64,
     /// What the run's end leaves owed: business interruption (restores still planned, and
     /// encrypted hosts nobody has started on at a rebuild's time each) and ransoms agreed but
     /// not yet paid. Not in `loss_usd`.
@@ -89,6 +94,24 @@ pub fn summarise(
 }
 
 /// The summary of a picture already folded (the console keeps one up to date).
+/// What the response's people cost on island `i` by `ticks`: the hours its teams' analysts
+/// worked and the analysts lent to them. A team with no island (a hub abroad) is charged
+/// nowhere.
+fn response_cost(plan: &Plan, picture: &OperatingPicture, i: usize, ticks: u64) -> f64 {
+    use crate::sim::judgement::{ANALYST_HOUR_USD, LENT_ANALYST_DAY_USD, LENT_ANALYST_TRIP_USD};
+    let day = crate::time::MINUTES_PER_DAY as f64;
+    (picture.work.teams())
+        .filter(|t| plan.teams[*t].island.is_some_and(|x| x.ix() == i))
+        .map(|t| {
+            let worked = picture.work.minutes.get(&t).copied().unwrap_or(0.0);
+            let (lent, trips) = picture.work.loaned(t, ticks);
+            worked / 60.0 * ANALYST_HOUR_USD
+                + lent as f64 / day * LENT_ANALYST_DAY_USD
+                + trips as f64 * LENT_ANALYST_TRIP_USD
+        })
+        .sum()
+}
+
 pub fn summary_of(
     picture: &OperatingPicture,
     plan: &Plan,
@@ -163,7 +186,8 @@ pub fn summary_of(
                         * minutes;
                 }
             }
-            let total = loss + recovery + breach + interruption + ransom + support;
+            let response = response_cost(plan, picture, i, ticks);
+            let total = loss + recovery + breach + interruption + ransom + support + response;
             IslandSummary {
                 id: isl.id.clone(),
                 name: isl.name.clone(),
@@ -182,6 +206,7 @@ pub fn summary_of(
                 loss_interruption_usd: interruption,
                 loss_ransom_usd: ransom,
                 loss_support_usd: support,
+                loss_response_usd: response,
                 committed_usd: committed,
                 ransom_agreed_usd: ransom_agreed,
                 people_hours_lost: people,

@@ -186,6 +186,22 @@ pub const APPLY_STRENGTH_READER: u32 = 400;
 /// Judgement: a tenth of the output of every host it has.
 pub const SUPPORT_LOST_SHARE: f64 = 0.1;
 
+/// What an hour of a team's analyst's work costs: a national CSIRT or SOC analyst in the region
+/// earning about US$45,000 a year, with 40% on top for employer costs and overheads, over
+/// 1,800 working hours. Charged for the work the response did (triage, investigations,
+/// isolations, cleaning, resets, patches, blocks, intelligence applied and relayed), at each
+/// team's pace. Judgement: no published pay survey covers the region's CSIRTs.
+pub const ANALYST_HOUR_USD: f64 = 35.0;
+
+/// What a day of an analyst lent by the regional hub costs, from dispatch until back home:
+/// salary and employer costs at the analyst-hour rate for a ten-hour crisis day, and, on site,
+/// a government per diem and lodging (about US$350). Judgement, as above.
+pub const LENT_ANALYST_DAY_USD: f64 = 700.0;
+
+/// A lent analyst's return flight on the region's inter-island carriers, when they come on
+/// site. Judgement: regional fares of US$300-800 booked at short notice.
+pub const LENT_ANALYST_TRIP_USD: f64 = 600.0;
+
 /// Victims call their national team: an organisation of this many hosts or fewer takes the
 /// scenario's `victim_report_delay` (median) to report what it cannot miss; a larger one calls
 /// sooner in proportion (a ministry of 300 hosts within the half hour), day or night. Judgement:

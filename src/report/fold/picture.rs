@@ -22,7 +22,7 @@ use crate::scenario::Plan;
 use crate::scenario::ids::{ExpectationIx, InjectIx, IslandIx, ModuleIx, OrgIx, ServiceIx};
 use crate::sim::events::Stamped;
 
-pub use costs::{OutageCauses, SupportCut};
+pub use costs::{OutageCauses, ResponseWork, SupportCut};
 pub use intel::{IntelItem, IntelRecord};
 pub use islands::{IslandPicture, Opened, OrgRecovery};
 pub use msel::{Decided, Noted, Outcome, Sent, Waiting, answer_due, team_ids};
@@ -76,6 +76,8 @@ pub struct OperatingPicture {
     pub causes: OutageCauses,
     /// Clients cut off from their managed service provider.
     pub support: SupportCut,
+    /// The analysts' work and the help lent: the response's cost in people.
+    pub work: ResponseWork,
     /// Per organisation, how many times its credentials were reset (each costs its users
     /// half a working day).
     pub resets: BTreeMap<OrgIx, u32>,
@@ -117,6 +119,7 @@ impl OperatingPicture {
         self.intel.apply(e);
         self.causes.apply(e);
         self.support.apply(plan, e);
+        self.work.apply(plan, e, &self.incidents_opened);
     }
 
     /// Minutes a service has been down by `now` for each cause (scripted, attack, response).

@@ -54,13 +54,13 @@ pub struct Samples {
     pub recovery: Vec<Option<f64>>,
     /// The run's losses by kind (see `LOSS_KINDS`); then the interruption still owed at the end,
     /// and the ransoms agreed and not yet paid.
-    pub loss: [f64; 7],
+    pub loss: [f64; 8],
     pub committed: f64,
     pub ransom_agreed: f64,
 }
 
 /// The kinds of loss, in the order of `Samples::loss`.
-pub const LOSS_KINDS: [&str; 7] = [
+pub const LOSS_KINDS: [&str; 8] = [
     "scripted outages",
     "other outages",
     "recovery",
@@ -68,6 +68,7 @@ pub const LOSS_KINDS: [&str; 7] = [
     "breach",
     "ransom",
     "support lost",
+    "response's people",
 ];
 
 /// One run's samples, its events `ticks` minutes long.
@@ -245,6 +246,7 @@ impl Samples {
                 i.loss_breach_usd,
                 i.loss_ransom_usd,
                 i.loss_support_usd,
+                i.loss_response_usd,
             ];
             for (total, part) in self.loss.iter_mut().zip(parts) {
                 *total += part;

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::scenario::Plan;
-use crate::scenario::ids::{OrgIx, ServiceIx};
+use crate::scenario::ids::{OrgIx, ServiceIx, TeamIx};
 use crate::sim::events::{DownCause, SimEvent, Stamped};
 
 /// Minutes each service was down, by cause.
@@ -121,5 +121,87 @@ impl SupportCut {
             .chain(self.minutes.keys())
             .copied()
             .collect()
+    }
+}
+
+/// What the response cost in people: the minutes of work each team's analysts put into the
+/// tasks they finished (at the team's pace), and the analysts the hub lent each team (days on
+/// loan from dispatch until back, and a return trip each when they came on site). The summary
+/// charges them (`ANALYST_HOUR_USD`, `LENT_ANALYST_DAY_USD`, `LENT_ANALYST_TRIP_USD`).
+#[derive(Clone, Debug, Default)]
+pub struct ResponseWork {
+    /// Per team, minutes of analyst work on finished tasks.
+    pub minutes: BTreeMap<TeamIx, f64>,
+    /// Per team helped, analysts on loan now and since when.
+    lent: BTreeMap<TeamIx, Vec<(u32, u64)>>,
+    /// Per team helped, analyst-minutes on loan over loans that ended, and trips made.
+    pub loans: BTreeMap<TeamIx, (u64, u32)>,
+    /// The last (team, minute) an investigation was charged: one look scopes several incidents.
+    looked: Option<(TeamIx, u64)>,
+}
+
+impl ResponseWork {
+    pub(super) fn apply(&mut self, plan: &Plan, e: &Stamped, opened: &[super::Opened]) {
+        use SimEvent::*;
+        let d = &plan.defaults;
+        let (team, minutes) = match e.event {
+            AlertTriaged { team, .. } => (team, d.triage.0),
+            IncidentScoped { incident, .. } => {
+                let Some(o) = opened.get(incident as usize) else {
+                    return;
+                };
+                if self.looked == Some((o.team, e.tick)) {
+                    return;
+                }
+                self.looked = Some((o.team, e.tick));
+                (o.team, d.investigate.0)
+            }
+            HuntFoundNothing { team, .. } => (team, d.investigate.0),
+            HostIsolated { team, .. } => (team, d.isolate_per_host.0),
+            HostCleaned { team, .. } => (team, d.eradicate_per_host.0),
+            OrganisationPatched { team, .. } => (team, d.patch.0),
+            CredentialsReset { team, .. } => (team, d.reset_credentials.0),
+            ActorBlocked { team, .. } => (team, d.block.0),
+            IntelApplied {
+                team: Some(team), ..
+            } => (team, plan.intel.apply.0),
+            IntelRelayed { team, .. } => (team, plan.intel.hub_processing.0),
+            AssistanceDispatched { team, analysts, .. } => {
+                self.lent.entry(team).or_default().push((analysts, e.tick));
+                if plan.assistance.on_site {
+                    self.loans.entry(team).or_default().1 += analysts;
+                }
+                return;
+            }
+            AssistanceLeft { team, analysts } => {
+                let lent = self.lent.entry(team).or_default();
+                if let Some(k) = lent.iter().position(|(n, _)| *n == analysts) {
+                    let (n, since) = lent.remove(k);
+                    self.loans.entry(team).or_default().0 += n as u64 * (e.tick - since);
+                }
+                return;
+            }
+            _ => return,
+        };
+        let pace = crate::sim::judgement::SKILL_PACE - plan.teams[team].skill;
+        *self.minutes.entry(team).or_default() += minutes as f64 * pace;
+    }
+
+    /// Analyst-minutes team `team` had on loan by `now`, counting loans under way, and the
+    /// trips made.
+    pub fn loaned(&self, team: TeamIx, now: u64) -> (u64, u32) {
+        let (mut minutes, trips) = self.loans.get(&team).copied().unwrap_or_default();
+        for (n, since) in self.lent.get(&team).into_iter().flatten() {
+            minutes += *n as u64 * now.saturating_sub(*since);
+        }
+        (minutes, trips)
+    }
+
+    /// Teams that worked or were helped, in team order.
+    pub fn teams(&self) -> impl Iterator<Item = TeamIx> + '_ {
+        let mut all: BTreeSet<TeamIx> = self.minutes.keys().copied().collect();
+        all.extend(self.lent.keys().copied());
+        all.extend(self.loans.keys().copied());
+        all.into_iter()
     }
 }

@@ -288,3 +288,108 @@ fn clients_cut_off_from_their_provider_pay_for_the_support_they_lose() {
     assert_eq!(a.loss_usd, a.loss_support_usd, "the only loss");
     assert_eq!(a.loss_teams_can_change_usd, a.loss_usd);
 }
+
+/// The response's people cost money: each task a team finished at its analysts' hourly rate
+/// and pace (one investigation that scopes two incidents is one look), and the analysts the hub
+/// lent it by the day from dispatch until back, with a trip each on site; charged to the
+/// island the team sits on, nowhere for a team without one.
+#[test]
+fn the_response_pays_for_its_analysts_hours_and_the_help_it_was_lent() {
+    use crate::scenario::ids::{CampaignIx, TeamIx};
+    use crate::sim::events::{DetectedBy, Verdict};
+    use crate::sim::judgement::*;
+    let plan = TinyRegion::new()
+        .island("A", true, false)
+        .island("B", false, false)
+        .org("gov", "A", 10, 0.5, 0.5)
+        .team(
+            "csirt",
+            "NationalCsirt",
+            Some("A"),
+            2,
+            "AroundTheClock",
+            true,
+        )
+        .team("hub", "RegionalHub", Some("B"), 3, "AroundTheClock", true)
+        .plan();
+    let (csirt, hub, gov) = (TeamIx(0), TeamIx(1), OrgIx(0));
+    let opened = |incident, campaign| SimEvent::IncidentOpened {
+        incident,
+        team: csirt,
+        org: gov,
+        campaign: CampaignIx(campaign),
+        by: DetectedBy::Alert,
+    };
+    let log = vec![
+        at(
+            10,
+            SimEvent::AlertTriaged {
+                alert: 1,
+                team: csirt,
+                verdict: Verdict::Confirmed,
+                true_positive: true,
+            },
+        ),
+        at(11, opened(0, 0)),
+        at(11, opened(1, 0)),
+        at(
+            100,
+            SimEvent::IncidentScoped {
+                incident: 0,
+                hosts: 2,
+            },
+        ),
+        at(
+            100,
+            SimEvent::IncidentScoped {
+                incident: 1,
+                hosts: 1,
+            },
+        ),
+        at(
+            120,
+            SimEvent::HostIsolated {
+                host: 3,
+                org: gov,
+                team: csirt,
+            },
+        ),
+        at(
+            200,
+            SimEvent::AssistanceDispatched {
+                hub,
+                team: csirt,
+                analysts: 2,
+                arrives: 920,
+            },
+        ),
+        at(
+            200 + 1440,
+            SimEvent::AssistanceLeft {
+                team: csirt,
+                analysts: 2,
+            },
+        ),
+    ];
+    let s = crate::report::summary::summarise(&plan, 1, 3000, String::new(), &log);
+    let d = &plan.defaults;
+    let pace = SKILL_PACE - plan.teams[csirt].skill;
+    let minutes = (d.triage.0 + d.investigate.0 + d.isolate_per_host.0) as f64 * pace;
+    let expected = minutes / 60.0 * ANALYST_HOUR_USD
+        + 2.0 * LENT_ANALYST_DAY_USD
+        + 2.0 * LENT_ANALYST_TRIP_USD;
+    let a = &s.islands[0];
+    assert!(
+        (a.loss_response_usd - expected).abs() < 1e-6,
+        "{} against {expected}",
+        a.loss_response_usd
+    );
+    assert!(
+        (a.loss_usd - a.loss_response_usd).abs() < 1e-6,
+        "the only loss"
+    );
+    assert_eq!(
+        s.islands[1].loss_response_usd, 0.0,
+        "the hub lends, the helped pay"
+    );
+}
