@@ -94,17 +94,7 @@ pub(super) fn mutual_assistance(
             asks.push((t, announce));
         }
     }
-    // The hub sends help where it is needed most: teams with ransomware on their hands first,
-    // then those with more open incidents; first come, first served among equals.
-    if asks.len() > 1 {
-        let mut severity = vec![(0u32, 0u32); region.teams.len()];
-        for (_, i) in incidents.uncontained() {
-            let s = &mut severity[i.team.ix()];
-            s.0 += region.is_ransomware(i.campaign) as u32;
-            s.1 += 1;
-        }
-        asks.sort_by_key(|(t, _)| std::cmp::Reverse(severity[t.ix()]));
-    }
+    most_needed_first(&mut asks, &region, &incidents);
     for (t, announce) in asks {
         if t == hub || deployments.0.iter().any(|x| x.to == t && x.leaves > now) {
             continue;
@@ -128,32 +118,59 @@ pub(super) fn mutual_assistance(
         }
         hub_desk.remove_analysts(spare);
         waiting.0.retain(|w| *w != t);
-        let arrives = now + policy.travel.0;
-        let leaves = arrives + policy.stay.0.max(1);
-        deployments.0.push(Deployment {
-            to: t,
+        let loan = (hub, t, spare);
+        dispatch(now, loan, &region, (&mut deployments, &mut crews), &mut log);
+    }
+}
+
+/// The hub sends help where it is needed most: teams with ransomware on their hands first,
+/// then those with more open incidents; first come, first served among equals (a stable sort).
+fn most_needed_first(asks: &mut [(TeamIx, bool)], region: &Region, incidents: &Incidents) {
+    if asks.len() < 2 {
+        return;
+    }
+    let mut severity = vec![(0u32, 0u32); region.teams.len()];
+    for (_, i) in incidents.uncontained() {
+        let s = &mut severity[i.team.ix()];
+        s.0 += region.is_ransomware(i.campaign) as u32;
+        s.1 += 1;
+    }
+    asks.sort_by_key(|(t, _)| std::cmp::Reverse(severity[t.ix()]));
+}
+
+/// `spare` of the hub's analysts set off for team `t`: due after their travel, back after
+/// their stay, and, on site, lent to the restores the island's organisations plan meanwhile.
+fn dispatch(
+    now: u64,
+    (hub, t, spare): (TeamIx, TeamIx, u32),
+    region: &Region,
+    (deployments, crews): (&mut Deployments, &mut RestoreCrews),
+    log: &mut EventLog,
+) {
+    let policy = &region.assistance;
+    let arrives = now + policy.travel.0;
+    let leaves = arrives + policy.stay.0.max(1);
+    deployments.0.push(Deployment {
+        to: t,
+        analysts: spare,
+        arrives,
+        leaves,
+        arrived: false,
+    });
+    if policy.on_site {
+        for o in on_the_island(region, t) {
+            crews.lend(o, (arrives, leaves), spare);
+        }
+    }
+    log.push(
+        now,
+        SimEvent::AssistanceDispatched {
+            hub,
+            team: t,
             analysts: spare,
             arrives,
-            leaves,
-            arrived: false,
-        });
-        // On site, they also work beside the IT of the island's encrypted organisations on the
-        // restores those plan while they are there.
-        if policy.on_site {
-            for o in on_the_island(&region, t) {
-                crews.lend(o, (arrives, leaves), spare);
-            }
-        }
-        log.push(
-            now,
-            SimEvent::AssistanceDispatched {
-                hub,
-                team: t,
-                analysts: spare,
-                arrives,
-            },
-        );
-    }
+        },
+    );
 }
 
 /// Loaned analysts arrive at their team's desk after travelling, and go home to the hub.
