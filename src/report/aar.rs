@@ -364,6 +364,24 @@ fn team_reviews(
             ));
         }
     }
+    // A trainee team that called an incident contained while the crew still held hosts it had
+    // missed: what it could not see at the time, the report can.
+    let f = &picture.footholds;
+    for early in f.early.iter().filter(|x| !plan.teams[x.team].auto) {
+        let after = match f.found_again(early, &picture.incidents_opened) {
+            Some(t) => format!("it found the crew again at {}", s.start.at(t).clock()),
+            None => "it did not find them again in the exercise".into(),
+        };
+        reviews[early.team.ix()].improvements.push(format!(
+            "Called incident #{} at {} contained at {} while the crew still held {} host{} the \
+             investigation had missed; {after}. Sweep again before calling it contained.",
+            early.incident,
+            s.organisations[early.org].name,
+            s.start.at(early.tick).clock(),
+            early.held,
+            if early.held == 1 { "" } else { "s" },
+        ));
+    }
     reviews.retain(|r| !r.strengths.is_empty() || !r.improvements.is_empty());
     reviews
 }
@@ -484,6 +502,67 @@ pub fn report_paths(journal: Option<&std::path::Path>) -> [std::path::PathBuf; 2
 mod tests {
     use super::*;
     use crate::scenario::testkit::TinyRegion;
+
+    /// A trainee team that called an incident contained while its crew still held a host is
+    /// told so among its areas for improvement, with whether it found the crew again.
+    #[test]
+    fn a_trainee_team_learns_it_called_an_incident_contained_too_soon() {
+        use crate::scenario::ids::{CampaignIx, OrgIx, TeamIx, TechniqueIx};
+        use crate::sim::events::{DetectedBy, SimEvent, Stamped};
+        let plan = TinyRegion::new()
+            .island("A", true, false)
+            .org("gov", "A", 10, 1.0, 0.0)
+            .team(
+                "csirt",
+                "NationalCsirt",
+                Some("A"),
+                2,
+                "AroundTheClock",
+                false,
+            )
+            .campaign(
+                "crew",
+                "D1 09:00",
+                "Organisation(\"gov\")",
+                &["T1078", "T1041"],
+            )
+            .plan();
+        let (team, org, campaign) = (TeamIx(0), OrgIx(0), CampaignIx(0));
+        let at = |tick, event| Stamped { tick, event };
+        let taken = |host| SimEvent::HostCompromised {
+            campaign,
+            org,
+            host,
+            technique: TechniqueIx(0),
+        };
+        let events = [
+            at(60, taken(1)),
+            at(61, taken(2)),
+            at(
+                90,
+                SimEvent::IncidentOpened {
+                    incident: 0,
+                    team,
+                    org,
+                    campaign,
+                    by: DetectedBy::Alert,
+                },
+            ),
+            at(150, SimEvent::HostIsolated { host: 1, org, team }),
+            at(150, SimEvent::IncidentContained { incident: 0 }),
+        ];
+        let picture = OperatingPicture::of(&plan, &events);
+        let reviews = team_reviews(&plan, &picture, &[], &BTreeSet::new());
+        let lines = &reviews[0].improvements;
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(lines[0].contains("Called incident #0"), "{}", lines[0]);
+        assert!(lines[0].contains("still held 1 host"), "{}", lines[0]);
+        assert!(lines[0].contains("did not find them again"), "{}", lines[0]);
+        // A simulated team's calls are the model's, not a lesson for the room.
+        let mut auto = (*plan).clone();
+        auto.teams[team].auto = true;
+        assert!(team_reviews(&auto, &picture, &[], &BTreeSet::new()).is_empty());
+    }
 
     /// A scenario that shortens a campaign's stages says so beside the figures, naming the
     /// campaign and how much of the catalog's pace it keeps; one at the catalog's pace says

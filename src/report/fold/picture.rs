@@ -10,6 +10,7 @@
 //! facilitator's notes), `intel.rs` (intelligence produced and received).
 
 mod costs;
+mod footholds;
 mod intel;
 mod islands;
 mod msel;
@@ -23,6 +24,7 @@ use crate::scenario::ids::{ExpectationIx, InjectIx, IslandIx, ModuleIx, OrgIx, S
 use crate::sim::events::Stamped;
 
 pub use costs::{OutageCauses, ResponseWork, SupportCut};
+pub use footholds::{EarlyContainment, Footholds};
 pub use intel::{IntelItem, IntelRecord};
 pub use islands::{IslandPicture, Opened, OrgRecovery};
 pub use msel::{Decided, Noted, Outcome, Sent, Waiting, answer_due, team_ids};
@@ -78,6 +80,8 @@ pub struct OperatingPicture {
     pub support: SupportCut,
     /// The analysts' work and the help lent: the response's cost in people.
     pub work: ResponseWork,
+    /// Which crew holds which host, and incidents called contained while one still did.
+    pub footholds: Footholds,
     /// Per organisation, how many times its credentials were reset (each costs its users
     /// half a working day).
     pub resets: BTreeMap<OrgIx, u32>,
@@ -120,6 +124,7 @@ impl OperatingPicture {
         self.causes.apply(e);
         self.support.apply(plan, e);
         self.work.apply(plan, e, &self.incidents_opened);
+        self.footholds.apply(e, &self.incidents_opened);
     }
 
     /// Minutes a service has been down by `now` for each cause (scripted, attack, response).
