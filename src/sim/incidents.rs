@@ -169,6 +169,24 @@ impl Incidents {
         log.push(now, SimEvent::IncidentReopened { incident: id });
     }
 
+    /// Something the team learns at an organisation (a host back clean, its credentials reset,
+    /// the provider's access revoked): each open incident there that `learn` changes is judged
+    /// again.
+    pub fn learn_at(
+        &mut self,
+        org: OrgIx,
+        (now, log): (u64, &mut EventLog),
+        mut learn: impl FnMut(&mut Incident) -> bool,
+    ) {
+        let ids: Vec<u32> = self.on_org(org).collect();
+        for id in ids {
+            let inc = &mut self.0[id as usize];
+            if !inc.closed && learn(inc) {
+                check_contained(inc, id, now, log);
+            }
+        }
+    }
+
     /// Contained incidents leave the live list (once a tick), so walking it costs what is live
     /// rather than everything that happened.
     fn forget_contained(&mut self) {
@@ -213,16 +231,7 @@ pub(super) fn finish_restores(
         {
             intr.lose(r.host);
         }
-        let counted: Vec<u32> = (incidents.on_org(org))
-            .filter(|k| incidents.0[*k as usize].held.contains(&r.host))
-            .collect();
-        for id in counted {
-            let inc = &mut incidents.0[id as usize];
-            inc.held.remove(&r.host);
-            if !inc.closed {
-                check_contained(inc, id, now, &mut log);
-            }
-        }
+        incidents.learn_at(org, (now, &mut log), |inc| inc.held.remove(&r.host));
         if let Some(incident) = r.incident {
             close_if_done(
                 &mut incidents.0[incident as usize],

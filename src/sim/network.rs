@@ -417,8 +417,13 @@ pub fn restore_time(region: &Region, lost: &LostBackups, group: u32) -> u64 {
 /// Minutes an organisation's crew spends on each host it brings back
 /// (`defaults.restore_hosts_per_day`), from backup or with a decryptor.
 pub fn minutes_per_host(region: &crate::scenario::Plan) -> u64 {
-    let per_day = region.defaults.restore_hosts_per_day.max(0.01);
-    (crate::time::MINUTES_PER_DAY as f64 / per_day)
+    minutes_each(region.defaults.restore_hosts_per_day)
+}
+
+/// Minutes per host at `per_day` hosts a day (at least a minute; a pace of nothing is
+/// taken as a hundredth of a host a day).
+fn minutes_each(per_day: f64) -> u64 {
+    (crate::time::MINUTES_PER_DAY as f64 / per_day.max(0.01))
         .round()
         .max(1.0) as u64
 }
@@ -432,8 +437,8 @@ pub fn minutes_per_host(region: &crate::scenario::Plan) -> u64 {
 #[derive(Resource, Default, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct RestoreCrews {
     next: BTreeMap<OrgIx, u64>,
-    /// Per organisation, analysts lent on site to the team that watches it: (from, until,
-    /// how many). Each restores `HELPER_RESTORE_HOSTS_PER_DAY` beside its IT while there.
+    /// Per organisation, analysts lent on site to a team on its island: (from, until, how
+    /// many). Each restores `HELPER_RESTORE_HOSTS_PER_DAY` beside its IT while there.
     lent: BTreeMap<OrgIx, Vec<(u64, u64, u32)>>,
 }
 
@@ -574,7 +579,8 @@ impl RestoreGate {
         );
     }
 
-    /// Help on site shortens what is left of the organisation's preparation, once: (when it was to be ready, when it is now), if it is still preparing.
+    /// Help on site shortens what is left of the organisation's preparation, once: (when it
+    /// was to be ready, when it is now), if it is still preparing.
     pub fn hasten(&mut self, org: OrgIx, now: u64) -> Option<(u64, u64)> {
         let held = self.held.get_mut(&org)?;
         let was = held.ready;
@@ -704,11 +710,10 @@ impl RestoreCrews {
         if lent == 0 {
             return minutes_per_host(region);
         }
-        let per_day = region.defaults.restore_hosts_per_day.max(0.01)
-            + lent as f64 * super::judgement::HELPER_RESTORE_HOSTS_PER_DAY;
-        (crate::time::MINUTES_PER_DAY as f64 / per_day)
-            .round()
-            .max(1.0) as u64
+        minutes_each(
+            region.defaults.restore_hosts_per_day.max(0.01)
+                + lent as f64 * super::judgement::HELPER_RESTORE_HOSTS_PER_DAY,
+        )
     }
 
     /// Schedules the restore of the batch's hosts, in the order given; returns the plan for the

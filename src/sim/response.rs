@@ -266,27 +266,18 @@ fn reset_credentials(now: u64, team: TeamIx, org: OrgIx, case: &mut Casework) {
         intr.credentials = false;
         intr.returns_at = None;
     }
-    let on_org: Vec<u32> = case.incidents.on_org(org).collect();
-    for id in on_org {
-        let inc = &mut case.incidents.0[id as usize];
-        if inc.credentials_found && !inc.closed {
-            inc.credentials_found = false;
-            inc.reset_listed = false;
-            check_contained(inc, id, now, &mut case.log);
-        }
-    }
+    (case.incidents).learn_at(org, (now, &mut case.log), |inc| {
+        inc.reset_listed = false;
+        std::mem::take(&mut inc.credentials_found)
+    });
 }
 
 /// The organisation cut its provider's remote access: the team's incidents there no longer
 /// wait on the way in they found.
 fn access_revoked(now: u64, org: OrgIx, case: &mut Casework) {
-    let on_org: Vec<u32> = case.incidents.on_org(org).collect();
-    for id in on_org {
-        let inc = &mut case.incidents.0[id as usize];
-        if inc.provider.take().is_some() && !inc.closed {
-            check_contained(inc, id, now, &mut case.log);
-        }
-    }
+    (case.incidents).learn_at(org, (now, &mut case.log), |inc| {
+        inc.provider.take().is_some()
+    });
 }
 
 /// What an investigation found of one crew at the organisation.

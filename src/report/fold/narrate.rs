@@ -214,15 +214,15 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
         | OrganisationReconnected { .. }
         | AccessRevoked { .. }
         | ShareOrdered { .. }
-        | RestoresPlanned { .. }
+        | CredentialsReset { .. } => response::orders(plan, event),
+        RestoresPlanned { .. }
         | RestoresPrepared { .. }
         | RestoresHastened { .. }
         | RestoresHeld { .. }
         | RestoreAnywayOrdered { .. }
-        | CredentialsReset { .. }
         | RansomPaid { .. }
         | RansomTalks { .. }
-        | Decrypting { .. } => response::orders(plan, event),
+        | Decrypting { .. } => response::recovery(plan, event),
         AlertRaised { .. }
         | AlertUnwatched { .. }
         | AlertExpired { .. }

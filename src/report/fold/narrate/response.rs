@@ -57,6 +57,20 @@ pub(super) fn orders(plan: &Plan, event: &SimEvent) -> String {
             "{} decides to share its findings (TLP:{tlp:?})",
             team(plan, t)
         ),
+        CredentialsReset { org: o, team: t } => format!(
+            "{} resets every credential at {}: what an intruder took there no longer works",
+            team(plan, t),
+            org(plan, o)
+        ),
+        _ => unreachable!("{event:?} is not an order's to tell"),
+    }
+}
+
+/// An encrypted organisation's way back: restores prepared, hastened, held and planned, a
+/// ransom paid or agreed, and the decryptor's work.
+pub(super) fn recovery(plan: &Plan, event: &SimEvent) -> String {
+    use SimEvent::*;
+    match *event {
         RestoresPlanned {
             org: o,
             hosts,
@@ -101,11 +115,6 @@ pub(super) fn orders(plan: &Plan, event: &SimEvent) -> String {
             if hosts == 1 { "" } else { "s" },
             team(plan, t)
         ),
-        CredentialsReset { org: o, team: t } => format!(
-            "{} resets every credential at {}: what an intruder took there no longer works",
-            team(plan, t),
-            org(plan, o)
-        ),
         RestoreAnywayOrdered { org: o, team: t } => format!(
             "{} tells {} to restore without waiting for containment",
             team(plan, t),
@@ -131,7 +140,7 @@ pub(super) fn orders(plan: &Plan, event: &SimEvent) -> String {
             plan.start.at(first).clock(),
             plan.start.at(last).clock()
         ),
-        _ => unreachable!("{event:?} is not an order's to tell"),
+        _ => unreachable!("{event:?} is not a recovery's to tell"),
     }
 }
 

@@ -142,10 +142,10 @@ pub struct ResponseWork {
 
 impl ResponseWork {
     pub(super) fn apply(&mut self, plan: &Plan, e: &Stamped, opened: &[super::Opened]) {
+        use crate::sim::tasks::TaskKind;
         use SimEvent::*;
-        let d = &plan.defaults;
-        let (team, minutes) = match e.event {
-            AlertTriaged { team, .. } => (team, d.triage.0),
+        let (team, kind) = match e.event {
+            AlertTriaged { team, .. } => (team, TaskKind::Triage),
             IncidentScoped { incident, .. } => {
                 let Some(o) = opened.get(incident as usize) else {
                     return;
@@ -154,18 +154,18 @@ impl ResponseWork {
                     return;
                 }
                 self.looked = Some((o.team, e.tick));
-                (o.team, d.investigate.0)
+                (o.team, TaskKind::Investigate)
             }
-            HuntFoundNothing { team, .. } => (team, d.investigate.0),
-            HostIsolated { team, .. } => (team, d.isolate_per_host.0),
-            HostCleaned { team, .. } => (team, d.eradicate_per_host.0),
-            OrganisationPatched { team, .. } => (team, d.patch.0),
-            CredentialsReset { team, .. } => (team, d.reset_credentials.0),
-            ActorBlocked { team, .. } => (team, d.block.0),
+            HuntFoundNothing { team, .. } => (team, TaskKind::Investigate),
+            HostIsolated { team, .. } => (team, TaskKind::Isolate),
+            HostCleaned { team, .. } => (team, TaskKind::Eradicate),
+            OrganisationPatched { team, .. } => (team, TaskKind::Patch),
+            CredentialsReset { team, .. } => (team, TaskKind::ResetCredentials),
+            ActorBlocked { team, .. } => (team, TaskKind::Block),
             IntelApplied {
                 team: Some(team), ..
-            } => (team, plan.intel.apply.0),
-            IntelRelayed { team, .. } => (team, plan.intel.hub_processing.0),
+            } => (team, TaskKind::ApplyIntel),
+            IntelRelayed { team, .. } => (team, TaskKind::RelayIntel),
             AssistanceDispatched { team, analysts, .. } => {
                 self.lent.entry(team).or_default().push((analysts, e.tick));
                 if plan.assistance.on_site {
@@ -177,12 +177,15 @@ impl ResponseWork {
                 let lent = self.lent.entry(team).or_default();
                 if let Some(k) = lent.iter().position(|(n, _)| *n == analysts) {
                     let (n, since) = lent.remove(k);
-                    self.loans.entry(team).or_default().0 += n as u64 * (e.tick - since);
+                    self.loans.entry(team).or_default().0 +=
+                        n as u64 * e.tick.saturating_sub(since);
                 }
                 return;
             }
             _ => return,
         };
+        // What the desk charges the task, at the team's pace (`response::work_desks`).
+        let minutes = kind.base_minutes(&plan.defaults, &plan.intel);
         let pace = crate::sim::judgement::SKILL_PACE - plan.teams[team].skill;
         *self.minutes.entry(team).or_default() += minutes as f64 * pace;
     }
