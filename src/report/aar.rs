@@ -193,7 +193,7 @@ fn compression_note(plan: &Plan) -> Option<String> {
         "The scenario runs {which} of the technique catalog's stage times, so that its attack \
          lands within the exercise: those intrusions reach exfiltration and encryption faster \
          than published figures (Sophos 2025: about 73 h from foothold to exfiltration), and the \
-         figures below follow the scenario's pace (`tidewatch calibrate` shows both)."
+         figures below follow the scenario's pace (tidewatch calibrate shows both)."
     ))
 }
 
