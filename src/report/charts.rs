@@ -409,7 +409,7 @@ fn losses_by_sector(plan: &Plan, picture: &OperatingPicture, end: u64) -> Chart 
         let rate =
             d.interruption_rate(plan.orgs[*org].sector) / crate::time::MINUTES_PER_DAY as f64;
         *by_sector.entry(sector_of(*org)).or_default() +=
-            r.encrypted as f64 * d.recovery_per_host_usd + r.host_minutes_down(end) as f64 * rate;
+            d.recovery_usd(r.encrypted, r.rebuilt) + r.host_minutes_down(end) as f64 * rate;
     }
     let mut rows: Vec<(String, f64)> = by_sector.into_iter().filter(|(_, v)| *v > 0.0).collect();
     rows.sort_by(|a, b| b.1.total_cmp(&a.1));

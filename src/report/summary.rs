@@ -15,6 +15,9 @@ pub struct IslandSummary {
     pub hosts_compromised: u64,
     /// Hosts encrypted by ransomware (held ones and those reached by a domain-wide push).
     pub hosts_encrypted: u64,
+    /// Encrypted hosts with no usable backup left (none kept, or online backups encrypted too),
+    /// rebuilt rather than restored; a restored host encrypted again counts again.
+    pub hosts_rebuilt: u64,
     /// Minute of the first detection on the island: an incident confirmed by a team, or a ransom
     /// note found by a victim. `None` if nobody ever noticed.
     pub first_detection_minute: Option<u64>,
@@ -32,7 +35,8 @@ pub struct IslandSummary {
     pub loss_services_attack_usd: f64,
     /// ... while only the response kept them down (isolation): the response's price.
     pub loss_services_response_usd: f64,
-    /// Encrypted hosts times `defaults.recovery_per_host_usd`.
+    /// Encrypted hosts restored from backup at `defaults.restore_per_host_usd` each, and
+    /// those with no usable backup left rebuilt at `defaults.rebuild_per_host_usd`.
     pub loss_recovery_usd: f64,
     /// Organisations whose data was taken times `defaults.breach_usd`.
     pub loss_breach_usd: f64,
@@ -148,7 +152,7 @@ pub fn summary_of(
             let ransom = p.ransom_usd as f64;
             // Each restore of an encrypted host costs its recovery, a second one after it was
             // encrypted again too.
-            let mut recovery = 0.0;
+            let (mut recovery, mut rebuilt) = (0.0, 0);
             let (mut interruption, mut committed) = (0.0, 0.0);
             let day = crate::time::MINUTES_PER_DAY as f64;
             let per_host = crate::sim::network::minutes_per_host(plan);
@@ -162,7 +166,8 @@ pub fn summary_of(
                 if o.island.ix() != i {
                     continue;
                 }
-                recovery += r.encrypted as f64 * d.recovery_per_host_usd;
+                recovery += d.recovery_usd(r.encrypted, r.rebuilt);
+                rebuilt += r.rebuilt;
                 let rate = d.interruption_rate(o.sector) / day;
                 interruption += r.host_minutes_down(ticks) as f64 * rate;
                 committed += r.host_minutes_committed(ticks, d.rebuild.0, per_host) as f64 * rate;
@@ -201,6 +206,7 @@ pub fn summary_of(
                 loss_services_scripted_usd: by_cause[DownCause::Scripted as usize],
                 loss_services_attack_usd: by_cause[DownCause::Attack as usize],
                 loss_services_response_usd: by_cause[DownCause::Response as usize],
+                hosts_rebuilt: rebuilt,
                 loss_recovery_usd: recovery,
                 loss_breach_usd: breach,
                 loss_interruption_usd: interruption,
@@ -290,12 +296,15 @@ mod tests {
         let (gov, bank) = (OrgIx(0), OrgIx(1));
         let mut picture = OperatingPicture::new(&plan);
         picture.islands[0].breached.insert(gov);
-        picture.hosts_encrypted(&plan, gov, 40, 30);
-        picture.hosts_encrypted(&plan, bank, 10, 40);
+        // The ministry's 40 had backups; 4 of the bank's 10 had none left.
+        picture.hosts_encrypted(&plan, gov, (40, 0), 30);
+        picture.hosts_encrypted(&plan, bank, (10, 4), 40);
         let s = summary_of(&picture, &plan, 1, 60, String::new(), 0);
         let a = &s.islands[0];
         let d = &plan.defaults;
-        assert_eq!(a.loss_recovery_usd, 50.0 * d.recovery_per_host_usd);
+        let recovery = 46.0 * d.restore_per_host_usd + 4.0 * d.rebuild_per_host_usd;
+        assert_eq!(a.loss_recovery_usd, recovery);
+        assert_eq!(a.hosts_rebuilt, 4);
         assert_eq!(a.loss_breach_usd, d.breach_usd, "one organisation breached");
         assert_eq!(a.loss_services_usd, 0.0);
         // 40 government hosts down 30 minutes, 10 bank hosts 20 minutes (four times the rate).
@@ -319,7 +328,7 @@ mod tests {
             .plan();
         let gov = OrgIx(0);
         let mut picture = OperatingPicture::new(&plan);
-        picture.hosts_encrypted(&plan, gov, 3, 0);
+        picture.hosts_encrypted(&plan, gov, (3, 0), 0);
         let restores = picture.recovery.get_mut(&gov).unwrap();
         restores.planned.push((3, 100, 300));
         restores.host_restored(100);

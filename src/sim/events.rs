@@ -223,6 +223,9 @@ pub enum SimEvent {
         campaign: CampaignIx,
         org: OrgIx,
         hosts: u32,
+        /// Of those, the hosts with no usable backup left (none kept, or online ones the crew
+        /// encrypted too): rebuilt, at a rebuild's price.
+        rebuilt: u32,
     },
     /// Online backups were reachable and encrypted too.
     BackupsLost {
@@ -333,6 +336,8 @@ pub enum SimEvent {
         campaign: CampaignIx,
         org: OrgIx,
         hosts: u32,
+        /// Of those, the hosts with no usable backup left, as in `HostsEncrypted`.
+        rebuilt: u32,
     },
     /// A victim paid a ransom.
     RansomPaid {

@@ -414,6 +414,22 @@ pub fn restore_time(region: &Region, lost: &LostBackups, group: u32) -> u64 {
     }
 }
 
+/// Whether an encrypted host of `group` has no usable backup left (none kept, or online ones
+/// the crew encrypted too), so it is rebuilt rather than restored.
+pub fn rebuilt(region: &Region, lost: &LostBackups, group: u32) -> bool {
+    match region.groups[group as usize].backups {
+        crate::scenario::Backups::Offline => false,
+        crate::scenario::Backups::Online => lost.0.contains(&group),
+        crate::scenario::Backups::None => true,
+    }
+}
+
+/// How many of `hosts` are rebuilt ([`rebuilt`]).
+pub fn count_rebuilt(region: &Region, lost: &LostBackups, hosts: &[u32]) -> u32 {
+    let rebuilt = |&&h: &&u32| rebuilt(region, lost, region.group_of_host(h));
+    hosts.iter().filter(rebuilt).count() as u32
+}
+
 /// Minutes an organisation's crew spends on each host it brings back
 /// (`defaults.restore_hosts_per_day`), from backup or with a decryptor.
 pub fn minutes_per_host(region: &crate::scenario::Plan) -> u64 {

@@ -50,17 +50,17 @@ fn scripted_payers(region: Res<Region>, mut extortion: ResMut<Extortion>) {
 }
 
 /// Whether a victim pays, and what: one draw each per victim, keyed by the organisation.
-fn decision(draws: &Draws, org: OrgIx, backups_lost: bool, now: u64) -> Option<u64> {
+fn decision(draws: &Draws, org: OrgIx, backups_lost: bool) -> Option<u64> {
     let p = if backups_lost {
         RANSOM_PAY_BACKUPS_LOST
     } else {
         RANSOM_PAY_BACKUPS_INTACT
     };
     let key = ids(&[org.0 as u64]);
-    if !draws.chance(p, Purpose::RansomPays, key, now, 0) {
+    if !draws.chance(p, Purpose::RansomPays, key, 0, 0) {
         return None;
     }
-    let stretch = draws.lognormal(RANSOM_SPREAD, Purpose::RansomPrice, key, now, 0);
+    let stretch = draws.lognormal(RANSOM_SPREAD, Purpose::RansomPrice, key, 0, 0);
     Some((RANSOM_MEDIAN_USD * stretch.min(RANSOM_MAX_MEDIANS)).round() as u64)
 }
 
@@ -91,7 +91,7 @@ fn victims_decide(
             continue;
         }
         let backups_lost = region.orgs[org].groups.clone().any(|g| lost.0.contains(&g));
-        if let Some(usd) = decision(&draws, org, backups_lost, now) {
+        if let Some(usd) = decision(&draws, org, backups_lost) {
             let until = now + RANSOM_TALKS_MINUTES;
             extortion.talks.insert((until, org), usd);
             log.push(now, SimEvent::RansomTalks { org, usd, until });
@@ -232,7 +232,7 @@ mod tests {
         let n = 4000;
         let pays = |lost: bool| {
             (0..n)
-                .filter_map(|o| decision(&draws, OrgIx(o), lost, 100))
+                .filter_map(|o| decision(&draws, OrgIx(o), lost))
                 .collect::<Vec<u64>>()
         };
         let (lost, intact) = (pays(true), pays(false));

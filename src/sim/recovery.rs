@@ -178,6 +178,7 @@ pub(super) fn reencrypt(
                 campaign,
                 org,
                 hosts: n,
+                rebuilt: super::network::count_rebuilt(region, lost, &hit),
             },
         );
         gate.hold((region, draws, lost), (org, &hit), now, log);

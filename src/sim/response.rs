@@ -199,10 +199,19 @@ fn triage(
     let now = tick.now();
     let recognised = match alert.campaign {
         Some(_) if alert.certain => true,
-        Some(_) => {
+        Some(campaign) => {
             let p = TRIAGE_RECOGNITION.0 + TRIAGE_RECOGNITION.1 * skill;
-            tick.draws
-                .chance(p, Purpose::TriageVerdict, alert.id, now, 0)
+            // Keyed by what the alert is (who reads it, what it says, when it was raised), not
+            // by its number or the minute it is read: a change elsewhere in the region (another
+            // team's alerts, a busier desk) leaves this verdict as it was, so paired what-ifs
+            // compare like with like.
+            let key = super::draws::ids(&[
+                team.0 as u64,
+                campaign.0 as u64,
+                alert.host.map_or(u64::MAX, u64::from),
+                alert.technique.map_or(u64::MAX, |t| t.0 as u64),
+            ]);
+            (tick.draws).chance(p, Purpose::TriageVerdict, key, alert.raised, 0)
         }
         None => false,
     };

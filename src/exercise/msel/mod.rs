@@ -561,7 +561,9 @@ mod tests {
                 &["T1078", "T1486"],
             )
             .duration("2d")
-            .field(&format!("msel: [{pinned}]"));
+            .field(&format!("msel: [{pinned}]"))
+            // Slow restores: what the crew encrypts on its own stays down, its foothold with it.
+            .field(r#"defaults: Defaults(restore_offline: "20d")"#);
         // The crew gets in with valid accounts and is still inside at the pinned time.
         let free = play(region.clone(), 2 * 24 * 60, &[]);
         assert_eq!(free, [format!("{} fired P", 26 * 60)]);
@@ -683,7 +685,11 @@ mod tests {
                 channel: Briefing, title: "the second crew encrypts")"#,
         );
         let region = two_victims(&[&msel]).org("nobody", "A", 5, 1.0, 0.5);
-        let mut session = Session::new(region.plan(), 1);
+        // Nobody stops the crews (the CSIRT is a trainee team that gives no order): each does
+        // all it came to do, and the script follows.
+        let mut plan = (*region.plan()).clone();
+        plan.teams.iter_mut().for_each(|t| t.auto = false);
+        let mut session = Session::new(std::sync::Arc::new(plan), 1);
         session.run_until(4 * 24 * 60).unwrap();
         let org_event = |kind: &str, id: &str| {
             first(&session, |e| match (kind, e) {

@@ -305,6 +305,7 @@ mod tests {
                     campaign: c,
                     org: gov,
                     hosts: 9,
+                    rebuilt: 0,
                 },
             ),
             at(
@@ -313,6 +314,7 @@ mod tests {
                     campaign: c,
                     org: port,
                     hosts: 10,
+                    rebuilt: 0,
                 },
             ),
             at(

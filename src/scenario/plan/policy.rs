@@ -37,9 +37,18 @@ pub(super) fn check_policy(c: &mut Check, s: &Scenario) {
     c.not_negative(
         "defaults",
         "",
-        "recovery_per_host_usd",
-        d.recovery_per_host_usd,
+        "restore_per_host_usd",
+        d.restore_per_host_usd,
     );
+    c.not_negative(
+        "defaults",
+        "",
+        "rebuild_per_host_usd",
+        d.rebuild_per_host_usd,
+    );
+    if let Some(usd) = d.recovery_per_host_usd {
+        c.not_negative("defaults", "", "recovery_per_host_usd", usd);
+    }
     c.not_negative("defaults", "", "breach_usd", d.breach_usd);
     c.not_negative(
         "defaults",

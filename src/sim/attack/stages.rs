@@ -242,7 +242,7 @@ fn encrypt(step: &Step, intr: &mut Intrusion, harm: &mut Harm) {
     let backups_lost_p = region.defaults.online_backups_lost;
     let o = &region.orgs[org];
     let mut hit_online: BTreeMap<u32, u32> = BTreeMap::new();
-    let backups_found = draws.chance(backups_lost_p, Purpose::BackupsLost, key, now, 0);
+    let backups_found = draws.chance(backups_lost_p, Purpose::BackupsLost, key, 0, 0);
     for g in o.groups.clone() {
         if region.groups[g as usize].backups == Backups::Online && backups_found {
             lost_backups.0.insert(g);
@@ -251,7 +251,7 @@ fn encrypt(step: &Step, intr: &mut Intrusion, harm: &mut Harm) {
     }
     // The held hosts, and the payload pushed domain-wide to a share of the rest: how far this
     // push gets is drawn once per attack (`push_reach`), then host by host.
-    let push = push_reach(tech.reach, draws.unit(Purpose::EncryptPush, key, now, 0));
+    let push = push_reach(tech.reach, draws.unit(Purpose::EncryptPush, key, 0, 0));
     let mut encrypted = 0;
     // The victim's own IT restores or rebuilds every encrypted host from what it has (a rebuild
     // wipes the intruder's foothold on it too; footholds on hosts not encrypted stay).
@@ -267,7 +267,7 @@ fn encrypt(step: &Step, intr: &mut Intrusion, harm: &mut Harm) {
         let reached = || {
             state.usable()
                 && state.held_by.is_none()
-                && draws.chance(push, Purpose::EncryptReach, key, now, h)
+                && draws.chance(push, Purpose::EncryptReach, key, 0, h)
         };
         if !(held || reached()) {
             continue;
@@ -286,6 +286,7 @@ fn encrypt(step: &Step, intr: &mut Intrusion, harm: &mut Harm) {
             campaign,
             org,
             hosts: encrypted,
+            rebuilt: crate::sim::network::count_rebuilt(region, lost_backups, &to_restore),
         },
     );
     for (_, n) in hit_online.into_iter().filter(|(_, n)| *n > 0) {

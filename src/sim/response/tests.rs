@@ -717,3 +717,72 @@ fn a_crew_that_came_through_the_provider_is_contained_only_once_its_access_is_re
     }
     assert!(revoked_runs >= 5, "the way in found in {revoked_runs} of 6");
 }
+
+/// A triage verdict is drawn for the alert it is about (team, crew, host, technique, when it
+/// was raised), not for its number: another island's team raising its own alerts first, which
+/// renumbers every alert, leaves this team's verdicts as they were, so a paired what-if that
+/// adds a team compares like with like.
+#[test]
+fn another_team_alerts_leave_this_team_verdicts_as_they_were() {
+    let base = ministry(true);
+    let tiny = TinyRegion::new()
+        .island("A", true, false)
+        .org("gov", "A", 40, 1.0, 0.0)
+        .team(
+            "csirt",
+            "NationalCsirt",
+            Some("A"),
+            2,
+            "AroundTheClock",
+            true,
+        )
+        .campaign(
+            "crew",
+            "D1 09:00",
+            "Organisation(\"gov\")",
+            &["T1078", "T1021.002", "T1041"],
+        )
+        .island("B", false, false)
+        .org("shop", "B", 200, 1.0, 0.0)
+        .team("soc", "SectorSoc", Some("B"), 2, "AroundTheClock", true)
+        .monitors("soc", &["shop"]);
+    let mut busier = (*tiny.plan()).clone();
+    tune(&mut busier, "T1078", |t| t.detectability = 1.0);
+    let verdicts = |plan: Plan| {
+        let mut sim = Simulation::new(Arc::new(plan), 3);
+        sim.run_until(24 * 60);
+        let events = sim.events();
+        let others = (events.iter())
+            .filter(|e| {
+                matches!(
+                    e.event,
+                    SimEvent::AlertRaised {
+                        team: TeamIx(1),
+                        ..
+                    }
+                )
+            })
+            .count();
+        let ours: Vec<(u64, Verdict)> = (events.iter())
+            .filter_map(|e| match e.event {
+                SimEvent::AlertTriaged {
+                    team: TeamIx(0),
+                    verdict,
+                    true_positive: true,
+                    ..
+                } => Some((e.tick, verdict)),
+                _ => None,
+            })
+            .collect();
+        (ours, others)
+    };
+    let (alone, none) = verdicts(base);
+    let (beside, others) = verdicts(busier);
+    assert_eq!(none, 0);
+    assert!(
+        others >= 5,
+        "the other team raises alerts of its own: {others}"
+    );
+    assert!(alone.len() >= 3, "{alone:?}");
+    assert_eq!(alone, beside);
+}

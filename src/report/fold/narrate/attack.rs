@@ -39,9 +39,18 @@ pub(super) fn attack(plan: &Plan, event: &SimEvent) -> String {
             org(plan, to)
         ),
         DataExfiltrated { org: o, .. } => format!("{}: data exfiltrated", org(plan, o)),
-        HostsEncrypted { org: o, hosts, .. } => {
-            format!("{}: {hosts} hosts encrypted", org(plan, o))
-        }
+        HostsEncrypted {
+            org: o,
+            hosts,
+            rebuilt,
+            ..
+        } => match rebuilt {
+            0 => format!("{}: {hosts} hosts encrypted", org(plan, o)),
+            n => format!(
+                "{}: {hosts} hosts encrypted, {n} of them with no usable backup left (to rebuild)",
+                org(plan, o)
+            ),
+        },
         BackupsLost { org: o, hosts } => format!(
             "{}: online backups of {hosts} hosts encrypted too",
             org(plan, o)

@@ -89,6 +89,8 @@ pub struct Opened {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrgRecovery {
     pub encrypted: u64,
+    /// Of those, hosts with no usable backup left: rebuilt, at a rebuild's price.
+    pub rebuilt: u64,
     /// Sum over encrypted hosts of the tick each was encrypted.
     encrypted_at: u64,
     pub restored: u64,
@@ -102,9 +104,11 @@ pub struct OrgRecovery {
 }
 
 impl OrgRecovery {
-    /// `hosts` more went down to ransomware at `tick`.
-    pub fn hosts_encrypted(&mut self, hosts: u64, tick: u64) {
+    /// `hosts` more went down to ransomware at `tick`, `rebuilt` of them with no usable backup.
+    pub fn hosts_encrypted(&mut self, (hosts, rebuilt): (u32, u32), tick: u64) {
+        let hosts = u64::from(hosts);
         self.encrypted += hosts;
+        self.rebuilt += u64::from(rebuilt);
         self.encrypted_at += hosts * tick;
         self.hit.get_or_insert(tick);
     }
@@ -182,18 +186,24 @@ impl OperatingPicture {
             SimEvent::HostIsolated { host, org, .. } => {
                 self.islands[island(org)].held.remove(&host);
             }
-            SimEvent::HostsEncrypted { org, hosts, .. } => {
-                self.hosts_encrypted(plan, org, hosts as u64, tick)
-            }
+            SimEvent::HostsEncrypted {
+                org,
+                hosts,
+                rebuilt,
+                ..
+            } => self.hosts_encrypted(plan, org, (hosts, rebuilt), tick),
             SimEvent::HostRestored {
                 org,
                 encrypted: true,
                 ..
             } => self.recovery.entry(org).or_default().host_restored(tick),
             // Down again: in the organisation's recovery, not a new victim's count.
-            SimEvent::RestoredHostsEncrypted { org, hosts, .. } => {
-                (self.recovery.entry(org).or_default()).hosts_encrypted(hosts as u64, tick)
-            }
+            SimEvent::RestoredHostsEncrypted {
+                org,
+                hosts,
+                rebuilt,
+                ..
+            } => (self.recovery.entry(org).or_default()).hosts_encrypted((hosts, rebuilt), tick),
             SimEvent::RestoresHastened { org, ready, .. } => {
                 let r = self.recovery.entry(org).or_default();
                 r.ready = r.ready.map(|was| was.min(ready));
@@ -258,22 +268,23 @@ impl OperatingPicture {
         self.trends.compromised[ix.ix()].set(tick, ever);
     }
 
-    /// Ransomware encrypted `hosts` of `org` at `tick`.
+    /// Ransomware encrypted `hosts` of `org` at `tick`, `rebuilt` of them with no usable
+    /// backup left.
     pub(in crate::report) fn hosts_encrypted(
         &mut self,
         plan: &Plan,
         org: OrgIx,
-        hosts: u64,
+        (hosts, rebuilt): (u32, u32),
         tick: u64,
     ) {
         let island = plan.orgs[org].island.ix();
-        self.islands[island].encrypted += hosts;
+        self.islands[island].encrypted += u64::from(hosts);
         let now_encrypted = self.islands[island].encrypted;
         self.trends.encrypted[island].set(tick, now_encrypted);
         self.recovery
             .entry(org)
             .or_default()
-            .hosts_encrypted(hosts, tick);
+            .hosts_encrypted((hosts, rebuilt), tick);
     }
 
     /// `org` paid a ransom. It comes from a command file: a silly sum must not overflow.
