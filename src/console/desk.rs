@@ -66,8 +66,9 @@ fn trainee_actions(
                     name: team.name.clone(),
                 };
                 let list = crate::report::view::targets(plan, TeamIx::from(t));
+                let partners = crate::report::view::partners(plan, TeamIx::from(t));
                 let chosen = targets.entry(t as u32).or_default();
-                team_actions(ui, &named, &list, orders, chosen);
+                team_actions(ui, &named, (&list, &partners), orders, chosen);
             }
         });
 }
@@ -77,7 +78,7 @@ fn trainee_actions(
 pub(super) fn team_actions(
     ui: &mut Ui,
     team: &Named,
-    targets: &[Named],
+    (targets, partners): (&[Named], &[Named]),
     orders: &mut Orders,
     chosen: &mut usize,
 ) {
@@ -100,7 +101,7 @@ pub(super) fn team_actions(
                 orders.0.push(order(id.clone(), org.clone()));
             }
         }
-        share(ui, &id, orders);
+        share(ui, &id, partners, orders);
         if ui.small_button("Ask for help").clicked() {
             orders
                 .0
@@ -110,9 +111,10 @@ pub(super) fn team_actions(
 }
 
 /// Sharing the team's latest incident under the marking it chooses (TLP:GREEN unless it picks
-/// another), the marking's reach said beside it.
-fn share(ui: &mut Ui, team: &str, orders: &mut Orders) {
-    use crate::scenario::Tlp;
+/// another), the marking's reach said beside it, to the audience it chooses (everyone the
+/// marking allows unless it picks one; one the marking forbids is refused with the rule).
+fn share(ui: &mut Ui, team: &str, partners: &[Named], orders: &mut Orders) {
+    use crate::scenario::{Audience, Tlp};
     let key = egui::Id::new(("share-tlp", team));
     let mut tlp = ui.data_mut(|d| *d.get_temp_mut_or(key, Tlp::Green));
     egui::ComboBox::from_id_salt(key)
@@ -126,14 +128,44 @@ fn share(ui: &mut Ui, team: &str, orders: &mut Orders) {
         .response
         .on_hover_text(tlp.reach());
     ui.data_mut(|d| d.insert_temp(key, tlp));
+    let mut audiences = vec![
+        (Audience::AsMarked, "as marked".to_string()),
+        (Audience::Partners, "partners".to_string()),
+    ];
+    audiences.extend(
+        (partners.iter()).map(|p| (Audience::Partner(p.id.clone()), format!("partner {}", p.id))),
+    );
+    audiences.extend([
+        (Audience::Hub, "the hub".to_string()),
+        (Audience::Contacts, "every contact".to_string()),
+        (Audience::Public, "public".to_string()),
+    ]);
+    let to_key = egui::Id::new(("share-to", team));
+    let mut chosen = ui.data_mut(|d| *d.get_temp_mut_or(to_key, 0usize));
+    chosen = chosen.min(audiences.len() - 1);
+    egui::ComboBox::from_id_salt(to_key)
+        .selected_text(&audiences[chosen].1)
+        .show_ui(ui, |ui| {
+            for (i, (_, label)) in audiences.iter().enumerate() {
+                ui.selectable_value(&mut chosen, i, label);
+            }
+        })
+        .response
+        .on_hover_text("to whom: everyone the marking allows, or one audience");
+    ui.data_mut(|d| d.insert_temp(to_key, chosen));
+    let (to, named) = audiences.swap_remove(chosen);
     if ui
         .small_button("Share")
-        .on_hover_text(format!("share the latest incident: {}", tlp.reach()))
+        .on_hover_text(format!(
+            "share the latest incident with {named}: {}",
+            tlp.reach()
+        ))
         .clicked()
     {
         orders.0.push(Command::ShareIntel {
             team: team.to_string(),
             tlp,
+            to,
         });
     }
 }

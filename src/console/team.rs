@@ -180,7 +180,13 @@ fn inbox(ui: &mut Ui, v: &TeamView) {
 /// The team's desk: its orders, the alert queue, its incidents and its intelligence.
 fn desk(ui: &mut Ui, v: &TeamView, orders: &mut Orders, chosen: &mut usize) {
     ui.columns(3, |cols| {
-        team_actions(&mut cols[0], &v.team, &v.targets, orders, chosen);
+        team_actions(
+            &mut cols[0],
+            &v.team,
+            (&v.targets, &v.partners),
+            orders,
+            chosen,
+        );
         cols[0].label(format!("{} orders given", v.orders_given));
         let (confirmed, dismissed) = v.triaged;
         cols[1].heading(format!("Alert queue ({})", v.queue_total));

@@ -19,6 +19,8 @@ pub enum Refusal {
     NotAddressed { inject: String },
     /// The decision was put to this team to read; another team takes it.
     NotDecider { inject: String, decider: String },
+    /// The marking forbids the audience the team chose (the rule, said back).
+    Marking(String),
     /// The command names something that does not exist.
     Unknown(String),
 }
@@ -37,7 +39,7 @@ impl std::fmt::Display for Refusal {
             Refusal::NotDecider { inject, decider } => {
                 write!(f, "the decision on `{inject}` is for {decider} to decide")
             }
-            Refusal::Unknown(e) => write!(f, "{e}"),
+            Refusal::Marking(rule) | Refusal::Unknown(rule) => write!(f, "{rule}"),
         }
     }
 }
@@ -76,9 +78,13 @@ pub fn team_may(plan: &Plan, team: TeamIx, command: &Command) -> Result<(), Refu
         | IsolateHosts { team: t, org }
         | Eradicate { team: t, org }
         | Patch { team: t, org } => own(t).and_then(|_| org_of(org)),
-        ShareIntel { team: t, .. } | RequestAssistance { team: t } | Block { team: t, .. } => {
-            own(t)
+        ShareIntel { team: t, tlp, to } => {
+            own(t)?;
+            to.resolve(plan, team, *tlp)
+                .map(|_| ())
+                .map_err(Refusal::Marking)
         }
+        RequestAssistance { team: t } | Block { team: t, .. } => own(t),
         Decide {
             team: t, inject, ..
         } => {
@@ -163,6 +169,60 @@ mod tests {
                  options: [Option(id: \"wait\", label: \"Wait\")])))]",
             )
             .plan()
+    }
+
+    /// A share goes where the marking allows: an audience it forbids is refused with the rule,
+    /// and a named partner must be one the island has an agreement with.
+    #[test]
+    fn the_marking_decides_the_audience_a_team_may_choose() {
+        use crate::scenario::{Audience, Tlp};
+        let tiny = TinyRegion::new()
+            .island("A", false, true)
+            .island("B", false, false)
+            .island("C", false, false)
+            .team("a-npc", "Npc", Some("A"), 1, "OfficeHours", false)
+            .field(r#"intel: Intel(bilateral: [("A", "B")])"#);
+        let p = tiny.plan();
+        let share = |tlp: Tlp, to: Audience| Command::ShareIntel {
+            team: "a-npc".into(),
+            tlp,
+            to,
+        };
+        let may = |tlp, to| team_may(&p, TeamIx(0), &share(tlp, to));
+        for (tlp, to) in [
+            (Tlp::Red, Audience::Partner("B".into())),
+            (Tlp::AmberStrict, Audience::Partners),
+            (Tlp::Amber, Audience::Hub),
+            (Tlp::Green, Audience::Contacts),
+            (Tlp::Clear, Audience::Public),
+            (Tlp::Red, Audience::AsMarked),
+        ] {
+            assert_eq!(may(tlp, to.clone()), Ok(()), "{tlp:?} to {to:?}");
+        }
+        for (tlp, to, rule) in [
+            (Tlp::AmberStrict, Audience::Hub, "may not go to the hub"),
+            (
+                Tlp::Amber,
+                Audience::Contacts,
+                "the NPC network is the community",
+            ),
+            (Tlp::Green, Audience::Public, "only TLP:CLEAR may"),
+            (
+                Tlp::Clear,
+                Audience::Partner("C".into()),
+                "not a bilateral partner",
+            ),
+        ] {
+            let refused = may(tlp, to.clone()).unwrap_err();
+            assert!(matches!(refused, Refusal::Marking(_)), "{refused:?}");
+            assert!(
+                refused.to_string().contains(rule),
+                "{tlp:?} to {to:?}: {refused}"
+            );
+            // A command file is refused the same way.
+            let err = share(tlp, to).resolve(&p).unwrap_err();
+            assert!(err.contains(rule), "{err}");
+        }
     }
 
     #[test]

@@ -109,7 +109,14 @@ impl CommandTargets<'_, '_> {
                 }
             }
             Action::PayRansom { org, usd } => log.push(now, SimEvent::RansomPaid { org, usd }),
-            Action::ShareIntel { team, tlp } => log.push(now, SimEvent::ShareOrdered { team, tlp }),
+            Action::ShareIntel { team, tlp, to } => log.push(
+                now,
+                SimEvent::ShareOrdered {
+                    team,
+                    tlp,
+                    audience: to,
+                },
+            ),
             Action::Respond { team, order } => {
                 log.push(now, SimEvent::ResponseOrdered { team, order })
             }

@@ -455,6 +455,7 @@ fn missed_orders(
             let share = Command::ShareIntel {
                 team: x.team.clone(),
                 tlp: *tlp,
+                to: Default::default(),
             };
             // Trainees scope only on order: scope the incident they had, then share.
             let incident = picture

@@ -262,6 +262,9 @@ pub struct TeamView {
     pub believed_compromised: u32,
     /// Organisations it may give orders for.
     pub targets: Vec<Named>,
+    /// Islands its island has a bilateral sharing agreement with (a share may name one).
+    #[serde(default)]
+    pub partners: Vec<Named>,
     /// The map as the team knows it, per island.
     pub islands: Vec<IslandView>,
     /// Links it knows are cut.
@@ -326,6 +329,7 @@ impl TeamView {
             orders_given: k.orders.len(),
             believed_compromised: k.believed_compromised(),
             targets: targets(plan, k.team),
+            partners: partners(plan, k.team),
             islands: islands(plan, k),
             links_cut: k.links_cut.iter().map(|l| l.ix()).collect(),
         }
@@ -425,6 +429,25 @@ pub fn targets(plan: &Plan, team: TeamIx) -> Vec<Named> {
         .map(|o| Named {
             id: s.organisations[o].id.clone(),
             name: s.organisations[o].name.clone(),
+        })
+        .collect()
+}
+
+/// The islands `team`'s island shares with bilaterally, by island id and name.
+pub fn partners(plan: &Plan, team: TeamIx) -> Vec<Named> {
+    let Some(own) = plan.teams[team].island else {
+        return Vec::new();
+    };
+    let s = &plan.scenario;
+    (plan.bilateral.iter())
+        .filter_map(|&(a, b)| match (a == own, b == own) {
+            (true, _) => Some(b),
+            (_, true) => Some(a),
+            _ => None,
+        })
+        .map(|i| Named {
+            id: s.islands[i].id.clone(),
+            name: s.islands[i].name.clone(),
         })
         .collect()
 }

@@ -19,6 +19,103 @@ pub enum Order {
     ResetCredentials(OrgIx),
 }
 
+/// Whom a team's shared intelligence goes to. The marking limits it (FIRST TLP 2.0): the
+/// NPC network is the community (TLP:GREEN or CLEAR), the hub relays to its members
+/// (TLP:AMBER or lower), only TLP:CLEAR may be published; a named partner may receive any
+/// marking.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Audience {
+    /// Everyone the marking allows: bilateral partners, every point of contact (GREEN or
+    /// CLEAR), the hub (AMBER or lower) and the public (CLEAR).
+    #[default]
+    AsMarked,
+    /// The island's bilateral partners, each by its point of contact.
+    Partners,
+    /// One bilateral partner, by its island's id (`Partner("GD")`).
+    Partner(String),
+    /// The regional hub, which vets the item and relays it to its members.
+    Hub,
+    /// Every island's point of contact, over the NPC network.
+    Contacts,
+    /// A public advisory every island picks up.
+    Public,
+}
+
+impl Audience {
+    /// The default, which files and journals leave out.
+    pub fn is_as_marked(&self) -> bool {
+        *self == Audience::AsMarked
+    }
+
+    /// The audience for `team`'s item marked `tlp`, or the rule that forbids it.
+    pub fn resolve(&self, plan: &Plan, team: TeamIx, tlp: Tlp) -> Result<Recipients, String> {
+        let label = tlp.label();
+        Ok(match self {
+            Audience::AsMarked => Recipients::AsMarked,
+            Audience::Partners => Recipients::Partners,
+            Audience::Partner(id) => {
+                let other = plan.ids.islands.resolve(id).map_err(|e| e.to_string())?;
+                let own = plan.teams[team].island;
+                let agreed = own.is_some_and(|own| {
+                    (plan.bilateral.iter())
+                        .any(|&(a, b)| (a, b) == (own, other) || (b, a) == (own, other))
+                });
+                if !agreed {
+                    return Err(format!(
+                        "`{id}` is not a bilateral partner of this team's island: share with the \
+                         hub (TLP:AMBER or lower) or every point of contact (TLP:GREEN or CLEAR)"
+                    ));
+                }
+                Recipients::Partner(other)
+            }
+            Audience::Hub if tlp > Tlp::Amber => {
+                return Err(format!(
+                    "{label} may not go to the hub: it relays to its members, so it takes \
+                     TLP:AMBER or lower; share a stricter marking with a named partner"
+                ));
+            }
+            Audience::Hub => Recipients::Hub,
+            Audience::Contacts if tlp > Tlp::Green => {
+                return Err(format!(
+                    "{label} may not go to every point of contact: the NPC network is the \
+                     community, which takes TLP:GREEN or CLEAR"
+                ));
+            }
+            Audience::Contacts => Recipients::Contacts,
+            Audience::Public if tlp != Tlp::Clear => {
+                return Err(format!("{label} may not be published: only TLP:CLEAR may"));
+            }
+            Audience::Public => Recipients::Public,
+        })
+    }
+}
+
+/// An `Audience` resolved against the plan (a partner by its island's index).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub enum Recipients {
+    #[default]
+    AsMarked,
+    Partners,
+    Partner(IslandIx),
+    Hub,
+    Contacts,
+    Public,
+}
+
+impl Recipients {
+    /// In a sentence: "everyone the marking allows", "the hub", "partner GD".
+    pub fn describe(self, plan: &Plan) -> String {
+        match self {
+            Recipients::AsMarked => "everyone the marking allows".into(),
+            Recipients::Partners => "its bilateral partners".into(),
+            Recipients::Partner(i) => format!("its partner {}", plan.scenario.islands[i].name),
+            Recipients::Hub => "the regional hub".into(),
+            Recipients::Contacts => "every point of contact".into(),
+            Recipients::Public => "the public".into(),
+        }
+    }
+}
+
 /// One command as a person gives it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Command {
@@ -43,8 +140,15 @@ pub enum Command {
     /// White cell: a victim pays a ransom (US dollars); it counts in the losses. Whether paying
     /// stops the crew is a separate choice (`CancelCampaign`).
     PayRansom { org: String, usd: u64 },
-    /// A team shares what it learned from its latest incident, with the marking it chooses.
-    ShareIntel { team: String, tlp: Tlp },
+    /// A team shares what it learned from its latest incident, with the marking it chooses,
+    /// to the audience it chooses (everyone the marking allows unless it says `to:`); an
+    /// audience the marking forbids is refused with the rule.
+    ShareIntel {
+        team: String,
+        tlp: Tlp,
+        #[serde(default, skip_serializing_if = "Audience::is_as_marked")]
+        to: Audience,
+    },
     /// A team asks the regional hub for analysts.
     RequestAssistance { team: String },
     /// A trainee team's response work (auto-played teams do this by policy): scope an incident
@@ -158,6 +262,7 @@ pub enum Action {
     ShareIntel {
         team: TeamIx,
         tlp: Tlp,
+        to: Recipients,
     },
     RequestAssistance {
         team: TeamIx,
@@ -262,10 +367,14 @@ impl Command {
                 org: r.org(org)?,
                 usd: *usd,
             },
-            Command::ShareIntel { team, tlp } => Action::ShareIntel {
-                team: r.team(team)?,
-                tlp: *tlp,
-            },
+            Command::ShareIntel { team, tlp, to } => {
+                let team = r.team(team)?;
+                Action::ShareIntel {
+                    team,
+                    tlp: *tlp,
+                    to: to.resolve(plan, team, *tlp)?,
+                }
+            }
             Command::RequestAssistance { team } => Action::RequestAssistance {
                 team: r.team(team)?,
             },

@@ -19,7 +19,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use catalog::{Catalog, Effect, Tactic, Technique};
-pub use command::{Action, Command, Issued, Order, Pace, Timed, commands_from, load_commands};
+pub use command::{
+    Action, Audience, Command, Issued, Order, Pace, Recipients, Timed, commands_from, load_commands,
+};
 // The format's names, the MSEL's and the plan's, said one by one so a reader sees where each
 // lives (no glob re-exports).
 pub use defaults::{Defaults, default_interruption_weights};

@@ -79,6 +79,8 @@ pub enum SimEvent {
     ShareOrdered {
         team: TeamIx,
         tlp: crate::scenario::Tlp,
+        /// Whom to: everyone the marking allows, or the audience the team chose.
+        audience: crate::scenario::Recipients,
     },
     /// The white cell started a campaign ahead of its schedule.
     CampaignForced {

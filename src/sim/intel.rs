@@ -21,7 +21,7 @@ use super::network::Connectivity;
 use super::posture::{IslandDefences, strength};
 use super::tasks::Task;
 use super::{Clock, Region, SimSet, SimTick};
-use crate::scenario::Tlp;
+use crate::scenario::{Recipients, Tlp};
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<IntelBook>()
@@ -42,6 +42,8 @@ pub struct IntelItem {
     pub actor: ActorIx,
     pub techniques: Vec<TechniqueIx>,
     pub tlp: Tlp,
+    /// Whom the team sent it to (within what the marking allows).
+    pub audience: Recipients,
     pub team: TeamIx,
     pub island: IslandIx,
     pub produced: u64,
@@ -72,7 +74,7 @@ pub struct IntelBook {
     pub received: BTreeSet<(TeamIx, u32)>,
     /// Shares ordered before the team had scoped anything: they go out, at the marking
     /// ordered, as soon as it has ("share as soon as we know").
-    pub standing: BTreeMap<TeamIx, crate::scenario::Tlp>,
+    pub standing: BTreeMap<TeamIx, (Tlp, Recipients)>,
 }
 
 /// Transit time between two islands: the hop's latency, plus the slower links' delay on the
@@ -187,6 +189,7 @@ impl IntelBook {
         let origin = it.island;
         let islands = &region.islands;
         let contact = |i: IslandIx| region.island_contact[i];
+        let to = it.audience;
         for &(a, b) in &region.bilateral {
             let other = if a == origin {
                 b
@@ -195,6 +198,14 @@ impl IntelBook {
             } else {
                 continue;
             };
+            let chosen = match to {
+                Recipients::AsMarked | Recipients::Partners => true,
+                Recipients::Partner(p) => p == other,
+                _ => false,
+            };
+            if !chosen {
+                continue;
+            }
             if let Some(t) = contact(other) {
                 self.send(
                     log,
@@ -206,7 +217,8 @@ impl IntelBook {
                 );
             }
         }
-        if it.tlp <= Tlp::Green && islands[origin].npc {
+        let any = |kind: Recipients| to == Recipients::AsMarked || to == kind;
+        if it.tlp <= Tlp::Green && islands[origin].npc && any(Recipients::Contacts) {
             for (j, isl) in islands.iter().enumerate() {
                 let j = IslandIx::from(j);
                 if j != origin
@@ -226,6 +238,7 @@ impl IntelBook {
         }
         if p.hub
             && it.tlp <= Tlp::Amber
+            && any(Recipients::Hub)
             && hub_members(region).any(|m| m == origin)
             && let Some(hub) = region.hub
         {
@@ -239,7 +252,7 @@ impl IntelBook {
                 Channel::Hub,
             );
         }
-        if it.tlp == Tlp::Clear {
+        if it.tlp == Tlp::Clear && any(Recipients::Public) {
             for j in IslandIx::all(islands.len()) {
                 if j != origin {
                     let cut = if net.connected(origin, j) {
@@ -294,27 +307,31 @@ fn share_intel(
                     SimEvent::IncidentScoped { incident, .. } => {
                         let team = seen.incidents.0[incident as usize].team;
                         if region.teams[team].auto {
-                            Some((incident, region.intel.tlp_default))
+                            Some((incident, (region.intel.tlp_default, Recipients::AsMarked)))
                         } else {
-                            book.standing.remove(&team).map(|tlp| (incident, tlp))
+                            book.standing.remove(&team).map(|share| (incident, share))
                         }
                     }
-                    SimEvent::ShareOrdered { team, tlp } => {
+                    SimEvent::ShareOrdered {
+                        team,
+                        tlp,
+                        audience,
+                    } => {
                         let scoped = seen
                             .incidents
                             .0
                             .iter()
                             .rposition(|i| i.team == team && i.scoped)
-                            .map(|i| (i as u32, tlp));
+                            .map(|i| (i as u32, (tlp, audience)));
                         if scoped.is_none() {
-                            book.standing.insert(team, tlp);
+                            book.standing.insert(team, (tlp, audience));
                         }
                         scoped
                     }
                     _ => None,
                 };
-                if let Some((incident, tlp)) = share {
-                    produce(&seen, &mut book, &mut defences, &mut log, incident, tlp);
+                if let Some((incident, marked)) = share {
+                    produce(&seen, &mut book, &mut defences, &mut log, incident, marked);
                 }
             }
             SimEvent::IntelApplied {
@@ -357,7 +374,7 @@ fn produce(
     defences: &mut IslandDefences,
     log: &mut EventLog,
     incident: u32,
-    tlp: Tlp,
+    (tlp, audience): (Tlp, Recipients),
 ) {
     let Sources {
         clock,
@@ -388,6 +405,7 @@ fn produce(
         actor: plan.actor,
         techniques,
         tlp,
+        audience,
         team: inc.team,
         island,
         produced: now,

@@ -85,6 +85,7 @@ fn a_missed_share_is_replayed_as_if_given_when_it_was_expected() {
                     Command::ShareIntel {
                         team: "csirt".into(),
                         tlp: crate::scenario::Tlp::Green,
+                        to: Default::default(),
                     },
                 ),
             ];

@@ -23,14 +23,21 @@ fn region() -> Region {
     Region(plan)
 }
 
-/// A book holding one item, produced on island A by its CSIRT at this marking.
+/// A book holding one item, produced on island A by its CSIRT at this marking, to everyone
+/// the marking allows.
 fn book_with(tlp: Tlp) -> IntelBook {
+    book_to(tlp, Recipients::AsMarked)
+}
+
+/// A book holding one item from island A's CSIRT at this marking, to this audience.
+fn book_to(tlp: Tlp, audience: Recipients) -> IntelBook {
     let mut book = IntelBook::default();
     book.items.push(IntelItem {
         campaign: CampaignIx(0),
         actor: ActorIx(0),
         techniques: vec![TechniqueIx(0)],
         tlp,
+        audience,
         team: TeamIx(0),
         island: IslandIx(0),
         produced: 0,
@@ -40,8 +47,13 @@ fn book_with(tlp: Tlp) -> IntelBook {
 
 /// (channel, recipient) of everything an item from island A at this marking is sent to.
 fn sent(tlp: Tlp) -> Vec<(Channel, Recipient)> {
+    sent_to(tlp, Recipients::AsMarked)
+}
+
+/// The same, for the audience the team chose.
+fn sent_to(tlp: Tlp, audience: Recipients) -> Vec<(Channel, Recipient)> {
     let r = region();
-    let mut book = book_with(tlp);
+    let mut book = book_to(tlp, audience);
     let net = Connectivity {
         component: vec![0; 4],
         delay: Vec::new(),
@@ -86,6 +98,36 @@ fn the_marking_decides_the_channels() {
             "{clear:?}"
         );
     }
+}
+
+/// The audience a team chooses narrows what the marking allows to that one channel: the
+/// partner it names, the hub, the points of contact or the public.
+#[test]
+fn a_chosen_audience_gets_the_item_and_nobody_else_does() {
+    use Channel::*;
+    use Recipient::*;
+    assert_eq!(
+        sent_to(Tlp::Clear, Recipients::Partner(IslandIx(1))),
+        vec![(Bilateral, Team(TeamIx(1)))]
+    );
+    // C has no agreement with A: naming it sends nothing (the command is refused first).
+    assert_eq!(
+        sent_to(Tlp::Clear, Recipients::Partner(IslandIx(2))),
+        vec![]
+    );
+    assert_eq!(
+        sent_to(Tlp::Green, Recipients::Hub),
+        vec![(Hub, Team(TeamIx(3)))]
+    );
+    assert_eq!(
+        sent_to(Tlp::Green, Recipients::Contacts),
+        vec![(NpcNetwork, Team(TeamIx(1))), (NpcNetwork, Team(TeamIx(2)))]
+    );
+    let public = sent_to(Tlp::Clear, Recipients::Public);
+    assert_eq!(public.len(), 3, "{public:?}");
+    assert!(public.iter().all(|(c, _)| *c == Public), "{public:?}");
+    // An audience the marking forbids gets nothing even if it reached the model.
+    assert_eq!(sent_to(Tlp::Amber, Recipients::Contacts), vec![]);
 }
 
 /// A sector SOC learns what its island's CSIRT holds only if it is fed `National`: the

@@ -72,6 +72,11 @@ fn ministry(auto: bool) -> Plan {
 /// The same ministry and CSIRT against the crews given (id, start, techniques); the way in of
 /// valid accounts is always seen.
 fn ministry_with(auto: bool, crews: &[(&str, &str, &[&str])]) -> Plan {
+    seen_way_in(ministry_region(auto, crews))
+}
+
+/// The ministry, its CSIRT and the crews, as a region a test may add to.
+fn ministry_region(auto: bool, crews: &[(&str, &str, &[&str])]) -> TinyRegion {
     let mut tiny = TinyRegion::new()
         .island("A", true, false)
         .org("gov", "A", 40, 1.0, 0.0)
@@ -86,6 +91,11 @@ fn ministry_with(auto: bool, crews: &[(&str, &str, &[&str])]) -> Plan {
     for (id, start, stages) in crews {
         tiny = tiny.campaign(id, start, "Organisation(\"gov\")", stages);
     }
+    tiny
+}
+
+/// The region's plan with the way in of valid accounts always seen.
+fn seen_way_in(tiny: TinyRegion) -> Plan {
     let mut plan = (*tiny.plan()).clone();
     tune(&mut plan, "T1078", |t| t.detectability = 1.0);
     plan
@@ -724,30 +734,15 @@ fn a_crew_that_came_through_the_provider_is_contained_only_once_its_access_is_re
 /// adds a team compares like with like.
 #[test]
 fn another_team_alerts_leave_this_team_verdicts_as_they_were() {
-    let base = ministry(true);
-    let tiny = TinyRegion::new()
-        .island("A", true, false)
-        .org("gov", "A", 40, 1.0, 0.0)
-        .team(
-            "csirt",
-            "NationalCsirt",
-            Some("A"),
-            2,
-            "AroundTheClock",
-            true,
-        )
-        .campaign(
-            "crew",
-            "D1 09:00",
-            "Organisation(\"gov\")",
-            &["T1078", "T1021.002", "T1041"],
-        )
-        .island("B", false, false)
-        .org("shop", "B", 200, 1.0, 0.0)
-        .team("soc", "SectorSoc", Some("B"), 2, "AroundTheClock", true)
-        .monitors("soc", &["shop"]);
-    let mut busier = (*tiny.plan()).clone();
-    tune(&mut busier, "T1078", |t| t.detectability = 1.0);
+    let crews: &[(&str, &str, &[&str])] = &[("crew", "D1 09:00", &["T1078", "T1021.002", "T1041"])];
+    let base = ministry_with(true, crews);
+    let busier = seen_way_in(
+        ministry_region(true, crews)
+            .island("B", false, false)
+            .org("shop", "B", 200, 1.0, 0.0)
+            .team("soc", "SectorSoc", Some("B"), 2, "AroundTheClock", true)
+            .monitors("soc", &["shop"]),
+    );
     let verdicts = |plan: Plan| {
         let mut sim = Simulation::new(Arc::new(plan), 3);
         sim.run_until(24 * 60);

@@ -72,6 +72,16 @@ pub fn to_json(plan: &Plan, e: &Stamped) -> Value {
         obj.insert("to".into(), json!(teams));
         obj.insert("id".into(), json!(crate::scenario::live_id(number)));
     }
+    // A share's audience as a command file writes it (`Hub`, `Partner("GD")`).
+    if let SimEvent::ShareOrdered { audience, .. } = e.event {
+        let to = match audience {
+            crate::scenario::Recipients::Partner(i) => {
+                format!("Partner(\"{}\")", plan.scenario.islands[i].id)
+            }
+            other => format!("{other:?}"),
+        };
+        obj.insert("audience".into(), json!(to));
+    }
     if let SimEvent::DecisionTaken { inject, option, .. } = e.event {
         let decision = plan.scenario.msel[inject].decision.as_ref();
         if let Some(o) = decision.and_then(|d| d.options.get(option as usize)) {

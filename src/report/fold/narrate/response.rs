@@ -53,10 +53,23 @@ pub(super) fn orders(plan: &Plan, event: &SimEvent) -> String {
             org(plan, o),
             team(plan, t)
         ),
-        ShareOrdered { team: t, tlp } => format!(
-            "{} decides to share its findings (TLP:{tlp:?})",
-            team(plan, t)
-        ),
+        ShareOrdered {
+            team: t,
+            tlp,
+            audience,
+        } => match audience {
+            crate::scenario::Recipients::AsMarked => format!(
+                "{} decides to share its findings ({})",
+                team(plan, t),
+                tlp.label()
+            ),
+            to => format!(
+                "{} decides to share its findings with {} ({})",
+                team(plan, t),
+                to.describe(plan),
+                tlp.label()
+            ),
+        },
         CredentialsReset { org: o, team: t } => format!(
             "{} resets every credential at {}: what an intruder took there no longer works",
             team(plan, t),
