@@ -25,32 +25,28 @@ use said::Said;
 const TLP_EXTENSION: &str = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d";
 
 /// The TLP 2.0 marking definitions as OASIS published them (cti-stix-common-objects): their
-/// ids and creation time are part of the standard, not ours to make up.
-fn tlp_marking(tlp: Tlp) -> (&'static str, &'static str, &'static str) {
+/// ids and creation time are part of the standard, not ours to make up. (id, level); the
+/// name is the marking's label (`Tlp::label`).
+fn tlp_marking(tlp: Tlp) -> (&'static str, &'static str) {
     match tlp {
         Tlp::Clear => (
             "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
-            "TLP:CLEAR",
             "clear",
         ),
         Tlp::Green => (
             "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb",
-            "TLP:GREEN",
             "green",
         ),
         Tlp::Amber => (
             "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
-            "TLP:AMBER",
             "amber",
         ),
         Tlp::AmberStrict => (
             "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003",
-            "TLP:AMBER+STRICT",
             "amber+strict",
         ),
         Tlp::Red => (
             "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
-            "TLP:RED",
             "red",
         ),
     }
@@ -60,20 +56,15 @@ fn tlp_id(tlp: Tlp) -> &'static str {
     tlp_marking(tlp).0
 }
 
-/// From the most to the least shareable: an object two items mention carries the more
-/// shareable of their markings (it was said at that level).
+/// From the most to the least shareable (the markings' declaration order): an object two
+/// items mention carries the more shareable of their markings (it was said at that level).
 fn openness(tlp: Tlp) -> u8 {
-    match tlp {
-        Tlp::Clear => 0,
-        Tlp::Green => 1,
-        Tlp::Amber => 2,
-        Tlp::AmberStrict => 3,
-        Tlp::Red => 4,
-    }
+    tlp as u8
 }
 
 fn marking_object(tlp: Tlp) -> Value {
-    let (id, name, level) = tlp_marking(tlp);
+    let (id, level) = tlp_marking(tlp);
+    let name = tlp.label();
     json!({
         "type": "marking-definition",
         "spec_version": "2.1",

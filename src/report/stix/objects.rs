@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use serde_json::{Value, json};
 
 use super::said::{Item, Said};
-use super::{StixExport, fictional_pattern, marking_object, phase_name, tlp_id, tlp_marking};
+use super::{StixExport, fictional_pattern, marking_object, phase_name, tlp_id};
 use crate::report::picture::OperatingPicture;
 use crate::scenario::Tlp;
 use crate::scenario::ids::{CampaignIx, IslandIx, TeamIx, TechniqueIx};
@@ -353,7 +353,7 @@ impl StixExport<'_> {
             org_where.map(|o| format!(" at {o}")).unwrap_or_default(),
             s.islands[item.island.ix()].name,
             self.clock(item.produced),
-            tlp_marking(item.tlp).1,
+            item.tlp.label(),
             s.campaigns[item.campaign.ix()].name,
             s.actors[item.actor.ix()].name,
             item.techniques
