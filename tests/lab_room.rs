@@ -428,3 +428,73 @@ fn a_host_killed_and_resumed_keeps_its_join_codes_and_its_seat() {
     assert!(seen.contains("the exercise ended at D1 18:00"), "{seen}");
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// A seat's window opens at the size the room's laptops have (a 1366x768 government laptop
+/// here, its text a little larger) with the whole screen in it; a size no screen has is refused
+/// before anything opens.
+#[cfg(feature = "console")]
+#[test]
+fn a_seat_opens_at_the_size_asked_for_and_refuses_one_no_screen_has() {
+    let bad = Command::new(BIN)
+        .args(["seat", "127.0.0.1:1", "--team", "bb-csirt", "--code", "X"])
+        .args(["--size", "1366x20"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2), "a usage error");
+    let said = String::from_utf8_lossy(&bad.stderr);
+    assert!(said.contains("not a window size like `1280x720`"), "{said}");
+    let has_xvfb = Command::new("sh")
+        .args(["-c", "command -v xvfb-run"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_xvfb {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "xvfb-run is required in CI (.ci/run installs it)"
+        );
+        eprintln!("skipping the window: xvfb-run is not installed");
+        return;
+    }
+    let d = dir("size");
+    let mut host = Host::start(&[
+        "run",
+        "eastern-caribbean",
+        "--set",
+        "teams.bb-csirt.auto=false",
+        "--host",
+        "127.0.0.1:0",
+        "--pace",
+        "600x",
+        "--until",
+        "4h",
+    ]);
+    let png = d.join("seat.png");
+    let out = Command::new("xvfb-run")
+        .args([
+            "-a",
+            "-s",
+            "-screen 0 1600x1000x24",
+            BIN,
+            "seat",
+            &host.address,
+        ])
+        .args(["--team", "bb-csirt", "--code", &host.codes["bb-csirt"]])
+        .args(["--size", "1366x768", "--scale", "1.1", "--after", "1h"])
+        .arg("--screenshot")
+        .arg(&png)
+        .env("WGPU_BACKEND", "vulkan")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&png).unwrap();
+    assert!(bytes.starts_with(b"\x89PNG"));
+    let dimension = |at: usize| u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap());
+    assert_eq!((dimension(16), dimension(20)), (1366, 768));
+    host.say("end");
+    std::fs::remove_dir_all(d).ok();
+}

@@ -80,7 +80,7 @@ impl Default for ConsoleArgs {
     }
 }
 
-fn window_size(text: &str) -> Result<(u32, u32), String> {
+pub(super) fn window_size(text: &str) -> Result<(u32, u32), String> {
     let parsed = text
         .split_once('x')
         .and_then(|(w, h)| Some((w.trim().parse().ok()?, h.trim().parse().ok()?)));
@@ -92,7 +92,7 @@ fn window_size(text: &str) -> Result<(u32, u32), String> {
     }
 }
 
-fn scale(text: &str) -> Result<f32, String> {
+pub(super) fn scale(text: &str) -> Result<f32, String> {
     match text.parse::<f32>() {
         Ok(x) if (0.5..=3.0).contains(&x) => Ok(x),
         _ => Err(format!(

@@ -41,6 +41,13 @@ pub struct SeatArgs {
     /// How long to keep trying to reach the host (minutes, like `2m`) before giving up.
     #[arg(long, default_value = "2m", value_parser = span)]
     patience: Span,
+    /// The window's size, e.g. `1366x768` for a government laptop (default 1500x940).
+    #[arg(long, value_parser = super::console::window_size, value_name = "WxH", conflicts_with = "headless")]
+    size: Option<(u32, u32)>,
+    /// The size of everything in the window, e.g. 1.25 for a tablet held at arm's length (A- /
+    /// A+ and Ctrl +/- change it while it runs).
+    #[arg(long, value_parser = super::console::scale, conflicts_with = "headless")]
+    scale: Option<f32>,
 }
 
 pub fn run(args: SeatArgs) -> Result<ExitCode, Failure> {
@@ -94,7 +101,12 @@ fn window(
         .screenshot
         .clone()
         .map(|p| (p, args.after.map_or(0, |a| a.0)));
-    Ok(tidewatch::console::seat(ticket, patience, shot))
+    let window = tidewatch::console::SeatWindow {
+        size: args.size,
+        scale: args.scale,
+        shot,
+    };
+    Ok(tidewatch::console::seat(ticket, patience, window))
 }
 
 #[cfg(not(feature = "console"))]

@@ -43,7 +43,7 @@ impl UiScale {
     }
 
     /// Brings the window to the wanted size, and follows a change made with Ctrl +/-.
-    fn apply(&mut self, ctx: &egui::Context) {
+    pub(super) fn apply(&mut self, ctx: &egui::Context) {
         let zoom = ctx.zoom_factor();
         if self.applied == Some(self.wanted) && (zoom - self.wanted).abs() > 1e-3 {
             self.wanted = zoom;

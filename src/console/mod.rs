@@ -16,7 +16,7 @@ mod timeline;
 mod validation;
 
 pub use panels::Screen;
-pub use seat::seat;
+pub use seat::{SeatWindow, seat};
 
 use std::path::PathBuf;
 use std::process::ExitCode;

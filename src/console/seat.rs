@@ -39,13 +39,21 @@ struct SeatShot {
 #[derive(Resource, Default)]
 struct ShotTaken(bool);
 
-/// Joins (a wrong code is said on the terminal, exit 1), then opens the seat's window. With
-/// `shot = Some((path, tick))` it saves a screenshot once the exercise reaches `tick` and exits.
-pub fn seat(
-    ticket: Ticket,
-    patience: Duration,
-    shot: Option<(std::path::PathBuf, u64)>,
-) -> ExitCode {
+/// How the seat's window opens: its size and text scale (a 1366x768 laptop, a tablet), and
+/// a screenshot to take.
+#[derive(Default)]
+pub struct SeatWindow {
+    /// Logical pixels, 1500x940 unless given.
+    pub size: Option<(u32, u32)>,
+    /// The size of everything in it, 1.0 unless given.
+    pub scale: Option<f32>,
+    /// `Some((path, tick))`: save a screenshot once the exercise reaches `tick`, then exit.
+    pub shot: Option<(std::path::PathBuf, u64)>,
+}
+
+/// Joins (a wrong code is said on the terminal, exit 1), then opens the seat's window.
+pub fn seat(ticket: Ticket, patience: Duration, window: SeatWindow) -> ExitCode {
+    let SeatWindow { size, scale, shot } = window;
     let mut screen = SeatScreen::default();
     let link = match rejoin(&ticket, &mut screen, patience) {
         Ok(link) => link,
@@ -60,22 +68,26 @@ pub fn seat(
         screen.geography.exercise, screen.seat
     );
     let mut app = App::new();
-    app.add_plugins(super::window_plugins(title, super::WINDOW_SIZE))
-        .add_plugins(EguiPlugin::default())
-        .insert_resource(ClearColor(Color::srgb(0.05, 0.07, 0.10)))
-        .init_resource::<Orders>()
-        .insert_resource(Connection {
-            link: Some(link),
-            screen,
-            ticket,
-            status: "connected".into(),
-            last_try: Instant::now(),
-        })
-        .add_systems(Startup, |mut commands: Commands| {
-            commands.spawn(Camera2d);
-        })
-        .add_systems(Update, talk)
-        .add_systems(EguiPrimaryContextPass, draw);
+    app.add_plugins(super::window_plugins(
+        title,
+        size.unwrap_or(super::WINDOW_SIZE),
+    ))
+    .insert_resource(super::clock_bar::UiScale::new(scale.unwrap_or(1.0)))
+    .add_plugins(EguiPlugin::default())
+    .insert_resource(ClearColor(Color::srgb(0.05, 0.07, 0.10)))
+    .init_resource::<Orders>()
+    .insert_resource(Connection {
+        link: Some(link),
+        screen,
+        ticket,
+        status: "connected".into(),
+        last_try: Instant::now(),
+    })
+    .add_systems(Startup, |mut commands: Commands| {
+        commands.spawn(Camera2d);
+    })
+    .add_systems(Update, talk)
+    .add_systems(EguiPrimaryContextPass, draw);
     if let Some((path, at)) = shot {
         app.insert_resource(SeatShot {
             path,
@@ -132,8 +144,10 @@ fn draw(
     connection: Res<Connection>,
     mut orders: ResMut<Orders>,
     mut chosen: Local<usize>,
+    mut scale: ResMut<super::clock_bar::UiScale>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
+    scale.apply(ctx);
     let mut root = root_ui(ctx, "seat");
     let s = &connection.screen;
     egui::Panel::top("clock").show(&mut root, |ui| {
