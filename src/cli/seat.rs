@@ -44,8 +44,8 @@ pub struct SeatArgs {
     /// The window's size, e.g. `1366x768` for a government laptop (default 1500x940).
     #[arg(long, value_parser = super::console::window_size, value_name = "WxH", conflicts_with = "headless")]
     size: Option<(u32, u32)>,
-    /// The size of everything in the window, e.g. 1.25 for a tablet held at arm's length (A- /
-    /// A+ and Ctrl +/- change it while it runs).
+    /// The size of everything in the window, e.g. 1.25 for a screen read from
+    /// further away (Ctrl +/- changes it while it runs).
     #[arg(long, value_parser = super::console::scale, conflicts_with = "headless")]
     scale: Option<f32>,
 }
