@@ -289,13 +289,19 @@ fn a_lab_exercise_over_the_loopback_with_three_seats_a_rogue_and_a_rejoin() {
     assert_eq!(wrong.status.code(), Some(1), "{}", text(&wrong));
     assert!(text(&wrong).contains("wrong join code"), "{}", text(&wrong));
 
-    // Garbage from a stranger is not a seat; the host keeps listening.
-    let mut raw = TcpStream::connect(&address).unwrap();
-    raw.write_all(b"GET / HTTP/1.0\r\n\r\n\x00\x01garbage")
-        .unwrap();
-    let mut answer = Vec::new();
-    raw.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    let _ = raw.read_to_end(&mut answer);
+    // Garbage from a stranger is not a seat; the host keeps listening. A browser's request
+    // gets the seat's page.
+    let ask = |request: &[u8]| {
+        let mut raw = TcpStream::connect(&address).unwrap();
+        raw.write_all(request).unwrap();
+        let mut answer = Vec::new();
+        raw.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let _ = raw.read_to_end(&mut answer);
+        String::from_utf8_lossy(&answer).into_owned()
+    };
+    assert!(ask(b"\x00\x01garbage\r\n\r\n").starts_with("HTTP/1.1 405"));
+    let page = ask(b"GET / HTTP/1.0\r\n\r\n");
+    assert!(page.starts_with("HTTP/1.1 200 OK") && page.contains("<!doctype html>"));
 
     let ag = seat(
         &address,

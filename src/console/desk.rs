@@ -8,38 +8,9 @@ use bevy_egui::egui::{self, Color32, RichText, ScrollArea, Ui};
 
 use super::Orders;
 use crate::report::OperatingPicture;
-use crate::report::view::Named;
+use crate::report::view::{Named, RESPONSE_ORDERS};
 use crate::scenario::ids::TeamIx;
 use crate::scenario::{Command, Plan};
-
-/// A trainee team's response orders against one organisation, as the buttons offer them.
-type OrderAt = fn(String, String) -> Command;
-const RESPONSE_ORDERS: [(&str, OrderAt); 8] = [
-    ("Investigate", |team, org| Command::Investigate {
-        team,
-        org,
-    }),
-    ("Isolate hosts", |team, org| Command::IsolateHosts {
-        team,
-        org,
-    }),
-    ("Eradicate", |team, org| Command::Eradicate { team, org }),
-    ("Patch", |team, org| Command::Patch { team, org }),
-    ("Cut off network", |team, org| {
-        Command::IsolateOrganisation { team, org }
-    }),
-    ("Revoke provider access", |team, org| {
-        Command::RevokeAccess { team, org }
-    }),
-    ("Reset credentials", |team, org| Command::ResetCredentials {
-        team,
-        org,
-    }),
-    ("Restore anyway", |team, org| Command::RestoreAnyway {
-        team,
-        org,
-    }),
-];
 
 /// Response orders for teams the trainees play: pick an organisation, then act on it.
 fn trainee_actions(

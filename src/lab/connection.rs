@@ -20,6 +20,7 @@ use super::conversation::Conversation;
 use super::gate::{
     Admitted, FREE_WRONG_CODES, Gate, Hello, JOIN_DEADLINE, MAX_WRONG_CODE_DELAY, Refusal,
 };
+use super::page::{self, Asked, Page};
 use super::protocol::{FromHost, FromSeat, MAX_SEAT_MESSAGE, PROTOCOL, mismatch};
 use crate::scenario::Command;
 use crate::scenario::ids::TeamIx;
@@ -102,6 +103,7 @@ pub(super) fn accept(
     tx: Sender<Inbound>,
     stop: Arc<AtomicBool>,
     connections: Arc<Mutex<Vec<JoinHandle<()>>>>,
+    page: Arc<Page>,
 ) {
     while !stop.load(Ordering::SeqCst) {
         match listener.accept() {
@@ -123,10 +125,16 @@ pub(super) fn accept(
                     held: true,
                 };
                 let (gate, tx, stop) = (gate.clone(), tx.clone(), stop.clone());
+                let page = page.clone();
                 // A thread that cannot start drops its slot with the closure.
                 let handle = std::thread::Builder::new()
                     .name(format!("lab-seat {peer}"))
-                    .spawn(move || connection(stream, peer, accepted, slot, &gate, &tx, &stop));
+                    .spawn(move || {
+                        let wire = Wire::new(stream, accepted + JOIN_DEADLINE);
+                        if let Some(wire) = browser(wire, peer, &page, &tx) {
+                            connection(wire, peer, slot, &gate, &tx, &stop);
+                        }
+                    });
                 if let Ok(h) = handle {
                     let mut list = connections.lock().expect("not poisoned");
                     list.retain(|h| !h.is_finished());
@@ -161,6 +169,64 @@ pub(super) struct Wire {
 }
 
 impl Wire {
+    /// A new connection's socket, blocking until `deadline` for the handshake and the hello.
+    pub(super) fn new(stream: TcpStream, deadline: Instant) -> Wire {
+        let _ = stream.set_nonblocking(false);
+        let _ = stream.set_nodelay(true);
+        let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+        Wire {
+            stream,
+            deadline: Some(deadline),
+        }
+    }
+
+    /// The request's head, looked at without taking it (the WebSocket handshake reads it
+    /// again), within the deadline; `Err(None)` for a connection closed before it sent a byte.
+    fn peek_head(&self) -> Result<Vec<u8>, Option<String>> {
+        let mut buf = vec![0u8; page::HEAD_MAX];
+        let mut seen = 0;
+        loop {
+            if self.expired() {
+                let what = format!("no request within {} s", JOIN_DEADLINE.as_secs());
+                return Err(Some(what));
+            }
+            let left = self
+                .deadline
+                .map(|d| d.saturating_duration_since(Instant::now()));
+            let _ = self.stream.set_read_timeout(left.filter(|l| !l.is_zero()));
+            let n = match self.stream.peek(&mut buf) {
+                Ok(0) if seen == 0 => return Err(None),
+                Ok(0) => return Err(Some("closed before its request ended".into())),
+                Ok(n) => n,
+                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                    continue;
+                }
+                Err(e) => return Err(Some(e.to_string())),
+            };
+            if let Some(end) = page::head_end(&buf[..n]) {
+                buf.truncate(end);
+                return Ok(buf);
+            }
+            if n == buf.len() {
+                return Err(Some(format!(
+                    "a request head over {} KB",
+                    page::HEAD_MAX >> 10
+                )));
+            }
+            if n == seen {
+                // More is on its way: peeking again at once would only spin.
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            seen = n;
+        }
+    }
+
+    /// In: no more deadline, and reads that wait `poll` before the host's messages go out.
+    pub(super) fn seated(&mut self, poll: Duration) {
+        self.deadline = None;
+        let _ = self.stream.set_read_timeout(Some(poll));
+    }
+
     fn expired(&self) -> bool {
         self.deadline.is_some_and(|d| Instant::now() >= d)
     }
@@ -237,11 +303,52 @@ fn hold_answer(hold: Duration, stop: &AtomicBool) {
     }
 }
 
+/// A browser asking for the seat's page gets it here and the connection ends; a seat's
+/// WebSocket upgrade is passed on (`Some`). A request that never completes is turned away.
+fn browser(
+    mut wire: Wire,
+    peer: SocketAddr,
+    page: &Page,
+    inbound: &Sender<Inbound>,
+) -> Option<Wire> {
+    let turned = |why: String| {
+        let _ = inbound.send(Inbound::Turned {
+            about: format!("{}: not seats", peer.ip()),
+            line: format!("{peer}: {why}"),
+        });
+    };
+    let head = match wire.peek_head() {
+        Ok(head) => head,
+        // A browser opens spare connections ahead of need and closes them unused: no trouble.
+        Err(None) => return None,
+        Err(Some(why)) => {
+            turned(format!("not a seat ({why})"));
+            return None;
+        }
+    };
+    let reply = match page.answer(&head) {
+        Asked::Seat => return Some(wire),
+        Asked::Page(reply) => reply,
+        Asked::Refused { reply, why } => {
+            turned(format!("not a seat ({why})"));
+            reply
+        }
+    };
+    // Take the request before answering: a socket closed with unread bytes is reset, and the
+    // browser would lose the answer.
+    let mut taken = vec![0u8; head.len()];
+    if wire.read_exact(&mut taken).is_ok() {
+        let _ = wire.write_all(&reply);
+        let _ = wire.flush();
+        let _ = wire.stream.shutdown(std::net::Shutdown::Write);
+    }
+    None
+}
+
 /// One connection, from the handshake to the close.
 fn connection(
-    stream: TcpStream,
+    wire: Wire,
     peer: SocketAddr,
-    accepted: Instant,
     mut slot: Joining,
     gate: &Mutex<Gate>,
     inbound: &Sender<Inbound>,
@@ -251,13 +358,6 @@ fn connection(
         peer,
         inbound,
         received: Arc::new(AtomicU64::new(0)),
-    };
-    let _ = stream.set_nonblocking(false);
-    let _ = stream.set_nodelay(true);
-    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
-    let wire = Wire {
-        stream,
-        deadline: Some(accepted + JOIN_DEADLINE),
     };
     let mut ws = match handshake(wire) {
         Ok(ws) => ws,
@@ -279,8 +379,7 @@ fn connection(
         hello.name,
         peer.ip()
     );
-    ws.get_mut().deadline = None;
-    let _ = ws.get_mut().stream.set_read_timeout(Some(POLL));
+    ws.get_mut().seated(POLL);
     let (tx, outbox) = channel::<Arc<str>>();
     let _ = inbound.send(Inbound::Joined(Arrival {
         label: label.clone(),

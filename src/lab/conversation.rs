@@ -17,9 +17,13 @@ use super::connection::{Inbound, SeatOrder, Wire, idle, send};
 use super::protocol::{FromHost, FromSeat};
 use crate::scenario::Command;
 
-/// A seat not heard from (no message, no ping) for this long is dropped; a running seat pings
-/// every [`super::seat::PING_EVERY`].
+/// A seat not heard from (no message, no ping, no answer to the host's ping) for this long is
+/// dropped; a running seat pings every [`super::seat::PING_EVERY`].
 pub const SEAT_SILENCE: Duration = Duration::from_secs(600);
+/// A seat quiet for this long is pinged by the host. A browser cannot ping, but answers a
+/// ping by itself, so a browser seat whose trainee is reading is not dropped.
+const PROBE_AFTER: Duration = Duration::from_secs(60);
+const _: () = assert!(PROBE_AFTER.as_secs() * 5 <= SEAT_SILENCE.as_secs());
 /// Unreadable messages a seat may send before it is cut off.
 const GARBAGE_LIMIT: u32 = 20;
 
@@ -36,6 +40,11 @@ pub(super) struct Conversation<'a> {
     garbage: u32,
     /// When the seat was last heard from.
     heard: Instant,
+    /// When the host last pinged it.
+    probed: Option<Instant>,
+    /// [`SEAT_SILENCE`] and [`PROBE_AFTER`] (shorter in the tests).
+    silence: Duration,
+    probe_after: Duration,
 }
 
 impl<'a> Conversation<'a> {
@@ -55,6 +64,9 @@ impl<'a> Conversation<'a> {
             received,
             garbage: 0,
             heard: Instant::now(),
+            probed: None,
+            silence: SEAT_SILENCE,
+            probe_after: PROBE_AFTER,
         }
     }
 
@@ -93,17 +105,28 @@ impl<'a> Conversation<'a> {
             }
             Ok(_) => {}
             Err(e) if idle(&e) => {
-                if self.heard.elapsed() >= SEAT_SILENCE {
+                if self.heard.elapsed() >= self.silence {
                     return Some(format!(
                         "dropped: not heard from for {} minutes",
-                        SEAT_SILENCE.as_secs() / 60
+                        self.silence.as_secs() / 60
                     ));
                 }
+                self.probe();
             }
             Err(tungstenite::Error::Capacity(e)) => return Some(format!("cut off: {e}")),
             Err(e) => return Some(format!("connection lost: {e}")),
         }
         None
+    }
+
+    /// Pings a seat quiet for a while, at most once a while; its answer counts as hearing
+    /// from it.
+    fn probe(&mut self) {
+        let since = |t: Instant| t.elapsed() >= self.probe_after;
+        if since(self.heard) && self.probed.is_none_or(since) {
+            self.probed = Some(Instant::now());
+            let _ = self.ws.send(Message::Ping(Default::default()));
+        }
     }
 
     /// An order: refused over the seat's budget or as a note too long, else passed to the host.
@@ -201,6 +224,64 @@ impl<'a> Conversation<'a> {
                 }
                 Err(TryRecvError::Empty) => return None,
                 Err(TryRecvError::Disconnected) => return Some("the host stopped".into()),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::{TcpListener, TcpStream};
+    use std::sync::mpsc::channel;
+
+    /// A seat that never sends a thing but answers pings, as a browser does, is kept; one
+    /// that answers nothing is dropped.
+    #[test]
+    fn a_quiet_seat_that_answers_the_hosts_ping_is_kept() {
+        for answers in [true, false] {
+            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            let address = listener.local_addr().unwrap();
+            let stop = Arc::new(AtomicBool::new(false));
+            let host = {
+                let stop = stop.clone();
+                std::thread::spawn(move || {
+                    let (stream, _) = listener.accept().unwrap();
+                    let wire = Wire::new(stream, Instant::now() + Duration::from_secs(5));
+                    let mut ws = tungstenite::accept(wire).unwrap();
+                    ws.get_mut().seated(Duration::from_millis(10));
+                    let (inbound, _keep) = channel();
+                    let (_out, outbox) = channel::<Arc<str>>();
+                    let mut budget = Budget::default();
+                    let received = AtomicU64::new(0);
+                    let mut talk =
+                        Conversation::new(&mut ws, "seat", &mut budget, &inbound, &received);
+                    talk.silence = Duration::from_millis(600);
+                    talk.probe_after = Duration::from_millis(100);
+                    talk.run(&outbox, &stop)
+                })
+            };
+            let stream = TcpStream::connect(address).unwrap();
+            stream
+                .set_read_timeout(Some(Duration::from_millis(20)))
+                .unwrap();
+            let (mut seat, _) = tungstenite::client::client("ws://lab/seat", stream).unwrap();
+            let until = Instant::now() + Duration::from_millis(1500);
+            while Instant::now() < until {
+                if answers {
+                    // Reading answers a ping with a pong, as a browser does by itself.
+                    let _ = seat.read();
+                    let _ = seat.flush();
+                } else {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+            }
+            stop.store(true, Ordering::SeqCst);
+            let why = host.join().unwrap();
+            if answers {
+                assert_eq!(why, "the host stopped");
+            } else {
+                assert!(why.starts_with("dropped: not heard from"), "{why}");
             }
         }
     }

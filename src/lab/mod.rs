@@ -10,6 +10,7 @@ pub mod facilitator;
 mod gate;
 mod headless;
 pub mod host;
+mod page;
 pub mod protocol;
 pub mod seat;
 pub mod secret;

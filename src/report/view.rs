@@ -11,7 +11,7 @@ use super::knowledge::TeamKnowledge;
 use super::narrate::{self, Tone};
 use crate::exercise::authority::acts_on;
 use crate::scenario::ids::{OrgIx, TeamIx};
-use crate::scenario::{LinkKind, Plan};
+use crate::scenario::{Command, LinkKind, Plan};
 use crate::sim::events::Stamped;
 
 /// The team view's alert queue shows the oldest this many (the count is always whole).
@@ -242,6 +242,36 @@ pub struct IntelLine {
     pub source: String,
     pub applied: Option<String>,
 }
+
+/// A trainee team's response orders against one organisation, as the buttons of a seat (the
+/// window's and the browser page's) and the facilitator's desk offer them.
+pub type OrderAt = fn(String, String) -> Command;
+pub const RESPONSE_ORDERS: [(&str, OrderAt); 8] = [
+    ("Investigate", |team, org| Command::Investigate {
+        team,
+        org,
+    }),
+    ("Isolate hosts", |team, org| Command::IsolateHosts {
+        team,
+        org,
+    }),
+    ("Eradicate", |team, org| Command::Eradicate { team, org }),
+    ("Patch", |team, org| Command::Patch { team, org }),
+    ("Cut off network", |team, org| {
+        Command::IsolateOrganisation { team, org }
+    }),
+    ("Revoke provider access", |team, org| {
+        Command::RevokeAccess { team, org }
+    }),
+    ("Reset credentials", |team, org| Command::ResetCredentials {
+        team,
+        org,
+    }),
+    ("Restore anyway", |team, org| Command::RestoreAnyway {
+        team,
+        org,
+    }),
+];
 
 /// Everything on a team's screen but the clock, the map's places and the feed.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -135,11 +135,12 @@ impl LabHost {
         let (tx, inbound) = channel();
         let stop = Arc::new(AtomicBool::new(false));
         let connections = Arc::new(Mutex::new(Vec::new()));
+        let page = Arc::new(super::page::Page::of(plan));
         let acceptor = {
             let (gate, stop, connections) = (gate.clone(), stop.clone(), connections.clone());
             std::thread::Builder::new()
                 .name("lab-accept".into())
-                .spawn(move || connection::accept(listener, gate, tx, stop, connections))
+                .spawn(move || connection::accept(listener, gate, tx, stop, connections, page))
                 .map_err(|e| format!("cannot start the lab host: {e}"))?
         };
         Ok(LabHost {

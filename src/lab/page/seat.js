@@ -1,0 +1,521 @@
+// The browser seat: joins the lab host over a WebSocket on the port that served this page, says
+// hello with the team and its join code, draws the team's view as the host sends it, and sends
+// the team's orders. It speaks the native seat's messages (src/lab/protocol.rs); the host checks
+// every order against the team and journals it with this seat. Text from the exercise is only
+// ever set as text, never as markup.
+"use strict";
+
+const LAB = JSON.parse(document.getElementById("lab").textContent);
+const STORE = "tidewatch-seat";
+/// How long a seat that lost the host keeps trying (the native seat's --patience default).
+const PATIENCE_MS = 120000;
+const RETRY_MS = 2000;
+const FEED_LINES = 400;
+const SVG = "http://www.w3.org/2000/svg";
+
+const $ = (id) => document.getElementById(id);
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+function clear(node) {
+  while (node.firstChild) node.removeChild(node.firstChild);
+  return node;
+}
+/// Minutes as the host writes a span: 1d3h20m, 45m.
+function span(m) {
+  const d = Math.floor(m / 1440), h = Math.floor((m % 1440) / 60), mm = m % 60;
+  let s = "";
+  if (d) s += d + "d";
+  if (h) s += h + "h";
+  if (mm || !s) s += mm + "m";
+  return s;
+}
+
+const state = {
+  ws: null,
+  joined: null,
+  seat: "",
+  geography: null,
+  clock: null,
+  view: null,
+  feed: [],
+  nextOrder: 1,
+  sent: {},
+  retryUntil: 0,
+  over: false,
+  refused: false,
+  ordersFor: "",
+  // Inbox items the reader opened or closed, by time and id, kept across redraws.
+  toggled: new Map(),
+};
+
+// ---- joining ----
+
+function setup() {
+  const teams = $("join-team");
+  for (const t of LAB.teams) {
+    const o = el("option", "", `${t.name} (${t.id})`);
+    o.value = t.id;
+    teams.appendChild(o);
+  }
+  $("exercise").textContent = LAB.exercise;
+  const params = new URLSearchParams(location.search);
+  if (params.get("team")) teams.value = params.get("team");
+  $("join-go").addEventListener("click", () => {
+    const code = $("join-code").value.trim().toUpperCase();
+    if (!code) {
+      $("join-error").textContent = "Type the join code your facilitator gave your team.";
+      return;
+    }
+    join({ team: teams.value, code, name: $("join-name").value.trim() || "browser" });
+  });
+  $("join-code").addEventListener("keydown", (e) => {
+    if (e.key === "Enter") $("join-go").click();
+  });
+  // A link with the code in it (`/?team=ag-npc&code=K7M2QX`, a QR code on the team's slip)
+  // joins at once; the code is then taken out of the address bar.
+  if (params.get("team") && params.get("code")) {
+    history.replaceState(null, "", location.pathname);
+    join({ team: params.get("team"), code: params.get("code").trim().toUpperCase(), name: params.get("name") || "browser" });
+    return;
+  }
+  // A page reloaded (or a tablet that slept) rejoins as the same seat with its screen.
+  const kept = sessionStorage.getItem(STORE);
+  if (kept) {
+    try {
+      join(JSON.parse(kept));
+    } catch (_) {
+      sessionStorage.removeItem(STORE);
+    }
+  }
+}
+
+function join(who) {
+  state.joined = who;
+  state.refused = false;
+  $("join-error").textContent = "";
+  $("join-go").disabled = true;
+  connect();
+}
+
+function connect() {
+  const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+  const ws = new WebSocket(scheme + location.host + "/seat");
+  state.ws = ws;
+  status(state.retryUntil ? "reconnecting..." : "joining...");
+  ws.onopen = () => {
+    const j = state.joined;
+    ws.send(JSON.stringify({ type: "hello", protocol: LAB.protocol, team: j.team, code: j.code, name: j.name }));
+  };
+  ws.onmessage = (m) => {
+    let message;
+    try {
+      message = JSON.parse(m.data);
+    } catch (_) {
+      return;
+    }
+    receive(message);
+  };
+  ws.onclose = () => {
+    if (state.ws === ws) state.ws = null;
+    if (!state.over && !state.refused) lost();
+  };
+}
+
+/// The host is gone (its laptop restarting, the Wi-Fi dropping): try again for a while.
+function lost() {
+  const now = Date.now();
+  if (!state.retryUntil) state.retryUntil = now + PATIENCE_MS;
+  if (now > state.retryUntil) {
+    status("gave up reaching the host: reload the page to try again", true);
+    $("join-go").disabled = false;
+    return;
+  }
+  status("lost the host: reconnecting...", true);
+  setTimeout(connect, RETRY_MS);
+}
+
+function status(text, trouble) {
+  $("status").textContent = text;
+  $("status").className = trouble ? "lost" : "";
+}
+
+function receive(m) {
+  switch (m.type) {
+    case "welcome":
+      state.seat = m.seat;
+      state.geography = m.geography;
+      state.feed = [];
+      state.retryUntil = 0;
+      sessionStorage.setItem(STORE, JSON.stringify(state.joined));
+      $("join").hidden = true;
+      $("desk").hidden = false;
+      $("seat").textContent = m.seat;
+      status("connected");
+      document.title = `${m.geography.exercise}: ${m.team}`;
+      drawMapAndClock();
+      break;
+    case "refused":
+      state.refused = true;
+      sessionStorage.removeItem(STORE);
+      $("join").hidden = false;
+      $("desk").hidden = true;
+      $("join-go").disabled = false;
+      $("join-error").textContent = `The host refused this seat: ${m.reason}`;
+      status("not joined");
+      break;
+    case "view":
+      state.view = m.view;
+      drawView();
+      break;
+    case "feed":
+      state.feed.push(...m.lines);
+      if (state.feed.length > FEED_LINES) state.feed.splice(0, state.feed.length - FEED_LINES);
+      drawFeed();
+      break;
+    case "clock":
+      state.clock = m.clock;
+      drawClock();
+      drawDecisions();
+      break;
+    case "accepted":
+      answer(`order ${m.id} taken (${state.sent[m.id] || "order"})`);
+      break;
+    case "rejected":
+      answer(`order ${m.id} refused: ${m.reason}`, true);
+      break;
+    case "finished":
+      state.over = true;
+      sessionStorage.removeItem(STORE);
+      status("the exercise is over");
+      if (!$("over")) {
+        const b = el("div", "banner", "The exercise is over. Thank you: the facilitator will lead the debrief.");
+        b.id = "over";
+        document.body.insertBefore(b, $("desk"));
+      }
+      break;
+  }
+}
+
+function answer(text, refused) {
+  const a = $("answer");
+  a.textContent = text;
+  a.className = refused ? "harm" : "";
+}
+
+/// Sends an order; the host's answer (taken, or refused and why) shows in the bar.
+function order(command, what) {
+  const ws = state.ws;
+  if (!ws || ws.readyState !== WebSocket.OPEN) {
+    answer(`not connected: "${what}" was not sent`, true);
+    return;
+  }
+  const id = state.nextOrder++;
+  state.sent[id] = what;
+  ws.send(JSON.stringify({ type: "order", id, command }));
+  answer(`order ${id} sent (${what})`);
+}
+
+// ---- drawing ----
+
+function drawClock() {
+  const c = state.clock;
+  if (!c) return;
+  $("clock").textContent = c.clock;
+  $("calendar").textContent = `${c.calendar} ${state.geography ? state.geography.time_zone : ""}`;
+  $("pace").textContent = c.paused ? "paused by the facilitator" : `running at ${c.pace}`;
+}
+
+function drawMapAndClock() {
+  drawClock();
+  drawMap();
+}
+
+function drawView() {
+  const v = state.view;
+  $("team-name").textContent = v.team.name;
+  drawDecisions();
+  drawInbox();
+  drawOrders();
+  drawWork();
+  drawMap();
+}
+
+function drawDecisions() {
+  const v = state.view;
+  if (!v) return;
+  const now = state.clock ? state.clock.now : 0;
+  const box = clear($("decisions"));
+  for (const d of v.decisions) {
+    const div = el("div", "decision");
+    div.dataset.inject = d.inject;
+    div.appendChild(el("div", "prompt", `Decision ${d.inject}: ${d.prompt}`));
+    const waited = span(Math.max(0, now - d.asked));
+    let left = `asked ${waited} ago`;
+    if (d.deadline !== null && d.deadline !== undefined) {
+      left += d.deadline > now
+        ? `; in ${span(d.deadline - now)} the room moves on with "${d.default}"`
+        : `; time is up: "${d.default}"`;
+    }
+    div.appendChild(el("div", "weak", left));
+    if (d.decider !== v.team.id) {
+      div.appendChild(el("div", "for", `for ${d.decider} to decide`));
+    } else {
+      const options = el("div", "options");
+      for (const [option, label] of d.options) {
+        const b = el("button", "", label);
+        b.type = "button";
+        b.dataset.option = option;
+        b.addEventListener("click", () =>
+          order({ Decide: { team: v.team.id, inject: d.inject, option } }, `${d.inject}: ${label}`));
+        options.appendChild(b);
+      }
+      div.appendChild(options);
+    }
+    box.appendChild(div);
+  }
+}
+
+function drawInbox() {
+  const v = state.view;
+  $("inbox-title").textContent = `Inbox (${v.inbox.length})`;
+  const box = clear($("inbox"));
+  v.inbox.forEach((item, n) => {
+    const key = `${item.tick} ${item.id}`;
+    const d = el("details", "inject");
+    d.open = state.toggled.has(key) ? state.toggled.get(key) : n === v.inbox.length - 1;
+    d.addEventListener("toggle", () => state.toggled.set(key, d.open));
+    const summary = el("summary");
+    summary.appendChild(el("span", "time", `${item.time}  `));
+    summary.appendChild(el("span", "title", `${item.channel}: ${item.title}`));
+    d.appendChild(summary);
+    if (item.from) d.appendChild(el("div", "from", `From: ${item.from}`));
+    d.appendChild(el("p", "", item.body));
+    if (item.questions.length) {
+      const q = el("ul");
+      for (const question of item.questions) q.appendChild(el("li", "", question));
+      d.appendChild(q);
+    }
+    box.insertBefore(d, box.firstChild);
+  });
+}
+
+/// The team's orders: rebuilt only when what it may act on changes, so a choice survives.
+function drawOrders() {
+  const v = state.view;
+  const key = JSON.stringify([v.team.id, v.targets, v.partners]);
+  if (key !== state.ordersFor) {
+    state.ordersFor = key;
+    buildOrders(v);
+  }
+  $("orders-given").textContent = `${v.orders_given} orders given`;
+}
+
+function row(parent) {
+  const r = el("div", "row");
+  parent.appendChild(r);
+  return r;
+}
+
+function button(parent, label, onClick, hint) {
+  const b = el("button", "", label);
+  b.type = "button";
+  if (hint) b.title = hint;
+  b.addEventListener("click", onClick);
+  parent.appendChild(b);
+  return b;
+}
+
+function buildOrders(v) {
+  const box = clear($("orders"));
+  const team = v.team.id;
+  box.appendChild(el("h3", "", "Orders"));
+  if (v.targets.length) {
+    const target = el("select");
+    target.id = "target";
+    for (const o of v.targets) {
+      const opt = el("option", "", o.name);
+      opt.value = o.id;
+      target.appendChild(opt);
+    }
+    row(box).appendChild(target);
+    const acts = row(box);
+    for (const o of LAB.orders) {
+      button(acts, o.label, () => {
+        const org = target.value;
+        const name = target.options[target.selectedIndex].textContent;
+        order({ [o.variant]: { team, org } }, `${o.label}: ${name}`);
+      });
+    }
+    shareRow(box, v);
+    button(row(box), "Ask for help", () => order({ RequestAssistance: { team } }, "ask the hub for help"),
+      "ask the regional hub for analysts");
+  }
+  const notes = row(box);
+  const note = el("textarea");
+  note.id = "note";
+  note.rows = 1;
+  note.placeholder = "A note for the record";
+  notes.appendChild(note);
+  button(notes, "Add note", () => {
+    const text = note.value.trim();
+    if (text) {
+      order({ Note: text }, "note");
+      note.value = "";
+    }
+  });
+  box.appendChild(el("p", "weak")).id = "orders-given";
+}
+
+/// Sharing the latest incident: the marking (its reach on hover) and the audience; the host
+/// refuses an audience the marking forbids, with the rule.
+function shareRow(box, v) {
+  const r = row(box);
+  const tlp = el("select");
+  tlp.id = "tlp";
+  for (const m of LAB.markings) {
+    const o = el("option", "", m.label);
+    o.value = m.value;
+    o.title = m.reach;
+    tlp.appendChild(o);
+  }
+  tlp.value = "Green";
+  const reach = () => { tlp.title = LAB.markings.find((m) => m.value === tlp.value).reach; };
+  tlp.addEventListener("change", reach);
+  reach();
+  const to = el("select");
+  to.id = "audience";
+  to.title = "to whom: everyone the marking allows, or one audience";
+  const audiences = [["AsMarked", "as marked"], ["Partners", "partners"]];
+  for (const p of v.partners) audiences.push([{ Partner: p.id }, `partner ${p.id}`]);
+  audiences.push(["Hub", "the hub"], ["Contacts", "every contact"], ["Public", "public"]);
+  audiences.forEach(([, label], i) => {
+    const o = el("option", "", label);
+    o.value = String(i);
+    to.appendChild(o);
+  });
+  r.append(tlp, to);
+  button(r, "Share", () => {
+    const [audience, label] = audiences[Number(to.value)];
+    const share = { team: v.team.id, tlp: tlp.value };
+    if (audience !== "AsMarked") share.to = audience;
+    const marking = tlp.options[tlp.selectedIndex].textContent;
+    order({ ShareIntel: share }, `share with ${label} (${marking})`);
+  }, "share the latest incident");
+}
+
+function list(id, lines) {
+  const ul = clear($(id));
+  for (const line of lines) ul.appendChild(el("li", "", line));
+}
+
+function drawWork() {
+  const v = state.view;
+  $("queue-title").textContent = `Alert queue (${v.queue_total})`;
+  $("triaged").textContent = `triaged: ${v.triaged[0]} confirmed, ${v.triaged[1]} dismissed`;
+  list("queue", v.queue.map((a) =>
+    `#${a.number} ${a.time} ${a.org} - ${a.technique || "no technique named"}`));
+  $("incidents-title").textContent = `Incidents (${v.incidents.length})`;
+  list("incidents", v.incidents.map((i) => {
+    const found = i.found === null || i.found === undefined ? "not scoped" : `${i.found} hosts found`;
+    let line = `#${i.number} ${i.org} - ${i.state}, ${found}, ${i.isolated} isolated`;
+    if (i.reopened > 0) line += `, reopened ${i.reopened}x`;
+    if (i.waits_on && i.waits_on.length) line += `; waits on: ${i.waits_on.join(", ")}`;
+    return line;
+  }));
+  $("intel-title").textContent = `Intelligence (${v.intel.length})`;
+  list("intel", v.intel.map((i) =>
+    `item ${i.number} (${i.source}) - ${i.applied ? "applied " + i.applied : "not applied"}`));
+}
+
+const TONE = { Routine: "", Defence: "defence", Warning: "warning", Harm: "harm" };
+
+function drawFeed() {
+  const ol = clear($("feed"));
+  // Newest first: on a phone the latest is at hand without scrolling.
+  for (let i = state.feed.length - 1; i >= 0; i--) {
+    const f = state.feed[i];
+    const li = el("li", TONE[f.tone] || "");
+    li.appendChild(el("span", "time", f.time));
+    li.appendChild(document.createTextNode(f.text));
+    ol.appendChild(li);
+  }
+}
+
+// ---- the map ----
+
+/// The island's state as the native seat colours it (src/console/map.rs, state_colour).
+function stateOf(v) {
+  if (v.services_down > 0 || v.encrypted) return ["#e1463c", "impact"];
+  if (v.held > 0 && !v.detected) return ["#f0be3c", "intruder unseen"];
+  if (v.held > 0 || (v.incidents > 0 && v.detected)) return ["#f08232", "responding"];
+  return ["#4696d2", "calm"];
+}
+
+function svg(tag, attrs, text) {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, val] of Object.entries(attrs)) e.setAttribute(k, String(val));
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function drawMap() {
+  const g = state.geography;
+  if (!g || !g.islands.length) return;
+  const v = state.view;
+  const W = 800, H = 760, side = 150, top = 40;
+  let [lat0, lat1, lon0, lon1] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (const i of g.islands) {
+    lat0 = Math.min(lat0, i.lat); lat1 = Math.max(lat1, i.lat);
+    lon0 = Math.min(lon0, i.lon); lon1 = Math.max(lon1, i.lon);
+  }
+  // Equirectangular, longitude scaled by the cosine of the mean latitude, as the native map.
+  const k = Math.cos(((lat0 + lat1) / 2) * Math.PI / 180);
+  const scale = Math.min((W - 2 * side) / Math.max((lon1 - lon0) * k, 0.5), (H - 2 * top) / Math.max(lat1 - lat0, 0.5));
+  const midLon = (lon0 + lon1) / 2, midLat = (lat0 + lat1) / 2;
+  const at = g.islands.map((i) => [W / 2 + (i.lon - midLon) * k * scale, H / 2 - (i.lat - midLat) * scale]);
+  const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": "the region as the team knows it" });
+  const cut = v ? v.links_cut : [];
+  g.links.forEach((l, n) => {
+    const [a, b] = [at[l.a], at[l.b]];
+    if (!a || !b) return;
+    const up = !cut.includes(n);
+    const cable = l.kind === "SubmarineCable" || l.kind === "Terrestrial";
+    const colour = !up ? "#c83c3c" : cable ? "#508cbe" : "#96966e";
+    const line = { x1: a[0], y1: a[1], x2: b[0], y2: b[1], stroke: colour, "stroke-width": cable ? 2 : 1.5 };
+    if (!cable) line["stroke-dasharray"] = "6 4";
+    root.appendChild(svg("line", line));
+  });
+  g.islands.forEach((isl, n) => {
+    const [x, y] = at[n];
+    const r = Math.min(6 + Math.sqrt(isl.population) / 60, 16);
+    const known = (v && v.islands[n]) || { ever_compromised: 0, held: 0, encrypted: false, detected: false, incidents: 0, services_down: 0, dark: false, intel_items: 0 };
+    const [colour, what] = stateOf(known);
+    const shape = isl.mainland
+      ? svg("rect", { x: x - r, y: y - r, width: 2 * r, height: 2 * r, rx: 2, fill: colour })
+      : svg("circle", { cx: x, cy: y, r, fill: colour });
+    shape.appendChild(svg("title", {}, `${isl.name}: ${what}`));
+    root.appendChild(shape);
+    if (isl.csirt || isl.npc) {
+      root.appendChild(svg("circle", { cx: x, cy: y, r: r + 3, fill: "none", stroke: isl.csirt ? "#78e696" : "#c8c8c8", "stroke-width": isl.csirt ? 2 : 1 }));
+    }
+    let detail = known.ever_compromised > 0 ? `${what} - ${known.held} held, ${known.incidents} incidents` : what;
+    if (known.intel_items > 0) detail += `, ${known.intel_items} intel`;
+    if (known.dark) {
+      detail += " - POWER OUT";
+      root.appendChild(svg("circle", { cx: x, cy: y, r: r + 6, fill: "none", stroke: "#fafa78", "stroke-width": 2 }));
+    }
+    // Labels to the right, or to the left for islands on the right half.
+    const right = x < W / 2 + 40;
+    const anchor = right ? "start" : "end";
+    const tx = right ? x + r + 6 : x - r - 6;
+    root.appendChild(svg("text", { x: tx, y: y - 1, "text-anchor": anchor, class: "name" }, isl.name));
+    root.appendChild(svg("text", { x: tx, y: y + 17, "text-anchor": anchor, class: "detail", fill: colour }, detail));
+  });
+  clear($("map")).appendChild(root);
+}
+
+setup();

@@ -1,0 +1,414 @@
+//! The browser seat end to end, on the loopback address: a headless host of the flagship serves
+//! its page, and a real headless Chromium, driven over the DevTools protocol, is a trainee's
+//! browser. A wrong code is refused in the page; the right one joins; the page takes a
+//! decision put to its team and the journal holds the order with the page's seat; at the end
+//! the page shows exactly its team's view folded from the journal, and nothing that says
+//! whether an alert was real.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use tungstenite::stream::MaybeTlsStream;
+use tungstenite::{Message, WebSocket};
+
+use tidewatch::exercise::session;
+use tidewatch::report::knowledge::TeamKnowledge;
+use tidewatch::report::view::TeamView;
+
+const BIN: &str = env!("CARGO_BIN_EXE_tidewatch");
+const LIMIT: Duration = Duration::from_secs(120);
+
+fn dir() -> PathBuf {
+    let d = std::env::temp_dir().join(format!("tidewatch-browser-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// The system's Chromium, if it has one.
+fn chromium() -> Option<&'static str> {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|c| {
+            Command::new("sh")
+                .args(["-c", &format!("command -v {c}")])
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+}
+
+/// A headless host, its standard input for the facilitator's commands, its output by line.
+struct Host {
+    child: Child,
+    stdin: ChildStdin,
+    lines: Receiver<String>,
+    address: String,
+    codes: std::collections::BTreeMap<String, String>,
+}
+
+impl Host {
+    fn start(args: &[&str]) -> Host {
+        let mut child = Command::new(BIN)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let out = BufReader::new(child.stdout.take().unwrap());
+        let (tx, lines) = channel();
+        std::thread::spawn(move || {
+            for line in out.lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut host = Host {
+            child,
+            stdin,
+            lines,
+            address: String::new(),
+            codes: Default::default(),
+        };
+        // The address, then `join codes:` and a line per team, then whatever follows.
+        loop {
+            let line = host.lines.recv_timeout(LIMIT).expect("the host's codes");
+            if let Some(a) = line.strip_prefix("lab host listening on ") {
+                host.address = a.to_string();
+            } else if let [team, code] = line.split_whitespace().collect::<Vec<_>>()[..]
+                && line.starts_with("  ")
+            {
+                host.codes.insert(team.into(), code.into());
+            } else if !host.codes.is_empty() {
+                return host;
+            }
+        }
+    }
+
+    fn say(&mut self, line: &str) {
+        writeln!(self.stdin, "{line}").unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    /// Waits for the host to end (after `end`).
+    fn wait(mut self) {
+        let deadline = Instant::now() + LIMIT;
+        while self.child.try_wait().unwrap().is_none() {
+            assert!(Instant::now() < deadline, "the host did not end");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Host {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A headless Chromium and one page in it, driven over the DevTools protocol.
+struct Browser {
+    child: Child,
+    devtools: WebSocket<MaybeTlsStream<TcpStream>>,
+    session: String,
+    next: u64,
+}
+
+impl Browser {
+    fn start(binary: &str, profile: &Path, size: (u32, u32)) -> Browser {
+        let mut child = Command::new(binary)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--remote-debugging-port=0",
+            ])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .arg(format!("--window-size={},{}", size.0, size.1))
+            .arg("about:blank")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let err = BufReader::new(child.stderr.take().unwrap());
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            for line in err.lines().map_while(Result::ok) {
+                if let Some(url) = line.strip_prefix("DevTools listening on ") {
+                    let _ = tx.send(url.trim().to_string());
+                }
+            }
+        });
+        let url = rx.recv_timeout(LIMIT).expect("Chromium's DevTools address");
+        let (devtools, _) = tungstenite::connect(url.as_str()).unwrap();
+        let mut browser = Browser {
+            child,
+            devtools,
+            session: String::new(),
+            next: 1,
+        };
+        let target = browser.call("Target.createTarget", json!({ "url": "about:blank" }));
+        let target = target["targetId"].clone();
+        let attached = browser.call(
+            "Target.attachToTarget",
+            json!({ "targetId": target, "flatten": true }),
+        );
+        browser.session = attached["sessionId"].as_str().unwrap().to_string();
+        browser.resize(size);
+        browser
+    }
+
+    /// The page's screen: a laptop's, or a phone's under 600 px wide.
+    fn resize(&mut self, (width, height): (u32, u32)) {
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600 }),
+        );
+    }
+
+    /// One DevTools call on the page (or the browser before a page is attached); its result.
+    fn call(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next;
+        self.next += 1;
+        let mut message = json!({ "id": id, "method": method, "params": params });
+        if !self.session.is_empty() {
+            message["sessionId"] = json!(self.session);
+        }
+        self.devtools
+            .send(Message::text(message.to_string()))
+            .unwrap();
+        loop {
+            let Message::Text(text) = self.devtools.read().unwrap() else {
+                continue;
+            };
+            let answer: Value = serde_json::from_str(&text).unwrap();
+            if answer["id"] == json!(id) {
+                assert!(answer["error"].is_null(), "{method}: {answer}");
+                return answer["result"].clone();
+            }
+        }
+    }
+
+    /// Evaluates JavaScript in the page; its value.
+    fn eval(&mut self, script: &str) -> Value {
+        let got = self.call(
+            "Runtime.evaluate",
+            json!({ "expression": script, "returnByValue": true }),
+        );
+        assert!(got["exceptionDetails"].is_null(), "{script}: {got}");
+        got["result"]["value"].clone()
+    }
+
+    /// Waits until `script` is truthy (a string not empty, true, a number not 0); its value.
+    fn until(&mut self, script: &str, what: &str) -> Value {
+        let deadline = Instant::now() + LIMIT;
+        loop {
+            let v = self.eval(script);
+            let truthy = match &v {
+                Value::Bool(b) => *b,
+                Value::String(s) => !s.is_empty(),
+                Value::Number(n) => n.as_f64() != Some(0.0),
+                Value::Null => false,
+                _ => true,
+            };
+            if truthy {
+                return v;
+            }
+            assert!(Instant::now() < deadline, "the page never showed {what}");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    fn go(&mut self, url: &str) {
+        self.call("Page.navigate", json!({ "url": url }));
+    }
+
+    fn screenshot(&mut self, path: &Path) {
+        let shot = self.call("Page.captureScreenshot", json!({ "format": "png" }));
+        let png = data_encoding::BASE64
+            .decode(shot["data"].as_str().unwrap().as_bytes())
+            .unwrap();
+        std::fs::write(path, png).unwrap();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The flagship's first decision whose decider the test plays, and that team.
+fn decision_and_decider() -> (String, String) {
+    let path = format!(
+        "{}/scenarios/eastern-caribbean.ron",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let plan = tidewatch::scenario::load(&path, &[]).unwrap_or_else(|e| panic!("{e}"));
+    let s = &plan.scenario;
+    (s.msel.iter().enumerate())
+        .find_map(|(i, inject)| {
+            let decider = plan.injects[i].decision.as_ref()?.decider;
+            Some((inject.id.clone(), s.teams[decider.ix()].id.clone()))
+        })
+        .expect("the flagship puts a decision to a team")
+}
+
+#[test]
+fn a_browser_joins_takes_its_decision_and_sees_only_its_team() {
+    let Some(binary) = chromium() else {
+        // CI installs Chromium; a developer machine without it cannot run this test.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "Chromium is required in CI (.ci/run installs it)"
+        );
+        eprintln!("skipping: no chromium installed");
+        return;
+    };
+    let d = dir();
+    let (decision, trainee) = decision_and_decider();
+    let journal = d.join("room.jsonl");
+    let trainee_plays = format!("teams.{trainee}.auto=false");
+    let mut host = Host::start(&[
+        "run",
+        "eastern-caribbean",
+        "--set",
+        &trainee_plays,
+        "--host",
+        "127.0.0.1:0",
+        "--pace",
+        "60x",
+        "--until",
+        "2d",
+        "--journal",
+        journal.to_str().unwrap(),
+    ]);
+    let page = format!("http://{}/", host.address);
+    let mut browser = Browser::start(binary, &d.join("profile"), (1366, 768));
+    browser.go(&page);
+    browser.until(
+        "document.querySelectorAll('#join-team option').length",
+        "the teams",
+    );
+
+    // A wrong code is refused in the page, with the host's reason.
+    let join = |code: &str| {
+        format!(
+            "document.getElementById('join-team').value = '{trainee}';
+             document.getElementById('join-code').value = '{code}';
+             document.getElementById('join-name').value = 'chromium';
+             document.getElementById('join-go').click(); true"
+        )
+    };
+    browser.eval(&join("WRONG1"));
+    let refused = browser.until(
+        "document.getElementById('join-error').textContent",
+        "a refusal",
+    );
+    assert!(
+        refused.as_str().unwrap().contains("refused this seat"),
+        "{refused}"
+    );
+    assert!(browser.eval("document.getElementById('desk').hidden") == json!(true));
+
+    // The right one joins as the trainee's team.
+    browser.eval(&join(&host.codes[&trainee]));
+    let seat = browser.until("document.getElementById('seat').textContent", "the seat");
+    assert_eq!(
+        seat.as_str().unwrap(),
+        format!("{trainee}/1 chromium (127.0.0.1)")
+    );
+    browser.until(
+        "document.querySelectorAll('#map svg circle').length",
+        "the map",
+    );
+
+    // The decision, brought forward by the facilitator, is taken from the page.
+    host.say(&format!("fire {decision}"));
+    let button = format!("document.querySelector('.decision[data-inject=\"{decision}\"] button')");
+    browser.until(&format!("!!{button}"), "the decision's buttons");
+    let option = browser.eval(&format!("{button}.dataset.option"));
+    let option = option.as_str().unwrap().to_string();
+    browser.eval(&format!("{button}.click(); true"));
+    let taken = browser.until(
+        "(t => t.includes('taken') || t.includes('refused') ? t : '')(document.getElementById('answer').textContent)",
+        "the host's answer",
+    );
+    assert!(taken.as_str().unwrap().contains("taken"), "{taken}");
+    // The pictures in the README: `TIDEWATCH_BLESS=1` writes them to docs/.
+    let shots = match std::env::var_os("TIDEWATCH_BLESS") {
+        Some(_) => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs"),
+        None => d.clone(),
+    };
+    browser.screenshot(&shots.join("browser-seat.png"));
+    browser.resize((390, 844));
+    browser.screenshot(&shots.join("browser-seat-phone.png"));
+    assert_eq!(
+        browser.eval("document.documentElement.scrollWidth <= window.innerWidth"),
+        json!(true),
+        "on a phone nothing runs off the side"
+    );
+
+    host.say("end");
+    browser.until(
+        "document.getElementById('status').textContent === 'the exercise is over'",
+        "the end",
+    );
+    let shown = browser.eval(
+        "({ inbox: [...document.querySelectorAll('#inbox .title')].map(e => e.textContent).reverse(),
+            incidents: [...document.querySelectorAll('#incidents li')].map(e => e.textContent),
+            triaged: document.getElementById('triaged').textContent,
+            text: document.body.innerText })",
+    );
+    host.wait();
+
+    // The journal holds the decision with the page's seat.
+    let record = std::fs::read_to_string(&journal).unwrap();
+    let line = (record.lines())
+        .find(|l| l.contains("\"Decide\"") && l.contains(&format!("\"{decision}\"")))
+        .unwrap_or_else(|| panic!("no Decide {decision} in the journal"));
+    assert!(
+        line.contains(&format!("{trainee}/1 chromium (127.0.0.1)")),
+        "{line}"
+    );
+    assert!(line.contains(&format!("\"option\":\"{option}\"")), "{line}");
+
+    // The page shows the team's view folded from the journal: its inbox, its incidents.
+    let file = tidewatch::exercise::journal::JournalFile::read(&journal).unwrap();
+    let replay = session::replay(&file, None, false).unwrap();
+    let plan = replay.session.plan.clone();
+    let mut k = TeamKnowledge::new(plan.ids.teams.resolve(&trainee).unwrap());
+    k.update(&plan, replay.session.sim.events());
+    let view = TeamView::of(&plan, &k);
+    let inbox: Vec<String> = (view.inbox.iter())
+        .map(|i| format!("{}: {}", i.channel, i.title))
+        .collect();
+    assert!(!inbox.is_empty());
+    assert_eq!(shown["inbox"], json!(inbox));
+    assert_eq!(
+        shown["incidents"].as_array().unwrap().len(),
+        view.incidents.len()
+    );
+    let (confirmed, dismissed) = view.triaged;
+    assert_eq!(
+        shown["triaged"],
+        json!(format!(
+            "triaged: {confirmed} confirmed, {dismissed} dismissed"
+        ))
+    );
+    let text = shown["text"].as_str().unwrap();
+    for truth in ["True alert", "False alert", "true_positive", "it was real"] {
+        assert!(!text.contains(truth), "the page shows `{truth}`");
+    }
+    std::fs::remove_dir_all(d).ok();
+}
