@@ -1,7 +1,9 @@
 //! The browser seat end to end, on the loopback address: a headless host of the flagship serves
 //! its page, and a real headless Chromium, driven over the DevTools protocol, is a trainee's
 //! browser. A wrong code is refused in the page; the right one joins; the page takes a
-//! decision put to its team and the journal holds the order with the page's seat; at the end
+//! decision put to its team and the journal holds the order with the page's seat; a reloaded
+//! page rejoins as the same seat without the code asked again, and so does a page whose host
+//! was killed and resumed; at the end
 //! the page shows exactly its team's view folded from the journal, and nothing that says
 //! whether an alert was real.
 
@@ -28,6 +30,15 @@ fn dir() -> PathBuf {
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d
+}
+
+/// A port free now (the resumed host must listen where the first one did).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// The system's Chromium, if it has one.
@@ -200,19 +211,31 @@ impl Browser {
 
     /// Evaluates JavaScript in the page; its value.
     fn eval(&mut self, script: &str) -> Value {
+        self.try_eval(script)
+            .unwrap_or_else(|e| panic!("{script}: {e}"))
+    }
+
+    /// Evaluates JavaScript in the page; its value, or the exception it threw.
+    fn try_eval(&mut self, script: &str) -> Result<Value, Value> {
         let got = self.call(
             "Runtime.evaluate",
             json!({ "expression": script, "returnByValue": true }),
         );
-        assert!(got["exceptionDetails"].is_null(), "{script}: {got}");
-        got["result"]["value"].clone()
+        match got["exceptionDetails"].is_null() {
+            true => Ok(got["result"]["value"].clone()),
+            false => Err(got),
+        }
     }
 
     /// Waits until `script` is truthy (a string not empty, true, a number not 0); its value.
     fn until(&mut self, script: &str, what: &str) -> Value {
         let deadline = Instant::now() + LIMIT;
         loop {
-            let v = self.eval(script);
+            // Between two documents (just after a navigation) the page has no elements yet.
+            let v = self.try_eval(script).unwrap_or_else(|e| {
+                assert!(Instant::now() < deadline, "{script}: {e}");
+                Value::Null
+            });
             let truthy = match &v {
                 Value::Bool(b) => *b,
                 Value::String(s) => !s.is_empty(),
@@ -279,13 +302,14 @@ fn a_browser_joins_takes_its_decision_and_sees_only_its_team() {
     let (decision, trainee) = decision_and_decider();
     let journal = d.join("room.jsonl");
     let trainee_plays = format!("teams.{trainee}.auto=false");
+    let address = format!("127.0.0.1:{}", free_port());
     let mut host = Host::start(&[
         "run",
         "eastern-caribbean",
         "--set",
         &trainee_plays,
         "--host",
-        "127.0.0.1:0",
+        &address,
         "--pace",
         "60x",
         "--until",
@@ -357,6 +381,45 @@ fn a_browser_joins_takes_its_decision_and_sees_only_its_team() {
         browser.eval("document.documentElement.scrollWidth <= window.innerWidth"),
         json!(true),
         "on a phone nothing runs off the side"
+    );
+
+    // A reloaded page (a tablet that slept, a trainee pressing F5) rejoins as the same seat
+    // with its screen, the code not asked again.
+    browser.eval("window.before_the_reload = true");
+    browser.go(&page);
+    browser.until(
+        "!window.before_the_reload && document.getElementById('desk').hidden === false
+         && document.querySelectorAll('#inbox .title').length",
+        "the screen back after a reload",
+    );
+    let again = browser.eval("document.getElementById('seat').textContent");
+    assert_eq!(again, seat);
+
+    // The facilitator's laptop dies and comes back on the same journal and address: the page
+    // keeps trying and gets back in with the same code, as the same seat.
+    host.child.kill().unwrap();
+    let _ = host.child.wait();
+    browser.until(
+        "document.getElementById('status').textContent.startsWith('lost the host')",
+        "that it lost the host",
+    );
+    drop(host);
+    let mut host = Host::start(&[
+        "run",
+        "--resume",
+        journal.to_str().unwrap(),
+        "--host",
+        &address,
+        "--pace",
+        "60x",
+    ]);
+    browser.until(
+        "document.getElementById('status').textContent === 'connected'",
+        "the seat back in after the host's crash",
+    );
+    assert_eq!(
+        browser.eval("document.getElementById('seat').textContent"),
+        seat
     );
 
     host.say("end");

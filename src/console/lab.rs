@@ -1,6 +1,7 @@
 //! The facilitator's side of the mobile lab in the console (`console --host`): seats are served
-//! between frames, their orders join the journal at the next tick with the seat's name, and a
-//! window shows the address, each team's join code, who is connected and what each seat did.
+//! between frames, their orders go on the record at once with the seat's name (applied at the
+//! next tick), and a window shows the address, each team's join code, who is connected and what
+//! each seat did.
 
 use std::sync::Mutex;
 
@@ -9,7 +10,7 @@ use bevy_egui::EguiContexts;
 use bevy_egui::egui::{self, Color32, RichText};
 
 use crate::exercise::pacing::Pacing;
-use crate::exercise::session::Recorder;
+use crate::exercise::session;
 use crate::lab::LabHost;
 use crate::report::view::ClockView;
 use crate::sim::{Clock, EventLog, Region};
@@ -26,27 +27,27 @@ pub(super) fn plugin(app: &mut App) {
     );
 }
 
-/// Lets seats in, sends them their views, and hands their orders and the host's refusals to
-/// the recorder.
-fn serve_seats(
-    lab: Res<Lab>,
-    region: Res<Region>,
-    log: Res<EventLog>,
-    clock: Res<Clock>,
-    pacing: Res<Pacing>,
-    mut recorder: ResMut<Recorder>,
-) {
-    let Ok(mut host) = lab.0.lock() else { return };
-    let view = ClockView::of(&region, clock.now, pacing.paused, &pacing.speed.label());
-    let given = host.serve(&region, log.all(), view);
-    let now = clock.now;
-    recorder.add_from(
-        given
-            .orders
-            .into_iter()
-            .map(|(c, seat)| (now, c, Some(seat))),
-    );
-    recorder.add_refused(given.refused);
+/// Lets seats in, sends them their views, and puts their orders and the host's refusals on
+/// the record at once (a seat is told its order was taken); a journal that cannot be written
+/// stops the clock rather than lose the record.
+fn serve_seats(world: &mut World) {
+    let given = {
+        let (region, log, clock, pacing) = (
+            world.resource::<Region>(),
+            world.resource::<EventLog>(),
+            world.resource::<Clock>(),
+            world.resource::<Pacing>(),
+        );
+        let view = ClockView::of(region, clock.now, pacing.paused, &pacing.speed.label());
+        let Ok(mut host) = world.resource::<Lab>().0.lock() else {
+            return;
+        };
+        host.serve(region, log.all(), view)
+    };
+    if let Err(e) = session::record_seat_orders(world, given.orders, given.refused) {
+        eprintln!("{e}");
+        world.resource_mut::<Pacing>().paused = true;
+    }
 }
 
 fn lab_window(mut contexts: EguiContexts, lab: Res<Lab>) -> Result {

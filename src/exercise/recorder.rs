@@ -36,6 +36,8 @@ pub struct Recorder {
     applied: Vec<Issued>,
     /// Refusals waiting for the next tick's journal lines (only while recording).
     pub(super) refused: Vec<RefusedOrder>,
+    /// Seats' orders already on the record ([`record_seat_orders`]), to apply at their tick.
+    recorded: VecDeque<Issued>,
     pub(super) last_digest_written: Option<u64>,
 }
 
@@ -85,7 +87,8 @@ impl Recorder {
 
     /// Whether commands are waiting for the tick at `now` (taken, not yet applied).
     pub fn has_due(&self, now: u64) -> bool {
-        self.pending.front().is_some_and(|c| c.tick <= now)
+        let due = |q: &VecDeque<Issued>| q.front().is_some_and(|c| c.tick <= now);
+        due(&self.pending) || due(&self.recorded)
     }
 
     /// The journal being written, if any.
@@ -119,6 +122,26 @@ impl Recorder {
                 seat,
             })?;
             journal.sync()?;
+        }
+        Ok(())
+    }
+
+    /// The host's refusals, journaled at `now` (kept nowhere without a journal).
+    fn put_refused_on_record(
+        &mut self,
+        now: u64,
+        refused: Vec<RefusedOrder>,
+    ) -> Result<(), String> {
+        if let Some(journal) = &mut self.journal {
+            for RefusedOrder { seat, what, why } in refused {
+                journal.append(&Entry::Refused {
+                    seq: 0,
+                    tick: now,
+                    seat,
+                    what,
+                    why,
+                })?;
+            }
         }
         Ok(())
     }
@@ -166,6 +189,14 @@ pub fn tick(world: &mut World) -> Result<(), String> {
     let now = world.resource::<Clock>().now;
     world.resource_scope(|world, mut rec: Mut<Recorder>| {
         let mut commanded = false;
+        // Seats' orders first: they went on the record before anything due now.
+        while rec.recorded.front().is_some_and(|c| c.tick <= now) {
+            let Issued { command, .. } = rec.recorded.pop_front().expect("checked above");
+            if let Some(action) = command.resolve(&plan)? {
+                world.resource_mut::<CommandQueue>().schedule(now, action);
+            }
+            commanded = true;
+        }
         while rec.pending.front().is_some_and(|c| c.tick <= now) {
             let Issued { command, seat, .. } = rec.pending.pop_front().expect("checked above");
             rec.put_on_record(now, &command, seat)?;
@@ -175,17 +206,7 @@ pub fn tick(world: &mut World) -> Result<(), String> {
             commanded = true;
         }
         let refused = std::mem::take(&mut rec.refused);
-        if let Some(journal) = &mut rec.journal {
-            for RefusedOrder { seat, what, why } in refused {
-                journal.append(&Entry::Refused {
-                    seq: 0,
-                    tick: now,
-                    seat,
-                    what,
-                    why,
-                })?;
-            }
-        }
+        rec.put_refused_on_record(now, refused)?;
         world.run_schedule(SimTick);
         // Hashed only for a journal: a run that records nothing reads the digest at its end.
         if rec.journal.is_some() && (commanded || (now + 1).is_multiple_of(DIGEST_EVERY)) {
@@ -213,6 +234,36 @@ pub fn due_clock_orders(world: &mut World) -> Result<Vec<Command>, String> {
             Ok(command)
         })
         .collect()
+}
+
+/// Orders the lab host took from seats (each with its seat), on the record at once and
+/// applied at the next tick, and the host's refusals: a seat is told its order was taken, so
+/// a host killed before that tick runs must not lose it (`--resume` replays the journal
+/// through the tick, the order with it).
+pub fn record_seat_orders(
+    world: &mut World,
+    orders: Vec<(Command, String)>,
+    refused: Vec<RefusedOrder>,
+) -> Result<(), String> {
+    if orders.is_empty() && refused.is_empty() {
+        return Ok(());
+    }
+    settle(world)?;
+    let now = world.resource::<Clock>().now;
+    let mut rec = world.resource_mut::<Recorder>();
+    for (command, seat) in orders {
+        rec.put_on_record(now, &command, Some(seat.clone()))?;
+        rec.recorded.push_back(Issued {
+            tick: now,
+            command,
+            seat: Some(seat),
+        });
+    }
+    rec.put_refused_on_record(now, refused)?;
+    match &mut rec.journal {
+        Some(journal) => journal.sync(),
+        None => Ok(()),
+    }
 }
 
 /// A clock command the driver has already obeyed (the facilitator paused a headless host): on

@@ -10,7 +10,8 @@ use super::journal::{Entry, JournalFile, JournalWriter, SealKey};
 use bevy::prelude::*;
 
 pub use super::recorder::{
-    DIGEST_EVERY, Recorder, RefusedOrder, due_clock_orders, finish, record, record_clock, tick,
+    DIGEST_EVERY, Recorder, RefusedOrder, due_clock_orders, finish, record, record_clock,
+    record_seat_orders, tick,
 };
 use crate::scenario::{self, Diagnostic, LoadError, Plan, Source};
 use crate::scenario::{Command, Issued};
@@ -55,6 +56,16 @@ impl Session {
     /// Refusals of the lab host, journaled at the next tick.
     pub fn add_refused(&mut self, refusals: impl IntoIterator<Item = RefusedOrder>) {
         self.recorder().add_refused(refusals);
+    }
+
+    /// Orders the lab host took from seats, and its refusals: on the record at once (see
+    /// [`record_seat_orders`]).
+    pub fn record_seat_orders(
+        &mut self,
+        orders: Vec<(Command, String)>,
+        refused: Vec<RefusedOrder>,
+    ) -> Result<(), String> {
+        record_seat_orders(self.sim.world_mut(), orders, refused)
     }
 
     /// A command given now: it takes effect at the next tick boundary.
@@ -410,6 +421,55 @@ mod tests {
         assert!(r.divergence.is_none());
         assert!(r.checked > 0);
         assert_eq!(r.session.sim.digest().hex(), session.sim.digest().hex());
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    /// A seat's order is on the disk the moment the host takes it (the seat is told "taken"):
+    /// a host killed before the next tick runs loses nothing, and the resumed exercise applies
+    /// the order at its tick, as the host that never crashed does.
+    #[test]
+    fn a_seat_order_taken_survives_a_crash_before_its_tick() {
+        let tiny = TinyRegion::new().island("A", false, false);
+        let dir = std::env::temp_dir().join(format!("tw-taken-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("run.journal");
+        let _ = std::fs::remove_file(&path);
+        let source = Source {
+            name: "tiny.ron".into(),
+            text: tiny.ron(),
+            dir: None,
+        };
+        let seat = "t/1 a (10.0.0.1)".to_string();
+        let order = || vec![(Command::Note("from a seat".into()), seat.clone())];
+        let mut crashed = Session::new(tiny.plan(), 1);
+        crashed.record(&path, &source, &[], None).unwrap();
+        crashed.run_until(5).unwrap();
+        crashed.record_seat_orders(order(), Vec::new()).unwrap();
+        drop(crashed);
+        let file = JournalFile::read(&path).unwrap();
+        let on_disk = file
+            .entries
+            .iter()
+            .any(|(_, e)| matches!(e, Entry::Command { tick: 5, seat: Some(s), .. } if *s == seat));
+        assert!(on_disk, "the order is on the disk before its tick");
+
+        let (mut resumed, reached) = resume(&path, None).unwrap();
+        assert_eq!(reached, Some(5));
+        assert_eq!(
+            resumed.now(),
+            6,
+            "the resumed exercise ran the order's tick"
+        );
+        let mut steady = Session::new(tiny.plan(), 1);
+        steady.run_until(5).unwrap();
+        steady.record_seat_orders(order(), Vec::new()).unwrap();
+        steady.run_until(6).unwrap();
+        let noted = |s: &Session| {
+            (s.sim.events().iter())
+                .any(|e| matches!(&e.event, crate::sim::events::SimEvent::Note { text } if text == "from a seat"))
+        };
+        assert!(noted(&steady) && noted(&resumed));
+        assert_eq!(resumed.sim.digest().hex(), steady.sim.digest().hex());
         std::fs::remove_dir_all(dir).ok();
     }
 }

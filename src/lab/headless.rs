@@ -107,9 +107,7 @@ pub fn host_headless(
         hear(&plan, session, &mut host, &mut clock, &mut lines)?;
         let view = ClockView::of(&plan, session.now(), !clock.running(), &clock.label());
         let given = host.serve(&plan, session.sim.events(), view);
-        let now = session.now();
-        session.add_from((given.orders.into_iter()).map(|(c, seat)| (now, c, Some(seat))));
-        session.add_refused(given.refused);
+        session.record_seat_orders(given.orders, given.refused)?;
         if clock.started.is_none() && host.connected() >= wait_for && !clock.paused {
             clock.start();
         }
