@@ -25,8 +25,8 @@ use tidewatch::report::view::TeamView;
 const BIN: &str = env!("CARGO_BIN_EXE_tidewatch");
 const LIMIT: Duration = Duration::from_secs(120);
 
-fn dir() -> PathBuf {
-    let d = std::env::temp_dir().join(format!("tidewatch-browser-{}", std::process::id()));
+fn dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("tidewatch-browser-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d
@@ -271,6 +271,27 @@ impl Drop for Browser {
     }
 }
 
+impl Browser {
+    /// Fills in the page's join form for `team` as the seat `chromium` and presses Join.
+    fn join(&mut self, team: &str, code: &str) {
+        self.eval(&format!(
+            "document.getElementById('join-team').value = '{team}';
+             document.getElementById('join-code').value = '{code}';
+             document.getElementById('join-name').value = 'chromium';
+             document.getElementById('join-go').click(); true"
+        ));
+    }
+
+    /// Waits for the host's answer to the last order sent; the bar's line.
+    fn answer(&mut self) -> String {
+        let answered = self.until(
+            "(t => t.includes('taken') || t.includes('refused') ? t : '')(document.getElementById('answer').textContent)",
+            "the host's answer",
+        );
+        answered.as_str().unwrap().to_string()
+    }
+}
+
 /// The flagship's first decision whose decider the test plays, and that team.
 fn decision_and_decider() -> (String, String) {
     let path = format!(
@@ -298,7 +319,7 @@ fn a_browser_joins_takes_its_decision_and_sees_only_its_team() {
         eprintln!("skipping: no chromium installed");
         return;
     };
-    let d = dir();
+    let d = dir("trainee");
     let (decision, trainee) = decision_and_decider();
     let journal = d.join("room.jsonl");
     let trainee_plays = format!("teams.{trainee}.auto=false");
@@ -326,15 +347,7 @@ fn a_browser_joins_takes_its_decision_and_sees_only_its_team() {
     );
 
     // A wrong code is refused in the page, with the host's reason.
-    let join = |code: &str| {
-        format!(
-            "document.getElementById('join-team').value = '{trainee}';
-             document.getElementById('join-code').value = '{code}';
-             document.getElementById('join-name').value = 'chromium';
-             document.getElementById('join-go').click(); true"
-        )
-    };
-    browser.eval(&join("WRONG1"));
+    browser.join(&trainee, "WRONG1");
     let refused = browser.until(
         "document.getElementById('join-error').textContent",
         "a refusal",
@@ -346,7 +359,7 @@ fn a_browser_joins_takes_its_decision_and_sees_only_its_team() {
     assert!(browser.eval("document.getElementById('desk').hidden") == json!(true));
 
     // The right one joins as the trainee's team.
-    browser.eval(&join(&host.codes[&trainee]));
+    browser.join(&trainee, &host.codes[&trainee]);
     let seat = browser.until("document.getElementById('seat').textContent", "the seat");
     assert_eq!(
         seat.as_str().unwrap(),
@@ -364,11 +377,8 @@ fn a_browser_joins_takes_its_decision_and_sees_only_its_team() {
     let option = browser.eval(&format!("{button}.dataset.option"));
     let option = option.as_str().unwrap().to_string();
     browser.eval(&format!("{button}.click(); true"));
-    let taken = browser.until(
-        "(t => t.includes('taken') || t.includes('refused') ? t : '')(document.getElementById('answer').textContent)",
-        "the host's answer",
-    );
-    assert!(taken.as_str().unwrap().contains("taken"), "{taken}");
+    let taken = browser.answer();
+    assert!(taken.contains("taken"), "{taken}");
     // The pictures in the README: `TIDEWATCH_BLESS=1` writes them to docs/.
     let shots = match std::env::var_os("TIDEWATCH_BLESS") {
         Some(_) => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs"),
@@ -472,6 +482,97 @@ fn a_browser_joins_takes_its_decision_and_sees_only_its_team() {
     let text = shown["text"].as_str().unwrap();
     for truth in ["True alert", "False alert", "true_positive", "it was real"] {
         assert!(!text.contains(truth), "the page shows `{truth}`");
+    }
+    std::fs::remove_dir_all(d).ok();
+}
+
+/// The leaders' seat in a browser: the Crisis Committee of the tabletop reads the module it is
+/// in with its questions, takes its decision on the demand and speaks to the public, with no
+/// technical orders; the journal holds both with the page's seat.
+#[test]
+fn a_leaders_seat_in_a_browser_decides_and_speaks_to_the_public() {
+    let Some(binary) = chromium() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "Chromium is required in CI (.ci/run installs it)"
+        );
+        eprintln!("skipping: no chromium installed");
+        return;
+    };
+    let d = dir("leaders");
+    let journal = d.join("tabletop.jsonl");
+    let address = format!("127.0.0.1:{}", free_port());
+    let mut host = Host::start(&[
+        "run",
+        "tabletop-ransomware",
+        "--set",
+        "teams.gd-cabinet.auto=false",
+        "--host",
+        &address,
+        "--pace",
+        "60x",
+        "--journal",
+        journal.to_str().unwrap(),
+    ]);
+    let mut browser = Browser::start(binary, &d.join("profile"), (1366, 768));
+    browser.go(&format!("http://{address}/"));
+    browser.until(
+        "document.querySelectorAll('#join-team option').length",
+        "the teams",
+    );
+    browser.join("gd-cabinet", &host.codes["gd-cabinet"]);
+    browser.until(
+        "document.getElementById('desk').hidden === false",
+        "the desk",
+    );
+    // Straight to the demand: the facilitator moves the exercise on.
+    host.say("fire I05");
+    let module = browser.until(
+        "document.querySelector('#module .title') && document.querySelector('#module .title').textContent",
+        "the module",
+    );
+    assert!(module.as_str().unwrap().starts_with("Module"), "{module}");
+    assert_eq!(
+        browser.eval("document.querySelectorAll('#orders button').length > 0 && !document.getElementById('target')"),
+        json!(true),
+        "statements and notes, no technical orders"
+    );
+    assert_eq!(
+        browser.eval("document.getElementById('work').hidden"),
+        json!(true)
+    );
+    let refuse =
+        "document.querySelector('.decision[data-inject=\"I05\"] button[data-option=\"refuse\"]')";
+    browser.until(&format!("!!{refuse}"), "the demand's decision");
+    browser.eval(&format!("{refuse}.click(); true"));
+    assert!(browser.answer().contains("taken"));
+    browser.eval(
+        "document.getElementById('listeners').value = 'Public';
+         document.getElementById('statement').value = 'The Treasury was attacked by criminals. We will not pay them.';
+         [...document.querySelectorAll('#orders button')].find(b => b.textContent === 'Issue statement').click(); true",
+    );
+    let said = browser.until(
+        "(t => t.includes('order 2') && (t.includes('taken') || t.includes('refused')) ? t : '')(document.getElementById('answer').textContent)",
+        "the statement's answer",
+    );
+    assert!(said.as_str().unwrap().contains("taken"), "{said}");
+    browser.until(
+        "document.getElementById('feed').textContent.includes('to the public')",
+        "the statement in the team's feed",
+    );
+    let shots = match std::env::var_os("TIDEWATCH_BLESS") {
+        Some(_) => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs"),
+        None => d.clone(),
+    };
+    browser.screenshot(&shots.join("leaders-seat.png"));
+    host.say("end");
+    host.wait();
+    let record = std::fs::read_to_string(&journal).unwrap();
+    for what in ["\"Decide\"", "\"Statement\""] {
+        let line = (record.lines())
+            .find(|l| l.contains(what))
+            .unwrap_or_else(|| panic!("no {what} in the journal"));
+        assert!(line.contains("gd-cabinet/1 chromium (127.0.0.1)"), "{line}");
     }
     std::fs::remove_dir_all(d).ok();
 }

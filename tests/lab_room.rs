@@ -1,8 +1,9 @@
 //! What a room needs from a headless lab host, end to end over the loopback address: the
-//! decider decides (another team's seat is refused with the reason), the facilitator controls
-//! the clock from the host's standard input, a command file and the modules' pauses (the clock
-//! does not move while paused), and a host killed with `kill -9` and resumed hands out the same
-//! join codes, so a seat that was reconnecting gets back in.
+//! decider decides (another team's seat is refused with the reason), a Leadership seat speaks
+//! to the public and the other seats hear it, the facilitator controls the clock from the
+//! host's standard input, a command file and the modules' pauses (the clock does not move while
+//! paused), and a host killed with `kill -9` and resumed hands out the same join codes, so a
+//! seat that was reconnecting gets back in.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -203,11 +204,17 @@ fn on_a_headless_tabletop_the_decider_decides_and_the_modules_pause_the_clock() 
         "--report",
         report.to_str().unwrap(),
     ]);
-    // The Crisis Committee answers first; the statement is the Information Service's to decide.
+    // The Crisis Committee takes its own decision and speaks to the public; on I11 it answers
+    // first, but that statement is the Information Service's to decide.
     let cabinet_orders = d.join("cabinet.ron");
     std::fs::write(
         &cabinet_orders,
-        r#"[ Timed(at: "D1 14:35", do: Decide(team: "gd-cabinet", inject: "I11", option: "none")) ]"#,
+        r#"[
+            Timed(at: "D1 10:40", do: Decide(team: "gd-cabinet", inject: "I05", option: "refuse")),
+            Timed(at: "D1 10:50", do: Statement(team: "gd-cabinet", to: Public,
+                text: "The Treasury was attacked by criminals. The government will not pay them.")),
+            Timed(at: "D1 14:35", do: Decide(team: "gd-cabinet", inject: "I11", option: "none")),
+        ]"#,
     )
     .unwrap();
     let gis_orders = d.join("gis.ron");
@@ -237,12 +244,35 @@ fn on_a_headless_tabletop_the_decider_decides_and_the_modules_pause_the_clock() 
     assert!(status.success(), "{said}");
 
     let (cabinet, gis) = (finished(cabinet, "cabinet"), finished(gis, "gis"));
+    let said = text(&cabinet);
+    assert!(said.contains("order 1 accepted"), "{said}");
+    assert!(said.contains("order 2 accepted"), "{said}");
     assert!(
-        text(&cabinet).contains("order 1 refused: the decision on `I11` is for gd-gis to decide"),
-        "{}",
-        text(&cabinet)
+        said.contains("order 3 refused: the decision on `I11` is for gd-gis to decide"),
+        "{said}"
     );
     assert!(text(&gis).contains("order 1 accepted"), "{}", text(&gis));
+    // The leaders' seat: a Leadership team's view, the module the room is in with its
+    // questions, and the public statement heard at the other leaders' seat.
+    let screen = |name: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(d.join(name)).unwrap()).unwrap()
+    };
+    let (c, g) = (screen("c.json"), screen("g.json"));
+    assert_eq!(c["view"]["leads"], true);
+    let module = &c["view"]["module"];
+    assert!(
+        module["title"].as_str().unwrap().starts_with("Module 3"),
+        "{module}"
+    );
+    assert!(
+        !module["questions"].as_array().unwrap().is_empty(),
+        "{module}"
+    );
+    let heard = g["feed"].to_string();
+    assert!(
+        heard.contains("National Crisis Committee to the public: \\\"The Treasury was attacked"),
+        "{heard}"
+    );
 
     // The record and the report credit the Information Service.
     let file = tidewatch::exercise::journal::JournalFile::read(&journal).unwrap();
@@ -281,6 +311,11 @@ fn on_a_headless_tabletop_the_decider_decides_and_the_modules_pause_the_clock() 
     assert!(
         gis_review.to_string().contains("Decided on I11"),
         "{gis_review}"
+    );
+    let timeline = report["timeline"].to_string();
+    assert!(
+        timeline.contains("to the public: \\\"The Treasury was attacked"),
+        "{timeline}"
     );
     let _ = std::fs::remove_dir_all(&d);
 }

@@ -141,6 +141,42 @@ fn share(ui: &mut Ui, team: &str, partners: &[Named], orders: &mut Orders) {
     }
 }
 
+/// A Leadership team's statement: to whom, what it says, and the button that issues it.
+pub(super) fn statement(ui: &mut Ui, team: &str, orders: &mut Orders) {
+    use crate::scenario::Listeners;
+    let to_key = egui::Id::new(("statement-to", team));
+    let text_key = egui::Id::new(("statement-text", team));
+    let mut to = ui.data_mut(|d| *d.get_temp_mut_or(to_key, Listeners::Public));
+    let mut text: String = ui.data_mut(|d| d.get_temp(text_key).unwrap_or_default());
+    ui.horizontal(|ui| {
+        ui.label("Statement to");
+        egui::ComboBox::from_id_salt(to_key)
+            .selected_text(to.label())
+            .show_ui(ui, |ui| {
+                for l in Listeners::ALL {
+                    ui.selectable_value(&mut to, l, l.label());
+                }
+            });
+    });
+    ui.add(
+        egui::TextEdit::multiline(&mut text)
+            .desired_rows(3)
+            .desired_width(f32::INFINITY)
+            .hint_text("What the government says, in the words it would publish"),
+    );
+    if ui.button("Issue statement").clicked() && !text.trim().is_empty() {
+        orders.0.push(Command::Statement {
+            team: team.to_string(),
+            to,
+            text: std::mem::take(&mut text),
+        });
+    }
+    ui.data_mut(|d| {
+        d.insert_temp(to_key, to);
+        d.insert_temp(text_key, text);
+    });
+}
+
 /// The facilitator's desk beside the screens: notes for the record, the decisions trainee
 /// teams owe (the room is waiting on them), and the orders of the teams trainees play.
 pub(super) fn exercise_panel(

@@ -93,13 +93,14 @@ pub fn show(root: &mut Ui, parts: Parts, orders: &mut Orders, chosen: &mut usize
     let (geography, clock, v, feed) = parts;
     egui::Panel::bottom("desk")
         .default_size(250.0)
-        .show(root, |ui| desk(ui, v, orders, chosen));
+        .show(root, |ui| desk(ui, geography, v, orders, chosen));
     egui::Panel::left("inbox")
         .default_size(380.0)
         .resizable(true)
         .show(root, |ui| {
             ui.heading(&v.team.name);
             ui.separator();
+            module(ui, v);
             decisions(ui, v, clock.now, orders);
             ui.heading(format!("Inbox ({})", v.inbox.len()));
             ScrollArea::vertical()
@@ -156,6 +157,35 @@ fn decisions(ui: &mut Ui, v: &TeamView, now: u64, orders: &mut Orders) {
     }
 }
 
+/// The module the room is in: its situation and the questions it will discuss.
+fn module(ui: &mut Ui, v: &TeamView) {
+    let Some(m) = &v.module else {
+        return;
+    };
+    ui.label(
+        RichText::new(&m.title)
+            .strong()
+            .color(Color32::from_rgb(120, 200, 255)),
+    );
+    if !m.description.is_empty() {
+        ui.label(&m.description);
+    }
+    if !m.questions.is_empty() {
+        ui.label(
+            RichText::new(if m.ended {
+                "The room discusses now:"
+            } else {
+                "Questions for the end of the module:"
+            })
+            .italics(),
+        );
+        for q in &m.questions {
+            ui.label(format!("- {q}"));
+        }
+    }
+    ui.separator();
+}
+
 /// Injects delivered to the team, newest first, with their body and questions.
 fn inbox(ui: &mut Ui, v: &TeamView) {
     let newest = v.inbox.len().saturating_sub(1);
@@ -177,8 +207,16 @@ fn inbox(ui: &mut Ui, v: &TeamView) {
     }
 }
 
-/// The team's desk: its orders, the alert queue, its incidents and its intelligence.
-fn desk(ui: &mut Ui, v: &TeamView, orders: &mut Orders, chosen: &mut usize) {
+/// The team's desk: its orders, the alert queue, its incidents and its intelligence; for a
+/// Leadership team, its statements and the services down it knows of.
+fn desk(ui: &mut Ui, geography: &Geography, v: &TeamView, orders: &mut Orders, chosen: &mut usize) {
+    if v.leads {
+        ui.columns(2, |cols| {
+            super::desk::statement(&mut cols[0], &v.team.id, orders);
+            services_down(&mut cols[1], geography, v);
+        });
+        return;
+    }
     ui.columns(3, |cols| {
         team_actions(
             &mut cols[0],
@@ -223,4 +261,23 @@ fn desk(ui: &mut Ui, v: &TeamView, orders: &mut Orders, chosen: &mut usize) {
             cols[2].label(format!("item {} ({}) - {applied}", i.number, i.source));
         }
     });
+}
+
+/// What the public can see is down, island by island, as the team knows it.
+fn services_down(ui: &mut Ui, geography: &Geography, v: &TeamView) {
+    ui.heading("Services down");
+    let mut any = false;
+    for (place, known) in geography.islands.iter().zip(&v.islands) {
+        if known.services_down > 0 || known.dark {
+            any = true;
+            let dark = if known.dark { ", no power" } else { "" };
+            ui.label(format!(
+                "{}: {} down{dark}",
+                place.name, known.services_down
+            ));
+        }
+    }
+    if !any {
+        ui.label(RichText::new("none known").weak());
+    }
 }

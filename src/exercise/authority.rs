@@ -114,6 +114,8 @@ pub fn team_may(plan: &Plan, team: TeamIx, command: &Command) -> Result<(), Refu
         }
         // A team's own note for the record.
         Note(_) => Ok(()),
+        // A team speaks for itself only.
+        Statement { team: t, .. } => own(t),
         Pause | Resume | Speed(_) => Err(Refusal::FacilitatorOnly("the clock")),
         CutLink(_) | RepairLink(_) | PowerOutage { .. } => {
             Err(Refusal::FacilitatorOnly("an infrastructure inject"))
@@ -169,6 +171,45 @@ mod tests {
                  options: [Option(id: \"wait\", label: \"Wait\")])))]",
             )
             .plan()
+    }
+
+    /// A team speaks for itself: its own statement is taken, one in another team's name is
+    /// refused; an empty or overlong statement is refused with what to do.
+    #[test]
+    fn a_team_issues_its_own_statements() {
+        use crate::scenario::Listeners;
+        let tiny = TinyRegion::new()
+            .island("A", false, true)
+            .team_with("a-cabinet", "Leadership", Some("A"), "")
+            .team("a-npc", "Npc", Some("A"), 1, "OfficeHours", false);
+        let p = tiny.plan();
+        let said = |team: &str, text: &str| Command::Statement {
+            team: team.into(),
+            to: Listeners::Public,
+            text: text.into(),
+        };
+        assert_eq!(team_may(&p, TeamIx(0), &said("a-cabinet", "calm")), Ok(()));
+        assert!(matches!(
+            team_may(&p, TeamIx(1), &said("a-cabinet", "calm")),
+            Err(Refusal::OtherTeam { .. })
+        ));
+        assert!(
+            said("a-cabinet", "  ")
+                .resolve(&p)
+                .unwrap_err()
+                .contains("is empty")
+        );
+        let long = "x".repeat(crate::scenario::STATEMENT_MAX_CHARS + 1);
+        assert!(
+            said("a-cabinet", &long)
+                .resolve(&p)
+                .unwrap_err()
+                .contains("too long")
+        );
+        let taken = said("a-cabinet", " calm ").resolve(&p).unwrap();
+        assert!(
+            matches!(taken, Some(crate::scenario::Action::Statement { text, .. }) if text == "calm")
+        );
     }
 
     /// A share goes where the marking allows: an audience it forbids is refused with the rule,

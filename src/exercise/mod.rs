@@ -88,6 +88,9 @@ impl CommandTargets<'_, '_> {
         let log = &mut self.log;
         match action {
             Action::Note(text) => log.push(now, SimEvent::Note { text }),
+            Action::Statement { team, to, text } => {
+                log.push(now, SimEvent::StatementIssued { team, to, text });
+            }
             Action::IsolateOrganisation { team, org } => {
                 if self.isolated.0.insert(org) {
                     log.push(now, SimEvent::OrganisationIsolated { org, team });

@@ -12,7 +12,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::report::view::RESPONSE_ORDERS;
-use crate::scenario::{Plan, Tlp};
+use crate::scenario::{Listeners, Plan, Tlp};
 
 /// The longest request head the host reads; a browser's is well under 2 KB.
 pub(super) const HEAD_MAX: usize = 8 << 10;
@@ -58,7 +58,11 @@ impl Page {
                 json!({ "label": label, "variant": variant })
             })
             .collect();
+        let listeners: Vec<_> = (Listeners::ALL.iter())
+            .map(|l| json!({ "value": l, "label": l.label() }))
+            .collect();
         let lab = json!({
+            "listeners": listeners,
             "protocol": super::protocol::PROTOCOL,
             "exercise": s.name,
             "teams": teams,

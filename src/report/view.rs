@@ -299,6 +299,22 @@ pub struct TeamView {
     pub islands: Vec<IslandView>,
     /// Links it knows are cut.
     pub links_cut: Vec<usize>,
+    /// A Leadership team: its seat shows statements, not technical orders.
+    #[serde(default)]
+    pub leads: bool,
+    /// The module the room is in, with its discussion questions.
+    #[serde(default)]
+    pub module: Option<ModuleView>,
+}
+
+/// The module the room is in, as the players read it (never the facilitator's guidance).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModuleView {
+    pub title: String,
+    pub description: String,
+    pub questions: Vec<String>,
+    /// Its last inject has come: the room discusses the questions.
+    pub ended: bool,
 }
 
 impl TeamView {
@@ -362,6 +378,16 @@ impl TeamView {
             partners: partners(plan, k.team),
             islands: islands(plan, k),
             links_cut: k.links_cut.iter().map(|l| l.ix()).collect(),
+            leads: team.kind == crate::scenario::TeamKind::Leadership,
+            module: k.module.map(|(m, ended)| {
+                let m = &s.modules[m.ix()];
+                ModuleView {
+                    title: m.title.clone(),
+                    description: m.description.clone(),
+                    questions: m.questions.clone(),
+                    ended,
+                }
+            }),
         }
     }
 }

@@ -210,6 +210,15 @@ pub enum Command {
         inject: String,
         option: String,
     },
+    /// A team speaks for itself: a public statement (the press, citizens), a message to its
+    /// island's partners abroad, or a word to its own government's staff. On the record, heard
+    /// by those it is addressed to, and in the after-action report; the model does not guess
+    /// how it is received.
+    Statement {
+        team: String,
+        to: Listeners,
+        text: String,
+    },
     /// The facilitator's judgement of an expectation.
     Validate {
         expectation: String,
@@ -218,6 +227,33 @@ pub enum Command {
         note: String,
     },
 }
+
+/// Whom a team's statement is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Listeners {
+    /// The press and citizens: every team hears it as the public does.
+    Public,
+    /// The island's bilateral partners, by their teams.
+    Partners,
+    /// Its own government's staff: the teams of its island.
+    Staff,
+}
+
+impl Listeners {
+    pub const ALL: [Listeners; 3] = [Listeners::Public, Listeners::Partners, Listeners::Staff];
+
+    /// As a trainee picks it and the report says it: "the public".
+    pub fn label(self) -> &'static str {
+        match self {
+            Listeners::Public => "the public",
+            Listeners::Partners => "partners abroad",
+            Listeners::Staff => "government staff",
+        }
+    }
+}
+
+/// The longest statement or note a command may carry (a press release, not a report).
+pub const STATEMENT_MAX_CHARS: usize = 2000;
 
 /// Clock speeds a facilitator can choose, for the record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -239,6 +275,11 @@ pub enum Pace {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Action {
     Note(String),
+    Statement {
+        team: TeamIx,
+        to: Listeners,
+        text: String,
+    },
     IsolateOrganisation {
         team: TeamIx,
         org: OrgIx,
@@ -347,6 +388,24 @@ impl Command {
                 org: r.org(org)?,
             },
             Command::Note(text) => Action::Note(text.clone()),
+            Command::Statement { team, to, text } => {
+                let said = text.trim();
+                if said.is_empty() {
+                    return Err("a statement says something: its `text` is empty".into());
+                }
+                let chars = said.chars().count();
+                if chars > STATEMENT_MAX_CHARS {
+                    return Err(format!(
+                        "a statement of {chars} characters is too long: at most \
+                         {STATEMENT_MAX_CHARS} (a press release, not a report)"
+                    ));
+                }
+                Action::Statement {
+                    team: r.team(team)?,
+                    to: *to,
+                    text: said.to_string(),
+                }
+            }
             Command::IsolateOrganisation { team, org } => Action::IsolateOrganisation {
                 team: r.team(team)?,
                 org: r.org(org)?,

@@ -67,6 +67,12 @@ pub enum SimEvent {
     Note {
         text: String,
     },
+    /// A team spoke: to the public, its partners abroad or its government's staff.
+    StatementIssued {
+        team: TeamIx,
+        to: crate::scenario::Listeners,
+        text: String,
+    },
     OrganisationIsolated {
         org: OrgIx,
         team: TeamIx,

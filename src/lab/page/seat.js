@@ -237,11 +237,29 @@ function drawMapAndClock() {
 function drawView() {
   const v = state.view;
   $("team-name").textContent = v.team.name;
+  drawModule();
   drawDecisions();
   drawInbox();
   drawOrders();
   drawWork();
   drawMap();
+}
+
+/// The module the room is in: its situation, and the questions it discusses at its end.
+function drawModule() {
+  const m = state.view.module;
+  const box = clear($("module"));
+  if (!m) return;
+  const div = el("div", "module");
+  div.appendChild(el("div", "title", m.title));
+  if (m.description) div.appendChild(el("p", "", m.description));
+  if (m.questions.length) {
+    div.appendChild(el("div", "weak", m.ended ? "The room discusses now:" : "Questions for the end of the module:"));
+    const q = el("ul");
+    for (const question of m.questions) q.appendChild(el("li", "", question));
+    div.appendChild(q);
+  }
+  box.appendChild(div);
 }
 
 function drawDecisions() {
@@ -311,7 +329,8 @@ function drawOrders() {
     state.ordersFor = key;
     buildOrders(v);
   }
-  $("orders-given").textContent = `${v.orders_given} orders given`;
+  // A Leadership team gives no response orders: its decisions and statements are its own.
+  $("orders-given").textContent = v.leads ? "" : `${v.orders_given} orders given`;
 }
 
 function row(parent) {
@@ -332,8 +351,9 @@ function button(parent, label, onClick, hint) {
 function buildOrders(v) {
   const box = clear($("orders"));
   const team = v.team.id;
-  box.appendChild(el("h3", "", "Orders"));
-  if (v.targets.length) {
+  box.appendChild(el("h3", "", v.leads ? "Statements" : "Orders"));
+  if (v.leads) statementRow(box, v);
+  if (v.targets.length && !v.leads) {
     const target = el("select");
     target.id = "target";
     for (const o of v.targets) {
@@ -368,6 +388,31 @@ function buildOrders(v) {
     }
   });
   box.appendChild(el("p", "weak")).id = "orders-given";
+}
+
+/// A Leadership team speaks: to whom, and what it says.
+function statementRow(box, v) {
+  const r = row(box);
+  const to = el("select");
+  to.id = "listeners";
+  for (const l of LAB.listeners) {
+    const o = el("option", "", `to ${l.label}`);
+    o.value = l.value;
+    to.appendChild(o);
+  }
+  const text = el("textarea", "statement");
+  text.id = "statement";
+  text.placeholder = "What the government says, in the words it would publish";
+  r.append(to);
+  const w = row(box);
+  w.appendChild(text);
+  button(row(box), "Issue statement", () => {
+    const said = text.value.trim();
+    if (!said) return;
+    order({ Statement: { team: v.team.id, to: to.value, text: said } },
+      `statement ${to.options[to.selectedIndex].textContent}`);
+    text.value = "";
+  });
 }
 
 /// Sharing the latest incident: the marking (its reach on hover) and the audience; the host
@@ -414,6 +459,19 @@ function list(id, lines) {
 
 function drawWork() {
   const v = state.view;
+  // Leaders follow what the public sees; the technical desk is for the responders.
+  $("work").hidden = v.leads;
+  $("services").hidden = !v.leads;
+  if (v.leads) {
+    const g = state.geography;
+    const lines = [];
+    v.islands.forEach((known, i) => {
+      if (known.services_down > 0 || known.dark) {
+        lines.push(`${g ? g.islands[i].name : i}: ${known.services_down} down${known.dark ? ", no power" : ""}`);
+      }
+    });
+    list("services-down", lines.length ? lines : ["none known"]);
+  }
   $("queue-title").textContent = `Alert queue (${v.queue_total})`;
   $("triaged").textContent = `triaged: ${v.triaged[0]} confirmed, ${v.triaged[1]} dismissed`;
   list("queue", v.queue.map((a) =>

@@ -4,7 +4,7 @@
 //! inject, a public advisory). A fold, because some events name only an incident, an item of
 //! intelligence or a live inject whose owner an earlier event said.
 
-use crate::scenario::ids::{InjectIx, OrgIx, TeamIx};
+use crate::scenario::ids::{InjectIx, IslandIx, OrgIx, TeamIx};
 use crate::scenario::{InjectChannel, InjectKind, LiveInject, Plan};
 use crate::sim::events::SimEvent;
 
@@ -98,6 +98,7 @@ impl Fog {
                 Audience::Teams(plan.hub.into_iter().chain([t]).collect())
             }
             AssistanceDispatched { hub, team: t, .. } => Audience::Teams(vec![hub, t]),
+            StatementIssued { team: t, to, .. } => listeners(plan, t, to),
             // The MSEL: an inject reaches whom it is addressed to (a media story reaches
             // everyone); a decision is seen by the teams it was put to.
             InjectFired { inject } => inject_audience(plan, inject),
@@ -222,6 +223,31 @@ fn inject_audience(plan: &Plan, inject: InjectIx) -> Audience {
     }
 }
 
+/// Who hears a team's statement: everyone for a public one; the teams of its island and of its
+/// island's bilateral partners for one to partners; the teams of its island for its staff. A
+/// team with no island (a hub abroad) is heard by itself alone unless it speaks publicly.
+fn listeners(plan: &Plan, t: TeamIx, to: crate::scenario::Listeners) -> Audience {
+    use crate::scenario::Listeners;
+    let own = plan.teams[t].island;
+    let partner = |i: IslandIx| {
+        (plan.bilateral.iter()).any(|&(a, b)| Some(a) == own && b == i || Some(b) == own && a == i)
+    };
+    let hears = |i: Option<IslandIx>| match to {
+        Listeners::Public => true,
+        Listeners::Partners => i.is_some_and(|i| Some(i) == own || partner(i)),
+        Listeners::Staff => own.is_some() && i == own,
+    };
+    if to == Listeners::Public {
+        return Audience::Everyone;
+    }
+    Audience::Teams(
+        (0..plan.teams.len())
+            .map(TeamIx::from)
+            .filter(|&k| k == t || hears(plan.teams[k].island))
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -323,5 +349,39 @@ mod tests {
         let asked = SimEvent::AssistanceRequested { team: TeamIx(1) };
         let a = fog.audience(&p, &asked);
         assert!(a.includes(TeamIx(1)) && a.includes(TeamIx(2)) && !a.includes(TeamIx(0)));
+    }
+
+    /// A public statement is heard by everyone; one to partners by the teams of the island
+    /// and of its bilateral partners; one to staff by the island's own teams only.
+    #[test]
+    fn a_statement_is_heard_by_those_it_is_addressed_to() {
+        use crate::scenario::Listeners;
+        let p = TinyRegion::new()
+            .island("A", false, true)
+            .island("B", false, true)
+            .island("C", false, true)
+            .team_with("a-cabinet", "Leadership", Some("A"), "")
+            .team("a-npc", "Npc", Some("A"), 1, "OfficeHours", true)
+            .team("b-npc", "Npc", Some("B"), 1, "OfficeHours", true)
+            .team("c-npc", "Npc", Some("C"), 1, "OfficeHours", true)
+            .field(r#"intel: Intel(bilateral: [("A", "B")])"#)
+            .plan();
+        let heard = |to| {
+            let said = SimEvent::StatementIssued {
+                team: TeamIx(0),
+                to,
+                text: "Services will be back by noon".into(),
+            };
+            Fog::default().audience(&p, &said)
+        };
+        assert_eq!(heard(Listeners::Public), Audience::Everyone);
+        assert_eq!(
+            heard(Listeners::Partners),
+            Audience::Teams(vec![TeamIx(0), TeamIx(1), TeamIx(2)])
+        );
+        assert_eq!(
+            heard(Listeners::Staff),
+            Audience::Teams(vec![TeamIx(0), TeamIx(1)])
+        );
     }
 }

@@ -103,6 +103,8 @@ pub struct TeamKnowledge {
     pub dark: BTreeSet<IslandIx>,
     /// Links it knows are cut (a cut is announced to everyone).
     pub links_cut: BTreeSet<LinkIx>,
+    /// The module the room is in, and whether it has ended (the room discusses its questions).
+    pub module: Option<(crate::scenario::ids::ModuleIx, bool)>,
     /// Every event it has seen, in order (its feed).
     pub seen: usize,
 }
@@ -343,6 +345,8 @@ impl TeamKnowledge {
             LinkRepaired { link } => {
                 self.links_cut.remove(&link);
             }
+            ModuleStarted { module } => self.module = Some((module, false)),
+            ModuleEnded { module } => self.module = Some((module, true)),
             _ => {}
         }
     }

@@ -75,6 +75,7 @@ pub fn tone(event: &SimEvent) -> Tone {
         | OrganisationPatched { .. }
         | ActorBlocked { .. } => Tone::Defence,
         CampaignLaunched { .. } | StageForced { .. } | IntrusionHalted { .. } => Tone::Routine,
+        StatementIssued { .. } => Tone::Warning,
         Note { .. }
         | CampaignForced { .. }
         | CampaignCancelled { .. }
@@ -186,6 +187,7 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
     use SimEvent::*;
     match event {
         Note { .. }
+        | StatementIssued { .. }
         | CampaignLaunched { .. }
         | StageForced { .. }
         | IntrusionHalted { .. }
@@ -324,6 +326,7 @@ fn milestone(event: &SimEvent) -> bool {
             | SimEvent::CampaignCancelled { .. }
             | SimEvent::ExpectationMissed { .. }
             | SimEvent::Note { .. }
+            | SimEvent::StatementIssued { .. }
     )
 }
 

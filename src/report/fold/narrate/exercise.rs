@@ -9,6 +9,11 @@ pub(super) fn white_cell(plan: &Plan, event: &SimEvent) -> String {
     use SimEvent::*;
     match *event {
         Note { ref text } => format!("Note: {text}"),
+        StatementIssued {
+            team: t,
+            to,
+            ref text,
+        } => format!("{} to {}: \"{text}\"", team(plan, t), to.label()),
         CampaignLaunched {
             campaign: c,
             org: o,
