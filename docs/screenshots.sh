@@ -18,3 +18,8 @@ shot --size 1280x720 --screen compose --set teams.ag-npc.auto=false \
 # The discussion tabletop at the end of its first module: the module's questions are up.
 shot tabletop-ransomware --size 1280x720 --screen timeline \
     --screenshot docs/console-tabletop-1280x720.png --after 1h50m
+# Presenting on a 1280x720 projector at 150%: every screen, one at a time, the side panels folded.
+for screen in map timeline validation charts compose feed islands desk; do
+    shot --present --size 1280x720 --scale 1.5 --screen "$screen" --set teams.ag-npc.auto=false \
+        --screenshot "docs/present-$screen-1280x720.png" --after 30h
+done

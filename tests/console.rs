@@ -322,7 +322,8 @@ fn the_console_plays_a_command_file_into_its_journal() {
         "--size",
         "1280x720",
         "--scale",
-        "1.2",
+        "1.5",
+        "--present",
         "--screen",
         "timeline",
     ]);

@@ -41,9 +41,14 @@ pub struct ConsoleArgs {
     /// The window's size, e.g. `1280x720` or `1920x1080` (a projector's).
     #[arg(long, value_parser = window_size, value_name = "WxH")]
     size: Option<(u32, u32)>,
-    /// The facilitator's screen to open on: map, timeline, validation, charts or compose.
-    #[arg(long, value_parser = ["map", "timeline", "validation", "charts", "compose"], default_value = "map")]
+    /// The facilitator's screen to open on: map, timeline, validation, charts or compose; and,
+    /// presenting, feed, islands or desk.
+    #[arg(long, value_parser = ["map", "timeline", "validation", "charts", "compose", "feed", "islands", "desk"], default_value = "map")]
     screen: String,
+    /// For a projector: one screen at a time takes the whole window, the side panels folded
+    /// into screens of their own (the Present button and F5 switch it while it runs).
+    #[arg(long, conflicts_with = "team")]
+    present: bool,
     /// Show this team's view (only what it may see) and let it be played from this window;
     /// the other teams are auto-played. Without --resume, the team is handed to the trainee
     /// (`--set teams.TEAM_ID.auto=false`).
@@ -73,6 +78,7 @@ impl Default for ConsoleArgs {
             scale: None,
             size: None,
             screen: "map".into(),
+            present: false,
             team: None,
             host: None,
             seats_per_team: tidewatch::lab::host::SEATS_PER_TEAM,
@@ -211,6 +217,7 @@ mod window {
             commands,
             scale: args.scale,
             screen: Screen::named(&args.screen).unwrap_or_default(),
+            present: args.present,
             size: args.size,
         };
         Ok(tidewatch::console::run(plan, seed, start, options))

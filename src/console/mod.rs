@@ -72,6 +72,8 @@ pub struct Options {
     pub scale: Option<f32>,
     /// The facilitator's screen to open on.
     pub screen: Screen,
+    /// Open presenting: one screen at a time, the side panels folded (`--present`).
+    pub present: bool,
     /// The window's size in logical pixels (1500x940 unless `--size`).
     pub size: Option<(u32, u32)>,
 }
@@ -101,6 +103,7 @@ pub fn run(plan: Arc<Plan>, seed: u64, start: Start, options: Options) -> ExitCo
         commands,
         scale,
         screen,
+        present,
         size,
     } = options;
     // The clock stops at the scenario's end, or where the facilitator said the exercise ends.
@@ -148,7 +151,7 @@ pub fn run(plan: Arc<Plan>, seed: u64, start: Start, options: Options) -> ExitCo
                 at: end_at,
                 ..default()
             })
-            .insert_resource(panels::DeskState::on(screen))
+            .insert_resource(panels::DeskState::on(screen, present))
             .add_systems(
                 Update,
                 (run_ticks_for_frame, refresh_digest, panels::collect_feed).chain(),

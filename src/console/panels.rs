@@ -115,7 +115,9 @@ fn tone_colour(tone: Tone) -> Color32 {
     }
 }
 
-/// The screens of the facilitator's window, one at a time in the middle.
+/// The screens of the facilitator's window, one at a time in the middle. Presenting (a
+/// projector), the side panels are folded and are screens too: the feed, the island table and
+/// the exercise desk.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Screen {
     #[default]
@@ -124,15 +126,30 @@ pub enum Screen {
     Validation,
     Charts,
     Compose,
+    Feed,
+    Islands,
+    Desk,
 }
 
 impl Screen {
+    /// The middle's screens beside the side panels.
     pub const ALL: [Screen; 5] = [
         Screen::Map,
         Screen::Timeline,
         Screen::Validation,
         Screen::Charts,
         Screen::Compose,
+    ];
+    /// Every screen, one at a time, when presenting.
+    pub const PRESENTED: [Screen; 8] = [
+        Screen::Map,
+        Screen::Timeline,
+        Screen::Validation,
+        Screen::Charts,
+        Screen::Compose,
+        Screen::Feed,
+        Screen::Islands,
+        Screen::Desk,
     ];
 
     pub fn label(self) -> &'static str {
@@ -142,12 +159,20 @@ impl Screen {
             Screen::Validation => "Validation",
             Screen::Charts => "Charts",
             Screen::Compose => "Compose",
+            Screen::Feed => "Event feed",
+            Screen::Islands => "Islands",
+            Screen::Desk => "Exercise",
         }
+    }
+
+    /// A side panel's, shown as a screen only when presenting.
+    fn folded(self) -> bool {
+        !Screen::ALL.contains(&self)
     }
 
     /// By its name on the command line (`--screen timeline`).
     pub fn named(name: &str) -> Option<Screen> {
-        Screen::ALL
+        Screen::PRESENTED
             .into_iter()
             .find(|s| format!("{s:?}").eq_ignore_ascii_case(name))
     }
@@ -159,6 +184,8 @@ impl Screen {
 #[derive(Resource, Default)]
 pub struct DeskState {
     pub screen: Screen,
+    /// For a projector: one screen at a time takes the whole window, the side panels folded.
+    pub present: bool,
     note: String,
     rating_note: String,
     targets: BTreeMap<u32, usize>,
@@ -168,8 +195,10 @@ pub struct DeskState {
 }
 
 impl DeskState {
-    pub fn on(screen: Screen) -> Self {
+    pub fn on(screen: Screen, present: bool) -> Self {
         DeskState {
+            // A side panel's screen opens presented, whatever was asked.
+            present: present || screen.folded(),
             screen,
             ..Default::default()
         }
@@ -195,6 +224,7 @@ pub fn draw(
     let orders = &mut *controls.orders;
     let DeskState {
         screen,
+        present,
         note,
         rating_note,
         targets,
@@ -202,29 +232,42 @@ pub fn draw(
         timeline,
         compose,
     } = &mut *desk;
-    // Side panels scale with the window, so a 1280-wide projector keeps a usable middle.
-    let width = root.available_width();
-    // The island table first: it spans the whole width, so no column is ever cut off.
-    // As tall as its rows need (one island: three lines), at most a quarter of the window.
-    let rows = (plan.scenario.islands.len() + 1) as f32 * 21.0 + 24.0;
-    egui::Panel::bottom("islands")
-        .default_size(rows.min((root.available_height() * 0.26).clamp(140.0, 280.0)))
-        .resizable(true)
-        .show(&mut root, |ui| {
-            island_table(ui, plan, feed.summary.as_ref());
-        });
-    egui::Panel::left("exercise")
-        .default_size((width * 0.18).clamp(220.0, 360.0))
-        .resizable(true)
-        .show(&mut root, |ui| {
-            exercise_panel(ui, plan, picture, orders, note, targets, now)
-        });
-    egui::Panel::right("feed")
-        .default_size((width * 0.26).clamp(260.0, 480.0))
-        .resizable(true)
-        .show(&mut root, |ui| {
-            feed_panel(ui, "Event feed", &feed.lines);
-        });
+    if *present {
+        // F5 leaves the projector's view, as in a slide deck.
+        if ui_key(&root, egui::Key::F5) {
+            *present = false;
+        }
+    } else {
+        if ui_key(&root, egui::Key::F5) {
+            *present = true;
+        }
+        // Side panels scale with the window, so a 1280-wide projector keeps a usable middle.
+        let width = root.available_width();
+        // The island table first: it spans the whole width, so no column is ever cut off.
+        // As tall as its rows need (one island: three lines), at most a quarter of the window.
+        let rows = (plan.scenario.islands.len() + 1) as f32 * 21.0 + 24.0;
+        egui::Panel::bottom("islands")
+            .default_size(rows.min((root.available_height() * 0.26).clamp(140.0, 280.0)))
+            .resizable(true)
+            .show(&mut root, |ui| {
+                island_table(ui, plan, feed.summary.as_ref());
+            });
+        egui::Panel::left("exercise")
+            .default_size((width * 0.18).clamp(220.0, 360.0))
+            .resizable(true)
+            .show(&mut root, |ui| {
+                exercise_panel(ui, plan, picture, orders, note, targets, now)
+            });
+        egui::Panel::right("feed")
+            .default_size((width * 0.26).clamp(260.0, 480.0))
+            .resizable(true)
+            .show(&mut root, |ui| {
+                feed_panel(ui, "Event feed", &feed.lines);
+            });
+        if screen.folded() {
+            *screen = Screen::Map;
+        }
+    }
     let geo = geography.get_or_insert_with(|| Geography::of(plan));
     for (id, link) in &links {
         if let Some(route) = geo.links.get_mut(id.0 as usize) {
@@ -233,8 +276,14 @@ pub fn draw(
     }
     let mut run_to = None;
     egui::CentralPanel::default().show(&mut root, |ui| {
-        ui.horizontal(|ui| {
-            for s in Screen::ALL {
+        // Wrapped, so a narrow window (a projector at 150%) never cuts a tab off.
+        ui.horizontal_wrapped(|ui| {
+            let shown: &[Screen] = if *present {
+                &Screen::PRESENTED
+            } else {
+                &Screen::ALL
+            };
+            for &s in shown {
                 let mut label = RichText::new(s.label()).size(15.0);
                 if *screen == s {
                     label = label.strong();
@@ -243,6 +292,10 @@ pub fn draw(
                     *screen = s;
                 }
             }
+            ui.separator();
+            ui.toggle_value(present, "Present").on_hover_text(
+                "for a projector: one screen at a time, the side panels folded (F5)",
+            );
         });
         ui.separator();
         match screen {
@@ -255,12 +308,20 @@ pub fn draw(
             }
             Screen::Charts => super::charts::draw(ui, plan, picture, now),
             Screen::Compose => super::compose::draw(ui, plan, orders, compose),
+            Screen::Feed => feed_panel(ui, "Event feed", &feed.lines),
+            Screen::Islands => island_table(ui, plan, feed.summary.as_ref()),
+            Screen::Desk => exercise_panel(ui, plan, picture, orders, note, targets, now),
         }
     });
     if let Some(t) = run_to {
         controls.pacing.run_to(now, t);
     }
     Ok(())
+}
+
+/// Whether `key` was pressed this frame.
+fn ui_key(ui: &Ui, key: egui::Key) -> bool {
+    ui.ctx().input(|i| i.key_pressed(key))
 }
 
 fn island_table(ui: &mut Ui, plan: &Plan, summary: Option<&RunSummary>) {
@@ -305,4 +366,25 @@ fn island_table(ui: &mut Ui, plan: &Plan, summary: Option<&RunSummary>) {
                 }
             });
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Presenting, the side panels are screens of their own; a side panel's screen asked for on
+    /// the command line opens presented, and every screen is named as the command line says it.
+    #[test]
+    fn a_side_panels_screen_is_shown_presented() {
+        assert!(!DeskState::on(Screen::Map, false).present);
+        assert!(DeskState::on(Screen::Map, true).present);
+        for s in [Screen::Feed, Screen::Islands, Screen::Desk] {
+            assert!(DeskState::on(s, false).present, "{s:?}");
+            assert!(!Screen::ALL.contains(&s));
+        }
+        for s in Screen::PRESENTED {
+            assert_eq!(Screen::named(&format!("{s:?}").to_lowercase()), Some(s));
+        }
+        assert_eq!(Screen::named("slides"), None);
+    }
 }
