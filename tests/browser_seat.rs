@@ -7,11 +7,11 @@
 //! the page shows exactly its team's view folded from the journal, and nothing that says
 //! whether an alert was real.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, channel};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::channel;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -22,24 +22,8 @@ use tidewatch::exercise::session;
 use tidewatch::report::knowledge::TeamKnowledge;
 use tidewatch::report::view::TeamView;
 
-const BIN: &str = env!("CARGO_BIN_EXE_tidewatch");
-const LIMIT: Duration = Duration::from_secs(120);
-
-fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("tidewatch-browser-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-/// A port free now (the resumed host must listen where the first one did).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+mod lab_host;
+use lab_host::{Host, LIMIT, dir, free_port};
 
 /// The system's Chromium, if it has one.
 fn chromium() -> Option<&'static str> {
@@ -51,78 +35,6 @@ fn chromium() -> Option<&'static str> {
                 .output()
                 .is_ok_and(|o| o.status.success())
         })
-}
-
-/// A headless host, its standard input for the facilitator's commands, its output by line.
-struct Host {
-    child: Child,
-    stdin: ChildStdin,
-    lines: Receiver<String>,
-    address: String,
-    codes: std::collections::BTreeMap<String, String>,
-}
-
-impl Host {
-    fn start(args: &[&str]) -> Host {
-        let mut child = Command::new(BIN)
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdin = child.stdin.take().unwrap();
-        let out = BufReader::new(child.stdout.take().unwrap());
-        let (tx, lines) = channel();
-        std::thread::spawn(move || {
-            for line in out.lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut host = Host {
-            child,
-            stdin,
-            lines,
-            address: String::new(),
-            codes: Default::default(),
-        };
-        // The address, then `join codes:` and a line per team, then whatever follows.
-        loop {
-            let line = host.lines.recv_timeout(LIMIT).expect("the host's codes");
-            if let Some(a) = line.strip_prefix("lab host listening on ") {
-                host.address = a.to_string();
-            } else if let [team, code] = line.split_whitespace().collect::<Vec<_>>()[..]
-                && line.starts_with("  ")
-            {
-                host.codes.insert(team.into(), code.into());
-            } else if !host.codes.is_empty() {
-                return host;
-            }
-        }
-    }
-
-    fn say(&mut self, line: &str) {
-        writeln!(self.stdin, "{line}").unwrap();
-        self.stdin.flush().unwrap();
-    }
-
-    /// Waits for the host to end (after `end`).
-    fn wait(mut self) {
-        let deadline = Instant::now() + LIMIT;
-        while self.child.try_wait().unwrap().is_none() {
-            assert!(Instant::now() < deadline, "the host did not end");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Host {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// A headless Chromium and one page in it, driven over the DevTools protocol.

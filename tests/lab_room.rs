@@ -5,139 +5,12 @@
 //! paused), and a host killed with `kill -9` and resumed hands out the same join codes, so a
 //! seat that was reconnecting gets back in.
 
-use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Output, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_tidewatch");
-const LIMIT: Duration = Duration::from_secs(120);
-
-fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("tidewatch-room-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-/// A headless host as the facilitator sees it: its standard input and output, line by line.
-struct Host {
-    child: Child,
-    stdin: ChildStdin,
-    lines: Receiver<String>,
-    /// Everything it printed so far.
-    heard: Vec<String>,
-    address: String,
-    codes: std::collections::BTreeMap<String, String>,
-}
-
-impl Host {
-    fn start(args: &[&str]) -> Host {
-        let mut child = Command::new(BIN)
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdin = child.stdin.take().unwrap();
-        let out = BufReader::new(child.stdout.take().unwrap());
-        let (tx, lines) = channel();
-        std::thread::spawn(move || {
-            for line in out.lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut host = Host {
-            child,
-            stdin,
-            lines,
-            heard: Vec::new(),
-            address: String::new(),
-            codes: Default::default(),
-        };
-        let listening = host.until(|l| l.starts_with("lab host listening on "));
-        host.address = listening["lab host listening on ".len()..].to_string();
-        let mut line = host.next().expect("the join codes");
-        while line != "join codes:" {
-            line = host.next().expect("the join codes");
-        }
-        loop {
-            let line = host.next().expect("the join codes");
-            match line.split_whitespace().collect::<Vec<_>>()[..] {
-                [team, code] if line.starts_with("  ") => {
-                    host.codes.insert(team.into(), code.into());
-                }
-                _ => break,
-            }
-        }
-        host
-    }
-
-    /// The next line, or `None` once the host has closed its output.
-    fn next(&mut self) -> Option<String> {
-        match self.lines.recv_timeout(LIMIT) {
-            Ok(l) => {
-                self.heard.push(l.clone());
-                Some(l)
-            }
-            Err(RecvTimeoutError::Disconnected) => None,
-            Err(RecvTimeoutError::Timeout) => panic!("the host said nothing for {LIMIT:?}"),
-        }
-    }
-
-    /// Reads until a line matches; fails if the host ends first.
-    fn until(&mut self, matches: impl Fn(&str) -> bool) -> String {
-        loop {
-            match self.next() {
-                Some(l) if matches(&l) => return l,
-                Some(_) => {}
-                None => panic!("the host ended first:\n{}", self.heard.join("\n")),
-            }
-        }
-    }
-
-    fn say(&mut self, line: &str) {
-        writeln!(self.stdin, "{line}").unwrap();
-        self.stdin.flush().unwrap();
-    }
-
-    /// The tick its `status` gives.
-    fn tick(&mut self) -> u64 {
-        self.say("status");
-        let status = self.until(|l| l.starts_with("status: "));
-        let tick = status.split("(tick ").nth(1).unwrap();
-        tick.split_whitespace().next().unwrap().parse().unwrap()
-    }
-
-    /// Resumes at every pause until the exercise is over; returns the pauses' lines.
-    fn resume_to_the_end(&mut self) -> Vec<String> {
-        let mut pauses = Vec::new();
-        while let Some(line) = self.next() {
-            if line.starts_with("paused at ") {
-                pauses.push(line);
-                self.say("resume");
-            }
-        }
-        pauses
-    }
-
-    fn wait(mut self) -> (std::process::ExitStatus, String) {
-        while self.next().is_some() {}
-        let status = self.child.wait().unwrap();
-        (status, self.heard.join("\n"))
-    }
-}
-
-impl Drop for Host {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+mod lab_host;
+use lab_host::{BIN, Host, LIMIT, dir, free_port};
 
 fn seat(host: &Host, team: &str, orders: Option<&Path>, out: &Path) -> Child {
     let mut c = Command::new(BIN);
@@ -394,10 +267,6 @@ fn a_headless_host_pauses_from_its_input_and_a_command_file_and_ends_when_told()
 }
 
 /// A port free on the loopback now (the resumed host must listen where the seats knew it).
-fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    l.local_addr().unwrap().port()
-}
 
 #[test]
 fn a_host_killed_and_resumed_keeps_its_join_codes_and_its_seat() {
