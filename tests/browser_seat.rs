@@ -250,7 +250,12 @@ fn a_browser_joins_takes_its_decision_and_sees_only_its_team() {
         "--journal",
         journal.to_str().unwrap(),
     ]);
-    let page = format!("http://{}/", host.address);
+    assert_eq!(
+        host.page,
+        format!("http://{}/", host.address),
+        "the host says where browsers join"
+    );
+    let page = host.page.clone();
     let mut browser = Browser::start(binary, &d.join("profile"), (1366, 768));
     browser.go(&page);
     browser.until(
@@ -427,7 +432,7 @@ fn a_leaders_seat_in_a_browser_decides_and_speaks_to_the_public() {
         journal.to_str().unwrap(),
     ]);
     let mut browser = Browser::start(binary, &d.join("profile"), (1366, 768));
-    browser.go(&format!("http://{address}/"));
+    browser.go(&host.page);
     browser.until(
         "document.querySelectorAll('#join-team option').length",
         "the teams",

@@ -64,6 +64,7 @@ fn lab_window(mut contexts: EguiContexts, lab: Res<Lab>) -> Result {
                 "Seats join with: tidewatch seat {} --team TEAM --code CODE",
                 host.address()
             ));
+            ui.label(format!("or in a browser at {}", host.page_url()));
             egui::Grid::new("codes").striped(true).show(ui, |ui| {
                 for (team, code) in host.codes() {
                     ui.label(team);

@@ -34,6 +34,8 @@ pub struct Host {
     /// Everything it printed so far.
     pub heard: Vec<String>,
     pub address: String,
+    /// Where it says a browser joins.
+    pub page: String,
     pub codes: std::collections::BTreeMap<String, String>,
 }
 
@@ -62,12 +64,16 @@ impl Host {
             lines,
             heard: Vec::new(),
             address: String::new(),
+            page: String::new(),
             codes: Default::default(),
         };
         let listening = host.until(|l| l.starts_with("lab host listening on "));
         host.address = listening["lab host listening on ".len()..].to_string();
         let mut line = host.next().expect("the join codes");
         while line != "join codes:" {
+            if let Some(page) = line.strip_prefix("a browser joins at ") {
+                host.page = page.to_string();
+            }
             line = host.next().expect("the join codes");
         }
         loop {

@@ -171,9 +171,24 @@ impl LabHost {
         self.address
     }
 
-    /// What the facilitator reads out: the address and each team's join code.
+    /// Where a browser opens the seat's page: this address, or, listening on every network,
+    /// the laptop's own address on the lab network, which the facilitator reads out.
+    pub fn page_url(&self) -> String {
+        if self.address.ip().is_unspecified() {
+            format!("http://<this laptop's address>:{}/", self.address.port())
+        } else {
+            format!("http://{}/", self.address)
+        }
+    }
+
+    /// What the facilitator reads out: the address, where browsers join, and each team's join
+    /// code.
     pub fn codes_text(&self) -> String {
-        let mut text = format!("lab host listening on {}\njoin codes:\n", self.address);
+        let mut text = format!(
+            "lab host listening on {}\na browser joins at {}\njoin codes:\n",
+            self.address,
+            self.page_url()
+        );
         for (team, code) in &self.codes {
             text.push_str(&format!("  {team:<14} {code}\n"));
         }
