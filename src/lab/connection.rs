@@ -181,14 +181,17 @@ impl Wire {
     }
 
     /// The request's head, looked at without taking it (the WebSocket handshake reads it
-    /// again), within the deadline; `Err(None)` for a connection closed before it sent a byte.
+    /// again), within the deadline; `Err(None)` for a connection that sent nothing (closed, or
+    /// silent to the deadline).
     fn peek_head(&self) -> Result<Vec<u8>, Option<String>> {
         let mut buf = vec![0u8; page::HEAD_MAX];
         let mut seen = 0;
         loop {
             if self.expired() {
+                // A browser's spare connection, opened ahead of need and never used, is no
+                // trouble; one that began a request and stopped is.
                 let what = format!("no request within {} s", JOIN_DEADLINE.as_secs());
-                return Err(Some(what));
+                return Err((seen > 0).then_some(what));
             }
             let left = self
                 .deadline
