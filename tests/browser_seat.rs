@@ -493,3 +493,92 @@ fn a_leaders_seat_in_a_browser_decides_and_speaks_to_the_public() {
     }
     std::fs::remove_dir_all(d).ok();
 }
+
+/// The facilitator's seat in a browser, from another laptop: only the facilitator's code
+/// (printed on the host's terminal) gets it, a team's code does not; it pauses the clock (which
+/// then stands still), fires an inject from the MSEL and ends the exercise; the journal holds
+/// the inject fired with the facilitator's seat.
+#[test]
+fn a_facilitator_runs_a_headless_host_from_a_browser() {
+    let Some(binary) = chromium() else {
+        return;
+    };
+    let d = dir("facilitator");
+    let journal = d.join("tabletop.jsonl");
+    let mut host = Host::start(&[
+        "run",
+        "tabletop-ransomware",
+        "--host",
+        "127.0.0.1:0",
+        "--pace",
+        "60x",
+        "--journal",
+        journal.to_str().unwrap(),
+    ]);
+    let code = host
+        .facilitator_code
+        .clone()
+        .expect("the host prints a facilitator code");
+    assert!(!host.codes.values().any(|c| *c == code));
+    let mut browser = Browser::start(binary, &d.join("profile"), (1366, 768));
+    browser.go(&host.page);
+    browser.until(
+        "document.querySelectorAll('#join-team option').length",
+        "the teams",
+    );
+    // A team's code is not the facilitator's.
+    browser.join("@facilitator", &host.codes["gd-csirt"]);
+    let refused = browser.until(
+        "document.getElementById('join-error').textContent",
+        "a refusal",
+    );
+    assert!(refused.as_str().unwrap().contains("refused"), "{refused}");
+    browser.join("@facilitator", &code);
+    browser.until(
+        "document.getElementById('white-cell').hidden === false && document.querySelectorAll('#wc-msel tr').length",
+        "the facilitator's desk",
+    );
+    assert_eq!(
+        browser.eval("document.getElementById('desk').hidden"),
+        json!(true)
+    );
+    let said = |b: &mut Browser, what: &str| {
+        b.until(
+            &format!("document.getElementById('wc-said').textContent.includes('{what}')"),
+            what,
+        );
+    };
+    browser.eval("[...document.querySelectorAll('#wc-clock button')].find(b => b.textContent === 'Pause').click(); true");
+    said(&mut browser, "paused at");
+    let at = host.tick();
+    std::thread::sleep(Duration::from_millis(400));
+    assert_eq!(host.tick(), at, "the clock moved while paused");
+    browser.eval("document.querySelector('#wc-msel button[data-say=\"fire I05\"]').click(); true");
+    said(&mut browser, "taken at");
+    browser.eval("[...document.querySelectorAll('#wc-clock button')].find(b => b.textContent === 'Resume').click(); true");
+    browser.until(
+        "document.querySelector('#wc-msel tr[data-inject=\"I05\"]').className === 'fired'",
+        "I05 fired",
+    );
+    let shots = match std::env::var_os("TIDEWATCH_BLESS") {
+        Some(_) => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs"),
+        None => d.clone(),
+    };
+    browser.screenshot(&shots.join("facilitator-seat.png"));
+    let end = "[...document.querySelectorAll('#wc-clock button')].find(b => b.textContent.startsWith('End')).click(); true";
+    browser.eval(end);
+    browser.eval(end);
+    let (status, said) = host.wait();
+    assert!(status.success(), "{said}");
+    let record = std::fs::read_to_string(&journal).unwrap();
+    for what in ["\"FireInject\":\"I05\"", "\"command\":\"Pause\""] {
+        let line = (record.lines())
+            .find(|l| l.contains(what))
+            .unwrap_or_else(|| panic!("no {what} in the journal"));
+        assert!(
+            line.contains("@facilitator/1 chromium (127.0.0.1)"),
+            "{line}"
+        );
+    }
+    std::fs::remove_dir_all(d).ok();
+}

@@ -235,7 +235,8 @@ mod window {
             return Ok(None);
         };
         let (secret, kept) = record.lab_secret()?;
-        let host = LabHost::start(address, plan, seats_per_team, secret)?;
+        // The facilitator is at this window: no facilitator's seat.
+        let host = LabHost::start(address, plan, seats_per_team, secret, false)?;
         emit(&host.codes_text());
         emit(&format!("{kept}\n"));
         Ok(Some(host))

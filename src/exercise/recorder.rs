@@ -266,14 +266,19 @@ pub fn record_seat_orders(
     }
 }
 
-/// A clock command the driver has already obeyed (the facilitator paused a headless host): on
-/// the record at once, at the tick the clock stands at.
-pub fn record_clock(world: &mut World, command: Command) -> Result<(), String> {
+/// A clock command the driver has already obeyed (the facilitator paused a headless host, at
+/// its terminal or from a facilitator's `seat`): on the record at once, at the tick the clock
+/// stands at.
+pub fn record_clock(
+    world: &mut World,
+    command: Command,
+    seat: Option<String>,
+) -> Result<(), String> {
     settle(world)?;
     let now = world.resource::<Clock>().now;
     world
         .resource_mut::<Recorder>()
-        .put_on_record(now, &command, None)
+        .put_on_record(now, &command, seat)
 }
 
 /// Before a command goes on the record between ticks: the digest of the tick last run, if it is

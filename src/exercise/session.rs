@@ -94,9 +94,10 @@ impl Session {
         self.recorder().applied().to_vec()
     }
 
-    /// A clock command obeyed now, on the record (see [`record_clock`]).
-    pub fn record_clock(&mut self, command: Command) -> Result<(), String> {
-        record_clock(self.sim.world_mut(), command)
+    /// A clock command obeyed now, on the record with the seat it came from, if a seat (see
+    /// [`record_clock`]).
+    pub fn record_clock(&mut self, command: Command, seat: Option<String>) -> Result<(), String> {
+        record_clock(self.sim.world_mut(), command, seat)
     }
 
     /// The clock commands due now, on the record (see [`due_clock_orders`]).

@@ -46,6 +46,11 @@ pub(super) enum Inbound {
         label: String,
         why: String,
     },
+    /// A facilitator's line, within the seat's budget (the host checks it is one).
+    Said {
+        label: String,
+        line: String,
+    },
     /// Something refused before or outside a seat (a wrong code, garbage, a full lab). `about`
     /// names the kind and the address: the host prints the first of a kind and then how many
     /// more a minute, never one line per attempt.

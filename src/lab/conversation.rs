@@ -94,6 +94,7 @@ impl<'a> Conversation<'a> {
         match read {
             Ok(Message::Text(t)) => match serde_json::from_str::<FromSeat>(&t) {
                 Ok(FromSeat::Order { id, command }) => self.order(id, command),
+                Ok(FromSeat::Say { line }) => self.said(line),
                 Ok(FromSeat::Bye) => return Some("said goodbye".into()),
                 Ok(FromSeat::Hello { .. }) | Err(_) => {
                     return self.unreadable("not an order this host understands");
@@ -160,6 +161,26 @@ impl<'a> Conversation<'a> {
                 id,
                 command,
             }));
+        }
+    }
+
+    /// A facilitator's line: held to the seat's budget and a note's length like an order.
+    fn said(&mut self, line: String) {
+        let now = Instant::now();
+        let what = format!("line `{}`", super::budget::cut(&line, 40));
+        if line.len() > NOTE_MAX_BYTES {
+            let reason = format!(
+                "a line of {} bytes is too long: at most {NOTE_MAX_BYTES}",
+                line.len()
+            );
+            self.reject(0, reason);
+        } else if self.budget.charge(now, line.len()).is_err() {
+            self.over_budget(now, 0, what);
+        } else {
+            let _ = self.inbound.send(Inbound::Said {
+                label: self.label.into(),
+                line,
+            });
         }
     }
 

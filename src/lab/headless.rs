@@ -25,6 +25,8 @@ struct HostClock {
     last: Instant,
     /// The facilitator asked to end the exercise.
     ended: bool,
+    /// What the host said since the facilitators' seats were last told.
+    said: Vec<String>,
 }
 
 impl HostClock {
@@ -38,23 +40,23 @@ impl HostClock {
         match command {
             Command::Pause if !self.paused => {
                 self.paused = true;
-                say(&format!("paused at {now}; type `resume` to go on"));
+                self.say(&format!("paused at {now}; type `resume` to go on"));
             }
             Command::Resume if self.paused || self.started.is_none() => {
                 self.paused = false;
                 self.start();
-                say(&format!("resumed at {now}"));
+                self.say(&format!("resumed at {now}"));
             }
             Command::Speed(pace) if Speed::from(*pace) != self.speed => {
                 self.speed = Speed::from(*pace);
-                say(&format!("the clock runs at {}", self.label()));
+                self.say(&format!("the clock runs at {}", self.label()));
             }
             Command::Pause => {
-                say(&format!("already paused at {now}"));
+                self.say(&format!("already paused at {now}"));
                 return false;
             }
             Command::Resume => {
-                say(&format!("already running at {now}"));
+                self.say(&format!("already running at {now}"));
                 return false;
             }
             _ => return false,
@@ -75,9 +77,13 @@ impl HostClock {
     }
 }
 
-/// A line for the facilitator on the host's standard output.
-fn say(text: &str) {
-    println!("{text}");
+impl HostClock {
+    /// A line for the facilitator: on the host's standard output, and for the facilitators'
+    /// seats.
+    fn say(&mut self, text: &str) {
+        println!("{text}");
+        self.said.push(text.to_string());
+    }
 }
 
 /// Runs a session headless as the host of a lab exercise until `until`: waits for `wait_for`
@@ -101,6 +107,7 @@ pub fn host_headless(
         owed: 0.0,
         last: Instant::now(),
         ended: false,
+        said: Vec::new(),
     };
     let mut lines = Some(lines);
     while session.now() < until && !clock.ended {
@@ -108,6 +115,13 @@ pub fn host_headless(
         let view = ClockView::of(&plan, session.now(), !clock.running(), &clock.label());
         let given = host.serve(&plan, session.sim.events(), view);
         session.record_seat_orders(given.orders, given.refused)?;
+        for (line, seat) in given.said {
+            clock.say(&format!("{seat}: {line}"));
+            obey_line(&plan, session, &host, &mut clock, &line, Some(seat))?;
+        }
+        for line in clock.said.drain(..) {
+            host.tell(&line);
+        }
         if clock.started.is_none() && host.connected() >= wait_for && !clock.paused {
             clock.start();
         }
@@ -156,7 +170,7 @@ fn run_frame(
         let now = ClockView::of(plan, session.now(), false, "").clock;
         if let Some(module) = paused_module(plan, &session.sim.events()[before..]) {
             clock.paused = true;
-            say(&format!(
+            clock.say(&format!(
                 "paused at {now}: module {module} has ended; the room discusses its \
                  questions; type `resume` to go on"
             ));
@@ -196,33 +210,57 @@ fn hear(
             }
             Some(Err(TryRecvError::Empty)) | None => return Ok(()),
         };
-        let now = ClockView::of(plan, session.now(), false, "").clock;
-        match facilitator::parse(plan, &line) {
-            Ok(None) => {}
-            Ok(Some(Said::Command(c))) => {
-                if matches!(c, Command::Pause | Command::Resume | Command::Speed(_)) {
-                    if clock.obey(&c, &now) {
-                        session.record_clock(c)?;
+        obey_line(plan, session, host, clock, &line, None)?;
+    }
+}
+
+/// One facilitator's line, typed here or said at a facilitator's seat (`seat`, journaled with
+/// what it gives): obeyed, or said back as not taken.
+fn obey_line(
+    plan: &Plan,
+    session: &mut Session,
+    host: &LabHost,
+    clock: &mut HostClock,
+    line: &str,
+    seat: Option<String>,
+) -> Result<(), String> {
+    let now = ClockView::of(plan, session.now(), false, "").clock;
+    match facilitator::parse(plan, line) {
+        Ok(None) => {}
+        Ok(Some(Said::Command(c))) => {
+            if matches!(c, Command::Pause | Command::Resume | Command::Speed(_)) {
+                if clock.obey(&c, &now) {
+                    session.record_clock(c, seat)?;
+                }
+            } else {
+                clock.say(&format!("taken at {now}: {c:?}"));
+                match seat {
+                    // A seat hears "taken": on the record at once, as a team seat's order.
+                    Some(seat) => session.record_seat_orders(vec![(c, seat)], Vec::new())?,
+                    None => {
+                        let tick = session.now();
+                        session.add_from([(tick, c, None::<String>)]);
                     }
-                } else {
-                    say(&format!("taken at {now}: {c:?}"));
-                    let tick = session.now();
-                    session.add_from([(tick, c, None::<String>)]);
                 }
             }
-            Ok(Some(Said::Speed(speed))) => {
-                clock.speed = speed;
-                say(&format!("the clock runs at {}", clock.label()));
-            }
-            Ok(Some(Said::Status)) => say(&status(plan, session, host, clock)),
-            Ok(Some(Said::End)) => {
-                say(&format!("ending the exercise at {now}"));
-                clock.ended = true;
-            }
-            Ok(Some(Said::Help)) => say(facilitator::HELP),
-            Err(e) => say(&format!("not taken: {e}")),
         }
+        Ok(Some(Said::Speed(speed))) => {
+            clock.speed = speed;
+            let label = clock.label();
+            clock.say(&format!("the clock runs at {label}"));
+        }
+        Ok(Some(Said::Status)) => {
+            let status = status(plan, session, host, clock);
+            clock.say(&status);
+        }
+        Ok(Some(Said::End)) => {
+            clock.say(&format!("ending the exercise at {now}"));
+            clock.ended = true;
+        }
+        Ok(Some(Said::Help)) => clock.say(facilitator::HELP),
+        Err(e) => clock.say(&format!("not taken: {e}")),
     }
+    Ok(())
 }
 
 /// Where the exercise stands, on one line.

@@ -62,6 +62,7 @@ impl Page {
             .map(|l| json!({ "value": l, "label": l.label() }))
             .collect();
         let lab = json!({
+            "facilitator": super::protocol::FACILITATOR,
             "listeners": listeners,
             "protocol": super::protocol::PROTOCOL,
             "exercise": s.name,

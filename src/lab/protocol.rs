@@ -9,8 +9,13 @@ use serde::{Deserialize, Serialize};
 use crate::report::view::{ClockView, FeedLine, Geography, TeamView};
 use crate::scenario::Command;
 
-/// Bumped whenever a message changes shape.
-pub const PROTOCOL: u32 = 1;
+/// Bumped whenever a message changes shape (2: the facilitator's seat).
+pub const PROTOCOL: u32 = 2;
+
+/// The team a facilitator joins as, with the facilitator code the host prints (never a
+/// scenario's team: no id has an `@`). The seat gets the whole feed, the clock, the MSEL's
+/// state and the host's answers, and says the lines the host's terminal takes.
+pub const FACILITATOR: &str = "@facilitator";
 
 /// The largest message either side accepts. A team view with a full inbox is tens of
 /// kilobytes; a seat's order is a few hundred bytes.
@@ -33,6 +38,10 @@ pub enum FromSeat {
     Order {
         id: u64,
         command: Command,
+    },
+    /// A facilitator's line, as typed on the host's terminal (`pause`, `fire I05`).
+    Say {
+        line: String,
     },
     Bye,
 }
@@ -79,6 +88,25 @@ pub enum FromHost {
     Finished {
         tick: u64,
     },
+    /// To a facilitator's seat: what the host answered (what its terminal printed).
+    Said {
+        line: String,
+    },
+    /// To a facilitator's seat: the MSEL, each inject with its state.
+    Msel {
+        injects: Vec<MselLine>,
+    },
+}
+
+/// An inject of the MSEL as the facilitator's seat lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MselLine {
+    pub id: String,
+    pub title: String,
+    /// When it is planned, or what triggers it.
+    pub when: String,
+    /// `waiting`, `fired` or `skipped`.
+    pub state: String,
 }
 
 impl FromHost {

@@ -75,7 +75,7 @@ impl SeatScreen {
             FromHost::Accepted { id, tick } => self.answers.push((id, Ok(tick))),
             FromHost::Rejected { id, reason } => self.answers.push((id, Err(reason))),
             FromHost::Finished { tick } => self.finished = Some(tick),
-            FromHost::Refused { .. } => {}
+            FromHost::Refused { .. } | FromHost::Said { .. } | FromHost::Msel { .. } => {}
         }
     }
 }

@@ -36,6 +36,8 @@ pub struct Host {
     pub address: String,
     /// Where it says a browser joins.
     pub page: String,
+    /// The facilitator's code it prints after the teams' (a headless host's).
+    pub facilitator_code: Option<String>,
     pub codes: std::collections::BTreeMap<String, String>,
 }
 
@@ -65,6 +67,7 @@ impl Host {
             heard: Vec::new(),
             address: String::new(),
             page: String::new(),
+            facilitator_code: None,
             codes: Default::default(),
         };
         let listening = host.until(|l| l.starts_with("lab host listening on "));
@@ -81,6 +84,9 @@ impl Host {
             match line.split_whitespace().collect::<Vec<_>>()[..] {
                 [team, code] if line.starts_with("  ") => {
                     host.codes.insert(team.into(), code.into());
+                }
+                _ if line.starts_with("facilitator code") => {
+                    host.facilitator_code = line.split_whitespace().last().map(Into::into);
                 }
                 _ => break,
             }

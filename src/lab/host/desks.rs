@@ -60,6 +60,7 @@ impl LabHost {
         for team in teams {
             self.flush(plan, log, team);
         }
+        self.flush_white_cell(plan, log);
         let text: Arc<str> = FromHost::Clock {
             clock: clock.clone(),
         }
@@ -98,7 +99,7 @@ impl LabHost {
         self.send_team(team, &out);
     }
 
-    fn send_team(&self, team: TeamIx, messages: &[Arc<str>]) {
+    pub(super) fn send_team(&self, team: TeamIx, messages: &[Arc<str>]) {
         for s in self.seats.iter().filter(|s| s.team == team && s.connected) {
             if let Some(tx) = &s.tx {
                 for m in messages {

@@ -8,6 +8,7 @@
 //! What each team's seats are sent is kept in `desks.rs`.
 
 mod desks;
+mod white_cell;
 
 use std::collections::{BTreeMap, VecDeque};
 use std::net::{SocketAddr, TcpListener};
@@ -20,7 +21,7 @@ use std::time::{Duration, Instant};
 use super::budget;
 use super::connection::{self, Arrival, Inbound, SeatOrder};
 use super::gate::{self, Gate};
-use super::protocol::{FromHost, PROTOCOL};
+use super::protocol::{FACILITATOR, FromHost, PROTOCOL};
 use crate::exercise::authority::team_may;
 use crate::exercise::session::RefusedOrder;
 use crate::report::view::{ClockView, Geography};
@@ -49,6 +50,8 @@ const HUSH: Duration = Duration::from_secs(60);
 pub struct Given {
     pub orders: Vec<(Command, String)>,
     pub refused: Vec<RefusedOrder>,
+    /// Lines a facilitator's seat said, as typed on the host's terminal, with its label.
+    pub said: Vec<(String, String)>,
 }
 
 /// A kind of trouble printed once: since when, and how many more came since.
@@ -89,17 +92,25 @@ pub struct LabHost {
     seats_per_team: usize,
     /// The exercise is over: an order still arriving is refused, never answered as taken.
     ended: bool,
+    /// The place a facilitator's seat takes among the teams (one past the last), and its
+    /// code, when the host takes facilitators' seats.
+    facilitator: Option<TeamIx>,
+    facilitator_code: Option<String>,
+    white_cell: white_cell::WhiteCellDesk,
 }
 
 impl LabHost {
     /// Listens at `address` (port 0: any free port) for the plan's teams, each of which may
     /// have `seats_per_team` seats connected (1 to [`MAX_SEATS_PER_TEAM`]); the join codes
-    /// come from `secret` (see [`super::secret`]).
+    /// come from `secret` (see [`super::secret`]). With `facilitators`, a facilitator may join
+    /// too, with a code of its own printed only here (a headless host: the console's
+    /// facilitator is at its window).
     pub fn start(
         address: &str,
         plan: &Plan,
         seats_per_team: usize,
         secret: u64,
+        facilitators: bool,
     ) -> Result<LabHost, String> {
         if !(1..=MAX_SEATS_PER_TEAM).contains(&seats_per_team) {
             return Err(format!(
@@ -124,14 +135,15 @@ impl LabHost {
             .iter()
             .map(|t| (t.id.clone(), gate::code_for(secret, &t.id)))
             .collect();
-        let gate = Arc::new(Mutex::new(Gate::new(
-            codes
-                .iter()
-                .enumerate()
-                .map(|(i, (t, c))| (t.clone(), (TeamIx::from(i), c.clone())))
-                .collect(),
-            seats_per_team,
-        )));
+        let facilitator = facilitators.then(|| TeamIx::from(codes.len()));
+        let facilitator_code = facilitator.map(|_| gate::code_for(secret, FACILITATOR));
+        let mut admits: BTreeMap<String, (TeamIx, String)> = (codes.iter().enumerate())
+            .map(|(i, (t, c))| (t.clone(), (TeamIx::from(i), c.clone())))
+            .collect();
+        if let (Some(f), Some(code)) = (facilitator, &facilitator_code) {
+            admits.insert(FACILITATOR.into(), (f, code.clone()));
+        }
+        let gate = Arc::new(Mutex::new(Gate::new(admits, seats_per_team)));
         let (tx, inbound) = channel();
         let stop = Arc::new(AtomicBool::new(false));
         let connections = Arc::new(Mutex::new(Vec::new()));
@@ -159,7 +171,15 @@ impl LabHost {
             quiet: BTreeMap::new(),
             seats_per_team,
             ended: false,
+            facilitator,
+            facilitator_code,
+            white_cell: Default::default(),
         })
+    }
+
+    /// Whether `team` is the place of facilitators' seats.
+    pub fn is_facilitator(&self, team: TeamIx) -> bool {
+        self.facilitator == Some(team)
     }
 
     /// Seats one team may have connected at once.
@@ -192,6 +212,12 @@ impl LabHost {
         for (team, code) in &self.codes {
             text.push_str(&format!("  {team:<14} {code}\n"));
         }
+        if let Some(code) = &self.facilitator_code {
+            text.push_str(&format!(
+                "facilitator code, for your own browser at the same address (it runs the clock: \
+                 keep it to yourself): {code}\n"
+            ));
+        }
         text
     }
 
@@ -200,8 +226,11 @@ impl LabHost {
         &self.codes
     }
 
+    /// Teams' seats connected (a facilitator's is not a seat the clock waits for).
     pub fn connected(&self) -> usize {
-        self.seats.iter().filter(|s| s.connected).count()
+        (self.seats.iter())
+            .filter(|s| s.connected && !self.is_facilitator(s.team))
+            .count()
     }
 
     fn note(&mut self, line: String) {
@@ -301,19 +330,50 @@ impl LabHost {
                 self.note(format!("{label} left ({why})"));
             }
             Inbound::Turned { about, line } => self.note_once(about, line),
+            Inbound::Said { label, line } => self.said(label, line, given),
+        }
+    }
+
+    /// A line from a seat: a facilitator's is the host terminal's to obey; a team's seat has
+    /// no such voice and is told so.
+    fn said(&mut self, label: String, line: String, given: &mut Given) {
+        let Some(seat) = self.seats.iter().position(|s| s.label == label) else {
+            return;
+        };
+        if self.is_facilitator(self.seats[seat].team) && !self.ended {
+            self.seats[seat].orders += 1;
+            given.said.push((line, label));
+            return;
+        }
+        let reason = if self.ended {
+            "the exercise has ended"
+        } else {
+            "only the facilitator's seat speaks to the host; a team gives orders"
+        };
+        self.seats[seat].refused += 1;
+        self.note(format!("{label}: line refused: {reason}"));
+        if let Some(tx) = &self.seats[seat].tx {
+            let answer = FromHost::Rejected {
+                id: 0,
+                reason: reason.into(),
+            };
+            let _ = tx.send(answer.text().into());
         }
     }
 
     /// A seat joined: it gets the welcome, its team's view, feed and the clock, and is on the
     /// record (a seat rejoining under its label is the same seat).
     fn join(&mut self, plan: &Plan, log: &[Stamped], clock: &ClockView, arrival: Arrival) {
+        self.note(format!("{} joined", arrival.label));
+        if self.is_facilitator(arrival.team) {
+            return self.join_white_cell(plan, log, clock, arrival);
+        }
         let Arrival {
             label,
             team,
             tx,
             received,
         } = arrival;
-        self.note(format!("{label} joined"));
         if plan.teams[team].auto {
             let id = &plan.scenario.teams[team].id;
             self.note(format!(
@@ -343,6 +403,59 @@ impl LabHost {
         }
         let _ = tx.send(feed.text().into());
         let _ = tx.send(clock.text().into());
+        self.seated(label, team, tx, received);
+    }
+
+    /// A facilitator's seat joined: the welcome, the whole feed, the MSEL and the clock.
+    fn join_white_cell(
+        &mut self,
+        plan: &Plan,
+        log: &[Stamped],
+        clock: &ClockView,
+        arrival: Arrival,
+    ) {
+        let Arrival {
+            label,
+            team,
+            tx,
+            received,
+        } = arrival;
+        let welcome = FromHost::Welcome {
+            protocol: PROTOCOL,
+            version: env!("CARGO_PKG_VERSION").into(),
+            seat: label.clone(),
+            team: FACILITATOR.into(),
+            geography: self.geography.clone(),
+        };
+        self.flush_white_cell(plan, log);
+        let desk = self.white_cell(plan, log);
+        let feed = FromHost::Feed {
+            lines: desk.feed.iter().cloned().collect(),
+        };
+        let messages: [Arc<str>; 4] = [
+            welcome.text().into(),
+            desk.msel.clone(),
+            feed.text().into(),
+            FromHost::Clock {
+                clock: clock.clone(),
+            }
+            .text()
+            .into(),
+        ];
+        for m in messages {
+            let _ = tx.send(m);
+        }
+        self.seated(label, team, tx, received);
+    }
+
+    /// A seat on the record as connected (a seat rejoining under its label is the same seat).
+    fn seated(
+        &mut self,
+        label: String,
+        team: TeamIx,
+        tx: Sender<Arc<str>>,
+        received: Arc<AtomicU64>,
+    ) {
         match self.seats.iter_mut().find(|s| s.label == label) {
             Some(s) => {
                 s.connected = true;
@@ -379,6 +492,8 @@ impl LabHost {
         let team = self.seats[seat].team;
         let over = if self.ended {
             Err("the exercise has ended: the order was not given".to_string())
+        } else if self.is_facilitator(team) {
+            Err("the facilitator's seat says lines as the host's terminal takes them".to_string())
         } else {
             Ok(())
         };
@@ -507,7 +622,7 @@ mod tests {
             .org("gov", "A", 4, 0.5, 0.5)
             .csirt("csirt", "A")
             .plan();
-        let mut host = LabHost::start("127.0.0.1:0", &plan, 8, 7).unwrap();
+        let mut host = LabHost::start("127.0.0.1:0", &plan, 8, 7, false).unwrap();
         let (to_host, inbound) = channel();
         host.inbound = inbound;
         let (to_seat, at_seat) = channel::<Arc<str>>();
@@ -545,6 +660,84 @@ mod tests {
         assert!(
             answer(2).contains("rejected") && answer(2).contains("the exercise has ended"),
             "{answers:?}"
+        );
+    }
+
+    /// A facilitator's seat speaks for the host's terminal and hears its answers; its orders
+    /// are not taken as a team's; a team's seat that says a line is told it has no such voice.
+    #[test]
+    fn only_the_facilitators_seat_speaks_to_the_host() {
+        let plan = TinyRegion::new()
+            .island("A", false, false)
+            .org("gov", "A", 4, 0.5, 0.5)
+            .csirt("csirt", "A")
+            .plan();
+        let mut host = LabHost::start("127.0.0.1:0", &plan, 8, 7, true).unwrap();
+        assert!(host.codes_text().contains("facilitator code"));
+        let (to_host, inbound) = channel();
+        host.inbound = inbound;
+        let seat = |label: &str, team: usize| {
+            let (tx, rx) = channel::<Arc<str>>();
+            to_host
+                .send(Inbound::Joined(Arrival {
+                    label: label.into(),
+                    team: TeamIx::from(team),
+                    tx,
+                    received: Arc::new(AtomicU64::new(0)),
+                }))
+                .unwrap();
+            rx
+        };
+        let white = seat("@facilitator/1 Ana (10.0.0.2)", 1);
+        let team = seat("csirt/1 Ben (10.0.0.3)", 0);
+        let clock = ClockView::of(&plan, 60, false, "60x");
+        for label in ["@facilitator/1 Ana (10.0.0.2)", "csirt/1 Ben (10.0.0.3)"] {
+            let said = Inbound::Said {
+                label: label.into(),
+                line: "pause".into(),
+            };
+            to_host.send(said).unwrap();
+        }
+        let order = Inbound::Order(SeatOrder {
+            label: "@facilitator/1 Ana (10.0.0.2)".into(),
+            id: 1,
+            command: Command::Note("from the white cell".into()),
+        });
+        to_host.send(order).unwrap();
+        let given = host.serve(&plan, &[], clock);
+        assert_eq!(
+            given.said,
+            [(
+                "pause".to_string(),
+                "@facilitator/1 Ana (10.0.0.2)".to_string()
+            )]
+        );
+        assert!(given.orders.is_empty(), "a facilitator's seat says lines");
+        assert_eq!(host.connected(), 1, "the clock waits for teams' seats only");
+        host.tell("paused at D1 09:00");
+        let heard: Vec<String> = white.try_iter().map(|m| m.to_string()).collect();
+        assert!(heard[0].contains("\"team\":\"@facilitator\""), "{heard:?}");
+        assert!(
+            heard.iter().any(|m| m.contains("\"type\":\"msel\"")),
+            "{heard:?}"
+        );
+        assert!(
+            heard.iter().any(|m| m.contains("paused at D1 09:00")),
+            "{heard:?}"
+        );
+        assert!(
+            !heard.iter().any(|m| m.contains("\"type\":\"view\"")),
+            "{heard:?}"
+        );
+        let told: Vec<String> = team.try_iter().map(|m| m.to_string()).collect();
+        assert!(
+            told.iter()
+                .any(|m| m.contains("only the facilitator's seat speaks")),
+            "{told:?}"
+        );
+        assert!(
+            !told.iter().any(|m| m.contains("paused at D1 09:00")),
+            "{told:?}"
         );
     }
 }

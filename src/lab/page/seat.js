@@ -46,6 +46,7 @@ const state = {
   sent: {},
   retryUntil: 0,
   over: false,
+  facilitator: false,
   refused: false,
   ordersFor: "",
   // Inbox items the reader opened or closed, by time and id, kept across redraws.
@@ -61,6 +62,10 @@ function setup() {
     o.value = t.id;
     teams.appendChild(o);
   }
+  // The facilitator joins with the code only the host's terminal shows.
+  const white = el("option", "", "Facilitator (the code on the host's terminal)");
+  white.value = LAB.facilitator;
+  teams.appendChild(white);
   $("exercise").textContent = LAB.exercise;
   const params = new URLSearchParams(location.search);
   if (params.get("team")) teams.value = params.get("team");
@@ -152,7 +157,10 @@ function receive(m) {
       state.retryUntil = 0;
       sessionStorage.setItem(STORE, JSON.stringify(state.joined));
       $("join").hidden = true;
-      $("desk").hidden = false;
+      state.facilitator = m.team === LAB.facilitator;
+      $("desk").hidden = state.facilitator;
+      $("white-cell").hidden = !state.facilitator;
+      if (state.facilitator) buildWhiteCell();
       $("seat").textContent = m.seat;
       status("connected");
       document.title = `${m.geography.exercise}: ${m.team}`;
@@ -163,6 +171,7 @@ function receive(m) {
       sessionStorage.removeItem(STORE);
       $("join").hidden = false;
       $("desk").hidden = true;
+      $("white-cell").hidden = true;
       $("join-go").disabled = false;
       $("join-error").textContent = `The host refused this seat: ${m.reason}`;
       status("not joined");
@@ -186,6 +195,12 @@ function receive(m) {
       break;
     case "rejected":
       answer(`order ${m.id} refused: ${m.reason}`, true);
+      break;
+    case "said":
+      heard(m.line);
+      break;
+    case "msel":
+      drawMsel(m.injects);
       break;
     case "finished":
       state.over = true;
@@ -231,7 +246,75 @@ function drawClock() {
 
 function drawMapAndClock() {
   drawClock();
-  drawMap();
+  if (!state.facilitator) drawMap();
+}
+
+// ---- the facilitator's seat ----
+
+/// Says a line to the host, as its terminal takes it; the host's answer comes back as `said`.
+function say(line) {
+  const ws = state.ws;
+  if (!line.trim()) return;
+  if (!ws || ws.readyState !== WebSocket.OPEN) {
+    heard(`not connected: "${line}" was not said`);
+    return;
+  }
+  ws.send(JSON.stringify({ type: "say", line }));
+}
+
+function heard(line) {
+  const ol = $("wc-said");
+  ol.insertBefore(el("li", "", line), ol.firstChild);
+  while (ol.children.length > 30) ol.removeChild(ol.lastChild);
+}
+
+function buildWhiteCell() {
+  const bar = clear($("wc-clock"));
+  for (const [label, line] of [["Pause", "pause"], ["Resume", "resume"], ["1x", "speed 1x"],
+    ["10x", "speed 10x"], ["60x", "speed 60x"], ["max", "speed max"], ["Status", "status"]]) {
+    button(bar, label, () => say(line));
+  }
+  // Ending takes two presses: the journal is closed and the report written.
+  const end = button(bar, "End exercise", () => {
+    if (end.dataset.sure) {
+      say("end");
+    } else {
+      end.dataset.sure = "1";
+      end.textContent = "End now? Press again";
+    }
+  });
+  const input = $("wc-line");
+  const go = () => {
+    say(input.value);
+    input.value = "";
+  };
+  $("wc-say").onclick = go;
+  input.onkeydown = (e) => {
+    if (e.key === "Enter") go();
+  };
+}
+
+/// The MSEL, each inject with its trigger and state; one waiting can be fired, delayed or
+/// skipped.
+function drawMsel(injects) {
+  const table = clear($("wc-msel"));
+  for (const i of injects) {
+    const tr = el("tr", i.state);
+    tr.dataset.inject = i.id;
+    const id = el("td", "strong", i.id);
+    id.appendChild(el("div", "when", i.when));
+    tr.appendChild(id);
+    tr.appendChild(el("td", "", i.title));
+    const acts = el("td", "state", i.state);
+    if (i.state === "waiting") {
+      for (const [label, line] of [["Fire", `fire ${i.id}`], ["+15m", `delay ${i.id} 15m`], ["Skip", `skip ${i.id}`]]) {
+        const b = button(acts, label, () => say(line));
+        b.dataset.say = line;
+      }
+    }
+    tr.appendChild(acts);
+    table.appendChild(tr);
+  }
 }
 
 function drawView() {
@@ -492,7 +575,7 @@ function drawWork() {
 const TONE = { Routine: "", Defence: "defence", Warning: "warning", Harm: "harm" };
 
 function drawFeed() {
-  const ol = clear($("feed"));
+  const ol = clear($(state.facilitator ? "wc-feed" : "feed"));
   // Newest first: on a phone the latest is at hand without scrolling.
   for (let i = state.feed.length - 1; i >= 0; i--) {
     const f = state.feed[i];
