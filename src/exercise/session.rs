@@ -350,15 +350,7 @@ mod tests {
             "nobody asked for a digest"
         );
 
-        let dir = std::env::temp_dir().join(format!("tw-digest-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("run.journal");
-        let _ = std::fs::remove_file(&path);
-        let source = Source {
-            name: "tiny.ron".into(),
-            text: tiny.ron(),
-            dir: None,
-        };
+        let (dir, path, source) = journal_beside(&tiny, "digest");
         let mut session = Session::new(tiny.plan(), 1);
         session.record(&path, &source, &[], None).unwrap();
         session.run_until(3 * DIGEST_EVERY).unwrap();
@@ -378,12 +370,13 @@ mod tests {
         std::fs::remove_dir_all(dir).ok();
     }
 
-    /// Refusals are journaled at the next tick, numbered like any entry, read back, and
-    /// skipped by the replay, which still verifies; a run without a journal keeps none.
-    #[test]
-    fn refusals_are_journaled_and_replay_skips_them() {
-        let tiny = TinyRegion::new().island("A", false, false);
-        let dir = std::env::temp_dir().join(format!("tw-refused-{}", std::process::id()));
+    /// A fresh directory for a test's journal (`what` keeps tests apart), the journal's path
+    /// and the scenario's source.
+    fn journal_beside(
+        tiny: &TinyRegion,
+        what: &str,
+    ) -> (std::path::PathBuf, std::path::PathBuf, Source) {
+        let dir = std::env::temp_dir().join(format!("tw-{what}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("run.journal");
         let _ = std::fs::remove_file(&path);
@@ -392,6 +385,15 @@ mod tests {
             text: tiny.ron(),
             dir: None,
         };
+        (dir, path, source)
+    }
+
+    /// Refusals are journaled at the next tick, numbered like any entry, read back, and
+    /// skipped by the replay, which still verifies; a run without a journal keeps none.
+    #[test]
+    fn refusals_are_journaled_and_replay_skips_them() {
+        let tiny = TinyRegion::new().island("A", false, false);
+        let (dir, path, source) = journal_beside(&tiny, "refused");
         let refusal = |what: &str| RefusedOrder {
             seat: "t/1 a (10.0.0.1)".into(),
             what: what.into(),
@@ -431,15 +433,7 @@ mod tests {
     #[test]
     fn a_seat_order_taken_survives_a_crash_before_its_tick() {
         let tiny = TinyRegion::new().island("A", false, false);
-        let dir = std::env::temp_dir().join(format!("tw-taken-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("run.journal");
-        let _ = std::fs::remove_file(&path);
-        let source = Source {
-            name: "tiny.ron".into(),
-            text: tiny.ron(),
-            dir: None,
-        };
+        let (dir, path, source) = journal_beside(&tiny, "taken");
         let seat = "t/1 a (10.0.0.1)".to_string();
         let order = || vec![(Command::Note("from a seat".into()), seat.clone())];
         let mut crashed = Session::new(tiny.plan(), 1);

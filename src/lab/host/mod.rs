@@ -613,15 +613,19 @@ mod tests {
     use super::*;
     use crate::scenario::testkit::TinyRegion;
 
+    fn one_csirt() -> std::sync::Arc<Plan> {
+        TinyRegion::new()
+            .island("A", false, false)
+            .org("gov", "A", 4, 0.5, 0.5)
+            .csirt("csirt", "A")
+            .plan()
+    }
+
     /// An order that reaches the host as the exercise ends is refused to its seat, never
     /// answered as taken (it could no longer be given); the same order before the end is.
     #[test]
     fn an_order_arriving_as_the_exercise_ends_is_refused_not_taken() {
-        let plan = TinyRegion::new()
-            .island("A", false, false)
-            .org("gov", "A", 4, 0.5, 0.5)
-            .csirt("csirt", "A")
-            .plan();
+        let plan = one_csirt();
         let mut host = LabHost::start("127.0.0.1:0", &plan, 8, 7, false).unwrap();
         let (to_host, inbound) = channel();
         host.inbound = inbound;
@@ -667,11 +671,7 @@ mod tests {
     /// are not taken as a team's; a team's seat that says a line is told it has no such voice.
     #[test]
     fn only_the_facilitators_seat_speaks_to_the_host() {
-        let plan = TinyRegion::new()
-            .island("A", false, false)
-            .org("gov", "A", 4, 0.5, 0.5)
-            .csirt("csirt", "A")
-            .plan();
+        let plan = one_csirt();
         let mut host = LabHost::start("127.0.0.1:0", &plan, 8, 7, true).unwrap();
         assert!(host.codes_text().contains("facilitator code"));
         let (to_host, inbound) = channel();
