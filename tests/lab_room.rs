@@ -347,6 +347,21 @@ fn a_seat_opens_at_the_size_asked_for_and_refuses_one_no_screen_has() {
     assert_eq!(bad.status.code(), Some(2), "a usage error");
     let said = String::from_utf8_lossy(&bad.stderr);
     assert!(said.contains("not a window size like `1280x720`"), "{said}");
+    // The facilitator's seat is the browser page, not a window.
+    let white = Command::new(BIN)
+        .args([
+            "seat",
+            "127.0.0.1:1",
+            "--team",
+            "@facilitator",
+            "--code",
+            "X",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(white.status.code(), Some(2), "a usage error");
+    let said = String::from_utf8_lossy(&white.stderr);
+    assert!(said.contains("open http://127.0.0.1:1/"), "{said}");
     let has_xvfb = Command::new("sh")
         .args(["-c", "command -v xvfb-run"])
         .output()

@@ -51,6 +51,13 @@ pub struct SeatArgs {
 }
 
 pub fn run(args: SeatArgs) -> Result<ExitCode, Failure> {
+    if args.team == tidewatch::lab::protocol::FACILITATOR {
+        return Err(Failure::Usage(format!(
+            "the facilitator's seat is the browser page: open http://{}/ and choose \
+             \"Facilitator\" with the facilitator code the host printed",
+            args.host
+        )));
+    }
     Files::default()
         .reads("--commands", args.commands.as_deref())
         .writes("--out", args.out.as_deref())
