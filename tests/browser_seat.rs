@@ -213,6 +213,15 @@ impl Browser {
     }
 }
 
+/// Where the pictures go: the test's directory, or docs/ for the README with
+/// `TIDEWATCH_BLESS=1`.
+fn shots(d: &Path) -> PathBuf {
+    match std::env::var_os("TIDEWATCH_BLESS") {
+        Some(_) => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs"),
+        None => d.to_path_buf(),
+    }
+}
+
 /// The flagship's first decision whose decider the test plays, and that team.
 fn decision_and_decider() -> (String, String) {
     let path = format!(
@@ -299,11 +308,7 @@ fn a_browser_joins_takes_its_decision_and_sees_only_its_team() {
     browser.eval(&format!("{button}.click(); true"));
     let taken = browser.answer();
     assert!(taken.contains("taken"), "{taken}");
-    // The pictures in the README: `TIDEWATCH_BLESS=1` writes them to docs/.
-    let shots = match std::env::var_os("TIDEWATCH_BLESS") {
-        Some(_) => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs"),
-        None => d.clone(),
-    };
+    let shots = shots(&d);
     browser.screenshot(&shots.join("browser-seat.png"));
     for (size, name) in [((820, 1180), "tablet"), ((390, 844), "phone")] {
         browser.resize(size);
@@ -329,13 +334,11 @@ fn a_browser_joins_takes_its_decision_and_sees_only_its_team() {
 
     // The facilitator's laptop dies and comes back on the same journal and address: the page
     // keeps trying and gets back in with the same code, as the same seat.
-    host.child.kill().unwrap();
-    let _ = host.child.wait();
+    host.crash();
     browser.until(
         "document.getElementById('status').textContent.startsWith('lost the host')",
         "that it lost the host",
     );
-    drop(host);
     let mut host = Host::start(&[
         "run",
         "--resume",
@@ -477,10 +480,7 @@ fn a_leaders_seat_in_a_browser_decides_and_speaks_to_the_public() {
         "document.getElementById('feed').textContent.includes('to the public')",
         "the statement in the team's feed",
     );
-    let shots = match std::env::var_os("TIDEWATCH_BLESS") {
-        Some(_) => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs"),
-        None => d.clone(),
-    };
+    let shots = shots(&d);
     browser.screenshot(&shots.join("leaders-seat.png"));
     host.say("end");
     host.wait();
@@ -560,10 +560,7 @@ fn a_facilitator_runs_a_headless_host_from_a_browser() {
         "document.querySelector('#wc-msel tr[data-inject=\"I05\"]').className === 'fired'",
         "I05 fired",
     );
-    let shots = match std::env::var_os("TIDEWATCH_BLESS") {
-        Some(_) => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs"),
-        None => d.clone(),
-    };
+    let shots = shots(&d);
     browser.screenshot(&shots.join("facilitator-seat.png"));
     let end = "[...document.querySelectorAll('#wc-clock button')].find(b => b.textContent.startsWith('End')).click(); true";
     browser.eval(end);

@@ -299,9 +299,7 @@ fn a_host_killed_and_resumed_keeps_its_join_codes_and_its_seat() {
     while host.tick() < 20 {
         std::thread::sleep(Duration::from_millis(100));
     }
-    host.child.kill().unwrap();
-    let _ = host.child.wait();
-    drop(host);
+    host.crash();
 
     let mut again = Host::start(&[
         "run",

@@ -142,6 +142,12 @@ impl Host {
         pauses
     }
 
+    /// The facilitator's laptop dies: the host is killed (SIGKILL), nothing said or flushed.
+    pub fn crash(mut self) {
+        self.child.kill().unwrap();
+        let _ = self.child.wait();
+    }
+
     pub fn wait(mut self) -> (std::process::ExitStatus, String) {
         while self.next().is_some() {}
         let status = self.child.wait().unwrap();

@@ -26,6 +26,18 @@ pub(super) struct TeamDesk {
     view_sent: bool,
 }
 
+/// The feed lines a seat has not had, as one message (the last [`FEED_LINES`] of them), if any.
+pub(super) fn feed_message(lines: Vec<FeedLine>) -> Option<Arc<str>> {
+    let keep = lines.len().saturating_sub(FEED_LINES);
+    (!lines.is_empty()).then(|| {
+        FromHost::Feed {
+            lines: lines[keep..].to_vec(),
+        }
+        .text()
+        .into()
+    })
+}
+
 impl LabHost {
     /// The team's desk, folded up to now (a team's first seat folds the log so far).
     pub(super) fn desk(&mut self, plan: &Plan, log: &[Stamped], team: TeamIx) -> &mut TeamDesk {
@@ -85,17 +97,7 @@ impl LabHost {
             out.push(desk.view.clone());
             desk.view_sent = true;
         }
-        let lines = std::mem::take(&mut desk.new_lines);
-        if !lines.is_empty() {
-            let keep = lines.len().saturating_sub(FEED_LINES);
-            out.push(
-                FromHost::Feed {
-                    lines: lines[keep..].to_vec(),
-                }
-                .text()
-                .into(),
-            );
-        }
+        out.extend(feed_message(std::mem::take(&mut desk.new_lines)));
         self.send_team(team, &out);
     }
 

@@ -96,7 +96,8 @@ pub struct LabHost {
     /// code, when the host takes facilitators' seats.
     facilitator: Option<TeamIx>,
     facilitator_code: Option<String>,
-    white_cell: white_cell::WhiteCellDesk,
+    /// The facilitator's desk, once a facilitator's seat has joined.
+    white_cell: Option<white_cell::WhiteCellDesk>,
 }
 
 impl LabHost {
@@ -173,7 +174,7 @@ impl LabHost {
             ended: false,
             facilitator,
             facilitator_code,
-            white_cell: Default::default(),
+            white_cell: None,
         })
     }
 
@@ -381,13 +382,7 @@ impl LabHost {
                  exercise with --set teams.{id}.auto=false"
             ));
         }
-        let welcome = FromHost::Welcome {
-            protocol: PROTOCOL,
-            version: env!("CARGO_PKG_VERSION").into(),
-            seat: label.clone(),
-            team: plan.scenario.teams[team].id.clone(),
-            geography: self.geography.clone(),
-        };
+        let welcome = self.welcome(&label, &plan.scenario.teams[team].id);
         // The seats already there get what is pending first, so the newcomer's whole feed and
         // theirs end the same, with no line twice.
         self.flush(plan, log, team);
@@ -398,7 +393,7 @@ impl LabHost {
         let clock = FromHost::Clock {
             clock: clock.clone(),
         };
-        for m in [welcome.text().into(), desk.view.clone()] {
+        for m in [welcome, desk.view.clone()] {
             let _ = tx.send(m);
         }
         let _ = tx.send(feed.text().into());
@@ -420,20 +415,14 @@ impl LabHost {
             tx,
             received,
         } = arrival;
-        let welcome = FromHost::Welcome {
-            protocol: PROTOCOL,
-            version: env!("CARGO_PKG_VERSION").into(),
-            seat: label.clone(),
-            team: FACILITATOR.into(),
-            geography: self.geography.clone(),
-        };
+        let welcome = self.welcome(&label, FACILITATOR);
         self.flush_white_cell(plan, log);
         let desk = self.white_cell(plan, log);
         let feed = FromHost::Feed {
             lines: desk.feed.iter().cloned().collect(),
         };
         let messages: [Arc<str>; 4] = [
-            welcome.text().into(),
+            welcome,
             desk.msel.clone(),
             feed.text().into(),
             FromHost::Clock {
@@ -446,6 +435,18 @@ impl LabHost {
             let _ = tx.send(m);
         }
         self.seated(label, team, tx, received);
+    }
+
+    /// The welcome of a seat let in as `team` (an id, or [`FACILITATOR`]).
+    fn welcome(&self, label: &str, team: &str) -> Arc<str> {
+        let welcome = FromHost::Welcome {
+            protocol: PROTOCOL,
+            version: env!("CARGO_PKG_VERSION").into(),
+            seat: label.into(),
+            team: team.into(),
+            geography: self.geography.clone(),
+        };
+        welcome.text().into()
     }
 
     /// A seat on the record as connected (a seat rejoining under its label is the same seat).

@@ -6,8 +6,9 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
 use super::LabHost;
+use super::desks::feed_message;
 use crate::lab::protocol::{FromHost, MselLine};
-use crate::report::view::{FEED_LINES, FeedLine, push_lines};
+use crate::report::view::{FeedLine, push_lines};
 use crate::scenario::Plan;
 use crate::sim::events::{SimEvent, Stamped};
 
@@ -68,16 +69,18 @@ fn msel(plan: &Plan, states: &BTreeMap<usize, &'static str>) -> Vec<MselLine> {
 }
 
 impl LabHost {
-    /// The facilitator's desk, folded up to now.
+    /// The facilitator's desk, folded up to now: started by the first facilitator's seat, so
+    /// a host nobody facilitates from narrates nothing for it.
     pub(super) fn white_cell(&mut self, plan: &Plan, log: &[Stamped]) -> &mut WhiteCellDesk {
-        self.white_cell.update(plan, log);
-        &mut self.white_cell
+        let desk = self.white_cell.get_or_insert_default();
+        desk.update(plan, log);
+        desk
     }
 
     /// Sends the facilitators' seats the feed lines they have not had and the MSEL if it
     /// changed.
     pub(super) fn flush_white_cell(&mut self, plan: &Plan, log: &[Stamped]) {
-        let Some(team) = self.facilitator else {
+        let (Some(team), Some(_)) = (self.facilitator, &self.white_cell) else {
             return;
         };
         let desk = self.white_cell(plan, log);
@@ -86,14 +89,7 @@ impl LabHost {
             out.push(desk.msel.clone());
             desk.msel_sent = true;
         }
-        let lines = std::mem::take(&mut desk.new_lines);
-        if !lines.is_empty() {
-            let keep = lines.len().saturating_sub(FEED_LINES);
-            let feed = FromHost::Feed {
-                lines: lines[keep..].to_vec(),
-            };
-            out.push(feed.text().into());
-        }
+        out.extend(feed_message(std::mem::take(&mut desk.new_lines)));
         self.send_team(team, &out);
     }
 
