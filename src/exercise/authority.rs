@@ -85,6 +85,16 @@ pub fn team_may(plan: &Plan, team: TeamIx, command: &Command) -> Result<(), Refu
                 .map_err(Refusal::Marking)
         }
         RequestAssistance { team: t } | Block { team: t, .. } => own(t),
+        // The hub's own work: only the hub's seats give it.
+        Relay { team: t, .. } | HoldIntel { team: t, .. } | SendAnalysts { team: t, .. } => {
+            own(t)?;
+            match plan.hub {
+                Some(hub) if hub == team => Ok(()),
+                _ => Err(Refusal::Unknown(
+                    "only the regional hub relays intelligence and sends analysts".into(),
+                )),
+            }
+        }
         Decide {
             team: t, inject, ..
         } => {

@@ -2,6 +2,7 @@
 //! records them with state digests, and replay, verification, forking and resuming.
 
 pub mod authority;
+mod hub;
 pub mod journal;
 pub mod msel;
 pub mod pacing;
@@ -64,6 +65,7 @@ struct CommandTargets<'w, 's> {
     adhoc: ResMut<'w, AdHocDisruptions>,
     campaigns: Query<'w, 's, (&'static StableId, &'static mut Campaign)>,
     msel: ResMut<'w, msel::MselState>,
+    hub: hub::HubState<'w, 's>,
     log: ResMut<'w, EventLog>,
 }
 
@@ -126,6 +128,9 @@ impl CommandTargets<'_, '_> {
             Action::RequestAssistance { team } => {
                 log.push(now, SimEvent::AssistanceRequested { team })
             }
+            action @ (Action::Relay { .. }
+            | Action::HoldIntel { .. }
+            | Action::SendAnalysts { .. }) => self.hub.apply(plan, now, action, log),
             Action::CutLink(l) => self.adhoc.0.push(DisruptionPlan::CableCut(l)),
             Action::RepairLink(l) => self.adhoc.0.push(DisruptionPlan::CableRepaired(l)),
             Action::PowerOutage { island, minutes } => self

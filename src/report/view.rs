@@ -5,6 +5,9 @@
 
 use std::collections::VecDeque;
 
+mod hub;
+pub use hub::{HubItemLine, HubView, MemberLine, RequestLine};
+
 use serde::{Deserialize, Serialize};
 
 use super::knowledge::TeamKnowledge;
@@ -305,6 +308,9 @@ pub struct TeamView {
     /// The module the room is in, with its discussion questions.
     #[serde(default)]
     pub module: Option<ModuleView>,
+    /// The regional hub's coordination dashboard (the hub's team only).
+    #[serde(default)]
+    pub hub: Option<HubView>,
 }
 
 /// The module the room is in, as the players read it (never the facilitator's guidance).
@@ -388,6 +394,7 @@ impl TeamView {
                     ended,
                 }
             }),
+            hub: HubView::of(plan, k),
         }
     }
 }

@@ -151,6 +151,31 @@ pub enum Command {
     },
     /// A team asks the regional hub for analysts.
     RequestAssistance { team: String },
+    /// The regional hub, played by trainees, vets an item it received (its analysts' time) and
+    /// relays it to the members named by island (every member, and the teams the hub feeds
+    /// directly, when `to` is empty) at the marking it chooses: the source's or a stricter one
+    /// (TLP 2.0: a recipient may not loosen a marking). Auto-played, the hub relays everything
+    /// it receives, to every member, at the source's marking.
+    Relay {
+        team: String,
+        item: u32,
+        tlp: Tlp,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        to: Vec<String>,
+    },
+    /// The regional hub, played by trainees, keeps an item it received to itself for now (it
+    /// may still relay it later).
+    HoldIntel { team: String, item: u32 },
+    /// The regional hub, played by trainees, answers a team's request for help: `analysts` of
+    /// its own (it keeps one at home), on site (they fly: the policy's `travel`, and besides the
+    /// desk they join the island's restores) or remote (they start after the policy's
+    /// `remote_start`, on the desk only, and only while the island is reachable).
+    SendAnalysts {
+        team: String,
+        to: String,
+        analysts: u32,
+        on_site: bool,
+    },
     /// A trainee team's response work (auto-played teams do this by policy): scope an incident
     /// at the organisation (or hunt for one), isolate the hosts it found, clean the isolated ones,
     /// patch the organisation, block a campaign's known infrastructure on its island.
@@ -308,6 +333,23 @@ pub enum Action {
     RequestAssistance {
         team: TeamIx,
     },
+    Relay {
+        team: TeamIx,
+        item: u32,
+        tlp: Tlp,
+        /// Members by island; empty for every member.
+        to: Vec<IslandIx>,
+    },
+    HoldIntel {
+        team: TeamIx,
+        item: u32,
+    },
+    SendAnalysts {
+        hub: TeamIx,
+        to: TeamIx,
+        analysts: u32,
+        on_site: bool,
+    },
     Respond {
         team: TeamIx,
         order: Order,
@@ -437,6 +479,37 @@ impl Command {
             Command::RequestAssistance { team } => Action::RequestAssistance {
                 team: r.team(team)?,
             },
+            Command::Relay {
+                team,
+                item,
+                tlp,
+                to,
+            } => r.relay(team, *item, *tlp, to)?,
+            Command::HoldIntel { team, item } => Action::HoldIntel {
+                team: r.hub(team)?,
+                item: *item,
+            },
+            Command::SendAnalysts {
+                team,
+                to,
+                analysts,
+                on_site,
+            } => {
+                let hub = r.hub(team)?;
+                let to_team = r.team(to)?;
+                if to_team == hub {
+                    return Err("the hub sends analysts to a team that asked, not to itself".into());
+                }
+                if *analysts == 0 {
+                    return Err("send at least one analyst".into());
+                }
+                Action::SendAnalysts {
+                    hub,
+                    to: to_team,
+                    analysts: *analysts,
+                    on_site: *on_site,
+                }
+            }
             Command::Investigate { team, org } => r.respond(team, Order::Investigate, org)?,
             Command::IsolateHosts { team, org } => r.respond(team, Order::IsolateHosts, org)?,
             Command::Eradicate { team, org } => r.respond(team, Order::Eradicate, org)?,
@@ -523,6 +596,44 @@ impl Resolver<'_> {
             .campaigns
             .resolve(id)
             .map_err(|e| e.to_string())
+    }
+
+    /// The team named must be the regional hub: only it relays and lends analysts.
+    fn hub(&self, id: &str) -> Result<TeamIx, String> {
+        let team = self.team(id)?;
+        match self.plan.hub {
+            Some(hub) if hub == team => Ok(team),
+            Some(hub) => Err(format!(
+                "only the regional hub (`{}`) relays and sends analysts, not `{id}`",
+                self.plan.scenario.teams[hub.ix()].id
+            )),
+            None => Err("the scenario has no regional hub (a team of kind RegionalHub)".into()),
+        }
+    }
+
+    /// A relay to members named by island: each must be one the hub serves.
+    fn relay(&self, team: &str, item: u32, tlp: Tlp, to: &[String]) -> Result<Action, String> {
+        let team = self.hub(team)?;
+        let mut members = Vec::new();
+        for id in to {
+            let island = self.island(id)?;
+            if !self.plan.is_hub_member(island) {
+                return Err(format!(
+                    "`{id}` is not a member of the hub: it serves islands with a CSIRT or a \
+                     point of contact"
+                ));
+            }
+            if !members.contains(&island) {
+                members.push(island);
+            }
+        }
+        members.sort_unstable();
+        Ok(Action::Relay {
+            team,
+            item,
+            tlp,
+            to: members,
+        })
     }
 
     /// A trainee team's response order against an organisation.

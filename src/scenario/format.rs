@@ -230,8 +230,13 @@ pub struct AssistancePolicy {
     /// The analysts come to the helped team's island (true): besides its desk, they join the
     /// island's encrypted organisations' IT while there (what is left of its preparation takes
     /// half as long, and each restores hosts beside it). False: they help remotely, on the desk
-    /// only.
+    /// only. This is the policy's choice; trainees playing the hub choose for each request.
     pub on_site: bool,
+    /// From trainees at the hub choosing remote help to those analysts' first shift on the
+    /// team's desk: accounts and VPN access on the helped team's systems and a handover call
+    /// (judgement: same-day remote support between CSIRTs that already know each other).
+    /// Remote help cannot reach an island cut off from the world.
+    pub remote_start: Span,
 }
 
 impl Default for AssistancePolicy {
@@ -243,6 +248,7 @@ impl Default for AssistancePolicy {
             stay: Span(5 * 24 * 60),
             backlog: Span(8 * 60),
             on_site: true,
+            remote_start: Span(2 * 60),
         }
     }
 }

@@ -17,11 +17,20 @@ use super::{Clock, Region, SimSet, SimTick, StableId};
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Deployments>()
         .init_resource::<WaitingForHelp>()
+        .init_resource::<RemoteLoans>()
         .digest_part(45, "assistance", |world| {
-            hash_of(&(
+            let parts = (
                 world.resource::<WaitingForHelp>(),
                 world.resource::<Deployments>(),
-            ))
+            );
+            // Empty unless trainees at the hub chose remote help: runs without them keep the
+            // digests their journals recorded.
+            let remote = world.resource::<RemoteLoans>();
+            if remote.0.is_empty() {
+                hash_of(&parts)
+            } else {
+                hash_of(&(parts, remote))
+            }
         })
         .add_systems(SimTick, mutual_assistance.in_set(SimSet::Cooperation));
 }
@@ -38,6 +47,45 @@ pub struct Deployment {
 
 #[derive(Resource, Default, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Deployments(pub Vec<Deployment>);
+
+/// The deployments (by position) trainees at the hub sent as remote help: on the desk only,
+/// never at the island's restores. (The policy's loans follow `assistance.on_site`.)
+#[derive(Resource, Default, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RemoteLoans(pub std::collections::BTreeSet<usize>);
+
+/// Why the hub, played by trainees, may not send `analysts` to `team` now (on site or
+/// remote), if it may not: the team must have asked and not been answered, the hub keeps one
+/// analyst at home, and remote help needs the island reachable.
+pub fn loan_refusal(
+    region: &crate::scenario::Plan,
+    (waiting, net): (&WaitingForHelp, &super::network::Connectivity),
+    at_home: usize,
+    (team, analysts, on_site): (TeamIx, u32, bool),
+) -> Option<String> {
+    let id = &region.scenario.teams[team.ix()].id;
+    if !region.assistance.enabled {
+        return Some("mutual assistance is switched off in this scenario".into());
+    }
+    if !waiting.contains(&team) {
+        return Some(format!(
+            "{id} has not asked for help, or was answered already"
+        ));
+    }
+    let spare = at_home.saturating_sub(1);
+    if analysts as usize > spare {
+        return Some(format!(
+            "the hub has {spare} analyst{} to spare (it keeps one at home), not {analysts}",
+            if spare == 1 { "" } else { "s" }
+        ));
+    }
+    let island = region.teams[team].island;
+    if !on_site && island.is_some_and(|i| net.cut_off(i)) {
+        return Some(format!(
+            "{id}'s island is cut off from the world: analysts can only go on site"
+        ));
+    }
+    None
+}
 
 /// Teams that asked while the hub had nobody to spare, in the order they asked: they asked
 /// once, and are served first come, first served when analysts come home, ahead of anyone who
@@ -64,6 +112,14 @@ impl Desks<'_, '_> {
     }
 }
 
+/// The hub's loans: out, asked for, and which went as remote help.
+#[derive(SystemParam)]
+pub(super) struct Loans<'w> {
+    deployments: ResMut<'w, Deployments>,
+    waiting: ResMut<'w, WaitingForHelp>,
+    remote: ResMut<'w, RemoteLoans>,
+}
+
 /// A team with an open incident and more queued work than its analysts can clear asks the hub
 /// for help; the hub sends analysts it can spare, most needed first, who arrive after
 /// travelling and stay a while.
@@ -72,17 +128,21 @@ pub(super) fn mutual_assistance(
     region: Res<Region>,
     incidents: Res<Incidents>,
     mut desks: Desks,
-    mut deployments: ResMut<Deployments>,
-    mut waiting: ResMut<WaitingForHelp>,
-    mut crews: ResMut<RestoreCrews>,
-    mut gate: ResMut<RestoreGate>,
+    loans: Loans,
+    (mut crews, mut gate): (ResMut<RestoreCrews>, ResMut<RestoreGate>),
     mut log: ResMut<EventLog>,
 ) {
+    let Loans {
+        mut deployments,
+        mut waiting,
+        mut remote,
+    } = loans;
     let now = clock.now;
     let Some(hub) = region.hub else { return };
     comings_and_goings(now, hub, &mut desks, &mut deployments, &mut log);
-    if region.assistance.on_site {
-        join_preparations(now, &region, &deployments, &mut gate, &mut log);
+    let played = region.hub_played();
+    if region.assistance.on_site || played {
+        join_preparations(now, &region, (&deployments, &remote), &mut gate, &mut log);
     }
     if !region.assistance.enabled {
         return;
@@ -105,6 +165,10 @@ pub(super) fn mutual_assistance(
                 log.push(now, SimEvent::AssistanceRequested { team: t });
             }
         }
+        if played {
+            // Trainees at the hub answer (below), whom and how.
+            continue;
+        }
         let policy = &region.assistance;
         let Some(mut hub_desk) = desks.of(hub) else {
             continue;
@@ -119,7 +183,69 @@ pub(super) fn mutual_assistance(
         hub_desk.remove_analysts(spare);
         waiting.0.retain(|w| *w != t);
         let loan = (hub, t, spare);
-        dispatch(now, loan, &region, (&mut deployments, &mut crews), &mut log);
+        let how = (policy.travel.0, policy.on_site);
+        dispatch(
+            now,
+            (loan, how),
+            &region,
+            (&mut deployments, &mut crews),
+            &mut log,
+        );
+    }
+    if played {
+        let loans = (&mut *deployments, &mut *remote);
+        answer_requests(
+            now,
+            &region,
+            &mut desks,
+            &mut waiting,
+            &mut log,
+            &mut crews,
+            loans,
+        );
+    }
+}
+
+/// Trainees at the hub answered requests this minute (`AnalystsOrdered`, checked by
+/// `loan_refusal` when given): the analysts leave the hub's desk and set off, on site after
+/// the policy's travel, remote after its `remote_start`.
+fn answer_requests(
+    now: u64,
+    region: &Region,
+    desks: &mut Desks,
+    waiting: &mut WaitingForHelp,
+    log: &mut EventLog,
+    crews: &mut RestoreCrews,
+    (deployments, remote): (&mut Deployments, &mut RemoteLoans),
+) {
+    let orders: Vec<(TeamIx, TeamIx, u32, bool)> = (log.this_tick().iter())
+        .filter_map(|e| match e.event {
+            SimEvent::AnalystsOrdered {
+                hub,
+                team,
+                analysts,
+                on_site,
+            } => Some((hub, team, analysts, on_site)),
+            _ => None,
+        })
+        .collect();
+    let policy = &region.assistance;
+    for (hub, t, analysts, on_site) in orders {
+        let Some(mut hub_desk) = desks.of(hub) else {
+            continue;
+        };
+        hub_desk.remove_analysts(analysts);
+        waiting.0.retain(|w| *w != t);
+        let start = if on_site {
+            policy.travel.0
+        } else {
+            policy.remote_start.0
+        };
+        if !on_site {
+            remote.0.insert(deployments.0.len());
+        }
+        let loan = ((hub, t, analysts), (start, on_site));
+        dispatch(now, loan, region, (deployments, crews), log);
     }
 }
 
@@ -142,13 +268,13 @@ fn most_needed_first(asks: &mut [(TeamIx, bool)], region: &Region, incidents: &I
 /// their stay, and, on site, lent to the restores the island's organisations plan meanwhile.
 fn dispatch(
     now: u64,
-    (hub, t, spare): (TeamIx, TeamIx, u32),
+    ((hub, t, spare), (start, on_site)): ((TeamIx, TeamIx, u32), (u64, bool)),
     region: &Region,
     (deployments, crews): (&mut Deployments, &mut RestoreCrews),
     log: &mut EventLog,
 ) {
     let policy = &region.assistance;
-    let arrives = now + policy.travel.0;
+    let arrives = now + start;
     let leaves = arrives + policy.stay.0.max(1);
     deployments.0.push(Deployment {
         to: t,
@@ -157,7 +283,7 @@ fn dispatch(
         leaves,
         arrived: false,
     });
-    if policy.on_site {
+    if on_site {
         for o in on_the_island(region, t) {
             crews.lend(o, (arrives, leaves), spare);
         }
@@ -228,7 +354,7 @@ fn on_the_island(region: &Region, team: TeamIx) -> impl Iterator<Item = OrgIx> +
 fn join_preparations(
     now: u64,
     region: &Region,
-    deployments: &Deployments,
+    (deployments, remote): (&Deployments, &RemoteLoans),
     gate: &mut RestoreGate,
     log: &mut EventLog,
 ) {
@@ -238,7 +364,9 @@ fn join_preparations(
             _ => None,
         })
         .collect();
-    let here = deployments.0.iter().filter(|d| d.arrived && now < d.leaves);
+    let here = (deployments.0.iter().enumerate())
+        .filter(|(k, d)| d.arrived && now < d.leaves && !remote.0.contains(k))
+        .map(|(_, d)| d);
     for d in here {
         let arriving = d.arrives == now;
         let joins: Vec<OrgIx> = on_the_island(region, d.to)

@@ -424,6 +424,33 @@ pub enum SimEvent {
         team: TeamIx,
         channel: Channel,
     },
+    /// The hub, played by trainees, chose to relay an item it received: at this marking, to
+    /// these members by island (every member, and the teams it feeds, when empty). Its
+    /// analysts vet it first (`IntelRelayed` when done).
+    RelayOrdered {
+        team: TeamIx,
+        item: u32,
+        tlp: crate::scenario::Tlp,
+        to: Vec<IslandIx>,
+    },
+    /// The hub, played by trainees, keeps an item to itself for now.
+    IntelHeld {
+        team: TeamIx,
+        item: u32,
+    },
+    /// The hub, played by trainees, chose to answer a request for help: `analysts` on site or
+    /// remote (`AssistanceDispatched` follows the same minute).
+    AnalystsOrdered {
+        hub: TeamIx,
+        team: TeamIx,
+        analysts: u32,
+        on_site: bool,
+    },
+    /// A hub's order that could not be carried out as given, and why (said back to its seat).
+    HubOrderRefused {
+        team: TeamIx,
+        why: String,
+    },
     /// The hub vetted an item and sends it on to its members.
     IntelRelayed {
         item: u32,

@@ -25,6 +25,7 @@ use crate::scenario::{Recipients, Tlp};
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<IntelBook>()
+        .init_resource::<HubTray>()
         .add_systems(
             SimTick,
             (share_intel, deliver_intel)
@@ -32,7 +33,82 @@ pub(super) fn plugin(app: &mut App) {
                 .in_set(SimSet::Cooperation)
                 .before(mutual_assistance),
         )
-        .digest_part(90, "intel", |world| hash_of(world.resource::<IntelBook>()));
+        .digest_part(90, "intel", |world| {
+            // The tray is empty unless trainees play the hub, so runs without them keep the
+            // digests their journals recorded.
+            let (book, tray) = (world.resource::<IntelBook>(), world.resource::<HubTray>());
+            if tray.is_empty() {
+                hash_of(book)
+            } else {
+                hash_of(&(book, tray))
+            }
+        });
+}
+
+/// A relay as the hub chose it: the marking, and the members by island (every member, and
+/// the teams it feeds directly, when empty).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Relay {
+    pub tlp: Tlp,
+    pub to: Vec<IslandIx>,
+}
+
+/// The desk of a hub played by trainees: what it received waits for their decision (relay it,
+/// to whom and at which marking, or hold it). Auto-played, the hub relays everything it
+/// receives to every member at the source's marking, and this stays empty.
+#[derive(Resource, Default, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct HubTray {
+    /// Received and not yet decided.
+    pub waiting: BTreeSet<u32>,
+    /// Held by the hub (it may still relay them).
+    pub held: BTreeSet<u32>,
+    /// Relays ordered, being vetted by the hub's analysts.
+    pub vetting: BTreeMap<u32, Relay>,
+    /// Relays sent.
+    pub relayed: BTreeMap<u32, Relay>,
+    /// The marking a team got an item at when the hub's relay made it stricter than the
+    /// source's (the first channel an item arrives by is the one that counts).
+    pub marked: BTreeMap<(TeamIx, u32), Tlp>,
+}
+
+impl HubTray {
+    pub fn is_empty(&self) -> bool {
+        *self == HubTray::default()
+    }
+
+    /// Why the hub may not relay `item` at `tlp` now, if it may not.
+    pub fn relay_refusal(&self, book: &IntelBook, item: u32, tlp: Tlp) -> Option<String> {
+        if self.vetting.contains_key(&item) || self.relayed.contains_key(&item) {
+            return Some(format!("item {item} is already relayed"));
+        }
+        if !self.waiting.contains(&item) && !self.held.contains(&item) {
+            return Some(format!("item {item} has not reached the hub"));
+        }
+        let source = book.items.get(item as usize)?.tlp;
+        (tlp < source).then(|| {
+            format!(
+                "item {item} is marked {}: a relay keeps the source's marking or makes it \
+                 stricter (TLP 2.0); ask the source to re-share it more widely",
+                source.label()
+            )
+        })
+    }
+
+    /// Why the hub may not hold `item` now, if it may not.
+    pub fn hold_refusal(&self, item: u32) -> Option<String> {
+        if self.held.contains(&item) {
+            Some(format!("item {item} is already held"))
+        } else if !self.waiting.contains(&item) {
+            Some(format!("item {item} is not waiting for the hub's decision"))
+        } else {
+            None
+        }
+    }
+
+    /// The marking `team` holds `item` at.
+    fn marking(&self, book: &IntelBook, team: TeamIx, item: u32) -> Tlp {
+        (self.marked.get(&(team, item)).copied()).unwrap_or(book.items[item as usize].tlp)
+    }
 }
 
 /// What a team learned from an incident: the campaign's actor and the techniques seen so far.
@@ -91,16 +167,6 @@ fn hop(region: &Region, net: &Connectivity, from: Option<IslandIx>, to: Option<I
     }
 }
 
-/// Islands the regional hub serves: those with a CSIRT or a designated point of contact.
-fn hub_members(region: &Region) -> impl Iterator<Item = IslandIx> + '_ {
-    region
-        .islands
-        .iter()
-        .enumerate()
-        .filter(|(_, i)| i.csirt || i.npc)
-        .map(|(i, _)| IslandIx::from(i))
-}
-
 /// Teams fed by a channel: those listing `feed`, on `island` if one is given.
 fn fed_by(
     region: &Region,
@@ -123,14 +189,13 @@ impl IntelBook {
         region: &Region,
         log: &mut EventLog,
         now: u64,
-        item: u32,
+        (item, tlp): (u32, Tlp),
         holder: TeamIx,
     ) {
         let Some(island) = region.teams[holder].island else {
             return;
         };
         // RED stays with whom it was given to; AMBER may go to a constituency that needs it.
-        let tlp = self.items[item as usize].tlp;
         if region.island_contact[island] != Some(holder)
             || !region.intel.sharing
             || tlp > Tlp::Amber
@@ -239,7 +304,7 @@ impl IntelBook {
         if p.hub
             && it.tlp <= Tlp::Amber
             && any(Recipients::Hub)
-            && hub_members(region).any(|m| m == origin)
+            && region.hub_members().any(|m| m == origin)
             && let Some(hub) = region.hub
         {
             let seat = region.teams[hub].island;
@@ -289,7 +354,8 @@ struct Sources<'w> {
 /// sends on what the hub finished vetting.
 fn share_intel(
     seen: Sources,
-    mut book: ResMut<IntelBook>,
+    (mut book, mut tray): (ResMut<IntelBook>, ResMut<HubTray>),
+    mut desks: HubDesks,
     mut defences: ResMut<IslandDefences>,
     mut log: ResMut<EventLog>,
 ) {
@@ -341,29 +407,87 @@ fn share_intel(
             } if book.items[item as usize].team != team => {
                 let it = book.items[item as usize].clone();
                 let strength = strength(region, Some(team));
-                defences.apply(island, &it.techniques, it.actor, it.tlp, strength);
+                let tlp = tray.marking(&book, team, item);
+                defences.apply(island, &it.techniques, it.actor, tlp, strength);
+            }
+            SimEvent::RelayOrdered {
+                team,
+                item,
+                tlp,
+                ref to,
+            } => {
+                tray.waiting.remove(&item);
+                tray.held.remove(&item);
+                let relay = Relay {
+                    tlp,
+                    to: to.clone(),
+                };
+                tray.vetting.insert(item, relay);
+                if let Some(mut desk) = desks.of(team) {
+                    desk.tasks.push(Task::RelayIntel { item });
+                }
+            }
+            SimEvent::IntelHeld { item, .. } if tray.waiting.remove(&item) => {
+                tray.held.insert(item);
             }
             SimEvent::IntelRelayed { item, team } => {
-                let seat = region.teams[team].island;
-                let origin = book.items[item as usize].island;
-                for m in hub_members(region).filter(|m| *m != origin) {
-                    if let Some(t) = region.island_contact[m] {
-                        let at = now + hop(region, net, seat, Some(m));
-                        book.send(&mut log, now, at, item, Recipient::Team(t), Channel::Hub);
-                    }
+                let relay = tray.vetting.remove(&item);
+                if let Some(r) = &relay {
+                    tray.relayed.insert(item, r.clone());
                 }
-                // Teams fed by the hub directly (a regional bank's SOC, say).
-                let producer = book.items[item as usize].team;
-                let fed: Vec<TeamIx> = fed_by(region, crate::scenario::Feed::Hub, None)
-                    .filter(|t| *t != producer && *t != team)
-                    .collect();
-                for t in fed {
-                    let at = now + hop(region, net, seat, region.teams[t].island);
-                    book.send(&mut log, now, at, item, Recipient::Team(t), Channel::Hub);
-                }
+                relay_to_members(region, net, (&mut book, &mut log), now, (team, item), relay);
             }
             _ => {}
         }
+    }
+}
+
+/// The hub's relay of `item`: to the members chosen (each by its point of contact) or, for
+/// every member, to them all and the teams the hub feeds directly (a regional bank's SOC,
+/// say); never back to where it came from.
+fn relay_to_members(
+    region: &Region,
+    net: &Connectivity,
+    (book, log): (&mut IntelBook, &mut EventLog),
+    now: u64,
+    (hub, item): (TeamIx, u32),
+    relay: Option<Relay>,
+) {
+    let seat = region.teams[hub].island;
+    let (origin, producer) = {
+        let it = &book.items[item as usize];
+        (it.island, it.team)
+    };
+    let chosen = relay.map(|r| r.to).unwrap_or_default();
+    let members = region.hub_members().filter(|m| *m != origin);
+    for m in members.filter(|m| chosen.is_empty() || chosen.contains(m)) {
+        if let Some(t) = region.island_contact[m] {
+            let at = now + hop(region, net, seat, Some(m));
+            book.send(log, now, at, item, Recipient::Team(t), Channel::Hub);
+        }
+    }
+    if !chosen.is_empty() {
+        return;
+    }
+    let fed: Vec<TeamIx> = fed_by(region, crate::scenario::Feed::Hub, None)
+        .filter(|t| *t != producer && *t != hub)
+        .collect();
+    for t in fed {
+        let at = now + hop(region, net, seat, region.teams[t].island);
+        book.send(log, now, at, item, Recipient::Team(t), Channel::Hub);
+    }
+}
+
+/// The desks of teams, for the hub's vetting work.
+#[derive(SystemParam)]
+struct HubDesks<'w, 's> {
+    teams: Res<'w, TeamEntities>,
+    desks: Query<'w, 's, &'static mut Desk>,
+}
+
+impl HubDesks<'_, '_> {
+    fn of(&mut self, team: TeamIx) -> Option<Mut<'_, Desk>> {
+        self.desks.get_mut(self.teams.0[team]).ok()
     }
 }
 
@@ -436,7 +560,7 @@ fn produce(
         },
     );
     book.dispatch(region, net, log, now, id);
-    book.pass_on(region, log, now, id, inc.team);
+    book.pass_on(region, log, now, (id, tlp), inc.team);
 }
 
 /// Deliveries falling due: a team puts the item on its to-do list (the hub vets and relays;
@@ -444,9 +568,8 @@ fn produce(
 fn deliver_intel(
     clock: Res<Clock>,
     region: Res<Region>,
-    teams: Res<TeamEntities>,
-    mut desks: Query<&mut Desk>,
-    mut book: ResMut<IntelBook>,
+    mut desks: HubDesks,
+    (mut book, mut tray): (ResMut<IntelBook>, ResMut<HubTray>),
     mut defences: ResMut<IslandDefences>,
     mut log: ResMut<EventLog>,
 ) {
@@ -469,15 +592,30 @@ fn deliver_intel(
                         channel: d.channel,
                     },
                 );
-                let task = if Some(t) == region.hub {
-                    Task::RelayIntel { item: d.item }
-                } else {
-                    Task::ApplyIntel { item: d.item }
+                let to_hub = Some(t) == region.hub;
+                if d.channel == Channel::Hub
+                    && !to_hub
+                    && let Some(tlp) = tray.relayed.get(&d.item).map(|r| r.tlp)
+                    && tlp > book.items[d.item as usize].tlp
+                {
+                    tray.marked.insert((t, d.item), tlp);
+                }
+                let task = match to_hub {
+                    // Trainees at the hub decide what becomes of it.
+                    true if region.hub_played() => {
+                        tray.waiting.insert(d.item);
+                        None
+                    }
+                    true => Some(Task::RelayIntel { item: d.item }),
+                    false => Some(Task::ApplyIntel { item: d.item }),
                 };
-                if let Ok(mut desk) = desks.get_mut(teams.0[t]) {
+                if let Some(task) = task
+                    && let Some(mut desk) = desks.of(t)
+                {
                     desk.tasks.push(task);
                 }
-                book.pass_on(&region, &mut log, now, d.item, t);
+                let tlp = tray.marking(&book, t, d.item);
+                book.pass_on(&region, &mut log, now, (d.item, tlp), t);
             }
             Recipient::Island(i) => {
                 let item = book.items[d.item as usize].clone();

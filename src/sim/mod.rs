@@ -244,6 +244,10 @@ impl Simulation {
     pub fn world_mut(&mut self) -> &mut World {
         self.app.world_mut()
     }
+
+    pub fn world(&self) -> &World {
+        self.app.world()
+    }
 }
 
 #[cfg(test)]

@@ -29,18 +29,34 @@ impl Audience {
     }
 }
 
+/// An item of intelligence as whoever receives it reads it: who produced it, on which
+/// island, about which campaign, at which marking, with which techniques.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemCard {
+    pub team: TeamIx,
+    pub island: IslandIx,
+    pub campaign: crate::scenario::ids::CampaignIx,
+    pub tlp: crate::scenario::Tlp,
+    pub techniques: Vec<crate::scenario::ids::TechniqueIx>,
+}
+
 /// Decides audiences as the log grows.
 #[derive(Clone, Debug, Default)]
 pub struct Fog {
     /// Per incident id: the team that opened it.
     incident_team: Vec<TeamIx>,
-    /// Per intelligence item: the team that produced it.
-    item_team: Vec<TeamIx>,
+    /// Per intelligence item: what it says and who produced it (a recipient reads it).
+    items: Vec<ItemCard>,
     /// Per live inject (`live-1` first): the teams it was sent to.
     live_to: Vec<Vec<TeamIx>>,
 }
 
 impl Fog {
+    /// An item produced earlier in the log, as its recipients read it.
+    pub fn item(&self, item: u32) -> Option<&ItemCard> {
+        self.items.get(item as usize)
+    }
+
     /// Who may see `event`. Call for every event in log order. One arm per kind of event, no
     /// default: a new kind of event is shown to nobody until someone decides who sees it.
     pub fn audience(&mut self, plan: &Plan, event: &SimEvent) -> Audience {
@@ -62,7 +78,10 @@ impl Fog {
             | HostIsolated { team: t, .. }
             | HostCleaned { team: t, .. }
             | IntelReceived { team: t, .. }
-            | IntelRelayed { team: t, .. } => team(t),
+            | IntelRelayed { team: t, .. }
+            | RelayOrdered { team: t, .. }
+            | IntelHeld { team: t, .. }
+            | HubOrderRefused { team: t, .. } => team(t),
             // An incident stays with the team that opened it, an item with its producer.
             IncidentOpened { team: t, .. } => {
                 self.incident_team.push(t);
@@ -74,11 +93,24 @@ impl Fog {
             | IncidentContained { incident }
             | IncidentReopened { incident }
             | IncidentClosed { incident } => owner(self.incident_team.get(incident as usize)),
-            IntelProduced { team: t, .. } => {
-                self.item_team.push(t);
+            IntelProduced {
+                team: t,
+                island,
+                campaign,
+                tlp,
+                ref techniques,
+                ..
+            } => {
+                self.items.push(ItemCard {
+                    team: t,
+                    island,
+                    campaign,
+                    tlp,
+                    techniques: techniques.clone(),
+                });
                 team(t)
             }
-            IntelSent { item, .. } => owner(self.item_team.get(item as usize)),
+            IntelSent { item, .. } => owner(self.item(item).map(|c| &c.team)),
             // A public advisory picked up on an island is public; otherwise the team applied it.
             IntelApplied { team: Some(t), .. } => team(t),
             IntelApplied { team: None, .. } => Audience::Everyone,
@@ -97,7 +129,9 @@ impl Fog {
             | AssistanceLeft { team: t, .. } => {
                 Audience::Teams(plan.hub.into_iter().chain([t]).collect())
             }
-            AssistanceDispatched { hub, team: t, .. } => Audience::Teams(vec![hub, t]),
+            AssistanceDispatched { hub, team: t, .. } | AnalystsOrdered { hub, team: t, .. } => {
+                Audience::Teams(vec![hub, t])
+            }
             StatementIssued { team: t, to, .. } => listeners(plan, t, to),
             // The MSEL: an inject reaches whom it is addressed to (a media story reaches
             // everyone); a decision is seen by the teams it was put to.

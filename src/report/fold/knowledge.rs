@@ -107,6 +107,8 @@ pub struct TeamKnowledge {
     pub module: Option<(crate::scenario::ids::ModuleIx, bool)>,
     /// Every event it has seen, in order (its feed).
     pub seen: usize,
+    /// The regional hub's desk: what reached it and what it decided (the hub's team only).
+    pub coordination: Option<super::coordination::Coordination>,
 }
 
 impl TeamKnowledge {
@@ -157,6 +159,10 @@ impl TeamKnowledge {
         self.on_incidents(e);
         self.on_intel(e);
         self.on_public(e);
+        if plan.hub == Some(self.team) {
+            let desk = self.coordination.get_or_insert_default();
+            desk.apply(&self.fog, e);
+        }
     }
 
     /// Injects delivered to it and the decisions put to it.

@@ -97,10 +97,12 @@ pub fn tone(event: &SimEvent) -> Tone {
         | IntelProduced { .. }
         | IntelApplied { .. }
         | IntelRelayed { .. }
+        | RelayOrdered { .. }
+        | AnalystsOrdered { .. }
         | AccessBlocked { .. }
         | AssistanceDispatched { .. }
         | AssistanceArrived { .. } => Tone::Defence,
-        AssistanceRequested { .. } => Tone::Warning,
+        AssistanceRequested { .. } | IntelHeld { .. } | HubOrderRefused { .. } => Tone::Warning,
         HostsEncrypted { .. }
         | ServiceDown { .. }
         | DataExfiltrated { .. }
@@ -245,6 +247,10 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
         | IntelSent { .. }
         | IntelReceived { .. }
         | IntelRelayed { .. }
+        | RelayOrdered { .. }
+        | IntelHeld { .. }
+        | AnalystsOrdered { .. }
+        | HubOrderRefused { .. }
         | IntelApplied { .. }
         | AccessBlocked { .. }
         | AssistanceRequested { .. }

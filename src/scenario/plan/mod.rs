@@ -421,6 +421,23 @@ impl Plan {
         }
     }
 
+    /// Whether the regional hub serves an island: it has a CSIRT or a designated point of
+    /// contact.
+    pub fn is_hub_member(&self, island: IslandIx) -> bool {
+        let i = &self.islands[island];
+        i.csirt || i.npc
+    }
+
+    /// The islands the regional hub serves, in order.
+    pub fn hub_members(&self) -> impl Iterator<Item = IslandIx> + '_ {
+        IslandIx::all(self.islands.len()).filter(|&i| self.is_hub_member(i))
+    }
+
+    /// Whether the regional hub is played by trainees: its relays and loans wait for them.
+    pub fn hub_played(&self) -> bool {
+        self.hub.is_some_and(|h| !self.teams[h].auto)
+    }
+
     /// Whether a campaign's stages include encryption: a ransomware attack.
     pub fn is_ransomware(&self, campaign: CampaignIx) -> bool {
         (self.campaigns[campaign].stages.iter())

@@ -154,7 +154,7 @@ fn a_fed_sector_soc_hears_what_its_csirt_holds() {
     let fed = TeamIx(4);
     let passed = |tlp: Tlp, holder: TeamIx| {
         let mut book = book_with(tlp);
-        book.pass_on(&r, &mut EventLog::default(), 100, 0, holder);
+        book.pass_on(&r, &mut EventLog::default(), 100, (0, tlp), holder);
         book.in_transit
             .iter()
             .map(|(&(at, _), d)| (at, d.to, d.channel))

@@ -2,6 +2,7 @@
 
 use super::{campaign, island_name, org, team, tech};
 use crate::scenario::Plan;
+use crate::scenario::ids::IslandIx;
 use crate::sim::events::SimEvent;
 
 /// What a team ordered or an organisation did about its own defence.
@@ -283,6 +284,33 @@ pub(super) fn cooperation(plan: &Plan, event: &SimEvent) -> String {
         IntelRelayed { item, team: t } => {
             format!("{} relays intel #{item} to its members", team(plan, t))
         }
+        RelayOrdered {
+            team: t,
+            item,
+            tlp,
+            ref to,
+        } => format!(
+            "{} vets intel #{item} to relay at {} to {}",
+            team(plan, t),
+            tlp.label(),
+            members(plan, to)
+        ),
+        IntelHeld { team: t, item } => format!("{} holds intel #{item}", team(plan, t)),
+        AnalystsOrdered {
+            hub,
+            team: t,
+            analysts,
+            on_site,
+        } => format!(
+            "{} answers {}'s request: {analysts} analyst{} {}",
+            team(plan, hub),
+            team(plan, t),
+            if analysts == 1 { "" } else { "s" },
+            if on_site { "on site" } else { "remote" }
+        ),
+        HubOrderRefused { team: t, ref why } => {
+            format!("{}'s order could not be carried out: {why}", team(plan, t))
+        }
         IntelApplied {
             item,
             island,
@@ -327,4 +355,13 @@ pub(super) fn cooperation(plan: &Plan, event: &SimEvent) -> String {
         }
         _ => unreachable!("{event:?} is not cooperation's to tell"),
     }
+}
+
+/// The members a relay goes to: every one, or those named.
+fn members(plan: &Plan, to: &[IslandIx]) -> String {
+    if to.is_empty() {
+        return "every member".into();
+    }
+    let names: Vec<&str> = to.iter().map(|&i| island_name(plan, i)).collect();
+    names.join(", ")
 }

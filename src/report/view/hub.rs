@@ -1,0 +1,248 @@
+//! The regional coordination dashboard as data: every member as the hub knows it, the items
+//! that reached it with their markings and what it decided, the requests for help and its
+//! answers. Built from the hub's knowledge only (what members reported and what the public
+//! sees), so the dashboard tells the hub nothing the model did not deliver to it.
+
+use serde::{Deserialize, Serialize};
+
+use super::Named;
+use crate::report::fold::coordination::{Coordination, Decision};
+use crate::report::knowledge::TeamKnowledge;
+use crate::scenario::ids::{IslandIx, TeamIx};
+use crate::scenario::{Plan, Tlp};
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct HubView {
+    /// Trainees play the hub: relays and loans wait for their orders. Otherwise the policy
+    /// decides and the dashboard is there to read.
+    pub played: bool,
+    /// Analysts at the hub's desk, and out on loan.
+    pub analysts_home: u32,
+    pub analysts_away: u32,
+    pub members: Vec<MemberLine>,
+    /// Newest last.
+    pub items: Vec<HubItemLine>,
+    /// In the order asked.
+    pub requests: Vec<RequestLine>,
+}
+
+/// A member island as the hub knows it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MemberLine {
+    pub island: Named,
+    /// Its point of contact's team, by id.
+    pub contact: Option<String>,
+    /// Items that reached the hub from it.
+    pub reports: usize,
+    /// Its team asked for help and has no answer yet.
+    pub asking: bool,
+    /// The hub's analysts there now.
+    pub helping: u32,
+    pub services_down: usize,
+    pub dark: bool,
+    /// Reachable from the hub over links not known to be cut.
+    pub reachable: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HubItemLine {
+    pub number: u32,
+    pub received: String,
+    /// The island it came from, and the team that produced it (by id).
+    pub from: String,
+    pub by: String,
+    /// The campaign it is about, and its techniques (`T1566 Phishing`).
+    pub about: String,
+    pub techniques: Vec<String>,
+    /// The source's marking.
+    pub marking: Tlp,
+    /// `waiting`, `held`, `vetting: ...`, `relayed: ...`, in words.
+    pub state: String,
+    /// The hub may still relay it (waiting or held), and hold it (waiting).
+    pub relayable: bool,
+    pub holdable: bool,
+    /// Member islands (by id) it may go to: all but where it came from.
+    pub to: Vec<Named>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RequestLine {
+    pub team: Named,
+    pub asked: String,
+    /// `waiting`, or what was sent and when it starts.
+    pub state: String,
+    /// Not answered yet: the hub may send analysts.
+    pub open: bool,
+    /// Remote help cannot reach it now (its island is known to be cut off).
+    pub unreachable: bool,
+}
+
+impl HubView {
+    /// The hub's dashboard, or `None` for any other team.
+    pub fn of(plan: &Plan, k: &TeamKnowledge) -> Option<HubView> {
+        let c = k.coordination.as_ref()?;
+        let s = &plan.scenario;
+        let clock = |t: u64| s.start.at(t).clock();
+        let named = |i: IslandIx| Named {
+            id: s.islands[i.ix()].id.clone(),
+            name: s.islands[i.ix()].name.clone(),
+        };
+        let team = |t: TeamIx| Named {
+            id: s.teams[t.ix()].id.clone(),
+            name: s.teams[t.ix()].name.clone(),
+        };
+        let reachable = reachable_from(plan, plan.teams[k.team].island, k);
+        let away = on_loan(c);
+        let members: Vec<MemberLine> = plan
+            .hub_members()
+            .map(|i| {
+                let contact = plan.island_contact[i];
+                let theirs = |t: TeamIx| plan.teams[t].island == Some(i);
+                MemberLine {
+                    island: named(i),
+                    contact: contact.map(|t| s.teams[t.ix()].id.clone()),
+                    reports: c.items.values().filter(|x| x.card.island == i).count(),
+                    asking: c.waiting().any(|r| theirs(r.team)),
+                    helping: away
+                        .iter()
+                        .filter(|(t, _)| theirs(*t))
+                        .map(|(_, n)| n)
+                        .sum(),
+                    services_down: (k.services_down.iter())
+                        .filter(|x| plan.services[**x].island == i)
+                        .count(),
+                    dark: k.dark.contains(&i),
+                    reachable: reachable[i.ix()],
+                }
+            })
+            .collect();
+        let items = (c.items.iter())
+            .map(|(&number, x)| {
+                let card = &x.card;
+                let (state, relayable, holdable) = match &x.decision {
+                    Decision::Waiting => ("waiting".to_string(), true, true),
+                    Decision::Held => ("held".to_string(), true, false),
+                    Decision::Vetting(tlp, to) => {
+                        (vetting(plan, "vetting", *tlp, to), false, false)
+                    }
+                    Decision::Relayed(tlp, to) => {
+                        (vetting(plan, "relayed", *tlp, to), false, false)
+                    }
+                };
+                HubItemLine {
+                    number,
+                    received: clock(x.received),
+                    from: s.islands[card.island.ix()].name.clone(),
+                    by: s.teams[card.team.ix()].id.clone(),
+                    about: s.campaigns[card.campaign.ix()].name.clone(),
+                    techniques: (card.techniques.iter())
+                        .map(|&t| format!("{} {}", plan.techniques[t].id, plan.techniques[t].name))
+                        .collect(),
+                    marking: card.tlp,
+                    state,
+                    relayable: relayable && plan.hub_played(),
+                    holdable: holdable && plan.hub_played(),
+                    to: plan
+                        .hub_members()
+                        .filter(|m| *m != card.island)
+                        .map(named)
+                        .collect(),
+                }
+            })
+            .collect();
+        let requests = (c.requests.iter())
+            .map(|r| {
+                let island = plan.teams[r.team].island;
+                RequestLine {
+                    team: team(r.team),
+                    asked: clock(r.asked),
+                    state: match r.sent {
+                        None => "waiting".into(),
+                        Some((n, mode, at)) => {
+                            let how = match mode {
+                                Some(true) => " on site",
+                                Some(false) => " remote",
+                                None => "",
+                            };
+                            let when = match (r.arrived, r.left) {
+                                (_, true) => "gone home".to_string(),
+                                (true, false) => "working".to_string(),
+                                _ => format!("from {}", clock(at)),
+                            };
+                            format!("{n} analyst{}{how}, {when}", if n == 1 { "" } else { "s" })
+                        }
+                    },
+                    open: r.sent.is_none() && plan.hub_played(),
+                    unreachable: island.is_some_and(|i| !reachable[i.ix()]),
+                }
+            })
+            .collect();
+        let total = plan.scenario.teams[k.team.ix()].analysts;
+        Some(HubView {
+            played: plan.hub_played(),
+            analysts_home: total.saturating_sub(c.away),
+            analysts_away: c.away,
+            members,
+            items,
+            requests,
+        })
+    }
+}
+
+/// A relay in words: `relayed: TLP:AMBER to every member`.
+fn vetting(plan: &Plan, what: &str, tlp: Tlp, to: &[IslandIx]) -> String {
+    let whom = if to.is_empty() {
+        "every member".to_string()
+    } else {
+        let names: Vec<&str> = (to.iter())
+            .map(|i| plan.scenario.islands[i.ix()].name.as_str())
+            .collect();
+        names.join(", ")
+    };
+    format!("{what}: {} to {whom}", tlp.label())
+}
+
+/// Analysts on loan now, by the team they help.
+fn on_loan(c: &Coordination) -> Vec<(TeamIx, u32)> {
+    (c.requests.iter())
+        .filter(|r| !r.left)
+        .filter_map(|r| r.sent.map(|(n, _, _)| (r.team, n)))
+        .collect()
+}
+
+/// Islands joined to `from` over links the team does not know to be cut (every island, for a
+/// hub abroad: it reaches anyone not cut off from everything).
+fn reachable_from(plan: &Plan, from: Option<IslandIx>, k: &TeamKnowledge) -> Vec<bool> {
+    let n = plan.islands.len();
+    let up: Vec<(IslandIx, IslandIx)> = (plan.links.iter().enumerate())
+        .filter(|(l, _)| !k.links_cut.iter().any(|c| c.ix() == *l))
+        .map(|(_, &ab)| ab)
+        .collect();
+    let Some(from) = from else {
+        let mut linked = vec![false; n];
+        for &(a, b) in &up {
+            linked[a.ix()] = true;
+            linked[b.ix()] = true;
+        }
+        return linked;
+    };
+    let mut seen = vec![false; n];
+    seen[from.ix()] = true;
+    let mut frontier = vec![from];
+    while let Some(i) = frontier.pop() {
+        for &(a, b) in &up {
+            let other = if a == i {
+                b
+            } else if b == i {
+                a
+            } else {
+                continue;
+            };
+            if !seen[other.ix()] {
+                seen[other.ix()] = true;
+                frontier.push(other);
+            }
+        }
+    }
+    seen
+}
