@@ -579,3 +579,190 @@ fn a_facilitator_runs_a_headless_host_from_a_browser() {
     }
     std::fs::remove_dir_all(d).ok();
 }
+
+/// The regional hub's seat in a browser, on the flagship with trainees at the hub: its
+/// dashboard lists the members, what reached it with the source's marking, and the requests
+/// for help; nothing is relayed or lent until it says so. It relays an item at TLP:AMBER (its
+/// source said GREEN) to two members it ticks, and sends one analyst, remote, to the request
+/// it chose; the record holds both orders with the page's seat, and the run carried them out:
+/// the item went to those two members' contacts and nobody else, and the analyst started
+/// after `remote_start`.
+#[test]
+fn a_hub_seat_in_a_browser_relays_at_its_marking_and_sends_analysts() {
+    let Some(binary) = chromium() else {
+        return;
+    };
+    let d = dir("hub");
+    let journal = d.join("hub.jsonl");
+    let address = format!("127.0.0.1:{}", free_port());
+    let mut host = Host::start(&[
+        "run",
+        "eastern-caribbean",
+        "--set",
+        "teams.regional-hub.auto=false",
+        "--host",
+        &address,
+        "--pace",
+        "900x",
+        "--until",
+        "2d",
+        "--journal",
+        journal.to_str().unwrap(),
+    ]);
+    let mut browser = Browser::start(binary, &d.join("profile"), (1366, 768));
+    browser.go(&host.page);
+    browser.until(
+        "document.querySelectorAll('#join-team option').length",
+        "the teams",
+    );
+    browser.join("regional-hub", &host.codes["regional-hub"]);
+    browser.until(
+        "document.getElementById('hub').hidden === false",
+        "the hub's dashboard",
+    );
+    assert_eq!(
+        browser
+            .eval("!document.getElementById('target') && document.getElementById('work').hidden"),
+        json!(true),
+        "no national desk's orders at the hub"
+    );
+    // Grenada's CSIRT asks for help (the facilitator's hand, so the test need not wait for a
+    // team to drown); an item reaches the hub on its own.
+    host.say(r#"RequestAssistance(team: "gd-csirt")"#);
+    let open_item = "document.querySelector('.hub-item.open')";
+    let open_request = "document.querySelector('.hub-request.open[data-team=\"gd-csirt\"]')";
+    browser.until(
+        &format!("!!{open_item} && !!{open_request}"),
+        "an item to decide and Grenada's request",
+    );
+    host.say("pause");
+    let item = browser.eval(&format!("Number({open_item}.dataset.item)"));
+    let item = item.as_u64().unwrap() as u32;
+    let members = browser.eval(&format!(
+        "(d => {{
+            const boxes = [...d.querySelectorAll('input[type=checkbox]')].slice(0, 2);
+            boxes.forEach(b => {{ b.checked = true; b.dispatchEvent(new Event('change')); }});
+            const tlp = d.querySelector('select.relay-tlp');
+            tlp.value = 'Amber';
+            tlp.dispatchEvent(new Event('change'));
+            return boxes.map(b => b.value);
+        }})({open_item})"
+    ));
+    let members: Vec<String> = serde_json::from_value(members).unwrap();
+    assert_eq!(members.len(), 2, "two members to tick");
+    assert_eq!(
+        browser.eval(&format!(
+            "[...{open_item}.querySelectorAll('select.relay-tlp option')].map(o => o.value)"
+        )),
+        json!(["Green", "Amber", "AmberStrict", "Red"]),
+        "a relay may keep the source's GREEN or make it stricter, never looser"
+    );
+    let shots = shots(&d);
+    browser.eval("document.getElementById('hub').scrollIntoView(); true");
+    browser.screenshot(&shots.join("hub-seat.png"));
+    assert_eq!(
+        browser.eval(&format!(
+            "{open_item}.querySelector('input.relay-advisory').disabled"
+        )),
+        json!(true),
+        "an AMBER item cannot go out as a regional advisory"
+    );
+    browser.eval(&format!(
+        "[...{open_item}.querySelectorAll('button')].find(b => b.textContent === 'Relay').click(); true"
+    ));
+    let relayed = browser.answer();
+    assert!(relayed.contains("taken"), "{relayed}");
+    browser.eval(&format!(
+        "(d => {{
+            const n = d.querySelector('input[type=number]');
+            n.value = '1'; n.dispatchEvent(new Event('change'));
+            const how = d.querySelector('select');
+            how.value = 'remote'; how.dispatchEvent(new Event('change'));
+            [...d.querySelectorAll('button')].find(b => b.textContent === 'Send').click();
+            return true;
+        }})({open_request})"
+    ));
+    let sent = browser.until(
+        "(t => t.includes('order 2') && (t.includes('taken') || t.includes('refused')) ? t : '')(document.getElementById('answer').textContent)",
+        "the loan's answer",
+    );
+    assert!(sent.as_str().unwrap().contains("taken"), "{sent}");
+    browser.eval(
+        "document.getElementById('agenda').value = 'CoralLock: who runs the VPN appliance? Patch status by 16:00.';
+         [...document.querySelectorAll('#orders button')].find(b => b.textContent === 'Convene regional call').click(); true",
+    );
+    let called = browser.until(
+        "(t => t.includes('order 3') && (t.includes('taken') || t.includes('refused')) ? t : '')(document.getElementById('answer').textContent)",
+        "the call's answer",
+    );
+    assert!(called.as_str().unwrap().contains("taken"), "{called}");
+    host.say("resume");
+    let state = format!(
+        "(d => d ? d.textContent : '')(document.querySelector('.hub-item[data-item=\"{item}\"]'))"
+    );
+    browser.until(
+        &format!("{state}.includes('relayed: TLP:AMBER')"),
+        "the item relayed at AMBER",
+    );
+    browser.until(
+        "document.getElementById('hub-requests').textContent.includes('1 analyst remote')",
+        "the analyst on the way",
+    );
+    host.say("pause");
+    browser.eval("document.getElementById('hub').scrollIntoView(); true");
+    browser.screenshot(&shots.join("hub-seat-done.png"));
+    host.say("end");
+    host.wait();
+
+    let record = std::fs::read_to_string(&journal).unwrap();
+    for what in ["\"Relay\"", "\"SendAnalysts\"", "\"RegionalCall\""] {
+        let line = (record.lines())
+            .find(|l| l.contains(what))
+            .unwrap_or_else(|| panic!("no {what} in the journal"));
+        assert!(
+            line.contains("regional-hub/1 chromium (127.0.0.1)"),
+            "{line}"
+        );
+    }
+    let file = tidewatch::exercise::journal::JournalFile::read(&journal).unwrap();
+    let replay = session::replay(&file, None, false).unwrap();
+    let plan = replay.session.plan.clone();
+    let events = replay.session.sim.events();
+    use tidewatch::sim::events::SimEvent;
+    let relayed_at = (events.iter())
+        .find(|e| matches!(e.event, SimEvent::IntelRelayed { item: i, .. } if i == item))
+        .expect("the relay was carried out")
+        .tick;
+    let contacts: Vec<String> = (members.iter())
+        .map(|m| {
+            let island = plan.ids.islands.resolve(m).unwrap();
+            let t = plan.island_contact[island].unwrap();
+            plan.scenario.teams[t.ix()].id.clone()
+        })
+        .collect();
+    let mut reached: Vec<String> = (events.iter())
+        .filter(|e| e.tick == relayed_at)
+        .filter_map(|e| match e.event {
+            SimEvent::IntelSent {
+                item: i, recipient, ..
+            } if i == item => Some(plan.scenario.teams[recipient.ix()].id.clone()),
+            _ => None,
+        })
+        .collect();
+    reached.sort();
+    let mut expected = contacts.clone();
+    expected.sort();
+    assert_eq!(reached, expected, "the relay went to the members ticked");
+    let (ordered, arrives) = (events.iter())
+        .find_map(|e| match e.event {
+            SimEvent::AssistanceDispatched {
+                analysts: 1,
+                arrives,
+                ..
+            } => Some((e.tick, arrives)),
+            _ => None,
+        })
+        .expect("the analyst was sent");
+    assert_eq!(arrives - ordered, plan.assistance.remote_start.0);
+    std::fs::remove_dir_all(d).ok();
+}

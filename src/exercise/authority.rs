@@ -86,12 +86,16 @@ pub fn team_may(plan: &Plan, team: TeamIx, command: &Command) -> Result<(), Refu
         }
         RequestAssistance { team: t } | Block { team: t, .. } => own(t),
         // The hub's own work: only the hub's seats give it.
-        Relay { team: t, .. } | HoldIntel { team: t, .. } | SendAnalysts { team: t, .. } => {
+        Relay { team: t, .. }
+        | HoldIntel { team: t, .. }
+        | SendAnalysts { team: t, .. }
+        | RegionalCall { team: t, .. } => {
             own(t)?;
             match plan.hub {
                 Some(hub) if hub == team => Ok(()),
                 _ => Err(Refusal::Unknown(
-                    "only the regional hub relays intelligence and sends analysts".into(),
+                    "only the regional hub relays intelligence, sends analysts and convenes regional calls"
+                        .into(),
                 )),
             }
         }

@@ -35,6 +35,7 @@ impl HubState<'_, '_> {
                 item,
                 tlp,
                 to,
+                advisory,
             } => (
                 team,
                 self.decidable(plan, log, item, true)
@@ -44,6 +45,7 @@ impl HubState<'_, '_> {
                         item,
                         tlp,
                         to,
+                        advisory,
                     }),
             ),
             Action::HoldIntel { team, item } => (
@@ -113,7 +115,9 @@ impl HubState<'_, '_> {
             }
         }
         let state = (&*self.waiting, &*self.net);
+        let asked = &plan.scenario.teams[to.ix()].id;
         refused(loan_refusal(plan, state, at_home, (to, analysts, on_site)))
+            .map_err(|why| format!("{asked} {why}"))
     }
 }
 
@@ -147,14 +151,15 @@ mod tests {
     use crate::sim::events::Channel;
     use crate::sim::intel::{Delivery, IntelItem, Recipient};
 
-    /// A, B and C each have a CSIRT and a point of contact; trainees play the hub on B (four
-    /// analysts around the clock). A and C link to B only.
+    /// A, B and C each have a CSIRT and a point of contact, D neither; trainees play the hub
+    /// on B (four analysts around the clock). A and C link to B only.
     fn plan() -> Arc<Plan> {
         let mut r = TinyRegion::new();
         for i in ["A", "B", "C"] {
             r = r.island(i, true, true).csirt(&format!("{i}-csirt"), i);
         }
-        r.link("ab", "A", "B")
+        r.island("D", false, false)
+            .link("ab", "A", "B")
             .link("bc", "B", "C")
             .team("hub", "RegionalHub", Some("B"), 4, "AroundTheClock", false)
             .duration("3d")
@@ -200,6 +205,7 @@ mod tests {
             item: 0,
             tlp,
             to: to.iter().map(|s| s.to_string()).collect(),
+            advisory: false,
         }
     }
 
@@ -341,5 +347,66 @@ mod tests {
         assert_eq!((d[1].to, d[1].analysts), (TeamIx(2), 1));
         assert_eq!(d[1].arrives, 13 * 60 + 2 + policy.travel.0);
         assert!(!sim.world().resource::<RemoteLoans>().0.contains(&1));
+    }
+
+    /// A relay that is also a regional advisory reaches D, which has neither a CSIRT nor a
+    /// contact, a public latency later; an advisory may not carry more than TLP:GREEN.
+    #[test]
+    fn an_advisory_reaches_an_island_without_a_contact() {
+        let plan = plan();
+        let mut sim = with_an_item(&plan);
+        let mut advise = relay(Tlp::Amber, &[]);
+        if let Command::Relay { advisory, .. } = &mut advise {
+            *advisory = true;
+        }
+        let refused = advise.resolve(&plan).unwrap_err();
+        assert!(refused.contains("TLP:GREEN or CLEAR"), "{refused}");
+        if let Command::Relay { tlp, .. } = &mut advise {
+            *tlp = Tlp::Green;
+        }
+        order(&mut sim, &plan, 60, advise);
+        sim.run_until(3 * 24 * 60);
+        let d = IslandIx(3);
+        let picked = (sim.events().iter())
+            .find(|e| {
+                matches!(e.event, SimEvent::IntelApplied { island, team: None, .. } if island == d)
+            })
+            .expect("D never picked up the advisory");
+        let relayed = (sim.events().iter())
+            .find(|e| matches!(e.event, SimEvent::IntelRelayed { .. }))
+            .unwrap()
+            .tick;
+        assert!(picked.tick >= relayed + plan.intel.public_latency.0);
+    }
+
+    /// A regional call is an inject, from the hub, sent to every member's contact and the hub
+    /// itself (the fog then puts it in their inboxes); only the hub convenes one, and it has an
+    /// agenda.
+    #[test]
+    fn a_regional_call_reaches_every_members_contact() {
+        let plan = plan();
+        let mut sim = crate::exercise::simulation(plan.clone(), 1);
+        let call = |team: &str, agenda: &str| Command::RegionalCall {
+            team: team.into(),
+            agenda: agenda.into(),
+        };
+        assert!(call("hub", "  ").resolve(&plan).is_err());
+        let not_hub = call("A-csirt", "Status").resolve(&plan).unwrap_err();
+        assert!(not_hub.contains("only the regional hub"), "{not_hub}");
+        order(
+            &mut sim,
+            &plan,
+            30,
+            call("hub", "CoralLock: who has seen the VPN flaw?"),
+        );
+        sim.run_until(60);
+        let (to, title) = (sim.events().iter())
+            .find_map(|e| match &e.event {
+                SimEvent::InjectSent { to, inject, .. } => Some((to.clone(), inject.title.clone())),
+                _ => None,
+            })
+            .expect("the call went out");
+        assert_eq!(*to, [TeamIx(0), TeamIx(1), TeamIx(2), HUB]);
+        assert_eq!(title, "Regional call convened by hub");
     }
 }

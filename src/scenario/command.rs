@@ -162,10 +162,19 @@ pub enum Command {
         tlp: Tlp,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         to: Vec<String>,
+        /// Also as a regional advisory (TLP:GREEN or CLEAR only: it goes to the whole
+        /// community): every island's organisations pick it up after `intel.public_latency`,
+        /// members or not, without anyone's analyst time.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        advisory: bool,
     },
     /// The regional hub, played by trainees, keeps an item it received to itself for now (it
     /// may still relay it later).
     HoldIntel { team: String, item: u32 },
+    /// The regional hub convenes a call of its members: an inject, from the hub, in the inbox
+    /// of every member's point of contact, of the teams it feeds directly and its own, with the
+    /// agenda as its text. What is said on the call is the room's; the model does not guess it.
+    RegionalCall { team: String, agenda: String },
     /// The regional hub, played by trainees, answers a team's request for help: `analysts` of
     /// its own (it keeps one at home), on site (they fly: the policy's `travel`, and besides the
     /// desk they join the island's restores) or remote (they start after the policy's
@@ -339,6 +348,7 @@ pub enum Action {
         tlp: Tlp,
         /// Members by island; empty for every member.
         to: Vec<IslandIx>,
+        advisory: bool,
     },
     HoldIntel {
         team: TeamIx,
@@ -484,7 +494,9 @@ impl Command {
                 item,
                 tlp,
                 to,
-            } => r.relay(team, *item, *tlp, to)?,
+                advisory,
+            } => r.relay(team, (*item, *tlp, *advisory), to)?,
+            Command::RegionalCall { team, agenda } => r.regional_call(team, agenda)?,
             Command::HoldIntel { team, item } => Action::HoldIntel {
                 team: r.hub(team)?,
                 item: *item,
@@ -612,8 +624,20 @@ impl Resolver<'_> {
     }
 
     /// A relay to members named by island: each must be one the hub serves.
-    fn relay(&self, team: &str, item: u32, tlp: Tlp, to: &[String]) -> Result<Action, String> {
+    fn relay(
+        &self,
+        team: &str,
+        (item, tlp, advisory): (u32, Tlp, bool),
+        to: &[String],
+    ) -> Result<Action, String> {
         let team = self.hub(team)?;
+        if advisory && tlp > Tlp::Green {
+            return Err(format!(
+                "{} may not go out as a regional advisory: it reaches every island's \
+                 organisations, the community, which takes TLP:GREEN or CLEAR",
+                tlp.label()
+            ));
+        }
         let mut members = Vec::new();
         for id in to {
             let island = self.island(id)?;
@@ -633,6 +657,47 @@ impl Resolver<'_> {
             item,
             tlp,
             to: members,
+            advisory,
+        })
+    }
+
+    /// The hub's call: a live inject to every member's point of contact, the teams the hub
+    /// feeds directly and the hub itself.
+    fn regional_call(&self, team: &str, agenda: &str) -> Result<Action, String> {
+        let hub = self.hub(team)?;
+        let agenda = agenda.trim();
+        if agenda.is_empty() {
+            return Err("a regional call has an agenda: its `agenda` is empty".into());
+        }
+        let chars = agenda.chars().count();
+        if chars > STATEMENT_MAX_CHARS {
+            return Err(format!(
+                "an agenda of {chars} characters is too long: at most {STATEMENT_MAX_CHARS}"
+            ));
+        }
+        let plan = self.plan;
+        let contacts = plan.hub_members().filter_map(|i| plan.island_contact[i]);
+        let fed = (plan.teams.iter().enumerate())
+            .filter(|(_, t)| t.feeds.contains(&super::Feed::Hub))
+            .map(|(k, _)| TeamIx::from(k));
+        let mut to: Vec<TeamIx> = contacts.chain(fed).chain([hub]).collect();
+        to.sort_unstable();
+        to.dedup();
+        let name = &plan.scenario.teams[hub.ix()].name;
+        Ok(Action::SendInject {
+            inject: Box::new(super::LiveInject {
+                title: format!("Regional call convened by {name}"),
+                body: agenda.to_string(),
+                channel: super::InjectChannel::Phone,
+                from: name.clone(),
+                to: (to.iter())
+                    .map(|t| plan.scenario.teams[t.ix()].id.clone())
+                    .collect(),
+                questions: Vec::new(),
+                options: Vec::new(),
+                decider: None,
+            }),
+            to,
         })
     }
 

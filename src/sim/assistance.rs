@@ -54,35 +54,33 @@ pub struct Deployments(pub Vec<Deployment>);
 pub struct RemoteLoans(pub std::collections::BTreeSet<usize>);
 
 /// Why the hub, played by trainees, may not send `analysts` to `team` now (on site or
-/// remote), if it may not: the team must have asked and not been answered, the hub keeps one
-/// analyst at home, and remote help needs the island reachable.
+/// remote), if it may not, said of the team: it must have asked and not been answered, the
+/// hub keeps one analyst at home, and remote help needs the island reachable.
 pub fn loan_refusal(
     region: &crate::scenario::Plan,
     (waiting, net): (&WaitingForHelp, &super::network::Connectivity),
     at_home: usize,
     (team, analysts, on_site): (TeamIx, u32, bool),
 ) -> Option<String> {
-    let id = &region.scenario.teams[team.ix()].id;
     if !region.assistance.enabled {
-        return Some("mutual assistance is switched off in this scenario".into());
+        return Some("cannot be helped: mutual assistance is switched off in this scenario".into());
     }
     if !waiting.contains(&team) {
-        return Some(format!(
-            "{id} has not asked for help, or was answered already"
-        ));
+        return Some("has not asked for help, or was answered already".into());
     }
     let spare = at_home.saturating_sub(1);
     if analysts as usize > spare {
         return Some(format!(
-            "the hub has {spare} analyst{} to spare (it keeps one at home), not {analysts}",
+            "cannot have {analysts}: the hub has {spare} analyst{} to spare (it keeps one at \
+             home)",
             if spare == 1 { "" } else { "s" }
         ));
     }
     let island = region.teams[team].island;
     if !on_site && island.is_some_and(|i| net.cut_off(i)) {
-        return Some(format!(
-            "{id}'s island is cut off from the world: analysts can only go on site"
-        ));
+        return Some(
+            "sits on an island cut off from the world: analysts can only go on site".into(),
+        );
     }
     None
 }

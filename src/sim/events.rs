@@ -432,6 +432,8 @@ pub enum SimEvent {
         item: u32,
         tlp: crate::scenario::Tlp,
         to: Vec<IslandIx>,
+        /// Also as a regional advisory every island picks up.
+        advisory: bool,
     },
     /// The hub, played by trainees, keeps an item to itself for now.
     IntelHeld {

@@ -51,6 +51,8 @@ pub(super) fn plugin(app: &mut App) {
 pub struct Relay {
     pub tlp: Tlp,
     pub to: Vec<IslandIx>,
+    /// Also as a regional advisory, which every island picks up.
+    pub advisory: bool,
 }
 
 /// The desk of a hub played by trainees: what it received waits for their decision (relay it,
@@ -318,23 +320,30 @@ impl IntelBook {
             );
         }
         if it.tlp == Tlp::Clear && any(Recipients::Public) {
-            for j in IslandIx::all(islands.len()) {
-                if j != origin {
-                    let cut = if net.connected(origin, j) {
-                        net.delay(origin, j)
-                    } else {
-                        p.fallback_latency.0
-                    };
-                    self.send(
-                        log,
-                        now,
-                        now + p.public_latency.0 + cut,
-                        item,
-                        Recipient::Island(j),
-                        Channel::Public,
-                    );
-                }
-            }
+            self.publish(region, net, log, now, (item, Some(origin)));
+        }
+    }
+
+    /// An advisory every island but the item's own picks up: after the public latency, and
+    /// the links' delay from where it is issued (`None`: a hub abroad, no delay of its own).
+    fn publish(
+        &mut self,
+        region: &Region,
+        net: &Connectivity,
+        log: &mut EventLog,
+        now: u64,
+        (item, from): (u32, Option<IslandIx>),
+    ) {
+        let p = &region.intel;
+        let origin = self.items[item as usize].island;
+        for j in IslandIx::all(region.islands.len()).filter(|j| *j != origin) {
+            let cut = match from {
+                Some(f) if net.connected(f, j) => net.delay(f, j),
+                Some(_) => p.fallback_latency.0,
+                None => 0,
+            };
+            let at = now + p.public_latency.0 + cut;
+            self.send(log, now, at, item, Recipient::Island(j), Channel::Public);
         }
     }
 }
@@ -415,12 +424,14 @@ fn share_intel(
                 item,
                 tlp,
                 ref to,
+                advisory,
             } => {
                 tray.waiting.remove(&item);
                 tray.held.remove(&item);
                 let relay = Relay {
                     tlp,
                     to: to.clone(),
+                    advisory,
                 };
                 tray.vetting.insert(item, relay);
                 if let Some(mut desk) = desks.of(team) {
@@ -458,6 +469,9 @@ fn relay_to_members(
         let it = &book.items[item as usize];
         (it.island, it.team)
     };
+    if relay.as_ref().is_some_and(|r| r.advisory) {
+        book.publish(region, net, log, now, (item, seat));
+    }
     let chosen = relay.map(|r| r.to).unwrap_or_default();
     let members = region.hub_members().filter(|m| *m != origin);
     for m in members.filter(|m| chosen.is_empty() || chosen.contains(m)) {

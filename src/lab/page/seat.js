@@ -51,6 +51,10 @@ const state = {
   ordersFor: "",
   // Inbox items the reader opened or closed, by time and id, kept across redraws.
   toggled: new Map(),
+  // The hub's dashboard: what its items and requests looked like when last built, and the
+  // choices made on it (marking and members per item, analysts and mode per request).
+  hubFor: "",
+  hubChoice: new Map(),
 };
 
 // ---- joining ----
@@ -325,6 +329,7 @@ function drawView() {
   drawInbox();
   drawOrders();
   drawWork();
+  drawHub();
   drawMap();
 }
 
@@ -413,7 +418,7 @@ function drawOrders() {
     buildOrders(v);
   }
   // A Leadership team gives no response orders: its decisions and statements are its own.
-  $("orders-given").textContent = v.leads ? "" : `${v.orders_given} orders given`;
+  $("orders-given").textContent = v.leads || v.hub ? "" : `${v.orders_given} orders given`;
 }
 
 function row(parent) {
@@ -436,7 +441,8 @@ function buildOrders(v) {
   const team = v.team.id;
   box.appendChild(el("h3", "", v.leads ? "Statements" : "Orders"));
   if (v.leads) statementRow(box, v);
-  if (v.targets.length && !v.leads) {
+  // The hub's work is on its dashboard: relaying and lending, not a national desk's orders.
+  if (v.targets.length && !v.leads && !v.hub) {
     const target = el("select");
     target.id = "target";
     for (const o of v.targets) {
@@ -457,6 +463,7 @@ function buildOrders(v) {
     button(row(box), "Ask for help", () => order({ RequestAssistance: { team } }, "ask the hub for help"),
       "ask the regional hub for analysts");
   }
+  if (v.hub) callRow(box, v);
   const notes = row(box);
   const note = el("textarea");
   note.id = "note";
@@ -496,6 +503,20 @@ function statementRow(box, v) {
       `statement ${to.options[to.selectedIndex].textContent}`);
     text.value = "";
   });
+}
+
+/// The hub convenes its members: the agenda goes to every member's contact as an inject.
+function callRow(box, v) {
+  const agenda = el("textarea", "statement");
+  agenda.id = "agenda";
+  agenda.placeholder = "The regional call's agenda, as the members will read it";
+  row(box).appendChild(agenda);
+  button(row(box), "Convene regional call", () => {
+    const text = agenda.value.trim();
+    if (!text) return;
+    order({ RegionalCall: { team: v.team.id, agenda: text } }, "regional call");
+    agenda.value = "";
+  }, "an inject to every member's point of contact");
 }
 
 /// Sharing the latest incident: the marking (its reach on hover) and the audience; the host
@@ -542,8 +563,9 @@ function list(id, lines) {
 
 function drawWork() {
   const v = state.view;
-  // Leaders follow what the public sees; the technical desk is for the responders.
-  $("work").hidden = v.leads;
+  // Leaders follow what the public sees; the technical desk is for the responders; the hub
+  // works from its dashboard.
+  $("work").hidden = v.leads || !!v.hub;
   $("services").hidden = !v.leads;
   if (v.leads) {
     const g = state.geography;
@@ -570,6 +592,164 @@ function drawWork() {
   $("intel-title").textContent = `Intelligence (${v.intel.length})`;
   list("intel", v.intel.map((i) =>
     `item ${i.number} (${i.source}) - ${i.applied ? "applied " + i.applied : "not applied"}`));
+}
+
+// ---- the regional hub's dashboard ----
+
+/// Members, items and requests as the hub knows them. The items and requests (with their
+/// controls) are rebuilt only when one of them changes, and the choices made survive that.
+function drawHub() {
+  const h = state.view.hub;
+  $("hub").hidden = !h;
+  if (!h) return;
+  const away = h.analysts_away ? `, ${h.analysts_away} on loan` : "";
+  $("hub-staff").textContent = `${h.analysts_home} analysts at the hub${away}` +
+    (h.played ? "" : ". Played by the policy: it relays and lends by itself.");
+  drawMembers(h);
+  const key = JSON.stringify([h.items.map((i) => [i.number, i.state]), h.requests, h.analysts_home]);
+  if (key === state.hubFor) return;
+  state.hubFor = key;
+  const waiting = h.items.filter((i) => i.relayable).length;
+  $("hub-items-title").textContent = `Reports and intelligence (${h.items.length}, ${waiting} to decide)`;
+  const items = clear($("hub-items"));
+  for (let k = h.items.length - 1; k >= 0; k--) items.appendChild(hubItem(h.items[k]));
+  const open = h.requests.filter((r) => r.open).length;
+  $("hub-requests-title").textContent = `Requests for help (${h.requests.length}, ${open} waiting)`;
+  const requests = clear($("hub-requests"));
+  if (!h.requests.length) requests.appendChild(el("p", "weak", "none yet"));
+  for (const r of h.requests) requests.appendChild(hubRequest(h, r));
+}
+
+function drawMembers(h) {
+  const t = clear($("hub-members"));
+  const head = el("tr");
+  for (const c of ["Member", "Contact", "Reports", "Help", "Down", "Reach"]) head.appendChild(el("th", "", c));
+  t.appendChild(head);
+  for (const m of h.members) {
+    const tr = el("tr");
+    const help = m.asking ? "asking" : m.helping ? `${m.helping} of ours`
+      : m.coming ? `${m.coming} on the way` : "";
+    const down = `${m.services_down || ""}${m.dark ? " no power" : ""}`;
+    tr.append(el("td", "", m.island.name), el("td", "weak", m.contact || "none"),
+      el("td", "", String(m.reports)), el("td", m.asking ? "warning" : "", help),
+      el("td", m.services_down || m.dark ? "harm" : "", down),
+      el("td", m.reachable ? "" : "harm", m.reachable ? "up" : "cut off"));
+    t.appendChild(tr);
+  }
+}
+
+/// One item: what it says, and while the hub may still decide, the marking (the source's or
+/// stricter), the members ticked (none ticked: every member) and Relay / Hold.
+function hubItem(i) {
+  const div = el("div", i.relayable ? "hub-item open" : "hub-item");
+  div.dataset.item = String(i.number);
+  const source = LAB.markings.find((m) => m.value === i.marking);
+  div.appendChild(el("div", "title",
+    `item ${i.number} from ${i.from} (${i.by}), ${source ? source.label : i.marking}, ${i.received}`));
+  div.appendChild(el("div", "", `${i.about}: ${i.techniques.join(", ")}`));
+  div.appendChild(el("div", i.relayable ? "warning" : "weak", i.state));
+  if (!i.relayable) return div;
+  const choice = state.hubChoice.get(`item ${i.number}`) || { tlp: i.marking, to: [], advisory: false };
+  state.hubChoice.set(`item ${i.number}`, choice);
+  const r = el("div", "row");
+  const tlp = el("select");
+  tlp.className = "relay-tlp";
+  const from = LAB.markings.findIndex((m) => m.value === i.marking);
+  LAB.markings.forEach((m, k) => {
+    if (k < from) return; // a relay may not loosen the source's marking
+    const o = el("option", "", m.label);
+    o.value = m.value;
+    o.title = m.reach;
+    tlp.appendChild(o);
+  });
+  tlp.value = choice.tlp;
+  tlp.addEventListener("change", () => { choice.tlp = tlp.value; });
+  r.appendChild(tlp);
+  for (const m of i.to) {
+    const label = el("label");
+    const box = el("input");
+    box.type = "checkbox";
+    box.value = m.id;
+    box.checked = choice.to.includes(m.id);
+    box.addEventListener("change", () => {
+      choice.to = box.checked ? [...choice.to, m.id] : choice.to.filter((x) => x !== m.id);
+    });
+    label.append(box, document.createTextNode(m.id));
+    label.title = m.name;
+    r.appendChild(label);
+  }
+  div.appendChild(r);
+  const acts = el("div", "row");
+  // A regional advisory reaches every island's organisations: the community, GREEN or CLEAR.
+  const advise = el("label", "", " as a regional advisory");
+  const box = el("input");
+  box.type = "checkbox";
+  box.className = "relay-advisory";
+  box.checked = choice.advisory;
+  box.addEventListener("change", () => { choice.advisory = box.checked; });
+  const community = () => {
+    const ok = tlp.value === "Clear" || tlp.value === "Green";
+    box.disabled = !ok;
+    if (!ok) box.checked = choice.advisory = false;
+  };
+  tlp.addEventListener("change", community);
+  community();
+  advise.insertBefore(box, advise.firstChild);
+  advise.title = "every island's organisations pick it up, members or not (TLP:GREEN or CLEAR)";
+  button(acts, "Relay", () => {
+    const relay = { team: state.view.team.id, item: i.number, tlp: choice.tlp };
+    if (choice.to.length) relay.to = choice.to;
+    if (choice.advisory) relay.advisory = true;
+    const whom = choice.to.length ? choice.to.join(", ") : "every member";
+    order({ Relay: relay }, `relay item ${i.number} to ${whom} (${tlp.options[tlp.selectedIndex].textContent})` +
+      (choice.advisory ? " and as an advisory" : ""));
+  }, "vet it and send it on: no member ticked sends it to every member");
+  acts.appendChild(advise);
+  if (i.holdable) {
+    button(acts, "Hold", () => order({ HoldIntel: { team: state.view.team.id, item: i.number } },
+      `hold item ${i.number}`), "keep it at the hub for now");
+  }
+  div.appendChild(acts);
+  return div;
+}
+
+/// One request: who asked and when; while it waits, how many analysts and how they go.
+function hubRequest(h, r) {
+  const div = el("div", r.open ? "hub-request open" : "hub-request");
+  div.dataset.team = r.team.id;
+  div.appendChild(el("div", "", `${r.team.name} asked at ${r.asked}: ${r.state}`));
+  if (!r.open) return div;
+  const spare = Math.max(0, h.analysts_home - 1);
+  const key = `request ${r.team.id} ${r.asked}`;
+  const choice = state.hubChoice.get(key) || { analysts: Math.min(2, spare), onSite: true };
+  state.hubChoice.set(key, choice);
+  const row = el("div", "row");
+  const n = el("input");
+  n.type = "number";
+  n.min = "1";
+  n.max = String(Math.max(1, spare));
+  n.value = String(Math.max(1, choice.analysts));
+  n.addEventListener("change", () => { choice.analysts = Number(n.value); });
+  const how = el("select");
+  for (const [value, label] of [["site", "on site (they fly)"], ["remote", "remote"]]) {
+    const o = el("option", "", label);
+    o.value = value;
+    how.appendChild(o);
+  }
+  how.value = choice.onSite || r.unreachable ? "site" : "remote";
+  if (r.unreachable) how.title = "the island is cut off: only on site";
+  how.addEventListener("change", () => { choice.onSite = how.value === "site"; });
+  const label = el("label", "", "analysts ");
+  label.appendChild(n);
+  row.append(label, how);
+  button(row, "Send", () => {
+    const analysts = Number(n.value);
+    const onSite = how.value === "site";
+    order({ SendAnalysts: { team: state.view.team.id, to: r.team.id, analysts, on_site: onSite } },
+      `send ${analysts} to ${r.team.id} ${onSite ? "on site" : "remote"}`);
+  }, `${spare} to spare: the hub keeps one at home`);
+  div.appendChild(row);
+  return div;
 }
 
 const TONE = { Routine: "", Defence: "defence", Warning: "warning", Harm: "harm" };

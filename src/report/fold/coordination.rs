@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 
 use super::fog::{Fog, ItemCard};
-use crate::scenario::Tlp;
-use crate::scenario::ids::{IslandIx, TeamIx};
+use crate::scenario::ids::TeamIx;
 use crate::sim::events::{SimEvent, Stamped};
+use crate::sim::intel::Relay;
 
 /// What became of an item at the hub.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,9 +16,9 @@ pub enum Decision {
     /// Waiting for the hub's decision.
     Waiting,
     Held,
-    /// Being vetted for a relay at this marking to these members (every one when empty).
-    Vetting(Tlp, Vec<IslandIx>),
-    Relayed(Tlp, Vec<IslandIx>),
+    /// Being vetted for this relay.
+    Vetting(Relay),
+    Relayed(Relay),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,14 +65,29 @@ impl Coordination {
             }
             IntelHeld { item, .. } => self.decide(item, Decision::Held),
             RelayOrdered {
-                item, tlp, ref to, ..
-            } => self.decide(item, Decision::Vetting(tlp, to.clone())),
+                item,
+                tlp,
+                ref to,
+                advisory,
+                ..
+            } => {
+                let relay = Relay {
+                    tlp,
+                    to: to.clone(),
+                    advisory,
+                };
+                self.decide(item, Decision::Vetting(relay))
+            }
             IntelRelayed { item, .. } => {
                 if let Some(i) = self.items.get_mut(&item) {
                     i.decision = match std::mem::replace(&mut i.decision, Decision::Waiting) {
-                        Decision::Vetting(tlp, to) => Decision::Relayed(tlp, to),
+                        Decision::Vetting(relay) => Decision::Relayed(relay),
                         // The policy's relay: every member, at the source's marking.
-                        _ => Decision::Relayed(i.card.tlp, Vec::new()),
+                        _ => Decision::Relayed(Relay {
+                            tlp: i.card.tlp,
+                            to: Vec::new(),
+                            advisory: false,
+                        }),
                     };
                 }
             }

@@ -10,6 +10,7 @@ use crate::report::fold::coordination::{Coordination, Decision};
 use crate::report::knowledge::TeamKnowledge;
 use crate::scenario::ids::{IslandIx, TeamIx};
 use crate::scenario::{Plan, Tlp};
+use crate::sim::intel::Relay;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct HubView {
@@ -36,8 +37,10 @@ pub struct MemberLine {
     pub reports: usize,
     /// Its team asked for help and has no answer yet.
     pub asking: bool,
-    /// The hub's analysts there now.
+    /// The hub's analysts working there now, and on their way.
     pub helping: u32,
+    #[serde(default)]
+    pub coming: u32,
     pub services_down: usize,
     pub dark: bool,
     /// Reachable from the hub over links not known to be cut.
@@ -103,10 +106,13 @@ impl HubView {
                     contact: contact.map(|t| s.teams[t.ix()].id.clone()),
                     reports: c.items.values().filter(|x| x.card.island == i).count(),
                     asking: c.waiting().any(|r| theirs(r.team)),
-                    helping: away
-                        .iter()
-                        .filter(|(t, _)| theirs(*t))
-                        .map(|(_, n)| n)
+                    helping: (away.iter())
+                        .filter(|(t, _, arrived)| theirs(*t) && *arrived)
+                        .map(|(_, n, _)| n)
+                        .sum(),
+                    coming: (away.iter())
+                        .filter(|(t, _, arrived)| theirs(*t) && !*arrived)
+                        .map(|(_, n, _)| n)
                         .sum(),
                     services_down: (k.services_down.iter())
                         .filter(|x| plan.services[**x].island == i)
@@ -122,12 +128,8 @@ impl HubView {
                 let (state, relayable, holdable) = match &x.decision {
                     Decision::Waiting => ("waiting".to_string(), true, true),
                     Decision::Held => ("held".to_string(), true, false),
-                    Decision::Vetting(tlp, to) => {
-                        (vetting(plan, "vetting", *tlp, to), false, false)
-                    }
-                    Decision::Relayed(tlp, to) => {
-                        (vetting(plan, "relayed", *tlp, to), false, false)
-                    }
+                    Decision::Vetting(r) => (relayed(plan, "vetting", r), false, false),
+                    Decision::Relayed(r) => (relayed(plan, "relayed", r), false, false),
                 };
                 HubItemLine {
                     number,
@@ -190,23 +192,28 @@ impl HubView {
 }
 
 /// A relay in words: `relayed: TLP:AMBER to every member`.
-fn vetting(plan: &Plan, what: &str, tlp: Tlp, to: &[IslandIx]) -> String {
-    let whom = if to.is_empty() {
+fn relayed(plan: &Plan, what: &str, r: &Relay) -> String {
+    let whom = if r.to.is_empty() {
         "every member".to_string()
     } else {
-        let names: Vec<&str> = (to.iter())
+        let names: Vec<&str> = (r.to.iter())
             .map(|i| plan.scenario.islands[i.ix()].name.as_str())
             .collect();
         names.join(", ")
     };
-    format!("{what}: {} to {whom}", tlp.label())
+    let advisory = if r.advisory {
+        ", and as a regional advisory"
+    } else {
+        ""
+    };
+    format!("{what}: {} to {whom}{advisory}", r.tlp.label())
 }
 
-/// Analysts on loan now, by the team they help.
-fn on_loan(c: &Coordination) -> Vec<(TeamIx, u32)> {
+/// Analysts on loan now, by the team they help, and whether they have arrived.
+fn on_loan(c: &Coordination) -> Vec<(TeamIx, u32, bool)> {
     (c.requests.iter())
         .filter(|r| !r.left)
-        .filter_map(|r| r.sent.map(|(n, _, _)| (r.team, n)))
+        .filter_map(|r| r.sent.map(|(n, _, _)| (r.team, n, r.arrived)))
         .collect()
 }
 
@@ -245,4 +252,83 @@ fn reachable_from(plan: &Plan, from: Option<IslandIx>, k: &TeamKnowledge) -> Vec
         }
     }
     seen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::ids::{CampaignIx, TechniqueIx};
+    use crate::scenario::testkit::TinyRegion;
+    use crate::sim::events::{Channel, SimEvent, Stamped};
+
+    /// The hub's dashboard shows what reached it, from whom and at which marking, and what it
+    /// decided; an item it never received is not there, and no other team has a dashboard.
+    #[test]
+    fn the_dashboard_shows_what_reached_the_hub_and_what_it_decided() {
+        let plan = TinyRegion::new()
+            .island("A", true, true)
+            .island("B", true, true)
+            .island("C", false, false)
+            .org("gov", "A", 10, 0.5, 0.5)
+            .campaign("wave", "D1 09:00", "Organisation(\"gov\")", &["T1566.001"])
+            .csirt("a-csirt", "A")
+            .csirt("b-csirt", "B")
+            .team("hub", "RegionalHub", Some("B"), 3, "AroundTheClock", false)
+            .plan();
+        let (a, hub) = (TeamIx(0), TeamIx(2));
+        let produced = |item| SimEvent::IntelProduced {
+            item,
+            team: a,
+            campaign: CampaignIx(0),
+            tlp: Tlp::Green,
+            island: IslandIx(0),
+            techniques: vec![TechniqueIx(0)],
+        };
+        let at = |tick, event| Stamped { tick, event };
+        let log = vec![
+            at(60, produced(0)),
+            at(60, produced(1)),
+            at(
+                120,
+                SimEvent::IntelReceived {
+                    item: 0,
+                    team: hub,
+                    channel: Channel::Hub,
+                },
+            ),
+            at(130, SimEvent::AssistanceRequested { team: a }),
+            at(
+                180,
+                SimEvent::RelayOrdered {
+                    team: hub,
+                    item: 0,
+                    tlp: Tlp::Amber,
+                    to: vec![IslandIx(1)],
+                    advisory: false,
+                },
+            ),
+        ];
+        let mut k = TeamKnowledge::new(hub);
+        k.update(&plan, &log);
+        let view = HubView::of(&plan, &k).expect("the hub has a dashboard");
+        assert!(view.played);
+        assert_eq!(view.items.len(), 1, "item 1 never reached the hub");
+        let item = &view.items[0];
+        assert_eq!(
+            (item.number, item.marking, item.by.as_str()),
+            (0, Tlp::Green, "a-csirt")
+        );
+        assert_eq!(item.state, "vetting: TLP:AMBER to B");
+        assert!(!item.relayable && !item.holdable);
+        // Members: A and B (C has neither a CSIRT nor a contact); A reported and is asking.
+        let names: Vec<&str> = view.members.iter().map(|m| m.island.id.as_str()).collect();
+        assert_eq!(names, ["A", "B"]);
+        assert_eq!((view.members[0].reports, view.members[0].asking), (1, true));
+        assert_eq!(view.requests.len(), 1);
+        assert!(view.requests[0].open && view.requests[0].state == "waiting");
+        assert_eq!(view.analysts_home, 3);
+        let mut other = TeamKnowledge::new(a);
+        other.update(&plan, &log);
+        assert!(HubView::of(&plan, &other).is_none());
+    }
 }

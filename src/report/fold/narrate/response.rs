@@ -289,11 +289,17 @@ pub(super) fn cooperation(plan: &Plan, event: &SimEvent) -> String {
             item,
             tlp,
             ref to,
+            advisory,
         } => format!(
-            "{} vets intel #{item} to relay at {} to {}",
+            "{} vets intel #{item} to relay at {} to {}{}",
             team(plan, t),
             tlp.label(),
-            members(plan, to)
+            members(plan, to),
+            if advisory {
+                ", and as a regional advisory"
+            } else {
+                ""
+            }
         ),
         IntelHeld { team: t, item } => format!("{} holds intel #{item}", team(plan, t)),
         AnalystsOrdered {
@@ -342,8 +348,9 @@ pub(super) fn cooperation(plan: &Plan, event: &SimEvent) -> String {
             analysts,
             arrives,
         } => format!(
-            "{} sends {analysts} analysts to {} (arriving {})",
+            "{} sends {analysts} analyst{} to {} (arriving {})",
             team(plan, hub),
+            if analysts == 1 { "" } else { "s" },
             team(plan, t),
             plan.scenario.start.at(arrives).clock()
         ),
