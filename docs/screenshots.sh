@@ -18,6 +18,9 @@ shot --size 1280x720 --screen compose --set teams.ag-npc.auto=false \
 # The discussion tabletop at the end of its first module: the module's questions are up.
 shot tabletop-ransomware --size 1280x720 --screen timeline \
     --screenshot docs/console-tabletop-1280x720.png --after 1h50m
+# The regional hub's window when trainees play it: members, items to relay, a request waiting.
+shot --team regional-hub --set teams.regional-hub.auto=false --size 1500x940 \
+    --screenshot docs/hub-window.png --after 14h30m
 # Presenting on a 1280x720 projector at 150%: every screen, one at a time, the side panels folded.
 for screen in map timeline validation charts compose feed islands desk; do
     shot --present --size 1280x720 --scale 1.5 --screen "$screen" --set teams.ag-npc.auto=false \

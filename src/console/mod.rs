@@ -6,6 +6,7 @@ mod charts;
 mod clock_bar;
 mod compose;
 mod desk;
+mod hub;
 mod lab;
 mod map;
 mod panels;

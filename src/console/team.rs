@@ -92,7 +92,7 @@ pub type Parts<'a> = (
 pub fn show(root: &mut Ui, parts: Parts, orders: &mut Orders, chosen: &mut usize) {
     let (geography, clock, v, feed) = parts;
     egui::Panel::bottom("desk")
-        .default_size(250.0)
+        .default_size(if v.hub.is_some() { 360.0 } else { 250.0 })
         .show(root, |ui| desk(ui, geography, v, orders, chosen));
     egui::Panel::left("inbox")
         .default_size(380.0)
@@ -208,8 +208,14 @@ fn inbox(ui: &mut Ui, v: &TeamView) {
 }
 
 /// The team's desk: its orders, the alert queue, its incidents and its intelligence; for a
-/// Leadership team, its statements and the services down it knows of.
+/// Leadership team, its statements and the services down it knows of; for the regional hub,
+/// its coordination dashboard.
 fn desk(ui: &mut Ui, geography: &Geography, v: &TeamView, orders: &mut Orders, chosen: &mut usize) {
+    // The hub's work is relaying and lending, not a national desk's orders.
+    if let Some(hub) = &v.hub {
+        super::hub::dashboard(ui, &v.team.id, hub, orders);
+        return;
+    }
     if v.leads {
         ui.columns(2, |cols| {
             super::desk::statement(&mut cols[0], &v.team.id, orders);
