@@ -279,8 +279,8 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
 
 /// What happened, in order, for the report's timeline: the attack's milestones (first
 /// foothold per organisation, trust hops, data taken, encryption), detections and incidents,
-/// intelligence produced and where it was first applied, injects and decisions,
-/// infrastructure, notes and missed expectations. Each as (tick, the event in words).
+/// intelligence produced and where it was first applied, injects and decisions (the hub's
+/// relays, holds and loans among them), infrastructure, notes and missed expectations. Each as (tick, the event in words).
 pub fn milestones(plan: &Plan, events: &[Stamped]) -> Vec<(u64, String)> {
     let mut held: BTreeSet<OrgIx> = BTreeSet::new();
     let mut applied: BTreeSet<(u32, IslandIx)> = BTreeSet::new();
@@ -328,6 +328,10 @@ fn milestone(event: &SimEvent) -> bool {
             | SimEvent::AccessRevoked { .. }
             | SimEvent::AssistanceDispatched { .. }
             | SimEvent::AssistanceArrived { .. }
+            | SimEvent::RelayOrdered { .. }
+            | SimEvent::IntelHeld { .. }
+            | SimEvent::AnalystsOrdered { .. }
+            | SimEvent::HubOrderRefused { .. }
             | SimEvent::DdosStarted { .. }
             | SimEvent::CampaignCancelled { .. }
             | SimEvent::ExpectationMissed { .. }
