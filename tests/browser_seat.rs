@@ -203,6 +203,18 @@ impl Browser {
         ));
     }
 
+    /// Waits for the host's answer to order `n` (the page numbers them from 1); the bar's line.
+    fn answer_to(&mut self, n: u32) -> String {
+        let answered = self.until(
+            &format!(
+                "(t => t.includes('order {n} ') && (t.includes('taken') || t.includes('refused')) \
+                 ? t : '')(document.getElementById('answer').textContent)"
+            ),
+            &format!("the host's answer to order {n}"),
+        );
+        answered.as_str().unwrap().to_string()
+    }
+
     /// Waits for the host's answer to the last order sent; the bar's line.
     fn answer(&mut self) -> String {
         let answered = self.until(
@@ -220,6 +232,38 @@ fn shots(d: &Path) -> PathBuf {
         Some(_) => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs"),
         None => d.to_path_buf(),
     }
+}
+
+/// A headless host of `scenario` with trainees playing `team`, journaled, its clock at `pace`
+/// (and the other `host` arguments), and a browser at 1366x768 joined as that team: the test's
+/// directory, the journal, the host and the browser.
+fn seated(
+    binary: &str,
+    (scenario, team, pace): (&str, &str, &str),
+    more: &[&str],
+) -> (PathBuf, PathBuf, Host, Browser) {
+    let d = dir(team);
+    let journal = d.join("exercise.jsonl");
+    let address = format!("127.0.0.1:{}", free_port());
+    let plays = format!("teams.{team}.auto=false");
+    let mut args = vec![
+        "run", scenario, "--set", &plays, "--host", &address, "--pace", pace,
+    ];
+    args.extend(more);
+    args.extend(["--journal", journal.to_str().unwrap()]);
+    let host = Host::start(&args);
+    let mut browser = Browser::start(binary, &d.join("profile"), (1366, 768));
+    browser.go(&host.page);
+    browser.until(
+        "document.querySelectorAll('#join-team option').length",
+        "the teams",
+    );
+    browser.join(team, &host.codes[team]);
+    browser.until(
+        "document.getElementById('desk').hidden === false",
+        "the desk",
+    );
+    (d, journal, host, browser)
 }
 
 /// The flagship's first decision whose decider the test plays, and that team.
@@ -419,32 +463,8 @@ fn a_leaders_seat_in_a_browser_decides_and_speaks_to_the_public() {
     let Some(binary) = chromium() else {
         return;
     };
-    let d = dir("leaders");
-    let journal = d.join("tabletop.jsonl");
-    let address = format!("127.0.0.1:{}", free_port());
-    let mut host = Host::start(&[
-        "run",
-        "tabletop-ransomware",
-        "--set",
-        "teams.gd-cabinet.auto=false",
-        "--host",
-        &address,
-        "--pace",
-        "60x",
-        "--journal",
-        journal.to_str().unwrap(),
-    ]);
-    let mut browser = Browser::start(binary, &d.join("profile"), (1366, 768));
-    browser.go(&host.page);
-    browser.until(
-        "document.querySelectorAll('#join-team option').length",
-        "the teams",
-    );
-    browser.join("gd-cabinet", &host.codes["gd-cabinet"]);
-    browser.until(
-        "document.getElementById('desk').hidden === false",
-        "the desk",
-    );
+    let room = ("tabletop-ransomware", "gd-cabinet", "60x");
+    let (d, journal, mut host, mut browser) = seated(binary, room, &[]);
     // Straight to the demand: the facilitator moves the exercise on.
     host.say("fire I05");
     let module = browser.until(
@@ -471,11 +491,8 @@ fn a_leaders_seat_in_a_browser_decides_and_speaks_to_the_public() {
          document.getElementById('statement').value = 'The Treasury was attacked by criminals. We will not pay them.';
          [...document.querySelectorAll('#orders button')].find(b => b.textContent === 'Issue statement').click(); true",
     );
-    let said = browser.until(
-        "(t => t.includes('order 2') && (t.includes('taken') || t.includes('refused')) ? t : '')(document.getElementById('answer').textContent)",
-        "the statement's answer",
-    );
-    assert!(said.as_str().unwrap().contains("taken"), "{said}");
+    let said = browser.answer_to(2);
+    assert!(said.contains("taken"), "{said}");
     browser.until(
         "document.getElementById('feed').textContent.includes('to the public')",
         "the statement in the team's feed",
@@ -592,30 +609,8 @@ fn a_hub_seat_in_a_browser_relays_at_its_marking_and_sends_analysts() {
     let Some(binary) = chromium() else {
         return;
     };
-    let d = dir("hub");
-    let journal = d.join("hub.jsonl");
-    let address = format!("127.0.0.1:{}", free_port());
-    let mut host = Host::start(&[
-        "run",
-        "eastern-caribbean",
-        "--set",
-        "teams.regional-hub.auto=false",
-        "--host",
-        &address,
-        "--pace",
-        "900x",
-        "--until",
-        "2d",
-        "--journal",
-        journal.to_str().unwrap(),
-    ]);
-    let mut browser = Browser::start(binary, &d.join("profile"), (1366, 768));
-    browser.go(&host.page);
-    browser.until(
-        "document.querySelectorAll('#join-team option').length",
-        "the teams",
-    );
-    browser.join("regional-hub", &host.codes["regional-hub"]);
+    let room = ("eastern-caribbean", "regional-hub", "900x");
+    let (d, journal, mut host, mut browser) = seated(binary, room, &["--until", "2d"]);
     browser.until(
         "document.getElementById('hub').hidden === false",
         "the hub's dashboard",
@@ -682,20 +677,14 @@ fn a_hub_seat_in_a_browser_relays_at_its_marking_and_sends_analysts() {
             return true;
         }})({open_request})"
     ));
-    let sent = browser.until(
-        "(t => t.includes('order 2') && (t.includes('taken') || t.includes('refused')) ? t : '')(document.getElementById('answer').textContent)",
-        "the loan's answer",
-    );
-    assert!(sent.as_str().unwrap().contains("taken"), "{sent}");
+    let sent = browser.answer_to(2);
+    assert!(sent.contains("taken"), "{sent}");
     browser.eval(
         "document.getElementById('agenda').value = 'CoralLock: who runs the VPN appliance? Patch status by 16:00.';
          [...document.querySelectorAll('#orders button')].find(b => b.textContent === 'Convene regional call').click(); true",
     );
-    let called = browser.until(
-        "(t => t.includes('order 3') && (t.includes('taken') || t.includes('refused')) ? t : '')(document.getElementById('answer').textContent)",
-        "the call's answer",
-    );
-    assert!(called.as_str().unwrap().contains("taken"), "{called}");
+    let called = browser.answer_to(3);
+    assert!(called.contains("taken"), "{called}");
     host.say("resume");
     let state = format!(
         "(d => d ? d.textContent : '')(document.querySelector('.hub-item[data-item=\"{item}\"]'))"
