@@ -506,22 +506,7 @@ impl Command {
                 to,
                 analysts,
                 on_site,
-            } => {
-                let hub = r.hub(team)?;
-                let to_team = r.team(to)?;
-                if to_team == hub {
-                    return Err("the hub sends analysts to a team that asked, not to itself".into());
-                }
-                if *analysts == 0 {
-                    return Err("send at least one analyst".into());
-                }
-                Action::SendAnalysts {
-                    hub,
-                    to: to_team,
-                    analysts: *analysts,
-                    on_site: *on_site,
-                }
-            }
+            } => r.loan(team, to, (*analysts, *on_site))?,
             Command::Investigate { team, org } => r.respond(team, Order::Investigate, org)?,
             Command::IsolateHosts { team, org } => r.respond(team, Order::IsolateHosts, org)?,
             Command::Eradicate { team, org } => r.respond(team, Order::Eradicate, org)?,
@@ -621,6 +606,29 @@ impl Resolver<'_> {
             )),
             None => Err("the scenario has no regional hub (a team of kind RegionalHub)".into()),
         }
+    }
+
+    /// Analysts the hub sends to a team that asked (checked against who asked when it applies).
+    fn loan(
+        &self,
+        team: &str,
+        to: &str,
+        (analysts, on_site): (u32, bool),
+    ) -> Result<Action, String> {
+        let hub = self.hub(team)?;
+        let to_team = self.team(to)?;
+        if to_team == hub {
+            return Err("the hub sends analysts to a team that asked, not to itself".into());
+        }
+        if analysts == 0 {
+            return Err("send at least one analyst".into());
+        }
+        Ok(Action::SendAnalysts {
+            hub,
+            to: to_team,
+            analysts,
+            on_site,
+        })
     }
 
     /// A relay to members named by island: each must be one the hub serves.
