@@ -170,12 +170,15 @@ fn the_report_reads_the_journal_and_never_writes_it() {
         .unwrap();
     let s = &i13["alternatives"][0]["spread"];
     assert_eq!(s["seeds"], 3);
-    let (low, mean, high) = (
+    let count = |k: &str| s[k].as_u64().unwrap();
+    assert!(count("differs") <= count("put") && count("put") <= 3, "{s}");
+    assert_eq!(count("better") + count("worse"), count("differs"), "{s}");
+    let (low, median, high) = (
         s["loss_low"].as_f64().unwrap(),
-        s["loss_mean"].as_f64().unwrap(),
+        s["loss_median"].as_f64().unwrap(),
         s["loss_high"].as_f64().unwrap(),
     );
-    assert!(low <= mean && mean <= high, "{s}");
+    assert!(low <= median && median <= high, "{s}");
     assert!(
         json["counterfactuals"][0]["alternatives"][0]
             .get("spread")
@@ -388,6 +391,71 @@ fn the_example_report_in_docs_is_current() {
         assert!(
             std::fs::read(&fresh).unwrap() == std::fs::read(docs.join(kept)).unwrap(),
             "docs/{kept} is stale: regenerate it as README.md says"
+        );
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// The report of a journaled flagship exercise with one team played by people (Saint Lucia's
+/// point of contact, who keeps the port running and revokes the provider's access by hand on
+/// I13): its objectives are rated on that team alone, the simulated teams' expectations shown
+/// apart as context; its decision is judged on what the other options would have lost (isolating
+/// the port costs more, so it is a strength, with the figures); over three seeds each other
+/// option says in how many the loss differs.
+#[test]
+fn a_trainee_decision_is_judged_with_figures_and_objectives_rate_the_trainees() {
+    let dir = scratch("judged");
+    let journal = dir.join("exercise.jsonl");
+    let orders = dir.join("orders.ron");
+    std::fs::write(
+        &orders,
+        r#"[ Timed(at: "D1 15:00", do: Decide(team: "lc-npc", inject: "I13", option: "revoke")) ]"#,
+    )
+    .unwrap();
+    let out = tidewatch(&[
+        "run",
+        "eastern-caribbean",
+        "--set",
+        "teams.lc-npc.auto=false",
+        "--commands",
+        path(&orders),
+        "--journal",
+        path(&journal),
+        "--until",
+        "2d",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (md, html) = (dir.join("aar.md"), dir.join("aar.html"));
+    let out = tidewatch(&[
+        "report",
+        path(&journal),
+        "--seeds",
+        "3",
+        "--out",
+        path(&md),
+        "--out",
+        path(&html),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for file in [&md, &html] {
+        let text = std::fs::read_to_string(file).unwrap();
+        assert!(text.contains("of the teams played by people"), "{file:?}");
+        assert!(
+            text.contains("Simulated teams, for context (not rated)"),
+            "{file:?}"
+        );
+        let judged = (text.lines())
+            .find(|l| l.contains("Decided on I13"))
+            .unwrap_or_else(|| panic!("{file:?}: no judgement of I13"));
+        assert!(judged.contains("Strength"), "{judged}");
+        assert!(
+            judged.contains("Isolate the port network") && judged.contains("more"),
+            "{judged}"
+        );
+        assert!(judged.contains("of 3 seeds"), "{judged}");
+        assert!(
+            !text.contains("Grenada national CSIRT (gd-csirt)"),
+            "{file:?}: a simulated team reviewed as if people played it"
         );
     }
     std::fs::remove_dir_all(dir).ok();

@@ -11,6 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+mod judged;
+
 use super::counterfactual::{Counterfactual, MissedAction};
 use super::picture::{OperatingPicture, Outcome};
 use super::rehearsal::rating;
@@ -74,7 +76,12 @@ pub struct ObjectiveReview {
     pub rating: String,
     pub met: usize,
     pub rated: usize,
+    /// Whose expectations the rating counts: those of the teams people played, or every team's
+    /// when people played none (a rehearsal).
+    pub rated_over: String,
     pub evidence: Vec<Evidence>,
+    /// The simulated teams' expectations when people played some team: context, not rated.
+    pub context: Vec<Evidence>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -95,6 +102,9 @@ pub struct TeamReview {
     pub name: String,
     pub strengths: Vec<String>,
     pub improvements: Vec<String>,
+    /// Decisions neither a strength nor an area for improvement: no measurable difference
+    /// from the other options, or a choice the model plays nothing of (for discussion).
+    pub decisions: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -157,7 +167,9 @@ pub fn after_action(
             _ => None,
         })
         .collect();
-    let teams = team_reviews(plan, &picture, &objectives, &answered);
+    let loss: f64 = summary.islands.iter().map(|i| i.loss_usd).sum();
+    let judged = (&answered, &counterfactuals[..], loss);
+    let teams = team_reviews(plan, &picture, &objectives, judged);
     let improvement_plan = improvements(plan, &objectives);
     AfterAction {
         overview: overview(plan, seed, end),
@@ -231,12 +243,23 @@ fn objective_reviews(plan: &Plan, picture: &OperatingPicture) -> Vec<ObjectiveRe
         .iter()
         .filter_map(|n| Some((n.on?, n.text.as_str())))
         .collect();
+    // The rating is the trainees': a simulated team's expectations are the model's doing.
+    let people = plan.teams.iter().any(|t| !t.auto);
+    let counts = |k: &usize| !people || !plan.teams[plan.expectations[*k].team].auto;
+    let rated_over = if people {
+        "the teams played by people"
+    } else {
+        "every team (all were simulated)"
+    };
     plan.scenario
         .objectives
         .iter()
         .enumerate()
         .map(|(oi, o)| {
-            let mine = super::rehearsal::expectations_of(plan, oi);
+            let (mine, others): (Vec<usize>, Vec<usize>) =
+                super::rehearsal::expectations_of(plan, oi)
+                    .into_iter()
+                    .partition(counts);
             let settled: Vec<(usize, Outcome)> = mine
                 .iter()
                 .filter_map(|k| picture.outcome(ExpectationIx::from(*k)).map(|o| (*k, o.0)))
@@ -250,7 +273,12 @@ fn objective_reviews(plan: &Plan, picture: &OperatingPicture) -> Vec<ObjectiveRe
                 rating: rating(met, settled.len(), settled.len()).into(),
                 met,
                 rated: settled.len(),
+                rated_over: rated_over.into(),
                 evidence: mine
+                    .iter()
+                    .map(|k| evidence(plan, picture, ExpectationIx::from(*k), &notes_on))
+                    .collect(),
+                context: others
                     .iter()
                     .map(|k| evidence(plan, picture, ExpectationIx::from(*k), &notes_on))
                     .collect(),
@@ -305,7 +333,7 @@ fn team_reviews(
     plan: &Plan,
     picture: &OperatingPicture,
     objectives: &[ObjectiveReview],
-    answered: &BTreeSet<&str>,
+    (answered, counterfactuals, loss): (&BTreeSet<&str>, &[Counterfactual], f64),
 ) -> Vec<TeamReview> {
     let s = &plan.scenario;
     let mut reviews: Vec<TeamReview> = s
@@ -316,6 +344,7 @@ fn team_reviews(
             name: t.name.clone(),
             strengths: Vec::new(),
             improvements: Vec::new(),
+            decisions: Vec::new(),
         })
         .collect();
     let index: BTreeMap<&str, usize> = s
@@ -353,10 +382,16 @@ fn team_reviews(
             .map_or("?", |o| o.label.as_str());
         let when = s.start.at(d.tick).clock();
         let review = &mut reviews[d.team.ix()];
-        if answered.contains(inj.id.as_str()) {
-            review
-                .strengths
-                .push(format!("Decided on {} ({when}): {label}", inj.id));
+        if answered.contains(inj.id.as_str())
+            && let Some(decision) = inj.decision.as_ref()
+        {
+            let said = format!("{} ({when})", inj.id);
+            let replayed = counterfactuals.iter().find(|c| c.inject == inj.id);
+            match judged::judge(decision, (&said, label), replayed, loss) {
+                judged::Judged::Strength(line) => review.strengths.push(line),
+                judged::Judged::Improvement(line) => review.improvements.push(line),
+                judged::Judged::Listed(line) => review.decisions.push(line),
+            }
         } else {
             review.improvements.push(format!(
                 "No answer on {} in the time given: the room moved on with the default at {when} ({label})",
@@ -382,7 +417,9 @@ fn team_reviews(
             if early.held == 1 { "" } else { "s" },
         ));
     }
-    reviews.retain(|r| !r.strengths.is_empty() || !r.improvements.is_empty());
+    reviews.retain(|r| {
+        !r.strengths.is_empty() || !r.improvements.is_empty() || !r.decisions.is_empty()
+    });
     reviews
 }
 
@@ -552,7 +589,7 @@ mod tests {
             at(150, SimEvent::IncidentContained { incident: 0 }),
         ];
         let picture = OperatingPicture::of(&plan, &events);
-        let reviews = team_reviews(&plan, &picture, &[], &BTreeSet::new());
+        let reviews = team_reviews(&plan, &picture, &[], (&BTreeSet::new(), &[], 0.0));
         let lines = &reviews[0].improvements;
         assert_eq!(lines.len(), 1, "{lines:?}");
         assert!(lines[0].contains("Called incident #0"), "{}", lines[0]);
@@ -561,7 +598,66 @@ mod tests {
         // A simulated team's calls are the model's, not a lesson for the room.
         let mut auto = (*plan).clone();
         auto.teams[team].auto = true;
-        assert!(team_reviews(&auto, &picture, &[], &BTreeSet::new()).is_empty());
+        assert!(team_reviews(&auto, &picture, &[], (&BTreeSet::new(), &[], 0.0)).is_empty());
+    }
+
+    /// An objective is rated on the teams people played: a simulated team's expectation met
+    /// does not lift it, and is shown apart as context; with nobody played, every team counts.
+    #[test]
+    fn objectives_are_rated_on_the_teams_people_played() {
+        use crate::scenario::ids::ExpectationIx;
+        use crate::sim::events::{SimEvent, Stamped};
+        let expectation = |id: &str, team: &str| {
+            format!(
+                "Expectation(id: \"{id}\", team: \"{team}\", objective: \"O1\", \
+                 description: \"Open an incident\", after: At(\"D1 08:00\"), within: \"2h\", \
+                 check: IncidentOpened)"
+            )
+        };
+        let plan = TinyRegion::new()
+            .island("A", true, true)
+            .island("B", true, true)
+            .csirt("a-csirt", "A")
+            .team(
+                "b-csirt",
+                "NationalCsirt",
+                Some("B"),
+                2,
+                "AroundTheClock",
+                false,
+            )
+            .field(&format!(
+                "objectives: [Objective(id: \"O1\", title: \"Detect\")], expectations: [{}, {}]",
+                expectation("E1", "a-csirt"),
+                expectation("E2", "b-csirt")
+            ))
+            .plan();
+        let events = [
+            Stamped {
+                tick: 60,
+                event: SimEvent::ExpectationMet {
+                    expectation: ExpectationIx(0),
+                },
+            },
+            Stamped {
+                tick: 120,
+                event: SimEvent::ExpectationMissed {
+                    expectation: ExpectationIx(1),
+                },
+            },
+        ];
+        let picture = OperatingPicture::of(&plan, &events);
+        let o = &objective_reviews(&plan, &picture)[0];
+        assert_eq!((o.rating.as_str(), o.met, o.rated), ("U", 0, 1));
+        assert_eq!(o.evidence.len(), 1);
+        assert_eq!(o.evidence[0].team, "b-csirt");
+        assert_eq!(o.context.len(), 1);
+        assert_eq!(o.context[0].team, "a-csirt");
+        let mut rehearsal = (*plan).clone();
+        rehearsal.teams[crate::scenario::ids::TeamIx(1)].auto = true;
+        let o = &objective_reviews(&rehearsal, &picture)[0];
+        assert_eq!((o.rating.as_str(), o.met, o.rated), ("M", 1, 2));
+        assert!(o.context.is_empty() && o.rated_over.contains("every team"));
     }
 
     /// A scenario that shortens a campaign's stages says so beside the figures, naming the

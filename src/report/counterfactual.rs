@@ -41,19 +41,66 @@ pub struct Alternative {
     /// With `report --seeds N`: the same change over N seeds (the exercise's and the next).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spread: Option<Spread>,
+    /// Where the end figures do not differ, why: the option changed nothing the model plays,
+    /// or it changed the course (from when, and the first thing that went otherwise) and the
+    /// course came back to the same figures.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why_no_difference: Option<String>,
 }
 
-/// The difference a change makes to the loss over several seeds: its mean and range.
+/// A change in the loss smaller than this is no measurable difference: the report prints money
+/// in thousands, and beside an exercise whose losses run to millions a few hundred dollars
+/// (an analyst's hour moved) is not a lesson (judgement).
+pub const MEASURABLE_USD: f64 = 1_000.0;
+
+/// The difference a change makes to the loss over several seeds: in how many it differs at
+/// all, and where it does, its median and range; how many seeds it made better or worse.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Spread {
     pub seeds: u64,
-    pub loss_mean: f64,
+    /// Seeds where the decision came up at all (a trigger may not happen on every seed); the
+    /// counts below are of these.
+    pub put: u64,
+    /// Seeds where the loss moved by [`MEASURABLE_USD`] or more.
+    pub differs: u64,
+    /// Where it differs: the change in the loss, median and range.
+    pub loss_median: f64,
     pub loss_low: f64,
     pub loss_high: f64,
+    /// Seeds where the other option lost measurably less, and more.
+    pub better: u64,
+    pub worse: u64,
     pub hosts_encrypted_mean: f64,
 }
 
 impl Spread {
+    /// Over seeds' changes in (loss, hosts encrypted); `None` where the decision never came up.
+    fn of(seeds: &[Option<(f64, f64)>]) -> Spread {
+        let changes: Vec<(f64, f64)> = seeds.iter().flatten().copied().collect();
+        let mut differ: Vec<f64> = (changes.iter())
+            .map(|c| c.0)
+            .filter(|l| l.abs() >= MEASURABLE_USD)
+            .collect();
+        differ.sort_by(f64::total_cmp);
+        let median = match differ.len() {
+            0 => 0.0,
+            n if n % 2 == 1 => differ[n / 2],
+            n => (differ[n / 2 - 1] + differ[n / 2]) / 2.0,
+        };
+        Spread {
+            seeds: seeds.len() as u64,
+            put: changes.len() as u64,
+            differs: differ.len() as u64,
+            loss_median: median,
+            loss_low: differ.first().copied().unwrap_or(0.0),
+            loss_high: differ.last().copied().unwrap_or(0.0),
+            better: differ.iter().filter(|l| **l < 0.0).count() as u64,
+            worse: differ.iter().filter(|l| **l > 0.0).count() as u64,
+            hosts_encrypted_mean: changes.iter().map(|c| c.1).sum::<f64>()
+                / changes.len().max(1) as f64,
+        }
+    }
+
     pub fn sentence(&self) -> String {
         let signed = |v: f64| {
             if v < 0.0 {
@@ -62,14 +109,30 @@ impl Spread {
                 format!("+{}", usd(v))
             }
         };
+        let of = if self.put == self.seeds {
+            format!("{} seeds", self.seeds)
+        } else {
+            format!(
+                "the {} of {} seeds where the decision came up",
+                self.put, self.seeds
+            )
+        };
+        if self.differs == 0 {
+            return format!("the loss differs in none of {of}");
+        }
+        let range = if self.differs == 1 {
+            String::new()
+        } else {
+            format!(
+                " (from {} to {})",
+                signed(self.loss_low),
+                signed(self.loss_high)
+            )
+        };
         format!(
-            "over {} seeds the loss moves by {} on average (from {} to {}), hosts encrypted by \
-             {:+.0}",
-            self.seeds,
-            signed(self.loss_mean),
-            signed(self.loss_low),
-            signed(self.loss_high),
-            self.hosts_encrypted_mean
+            "the loss differs in {} of {of}; where it differs, {} median{range}",
+            self.differs,
+            signed(self.loss_median),
         )
     }
 }
@@ -83,7 +146,7 @@ impl Alternative {
             n => Some(format!("{n} more {what}")),
         };
         let money = |v: f64, what: &str| {
-            if v.abs() < 1.0 {
+            if v.abs() < MEASURABLE_USD {
                 None
             } else if v < 0.0 {
                 Some(format!("{} less {what}", usd(-v)))
@@ -107,10 +170,12 @@ impl Alternative {
         .into_iter()
         .flatten()
         .collect();
-        if parts.is_empty() {
-            "no difference by the end of the exercise".into()
-        } else {
-            parts.join(", ")
+        match (parts.is_empty(), &self.why_no_difference) {
+            (true, Some(why)) => {
+                format!("no measurable difference by the end of the exercise: {why}")
+            }
+            (true, None) => "no measurable difference by the end of the exercise".into(),
+            (false, _) => parts.join(", "),
         }
     }
 }
@@ -183,7 +248,67 @@ impl EndFigures {
             loss_usd: other.loss_usd - played.loss_usd,
             owed_usd: other.owed_usd - played.owed_usd,
             spread,
+            why_no_difference: None,
         }
+    }
+}
+
+impl Alternative {
+    /// Whether any end figure moved enough to tell.
+    pub fn measurable(&self) -> bool {
+        self.hosts_compromised != 0
+            || self.hosts_encrypted != 0
+            || self.service_hours_down.abs() >= 0.5
+            || self.loss_usd.abs() >= MEASURABLE_USD
+            || self.owed_usd.abs() >= MEASURABLE_USD
+    }
+
+    /// With no measurable difference, says why from the two runs' events.
+    fn explained(mut self, plan: &Plan, played: &[Stamped], other: &[Stamped]) -> Alternative {
+        if !self.measurable() {
+            self.why_no_difference = Some(why_the_same(plan, played, other));
+        }
+        self
+    }
+}
+
+/// Why two runs end with the same figures: nothing the model plays went otherwise (the
+/// decisions' and notes' own records aside), or the first thing that did, and when.
+fn why_the_same(plan: &Plan, played: &[Stamped], other: &[Stamped]) -> String {
+    use crate::sim::events::SimEvent;
+    let played_course = |e: &&Stamped| {
+        !matches!(
+            e.event,
+            SimEvent::DecisionTaken { .. } | SimEvent::Note { .. }
+        )
+    };
+    let mut a = played.iter().filter(played_course);
+    let mut b = other.iter().filter(played_course);
+    let at = |e: &Stamped| plan.scenario.start.at(e.tick).clock();
+    loop {
+        let (x, y) = (a.next(), b.next());
+        if x == y {
+            match x {
+                None => {
+                    return "the option changes nothing the model plays (a choice for the \
+                            room to discuss)"
+                        .into();
+                }
+                Some(_) => continue,
+            }
+        }
+        // The first event one run has and the other has not, at that minute.
+        let (e, first) = match (x, y) {
+            (Some(x), _) if !other.iter().any(|o| o == x) => (x, "without"),
+            (_, Some(y)) => (y, "with"),
+            (Some(x), None) => (x, "without"),
+            (None, None) => unreachable!("equal, handled above"),
+        };
+        return format!(
+            "what happened differs from {} (first {first}: {}), the end figures do not",
+            at(e),
+            super::narrate::describe(plan, &e.event)
+        );
     }
 }
 
@@ -201,6 +326,7 @@ pub fn counterfactuals(
         plan,
         commands,
         end,
+        played: events,
     };
     let picture = OperatingPicture::of(plan, events);
     let played = EndFigures::of_picture(plan, &picture, seed, end);
@@ -247,6 +373,8 @@ struct Replay<'a> {
     plan: &'a Arc<Plan>,
     commands: &'a [Issued],
     end: u64,
+    /// The exercise's own events, which an alternative is told apart from.
+    played: &'a [Stamped],
 }
 
 impl Replay<'_> {
@@ -285,12 +413,9 @@ impl Replay<'_> {
         } else {
             Some(self.spread(d, alt, other.difference_from(played), others)?)
         };
-        Ok(EndFigures::difference(
-            (alt.id.clone(), alt.label.clone()),
-            other,
-            played,
-            spread,
-        ))
+        let alternative =
+            EndFigures::difference((alt.id.clone(), alt.label.clone()), other, played, spread);
+        Ok(alternative.explained(self.plan, self.played, &events))
     }
 
     /// The same change on each other seed, where that seed's decision was taken (a seed it
@@ -321,21 +446,11 @@ impl Replay<'_> {
                 None => Ok(None),
             }
         })?;
-        let mut loss: Vec<f64> = vec![first.0];
-        let mut encrypted: Vec<f64> = vec![first.1];
+        let mut changes = vec![Some(first)];
         for (a, b) in alts.iter().zip(others) {
-            let (l, e) = a.unwrap_or(b.end).difference_from(b.end);
-            loss.push(l);
-            encrypted.push(e);
+            changes.push(a.map(|a| a.difference_from(b.end)));
         }
-        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
-        Ok(Spread {
-            seeds: loss.len() as u64,
-            loss_mean: mean(&loss),
-            loss_low: loss.iter().copied().fold(f64::INFINITY, f64::min),
-            loss_high: loss.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-            hosts_encrypted_mean: mean(&encrypted),
-        })
+        Ok(Spread::of(&changes))
     }
 }
 
@@ -427,14 +542,16 @@ pub fn missed_actions(
             continue;
         };
         let extra: Vec<(u64, Command)> = orders.into_iter().map(|c| (at, c)).collect();
-        let other = replay_changed(plan, seed, commands, end, None, extra)?;
-        let other = EndFigures::of(plan, seed, end, &other);
+        let course = replay_changed(plan, seed, commands, end, None, extra)?;
+        let other = EndFigures::of(plan, seed, end, &course);
+        let difference =
+            EndFigures::difference((x.id.clone(), action.clone()), other, played, None);
         out.push(MissedAction {
             expectation: x.id.clone(),
             team: x.team.clone(),
-            action: action.clone(),
+            action,
             time: s.start.at(at).clock(),
-            difference: EndFigures::difference((x.id.clone(), action), other, played, None),
+            difference: difference.explained(plan, events, &course),
         });
     }
     Ok(out)

@@ -88,36 +88,57 @@ fn objectives(out: &mut String, r: &AfterAction) {
         let _ = writeln!(
             out,
             "<h3>{} {} <span class=\"rating {class}\">{}</span></h3><p>{} of {} rated \
-             expectations met.</p><table><tr><th>expectation</th><th>team</th><th>outcome</th>\
-             <th>when</th><th>what</th><th>note</th></tr>",
+             expectations met, of {}.</p>",
             esc(&ob.id),
             esc(&ob.title),
             esc(&ob.rating),
             ob.met,
-            ob.rated
+            ob.rated,
+            esc(&ob.rated_over)
         );
-        for e in &ob.evidence {
-            let class = if e.outcome.starts_with("met") {
-                "met"
-            } else if e.outcome == "missed" || e.outcome.starts_with("not met") {
-                "missed"
-            } else {
-                ""
-            };
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td>{}</td><td class=\"{class}\">{}</td><td class=\"t\">{}</td>\
-                 <td>{}</td><td>{}</td></tr>",
-                esc(&e.expectation),
-                esc(&e.team),
-                esc(&e.outcome),
-                esc(e.time.as_deref().unwrap_or("")),
-                esc(&e.description),
-                esc(e.note.as_deref().unwrap_or(""))
-            );
+        evidence_table(out, &ob.evidence);
+        if !ob.context.is_empty() {
+            let _ = writeln!(out, "<p>Simulated teams, for context (not rated):</p>");
+            evidence_table(out, &ob.context);
         }
-        let _ = writeln!(out, "</table>");
     }
+}
+
+/// Expectations with how each settled, as a table.
+fn evidence_table(out: &mut String, evidence: &[crate::report::aar::Evidence]) {
+    if evidence.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p>No expectation of these teams under this objective.</p>"
+        );
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "<table><tr><th>expectation</th><th>team</th><th>outcome</th><th>when</th>\
+         <th>what</th><th>note</th></tr>"
+    );
+    for e in evidence {
+        let class = if e.outcome.starts_with("met") {
+            "met"
+        } else if e.outcome == "missed" || e.outcome.starts_with("not met") {
+            "missed"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td class=\"{class}\">{}</td><td class=\"t\">{}</td>\
+             <td>{}</td><td>{}</td></tr>",
+            esc(&e.expectation),
+            esc(&e.team),
+            esc(&e.outcome),
+            esc(e.time.as_deref().unwrap_or("")),
+            esc(&e.description),
+            esc(e.note.as_deref().unwrap_or(""))
+        );
+    }
+    let _ = writeln!(out, "</table>");
 }
 
 /// Strengths and areas for improvement per team.
@@ -130,6 +151,9 @@ fn teams(out: &mut String, r: &AfterAction) {
         }
         for s in &t.improvements {
             let _ = writeln!(out, "<li class=\"missed\">To improve: {}</li>", esc(s));
+        }
+        for s in &t.decisions {
+            let _ = writeln!(out, "<li>Decision: {}</li>", esc(s));
         }
         let _ = writeln!(out, "</ul>");
     }

@@ -59,25 +59,38 @@ fn objectives(out: &mut String, r: &AfterAction) {
     for ob in &r.objectives {
         let _ = writeln!(
             out,
-            "### {} {} - rating {} ({} of {} rated expectations met)\n",
-            ob.id, ob.title, ob.rating, ob.met, ob.rated
+            "### {} {} - rating {} ({} of {} rated expectations met, of {})\n",
+            ob.id, ob.title, ob.rating, ob.met, ob.rated, ob.rated_over
         );
-        let _ = writeln!(out, "| expectation | team | outcome | when | what | note |");
-        let _ = writeln!(out, "|---|---|---|---|---|---|");
-        for e in &ob.evidence {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} | {} | {} |",
-                e.expectation,
-                e.team,
-                e.outcome,
-                e.time.as_deref().unwrap_or(""),
-                cell(&e.description),
-                cell(e.note.as_deref().unwrap_or(""))
-            );
+        evidence_table(out, &ob.evidence);
+        if !ob.context.is_empty() {
+            let _ = writeln!(out, "Simulated teams, for context (not rated):\n");
+            evidence_table(out, &ob.context);
         }
-        let _ = writeln!(out);
     }
+}
+
+/// Expectations with how each settled, as a table.
+fn evidence_table(out: &mut String, evidence: &[crate::report::aar::Evidence]) {
+    if evidence.is_empty() {
+        let _ = writeln!(out, "No expectation of these teams under this objective.\n");
+        return;
+    }
+    let _ = writeln!(out, "| expectation | team | outcome | when | what | note |");
+    let _ = writeln!(out, "|---|---|---|---|---|---|");
+    for e in evidence {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            e.expectation,
+            e.team,
+            e.outcome,
+            e.time.as_deref().unwrap_or(""),
+            cell(&e.description),
+            cell(e.note.as_deref().unwrap_or(""))
+        );
+    }
+    let _ = writeln!(out);
 }
 
 /// Strengths and areas for improvement per team.
@@ -90,6 +103,9 @@ fn teams(out: &mut String, r: &AfterAction) {
         }
         for s in &t.improvements {
             let _ = writeln!(out, "- To improve: {s}");
+        }
+        for s in &t.decisions {
+            let _ = writeln!(out, "- Decision: {s}");
         }
         let _ = writeln!(out);
     }
