@@ -401,7 +401,8 @@ fn the_example_report_in_docs_is_current() {
 /// I13): its objectives are rated on that team alone, the simulated teams' expectations shown
 /// apart as context; its decision is judged on what the other options would have lost (isolating
 /// the port costs more, so it is a strength, with the figures); over three seeds each other
-/// option says in how many the loss differs.
+/// option says in how many the loss differs; the loss is split by cause (the script's outages
+/// apart).
 #[test]
 fn a_trainee_decision_is_judged_with_figures_and_objectives_rate_the_trainees() {
     let dir = scratch("judged");
@@ -457,6 +458,9 @@ fn a_trainee_decision_is_judged_with_figures_and_objectives_rate_the_trainees() 
             !text.contains("Grenada national CSIRT (gd-csirt)"),
             "{file:?}: a simulated team reviewed as if people played it"
         );
+        // The loss by cause: the script's outages apart from what the teams could change.
+        assert!(text.contains("of which scripted"), "{file:?}");
+        assert!(text.contains("which no team could change"), "{file:?}");
     }
     std::fs::remove_dir_all(dir).ok();
 }

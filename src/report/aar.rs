@@ -131,6 +131,9 @@ pub struct IslandFigures {
     /// Exercise time during which at least one of the island's services was down.
     pub time_with_a_service_down: String,
     pub loss_usd: f64,
+    /// Of the loss, services down because of the script's own outages (cable cuts, power):
+    /// what no team could change.
+    pub loss_scripted_usd: f64,
     pub owed_usd: f64,
 }
 
@@ -501,6 +504,7 @@ fn island_figures(
                 service_hours_down: s.service_down_minutes as f64 / 60.0,
                 time_with_a_service_down: Span(island.minutes_with_a_service_down(end)).to_string(),
                 loss_usd: s.loss_usd,
+                loss_scripted_usd: s.loss_services_scripted_usd,
                 owed_usd: s.committed_usd,
             }
         })

@@ -7,6 +7,7 @@ mod as_markdown;
 
 use std::sync::Arc;
 
+use crate::report::aar::AfterAction;
 use crate::scenario::{Issued, Plan};
 use crate::sim::events::Stamped;
 
@@ -24,6 +25,21 @@ interruption per encrypted host-day, data breaches and ransoms, each rate from t
 defaults, and the response's people (its analysts' hours and the help lent, at rates the \
 model states); \"owed\" is the interruption still to come, and the ransoms agreed but not yet \
 paid, when the exercise ended.";
+
+/// The loss split by cause, in a sentence: the script's own outages, which no team could
+/// change, and the rest.
+pub(super) fn by_cause(r: &AfterAction) -> String {
+    let loss: f64 = r.islands.iter().map(|i| i.loss_usd).sum();
+    let scripted: f64 = r.islands.iter().map(|i| i.loss_scripted_usd).sum();
+    format!(
+        "Of the {} lost, {} is services down because of the scenario's own outages (cable cuts, \
+         power), which no team could change; the other {} followed the attacks and the \
+         response.",
+        crate::report::money::usd(loss),
+        crate::report::money::usd(scripted),
+        crate::report::money::usd(loss - scripted)
+    )
+}
 
 /// Builds the report of an exercise played to `end` and writes it as HTML and Markdown at
 /// `paths`. `unfinished`: what to say on the first page when the journal's record stops short

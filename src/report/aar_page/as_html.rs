@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{DEFINITIONS, MODEL_CAVEAT};
+use super::{DEFINITIONS, MODEL_CAVEAT, by_cause};
 use crate::report::aar::AfterAction;
 use crate::report::money::usd;
 
@@ -211,6 +211,7 @@ fn counterfactuals(out: &mut String, r: &AfterAction) {
 /// The per-island figures.
 fn islands(out: &mut String, r: &AfterAction) {
     let _ = writeln!(out, "<h2>Per island</h2><p>{}</p>", esc(DEFINITIONS));
+    let _ = writeln!(out, "<p><b>{}</b></p>", esc(&by_cause(r)));
     if let Some(pace) = &r.overview.compressed {
         let _ = writeln!(out, "<p>{}</p>", esc(pace));
     }
@@ -218,15 +219,15 @@ fn islands(out: &mut String, r: &AfterAction) {
         out,
         "<table><tr><th>island</th><th>compromised</th>\
          <th>encrypted</th><th>first known</th><th>by</th><th>incidents</th>\
-         <th>service-hours down</th><th>time with a service down</th><th>loss</th><th>owed</th>\
-         </tr>"
+         <th>service-hours down</th><th>time with a service down</th><th>loss</th>\
+         <th>of which scripted</th><th>owed</th></tr>"
     );
     for i in &r.islands {
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td>\
              <td class=\"n\">{}</td><td class=\"n\">{:.1}</td><td>{}</td><td class=\"n\">{}</td>\
-             <td class=\"n\">{}</td></tr>",
+             <td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             esc(&i.name),
             i.hosts_compromised,
             i.hosts_encrypted,
@@ -236,6 +237,7 @@ fn islands(out: &mut String, r: &AfterAction) {
             i.service_hours_down,
             esc(&i.time_with_a_service_down),
             usd(i.loss_usd),
+            usd(i.loss_scripted_usd),
             usd(i.owed_usd)
         );
     }

@@ -155,18 +155,19 @@ fn counterfactuals(out: &mut String, r: &AfterAction) {
 /// The per-island figures.
 fn islands(out: &mut String, r: &AfterAction) {
     let _ = writeln!(out, "## Per island\n\n{DEFINITIONS}\n");
+    let _ = writeln!(out, "**{}**\n", super::by_cause(r));
     if let Some(pace) = &r.overview.compressed {
         let _ = writeln!(out, "{pace}\n");
     }
     let _ = writeln!(
         out,
-        "| island | compromised | encrypted | first known | by | incidents | service-hours down | time with a service down | loss | owed |"
+        "| island | compromised | encrypted | first known | by | incidents | service-hours down | time with a service down | loss | of which scripted | owed |"
     );
-    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|---|");
     for i in &r.islands {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {:.1} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {:.1} | {} | {} | {} | {} |",
             cell(&i.name),
             i.hosts_compromised,
             i.hosts_encrypted,
@@ -176,6 +177,7 @@ fn islands(out: &mut String, r: &AfterAction) {
             i.service_hours_down,
             i.time_with_a_service_down,
             usd(i.loss_usd),
+            usd(i.loss_scripted_usd),
             usd(i.owed_usd)
         );
     }
