@@ -84,6 +84,24 @@ pub struct ObjectiveReview {
     pub context: Vec<Evidence>,
 }
 
+impl ObjectiveReview {
+    /// How the rating came about, in a sentence.
+    pub fn summary(&self) -> String {
+        match (self.rated, self.evidence.is_empty()) {
+            (0, true) => format!("No expectation of {} under it: not rated.", self.rated_over),
+            (0, false) => format!(
+                "None of the expectations of {} was rated (not due yet, or left to the \
+                 facilitator, who did not rate it).",
+                self.rated_over
+            ),
+            (rated, _) => format!(
+                "{} of {rated} rated expectations met, of {}.",
+                self.met, self.rated_over
+            ),
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Evidence {
     pub expectation: String,

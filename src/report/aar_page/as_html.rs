@@ -87,14 +87,11 @@ fn objectives(out: &mut String, r: &AfterAction) {
         let class = if ob.rating == "-" { "none" } else { &ob.rating };
         let _ = writeln!(
             out,
-            "<h3>{} {} <span class=\"rating {class}\">{}</span></h3><p>{} of {} rated \
-             expectations met, of {}.</p>",
+            "<h3>{} {} <span class=\"rating {class}\">{}</span></h3><p>{}</p>",
             esc(&ob.id),
             esc(&ob.title),
             esc(&ob.rating),
-            ob.met,
-            ob.rated,
-            esc(&ob.rated_over)
+            esc(&ob.summary())
         );
         evidence_table(out, &ob.evidence);
         if !ob.context.is_empty() {
@@ -107,10 +104,6 @@ fn objectives(out: &mut String, r: &AfterAction) {
 /// Expectations with how each settled, as a table.
 fn evidence_table(out: &mut String, evidence: &[crate::report::aar::Evidence]) {
     if evidence.is_empty() {
-        let _ = writeln!(
-            out,
-            "<p>No expectation of these teams under this objective.</p>"
-        );
         return;
     }
     let _ = writeln!(

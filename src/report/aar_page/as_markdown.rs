@@ -59,8 +59,11 @@ fn objectives(out: &mut String, r: &AfterAction) {
     for ob in &r.objectives {
         let _ = writeln!(
             out,
-            "### {} {} - rating {} ({} of {} rated expectations met, of {})\n",
-            ob.id, ob.title, ob.rating, ob.met, ob.rated, ob.rated_over
+            "### {} {} - rating {}\n\n{}\n",
+            ob.id,
+            ob.title,
+            ob.rating,
+            ob.summary()
         );
         evidence_table(out, &ob.evidence);
         if !ob.context.is_empty() {
@@ -73,7 +76,6 @@ fn objectives(out: &mut String, r: &AfterAction) {
 /// Expectations with how each settled, as a table.
 fn evidence_table(out: &mut String, evidence: &[crate::report::aar::Evidence]) {
     if evidence.is_empty() {
-        let _ = writeln!(out, "No expectation of these teams under this objective.\n");
         return;
     }
     let _ = writeln!(out, "| expectation | team | outcome | when | what | note |");
