@@ -458,6 +458,8 @@ fn a_trainee_decision_is_judged_with_figures_and_objectives_rate_the_trainees() 
             !text.contains("Grenada national CSIRT (gd-csirt)"),
             "{file:?}: a simulated team reviewed as if people played it"
         );
+        // Orders from a command file carry no seat: no participant is invented.
+        assert!(text.contains("No seat gave an order"), "{file:?}");
         // The loss by cause: the script's outages apart from what the teams could change.
         assert!(text.contains("of which scripted"), "{file:?}");
         assert!(text.contains("which no team could change"), "{file:?}");

@@ -47,6 +47,9 @@ pub struct Overview {
     /// Exercise time played.
     pub played: String,
     pub teams: Vec<TeamLine>,
+    /// The seats that gave orders, from the journal (a seat that joined and gave none left
+    /// no trace there), in the order they first did.
+    pub participants: Vec<Participant>,
     pub islands: Vec<String>,
     /// Set when the journal's record stops without a clean end: the report then covers less
     /// than was played, and says so first.
@@ -56,6 +59,17 @@ pub struct Overview {
     /// the figures follow that pace, not the published one, and the report says so beside them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compressed: Option<String>,
+}
+
+/// A seat of the lab, as the journal names it (`ag-npc/1 chromium (192.168.8.21)`).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Participant {
+    pub seat: String,
+    /// The team it sat for (`@facilitator` for the facilitator's own seat).
+    pub team: String,
+    pub orders: usize,
+    pub first: String,
+    pub last: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -193,7 +207,7 @@ pub fn after_action(
     let teams = team_reviews(plan, &picture, &objectives, judged);
     let improvement_plan = improvements(plan, &objectives);
     AfterAction {
-        overview: overview(plan, seed, end),
+        overview: overview(plan, seed, end, commands),
         objectives,
         teams,
         timeline: super::narrate::milestones(plan, events)
@@ -230,7 +244,30 @@ fn compression_note(plan: &Plan) -> Option<String> {
     ))
 }
 
-fn overview(plan: &Plan, seed: u64, end: u64) -> Overview {
+/// The seats that gave orders, in the order they first did, with how many and when.
+fn participants(plan: &Plan, commands: &[Issued]) -> Vec<Participant> {
+    let clock = |t: u64| plan.scenario.start.at(t).clock();
+    let mut out: Vec<Participant> = Vec::new();
+    for c in commands {
+        let Some(seat) = &c.seat else { continue };
+        match out.iter_mut().find(|p| p.seat == *seat) {
+            Some(p) => {
+                p.orders += 1;
+                p.last = clock(c.tick);
+            }
+            None => out.push(Participant {
+                seat: seat.clone(),
+                team: seat.split('/').next().unwrap_or_default().to_string(),
+                orders: 1,
+                first: clock(c.tick),
+                last: clock(c.tick),
+            }),
+        }
+    }
+    out
+}
+
+fn overview(plan: &Plan, seed: u64, end: u64, commands: &[Issued]) -> Overview {
     let s = &plan.scenario;
     Overview {
         exercise: s.name.clone(),
@@ -250,6 +287,7 @@ fn overview(plan: &Plan, seed: u64, end: u64) -> Overview {
                 played_by: if p.auto { "simulated" } else { "trainees" }.into(),
             })
             .collect(),
+        participants: participants(plan, commands),
         islands: s.islands.iter().map(|i| i.name.clone()).collect(),
         unfinished: None,
         compressed: compression_note(plan),
@@ -621,6 +659,36 @@ mod tests {
         let mut auto = (*plan).clone();
         auto.teams[team].auto = true;
         assert!(team_reviews(&auto, &picture, &[], (&BTreeSet::new(), &[], 0.0)).is_empty());
+    }
+
+    /// The seats that gave orders are the participants, in the order they first did, with
+    /// how many orders and when; commands from a file (no seat) are nobody's.
+    #[test]
+    fn the_participants_are_the_seats_on_the_record() {
+        let plan = TinyRegion::new().island("A", false, false).plan();
+        let given = |tick, seat: Option<&str>| Issued {
+            tick,
+            command: Command::Note("x".into()),
+            seat: seat.map(str::to_string),
+        };
+        let commands = [
+            given(0, None),
+            given(60, Some("a-csirt/1 chromium (10.0.0.5)")),
+            given(90, Some("@facilitator/1 tablet (10.0.0.9)")),
+            given(120, Some("a-csirt/1 chromium (10.0.0.5)")),
+        ];
+        let seats = participants(&plan, &commands);
+        assert_eq!(seats.len(), 2);
+        assert_eq!(
+            (
+                seats[0].team.as_str(),
+                seats[0].orders,
+                seats[0].first.as_str(),
+                seats[0].last.as_str()
+            ),
+            ("a-csirt", 2, "D1 09:00", "D1 10:00")
+        );
+        assert_eq!(seats[1].team, "@facilitator");
     }
 
     /// An objective is rated on the teams people played: a simulated team's expectation met

@@ -78,6 +78,34 @@ fn head(out: &mut String, r: &AfterAction) {
             esc(&t.played_by)
         );
     }
+    let _ = writeln!(
+        out,
+        "</table><h3>Participants (the seats that gave orders, from the journal)</h3>"
+    );
+    if o.participants.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p>No seat gave an order: the exercise was run from the facilitator's console or \
+             a command file.</p><table>"
+        );
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "<table><tr><th>seat</th><th>team</th><th>orders</th><th>first</th><th>last</th></tr>"
+    );
+    for p in &o.participants {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"t\">{}</td>\
+             <td class=\"t\">{}</td></tr>",
+            esc(&p.seat),
+            esc(&p.team),
+            p.orders,
+            esc(&p.first),
+            esc(&p.last)
+        );
+    }
 }
 
 /// Each objective, its rating and the evidence.

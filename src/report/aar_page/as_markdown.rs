@@ -51,6 +51,31 @@ fn overview(out: &mut String, r: &AfterAction) {
             t.played_by
         );
     }
+    let _ = writeln!(
+        out,
+        "\n### Participants (the seats that gave orders, from the journal)\n"
+    );
+    if o.participants.is_empty() {
+        let _ = writeln!(
+            out,
+            "No seat gave an order: the exercise was run from the facilitator's console or a \
+             command file."
+        );
+        return;
+    }
+    let _ = writeln!(out, "| seat | team | orders | first | last |");
+    let _ = writeln!(out, "|---|---|---|---|---|");
+    for p in &o.participants {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            cell(&p.seat),
+            cell(&p.team),
+            p.orders,
+            p.first,
+            p.last
+        );
+    }
 }
 
 /// Each objective, its rating and the evidence.
