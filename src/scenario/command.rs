@@ -685,9 +685,7 @@ impl Resolver<'_> {
         }
         let plan = self.plan;
         let contacts = plan.hub_members().filter_map(|i| plan.island_contact[i]);
-        let fed = (plan.teams.iter().enumerate())
-            .filter(|(_, t)| t.feeds.contains(&super::Feed::Hub))
-            .map(|(k, _)| TeamIx::from(k));
+        let fed = plan.fed_by(super::Feed::Hub, None);
         let mut to: Vec<TeamIx> = contacts.chain(fed).chain([hub]).collect();
         to.sort_unstable();
         to.dedup();

@@ -105,7 +105,7 @@ pub(super) struct Desks<'w, 's> {
 }
 
 impl Desks<'_, '_> {
-    fn of(&mut self, team: TeamIx) -> Option<Mut<'_, Desk>> {
+    pub(super) fn of(&mut self, team: TeamIx) -> Option<Mut<'_, Desk>> {
         self.desks.get_mut(self.teams.0[team]).ok().map(|(_, d)| d)
     }
 }

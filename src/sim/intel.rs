@@ -11,9 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
-use super::assistance::mutual_assistance;
+use super::assistance::{Desks, mutual_assistance};
 use super::attack::Intrusions;
-use super::desk::{Desk, TeamEntities};
 use super::digest::{DigestAppExt, hash_of};
 use super::events::{Channel, EventLog, SimEvent};
 use super::incidents::Incidents;
@@ -169,20 +168,6 @@ fn hop(region: &Region, net: &Connectivity, from: Option<IslandIx>, to: Option<I
     }
 }
 
-/// Teams fed by a channel: those listing `feed`, on `island` if one is given.
-fn fed_by(
-    region: &Region,
-    feed: crate::scenario::Feed,
-    island: Option<IslandIx>,
-) -> impl Iterator<Item = TeamIx> + '_ {
-    region
-        .teams
-        .iter()
-        .enumerate()
-        .filter(move |(_, t)| t.feeds.contains(&feed) && island.is_none_or(|i| t.island == Some(i)))
-        .map(|(t, _)| TeamIx::from(t))
-}
-
 impl IntelBook {
     /// An island's contact passes an item it holds on to its constituency (the teams fed
     /// `National` on its island), one hop later.
@@ -206,7 +191,7 @@ impl IntelBook {
         }
         let at = now + region.intel.latency.0;
         let feed = crate::scenario::Feed::National;
-        let fed: Vec<TeamIx> = fed_by(region, feed, Some(island))
+        let fed: Vec<TeamIx> = (region.fed_by(feed, Some(island)))
             .filter(|t| *t != holder)
             .collect();
         for t in fed {
@@ -364,7 +349,7 @@ struct Sources<'w> {
 fn share_intel(
     seen: Sources,
     (mut book, mut tray): (ResMut<IntelBook>, ResMut<HubTray>),
-    mut desks: HubDesks,
+    mut desks: Desks,
     mut defences: ResMut<IslandDefences>,
     mut log: ResMut<EventLog>,
 ) {
@@ -483,25 +468,12 @@ fn relay_to_members(
     if !chosen.is_empty() {
         return;
     }
-    let fed: Vec<TeamIx> = fed_by(region, crate::scenario::Feed::Hub, None)
+    let fed: Vec<TeamIx> = (region.fed_by(crate::scenario::Feed::Hub, None))
         .filter(|t| *t != producer && *t != hub)
         .collect();
     for t in fed {
         let at = now + hop(region, net, seat, region.teams[t].island);
         book.send(log, now, at, item, Recipient::Team(t), Channel::Hub);
-    }
-}
-
-/// The desks of teams, for the hub's vetting work.
-#[derive(SystemParam)]
-struct HubDesks<'w, 's> {
-    teams: Res<'w, TeamEntities>,
-    desks: Query<'w, 's, &'static mut Desk>,
-}
-
-impl HubDesks<'_, '_> {
-    fn of(&mut self, team: TeamIx) -> Option<Mut<'_, Desk>> {
-        self.desks.get_mut(self.teams.0[team]).ok()
     }
 }
 
@@ -582,7 +554,7 @@ fn produce(
 fn deliver_intel(
     clock: Res<Clock>,
     region: Res<Region>,
-    mut desks: HubDesks,
+    mut desks: Desks,
     (mut book, mut tray): (ResMut<IntelBook>, ResMut<HubTray>),
     mut defences: ResMut<IslandDefences>,
     mut log: ResMut<EventLog>,

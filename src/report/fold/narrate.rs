@@ -8,6 +8,7 @@ mod attack;
 mod exercise;
 mod json;
 mod response;
+pub(crate) use response::members;
 
 pub use json::to_json;
 

@@ -193,14 +193,7 @@ impl HubView {
 
 /// A relay in words: `relayed: TLP:AMBER to every member`.
 fn relayed(plan: &Plan, what: &str, r: &Relay) -> String {
-    let whom = if r.to.is_empty() {
-        "every member".to_string()
-    } else {
-        let names: Vec<&str> = (r.to.iter())
-            .map(|i| plan.scenario.islands[i.ix()].name.as_str())
-            .collect();
-        names.join(", ")
-    };
+    let whom = crate::report::fold::narrate::members(plan, &r.to);
     let advisory = if r.advisory {
         ", and as a regional advisory"
     } else {

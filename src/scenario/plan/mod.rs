@@ -433,6 +433,19 @@ impl Plan {
         IslandIx::all(self.islands.len()).filter(|&i| self.is_hub_member(i))
     }
 
+    /// Teams fed by a channel: those listing `feed`, on `island` if one is given.
+    pub fn fed_by(
+        &self,
+        feed: crate::scenario::Feed,
+        island: Option<IslandIx>,
+    ) -> impl Iterator<Item = TeamIx> + '_ {
+        (self.teams.iter().enumerate())
+            .filter(move |(_, t)| {
+                t.feeds.contains(&feed) && island.is_none_or(|i| t.island == Some(i))
+            })
+            .map(|(t, _)| TeamIx::from(t))
+    }
+
     /// Whether the regional hub is played by trainees: its relays and loans wait for them.
     pub fn hub_played(&self) -> bool {
         self.hub.is_some_and(|h| !self.teams[h].auto)

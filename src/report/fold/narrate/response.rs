@@ -365,7 +365,7 @@ pub(super) fn cooperation(plan: &Plan, event: &SimEvent) -> String {
 }
 
 /// The members a relay goes to: every one, or those named.
-fn members(plan: &Plan, to: &[IslandIx]) -> String {
+pub(crate) fn members(plan: &Plan, to: &[IslandIx]) -> String {
     if to.is_empty() {
         return "every member".into();
     }
