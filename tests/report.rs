@@ -466,3 +466,68 @@ fn a_trainee_decision_is_judged_with_figures_and_objectives_rate_the_trainees() 
     }
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// A headless lab has nobody to rate "met" while it runs: `tidewatch rate` gives the ratings
+/// afterwards, to an assessment file beside the journal, and `report` shows them (as given
+/// after the exercise, with the note) and rates the objective by them; the journal's bytes
+/// never change. A second rating replaces the first; an unknown expectation is refused.
+#[test]
+fn ratings_given_after_the_exercise_reach_the_report_and_leave_the_journal() {
+    let dir = scratch("rate");
+    let journal = dir.join("tabletop.jsonl");
+    let out = tidewatch(&["run", "tabletop-ransomware", "--journal", path(&journal)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let before = std::fs::read(&journal).unwrap();
+    let rate = |args: &[&str]| {
+        let mut all = vec!["rate", path(&journal)];
+        all.extend_from_slice(args);
+        tidewatch(&all)
+    };
+    let out = rate(&["--set", "E3=not-met"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = rate(&[
+        "--set",
+        "E3=met",
+        "--set",
+        "E4=not-met",
+        "--note",
+        "by phone only",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = stdout(&out);
+    assert!(
+        said.contains("E3: met (was rated not met after the exercise)"),
+        "{said}"
+    );
+    assert!(said.contains("O2 now rates M (1 of 2 rated"), "{said}");
+    let wrong = rate(&["--set", "E9=met"]);
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(
+        stderr(&wrong).contains("did you mean"),
+        "{}",
+        stderr(&wrong)
+    );
+    let listed = stdout(&rate(&["--list"]));
+    assert!(listed.contains("not met: by phone only"), "{listed}");
+    assert!(dir.join("tabletop.assessment.ron").exists());
+
+    let md = dir.join("aar.md");
+    let out = tidewatch(&["report", path(&journal), "--out", path(&md)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let md = std::fs::read_to_string(&md).unwrap();
+    assert!(
+        md.contains("### O2 Lead the technical response - rating M"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| E4 | gd-csirt | not met (facilitator) | after the exercise |"),
+        "{md}"
+    );
+    assert!(md.contains("by phone only"), "{md}");
+    assert_eq!(
+        std::fs::read(&journal).unwrap(),
+        before,
+        "the journal changed"
+    );
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -9,6 +9,7 @@ pub mod bench;
 pub mod console;
 pub mod files;
 pub mod msel;
+pub mod rate;
 pub mod replay;
 pub mod report;
 pub mod run;
@@ -45,6 +46,10 @@ pub enum Command {
     /// objectives and evidence, timeline, figures, notes, improvement plan, and what each
     /// decision's other options would have cost.
     Report(report::ReportArgs),
+    /// Rate expectations after the exercise (`--set E04=met --note "..."`, or one by one when
+    /// asked): the ratings go to an assessment file beside the journal, which `report` reads;
+    /// the journal is only read.
+    Rate(rate::RateArgs),
     /// The intelligence the teams produced and shared in a recorded exercise, as a STIX 2.1
     /// bundle for MISP or OpenCTI: reports by team with their TLP 2.0 markings, the campaigns,
     /// actors (intrusion sets), ATT&CK techniques, fictional indicators and sightings by island.
@@ -85,6 +90,7 @@ pub fn dispatch(command: Option<Command>) -> ExitCode {
         Some(Command::Merge(args)) => batch::merge(args),
         Some(Command::Calibrate(args)) => batch::calibrate(args),
         Some(Command::Report(args)) => report::report(args),
+        Some(Command::Rate(args)) => rate::run(args),
         Some(Command::Stix(args)) => report::stix(args),
         Some(Command::Validate(args)) => scenario::validate(args),
         Some(Command::New(args)) => scenario::new(args),

@@ -5,9 +5,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use tidewatch::exercise::assessment::Assessment;
 use tidewatch::exercise::journal::JournalFile;
 use tidewatch::exercise::session::{self, Session};
-use tidewatch::scenario::{Issued, Plan};
+use tidewatch::report::aar::Played;
+use tidewatch::scenario::Plan;
 use tidewatch::time::Span;
 
 use super::files::Files;
@@ -50,13 +52,24 @@ pub fn report(args: ReportArgs) -> Result<ExitCode, Failure> {
     if let Some(note) = &unfinished {
         eprintln!("{}: {note}", file.path);
     }
-    write(
-        &plan,
-        &session,
-        &file.commands(),
-        &args.out,
-        (args.seeds, unfinished),
-    )?;
+    // The facilitator's ratings given afterwards (`tidewatch rate`), if any, beside the journal.
+    let beside = Assessment::beside(&args.journal);
+    let rated_after = Assessment::read(&beside)?.resolve(&plan, &beside.display().to_string())?;
+    if !rated_after.is_empty() {
+        eprintln!(
+            "with {} rating{} given after the exercise, from {}",
+            rated_after.len(),
+            if rated_after.len() == 1 { "" } else { "s" },
+            beside.display()
+        );
+    }
+    let commands = file.commands();
+    let played = Played {
+        events: session.sim.events(),
+        commands: &commands,
+        rated_after: &rated_after,
+    };
+    write(&plan, &session, played, &args.out, (args.seeds, unfinished))?;
     let names: Vec<String> = args.out.iter().map(|p| p.display().to_string()).collect();
     emit(&format!(
         "after-action report of {} ({} played) written to {}\n",
@@ -87,7 +100,7 @@ pub fn formats(out: &[PathBuf]) -> Result<(), Failure> {
 pub fn write(
     plan: &Arc<Plan>,
     session: &Session,
-    commands: &[Issued],
+    played: Played,
     out: &[PathBuf],
     (seeds, unfinished): (u64, Option<String>),
 ) -> Result<(), Failure> {
@@ -95,8 +108,7 @@ pub fn write(
         plan,
         session.seed,
         session.now(),
-        session.sim.events(),
-        commands,
+        played,
         out,
         (seeds, unfinished),
     )?;

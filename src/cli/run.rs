@@ -99,7 +99,8 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Failure> {
         // The commands of the run, for the report's alternatives: a resumed journal's, the
         // file's and the seats', as applied.
         let given = session.applied();
-        super::report::write(&plan, &session, &given, &args.report, (1, None))?;
+        let played = tidewatch::report::aar::Played::new(session.sim.events(), &given);
+        super::report::write(&plan, &session, played, &args.report, (1, None))?;
     }
     let events = args.events.as_deref().map(|p| (p, team));
     finish(&plan, &mut session, events, args.json, args.rehearse)?;

@@ -317,8 +317,7 @@ fn end_exercise(world: &mut World) {
             &plan,
             seed,
             end,
-            events,
-            recorder.applied(),
+            crate::report::aar::Played::new(events, recorder.applied()),
             &paths,
             (1, None),
         )?;

@@ -1,6 +1,7 @@
 //! Driving the simulation from outside: commands applied at tick boundaries, the journal that
 //! records them with state digests, and replay, verification, forking and resuming.
 
+pub mod assessment;
 pub mod authority;
 mod hub;
 pub mod journal;

@@ -14,12 +14,13 @@ use serde::Serialize;
 mod judged;
 
 use super::counterfactual::{Counterfactual, MissedAction};
-use super::picture::{OperatingPicture, Outcome};
-use super::rehearsal::rating;
+use super::picture::OperatingPicture;
+use super::rehearsal::score;
 use super::summary::{RunSummary, summary_of};
+use crate::exercise::assessment::Rated;
 use crate::scenario::ids::ExpectationIx;
 use crate::scenario::{Check, Command, Issued, Plan};
-use crate::sim::events::Stamped;
+use crate::sim::events::{SimEvent, Stamped};
 use crate::time::Span;
 
 #[derive(Clone, Debug, Serialize)]
@@ -179,20 +180,63 @@ pub struct Improvement {
     pub due: String,
 }
 
+/// What was played, as recorded: the events, the commands as given (with their seats), and
+/// the facilitator's ratings given after the exercise (`exercise::assessment`), which count as
+/// judgements at its end.
+#[derive(Clone, Copy)]
+pub struct Played<'a> {
+    pub events: &'a [Stamped],
+    pub commands: &'a [Issued],
+    pub rated_after: &'a [Rated],
+}
+
+impl<'a> Played<'a> {
+    pub fn new(events: &'a [Stamped], commands: &'a [Issued]) -> Self {
+        Played {
+            events,
+            commands,
+            rated_after: &[],
+        }
+    }
+}
+
+/// The ratings given after the exercise as judgements at its end, to fold like any other, so
+/// the picture stays the one place an expectation's outcome is decided.
+pub fn judged_after(end: u64, rated: &[Rated]) -> Vec<Stamped> {
+    (rated.iter())
+        .map(|r| Stamped {
+            tick: end,
+            event: SimEvent::ExpectationValidated {
+                expectation: r.expectation,
+                met: r.met,
+                note: r.note.clone(),
+            },
+        })
+        .collect()
+}
+
 /// The report of an exercise played to `end` (ticks), from its events; the counterfactuals are
 /// computed apart (they replay the journal) and passed in.
 pub fn after_action(
     plan: &Plan,
     seed: u64,
     end: u64,
-    events: &[Stamped],
-    commands: &[Issued],
+    played: Played,
     (counterfactuals, missed_actions): (Vec<Counterfactual>, Vec<MissedAction>),
 ) -> AfterAction {
-    let picture = OperatingPicture::of(plan, events);
+    let Played {
+        events, commands, ..
+    } = played;
+    let judged_after = judged_after(end, played.rated_after);
+    let picture = if judged_after.is_empty() {
+        OperatingPicture::of(plan, events)
+    } else {
+        OperatingPicture::of(plan, &[events, &judged_after].concat())
+    };
+    let after: BTreeSet<ExpectationIx> = played.rated_after.iter().map(|r| r.expectation).collect();
     let summary = summary_of(&picture, plan, seed, end, String::new(), events.len());
     let clock = |t: u64| plan.scenario.start.at(t).clock();
-    let objectives = objective_reviews(plan, &picture);
+    let objectives = objective_reviews(plan, &picture, &after);
     // Decisions the trainees gave themselves (the rest were the room's default, or the model's
     // for simulated teams).
     let answered: BTreeSet<&str> = commands
@@ -219,7 +263,7 @@ pub fn after_action(
             .collect(),
         islands: island_figures(plan, &summary, &picture, end),
         charts: super::charts::charts(plan, &picture, end),
-        notes: notes(plan, &picture),
+        notes: notes(plan, &picture, &after),
         improvement_plan,
         counterfactuals,
         missed_actions,
@@ -295,52 +339,39 @@ fn overview(plan: &Plan, seed: u64, end: u64, commands: &[Issued]) -> Overview {
 }
 
 /// Each objective rated over its expectations, with the evidence.
-fn objective_reviews(plan: &Plan, picture: &OperatingPicture) -> Vec<ObjectiveReview> {
+fn objective_reviews(
+    plan: &Plan,
+    picture: &OperatingPicture,
+    after: &BTreeSet<ExpectationIx>,
+) -> Vec<ObjectiveReview> {
     // The facilitator's note on each expectation rated by hand (the last one given).
     let notes_on: BTreeMap<ExpectationIx, &str> = picture
         .notes
         .iter()
         .filter_map(|n| Some((n.on?, n.text.as_str())))
         .collect();
-    // The rating is the trainees': a simulated team's expectations are the model's doing.
-    let people = plan.teams.iter().any(|t| !t.auto);
-    let counts = |k: &usize| !people || !plan.teams[plan.expectations[*k].team].auto;
-    let rated_over = if people {
-        "the teams played by people"
-    } else {
-        "every team (all were simulated)"
+    let evidence_of = |list: &[usize]| -> Vec<Evidence> {
+        (list.iter())
+            .map(|k| evidence(plan, picture, ExpectationIx::from(*k), (&notes_on, after)))
+            .collect()
     };
     plan.scenario
         .objectives
         .iter()
         .enumerate()
         .map(|(oi, o)| {
-            let (mine, others): (Vec<usize>, Vec<usize>) =
-                super::rehearsal::expectations_of(plan, oi)
-                    .into_iter()
-                    .partition(counts);
-            let settled: Vec<(usize, Outcome)> = mine
-                .iter()
-                .filter_map(|k| picture.outcome(ExpectationIx::from(*k)).map(|o| (*k, o.0)))
-                .collect();
-            let met = settled.iter().filter(|(_, o)| o.met()).count();
+            // Only what was rated counts: an expectation left for the facilitator and not
+            // rated is no failure (the one rule the rehearsal also rates by).
+            let score = score(plan, picture, oi);
             ObjectiveReview {
                 id: o.id.clone(),
                 title: o.title.clone(),
-                // Only what was rated counts: an expectation left for the facilitator and not
-                // rated is no failure.
-                rating: rating(met, settled.len(), settled.len()).into(),
-                met,
-                rated: settled.len(),
-                rated_over: rated_over.into(),
-                evidence: mine
-                    .iter()
-                    .map(|k| evidence(plan, picture, ExpectationIx::from(*k), &notes_on))
-                    .collect(),
-                context: others
-                    .iter()
-                    .map(|k| evidence(plan, picture, ExpectationIx::from(*k), &notes_on))
-                    .collect(),
+                rating: score.rating.into(),
+                met: score.met,
+                rated: score.rated,
+                rated_over: score.over.into(),
+                evidence: evidence_of(&score.counted),
+                context: evidence_of(&score.context),
             }
         })
         .collect()
@@ -351,7 +382,7 @@ fn evidence(
     plan: &Plan,
     picture: &OperatingPicture,
     k: ExpectationIx,
-    notes_on: &BTreeMap<ExpectationIx, &str>,
+    (notes_on, after): (&BTreeMap<ExpectationIx, &str>, &BTreeSet<ExpectationIx>),
 ) -> Evidence {
     let e = &plan.scenario.expectations[k.ix()];
     let o = picture.outcome(k);
@@ -365,19 +396,28 @@ fn evidence(
         team: e.team.clone(),
         description: e.description.clone(),
         outcome,
-        time: o.map(|o| plan.scenario.start.at(o.1).clock()),
+        time: o.map(|o| match after.contains(&k) {
+            true => AFTER.to_string(),
+            false => plan.scenario.start.at(o.1).clock(),
+        }),
         note: notes_on.get(&k).map(|n| n.to_string()),
     }
 }
 
+/// When a rating given with `tidewatch rate` was given, as the report says it.
+const AFTER: &str = "after the exercise";
+
 /// The facilitator's notes, and the notes given with ratings by hand, in order.
-fn notes(plan: &Plan, picture: &OperatingPicture) -> Vec<Moment> {
+fn notes(plan: &Plan, picture: &OperatingPicture, after: &BTreeSet<ExpectationIx>) -> Vec<Moment> {
     let s = &plan.scenario;
     picture
         .notes
         .iter()
         .map(|n| Moment {
-            time: s.start.at(n.tick).clock(),
+            time: match n.on {
+                Some(x) if after.contains(&x) => AFTER.to_string(),
+                _ => s.start.at(n.tick).clock(),
+            },
             text: match n.on {
                 None => n.text.clone(),
                 Some(x) => format!("{}: {}", s.expectations[x.ix()].id, n.text),
@@ -737,7 +777,7 @@ mod tests {
             },
         ];
         let picture = OperatingPicture::of(&plan, &events);
-        let o = &objective_reviews(&plan, &picture)[0];
+        let o = &objective_reviews(&plan, &picture, &BTreeSet::new())[0];
         assert_eq!((o.rating.as_str(), o.met, o.rated), ("U", 0, 1));
         assert_eq!(o.evidence.len(), 1);
         assert_eq!(o.evidence[0].team, "b-csirt");
@@ -745,7 +785,7 @@ mod tests {
         assert_eq!(o.context[0].team, "a-csirt");
         let mut rehearsal = (*plan).clone();
         rehearsal.teams[crate::scenario::ids::TeamIx(1)].auto = true;
-        let o = &objective_reviews(&rehearsal, &picture)[0];
+        let o = &objective_reviews(&rehearsal, &picture, &BTreeSet::new())[0];
         assert_eq!((o.rating.as_str(), o.met, o.rated), ("M", 1, 2));
         assert!(o.context.is_empty() && o.rated_over.contains("every team"));
     }
@@ -809,7 +849,7 @@ mod tests {
                  check: Facilitator)]",
             )
             .plan();
-        let r = after_action(&plan, 1, 600, &[], &[], (vec![], vec![]));
+        let r = after_action(&plan, 1, 600, Played::new(&[], &[]), (vec![], vec![]));
         let o = &r.objectives[0];
         assert_eq!(o.evidence[0].outcome, "not rated");
         assert_eq!((o.rating.as_str(), o.rated), ("-", 0));

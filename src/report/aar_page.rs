@@ -8,8 +8,7 @@ mod as_markdown;
 use std::sync::Arc;
 
 use crate::report::aar::AfterAction;
-use crate::scenario::{Issued, Plan};
-use crate::sim::events::Stamped;
+use crate::scenario::Plan;
 
 const MODEL_CAVEAT: &str = "Each figure comes from one run of the model with the exercise's \
 seed: the alternatives replay the exercise with the other option taken at the same moment and \
@@ -49,16 +48,15 @@ pub fn write_report_files(
     plan: &Arc<Plan>,
     seed: u64,
     end: u64,
-    events: &[Stamped],
-    commands: &[Issued],
+    played: super::aar::Played,
     paths: &[std::path::PathBuf],
     (seeds, unfinished): (u64, Option<String>),
 ) -> Result<(), String> {
+    let (events, commands) = (played.events, played.commands);
     let alternatives =
         super::counterfactual::counterfactuals(plan, seed, commands, end, events, seeds)?;
     let missed = super::counterfactual::missed_actions(plan, seed, commands, end, events)?;
-    let mut report =
-        super::aar::after_action(plan, seed, end, events, commands, (alternatives, missed));
+    let mut report = super::aar::after_action(plan, seed, end, played, (alternatives, missed));
     report.overview.unfinished = unfinished;
     for path in paths {
         let text = match path.extension().and_then(|e| e.to_str()) {

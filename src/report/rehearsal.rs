@@ -43,9 +43,11 @@ pub struct ObjectiveRating {
     pub id: String,
     pub title: String,
     /// HSEEP: P performed without challenges, S with some, M with major challenges, U unable
-    /// to be performed; `-` when none of its expectations came due.
+    /// to be performed, over the rated expectations (`rehearsal::rating`); `-` when none was.
     pub rating: String,
     pub met: usize,
+    pub rated: usize,
+    /// The expectations that count (the trainees' when people played some team).
     pub total: usize,
 }
 
@@ -90,12 +92,14 @@ pub struct Rehearsal {
     pub objectives: Vec<ObjectiveRating>,
 }
 
-/// HSEEP-style rating from the share of an objective's expectations that were met.
-pub fn rating(met: usize, settled: usize, total: usize) -> &'static str {
-    if settled == 0 || total == 0 {
+/// HSEEP-style rating from the share of the rated expectations that were met; `-` when none
+/// was rated. An expectation not rated (left to the facilitator, or not due) is no failure: the
+/// rehearsal and the report rate by this one rule.
+pub fn rating(met: usize, rated: usize) -> &'static str {
+    if rated == 0 {
         return "-";
     }
-    let share = met as f64 / total as f64;
+    let share = met as f64 / rated as f64;
     if share >= 0.999 {
         "P"
     } else if share >= 2.0 / 3.0 {
@@ -104,6 +108,46 @@ pub fn rating(met: usize, settled: usize, total: usize) -> &'static str {
         "M"
     } else {
         "U"
+    }
+}
+
+/// An objective scored: over the expectations of the teams people played (every team's when
+/// people played none, a rehearsal), the simulated teams' kept apart as context.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Score {
+    /// The expectations that count, by index.
+    pub counted: Vec<usize>,
+    /// The simulated teams' expectations when people played some team.
+    pub context: Vec<usize>,
+    pub met: usize,
+    pub rated: usize,
+    pub rating: &'static str,
+    /// Whose expectations count, in words.
+    pub over: &'static str,
+}
+
+/// Objective `oi` scored on the picture by the one rating rule.
+pub fn score(plan: &Plan, picture: &OperatingPicture, oi: usize) -> Score {
+    // A simulated team's expectations are the model's doing, not the room's.
+    let people = plan.teams.iter().any(|t| !t.auto);
+    let counts = |k: &usize| !people || !plan.teams[plan.expectations[*k].team].auto;
+    let (counted, context): (Vec<usize>, Vec<usize>) =
+        expectations_of(plan, oi).into_iter().partition(counts);
+    let outcomes =
+        || (counted.iter()).filter_map(|k| picture.outcome(ExpectationIx::from(*k)).map(|o| o.0));
+    let rated = outcomes().count();
+    let met = outcomes().filter(|o| o.met()).count();
+    Score {
+        rating: rating(met, rated),
+        met,
+        rated,
+        over: if people {
+            "the teams played by people"
+        } else {
+            "every team (all were simulated)"
+        },
+        counted,
+        context,
     }
 }
 
@@ -183,25 +227,14 @@ pub fn rehearsal_of(picture: &OperatingPicture, plan: &Plan) -> Rehearsal {
         .iter()
         .enumerate()
         .map(|(oi, o)| {
-            let mine = expectations_of(plan, oi);
-            let met = mine
-                .iter()
-                .filter(|k| {
-                    picture
-                        .outcome(ExpectationIx::from(**k))
-                        .is_some_and(|x| x.0.met())
-                })
-                .count();
-            let settled = mine
-                .iter()
-                .filter(|k| picture.outcome(ExpectationIx::from(**k)).is_some())
-                .count();
+            let score = score(plan, picture, oi);
             ObjectiveRating {
                 id: o.id.clone(),
                 title: o.title.clone(),
-                rating: rating(met, settled, mine.len()).into(),
-                met,
-                total: mine.len(),
+                rating: score.rating.into(),
+                met: score.met,
+                rated: score.rated,
+                total: score.counted.len(),
             }
         })
         .collect();
@@ -387,8 +420,16 @@ impl Rehearsal {
         for o in &self.objectives {
             let _ = writeln!(
                 out,
-                "  {} {:<4} {}/{} expectations met  {}",
-                o.rating, o.id, o.met, o.total, o.title
+                "  {} {:<4} {}/{} rated expectations met{}  {}",
+                o.rating,
+                o.id,
+                o.met,
+                o.rated,
+                match o.total - o.rated {
+                    0 => String::new(),
+                    n => format!(" ({n} not rated)"),
+                },
+                o.title
             );
         }
         out
@@ -401,10 +442,10 @@ mod tests {
 
     #[test]
     fn ratings_follow_the_share_met() {
-        assert_eq!(rating(3, 3, 3), "P");
-        assert_eq!(rating(2, 3, 3), "S");
-        assert_eq!(rating(1, 3, 3), "M");
-        assert_eq!(rating(0, 3, 3), "U");
-        assert_eq!(rating(0, 0, 3), "-");
+        assert_eq!(rating(3, 3), "P");
+        assert_eq!(rating(2, 3), "S");
+        assert_eq!(rating(1, 3), "M");
+        assert_eq!(rating(0, 3), "U");
+        assert_eq!(rating(0, 0), "-");
     }
 }
