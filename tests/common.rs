@@ -86,3 +86,42 @@ pub fn rechain(lines: &mut [String], from: usize) {
         }
     }
 }
+
+/// Headless Chromium, where installed (`.ci/run` installs it; CI without it is a failure).
+pub fn chromium() -> Option<&'static str> {
+    let found = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|b| {
+            std::process::Command::new(b)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install chromium (see .ci/run)"
+        );
+        eprintln!("skipped: no chromium on this machine");
+    }
+    found
+}
+
+/// A PNG of `page` as headless Chromium renders it, and what it said on stderr.
+pub fn screenshot(browser: &str, page: &std::path::Path, png: &std::path::Path) -> String {
+    let out = std::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--enable-logging=stderr",
+            "--window-size=1200,3000",
+        ])
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    assert!(png.exists(), "no screenshot: {}", stderr(&out));
+    stderr(&out)
+}

@@ -462,6 +462,32 @@ fn a_lab_exercise_over_the_loopback_with_three_seats_a_rogue_and_a_rejoin() {
             assert!(!all.contains(truth), "{name} shows `{truth}`");
         }
     }
+    // The after-action report of the lab's journal names its participants by seat, under the
+    // minister's page, and rates the objectives on the teams people played.
+    let md = d.join("lab-report.md");
+    let report = Command::new(BIN)
+        .arg("report")
+        .arg(&journal)
+        .arg("--out")
+        .arg(&md)
+        .output()
+        .unwrap();
+    assert!(report.status.success(), "{}", text(&report));
+    let md = std::fs::read_to_string(&md).unwrap();
+    let summary = md
+        .find("## Executive summary")
+        .expect("an executive summary");
+    let seats = md.find("### Participants").expect("the participants");
+    assert!(summary < seats, "the summary comes first");
+    assert!(
+        md.contains(&format!("| {trainee}/1 a (127.0.0.1) | {trainee} | ")),
+        "{md}"
+    );
+    assert!(md.contains(&format!("| {other}/")), "{md}");
+    assert!(
+        md.contains("on the expectations of the teams played by people"),
+        "{md}"
+    );
     let _ = std::fs::remove_dir_all(&d);
 }
 

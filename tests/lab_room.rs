@@ -87,6 +87,7 @@ fn on_a_headless_tabletop_the_decider_decides_and_the_modules_pause_the_clock() 
             Timed(at: "D1 10:50", do: Statement(team: "gd-cabinet", to: Public,
                 text: "The Treasury was attacked by criminals. The government will not pay them.")),
             Timed(at: "D1 14:35", do: Decide(team: "gd-cabinet", inject: "I11", option: "none")),
+            Timed(at: "D1 14:40", do: Note("Ask the Treasury when its backups were last tested")),
         ]"#,
     )
     .unwrap();
@@ -184,6 +185,32 @@ fn on_a_headless_tabletop_the_decider_decides_and_the_modules_pause_the_clock() 
     assert!(
         gis_review.to_string().contains("Decided on I11"),
         "{gis_review}"
+    );
+    // The participants are the seats on the record; a seat's note is the trainees', apart
+    // from the facilitator's and the script's.
+    let seats = report["overview"]["participants"].to_string();
+    assert!(
+        seats.contains("gd-cabinet/") && seats.contains("gd-gis/"),
+        "{seats}"
+    );
+    let notes = &report["notes"];
+    assert!(
+        notes["trainees"]
+            .to_string()
+            .contains("gd-cabinet: Ask the Treasury when its backups were last tested"),
+        "{notes}"
+    );
+    assert!(
+        !notes["facilitator"].to_string().contains("backups"),
+        "{notes}"
+    );
+    assert!(
+        report["summary"]["what_happened"][0]
+            .as_str()
+            .unwrap()
+            .contains("discussion-based"),
+        "{}",
+        report["summary"]
     );
     let timeline = report["timeline"].to_string();
     assert!(

@@ -105,6 +105,8 @@ fn the_report_reads_the_journal_and_never_writes_it() {
 
     let md = std::fs::read_to_string(&md).unwrap();
     for section in [
+        "## Executive summary",
+        "## Scope and scenario",
         "## Exercise overview",
         "## Objectives and their evidence",
         "## Strengths and areas for improvement",
@@ -287,45 +289,6 @@ fn json(out: &std::process::Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-/// Headless Chromium, where installed (`.ci/run` installs it; CI without it is a failure).
-fn chromium() -> Option<&'static str> {
-    let found = ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|b| {
-            std::process::Command::new(b)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success())
-        });
-    if found.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install chromium (see .ci/run)"
-        );
-        eprintln!("skipped: no chromium on this machine");
-    }
-    found
-}
-
-/// A PNG of `page` as headless Chromium renders it, and what it said on stderr.
-fn screenshot(browser: &str, page: &Path, png: &Path) -> String {
-    let out = std::process::Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--hide-scrollbars",
-            "--enable-logging=stderr",
-            "--window-size=1200,3000",
-        ])
-        .arg(format!("--screenshot={}", png.display()))
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .unwrap();
-    assert!(png.exists(), "no screenshot: {}", stderr(&out));
-    stderr(&out)
-}
-
 #[test]
 fn the_html_report_renders_in_headless_chromium_with_every_chart() {
     let Some(browser) = chromium() else {
@@ -427,17 +390,35 @@ fn a_trainee_decision_is_judged_with_figures_and_objectives_rate_the_trainees() 
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let (md, html) = (dir.join("aar.md"), dir.join("aar.html"));
+    // The improvement plan as the ministry agreed it, and a key that names no row.
+    let agreed = dir.join("plan.ron");
+    std::fs::write(
+        &agreed,
+        r#"PlanFile(actions: [
+            PlannedAction(issue: "E08", contact: "Port liaison, Saint Lucia NPC",
+                start: "2027-01-15", completion: "2027-03-31"),
+            PlannedAction(issue: "E99", contact: "nobody"),
+        ])"#,
+    )
+    .unwrap();
     let out = tidewatch(&[
         "report",
         path(&journal),
         "--seeds",
         "3",
+        "--plan",
+        path(&agreed),
         "--out",
         path(&md),
         "--out",
         path(&html),
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("`E99` names no row"),
+        "{}",
+        stderr(&out)
+    );
     for file in [&md, &html] {
         let text = std::fs::read_to_string(file).unwrap();
         assert!(text.contains("of the teams played by people"), "{file:?}");
@@ -446,7 +427,7 @@ fn a_trainee_decision_is_judged_with_figures_and_objectives_rate_the_trainees() 
             "{file:?}"
         );
         let judged = (text.lines())
-            .find(|l| l.contains("Decided on I13"))
+            .find(|l| l.contains("Strength: Decided on I13"))
             .unwrap_or_else(|| panic!("{file:?}: no judgement of I13"));
         assert!(judged.contains("Strength"), "{judged}");
         assert!(
@@ -463,6 +444,40 @@ fn a_trainee_decision_is_judged_with_figures_and_objectives_rate_the_trainees() 
         // The loss by cause: the script's outages apart from what the teams could change.
         assert!(text.contains("of which scripted"), "{file:?}");
         assert!(text.contains("which no team could change"), "{file:?}");
+        assert!(
+            text.contains("in grey,"),
+            "{file:?}: the losses chart splits by cause"
+        );
+        // The minister's page: what happened, the trainees' strength with its figures, the
+        // money split by cause, the decisions that mattered (the trainees' first).
+        let summary = &text
+            [text.find("Executive summary").unwrap()..text.find("Scope and scenario").unwrap()];
+        assert!(summary.contains("campaigns took"), "{summary}");
+        assert!(
+            summary.contains("Saint Lucia NPC: Decided on I13"),
+            "{summary}"
+        );
+        assert!(
+            summary.contains("followed the attacks and the response"),
+            "{summary}"
+        );
+        let mattered = &summary[summary.find("The decisions that mattered").unwrap()..];
+        assert!(mattered.contains("I13 (lc-npc, D1 15:00)"), "{mattered}");
+        assert!(mattered.contains("simulated"), "{mattered}");
+        // The missed expectation's root cause, from the record: the decision came late.
+        assert!(
+            text.contains("The decision on I13 came at D1 15:00, after the window closed"),
+            "{file:?}"
+        );
+        // The improvement plan's HSEEP columns, filled from the ministry's plan for E08.
+        assert!(
+            text.contains("point of contact") && text.contains("completion"),
+            "{file:?}"
+        );
+        assert!(text.contains("Port liaison, Saint Lucia NPC"), "{file:?}");
+        assert!(text.contains("2027-03-31"), "{file:?}");
+        // The notes by author: the script's decision notes apart.
+        assert!(text.contains("The script's and the record's"), "{file:?}");
     }
     std::fs::remove_dir_all(dir).ok();
 }

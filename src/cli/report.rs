@@ -8,7 +8,7 @@ use std::sync::Arc;
 use tidewatch::exercise::assessment::Assessment;
 use tidewatch::exercise::journal::JournalFile;
 use tidewatch::exercise::session::{self, Session};
-use tidewatch::report::aar::Played;
+use tidewatch::report::aar::{PlanFile, Played};
 use tidewatch::scenario::Plan;
 use tidewatch::time::Span;
 
@@ -26,6 +26,11 @@ pub struct ReportArgs {
     /// next ones) and give the spread of their effect.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=1000))]
     seeds: u64,
+    /// The improvement plan as agreed (a RON `PlanFile`): the responsible organisation, point
+    /// of contact, start and completion (and any corrective action or element it gives) of
+    /// each row it names by key (`E09`, `I07`, `incident #3`).
+    #[arg(long, value_name = "FILE")]
+    plan: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -40,9 +45,11 @@ pub struct StixArgs {
 pub fn report(args: ReportArgs) -> Result<ExitCode, Failure> {
     Files::default()
         .reads("the journal", Some(&args.journal))
+        .reads("--plan", args.plan.as_deref())
         .writes_all("--out", &args.out)
         .check()?;
     formats(&args.out)?;
+    let agreed = args.plan.as_deref().map(read_plan).transpose()?;
     tidewatch::sim::init_task_pool(Some(1));
     let file = JournalFile::read(&args.journal)?;
     // The exercise as played: replayed to its last recorded tick, nothing recorded.
@@ -69,7 +76,24 @@ pub fn report(args: ReportArgs) -> Result<ExitCode, Failure> {
         commands: &commands,
         rated_after: &rated_after,
     };
-    write(&plan, &session, played, &args.out, (args.seeds, unfinished))?;
+    let unmatched = tidewatch::report::aar_page::write_report_files(
+        &plan,
+        session.seed,
+        session.now(),
+        played,
+        &args.out,
+        (args.seeds, unfinished),
+        agreed.as_ref(),
+    )?;
+    if let Some(file) = &args.plan {
+        for key in unmatched {
+            eprintln!(
+                "{}: `{key}` names no row of this report's improvement plan (its rows are keyed \
+                 by expectation, inject or `incident #N`; see the JSON's `improvement_plan`)",
+                file.display()
+            );
+        }
+    }
     let names: Vec<String> = args.out.iter().map(|p| p.display().to_string()).collect();
     emit(&format!(
         "after-action report of {} ({} played) written to {}\n",
@@ -78,6 +102,16 @@ pub fn report(args: ReportArgs) -> Result<ExitCode, Failure> {
         names.join(", ")
     ));
     Ok(ExitCode::SUCCESS)
+}
+
+/// The facilitator's improvement plan, refused with where and why when it does not parse.
+fn read_plan(path: &std::path::Path) -> Result<PlanFile, Failure> {
+    let file = path.display().to_string();
+    let bytes = tidewatch::scenario::read_bounded(path).map_err(|e| format!("{file}: {e}"))?;
+    Ok(tidewatch::scenario::parse_ron(
+        &file,
+        &String::from_utf8_lossy(&bytes),
+    )?)
 }
 
 /// Checks the report paths before any work: a known format each (that none lands on the
@@ -111,6 +145,7 @@ pub fn write(
         played,
         out,
         (seeds, unfinished),
+        None,
     )?;
     Ok(())
 }

@@ -320,6 +320,7 @@ fn end_exercise(world: &mut World) {
             crate::report::aar::Played::new(events, recorder.applied()),
             &paths,
             (1, None),
+            None,
         )?;
         Ok(format!(
             "after-action report written: {}",

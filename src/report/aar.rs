@@ -11,7 +11,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+mod brief;
+mod improve;
 mod judged;
+
+pub use brief::{ExecutiveSummary, Scope};
+pub use improve::{Element, Improvement, PlanFile, PlannedAction};
 
 use super::counterfactual::{Counterfactual, MissedAction};
 use super::picture::OperatingPicture;
@@ -19,12 +24,15 @@ use super::rehearsal::score;
 use super::summary::{RunSummary, summary_of};
 use crate::exercise::assessment::Rated;
 use crate::scenario::ids::ExpectationIx;
-use crate::scenario::{Check, Command, Issued, Plan};
+use crate::scenario::{Check, CheckPlan, Command, Issued, Plan};
 use crate::sim::events::{SimEvent, Stamped};
 use crate::time::Span;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct AfterAction {
+    /// The first page, for the minister.
+    pub summary: ExecutiveSummary,
+    pub scope: Scope,
     pub overview: Overview,
     pub objectives: Vec<ObjectiveReview>,
     pub teams: Vec<TeamReview>,
@@ -32,7 +40,7 @@ pub struct AfterAction {
     pub islands: Vec<IslandFigures>,
     /// Drawn as SVG in the HTML; the JSON and the Markdown carry their titles and captions.
     pub charts: Vec<super::charts::Chart>,
-    pub notes: Vec<Moment>,
+    pub notes: Notes,
     pub improvement_plan: Vec<Improvement>,
     pub counterfactuals: Vec<Counterfactual>,
     /// What the missed expectations' actions would have changed, where the action is a command.
@@ -170,16 +178,6 @@ pub struct IslandFigures {
     pub owed_usd: f64,
 }
 
-#[derive(Clone, Debug, Serialize)]
-pub struct Improvement {
-    pub issue: String,
-    pub corrective_action: String,
-    pub capability: String,
-    pub responsible: String,
-    /// Left blank for the ministry.
-    pub due: String,
-}
-
 /// What was played, as recorded: the events, the commands as given (with their seats), and
 /// the facilitator's ratings given after the exercise (`exercise::assessment`), which count as
 /// judgements at its end.
@@ -248,9 +246,18 @@ pub fn after_action(
         .collect();
     let loss: f64 = summary.islands.iter().map(|i| i.loss_usd).sum();
     let judged = (&answered, &counterfactuals[..], loss);
-    let teams = team_reviews(plan, &picture, &objectives, judged);
-    let improvement_plan = improvements(plan, &objectives);
+    let mut improvement_plan = improvements(plan, &picture, &objectives, &answered);
+    let teams = team_reviews(plan, &picture, &objectives, judged, &mut improvement_plan);
+    let islands = island_figures(plan, &summary, &picture, end);
     AfterAction {
+        summary: brief::executive_summary(
+            plan,
+            (&objectives, &teams),
+            &islands,
+            &counterfactuals,
+            end,
+        ),
+        scope: brief::scope(plan, end),
         overview: overview(plan, seed, end, commands),
         objectives,
         teams,
@@ -261,9 +268,9 @@ pub fn after_action(
                 text,
             })
             .collect(),
-        islands: island_figures(plan, &summary, &picture, end),
+        islands,
         charts: super::charts::charts(plan, &picture, end),
-        notes: notes(plan, &picture, &after),
+        notes: notes(plan, &picture, (&after, commands)),
         improvement_plan,
         counterfactuals,
         missed_actions,
@@ -407,23 +414,116 @@ fn evidence(
 /// When a rating given with `tidewatch rate` was given, as the report says it.
 const AFTER: &str = "after the exercise";
 
-/// The facilitator's notes, and the notes given with ratings by hand, in order.
-fn notes(plan: &Plan, picture: &OperatingPicture, after: &BTreeSet<ExpectationIx>) -> Vec<Moment> {
-    let s = &plan.scenario;
-    picture
-        .notes
-        .iter()
-        .map(|n| Moment {
-            time: match n.on {
-                Some(x) if after.contains(&x) => AFTER.to_string(),
-                _ => s.start.at(n.tick).clock(),
-            },
-            text: match n.on {
-                None => n.text.clone(),
-                Some(x) => format!("{}: {}", s.expectations[x.ix()].id, n.text),
-            },
-        })
+/// The notes of the record, by who wrote them.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Notes {
+    /// The facilitator's: from the console, the terminal or a command file, and those given
+    /// with a rating (during or after the exercise).
+    pub facilitator: Vec<Moment>,
+    /// The trainees', from their seats, each with its team.
+    pub trainees: Vec<Moment>,
+    /// The script's own (a decision option's `Note` effect) and the exercise's record (a
+    /// decision refused, and why).
+    pub scripted: Vec<Moment>,
+}
+
+impl Notes {
+    pub fn is_empty(&self) -> bool {
+        self.facilitator.is_empty() && self.trainees.is_empty() && self.scripted.is_empty()
+    }
+
+    /// Each author's notes under its heading, those with none left out.
+    pub fn by_author(&self) -> Vec<(&'static str, &[Moment])> {
+        [
+            ("The facilitator's", &self.facilitator[..]),
+            ("The trainees' (from their seats)", &self.trainees[..]),
+            (
+                "The script's and the record's (a decision's scripted note, a refused decision)",
+                &self.scripted[..],
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, n)| !n.is_empty())
         .collect()
+    }
+}
+
+impl AfterAction {
+    /// The improvement plan's rows under a capability (an objective's title).
+    pub fn rows_under<'a>(&'a self, capability: &'a str) -> impl Iterator<Item = &'a Improvement> {
+        (self.improvement_plan.iter()).filter(move |p| p.capability == capability)
+    }
+
+    /// The rows no objective names (decision-making, containment).
+    pub fn rows_outside_objectives(&self) -> Vec<&Improvement> {
+        (self.improvement_plan.iter())
+            .filter(|p| !self.objectives.iter().any(|o| o.title == p.capability))
+            .collect()
+    }
+}
+
+/// The record's notes split by author: the scenario's effects are the script's; a note given
+/// as a command is its seat's (a trainee team's, or the facilitator's when from the
+/// facilitator's seat, the console or a command file); a refused decision is the record's.
+fn notes(
+    plan: &Plan,
+    picture: &OperatingPicture,
+    (after, commands): (&BTreeSet<ExpectationIx>, &[Issued]),
+) -> Notes {
+    use crate::scenario::Action;
+    let s = &plan.scenario;
+    let scripted: BTreeSet<&str> = (plan.injects.iter())
+        .flat_map(|i| i.effects.iter().chain(i.option_effects.iter().flatten()))
+        .filter_map(|a| match a {
+            Action::Note(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect();
+    // Who gave each note command: its seat's team (`None`: the facilitator).
+    let mut given: Vec<(u64, &str, Option<&str>)> = (commands.iter())
+        .filter_map(|c| match &c.command {
+            Command::Note(t) => Some((
+                c.tick,
+                t.as_str(),
+                c.seat
+                    .as_deref()
+                    .and_then(|seat| seat.split('/').next())
+                    .filter(|team| !team.starts_with('@')),
+            )),
+            _ => None,
+        })
+        .collect();
+    let mut out = Notes::default();
+    for n in &picture.notes {
+        let time = match n.on {
+            Some(x) if after.contains(&x) => AFTER.to_string(),
+            _ => s.start.at(n.tick).clock(),
+        };
+        if let Some(x) = n.on {
+            out.facilitator.push(Moment {
+                time,
+                text: format!("{}: {}", s.expectations[x.ix()].id, n.text),
+            });
+            continue;
+        }
+        let by = given
+            .iter()
+            .position(|(t, text, _)| *t == n.tick && *text == n.text)
+            .map(|k| given.remove(k).2);
+        let moment = |text: String| Moment {
+            time: time.clone(),
+            text,
+        };
+        match by {
+            Some(Some(team)) => out.trainees.push(moment(format!("{team}: {}", n.text))),
+            Some(None) => out.facilitator.push(moment(n.text.clone())),
+            None if scripted.contains(n.text.as_str()) || n.text.starts_with("a decision on ") => {
+                out.scripted.push(moment(n.text.clone()))
+            }
+            None => out.facilitator.push(moment(n.text.clone())),
+        }
+    }
+    out
 }
 
 /// Strengths and areas for improvement per team, from the evidence: expectations met and
@@ -433,6 +533,7 @@ fn team_reviews(
     picture: &OperatingPicture,
     objectives: &[ObjectiveReview],
     (answered, counterfactuals, loss): (&BTreeSet<&str>, &[Counterfactual], f64),
+    rows: &mut Vec<Improvement>,
 ) -> Vec<TeamReview> {
     let s = &plan.scenario;
     let mut reviews: Vec<TeamReview> = s
@@ -481,6 +582,19 @@ fn team_reviews(
             .map_or("?", |o| o.label.as_str());
         let when = s.start.at(d.tick).clock();
         let review = &mut reviews[d.team.ix()];
+        let row = |issue: &str, root_cause: String, action: &str, element| Improvement {
+            key: inj.id.clone(),
+            team: s.teams[d.team.ix()].id.clone(),
+            issue: issue.to_string(),
+            root_cause,
+            corrective_action: action.into(),
+            capability: capability_of(plan, d.inject),
+            element,
+            responsible: s.teams[d.team.ix()].name.clone(),
+            contact: String::new(),
+            start: String::new(),
+            completion: String::new(),
+        };
         if answered.contains(inj.id.as_str())
             && let Some(decision) = inj.decision.as_ref()
         {
@@ -488,13 +602,41 @@ fn team_reviews(
             let replayed = counterfactuals.iter().find(|c| c.inject == inj.id);
             match judged::judge(decision, (&said, label), replayed, loss) {
                 judged::Judged::Strength(line) => review.strengths.push(line),
-                judged::Judged::Improvement(line) => review.improvements.push(line),
+                judged::Judged::Improvement(line) => {
+                    rows.push(row(
+                        &line,
+                        "The option taken lost measurably more in the model than another; the                          room decided without those figures"
+                            .into(),
+                        "Work through the decision's options and their costs before the next                          exercise, and agree what evidence decides it",
+                        Element::Training,
+                    ));
+                    review.improvements.push(line);
+                }
                 judged::Judged::Listed(line) => review.decisions.push(line),
             }
         } else {
-            review.improvements.push(format!(
+            let line = format!(
                 "No answer on {} in the time given: the room moved on with the default at {when} ({label})",
                 inj.id
+            );
+            // An expectation that this team decides it, missed, already has the row.
+            let covered = (plan.expectations.iter().zip(&s.expectations)).any(|(e, x)| {
+                e.team == d.team
+                    && matches!(e.check, CheckPlan::Decides(i) if i == d.inject)
+                    && rows.iter().any(|r| r.key == x.id)
+            });
+            review.improvements.push(line.clone());
+            if covered {
+                continue;
+            }
+            rows.push(row(
+                &line,
+                format!(
+                    "Nobody playing {} decided within the time the inject gave",
+                    s.teams[d.team.ix()].id
+                ),
+                "Name the decision-maker and the information they need to decide within the time",
+                Element::Organisation,
             ));
         }
     }
@@ -506,7 +648,7 @@ fn team_reviews(
             Some(t) => format!("it found the crew again at {}", s.start.at(t).clock()),
             None => "it did not find them again in the exercise".into(),
         };
-        reviews[early.team.ix()].improvements.push(format!(
+        let line = format!(
             "Called incident #{} at {} contained at {} while the crew still held {} host{} the \
              investigation had missed; {after}. Sweep again before calling it contained.",
             early.incident,
@@ -514,7 +656,26 @@ fn team_reviews(
             s.start.at(early.tick).clock(),
             early.held,
             if early.held == 1 { "" } else { "s" },
-        ));
+        );
+        let team = &s.teams[early.team.ix()];
+        rows.push(Improvement {
+            key: format!("incident #{}", early.incident),
+            team: team.id.clone(),
+            issue: line.clone(),
+            root_cause: "The investigation had not found every host the crew held, and the \
+                         incident was called contained without a second sweep"
+                .into(),
+            corrective_action: "Make a second sweep (and a check of the accounts the crew used) \
+                                part of calling an incident contained"
+                .into(),
+            capability: "Containment".into(),
+            element: Element::Training,
+            responsible: team.name.clone(),
+            contact: String::new(),
+            start: String::new(),
+            completion: String::new(),
+        });
+        reviews[early.team.ix()].improvements.push(line);
     }
     reviews.retain(|r| {
         !r.strengths.is_empty() || !r.improvements.is_empty() || !r.decisions.is_empty()
@@ -522,57 +683,56 @@ fn team_reviews(
     reviews
 }
 
-/// One line of the improvement plan per expectation missed or rated not met.
-fn improvements(plan: &Plan, objectives: &[ObjectiveReview]) -> Vec<Improvement> {
+/// The capability a decision belongs to: the objective of an expectation that checks it, or
+/// decision-making in general.
+fn capability_of(plan: &Plan, inject: crate::scenario::ids::InjectIx) -> String {
+    (plan.expectations.iter())
+        .find(|e| matches!(e.check, CheckPlan::Decides(i) if i == inject))
+        .map_or("Decision-making".into(), |e| {
+            plan.scenario.objectives[e.objective.ix()].title.clone()
+        })
+}
+
+/// The improvement plan's rows for the expectations missed or rated not met (the counted ones:
+/// the trainees' when people played), each with its root cause from the record.
+fn improvements(
+    plan: &Plan,
+    picture: &OperatingPicture,
+    objectives: &[ObjectiveReview],
+    answered: &BTreeSet<&str>,
+) -> Vec<Improvement> {
     let s = &plan.scenario;
-    let mut plan_rows = Vec::new();
+    let mut rows = Vec::new();
     for o in objectives {
         for e in &o.evidence {
             if !(e.outcome == "missed" || e.outcome.starts_with("not met")) {
                 continue;
             }
-            let Some(x) = s.expectations.iter().find(|x| x.id == e.expectation) else {
+            let Some(k) = plan.ids.expectations.get(&e.expectation) else {
                 continue;
             };
-            plan_rows.push(Improvement {
+            let Some((_, deadline)) = picture.outcome(k) else {
+                continue;
+            };
+            let x = &plan.expectations[k.ix()];
+            let (action, element) = improve::corrective_action(&x.check);
+            let why = (answered, e.note.as_deref());
+            rows.push(Improvement {
+                key: e.expectation.clone(),
+                team: e.team.clone(),
                 issue: format!("{} ({}): {}", e.expectation, e.outcome, e.description),
-                corrective_action: corrective_action(&x.check).into(),
+                root_cause: improve::root_cause(plan, picture, (k, deadline), why),
+                corrective_action: action.into(),
                 capability: o.title.clone(),
-                responsible: e.team.clone(),
-                due: String::new(),
+                element,
+                responsible: s.teams[x.team.ix()].name.clone(),
+                contact: String::new(),
+                start: String::new(),
+                completion: String::new(),
             });
         }
     }
-    plan_rows
-}
-
-/// A first corrective action for what the check looked for; the ministry edits it.
-fn corrective_action(check: &Check) -> &'static str {
-    match check {
-        Check::IncidentOpened | Check::IncidentOpenedAbout(_) => {
-            "Agree who reads alerts and victims' reports out of office hours, and how fast an \
-             incident is opened"
-        }
-        Check::IncidentContained | Check::IncidentContainedAbout(_) => {
-            "Write an isolation runbook and agree who may take hosts off the network"
-        }
-        Check::IntelShared(_) => {
-            "Agree in advance what is shared, at which TLP, with whom, and who approves it"
-        }
-        Check::IntelApplied => {
-            "Name who puts received indicators to work (filters, sensors) and within what time"
-        }
-        Check::Isolates => {
-            "Decide in advance who may cut an organisation off, and on what evidence"
-        }
-        Check::AssistanceRequested => {
-            "Set a threshold for asking the regional hub for analysts, and who makes the call"
-        }
-        Check::Decides(_) => {
-            "Name the decision-maker and the information they need to decide within the time"
-        }
-        Check::Facilitator => "Review with the facilitator's notes and agree an action",
-    }
+    rows
 }
 
 fn island_figures(
@@ -689,7 +849,13 @@ mod tests {
             at(150, SimEvent::IncidentContained { incident: 0 }),
         ];
         let picture = OperatingPicture::of(&plan, &events);
-        let reviews = team_reviews(&plan, &picture, &[], (&BTreeSet::new(), &[], 0.0));
+        let reviews = team_reviews(
+            &plan,
+            &picture,
+            &[],
+            (&BTreeSet::new(), &[], 0.0),
+            &mut Vec::new(),
+        );
         let lines = &reviews[0].improvements;
         assert_eq!(lines.len(), 1, "{lines:?}");
         assert!(lines[0].contains("Called incident #0"), "{}", lines[0]);
@@ -698,7 +864,16 @@ mod tests {
         // A simulated team's calls are the model's, not a lesson for the room.
         let mut auto = (*plan).clone();
         auto.teams[team].auto = true;
-        assert!(team_reviews(&auto, &picture, &[], (&BTreeSet::new(), &[], 0.0)).is_empty());
+        assert!(
+            team_reviews(
+                &auto,
+                &picture,
+                &[],
+                (&BTreeSet::new(), &[], 0.0),
+                &mut Vec::new()
+            )
+            .is_empty()
+        );
     }
 
     /// The seats that gave orders are the participants, in the order they first did, with

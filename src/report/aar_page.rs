@@ -25,6 +25,11 @@ defaults, and the response's people (its analysts' hours and the help lent, at r
 model states); \"owed\" is the interruption still to come, and the ransoms agreed but not yet \
 paid, when the exercise ended.";
 
+const PLAN_NOTE: &str = "One row per area for improvement. The corrective action and its \
+capability element (planning, organisation, equipment, training, exercise) are a first draft; the \
+responsible organisation, point of contact, start and completion are the ministry's to agree. \
+Kept in a plan file and given to `tidewatch report --plan FILE`, they fill these columns.";
+
 /// The loss split by cause, in a sentence: the script's own outages, which no team could
 /// change, and the rest.
 pub(super) fn by_cause(r: &AfterAction) -> String {
@@ -43,7 +48,8 @@ pub(super) fn by_cause(r: &AfterAction) -> String {
 /// Builds the report of an exercise played to `end` and writes it as HTML and Markdown at
 /// `paths`. `unfinished`: what to say on the first page when the journal's record stops short
 /// of a clean end (`JournalFile::unfinished_note`), so nobody takes a cut record for the
-/// whole exercise.
+/// whole exercise. `agreed`: the improvement plan the facilitator keeps, which fills the rows
+/// it names; the keys it gives that name no row are returned.
 pub fn write_report_files(
     plan: &Arc<Plan>,
     seed: u64,
@@ -51,13 +57,15 @@ pub fn write_report_files(
     played: super::aar::Played,
     paths: &[std::path::PathBuf],
     (seeds, unfinished): (u64, Option<String>),
-) -> Result<(), String> {
+    agreed: Option<&super::aar::PlanFile>,
+) -> Result<Vec<String>, String> {
     let (events, commands) = (played.events, played.commands);
     let alternatives =
         super::counterfactual::counterfactuals(plan, seed, commands, end, events, seeds)?;
     let missed = super::counterfactual::missed_actions(plan, seed, commands, end, events)?;
     let mut report = super::aar::after_action(plan, seed, end, played, (alternatives, missed));
     report.overview.unfinished = unfinished;
+    let unmatched = agreed.map_or(Vec::new(), |p| p.apply(&mut report.improvement_plan));
     for path in paths {
         let text = match path.extension().and_then(|e| e.to_str()) {
             Some("md") => markdown(&report),
@@ -66,7 +74,7 @@ pub fn write_report_files(
         };
         std::fs::write(path, text).map_err(|e| format!("report {}: {e}", path.display()))?;
     }
-    Ok(())
+    Ok(unmatched)
 }
 
 pub use as_html::html;

@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::picture::OperatingPicture;
 use crate::scenario::Plan;
 use crate::scenario::ids::OrgIx;
+use crate::sim::events::DownCause;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Chart {
@@ -158,11 +159,16 @@ fn bar_label(names: &[String], y: f64) -> String {
         .unwrap_or_default()
 }
 
+/// Grey: what no team could change (the scenario's own outages), and a bar drawn to the end
+/// for "never".
+const SCRIPTED_GREY: RGBColor = RGBColor(200, 200, 200);
+
 /// Horizontal bars, one per row label, from 0 to each value (hours); `None` is drawn as a
-/// hatched bar to the end of the exercise, labelled "never".
+/// grey bar to the end of the exercise, labelled "never". `scripted`, when given, is the part
+/// of each value drawn grey from 0 (the script's own), the rest in `colour`.
 fn bars(
     labels: &[String],
-    values: &[Option<f64>],
+    (values, scripted): (&[Option<f64>], &[f64]),
     top: f64,
     unit: &str,
     colour: RGBColor,
@@ -199,11 +205,16 @@ fn bars(
             let n = labels.len();
             let _ = c.draw_series(values.iter().enumerate().map(|(k, v)| {
                 let y = (n - 1 - k) as f64;
+                let from = scripted.get(k).copied().unwrap_or(0.0);
                 let (x, style) = match v {
                     Some(x) => (*x, colour.filled()),
-                    None => (top, RGBColor(200, 200, 200).filled()),
+                    None => (top, SCRIPTED_GREY.filled()),
                 };
-                Rectangle::new([(0.0, y + 0.2), (x, y + 0.8)], style)
+                Rectangle::new([(from.min(x), y + 0.2), (x, y + 0.8)], style)
+            }));
+            let _ = c.draw_series(scripted.iter().enumerate().map(|(k, x)| {
+                let y = (n - 1 - k) as f64;
+                Rectangle::new([(0.0, y + 0.2), (*x, y + 0.8)], SCRIPTED_GREY.filled())
             }));
             let _ = c.draw_series(values.iter().enumerate().map(|(k, v)| {
                 let y = (n - 1 - k) as f64 + 0.5;
@@ -241,7 +252,7 @@ fn detection_delay(plan: &Plan, picture: &OperatingPicture, hours: f64) -> Chart
         .fold(hours.min(24.0), f64::max);
     let svg = bars(
         &labels,
-        &values,
+        (&values, &[]),
         top,
         "hours from the first compromise to the island knowing",
         RGBColor(11, 110, 143),
@@ -391,11 +402,17 @@ fn services_down(plan: &Plan, picture: &OperatingPicture, end: u64) -> Chart {
 fn losses_by_sector(plan: &Plan, picture: &OperatingPicture, end: u64) -> Chart {
     let d = &plan.defaults;
     let mut by_sector: BTreeMap<String, f64> = BTreeMap::new();
+    // Of it, services down because of the script's own outages alone.
+    let mut scripted: BTreeMap<String, f64> = BTreeMap::new();
     let sector_of = |o: OrgIx| format!("{:?}", plan.orgs[o].sector);
     for (s, svc) in plan.services.iter().enumerate() {
-        let down = picture.service_down_minutes(crate::scenario::ids::ServiceIx::from(s), end);
-        *by_sector.entry(sector_of(svc.org)).or_default() +=
-            svc.cost_per_hour_usd * down as f64 / 60.0;
+        let s = crate::scenario::ids::ServiceIx::from(s);
+        let down = picture.service_down_minutes(s, end);
+        let per_minute = svc.cost_per_hour_usd / 60.0;
+        *by_sector.entry(sector_of(svc.org)).or_default() += per_minute * down as f64;
+        let by_cause = picture.service_down_minutes_by_cause(s, end);
+        *scripted.entry(sector_of(svc.org)).or_default() +=
+            per_minute * by_cause[DownCause::Scripted as usize] as f64;
     }
     for island in &picture.islands {
         for org in &island.breached {
@@ -415,10 +432,13 @@ fn losses_by_sector(plan: &Plan, picture: &OperatingPicture, end: u64) -> Chart 
     rows.sort_by(|a, b| b.1.total_cmp(&a.1));
     let labels: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
     let values: Vec<Option<f64>> = rows.iter().map(|r| Some(r.1)).collect();
+    let grey: Vec<f64> = (rows.iter())
+        .map(|r| scripted.get(&r.0).copied().unwrap_or(0.0))
+        .collect();
     let top = rows.first().map_or(1.0, |r| r.1);
     let svg = bars(
         &labels,
-        &values,
+        (&values, &grey),
         top,
         "US$ lost by the end of the exercise",
         RGBColor(249, 168, 37),
@@ -426,8 +446,11 @@ fn losses_by_sector(plan: &Plan, picture: &OperatingPicture, end: u64) -> Chart 
     let total: f64 = rows.iter().map(|r| r.1).sum();
     let caption = format!(
         "Losses by the sector of the organisation that bore them (services down, recovery, \
-         business interruption, data breaches, ransoms): {} in all.",
-        super::money::usd(total)
+         business interruption, data breaches, ransoms): {} in all; in grey, {} of services \
+         down because of the scenario's own outages (cable cuts, power), which no team could \
+         change, in orange what followed the attacks and the response.",
+        super::money::usd(total),
+        super::money::usd(grey.iter().sum())
     );
     chart("losses", "Losses by sector", caption, svg)
 }

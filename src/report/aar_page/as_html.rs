@@ -4,12 +4,15 @@
 use std::fmt::Write;
 
 use super::{DEFINITIONS, MODEL_CAVEAT, by_cause};
-use crate::report::aar::AfterAction;
+use crate::report::aar::{AfterAction, Improvement};
 use crate::report::money::usd;
 
 pub fn html(r: &AfterAction) -> String {
     let mut out = String::new();
     head(&mut out, r);
+    executive_summary(&mut out, r);
+    scope(&mut out, r);
+    overview(&mut out, r);
     objectives(&mut out, r);
     teams(&mut out, r);
     counterfactuals(&mut out, r);
@@ -34,7 +37,8 @@ th,td{border:1px solid #c9d6df;padding:4px 6px;text-align:left;vertical-align:to
 th{background:#e8f1f5}td.n{text-align:right}td.t{white-space:nowrap}.rating{font-weight:bold;padding:1px 7px;\
 border-radius:3px;color:#fff}.P{background:#2e7d32}.S{background:#7cb342}.M{background:#f9a825}\
 .U{background:#c62828}.none{background:#78909c}.met{color:#2e7d32}.missed{color:#c62828}\
-.caveat{background:#fff8e1;border-left:4px solid #f9a825;padding:.5em 1em}\
+.summary{background:#f4f9fb;border:1px solid #c9d6df;padding:.2em 1.2em 1em;page-break-after:always}\
+table.plan td{min-width:5em}table.scope th{width:11em}.caveat{background:#fff8e1;border-left:4px solid #f9a825;padding:.5em 1em}\
 ul.timeline{columns:2;font-size:.9em}figure{margin:1em 0;page-break-inside:avoid}\
 figure svg{max-width:100%;height:auto}figcaption{margin-bottom:.3em}@media print{body{margin:0;max-width:none}\
 h2{page-break-after:avoid}table,ul{page-break-inside:auto}tr{page-break-inside:avoid}}";
@@ -61,6 +65,81 @@ fn head(out: &mut String, r: &AfterAction) {
     if let Some(note) = &o.unfinished {
         let _ = writeln!(out, "<p><strong>{}</strong></p>", esc(note));
     }
+}
+
+/// The page a minister reads.
+fn executive_summary(out: &mut String, r: &AfterAction) {
+    let x = &r.summary;
+    let _ = writeln!(
+        out,
+        "<section class=\"summary\"><h2>Executive summary</h2><p>{}</p><p>{}</p>\
+         <p><b>The money at stake.</b> {}</p>",
+        esc(&x.what_happened.join(" ")),
+        esc(&x.ratings),
+        esc(&x.money)
+    );
+    for (title, lines, none, class) in [
+        ("Strengths", &x.strengths, "None recorded.", "met"),
+        (
+            "Areas for improvement",
+            &x.improvements,
+            "None recorded.",
+            "missed",
+        ),
+        (
+            "The decisions that mattered",
+            &x.decisions,
+            "No decision was put to the teams.",
+            "",
+        ),
+    ] {
+        let _ = writeln!(out, "<h3>{title}</h3><ul>");
+        if lines.is_empty() {
+            let _ = writeln!(out, "<li>{none}</li>");
+        }
+        for l in lines {
+            let _ = writeln!(out, "<li class=\"{class}\">{}</li>", esc(l));
+        }
+        let _ = writeln!(out, "</ul>");
+    }
+    let _ = writeln!(out, "</section>");
+}
+
+/// The exercise's scope and scenario.
+fn scope(out: &mut String, r: &AfterAction) {
+    let x = &r.scope;
+    let _ = writeln!(
+        out,
+        "<h2>Scope and scenario</h2><p>{}</p><table class=\"scope\"><tr><th>kind</th><td>{}</td></tr>\
+         <tr><th>time</th><td>{}</td></tr>",
+        esc(&x.description),
+        esc(&x.kind),
+        esc(&x.time)
+    );
+    for (title, lines) in [
+        ("threat", &x.threat),
+        (
+            "scripted infrastructure events (no team could change them)",
+            &x.disruptions,
+        ),
+        ("modules", &x.modules),
+        ("objectives", &x.objectives),
+    ] {
+        if lines.is_empty() {
+            continue;
+        }
+        let items: String = lines
+            .iter()
+            .map(|l| format!("<li>{}</li>", esc(l)))
+            .collect();
+        let _ = writeln!(out, "<tr><th>{title}</th><td><ul>{items}</ul></td></tr>");
+    }
+    let _ = writeln!(out, "</table>");
+}
+
+/// Who played.
+fn overview(out: &mut String, r: &AfterAction) {
+    let o = &r.overview;
     let _ = writeln!(
         out,
         "<h2>Exercise overview</h2><p>Islands: {}.</p><table><tr><th>team</th><th>name</th>\
@@ -122,10 +201,40 @@ fn objectives(out: &mut String, r: &AfterAction) {
             esc(&ob.summary())
         );
         evidence_table(out, &ob.evidence);
+        root_causes(out, r.rows_under(&ob.title));
         if !ob.context.is_empty() {
             let _ = writeln!(out, "<p>Simulated teams, for context (not rated):</p>");
             evidence_table(out, &ob.context);
         }
+    }
+    let others = r.rows_outside_objectives();
+    if !others.is_empty() {
+        let _ = writeln!(out, "<h3>Other areas for improvement</h3>");
+        root_causes(out, others);
+    }
+}
+
+/// The areas for improvement under a capability, each with its root cause.
+fn root_causes<'a>(out: &mut String, rows: impl IntoIterator<Item = &'a Improvement>) {
+    let mut any = false;
+    for p in rows {
+        if !any {
+            let _ = writeln!(
+                out,
+                "<p>Areas for improvement and their root causes:</p><ul>"
+            );
+            any = true;
+        }
+        let _ = writeln!(
+            out,
+            "<li class=\"missed\">{} ({}). <i>Root cause:</i> {}.</li>",
+            esc(&p.issue),
+            esc(&p.team),
+            esc(&p.root_cause)
+        );
+    }
+    if any {
+        let _ = writeln!(out, "</ul>");
     }
 }
 
@@ -281,12 +390,16 @@ fn record(out: &mut String, r: &AfterAction) {
     for m in &r.timeline {
         let _ = writeln!(out, "<li><b>{}</b> {}</li>", esc(&m.time), esc(&m.text));
     }
-    let _ = writeln!(out, "</ul><h2>Facilitator's notes and hot wash</h2><ul>");
+    let _ = writeln!(out, "</ul><h2>Facilitator's notes and hot wash</h2>");
     if r.notes.is_empty() {
-        let _ = writeln!(out, "<li>No notes were recorded.</li>");
+        let _ = writeln!(out, "<p>No notes were recorded.</p>");
     }
-    for m in &r.notes {
-        let _ = writeln!(out, "<li><b>{}</b> {}</li>", esc(&m.time), esc(&m.text));
+    for (title, notes) in r.notes.by_author() {
+        let _ = writeln!(out, "<h3>{}</h3><ul>", esc(title));
+        for m in notes {
+            let _ = writeln!(out, "<li><b>{}</b> {}</li>", esc(&m.time), esc(&m.text));
+        }
+        let _ = writeln!(out, "</ul>");
     }
 }
 
@@ -294,18 +407,24 @@ fn record(out: &mut String, r: &AfterAction) {
 fn improvement_plan(out: &mut String, r: &AfterAction) {
     let _ = writeln!(
         out,
-        "</ul><h2>Improvement plan</h2><table><tr><th>issue</th><th>corrective action</th>\
-         <th>capability</th><th>responsible</th><th>due</th></tr>"
+        "<h2>Improvement plan</h2><p>{}</p><table class=\"plan\"><tr><th>issue</th>\
+         <th>corrective action</th><th>capability</th><th>element</th><th>responsible</th>\
+         <th>point of contact</th><th>start</th><th>completion</th></tr>",
+        esc(super::PLAN_NOTE)
     );
     for p in &r.improvement_plan {
         let _ = writeln!(
             out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:?}</td><td>{}</td><td>{}</td>\
+             <td class=\"t\">{}</td><td class=\"t\">{}</td></tr>",
             esc(&p.issue),
             esc(&p.corrective_action),
             esc(&p.capability),
+            p.element,
             esc(&p.responsible),
-            esc(&p.due)
+            esc(&p.contact),
+            esc(&p.start),
+            esc(&p.completion)
         );
     }
     let _ = writeln!(out, "</table></body></html>");

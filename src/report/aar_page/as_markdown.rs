@@ -4,11 +4,13 @@
 use std::fmt::Write;
 
 use super::{DEFINITIONS, MODEL_CAVEAT};
-use crate::report::aar::AfterAction;
+use crate::report::aar::{AfterAction, Improvement};
 use crate::report::money::usd;
 
 pub fn markdown(r: &AfterAction) -> String {
     let mut out = String::new();
+    executive_summary(&mut out, r);
+    scope(&mut out, r);
     overview(&mut out, r);
     objectives(&mut out, r);
     teams(&mut out, r);
@@ -24,9 +26,10 @@ fn cell(s: &str) -> String {
     s.replace('|', "/").replace('\n', " ")
 }
 
-/// The title, when it was played, and who played.
-fn overview(out: &mut String, r: &AfterAction) {
+/// The title, when it was played, and the page a minister reads.
+fn executive_summary(out: &mut String, r: &AfterAction) {
     let o = &r.overview;
+    let x = &r.summary;
     let _ = writeln!(out, "# After-action report: {}\n", o.exercise);
     let _ = writeln!(
         out,
@@ -36,6 +39,60 @@ fn overview(out: &mut String, r: &AfterAction) {
     if let Some(note) = &o.unfinished {
         let _ = writeln!(out, "**{note}**\n");
     }
+    let _ = writeln!(out, "## Executive summary\n");
+    let _ = writeln!(out, "{}\n", x.what_happened.join(" "));
+    let _ = writeln!(out, "{}\n", x.ratings);
+    let _ = writeln!(out, "**The money at stake.** {}\n", x.money);
+    let list = |out: &mut String, title: &str, lines: &[String], none: &str| {
+        let _ = writeln!(out, "**{title}**\n");
+        if lines.is_empty() {
+            let _ = writeln!(out, "- {none}");
+        }
+        for l in lines {
+            let _ = writeln!(out, "- {l}");
+        }
+        let _ = writeln!(out);
+    };
+    list(out, "Strengths", &x.strengths, "None recorded.");
+    list(
+        out,
+        "Areas for improvement",
+        &x.improvements,
+        "None recorded.",
+    );
+    list(
+        out,
+        "The decisions that mattered",
+        &x.decisions,
+        "No decision was put to the teams.",
+    );
+}
+
+/// The exercise's scope and scenario.
+fn scope(out: &mut String, r: &AfterAction) {
+    let x = &r.scope;
+    let _ = writeln!(out, "## Scope and scenario\n\n{}\n", x.description);
+    let _ = writeln!(out, "- Kind: {}", x.kind);
+    let _ = writeln!(out, "- Time: {}", x.time);
+    for (title, lines) in [
+        ("Threat", &x.threat),
+        (
+            "Scripted infrastructure events (no team could change them)",
+            &x.disruptions,
+        ),
+        ("Modules", &x.modules),
+        ("Objectives", &x.objectives),
+    ] {
+        if !lines.is_empty() {
+            let _ = writeln!(out, "- {title}: {}", lines.join("; "));
+        }
+    }
+    let _ = writeln!(out);
+}
+
+/// Who played.
+fn overview(out: &mut String, r: &AfterAction) {
+    let o = &r.overview;
     let _ = writeln!(out, "## Exercise overview\n");
     let _ = writeln!(out, "Islands: {}.\n", o.islands.join(", "));
     let _ = writeln!(out, "| team | name | kind | island | played by |");
@@ -91,10 +148,35 @@ fn objectives(out: &mut String, r: &AfterAction) {
             ob.summary()
         );
         evidence_table(out, &ob.evidence);
+        root_causes(out, r.rows_under(&ob.title));
         if !ob.context.is_empty() {
             let _ = writeln!(out, "Simulated teams, for context (not rated):\n");
             evidence_table(out, &ob.context);
         }
+    }
+    let others = r.rows_outside_objectives();
+    if !others.is_empty() {
+        let _ = writeln!(out, "### Other areas for improvement\n");
+        root_causes(out, others);
+    }
+}
+
+/// The areas for improvement under a capability, each with its root cause.
+fn root_causes<'a>(out: &mut String, rows: impl IntoIterator<Item = &'a Improvement>) {
+    let mut any = false;
+    for p in rows {
+        if !any {
+            let _ = writeln!(out, "Areas for improvement and their root causes:\n");
+            any = true;
+        }
+        let _ = writeln!(
+            out,
+            "- {} ({}). Root cause: {}.",
+            p.issue, p.team, p.root_cause
+        );
+    }
+    if any {
+        let _ = writeln!(out);
     }
 }
 
@@ -224,28 +306,35 @@ fn record(out: &mut String, r: &AfterAction) {
     if r.notes.is_empty() {
         let _ = writeln!(out, "No notes were recorded.");
     }
-    for m in &r.notes {
-        let _ = writeln!(out, "- {} {}", m.time, m.text);
+    for (title, notes) in r.notes.by_author() {
+        let _ = writeln!(out, "### {title}\n");
+        for m in notes {
+            let _ = writeln!(out, "- {} {}", m.time, m.text);
+        }
+        let _ = writeln!(out);
     }
 }
 
 /// The improvement plan the ministry fills in.
 fn improvement_plan(out: &mut String, r: &AfterAction) {
-    let _ = writeln!(out, "\n## Improvement plan\n");
+    let _ = writeln!(out, "\n## Improvement plan\n\n{}\n", super::PLAN_NOTE);
     let _ = writeln!(
         out,
-        "| issue | corrective action | capability | responsible | due |"
+        "| issue | corrective action | capability | element | responsible | point of contact | start | completion |"
     );
-    let _ = writeln!(out, "|---|---|---|---|---|");
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
     for p in &r.improvement_plan {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {:?} | {} | {} | {} | {} |",
             cell(&p.issue),
             cell(&p.corrective_action),
             cell(&p.capability),
-            p.responsible,
-            p.due
+            p.element,
+            cell(&p.responsible),
+            cell(&p.contact),
+            cell(&p.start),
+            cell(&p.completion)
         );
     }
 }
