@@ -636,6 +636,44 @@ fn the_flagship_handouts_keep_facilitator_text_out_of_the_players_manual() {
     // No injected body at all reaches the manual, and no planned team is said to play.
     assert!(!manual_md.contains("(planned)"), "{manual_md}");
     assert!(manual_md.contains("## Rules of play"));
+    // A situation players can use: the briefing (never the facilitator's description, which
+    // names the intruder), the region on a map, the agenda, how to use a seat.
+    assert!(manual_md.contains("## Background") && manual_md.contains(&scenario.briefing));
+    assert!(
+        !manual_md.contains(&scenario.description),
+        "the plot in the players' manual"
+    );
+    assert!(manual_html.contains("<svg") && dir.join("map.svg").exists());
+    assert!(manual_md.contains("## Agenda") && manual_md.contains("D1 08:00 AST (UTC-4): Move 1"));
+    assert!(manual_md.contains("## How to use your seat"), "{manual_md}");
+    assert!(
+        manual_md.contains("Investigate an organisation: 1h30m"),
+        "{manual_md}"
+    );
+    // Saint Lucia's pack: every card addressed to it, one per printed page, in Chromium.
+    let pack = dir.join("cards/pack-lc-npc.html");
+    let html = std::fs::read_to_string(&pack).unwrap();
+    let addressed = (scenario.msel.iter())
+        .filter(|i| i.kind != tidewatch::scenario::InjectKind::Facilitation)
+        .filter(|i| i.to.iter().any(|t| t == "lc-npc"))
+        .count();
+    assert_eq!(html.matches("<section class=\"card\">").count(), addressed);
+    if let Some(browser) = chromium() {
+        let png = dir.join("pack.png");
+        let log = screenshot(browser, &pack, &png);
+        assert!(
+            !log.contains(":CONSOLE("),
+            "the pack wrote to the console: {log}"
+        );
+        assert!(
+            std::fs::metadata(&png).unwrap().len() > 50_000,
+            "a blank pack"
+        );
+        if std::env::var_os("TIDEWATCH_BLESS").is_some() {
+            std::fs::copy(&png, "docs/card-pack.png").unwrap();
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// The MSEL as a sheet: exported and read back unedited, the flagship's MSEL is the same (and

@@ -69,6 +69,7 @@ pub fn generated_region(total_hosts: u32) -> Scenario {
         format: FORMAT_VERSION,
         name: format!("bench {total_hosts} hosts"),
         description: String::new(),
+        briefing: String::new(),
         start: parse_start_date("2026-03-02 08:00").expect("valid literal"),
         time_zone: "AST".into(),
         utc_offset: None,

@@ -115,6 +115,7 @@ fn clock_line(ui: &mut Ui, plan: &Plan, controls: &mut ClockControls) -> bool {
             .color(Color32::from_rgb(120, 200, 255)),
     );
     ui.label(RichText::new(format!("{} {}", t.calendar(), plan.scenario.time_zone)).monospace());
+    island_times(ui, &plan.island_clocks(clock.now));
     ui.separator();
     let label = if pacing.paused {
         "Resume (space)"
@@ -199,4 +200,24 @@ fn status_line(ui: &mut Ui, status: Option<String>, digest: &StateDigest, scale:
             scale.wanted = (scale.wanted - 0.1).max(*UiScale::RANGE.start());
         }
     });
+}
+
+/// The islands' own clocks beside the scenario's, in a region across time zones: the first on
+/// the bar, all of them on hover.
+pub fn island_times(ui: &mut Ui, clocks: &[crate::scenario::IslandClock]) {
+    let labels: Vec<String> = clocks.iter().map(|c| c.label()).collect();
+    island_labels(ui, &labels);
+}
+
+/// The same from labels already written (a seat receives them from the host).
+pub fn island_labels(ui: &mut Ui, labels: &[String]) {
+    let Some(first) = labels.first() else {
+        return;
+    };
+    let more = match labels.len() {
+        1 => String::new(),
+        n => format!(" +{}", n - 1),
+    };
+    ui.label(RichText::new(format!("{first}{more}")).monospace().weak())
+        .on_hover_text(labels.join("\n"));
 }

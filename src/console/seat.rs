@@ -165,6 +165,7 @@ fn draw(
                 RichText::new(format!("{} {}", s.clock.calendar, s.geography.time_zone))
                     .monospace(),
             );
+            super::clock_bar::island_labels(ui, &s.clock.islands);
             ui.separator();
             ui.label(if s.clock.paused {
                 "paused by the facilitator".to_string()

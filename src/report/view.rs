@@ -119,6 +119,10 @@ pub struct ClockView {
     pub calendar: String,
     pub paused: bool,
     pub pace: String,
+    /// The islands on other clocks than the scenario's, each with its own time now
+    /// (`TO 10:00 Mon (UTC+13)`); empty when every island keeps the scenario's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub islands: Vec<String>,
 }
 
 impl ClockView {
@@ -131,6 +135,9 @@ impl ClockView {
             calendar: t.calendar(),
             paused,
             pace: pace.into(),
+            islands: (plan.island_clocks(now).iter())
+                .map(|c| c.label())
+                .collect(),
         }
     }
 }

@@ -20,9 +20,15 @@ pub struct Scenario {
     pub format: u32,
     /// The exercise's name, shown in its reports.
     pub name: String,
-    /// A few sentences on what the exercise is about (optional, free text).
+    /// A few sentences on what the exercise is about (optional, free text): the facilitator's,
+    /// and it may give the plot away, so the players' handouts never print it.
     #[serde(default)]
     pub description: String,
+    /// What the players are told before the exercise starts (optional, free text): the
+    /// situation as the public and the teams know it at the first minute. The Situation
+    /// Manual's background; nothing in it should be what the teams must find out.
+    #[serde(default)]
+    pub briefing: String,
     /// Local date and time of the first tick, e.g. `2026-03-02 08:00`.
     pub start: StartDate,
     /// Shown beside the clock, e.g. `AST (UTC-4)`.

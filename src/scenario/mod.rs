@@ -38,7 +38,7 @@ pub use msel::{
 pub use overrides::apply_overrides;
 pub use plan::{
     CampaignPlan, CheckPlan, DecisionPlan, DisruptionPlan, ExpectationPlan, GroupPlan, InjectPlan,
-    IslandPlan, MAX_FALSE_ALERTS_PER_HOST_DAY, MAX_HOSTS, MAX_LOANED_ANALYSTS,
+    IslandClock, IslandPlan, MAX_FALSE_ALERTS_PER_HOST_DAY, MAX_HOSTS, MAX_LOANED_ANALYSTS,
     MAX_TECHNIQUE_ATTEMPTS, ModulePlan, OrgPlan, Plan, RansomwareReach, ServicePlan, StagePlan,
     Subject, TeamPlan, TriggerPlan, WhenPlan, lint,
 };

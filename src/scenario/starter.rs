@@ -76,6 +76,9 @@ fn heading(name: &str, chosen: &[&Island]) -> String {
          \x20   format: 1,\n\
          \x20   name: {name:?},\n\
          \x20   description: \"A phishing wave against the ministries of {}. Written by `tidewatch new`; make it yours.\",\n\
+         \x20   // What the players are told at the start (the Situation Manual's background); the\n\
+         \x20   // description above is the facilitator's and is never printed for players.\n\
+         \x20   briefing: \"A Monday morning. The ministries start their week; nothing unusual has been reported.\",\n\
          \x20   // Local date and time of the first minute (a Monday, so office hours matter).\n\
          \x20   start: \"2026-03-02 08:00\",\n\
          \x20   time_zone: \"AST (UTC-4)\",\n\

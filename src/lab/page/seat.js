@@ -245,6 +245,10 @@ function drawClock() {
   if (!c) return;
   $("clock").textContent = c.clock;
   $("calendar").textContent = `${c.calendar} ${state.geography ? state.geography.time_zone : ""}`;
+  // The islands on other clocks, each with its own time.
+  const own = c.islands || [];
+  $("islands").textContent = own.join(" · ");
+  $("islands").title = own.join("\n");
   $("pace").textContent = c.paused ? "paused by the facilitator" : `running at ${c.pace}`;
 }
 

@@ -3,6 +3,8 @@
 //! part of the scenario; `check` says where each problem is.
 
 mod check;
+mod clocks;
+pub use clocks::IslandClock;
 mod cooperation;
 mod disruption;
 mod lint;
