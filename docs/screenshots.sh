@@ -26,3 +26,7 @@ for screen in map timeline validation charts compose feed islands desk; do
     shot --present --size 1280x720 --scale 1.5 --screen "$screen" --set teams.ag-npc.auto=false \
         --screenshot "docs/present-$screen-1280x720.png" --after 30h
 done
+# A region across the 180th meridian (Fiji, Tonga, Samoa) after the Tonga Cable is cut: drawn in
+# one piece, the cut cable (red) beside the satellite path that carries Tonga's traffic now.
+shot tests/data/pacific.ron --size 1280x720 --screen map \
+    --screenshot docs/console-map-pacific-1280x720.png --after 13h

@@ -36,6 +36,7 @@ const VALUES: &[(&str, &str)] = &[
     ("Span", "duration"),
     ("When", "moment"),
     ("StartDate", "date and time"),
+    ("UtcOffset", "UTC offset"),
 ];
 
 /// One type of the format as its source declares it.
@@ -453,9 +454,11 @@ fn reference(
          | text | in double quotes | `\"Saint Lucia\"` |\n\
          | number | digits, a decimal point or an exponent | `0.6`, `2.4e9` |\n\
          | whole number | digits | `180000` |\n\
-         | duration | text: days, hours, minutes (the clock has minute resolution) | `\"90m\"`, `\"2h30m\"`, `\"1d6h\"` |\n\
-         | moment | text: day of the exercise and local time, or an offset from the start | `\"D1 09:30\"`, `\"26h\"` |\n\
-         | date and time | text: local date and time | `\"2026-03-02 08:00\"` |\n\
+         | duration | text: days, hours, minutes (the clock has minute resolution), at most `366d` | `\"90m\"`, `\"2h30m\"`, `\"1d6h\"` |\n\
+         | moment | text: day of the exercise and time on the scenario's clock (`D1` is the first day, up to `D366 23:59`), or an offset from the start | `\"D1 09:30\"`, `\"26h\"` |\n\
+         | date and time | text: the scenario's local date and time of the first minute | `\"2026-03-02 08:00\"` |\n\
+         | UTC offset | text: `UTC`, a sign, hours and optional minutes, from UTC-12 to UTC+14 | `\"UTC-4\"`, `\"UTC+13\"`, `\"UTC+5:45\"`, `\"UTC\"` |\n\
+         | latitude, longitude | numbers in decimal degrees: latitude -90 to 90, longitude -180 to 180 (west negative: 175.2 W is `-175.2`) | `lat: -21.14, lon: -175.2` |\n\
          | list of X | square brackets, a trailing comma is fine | `[\"LC\", \"BB\"]` |\n\
          | `Some(`X`)` or `None` | an optional value | `Some(\"1h\")` |\n\
          | pair (X, Y) | two values in round brackets | `(\"LC\", \"BB\")` |\n\

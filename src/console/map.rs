@@ -32,28 +32,13 @@ pub fn draw(ui: &mut Ui, geo: &Geography, views: &[IslandView]) {
     if islands.is_empty() {
         return;
     }
-    // Equirectangular projection, longitude scaled by the cosine of the mean latitude.
-    let (mut lat0, mut lat1, mut lon0, mut lon1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
-    for i in islands {
-        lat0 = lat0.min(i.lat);
-        lat1 = lat1.max(i.lat);
-        lon0 = lon0.min(i.lon);
-        lon1 = lon1.max(i.lon);
-    }
-    let k = ((lat0 + lat1) / 2.0).to_radians().cos();
-    let w = ((lon1 - lon0) * k).max(0.5);
-    let h = (lat1 - lat0).max(0.5);
-    let scale = (rect.width() as f64 / w).min(rect.height() as f64 / h);
-    let centre = rect.center();
-    let (mid_lon, mid_lat) = ((lon0 + lon1) / 2.0, (lat0 + lat1) / 2.0);
-    let points: Vec<Pos2> = islands
-        .iter()
-        .map(|isl| {
-            pos2(
-                centre.x + ((isl.lon - mid_lon) * k * scale) as f32,
-                centre.y - ((isl.lat - mid_lat) * scale) as f32,
-            )
-        })
+    // The one projection every map of the region uses (across the 180th meridian too).
+    let places: Vec<(f64, f64)> = islands.iter().map(|i| (i.lat, i.lon)).collect();
+    let at = crate::report::view::projection::layout(&places);
+    let scale = (rect.width() as f64 / at.width).min(rect.height() as f64 / at.height);
+    let corner = rect.center() - vec2((at.width * scale) as f32, (at.height * scale) as f32) / 2.0;
+    let points: Vec<Pos2> = (at.points.iter())
+        .map(|(x, y)| corner + vec2((x * scale) as f32, (y * scale) as f32))
         .collect();
     draw_links(&painter, &geo.links, &points);
     draw_islands(&painter, geo, views, &points, response.rect);
@@ -71,7 +56,13 @@ fn draw_links(painter: &egui::Painter, links: &[Route], points: &[Pos2]) {
             }
             (true, _) => Color32::from_rgb(150, 150, 110),
         };
-        let (a, b) = (at(l.a), at(l.b));
+        // Links between the same two islands side by side, 6 points apart.
+        let ((ax, ay), (bx, by)) = crate::report::view::projection::offset(
+            (at(l.a).x as f64, at(l.a).y as f64),
+            (at(l.b).x as f64, at(l.b).y as f64),
+            6.0 * l.lane,
+        );
+        let (a, b) = (pos2(ax as f32, ay as f32), pos2(bx as f32, by as f32));
         if matches!(l.kind, LinkKind::SubmarineCable | LinkKind::Terrestrial) {
             painter.line_segment([a, b], Stroke::new(2.0, colour));
         } else {

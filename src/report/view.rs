@@ -6,6 +6,7 @@
 use std::collections::VecDeque;
 
 mod hub;
+pub mod projection;
 pub use hub::{HubItemLine, HubView, MemberLine, RequestLine};
 
 use serde::{Deserialize, Serialize};
@@ -61,6 +62,12 @@ pub struct Place {
     /// A mainland member (drawn as a square); absent from older seats' messages.
     #[serde(default)]
     pub mainland: bool,
+    /// Where it goes on the map (`projection::layout`, degrees from the top-left corner), so
+    /// every map of the region draws it in the same place.
+    #[serde(default)]
+    pub x: f64,
+    #[serde(default)]
+    pub y: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -69,11 +76,17 @@ pub struct Route {
     pub b: usize,
     pub kind: LinkKind,
     pub up: bool,
+    /// Its lane among the links joining the same two islands (`projection::lanes`): 0 alone.
+    #[serde(default)]
+    pub lane: f64,
 }
 
 impl Geography {
     pub fn of(plan: &Plan) -> Self {
         let s = &plan.scenario;
+        let at = projection::layout(&s.islands.iter().map(|i| (i.lat, i.lon)).collect::<Vec<_>>());
+        let pairs: Vec<(usize, usize)> = plan.links.iter().map(|(a, b)| (a.ix(), b.ix())).collect();
+        let lanes = projection::lanes(&pairs);
         Geography {
             exercise: s.name.clone(),
             time_zone: s.time_zone.clone(),
@@ -82,7 +95,8 @@ impl Geography {
                 .islands
                 .iter()
                 .zip(&plan.islands)
-                .map(|(i, p)| Place {
+                .zip(&at.points)
+                .map(|((i, p), &(x, y))| Place {
                     id: i.id.clone(),
                     name: i.name.clone(),
                     lat: i.lat,
@@ -91,17 +105,21 @@ impl Geography {
                     csirt: p.csirt,
                     npc: p.npc,
                     mainland: i.mainland,
+                    x,
+                    y,
                 })
                 .collect(),
             links: plan
                 .link_kinds
                 .iter()
                 .zip(&plan.links)
-                .map(|(&kind, &(a, b))| Route {
+                .zip(&lanes)
+                .map(|((&kind, &(a, b)), &lane)| Route {
                     a: a.ix(),
                     b: b.ix(),
                     kind,
                     up: true,
+                    lane,
                 })
                 .collect(),
         }

@@ -792,21 +792,22 @@ function drawMap() {
   if (!g || !g.islands.length) return;
   const v = state.view;
   const W = 800, H = 760, side = 150, top = 40;
-  let [lat0, lat1, lon0, lon1] = [Infinity, -Infinity, Infinity, -Infinity];
-  for (const i of g.islands) {
-    lat0 = Math.min(lat0, i.lat); lat1 = Math.max(lat1, i.lat);
-    lon0 = Math.min(lon0, i.lon); lon1 = Math.max(lon1, i.lon);
-  }
-  // Equirectangular, longitude scaled by the cosine of the mean latitude, as the native map.
-  const k = Math.cos(((lat0 + lat1) / 2) * Math.PI / 180);
-  const scale = Math.min((W - 2 * side) / Math.max((lon1 - lon0) * k, 0.5), (H - 2 * top) / Math.max(lat1 - lat0, 0.5));
-  const midLon = (lon0 + lon1) / 2, midLat = (lat0 + lat1) / 2;
-  const at = g.islands.map((i) => [W / 2 + (i.lon - midLon) * k * scale, H / 2 - (i.lat - midLat) * scale]);
+  // The host's projection (the same as every map of the region's, across the 180th meridian
+  // too): degrees from the top-left corner.
+  const w = Math.max(0.5, ...g.islands.map((i) => i.x || 0));
+  const h = Math.max(0.5, ...g.islands.map((i) => i.y || 0));
+  const scale = Math.min((W - 2 * side) / w, (H - 2 * top) / h);
+  const [x0, y0] = [(W - w * scale) / 2, (H - h * scale) / 2];
+  const at = g.islands.map((i) => [x0 + (i.x || 0) * scale, y0 + (i.y || 0) * scale]);
   const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": "the region as the team knows it" });
   const cut = v ? v.links_cut : [];
   g.links.forEach((l, n) => {
-    const [a, b] = [at[l.a], at[l.b]];
+    let [a, b] = [at[l.a], at[l.b]];
     if (!a || !b) return;
+    // Links between the same two islands side by side, 6 px apart.
+    const lane = (l.lane || 0) * 6, len = Math.hypot(b[0] - a[0], b[1] - a[1]) || 1;
+    const [nx, ny] = [-(b[1] - a[1]) / len * lane, (b[0] - a[0]) / len * lane];
+    [a, b] = [[a[0] + nx, a[1] + ny], [b[0] + nx, b[1] + ny]];
     const up = !cut.includes(n);
     const cable = l.kind === "SubmarineCable" || l.kind === "Terrestrial";
     const colour = !up ? "#c83c3c" : cable ? "#508cbe" : "#96966e";

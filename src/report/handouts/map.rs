@@ -5,11 +5,12 @@
 
 use std::fmt::Write;
 
+use crate::report::view::projection::{lanes, layout, offset};
 use crate::scenario::{LinkKind, Plan, TeamKind};
 
 const WIDTH: f64 = 720.0;
-/// Room on the right of the easternmost island for its name and teams.
-const LABELS: f64 = 260.0;
+/// Room on each side of the map for the labels of the islands at its edges.
+const LABELS: f64 = 150.0;
 const PAD: f64 = 24.0;
 
 fn esc(s: &str) -> String {
@@ -44,33 +45,62 @@ pub(super) fn teams_on(plan: &Plan, island: usize) -> Vec<&'static str> {
     out
 }
 
-/// The map as one `<svg>` element.
+/// A label's box on the map: left, top, right, bottom.
+type Area = (f64, f64, f64, f64);
+
+fn overlaps(a: Area, b: Area) -> bool {
+    a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
+}
+
+/// Where an island's two-line label goes: beside it, right or left, level or a line up or
+/// down, or centred above or below; the first spot inside the map that covers no island and no
+/// label already placed, else the one that covers least.
+fn label_spot(
+    (x, y, r): (f64, f64, f64),
+    (w, h): (f64, f64),
+    (width, height): (f64, f64),
+    taken: &[Area],
+) -> Area {
+    let gap = r + 4.0;
+    let mut spots: Vec<Area> = Vec::new();
+    for dy in [0.0, -0.7, 0.7, -1.4, 1.4, -2.1, 2.1] {
+        let top = y - h / 2.0 + dy * h;
+        spots.push((x + gap, top, x + gap + w, top + h));
+        spots.push((x - gap - w, top, x - gap, top + h));
+    }
+    spots.push((x - w / 2.0, y - gap - h, x + w / 2.0, y - gap));
+    spots.push((x - w / 2.0, y + gap, x + w / 2.0, y + gap + h));
+    let cost = |a: Area| {
+        let outside = (a.0 < 0.0 || a.1 < 0.0 || a.2 > width || a.3 > height) as u32;
+        let covered = taken.iter().filter(|t| overlaps(a, **t)).count() as u32;
+        outside * 100 + covered
+    };
+    spots
+        .iter()
+        .copied()
+        .min_by_key(|a| cost(*a))
+        .unwrap_or((x + gap, y, x + gap + w, y + h))
+}
+
+/// The map as one `<svg>` element, with where each island's label went (for tests).
 pub fn region_map(plan: &Plan) -> String {
+    region_map_with_labels(plan).0
+}
+
+fn region_map_with_labels(plan: &Plan) -> (String, Vec<Area>) {
     let s = &plan.scenario;
     if s.islands.is_empty() {
-        return String::new();
+        return (String::new(), Vec::new());
     }
-    let lat0 = s.islands.iter().map(|i| i.lat).sum::<f64>() / s.islands.len() as f64;
-    let squeeze = lat0.to_radians().cos().max(0.2);
-    let raw: Vec<(f64, f64)> = (s.islands.iter())
-        .map(|i| (i.lon * squeeze, -i.lat))
-        .collect();
-    let (min_x, max_x) = raw
-        .iter()
-        .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
-    let (min_y, max_y) = raw
-        .iter()
-        .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
-    let span_x = (max_x - min_x).max(0.5);
-    let span_y = (max_y - min_y).max(0.5);
+    let at = layout(&s.islands.iter().map(|i| (i.lat, i.lon)).collect::<Vec<_>>());
     // One scale for both axes, so distances keep their proportions.
-    let scale = ((WIDTH - LABELS - 2.0 * PAD) / span_x).min(640.0 / span_y);
-    let height = span_y * scale + 2.0 * PAD + 40.0;
-    let at = |k: usize| {
-        (
-            PAD + (raw[k].0 - min_x) * scale,
-            PAD + (raw[k].1 - min_y) * scale,
-        )
+    let scale = ((WIDTH - 2.0 * LABELS - 2.0 * PAD) / at.width).min(640.0 / at.height);
+    let height = at.height * scale + 2.0 * PAD + 60.0;
+    let map_w = at.width * scale;
+    let left = (WIDTH - map_w) / 2.0;
+    let point = |k: usize| {
+        let (x, y) = at.points[k];
+        (left + x * scale, PAD + 10.0 + y * scale)
     };
     let mut svg = String::new();
     let _ = write!(
@@ -80,14 +110,9 @@ pub fn region_map(plan: &Plan) -> String {
          font-family=\"sans-serif\"><rect width=\"100%\" height=\"100%\" fill=\"#eef5f8\"/>",
         esc(&s.name)
     );
-    for l in &s.links {
-        let (Some(a), Some(b)) = (
-            plan.ids.islands.get(&l.between.0),
-            plan.ids.islands.get(&l.between.1),
-        ) else {
-            continue;
-        };
-        let ((x1, y1), (x2, y2)) = (at(a.ix()), at(b.ix()));
+    let pairs: Vec<(usize, usize)> = plan.links.iter().map(|(a, b)| (a.ix(), b.ix())).collect();
+    for ((l, (a, b)), lane) in s.links.iter().zip(&pairs).zip(lanes(&pairs)) {
+        let ((x1, y1), (x2, y2)) = offset(point(*a), point(*b), 8.0 * lane);
         let style = match l.kind {
             LinkKind::SubmarineCable | LinkKind::Terrestrial => {
                 "stroke=\"#0b6e8f\" stroke-width=\"2\""
@@ -102,9 +127,31 @@ pub fn region_map(plan: &Plan) -> String {
             "<line x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\" {style}/>"
         );
     }
-    for (k, i) in s.islands.iter().enumerate() {
-        let (x, y) = at(k);
-        let r = 3.0 + 2.0 * (i.population as f64 / 1000.0).max(1.0).log10();
+    let radius = |k: usize| 3.0 + 2.0 * (s.islands[k].population as f64 / 1000.0).max(1.0).log10();
+    // Islands first, so no label is put over one; then each label, largest island first.
+    let mut taken: Vec<Area> = (0..s.islands.len())
+        .map(|k| {
+            let ((x, y), r) = (point(k), radius(k));
+            (x - r, y - r, x + r, y + r)
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..s.islands.len()).collect();
+    order.sort_by_key(|k| std::cmp::Reverse(s.islands[*k].population));
+    let mut labels = vec![(0.0, 0.0, 0.0, 0.0); s.islands.len()];
+    for k in order {
+        let i = &s.islands[k];
+        let ((x, y), r) = (point(k), radius(k));
+        let teams = teams_on(plan, k);
+        let teams = if teams.is_empty() {
+            "no national team".to_string()
+        } else {
+            teams.join(", ")
+        };
+        // Text widths at 13 and 11 pixels, about 0.55 em a character.
+        let w = (i.name.chars().count() as f64 * 7.2).max(teams.chars().count() as f64 * 6.1);
+        let spot = label_spot((x, y, r), (w, 28.0), (WIDTH, height - 30.0), &taken);
+        taken.push(spot);
+        labels[k] = spot;
         let shape = if i.mainland {
             format!(
                 "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#1b2733\"/>",
@@ -116,21 +163,15 @@ pub fn region_map(plan: &Plan) -> String {
         } else {
             format!("<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r:.1}\" fill=\"#1b2733\"/>")
         };
-        let teams = teams_on(plan, k);
-        let teams = if teams.is_empty() {
-            "no national team".to_string()
-        } else {
-            teams.join(", ")
-        };
         let _ = write!(
             svg,
             "<g>{shape}<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"13\" fill=\"#1b2733\">{}</text>\
              <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" fill=\"#0b6e8f\">{}</text></g>",
-            x + r + 5.0,
-            y + 1.0,
+            spot.0,
+            spot.1 + 12.0,
             esc(&i.name),
-            x + r + 5.0,
-            y + 14.0,
+            spot.0,
+            spot.1 + 25.0,
             esc(&teams)
         );
     }
@@ -155,7 +196,7 @@ pub fn region_map(plan: &Plan) -> String {
         x5 = PAD + 215.0,
         t3 = PAD + 220.0,
     );
-    svg
+    (svg, labels)
 }
 
 #[cfg(test)]
@@ -195,5 +236,68 @@ mod tests {
             y[..y.find('"').unwrap()].parse().unwrap()
         };
         assert!(y("B&lt;") < y("A"), "{svg}");
+    }
+}
+
+#[cfg(test)]
+mod regions {
+    use super::*;
+
+    fn labels_of(arg: &str) -> (Plan, Vec<Area>) {
+        let plan = crate::scenario::load(arg, &[]).unwrap();
+        let labels = region_map_with_labels(&plan).1;
+        (plan, labels)
+    }
+
+    /// On the flagship's festoon, where Saint Kitts, Antigua and Montserrat crowd together, no
+    /// label lies over another.
+    #[test]
+    fn no_label_covers_another_on_the_flagship() {
+        let (plan, labels) = labels_of("eastern-caribbean");
+        for (a, x) in labels.iter().enumerate() {
+            for (b, y) in labels.iter().enumerate().skip(a + 1) {
+                assert!(
+                    !overlaps(*x, *y),
+                    "{} and {} overlap: {x:?} {y:?}",
+                    plan.scenario.islands[a].name,
+                    plan.scenario.islands[b].name
+                );
+            }
+        }
+    }
+
+    /// Across the 180th meridian, Fiji, Tonga and Samoa are drawn side by side west to east,
+    /// and the two links between Fiji and Tonga as two lines.
+    #[test]
+    fn a_pacific_region_is_drawn_in_one_piece_with_each_link_its_own_line() {
+        let plan = crate::scenario::load(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/pacific.ron"),
+            &[],
+        )
+        .unwrap();
+        let svg = region_map(&plan);
+        let cx: Vec<f64> = svg
+            .match_indices("<circle cx=\"")
+            .map(|(at, m)| {
+                let rest = &svg[at + m.len()..];
+                rest[..rest.find('"').unwrap()].parse().unwrap()
+            })
+            .collect();
+        assert_eq!(cx.len(), 3, "{svg}");
+        // Labels are placed largest island first; circles follow the same order: Fiji, Samoa,
+        // Tonga by population.
+        let (fiji, samoa, tonga) = (cx[0], cx[1], cx[2]);
+        assert!(fiji < tonga && tonga < samoa, "{cx:?}");
+        assert!(samoa - fiji < WIDTH, "{cx:?}");
+        let lines: Vec<&str> = svg.matches("<line x1=").collect();
+        assert!(lines.len() >= 3, "{svg}");
+        // Where the first two lines run (their coordinates, not their style).
+        let ends: Vec<&str> = (svg.split("<line ").skip(1).take(2))
+            .map(|l| &l[..l.find(" stroke").unwrap()])
+            .collect();
+        assert_ne!(
+            ends[0], ends[1],
+            "the two Fiji-Tonga links drawn over each other"
+        );
     }
 }

@@ -28,6 +28,7 @@ pub fn lint(plan: &Plan, source: &Source) -> Vec<Diagnostic> {
     never_fires(&mut c, plan);
     idle_teams(&mut c, plan);
     unmeetable_expectations(&mut c, plan);
+    modules_out_of_order(&mut c, plan);
     let mut found = std::mem::take(&mut c.found);
     found.sort_by_key(|d| (d.line, d.col));
     found.dedup();
@@ -181,6 +182,56 @@ fn after_the_end(c: &mut Check, plan: &Plan) {
             ),
             Some("move it earlier, or lengthen `duration`".into()),
         );
+    }
+}
+
+/// An inject of a later module due by the clock before an earlier module's inject set by the
+/// clock alone: the later module starts while the earlier one still runs, whatever the run
+/// does. (Event triggers that may fire early are for `lint --runs`, which plays the seeds.)
+fn modules_out_of_order(c: &mut Check, plan: &Plan) {
+    let s = &plan.scenario;
+    let when = |t: u64| s.start.at(t).clock();
+    let clock_only = |i: &crate::scenario::ids::InjectIx| {
+        let inj = &plan.injects[*i];
+        let on_clock = (inj.trigger.happenings().iter()).all(|h| matches!(h, TriggerPlan::At(_)));
+        (on_clock && !inj.contingency_only)
+            .then(|| inj.trigger.due_by().map(|t| (t + inj.delay, *i)))
+            .flatten()
+    };
+    for (k, earlier) in plan.modules.iter().enumerate() {
+        // The earlier module runs at least until its last inject set by the clock alone.
+        let Some((until, last)) = earlier.scripted.iter().filter_map(clock_only).max() else {
+            continue;
+        };
+        for (j, later) in plan.modules.iter().enumerate().skip(k + 1) {
+            for i in &later.scripted {
+                let inj = &plan.injects[*i];
+                let Some(due) = inj.trigger.due_by().map(|t| t + inj.delay) else {
+                    continue;
+                };
+                if due >= until || inj.contingency_only {
+                    continue;
+                }
+                let (id, last_id) = (&s.msel[*i].id, &s.msel[last].id);
+                c.at(
+                    "msel",
+                    id,
+                    Some("trigger"),
+                    format!(
+                        "inject `{id}` of module `{}` is due by {}, before `{last_id}` of the \
+                         earlier module `{}` at {}: the modules run out of order",
+                        s.modules[j].id,
+                        when(due),
+                        s.modules[k].id,
+                        when(until)
+                    ),
+                    Some(format!(
+                        "move it after {}, or let it wait for the earlier module (`Inject(\"{last_id}\")`)",
+                        when(until)
+                    )),
+                );
+            }
+        }
     }
 }
 
@@ -553,5 +604,35 @@ mod tests {
             &warnings(&region, &[]),
             &["team `soc` watches no organisation"],
         );
+    }
+
+    /// A later module's inject due by the clock before an earlier module's last clock inject
+    /// is named, with the fix; modules in order raise nothing.
+    #[test]
+    fn modules_whose_clock_runs_them_out_of_order_are_named() {
+        let msel = |m2_at: &str| {
+            format!(
+                r#"modules: [Module(id: "M1", title: "One"), Module(id: "M2", title: "Two")],
+                msel: [
+                    Inject(id: "I1", module: Some("M1"), trigger: At("D1 09:00"), kind: Narrative,
+                        channel: Email, to: ["a-csirt"], title: "a", body: "a"),
+                    Inject(id: "I2", module: Some("M1"), trigger: At("D1 12:00"), kind: Narrative,
+                        channel: Email, to: ["a-csirt"], title: "b", body: "b"),
+                    Inject(id: "I3", module: Some("M2"), trigger: AnyOf([At("{m2_at}"), FirstIncident("A")]),
+                        kind: Narrative, channel: Email, to: ["a-csirt"], title: "c", body: "c"),
+                ]"#
+            )
+        };
+        let found = warnings(&region().field(&msel("D1 10:30")), &[]);
+        one(
+            &found,
+            &[
+                "`I3` of module `M2` is due by D1 10:30",
+                "`I2`",
+                "`M1` at D1 12:00",
+                "Inject(\"I2\")",
+            ],
+        );
+        assert!(warnings(&region().field(&msel("D1 13:00")), &[]).is_empty());
     }
 }
