@@ -549,10 +549,52 @@ fn reference(
         }
         let _ = writeln!(out);
     }
+    techniques(&mut out);
     if missing.is_empty() {
         Ok(out)
     } else {
         Err(missing)
+    }
+}
+
+/// Every technique of the shipped catalog with the parameters the model uses and where they
+/// come from: what a `Stage(technique: ...)` may name.
+fn techniques(out: &mut String) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("assets/techniques.ron")).unwrap();
+    let catalog: tidewatch::scenario::Catalog =
+        tidewatch::scenario::parse_ron("assets/techniques.ron", &text).unwrap();
+    let _ = writeln!(
+        out,
+        "## Technique catalog\n\n\
+         The techniques a campaign's `Stage(technique: ...)` may name ({} in \
+         `assets/techniques.ron`, MITRE ATT&CK ids and names). *success*: the chance one attempt \
+         succeeds against an unpatched, untrained target; *patch*: how much the target's patch \
+         level counts against it; *duration*: the stage's typical time for a skilled actor; \
+         *attempts*: initial-access attempts, or spread attempts per compromised host, over the \
+         stage; *detect*: the chance a fully covered host alerts on one use; *platforms*: where \
+         it runs (any when blank). A scenario can shorten a stage with its own `duration`.\n\n\
+         | id | name | tactic | effect | success | patch | duration | attempts | detect | platforms | source |\n\
+         |---|---|---|---|---|---|---|---|---|---|---|",
+        catalog.techniques.len()
+    );
+    for t in &catalog.techniques {
+        let platforms: Vec<String> = t.platforms.iter().map(|p| format!("{p:?}")).collect();
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {:?} | {:?} | {} | {} | {} | {} | {} | {} | {} |",
+            t.id,
+            t.name,
+            t.tactic,
+            t.effect,
+            t.success,
+            t.patch_sensitivity,
+            t.duration,
+            t.attempts,
+            t.detectability,
+            platforms.join(", "),
+            t.source.replace('|', "\\|")
+        );
     }
 }
 
