@@ -668,6 +668,49 @@ fn older_journals_still_replay() {
     }
 }
 
+/// A journal recorded before the technique catalog's second edition (its header names no
+/// edition) replays to the digests it recorded, with the first edition; the same exercise run
+/// today, with the second, is another run (a false alert names a technique drawn over the
+/// whole catalog), and its journal says which edition it used.
+#[test]
+fn a_journal_replays_with_the_technique_catalog_it_was_recorded_with() {
+    let old = root("tests/data/journals/catalog-edition-1.jsonl");
+    let before = std::fs::read(&old).unwrap();
+    let out = tidewatch(&["replay", old.to_str().unwrap(), "--verify", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("verified 144 digests"),
+        "{}",
+        stderr(&out)
+    );
+    let recorded = json(&out)["digest"].clone();
+    assert_eq!(std::fs::read(&old).unwrap(), before, "the fixture changed");
+    let dir = scratch("edition");
+    let journal = dir.join("today.jsonl");
+    let out = tidewatch(&[
+        "run",
+        root("tests/data/tabletop.ron").to_str().unwrap(),
+        "--until",
+        "1d",
+        "--journal",
+        journal.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_ne!(
+        json(&out)["digest"],
+        recorded,
+        "the second edition changed nothing"
+    );
+    let file = JournalFile::read(&journal).unwrap();
+    assert_eq!(
+        file.header.catalog_edition,
+        tidewatch::scenario::CATALOG_EDITION
+    );
+    let old = JournalFile::read(&old).unwrap();
+    assert_eq!(old.header.catalog_edition, 1);
+}
+
 /// A line over the bound is refused with its number, after reading no more than the bound: a
 /// 1 GB line (sparse, so the test writes next to nothing) answers at once.
 #[test]

@@ -177,6 +177,7 @@ pub fn record(
         seed,
         digest_every: DIGEST_EVERY,
         sealed: false,
+        catalog_edition: crate::scenario::CATALOG_EDITION,
     };
     world.resource_mut::<Recorder>().journal = Some(JournalWriter::create(path, header, seal)?);
     Ok(())

@@ -177,7 +177,8 @@ pub fn journal_plan(file: &JournalFile) -> Result<(Arc<Plan>, u64), LoadError> {
         text: h.scenario_text.clone(),
         dir: None,
     };
-    Ok((Arc::new(scenario::load_source(&source, &h.set)?), h.seed))
+    let plan = scenario::load_source_with(&source, &h.set, h.catalog_edition)?;
+    Ok((Arc::new(plan), h.seed))
 }
 
 /// Re-runs a journal's commands in `world` (fresh, built from the journal's plan) up to `until`

@@ -43,7 +43,9 @@ pub struct Scenario {
     /// Random seed: the same scenario, seed and inputs always give the same run; change it
     /// to see another way the same exercise could go.
     pub seed: u64,
-    /// Where the technique catalog comes from; the shipped one unless an author brings their own.
+    /// Where the technique catalog comes from: the shipped one (`techniques.ron`, its latest
+    /// edition; `techniques-1.ron` pins the first, 18 techniques) unless an author brings their
+    /// own file beside the scenario. A journal records the edition it ran with and replays with it.
     #[serde(default = "default_catalog")]
     pub catalog: String,
     /// The islands of the region; at least one.

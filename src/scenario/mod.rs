@@ -57,6 +57,10 @@ pub const EMBEDDED_SCENARIOS: &[(&str, &str)] = &[
 ];
 pub const DEFAULT_SCENARIO: &str = "eastern-caribbean";
 pub const EMBEDDED_CATALOG: &str = include_str!("../../assets/techniques.ron");
+/// The shipped catalog's first edition, frozen: journals recorded with it replay with it.
+pub const EMBEDDED_CATALOG_1: &str = include_str!("../../assets/techniques-1.ron");
+/// The edition of the shipped `techniques.ron` (a journal records it; 1 when it does not).
+pub const CATALOG_EDITION: u32 = 2;
 /// Larger files are refused before parsing: no real scenario comes near it.
 pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
@@ -338,6 +342,16 @@ pub fn load(arg: &str, overrides: &[String]) -> Result<Plan, LoadError> {
 }
 
 pub fn load_source(source: &Source, overrides: &[String]) -> Result<Plan, LoadError> {
+    load_source_with(source, overrides, CATALOG_EDITION)
+}
+
+/// As [`load_source`], with the shipped catalog of `edition` standing for `techniques.ron`:
+/// a journal replays with the catalog it was recorded with.
+pub fn load_source_with(
+    source: &Source,
+    overrides: &[String],
+    edition: u32,
+) -> Result<Plan, LoadError> {
     let mut scenario: Scenario = parse_ron(&source.name, &source.text)?;
     check_format(source, &scenario, "the file")?;
     if !overrides.is_empty() {
@@ -346,7 +360,7 @@ pub fn load_source(source: &Source, overrides: &[String]) -> Result<Plan, LoadEr
         // Overrides are validated after they apply, like the file itself.
         check_format(source, &scenario, "`--set`")?;
     }
-    let catalog = load_catalog(source, &scenario.catalog)?;
+    let catalog = load_catalog(source, &scenario.catalog, edition)?;
     plan::build(source, scenario, catalog)
 }
 
@@ -374,7 +388,7 @@ pub fn load_generated(source: &Source, scenario: Scenario) -> Result<Plan, LoadE
     plan::build(source, scenario, catalog)
 }
 
-fn load_catalog(source: &Source, name: &str) -> Result<Catalog, LoadError> {
+fn load_catalog(source: &Source, name: &str, edition: u32) -> Result<Catalog, LoadError> {
     if let Some(dir) = &source.dir {
         let path = dir.join(name);
         if path.is_file() {
@@ -382,8 +396,26 @@ fn load_catalog(source: &Source, name: &str) -> Result<Catalog, LoadError> {
             return parse_ron(&s.name, &s.text);
         }
     }
-    if name == "techniques.ron" {
-        return parse_ron("embedded:techniques.ron", EMBEDDED_CATALOG);
+    match (name, edition) {
+        ("techniques-1.ron", _) | ("techniques.ron", 1) => {
+            return parse_ron("embedded:techniques-1.ron", EMBEDDED_CATALOG_1);
+        }
+        ("techniques.ron", CATALOG_EDITION) => {
+            return parse_ron("embedded:techniques.ron", EMBEDDED_CATALOG);
+        }
+        ("techniques.ron", newer) => {
+            return Err(LoadError::one(
+                &source.name,
+                1,
+                1,
+                format!(
+                    "recorded with the technique catalog's edition {newer}; this tidewatch has \
+                     editions 1 to {CATALOG_EDITION}"
+                ),
+                Some("replay it with the tidewatch that recorded it, or a newer one".into()),
+            ));
+        }
+        _ => {}
     }
     let at = find_field(&source.text, 0, "catalog").unwrap_or(0);
     let (line, col) = line_col(&source.text, at);
@@ -519,6 +551,32 @@ pub(crate) fn find_nth_item(text: &str, list: &str, id: &str, n: usize) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The first edition of the shipped catalog stays as it was (its techniques keep their
+    /// indexes and parameters); the second only appends; an edition this build lacks is
+    /// refused with what to do.
+    #[test]
+    fn the_catalog_editions_keep_their_techniques() {
+        let source = Source {
+            name: "x.ron".into(),
+            text: String::new(),
+            dir: None,
+        };
+        let first = load_catalog(&source, "techniques.ron", 1).unwrap();
+        let second = load_catalog(&source, "techniques.ron", CATALOG_EDITION).unwrap();
+        assert_eq!(first.techniques.len(), 18);
+        assert!(second.techniques.len() >= 40, "{}", second.techniques.len());
+        for (a, b) in first.techniques.iter().zip(&second.techniques) {
+            assert_eq!(
+                (a.id.as_str(), a.success, a.detectability, a.duration),
+                (b.id.as_str(), b.success, b.detectability, b.duration)
+            );
+        }
+        let pinned = load_catalog(&source, "techniques-1.ron", CATALOG_EDITION).unwrap();
+        assert_eq!(pinned.techniques.len(), 18);
+        let newer = load_catalog(&source, "techniques.ron", CATALOG_EDITION + 1).unwrap_err();
+        assert!(newer.to_string().contains("edition 3"), "{newer}");
+    }
 
     #[test]
     fn fields_are_found_outside_comments_and_strings() {

@@ -68,6 +68,15 @@ pub struct Header {
     /// sealed itself, so seals cannot be stripped without a key-holder noticing. Never the key.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub sealed: bool,
+    /// The edition of the shipped technique catalog the exercise ran with (a false alert names
+    /// a technique drawn over the whole catalog, so a later edition would replay it otherwise);
+    /// journals from before editions were recorded ran with the first.
+    #[serde(default = "first_catalog_edition")]
+    pub catalog_edition: u32,
+}
+
+fn first_catalog_edition() -> u32 {
+    1
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
