@@ -131,12 +131,7 @@ mod tests {
         TinyRegion::new()
             .island("A", true, false)
             .csirt("csirt", "A")
-            .field(
-                "objectives: [Objective(id: \"O1\", title: \"Talk to the press\")], \
-                 expectations: [Expectation(id: \"E1\", team: \"csirt\", objective: \"O1\", \
-                 description: \"A public line\", after: At(\"D1 09:00\"), within: \"1h\", \
-                 check: Facilitator)]",
-            )
+            .press_line()
             .plan()
     }
 

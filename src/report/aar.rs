@@ -532,7 +532,7 @@ fn team_reviews(
     plan: &Plan,
     picture: &OperatingPicture,
     objectives: &[ObjectiveReview],
-    (answered, counterfactuals, loss): (&BTreeSet<&str>, &[Counterfactual], f64),
+    judged: (&BTreeSet<&str>, &[Counterfactual], f64),
     rows: &mut Vec<Improvement>,
 ) -> Vec<TeamReview> {
     let s = &plan.scenario;
@@ -570,6 +570,24 @@ fn team_reviews(
             }
         }
     }
+    decision_reviews(plan, picture, judged, (&mut reviews, &mut *rows));
+    early_containment(plan, picture, (&mut reviews, &mut *rows));
+    reviews.retain(|r| {
+        !r.strengths.is_empty() || !r.improvements.is_empty() || !r.decisions.is_empty()
+    });
+    reviews
+}
+
+/// The trainees' decisions: judged on their counterfactuals (a strength, an area for
+/// improvement with its plan row, or listed), or left to the room's default (an area for
+/// improvement, with a row unless a missed expectation already has one).
+fn decision_reviews(
+    plan: &Plan,
+    picture: &OperatingPicture,
+    (answered, counterfactuals, loss): (&BTreeSet<&str>, &[Counterfactual], f64),
+    (reviews, rows): (&mut [TeamReview], &mut Vec<Improvement>),
+) {
+    let s = &plan.scenario;
     for d in &picture.decisions {
         if plan.teams[d.team].auto {
             continue;
@@ -605,9 +623,11 @@ fn team_reviews(
                 judged::Judged::Improvement(line) => {
                     rows.push(row(
                         &line,
-                        "The option taken lost measurably more in the model than another; the                          room decided without those figures"
+                        "The option taken lost measurably more in the model than another; the \
+                         room decided without those figures"
                             .into(),
-                        "Work through the decision's options and their costs before the next                          exercise, and agree what evidence decides it",
+                        "Work through the decision's options and their costs before the next \
+                         exercise, and agree what evidence decides it",
                         Element::Training,
                     ));
                     review.improvements.push(line);
@@ -640,8 +660,16 @@ fn team_reviews(
             ));
         }
     }
-    // A trainee team that called an incident contained while the crew still held hosts it had
-    // missed: what it could not see at the time, the report can.
+}
+
+/// A trainee team that called an incident contained while the crew still held hosts it had
+/// missed: what it could not see at the time, the report can.
+fn early_containment(
+    plan: &Plan,
+    picture: &OperatingPicture,
+    (reviews, rows): (&mut [TeamReview], &mut Vec<Improvement>),
+) {
+    let s = &plan.scenario;
     let f = &picture.footholds;
     for early in f.early.iter().filter(|x| !plan.teams[x.team].auto) {
         let after = match f.found_again(early, &picture.incidents_opened) {
@@ -677,10 +705,6 @@ fn team_reviews(
         });
         reviews[early.team.ix()].improvements.push(line);
     }
-    reviews.retain(|r| {
-        !r.strengths.is_empty() || !r.improvements.is_empty() || !r.decisions.is_empty()
-    });
-    reviews
 }
 
 /// The capability a decision belongs to: the objective of an expectation that checks it, or
@@ -1017,12 +1041,7 @@ mod tests {
             .island("A", true, false)
             .org("gov", "A", 10, 0.5, 0.5)
             .csirt("csirt", "A")
-            .field(
-                "objectives: [Objective(id: \"O1\", title: \"Talk to the press\")], \
-                 expectations: [Expectation(id: \"E1\", team: \"csirt\", objective: \"O1\", \
-                 description: \"A public line\", after: At(\"D1 09:00\"), within: \"1h\", \
-                 check: Facilitator)]",
-            )
+            .press_line()
             .plan();
         let r = after_action(&plan, 1, 600, Played::new(&[], &[]), (vec![], vec![]));
         let o = &r.objectives[0];

@@ -186,6 +186,17 @@ impl TinyRegion {
         self.team(id, "NationalCsirt", Some(island), 2, "AroundTheClock", true)
     }
 
+    /// Objective O1 "Talk to the press" and its one expectation, E1: team `csirt` gives a
+    /// public line within an hour of D1 09:00, which only the facilitator can rate.
+    pub fn press_line(self) -> Self {
+        self.field(
+            "objectives: [Objective(id: \"O1\", title: \"Talk to the press\")], \
+             expectations: [Expectation(id: \"E1\", team: \"csirt\", objective: \"O1\", \
+             description: \"A public line\", after: At(\"D1 09:00\"), within: \"1h\", \
+             check: Facilitator)]",
+        )
+    }
+
     /// Any other top-level field, as RON (`intel: IntelPolicy(sharing: false)`).
     pub fn field(mut self, ron: &str) -> Self {
         self.fields.push(ron.into());
