@@ -40,9 +40,17 @@ pub struct LintArgs {
 pub struct NewArgs {
     /// The scenario's name (and, without --out, its file name).
     name: String,
-    /// Islands by id, in festoon order: VG, AI, KN, AG, MS, DM, LC, VC, GD, BB, TT.
-    #[arg(long, value_delimiter = ',', default_value = "LC")]
+    /// Islands by id, in festoon order: VG, AI, KN, AG, MS, DM, LC, VC, GD, BB, TT (LC when no
+    /// island is named).
+    #[arg(long, value_delimiter = ',')]
     islands: Vec<String>,
+    /// Any other island, described: `ID,Name,lat,lon,population,gdp_usd[,UTC+13][,csirt][,npc]`
+    /// (repeat for several), e.g. `--island "TO,Tonga,-21.14,-175.2,105000,5e8,UTC+13,csirt"`.
+    #[arg(
+        long = "island",
+        value_name = "ID,NAME,LAT,LON,POPULATION,GDP_USD[,UTC+H][,csirt][,npc]"
+    )]
+    island: Vec<String>,
     /// Where to write it (a new file; default: NAME as a file name, `.ron`).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -162,7 +170,7 @@ fn sizes(plan: &Plan) -> String {
 
 /// `tidewatch new`: the starter written to a new file (never over an existing one).
 pub fn new(args: NewArgs) -> Result<ExitCode, Failure> {
-    let text = scenario::starter::starter(&args.name, &args.islands)
+    let text = scenario::starter::starter(&args.name, &args.islands, &args.island)
         .map_err(|e| format!("tidewatch new: {e}"))?;
     let path = args.out.unwrap_or_else(|| default_file_name(&args.name));
     std::fs::OpenOptions::new()

@@ -12,11 +12,28 @@ pub fn known_islands() -> Vec<Island> {
         .unwrap_or_default()
 }
 
-/// The scenario text for `name` over `islands` (ids of the shipped region, e.g. `LC`), or why
-/// not.
-pub fn starter(name: &str, islands: &[String]) -> Result<String, String> {
-    let known = known_islands();
-    let chosen = choose(&known, islands)?;
+/// The scenario text for `name` over `islands` (ids of the shipped region, e.g. `LC`) and any
+/// other island an author describes (`--island`, see [`island_from`]), or why not.
+pub fn starter(name: &str, islands: &[String], others: &[String]) -> Result<String, String> {
+    let mut known = known_islands();
+    let described = (others.iter())
+        .map(|o| island_from(o))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut ids: Vec<String> = islands.to_vec();
+    for d in &described {
+        if known.iter().any(|k| k.id.eq_ignore_ascii_case(&d.id)) {
+            return Err(format!(
+                "`{}` is an island tidewatch knows: name it with --islands, or give yours another id",
+                d.id
+            ));
+        }
+        ids.push(d.id.clone());
+    }
+    known.extend(described);
+    if ids.is_empty() {
+        ids.push("LC".into());
+    }
+    let chosen = choose(&known, &ids)?;
     let (teams, team_ids) = teams(&chosen);
     Ok([
         heading(name, &chosen),
@@ -30,6 +47,69 @@ pub fn starter(name: &str, islands: &[String]) -> Result<String, String> {
         ")\n".to_string(),
     ]
     .concat())
+}
+
+/// An island the author describes: `ID,Name,lat,lon,population,gdp_usd`, then optionally its
+/// clock (`UTC+13`) and `csirt` and `npc` if it has a national CSIRT or a point of contact:
+/// `TO,Tonga,-21.14,-175.2,105000,5e8,UTC+13,csirt`.
+pub fn island_from(spec: &str) -> Result<Island, String> {
+    let usage = |why: &str| {
+        format!(
+            "--island {spec:?}: {why}; write ID,Name,lat,lon,population,gdp_usd[,UTC+13][,csirt][,npc], \
+             e.g. \"TO,Tonga,-21.14,-175.2,105000,5e8,UTC+13,csirt\""
+        )
+    };
+    let parts: Vec<&str> = spec.split(',').map(str::trim).collect();
+    if parts.len() < 6 {
+        return Err(usage("too few parts"));
+    }
+    let number = |k: usize, what: &str| -> Result<f64, String> {
+        (parts[k].parse::<f64>().ok())
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| usage(&format!("`{}` is not a number ({what})", parts[k])))
+    };
+    let (lat, lon) = (number(2, "latitude")?, number(3, "longitude")?);
+    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+        return Err(usage(
+            "latitude runs from -90 to 90, longitude from -180 to 180 (west negative)",
+        ));
+    }
+    let population = (parts[4].parse::<u64>().ok())
+        .filter(|p| *p > 0)
+        .ok_or_else(|| usage(&format!("`{}` is not a number of people", parts[4])))?;
+    let gdp_usd = number(5, "GDP in US dollars a year")?;
+    let id = parts[0];
+    if id.is_empty() || parts[1].is_empty() {
+        return Err(usage("give an id and a name"));
+    }
+    let mut island = Island {
+        id: id.to_string(),
+        name: parts[1].to_string(),
+        population,
+        gdp_usd,
+        lat,
+        lon,
+        csirt: false,
+        npc: false,
+        utc_offset: None,
+        mainland: false,
+    };
+    for extra in &parts[6..] {
+        match extra.to_ascii_lowercase().as_str() {
+            "csirt" => island.csirt = true,
+            "npc" => island.npc = true,
+            _ if extra.starts_with("UTC") => {
+                island.utc_offset =
+                    Some(crate::time::parse_utc_offset(extra).map_err(|e| usage(&e))?)
+            }
+            _ => {
+                return Err(usage(&format!(
+                    "`{extra}` is neither a UTC offset, `csirt` nor `npc`"
+                )));
+            }
+        }
+    }
+    Ok(island)
 }
 
 /// The islands named, in the order named: each known (else a guess), none twice, at least one.
@@ -81,15 +161,38 @@ fn heading(name: &str, chosen: &[&Island]) -> String {
          \x20   briefing: \"A Monday morning. The ministries start their week; nothing unusual has been reported.\",\n\
          \x20   // Local date and time of the first minute (a Monday, so office hours matter).\n\
          \x20   start: \"2026-03-02 08:00\",\n\
-         \x20   time_zone: \"AST (UTC-4)\",\n\
+         {}\
          \x20   duration: \"2d\",\n\
          \x20   seed: 1,\n\n",
         chosen
             .iter()
             .map(|i| i.name.as_str())
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", "),
+        clock(chosen)
     )
+}
+
+/// The scenario's clock: the first island's (Atlantic time for the shipped region's, which
+/// give none); with islands on other clocks, its offset too, so each keeps its own.
+fn clock(chosen: &[&Island]) -> String {
+    let first = chosen[0]
+        .utc_offset
+        .unwrap_or(crate::time::UtcOffset(-4 * 60));
+    let zone = match chosen[0].utc_offset {
+        None => "AST (UTC-4)".to_string(),
+        Some(o) => o.to_string(),
+    };
+    let mixed = chosen
+        .iter()
+        .any(|i| i.utc_offset.unwrap_or(first) != first)
+        || chosen[0].utc_offset.is_some();
+    let offset = if mixed {
+        format!("    utc_offset: Some(\"{first}\"),\n")
+    } else {
+        String::new()
+    };
+    format!("    time_zone: \"{zone}\",\n{offset}")
 }
 
 /// The islands with their real figures.
@@ -100,8 +203,11 @@ fn islands_list(chosen: &[&Island]) -> String {
          \x20   islands: [\n",
     );
     for i in chosen {
+        let clock = i
+            .utc_offset
+            .map_or(String::new(), |o| format!(", utc_offset: Some(\"{o}\")"));
         out.push_str(&format!(
-            "        Island(id: {:?}, name: {:?}, population: {}, gdp_usd: {:e}, lat: {}, lon: {}, csirt: {}, npc: {}),\n",
+            "        Island(id: {:?}, name: {:?}, population: {}, gdp_usd: {:e}, lat: {}, lon: {}, csirt: {}, npc: {}{clock}),\n",
             i.id, i.name, i.population, i.gdp_usd, i.lat, i.lon, i.csirt, i.npc
         ));
     }
@@ -252,7 +358,7 @@ mod tests {
     fn a_starter_loads_and_lints_clean_for_any_choice_of_islands() {
         for islands in [&["LC"][..], &["MS", "AG", "KN"], &["VG", "TT", "BB", "GD"]] {
             let islands: Vec<String> = islands.iter().map(|s| s.to_string()).collect();
-            let text = starter("Northern test", &islands).unwrap();
+            let text = starter("Northern test", &islands, &[]).unwrap();
             let source = super::super::Source {
                 name: "new.ron".into(),
                 text,
@@ -268,16 +374,48 @@ mod tests {
 
     #[test]
     fn an_unknown_island_is_refused_with_a_guess() {
-        let e = starter("x", &["LCA".into()]).unwrap_err();
+        let e = starter("x", &["LCA".into()], &[]).unwrap_err();
         assert!(
             e.contains("did you mean `LC`?") && e.contains("known: VG"),
             "{e}"
         );
-        assert!(starter("x", &[]).is_err());
+        assert!(starter("x", &["LC".into(), "lc".into()], &[]).is_err());
         assert!(
-            starter("x", &["LC".into(), "lc".into()])
+            starter("x", &["LC".into(), "lc".into()], &[])
                 .unwrap_err()
                 .contains("twice")
         );
+    }
+
+    /// Islands tidewatch does not know, described on the command line, each on its own clock:
+    /// the starter keeps the first island's as the scenario's, loads and lints clean; a
+    /// malformed description says what is wrong and how to write it.
+    #[test]
+    fn a_starter_takes_islands_described_on_the_command_line() {
+        let pacific = [
+            "FJ,Fiji,-18.14,178.44,930000,5.5e9,UTC+12".to_string(),
+            "TO,Tonga,-21.14,-175.2,105000,5e8,UTC+13,csirt".to_string(),
+            "VU,Vanuatu,-17.74,168.32,330000,1.1e9,UTC+11,npc".to_string(),
+        ];
+        let text = starter("Pacific", &[], &pacific).unwrap();
+        assert!(text.contains("utc_offset: Some(\"UTC+12\")"), "{text}");
+        let source = super::super::Source {
+            name: "new.ron".into(),
+            text,
+            dir: None,
+        };
+        let plan = super::super::load_source(&source, &[]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(plan.scenario.islands.len(), 3);
+        assert_eq!(plan.island_clocks(0).len(), 2);
+        let warnings = super::super::lint(&plan, &source);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let bad = island_from("TO,Tonga,-21.1,184.8,105000,5e8").unwrap_err();
+        assert!(bad.contains("longitude") && bad.contains("e.g."), "{bad}");
+        assert!(
+            island_from("TO,Tonga,x,1,1,1")
+                .unwrap_err()
+                .contains("latitude")
+        );
+        assert!(starter("x", &[], &["LC,Saint Lucia,14,-61,180000,2.4e9".into()]).is_err());
     }
 }
