@@ -316,11 +316,15 @@ impl LocalTime {
             self.minute_of_day % 60
         )
     }
-    pub fn calendar(&self) -> String {
+    /// "Mon" ... "Sun".
+    pub fn weekday_name(&self) -> &'static str {
         const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+        DAYS[self.weekday as usize % 7]
+    }
+    pub fn calendar(&self) -> String {
         format!(
             "{} {:04}-{:02}-{:02} {:02}:{:02}",
-            DAYS[self.weekday as usize],
+            self.weekday_name(),
             self.year,
             self.month,
             self.day,

@@ -6,6 +6,8 @@
 
 use std::fmt::Write;
 
+use super::html_escaped as esc;
+
 use crate::scenario::ids::InjectIx;
 use crate::scenario::{InjectKind, Plan, TeamKind, TriggerPlan, WhenPlan};
 
@@ -26,13 +28,6 @@ pub struct Handout {
 struct Doc {
     md: String,
     html: String,
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 impl Doc {
@@ -125,6 +120,16 @@ fn kind_words(kind: TeamKind) -> &'static str {
         TeamKind::RegionalHub => "regional hub",
         TeamKind::Leadership => "leadership",
     }
+}
+
+/// Whether a team plays: not a national CSIRT or point of contact its island has not stood up
+/// (a planned CSIRT, a what-if kept ready).
+fn stands(plan: &Plan, t: &crate::scenario::Team) -> bool {
+    let island = (t.island.as_ref()).and_then(|i| plan.ids.islands.get(i));
+    !island.is_some_and(|i| {
+        let isl = &plan.scenario.islands[i.ix()];
+        (t.kind == TeamKind::NationalCsirt && !isl.csirt) || (t.kind == TeamKind::Npc && !isl.npc)
+    })
 }
 
 /// Whether an inject is for the facilitator alone (never shown to players before it fires).
@@ -303,17 +308,7 @@ fn who_plays(d: &mut Doc, plan: &Plan) {
     let s = &plan.scenario;
     d.heading(2, "Who plays");
     // Teams stood down (a CSIRT the island has not got, a what-if kept ready) do not play.
-    let standing = |t: &crate::scenario::Team| {
-        let island = t
-            .island
-            .as_ref()
-            .and_then(|i| plan.ids.islands.resolve(i).ok());
-        !island.is_some_and(|i| {
-            let isl = &s.islands[i];
-            (t.kind == TeamKind::NationalCsirt && !isl.csirt)
-                || (t.kind == TeamKind::Npc && !isl.npc)
-        })
-    };
+    let standing = |t: &crate::scenario::Team| stands(plan, t);
     let teams: Vec<String> = s
         .teams
         .iter()

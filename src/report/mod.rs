@@ -21,5 +21,14 @@ pub mod view;
 
 // The folds everyone reads, by the names they have always had.
 pub use fold::{knowledge, narrate, picture};
+
+/// Text from a scenario, a journal or a seat, made safe inside HTML (element text and quoted
+/// attributes): the one escape the report's pages use.
+pub(crate) fn html_escaped(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
 pub use picture::{OperatingPicture, Outcome};
 pub use summary::{IslandSummary, RunSummary, summarise, summary_of};

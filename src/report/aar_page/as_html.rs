@@ -3,6 +3,8 @@
 
 use std::fmt::Write;
 
+use crate::report::html_escaped as esc;
+
 use super::{DEFINITIONS, MODEL_CAVEAT, by_cause};
 use crate::report::aar::{AfterAction, Improvement};
 use crate::report::money::usd;
@@ -20,13 +22,6 @@ pub fn html(r: &AfterAction) -> String {
     record(&mut out, r);
     improvement_plan(&mut out, r);
     out
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;\

@@ -5,6 +5,7 @@
 
 use std::fmt::Write;
 
+use super::esc;
 use crate::report::view::projection::{lanes, layout, offset};
 use crate::scenario::{LinkKind, Plan, TeamKind};
 
@@ -13,30 +14,21 @@ const WIDTH: f64 = 720.0;
 const LABELS: f64 = 150.0;
 const PAD: f64 = 24.0;
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// The teams that stand on each island, in words ("CSIRT, NPC"); the hub is marked apart.
 pub(super) fn teams_on(plan: &Plan, island: usize) -> Vec<&'static str> {
     let s = &plan.scenario;
     let isl = &s.islands[island];
     let mut out = Vec::new();
     for t in &s.teams {
-        if t.island.as_deref() != Some(isl.id.as_str()) {
+        if t.island.as_deref() != Some(isl.id.as_str()) || !super::stands(plan, t) {
             continue;
         }
         let word = match t.kind {
-            TeamKind::NationalCsirt if isl.csirt => "CSIRT",
-            TeamKind::Npc if isl.npc => "NPC",
+            TeamKind::NationalCsirt => "CSIRT",
+            TeamKind::Npc => "NPC",
             TeamKind::SectorSoc => "SOC",
             TeamKind::RegionalHub => "regional hub",
             TeamKind::Leadership => "leadership",
-            // A team the island has not stood up does not play.
-            TeamKind::NationalCsirt | TeamKind::Npc => continue,
         };
         if !out.contains(&word) {
             out.push(word);

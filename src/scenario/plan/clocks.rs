@@ -19,13 +19,12 @@ pub struct IslandClock {
 impl IslandClock {
     /// "Fiji 01:00 Tue (UTC+12)": the islands, their time and weekday, their offset.
     pub fn label(&self) -> String {
-        const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
         format!(
             "{} {:02}:{:02} {} ({})",
             self.islands.join(", "),
             self.local.minute_of_day / 60,
             self.local.minute_of_day % 60,
-            DAYS[self.local.weekday as usize],
+            self.local.weekday_name(),
             self.offset
         )
     }
