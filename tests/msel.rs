@@ -676,9 +676,11 @@ fn the_flagship_handouts_keep_facilitator_text_out_of_the_players_manual() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-/// The MSEL as a sheet: exported and read back unedited, the flagship's MSEL is the same (and
-/// so is its golden run); a removed row removes its inject, a new row adds one; a misspelled
-/// team is named by row and column with a guess; nothing is written over an existing file.
+/// The MSEL as a sheet: exported and read back unedited, the flagship's file is the same to the
+/// byte (and so is its golden run); a removed row removes its inject and nothing else, a new row
+/// adds one written without its defaults; a misspelled team is named by row and column with a
+/// guess; removing a row another needs is said at that row and at the scenario's own line;
+/// nothing is written over an existing file.
 #[test]
 fn the_msel_sheet_round_trips_and_names_its_mistakes_by_row_and_column() {
     let dir = std::env::temp_dir().join(format!("tidewatch-sheet-{}", std::process::id()));
@@ -705,6 +707,8 @@ fn the_msel_sheet_round_trips_and_names_its_mistakes_by_row_and_column() {
     };
     let out = import("msel.csv", "same.ron");
     assert!(out.status.success(), "{}", stderr(&out));
+    let original = std::fs::read_to_string("scenarios/eastern-caribbean.ron").unwrap();
+    assert!(std::fs::read_to_string(path("same.ron")).unwrap() == original);
     let flagship_plan = plan("scenarios/eastern-caribbean.ron", &[]);
     let injects = flagship_plan.scenario.msel.len();
     let msel = |file: &str| {
@@ -752,6 +756,42 @@ fn the_msel_sheet_round_trips_and_names_its_mistakes_by_row_and_column() {
     assert!(
         ids.contains(&"I99".to_string()) && !ids.contains(&removed),
         "{ids:?}"
+    );
+    // Every line of the file but the removed inject's is still there, in order; the new one
+    // leaves its defaults out.
+    let edited_text = std::fs::read_to_string(path("edited.ron")).unwrap();
+    let at = original.find(&format!("Inject(id: \"{removed}\"")).unwrap();
+    let start = original[..at].rfind('\n').unwrap() + 1;
+    let end = start + original[start..].find("\n\n").unwrap();
+    let kept = format!("{}{}", &original[..start], &original[end + 2..]);
+    let mut lines = edited_text.lines();
+    for line in kept.lines().filter(|l| !l.trim().is_empty()) {
+        assert!(
+            lines.any(|l| l == line),
+            "{line:?} is missing or out of order"
+        );
+    }
+    let i99 = &edited_text[edited_text.find("Inject(id: \"I99\"").unwrap()..];
+    let i99 = &i99[..i99.find(')').unwrap()];
+    assert!(!i99.contains("delay") && !i99.contains("decision"), "{i99}");
+    // A row another inject and an expectation need: removed, each is said where it is.
+    let needed = "I05";
+    let dropped: Vec<Vec<String>> = std::iter::once(header.clone())
+        .chain(reader.iter().filter(|r| r[id] != needed).cloned())
+        .collect();
+    std::fs::write(path("dropped.csv"), csv_text(&dropped)).unwrap();
+    let out = import("dropped.csv", "dropped.ron");
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let dependent = dropped.iter().position(|r| r[id] == "I07").unwrap() + 1;
+    assert!(
+        err.contains(&format!(
+            ":1: error: row {dependent}: `I07` is triggered by inject `I05`"
+        )) && err.contains(&path("dropped.csv"))
+            && err.contains("embedded:eastern-caribbean:")
+            && err.contains("`I05` was row 6 of the sheet as exported")
+            && !err.contains("dropped.ron"),
+        "{err}"
     );
     // Row 12 (the 11th inject) sent to a misspelled team.
     let team = &flagship_plan.scenario.teams[0].id;
@@ -811,6 +851,24 @@ fn the_msel_workbook_round_trips_and_names_its_mistakes_by_sheet_row_and_column(
     let out = import("msel.xlsx", "same.ron");
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    assert!(
+        std::fs::read(path("same.ron")).unwrap()
+            == std::fs::read("scenarios/eastern-caribbean.ron").unwrap()
+    );
+    // The discussion-based tabletop too, from its file.
+    let tabletop = "scenarios/tabletop-ransomware.ron";
+    let out = tidewatch(&["msel", "export", tabletop, "--out", &path("t.xlsx")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = tidewatch(&[
+        "msel",
+        "import",
+        tabletop,
+        &path("t.xlsx"),
+        "--out",
+        &path("t.ron"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(std::fs::read(path("t.ron")).unwrap() == std::fs::read(tabletop).unwrap());
     let msel = |file: &str| {
         let s: tidewatch::scenario::Scenario =
             tidewatch::scenario::parse_ron(file, &std::fs::read_to_string(file).unwrap()).unwrap();

@@ -21,8 +21,9 @@ pub enum MselCommand {
         out: PathBuf,
     },
     /// Read an edited sheet back: an edited row changes its inject, a new row adds one, a
-    /// removed row removes one. Writes the scenario with its new MSEL (comments and all else
-    /// as they were) to a new file, after checking it loads.
+    /// removed row removes one. Writes the scenario to a new file, after checking it loads, in
+    /// its own form: an unedited inject's text as it was, only an edited one's changed fields
+    /// rewritten, defaults left out, comments and all else as they were.
     Import {
         /// Scenario file or shipped scenario name.
         scenario: String,

@@ -26,7 +26,45 @@ pub(super) struct SheetRow {
     pub(super) cells: Vec<String>,
 }
 
+/// Where an inject's row is in the sheet, kept to say a problem found later (once the
+/// scenario with the new MSEL is checked) at the row that wrote it.
+#[derive(Clone, Debug)]
+pub struct RowAt {
+    file: String,
+    /// The CSV line the row starts on; 0 in a workbook (the message names sheet and row).
+    line: usize,
+    /// `row 7`, or `sheet MSEL, row 7`.
+    label: String,
+}
+
+impl RowAt {
+    pub fn say(&self, message: String, help: Option<String>) -> Diagnostic {
+        Diagnostic {
+            file: self.file.clone(),
+            line: self.line,
+            col: usize::from(self.line > 0),
+            message: format!("{}: {message}", self.label),
+            help,
+        }
+    }
+}
+
 impl Place<'_> {
+    pub(super) fn row_at(&self, at: &SheetRow) -> RowAt {
+        match self {
+            Place::Csv { file } => RowAt {
+                file: file.to_string(),
+                line: at.line,
+                label: format!("row {}", at.row),
+            },
+            Place::Workbook { file, sheet } => RowAt {
+                file: file.to_string(),
+                line: 0,
+                label: format!("sheet {sheet}, row {}", at.row),
+            },
+        }
+    }
+
     pub(super) fn say(
         &self,
         at: &SheetRow,
@@ -58,6 +96,8 @@ impl Place<'_> {
 #[derive(Debug)]
 pub struct Imported {
     pub injects: Vec<Inject>,
+    /// Where each inject's row is, in the same order.
+    pub rows: Vec<RowAt>,
     pub warnings: Vec<Diagnostic>,
 }
 

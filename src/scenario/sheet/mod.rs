@@ -15,8 +15,8 @@ mod rows;
 mod splice;
 mod workbook;
 
-pub use import::{Imported, import_csv, import_workbook};
-pub use splice::replace_msel;
+pub use import::{Imported, RowAt, import_csv, import_workbook};
+pub use splice::{Spliced, replace_msel};
 pub use workbook::export_xlsx;
 
 use super::{Inject, Scenario, Trigger};
@@ -99,8 +99,9 @@ pub fn export(scenario: &Scenario, out: &std::path::Path) -> Result<Vec<u8>, Str
 }
 
 /// An edited sheet read back into the scenario `source` holds: the scenario's text with its
-/// new MSEL (comments and all else as they were), checked to load under the name `out`, and
-/// what the reading noticed. Every mistake is said where the planner's tool shows it.
+/// new MSEL (each inject the sheet left alone as it was written, comments and all else as they
+/// were), checked to load under the name `out`, and what the reading noticed. Every mistake is
+/// said where the planner can find it: in the sheet, or in the scenario file as it is.
 pub fn import(
     source: &super::Source,
     scenario: &Scenario,
@@ -120,15 +121,102 @@ pub fn import(
         SheetFormat::Workbook => import_workbook(&name, bytes, scenario),
     }
     .map_err(|e| e.to_string())?;
-    let text = replace_msel(&source.text, &imported.injects);
+    let spliced = replace_msel(&source.text, &scenario.msel, &imported.injects);
     let check = super::Source {
         name: out.into(),
-        text: text.clone(),
+        text: spliced.text.clone(),
         dir: source.dir.clone(),
     };
-    super::load_source(&check, &[])
-        .map_err(|e| format!("the scenario with this MSEL does not load:\n{e}"))?;
-    Ok((text, imported))
+    if let Err(e) = super::load_source(&check, &[]) {
+        let placed = Placed {
+            source,
+            spliced: &spliced,
+            imported: &imported,
+            out,
+            removed: removed_rows(scenario, &imported, &name),
+        };
+        let said = e.0.into_iter().map(|d| placed.said(d)).collect();
+        return Err(format!(
+            "the scenario with this MSEL does not load:\n{}",
+            super::LoadError(said)
+        ));
+    }
+    Ok((spliced.text, imported))
+}
+
+/// The injects whose rows the sheet no longer has: each id, and what to tell the planner.
+fn removed_rows(scenario: &Scenario, imported: &Imported, sheet: &str) -> Vec<(String, String)> {
+    (scenario.msel.iter().enumerate())
+        .filter(|(_, i)| !imported.injects.iter().any(|n| n.id == i.id))
+        .map(|(k, i)| {
+            (
+                format!("`{}`", i.id),
+                format!(
+                    "`{}` was row {} of the sheet as exported and {sheet} no longer has it: put \
+                     the row back, or change this",
+                    i.id,
+                    k + 2
+                ),
+            )
+        })
+        .collect()
+}
+
+/// A problem of the scenario with its new MSEL, said where it can be found: in an inject,
+/// at the sheet's row that wrote it; elsewhere, in the scenario file as it is (the new text
+/// was never written); about a removed inject, with the row it was.
+struct Placed<'a> {
+    source: &'a super::Source,
+    spliced: &'a Spliced,
+    imported: &'a Imported,
+    out: &'a str,
+    removed: Vec<(String, String)>,
+}
+
+impl Placed<'_> {
+    fn said(&self, d: super::Diagnostic) -> super::Diagnostic {
+        let mut row = true;
+        let mut d = if d.file != self.out || d.line == 0 {
+            d
+        } else {
+            let at = offset_of(&self.spliced.text, d.line, d.col);
+            match self.spliced.injects.iter().position(|r| r.contains(&at)) {
+                Some(n) => self.imported.rows[n].say(d.message, d.help),
+                None => {
+                    row = false;
+                    let (line, col) = super::line_col(&self.source.text, self.spliced.before(at));
+                    super::Diagnostic {
+                        file: self.source.name.clone(),
+                        line,
+                        col,
+                        ..d
+                    }
+                }
+            }
+        };
+        if let Some((_, help)) = self.removed.iter().find(|(id, _)| d.message.contains(id)) {
+            let place = if row {
+                " row"
+            } else {
+                " in the scenario file first"
+            };
+            d.help = Some(format!("{help}{place}"));
+        }
+        d
+    }
+}
+
+/// The byte offset of a 1-based line and column (in characters).
+fn offset_of(text: &str, line: usize, col: usize) -> usize {
+    let start: usize = (text.split_inclusive('\n'))
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let rest = &text[start.min(text.len())..];
+    start
+        + (rest.char_indices())
+            .nth(col.saturating_sub(1))
+            .map_or(rest.len(), |(k, _)| k)
 }
 
 /// Header cells match whatever their case, with `_` for a space (`contingency_only`).
@@ -288,7 +376,7 @@ mod tests {
         let back = import_csv("m.csv", &csv, &plan.scenario).unwrap();
         let text = |list: &[Inject]| list.iter().map(ron_text).collect::<Vec<_>>();
         assert_eq!(text(&back.injects), text(&plan.scenario.msel));
-        let replaced = replace_msel(&region.ron(), &back.injects);
+        let replaced = replace_msel(&region.ron(), &plan.scenario.msel, &back.injects).text;
         assert!(replaced.contains("/* msel: [ ] réunion */"), "{replaced}");
         let again = load_source(
             &Source {

@@ -10,7 +10,7 @@ use crate::scenario::{
     Command, Decision, Diagnostic, Inject, InjectChannel, InjectKind, LoadError, Scenario, Trigger,
     did_you_mean,
 };
-use crate::time::{Span, parse_span};
+use crate::time::{Span, parse_span, parse_when};
 
 /// The columns an inject cannot do without.
 const REQUIRED: [&str; 5] = ["ID", "Trigger", "Kind", "Channel", "Title"];
@@ -33,6 +33,7 @@ pub(super) fn import_rows(
     let mut problems = Vec::new();
     let mut warnings = Vec::new();
     let mut injects: Vec<Inject> = Vec::new();
+    let mut at_rows = Vec::new();
     let mut seen: Vec<(String, usize)> = Vec::new();
     for record in &rows {
         let mut row = Row {
@@ -43,10 +44,17 @@ pub(super) fn import_rows(
         };
         let id = row.id(&mut seen);
         warnings.extend(row.expected_edited(s, &id));
-        injects.extend(row.inject(id, &teams, &modules));
+        if let Some(inject) = row.inject(id, &teams, &modules) {
+            injects.push(inject);
+            at_rows.push(place.row_at(record));
+        }
     }
     if problems.is_empty() {
-        Ok(Imported { injects, warnings })
+        Ok(Imported {
+            injects,
+            rows: at_rows,
+            warnings,
+        })
     } else {
         Err(LoadError(problems))
     }
@@ -257,12 +265,33 @@ impl Row<'_> {
         })
     }
 
+    /// A trigger cell: written as in the scenario file, or a bare time (`D2 07:00`) for
+    /// `At("D2 07:00")`, the form a planner types first.
+    fn trigger(&mut self, c: usize) -> Option<Trigger> {
+        let text = self.cell(c);
+        if let Ok(when) = parse_when(&text) {
+            return Some(Trigger::At(when));
+        }
+        self.ron(
+            c,
+            "a trigger (a time such as D1 09:00, or a form the Lists sheet shows)",
+        )
+    }
+
+    /// The same for a trigger cell that may be left empty: `Some(None)` when it is.
+    fn optional_trigger(&mut self, c: usize) -> Option<Option<Trigger>> {
+        if self.cell(c).is_empty() {
+            Some(None)
+        } else {
+            self.trigger(c).map(Some)
+        }
+    }
+
     /// The row's inject, or `None` when a cell it needs is wrong (every wrong cell said).
     fn inject(&mut self, id: String, teams: &[&str], modules: &[&str]) -> Option<Inject> {
-        let trigger =
-            self.ron::<Trigger>(3, "a trigger (e.g. At(\"D1 09:00\"); see the Lists sheet)");
-        let unless = self.optional_ron::<Trigger>(4, "a trigger");
-        let only_if = self.optional_ron::<Trigger>(ONLY_IF, "a trigger");
+        let trigger = self.trigger(3);
+        let unless = self.optional_trigger(4);
+        let only_if = self.optional_trigger(ONLY_IF);
         let delay = self.delay();
         let kind = self.ron::<InjectKind>(6, "Technical, Narrative or Facilitation");
         let channel = self.ron::<InjectChannel>(

@@ -166,6 +166,10 @@ fn lists_sheet(lists: &mut Worksheet, s: &Scenario, formats: &Formats) -> Result
 
 /// How a trigger cell is written, for the `Lists` sheet.
 const TRIGGER_FORMS: &[(&str, &str)] = &[
+    (
+        "D1 09:00",
+        "at a time on the exercise clock (the same as At(\"D1 09:00\"))",
+    ),
     ("At(\"D1 09:00\")", "at a time on the exercise clock"),
     (
         "FirstIncident(\"LC\")",
@@ -216,33 +220,62 @@ const TRIGGER_FORMS: &[(&str, &str)] = &[
 
 #[cfg(test)]
 mod tests {
+    use super::super::{import_csv, replace_msel};
     use crate::scenario::testkit::TinyRegion;
+    use crate::scenario::{Source, load_source};
 
-    /// Every form the Lists sheet shows is a trigger the scenario accepts, once its
-    /// placeholders name what a scenario declares.
+    /// Every form the Lists sheet shows is a trigger cell the sheet reads and the scenario then
+    /// accepts, once its placeholders name what a scenario declares.
     #[test]
     fn the_lists_sheet_shows_only_triggers_that_validate() {
+        let region = TinyRegion::new()
+            .island("LC", false, false)
+            .org("org-id", "LC", 5, 1.0, 0.5)
+            .service("service-id", "org-id", &["org-id/ws"], &[])
+            .campaign(
+                "campaign-id",
+                "D1 09:00",
+                r#"Organisation("org-id")"#,
+                &["T1078"],
+            )
+            .csirt("team-id", "LC")
+            .field(r#"msel: [Inject(id: "I03", trigger: Manual, kind: Narrative, channel: Email, title: "x")]"#);
+        let plan = region.plan();
         for (form, _) in super::TRIGGER_FORMS
             .iter()
             .filter(|(f, _)| !f.contains("..."))
         {
-            TinyRegion::new()
-                .island("LC", false, false)
-                .org("org-id", "LC", 5, 1.0, 0.5)
-                .service("service-id", "org-id", &["org-id/ws"], &[])
-                .campaign(
-                    "campaign-id",
-                    "D1 09:00",
-                    r#"Organisation("org-id")"#,
-                    &["T1078"],
-                )
-                .csirt("team-id", "LC")
-                .field(&format!(
-                    "msel: [Inject(id: \"I03\", trigger: Manual, kind: Narrative, channel: Email, \
-                     title: \"x\"), Inject(id: \"X\", trigger: {form}, kind: Narrative, \
-                     channel: Email, title: \"x\")]"
-                ))
-                .plan();
+            let cell = form.replace('"', "\"\"");
+            let csv = format!(
+                "ID,Trigger,Kind,Channel,Title\nI03,Manual,Narrative,Email,x\nX,\"{cell}\",Narrative,Email,x\n"
+            );
+            let read =
+                import_csv("m.csv", &csv, &plan.scenario).unwrap_or_else(|e| panic!("{form}: {e}"));
+            let text = replace_msel(&region.ron(), &plan.scenario.msel, &read.injects).text;
+            let source = Source {
+                name: "x.ron".into(),
+                text,
+                dir: None,
+            };
+            load_source(&source, &[]).unwrap_or_else(|e| panic!("{form}: {e}"));
+        }
+    }
+
+    /// The Lists sheet names every kind of trigger there is (the format's own list of them,
+    /// as an unknown one is answered).
+    #[test]
+    fn the_lists_sheet_names_every_trigger() {
+        let err = ron::from_str::<crate::scenario::Trigger>("Nothing").unwrap_err();
+        let ron::Error::NoSuchEnumVariant { expected, .. } = err.code else {
+            panic!("{err}");
+        };
+        for variant in expected {
+            assert!(
+                super::TRIGGER_FORMS
+                    .iter()
+                    .any(|(f, _)| f.starts_with(variant) || f.contains(&format!("[{variant}("))),
+                "{variant} is not on the Lists sheet"
+            );
         }
     }
 }
