@@ -550,6 +550,7 @@ fn reference(
         let _ = writeln!(out);
     }
     techniques(&mut out);
+    gazetteer(&mut out);
     if missing.is_empty() {
         Ok(out)
     } else {
@@ -595,6 +596,71 @@ fn techniques(out: &mut String) {
             platforms.join(", "),
             t.source.replace('|', "\\|")
         );
+    }
+}
+
+/// The islands `tidewatch new --islands` knows, by region, and the cables it links them by.
+fn gazetteer(out: &mut String) {
+    use tidewatch::scenario::gazetteer::{Gazetteer, Region};
+    let g = Gazetteer::shipped();
+    let _ = writeln!(
+        out,
+        "## Islands `tidewatch new` knows\n\n\
+         `tidewatch new NAME --islands ID,ID,...` writes a starting scenario for any of these {} \
+         small island states and territories (the UN's small island developing states and the \
+         Caribbean and Pacific associate members), by ISO 3166-1 code or name, with {} figures \
+         from `assets/gazetteer.ron`, which names each figure's source. *CSIRT*: the national \
+         team operating as of 2024, if any. The starter links the islands named by the {} cable \
+         segments the gazetteer knows (a pair joined through landings not named, which a comment \
+         lists); any other island is described with `--island \"ID,Name,lat,lon,population,\
+         gdp_usd,UTC+13\"`.",
+        g.places.len(),
+        g.year,
+        g.cables.len()
+    );
+    for (region, title) in [
+        (Region::Caribbean, "Caribbean"),
+        (Region::Pacific, "Pacific"),
+        (
+            Region::AtlanticIndianSouthChinaSea,
+            "Atlantic, Indian Ocean and South China Sea",
+        ),
+    ] {
+        let _ = writeln!(
+            out,
+            "\n### {title}\n\n\
+             | id | name | lat | lon | people | GDP (US$) | clock | CSIRT | cables to |\n\
+             |---|---|---|---|---|---|---|---|---|"
+        );
+        for p in g.places.iter().filter(|p| p.region == region) {
+            let mut to: Vec<&str> = (g.cables.iter())
+                .filter_map(|c| {
+                    if c.between.0 == p.id {
+                        Some(c.between.1.as_str())
+                    } else if c.between.1 == p.id {
+                        Some(c.between.0.as_str())
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            to.sort();
+            to.dedup();
+            let _ = writeln!(
+                out,
+                "| `{}` | {}{} | {} | {} | {} | {:.2e} | {} | {} | {} |",
+                p.id,
+                p.name,
+                if p.mainland { " (mainland)" } else { "" },
+                p.lat,
+                p.lon,
+                p.population,
+                p.gdp_usd,
+                p.utc_offset,
+                p.csirt.as_deref().unwrap_or(""),
+                to.join(", ")
+            );
+        }
     }
 }
 

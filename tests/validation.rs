@@ -523,6 +523,7 @@ fn lint_warns_without_failing_unless_told_to() {
 
 #[test]
 fn a_new_scenario_validates_lints_clean_runs_and_is_never_written_over() {
+    pacific_starter();
     let dir = std::env::temp_dir().join(format!("tidewatch-new-{}", std::process::id()));
     std::fs::remove_dir_all(&dir).ok();
     std::fs::create_dir_all(&dir).unwrap();
@@ -531,7 +532,12 @@ fn a_new_scenario_validates_lints_clean_runs_and_is_never_written_over() {
     let out = tidewatch(&["new", "Northern drill", "--islands", "KN,AG,MS", "--out", p]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains("Saint Kitts and Nevis") && text.contains("cable-ag-ms"));
+    assert!(
+        text.contains("Saint Kitts and Nevis")
+            && text.contains(r#"system: "ECFS", between: ("KN", "AG")"#)
+            && text.contains(r#"between: ("AG", "MS")"#),
+        "{text}"
+    );
     let lint = tidewatch(&["lint", p, "--deny-warnings"]);
     assert!(lint.status.success(), "{}", stderr(&lint));
     let run = tidewatch(&["run", p, "--until", "1d"]);
@@ -544,7 +550,7 @@ fn a_new_scenario_validates_lints_clean_runs_and_is_never_written_over() {
         "new",
         "x",
         "--islands",
-        "ST",
+        "ZZ",
         "--out",
         dir.join("x.ron").to_str().unwrap(),
     ]);
@@ -553,6 +559,39 @@ fn a_new_scenario_validates_lints_clean_runs_and_is_never_written_over() {
         stderr(&wrong).contains("not an island tidewatch knows"),
         "{}",
         stderr(&wrong)
+    );
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// Issue 28's South Pacific: six states across the 180th meridian from the gazetteer alone
+/// validate, lint clean (warnings denied) and run three days.
+fn pacific_starter() {
+    let dir = std::env::temp_dir().join(format!("tidewatch-pacific-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("pacific.ron");
+    let p = path.to_str().unwrap();
+    let out = tidewatch(&[
+        "new",
+        "pacific",
+        "--islands",
+        "FJ,TO,WS,VU,SB,PG",
+        "--out",
+        p,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for args in [
+        &["validate", p][..],
+        &["lint", p, "--deny-warnings"],
+        &["run", p, "--until", "72h"],
+    ] {
+        let out = tidewatch(args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    }
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains(r#"name: "CERT Tonga (Tonga)""#) && text.contains(r#"system: "Tonga Cable""#),
+        "{text}"
     );
     std::fs::remove_dir_all(dir).ok();
 }

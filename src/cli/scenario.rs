@@ -40,11 +40,13 @@ pub struct LintArgs {
 pub struct NewArgs {
     /// The scenario's name (and, without --out, its file name).
     name: String,
-    /// Islands by id, in festoon order: VG, AI, KN, AG, MS, DM, LC, VC, GD, BB, TT (LC when no
-    /// island is named).
+    /// Small island states by ISO code or name, the first setting the scenario's clock: any
+    /// of the gazetteer's (the UN's small island developing states and the Caribbean and Pacific
+    /// associate members, listed in docs/scenario-reference.md), e.g. `LC,BB` or
+    /// `FJ,TO,WS,VU,SB,PG` (LC when no island is named).
     #[arg(long, value_delimiter = ',')]
     islands: Vec<String>,
-    /// Any other island, described: `ID,Name,lat,lon,population,gdp_usd[,UTC+13][,csirt][,npc]`
+    /// Any island the gazetteer does not know, described: `ID,Name,lat,lon,population,gdp_usd[,UTC+13][,csirt][,npc]`
     /// (repeat for several), e.g. `--island "TO,Tonga,-21.14,-175.2,105000,5e8,UTC+13,csirt"`.
     #[arg(
         long = "island",

@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod command;
 pub mod defaults;
 pub mod format;
+pub mod gazetteer;
 pub mod ids;
 pub mod msel;
 mod overrides;

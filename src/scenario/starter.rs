@@ -1,21 +1,34 @@
 //! `tidewatch new`: a valid, commented starting scenario for the islands an author names, with
-//! their real figures (population, GDP, position, whether they have a CSIRT or a point of
-//! contact) taken from the shipped Eastern Caribbean scenario, so the first file an author edits
-//! already loads, lints clean and runs.
+//! their real figures (position, people, GDP, clock, whether they have a national CSIRT) from
+//! the gazetteer of small island states, linked by the real cables that join them, so the
+//! first file an author edits already loads, lints clean and runs.
 
+use super::gazetteer::{Gazetteer, Route};
 use super::{EMBEDDED_SCENARIOS, Island, Scenario, parse_ron};
+use crate::time::UtcOffset;
 
-/// The islands a starter can hold: those of the shipped region, by id.
-pub fn known_islands() -> Vec<Island> {
+/// The shipped Eastern Caribbean scenario's islands.
+pub fn shipped_islands() -> Vec<Island> {
     parse_ron::<Scenario>("embedded:eastern-caribbean", EMBEDDED_SCENARIOS[0].1)
         .map(|s| s.islands)
         .unwrap_or_default()
 }
 
-/// The scenario text for `name` over `islands` (ids of the shipped region, e.g. `LC`) and any
-/// other island an author describes (`--island`, see [`island_from`]), or why not.
+/// The islands a starter can hold: the gazetteer's, each with a point of contact where the
+/// shipped region says it has designated one (the gazetteer does not record them).
+pub fn known_islands(gazetteer: &Gazetteer) -> Vec<Island> {
+    let shipped = shipped_islands();
+    (gazetteer.places.iter())
+        .map(|p| p.island(shipped.iter().any(|s| s.id == p.id && s.npc)))
+        .collect()
+}
+
+/// The scenario text for `name` over `islands` (the gazetteer's, by ISO code or name, e.g.
+/// `LC` or `Saint Lucia`) and any other island an author describes (`--island`, see
+/// [`island_from`]), or why not.
 pub fn starter(name: &str, islands: &[String], others: &[String]) -> Result<String, String> {
-    let mut known = known_islands();
+    let gazetteer = Gazetteer::shipped();
+    let mut known = known_islands(&gazetteer);
     let described = (others.iter())
         .map(|o| island_from(o))
         .collect::<Result<Vec<_>, _>>()?;
@@ -34,11 +47,11 @@ pub fn starter(name: &str, islands: &[String], others: &[String]) -> Result<Stri
         ids.push("LC".into());
     }
     let chosen = choose(&known, &ids)?;
-    let (teams, team_ids) = teams(&chosen);
+    let (teams, team_ids) = teams(&chosen, &gazetteer);
     Ok([
         heading(name, &chosen),
         islands_list(&chosen),
-        cables(&chosen),
+        cables(&chosen, &gazetteer),
         ministries(&chosen),
         service(chosen[0]),
         CAMPAIGN.to_string(),
@@ -112,22 +125,27 @@ pub fn island_from(spec: &str) -> Result<Island, String> {
     Ok(island)
 }
 
-/// The islands named, in the order named: each known (else a guess), none twice, at least one.
+/// The islands named (by id or name), in the order named: each known (else a guess), none
+/// twice, at least one.
 fn choose<'a>(known: &'a [Island], islands: &[String]) -> Result<Vec<&'a Island>, String> {
     let mut chosen: Vec<&Island> = Vec::new();
     for id in islands {
-        let island = known
-            .iter()
-            .find(|i| i.id.eq_ignore_ascii_case(id.trim()))
-            .ok_or_else(|| {
-                let ids: Vec<&str> = known.iter().map(|i| i.id.as_str()).collect();
-                let near = super::ids::nearest_name(id, ids.iter().copied())
-                    .map_or(String::new(), |n| format!("did you mean `{n}`? "));
-                format!(
-                    "`{id}` is not an island tidewatch knows; {near}known: {}",
-                    ids.join(", ")
-                )
-            })?;
+        let named = |i: &&Island| {
+            i.id.eq_ignore_ascii_case(id.trim()) || i.name.eq_ignore_ascii_case(id.trim())
+        };
+        let island = known.iter().find(named).ok_or_else(|| {
+            let ids: Vec<&str> = known.iter().map(|i| i.id.as_str()).collect();
+            let names = known.iter().map(|i| i.name.as_str());
+            let near = super::ids::nearest_name(id, ids.iter().copied())
+                .or_else(|| super::ids::nearest_name(id, names))
+                .map_or(String::new(), |n| format!("did you mean `{n}`? "));
+            format!(
+                "`{id}` is not an island tidewatch knows; {near}known (the small island states \
+                 of the gazetteer, by ISO code; docs/scenario-reference.md lists them): {}\n  \
+                 help: describe any other with --island \"ID,Name,lat,lon,population,gdp_usd,UTC+13\"",
+                ids.join(", ")
+            )
+        })?;
         if chosen.iter().any(|c| c.id == island.id) {
             return Err(format!("`{}` is named twice", island.id));
         }
@@ -173,21 +191,22 @@ fn heading(name: &str, chosen: &[&Island]) -> String {
     )
 }
 
-/// The scenario's clock: the first island's (Atlantic time for the shipped region's, which
-/// give none); with islands on other clocks, its offset too, so each keeps its own.
+/// Atlantic Standard Time, the shipped region's clock and a scenario's when it gives none.
+const AST: UtcOffset = UtcOffset(-4 * 60);
+
+/// The scenario's clock: the first island's; given in the file when it is not Atlantic time
+/// or another island keeps its own.
 fn clock(chosen: &[&Island]) -> String {
-    let first = chosen[0]
-        .utc_offset
-        .unwrap_or(crate::time::UtcOffset(-4 * 60));
-    let zone = match chosen[0].utc_offset {
-        None => "AST (UTC-4)".to_string(),
-        Some(o) => o.to_string(),
+    let first = chosen[0].utc_offset.unwrap_or(AST);
+    let zone = if first == AST {
+        "AST (UTC-4)".to_string()
+    } else {
+        first.to_string()
     };
     let mixed = chosen
         .iter()
-        .any(|i| i.utc_offset.unwrap_or(first) != first)
-        || chosen[0].utc_offset.is_some();
-    let offset = if mixed {
+        .any(|i| i.utc_offset.unwrap_or(first) != first);
+    let offset = if mixed || first != AST {
         format!("    utc_offset: Some(\"{first}\"),\n")
     } else {
         String::new()
@@ -195,19 +214,22 @@ fn clock(chosen: &[&Island]) -> String {
     format!("    time_zone: \"{zone}\",\n{offset}")
 }
 
-/// The islands with their real figures.
+/// The islands with their real figures, a clock given where it is not the scenario's.
 fn islands_list(chosen: &[&Island]) -> String {
+    let first = chosen[0].utc_offset.unwrap_or(AST);
     let mut out = String::from(
-        "    // Real figures: people, GDP in US dollars a year, position (for the map), and whether the\n\
-         \x20   // island has a national CSIRT and a designated point of contact today.\n\
+        "    // Real figures (the gazetteer's, with its sources: assets/gazetteer.ron): people, GDP in US\n\
+         \x20   // dollars a year, the capital's position (for the map), and whether the island has a\n\
+         \x20   // national CSIRT and a designated point of contact today.\n\
          \x20   islands: [\n",
     );
     for i in chosen {
-        let clock = i
-            .utc_offset
+        let clock = (i.utc_offset)
+            .filter(|o| *o != first)
             .map_or(String::new(), |o| format!(", utc_offset: Some(\"{o}\")"));
+        let mainland = if i.mainland { ", mainland: true" } else { "" };
         out.push_str(&format!(
-            "        Island(id: {:?}, name: {:?}, population: {}, gdp_usd: {:e}, lat: {}, lon: {}, csirt: {}, npc: {}{clock}),\n",
+            "        Island(id: {:?}, name: {:?}, population: {}, gdp_usd: {:e}, lat: {}, lon: {}, csirt: {}, npc: {}{clock}{mainland}),\n",
             i.id, i.name, i.population, i.gdp_usd, i.lat, i.lon, i.csirt, i.npc
         ));
     }
@@ -215,23 +237,61 @@ fn islands_list(chosen: &[&Island]) -> String {
     out
 }
 
-/// Cables between consecutive islands of the list: a festoon, like ECFS.
-fn cables(chosen: &[&Island]) -> String {
+/// The real cables between the islands, as the gazetteer knows them: a link for each pair
+/// joined through landings not in the scenario (named in a comment). An island joined to
+/// none of the others is said, not linked by invention.
+fn cables(chosen: &[&Island], gazetteer: &Gazetteer) -> String {
+    let ids: Vec<&str> = chosen.iter().map(|i| i.id.as_str()).collect();
+    let routes = gazetteer.routes(&ids);
     let mut out = String::from(
-        "    // Submarine cables between the islands in the order listed (a festoon, like ECFS). Cutting\n\
-         \x20   // one cuts the islands' intelligence sharing over it.\n\
+        "    // The submarine cables that join the islands (the gazetteer's). Cutting one cuts the\n\
+         \x20   // islands' intelligence sharing over it; islands joined by no link share by the slower\n\
+         \x20   // fallback (`intel.fallback_latency`).\n\
          \x20   links: [\n",
     );
-    for pair in chosen.windows(2) {
-        let (a, b) = (&pair[0].id, &pair[1].id);
-        out.push_str(&format!(
-            "        Link(id: \"cable-{}-{}\", kind: SubmarineCable, system: \"Festoon\", between: ({a:?}, {b:?})),\n",
-            a.to_lowercase(),
-            b.to_lowercase()
-        ));
+    for route in &routes {
+        out.push_str(&link_line(route, gazetteer));
+    }
+    for island in chosen {
+        if !routes
+            .iter()
+            .any(|r| r.from == island.id || r.to == island.id)
+            && chosen.len() > 1
+        {
+            out.push_str(&format!(
+                "        // {}: no cable the gazetteer knows joins it to the islands here.\n",
+                island.name
+            ));
+        }
     }
     out.push_str("    ],\n\n");
     out
+}
+
+/// One route as a link, its way through landings not in the scenario said beside it.
+fn link_line(route: &Route, gazetteer: &Gazetteer) -> String {
+    let system = route.systems.join(" / ");
+    let slug = (route.systems[0].to_lowercase())
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let via: Vec<&str> = (route.via.iter())
+        .map(|v| gazetteer.place(v).map_or(v.as_str(), |p| p.name.as_str()))
+        .collect();
+    let comment = if via.is_empty() {
+        String::new()
+    } else {
+        format!(" // via {}", via.join(", "))
+    };
+    format!(
+        "        Link(id: \"{}-{}-{}\", kind: SubmarineCable, system: {system:?}, between: ({:?}, {:?})),{comment}\n",
+        slug,
+        route.from.to_lowercase(),
+        route.to.to_lowercase(),
+        route.from,
+        route.to
+    )
 }
 
 /// One ministry per island, the organisation the campaign attacks.
@@ -284,7 +344,7 @@ const CAMPAIGN: &str = "    actors: [\n\
      \x20   ],\n\n";
 
 /// Each island's national team as it has one today, and the teams' ids.
-fn teams(chosen: &[&Island]) -> (String, Vec<String>) {
+fn teams(chosen: &[&Island], gazetteer: &Gazetteer) -> (String, Vec<String>) {
     let mut out = String::from(
         "    // Each island's national team as it has one today: a CSIRT (2 analysts, around the clock) or a\n\
          \x20   // point of contact (1 officer, office hours). `auto: false` hands a team to trainees.\n\
@@ -292,13 +352,16 @@ fn teams(chosen: &[&Island]) -> (String, Vec<String>) {
     );
     let mut team_ids = Vec::new();
     for i in chosen {
-        match national_team(i) {
+        let csirt = gazetteer.place(&i.id).and_then(|p| p.csirt.as_deref());
+        match national_team(i, csirt) {
             Some((id, line)) => {
                 out.push_str(&line);
                 team_ids.push(id);
             }
             None => out.push_str(&format!(
-                "        // {} has neither a CSIRT nor a point of contact: its victims report to nobody.\n",
+                "        // {} has neither a national CSIRT nor a designated point of contact as far as the\n\
+                 \x20       // gazetteer knows: its victims report to nobody. If it has one, add its team here\n\
+                 \x20       // (kind: Npc, analysts: 1, shift: OfficeHours) and set its island's `npc: true`.\n",
                 i.name
             )),
         }
@@ -309,7 +372,7 @@ fn teams(chosen: &[&Island]) -> (String, Vec<String>) {
 
 /// An island's CSIRT (2 analysts, around the clock) or else its point of contact (1 officer,
 /// office hours): its id and its line in the `teams` list. `None`: it has neither.
-fn national_team(i: &Island) -> Option<(String, String)> {
+fn national_team(i: &Island, csirt: Option<&str>) -> Option<(String, String)> {
     let id = i.id.to_lowercase();
     let (tid, what, kind, analysts, skill, shift) = if i.csirt {
         (
@@ -325,9 +388,13 @@ fn national_team(i: &Island) -> Option<(String, String)> {
     } else {
         return None;
     };
+    let name = match csirt {
+        Some(name) if i.csirt => format!("{name} ({})", i.name),
+        _ => format!("{} {what}", i.name),
+    };
     let line = format!(
-        "        Team(id: {tid:?}, name: \"{} {what}\", kind: {kind}, island: Some({:?}), analysts: {analysts}, skill: {skill}, shift: {shift}),\n",
-        i.name, i.id
+        "        Team(id: {tid:?}, name: {name:?}, kind: {kind}, island: Some({:?}), analysts: {analysts}, skill: {skill}, shift: {shift}),\n",
+        i.id
     );
     Some((tid, line))
 }
@@ -354,9 +421,20 @@ fn msel(team_ids: &[String]) -> String {
 mod tests {
     use super::*;
 
+    /// Any choice of the gazetteer's islands loads, lints clean and runs a day: the Eastern
+    /// Caribbean, the South Pacific across the 180th meridian, the Indian Ocean, a mainland
+    /// member, islands no cable joins.
     #[test]
     fn a_starter_loads_and_lints_clean_for_any_choice_of_islands() {
-        for islands in [&["LC"][..], &["MS", "AG", "KN"], &["VG", "TT", "BB", "GD"]] {
+        for islands in [
+            &["LC"][..],
+            &["MS", "AG", "KN"],
+            &["VG", "TT", "BB", "GD"],
+            &["FJ", "TO", "WS", "VU", "SB", "PG"],
+            &["MV", "MU", "SC", "KM"],
+            &["BZ", "JM", "KY"],
+            &["CV", "ST", "GW"],
+        ] {
             let islands: Vec<String> = islands.iter().map(|s| s.to_string()).collect();
             let text = starter("Northern test", &islands, &[]).unwrap();
             let source = super::super::Source {
@@ -372,14 +450,44 @@ mod tests {
         }
     }
 
+    /// The links are the real cables: Saint Lucia and Antigua are joined by ECFS through the
+    /// French islands between them, Fiji and Tonga by the Tonga Cable; Papua New Guinea,
+    /// whose cables land elsewhere, is said and not linked; the national CSIRT has its name.
+    #[test]
+    fn a_starters_links_follow_the_real_cables() {
+        let text = starter("x", &["LC".into(), "AG".into()], &[]).unwrap();
+        assert!(
+            text.contains(r#"Link(id: "ecfs-lc-ag", kind: SubmarineCable, system: "ECFS", between: ("LC", "AG")), // via Martinique, Guadeloupe"#),
+            "{text}"
+        );
+        let names: Vec<String> = ["FJ", "TO", "PG"].map(String::from).to_vec();
+        let text = starter("x", &names, &[]).unwrap();
+        assert!(text.contains(r#"between: ("FJ", "TO"))"#), "{text}");
+        assert!(
+            !text
+                .lines()
+                .any(|l| l.contains("Link(") && l.contains("PG")),
+            "{text}"
+        );
+        assert!(
+            text.contains("// Papua New Guinea: no cable the gazetteer knows joins it"),
+            "{text}"
+        );
+        assert!(text.contains(r#"name: "CERT Tonga (Tonga)""#), "{text}");
+        // By name as well as by code.
+        let by_name = starter("x", &["Fiji".into(), "tonga".into(), "PG".into()], &[]).unwrap();
+        assert_eq!(by_name, text);
+    }
+
     #[test]
     fn an_unknown_island_is_refused_with_a_guess() {
         let e = starter("x", &["LCA".into()], &[]).unwrap_err();
         assert!(
-            e.contains("did you mean `LC`?") && e.contains("known: VG"),
+            e.contains("did you mean `LC`?")
+                && e.contains("known (the small island states")
+                && e.contains("--island"),
             "{e}"
         );
-        assert!(starter("x", &["LC".into(), "lc".into()], &[]).is_err());
         assert!(
             starter("x", &["LC".into(), "lc".into()], &[])
                 .unwrap_err()
@@ -387,17 +495,17 @@ mod tests {
         );
     }
 
-    /// Islands tidewatch does not know, described on the command line, each on its own clock:
-    /// the starter keeps the first island's as the scenario's, loads and lints clean; a
-    /// malformed description says what is wrong and how to write it.
+    /// Islands the gazetteer does not know, described on the command line, each on its own
+    /// clock: the starter keeps the first island's as the scenario's, loads and lints clean; a
+    /// malformed description says what is wrong and how to write it; one it knows is refused.
     #[test]
     fn a_starter_takes_islands_described_on_the_command_line() {
-        let pacific = [
-            "FJ,Fiji,-18.14,178.44,930000,5.5e9,UTC+12".to_string(),
-            "TO,Tonga,-21.14,-175.2,105000,5e8,UTC+13,csirt".to_string(),
-            "VU,Vanuatu,-17.74,168.32,330000,1.1e9,UTC+11,npc".to_string(),
+        let outlying = [
+            "RT,Rotuma,-12.50,177.07,2000,1.0e7,UTC+12".to_string(),
+            "CH,Chatham Islands,-43.95,-176.56,600,5e7,UTC+12:45,csirt".to_string(),
+            "NF,Norfolk Island,-29.05,167.96,2200,1e8,UTC+11,npc".to_string(),
         ];
-        let text = starter("Pacific", &[], &pacific).unwrap();
+        let text = starter("Pacific", &[], &outlying).unwrap();
         assert!(text.contains("utc_offset: Some(\"UTC+12\")"), "{text}");
         let source = super::super::Source {
             name: "new.ron".into(),
@@ -417,5 +525,6 @@ mod tests {
                 .contains("latitude")
         );
         assert!(starter("x", &[], &["LC,Saint Lucia,14,-61,180000,2.4e9".into()]).is_err());
+        assert!(starter("x", &[], &["FJ,Fiji,-18,178,900000,5e9".into()]).is_err());
     }
 }

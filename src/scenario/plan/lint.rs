@@ -99,11 +99,22 @@ fn km(a: (f64, f64), b: (f64, f64)) -> f64 {
     2.0 * 6371.0 * h.sqrt().asin()
 }
 
+/// An island far from every other one whose position is the gazetteer's for it (by id or
+/// name, within this many km) is where it really is: the Indian Ocean's states are far apart.
+const WHERE_IT_IS_KM: f64 = 100.0;
+
 fn lonely_islands(c: &mut Check, plan: &Plan) {
     let islands = &plan.scenario.islands;
     if islands.len() < 2 {
         return;
     }
+    let gazetteer = crate::scenario::gazetteer::Gazetteer::shipped();
+    let real = |a: &crate::scenario::Island| {
+        gazetteer.places.iter().any(|p| {
+            (p.id == a.id || p.name.eq_ignore_ascii_case(&a.name))
+                && km((a.lat, a.lon), (p.lat, p.lon)) <= WHERE_IT_IS_KM
+        })
+    };
     for (i, a) in islands.iter().enumerate() {
         let nearest = islands
             .iter()
@@ -111,7 +122,7 @@ fn lonely_islands(c: &mut Check, plan: &Plan) {
             .filter(|(j, _)| *j != i)
             .map(|(_, b)| km((a.lat, a.lon), (b.lat, b.lon)))
             .fold(f64::MAX, f64::min);
-        if nearest > LONELY_KM {
+        if nearest > LONELY_KM && !real(a) {
             c.at(
                 "islands",
                 &a.id,
@@ -523,6 +534,27 @@ mod tests {
                 .all(|w| w.contains("km from every other island"))
         );
         assert!(found[0].contains("swapped"));
+        // Far apart where they really are (the gazetteer's Mauritius and Cabo Verde): not a typo.
+        let real = warnings(
+            &TinyRegion::new()
+                .island_with("MU", "csirt: false, npc: false")
+                .island_with("CV", "csirt: false, npc: false"),
+            &[
+                "islands.MU.lat=-20.16",
+                "islands.MU.lon=57.50",
+                "islands.CV.lat=14.93",
+                "islands.CV.lon=-23.51",
+            ],
+        );
+        assert!(real.is_empty(), "{real:#?}");
+        // Mauritius's id with Cabo Verde's position is still far from the rest.
+        let typo = warnings(
+            &TinyRegion::new()
+                .island_with("MU", "csirt: false, npc: false")
+                .island_with("CV", "csirt: false, npc: false"),
+            &["islands.MU.lat=14.93", "islands.MU.lon=-23.51"],
+        );
+        assert_eq!(typo.len(), 2, "{typo:#?}");
     }
 
     #[test]
