@@ -353,3 +353,112 @@ fn the_console_plays_a_command_file_into_its_journal() {
     assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// What the console's map drew where (`--map-layout`), after a screenshot of the map screen.
+fn drawn_map(scenario: &str, after: &str, name: &str) -> serde_json::Value {
+    let dir = std::env::temp_dir().join(format!("tidewatch-map-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (png, layout) = (dir.join("map.png"), dir.join("map.json"));
+    let out = console_under_xvfb(&[
+        "console",
+        scenario,
+        "--size",
+        "1280x720",
+        "--screen",
+        "map",
+        "--screenshot",
+        png.to_str().unwrap(),
+        "--map-layout",
+        layout.to_str().unwrap(),
+        "--after",
+        after,
+    ]);
+    assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
+    let drawn: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&layout).unwrap()).unwrap();
+    std::fs::remove_dir_all(dir).ok();
+    drawn
+}
+
+fn xy(v: &serde_json::Value) -> (f64, f64) {
+    (v[0].as_f64().unwrap(), v[1].as_f64().unwrap())
+}
+
+fn boxes_overlap(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    let f = |v: &serde_json::Value, k: usize| v[k].as_f64().unwrap();
+    f(a, 0) < f(b, 2) && f(b, 0) < f(a, 2) && f(a, 1) < f(b, 3) && f(b, 1) < f(a, 3)
+}
+
+/// Issue 28's done-when, checked on what the console drew rather than on pixels: Fiji, Tonga
+/// and Samoa across the 180th meridian are drawn in one piece, west to east, their distances
+/// on screen in proportion to the real ones; the cut Tonga Cable and the satellite path beside
+/// it are two lines; every label is on the map and covers no other. The flagship's eleven
+/// islands' labels cover none of each other either.
+#[test]
+fn the_map_draws_a_region_across_the_antimeridian_in_one_piece() {
+    if !have("xvfb-run") {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "xvfb-run is required in CI (.ci/run installs it)"
+        );
+        eprintln!("skipping: xvfb-run is not installed");
+        return;
+    }
+    let drawn = drawn_map("tests/data/pacific.ron", "13h", "pacific");
+    let islands = drawn["islands"].as_array().unwrap();
+    let at = |id: &str| xy(&islands.iter().find(|i| i["id"] == id).unwrap()["at"]);
+    let (fj, to, ws) = (at("FJ"), at("TO"), at("WS"));
+    assert!(
+        fj.0 < to.0 && to.0 < ws.0,
+        "west to east: {fj:?} {to:?} {ws:?}"
+    );
+    let area = drawn["area"].as_array().unwrap();
+    let width = area[2].as_f64().unwrap() - area[0].as_f64().unwrap();
+    // Real great-circle distances (km) against drawn ones: the same proportions within 15%.
+    let km = |a: (f64, f64), b: (f64, f64)| {
+        let (la1, lo1, la2, lo2) = (
+            a.0.to_radians(),
+            a.1.to_radians(),
+            b.0.to_radians(),
+            b.1.to_radians(),
+        );
+        let h = ((la2 - la1) / 2.0).sin().powi(2)
+            + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+        2.0 * 6371.0 * h.sqrt().asin()
+    };
+    let px = |a: (f64, f64), b: (f64, f64)| ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt();
+    let (fiji, tonga, samoa) = ((-18.14, 178.44), (-21.14, -175.2), (-13.83, -171.76));
+    let real = km(fiji, tonga) / km(fiji, samoa);
+    let shown = px(fj, to) / px(fj, ws);
+    assert!(
+        (shown / real - 1.0).abs() < 0.15,
+        "shown {shown:.2}, real {real:.2}"
+    );
+    assert!(px(fj, ws) < width, "drawn the short way round");
+    // The two links between Fiji and Tonga: one cut, one up, side by side a few points apart.
+    let links = drawn["links"].as_array().unwrap();
+    let fj_to: Vec<&serde_json::Value> = links
+        .iter()
+        .filter(|l| l["between"] == serde_json::json!([0, 1]))
+        .collect();
+    assert_eq!(fj_to.len(), 2, "{links:?}");
+    assert!(fj_to.iter().any(|l| l["up"] == false) && fj_to.iter().any(|l| l["up"] == true));
+    let gap = px(xy(&fj_to[0]["from"]), xy(&fj_to[1]["from"]));
+    assert!(gap >= 4.0, "the two lines are {gap:.1} points apart");
+    for map in [drawn, drawn_map("eastern-caribbean", "1h", "flagship")] {
+        let islands = map["islands"].as_array().unwrap();
+        let area = map["area"].as_array().unwrap();
+        let labels: Vec<&serde_json::Value> = islands.iter().map(|i| &i["label"]).collect();
+        for (k, label) in labels.iter().enumerate() {
+            assert!(!label.is_null(), "island {k} has no label");
+            let inside = label[0].as_f64() >= area[0].as_f64()
+                && label[2].as_f64() <= area[2].as_f64()
+                && label[1].as_f64() >= area[1].as_f64()
+                && label[3].as_f64() <= area[3].as_f64();
+            assert!(inside, "label {k} {label} is off the map {area:?}");
+            for other in &labels[..k] {
+                assert!(!boxes_overlap(label, other), "{label} covers {other}");
+            }
+        }
+    }
+}

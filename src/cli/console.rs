@@ -25,6 +25,10 @@ pub struct ConsoleArgs {
     /// does: the clock stops and the after-action report is written beside the journal.
     #[arg(long, value_parser = span, conflicts_with = "team", value_name = "DURATION")]
     end_at: Option<Span>,
+    /// With --screenshot: write what the map drew where (each island's centre and label box,
+    /// each link's ends, in the window's points) to this JSON file.
+    #[arg(long, requires = "screenshot", value_name = "FILE.json")]
+    map_layout: Option<PathBuf>,
     /// With --screenshot: how far to run the exercise before taking it.
     #[arg(long, value_parser = span)]
     after: Option<Span>,
@@ -71,6 +75,7 @@ impl Default for ConsoleArgs {
             seed: None,
             set: Vec::new(),
             screenshot: None,
+            map_layout: None,
             end_at: None,
             after: None,
             record: super::RecordArgs::default(),
@@ -141,6 +146,7 @@ mod window {
         args.record
             .files(files)
             .writes("--screenshot", args.screenshot.as_deref())
+            .writes("--map-layout", args.map_layout.as_deref())
             .check()?;
         screenshot_writable(args.screenshot.as_deref())?;
         if let Some(why) = tidewatch::console::no_display("use `tidewatch run SCENARIO` headless") {
@@ -219,6 +225,7 @@ mod window {
             screen: Screen::named(&args.screen).unwrap_or_default(),
             present: args.present,
             size: args.size,
+            map_layout: args.map_layout.clone(),
         };
         Ok(tidewatch::console::run(plan, seed, start, options))
     }

@@ -1,5 +1,8 @@
 //! The regional map: islands at their real positions, cable and radio links between them, and
-//! each island coloured by what is happening there.
+//! each island coloured by what is happening there. A dense cluster (the Leewards beside a
+//! hub on the mainland, Fiji beside Papua New Guinea) is opened up with the wheel: scroll to
+//! zoom where the pointer is, drag to move, double-click to see the whole region again. What
+//! was drawn where is kept (`MapDrawn`) for `console --map-layout` and its tests.
 
 use bevy_egui::egui::{self, Align2, Color32, FontId, Pos2, Sense, Stroke, Ui, pos2, vec2};
 
@@ -22,7 +25,7 @@ pub fn state_colour(v: &IslandView) -> (Color32, &'static str) {
 }
 
 pub fn draw(ui: &mut Ui, geo: &Geography, views: &[IslandView]) {
-    let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::hover());
+    let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click_and_drag());
     // Room at the sides for the labels of the islands at the edges (the festoon is tall, so
     // its scale is set by the height and the side margins cost nothing).
     let side = (response.rect.width() * 0.16).max(40.0);
@@ -37,17 +40,163 @@ pub fn draw(ui: &mut Ui, geo: &Geography, views: &[IslandView]) {
     let at = crate::report::view::projection::layout(&places);
     let scale = (rect.width() as f64 / at.width).min(rect.height() as f64 / at.height);
     let corner = rect.center() - vec2((at.width * scale) as f32, (at.height * scale) as f32) / 2.0;
+    let view = ui
+        .ctx()
+        .data(|d| d.get_temp::<MapView>(MapView::id()))
+        .unwrap_or_default()
+        .steered(ui, &response, rect.center());
+    ui.ctx().data_mut(|d| d.insert_temp(MapView::id(), view));
     let points: Vec<Pos2> = (at.points.iter())
         .map(|(x, y)| corner + vec2((x * scale) as f32, (y * scale) as f32))
+        .map(|p| view.place(p, rect.center()))
         .collect();
-    draw_links(&painter, &geo.links, &points);
-    draw_islands(&painter, geo, views, &points, response.rect);
+    let links = draw_links(&painter, &geo.links, &points);
+    let labels = draw_islands(&painter, geo, views, &points, response.rect);
     legend(&painter, response.rect);
+    hint(&painter, response.rect, view);
+    let drawn = MapDrawn {
+        area: [
+            response.rect.left(),
+            response.rect.top(),
+            response.rect.right(),
+            response.rect.bottom(),
+        ],
+        zoom: view.zoom,
+        islands: (geo.islands.iter().zip(&points).zip(labels))
+            .map(|((i, p), label)| DrawnIsland {
+                id: i.id.clone(),
+                at: [p.x, p.y],
+                label: label.map(|r| [r.left(), r.top(), r.right(), r.bottom()]),
+            })
+            .collect(),
+        links,
+    };
+    ui.ctx().data_mut(|d| d.insert_temp(MapDrawn::id(), drawn));
 }
 
-/// Cables solid, radio paths dashed, cut ones red.
-fn draw_links(painter: &egui::Painter, links: &[Route], points: &[Pos2]) {
+/// How far the map is zoomed in and moved: the whole region at 1.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MapView {
+    pub zoom: f32,
+    pub pan: egui::Vec2,
+}
+
+impl Default for MapView {
+    fn default() -> Self {
+        MapView {
+            zoom: 1.0,
+            pan: egui::Vec2::ZERO,
+        }
+    }
+}
+
+/// Far enough in to part islands a few kilometres apart on a region-wide map.
+const MAX_ZOOM: f32 = 16.0;
+
+impl MapView {
+    fn id() -> egui::Id {
+        egui::Id::new("tidewatch-map-view")
+    }
+
+    /// The view after this frame's input: a double-click back to the whole region, a drag
+    /// moves it, the wheel (or a pinch) zooms about the pointer.
+    fn steered(self, ui: &Ui, response: &egui::Response, anchor: Pos2) -> Self {
+        if response.double_clicked() {
+            return Self::default();
+        }
+        let mut view = self;
+        if response.dragged() && view.zoom > 1.0 {
+            view.pan += response.drag_delta();
+        }
+        if let Some(pointer) = response.hover_pos() {
+            let (scroll, pinch) = ui.input(|i| (i.smooth_scroll_delta.y, i.zoom_delta()));
+            let factor = pinch * (scroll / 200.0).exp();
+            if factor != 1.0 {
+                view = view.zoomed(factor, pointer, anchor);
+            }
+        }
+        view
+    }
+
+    /// Zoomed by `factor` (within 1..MAX_ZOOM) keeping what is under `pointer` there; back
+    /// at 1 the whole region is centred again.
+    pub fn zoomed(self, factor: f32, pointer: Pos2, anchor: Pos2) -> Self {
+        let zoom = (self.zoom * factor).clamp(1.0, MAX_ZOOM);
+        if zoom == 1.0 {
+            return Self::default();
+        }
+        let under = anchor + (pointer - anchor - self.pan) / self.zoom;
+        MapView {
+            zoom,
+            pan: pointer - anchor - (under - anchor) * zoom,
+        }
+    }
+
+    /// Where a point of the whole-region map is drawn.
+    pub fn place(&self, p: Pos2, anchor: Pos2) -> Pos2 {
+        anchor + (p - anchor) * self.zoom + self.pan
+    }
+}
+
+/// How to zoom, bottom right; and how far in, when it is.
+fn hint(painter: &egui::Painter, area: egui::Rect, view: MapView) {
+    let text = if view.zoom > 1.0 {
+        format!(
+            "x{:.1} - drag to move, double-click for the whole region",
+            view.zoom
+        )
+    } else {
+        "scroll to zoom".to_string()
+    };
+    painter.text(
+        area.right_bottom() + vec2(-10.0, -8.0),
+        Align2::RIGHT_BOTTOM,
+        text,
+        FontId::proportional(12.0),
+        Color32::from_gray(170),
+    );
+}
+
+/// What the map drew where, in the window's points: each island's centre and label box
+/// (none when it is out of view), each link's ends. Written by `console --map-layout` beside
+/// the screenshot, so a test checks positions rather than pixels.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct MapDrawn {
+    /// The map's box: left, top, right, bottom.
+    pub area: [f32; 4],
+    pub zoom: f32,
+    pub islands: Vec<DrawnIsland>,
+    pub links: Vec<DrawnLink>,
+}
+
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct DrawnIsland {
+    pub id: String,
+    pub at: [f32; 2],
+    /// Left, top, right, bottom.
+    pub label: Option<[f32; 4]>,
+}
+
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct DrawnLink {
+    /// The islands' indices, as the scenario lists them.
+    pub between: (usize, usize),
+    pub kind: LinkKind,
+    pub up: bool,
+    pub from: [f32; 2],
+    pub to: [f32; 2],
+}
+
+impl MapDrawn {
+    pub fn id() -> egui::Id {
+        egui::Id::new("tidewatch-map-drawn")
+    }
+}
+
+/// Cables solid, radio paths dashed, cut ones red; each as drawn.
+fn draw_links(painter: &egui::Painter, links: &[Route], points: &[Pos2]) -> Vec<DrawnLink> {
     let at = |i: usize| points.get(i).copied().unwrap_or_default();
+    let mut drawn = Vec::new();
     for l in links {
         let colour = match (l.up, l.kind) {
             (false, _) => Color32::from_rgb(200, 60, 60),
@@ -63,6 +212,13 @@ fn draw_links(painter: &egui::Painter, links: &[Route], points: &[Pos2]) {
             6.0 * l.lane,
         );
         let (a, b) = (pos2(ax as f32, ay as f32), pos2(bx as f32, by as f32));
+        drawn.push(DrawnLink {
+            between: (l.a, l.b),
+            kind: l.kind,
+            up: l.up,
+            from: [a.x, a.y],
+            to: [b.x, b.y],
+        });
         if matches!(l.kind, LinkKind::SubmarineCable | LinkKind::Terrestrial) {
             painter.line_segment([a, b], Stroke::new(2.0, colour));
         } else {
@@ -74,17 +230,19 @@ fn draw_links(painter: &egui::Painter, links: &[Route], points: &[Pos2]) {
             ));
         }
     }
+    drawn
 }
 
 /// Each island coloured by its state, ringed by its CSIRT or point of contact, with its name
-/// and a line of detail placed where it overwrites no other label, island or the legend.
+/// and a line of detail placed where it overwrites no other label, island or the legend; each
+/// label's box (none for an island zoomed out of view).
 fn draw_islands(
     painter: &egui::Painter,
     geo: &Geography,
     views: &[IslandView],
     points: &[Pos2],
     area: egui::Rect,
-) {
+) -> Vec<Option<egui::Rect>> {
     let islands = &geo.islands;
     let radius: Vec<f32> = islands
         .iter()
@@ -97,9 +255,14 @@ fn draw_islands(
         .map(|(p, r)| egui::Rect::from_center_size(*p, vec2(2.0 * r + 6.0, 2.0 * r + 6.0)))
         .collect();
     taken.push(legend_area(area));
+    let mut labels = Vec::new();
     for (i, isl) in islands.iter().enumerate() {
         let p = points[i];
         let r = radius[i];
+        if !area.contains(p) {
+            labels.push(None);
+            continue;
+        }
         let v = views.get(i).cloned().unwrap_or_default();
         let (colour, state) = state_colour(&v);
         if isl.mainland {
@@ -163,6 +326,7 @@ fn draw_islands(
             }
         }
         taken.push(spot);
+        labels.push(Some(spot));
         let x = |w: f32| {
             if spot.left() > p.x {
                 spot.left()
@@ -183,6 +347,7 @@ fn draw_islands(
             colour,
         );
     }
+    labels
 }
 
 /// Where an island's label goes: beside it, left or right, level with it or a line up or down;
@@ -327,5 +492,24 @@ mod tests {
         // At the map's right edge: never cut off.
         let (_, spot) = label_spot(pos2(380.0, 150.0), 10.0, size, area, &[]);
         assert!(area.contains_rect(spot) && spot.right() < 380.0, "{spot:?}");
+    }
+
+    /// Zooming keeps what is under the pointer where it is and parts what is near it; back at
+    /// 1 the whole region is centred again; it never zooms out past the region or in past
+    /// MAX_ZOOM.
+    #[test]
+    fn zooming_opens_a_cluster_about_the_pointer() {
+        let anchor = pos2(400.0, 300.0);
+        let (a, b) = (pos2(600.0, 100.0), pos2(606.0, 104.0));
+        let view = MapView::default().zoomed(4.0, a, anchor);
+        assert!((view.place(a, anchor) - a).length() < 1e-3, "{view:?}");
+        let apart = (view.place(b, anchor) - view.place(a, anchor)).length();
+        assert!((apart - 4.0 * (b - a).length()).abs() < 1e-3);
+        // Twice more about another point: that point stays put too.
+        let again = view.zoomed(2.0, pos2(300.0, 200.0), anchor);
+        let under = anchor + (pos2(300.0, 200.0) - anchor - view.pan) / view.zoom;
+        assert!((again.place(under, anchor) - pos2(300.0, 200.0)).length() < 1e-3);
+        assert_eq!(again.zoomed(1.0 / 1000.0, a, anchor), MapView::default());
+        assert_eq!(again.zoomed(1000.0, a, anchor).zoom, MAX_ZOOM);
     }
 }

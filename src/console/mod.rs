@@ -77,6 +77,8 @@ pub struct Options {
     pub present: bool,
     /// The window's size in logical pixels (1500x940 unless `--size`).
     pub size: Option<(u32, u32)>,
+    /// With `shot`: write what the map drew where (`map::MapDrawn`) to this JSON file.
+    pub map_layout: Option<PathBuf>,
 }
 
 /// Wall-clock time one frame may spend ticking, so the window stays responsive at `max`.
@@ -85,6 +87,8 @@ const FRAME_BUDGET: Duration = Duration::from_millis(14);
 #[derive(Resource)]
 struct ScreenshotPlan {
     path: PathBuf,
+    /// Where to write what the map drew (`--map-layout`).
+    map_layout: Option<PathBuf>,
     at_tick: u64,
     frames_waited: u32,
     requested: bool,
@@ -106,6 +110,7 @@ pub fn run(plan: Arc<Plan>, seed: u64, start: Start, options: Options) -> ExitCo
         screen,
         present,
         size,
+        map_layout,
     } = options;
     // The clock stops at the scenario's end, or where the facilitator said the exercise ends.
     let end_tick = end_at.unwrap_or(plan.scenario.duration.0);
@@ -167,15 +172,19 @@ pub fn run(plan: Arc<Plan>, seed: u64, start: Start, options: Options) -> ExitCo
     if let Some((path, at_tick)) = shot {
         app.insert_resource(ScreenshotPlan {
             path,
+            map_layout,
             at_tick,
             frames_waited: 0,
             requested: false,
         })
         .add_systems(
             Update,
-            take_screenshot
-                .after(panels::collect_feed)
-                .after(team::collect),
+            (
+                take_screenshot
+                    .after(panels::collect_feed)
+                    .after(team::collect),
+                write_map_layout.after(take_screenshot),
+            ),
         );
     }
     match app.run() {
@@ -446,6 +455,29 @@ impl CpuPerFrame<'_, '_> {
                 (cpu - cpu0) * 1e3 / n as f64
             );
         }
+    }
+}
+
+/// With the screenshot, what the map drew where, as JSON (`--map-layout`); said on stderr
+/// when the map is not on screen.
+fn write_map_layout(
+    plan: Res<ScreenshotPlan>,
+    mut written: Local<bool>,
+    mut contexts: bevy_egui::EguiContexts,
+) {
+    let Some(path) = plan.map_layout.as_ref().filter(|_| plan.requested && !*written) else {
+        return;
+    };
+    *written = true;
+    let drawn = (contexts.ctx_mut().ok())
+        .and_then(|ctx| ctx.data(|d| d.get_temp::<map::MapDrawn>(map::MapDrawn::id())));
+    let Some(drawn) = drawn else {
+        eprintln!("--map-layout: the map was not on screen; nothing written");
+        return;
+    };
+    let text = serde_json::to_string_pretty(&drawn).unwrap_or_default();
+    if let Err(e) = std::fs::write(path, text) {
+        eprintln!("{}: cannot write the map's layout: {e}", path.display());
     }
 }
 
