@@ -327,6 +327,7 @@ fn draw_islands(
         }
         taken.push(spot);
         labels.push(Some(spot));
+        leader(painter, p, r, spot);
         let x = |w: f32| {
             if spot.left() > p.x {
                 spot.left()
@@ -350,6 +351,20 @@ fn draw_islands(
     labels
 }
 
+/// A thin line from the island to its label when the label had to go farther than beside it,
+/// so it is never read as a neighbour's.
+fn leader(painter: &egui::Painter, p: Pos2, radius: f32, label: egui::Rect) {
+    let nearest = pos2(
+        p.x.clamp(label.left(), label.right()),
+        p.y.clamp(label.top(), label.bottom()),
+    );
+    let away = nearest - p;
+    if away.length() > radius + 12.0 {
+        let from = p + away.normalized() * (radius + 2.0);
+        painter.line_segment([from, nearest], Stroke::new(1.0, Color32::from_gray(150)));
+    }
+}
+
 /// Where an island's label goes: beside it, left or right, level with it or a line up or down;
 /// the first spot inside the map that covers nothing taken, else the one that covers least;
 /// with how much it covers (0 when nothing).
@@ -361,15 +376,24 @@ fn label_spot(
     taken: &[egui::Rect],
 ) -> (f32, egui::Rect) {
     let gap = radius + 6.0;
-    // Beside it, nearest first; then centred above or below it.
-    let mut corners: Vec<Pos2> = Vec::new();
-    for dy in [0.0, -0.6, 0.6, -1.2, 1.2, -1.8, 1.8] {
+    // Beside it, level; then at its corners; then centred above or below it; then beside it
+    // a line or more up or down (a leader line then says whose label it is).
+    let d = gap * std::f32::consts::FRAC_1_SQRT_2;
+    let mut corners: Vec<Pos2> = vec![
+        pos2(p.x + gap, p.y - size.y / 2.0),
+        pos2(p.x - gap - size.x, p.y - size.y / 2.0),
+        pos2(p.x + d, p.y - d - size.y),
+        pos2(p.x - d - size.x, p.y - d - size.y),
+        pos2(p.x + d, p.y + d),
+        pos2(p.x - d - size.x, p.y + d),
+        pos2(p.x - size.x / 2.0, p.y - gap - size.y),
+        pos2(p.x - size.x / 2.0, p.y + gap),
+    ];
+    for dy in [-0.6, 0.6, -1.2, 1.2, -1.8, 1.8] {
         let y = p.y - size.y / 2.0 + dy * size.y;
         corners.push(pos2(p.x + gap, y));
         corners.push(pos2(p.x - gap - size.x, y));
     }
-    corners.push(pos2(p.x - size.x / 2.0, p.y - gap - size.y));
-    corners.push(pos2(p.x - size.x / 2.0, p.y + gap));
     let mut best: Option<(f32, egui::Rect)> = None;
     for corner in corners {
         let spot = egui::Rect::from_min_size(corner, size);

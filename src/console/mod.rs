@@ -465,7 +465,11 @@ fn write_map_layout(
     mut written: Local<bool>,
     mut contexts: bevy_egui::EguiContexts,
 ) {
-    let Some(path) = plan.map_layout.as_ref().filter(|_| plan.requested && !*written) else {
+    let Some(path) = plan
+        .map_layout
+        .as_ref()
+        .filter(|_| plan.requested && !*written)
+    else {
         return;
     };
     *written = true;
