@@ -342,6 +342,16 @@ fn a_browser_joins_takes_its_decision_and_sees_only_its_team() {
         "document.querySelectorAll('#map svg circle').length",
         "the map",
     );
+    // Every island's label is on the map and covers no other label (the Leewards crowd).
+    let overlaps = browser.eval(
+        "(() => { const map = document.querySelector('#map svg').getBoundingClientRect(); \
+         const r = [...document.querySelectorAll('#map g.label')].map(g => g.getBoundingClientRect()); \
+         const bad = []; r.forEach((a, i) => { \
+           if (a.left < map.left - 1 || a.right > map.right + 1 || a.top < map.top - 1 || a.bottom > map.bottom + 1) bad.push('off ' + i); \
+           r.slice(0, i).forEach((b, j) => { if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) bad.push(i + ' on ' + j); }); }); \
+         return [r.length, bad]; })()",
+    );
+    assert_eq!(overlaps, json!([11, []]), "labels of the seat's map");
 
     // The decision, brought forward by the facilitator, is taken from the page.
     host.say(&format!("fire {decision}"));

@@ -815,9 +815,13 @@ function drawMap() {
     if (!cable) line["stroke-dasharray"] = "6 4";
     root.appendChild(svg("line", line));
   });
+  clear($("map")).appendChild(root);
+  // What a label must not cover: every island's disc; then each label placed.
+  const radius = g.islands.map((isl) => Math.min(6 + Math.sqrt(isl.population) / 60, 16));
+  const taken = at.map(([x, y], n) => box(x - radius[n] - 3, y - radius[n] - 3, x + radius[n] + 3, y + radius[n] + 3));
   g.islands.forEach((isl, n) => {
     const [x, y] = at[n];
-    const r = Math.min(6 + Math.sqrt(isl.population) / 60, 16);
+    const r = radius[n];
     const known = (v && v.islands[n]) || { ever_compromised: 0, held: 0, encrypted: false, detected: false, incidents: 0, services_down: 0, dark: false, intel_items: 0 };
     const [colour, what] = stateOf(known);
     const shape = isl.mainland
@@ -834,14 +838,53 @@ function drawMap() {
       detail += " - POWER OUT";
       root.appendChild(svg("circle", { cx: x, cy: y, r: r + 6, fill: "none", stroke: "#fafa78", "stroke-width": 2 }));
     }
-    // Labels to the right, or to the left for islands on the right half.
-    const right = x < W / 2 + 40;
-    const anchor = right ? "start" : "end";
-    const tx = right ? x + r + 6 : x - r - 6;
-    root.appendChild(svg("text", { x: tx, y: y - 1, "text-anchor": anchor, class: "name" }, isl.name));
-    root.appendChild(svg("text", { x: tx, y: y + 17, "text-anchor": anchor, class: "detail", fill: colour }, detail));
+    const label = svg("g", { class: "label", "data-island": isl.id });
+    label.appendChild(svg("text", { x: 0, y: 0, class: "name" }, isl.name));
+    label.appendChild(svg("text", { x: 0, y: 18, class: "detail", fill: colour }, detail));
+    root.appendChild(label);
+    const b = label.getBBox();
+    const spot = labelSpot(x, y, r, b.width, b.height, box(0, 0, W, H), taken);
+    taken.push(spot);
+    label.setAttribute("transform", `translate(${spot.left - b.x} ${spot.top - b.y})`);
+    // A thin line to its island when the label had to go farther than beside it.
+    const [nx, ny] = [Math.min(Math.max(x, spot.left), spot.right), Math.min(Math.max(y, spot.top), spot.bottom)];
+    const away = Math.hypot(nx - x, ny - y);
+    if (away > r + 12) {
+      const [fx, fy] = [x + (nx - x) / away * (r + 2), y + (ny - y) / away * (r + 2)];
+      root.appendChild(svg("line", { x1: fx, y1: fy, x2: nx, y2: ny, stroke: "#969696", "stroke-width": 1, class: "leader" }));
+    }
   });
-  clear($("map")).appendChild(root);
+}
+
+function box(left, top, right, bottom) {
+  return { left, top, right, bottom };
+}
+
+function overlap(a, b) {
+  const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+  const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+  return w > 0 && h > 0 ? w * h : 0;
+}
+
+/// Where an island's label goes, as the console places it: beside it, level; then at its
+/// corners; then centred above or below; then beside it a line or more up or down. The first
+/// spot inside the map that covers nothing taken, else the one that covers least.
+function labelSpot(x, y, r, w, h, area, taken) {
+  const gap = r + 6, d = gap * Math.SQRT1_2;
+  const corners = [[x + gap, y - h / 2], [x - gap - w, y - h / 2], [x + d, y - d - h], [x - d - w, y - d - h],
+    [x + d, y + d], [x - d - w, y + d], [x - w / 2, y - gap - h], [x - w / 2, y + gap]];
+  for (const dy of [-0.6, 0.6, -1.2, 1.2, -1.8, 1.8]) {
+    corners.push([x + gap, y - h / 2 + dy * h], [x - gap - w, y - h / 2 + dy * h]);
+  }
+  let best = null;
+  for (const [cx, cy] of corners) {
+    const spot = box(cx, cy, cx + w, cy + h);
+    const outside = w * h - overlap(spot, area) > 0.5 ? w * h - overlap(spot, area) + 1e4 : 0;
+    const cost = outside + taken.reduce((sum, t) => sum + overlap(spot, t), 0);
+    if (cost === 0) return spot;
+    if (!best || cost < best.cost) best = { cost, spot };
+  }
+  return best.spot;
 }
 
 setup();
