@@ -6,6 +6,7 @@ pub mod batch;
 pub mod bench;
 #[cfg(feature = "console")]
 pub mod console;
+pub mod evidence;
 pub mod exercise;
 pub mod lab;
 pub mod report;

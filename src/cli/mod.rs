@@ -7,6 +7,7 @@
 pub mod batch;
 pub mod bench;
 pub mod console;
+pub mod evidence;
 pub mod files;
 pub mod msel;
 pub mod rate;
@@ -54,6 +55,11 @@ pub enum Command {
     /// bundle for MISP or OpenCTI: reports by team with their TLP 2.0 markings, the campaigns,
     /// actors (intrusion sets), ATT&CK techniques, fictional indicators and sightings by island.
     Stix(report::StixArgs),
+    /// The evidence of a recorded exercise for a technical exercise: the records the sensors
+    /// a team's hosts carry would have written (process starts, logons, connections, name
+    /// lookups, mail), the intruder's among benign activity, as Elastic Common Schema NDJSON
+    /// for Elastic, OpenSearch, Wazuh, Splunk or `jq`. `--all`: the facilitator's ground truth.
+    Evidence(evidence::EvidenceArgs),
     /// Check scenario files; exit 1 with file:line:col diagnostics if any is invalid.
     Validate(scenario::ValidateArgs),
     /// Write a starting scenario: the islands named, with their real figures, a ministry each,
@@ -92,6 +98,7 @@ pub fn dispatch(command: Option<Command>) -> ExitCode {
         Some(Command::Report(args)) => report::report(args),
         Some(Command::Rate(args)) => rate::run(args),
         Some(Command::Stix(args)) => report::stix(args),
+        Some(Command::Evidence(args)) => evidence::run(args),
         Some(Command::Validate(args)) => scenario::validate(args),
         Some(Command::New(args)) => scenario::new(args),
         Some(Command::Lint(args)) => scenario::lint(args),

@@ -168,7 +168,7 @@ fn mix(mut z: u64) -> u64 {
 
 /// The scenario clock's offset from UTC in minutes: `utc_offset`, else one its `time_zone`
 /// text names (`AST (UTC-4)`), else 0.
-fn scenario_offset(plan: &Plan) -> i64 {
+pub(crate) fn scenario_offset(plan: &Plan) -> i64 {
     if let Some(o) = plan.scenario.utc_offset {
         return o.0;
     }
@@ -202,15 +202,28 @@ fn phase_name(tactic: Tactic) -> &'static str {
     }
 }
 
-/// A fictional, well-formed STIX pattern for a campaign's use of a technique: what an analyst
-/// would write for it (a sender for phishing, an address for exploitation or logins, a domain
-/// for command and control, a file hash for tools and payloads), from reserved ranges only.
-pub fn fictional_pattern(
+/// What an analyst keys on for a campaign's use of a technique: a sender, an address, a
+/// domain or a payload, from reserved ranges only (RFC 5737 addresses, RFC 2606 `.example`
+/// names, hashes of nothing). The STIX bundle's indicators and the evidence's records name the
+/// same ones.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Indicator {
+    Sender(String),
+    Address(String),
+    Domain(String),
+    /// A tool or payload by its SHA-256, and the ransom note's file name for an encryptor.
+    Payload {
+        sha256: String,
+        note: Option<String>,
+    },
+}
+
+pub fn fictional_indicator(
     campaign: &str,
     technique: &str,
     effect: Effect,
     tactic: Tactic,
-) -> String {
+) -> Indicator {
     let slug: String = campaign
         .to_lowercase()
         .chars()
@@ -222,24 +235,43 @@ pub fn fictional_pattern(
         .map(|k| format!("{:016x}", mix(hash_of(&(campaign, technique, k)))))
         .collect();
     if tactic == Tactic::CommandAndControl {
-        return format!("[domain-name:value = 'cdn-{slug}.example']");
+        return Indicator::Domain(format!("cdn-{slug}.example"));
     }
     match effect {
-        Effect::Phish => {
-            format!("[email-message:from_ref.value = 'accounts@{slug}-invoices.example']")
-        }
+        Effect::Phish => Indicator::Sender(format!("accounts@{slug}-invoices.example")),
         Effect::ExploitPublicFacing | Effect::Ddos => {
-            format!("[ipv4-addr:value = '203.0.113.{octet}']")
+            Indicator::Address(format!("203.0.113.{octet}"))
         }
         Effect::ValidAccounts | Effect::TrustedRelationship => {
-            format!("[ipv4-addr:value = '198.51.100.{octet}']")
+            Indicator::Address(format!("198.51.100.{octet}"))
         }
-        Effect::Exfiltrate => format!("[ipv4-addr:value = '192.0.2.{octet}']"),
-        Effect::Encrypt => format!(
-            "[file:hashes.'SHA-256' = '{sha256}'] OR [file:name = '{}-RESTORE-FILES.txt']",
-            slug.to_uppercase()
-        ),
-        Effect::Foothold | Effect::LateralMovement => {
+        Effect::Exfiltrate => Indicator::Address(format!("192.0.2.{octet}")),
+        Effect::Encrypt => Indicator::Payload {
+            sha256,
+            note: Some(format!("{}-RESTORE-FILES.txt", slug.to_uppercase())),
+        },
+        Effect::Foothold | Effect::LateralMovement => Indicator::Payload { sha256, note: None },
+    }
+}
+
+/// A fictional, well-formed STIX pattern for a campaign's use of a technique: what an analyst
+/// would write for it (a sender for phishing, an address for exploitation or logins, a domain
+/// for command and control, a file hash for tools and payloads).
+pub fn fictional_pattern(
+    campaign: &str,
+    technique: &str,
+    effect: Effect,
+    tactic: Tactic,
+) -> String {
+    match fictional_indicator(campaign, technique, effect, tactic) {
+        Indicator::Domain(d) => format!("[domain-name:value = '{d}']"),
+        Indicator::Sender(a) => format!("[email-message:from_ref.value = '{a}']"),
+        Indicator::Address(ip) => format!("[ipv4-addr:value = '{ip}']"),
+        Indicator::Payload {
+            sha256,
+            note: Some(note),
+        } => format!("[file:hashes.'SHA-256' = '{sha256}'] OR [file:name = '{note}']"),
+        Indicator::Payload { sha256, note: None } => {
             format!("[file:hashes.'SHA-256' = '{sha256}']")
         }
     }

@@ -7,6 +7,68 @@ use std::ops::Range;
 
 use crate::time::MINUTES_PER_DAY;
 
+/// Records a sensor keeps per host and hour of benign activity, by the host's kind and whether
+/// its people are at work, for the evidence a technical exercise hands its trainees. Judgement:
+/// a real endpoint sensor writes thousands of events a day; these are the ones an analyst
+/// searches first (process starts, name lookups, outbound connections, logons), thinned so a
+/// 10,000-host region over three days stays a few gigabytes, and still many times the intruder's
+/// own records on a host it holds, as an analyst meets them. A VPN gateway's logons are mostly
+/// the internet guessing passwords, around the clock.
+pub const EVIDENCE_PER_HOUR: EvidenceRates = EvidenceRates {
+    workstation_at_work: Rates {
+        processes: 6.0,
+        lookups: 8.0,
+        connections: 6.0,
+        logons: 0.3,
+    },
+    workstation_idle: Rates {
+        processes: 0.4,
+        lookups: 0.6,
+        connections: 0.3,
+        logons: 0.0,
+    },
+    server: Rates {
+        processes: 2.0,
+        lookups: 3.0,
+        connections: 5.0,
+        logons: 0.5,
+    },
+    gateway: Rates {
+        processes: 0.0,
+        lookups: 0.5,
+        connections: 4.0,
+        logons: 3.0,
+    },
+};
+
+/// Benign records per hour, by kind of record.
+#[derive(Clone, Copy, Debug)]
+pub struct Rates {
+    pub processes: f64,
+    pub lookups: f64,
+    pub connections: f64,
+    pub logons: f64,
+}
+
+pub struct EvidenceRates {
+    pub workstation_at_work: Rates,
+    pub workstation_idle: Rates,
+    pub server: Rates,
+    pub gateway: Rates,
+}
+
+impl EvidenceRates {
+    pub const fn of(&self, kind: crate::scenario::HostKind, working: bool) -> Rates {
+        use crate::scenario::HostKind;
+        match kind {
+            HostKind::Workstation if working => self.workstation_at_work,
+            HostKind::Workstation => self.workstation_idle,
+            HostKind::Server | HostKind::Controller => self.server,
+            HostKind::EdgeDevice => self.gateway,
+        }
+    }
+}
+
 /// Analyst minutes to take in a victim's own report (a ransom note, services flooded): nobody
 /// has to work out whether it is real, only log it. Judgement.
 pub const CERTAIN_TRIAGE_MINUTES: u64 = 5;

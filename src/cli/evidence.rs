@@ -1,0 +1,84 @@
+//! `tidewatch evidence`: the records a team's sensors would have written during a recorded
+//! exercise, as ECS NDJSON, for trainees to analyse with the tools they use at work.
+
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use tidewatch::evidence::{self, Scope};
+use tidewatch::exercise::journal::JournalFile;
+use tidewatch::exercise::session;
+
+use super::Failure;
+use super::files::Files;
+
+#[derive(clap::Args)]
+pub struct EvidenceArgs {
+    /// The exercise's journal (only read).
+    journal: PathBuf,
+    /// The team whose evidence it is: the records of the hosts its sensors cover (the
+    /// organisations it monitors), from the start of the exercise to where the journal ends.
+    #[arg(long, required_unless_present = "all", conflicts_with = "all")]
+    team: Option<String>,
+    /// The facilitator's ground truth: every sensor's records, the intruder's marked with the
+    /// campaign and ATT&CK technique that made them (`threat.*`). Never hand it to a team.
+    #[arg(long)]
+    all: bool,
+    /// The directory to write `evidence-TEAM.ndjson` (or `evidence-all.ndjson`) in (a new file;
+    /// the directory is made if missing).
+    #[arg(long)]
+    out: PathBuf,
+}
+
+pub fn run(args: EvidenceArgs) -> Result<ExitCode, Failure> {
+    tidewatch::sim::init_task_pool(Some(1));
+    let name = match &args.team {
+        Some(t) => format!("evidence-{t}.ndjson"),
+        None => "evidence-all.ndjson".into(),
+    };
+    let path = args.out.join(&name);
+    Files::default()
+        .reads("the journal", Some(&args.journal))
+        .writes("--out", Some(&path))
+        .check()?;
+    let file = JournalFile::read(&args.journal)?;
+    let replayed = session::replay(&file, None, false)?.session;
+    let plan = replayed.plan.clone();
+    let scope = match &args.team {
+        Some(t) => Scope::Team(
+            plan.ids
+                .teams
+                .resolve(t)
+                .map_err(|e| Failure::Usage(format!("--team: {e}")))?,
+        ),
+        None => Scope::All,
+    };
+    let until = replayed.sim.now();
+    std::fs::create_dir_all(&args.out)
+        .map_err(|e| Failure::Refused(format!("{}: {e}", args.out.display())))?;
+    let created = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|e| Failure::Refused(format!("{}: {e}", path.display())))?;
+    let mut out = BufWriter::new(created);
+    let written = evidence::write(
+        &plan,
+        replayed.seed,
+        replayed.sim.events(),
+        until,
+        scope,
+        &mut out,
+    )
+    .and_then(|w| out.flush().map(|_| w))
+    .map_err(|e| Failure::Refused(format!("{}: {e}", path.display())))?;
+    println!(
+        "wrote {} records to {} ({} the intruder's; {} hosts' sensors, {} of them taken)",
+        written.records,
+        path.display(),
+        written.intruder,
+        written.hosts,
+        written.hosts_taken
+    );
+    Ok(ExitCode::SUCCESS)
+}

