@@ -127,3 +127,147 @@ mod estate_order {
     #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
     pub struct Order(pub u64, pub u64);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::ids::{CampaignIx, OrgIx};
+    use crate::scenario::testkit::TinyRegion;
+    use crate::sim::events::SimEvent;
+
+    /// Island A: a ministry of `hosts` workstations at `coverage`, and a bank of 50 no team
+    /// watches; A's SOC watches the ministry; a phishing campaign against it.
+    fn region(hosts: u32, coverage: f64) -> std::sync::Arc<Plan> {
+        TinyRegion::new()
+            .island("A", false, false)
+            .org("gov", "A", hosts, coverage, 0.5)
+            .org("bank", "A", 50, 1.0, 0.5)
+            .team("soc", "SectorSoc", Some("A"), 2, "AroundTheClock", true)
+            .monitors("soc", &["gov"])
+            .campaign(
+                "wave",
+                "D1 09:00",
+                "Organisation(\"gov\")",
+                &["T1566.001", "T1087"],
+            )
+            .plan()
+    }
+
+    fn lines(plan: &Plan, seed: u64, events: &[Stamped], until: u64, scope: Scope) -> Vec<String> {
+        let mut out = Vec::new();
+        write(plan, seed, events, until, scope, &mut out).unwrap();
+        String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(String::from)
+            .collect()
+    }
+
+    fn phished(plan: &Plan, host: HostIx) -> Vec<Stamped> {
+        let technique = plan
+            .techniques
+            .iter()
+            .position(|t| t.id == "T1566.001")
+            .unwrap();
+        vec![Stamped {
+            tick: 65,
+            event: SimEvent::HostCompromised {
+                campaign: CampaignIx(0),
+                org: OrgIx(0),
+                host,
+                technique: technique.into(),
+            },
+        }]
+    }
+
+    /// A group's hosts carry sensors in the share its coverage says (0.3 of 2,000: within
+    /// 0.03), and the same hosts every time.
+    #[test]
+    fn sensors_cover_the_share_of_hosts_the_coverage_says() {
+        let plan = region(2000, 0.3);
+        let estate = Estate::new(&plan, 7);
+        let share = (0..2000).filter(|h| estate.sensored(*h)).count() as f64 / 2000.0;
+        assert!((share - 0.3).abs() < 0.03, "{share}");
+        let again = Estate::new(&plan, 7);
+        assert!((0..2000).all(|h| estate.sensored(h) == again.sensored(h)));
+    }
+
+    /// A team covers the sensored hosts of what it monitors, the facilitator every sensor.
+    #[test]
+    fn a_team_covers_only_the_sensored_hosts_it_monitors() {
+        let plan = region(100, 0.5);
+        let estate = Estate::new(&plan, 1);
+        let soc = plan.ids.teams.resolve("soc").unwrap();
+        let team = covered(&estate, Scope::Team(soc));
+        let all = covered(&estate, Scope::All);
+        for h in 0..plan.host_count {
+            let gov = estate.org_of(h) == OrgIx(0);
+            assert_eq!(team[h as usize], gov && estate.sensored(h));
+            assert_eq!(all[h as usize], estate.sensored(h));
+        }
+        // The bank is in full sensor view, but nobody watches it.
+        assert!((100..150).all(|h| all[h as usize] && !team[h as usize]));
+    }
+
+    /// The intruder leaves traces only where it acted and a sensor watched: a phished host
+    /// under a sensor shows the mail and the macro's PowerShell; one without a sensor, or no
+    /// attack at all, shows nothing of it; only the facilitator's evidence says whose it is.
+    #[test]
+    fn the_intruder_leaves_traces_only_where_it_acted_and_a_sensor_watched() {
+        let plan = region(100, 0.5);
+        let estate = Estate::new(&plan, 1);
+        let soc = Scope::Team(plan.ids.teams.resolve("soc").unwrap());
+        let watched = (0..100).find(|h| estate.sensored(*h)).unwrap();
+        let blind = (0..100).find(|h| !estate.sensored(*h)).unwrap();
+        let quiet = lines(&plan, 1, &[], 120, soc);
+        let seen = lines(&plan, 1, &phished(&plan, watched), 120, soc);
+        let name = estate.name(watched);
+        let extra: Vec<&String> = seen.iter().filter(|l| !quiet.contains(l)).collect();
+        assert!(
+            extra
+                .iter()
+                .any(|l| l.contains("mail-delivered") && l.contains(&name))
+                && extra
+                    .iter()
+                    .any(|l| l.contains("\"parent\":{") && l.contains("WINWORD.EXE")),
+            "{extra:#?}"
+        );
+        assert!(extra.iter().all(|l| !l.contains("\"threat\"")));
+        assert_eq!(lines(&plan, 1, &phished(&plan, blind), 120, soc), quiet);
+        let truth = lines(&plan, 1, &phished(&plan, watched), 120, Scope::All);
+        let marked: Vec<&String> = truth.iter().filter(|l| l.contains("\"threat\"")).collect();
+        assert_eq!(marked.len(), extra.len());
+        assert!(
+            marked
+                .iter()
+                .all(|l| l.contains("T1566.001") && l.contains("\"wave\""))
+        );
+    }
+
+    /// People make noise at work, little at night; the same run always gives the same
+    /// evidence, another seed another.
+    #[test]
+    fn people_make_more_noise_at_work_than_at_night() {
+        let plan = region(200, 1.0);
+        let estate = Estate::new(&plan, 3);
+        let count = |tick: u64| {
+            let mut out = Vec::new();
+            for h in 0..200 {
+                background::hour(&estate, h, tick, &mut out);
+            }
+            out.len()
+        };
+        // The exercise starts Monday 08:00: 10:00 and 02:00 the next night.
+        let (day, night) = (count(120), count(18 * 60));
+        assert!(day > 10 * night, "{day} at work, {night} at night");
+        let soc = Scope::Team(plan.ids.teams.resolve("soc").unwrap());
+        assert_eq!(
+            lines(&plan, 3, &[], 180, soc),
+            lines(&plan, 3, &[], 180, soc)
+        );
+        assert_ne!(
+            lines(&plan, 3, &[], 180, soc),
+            lines(&plan, 4, &[], 180, soc)
+        );
+    }
+}
