@@ -6,7 +6,7 @@ use crate::scenario::HostKind;
 use crate::scenario::ids::HostIx;
 use crate::sim::judgement::EVIDENCE_PER_HOUR;
 
-use super::ecs::{Dns, Endpoint, Event, Network, Parent, Process, Question, Record, Related, User};
+use super::ecs::{Event, Flow, Parent, Process, Record, Related, User};
 use super::estate::{Estate, Stream};
 
 /// Programs people start, with the program that starts them.
@@ -134,7 +134,7 @@ impl Sensor<'_, '_> {
             second,
             Record {
                 message: format!("Process Create: {program}"),
-                event: endpoint(&["process"], &["start"], "process-started"),
+                event: Event::endpoint(&["process"], &["start"], "process-started"),
                 process: Some(Process {
                     pid: 1000 + self.draw(60_000) as u32,
                     name: program.into(),
@@ -164,83 +164,37 @@ impl Sensor<'_, '_> {
     fn lookup(&mut self) -> (u64, Record) {
         let looked_up = NAMES[self.draw(NAMES.len() as u64) as usize];
         let answer = format!("192.0.2.{}", 1 + self.draw(254));
+        let second = self.draw(3600);
+        let port = 49152 + self.draw(16000) as u16;
         (
-            self.draw(3600),
-            Record {
-                message: format!("DNS query: {looked_up}"),
-                event: Event {
-                    kind: "event",
-                    category: vec!["network"],
-                    kind_of: vec!["protocol", "info"],
-                    action: "dns-query",
-                    outcome: Some("success"),
-                    dataset: "tidewatch.dns",
-                    module: "tidewatch",
-                },
-                dns: Some(Dns {
-                    kind: "query",
-                    question: Question {
-                        name: looked_up.into(),
-                        kind: "A",
-                    },
-                    resolved_ip: vec![answer.clone()],
-                }),
-                source: Some(Endpoint {
-                    ip: self.ip.clone(),
-                    port: 49152 + self.draw(16000) as u16,
-                    ..Endpoint::default()
-                }),
-                related: Related {
-                    ip: vec![self.ip.clone(), answer],
-                    hosts: vec![self.name.clone()],
-                    ..Related::default()
-                },
-                ..self.base()
-            },
+            second,
+            self.on_host(Record::lookup(&self.ip, port, looked_up, &answer)),
         )
     }
 
     /// A connection out to the web.
     fn connection(&mut self) -> (u64, Record) {
         let to = format!("192.0.2.{}", 1 + self.draw(254));
-        (
-            self.draw(3600),
-            Record {
-                message: format!("Network connection: {} -> {to}:443", self.ip),
-                event: endpoint(&["network"], &["connection", "start"], "network-connection"),
-                source: Some(Endpoint {
-                    ip: self.ip.clone(),
-                    port: 49152 + self.draw(16000) as u16,
-                    ..Endpoint::default()
-                }),
-                destination: Some(Endpoint {
-                    ip: to.clone(),
-                    port: 443,
-                    bytes: Some(2_000 + self.draw(400_000)),
-                    ..Endpoint::default()
-                }),
-                network: Some(Network {
-                    transport: "tcp",
-                    protocol: "tls",
-                    direction: "egress",
-                }),
-                related: Related {
-                    ip: vec![self.ip.clone(), to],
-                    hosts: vec![self.name.clone()],
-                    ..Related::default()
-                },
-                ..self.base()
-            },
-        )
+        let second = self.draw(3600);
+        let flow = Flow {
+            from: self.ip.clone(),
+            from_port: 49152 + self.draw(16000) as u16,
+            to,
+            port: 443,
+            bytes: 2_000 + self.draw(400_000),
+            domain: None,
+        };
+        (second, self.on_host(Record::connection(flow)))
     }
 
     /// A logon: staff at work, or at the gateway the internet guessing passwords.
     fn logon(&mut self) -> (u64, Record) {
+        let gateway = self.kind == HostKind::EdgeDevice;
         // A gateway hears the internet try passwords all day; anywhere else a logon works.
-        let failed = self.kind == HostKind::EdgeDevice && self.draw(3) > 0;
+        let failed = gateway && self.draw(3) > 0;
         // Staff working from home reach the gateway from their providers' addresses; the
         // password guessers from anywhere.
-        let (from, who) = match (self.kind == HostKind::EdgeDevice, failed) {
+        let (from, who) = match (gateway, failed) {
             (true, true) => (
                 format!("203.0.113.{}", 1 + self.draw(254)),
                 ["admin", "root", "test", "vpn"][self.draw(4) as usize].to_string(),
@@ -251,59 +205,22 @@ impl Sensor<'_, '_> {
             ),
             _ => (self.ip.clone(), self.user.clone()),
         };
+        let second = self.draw(3600);
+        let port = 49152 + self.draw(16000) as u16;
+        let user = User {
+            name: who,
+            domain: self.domain.clone(),
+        };
         (
-            self.draw(3600),
-            Record {
-                message: format!(
-                    "Logon {} for {who} from {from}",
-                    if failed { "failure" } else { "success" }
-                ),
-                event: Event {
-                    kind: "event",
-                    category: vec!["authentication"],
-                    kind_of: vec!["start"],
-                    action: "logged-in",
-                    outcome: Some(if failed { "failure" } else { "success" }),
-                    dataset: if self.kind == HostKind::EdgeDevice {
-                        "tidewatch.vpn"
-                    } else {
-                        "tidewatch.endpoint"
-                    },
-                    module: "tidewatch",
-                },
-                user: Some(User {
-                    name: who.clone(),
-                    domain: self.domain.clone(),
-                }),
-                source: Some(Endpoint {
-                    ip: from.clone(),
-                    port: 49152 + self.draw(16000) as u16,
-                    ..Endpoint::default()
-                }),
-                related: Related {
-                    ip: vec![from],
-                    hosts: vec![self.name.clone()],
-                    user: vec![who],
-                },
-                ..self.base()
-            },
+            second,
+            self.on_host(Record::logon(user, &from, port, !failed, gateway)),
         )
     }
-}
 
-/// An endpoint sensor's event.
-pub fn endpoint(
-    category: &[&'static str],
-    kind_of: &[&'static str],
-    action: &'static str,
-) -> Event {
-    Event {
-        kind: "event",
-        category: category.to_vec(),
-        kind_of: kind_of.to_vec(),
-        action,
-        outcome: None,
-        dataset: "tidewatch.endpoint",
-        module: "tidewatch",
+    /// The record on this sensor's host.
+    fn on_host(&self, mut record: Record) -> Record {
+        record.host = self.estate.host(self.host);
+        record.related.hosts.push(self.name.clone());
+        record
     }
 }

@@ -69,6 +69,25 @@ pub struct Event {
     pub module: &'static str,
 }
 
+impl Event {
+    /// An endpoint sensor's event.
+    pub fn endpoint(
+        category: &[&'static str],
+        kind_of: &[&'static str],
+        action: &'static str,
+    ) -> Event {
+        Event {
+            kind: "event",
+            category: category.to_vec(),
+            kind_of: kind_of.to_vec(),
+            action,
+            outcome: None,
+            dataset: "tidewatch.endpoint",
+            module: "tidewatch",
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Host {
     pub name: String,
@@ -217,4 +236,130 @@ pub struct Related {
     pub hosts: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub user: Vec<String>,
+}
+
+/// A connection as a sensor sees it: from an address and port to another.
+pub struct Flow {
+    pub from: String,
+    pub from_port: u16,
+    pub to: String,
+    pub port: u16,
+    pub bytes: u64,
+    pub domain: Option<String>,
+}
+
+impl Record {
+    /// A name looked up from `ip` (port `port`) and the address it resolved to; the host is
+    /// the caller's to set.
+    pub fn lookup(ip: &str, port: u16, name: &str, answer: &str) -> Record {
+        Record {
+            message: format!("DNS query: {name}"),
+            event: Event {
+                kind: "event",
+                category: vec!["network"],
+                kind_of: vec!["protocol", "info"],
+                action: "dns-query",
+                outcome: Some("success"),
+                dataset: "tidewatch.dns",
+                module: "tidewatch",
+            },
+            dns: Some(Dns {
+                kind: "query",
+                question: Question {
+                    name: name.into(),
+                    kind: "A",
+                },
+                resolved_ip: vec![answer.into()],
+            }),
+            source: Some(Endpoint {
+                ip: ip.into(),
+                port,
+                ..Endpoint::default()
+            }),
+            related: Related {
+                ip: vec![ip.into(), answer.into()],
+                ..Related::default()
+            },
+            ..Record::default()
+        }
+    }
+
+    /// A connection out (or inside the estate, to a 10.x address).
+    pub fn connection(flow: Flow) -> Record {
+        let direction = if flow.to.starts_with("10.") {
+            "internal"
+        } else {
+            "egress"
+        };
+        Record {
+            message: format!(
+                "Network connection: {} -> {}:{}",
+                flow.from, flow.to, flow.port
+            ),
+            event: Event::endpoint(&["network"], &["connection", "start"], "network-connection"),
+            source: Some(Endpoint {
+                ip: flow.from.clone(),
+                port: flow.from_port,
+                ..Endpoint::default()
+            }),
+            destination: Some(Endpoint {
+                ip: flow.to.clone(),
+                port: flow.port,
+                domain: flow.domain,
+                bytes: Some(flow.bytes),
+            }),
+            network: Some(Network {
+                transport: "tcp",
+                protocol: match flow.port {
+                    443 => "tls",
+                    445 => "smb",
+                    3389 => "rdp",
+                    22 => "ssh",
+                    _ => "http",
+                },
+                direction,
+            }),
+            related: Related {
+                ip: vec![flow.from, flow.to],
+                ..Related::default()
+            },
+            ..Record::default()
+        }
+    }
+
+    /// A logon by `user` from `from` (port `port`), at a VPN gateway or a host.
+    pub fn logon(user: User, from: &str, port: u16, ok: bool, gateway: bool) -> Record {
+        Record {
+            message: format!(
+                "Logon {} for {} from {from}",
+                if ok { "success" } else { "failure" },
+                user.name
+            ),
+            event: Event {
+                kind: "event",
+                category: vec!["authentication"],
+                kind_of: vec!["start"],
+                action: "logged-in",
+                outcome: Some(if ok { "success" } else { "failure" }),
+                dataset: if gateway {
+                    "tidewatch.vpn"
+                } else {
+                    "tidewatch.endpoint"
+                },
+                module: "tidewatch",
+            },
+            source: Some(Endpoint {
+                ip: from.into(),
+                port,
+                ..Endpoint::default()
+            }),
+            related: Related {
+                ip: vec![from.into()],
+                user: vec![user.name.clone()],
+                ..Related::default()
+            },
+            user: Some(user),
+            ..Record::default()
+        }
+    }
 }

@@ -12,10 +12,9 @@ use crate::scenario::ids::{CampaignIx, HostIx, OrgIx, TechniqueIx};
 use crate::scenario::{Effect, HostKind, Tactic};
 use crate::sim::events::{SimEvent, Stamped};
 
-use super::background::endpoint;
 use super::ecs::{
-    Addresses, Attachment, AttachmentFile, Dns, Email, Endpoint, Event, File, Group, Hash, Network,
-    Parent, Process, Question, Record, Related, Threat, Url, User,
+    Addresses, Attachment, AttachmentFile, Email, Endpoint, Event, File, Flow, Group, Hash,
+    Network, Parent, Process, Record, Related, Threat, Url, User,
 };
 use super::estate::{Estate, Stream};
 
@@ -193,7 +192,7 @@ impl Writer<'_, '_> {
             On(host, second, c, t),
             Record {
                 message: format!("Process Create: {short}"),
-                event: endpoint(&["process"], &["start"], "process-started"),
+                event: Event::endpoint(&["process"], &["start"], "process-started"),
                 process: Some(Process {
                     pid,
                     name: short,
@@ -217,131 +216,36 @@ impl Writer<'_, '_> {
 
     /// A connection from `host` to `to` (an address) on `port`, `bytes` sent.
     fn connection(&mut self, on: On, to: String, port: u16, bytes: u64, domain: Option<String>) {
-        let On(host, second, c, t) = on;
-        let ephemeral = 49152 + self.draw(16000) as u16;
-        let ip = self.estate.ip(host);
-        let internal = to.starts_with("10.");
-        self.put(
-            On(host, second, c, t),
-            Record {
-                message: format!("Network connection: {ip} -> {to}:{port}"),
-                event: endpoint(&["network"], &["connection", "start"], "network-connection"),
-                source: Some(Endpoint {
-                    ip: ip.clone(),
-                    port: ephemeral,
-                    ..Endpoint::default()
-                }),
-                destination: Some(Endpoint {
-                    ip: to.clone(),
-                    port,
-                    domain,
-                    bytes: Some(bytes),
-                }),
-                network: Some(Network {
-                    transport: "tcp",
-                    protocol: match port {
-                        443 => "tls",
-                        445 => "smb",
-                        3389 => "rdp",
-                        22 => "ssh",
-                        _ => "http",
-                    },
-                    direction: if internal { "internal" } else { "egress" },
-                }),
-                related: Related {
-                    ip: vec![ip, to],
-                    ..Related::default()
-                },
-                ..Record::default()
-            },
-        );
+        let from_port = 49152 + self.draw(16000) as u16;
+        let flow = Flow {
+            from: self.estate.ip(on.0),
+            from_port,
+            to,
+            port,
+            bytes,
+            domain,
+        };
+        self.put(on, Record::connection(flow));
     }
 
     /// A name looked up from `host`, and the address it resolved to.
     fn lookup(&mut self, on: On, name: &str) -> String {
-        let On(host, second, c, t) = on;
-        let ephemeral = 49152 + self.draw(16000) as u16;
+        let port = 49152 + self.draw(16000) as u16;
         let answer = format!("198.51.100.{}", 1 + self.draw(254));
-        let ip = self.estate.ip(host);
-        self.put(
-            On(host, second, c, t),
-            Record {
-                message: format!("DNS query: {name}"),
-                event: Event {
-                    kind: "event",
-                    category: vec!["network"],
-                    kind_of: vec!["protocol", "info"],
-                    action: "dns-query",
-                    outcome: Some("success"),
-                    dataset: "tidewatch.dns",
-                    module: "tidewatch",
-                },
-                dns: Some(Dns {
-                    kind: "query",
-                    question: Question {
-                        name: name.into(),
-                        kind: "A",
-                    },
-                    resolved_ip: vec![answer.clone()],
-                }),
-                source: Some(Endpoint {
-                    ip: ip.clone(),
-                    port: ephemeral,
-                    ..Endpoint::default()
-                }),
-                related: Related {
-                    ip: vec![ip, answer.clone()],
-                    ..Related::default()
-                },
-                ..Record::default()
-            },
-        );
+        let ip = self.estate.ip(on.0);
+        self.put(on, Record::lookup(&ip, port, name, &answer));
         answer
     }
 
     /// A logon on `host` by `user` from `from`, succeeded or not.
     fn logon(&mut self, on: On, user: &str, from: String, ok: bool) {
-        let On(host, second, c, t) = on;
-        let ephemeral = 49152 + self.draw(16000) as u16;
-        let gateway = self.estate.kind(host) == HostKind::EdgeDevice;
-        let domain = self.estate.domain(self.estate.org_of(host));
-        self.put(
-            On(host, second, c, t),
-            Record {
-                message: format!(
-                    "Logon {} for {user} from {from}",
-                    if ok { "success" } else { "failure" }
-                ),
-                event: Event {
-                    kind: "event",
-                    category: vec!["authentication"],
-                    kind_of: vec!["start"],
-                    action: "logged-in",
-                    outcome: Some(if ok { "success" } else { "failure" }),
-                    dataset: if gateway {
-                        "tidewatch.vpn"
-                    } else {
-                        "tidewatch.endpoint"
-                    },
-                    module: "tidewatch",
-                },
-                user: Some(User {
-                    name: user.into(),
-                    domain,
-                }),
-                source: Some(Endpoint {
-                    ip: from.clone(),
-                    port: ephemeral,
-                    ..Endpoint::default()
-                }),
-                related: Related {
-                    ip: vec![from],
-                    user: vec![user.into()],
-                    ..Related::default()
-                },
-                ..Record::default()
-            },
-        );
+        let port = 49152 + self.draw(16000) as u16;
+        let gateway = self.estate.kind(on.0) == HostKind::EdgeDevice;
+        let user = User {
+            name: user.into(),
+            domain: self.estate.domain(self.estate.org_of(on.0)),
+        };
+        self.put(on, Record::logon(user, &from, port, ok, gateway));
     }
 
     /// A file written on `host`.
@@ -355,7 +259,7 @@ impl Writer<'_, '_> {
             On(host, second, c, t),
             Record {
                 message: format!("File created: {path}"),
-                event: endpoint(&["file"], &["creation"], "file-created"),
+                event: Event::endpoint(&["file"], &["creation"], "file-created"),
                 file: Some(File {
                     path,
                     name,
