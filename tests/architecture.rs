@@ -13,6 +13,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("sim", &["scenario", "time"]),
     ("exercise", &["sim", "scenario", "time"]),
     ("report", &["exercise", "sim", "scenario", "time"]),
+    // The evidence of a run, from its events: beside the report, whose indicators it shares.
+    ("evidence", &["report", "sim", "scenario", "time"]),
     ("batch", &["report", "exercise", "sim", "scenario", "time"]),
     ("bench", &["report", "exercise", "sim", "scenario", "time"]),
     ("lab", &["report", "exercise", "sim", "scenario", "time"]),
@@ -24,7 +26,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "cli",
         &[
-            "console", "lab", "batch", "bench", "report", "exercise", "sim", "scenario", "time",
+            "console", "lab", "batch", "bench", "evidence", "report", "exercise", "sim",
+            "scenario", "time",
         ],
     ),
 ];
