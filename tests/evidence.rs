@@ -248,6 +248,44 @@ fn a_teams_evidence_is_ecs_for_its_hosts_with_the_intruder_among_benign_records(
         );
     }
 
+    // The same records as syslog lines carrying CEF: one per ECS document, every extension
+    // key one of the CEF dictionary's.
+    evidence(&[
+        "--team",
+        "ag-npc",
+        "--format",
+        "cef",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    let cef = std::fs::read_to_string(dir.join("evidence-ag-npc.cef.log")).unwrap();
+    assert_eq!(cef.lines().count(), team.len());
+    let dictionary = [
+        "rt", "dvchost", "dvc", "cat", "msg", "outcome", "src", "spt", "dst", "dpt", "out",
+        "dhost", "proto", "app", "suser", "sntdom", "sproc", "spid", "filePath", "cs1Label", "cs1",
+        "cs2Label", "cs2", "cs3Label", "cs3", "fname", "fileHash", "duser", "cs4Label", "cs4",
+        "request",
+    ];
+    for line in cef.lines().step_by(53) {
+        let at = line
+            .find("CEF:0|tidewatch|")
+            .unwrap_or_else(|| panic!("{line}"));
+        assert!(line.starts_with('<'), "{line}");
+        let extension = line[at..].splitn(8, '|').nth(7).unwrap_or_default();
+        for word in extension.split(' ') {
+            if let Some((key, _)) = word.split_once('=')
+                && !key.ends_with('\\')
+                && key.chars().all(|c| c.is_ascii_alphanumeric())
+                && !key.is_empty()
+            {
+                assert!(
+                    dictionary.contains(&key),
+                    "`{key}` is not a CEF key: {line}"
+                );
+            }
+        }
+    }
+
     // The same journal gives the same evidence, byte for byte.
     let again = dir.join("again");
     evidence(&["--team", "ag-npc", "--out", again.to_str().unwrap()]);

@@ -5,7 +5,7 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use tidewatch::evidence::{self, Scope};
+use tidewatch::evidence::{self, Format, Scope, Wanted};
 use tidewatch::exercise::journal::JournalFile;
 use tidewatch::exercise::session;
 
@@ -28,14 +28,24 @@ pub struct EvidenceArgs {
     /// the directory is made if missing).
     #[arg(long)]
     out: PathBuf,
+    /// `ecs`: Elastic Common Schema documents, one JSON object a line (`.ndjson`); `cef`: the
+    /// same records as syslog lines carrying CEF, for collectors that take syslog (`.cef.log`).
+    #[arg(long, default_value = "ecs", value_parser = ["ecs", "cef"])]
+    format: String,
 }
 
 pub fn run(args: EvidenceArgs) -> Result<ExitCode, Failure> {
     tidewatch::sim::init_task_pool(Some(1));
-    let name = match &args.team {
-        Some(t) => format!("evidence-{t}.ndjson"),
-        None => "evidence-all.ndjson".into(),
+    let format = if args.format == "cef" {
+        Format::Cef
+    } else {
+        Format::Ecs
     };
+    let name = format!(
+        "evidence-{}.{}",
+        args.team.as_deref().unwrap_or("all"),
+        format.extension()
+    );
     let path = args.out.join(&name);
     Files::default()
         .reads("the journal", Some(&args.journal))
@@ -66,8 +76,11 @@ pub fn run(args: EvidenceArgs) -> Result<ExitCode, Failure> {
         &plan,
         replayed.seed,
         replayed.sim.events(),
-        until,
-        scope,
+        Wanted {
+            until,
+            scope,
+            format,
+        },
         &mut out,
     )
     .and_then(|w| out.flush().map(|_| w))

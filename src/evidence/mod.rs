@@ -11,6 +11,7 @@
 //! so it never changes a run or its digest.
 
 mod background;
+mod cef;
 pub mod ecs;
 mod estate;
 mod intrusion;
@@ -30,6 +31,34 @@ pub enum Scope {
     Team(TeamIx),
     /// The facilitator's ground truth: every sensor, the intruder's records marked.
     All,
+}
+
+/// How the records are written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Format {
+    /// ECS documents, one JSON object a line (NDJSON).
+    #[default]
+    Ecs,
+    /// Syslog (RFC 5424) lines carrying CEF.
+    Cef,
+}
+
+impl Format {
+    /// The file name's ending.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Ecs => "ndjson",
+            Format::Cef => "cef.log",
+        }
+    }
+}
+
+/// Whose evidence, up to when (a tick), in which form.
+#[derive(Clone, Copy, Debug)]
+pub struct Wanted {
+    pub until: u64,
+    pub scope: Scope,
+    pub format: Format,
 }
 
 /// What was written.
@@ -60,15 +89,19 @@ pub fn covered(estate: &Estate, scope: Scope) -> Vec<bool> {
 }
 
 /// Writes the evidence of `scope` for the run whose events are `events`, from its start to
-/// `until` (a tick), as NDJSON in time order, an hour at a time.
+/// `until` (a tick), in time order, an hour at a time, one record a line.
 pub fn write(
     plan: &Plan,
     seed: u64,
     events: &[Stamped],
-    until: u64,
-    scope: Scope,
+    wanted: Wanted,
     out: &mut dyn Write,
 ) -> io::Result<Written> {
+    let Wanted {
+        until,
+        scope,
+        format,
+    } = wanted;
     let estate = Estate::new(plan, seed);
     let seen = covered(&estate, scope);
     let hosts: Vec<HostIx> = (0..plan.host_count).filter(|h| seen[*h as usize]).collect();
@@ -113,7 +146,12 @@ pub fn write(
             record.timestamp = estate.timestamp(hour + at / 60, at % 60);
             written.intruder += u64::from(order.0 == u64::MAX);
             line.clear();
-            serde_json::to_writer(&mut line, &record).map_err(io::Error::other)?;
+            match format {
+                Format::Ecs => {
+                    serde_json::to_writer(&mut line, &record).map_err(io::Error::other)?
+                }
+                Format::Cef => line.extend_from_slice(cef::line(&record).as_bytes()),
+            }
             line.push(b'\n');
             out.write_all(&line)?;
             written.records += 1;
@@ -155,7 +193,12 @@ mod tests {
 
     fn lines(plan: &Plan, seed: u64, events: &[Stamped], until: u64, scope: Scope) -> Vec<String> {
         let mut out = Vec::new();
-        write(plan, seed, events, until, scope, &mut out).unwrap();
+        let wanted = Wanted {
+            until,
+            scope,
+            format: Format::Ecs,
+        };
+        write(plan, seed, events, wanted, &mut out).unwrap();
         String::from_utf8(out)
             .unwrap()
             .lines()
