@@ -119,6 +119,7 @@ pub fn generated_region(total_hosts: u32) -> Scenario {
             skill: 0.6,
             shift: Shift::AroundTheClock,
             auto: true,
+            investigation: Default::default(),
             feeds: vec![],
         }],
         events: vec![],
@@ -168,6 +169,7 @@ pub fn active_region(total_hosts: u32) -> Scenario {
         skill: 0.7,
         shift: Shift::AroundTheClock,
         auto: true,
+        investigation: Default::default(),
         feeds: vec![],
     });
     scenario.actors = WAVES
@@ -292,6 +294,7 @@ fn island_teams(n: u32, island: &str) -> [Team; 3] {
         skill: 0.6,
         shift: Shift::OfficeHours,
         auto: true,
+        investigation: Default::default(),
         feeds: vec![],
     };
     [

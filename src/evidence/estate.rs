@@ -77,11 +77,7 @@ impl<'p> Estate<'p> {
 
     /// `ag-gov-ws-0013`: the organisation, its host group and the host's number in it.
     pub fn name(&self, host: HostIx) -> String {
-        let gi = self.plan.group_of_host(host) as usize;
-        let g = &self.plan.groups[gi];
-        let org = &self.plan.scenario.organisations[g.org.ix()];
-        let group = &org.hosts[gi - self.plan.orgs[g.org.ix()].groups.start as usize];
-        format!("{}-{}-{:04}", org.id, group.id, host - g.hosts.start + 1)
+        self.plan.host_name(host)
     }
 
     /// A private address (RFC 1918): 10.<organisation>.<block>.<host>.

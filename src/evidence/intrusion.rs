@@ -7,8 +7,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::report::stix::{Indicator, fictional_indicator};
 use crate::scenario::ids::{CampaignIx, HostIx, OrgIx, TechniqueIx};
+use crate::scenario::indicators::{Indicator, c2_domain, fictional_indicator, tool_hash};
 use crate::scenario::{Effect, HostKind, Tactic};
 use crate::sim::events::{SimEvent, Stamped};
 
@@ -121,24 +121,14 @@ impl Writer<'_, '_> {
 
     /// The campaign's command-and-control name, as its C2 techniques' indicators give it.
     fn c2(&self, campaign: CampaignIx) -> String {
-        let id = self.campaign_id(campaign);
-        match fictional_indicator(id, "c2", Effect::Foothold, Tactic::CommandAndControl) {
-            Indicator::Domain(d) => d,
-            _ => format!("cdn-{id}.example"),
-        }
+        c2_domain(self.campaign_id(campaign))
     }
 
     /// The campaign's tool hash (its foothold payload's).
     fn tool(&self, campaign: CampaignIx, technique: TechniqueIx) -> String {
         match self.indicator(campaign, technique) {
             Indicator::Payload { sha256, .. } => sha256,
-            _ => {
-                let id = self.campaign_id(campaign);
-                match fictional_indicator(id, "tool", Effect::Foothold, Tactic::Execution) {
-                    Indicator::Payload { sha256, .. } => sha256,
-                    _ => String::new(),
-                }
-            }
+            _ => tool_hash(self.campaign_id(campaign)),
         }
     }
 

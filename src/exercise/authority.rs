@@ -77,7 +77,8 @@ pub fn team_may(plan: &Plan, team: TeamIx, command: &Command) -> Result<(), Refu
         | Investigate { team: t, org }
         | IsolateHosts { team: t, org }
         | Eradicate { team: t, org }
-        | Patch { team: t, org } => own(t).and_then(|_| org_of(org)),
+        | Patch { team: t, org }
+        | Findings { team: t, org, .. } => own(t).and_then(|_| org_of(org)),
         ShareIntel { team: t, tlp, to } => {
             own(t)?;
             to.resolve(plan, team, *tlp)

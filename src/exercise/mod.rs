@@ -126,6 +126,22 @@ impl CommandTargets<'_, '_> {
             Action::Respond { team, order } => {
                 log.push(now, SimEvent::ResponseOrdered { team, order })
             }
+            Action::Findings {
+                team,
+                org,
+                hosts,
+                indicators,
+                techniques,
+            } => log.push(
+                now,
+                SimEvent::FindingsSubmitted {
+                    team,
+                    org,
+                    hosts,
+                    indicators,
+                    techniques,
+                },
+            ),
             Action::RequestAssistance { team } => {
                 log.push(now, SimEvent::AssistanceRequested { team })
             }

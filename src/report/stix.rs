@@ -16,6 +16,8 @@ mod said;
 use serde_json::{Value, json};
 
 use super::picture::OperatingPicture;
+use crate::scenario::indicators::mix;
+pub use crate::scenario::indicators::{Indicator, fictional_indicator};
 use crate::scenario::{Effect, Plan, Tactic, Tlp};
 use crate::sim::digest::hash_of;
 use crate::sim::events::Stamped;
@@ -158,14 +160,6 @@ impl StixExport<'_> {
     }
 }
 
-/// FNV of near-identical inputs differs in few bits: SplitMix64's finaliser spreads them, so
-/// ids and hashes look like the random values they stand for.
-fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
 /// The scenario clock's offset from UTC in minutes: `utc_offset`, else one its `time_zone`
 /// text names (`AST (UTC-4)`), else 0.
 pub(crate) fn scenario_offset(plan: &Plan) -> i64 {
@@ -199,58 +193,6 @@ fn phase_name(tactic: Tactic) -> &'static str {
         Tactic::CommandAndControl => "command-and-control",
         Tactic::Exfiltration => "exfiltration",
         Tactic::Impact => "impact",
-    }
-}
-
-/// What an analyst keys on for a campaign's use of a technique: a sender, an address, a
-/// domain or a payload, from reserved ranges only (RFC 5737 addresses, RFC 2606 `.example`
-/// names, hashes of nothing). The STIX bundle's indicators and the evidence's records name the
-/// same ones.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Indicator {
-    Sender(String),
-    Address(String),
-    Domain(String),
-    /// A tool or payload by its SHA-256, and the ransom note's file name for an encryptor.
-    Payload {
-        sha256: String,
-        note: Option<String>,
-    },
-}
-
-pub fn fictional_indicator(
-    campaign: &str,
-    technique: &str,
-    effect: Effect,
-    tactic: Tactic,
-) -> Indicator {
-    let slug: String = campaign
-        .to_lowercase()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    let h = mix(hash_of(&(campaign, technique)));
-    let octet = 1 + h % 254;
-    let sha256: String = (0..4u8)
-        .map(|k| format!("{:016x}", mix(hash_of(&(campaign, technique, k)))))
-        .collect();
-    if tactic == Tactic::CommandAndControl {
-        return Indicator::Domain(format!("cdn-{slug}.example"));
-    }
-    match effect {
-        Effect::Phish => Indicator::Sender(format!("accounts@{slug}-invoices.example")),
-        Effect::ExploitPublicFacing | Effect::Ddos => {
-            Indicator::Address(format!("203.0.113.{octet}"))
-        }
-        Effect::ValidAccounts | Effect::TrustedRelationship => {
-            Indicator::Address(format!("198.51.100.{octet}"))
-        }
-        Effect::Exfiltrate => Indicator::Address(format!("192.0.2.{octet}")),
-        Effect::Encrypt => Indicator::Payload {
-            sha256,
-            note: Some(format!("{}-RESTORE-FILES.txt", slug.to_uppercase())),
-        },
-        Effect::Foothold | Effect::LateralMovement => Indicator::Payload { sha256, note: None },
     }
 }
 

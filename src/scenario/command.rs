@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::ids::{CampaignIx, ExpectationIx, InjectIx, IslandIx, LinkIx, OrgIx, TeamIx};
+use super::ids::{
+    CampaignIx, ExpectationIx, HostIx, InjectIx, IslandIx, LinkIx, OrgIx, TeamIx, TechniqueIx,
+};
 use super::{Diagnostic, LoadError, Plan, Tlp, find_field, line_col, parse_ron};
 use crate::time::{Span, When};
 
@@ -197,6 +199,25 @@ pub enum Command {
     Patch { team: String, org: String },
     /// A trainee team blocks a campaign's known infrastructure on its island.
     Block { team: String, campaign: String },
+    /// A trainee team says what its analysis of an organisation's records found: the hosts it
+    /// judges the intruder's (by name, `ag-gov-ws-0013`, as the evidence names them), the
+    /// indicators it keyed on (addresses, domains, senders, hashes) and the techniques it
+    /// recognised (catalog ids). The model acts on the submission, not on the truth: the hosts
+    /// become the team's scope at the organisation (`IsolateHosts` cuts off these and no
+    /// others; a host it missed stays the intruder's), indicators that are a campaign's put a
+    /// block of that campaign on its list, a credential-access technique puts the
+    /// organisation's reset between it and containment. The after-action report scores each
+    /// submission against what was true at that moment.
+    Findings {
+        team: String,
+        org: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        hosts: Vec<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        indicators: Vec<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        techniques: Vec<String>,
+    },
     /// A team has the organisation reset its credentials (privileged accounts, the domain's
     /// keys, users' passwords): an intruder holding them can no longer sign back in, and an
     /// incident where they were stolen can be contained. Analyst hours, and half a working
@@ -289,6 +310,9 @@ impl Listeners {
 /// The longest statement or note a command may carry (a press release, not a report).
 pub const STATEMENT_MAX_CHARS: usize = 2000;
 
+/// The most indicators one submission of findings may carry.
+pub const FINDINGS_MAX_INDICATORS: usize = 100;
+
 /// Clock speeds a facilitator can choose, for the record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Pace {
@@ -363,6 +387,15 @@ pub enum Action {
     Respond {
         team: TeamIx,
         order: Order,
+    },
+    /// A team's findings at an organisation, resolved: hosts and techniques by index (each
+    /// once, in order), indicators `normalised` (each once, sorted).
+    Findings {
+        team: TeamIx,
+        org: OrgIx,
+        hosts: Vec<HostIx>,
+        indicators: Vec<String>,
+        techniques: Vec<TechniqueIx>,
     },
     CutLink(LinkIx),
     RepairLink(LinkIx),
@@ -518,6 +551,13 @@ impl Command {
                 team: r.team(team)?,
                 order: Order::Block(r.campaign(campaign)?),
             },
+            Command::Findings {
+                team,
+                org,
+                hosts,
+                indicators,
+                techniques,
+            } => r.findings((team, org), hosts, indicators, techniques)?,
             Command::CutLink(l) => Action::CutLink(r.link(l)?),
             Command::RepairLink(l) => Action::RepairLink(r.link(l)?),
             Command::PowerOutage { island, duration } => Action::PowerOutage {
@@ -593,6 +633,70 @@ impl Resolver<'_> {
             .campaigns
             .resolve(id)
             .map_err(|e| e.to_string())
+    }
+
+    /// Findings as submitted, each list bounded (a seat cannot flood the model) and each entry
+    /// checked: a host of the organisation, a technique of the catalog, an indicator that is
+    /// one value.
+    fn findings(
+        &self,
+        (team, org): (&str, &str),
+        hosts: &[String],
+        indicators: &[String],
+        techniques: &[String],
+    ) -> Result<Action, String> {
+        let (team, org) = (self.team(team)?, self.org(org)?);
+        let at = &self.plan.orgs[org.ix()].hosts;
+        if hosts.len() > (at.end - at.start) as usize {
+            return Err(format!(
+                "{} hosts named, more than the organisation has ({})",
+                hosts.len(),
+                at.end - at.start
+            ));
+        }
+        let mut found = Vec::new();
+        for name in hosts {
+            let host = self.plan.host_named(org, name)?;
+            if !found.contains(&host) {
+                found.push(host);
+            }
+        }
+        if indicators.len() > FINDINGS_MAX_INDICATORS {
+            return Err(format!(
+                "{} indicators: at most {FINDINGS_MAX_INDICATORS} in one submission",
+                indicators.len()
+            ));
+        }
+        let mut keyed = Vec::new();
+        for value in indicators {
+            let v = super::indicators::normalised(value);
+            if v.is_empty() || v.len() > 256 || v.chars().any(char::is_whitespace) {
+                return Err(format!(
+                    "`{value}` is not an indicator: one address, domain, sender, hash or file \
+                     name, without spaces, at most 256 characters"
+                ));
+            }
+            keyed.push(v);
+        }
+        keyed.sort();
+        keyed.dedup();
+        let mut recognised = Vec::new();
+        for id in techniques.iter().take(self.plan.techniques.len() + 1) {
+            let t = (self.plan.ids.techniques.resolve(id)).map_err(|e| e.to_string())?;
+            if !recognised.contains(&t) {
+                recognised.push(t);
+            }
+        }
+        if found.is_empty() && keyed.is_empty() && recognised.is_empty() {
+            return Err("findings name at least one host, indicator or technique".into());
+        }
+        Ok(Action::Findings {
+            team,
+            org,
+            hosts: found,
+            indicators: keyed,
+            techniques: recognised,
+        })
     }
 
     /// The team named must be the regional hub: only it relays and lends analysts.
@@ -890,4 +994,77 @@ pub fn commands_from(
     }
     out.sort_by_key(|(t, _)| *t);
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::testkit::TinyRegion;
+
+    fn findings(hosts: &[&str], indicators: &[&str], techniques: &[&str]) -> Command {
+        let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
+        Command::Findings {
+            team: "csirt".into(),
+            org: "gov".into(),
+            hosts: strings(hosts),
+            indicators: strings(indicators),
+            techniques: strings(techniques),
+        }
+    }
+
+    /// Findings name hosts as the evidence does (each once), indicators as typed (trimmed, case
+    /// folded, each once) and catalog techniques; a host of another organisation, a technique
+    /// the catalog lacks, an indicator with spaces or nothing at all is refused, saying why.
+    #[test]
+    fn findings_resolve_host_names_and_refuse_what_is_not_one() {
+        let plan = TinyRegion::new()
+            .island("A", true, false)
+            .org("gov", "A", 40, 1.0, 0.0)
+            .org("bank", "A", 10, 1.0, 0.0)
+            .team(
+                "csirt",
+                "NationalCsirt",
+                Some("A"),
+                2,
+                "AroundTheClock",
+                false,
+            )
+            .plan();
+        let gov = plan.ids.orgs.resolve("gov").unwrap();
+        let hosts = plan.orgs[gov.ix()].hosts.clone();
+        let (first, last) = (plan.host_name(hosts.start), plan.host_name(hosts.end - 1));
+        assert!(
+            first.starts_with("gov-") && first.ends_with("-0001"),
+            "{first}"
+        );
+        let c = findings(
+            &[&last, &first, &last],
+            &[" CDN-X.example ", "cdn-x.example", "198.51.100.7"],
+            &["T1003", "T1021.002"],
+        );
+        let Ok(Some(Action::Findings {
+            hosts: named,
+            indicators,
+            techniques,
+            ..
+        })) = c.resolve(&plan)
+        else {
+            panic!("{:?}", c.resolve(&plan));
+        };
+        assert_eq!(named, vec![hosts.end - 1, hosts.start]);
+        assert_eq!(indicators, vec!["198.51.100.7", "cdn-x.example"]);
+        assert_eq!(techniques.len(), 2);
+
+        let bank = plan.host_name(plan.orgs[1].hosts.start);
+        let refused = |c: Command| c.resolve(&plan).unwrap_err();
+        let e = refused(findings(&[&bank], &[], &[]));
+        assert!(
+            e.contains("is not a host of gov") && e.contains("-0001 to 0040"),
+            "{e}"
+        );
+        assert!(refused(findings(&["gov-ws-0041"], &[], &[])).contains("not a host"));
+        assert!(refused(findings(&[], &[], &["T9999"])).contains("T9999"));
+        assert!(refused(findings(&[], &["two words"], &[])).contains("not an indicator"));
+        assert!(refused(findings(&[], &[], &[])).contains("at least one"));
+    }
 }

@@ -596,6 +596,30 @@ pub struct Team {
     /// Played by the simulation's built-in policy; false when trainees play it.
     #[serde(default = "yes")]
     pub auto: bool,
+    /// What an investigation gives the team when trainees play it: `Answer` (the hosts the
+    /// intruder holds, found with the team's skill: a tabletop) or `Collection` (a technical
+    /// exercise: the organisation's records, `tidewatch evidence`, which the trainees analyse
+    /// and answer with `Findings`). Auto-played teams always investigate by skill.
+    #[serde(default, skip_serializing_if = "Investigation::is_answer")]
+    pub investigation: Investigation,
+}
+
+/// What an investigation by trainees yields.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Investigation {
+    /// The model's answer: each host the intruder holds, seen with a chance set by the team's
+    /// skill, the technique's loudness and the investigation's time.
+    #[default]
+    Answer,
+    /// A host triage package: the records of the organisation's hosts up to that moment. The
+    /// model learns only what the team submits as `Findings`.
+    Collection,
+}
+
+impl Investigation {
+    pub fn is_answer(&self) -> bool {
+        *self == Investigation::Answer
+    }
 }
 
 fn yes() -> bool {

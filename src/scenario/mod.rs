@@ -7,11 +7,13 @@ pub mod defaults;
 pub mod format;
 pub mod gazetteer;
 pub mod ids;
+pub mod indicators;
 pub mod msel;
 mod overrides;
 mod plan;
 mod renamed;
 pub mod sheet;
+pub mod stable_hash;
 pub mod starter;
 #[cfg(test)]
 pub mod testkit;
@@ -29,8 +31,8 @@ pub use command::{
 pub use defaults::{Defaults, default_interruption_weights};
 pub use format::{
     AssistancePolicy, Backups, Campaign, Disruption, DisruptionKind, FORMAT_VERSION, Feed,
-    HostGroup, HostKind, IntelPolicy, Island, Link, LinkKind, Organisation, Platform, Scenario,
-    Sector, Service, Shift, Stage, Target, Team, TeamKind, ThreatActor, Tlp,
+    HostGroup, HostKind, IntelPolicy, Investigation, Island, Link, LinkKind, Organisation,
+    Platform, Scenario, Sector, Service, Shift, Stage, Target, Team, TeamKind, ThreatActor, Tlp,
 };
 pub use msel::{
     Check, Decision, DecisionOption, Expectation, Inject, InjectChannel, InjectKind, LiveInject,

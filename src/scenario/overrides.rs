@@ -81,6 +81,7 @@ fn stand_up_teams(before: &[(bool, bool)], scenario: &mut Scenario) {
                 skill,
                 shift,
                 auto: true,
+                investigation: Default::default(),
                 feeds: Vec::new(),
             });
         }

@@ -10,6 +10,8 @@ use std::hash::{Hash, Hasher};
 
 use bevy::prelude::*;
 
+pub use crate::scenario::stable_hash::{Fnv, hash_of};
+
 use super::events::EventLog;
 use super::{Clock, SimSet, SimTick, StableId};
 
@@ -52,45 +54,6 @@ impl DigestAppExt for App {
         parts.0.sort_by_key(|(o, _, _)| *o);
         self
     }
-}
-
-/// FNV-1a, 64-bit: simple, fixed and the same on every platform (unlike `DefaultHasher`).
-#[derive(Clone, Copy)]
-pub struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 ^= *b as u64;
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-    // Integers as little-endian bytes whatever the platform.
-    fn write_u64(&mut self, v: u64) {
-        self.write(&v.to_le_bytes());
-    }
-    fn write_u32(&mut self, v: u32) {
-        self.write(&v.to_le_bytes());
-    }
-    fn write_usize(&mut self, v: usize) {
-        self.write(&(v as u64).to_le_bytes());
-    }
-}
-
-/// The FNV-1a hash of a value's `Hash` encoding: what each part hashes.
-pub fn hash_of(value: &impl Hash) -> u64 {
-    let mut h = Fnv::default();
-    value.hash(&mut h);
-    h.finish()
 }
 
 /// The digest as last hashed: `current` brings it up to the last completed tick.

@@ -21,6 +21,8 @@ pub enum DetectedBy {
     VictimReport,
     /// A team went looking (a trainee's order) and found the intruder.
     Hunt,
+    /// A team's analysts found the intruder in the records and said so (`Findings`).
+    Findings,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -47,6 +49,22 @@ pub enum SimEvent {
     ResponseOrdered {
         team: TeamIx,
         order: Order,
+    },
+    /// A team submitted what its analysis of the organisation's records found: the hosts it
+    /// judges held, the indicators and techniques it recognised.
+    FindingsSubmitted {
+        team: TeamIx,
+        org: OrgIx,
+        hosts: Vec<HostIx>,
+        indicators: Vec<String>,
+        techniques: Vec<TechniqueIx>,
+    },
+    /// A team's investigation (played by trainees, `investigation: Collection`) delivered a
+    /// host triage package: the records of the organisation's hosts up to now, which
+    /// `tidewatch evidence` writes for the team. The model learns nothing from it by itself.
+    CollectionDelivered {
+        team: TeamIx,
+        org: OrgIx,
     },
     /// A hunt at an organisation found no intruder.
     HuntFoundNothing {

@@ -20,6 +20,7 @@ use super::tasks::{Task, Work};
 use super::{SimSet, SimTick, StableId, Tick};
 use orders::order_tasks;
 
+mod findings;
 mod orders;
 
 pub(super) fn plugin(app: &mut App) {
@@ -53,10 +54,14 @@ pub(super) fn work_desks(
     // once rather than once per team (most ticks: none).
     let mut orders: Vec<(TeamIx, Order)> = Vec::new();
     let mut revoked: Vec<OrgIx> = Vec::new();
+    let mut submitted: Vec<findings::Submission> = Vec::new();
     for e in case.log.this_tick() {
         match e.event {
             SimEvent::ResponseOrdered { team, order } => orders.push((team, order)),
             SimEvent::AccessRevoked { org, .. } => revoked.push(org),
+            SimEvent::FindingsSubmitted { .. } => {
+                submitted.extend(findings::Submission::of(&e.event))
+            }
             _ => {}
         }
     }
@@ -72,7 +77,12 @@ pub(super) fn work_desks(
         let plan = &region.teams[team];
         desk.receive_reports(now);
         desk.expire_alerts(now, team, &mut case.log);
-        // Trainees' orders for this team become work on its list.
+        // Findings first (an order in the same minute acts on them), then trainees' orders for
+        // this team become work on its list.
+        for s in submitted.iter().filter(|s| s.team == team) {
+            let tasks = findings::apply(&tick, s, &mut case);
+            desk.tasks.extend(tasks);
+        }
         for order in orders.iter().filter(|(t, _)| *t == team).map(|(_, o)| *o) {
             let tasks = order_tasks(order, team, &mut case.incidents, &case.hosts);
             desk.tasks.extend(tasks);
@@ -148,6 +158,7 @@ fn complete(
             case.log.push(now, SimEvent::IntelRelayed { item, team });
             vec![]
         }
+        Task::Hunt { org } if collects(region, team, auto) => collect(now, team, org, case),
         Task::Hunt { org } => hunt(tick, (team, auto, skill), org, case),
         Task::Patch { org } => {
             case.log
@@ -170,6 +181,12 @@ fn complete(
             vec![]
         }
         Task::Triage(alert) => triage(tick, (team, auto, skill), alert, case),
+        Task::Investigate { incident } if collects(region, team, auto) => {
+            let inc = &mut case.incidents.0[incident as usize];
+            inc.looking = false;
+            let org = inc.org;
+            collect(now, team, org, case)
+        }
         Task::Investigate { incident } => {
             let inc = &case.incidents.0[incident as usize];
             let org = inc.org;
@@ -186,6 +203,20 @@ fn complete(
             vec![]
         }
     }
+}
+
+/// Whether the team's investigations deliver records rather than the answer: trainees in a
+/// technical exercise.
+fn collects(region: &super::Region, team: TeamIx, auto: bool) -> bool {
+    !auto && region.teams[team].investigation == crate::scenario::Investigation::Collection
+}
+
+/// A technical exercise's investigation: the organisation's records are the team's to analyse
+/// (`tidewatch evidence --team`); its incidents learn only from the findings it submits.
+fn collect(now: u64, team: TeamIx, org: OrgIx, case: &mut Casework) -> Vec<Task> {
+    case.log
+        .push(now, SimEvent::CollectionDelivered { team, org });
+    vec![]
 }
 
 /// A triaged alert: confirmed or dismissed by the analyst's skill; a confirmed one opens an

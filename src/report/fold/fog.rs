@@ -65,6 +65,8 @@ impl Fog {
         match *event {
             // A team's own orders, work done and what its desk receives.
             ResponseOrdered { team: t, .. }
+            | FindingsSubmitted { team: t, .. }
+            | CollectionDelivered { team: t, .. }
             | HuntFoundNothing { team: t, .. }
             | OrganisationPatched { team: t, .. }
             | ActorBlocked { team: t, .. }

@@ -118,6 +118,7 @@ pub fn tone(event: &SimEvent) -> Tone {
         | ProviderAccessFound { .. } => Tone::Warning,
         IncidentOpened { .. }
         | IncidentScoped { .. }
+        | FindingsSubmitted { .. }
         | HostIsolated { .. }
         | HostCleaned { .. }
         | HostRestored { .. }
@@ -233,6 +234,8 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
         | AlertExpired { .. }
         | AlertTriaged { .. }
         | RansomNoteFound { .. }
+        | CollectionDelivered { .. }
+        | FindingsSubmitted { .. }
         | IncidentOpened { .. }
         | IncidentScoped { .. }
         | HostIsolated { .. }

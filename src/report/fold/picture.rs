@@ -10,6 +10,7 @@
 //! facilitator's notes), `intel.rs` (intelligence produced and received).
 
 mod costs;
+mod findings;
 mod footholds;
 mod intel;
 mod islands;
@@ -24,6 +25,7 @@ use crate::scenario::ids::{ExpectationIx, InjectIx, IslandIx, ModuleIx, OrgIx, S
 use crate::sim::events::Stamped;
 
 pub use costs::{OutageCauses, ResponseWork, SupportCut};
+pub use findings::{FindingsRecord, Score, Scored};
 pub use footholds::{EarlyContainment, Footholds};
 pub use intel::{IntelItem, IntelRecord};
 pub use islands::{IslandPicture, Opened, OrgRecovery};
@@ -82,6 +84,8 @@ pub struct OperatingPicture {
     pub work: ResponseWork,
     /// Which crew holds which host, and incidents called contained while one still did.
     pub footholds: Footholds,
+    /// Teams' findings, scored against what was true when they were submitted.
+    pub findings: FindingsRecord,
     /// Per organisation, how many times its credentials were reset (each costs its users
     /// half a working day).
     pub resets: BTreeMap<OrgIx, u32>,
@@ -124,6 +128,7 @@ impl OperatingPicture {
         self.causes.apply(e);
         self.support.apply(plan, e);
         self.work.apply(plan, e, &self.incidents_opened);
+        self.findings.apply(plan, e, &self.footholds);
         self.footholds.apply(e, &self.incidents_opened);
     }
 

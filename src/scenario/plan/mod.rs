@@ -335,6 +335,8 @@ pub struct TeamPlan {
     pub skill: f64,
     pub shift: Shift,
     pub auto: bool,
+    /// What the team's investigations give its trainees (auto-played teams: always `Answer`).
+    pub investigation: super::Investigation,
     pub monitors: Vec<OrgIx>,
     /// Where shared intelligence reaches it from, besides being its island's contact.
     pub feeds: Vec<super::Feed>,
@@ -588,6 +590,47 @@ impl Plan {
     }
     pub fn org_of_host(&self, host: HostIx) -> OrgIx {
         self.groups[self.group_of_host(host) as usize].org
+    }
+
+    /// `ag-gov-ws-0013`: the organisation, its host group and the host's number in it. How the
+    /// evidence names a host, and how a team's findings name it back (`host_named`).
+    pub fn host_name(&self, host: HostIx) -> String {
+        let gi = self.group_of_host(host) as usize;
+        let g = &self.groups[gi];
+        let org = &self.scenario.organisations[g.org.ix()];
+        let group = &org.hosts[gi - self.orgs[g.org.ix()].groups.start as usize];
+        format!("{}-{}-{:04}", org.id, group.id, host - g.hosts.start + 1)
+    }
+
+    /// The host of the organisation a name gives (`host_name` read back); the error says what
+    /// the organisation's host names look like.
+    pub fn host_named(&self, org: OrgIx, name: &str) -> Result<HostIx, String> {
+        let o = &self.scenario.organisations[org.ix()];
+        let plan = &self.orgs[org.ix()];
+        let found = (name.trim().strip_prefix(o.id.as_str()))
+            .and_then(|rest| rest.strip_prefix('-'))
+            .and_then(|rest| rest.rsplit_once('-'))
+            .and_then(|(group, number)| {
+                let k = o.hosts.iter().position(|g| g.id == group)?;
+                let g = &self.groups[plan.groups.start as usize + k];
+                let n: u32 = number.parse().ok()?;
+                (1..=g.hosts.end - g.hosts.start)
+                    .contains(&n)
+                    .then(|| g.hosts.start + n - 1)
+            });
+        found.ok_or_else(|| {
+            let groups: Vec<String> = (o.hosts.iter().zip(plan.groups.clone()))
+                .map(|(g, gi)| {
+                    let r = &self.groups[gi as usize].hosts;
+                    format!("{}-{}-0001 to {:04}", o.id, g.id, r.end - r.start)
+                })
+                .collect();
+            format!(
+                "`{name}` is not a host of {}: its hosts are {}",
+                o.id,
+                groups.join(", ")
+            )
+        })
     }
 }
 

@@ -67,6 +67,7 @@ pub(super) fn teams(c: &mut Check, s: &Scenario, ids: &Ids) -> Vec<TeamPlan> {
             skill: t.skill,
             shift: t.shift,
             auto: t.auto,
+            investigation: t.investigation,
             monitors,
             feeds: t.feeds.clone(),
         });

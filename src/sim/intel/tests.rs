@@ -144,6 +144,7 @@ fn a_fed_sector_soc_hears_what_its_csirt_holds() {
         skill: 0.5,
         shift: crate::scenario::Shift::AroundTheClock,
         auto: true,
+        investigation: Default::default(),
         monitors: vec![],
         feeds,
     };

@@ -7,12 +7,16 @@ use crate::scenario::testkit::TinyRegion;
 use crate::sim::{Clock, Simulation, Stamped};
 
 /// Orders given from outside for the next tick (what the exercise layer's commands do).
+/// Findings are events as the exercise layer logs them.
 #[derive(Resource, Default)]
-struct Orders(Vec<(TeamIx, Order)>);
+struct Orders(Vec<(TeamIx, Order)>, Vec<SimEvent>);
 
 fn give_orders(clock: Res<Clock>, mut orders: ResMut<Orders>, mut log: ResMut<EventLog>) {
     for (team, order) in orders.0.drain(..) {
         log.push(clock.now, SimEvent::ResponseOrdered { team, order });
+    }
+    for said in orders.1.drain(..) {
+        log.push(clock.now, said);
     }
 }
 
@@ -780,4 +784,168 @@ fn another_team_alerts_leave_this_team_verdicts_as_they_were() {
     );
     assert!(alone.len() >= 3, "{alone:?}");
     assert_eq!(alone, beside);
+}
+
+/// A team's findings for the next tick.
+fn submit(sim: &mut Simulation, hosts: &[u32], indicators: &[&str], techniques: &[&str]) {
+    let plan = sim.app.world().resource::<crate::sim::Region>().0.clone();
+    let techniques = (techniques.iter())
+        .map(|id| plan.ids.techniques.resolve(id).unwrap())
+        .collect();
+    let event = SimEvent::FindingsSubmitted {
+        team: TeamIx(0),
+        org: OrgIx(0),
+        hosts: hosts.to_vec(),
+        indicators: indicators.iter().map(|i| i.to_string()).collect(),
+        techniques,
+    };
+    sim.world_mut().resource_mut::<Orders>().1.push(event);
+}
+
+/// The ministry's CSIRT played by trainees in a technical exercise: investigating delivers the
+/// records, not the answer.
+fn collecting() -> Arc<Plan> {
+    let mut plan = ministry(false);
+    plan.teams[TeamIx(0)].investigation = crate::scenario::Investigation::Collection;
+    Arc::new(plan)
+}
+
+/// In a technical exercise an investigation delivers a collection and scopes nothing; the
+/// findings the team submits are its scope: `IsolateHosts` cuts off exactly the hosts named
+/// (the right ones and the wrong one: the wrong one costs an isolation), and the hosts it did
+/// not name stay the intruder's.
+#[test]
+fn findings_naming_some_held_hosts_leave_the_others_held_and_cost_the_wrong_one() {
+    let plan = collecting();
+    let (t, gov) = (TeamIx(0), OrgIx(0));
+    let mut stories = 0;
+    for seed in 1..=4 {
+        let mut sim = with_orders(plan.clone(), seed);
+        let opened = step_until(&mut sim, 2 * 24 * 60, |e| {
+            matches!(e, SimEvent::IncidentOpened { .. })
+        });
+        // The crew spreads for a while before the team looks.
+        let spread = |sim: &mut Simulation| held(sim).len() >= 4;
+        while opened.is_some() && !spread(&mut sim) && sim.now() < 3 * 24 * 60 {
+            sim.step();
+        }
+        if opened.is_none() || !spread(&mut sim) {
+            continue;
+        }
+        stories += 1;
+        let before = sim.events().len();
+        order(&mut sim, t, Order::Investigate(gov));
+        let limit = sim.now() + 6 * 60;
+        let delivered = step_until(&mut sim, limit, |e| {
+            matches!(e, SimEvent::CollectionDelivered { .. })
+        });
+        assert!(delivered.is_some(), "seed {seed}: a collection on order");
+        assert!(
+            !sim.events()[before..]
+                .iter()
+                .any(|e| matches!(e.event, SimEvent::IncidentScoped { .. })),
+            "seed {seed}: the collection told the team nothing by itself"
+        );
+        let now_held: Vec<u32> = held(&sim).into_iter().collect();
+        let named = &now_held[..2];
+        let wrong = (0..40).find(|h| !now_held.contains(h)).unwrap();
+        submit(&mut sim, &[named[0], named[1], wrong], &[], &[]);
+        let soon = sim.now() + 5;
+        let scoped = step_until(&mut sim, soon, |e| {
+            matches!(e, SimEvent::IncidentScoped { .. })
+        });
+        assert!(scoped.is_some(), "seed {seed}: findings scope the incident");
+        let before = sim.events().len();
+        order(&mut sim, t, Order::IsolateHosts(gov));
+        let later = sim.now() + 6 * 60;
+        sim.run_until(later);
+        let isolated = hosts_of(&sim.events()[before..], |e| match e {
+            SimEvent::HostIsolated { host, .. } => Some(*host),
+            _ => None,
+        });
+        let expected: BTreeSet<u32> = [named[0], named[1], wrong].into();
+        assert_eq!(isolated, expected, "seed {seed}: exactly the hosts named");
+        let still = held(&sim);
+        for h in &now_held[2..] {
+            assert!(
+                still.contains(h),
+                "seed {seed}: host {h}, not named, stays held"
+            );
+        }
+        let incidents = sim.app.world().resource::<Incidents>();
+        assert!(
+            !incidents
+                .0
+                .iter()
+                .any(|i| i.contained && !i.held.is_empty()),
+            "seed {seed}"
+        );
+    }
+    assert!(stories >= 2, "the crew spread in {stories} of 4 runs");
+}
+
+/// Indicators that are a campaign's block it at the team's island (the Block task's work); an
+/// indicator that is nobody's blocks nothing. A credential-access technique in the findings
+/// keeps the incident from being contained until the organisation's credentials are reset,
+/// as the team's own investigation learning of the theft would.
+#[test]
+fn findings_indicators_block_their_campaign_and_a_credential_technique_waits_on_a_reset() {
+    let plan = collecting();
+    let c2 = crate::scenario::indicators::c2_domain("crew");
+    let mut sim = with_orders(plan.clone(), 1);
+    sim.run_until(30);
+    submit(&mut sim, &[], &["cdn-nobody.example"], &[]);
+    sim.run_until(6 * 60);
+    assert!(
+        !sim.events()
+            .iter()
+            .any(|e| matches!(e.event, SimEvent::ActorBlocked { .. })),
+        "an indicator of nobody's blocks nothing"
+    );
+    submit(&mut sim, &[], &[&c2], &[]);
+    let blocked = step_until(&mut sim, 12 * 60, |e| {
+        matches!(
+            e,
+            SimEvent::ActorBlocked {
+                campaign: CampaignIx(0),
+                ..
+            }
+        )
+    });
+    assert!(
+        blocked.is_some(),
+        "the crew's command-and-control domain blocks the crew"
+    );
+
+    // A credential-access finding with the hosts: contained only after the reset.
+    let mut sim = with_orders(plan, 2);
+    step_until(&mut sim, 3 * 24 * 60, |_| false);
+    let hosts: Vec<u32> = held(&sim).into_iter().collect();
+    assert!(!hosts.is_empty(), "the crew holds hosts after three days");
+    let incidents_before = sim.app.world().resource::<Incidents>().0.len();
+    submit(&mut sim, &hosts, &[], &["T1003"]);
+    let soon = sim.now() + 5;
+    let stolen = step_until(&mut sim, soon, |e| {
+        matches!(e, SimEvent::CredentialsStolen { .. })
+    });
+    assert!(
+        stolen.is_some(),
+        "the team's finding of credential dumping is on its incident"
+    );
+    let incidents = sim.app.world().resource::<Incidents>();
+    assert!(incidents.0.len() <= incidents_before + 1);
+    order(&mut sim, TeamIx(0), Order::IsolateHosts(OrgIx(0)));
+    sim.run_until(sim.now() + 6 * 60);
+    let contained = |sim: &Simulation| {
+        sim.events()
+            .iter()
+            .any(|e| matches!(e.event, SimEvent::IncidentContained { .. }))
+    };
+    assert!(
+        !contained(&sim),
+        "isolated, but the credentials are still the crew's"
+    );
+    order(&mut sim, TeamIx(0), Order::ResetCredentials(OrgIx(0)));
+    sim.run_until(sim.now() + 12 * 60);
+    assert!(contained(&sim), "contained once reset");
 }

@@ -197,6 +197,28 @@ pub(super) fn casework(plan: &Plan, event: &SimEvent) -> String {
             }
         ),
         RansomNoteFound { org: o, .. } => format!("{}: staff find a ransom note", org(plan, o)),
+        CollectionDelivered { team: t, org: o } => format!(
+            "{}: the records of {}'s hosts are collected for analysis",
+            team(plan, t),
+            org(plan, o)
+        ),
+        FindingsSubmitted {
+            team: t,
+            org: o,
+            ref hosts,
+            ref indicators,
+            ref techniques,
+        } => format!(
+            "{} submits findings at {}: {} host{}, {} indicator{}, {} technique{}",
+            team(plan, t),
+            org(plan, o),
+            hosts.len(),
+            if hosts.len() == 1 { "" } else { "s" },
+            indicators.len(),
+            if indicators.len() == 1 { "" } else { "s" },
+            techniques.len(),
+            if techniques.len() == 1 { "" } else { "s" },
+        ),
         IncidentOpened {
             incident,
             team: t,

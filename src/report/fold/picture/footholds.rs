@@ -29,6 +29,14 @@ pub struct Footholds {
 }
 
 impl Footholds {
+    /// The hosts a crew holds at the organisation now.
+    pub fn held_at(&self, org: OrgIx) -> std::collections::BTreeSet<u32> {
+        (self.held.iter())
+            .filter(|(_, (_, o))| *o == org)
+            .map(|(h, _)| *h)
+            .collect()
+    }
+
     /// When the team found out it had called `early` too soon: its incident reopened, or a new
     /// one of its own on the same crew at the same organisation; `None` if it never did.
     pub fn found_again(&self, early: &EarlyContainment, opened: &[super::Opened]) -> Option<u64> {

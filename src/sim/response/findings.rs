@@ -1,0 +1,145 @@
+//! Findings: what a team's analysts say they found in an organisation's records. The model acts
+//! on the submission, never on the truth behind it: the hosts named become the team's scope
+//! (what `IsolateHosts` cuts off, so a host it missed stays the intruder's and a wrong one is
+//! cut off for nothing), a credential-access technique puts the organisation's reset between
+//! it and containment, and indicators that are a campaign's put that campaign's block on its
+//! list. Where a technical exercise's investigation delivers a collection instead of the answer
+//! (`Investigation::Collection`), this is the only way the team's incidents learn anything.
+
+use crate::scenario::Tactic;
+use crate::scenario::ids::{CampaignIx, HostIx, OrgIx, TeamIx, TechniqueIx};
+use crate::scenario::indicators::campaign_indicators;
+
+use super::super::events::{DetectedBy, SimEvent};
+use super::super::incidents::check_contained;
+use super::super::tasks::Task;
+use super::super::{Region, Tick};
+use super::Casework;
+
+/// One submission, as the team gave it (resolved: hosts of the organisation, catalog
+/// techniques, indicators normalised).
+#[derive(Clone, Debug)]
+pub(super) struct Submission {
+    pub team: TeamIx,
+    pub org: OrgIx,
+    pub hosts: Vec<HostIx>,
+    pub indicators: Vec<String>,
+    pub techniques: Vec<TechniqueIx>,
+}
+
+impl Submission {
+    pub fn of(event: &SimEvent) -> Option<Self> {
+        match event {
+            SimEvent::FindingsSubmitted {
+                team,
+                org,
+                hosts,
+                indicators,
+                techniques,
+            } => Some(Submission {
+                team: *team,
+                org: *org,
+                hosts: hosts.clone(),
+                indicators: indicators.clone(),
+                techniques: techniques.clone(),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// The submission applied: the hosts filed on the team's open incident at the organisation
+/// (one is opened if it has none), scoped at once; the blocks its indicators call for go on the
+/// list.
+pub(super) fn apply(tick: &Tick, s: &Submission, case: &mut Casework) -> Vec<Task> {
+    let (now, region) = (tick.now(), &*tick.region);
+    let mut tasks = blocks(region, s);
+    let credentials =
+        (s.techniques.iter()).any(|t| region.techniques[*t].tactic == Tactic::CredentialAccess);
+    let open = (case.incidents.on_org(s.org)).find(|k| {
+        case.incidents.0[*k as usize].team == s.team && !case.incidents.0[*k as usize].closed
+    });
+    let id = match open {
+        Some(id) => id,
+        None if s.hosts.is_empty() => return tasks,
+        None => {
+            let Some(campaign) = filed_under(region, s, case) else {
+                return tasks;
+            };
+            let by = DetectedBy::Findings;
+            (case.incidents).open(&mut case.log, now, s.team, s.org, campaign, by)
+        }
+    };
+    let inc = &mut case.incidents.0[id as usize];
+    let before = inc.held.len();
+    for &h in &s.hosts {
+        inc.known.insert(h);
+        if !case.hosts.get(h).isolated {
+            inc.held.insert(h);
+        }
+    }
+    let wider = inc.held.len() > before;
+    if credentials && !inc.credentials_found {
+        inc.credentials_found = true;
+        case.log
+            .push(now, SimEvent::CredentialsStolen { incident: id });
+    }
+    if wider {
+        case.incidents.reopen(id, now, &mut case.log);
+    }
+    let inc = &mut case.incidents.0[id as usize];
+    inc.scoped = true;
+    inc.looking = false;
+    let event = SimEvent::IncidentScoped {
+        incident: id,
+        hosts: inc.held.len() as u32,
+    };
+    case.log.push(now, event);
+    if region.teams[s.team].auto {
+        // A team the model plays acts on findings given for it as on its own investigation's.
+        let listed: Vec<HostIx> = (inc.held.iter())
+            .filter(|h| !inc.queued.contains(h))
+            .copied()
+            .collect();
+        for host in listed {
+            inc.queued.insert(host);
+            tasks.push(Task::Isolate { incident: id, host });
+        }
+        if inc.credentials_found && !inc.reset_listed {
+            inc.reset_listed = true;
+            tasks.push(Task::ResetCredentials { org: inc.org });
+        }
+    }
+    check_contained(inc, id, now, &mut case.log);
+    tasks
+}
+
+/// Each campaign one of the submitted indicators belongs to, once, in plan order: the team
+/// pushes what it found to its island's perimeter (a team with no island has none to block at).
+/// An indicator that is nobody's blocks nothing.
+fn blocks(region: &Region, s: &Submission) -> Vec<Task> {
+    if s.indicators.is_empty() || region.teams[s.team].island.is_none() {
+        return vec![];
+    }
+    (0..region.campaigns.len())
+        .map(CampaignIx::from)
+        .filter(|c| {
+            let known = campaign_indicators(region, *c);
+            (s.indicators.iter()).any(|i| known.binary_search(i).is_ok())
+        })
+        .map(|campaign| Task::Block { campaign })
+        .collect()
+}
+
+/// The campaign a new incident is filed under: the crew holding the first host named, else the
+/// first campaign aimed at the organisation, else the scenario's first. Only the model's
+/// bookkeeping reads it (a team's view of its incidents shows no campaign), so the choice tells
+/// the team nothing. `None` in a scenario without campaigns: there is nothing to scope.
+fn filed_under(region: &Region, s: &Submission, case: &Casework) -> Option<CampaignIx> {
+    let holder = (s.hosts.iter()).find_map(|h| case.hosts.get(*h).held_by);
+    let aimed = (0..region.campaigns.len())
+        .map(CampaignIx::from)
+        .find(|c| region.campaigns[*c].targets.contains(&s.org));
+    let first = (!region.campaigns.is_empty()).then_some(CampaignIx(0));
+    holder.or(aimed).or(first)
+}
