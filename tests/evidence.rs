@@ -227,10 +227,10 @@ fn a_teams_evidence_is_ecs_for_its_hosts_with_the_intruder_among_benign_records(
     let plan = replayed.plan.clone();
     let estate = Estate::new(&plan, replayed.seed);
     let ag_npc = plan.ids.teams.resolve("ag-npc").unwrap();
-    let sees = covered(&estate, Scope::Team(ag_npc));
+    let sees = covered(&estate, Scope::Team(ag_npc), replayed.sim.events());
     let taken: Vec<String> = (replayed.sim.events().iter())
         .filter_map(|e| match e.event {
-            SimEvent::HostCompromised { host, .. } if sees[host as usize] => {
+            SimEvent::HostCompromised { host, .. } if sees[host as usize] > 0 => {
                 Some(estate.name(host))
             }
             _ => None,

@@ -23,7 +23,7 @@ pub type Trace = (u64, u64, Record);
 
 /// The intruder's records on the hosts `seen` (by host index), in event order; with `truth`,
 /// each says which campaign and technique made it (`threat.*`), for the facilitator.
-pub fn traces(estate: &Estate, events: &[Stamped], seen: &[bool], truth: bool) -> Vec<Trace> {
+pub fn traces(estate: &Estate, events: &[Stamped], seen: &[u64], truth: bool) -> Vec<Trace> {
     let mut held: BTreeMap<(CampaignIx, OrgIx), Vec<HostIx>> = BTreeMap::new();
     let mut out = Vec::new();
     for (n, e) in events.iter().enumerate() {
@@ -96,7 +96,8 @@ struct On(HostIx, u64, CampaignIx, TechniqueIx);
 /// Writes the records of one event.
 struct Writer<'a, 'p> {
     estate: &'a Estate<'p>,
-    seen: &'a [bool],
+    /// Until when each host is seen (a tick, exclusive).
+    seen: &'a [u64],
     truth: bool,
     tick: u64,
     serial: u64,
@@ -134,7 +135,7 @@ impl Writer<'_, '_> {
 
     /// A record on `host` if it is seen, `second` seconds into the event's minute.
     fn put(&mut self, On(host, second, campaign, technique): On, mut r: Record) {
-        if !self.seen.get(host as usize).copied().unwrap_or(false) {
+        if self.tick >= self.seen.get(host as usize).copied().unwrap_or(0) {
             return;
         }
         r.host = self.estate.host(host);

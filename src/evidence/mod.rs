@@ -20,7 +20,7 @@ use std::io::{self, Write};
 
 use crate::scenario::Plan;
 use crate::scenario::ids::{HostIx, TeamIx};
-use crate::sim::events::Stamped;
+use crate::sim::events::{SimEvent, Stamped};
 
 pub use estate::Estate;
 
@@ -73,19 +73,42 @@ pub struct Written {
     pub hosts_taken: usize,
 }
 
-/// The hosts a scope's evidence covers, by index: a sensor, and an organisation the team
-/// monitors (every organisation for the facilitator).
-pub fn covered(estate: &Estate, scope: Scope) -> Vec<bool> {
+/// Until when (a tick, exclusive) the scope's evidence covers each host, by index; 0 for a
+/// host it never sees. A sensor on a host of an organisation the team monitors covers the
+/// whole run (every organisation's, for the facilitator); a collection the team's
+/// investigation delivered (`CollectionDelivered`) covers every host of that organisation,
+/// sensor or not, up to its moment (its latest collection there): a triage package is the
+/// host's own logs.
+pub fn covered(estate: &Estate, scope: Scope, events: &[Stamped]) -> Vec<u64> {
     let plan = estate.plan;
-    (0..plan.host_count)
+    let mut until: Vec<u64> = (0..plan.host_count)
         .map(|h| {
-            estate.sensored(h)
-                && match scope {
-                    Scope::All => true,
-                    Scope::Team(t) => plan.orgs[estate.org_of(h).ix()].monitored_by == Some(t),
-                }
+            let watched = match scope {
+                Scope::All => true,
+                Scope::Team(t) => plan.orgs[estate.org_of(h).ix()].monitored_by == Some(t),
+            };
+            if watched && estate.sensored(h) {
+                u64::MAX
+            } else {
+                0
+            }
         })
-        .collect()
+        .collect();
+    if let Scope::Team(team) = scope {
+        for e in events {
+            if let SimEvent::CollectionDelivered { team: t, org } = e.event
+                && t == team
+            {
+                for h in plan.orgs[org.ix()].hosts.clone() {
+                    let u = &mut until[h as usize];
+                    if *u != u64::MAX {
+                        *u = e.tick + 1;
+                    }
+                }
+            }
+        }
+    }
+    until
 }
 
 /// Writes the evidence of `scope` for the run whose events are `events`, from its start to
@@ -103,8 +126,10 @@ pub fn write(
         format,
     } = wanted;
     let estate = Estate::new(plan, seed);
-    let seen = covered(&estate, scope);
-    let hosts: Vec<HostIx> = (0..plan.host_count).filter(|h| seen[*h as usize]).collect();
+    let seen = covered(&estate, scope, events);
+    let hosts: Vec<HostIx> = (0..plan.host_count)
+        .filter(|h| seen[*h as usize] > 0)
+        .collect();
     let mut traces = intrusion::traces(&estate, events, &seen, scope == Scope::All);
     traces.retain(|t| t.0 < until);
     let taken: std::collections::BTreeSet<String> =
@@ -121,6 +146,9 @@ pub fn write(
     for hour in (0..until).step_by(60) {
         batch.clear();
         for (n, &h) in hosts.iter().enumerate() {
+            if hour >= seen[h as usize] {
+                continue;
+            }
             hour_batch.clear();
             background::hour(&estate, h, hour, &mut hour_batch);
             batch.extend(
@@ -140,7 +168,11 @@ pub fn write(
         }
         batch.sort_by_key(|(at, order, _)| (*at, *order));
         for (at, order, mut record) in batch.drain(..) {
-            if hour + at / 60 >= until {
+            let host_until = match order.0 {
+                u64::MAX => until,
+                n => until.min(seen[hosts[n as usize] as usize]),
+            };
+            if hour + at / 60 >= host_until {
                 continue;
             }
             record.timestamp = estate.timestamp(hour + at / 60, at % 60);
@@ -241,15 +273,37 @@ mod tests {
         let plan = region(100, 0.5);
         let estate = Estate::new(&plan, 1);
         let soc = plan.ids.teams.resolve("soc").unwrap();
-        let team = covered(&estate, Scope::Team(soc));
-        let all = covered(&estate, Scope::All);
+        let team = covered(&estate, Scope::Team(soc), &[]);
+        let all = covered(&estate, Scope::All, &[]);
+        let whole = |sees: bool| if sees { u64::MAX } else { 0 };
         for h in 0..plan.host_count {
             let gov = estate.org_of(h) == OrgIx(0);
-            assert_eq!(team[h as usize], gov && estate.sensored(h));
-            assert_eq!(all[h as usize], estate.sensored(h));
+            assert_eq!(team[h as usize], whole(gov && estate.sensored(h)));
+            assert_eq!(all[h as usize], whole(estate.sensored(h)));
         }
         // The bank is in full sensor view, but nobody watches it.
-        assert!((100..150).all(|h| all[h as usize] && !team[h as usize]));
+        assert!((100..150).all(|h| all[h as usize] == u64::MAX && team[h as usize] == 0));
+        // A collection from the bank covers every host of it, sensor or not, up to its
+        // moment; the ministry's sensors still cover the whole run.
+        let collected = [Stamped {
+            tick: 600,
+            event: SimEvent::CollectionDelivered {
+                team: soc,
+                org: OrgIx(1),
+            },
+        }];
+        let team = covered(&estate, Scope::Team(soc), &collected);
+        assert!((100..150).all(|h| team[h as usize] == 601));
+        assert!((0..100).all(|h| team[h as usize] == whole(estate.sensored(h))));
+        // The bank's records stop at the collection: a day's evidence holds no more of them
+        // than the evidence up to that moment.
+        let bank = |until| {
+            (lines(&plan, 1, &collected, until, Scope::Team(soc)).iter())
+                .filter(|l| l.contains("\"hostname\":\"bank-"))
+                .count()
+        };
+        assert!(bank(601) > 50, "{}", bank(601));
+        assert_eq!(bank(24 * 60), bank(601));
     }
 
     /// The intruder leaves traces only where it acted and a sensor watched: a phished host
