@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 mod brief;
+mod findings;
 mod improve;
 mod judged;
 
@@ -27,6 +28,7 @@ use crate::scenario::ids::ExpectationIx;
 use crate::scenario::{Check, CheckPlan, Command, Issued, Plan};
 use crate::sim::events::{SimEvent, Stamped};
 use crate::time::Span;
+pub use findings::{FindingsScore, Tally};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct AfterAction {
@@ -36,6 +38,8 @@ pub struct AfterAction {
     pub overview: Overview,
     pub objectives: Vec<ObjectiveReview>,
     pub teams: Vec<TeamReview>,
+    /// Each submission of findings, scored against what was true when it was made.
+    pub findings: Vec<FindingsScore>,
     pub timeline: Vec<Moment>,
     pub islands: Vec<IslandFigures>,
     /// Drawn as SVG in the HTML; the JSON and the Markdown carry their titles and captions.
@@ -247,7 +251,8 @@ pub fn after_action(
     let loss: f64 = summary.islands.iter().map(|i| i.loss_usd).sum();
     let judged = (&answered, &counterfactuals[..], loss);
     let mut improvement_plan = improvements(plan, &picture, &objectives, &answered);
-    let teams = team_reviews(plan, &picture, &objectives, judged, &mut improvement_plan);
+    let (teams, findings) =
+        team_reviews(plan, &picture, &objectives, judged, &mut improvement_plan);
     let islands = island_figures(plan, &summary, &picture, end);
     AfterAction {
         summary: brief::executive_summary(
@@ -261,6 +266,7 @@ pub fn after_action(
         overview: overview(plan, seed, end, commands),
         objectives,
         teams,
+        findings,
         timeline: super::narrate::milestones(plan, events)
             .into_iter()
             .map(|(tick, text)| Moment {
@@ -534,7 +540,7 @@ fn team_reviews(
     objectives: &[ObjectiveReview],
     judged: (&BTreeSet<&str>, &[Counterfactual], f64),
     rows: &mut Vec<Improvement>,
-) -> Vec<TeamReview> {
+) -> (Vec<TeamReview>, Vec<FindingsScore>) {
     let s = &plan.scenario;
     let mut reviews: Vec<TeamReview> = s
         .teams
@@ -572,10 +578,11 @@ fn team_reviews(
     }
     decision_reviews(plan, picture, judged, (&mut reviews, &mut *rows));
     early_containment(plan, picture, (&mut reviews, &mut *rows));
+    let scored = findings::findings(plan, picture, (&mut reviews, &mut *rows));
     reviews.retain(|r| {
         !r.strengths.is_empty() || !r.improvements.is_empty() || !r.decisions.is_empty()
     });
-    reviews
+    (reviews, scored)
 }
 
 /// The trainees' decisions: judged on their counterfactuals (a strength, an area for
@@ -873,7 +880,7 @@ mod tests {
             at(150, SimEvent::IncidentContained { incident: 0 }),
         ];
         let picture = OperatingPicture::of(&plan, &events);
-        let reviews = team_reviews(
+        let (reviews, _) = team_reviews(
             &plan,
             &picture,
             &[],
@@ -896,6 +903,7 @@ mod tests {
                 (&BTreeSet::new(), &[], 0.0),
                 &mut Vec::new()
             )
+            .0
             .is_empty()
         );
     }

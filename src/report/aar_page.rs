@@ -25,6 +25,11 @@ defaults, and the response's people (its analysts' hours and the help lent, at r
 model states); \"owed\" is the interruption still to come, and the ransoms agreed but not yet \
 paid, when the exercise ended.";
 
+const FINDINGS_NOTE: &str = "Each submission of findings against what was true when it was \
+     made: the hosts a crew held at the organisation then, the techniques crews had used there \
+     and the indicators their records carry. Precision is the share of what was named that was \
+     right; recall the share of what was there that was named.";
+
 const PLAN_NOTE: &str = "One row per area for improvement. The corrective action and its \
 capability element (planning, organisation, equipment, training, exercise) are a first draft; the \
 responsible organisation, point of contact, start and completion are the ministry's to agree. \

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use crate::report::html_escaped as esc;
 
-use super::{DEFINITIONS, MODEL_CAVEAT, by_cause};
+use super::{DEFINITIONS, FINDINGS_NOTE, MODEL_CAVEAT, by_cause};
 use crate::report::aar::{AfterAction, Improvement};
 use crate::report::money::usd;
 
@@ -17,6 +17,7 @@ pub fn html(r: &AfterAction) -> String {
     overview(&mut out, r);
     objectives(&mut out, r);
     teams(&mut out, r);
+    findings(&mut out, r);
     counterfactuals(&mut out, r);
     islands(&mut out, r);
     record(&mut out, r);
@@ -282,6 +283,36 @@ fn teams(out: &mut String, r: &AfterAction) {
         }
         let _ = writeln!(out, "</ul>");
     }
+}
+
+/// Each submission of findings, scored (nothing when no team submitted any).
+fn findings(out: &mut String, r: &AfterAction) {
+    if r.findings.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "<h2>Findings, scored</h2><p>{}</p><table><tr><th>team</th><th>organisation</th>\
+         <th>submitted</th><th>hosts</th><th>indicators</th><th>techniques</th>\
+         <th>after the first compromise</th><th>after the collection</th></tr>",
+        esc(FINDINGS_NOTE)
+    );
+    for f in &r.findings {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+             <td>{}</td></tr>",
+            esc(&f.team),
+            esc(&f.organisation),
+            esc(&f.time),
+            esc(&f.hosts.sentence()),
+            esc(&f.indicators.sentence()),
+            esc(&f.techniques.sentence()),
+            esc(f.after_compromise.as_deref().unwrap_or("-")),
+            esc(f.after_collection.as_deref().unwrap_or("-")),
+        );
+    }
+    let _ = writeln!(out, "</table>");
 }
 
 /// What the other choice, and the missed actions, would have changed.

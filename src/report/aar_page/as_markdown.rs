@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{DEFINITIONS, MODEL_CAVEAT};
+use super::{DEFINITIONS, FINDINGS_NOTE, MODEL_CAVEAT};
 use crate::report::aar::{AfterAction, Improvement};
 use crate::report::money::usd;
 
@@ -14,6 +14,7 @@ pub fn markdown(r: &AfterAction) -> String {
     overview(&mut out, r);
     objectives(&mut out, r);
     teams(&mut out, r);
+    findings(&mut out, r);
     counterfactuals(&mut out, r);
     islands(&mut out, r);
     record(&mut out, r);
@@ -218,6 +219,34 @@ fn teams(out: &mut String, r: &AfterAction) {
         }
         let _ = writeln!(out);
     }
+}
+
+/// Each submission of findings, scored (nothing when no team submitted any).
+fn findings(out: &mut String, r: &AfterAction) {
+    if r.findings.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "## Findings, scored\n\n{FINDINGS_NOTE}\n");
+    let _ = writeln!(
+        out,
+        "| team | organisation | submitted | hosts | indicators | techniques | after the first compromise | after the collection |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
+    for f in &r.findings {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            cell(&f.team),
+            cell(&f.organisation),
+            f.time,
+            f.hosts.sentence(),
+            f.indicators.sentence(),
+            f.techniques.sentence(),
+            f.after_compromise.as_deref().unwrap_or("-"),
+            f.after_collection.as_deref().unwrap_or("-"),
+        );
+    }
+    let _ = writeln!(out);
 }
 
 /// What the other choice, and the missed actions, would have changed.
