@@ -335,3 +335,165 @@ fn readme_first_host(evidence: &Path) -> Option<String> {
     let first = text.lines().next().expect("the one-liner finds something");
     Some(first.split('\t').nth(1).unwrap().to_string())
 }
+
+/// Hosts a crew holds at the end of a journal, per organisation id: taken, and not cut off or
+/// rebuilt since.
+fn held_at_end(
+    journal: &Path,
+) -> (
+    std::sync::Arc<tidewatch::scenario::Plan>,
+    Vec<(String, u32)>,
+) {
+    let file = JournalFile::read(journal).unwrap();
+    let replayed = session::replay(&file, None, false).unwrap().session;
+    let plan = replayed.plan.clone();
+    let mut held = std::collections::BTreeMap::new();
+    for e in replayed.sim.events() {
+        match e.event {
+            SimEvent::HostCompromised { org, host, .. } => {
+                held.insert(host, org);
+            }
+            SimEvent::HostIsolated { host, .. } | SimEvent::HostRestored { host, .. } => {
+                held.remove(&host);
+            }
+            _ => {}
+        }
+    }
+    let held = (held.into_iter())
+        .map(|(h, org)| (plan.scenario.organisations[org.ix()].id.clone(), h))
+        .collect();
+    (plan, held)
+}
+
+/// A technical exercise from a command file: Antigua's NPC, played by trainees whose
+/// investigations deliver collections, investigates the organisation the crew has spread
+/// furthest in, submits findings naming some of the hosts it holds and one it does not, and
+/// isolates. Exactly the hosts named are cut off (the wrong one too); the others stay the
+/// crew's; the team's evidence now holds the organisation's unsensored hosts up to the
+/// collection; the report scores the submission against what was true.
+#[test]
+fn findings_in_a_command_file_scope_what_they_name_and_the_report_scores_them() {
+    let dir = std::env::temp_dir().join(format!("tidewatch-findings-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    let monitors = format!(
+        "teams.ag-npc.monitors=[{}]",
+        WATCHED.map(|o| format!("\"{o}\"")).join(",")
+    );
+    let run = |commands: &str, until: &str, journal: &str| {
+        std::fs::write(path("commands.ron"), commands).unwrap();
+        let out = tidewatch(&[
+            "run",
+            "eastern-caribbean",
+            "--seed",
+            "42",
+            "--until",
+            until,
+            "--set",
+            &monitors,
+            "--set",
+            "teams.ag-npc.auto=false",
+            "--set",
+            "teams.ag-npc.investigation=Collection",
+            "--commands",
+            &path("commands.ron"),
+            "--journal",
+            &path(journal),
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    };
+    // Where the crew is at D2 12:00 (the trainees' investigation and collection change
+    // nothing in the world).
+    run("[]", "28h", "before.jsonl");
+    let (plan, held) = held_at_end(&dir.join("before.jsonl"));
+    let (org, count) = (WATCHED.iter())
+        .map(|o| (*o, held.iter().filter(|(x, _)| x == o).count()))
+        .max_by_key(|(_, n)| *n)
+        .unwrap();
+    assert!(
+        count >= 3,
+        "the crew holds {count} hosts at {org} by D2 09:00"
+    );
+    let hosts: Vec<u32> = (held.iter())
+        .filter(|(x, _)| x == org)
+        .map(|(_, h)| *h)
+        .collect();
+    let o = plan.ids.orgs.resolve(org).unwrap();
+    let range = plan.orgs[o.ix()].hosts.clone();
+    let wrong = range.clone().find(|h| !hosts.contains(h)).unwrap();
+    let named = [hosts[0], hosts[1], wrong];
+    let names: Vec<String> = named
+        .iter()
+        .map(|h| format!("\"{}\"", plan.host_name(*h)))
+        .collect();
+    run(
+        &format!(
+            "[Timed(at: \"D2 08:00\", do: Investigate(team: \"ag-npc\", org: \"{org}\")),
+              Timed(at: \"D2 12:00\", do: Findings(team: \"ag-npc\", org: \"{org}\",
+                  hosts: [{}], techniques: [\"T1021.002\"])),
+              Timed(at: \"D2 12:05\", do: IsolateHosts(team: \"ag-npc\", org: \"{org}\"))]",
+            names.join(", ")
+        ),
+        "34h",
+        "room.jsonl",
+    );
+    let file = JournalFile::read(&dir.join("room.jsonl")).unwrap();
+    let replayed = session::replay(&file, None, false).unwrap().session;
+    let isolated: BTreeSet<u32> = (replayed.sim.events().iter())
+        .filter_map(|e| match e.event {
+            SimEvent::HostIsolated { host, org: at, .. } if at == o => Some(host),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        isolated,
+        BTreeSet::from(named),
+        "exactly the hosts named are cut off"
+    );
+    let (_, still) = held_at_end(&dir.join("room.jsonl"));
+    for h in &hosts[2..] {
+        assert!(
+            still.contains(&(org.to_string(), *h)),
+            "host {h}, not named, stays held"
+        );
+    }
+
+    // The team's evidence covers the organisation's every host up to the collection.
+    let out = tidewatch(&[
+        "evidence",
+        &path("room.jsonl"),
+        "--team",
+        "ag-npc",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let evidence = std::fs::read_to_string(dir.join("evidence-ag-npc.ndjson")).unwrap();
+    for h in range.clone() {
+        let name = format!("\"hostname\":\"{}\"", plan.host_name(h));
+        assert!(
+            evidence.contains(&name),
+            "{name}: collected, so in the evidence"
+        );
+    }
+
+    // The report scores it: two right, one wrong, the rest missed.
+    let out = tidewatch(&["report", &path("room.jsonl"), "--out", &path("aar.json")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let aar: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("aar.json")).unwrap()).unwrap();
+    let scored = &aar["findings"][0];
+    assert_eq!(scored["team"], "ag-npc");
+    assert_eq!(scored["hosts"]["right"], 2, "{scored}");
+    assert_eq!(scored["hosts"]["wrong"], 1, "{scored}");
+    assert_eq!(
+        scored["hosts"]["missed"],
+        hosts.len() as u64 - 2,
+        "{scored}"
+    );
+    assert!(scored["after_collection"].is_string(), "{scored}");
+    let review = aar["teams"].to_string();
+    assert!(review.contains("named 2 of the"), "{review}");
+    std::fs::remove_dir_all(dir).ok();
+}

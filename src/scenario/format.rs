@@ -600,7 +600,7 @@ pub struct Team {
     /// intruder holds, found with the team's skill: a tabletop) or `Collection` (a technical
     /// exercise: the organisation's records, `tidewatch evidence`, which the trainees analyse
     /// and answer with `Findings`). Auto-played teams always investigate by skill.
-    #[serde(default, skip_serializing_if = "Investigation::is_answer")]
+    #[serde(default)]
     pub investigation: Investigation,
 }
 
@@ -614,12 +614,6 @@ pub enum Investigation {
     /// A host triage package: the records of the organisation's hosts up to that moment. The
     /// model learns only what the team submits as `Findings`.
     Collection,
-}
-
-impl Investigation {
-    pub fn is_answer(&self) -> bool {
-        *self == Investigation::Answer
-    }
 }
 
 fn yes() -> bool {
