@@ -765,3 +765,49 @@ fn a_hub_seat_in_a_browser_relays_at_its_marking_and_sends_analysts() {
     assert_eq!(arrives - ordered, plan.assistance.remote_start.0);
     std::fs::remove_dir_all(d).ok();
 }
+
+/// A technical exercise at a browser seat: Antigua's NPC, whose investigations deliver
+/// collections, investigates the ministry, sees the collection listed, and submits findings
+/// pasted as they come (a host, an ATT&CK id, an indicator); the host takes them and the
+/// journal holds them as the seat's, sorted into hosts, techniques and indicators.
+#[test]
+fn a_seat_in_a_technical_exercise_lists_its_collections_and_submits_findings() {
+    let Some(binary) = chromium() else {
+        return;
+    };
+    let room = ("eastern-caribbean", "ag-npc", "600x");
+    let more = ["--set", "teams.ag-npc.investigation=Collection"];
+    let (d, journal, mut host, mut browser) = seated(binary, room, &more);
+    browser.until("!!document.getElementById('findings')", "the findings form");
+    browser.eval(
+        "document.getElementById('target').value = 'ag-gov';
+         [...document.querySelectorAll('#orders button')].find(b => b.textContent === 'Investigate').click(); true",
+    );
+    assert!(browser.answer_to(1).contains("taken"));
+    browser.until(
+        "document.getElementById('collections').textContent.includes('Ministry of Finance')",
+        "the collection listed",
+    );
+    browser.eval(
+        "document.getElementById('target').value = 'ag-gov';
+         document.getElementById('findings').value = 'ag-gov-ws-0001, T1021.002\\ncdn-x.example';
+         [...document.querySelectorAll('#orders button')].find(b => b.textContent === 'Submit findings').click(); true",
+    );
+    let said = browser.answer_to(2);
+    assert!(said.contains("taken"), "{said}");
+    host.say("end");
+    host.wait();
+    let record = std::fs::read_to_string(&journal).unwrap();
+    let line = (record.lines())
+        .find(|l| l.contains("\"Findings\""))
+        .expect("the findings in the journal");
+    assert!(line.contains("ag-npc/1 chromium (127.0.0.1)"), "{line}");
+    for part in [
+        "\"hosts\":[\"ag-gov-ws-0001\"]",
+        "\"techniques\":[\"T1021.002\"]",
+        "\"indicators\":[\"cdn-x.example\"]",
+    ] {
+        assert!(line.contains(part), "{part} in {line}");
+    }
+    std::fs::remove_dir_all(d).ok();
+}

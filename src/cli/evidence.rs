@@ -17,7 +17,9 @@ pub struct EvidenceArgs {
     /// The exercise's journal (only read).
     journal: PathBuf,
     /// The team whose evidence it is: the records of the hosts its sensors cover (the
-    /// organisations it monitors), from the start of the exercise to where the journal ends.
+    /// organisations it monitors), from the start of the exercise to where the journal ends,
+    /// and of every host of an organisation its investigation collected from (teams with
+    /// `investigation: Collection`), up to the collection.
     #[arg(long, required_unless_present = "all", conflicts_with = "all")]
     team: Option<String>,
     /// The facilitator's ground truth: every sensor's records, the intruder's marked with the
@@ -86,7 +88,7 @@ pub fn run(args: EvidenceArgs) -> Result<ExitCode, Failure> {
     .and_then(|w| out.flush().map(|_| w))
     .map_err(|e| Failure::Refused(format!("{}: {e}", path.display())))?;
     println!(
-        "wrote {} records to {} ({} the intruder's; {} hosts' sensors, {} of them taken)",
+        "wrote {} records to {} ({} the intruder's; {} hosts seen, {} of them taken)",
         written.records,
         path.display(),
         written.intruder,

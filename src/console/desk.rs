@@ -8,7 +8,7 @@ use bevy_egui::egui::{self, Color32, RichText, ScrollArea, Ui};
 
 use super::Orders;
 use crate::report::OperatingPicture;
-use crate::report::view::{Named, RESPONSE_ORDERS};
+use crate::report::view::{CollectionLine, Named, RESPONSE_ORDERS, findings_from_text};
 use crate::scenario::ids::TeamIx;
 use crate::scenario::{Command, Plan};
 
@@ -139,6 +139,41 @@ fn share(ui: &mut Ui, team: &str, partners: &[Named], orders: &mut Orders) {
             to,
         });
     }
+}
+
+/// A technical exercise's findings at the organisation chosen above: what the trainees found in
+/// its records (host names, indicators, ATT&CK ids, pasted as they come), and the collections
+/// they have to analyse.
+pub(super) fn findings(
+    ui: &mut Ui,
+    team: &str,
+    org: &Named,
+    v: &[CollectionLine],
+    orders: &mut Orders,
+) {
+    let key = egui::Id::new(("findings-text", team));
+    let mut text: String = ui.data_mut(|d| d.get_temp(key).unwrap_or_default());
+    ui.separator();
+    ui.label(RichText::new(format!("Findings at {}", org.name)).strong());
+    for c in v.iter().rev().take(3) {
+        ui.label(format!("collection: {} at {}", c.org.name, c.time));
+    }
+    ui.add(
+        egui::TextEdit::multiline(&mut text)
+            .desired_rows(3)
+            .desired_width(f32::INFINITY)
+            .hint_text("hosts, indicators and ATT&CK ids found in the records"),
+    );
+    if ui
+        .button("Submit findings")
+        .on_hover_text("the hosts named become the incident's scope: isolate cuts off these")
+        .clicked()
+        && let Some(c) = findings_from_text(team, &org.id, &text)
+    {
+        orders.0.push(c);
+        text.clear();
+    }
+    ui.data_mut(|d| d.insert_temp(key, text));
 }
 
 /// A Leadership team's statement: to whom, what it says, and the button that issues it.

@@ -231,6 +231,11 @@ fn desk(ui: &mut Ui, geography: &Geography, v: &TeamView, orders: &mut Orders, c
             orders,
             chosen,
         );
+        if v.collects
+            && let Some(org) = v.targets.get(*chosen).or(v.targets.first())
+        {
+            super::desk::findings(&mut cols[0], &v.team.id, org, &v.collections, orders);
+        }
         cols[0].label(format!("{} orders given", v.orders_given));
         let (confirmed, dismissed) = v.triaged;
         cols[1].heading(format!("Alert queue ({})", v.queue_total));

@@ -480,7 +480,30 @@ impl Writer<'_, '_> {
             }
             return;
         }
-        if technique.tactic == Tactic::CommandAndControl {
+        // A flood comes from outside: nothing on the organisation's hosts records it.
+        if effect == Effect::Ddos {
+            return;
+        }
+        // Command and control over DNS: TXT questions for long encoded names under the
+        // crew's domain, the data in the labels.
+        if id == "T1071.004" {
+            let c2 = self.c2(c);
+            let ip = self.estate.ip(host);
+            for k in 0..6 {
+                let label = (self.estate.key).u64(Stream::Pick, self.serial, self.tick, 1_000 + k);
+                let name = format!("{label:016x}{:08x}.{c2}", label >> 32);
+                let port = 49152 + self.draw(16000) as u16;
+                let mut r = Record::lookup(&ip, port, &name, "198.51.100.53");
+                if let Some(dns) = r.dns.as_mut() {
+                    dns.question.kind = "TXT";
+                }
+                self.put(On(host, s + k, c, t), r);
+            }
+            return;
+        }
+        // Tools fetched from the crew's server are a command line (certutil); the rest of
+        // command and control is a beacon: a lookup and a small TLS connection.
+        if technique.tactic == Tactic::CommandAndControl && id != "T1105" {
             let c2 = self.c2(c);
             let ip = self.lookup(On(host, s, c, t), &c2);
             self.connection(On(host, s + 1, c, t), ip, 443, 2_000, Some(c2));

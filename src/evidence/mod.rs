@@ -15,6 +15,8 @@ mod cef;
 pub mod ecs;
 mod estate;
 mod intrusion;
+#[cfg(test)]
+mod sigma;
 
 use std::io::{self, Write};
 

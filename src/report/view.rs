@@ -336,6 +336,61 @@ pub struct TeamView {
     /// The regional hub's coordination dashboard (the hub's team only).
     #[serde(default)]
     pub hub: Option<HubView>,
+    /// Its investigations deliver collections (a technical exercise): its seat takes findings.
+    #[serde(default)]
+    pub collects: bool,
+    /// The collections delivered, newest last: the records `tidewatch evidence --team` writes
+    /// for the team now include these organisations' hosts up to then.
+    #[serde(default)]
+    pub collections: Vec<CollectionLine>,
+}
+
+/// A collection a team's investigation delivered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CollectionLine {
+    pub time: String,
+    pub org: Named,
+}
+
+/// Findings as a trainee types or pastes them: host names, indicators and ATT&CK ids in any
+/// order, separated by spaces, commas or new lines. A token that starts with the
+/// organisation's id and a dash is a host; one shaped like `T1059` or `T1059.001` a technique;
+/// anything else an indicator. `None` when nothing was typed. The host checks each entry as it
+/// would a command file's (a host of another organisation, an unknown technique: refused with
+/// the reason, back at the seat).
+pub fn findings_from_text(team: &str, org: &str, text: &str) -> Option<Command> {
+    let (mut hosts, mut indicators, mut techniques) = (Vec::new(), Vec::new(), Vec::new());
+    let prefix = format!("{org}-");
+    let technique = |t: &str| {
+        let (id, sub) = t.split_once('.').unwrap_or((t, "000"));
+        id.len() == 5
+            && id.starts_with('T')
+            && id[1..].chars().all(|c| c.is_ascii_digit())
+            && sub.len() == 3
+            && sub.chars().all(|c| c.is_ascii_digit())
+    };
+    for token in text.split(|c: char| c.is_whitespace() || c == ',' || c == ';') {
+        let token = token.trim_matches(|c| c == '"' || c == '\'');
+        if token.is_empty() {
+            continue;
+        }
+        if token.starts_with(&prefix) {
+            hosts.push(token.to_string());
+        } else if technique(token) {
+            techniques.push(token.to_string());
+        } else {
+            indicators.push(token.to_string());
+        }
+    }
+    (!hosts.is_empty() || !indicators.is_empty() || !techniques.is_empty()).then(|| {
+        Command::Findings {
+            team: team.to_string(),
+            org: org.to_string(),
+            hosts,
+            indicators,
+            techniques,
+        }
+    })
 }
 
 /// The module the room is in, as the players read it (never the facilitator's guidance).
@@ -410,6 +465,17 @@ impl TeamView {
             islands: islands(plan, k),
             links_cut: k.links_cut.iter().map(|l| l.ix()).collect(),
             leads: team.kind == crate::scenario::TeamKind::Leadership,
+            collects: !plan.teams[k.team].auto
+                && plan.teams[k.team].investigation == crate::scenario::Investigation::Collection,
+            collections: (k.collections.iter())
+                .map(|&(t, org)| CollectionLine {
+                    time: clock(t),
+                    org: Named {
+                        id: s.organisations[org.ix()].id.clone(),
+                        name: s.organisations[org.ix()].name.clone(),
+                    },
+                })
+                .collect(),
             module: k.module.map(|(m, ended)| {
                 let m = &s.modules[m.ix()];
                 ModuleView {
@@ -567,6 +633,31 @@ mod tests {
     use super::*;
     use crate::report::knowledge::QueuedAlert;
     use crate::scenario::testkit::TinyRegion;
+
+    /// Pasted findings sort themselves: the organisation's hosts, ATT&CK ids, and the rest as
+    /// indicators (a host of another organisation is an indicator here, and the host refuses
+    /// nothing it cannot name); nothing typed is no command.
+    #[test]
+    fn findings_typed_at_a_seat_sort_into_hosts_techniques_and_indicators() {
+        let text = "ag-gov-ws-0001, ag-gov-srv-0002\n T1021.002;T1003 'cdn-x.example' 203.0.113.9 \
+                    T12 ag-bank-ws-0001";
+        let Some(Command::Findings {
+            hosts,
+            indicators,
+            techniques,
+            ..
+        }) = findings_from_text("ag-npc", "ag-gov", text)
+        else {
+            panic!("findings");
+        };
+        assert_eq!(hosts, ["ag-gov-ws-0001", "ag-gov-srv-0002"]);
+        assert_eq!(techniques, ["T1021.002", "T1003"]);
+        assert_eq!(
+            indicators,
+            ["cdn-x.example", "203.0.113.9", "T12", "ag-bank-ws-0001"]
+        );
+        assert_eq!(findings_from_text("ag-npc", "ag-gov", " ,\n "), None);
+    }
 
     #[test]
     fn a_team_view_names_what_the_team_knows_and_carries_no_truth() {

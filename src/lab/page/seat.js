@@ -423,6 +423,8 @@ function drawOrders() {
   }
   // A Leadership team gives no response orders: its decisions and statements are its own.
   $("orders-given").textContent = v.leads || v.hub ? "" : `${v.orders_given} orders given`;
+  const listed = $("collections");
+  if (listed) listed.textContent = collectionsText(v);
 }
 
 function row(parent) {
@@ -466,6 +468,7 @@ function buildOrders(v) {
     shareRow(box, v);
     button(row(box), "Ask for help", () => order({ RequestAssistance: { team } }, "ask the hub for help"),
       "ask the regional hub for analysts");
+    if (v.collects) findingsRow(box, v, target);
   }
   if (v.hub) callRow(box, v);
   const notes = row(box);
@@ -482,6 +485,40 @@ function buildOrders(v) {
     }
   });
   box.appendChild(el("p", "weak")).id = "orders-given";
+}
+
+/// A technical exercise: the collections delivered, and the findings at the organisation chosen
+/// above, pasted as they come (host names, indicators, ATT&CK ids), sorted as the window's seat
+/// sorts them (report::view::findings_from_text); the host checks every entry.
+function findingsRow(box, v, target) {
+  const list = el("p", "weak");
+  list.id = "collections";
+  list.textContent = collectionsText(v);
+  box.appendChild(list);
+  const text = el("textarea", "statement");
+  text.id = "findings";
+  text.placeholder = "Findings: hosts, indicators and ATT&CK ids found in the records";
+  row(box).appendChild(text);
+  button(row(box), "Submit findings", () => {
+    const org = target.value;
+    const found = { team: v.team.id, org, hosts: [], indicators: [], techniques: [] };
+    for (let t of text.value.split(/[\s,;]+/)) {
+      t = t.replace(/^["']+|["']+$/g, "");
+      if (!t) continue;
+      if (t.startsWith(org + "-")) found.hosts.push(t);
+      else if (/^T\d{4}(\.\d{3})?$/.test(t)) found.techniques.push(t);
+      else found.indicators.push(t);
+    }
+    if (!found.hosts.length && !found.indicators.length && !found.techniques.length) return;
+    order({ Findings: found }, `findings at ${target.options[target.selectedIndex].textContent}`);
+    text.value = "";
+  }, "the hosts named become the incident's scope: isolate cuts off these");
+}
+
+function collectionsText(v) {
+  return v.collections.length
+    ? "Collections: " + v.collections.map((c) => `${c.org.name} at ${c.time}`).join("; ")
+    : "No collection yet: investigate an organisation to collect its records";
 }
 
 /// A Leadership team speaks: to whom, and what it says.

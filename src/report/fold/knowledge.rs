@@ -109,6 +109,8 @@ pub struct TeamKnowledge {
     pub seen: usize,
     /// The regional hub's desk: what reached it and what it decided (the hub's team only).
     pub coordination: Option<super::coordination::Coordination>,
+    /// Collections its investigations delivered (a technical exercise): when, and from where.
+    pub collections: Vec<(u64, OrgIx)>,
 }
 
 impl TeamKnowledge {
@@ -218,6 +220,7 @@ impl TeamKnowledge {
                 }
             }
             ResponseOrdered { order, .. } => self.orders.push((now, order)),
+            CollectionDelivered { org, .. } => self.collections.push((now, org)),
             _ => {}
         }
     }

@@ -50,6 +50,15 @@ pub fn to_json(plan: &Plan, e: &Stamped) -> Value {
                     json!(plan.scenario.services[s as usize].id)
                 }
                 ("technique", Some(t)) => json!(plan.techniques[t as usize].id),
+                // Findings' hosts as the team named them (a count of hosts stays a number).
+                ("hosts", None) => json!(
+                    v.as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|h| h.as_u64())
+                        .map(|h| plan.host_name(h as u32))
+                        .collect::<Vec<_>>()
+                ),
                 ("techniques", None) => json!(
                     v.as_array()
                         .into_iter()
