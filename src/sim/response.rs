@@ -432,18 +432,26 @@ fn scope(
         };
         case.log.push(now, event);
         if auto {
-            let listed = (inc.held.iter()).filter(|h| !inc.queued.contains(h));
-            let isolations: Vec<u32> = listed.copied().collect();
-            for host in isolations {
-                inc.queued.insert(host);
-                tasks.push(Task::Isolate { incident: id, host });
-            }
-            if inc.credentials_found && !inc.reset_listed {
-                inc.reset_listed = true;
-                tasks.push(Task::ResetCredentials { org: inc.org });
-            }
+            tasks.extend(act_on_scope(inc, id));
         }
         check_contained(inc, id, now, &mut case.log);
+    }
+    tasks
+}
+
+/// What an auto-played team does with an incident's scope: every host it counts as the
+/// intruder's not yet listed goes on its isolation list, and the reset it learned it needs.
+fn act_on_scope(inc: &mut super::incidents::Incident, id: u32) -> Vec<Task> {
+    let mut tasks = Vec::new();
+    let listed = (inc.held.iter()).filter(|h| !inc.queued.contains(h));
+    let isolations: Vec<u32> = listed.copied().collect();
+    for host in isolations {
+        inc.queued.insert(host);
+        tasks.push(Task::Isolate { incident: id, host });
+    }
+    if inc.credentials_found && !inc.reset_listed {
+        inc.reset_listed = true;
+        tasks.push(Task::ResetCredentials { org: inc.org });
     }
     tasks
 }

@@ -97,18 +97,7 @@ pub(super) fn apply(tick: &Tick, s: &Submission, case: &mut Casework) -> Vec<Tas
     case.log.push(now, event);
     if region.teams[s.team].auto {
         // A team the model plays acts on findings given for it as on its own investigation's.
-        let listed: Vec<HostIx> = (inc.held.iter())
-            .filter(|h| !inc.queued.contains(h))
-            .copied()
-            .collect();
-        for host in listed {
-            inc.queued.insert(host);
-            tasks.push(Task::Isolate { incident: id, host });
-        }
-        if inc.credentials_found && !inc.reset_listed {
-            inc.reset_listed = true;
-            tasks.push(Task::ResetCredentials { org: inc.org });
-        }
+        tasks.extend(super::act_on_scope(inc, id));
     }
     check_contained(inc, id, now, &mut case.log);
     tasks
