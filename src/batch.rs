@@ -191,19 +191,64 @@ pub struct Shard {
 impl Shard {
     pub const WHOLE: Shard = Shard { index: 0, of: 1 };
 
-    /// `I/N` with `0 <= I < N`.
+    /// `I/N` with `0 <= I < N`, or `auto/N` under an array job's scheduler (the index from
+    /// its environment: [`Shard::parse_in`]).
     pub fn parse(text: &str) -> Result<Shard, String> {
-        let bad = || format!("`{text}` is not a shard: write it I/N with 0 <= I < N, e.g. 0/4");
+        Shard::parse_in(text, |name| std::env::var(name).ok())
+    }
+
+    /// `I/N`, or `auto/N` with the index the scheduler gives the task in `env`: Slurm's
+    /// `SLURM_ARRAY_TASK_ID` (less `SLURM_ARRAY_TASK_MIN`, so `--array=1-4` is shards 0 to 3),
+    /// else Kubernetes' `JOB_COMPLETION_INDEX` (an Indexed Job's, from 0).
+    pub fn parse_in(text: &str, env: impl Fn(&str) -> Option<String>) -> Result<Shard, String> {
+        let bad = || {
+            format!(
+                "`{text}` is not a shard: write it I/N with 0 <= I < N, e.g. 0/4, or auto/N in \
+                 a Slurm array or a Kubernetes Indexed Job"
+            )
+        };
         let (i, n) = text.split_once('/').ok_or_else(bad)?;
-        let (index, of): (u64, u64) = (
-            i.trim().parse().map_err(|_| bad())?,
-            n.trim().parse().map_err(|_| bad())?,
-        );
-        if of == 0 || index >= of {
+        let of: u64 = n.trim().parse().map_err(|_| bad())?;
+        let index: u64 = if i.trim() == "auto" {
+            scheduled_index(&env)?
+        } else {
+            i.trim().parse().map_err(|_| bad())?
+        };
+        if of == 0 {
             return Err(bad());
+        }
+        if index >= of {
+            return Err(format!(
+                "shard {index} of {of}: the index must be below {of} (`{text}`)"
+            ));
         }
         Ok(Shard { index, of })
     }
+}
+
+/// The index of this task in its array job, from the scheduler's variables.
+fn scheduled_index(env: &impl Fn(&str) -> Option<String>) -> Result<u64, String> {
+    let number = |name: &str| -> Result<Option<u64>, String> {
+        env(name)
+            .map(|v| {
+                (v.trim().parse::<u64>()).map_err(|_| format!("{name}={v} is not a task index"))
+            })
+            .transpose()
+    };
+    if let Some(id) = number("SLURM_ARRAY_TASK_ID")? {
+        let min = number("SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
+        return id.checked_sub(min).ok_or_else(|| {
+            format!("SLURM_ARRAY_TASK_ID={id} is below SLURM_ARRAY_TASK_MIN={min}")
+        });
+    }
+    if let Some(index) = number("JOB_COMPLETION_INDEX")? {
+        return Ok(index);
+    }
+    Err(
+        "`auto` takes the shard's index from the scheduler: SLURM_ARRAY_TASK_ID (a Slurm \
+         array job) or JOB_COMPLETION_INDEX (a Kubernetes Indexed Job), and neither is set"
+            .into(),
+    )
 }
 
 /// `PATH=V1,V2,...`.
@@ -603,5 +648,38 @@ impl BatchResult {
             ));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod shard_tests {
+    use super::*;
+
+    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| {
+            (vars.iter())
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    /// `auto/N` takes the task's index from Slurm (from its array's first index) or from a
+    /// Kubernetes Indexed Job; with neither, or an index out of range, it says what to set.
+    #[test]
+    fn an_automatic_shard_takes_its_index_from_the_scheduler() {
+        let at = |vars, text| Shard::parse_in(text, env(vars));
+        assert_eq!(at(&[], "2/4"), Ok(Shard { index: 2, of: 4 }));
+        let slurm = [("SLURM_ARRAY_TASK_ID", "3"), ("SLURM_ARRAY_TASK_MIN", "1")];
+        assert_eq!(at(&slurm, "auto/4"), Ok(Shard { index: 2, of: 4 }));
+        let from_zero = [("SLURM_ARRAY_TASK_ID", "3")];
+        assert_eq!(at(&from_zero, "auto/4"), Ok(Shard { index: 3, of: 4 }));
+        let k8s = [("JOB_COMPLETION_INDEX", "0")];
+        assert_eq!(at(&k8s, "auto/2"), Ok(Shard { index: 0, of: 2 }));
+        let none = at(&[], "auto/4").unwrap_err();
+        assert!(none.contains("SLURM_ARRAY_TASK_ID") && none.contains("JOB_COMPLETION_INDEX"));
+        let beyond = at(&[("JOB_COMPLETION_INDEX", "4")], "auto/4").unwrap_err();
+        assert!(beyond.contains("below 4"), "{beyond}");
+        assert!(at(&[("JOB_COMPLETION_INDEX", "x")], "auto/4").is_err());
+        assert!(at(&[], "4/4").is_err() && at(&[], "1/0").is_err() && at(&[], "auto").is_err());
     }
 }

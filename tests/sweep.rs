@@ -76,20 +76,27 @@ fn sharded_sweeps_merge_into_the_unsharded_output() {
     );
     assert_eq!(csv.lines().count(), 1 + 4 * 4);
 
-    for i in 0..3 {
-        let shard = format!("{i}/3");
-        let out = tidewatch(
-            &[
-                &sweep[..],
-                &[
-                    "--shard",
-                    &shard,
-                    "--rows",
-                    &path(&format!("rows-{i}.jsonl")),
-                ],
-            ]
-            .concat(),
-        );
+    // Shard 0 named, shard 1 a Slurm array's task (`--array=1-3`), shard 2 a Kubernetes
+    // Indexed Job's: `auto/3` reads the index the scheduler gives.
+    let scheduled: [(&str, &[(&str, &str)]); 3] = [
+        ("0/3", &[]),
+        (
+            "auto/3",
+            &[("SLURM_ARRAY_TASK_ID", "2"), ("SLURM_ARRAY_TASK_MIN", "1")],
+        ),
+        ("auto/3", &[("JOB_COMPLETION_INDEX", "2")]),
+    ];
+    for (i, (shard, vars)) in scheduled.into_iter().enumerate() {
+        let rows = path(&format!("rows-{i}.jsonl"));
+        let args = [&sweep[..], &["--shard", shard, "--rows", &rows]].concat();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tidewatch"))
+            .args(&args)
+            .env_remove("SLURM_ARRAY_TASK_ID")
+            .env_remove("SLURM_ARRAY_TASK_MIN")
+            .env_remove("JOB_COMPLETION_INDEX")
+            .envs(vars.iter().copied())
+            .output()
+            .unwrap();
         assert!(out.status.success(), "{}", stderr(&out));
         assert!(
             stdout(&out).contains(&format!("shard {i}/3")),

@@ -40,8 +40,9 @@ pub struct BatchArgs {
     #[arg(long, value_name = "PATH=V1,V2,...", value_parser = tidewatch::batch::parse_vary)]
     vary: Vec<(String, Vec<String>)>,
     /// Run only slice I of N of the runs (every N-th, from the I-th) and write its rows to
-    /// `--rows`, for `tidewatch merge` to combine: a sweep as an array job.
-    #[arg(long, value_name = "I/N", value_parser = Shard::parse, requires = "rows")]
+    /// `--rows`, for `tidewatch merge` to combine: a sweep as an array job. `auto/N` takes I
+    /// from the scheduler (`SLURM_ARRAY_TASK_ID`, `JOB_COMPLETION_INDEX`).
+    #[arg(long, value_name = "I/N|auto/N", value_parser = Shard::parse, requires = "rows")]
     shard: Option<Shard>,
     /// Write each run's row (JSON lines, a header first) to this new file.
     #[arg(long, value_name = "FILE")]
