@@ -574,16 +574,19 @@ fn techniques(out: &mut String) {
          level counts against it; *duration*: the stage's typical time for a skilled actor; \
          *attempts*: initial-access attempts, or spread attempts per compromised host, over the \
          stage; *detect*: the chance a fully covered host alerts on one use; *platforms*: where \
-         it runs (any when blank). A scenario can shorten a stage with its own `duration`.\n\n\
-         | id | name | tactic | effect | success | patch | duration | attempts | detect | platforms | source |\n\
-         |---|---|---|---|---|---|---|---|---|---|---|",
+         it runs (any when blank); *in the logs*: the command line a later stage leaves on the \
+         host the crew works it from (`trace: Some(Trace(program: ..., command: ...))`, `{{c2}}` \
+         for the crew's domain; without one, a batch file named for the technique), which \
+         `tidewatch evidence` writes. A scenario can shorten a stage with its own `duration`.\n\n\
+         | id | name | tactic | effect | success | patch | duration | attempts | detect | platforms | in the logs | source |\n\
+         |---|---|---|---|---|---|---|---|---|---|---|---|",
         catalog.techniques.len()
     );
     for t in &catalog.techniques {
         let platforms: Vec<String> = t.platforms.iter().map(|p| format!("{p:?}")).collect();
         let _ = writeln!(
             out,
-            "| `{}` | {} | {:?} | {:?} | {} | {} | {} | {} | {} | {} | {} |",
+            "| `{}` | {} | {:?} | {:?} | {} | {} | {} | {} | {} | {} | {} | {} |",
             t.id,
             t.name,
             t.tactic,
@@ -594,6 +597,10 @@ fn techniques(out: &mut String) {
             t.attempts,
             t.detectability,
             platforms.join(", "),
+            (t.trace.as_ref()).map_or(String::new(), |x| format!(
+                "`{}`",
+                x.command.replace('|', "\\|")
+            )),
             t.source.replace('|', "\\|")
         );
     }

