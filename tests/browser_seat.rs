@@ -795,6 +795,11 @@ fn a_seat_in_a_technical_exercise_lists_its_collections_and_submits_findings() {
     );
     let said = browser.answer_to(2);
     assert!(said.contains("taken"), "{said}");
+    browser.until(
+        "document.getElementById('feed').textContent.includes('submits findings')",
+        "the findings in the team's feed",
+    );
+    browser.screenshot(&shots(&d).join("technical-seat.png"));
     host.say("end");
     host.wait();
     let record = std::fs::read_to_string(&journal).unwrap();

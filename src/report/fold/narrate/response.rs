@@ -232,9 +232,11 @@ pub(super) fn casework(plan: &Plan, event: &SimEvent) -> String {
                 org(plan, o)
             )
         }
-        IncidentScoped { incident, hosts } => {
-            format!("Incident #{incident} scoped: {hosts} hosts held by the intruder")
-        }
+        // The team's count (what its investigation or its findings named), not the truth.
+        IncidentScoped { incident, hosts } => format!(
+            "Incident #{incident} scoped: {hosts} host{} counted as the intruder's",
+            if hosts == 1 { "" } else { "s" }
+        ),
         HostIsolated { host, org: o, .. } => format!("{}: host #{host} isolated", org(plan, o)),
         HostCleaned { host, org: o, .. } => format!("{}: host #{host} cleaned", org(plan, o)),
         HostRestored {
