@@ -34,6 +34,11 @@ pub struct EvidenceArgs {
     /// same records as syslog lines carrying CEF, for collectors that take syslog (`.cef.log`).
     #[arg(long, default_value = "ecs", value_parser = ["ecs", "cef"])]
     format: String,
+    /// Only this organisation's hosts (by id; give it again for more): the truth of one
+    /// victim, or a team's records of one organisation. The file's name says which
+    /// (`evidence-all-ag-gov.ndjson`).
+    #[arg(long, value_name = "ORG")]
+    org: Vec<String>,
 }
 
 pub fn run(args: EvidenceArgs) -> Result<ExitCode, Failure> {
@@ -43,8 +48,9 @@ pub fn run(args: EvidenceArgs) -> Result<ExitCode, Failure> {
     } else {
         Format::Ecs
     };
+    let orgs: String = args.org.iter().map(|o| format!("-{o}")).collect();
     let name = format!(
-        "evidence-{}.{}",
+        "evidence-{}{orgs}.{}",
         args.team.as_deref().unwrap_or("all"),
         format.extension()
     );
@@ -65,6 +71,13 @@ pub fn run(args: EvidenceArgs) -> Result<ExitCode, Failure> {
         ),
         None => Scope::All,
     };
+    let mut orgs = Vec::new();
+    for o in &args.org {
+        let org = (plan.ids.orgs.resolve(o)).map_err(|e| Failure::Usage(format!("--org: {e}")))?;
+        if !orgs.contains(&org) {
+            orgs.push(org);
+        }
+    }
     let until = replayed.sim.now();
     std::fs::create_dir_all(&args.out)
         .map_err(|e| Failure::Refused(format!("{}: {e}", args.out.display())))?;
@@ -82,6 +95,7 @@ pub fn run(args: EvidenceArgs) -> Result<ExitCode, Failure> {
             until,
             scope,
             format,
+            orgs,
         },
         &mut out,
     )

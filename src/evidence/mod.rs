@@ -21,7 +21,7 @@ mod sigma;
 use std::io::{self, Write};
 
 use crate::scenario::Plan;
-use crate::scenario::ids::{HostIx, TeamIx};
+use crate::scenario::ids::{HostIx, OrgIx, TeamIx};
 use crate::sim::events::{SimEvent, Stamped};
 
 pub use estate::Estate;
@@ -55,12 +55,15 @@ impl Format {
     }
 }
 
-/// Whose evidence, up to when (a tick), in which form.
-#[derive(Clone, Copy, Debug)]
+/// Whose evidence, up to when (a tick), in which form, of which organisations.
+#[derive(Clone, Debug)]
 pub struct Wanted {
     pub until: u64,
     pub scope: Scope,
     pub format: Format,
+    /// Only these organisations' hosts (the facilitator's truth for one victim, say); empty:
+    /// every organisation the scope covers.
+    pub orgs: Vec<OrgIx>,
 }
 
 /// What was written.
@@ -126,9 +129,17 @@ pub fn write(
         until,
         scope,
         format,
+        orgs,
     } = wanted;
     let estate = Estate::new(plan, seed);
-    let seen = covered(&estate, scope, events);
+    let mut seen = covered(&estate, scope, events);
+    if !orgs.is_empty() {
+        for (h, until) in seen.iter_mut().enumerate() {
+            if !orgs.contains(&estate.org_of(h as HostIx)) {
+                *until = 0;
+            }
+        }
+    }
     let hosts: Vec<HostIx> = (0..plan.host_count)
         .filter(|h| seen[*h as usize] > 0)
         .collect();
@@ -247,6 +258,7 @@ mod tests {
             until,
             scope,
             format: Format::Ecs,
+            orgs: Vec::new(),
         };
         write(plan, seed, events, wanted, &mut out).unwrap();
         String::from_utf8(out)
@@ -322,6 +334,24 @@ mod tests {
         };
         assert!(bank(601) > 50, "{}", bank(601));
         assert_eq!(bank(24 * 60), bank(601));
+    }
+
+    /// Evidence of some organisations holds their hosts' records and no others'.
+    #[test]
+    fn evidence_of_one_organisation_holds_only_its_hosts() {
+        let plan = region(20, 1.0);
+        let mut out = Vec::new();
+        let wanted = Wanted {
+            until: 6 * 60,
+            scope: Scope::All,
+            format: Format::Ecs,
+            orgs: vec![OrgIx(1)],
+        };
+        let written = write(&plan, 1, &phished(&plan, 3), wanted, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(written.records > 100 && written.hosts == 50, "{written:?}");
+        assert!(text.lines().all(|l| l.contains("\"hostname\":\"bank-")));
+        assert_eq!(written.intruder, 0, "the crew was at the ministry");
     }
 
     /// A later stage leaves the command line the catalog gives its technique (an author's own

@@ -119,6 +119,7 @@ fn everything() -> Vec<serde_json::Value> {
         until: 2 * 24 * 60,
         scope: Scope::All,
         format: Format::Ecs,
+        orgs: Vec::new(),
     };
     write(&plan, 7, &events, wanted, &mut out).unwrap();
     (String::from_utf8(out).unwrap().lines())
