@@ -126,22 +126,7 @@ impl CommandTargets<'_, '_> {
             Action::Respond { team, order } => {
                 log.push(now, SimEvent::ResponseOrdered { team, order })
             }
-            Action::Findings {
-                team,
-                org,
-                hosts,
-                indicators,
-                techniques,
-            } => log.push(
-                now,
-                SimEvent::FindingsSubmitted {
-                    team,
-                    org,
-                    hosts,
-                    indicators,
-                    techniques,
-                },
-            ),
+            Action::Findings(found) => log.push(now, SimEvent::FindingsSubmitted(found)),
             Action::RequestAssistance { team } => {
                 log.push(now, SimEvent::AssistanceRequested { team })
             }

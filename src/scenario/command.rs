@@ -310,6 +310,18 @@ impl Listeners {
 /// The longest statement or note a command may carry (a press release, not a report).
 pub const STATEMENT_MAX_CHARS: usize = 2000;
 
+/// A team's findings at an organisation, resolved: hosts and techniques by index (each once,
+/// in the order given), indicators `normalised` (each once, sorted). The action and the event
+/// that records it (`SimEvent::FindingsSubmitted`) carry the same.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Findings {
+    pub team: TeamIx,
+    pub org: OrgIx,
+    pub hosts: Vec<HostIx>,
+    pub indicators: Vec<String>,
+    pub techniques: Vec<TechniqueIx>,
+}
+
 /// The most indicators one submission of findings may carry.
 pub const FINDINGS_MAX_INDICATORS: usize = 100;
 
@@ -388,15 +400,7 @@ pub enum Action {
         team: TeamIx,
         order: Order,
     },
-    /// A team's findings at an organisation, resolved: hosts and techniques by index (each
-    /// once, in order), indicators `normalised` (each once, sorted).
-    Findings {
-        team: TeamIx,
-        org: OrgIx,
-        hosts: Vec<HostIx>,
-        indicators: Vec<String>,
-        techniques: Vec<TechniqueIx>,
-    },
+    Findings(Findings),
     CutLink(LinkIx),
     RepairLink(LinkIx),
     PowerOutage {
@@ -680,8 +684,15 @@ impl Resolver<'_> {
         }
         keyed.sort();
         keyed.dedup();
+        if techniques.len() > self.plan.techniques.len() {
+            return Err(format!(
+                "{} techniques named, more than the catalog has ({})",
+                techniques.len(),
+                self.plan.techniques.len()
+            ));
+        }
         let mut recognised = Vec::new();
-        for id in techniques.iter().take(self.plan.techniques.len() + 1) {
+        for id in techniques {
             let t = (self.plan.ids.techniques.resolve(id)).map_err(|e| e.to_string())?;
             if !recognised.contains(&t) {
                 recognised.push(t);
@@ -690,13 +701,13 @@ impl Resolver<'_> {
         if found.is_empty() && keyed.is_empty() && recognised.is_empty() {
             return Err("findings name at least one host, indicator or technique".into());
         }
-        Ok(Action::Findings {
+        Ok(Action::Findings(Findings {
             team,
             org,
             hosts: found,
             indicators: keyed,
             techniques: recognised,
-        })
+        }))
     }
 
     /// The team named must be the regional hub: only it relays and lends analysts.
@@ -1042,12 +1053,12 @@ mod tests {
             &[" CDN-X.example ", "cdn-x.example", "198.51.100.7"],
             &["T1003", "T1021.002"],
         );
-        let Ok(Some(Action::Findings {
+        let Ok(Some(Action::Findings(Findings {
             hosts: named,
             indicators,
             techniques,
             ..
-        })) = c.resolve(&plan)
+        }))) = c.resolve(&plan)
         else {
             panic!("{:?}", c.resolve(&plan));
         };

@@ -4,6 +4,8 @@
 //! findings against them, so all three must derive the same values: they live here, below all
 //! three.
 
+use std::collections::BTreeSet;
+
 use super::stable_hash::hash_of;
 use super::{Effect, Tactic};
 
@@ -102,17 +104,28 @@ pub fn normalised(value: &str) -> String {
     value.trim().to_ascii_lowercase()
 }
 
-/// Every value the campaign's records may carry (`normalised`): each of its stages'
-/// indicators, its command-and-control domain and its tool's hash.
-pub fn campaign_indicators(plan: &super::Plan, campaign: super::ids::CampaignIx) -> Vec<String> {
+/// Every value a campaign's records carry for the techniques given (`normalised`): each
+/// technique's indicator, and the crew's command-and-control domain and tool hash.
+pub fn indicators_of(
+    plan: &super::Plan,
+    campaign: super::ids::CampaignIx,
+    techniques: impl IntoIterator<Item = super::ids::TechniqueIx>,
+) -> BTreeSet<String> {
     let id = &plan.scenario.campaigns[campaign.ix()].id;
-    let mut out = vec![normalised(&c2_domain(id)), normalised(&tool_hash(id))];
-    for stage in &plan.campaigns[campaign].stages {
-        let t = &plan.techniques[stage.technique];
+    let mut out = BTreeSet::from([normalised(&c2_domain(id)), normalised(&tool_hash(id))]);
+    for t in techniques {
+        let t = &plan.techniques[t];
         let indicator = fictional_indicator(id, &t.id, t.effect, t.tactic);
         out.extend(indicator.values().into_iter().map(normalised));
     }
-    out.sort();
-    out.dedup();
     out
+}
+
+/// Every value the campaign's records may carry: its stages' indicators, its domain and tool.
+pub fn campaign_indicators(
+    plan: &super::Plan,
+    campaign: super::ids::CampaignIx,
+) -> BTreeSet<String> {
+    let stages = plan.campaigns[campaign].stages.iter().map(|s| s.technique);
+    indicators_of(plan, campaign, stages)
 }

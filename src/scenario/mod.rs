@@ -23,8 +23,8 @@ use std::path::{Path, PathBuf};
 
 pub use catalog::{Catalog, Effect, Tactic, Technique};
 pub use command::{
-    Action, Audience, Command, Issued, Listeners, Order, Pace, Recipients, STATEMENT_MAX_CHARS,
-    Timed, commands_from, load_commands,
+    Action, Audience, Command, Findings, Issued, Listeners, Order, Pace, Recipients,
+    STATEMENT_MAX_CHARS, Timed, commands_from, load_commands,
 };
 // The format's names, the MSEL's and the plan's, said one by one so a reader sees where each
 // lives (no glob re-exports).

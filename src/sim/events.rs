@@ -52,13 +52,7 @@ pub enum SimEvent {
     },
     /// A team submitted what its analysis of the organisation's records found: the hosts it
     /// judges held, the indicators and techniques it recognised.
-    FindingsSubmitted {
-        team: TeamIx,
-        org: OrgIx,
-        hosts: Vec<HostIx>,
-        indicators: Vec<String>,
-        techniques: Vec<TechniqueIx>,
-    },
+    FindingsSubmitted(crate::scenario::Findings),
     /// A team's investigation (played by trainees, `investigation: Collection`) delivered a
     /// host triage package: the records of the organisation's hosts up to now, which
     /// `tidewatch evidence` writes for the team. The model learns nothing from it by itself.

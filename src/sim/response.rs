@@ -54,14 +54,12 @@ pub(super) fn work_desks(
     // once rather than once per team (most ticks: none).
     let mut orders: Vec<(TeamIx, Order)> = Vec::new();
     let mut revoked: Vec<OrgIx> = Vec::new();
-    let mut submitted: Vec<findings::Submission> = Vec::new();
+    let mut submitted: Vec<crate::scenario::Findings> = Vec::new();
     for e in case.log.this_tick() {
         match e.event {
             SimEvent::ResponseOrdered { team, order } => orders.push((team, order)),
             SimEvent::AccessRevoked { org, .. } => revoked.push(org),
-            SimEvent::FindingsSubmitted { .. } => {
-                submitted.extend(findings::Submission::of(&e.event))
-            }
+            SimEvent::FindingsSubmitted(ref f) => submitted.push(f.clone()),
             _ => {}
         }
     }

@@ -64,8 +64,8 @@ impl Fog {
         let team = |t: TeamIx| Audience::Teams(vec![t]);
         match *event {
             // A team's own orders, work done and what its desk receives.
+            FindingsSubmitted(ref f) => team(f.team),
             ResponseOrdered { team: t, .. }
-            | FindingsSubmitted { team: t, .. }
             | CollectionDelivered { team: t, .. }
             | HuntFoundNothing { team: t, .. }
             | OrganisationPatched { team: t, .. }

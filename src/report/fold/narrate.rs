@@ -118,7 +118,7 @@ pub fn tone(event: &SimEvent) -> Tone {
         | ProviderAccessFound { .. } => Tone::Warning,
         IncidentOpened { .. }
         | IncidentScoped { .. }
-        | FindingsSubmitted { .. }
+        | FindingsSubmitted(_)
         | HostIsolated { .. }
         | HostCleaned { .. }
         | HostRestored { .. }
@@ -235,7 +235,7 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
         | AlertTriaged { .. }
         | RansomNoteFound { .. }
         | CollectionDelivered { .. }
-        | FindingsSubmitted { .. }
+        | FindingsSubmitted(_)
         | IncidentOpened { .. }
         | IncidentScoped { .. }
         | HostIsolated { .. }

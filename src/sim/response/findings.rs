@@ -6,9 +6,9 @@
 //! list. Where a technical exercise's investigation delivers a collection instead of the answer
 //! (`Investigation::Collection`), this is the only way the team's incidents learn anything.
 
-use crate::scenario::Tactic;
-use crate::scenario::ids::{CampaignIx, HostIx, OrgIx, TeamIx, TechniqueIx};
+use crate::scenario::ids::CampaignIx;
 use crate::scenario::indicators::campaign_indicators;
+use crate::scenario::{Findings, Tactic};
 
 use super::super::events::{DetectedBy, SimEvent};
 use super::super::incidents::check_contained;
@@ -16,42 +16,10 @@ use super::super::tasks::Task;
 use super::super::{Region, Tick};
 use super::Casework;
 
-/// One submission, as the team gave it (resolved: hosts of the organisation, catalog
-/// techniques, indicators normalised).
-#[derive(Clone, Debug)]
-pub(super) struct Submission {
-    pub team: TeamIx,
-    pub org: OrgIx,
-    pub hosts: Vec<HostIx>,
-    pub indicators: Vec<String>,
-    pub techniques: Vec<TechniqueIx>,
-}
-
-impl Submission {
-    pub fn of(event: &SimEvent) -> Option<Self> {
-        match event {
-            SimEvent::FindingsSubmitted {
-                team,
-                org,
-                hosts,
-                indicators,
-                techniques,
-            } => Some(Submission {
-                team: *team,
-                org: *org,
-                hosts: hosts.clone(),
-                indicators: indicators.clone(),
-                techniques: techniques.clone(),
-            }),
-            _ => None,
-        }
-    }
-}
-
 /// The submission applied: the hosts filed on the team's open incident at the organisation
 /// (one is opened if it has none), scoped at once; the blocks its indicators call for go on the
 /// list.
-pub(super) fn apply(tick: &Tick, s: &Submission, case: &mut Casework) -> Vec<Task> {
+pub(super) fn apply(tick: &Tick, s: &Findings, case: &mut Casework) -> Vec<Task> {
     let (now, region) = (tick.now(), &*tick.region);
     let mut tasks = blocks(region, s);
     let credentials =
@@ -106,7 +74,7 @@ pub(super) fn apply(tick: &Tick, s: &Submission, case: &mut Casework) -> Vec<Tas
 /// Each campaign one of the submitted indicators belongs to, once, in plan order: the team
 /// pushes what it found to its island's perimeter (a team with no island has none to block at).
 /// An indicator that is nobody's blocks nothing.
-fn blocks(region: &Region, s: &Submission) -> Vec<Task> {
+fn blocks(region: &Region, s: &Findings) -> Vec<Task> {
     if s.indicators.is_empty() || region.teams[s.team].island.is_none() {
         return vec![];
     }
@@ -114,7 +82,7 @@ fn blocks(region: &Region, s: &Submission) -> Vec<Task> {
         .map(CampaignIx::from)
         .filter(|c| {
             let known = campaign_indicators(region, *c);
-            (s.indicators.iter()).any(|i| known.binary_search(i).is_ok())
+            (s.indicators.iter()).any(|i| known.contains(i))
         })
         .map(|campaign| Task::Block { campaign })
         .collect()
@@ -124,7 +92,7 @@ fn blocks(region: &Region, s: &Submission) -> Vec<Task> {
 /// first campaign aimed at the organisation, else the scenario's first. Only the model's
 /// bookkeeping reads it (a team's view of its incidents shows no campaign), so the choice tells
 /// the team nothing. `None` in a scenario without campaigns: there is nothing to scope.
-fn filed_under(region: &Region, s: &Submission, case: &Casework) -> Option<CampaignIx> {
+fn filed_under(region: &Region, s: &Findings, case: &Casework) -> Option<CampaignIx> {
     let holder = (s.hosts.iter()).find_map(|h| case.hosts.get(*h).held_by);
     let aimed = (0..region.campaigns.len())
         .map(CampaignIx::from)

@@ -792,13 +792,13 @@ fn submit(sim: &mut Simulation, hosts: &[u32], indicators: &[&str], techniques: 
     let techniques = (techniques.iter())
         .map(|id| plan.ids.techniques.resolve(id).unwrap())
         .collect();
-    let event = SimEvent::FindingsSubmitted {
+    let event = SimEvent::FindingsSubmitted(crate::scenario::Findings {
         team: TeamIx(0),
         org: OrgIx(0),
         hosts: hosts.to_vec(),
         indicators: indicators.iter().map(|i| i.to_string()).collect(),
         techniques,
-    };
+    });
     sim.world_mut().resource_mut::<Orders>().1.push(event);
 }
 

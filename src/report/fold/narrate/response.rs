@@ -202,13 +202,13 @@ pub(super) fn casework(plan: &Plan, event: &SimEvent) -> String {
             team(plan, t),
             org(plan, o)
         ),
-        FindingsSubmitted {
+        FindingsSubmitted(crate::scenario::Findings {
             team: t,
             org: o,
             ref hosts,
             ref indicators,
             ref techniques,
-        } => format!(
+        }) => format!(
             "{} submits findings at {}: {} host{}, {} indicator{}, {} technique{}",
             team(plan, t),
             org(plan, o),

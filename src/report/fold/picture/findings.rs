@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::scenario::Plan;
 use crate::scenario::ids::{CampaignIx, OrgIx, TeamIx, TechniqueIx};
-use crate::scenario::indicators::{c2_domain, fictional_indicator, normalised, tool_hash};
+use crate::scenario::indicators::indicators_of;
 use crate::sim::events::{SimEvent, Stamped};
 
 use super::Footholds;
@@ -99,14 +99,15 @@ impl FindingsRecord {
             SimEvent::CollectionDelivered { team, org } => {
                 self.collected.insert((team, org), e.tick);
             }
-            SimEvent::FindingsSubmitted {
+            SimEvent::FindingsSubmitted(crate::scenario::Findings {
                 team,
                 org,
                 ref hosts,
                 ref indicators,
                 ref techniques,
-            } => {
-                let used = self.used.get(&org).cloned().unwrap_or_default();
+            }) => {
+                let none = BTreeSet::new();
+                let used = self.used.get(&org).unwrap_or(&none);
                 let named_hosts: BTreeSet<u32> = hosts.iter().copied().collect();
                 let held = footholds.held_at(org);
                 let named_techniques: BTreeSet<TechniqueIx> = techniques.iter().copied().collect();
@@ -117,7 +118,7 @@ impl FindingsRecord {
                     team,
                     org,
                     hosts: Score::of(&named_hosts, &held),
-                    indicators: Score::of(&named_indicators, &carried(plan, &used)),
+                    indicators: Score::of(&named_indicators, &carried(plan, used)),
                     techniques: Score::of(&named_techniques, &true_techniques),
                     since_compromise: self.first.get(&org).map(|t| e.tick - t),
                     since_collection: self.collected.get(&(team, org)).map(|t| e.tick - t),
@@ -131,16 +132,9 @@ impl FindingsRecord {
 /// The indicators the crews' records at an organisation carry: each technique's (as the
 /// evidence writes it), and each crew's command-and-control domain and tool hash.
 fn carried(plan: &Plan, used: &BTreeSet<(CampaignIx, TechniqueIx)>) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for &(c, t) in used {
-        let id = &plan.scenario.campaigns[c.ix()].id;
-        let tech = &plan.techniques[t];
-        let indicator = fictional_indicator(id, &tech.id, tech.effect, tech.tactic);
-        out.extend(indicator.values().into_iter().map(normalised));
-        out.insert(normalised(&c2_domain(id)));
-        out.insert(normalised(&tool_hash(id)));
-    }
-    out
+    (used.iter())
+        .flat_map(|&(c, t)| indicators_of(plan, c, [t]))
+        .collect()
 }
 
 #[cfg(test)]
