@@ -9,8 +9,9 @@ use crate::scenario::Plan;
 use crate::scenario::ids::TeamIx;
 use crate::sim::events::Stamped;
 
-/// Fields of a team-visible event that only the facilitator may read.
-pub const FACILITATOR_FIELDS: &[&str] = &["true_positive"];
+/// Fields of a team-visible event that only the facilitator may read: whether an alert was
+/// true, whose infrastructure the indicators a team blocked were.
+pub const FACILITATOR_FIELDS: &[&str] = &["true_positive", "campaigns"];
 
 /// The events `team` may see, in log order.
 pub fn visible_to<'a>(plan: &Plan, team: TeamIx, events: &'a [Stamped]) -> Vec<&'a Stamped> {

@@ -204,9 +204,9 @@ pub enum Command {
     /// indicators it keyed on (addresses, domains, senders, hashes) and the techniques it
     /// recognised (catalog ids). The model acts on the submission, not on the truth: the hosts
     /// become the team's scope at the organisation (`IsolateHosts` cuts off these and no
-    /// others; a host it missed stays the intruder's), indicators that are a campaign's put a
-    /// block of that campaign on its list, a credential-access technique puts the
-    /// organisation's reset between it and containment. The after-action report scores each
+    /// others; a host it missed stays the intruder's), indicators that are a campaign's block
+    /// it at the team's island (the team is not told whose they were), a credential-access
+    /// technique puts the organisation's reset between it and containment. The after-action report scores each
     /// submission against what was true at that moment.
     Findings {
         team: String,

@@ -53,6 +53,16 @@ pub enum SimEvent {
     /// A team submitted what its analysis of the organisation's records found: the hosts it
     /// judges held, the indicators and techniques it recognised.
     FindingsSubmitted(crate::scenario::Findings),
+    /// A team pushed the indicators its findings named to its island's perimeter: the
+    /// campaigns whose infrastructure they are (none when they are nobody's) are blocked there.
+    /// The team is told it blocked them, never whose they were (`campaigns` is the
+    /// facilitator's).
+    IndicatorsBlocked {
+        team: TeamIx,
+        island: IslandIx,
+        indicators: u32,
+        campaigns: Vec<CampaignIx>,
+    },
     /// A team's investigation (played by trainees, `investigation: Collection`) delivered a
     /// host triage package: the records of the organisation's hosts up to now, which
     /// `tidewatch evidence` writes for the team. The model learns nothing from it by itself.

@@ -138,6 +138,15 @@ fn follow_orders(region: Res<Region>, log: Res<EventLog>, mut defences: ResMut<I
             } => {
                 defences.block_actor(island, region.campaigns[campaign].actor);
             }
+            SimEvent::IndicatorsBlocked {
+                island,
+                ref campaigns,
+                ..
+            } => {
+                for c in campaigns {
+                    defences.block_actor(island, region.campaigns[*c].actor);
+                }
+            }
             _ => {}
         }
     }

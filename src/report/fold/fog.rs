@@ -67,6 +67,7 @@ impl Fog {
             FindingsSubmitted(ref f) => team(f.team),
             ResponseOrdered { team: t, .. }
             | CollectionDelivered { team: t, .. }
+            | IndicatorsBlocked { team: t, .. }
             | HuntFoundNothing { team: t, .. }
             | OrganisationPatched { team: t, .. }
             | ActorBlocked { team: t, .. }

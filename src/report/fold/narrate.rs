@@ -235,6 +235,7 @@ pub fn describe(plan: &Plan, event: &SimEvent) -> String {
         | AlertTriaged { .. }
         | RansomNoteFound { .. }
         | CollectionDelivered { .. }
+        | IndicatorsBlocked { .. }
         | FindingsSubmitted(_)
         | IncidentOpened { .. }
         | IncidentScoped { .. }

@@ -2,9 +2,10 @@
 //! on the submission, never on the truth behind it: the hosts named become the team's scope
 //! (what `IsolateHosts` cuts off, so a host it missed stays the intruder's and a wrong one is
 //! cut off for nothing), a credential-access technique puts the organisation's reset between
-//! it and containment, and indicators that are a campaign's put that campaign's block on its
-//! list. Where a technical exercise's investigation delivers a collection instead of the answer
-//! (`Investigation::Collection`), this is the only way the team's incidents learn anything.
+//! it and containment, and indicators that are a campaign's block that campaign at its
+//! island. Where a technical exercise's investigation delivers a collection instead of the
+//! answer (`Investigation::Collection`), this is the only way the team's incidents learn
+//! anything.
 
 use crate::scenario::ids::CampaignIx;
 use crate::scenario::indicators::campaign_indicators;
@@ -21,7 +22,7 @@ use super::Casework;
 /// list.
 pub(super) fn apply(tick: &Tick, s: &Findings, case: &mut Casework) -> Vec<Task> {
     let (now, region) = (tick.now(), &*tick.region);
-    let mut tasks = blocks(region, s);
+    block(now, region, s, case);
     let credentials =
         (s.techniques.iter()).any(|t| region.techniques[*t].tactic == Tactic::CredentialAccess);
     let open = (case.incidents.on_org(s.org)).find(|k| {
@@ -29,10 +30,10 @@ pub(super) fn apply(tick: &Tick, s: &Findings, case: &mut Casework) -> Vec<Task>
     });
     let id = match open {
         Some(id) => id,
-        None if s.hosts.is_empty() => return tasks,
+        None if s.hosts.is_empty() => return vec![],
         None => {
             let Some(campaign) = filed_under(region, s, case) else {
-                return tasks;
+                return vec![];
             };
             let by = DetectedBy::Findings;
             (case.incidents).open(&mut case.log, now, s.team, s.org, campaign, by)
@@ -63,29 +64,40 @@ pub(super) fn apply(tick: &Tick, s: &Findings, case: &mut Casework) -> Vec<Task>
         hosts: inc.held.len() as u32,
     };
     case.log.push(now, event);
-    if region.teams[s.team].auto {
-        // A team the model plays acts on findings given for it as on its own investigation's.
-        tasks.extend(super::act_on_scope(inc, id));
-    }
+    // A team the model plays acts on findings given for it as on its own investigation's.
+    let tasks = match region.teams[s.team].auto {
+        true => super::act_on_scope(inc, id),
+        false => vec![],
+    };
     check_contained(inc, id, now, &mut case.log);
     tasks
 }
 
-/// Each campaign one of the submitted indicators belongs to, once, in plan order: the team
-/// pushes what it found to its island's perimeter (a team with no island has none to block at).
-/// An indicator that is nobody's blocks nothing.
-fn blocks(region: &Region, s: &Findings) -> Vec<Task> {
-    if s.indicators.is_empty() || region.teams[s.team].island.is_none() {
-        return vec![];
-    }
-    (0..region.campaigns.len())
+/// The submitted indicators pushed to the team's island's perimeter (a team with no island has
+/// none to block at): each campaign one of them belongs to is blocked there; one that is
+/// nobody's blocks nothing. One event whatever they matched, so the team learns nothing of
+/// whose they were.
+fn block(now: u64, region: &Region, s: &Findings, case: &mut Casework) {
+    let Some(island) = region.teams[s.team]
+        .island
+        .filter(|_| !s.indicators.is_empty())
+    else {
+        return;
+    };
+    let campaigns = (0..region.campaigns.len())
         .map(CampaignIx::from)
         .filter(|c| {
             let known = campaign_indicators(region, *c);
             (s.indicators.iter()).any(|i| known.contains(i))
         })
-        .map(|campaign| Task::Block { campaign })
-        .collect()
+        .collect();
+    let event = SimEvent::IndicatorsBlocked {
+        team: s.team,
+        island,
+        indicators: s.indicators.len() as u32,
+        campaigns,
+    };
+    case.log.push(now, event);
 }
 
 /// The campaign a new incident is filed under: the crew holding the first host named, else the

@@ -896,25 +896,35 @@ fn findings_indicators_block_their_campaign_and_a_credential_technique_waits_on_
     sim.run_until(30);
     submit(&mut sim, &[], &["cdn-nobody.example"], &[]);
     sim.run_until(6 * 60);
-    assert!(
-        !sim.events()
-            .iter()
-            .any(|e| matches!(e.event, SimEvent::ActorBlocked { .. })),
-        "an indicator of nobody's blocks nothing"
+    let blocked = |sim: &Simulation| -> Vec<Vec<CampaignIx>> {
+        (sim.events().iter())
+            .filter_map(|e| match &e.event {
+                SimEvent::IndicatorsBlocked { campaigns, .. } => Some(campaigns.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(
+        blocked(&sim),
+        vec![vec![]],
+        "an indicator of nobody's blocks nothing (and says so as any block does)"
     );
     submit(&mut sim, &[], &[&c2], &[]);
-    let blocked = step_until(&mut sim, 12 * 60, |e| {
-        matches!(
-            e,
-            SimEvent::ActorBlocked {
-                campaign: CampaignIx(0),
-                ..
-            }
-        )
-    });
-    assert!(
-        blocked.is_some(),
+    sim.run_until(7 * 60);
+    assert_eq!(
+        blocked(&sim)[1],
+        vec![CampaignIx(0)],
         "the crew's command-and-control domain blocks the crew"
+    );
+    let defences = sim
+        .app
+        .world()
+        .resource::<crate::sim::posture::IslandDefences>();
+    let actor = plan.campaigns[CampaignIx(0)].actor;
+    let at = plan.teams[TeamIx(0)].island.unwrap();
+    assert!(
+        defences.block_chance(&crate::sim::Region(plan.clone()), at, actor) > 0.0,
+        "at the team's island"
     );
 
     // A credential-access finding with the hosts: contained only after the reset.

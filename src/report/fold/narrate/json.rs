@@ -50,6 +50,14 @@ pub fn to_json(plan: &Plan, e: &Stamped) -> Value {
                     json!(plan.scenario.services[s as usize].id)
                 }
                 ("technique", Some(t)) => json!(plan.techniques[t as usize].id),
+                ("campaigns", None) => json!(
+                    v.as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|c| c.as_u64())
+                        .map(|c| plan.scenario.campaigns[c as usize].id.clone())
+                        .collect::<Vec<_>>()
+                ),
                 // Findings' hosts as the team named them (a count of hosts stays a number).
                 ("hosts", None) => json!(
                     v.as_array()

@@ -197,6 +197,19 @@ pub(super) fn casework(plan: &Plan, event: &SimEvent) -> String {
             }
         ),
         RansomNoteFound { org: o, .. } => format!("{}: staff find a ransom note", org(plan, o)),
+        // Whose the indicators were is the facilitator's: the team hears only that it blocked
+        // them.
+        IndicatorsBlocked {
+            team: t,
+            island,
+            indicators,
+            ..
+        } => format!(
+            "{} blocks the {indicators} indicator{} it found at {}'s perimeter",
+            team(plan, t),
+            if indicators == 1 { "" } else { "s" },
+            island_name(plan, island)
+        ),
         CollectionDelivered { team: t, org: o } => format!(
             "{}: the records of {}'s hosts are collected for analysis",
             team(plan, t),

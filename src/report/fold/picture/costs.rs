@@ -161,7 +161,14 @@ impl ResponseWork {
             HostCleaned { team, .. } => (team, TaskKind::Eradicate),
             OrganisationPatched { team, .. } => (team, TaskKind::Patch),
             CredentialsReset { team, .. } => (team, TaskKind::ResetCredentials),
-            ActorBlocked { team, .. } => (team, TaskKind::Block),
+            ActorBlocked { team, .. } | IndicatorsBlocked { team, .. } => (team, TaskKind::Block),
+            // A collection is an investigation's work; the findings' scope that follows is the
+            // trainees' own analysis, not charged again as one.
+            CollectionDelivered { team, .. } => (team, TaskKind::Investigate),
+            FindingsSubmitted(ref f) => {
+                self.looked = Some((f.team, e.tick));
+                return;
+            }
             IntelApplied {
                 team: Some(team), ..
             } => (team, TaskKind::ApplyIntel),
