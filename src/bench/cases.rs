@@ -82,7 +82,7 @@ pub struct ActiveCase {
 
 /// CPU time this thread has used, in seconds (Linux: `/proc/thread-self/schedstat`); wall
 /// time elsewhere would mislead on a busy machine, so `None`.
-fn thread_cpu_seconds() -> Option<f64> {
+pub(super) fn thread_cpu_seconds() -> Option<f64> {
     let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
     let ns: f64 = text.split_whitespace().next()?.parse().ok()?;
     Some(ns / 1e9)

@@ -5,15 +5,18 @@
 //! must not grow with it).
 //!
 //! `region.rs` generates the regions, `cases.rs` runs and measures one case, `frames.rs` the
-//! console's cost per frame; here, the suite and what it prints.
+//! console's cost per frame, `evidence.rs` the cost of writing a region's evidence; here,
+//! the suite and what it prints.
 
 mod cases;
+mod evidence;
 mod frames;
 mod region;
 
 pub use cases::{
     ActiveCase, Case, REPEATS, active_repeats, run_active_case, run_case, run_case_repeated, slope,
 };
+pub use evidence::{EvidenceCase, run_evidence, run_evidence_case};
 pub use frames::{FrameCost, console_frames, run_console_frames};
 pub use region::{HOSTS_PER_ISLAND, active_region, generated_region, plan_for};
 

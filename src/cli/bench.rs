@@ -19,9 +19,17 @@ pub struct BenchArgs {
     /// rebuilt from the whole log).
     #[arg(long, value_name = "SCENARIO", num_args = 0..=1, default_missing_value = DEFAULT_SCENARIO)]
     console: Option<String>,
+    /// Instead of the size suite: the cost of writing the evidence (every sensor's records) of
+    /// an active region of this many hosts, after it has run.
+    #[arg(long, value_name = "HOSTS", num_args = 0..=1, default_missing_value = "10000", conflicts_with = "console")]
+    evidence: Option<u32>,
 }
 
 pub fn run(args: BenchArgs) -> Result<ExitCode, Failure> {
+    if let Some(hosts) = args.evidence {
+        tidewatch::bench::run_evidence(hosts, args.until.0, args.json);
+        return Ok(ExitCode::SUCCESS);
+    }
     match args.console {
         None => tidewatch::bench::run_suite(args.until.0, args.json),
         Some(scenario) => {

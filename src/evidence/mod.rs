@@ -152,79 +152,135 @@ pub fn write(
         hosts_taken: taken.len(),
         ..Written::default()
     };
+    let words: Vec<background::Words> = hosts
+        .iter()
+        .map(|&h| background::Words::new(&estate, h))
+        .collect();
+    // Until when each host's records are written.
+    let limit: Vec<u64> = hosts.iter().map(|&h| until.min(seen[h as usize])).collect();
     let mut traces = traces.into_iter().peekable();
-    // An hour's records stay where they were made; only their keys are sorted (a record is
-    // large, and moving each one through a sort cost a quarter of the time).
-    let mut records: Vec<ecs::Record> = Vec::new();
-    let mut order: Vec<(u64, estate_order::Order, u32)> = Vec::new();
-    let mut hour_batch = Vec::new();
-    let mut line = Vec::with_capacity(1024);
+    let mut hour = Hour::default();
+    let mut drawn = Vec::new();
+    let mut buffer = Vec::with_capacity(1 << 17);
     let mut stamp = (u64::MAX, String::new());
-    for hour in (0..until).step_by(60) {
-        records.clear();
-        order.clear();
+    for start in (0..until).step_by(60) {
+        hour.clear();
         for (n, &h) in hosts.iter().enumerate() {
-            if hour >= seen[h as usize] {
+            if start >= seen[h as usize] {
                 continue;
             }
-            hour_batch.clear();
-            background::hour(&estate, h, hour, &mut hour_batch);
-            for (second, r) in hour_batch.drain(..) {
-                order.push((
-                    second,
-                    estate_order::Order(n as u64, 0),
-                    records.len() as u32,
-                ));
-                records.push(r);
+            drawn.clear();
+            background::hour(&estate, &words[n], h, start, &mut drawn);
+            for &(second, benign) in &drawn {
+                hour.push(second, Made::Benign(n as u32, benign));
             }
         }
-        let mut k = 0;
         while let Some((tick, second, _)) = traces.peek()
-            && *tick < hour + 60
+            && *tick < start + 60
         {
-            let at = (tick - hour) * 60 + second.min(&59);
+            let at = (tick - start) * 60 + second.min(&59);
             let (_, _, record) = traces.next().expect("peeked");
-            k += 1;
-            order.push((at, estate_order::Order(u64::MAX, k), records.len() as u32));
-            records.push(record);
+            hour.push(at, Made::Intruder(hour.intruder.len() as u32));
+            hour.intruder.push(record);
         }
-        // The index breaks ties: records of one host in one second keep the order made.
-        order.sort_unstable();
-        for &(at, key, i) in &order {
-            let host_until = match key.0 {
-                u64::MAX => until,
-                n => until.min(seen[hosts[n as usize] as usize]),
+        hour.sort();
+        for k in 0..hour.order.len() {
+            let (at, made) = hour.made[hour.order[k] as usize];
+            let host_until = match made {
+                Made::Benign(n, _) => limit[n as usize],
+                Made::Intruder(_) => until,
             };
-            if hour + at / 60 >= host_until {
+            if start + at / 60 >= host_until {
                 continue;
             }
-            let record = &mut records[i as usize];
             // Every record of a second carries the same stamp: made once per second.
-            let second = hour * 60 + at;
+            let second = start * 60 + at;
             if stamp.0 != second {
-                stamp = (second, estate.timestamp(hour + at / 60, at % 60));
+                stamp = (second, estate.timestamp(start + at / 60, at % 60));
             }
-            record.timestamp.clone_from(&stamp.1);
-            written.intruder += u64::from(key.0 == u64::MAX);
-            line.clear();
-            match format {
-                Format::Ecs => {
-                    serde_json::to_writer(&mut line, record).map_err(io::Error::other)?
+            match (made, format) {
+                (Made::Benign(n, b), Format::Ecs) => {
+                    b.write_ecs(&words[n as usize], &stamp.1, &mut buffer)
                 }
-                Format::Cef => line.extend_from_slice(cef::line(record).as_bytes()),
+                (Made::Benign(n, b), Format::Cef) => {
+                    let mut record = b.record(&words[n as usize]);
+                    record.timestamp.clone_from(&stamp.1);
+                    buffer.extend_from_slice(cef::line(&record).as_bytes());
+                }
+                (Made::Intruder(k), _) => {
+                    let record = &mut hour.intruder[k as usize];
+                    record.timestamp.clone_from(&stamp.1);
+                    written.intruder += 1;
+                    match format {
+                        Format::Ecs => {
+                            serde_json::to_writer(&mut buffer, record).map_err(io::Error::other)?
+                        }
+                        Format::Cef => buffer.extend_from_slice(cef::line(record).as_bytes()),
+                    }
+                }
             }
-            line.push(b'\n');
-            out.write_all(&line)?;
+            buffer.push(b'\n');
             written.records += 1;
+            if buffer.len() >= 1 << 16 {
+                out.write_all(&buffer)?;
+                buffer.clear();
+            }
         }
     }
+    out.write_all(&buffer)?;
     Ok(written)
 }
 
-mod estate_order {
-    /// Records of one second in a stable order: by host, the intruder's after, in event order.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-    pub struct Order(pub u64, pub u64);
+/// What made a record: a host's sensor (the host's place in the file's list) or the intruder
+/// (its record's place in the hour's).
+#[derive(Clone, Copy)]
+enum Made {
+    Benign(u32, background::Benign),
+    Intruder(u32),
+}
+
+/// An hour's records as made: the benign ones host by host, then the intruder's in event
+/// order, each with its second in the hour.
+#[derive(Default)]
+struct Hour {
+    made: Vec<(u64, Made)>,
+    intruder: Vec<ecs::Record>,
+    /// Records per second, then where each second starts in the order (a counting sort).
+    starts: Vec<u32>,
+    order: Vec<u32>,
+}
+
+impl Hour {
+    fn clear(&mut self) {
+        self.made.clear();
+        self.intruder.clear();
+    }
+
+    fn push(&mut self, second: u64, made: Made) {
+        self.made.push((second.min(3599), made));
+    }
+
+    /// Puts the records' places in time order (`order`); records of one second keep the order they were
+    /// made in (by host, the intruder's after, in event order). A counting sort by second:
+    /// stable, and linear in the records (sorting the hour's records cost more than writing
+    /// them).
+    fn sort(&mut self) {
+        self.starts.clear();
+        self.starts.resize(3601, 0);
+        for &(at, _) in &self.made {
+            self.starts[at as usize + 1] += 1;
+        }
+        for s in 1..self.starts.len() {
+            self.starts[s] += self.starts[s - 1];
+        }
+        self.order.clear();
+        self.order.resize(self.made.len(), 0);
+        for (i, &(at, _)) in self.made.iter().enumerate() {
+            let slot = &mut self.starts[at as usize];
+            self.order[*slot as usize] = i as u32;
+            *slot += 1;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -436,7 +492,8 @@ mod tests {
         let count = |tick: u64| {
             let mut out = Vec::new();
             for h in 0..200 {
-                background::hour(&estate, h, tick, &mut out);
+                let words = background::Words::new(&estate, h);
+                background::hour(&estate, &words, h, tick, &mut out);
             }
             out.len()
         };
