@@ -788,6 +788,27 @@ fn a_seat_in_a_technical_exercise_lists_its_collections_and_submits_findings() {
         "document.getElementById('collections').textContent.includes('Ministry of Finance')",
         "the collection listed",
     );
+    // The collected ministry's records, made by the host from the live exercise, as the
+    // link's download gets them.
+    let link = browser.eval(
+        "const a = [...document.querySelectorAll('#evidence-links a')].find(a => a.textContent.startsWith('Ministry of Finance'));
+         window.got = '';
+         fetch(a.href).then(r => r.text()).then(t => {
+           const lines = t.split('\\n').filter(l => l);
+           const hosts = new Set(lines.map(l => JSON.parse(l).host.name.split('-').slice(0, 2).join('-')));
+           window.got = `${lines.length} ${[...hosts].join(',')}`;
+         });
+         a.getAttribute('href')",
+    );
+    let link = link.as_str().unwrap();
+    assert!(
+        link.starts_with("/evidence/ag-npc.ndjson?code=") && link.ends_with("&org=ag-gov"),
+        "{link}"
+    );
+    let got = browser.until("window.got", "the collection's records downloaded");
+    let (records, orgs) = got.as_str().unwrap().split_once(' ').unwrap();
+    assert!(records.parse::<u64>().unwrap() > 1000, "{got}");
+    assert_eq!(orgs, "ag-gov", "only the collected ministry's hosts");
     browser.eval(
         "document.getElementById('target').value = 'ag-gov';
          document.getElementById('findings').value = 'ag-gov-ws-0001, T1021.002\\ncdn-x.example';

@@ -209,6 +209,7 @@ mod window {
         let host = lab_host(
             args.host.as_deref(),
             &plan,
+            seed,
             args.seats_per_team,
             &args.record,
         )?;
@@ -234,7 +235,8 @@ mod window {
     /// and prints the join codes on the terminal too.
     fn lab_host(
         address: Option<&str>,
-        plan: &Plan,
+        plan: &Arc<Plan>,
+        seed: u64,
         seats_per_team: usize,
         record: &crate::cli::RecordArgs,
     ) -> Result<Option<LabHost>, Failure> {
@@ -243,7 +245,7 @@ mod window {
         };
         let (secret, kept) = record.lab_secret()?;
         // The facilitator is at this window: no facilitator's seat.
-        let host = LabHost::start(address, plan, seats_per_team, secret, false)?;
+        let host = LabHost::start(address, plan, seed, seats_per_team, secret, false)?;
         emit(&host.codes_text());
         emit(&format!("{kept}\n"));
         Ok(Some(host))

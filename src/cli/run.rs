@@ -135,7 +135,14 @@ fn host_lab(
     use tidewatch::lab::{LabHost, Speed, facilitator, host_headless};
     let speed = Speed::parse(&args.pace).map_err(|e| format!("--pace: {e}"))?;
     let (secret, kept) = args.record.lab_secret()?;
-    let host = LabHost::start(address, &session.plan, args.seats_per_team, secret, true)?;
+    let host = LabHost::start(
+        address,
+        &session.plan,
+        session.seed,
+        args.seats_per_team,
+        secret,
+        true,
+    )?;
     emit(&host.codes_text());
     emit(&format!("{kept}\n"));
     emit("the facilitator's commands are read here, one a line; type `help` for the list\n");

@@ -186,6 +186,15 @@ fn draw(
                 };
             }
         });
+        if s.view.collects {
+            // A technical exercise: the records to analyse, for a browser on this laptop.
+            ui.horizontal(|ui| {
+                ui.label("Records up to now, to open in a browser:");
+                ui.add(egui::Label::new(
+                    RichText::new(connection.ticket.evidence_url()).monospace(),
+                ));
+            });
+        }
         ui.add_space(4.0);
     });
     let parts = (&s.geography, &s.clock, &s.view, &s.feed);

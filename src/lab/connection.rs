@@ -17,6 +17,7 @@ use tungstenite::protocol::WebSocketConfig;
 use tungstenite::{Message, WebSocket};
 
 use super::conversation::Conversation;
+use super::evidence::{self, Download, SharedLedger};
 use super::gate::{
     Admitted, FREE_WRONG_CODES, Gate, Hello, JOIN_DEADLINE, MAX_WRONG_CODE_DELAY, Refusal,
 };
@@ -49,6 +50,10 @@ pub(super) enum Inbound {
     /// A facilitator's line, within the seat's budget (the host checks it is one).
     Said {
         label: String,
+        line: String,
+    },
+    /// Evidence a seat's browser downloaded: a line for the facilitator's log.
+    Downloaded {
         line: String,
     },
     /// Something refused before or outside a seat (a wrong code, garbage, a full lab). `about`
@@ -109,6 +114,7 @@ pub(super) fn accept(
     stop: Arc<AtomicBool>,
     connections: Arc<Mutex<Vec<JoinHandle<()>>>>,
     page: Arc<Page>,
+    ledger: SharedLedger,
 ) {
     while !stop.load(Ordering::SeqCst) {
         match listener.accept() {
@@ -130,13 +136,21 @@ pub(super) fn accept(
                     held: true,
                 };
                 let (gate, tx, stop) = (gate.clone(), tx.clone(), stop.clone());
-                let page = page.clone();
+                let (page, ledger) = (page.clone(), ledger.clone());
                 // A thread that cannot start drops its slot with the closure.
                 let handle = std::thread::Builder::new()
                     .name(format!("lab-seat {peer}"))
                     .spawn(move || {
                         let wire = Wire::new(stream, accepted + JOIN_DEADLINE);
-                        if let Some(wire) = browser(wire, peer, &page, &tx) {
+                        let asked = Asking {
+                            peer,
+                            page: &page,
+                            ledger: &ledger,
+                            gate: &gate,
+                            inbound: &tx,
+                            stop: &stop,
+                        };
+                        if let Some(wire) = browser(wire, &asked) {
                             connection(wire, peer, slot, &gate, &tx, &stop);
                         }
                     });
@@ -311,45 +325,95 @@ fn hold_answer(hold: Duration, stop: &AtomicBool) {
     }
 }
 
-/// A browser asking for the seat's page gets it here and the connection ends; a seat's
-/// WebSocket upgrade is passed on (`Some`). A request that never completes is turned away.
-fn browser(
-    mut wire: Wire,
+/// What a plain HTTP request may be answered from, and to whom.
+struct Asking<'a> {
     peer: SocketAddr,
-    page: &Page,
-    inbound: &Sender<Inbound>,
-) -> Option<Wire> {
-    let turned = |why: String| {
-        let _ = inbound.send(Inbound::Turned {
-            about: format!("{}: not seats", peer.ip()),
-            line: format!("{peer}: {why}"),
+    page: &'a Page,
+    ledger: &'a SharedLedger,
+    gate: &'a Mutex<Gate>,
+    inbound: &'a Sender<Inbound>,
+    stop: &'a AtomicBool,
+}
+
+impl Asking<'_> {
+    fn turned(&self, about: &str, why: String) {
+        let _ = self.inbound.send(Inbound::Turned {
+            about: format!("{}: {about}", self.peer.ip()),
+            line: format!("{}: {why}", self.peer),
         });
-    };
+    }
+
+    /// A download whose code the gate lets in is written from the ledger; a wrong code is
+    /// answered 403 after the hold the gate sets, as a seat's would be.
+    fn evidence(&self, wire: &mut Wire, download: &Download) {
+        let checked = self.gate.lock().expect("not poisoned").check_code(
+            self.peer.ip(),
+            download.gate_team(),
+            &download.code,
+            Instant::now(),
+        );
+        let team = match checked {
+            Ok(team) => team,
+            Err(wrong) => {
+                hold_answer(wrong.hold, self.stop);
+                let _ = wire.write_all(&evidence::plain("403 Forbidden", &wrong.reason));
+                return self.turned("wrong join codes", format!("evidence: {}", wrong.reason));
+            }
+        };
+        match evidence::answer(self.ledger, download, team, wire) {
+            Ok(Ok(written)) => {
+                let _ = self.inbound.send(Inbound::Downloaded {
+                    line: format!(
+                        "{}: {} downloaded ({} records of {} hosts)",
+                        self.peer.ip(),
+                        download.file_name(),
+                        written.records,
+                        written.hosts
+                    ),
+                });
+            }
+            Ok(Err(why)) => self.turned("evidence refused", format!("evidence: {why}")),
+            Err(e) => self.turned(
+                "evidence cut short",
+                format!("{}: cut short: {e}", download.file_name()),
+            ),
+        }
+    }
+}
+
+/// A browser asking for the seat's page or its team's evidence gets it here and the
+/// connection ends; a seat's WebSocket upgrade is passed on (`Some`). A request that never
+/// completes is turned away.
+fn browser(mut wire: Wire, asking: &Asking) -> Option<Wire> {
     let head = match wire.peek_head() {
         Ok(head) => head,
         // A browser opens spare connections ahead of need and closes them unused: no trouble.
         Err(None) => return None,
         Err(Some(why)) => {
-            turned(format!("not a seat ({why})"));
+            asking.turned("not seats", format!("not a seat ({why})"));
             return None;
         }
     };
-    let reply = match page.answer(&head) {
-        Asked::Seat => return Some(wire),
-        Asked::Page(reply) => reply,
-        Asked::Refused { reply, why } => {
-            turned(format!("not a seat ({why})"));
-            reply
-        }
-    };
+    let asked = asking.page.answer(&head);
     // Take the request before answering: a socket closed with unread bytes is reset, and the
     // browser would lose the answer.
     let mut taken = vec![0u8; head.len()];
-    if wire.read_exact(&mut taken).is_ok() {
-        let _ = wire.write_all(&reply);
-        let _ = wire.flush();
-        let _ = wire.stream.shutdown(std::net::Shutdown::Write);
+    if !matches!(asked, Asked::Seat) && wire.read_exact(&mut taken).is_err() {
+        return None;
     }
+    match asked {
+        Asked::Seat => return Some(wire),
+        Asked::Page(reply) => {
+            let _ = wire.write_all(&reply);
+        }
+        Asked::Evidence(download) => asking.evidence(&mut wire, &download),
+        Asked::Refused { reply, why } => {
+            asking.turned("not seats", format!("not a seat ({why})"));
+            let _ = wire.write_all(&reply);
+        }
+    }
+    let _ = wire.flush();
+    let _ = wire.stream.shutdown(std::net::Shutdown::Write);
     None
 }
 

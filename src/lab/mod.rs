@@ -6,6 +6,7 @@
 mod budget;
 mod connection;
 mod conversation;
+mod evidence;
 pub mod facilitator;
 mod gate;
 mod headless;

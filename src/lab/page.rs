@@ -32,6 +32,8 @@ pub(super) struct Page {
 pub(super) enum Asked {
     /// A WebSocket upgrade: a seat (native or a page) joining.
     Seat,
+    /// A team's evidence (or the facilitator's), once its code is let in.
+    Evidence(super::evidence::Download),
     /// The page (or its head), answered with these bytes; the connection then closes.
     Page(Vec<u8>),
     /// Not the page nor a seat: answered (404, 405) and closed, and `why` is trouble for the
@@ -101,9 +103,21 @@ impl Page {
             return Asked::Seat;
         }
         let mut parts = request.split_whitespace();
-        let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-        let path = path.split(['?', '#']).next().unwrap_or("");
+        let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+        let target = target.split('#').next().unwrap_or("");
+        let path = target.split('?').next().unwrap_or("");
         let head_only = method == "HEAD";
+        if method == "GET"
+            && let Some(download) = super::evidence::Download::parse(target)
+        {
+            return match download {
+                Ok(download) => Asked::Evidence(download),
+                Err(why) => Asked::Refused {
+                    reply: super::evidence::plain("400 Bad Request", &why),
+                    why: format!("asked for {}: {why}", clean(path)),
+                },
+            };
+        }
         match (method, path) {
             ("GET" | "HEAD", "/" | "/index.html") => {
                 Asked::Page(self.reply(head_only, "200 OK", "text/html", &self.html))
@@ -194,6 +208,7 @@ mod tests {
                 String::from_utf8(bytes).unwrap()
             }
             Asked::Seat => panic!("answered as a seat"),
+            Asked::Evidence(d) => panic!("answered as evidence: {d:?}"),
         }
     }
 

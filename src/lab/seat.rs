@@ -89,6 +89,17 @@ pub struct Ticket {
     pub name: String,
 }
 
+impl Ticket {
+    /// Where a browser downloads the team's records up to now (its sensors' and collections'),
+    /// made by the host from the live exercise (`lab::evidence`).
+    pub fn evidence_url(&self) -> String {
+        format!(
+            "http://{}/evidence/{}.ndjson?code={}",
+            self.address, self.team, self.code
+        )
+    }
+}
+
 /// A seat's connection to the host.
 pub struct SeatLink {
     ws: WebSocket<TcpStream>,

@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use super::budget;
 use super::connection::{self, Arrival, Inbound, SeatOrder};
+use super::evidence::{Ledger, SharedLedger};
 use super::gate::{self, Gate};
 use super::protocol::{FACILITATOR, FromHost, PROTOCOL};
 use crate::exercise::authority::team_may;
@@ -98,6 +99,8 @@ pub struct LabHost {
     facilitator_code: Option<String>,
     /// The facilitator's desk, once a facilitator's seat has joined.
     white_cell: Option<white_cell::WhiteCellDesk>,
+    /// The log as the seats' evidence downloads read it.
+    ledger: SharedLedger,
 }
 
 impl LabHost {
@@ -108,7 +111,8 @@ impl LabHost {
     /// facilitator is at its window).
     pub fn start(
         address: &str,
-        plan: &Plan,
+        plan: &Arc<Plan>,
+        seed: u64,
         seats_per_team: usize,
         secret: u64,
         facilitators: bool,
@@ -149,11 +153,15 @@ impl LabHost {
         let stop = Arc::new(AtomicBool::new(false));
         let connections = Arc::new(Mutex::new(Vec::new()));
         let page = Arc::new(super::page::Page::of(plan));
+        let ledger = Ledger::new(plan.clone(), seed);
         let acceptor = {
             let (gate, stop, connections) = (gate.clone(), stop.clone(), connections.clone());
+            let ledger = ledger.clone();
             std::thread::Builder::new()
                 .name("lab-accept".into())
-                .spawn(move || connection::accept(listener, gate, tx, stop, connections, page))
+                .spawn(move || {
+                    connection::accept(listener, gate, tx, stop, connections, page, ledger)
+                })
                 .map_err(|e| format!("cannot start the lab host: {e}"))?
         };
         Ok(LabHost {
@@ -175,6 +183,7 @@ impl LabHost {
             facilitator,
             facilitator_code,
             white_cell: None,
+            ledger,
         })
     }
 
@@ -282,6 +291,7 @@ impl LabHost {
     /// each team's seats what changed. Returns the orders to apply and the refusals to journal.
     pub fn serve(&mut self, plan: &Plan, log: &[Stamped], clock: ClockView) -> Given {
         let mut given = Given::default();
+        (self.ledger.lock().expect("not poisoned")).catch_up(log, clock.now);
         while let Ok(message) = self.inbound.try_recv() {
             self.take(plan, log, &clock, message, &mut given);
         }
@@ -331,6 +341,7 @@ impl LabHost {
                 self.note(format!("{label} left ({why})"));
             }
             Inbound::Turned { about, line } => self.note_once(about, line),
+            Inbound::Downloaded { line } => self.note(line),
             Inbound::Said { label, line } => self.said(label, line, given),
         }
     }
@@ -622,12 +633,112 @@ mod tests {
             .plan()
     }
 
+    /// A plain GET on the host's port, answered whole (head, body).
+    fn get(host: &LabHost, target: &str) -> (String, Vec<u8>) {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(host.address()).unwrap();
+        write!(stream, "GET {target} HTTP/1.1\r\nHost: lab\r\n\r\n").unwrap();
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).unwrap();
+        let end = super::super::page::head_end(&answer).unwrap();
+        let body = answer.split_off(end);
+        (String::from_utf8(answer).unwrap(), body)
+    }
+
+    /// A team's seat downloads what `tidewatch evidence --team` would write up to the tick
+    /// the host last served, byte for byte; the facilitator's code gets every sensor's records
+    /// with the intruder's marked; a wrong code gets nothing, and the facilitator's log says
+    /// what was downloaded.
+    #[test]
+    fn a_seat_downloads_its_teams_evidence_up_to_now_with_its_code() {
+        use crate::evidence::{self, Format, Scope, Wanted};
+        use crate::scenario::ids::{CampaignIx, OrgIx};
+        use crate::sim::events::SimEvent;
+        let plan = TinyRegion::new()
+            .island("A", false, false)
+            .org("gov", "A", 20, 1.0, 0.5)
+            .org("bank", "A", 10, 1.0, 0.5)
+            .team("soc", "SectorSoc", Some("A"), 2, "AroundTheClock", true)
+            .monitors("soc", &["gov"])
+            .campaign("wave", "D1 09:00", "Organisation(\"gov\")", &["T1566.001"])
+            .plan();
+        let phish = (plan.techniques.iter())
+            .position(|t| t.id == "T1566.001")
+            .unwrap();
+        let events = vec![Stamped {
+            tick: 65,
+            event: SimEvent::HostCompromised {
+                campaign: CampaignIx(0),
+                org: OrgIx(0),
+                host: 3,
+                technique: phish.into(),
+            },
+        }];
+        let mut host = LabHost::start("127.0.0.1:0", &plan, 5, 8, 7, true).unwrap();
+        host.serve(&plan, &events, ClockView::of(&plan, 180, false, "60x"));
+        let code = host.codes()[0].1.clone();
+        let expected = |scope| {
+            let mut out = Vec::new();
+            let wanted = Wanted {
+                until: 180,
+                scope,
+                format: Format::Ecs,
+                orgs: Vec::new(),
+            };
+            evidence::write(&plan, 5, &events, wanted, &mut out).unwrap();
+            out
+        };
+        // The address a native seat shows its trainee.
+        let ticket = crate::lab::seat::Ticket {
+            address: host.address().to_string(),
+            team: "soc".into(),
+            code: code.clone(),
+            name: "Ana".into(),
+        };
+        let url = ticket.evidence_url();
+        let path = url
+            .strip_prefix(&format!("http://{}", host.address()))
+            .unwrap();
+        let (head, body) = get(&host, path);
+        assert!(head.starts_with("HTTP/1.1 200 OK"), "{head}");
+        assert!(head.contains("filename=\"evidence-soc.ndjson\""), "{head}");
+        assert_eq!(body, expected(Scope::Team(TeamIx::from(0usize))));
+        let text = String::from_utf8(body).unwrap();
+        assert!(text.lines().count() > 100 && !text.contains("\"threat\""));
+        // The macro's shell, started by Word, on the phished host; nothing of the bank.
+        assert!(
+            text.contains("\"name\":\"WINWORD.EXE\"}") && !text.contains("\"hostname\":\"bank-")
+        );
+        let (head, body) = get(&host, "/evidence/soc.ndjson?code=WRONG1");
+        assert!(head.starts_with("HTTP/1.1 403"), "{head}");
+        assert!(String::from_utf8(body).unwrap().contains("wrong join code"));
+        let facilitator = host.facilitator_code.clone().unwrap();
+        let (head, body) = get(&host, &format!("/evidence/all.ndjson?code={facilitator}"));
+        assert!(head.starts_with("HTTP/1.1 200 OK"), "{head}");
+        assert_eq!(body, expected(Scope::All));
+        let (head, _) = get(&host, &format!("/evidence/soc.ndjson?code={code}&org=nope"));
+        assert!(head.starts_with("HTTP/1.1 404"), "{head}");
+        let (head, body) = get(&host, &format!("/evidence/soc.cef.log?code={code}&org=gov"));
+        assert!(
+            head.starts_with("HTTP/1.1 200 OK") && body.starts_with(b"<"),
+            "{head}"
+        );
+        host.serve(&plan, &events, ClockView::of(&plan, 181, false, "60x"));
+        let log: Vec<&String> = host.log.iter().collect();
+        assert!(
+            log.iter()
+                .any(|l| l.contains("evidence-soc.ndjson downloaded (")),
+            "{log:?}"
+        );
+        assert!(log.iter().any(|l| l.contains("wrong join code")), "{log:?}");
+    }
+
     /// An order that reaches the host as the exercise ends is refused to its seat, never
     /// answered as taken (it could no longer be given); the same order before the end is.
     #[test]
     fn an_order_arriving_as_the_exercise_ends_is_refused_not_taken() {
         let plan = one_csirt();
-        let mut host = LabHost::start("127.0.0.1:0", &plan, 8, 7, false).unwrap();
+        let mut host = LabHost::start("127.0.0.1:0", &plan, 1, 8, 7, false).unwrap();
         let (to_host, inbound) = channel();
         host.inbound = inbound;
         let (to_seat, at_seat) = channel::<Arc<str>>();
@@ -673,7 +784,7 @@ mod tests {
     #[test]
     fn only_the_facilitators_seat_speaks_to_the_host() {
         let plan = one_csirt();
-        let mut host = LabHost::start("127.0.0.1:0", &plan, 8, 7, true).unwrap();
+        let mut host = LabHost::start("127.0.0.1:0", &plan, 1, 8, 7, true).unwrap();
         assert!(host.codes_text().contains("facilitator code"));
         let (to_host, inbound) = channel();
         host.inbound = inbound;

@@ -424,7 +424,7 @@ function drawOrders() {
   // A Leadership team gives no response orders: its decisions and statements are its own.
   $("orders-given").textContent = v.leads || v.hub ? "" : `${v.orders_given} orders given`;
   const listed = $("collections");
-  if (listed) listed.textContent = collectionsText(v);
+  if (listed) showCollections(listed, v);
 }
 
 function row(parent) {
@@ -493,7 +493,7 @@ function buildOrders(v) {
 function findingsRow(box, v, target) {
   const list = el("p", "weak");
   list.id = "collections";
-  list.textContent = collectionsText(v);
+  showCollections(list, v);
   box.appendChild(list);
   const text = el("textarea", "statement");
   text.id = "findings";
@@ -515,10 +515,37 @@ function findingsRow(box, v, target) {
   }, "the hosts named become the incident's scope: isolate cuts off these");
 }
 
-function collectionsText(v) {
-  return v.collections.length
-    ? "Collections: " + v.collections.map((c) => `${c.org.name} at ${c.time}`).join("; ")
-    : "No collection yet: investigate an organisation to collect its records";
+/// The collections delivered, and the records to download: the team's whole evidence (its
+/// sensors and its collections, up to now, made by the host from the live exercise) and each
+/// collected organisation's, as NDJSON (CEF for syslog tools). Redrawn only when a collection
+/// arrives, so a link is never pulled from under a click.
+function showCollections(p, v) {
+  const key = JSON.stringify(v.collections);
+  if (p.dataset.shown === key) return;
+  p.dataset.shown = key;
+  clear(p).textContent = v.collections.length
+    ? "Collections: " + v.collections.map((c) => `${c.org.name} at ${c.time}`).join("; ") + ". "
+    : "No collection yet: investigate an organisation to collect its records. ";
+  const records = el("span");
+  records.id = "evidence-links";
+  records.append("Records up to now: ", evidenceLink(v, null, "your team's", "ndjson"), " (",
+    evidenceLink(v, null, "as CEF", "cef.log"), ")");
+  const seen = new Set();
+  for (const c of v.collections) {
+    if (seen.has(c.org.id)) continue;
+    seen.add(c.org.id);
+    records.append(", ", evidenceLink(v, c.org.id, c.org.name, "ndjson"));
+  }
+  p.appendChild(records);
+}
+
+function evidenceLink(v, org, label, ending) {
+  const query = new URLSearchParams({ code: state.joined.code });
+  if (org) query.set("org", org);
+  const a = el("a", "", label);
+  a.href = `/evidence/${encodeURIComponent(v.team.id)}.${ending}?${query}`;
+  a.download = "";
+  return a;
 }
 
 /// A Leadership team speaks: to whom, and what it says.
