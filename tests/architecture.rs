@@ -16,8 +16,16 @@ const LAYERS: &[(&str, &[&str])] = &[
     // The evidence of a run, from its events: beside the report, whose indicators it shares.
     ("evidence", &["report", "sim", "scenario", "time"]),
     ("batch", &["report", "exercise", "sim", "scenario", "time"]),
-    ("bench", &["report", "exercise", "sim", "scenario", "time"]),
-    ("lab", &["report", "exercise", "sim", "scenario", "time"]),
+    // The bench times the evidence's writing; the lab hands seats their evidence and feeds
+    // a lab SIEM.
+    (
+        "bench",
+        &["evidence", "report", "exercise", "sim", "scenario", "time"],
+    ),
+    (
+        "lab",
+        &["evidence", "report", "exercise", "sim", "scenario", "time"],
+    ),
     (
         "console",
         &["lab", "report", "exercise", "sim", "scenario", "time"],

@@ -497,3 +497,79 @@ fn findings_in_a_command_file_scope_what_they_name_and_the_report_scores_them() 
     assert!(review.contains("named 2 of the"), "{review}");
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// A live host feeding a lab SIEM (`--evidence-to`, a file here) writes, as the exercise runs,
+/// the records `tidewatch evidence` writes afterwards from its journal, byte for byte; the
+/// lab log says where the feed went and how many records it carried.
+#[test]
+fn a_live_hosts_feed_to_a_lab_siem_is_the_evidence_of_its_journal() {
+    let dir = std::env::temp_dir().join(format!("tidewatch-feed-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::create_dir_all(&dir).unwrap();
+    let (journal, feed) = (dir.join("room.jsonl"), dir.join("siem.ndjson"));
+    let monitors = format!(
+        "teams.ag-npc.monitors=[{}]",
+        WATCHED.map(|o| format!("\"{o}\"")).join(",")
+    );
+    let out = tidewatch(&[
+        "run",
+        "eastern-caribbean",
+        "--seed",
+        "42",
+        "--until",
+        "8h",
+        "--set",
+        &monitors,
+        "--journal",
+        journal.to_str().unwrap(),
+        "--host",
+        "127.0.0.1:0",
+        "--pace",
+        "max",
+        "--evidence-to",
+        feed.to_str().unwrap(),
+        "--evidence-for",
+        "ag-npc",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let log = stderr(&out);
+    assert!(
+        log.contains(&format!("evidence fed to {}: ", feed.display())),
+        "{log}"
+    );
+    let out = tidewatch(&[
+        "evidence",
+        journal.to_str().unwrap(),
+        "--team",
+        "ag-npc",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let fed = std::fs::read(&feed).unwrap();
+    let written = std::fs::read(dir.join("evidence-ag-npc.ndjson")).unwrap();
+    assert!(fed.len() > 1_000_000, "{} bytes", fed.len());
+    assert!(
+        fed == written,
+        "the feed differs from the journal's evidence"
+    );
+    // A feed for a team nobody has, or without --host, is refused before anything runs.
+    let refused = tidewatch(&[
+        "run",
+        "eastern-caribbean",
+        "--host",
+        "127.0.0.1:0",
+        "--evidence-to",
+        dir.join("x.ndjson").to_str().unwrap(),
+        "--evidence-for",
+        "nobody",
+    ]);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("--evidence-for"),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(!dir.join("x.ndjson").exists());
+    std::fs::remove_dir_all(dir).ok();
+}

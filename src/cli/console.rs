@@ -62,6 +62,8 @@ pub struct ConsoleArgs {
     /// network of this machine); the window shows each team's join code.
     #[arg(long, value_name = "ADDR:PORT", num_args = 0..=1, default_missing_value = LAB_ADDRESS)]
     host: Option<String>,
+    #[command(flatten)]
+    feed: super::evidence::FeedArgs,
     /// With --host: seats one team may have connected at once (at most 32, half the lab).
     #[arg(long, requires = "host", default_value_t = tidewatch::lab::host::SEATS_PER_TEAM)]
     seats_per_team: usize,
@@ -86,6 +88,7 @@ impl Default for ConsoleArgs {
             present: false,
             team: None,
             host: None,
+            feed: super::evidence::FeedArgs::default(),
             seats_per_team: tidewatch::lab::host::SEATS_PER_TEAM,
         }
     }
@@ -206,6 +209,7 @@ mod window {
             Some(path) => tidewatch::scenario::load_commands(&path.to_string_lossy(), &plan)?,
             None => Vec::new(),
         };
+        let feed = args.feed.open(&plan)?;
         let host = lab_host(
             args.host.as_deref(),
             &plan,
@@ -213,6 +217,13 @@ mod window {
             args.seats_per_team,
             &args.record,
         )?;
+        let host = match (host, feed) {
+            (Some(mut host), Some(feed)) => {
+                host.feed_evidence(feed);
+                Some(host)
+            }
+            (host, _) => host,
+        };
         let options = Options {
             shot: args
                 .screenshot

@@ -8,6 +8,8 @@ use std::process::ExitCode;
 use tidewatch::evidence::{self, Format, Scope, Wanted};
 use tidewatch::exercise::journal::JournalFile;
 use tidewatch::exercise::session;
+use tidewatch::lab::feed::Feed;
+use tidewatch::scenario::Plan;
 
 use super::Failure;
 use super::files::Files;
@@ -110,4 +112,47 @@ pub fn run(args: EvidenceArgs) -> Result<ExitCode, Failure> {
         written.hosts_taken
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--evidence-to` on a live host (`run --host`, `console --host`): the evidence fed to a lab
+/// SIEM as the exercise runs.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct FeedArgs {
+    /// With --host: feed a lab SIEM the evidence as the exercise runs, one record a line a
+    /// couple of seconds behind the clock: a new file a collector tails (Filebeat, the Wazuh
+    /// agent), or `tcp:HOST:PORT`, a SIEM's TCP input (Logstash `json_lines`, a syslog port
+    /// for `cef`). A feed that fails stops with a line in the lab log; the exercise goes on.
+    #[arg(long, value_name = "FILE|tcp:HOST:PORT", requires_all = ["host", "evidence_for"])]
+    evidence_to: Option<String>,
+    /// Whose evidence the feed carries: a team's id (its sensors' records, and its
+    /// collections' when they arrive), or `all`: the facilitator's ground truth, the
+    /// intruder's records marked (never a trainee's SIEM).
+    #[arg(long, value_name = "TEAM|all", requires = "evidence_to")]
+    evidence_for: Option<String>,
+    /// `ecs` (NDJSON, the default) or `cef` (syslog lines carrying CEF).
+    #[arg(long, value_name = "ecs|cef", value_parser = ["ecs", "cef"], requires = "evidence_to")]
+    evidence_format: Option<String>,
+}
+
+impl FeedArgs {
+    /// The feed asked for, opened (a file made, a SIEM connected), or `None`.
+    pub fn open(&self, plan: &Plan) -> Result<Option<Feed>, Failure> {
+        let Some(target) = &self.evidence_to else {
+            return Ok(None);
+        };
+        let team = match self.evidence_for.as_deref() {
+            None | Some("all") => None,
+            Some(t) => Some(
+                (plan.ids.teams.resolve(t))
+                    .map_err(|e| Failure::Usage(format!("--evidence-for: {e} (or `all`)")))?,
+            ),
+        };
+        let format = match self.evidence_format.as_deref() {
+            Some("cef") => Format::Cef,
+            _ => Format::Ecs,
+        };
+        Ok(Some(
+            Feed::open(target, plan, team, format).map_err(Failure::Refused)?,
+        ))
+    }
 }

@@ -55,6 +55,8 @@ pub struct RunArgs {
     /// and the clock runs at --pace.
     #[arg(long, value_name = "ADDR:PORT", num_args = 0..=1, default_missing_value = LAB_ADDRESS)]
     host: Option<String>,
+    #[command(flatten)]
+    feed: super::evidence::FeedArgs,
     /// With --host: the clock's pace, `max` or a factor over real time like `60x`.
     #[arg(long, requires = "host", default_value = "60x")]
     pace: String,
@@ -135,7 +137,10 @@ fn host_lab(
     use tidewatch::lab::{LabHost, Speed, facilitator, host_headless};
     let speed = Speed::parse(&args.pace).map_err(|e| format!("--pace: {e}"))?;
     let (secret, kept) = args.record.lab_secret()?;
-    let host = LabHost::start(
+    // The SIEM is reached (or the file made) before the lab opens: a feed that cannot start
+    // is said before anyone joins.
+    let feed = args.feed.open(&session.plan)?;
+    let mut host = LabHost::start(
         address,
         &session.plan,
         session.seed,
@@ -143,6 +148,9 @@ fn host_lab(
         secret,
         true,
     )?;
+    if let Some(feed) = feed {
+        host.feed_evidence(feed);
+    }
     emit(&host.codes_text());
     emit(&format!("{kept}\n"));
     emit("the facilitator's commands are read here, one a line; type `help` for the list\n");

@@ -6,6 +6,7 @@
 //! Only what happened is written: no event, no record.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use crate::scenario::ids::{CampaignIx, HostIx, OrgIx, TechniqueIx};
 use crate::scenario::indicators::{Indicator, c2_domain, fictional_indicator, tool_hash};
@@ -21,9 +22,10 @@ use super::estate::{Estate, Stream};
 /// A record the intruder's activity left, with its moment: (tick, second, record).
 pub type Trace = (u64, u64, Record);
 
-/// The intruder's records on the hosts `seen` (by host index), in event order; with `truth`,
+/// The intruder's records on the hosts `seen` (by host index: the ticks each is seen), in
+/// event order; with `truth`,
 /// each says which campaign and technique made it (`threat.*`), for the facilitator.
-pub fn traces(estate: &Estate, events: &[Stamped], seen: &[u64], truth: bool) -> Vec<Trace> {
+pub fn traces(estate: &Estate, events: &[Stamped], seen: &[Range<u64>], truth: bool) -> Vec<Trace> {
     let mut held: BTreeMap<(CampaignIx, OrgIx), Vec<HostIx>> = BTreeMap::new();
     let mut out = Vec::new();
     for (n, e) in events.iter().enumerate() {
@@ -96,8 +98,8 @@ struct On(HostIx, u64, CampaignIx, TechniqueIx);
 /// Writes the records of one event.
 struct Writer<'a, 'p> {
     estate: &'a Estate<'p>,
-    /// Until when each host is seen (a tick, exclusive).
-    seen: &'a [u64],
+    /// The ticks each host is seen.
+    seen: &'a [Range<u64>],
     truth: bool,
     tick: u64,
     serial: u64,
@@ -135,7 +137,11 @@ impl Writer<'_, '_> {
 
     /// A record on `host` if it is seen, `second` seconds into the event's minute.
     fn put(&mut self, On(host, second, campaign, technique): On, mut r: Record) {
-        if self.tick >= self.seen.get(host as usize).copied().unwrap_or(0) {
+        if !self
+            .seen
+            .get(host as usize)
+            .is_some_and(|s| s.contains(&self.tick))
+        {
             return;
         }
         r.host = self.estate.host(host);

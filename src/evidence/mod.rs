@@ -19,6 +19,7 @@ mod intrusion;
 mod sigma;
 
 use std::io::{self, Write};
+use std::ops::Range;
 
 use crate::scenario::Plan;
 use crate::scenario::ids::{HostIx, OrgIx, TeamIx};
@@ -116,6 +117,19 @@ pub fn covered(estate: &Estate, scope: Scope, events: &[Stamped]) -> Vec<u64> {
     until
 }
 
+/// The scope's coverage (`covered`), narrowed to `orgs` if any are named.
+fn coverage(estate: &Estate, scope: Scope, orgs: &[OrgIx], events: &[Stamped]) -> Vec<u64> {
+    let mut seen = covered(estate, scope, events);
+    if !orgs.is_empty() {
+        for (h, until) in seen.iter_mut().enumerate() {
+            if !orgs.contains(&estate.org_of(h as HostIx)) {
+                *until = 0;
+            }
+        }
+    }
+    seen
+}
+
 /// Writes the evidence of `scope` for the run whose events are `events`, from its start to
 /// `until` (a tick), in time order, an hour at a time, one record a line.
 pub fn write(
@@ -125,26 +139,73 @@ pub fn write(
     wanted: Wanted,
     out: &mut dyn Write,
 ) -> io::Result<Written> {
-    let Wanted {
-        until,
-        scope,
-        format,
-        orgs,
-    } = wanted;
     let estate = Estate::new(plan, seed);
-    let mut seen = covered(&estate, scope, events);
-    if !orgs.is_empty() {
-        for (h, until) in seen.iter_mut().enumerate() {
-            if !orgs.contains(&estate.org_of(h as HostIx)) {
-                *until = 0;
-            }
+    let seen = coverage(&estate, wanted.scope, &wanted.orgs, events);
+    let windows: Vec<Range<u64>> = seen.iter().map(|&s| 0..s.min(wanted.until)).collect();
+    let truth = wanted.scope == Scope::All;
+    write_windows(&estate, events, &windows, truth, wanted.format, out)
+}
+
+/// Evidence written as the exercise runs, for a lab SIEM to read as it comes: each call
+/// writes the records of the ticks the last did not reach. A collection delivered since
+/// brings its hosts' earlier records too (stamped when they were made, as a triage package
+/// loaded into a SIEM is). Without collections the calls together write the bytes `write`
+/// would, in the same order.
+pub struct Stream {
+    scope: Scope,
+    format: Format,
+    orgs: Vec<OrgIx>,
+    /// Per host, the tick its records are written up to.
+    done: Vec<u64>,
+}
+
+impl Stream {
+    pub fn new(plan: &Plan, scope: Scope, format: Format, orgs: Vec<OrgIx>) -> Stream {
+        Stream {
+            scope,
+            format,
+            orgs,
+            done: vec![0; plan.host_count as usize],
         }
     }
-    let hosts: Vec<HostIx> = (0..plan.host_count)
-        .filter(|h| seen[*h as usize] > 0)
+
+    /// Writes the records made before `now` (a tick) not yet written.
+    pub fn advance(
+        &mut self,
+        plan: &Plan,
+        seed: u64,
+        events: &[Stamped],
+        now: u64,
+        out: &mut dyn Write,
+    ) -> io::Result<Written> {
+        let estate = Estate::new(plan, seed);
+        let seen = coverage(&estate, self.scope, &self.orgs, events);
+        let windows: Vec<Range<u64>> = (seen.iter().zip(&self.done))
+            .map(|(&s, &done)| done..s.min(now).max(done))
+            .collect();
+        let truth = self.scope == Scope::All;
+        let written = write_windows(&estate, events, &windows, truth, self.format, out)?;
+        for (done, w) in self.done.iter_mut().zip(windows) {
+            *done = w.end;
+        }
+        Ok(written)
+    }
+}
+
+/// Writes the records of each host over its window (`windows[h]`, ticks; empty for a host
+/// not wanted), in time order, an hour at a time, one record a line.
+fn write_windows(
+    estate: &Estate,
+    events: &[Stamped],
+    windows: &[Range<u64>],
+    truth: bool,
+    format: Format,
+    out: &mut dyn Write,
+) -> io::Result<Written> {
+    let hosts: Vec<HostIx> = (0..estate.plan.host_count)
+        .filter(|h| !windows[*h as usize].is_empty())
         .collect();
-    let mut traces = intrusion::traces(&estate, events, &seen, scope == Scope::All);
-    traces.retain(|t| t.0 < until);
+    let traces = intrusion::traces(estate, events, windows, truth);
     let taken: std::collections::BTreeSet<String> =
         traces.iter().map(|t| t.2.host.name.clone()).collect();
     let mut written = Written {
@@ -152,27 +213,32 @@ pub fn write(
         hosts_taken: taken.len(),
         ..Written::default()
     };
-    let words: Vec<background::Words> = hosts
-        .iter()
-        .map(|&h| background::Words::new(&estate, h))
+    let words: Vec<background::Words> = (hosts.iter())
+        .map(|&h| background::Words::new(estate, h))
         .collect();
-    // Until when each host's records are written.
-    let limit: Vec<u64> = hosts.iter().map(|&h| until.min(seen[h as usize])).collect();
+    let first = (hosts.iter()).map(|&h| windows[h as usize].start).min();
+    let last = (hosts.iter()).map(|&h| windows[h as usize].end).max();
+    let (Some(first), Some(last)) = (first, last) else {
+        return Ok(written);
+    };
     let mut traces = traces.into_iter().peekable();
     let mut hour = Hour::default();
     let mut drawn = Vec::new();
     let mut buffer = Vec::with_capacity(1 << 17);
     let mut stamp = (u64::MAX, String::new());
-    for start in (0..until).step_by(60) {
+    for start in (first - first % 60..last).step_by(60) {
         hour.clear();
         for (n, &h) in hosts.iter().enumerate() {
-            if start >= seen[h as usize] {
+            let window = &windows[h as usize];
+            if window.end <= start || window.start >= start + 60 {
                 continue;
             }
             drawn.clear();
-            background::hour(&estate, &words[n], h, start, &mut drawn);
+            background::hour(estate, &words[n], h, start, &mut drawn);
             for &(second, benign) in &drawn {
-                hour.push(second, Made::Benign(n as u32, benign));
+                if window.contains(&(start + second / 60)) {
+                    hour.push(second, Made::Benign(n as u32, benign));
+                }
             }
         }
         while let Some((tick, second, _)) = traces.peek()
@@ -186,13 +252,6 @@ pub fn write(
         hour.sort();
         for k in 0..hour.order.len() {
             let (at, made) = hour.made[hour.order[k] as usize];
-            let host_until = match made {
-                Made::Benign(n, _) => limit[n as usize],
-                Made::Intruder(_) => until,
-            };
-            if start + at / 60 >= host_until {
-                continue;
-            }
             // Every record of a second carries the same stamp: made once per second.
             let second = start * 60 + at;
             if stamp.0 != second {
@@ -390,6 +449,65 @@ mod tests {
         };
         assert!(bank(601) > 50, "{}", bank(601));
         assert_eq!(bank(24 * 60), bank(601));
+    }
+
+    /// Written as the run goes, at uneven moments, the evidence is the one-shot file byte for
+    /// byte; a collection delivered midway brings its hosts' earlier records at the next
+    /// call, so the stream then holds the same records as the file, the collected ones later.
+    #[test]
+    fn evidence_streamed_as_the_run_goes_is_the_files_records() {
+        let plan = region(30, 0.5);
+        let watched = (0..30)
+            .find(|h| Estate::new(&plan, 2).sensored(*h))
+            .unwrap();
+        let events = phished(&plan, watched);
+        let soc = plan.ids.teams.resolve("soc").unwrap();
+        let whole = |scope, events: &[Stamped]| lines(&plan, 2, events, 24 * 60, scope).join("\n");
+        let streamed = |scope, events: &[Stamped]| {
+            let mut stream = Stream::new(&plan, scope, Format::Ecs, Vec::new());
+            let mut calls = Vec::new();
+            for now in [0, 7, 60, 61, 200, 333, 600, 601, 1000, 24 * 60] {
+                // What the log holds at `now`: the events before it.
+                let known: Vec<Stamped> = events.iter().filter(|e| e.tick < now).cloned().collect();
+                let mut out = Vec::new();
+                stream.advance(&plan, 2, &known, now, &mut out).unwrap();
+                calls.push(String::from_utf8(out).unwrap());
+            }
+            calls
+        };
+        let all = streamed(Scope::All, &events);
+        assert_eq!(all.concat().trim_end(), whole(Scope::All, &events));
+        assert!(
+            all[1].lines().count() > 0 && all[4].contains("\"threat\""),
+            "the phish at 65"
+        );
+        let mut collected = events.clone();
+        collected.push(Stamped {
+            tick: 600,
+            event: SimEvent::CollectionDelivered {
+                team: soc,
+                org: OrgIx(1),
+            },
+        });
+        let team = streamed(Scope::Team(soc), &collected);
+        let bank = |text: &str| text.matches("\"hostname\":\"bank-").count();
+        assert_eq!(
+            team[..7].iter().map(|c| bank(c)).sum::<usize>(),
+            0,
+            "before it arrived"
+        );
+        // The call after the collection brings the bank's morning, stamped when made.
+        assert!(
+            bank(&team[7]) > 50 && team[7].contains("T08:"),
+            "{}",
+            bank(&team[7])
+        );
+        let mut got: Vec<&str> = team.iter().flat_map(|c| c.lines()).collect();
+        let file = whole(Scope::Team(soc), &collected);
+        let mut want: Vec<&str> = file.lines().collect();
+        got.sort_unstable();
+        want.sort_unstable();
+        assert_eq!(got, want);
     }
 
     /// Evidence of some organisations holds their hosts' records and no others'.

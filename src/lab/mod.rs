@@ -8,6 +8,7 @@ mod connection;
 mod conversation;
 mod evidence;
 pub mod facilitator;
+pub mod feed;
 mod gate;
 mod headless;
 pub mod host;

@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 use super::budget;
 use super::connection::{self, Arrival, Inbound, SeatOrder};
 use super::evidence::{Ledger, SharedLedger};
+use super::feed::Feed;
 use super::gate::{self, Gate};
 use super::protocol::{FACILITATOR, FromHost, PROTOCOL};
 use crate::exercise::authority::team_may;
@@ -101,6 +102,9 @@ pub struct LabHost {
     white_cell: Option<white_cell::WhiteCellDesk>,
     /// The log as the seats' evidence downloads read it.
     ledger: SharedLedger,
+    seed: u64,
+    /// Evidence fed to a lab SIEM as the exercise runs.
+    feed: Option<Feed>,
 }
 
 impl LabHost {
@@ -184,7 +188,15 @@ impl LabHost {
             facilitator_code,
             white_cell: None,
             ledger,
+            seed,
+            feed: None,
         })
+    }
+
+    /// Feeds a lab SIEM the evidence as the exercise runs (`--evidence-to`).
+    pub fn feed_evidence(&mut self, feed: Feed) {
+        self.note(format!("evidence fed to {}", feed.target));
+        self.feed = Some(feed);
     }
 
     /// Whether `team` is the place of facilitators' seats.
@@ -292,6 +304,11 @@ impl LabHost {
     pub fn serve(&mut self, plan: &Plan, log: &[Stamped], clock: ClockView) -> Given {
         let mut given = Given::default();
         (self.ledger.lock().expect("not poisoned")).catch_up(log, clock.now);
+        if let Some(line) =
+            (self.feed.as_mut()).and_then(|f| f.advance(plan, self.seed, log, clock.now))
+        {
+            self.note(line);
+        }
         while let Ok(message) = self.inbound.try_recv() {
             self.take(plan, log, &clock, message, &mut given);
         }
@@ -589,6 +606,12 @@ impl LabHost {
             self.take(plan, log, &clock, message, &mut late);
         }
         let tick = clock.now;
+        if let Some(mut feed) = self.feed.take() {
+            let line = (feed.finish(plan, self.seed, log, tick)).unwrap_or_else(|| {
+                format!("evidence fed to {}: {} records", feed.target, feed.records)
+            });
+            self.note(line);
+        }
         self.publish(plan, log, &clock);
         let end: Arc<str> = FromHost::Finished { tick }.text().into();
         for s in &mut self.seats {
