@@ -25,6 +25,8 @@ struct Connection {
     ticket: Ticket,
     status: String,
     last_try: Instant,
+    /// What the last Save of the team's records came to (written by its own thread).
+    saved: std::sync::Arc<std::sync::Mutex<String>>,
 }
 
 /// `--screenshot`: save the window once the host's clock reaches `at`, then leave.
@@ -82,6 +84,7 @@ pub fn seat(ticket: Ticket, patience: Duration, window: SeatWindow) -> ExitCode 
         ticket,
         status: "connected".into(),
         last_try: Instant::now(),
+        saved: Default::default(),
     })
     .add_systems(Startup, |mut commands: Commands| {
         commands.spawn(Camera2d);
@@ -187,19 +190,49 @@ fn draw(
             }
         });
         if s.view.collects {
-            // A technical exercise: the records to analyse, for a browser on this laptop.
-            ui.horizontal(|ui| {
-                ui.label("Records up to now, to open in a browser:");
-                ui.add(egui::Label::new(
-                    RichText::new(connection.ticket.evidence_url()).monospace(),
-                ));
-            });
+            // A technical exercise: the records to analyse, saved here or opened in a browser.
+            ui.horizontal(|ui| save_records(ui, &connection));
         }
         ui.add_space(4.0);
     });
     let parts = (&s.geography, &s.clock, &s.view, &s.feed);
     show(&mut root, parts, &mut orders, &mut chosen);
     Ok(())
+}
+
+/// The team's records up to now: a button that saves them in the folder the seat was started
+/// from (downloaded on a thread of its own, so the window never waits), and the address a
+/// browser opens.
+fn save_records(ui: &mut egui::Ui, connection: &Connection) {
+    let saved = connection.saved.clone();
+    let busy = saved.lock().is_ok_and(|s| s.starts_with("saving"));
+    if ui
+        .add_enabled(!busy, egui::Button::new("Save records"))
+        .on_hover_text("the team's records up to now, as NDJSON, in the folder the seat started in")
+        .clicked()
+    {
+        let ticket = connection.ticket.clone();
+        if let Ok(mut s) = saved.lock() {
+            *s = "saving...".into();
+        }
+        std::thread::spawn(move || {
+            let said = match ticket.save_evidence(std::path::Path::new(".")) {
+                Ok((path, bytes)) => {
+                    format!("saved {} ({:.1} MB)", path.display(), bytes as f64 / 1e6)
+                }
+                Err(e) => format!("not saved: {e}"),
+            };
+            if let Ok(mut s) = saved.lock() {
+                *s = said;
+            }
+        });
+    }
+    if let Ok(s) = connection.saved.lock() {
+        ui.label(&*s);
+    }
+    ui.separator();
+    ui.label("or open in a browser:");
+    ui.label(RichText::new(connection.ticket.evidence_url()).monospace());
 }
 
 fn take_screenshot(

@@ -36,7 +36,8 @@ pub struct Feed {
 
 impl Feed {
     /// Opens `target`: `tcp:HOST:PORT` connects to a SIEM's TCP input, anything else is a new
-    /// file (an existing one is refused: a feed never writes over records). `team` is whose
+    /// file, its directory made if missing (an existing file is refused: a feed never writes
+    /// over records). `team` is whose
     /// evidence (`None`: the facilitator's, every sensor's with the intruder's marked).
     pub fn open(
         target: &str,
@@ -47,6 +48,13 @@ impl Feed {
         let out: Box<dyn Write + Send + Sync> = match target.strip_prefix("tcp:") {
             Some(address) => Box::new(connect(address)?),
             None => {
+                if let Some(dir) = Path::new(target)
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                {
+                    std::fs::create_dir_all(dir)
+                        .map_err(|e| format!("--evidence-to {target}: {}: {e}", dir.display()))?;
+                }
                 let file = std::fs::OpenOptions::new()
                     .write(true)
                     .create_new(true)
@@ -164,7 +172,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("tidewatch-feed-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("feed.ndjson");
+        let path = dir.join("siem").join("feed.ndjson");
         let target = path.to_string_lossy().to_string();
         let mut file = Feed::open(&target, &plan, None, Format::Ecs).unwrap();
         for until in [30, 95, 240, 600] {

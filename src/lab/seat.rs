@@ -93,10 +93,55 @@ impl Ticket {
     /// Where a browser downloads the team's records up to now (its sensors' and collections'),
     /// made by the host from the live exercise (`lab::evidence`).
     pub fn evidence_url(&self) -> String {
-        format!(
-            "http://{}/evidence/{}.ndjson?code={}",
-            self.address, self.team, self.code
-        )
+        format!("http://{}{}", self.address, self.evidence_path())
+    }
+
+    fn evidence_path(&self) -> String {
+        format!("/evidence/{}.ndjson?code={}", self.team, self.code)
+    }
+
+    /// Downloads the team's records up to now into `dir` as `evidence-TEAM.ndjson` (a file
+    /// already there is replaced: each download holds the last one's records and more); its
+    /// path and size in bytes. Blocks until the host has sent it all: call it off the
+    /// window's thread.
+    pub fn save_evidence(&self, dir: &Path) -> Result<(std::path::PathBuf, u64), String> {
+        use std::io::{BufRead, BufReader, Write};
+        let to = (self.address.to_socket_addrs())
+            .map_err(|e| format!("{}: {e}", self.address))?
+            .next()
+            .ok_or_else(|| format!("`{}` names no address", self.address))?;
+        let mut stream = TcpStream::connect_timeout(&to, CONNECT_TIMEOUT)
+            .map_err(|e| format!("{}: {e}", self.address))?;
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(60)));
+        let request = format!(
+            "GET {} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.evidence_path(),
+            self.address
+        );
+        stream
+            .write_all(request.as_bytes())
+            .map_err(|e| e.to_string())?;
+        let mut answer = BufReader::new(stream);
+        let mut status = String::new();
+        answer.read_line(&mut status).map_err(|e| e.to_string())?;
+        let mut line = String::new();
+        while answer.read_line(&mut line).map_err(|e| e.to_string())? > 2 {
+            line.clear();
+        }
+        if !status.starts_with("HTTP/1.1 200") {
+            let mut why = String::new();
+            let _ = std::io::Read::read_to_string(&mut answer, &mut why);
+            return Err(format!("the host said {}: {}", status.trim(), why.trim()));
+        }
+        let path = dir.join(format!("evidence-{}.ndjson", self.team));
+        let part = dir.join(format!("evidence-{}.ndjson.part", self.team));
+        let mut file =
+            std::fs::File::create(&part).map_err(|e| format!("{}: {e}", part.display()))?;
+        let bytes = std::io::copy(&mut answer, &mut file).map_err(|e| e.to_string())?;
+        file.sync_all().map_err(|e| e.to_string())?;
+        // Whole or not at all: an analyst never opens half a download as the records.
+        std::fs::rename(&part, &path).map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok((path, bytes))
     }
 }
 
