@@ -73,6 +73,10 @@ pub struct ActiveCase {
     pub events: usize,
     pub events_per_second: f64,
     pub us_per_event: f64,
+    /// Events that are an intruder's move (an access tried, a host taken, a stage done, data
+    /// taken, hosts encrypted, a flood started): what a network simulator counts as a step.
+    pub attacker_actions: usize,
+    pub us_per_attacker_action: f64,
     /// Share of the hosts an attacker held at some point.
     pub compromised_share: f64,
     /// Peak resident memory during this case, MiB (Linux only).
@@ -116,6 +120,7 @@ pub fn run_active_case(hosts: u32, ticks: u64, repeats: usize) -> ActiveCase {
     let summary = crate::report::summarise(&plan, 1, ticks, digest.clone(), sim.events());
     let compromised: u64 = summary.islands.iter().map(|i| i.hosts_compromised).sum();
     let events = sim.events().len();
+    let attacker_actions = attacker_actions(sim.events());
     ActiveCase {
         hosts: plan.host_count as u64,
         islands: plan.scenario.islands.len(),
@@ -124,9 +129,103 @@ pub fn run_active_case(hosts: u32, ticks: u64, repeats: usize) -> ActiveCase {
         events,
         events_per_second: events as f64 / cpu_seconds,
         us_per_event: cpu_seconds * 1e6 / events.max(1) as f64,
+        attacker_actions,
+        us_per_attacker_action: cpu_seconds * 1e6 / attacker_actions.max(1) as f64,
         compromised_share: compromised as f64 / plan.host_count.max(1) as f64,
         peak_rss_mib: peak_rss_mib(),
         digest,
+    }
+}
+
+/// The intruders' moves among `events`.
+pub fn attacker_actions(events: &[crate::sim::events::Stamped]) -> usize {
+    use crate::sim::events::SimEvent as E;
+    (events.iter())
+        .filter(|e| {
+            matches!(
+                e.event,
+                E::AccessFailed { .. }
+                    | E::AccessBlocked { .. }
+                    | E::HostCompromised { .. }
+                    | E::StageCompleted { .. }
+                    | E::TrustFollowed { .. }
+                    | E::DataExfiltrated { .. }
+                    | E::HostsEncrypted { .. }
+                    | E::DdosStarted { .. }
+                    | E::CredentialsStolen { .. }
+            )
+        })
+        .count()
+}
+
+/// What a journal costs a live exercise: an active region run without and with a journal,
+/// in turn, so the machine's drift weighs on both alike.
+#[derive(Clone, Debug, Serialize)]
+pub struct JournalCase {
+    pub hosts: u64,
+    pub ticks: u64,
+    pub events: usize,
+    /// CPU of the simulating thread, seconds (medians of the repeats).
+    pub unjournaled_cpu_seconds: f64,
+    pub journaled_cpu_seconds: f64,
+    /// Journaled over unjournaled, the median of the pairs' ratios.
+    pub ratio: f64,
+    pub journal_bytes: u64,
+}
+
+/// Runs the active region of `hosts` for `ticks` `repeats` times each way, in pairs.
+pub fn run_journal_pair(hosts: u32, ticks: u64, repeats: usize) -> JournalCase {
+    use crate::exercise::session::Session;
+    let scenario = active_region(hosts);
+    let source = crate::scenario::Source {
+        name: scenario.name.clone(),
+        text: ron::ser::to_string(&scenario).expect("a generated scenario is RON"),
+        dir: None,
+    };
+    let plan = Arc::new(plan_for(scenario));
+    let dir = std::env::temp_dir().join(format!("tidewatch-bench-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let journal = dir.join("bench.jsonl");
+    let (mut plain, mut journaled, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut events, mut bytes) = (0, 0);
+    for _ in 0..repeats.max(1) {
+        let mut pair = [0.0; 2];
+        for (k, record) in [false, true].into_iter().enumerate() {
+            let _ = std::fs::remove_file(&journal);
+            let mut session = Session::new(plan.clone(), 1);
+            let cpu = thread_cpu_seconds();
+            let wall = Instant::now();
+            if record {
+                session
+                    .record(&journal, &source, &[], None)
+                    .expect("the bench's journal is writable");
+            }
+            session.run_until(ticks).expect("the bench region runs");
+            session.finish().expect("the bench's journal closes");
+            pair[k] = match (cpu, thread_cpu_seconds()) {
+                (Some(a), Some(b)) => b - a,
+                _ => wall.elapsed().as_secs_f64(),
+            };
+            events = session.sim.events().len();
+        }
+        bytes = std::fs::metadata(&journal).map_or(0, |m| m.len());
+        plain.push(pair[0]);
+        journaled.push(pair[1]);
+        ratios.push(pair[1] / pair[0]);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    JournalCase {
+        hosts: plan.host_count as u64,
+        ticks,
+        events,
+        unjournaled_cpu_seconds: median(plain),
+        journaled_cpu_seconds: median(journaled),
+        ratio: median(ratios),
+        journal_bytes: bytes,
     }
 }
 
@@ -140,4 +239,23 @@ pub fn slope(a: &ActiveCase, b: &ActiveCase) -> f64 {
 /// would tilt the slope.
 pub fn active_repeats(hosts: u32) -> usize {
     (300_000 / hosts.max(1) as usize).clamp(3, 15)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The journal pair runs the same exercise both ways (the same events), writes a journal
+    /// and reports both times; attacker actions are a share of the events.
+    #[test]
+    fn the_journal_pair_runs_the_same_exercise_with_and_without_a_journal() {
+        let case = run_journal_pair(1_000, 6 * 60, 1);
+        let active = run_active_case(1_000, 6 * 60, 1);
+        assert_eq!(case.events, active.events);
+        assert!(case.journal_bytes > 10_000, "{case:?}");
+        assert!(case.journaled_cpu_seconds > 0.0 && case.unjournaled_cpu_seconds > 0.0);
+        assert!(case.ratio > 0.0);
+        assert!(active.attacker_actions > 0 && active.attacker_actions < active.events);
+        assert!(active.us_per_attacker_action > active.us_per_event);
+    }
 }

@@ -14,15 +14,35 @@ mod frames;
 mod region;
 
 pub use cases::{
-    ActiveCase, Case, REPEATS, active_repeats, run_active_case, run_case, run_case_repeated, slope,
+    ActiveCase, Case, JournalCase, REPEATS, active_repeats, attacker_actions, run_active_case,
+    run_case, run_case_repeated, run_journal_pair, slope,
 };
 pub use evidence::{EvidenceCase, run_evidence, run_evidence_case};
 pub use frames::{FrameCost, console_frames, run_console_frames};
 pub use region::{HOSTS_PER_ISLAND, active_region, generated_region, plan_for};
 
 pub const SIZES: [u32; 3] = [1_000, 10_000, 100_000];
+/// The active regions' sizes; those above `--max-hosts` (100,000 unless given) are left out.
+pub const ACTIVE_SIZES: [u32; 6] = [1_000, 10_000, 30_000, 100_000, 300_000, 1_000_000];
 
-pub fn run_suite(ticks: u64, json: bool) {
+/// What the suite runs.
+#[derive(Clone, Copy, Debug)]
+pub struct Suite {
+    pub ticks: u64,
+    pub json: bool,
+    /// The largest active region.
+    pub max_hosts: u32,
+    /// Also run each active region with a journal, paired with a run without.
+    pub journaled: bool,
+}
+
+pub fn run_suite(suite: Suite) {
+    let Suite {
+        ticks,
+        json,
+        max_hosts,
+        journaled,
+    } = suite;
     // One core: the per-event cost is the model's, not the thread pool's.
     crate::sim::init_task_pool(Some(1));
     let mut cases = Vec::new();
@@ -47,19 +67,24 @@ pub fn run_suite(ticks: u64, json: bool) {
             "  the idle 100,000-host run took {ratio:.2}x the 1,000-host run (target: at most 2x)"
         );
     }
+    let sizes: Vec<u32> = ACTIVE_SIZES
+        .into_iter()
+        .filter(|h| *h <= max_hosts)
+        .collect();
     let mut active = Vec::new();
-    for hosts in SIZES {
+    for &hosts in &sizes {
         let repeats = active_repeats(hosts);
         let case = run_active_case(hosts, ticks, repeats);
         if !json {
             println!(
-                "active {:>7} hosts on {:>2} islands: {:.3} s CPU (median of {repeats:>2}), {:>7} events = {:>9.0} events/s, {:>6.2} us/event, {:.0}% of hosts compromised, peak RSS {}",
+                "active {:>7} hosts on {:>3} islands: {:.3} s CPU (median of {repeats:>2}), {:>7} events = {:>9.0} events/s, {:>6.2} us/event, {:>6.2} us/attacker action, {:.0}% of hosts compromised, peak RSS {}",
                 case.hosts,
                 case.islands,
                 case.cpu_seconds,
                 case.events,
                 case.events_per_second,
                 case.us_per_event,
+                case.us_per_attacker_action,
                 case.compromised_share * 100.0,
                 case.peak_rss_mib
                     .map_or("n/a".into(), |m| format!("{m:.0} MiB"))
@@ -67,8 +92,26 @@ pub fn run_suite(ticks: u64, json: bool) {
         }
         active.push(case);
     }
-    let per_event = active[2].us_per_event / active[0].us_per_event;
-    let slope_10k = slope(&active[1], &active[2]);
+    let at = |hosts: u32| active.iter().find(|c| c.hosts == hosts as u64);
+    let per_event = |a: u32, b: u32| Some(at(b)?.us_per_event / at(a)?.us_per_event);
+    let slope_10k = at(10_000).zip(at(100_000)).map(|(a, b)| slope(a, b));
+    let mut journals = Vec::new();
+    if journaled {
+        for &hosts in &sizes {
+            let case = run_journal_pair(hosts, ticks, active_repeats(hosts).min(5));
+            if !json {
+                println!(
+                    "journal {:>7} hosts: {:.3} s CPU journaled against {:.3} s without = {:.2}x (median of the pairs), journal {:.1} MB",
+                    case.hosts,
+                    case.journaled_cpu_seconds,
+                    case.unjournaled_cpu_seconds,
+                    case.ratio,
+                    case.journal_bytes as f64 / 1e6,
+                );
+            }
+            journals.push(case);
+        }
+    }
     if json {
         println!(
             "{}",
@@ -76,14 +119,27 @@ pub fn run_suite(ticks: u64, json: bool) {
                 "idle": { "cases": cases, "ratio_100k_to_1k": ratio },
                 "active": {
                     "cases": active,
-                    "per_event_ratio_100k_to_1k": per_event,
+                    "per_event_ratio_100k_to_1k": per_event(1_000, 100_000),
+                    "per_event_ratio_100k_to_30k": per_event(30_000, 100_000),
+                    "per_event_ratio_1m_to_100k": per_event(100_000, 1_000_000),
                     "slope_10k_to_100k": slope_10k,
                 },
+                "journal": journals,
             })
         );
-    } else {
+        return;
+    }
+    if let (Some(r), Some(s)) = (per_event(1_000, 100_000), slope_10k) {
         println!(
-            "  per event, the active 100,000-host region cost {per_event:.2}x the 1,000-host one (target: at most 1.25x); time against hosts from 10k to 100k: slope {slope_10k:.2} (target: at most 1.05)"
+            "  per event, the active 100,000-host region cost {r:.2}x the 1,000-host one (target: at most 1.25x); time against hosts from 10k to 100k: slope {s:.2} (target: at most 1.05)"
         );
+    }
+    for (a, b, name) in [
+        (30_000, 100_000, "100,000 against 30,000"),
+        (100_000, 1_000_000, "1,000,000 against 100,000"),
+    ] {
+        if let Some(r) = per_event(a, b) {
+            println!("  per event, {name} hosts: {r:.2}x (target: at most 1.15x)");
+        }
     }
 }

@@ -19,6 +19,14 @@ pub struct BenchArgs {
     /// rebuilt from the whole log).
     #[arg(long, value_name = "SCENARIO", num_args = 0..=1, default_missing_value = DEFAULT_SCENARIO)]
     console: Option<String>,
+    /// The largest active region (1,000 to 1,000,000 hosts; the suite runs 1k, 10k, 30k,
+    /// 100k, 300k and 1M up to it).
+    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u32).range(1_000..=1_000_000))]
+    max_hosts: u32,
+    /// Also run every active region with a journal, in turn with a run without, and report
+    /// what the journal costs.
+    #[arg(long)]
+    journaled: bool,
     /// Instead of the size suite: the cost of writing the evidence (every sensor's records) of
     /// an active region of this many hosts, after it has run.
     #[arg(long, value_name = "HOSTS", num_args = 0..=1, default_missing_value = "10000", conflicts_with = "console")]
@@ -31,7 +39,12 @@ pub fn run(args: BenchArgs) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::SUCCESS);
     }
     match args.console {
-        None => tidewatch::bench::run_suite(args.until.0, args.json),
+        None => tidewatch::bench::run_suite(tidewatch::bench::Suite {
+            ticks: args.until.0,
+            json: args.json,
+            max_hosts: args.max_hosts,
+            journaled: args.journaled,
+        }),
         Some(scenario) => {
             let (plan, seed) = super::load(&scenario, &[], None)?;
             tidewatch::bench::run_console_frames(plan, seed, args.until.0, args.json);

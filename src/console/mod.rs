@@ -423,11 +423,24 @@ fn process_cpu_seconds() -> Option<f64> {
     Some(ticks / 100.0)
 }
 
-/// The digest the clock bar shows, hashed once per frame that advanced the clock (the
-/// simulation itself only keeps its event chain up).
-fn refresh_digest(world: &mut World) {
-    crate::sim::digest::current(world);
+/// The digest the clock bar shows. While the clock runs it is hashed at most once a second of
+/// real time (hashing a 100k-host region's state takes milliseconds, a frame's budget); on a
+/// frame the clock did not move (paused, stopped at its end or at a screenshot's moment) it is
+/// brought up to the tick at once, so a still exercise always shows its own digest. The
+/// simulation itself only keeps its event chain up.
+fn refresh_digest(world: &mut World, mut last: Local<(Option<std::time::Instant>, u64)>) {
+    let now = world.resource::<Clock>().now;
+    let (hashed, seen) = *last;
+    let still = seen == now;
+    if still || hashed.is_none_or(|t| t.elapsed() >= DIGEST_SHOWN_EVERY) {
+        crate::sim::digest::current(world);
+        last.0 = Some(std::time::Instant::now());
+    }
+    last.1 = now;
 }
+
+/// How often a running clock's digest is hashed for the clock bar.
+const DIGEST_SHOWN_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// What the window's frames cost in CPU once started (Linux only), for the benchmark notes:
 /// the frame and the process's CPU time when start-up was over.
