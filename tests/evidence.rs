@@ -18,6 +18,14 @@ use tidewatch::sim::events::SimEvent;
 /// The organisations Antigua and Barbuda's NPC watches in this exercise (the README's seat).
 const WATCHED: [&str; 5] = ["ag-gov", "ag-caribmsp", "ag-telecom", "ag-port", "ag-bank"];
 
+/// The `--set` that has Antigua and Barbuda's NPC watch `WATCHED`.
+fn watching() -> String {
+    format!(
+        "teams.ag-npc.monitors=[{}]",
+        WATCHED.map(|o| format!("\"{o}\"")).join(",")
+    )
+}
+
 /// The published ECS field set: each field's name and whether it is an array; the allowed
 /// values of the categorization fields.
 struct Schema {
@@ -78,10 +86,7 @@ fn a_teams_evidence_is_ecs_for_its_hosts_with_the_intruder_among_benign_records(
     std::fs::remove_dir_all(&dir).ok();
     std::fs::create_dir_all(&dir).unwrap();
     let journal = dir.join("room.jsonl");
-    let monitors = format!(
-        "teams.ag-npc.monitors=[{}]",
-        WATCHED.map(|o| format!("\"{o}\"")).join(",")
-    );
+    let monitors = watching();
     let out = tidewatch(&[
         "run",
         "eastern-caribbean",
@@ -377,10 +382,7 @@ fn findings_in_a_command_file_scope_what_they_name_and_the_report_scores_them() 
     std::fs::remove_dir_all(&dir).ok();
     std::fs::create_dir_all(&dir).unwrap();
     let path = |name: &str| dir.join(name).to_str().unwrap().to_string();
-    let monitors = format!(
-        "teams.ag-npc.monitors=[{}]",
-        WATCHED.map(|o| format!("\"{o}\"")).join(",")
-    );
+    let monitors = watching();
     let run = |commands: &str, until: &str, journal: &str| {
         std::fs::write(path("commands.ron"), commands).unwrap();
         let out = tidewatch(&[
@@ -507,10 +509,7 @@ fn a_live_hosts_feed_to_a_lab_siem_is_the_evidence_of_its_journal() {
     std::fs::remove_dir_all(&dir).ok();
     std::fs::create_dir_all(&dir).unwrap();
     let (journal, feed) = (dir.join("room.jsonl"), dir.join("siem.ndjson"));
-    let monitors = format!(
-        "teams.ag-npc.monitors=[{}]",
-        WATCHED.map(|o| format!("\"{o}\"")).join(",")
-    );
+    let monitors = watching();
     let out = tidewatch(&[
         "run",
         "eastern-caribbean",

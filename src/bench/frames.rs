@@ -1,5 +1,6 @@
 //! What the facilitator's console costs per frame outside rendering (`tidewatch bench
-//! --console`): the fold it keeps against the refold it replaced.
+//! --console`): the fold it keeps against the refold it replaced, and a read of the digest
+//! its clock bar shows.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -26,6 +27,10 @@ pub struct FrameCost {
     /// Over the last simulated day's frames, when the log is longest.
     pub fold_us_last_day: f64,
     pub refold_us_last_day: f64,
+    /// One read of the state digest the clock bar shows (the console reads it at most once a
+    /// second while the clock runs), mean and over the last day.
+    pub digest_us_per_read: f64,
+    pub digest_us_last_day: f64,
 }
 
 /// Frames of `ticks_per_frame` ticks up to `ticks` on `plan`.
@@ -35,6 +40,7 @@ pub fn console_frames(plan: Arc<Plan>, seed: u64, ticks: u64, ticks_per_frame: u
     let mut picture = OperatingPicture::new(&plan);
     let (mut sim_s, mut fold_s, mut refold_s) = (0.0, 0.0, 0.0);
     let (mut fold_last, mut refold_last, mut last_frames) = (0.0, 0.0, 0usize);
+    let (mut digest_s, mut digest_last) = (0.0, 0.0);
     let last_day = ticks.saturating_sub(24 * 60);
     let mut frames = 0;
     // What a frame reads off the picture: the island table and every chart line.
@@ -60,6 +66,9 @@ pub fn console_frames(plan: Arc<Plan>, seed: u64, ticks: u64, ticks_per_frame: u
         let whole = OperatingPicture::of(&plan, log);
         screen(&whole, now, log.len());
         let refolded = Instant::now();
+        std::hint::black_box(sim.digest());
+        let d = refolded.elapsed().as_secs_f64();
+        digest_s += d;
         let (f, r) = (
             (folded - ticked).as_secs_f64(),
             (refolded - folded).as_secs_f64(),
@@ -70,6 +79,7 @@ pub fn console_frames(plan: Arc<Plan>, seed: u64, ticks: u64, ticks_per_frame: u
         if now > last_day {
             fold_last += f;
             refold_last += r;
+            digest_last += d;
             last_frames += 1;
         }
         frames += 1;
@@ -85,6 +95,8 @@ pub fn console_frames(plan: Arc<Plan>, seed: u64, ticks: u64, ticks_per_frame: u
         refold_us_per_frame: us(refold_s, frames),
         fold_us_last_day: us(fold_last, last_frames),
         refold_us_last_day: us(refold_last, last_frames),
+        digest_us_per_read: us(digest_s, frames),
+        digest_us_last_day: us(digest_last, last_frames),
     }
 }
 
@@ -101,7 +113,8 @@ pub fn run_console_frames(plan: Arc<Plan>, seed: u64, ticks: u64, json: bool) {
     println!(
         "{}: {} frames of {} ticks, {} events\n  simulation      {:>9.1} us/frame\n  \
          fold (console) {:>9.1} us/frame, {:>9.1} on the last day\n  \
-         refold (log)   {:>9.1} us/frame, {:>9.1} on the last day ({:.1}x the fold)",
+         refold (log)   {:>9.1} us/frame, {:>9.1} on the last day ({:.1}x the fold)\n  \
+         digest (bar)   {:>9.1} us/read,  {:>9.1} on the last day (read at most once a second)",
         cost.scenario,
         cost.frames,
         cost.ticks_per_frame,
@@ -112,6 +125,8 @@ pub fn run_console_frames(plan: Arc<Plan>, seed: u64, ticks: u64, json: bool) {
         cost.refold_us_per_frame,
         cost.refold_us_last_day,
         cost.refold_us_last_day / cost.fold_us_last_day.max(1e-9),
+        cost.digest_us_per_read,
+        cost.digest_us_last_day,
     );
 }
 

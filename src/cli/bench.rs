@@ -15,8 +15,9 @@ pub struct BenchArgs {
     #[arg(long, default_value = "72h", value_parser = span)]
     until: Span,
     /// Instead of the size suite: the console's work per frame at full speed on this
-    /// scenario (simulation, and the picture folded from the new events against one
-    /// rebuilt from the whole log).
+    /// scenario, or `active:N` for the bench's active region of N hosts (simulation, the
+    /// picture folded from the new events against one rebuilt from the whole log, a read of
+    /// the digest).
     #[arg(long, value_name = "SCENARIO", num_args = 0..=1, default_missing_value = DEFAULT_SCENARIO)]
     console: Option<String>,
     /// The largest active region (1,000 to 1,000,000 hosts; the suite runs 1k, 10k, 30k,
@@ -46,7 +47,23 @@ pub fn run(args: BenchArgs) -> Result<ExitCode, Failure> {
             journaled: args.journaled,
         }),
         Some(scenario) => {
-            let (plan, seed) = super::load(&scenario, &[], None)?;
+            // `active:N`: the bench's active region of N hosts (seed 1), for a console's frame
+            // at scale.
+            let active = scenario.strip_prefix("active:").map(str::parse::<u32>);
+            let (plan, seed) = match active {
+                Some(Ok(hosts)) if (1_000..=1_000_000).contains(&hosts) => (
+                    std::sync::Arc::new(tidewatch::bench::plan_for(
+                        tidewatch::bench::active_region(hosts),
+                    )),
+                    1,
+                ),
+                Some(_) => {
+                    return Err(Failure::Usage(format!(
+                        "--console {scenario}: write active:N with N from 1000 to 1000000 hosts"
+                    )));
+                }
+                None => super::load(&scenario, &[], None)?,
+            };
             tidewatch::bench::run_console_frames(plan, seed, args.until.0, args.json);
         }
     }

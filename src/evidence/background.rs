@@ -341,14 +341,16 @@ impl Benign {
     /// `serde_json` writes for `record()`, without building it.
     pub fn write_ecs(self, w: &Words, stamp: &str, out: &mut Vec<u8>) {
         let (mut num, mut other) = (itoa::Buffer::new(), itoa::Buffer::new());
-        let mut put = |parts: &[&[u8]]| parts.iter().for_each(|p| out.extend_from_slice(p));
-        put(&[
-            b"{\"@timestamp\":\"",
-            stamp.as_bytes(),
-            b"\",\"ecs\":{\"version\":\"",
-            ECS_VERSION.as_bytes(),
-            b"\"},\"message\":",
-        ]);
+        put(
+            out,
+            &[
+                b"{\"@timestamp\":\"",
+                stamp.as_bytes(),
+                b"\",\"ecs\":{\"version\":\"",
+                ECS_VERSION.as_bytes(),
+                b"\"},\"message\":",
+            ],
+        );
         let (host, name, ip) = (
             w.host_json.as_bytes(),
             w.name_json.as_bytes(),
@@ -361,7 +363,7 @@ impl Benign {
                 parent_pid,
             } => {
                 let [message, program, path, command, parent] = &SPELLED.programs[program as usize];
-                put(&[
+                put(out, &[
                     message.as_bytes(),
                     b",\"event\":{\"kind\":\"event\",\"category\":[\"process\"],\"type\":[\"start\"],\"action\":\"process-started\",\"dataset\":\"tidewatch.endpoint\",\"module\":\"tidewatch\"},\"host\":",
                     host,
@@ -375,20 +377,23 @@ impl Benign {
                     command.as_bytes(),
                     b",\"parent\":{\"pid\":",
                 ]);
-                put(&[
-                    num.format(parent_pid).as_bytes(),
-                    b",\"name\":",
-                    parent.as_bytes(),
-                    b"}},\"user\":{\"name\":",
-                    w.user_json.as_bytes(),
-                    b",\"domain\":",
-                    w.domain_json.as_bytes(),
-                    b"},\"related\":{\"hosts\":[",
-                    name,
-                    b"],\"user\":[",
-                    w.user_json.as_bytes(),
-                    b"]}}",
-                ]);
+                put(
+                    out,
+                    &[
+                        num.format(parent_pid).as_bytes(),
+                        b",\"name\":",
+                        parent.as_bytes(),
+                        b"}},\"user\":{\"name\":",
+                        w.user_json.as_bytes(),
+                        b",\"domain\":",
+                        w.domain_json.as_bytes(),
+                        b"},\"related\":{\"hosts\":[",
+                        name,
+                        b"],\"user\":[",
+                        w.user_json.as_bytes(),
+                        b"]}}",
+                    ],
+                );
             }
             Benign::Lookup {
                 name: n,
@@ -397,7 +402,7 @@ impl Benign {
             } => {
                 let [looked_up, message] = &SPELLED.names[n as usize];
                 let answer = other.format(answer).as_bytes();
-                put(&[
+                put(out, &[
                     message.as_bytes(),
                     b",\"event\":{\"kind\":\"event\",\"category\":[\"network\"],\"type\":[\"protocol\",\"info\"],\"action\":\"dns-query\",\"outcome\":\"success\",\"dataset\":\"tidewatch.dns\",\"module\":\"tidewatch\"},\"host\":",
                     host,
@@ -420,7 +425,7 @@ impl Benign {
             }
             Benign::Connection { to, port, bytes } => {
                 let to = other.format(to).as_bytes();
-                put(&[
+                put(out, &[
                     b"\"Network connection: ",
                     ip,
                     b" -> 192.0.2.",
@@ -435,7 +440,7 @@ impl Benign {
                     to,
                     b"\",\"port\":443,\"bytes\":",
                 ]);
-                put(&[
+                put(out, &[
                     num.format(bytes).as_bytes(),
                     b"},\"network\":{\"transport\":\"tcp\",\"protocol\":\"tls\",\"direction\":\"egress\"},\"related\":{\"ip\":[\"",
                     ip,
@@ -446,41 +451,51 @@ impl Benign {
                     b"]}}",
                 ]);
             }
-            Benign::Logon { by, port } => {
-                let (from, who, ok, gateway) = by.spelled(w);
-                let outcome: &[u8] = if ok { b"success" } else { b"failure" };
-                let message = format!(
-                    "Logon {} for {who} from {from}",
-                    if ok { "success" } else { "failure" }
-                );
-                let who = quoted(&who);
-                put(&[
-                    quoted(&message).as_bytes(),
-                    b",\"event\":{\"kind\":\"event\",\"category\":[\"authentication\"],\"type\":[\"start\"],\"action\":\"logged-in\",\"outcome\":\"",
-                    outcome,
-                    b"\",\"dataset\":\"tidewatch.",
-                    if gateway { b"vpn" } else { b"endpoint" },
-                    b"\",\"module\":\"tidewatch\"},\"host\":",
-                    host,
-                    b",\"user\":{\"name\":",
-                    who.as_bytes(),
-                    b",\"domain\":",
-                    w.domain_json.as_bytes(),
-                    b"},\"source\":{\"ip\":\"",
-                    from.as_bytes(),
-                    b"\",\"port\":",
-                    num.format(port).as_bytes(),
-                    b"},\"related\":{\"ip\":[\"",
-                    from.as_bytes(),
-                    b"\"],\"hosts\":[",
-                    name,
-                    b"],\"user\":[",
-                    who.as_bytes(),
-                    b"]}}",
-                ]);
-            }
+            Benign::Logon { by, port } => write_logon(by, port, w, out),
         }
     }
+}
+
+/// A logon's record after its message key (see `Benign::write_ecs`).
+fn write_logon(by: Logon, port: u16, w: &Words, out: &mut Vec<u8>) {
+    let mut num = itoa::Buffer::new();
+    let (host, name) = (w.host_json.as_bytes(), w.name_json.as_bytes());
+    let (from, who, ok, gateway) = by.spelled(w);
+    let outcome: &[u8] = if ok { b"success" } else { b"failure" };
+    let message = format!(
+        "Logon {} for {who} from {from}",
+        if ok { "success" } else { "failure" }
+    );
+    let who = quoted(&who);
+    put(out, &[
+            quoted(&message).as_bytes(),
+            b",\"event\":{\"kind\":\"event\",\"category\":[\"authentication\"],\"type\":[\"start\"],\"action\":\"logged-in\",\"outcome\":\"",
+            outcome,
+            b"\",\"dataset\":\"tidewatch.",
+            if gateway { b"vpn" } else { b"endpoint" },
+            b"\",\"module\":\"tidewatch\"},\"host\":",
+            host,
+            b",\"user\":{\"name\":",
+            who.as_bytes(),
+            b",\"domain\":",
+            w.domain_json.as_bytes(),
+            b"},\"source\":{\"ip\":\"",
+            from.as_bytes(),
+            b"\",\"port\":",
+            num.format(port).as_bytes(),
+            b"},\"related\":{\"ip\":[\"",
+            from.as_bytes(),
+            b"\"],\"hosts\":[",
+            name,
+            b"],\"user\":[",
+            who.as_bytes(),
+            b"]}}",
+        ]);
+}
+
+/// Appends the parts in order.
+fn put(out: &mut Vec<u8>, parts: &[&[u8]]) {
+    parts.iter().for_each(|p| out.extend_from_slice(p));
 }
 
 impl Logon {
