@@ -10,7 +10,7 @@ use std::collections::VecDeque;
 
 use bevy::prelude::*;
 
-use super::digest::{DigestAppExt, hash_of, sorted_rows};
+use super::digest::{DigestAppExt, hash_of, with_sorted_rows};
 use super::events::{EventLog, SimEvent};
 use super::judgement::{ALERT_SHELF_LIFE, OFFICE_HOURS};
 use super::tasks::{Alert, TRIAGE_PRIORITY, Task, TaskList, Work};
@@ -21,10 +21,9 @@ pub(super) fn plugin(app: &mut App) {
     app.init_resource::<AlertCounter>()
         .add_systems(SpawnRegion, spawn_teams)
         .digest_part(40, "teams", |world| {
-            hash_of(&(
-                sorted_rows::<Desk>(world),
-                world.resource::<AlertCounter>().0,
-            ))
+            with_sorted_rows::<Desk, _>(world, |desks, world| {
+                hash_of(&(desks, world.resource::<AlertCounter>().0))
+            })
         });
 }
 

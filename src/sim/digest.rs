@@ -139,14 +139,26 @@ struct RowQuery<C: Component>(QueryState<(&'static StableId, &'static C)>);
 
 /// Entities of one kind as (stable id, component clone), sorted by id.
 pub fn sorted_rows<C: Component + Clone>(world: &mut World) -> Vec<(u32, C)> {
+    with_sorted_rows(world, |rows: &[(u32, &C)], _| {
+        rows.iter().map(|(i, c)| (*i, (*c).clone())).collect()
+    })
+}
+
+/// Calls `f` with the entities of one kind as (stable id, component), sorted by id, and the
+/// world, without cloning them: a team's desk holds its whole queue. `(u32, &C)` hashes as
+/// `(u32, C)` does, so a part hashed from these rows has the digest it had from clones.
+pub fn with_sorted_rows<C: Component, R>(
+    world: &mut World,
+    f: impl FnOnce(&[(u32, &C)], &World) -> R,
+) -> R {
     if !world.contains_resource::<RowQuery<C>>() {
         let query = world.query::<(&StableId, &C)>();
         world.insert_resource(RowQuery(query));
     }
     world.resource_scope(|world, mut query: Mut<RowQuery<C>>| {
-        let mut rows: Vec<(u32, C)> = query.0.iter(world).map(|(i, c)| (i.0, c.clone())).collect();
+        let mut rows: Vec<(u32, &C)> = query.0.iter(world).map(|(i, c)| (i.0, c)).collect();
         rows.sort_by_key(|(i, _)| *i);
-        rows
+        f(&rows, world)
     })
 }
 
