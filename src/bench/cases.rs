@@ -40,8 +40,7 @@ pub fn run_case_repeated(hosts: u32, ticks: u64, repeats: usize) -> Case {
         times.push(started.elapsed().as_secs_f64());
         last = Some(sim);
     }
-    times.sort_by(f64::total_cmp);
-    let seconds = times[times.len() / 2];
+    let seconds = median(times);
     let mut sim = last.expect("at least one repetition");
     Case {
         hosts: hosts as u64,
@@ -86,10 +85,28 @@ pub struct ActiveCase {
 
 /// CPU time this thread has used, in seconds (Linux: `/proc/thread-self/schedstat`); wall
 /// time elsewhere would mislead on a busy machine, so `None`.
-pub(super) fn thread_cpu_seconds() -> Option<f64> {
+fn thread_cpu_seconds() -> Option<f64> {
     let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
     let ns: f64 = text.split_whitespace().next()?.parse().ok()?;
     Some(ns / 1e9)
+}
+
+/// The CPU time `work` takes on this thread (wall time where the thread's is unknown), with
+/// what it gives.
+pub(super) fn cpu_timed<R>(work: impl FnOnce() -> R) -> (f64, R) {
+    let (cpu, wall) = (thread_cpu_seconds(), Instant::now());
+    let done = work();
+    let spent = match (cpu, thread_cpu_seconds()) {
+        (Some(a), Some(b)) => b - a,
+        _ => wall.elapsed().as_secs_f64(),
+    };
+    (spent, done)
+}
+
+/// The middle of some timings (the upper middle of an even count).
+pub(super) fn median(mut times: Vec<f64>) -> f64 {
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
 }
 
 /// Starts a new peak for `peak_rss_mib` (Linux: writing 5 to `clear_refs` resets VmHWM).
@@ -103,18 +120,15 @@ pub fn run_active_case(hosts: u32, ticks: u64, repeats: usize) -> ActiveCase {
     let mut last = None;
     reset_peak_rss();
     for _ in 0..repeats.max(1) {
-        let (cpu, wall) = (thread_cpu_seconds(), Instant::now());
-        let mut sim = exercise::simulation(plan.clone(), 1);
-        sim.run_until(ticks);
-        let spent = match (cpu, thread_cpu_seconds()) {
-            (Some(a), Some(b)) => b - a,
-            _ => wall.elapsed().as_secs_f64(),
-        };
+        let (spent, sim) = cpu_timed(|| {
+            let mut sim = exercise::simulation(plan.clone(), 1);
+            sim.run_until(ticks);
+            sim
+        });
         times.push(spent);
         last = Some(sim);
     }
-    times.sort_by(f64::total_cmp);
-    let cpu_seconds = times[times.len() / 2];
+    let cpu_seconds = median(times);
     let mut sim = last.expect("at least one repetition");
     let digest = sim.digest().hex();
     let summary = crate::report::summarise(&plan, 1, ticks, digest.clone(), sim.events());
@@ -137,24 +151,11 @@ pub fn run_active_case(hosts: u32, ticks: u64, repeats: usize) -> ActiveCase {
     }
 }
 
-/// The intruders' moves among `events`.
+/// The intruders' moves among `events` (see `SimEvent::is_intruders_move`).
 pub fn attacker_actions(events: &[crate::sim::events::Stamped]) -> usize {
-    use crate::sim::events::SimEvent as E;
-    (events.iter())
-        .filter(|e| {
-            matches!(
-                e.event,
-                E::AccessFailed { .. }
-                    | E::AccessBlocked { .. }
-                    | E::HostCompromised { .. }
-                    | E::StageCompleted { .. }
-                    | E::TrustFollowed { .. }
-                    | E::DataExfiltrated { .. }
-                    | E::HostsEncrypted { .. }
-                    | E::DdosStarted { .. }
-                    | E::CredentialsStolen { .. }
-            )
-        })
+    events
+        .iter()
+        .filter(|e| e.event.is_intruders_move())
         .count()
 }
 
@@ -192,20 +193,18 @@ pub fn run_journal_pair(hosts: u32, ticks: u64, repeats: usize) -> JournalCase {
         let mut pair = [0.0; 2];
         for (k, record) in [false, true].into_iter().enumerate() {
             let _ = std::fs::remove_file(&journal);
-            let mut session = Session::new(plan.clone(), 1);
-            let cpu = thread_cpu_seconds();
-            let wall = Instant::now();
-            if record {
+            let (spent, session) = cpu_timed(|| {
+                let mut session = Session::new(plan.clone(), 1);
+                if record {
+                    session
+                        .record(&journal, &source, &[], None)
+                        .expect("the bench's journal is writable");
+                }
+                session.run_until(ticks).expect("the bench region runs");
+                session.finish().expect("the bench's journal closes");
                 session
-                    .record(&journal, &source, &[], None)
-                    .expect("the bench's journal is writable");
-            }
-            session.run_until(ticks).expect("the bench region runs");
-            session.finish().expect("the bench's journal closes");
-            pair[k] = match (cpu, thread_cpu_seconds()) {
-                (Some(a), Some(b)) => b - a,
-                _ => wall.elapsed().as_secs_f64(),
-            };
+            });
+            pair[k] = spent;
             events = session.sim.events().len();
         }
         bytes = std::fs::metadata(&journal).map_or(0, |m| m.len());
@@ -214,10 +213,6 @@ pub fn run_journal_pair(hosts: u32, ticks: u64, repeats: usize) -> JournalCase {
         ratios.push(pair[1] / pair[0]);
     }
     let _ = std::fs::remove_dir_all(&dir);
-    let median = |mut v: Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
     JournalCase {
         hosts: plan.host_count as u64,
         ticks,

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::active_region;
-use super::cases::thread_cpu_seconds;
+use super::cases::{cpu_timed, median};
 use crate::evidence::{self, Format, Scope, Wanted};
 use crate::exercise;
 
@@ -63,17 +63,14 @@ pub fn run_evidence_case(hosts: u32, ticks: u64, repeats: usize) -> EvidenceCase
             format: Format::Ecs,
             orgs: Vec::new(),
         };
-        let (cpu, wall) = (thread_cpu_seconds(), std::time::Instant::now());
-        let written = evidence::write(&plan, 1, sim.events(), wanted, &mut sink)
-            .expect("a counting sink takes everything");
-        times.push(match (cpu, thread_cpu_seconds()) {
-            (Some(a), Some(b)) => b - a,
-            _ => wall.elapsed().as_secs_f64(),
+        let (spent, written) = cpu_timed(|| {
+            evidence::write(&plan, 1, sim.events(), wanted, &mut sink)
+                .expect("a counting sink takes everything")
         });
+        times.push(spent);
         last = (written, sink.0);
     }
-    times.sort_by(f64::total_cmp);
-    let cpu_seconds = times[times.len() / 2];
+    let cpu_seconds = median(times);
     let (written, bytes) = last;
     EvidenceCase {
         hosts: plan.host_count as u64,

@@ -209,7 +209,7 @@ mod window {
             Some(path) => tidewatch::scenario::load_commands(&path.to_string_lossy(), &plan)?,
             None => Vec::new(),
         };
-        let feed = args.feed.open(&plan)?;
+        let feed = args.feed.open(&plan, seed)?;
         let host = lab_host(
             args.host.as_deref(),
             &plan,

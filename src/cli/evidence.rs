@@ -5,6 +5,7 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use std::sync::Arc;
 use tidewatch::evidence::{self, Format, Scope, Wanted};
 use tidewatch::exercise::journal::JournalFile;
 use tidewatch::exercise::session;
@@ -45,11 +46,7 @@ pub struct EvidenceArgs {
 
 pub fn run(args: EvidenceArgs) -> Result<ExitCode, Failure> {
     tidewatch::sim::init_task_pool(Some(1));
-    let format = if args.format == "cef" {
-        Format::Cef
-    } else {
-        Format::Ecs
-    };
+    let format = Format::named(&args.format).unwrap_or_default();
     let orgs: String = args.org.iter().map(|o| format!("-{o}")).collect();
     let name = format!(
         "evidence-{}{orgs}.{}",
@@ -136,7 +133,7 @@ pub struct FeedArgs {
 
 impl FeedArgs {
     /// The feed asked for, opened (a file made, a SIEM connected), or `None`.
-    pub fn open(&self, plan: &Plan) -> Result<Option<Feed>, Failure> {
+    pub fn open(&self, plan: &Arc<Plan>, seed: u64) -> Result<Option<Feed>, Failure> {
         let Some(target) = &self.evidence_to else {
             return Ok(None);
         };
@@ -147,12 +144,11 @@ impl FeedArgs {
                     .map_err(|e| Failure::Usage(format!("--evidence-for: {e} (or `all`)")))?,
             ),
         };
-        let format = match self.evidence_format.as_deref() {
-            Some("cef") => Format::Cef,
-            _ => Format::Ecs,
-        };
+        let format = (self.evidence_format.as_deref())
+            .and_then(Format::named)
+            .unwrap_or_default();
         Ok(Some(
-            Feed::open(target, plan, team, format).map_err(Failure::Refused)?,
+            Feed::open(target, (plan, seed), team, format).map_err(Failure::Refused)?,
         ))
     }
 }

@@ -139,7 +139,7 @@ fn host_lab(
     let (secret, kept) = args.record.lab_secret()?;
     // The SIEM is reached (or the file made) before the lab opens: a feed that cannot start
     // is said before anyone joins.
-    let feed = args.feed.open(&session.plan)?;
+    let feed = args.feed.open(&session.plan, session.seed)?;
     let mut host = LabHost::start(
         address,
         &session.plan,

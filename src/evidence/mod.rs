@@ -47,6 +47,15 @@ pub enum Format {
 }
 
 impl Format {
+    /// `ecs` or `cef`, as the command line names them.
+    pub fn named(name: &str) -> Option<Format> {
+        match name {
+            "ecs" => Some(Format::Ecs),
+            "cef" => Some(Format::Cef),
+            _ => None,
+        }
+    }
+
     /// The file name's ending.
     pub fn extension(self) -> &'static str {
         match self {

@@ -356,7 +356,8 @@ impl Asking<'_> {
             Ok(team) => team,
             Err(wrong) => {
                 hold_answer(wrong.hold, self.stop);
-                let _ = wire.write_all(&evidence::plain("403 Forbidden", &wrong.reason));
+                let refusal = format!("{}\n", wrong.reason);
+                let _ = wire.write_all(&self.page.plain("403 Forbidden", &refusal));
                 return self.turned("wrong join codes", format!("evidence: {}", wrong.reason));
             }
         };
@@ -372,7 +373,10 @@ impl Asking<'_> {
                     ),
                 });
             }
-            Ok(Err(why)) => self.turned("evidence refused", format!("evidence: {why}")),
+            Ok(Err(why)) => {
+                let _ = wire.write_all(&self.page.plain("404 Not Found", &format!("{why}\n")));
+                self.turned("evidence refused", format!("evidence: {why}"));
+            }
             Err(e) => self.turned(
                 "evidence cut short",
                 format!("{}: cut short: {e}", download.file_name()),

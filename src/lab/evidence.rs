@@ -69,34 +69,36 @@ impl Download {
     pub fn parse(target: &str) -> Option<Result<Download, String>> {
         let (path, query) = target.split_once('?').unwrap_or((target, ""));
         let file = path.strip_prefix("/evidence/")?;
-        let parsed = (|| {
-            let (team, format) = if let Some(t) = file.strip_suffix(".ndjson") {
-                (t, Format::Ecs)
-            } else if let Some(t) = file.strip_suffix(".cef.log") {
-                (t, Format::Cef)
-            } else {
-                return Err("an evidence file ends in .ndjson or .cef.log".to_string());
-            };
-            let mut asked = Download {
-                team: team.to_string(),
-                code: String::new(),
-                org: None,
-                format,
-            };
-            for pair in query.split('&').filter(|p| !p.is_empty()) {
-                let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-                match key {
-                    "code" => asked.code = value.to_string(),
-                    "org" => asked.org = Some(value.to_string()),
-                    _ => {}
-                }
+        Some(Download::of(file, query))
+    }
+
+    /// The download named by a file (`TEAM.ndjson`) and a query (`code=...&org=...`).
+    fn of(file: &str, query: &str) -> Result<Download, String> {
+        let (team, format) = if let Some(t) = file.strip_suffix(".ndjson") {
+            (t, Format::Ecs)
+        } else if let Some(t) = file.strip_suffix(".cef.log") {
+            (t, Format::Cef)
+        } else {
+            return Err("an evidence file ends in .ndjson or .cef.log".to_string());
+        };
+        let mut asked = Download {
+            team: team.to_string(),
+            code: String::new(),
+            org: None,
+            format,
+        };
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            match key {
+                "code" => asked.code = value.to_string(),
+                "org" => asked.org = Some(value.to_string()),
+                _ => {}
             }
-            if asked.code.is_empty() {
-                return Err("an evidence file is given with the team's code (`?code=`)".into());
-            }
-            Ok(asked)
-        })();
-        Some(parsed)
+        }
+        if asked.code.is_empty() {
+            return Err("an evidence file is given with the team's code (`?code=`)".into());
+        }
+        Ok(asked)
     }
 
     /// The team the gate checks the code against: a team's id, or the facilitator's place.
@@ -121,7 +123,8 @@ impl Download {
 
 /// Writes the evidence `asked` for (its code already let in as `team`: a team, or the
 /// facilitator's place past the last team) as an HTTP answer into `out`. An organisation the
-/// scenario does not hold is answered 404 with the known ones.
+/// scenario does not hold is `Err` with the known ones, nothing written (the caller answers
+/// 404).
 pub(super) fn answer(
     ledger: &SharedLedger,
     asked: &Download,
@@ -142,9 +145,8 @@ pub(super) fn answer(
         Some(id) => match plan.ids.orgs.resolve(id) {
             Ok(org) => vec![org],
             Err(e) => {
-                let why = format!("org `{}`: {e}", id.chars().take(40).collect::<String>());
-                out.write_all(&plain("404 Not Found", &why))?;
-                return Ok(Err(why));
+                let id: String = id.chars().take(40).collect();
+                return Ok(Err(format!("org `{id}`: {e}")));
             }
         },
     };
@@ -170,18 +172,6 @@ pub(super) fn answer(
     let written = evidence::write(&plan, seed, &events, wanted, &mut buffered)?;
     buffered.flush()?;
     Ok(Ok(written))
-}
-
-/// A short plain-text answer that closes the connection.
-pub(super) fn plain(status: &str, body: &str) -> Vec<u8> {
-    let body = format!("{body}\n");
-    format!(
-        "HTTP/1.1 {status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\n\
-         Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n\
-         {body}",
-        body.len()
-    )
-    .into_bytes()
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 use std::io::{BufWriter, Write};
 use std::net::TcpStream;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::evidence::{Format, Scope, Stream};
@@ -25,6 +26,8 @@ pub const FEED_EVERY: Duration = Duration::from_secs(2);
 const CONNECT_WAIT: Duration = Duration::from_secs(5);
 
 pub struct Feed {
+    plan: Arc<Plan>,
+    seed: u64,
     stream: Stream,
     out: Option<Box<dyn Write + Send + Sync>>,
     /// Where it goes, as the facilitator named it.
@@ -41,7 +44,7 @@ impl Feed {
     /// evidence (`None`: the facilitator's, every sensor's with the intruder's marked).
     pub fn open(
         target: &str,
-        plan: &Plan,
+        (plan, seed): (&Arc<Plan>, u64),
         team: Option<TeamIx>,
         format: Format,
     ) -> Result<Feed, String> {
@@ -70,6 +73,8 @@ impl Feed {
         };
         let scope = team.map_or(Scope::All, Scope::Team);
         Ok(Feed {
+            plan: plan.clone(),
+            seed,
             stream: Stream::new(plan, scope, format, Vec::new()),
             out: Some(out),
             target: target.to_string(),
@@ -80,33 +85,22 @@ impl Feed {
 
     /// Sends what was made before `now` if [`FEED_EVERY`] has passed since the last send;
     /// a line for the facilitator if the feed failed (it then stops).
-    pub fn advance(
-        &mut self,
-        plan: &Plan,
-        seed: u64,
-        events: &[Stamped],
-        now: u64,
-    ) -> Option<String> {
+    pub fn advance(&mut self, events: &[Stamped], now: u64) -> Option<String> {
         if self.last.is_some_and(|t| t.elapsed() < FEED_EVERY) {
             return None;
         }
-        self.send(plan, seed, events, now)
+        self.send(events, now)
     }
 
     /// Sends everything made before `now` (at the end of the exercise).
-    pub fn finish(
-        &mut self,
-        plan: &Plan,
-        seed: u64,
-        events: &[Stamped],
-        now: u64,
-    ) -> Option<String> {
-        self.send(plan, seed, events, now)
+    pub fn finish(&mut self, events: &[Stamped], now: u64) -> Option<String> {
+        self.send(events, now)
     }
 
-    fn send(&mut self, plan: &Plan, seed: u64, events: &[Stamped], now: u64) -> Option<String> {
+    fn send(&mut self, events: &[Stamped], now: u64) -> Option<String> {
         let out = self.out.as_mut()?;
         self.last = Some(Instant::now());
+        let (plan, seed) = (&self.plan, self.seed);
         let sent = (self.stream.advance(plan, seed, events, now, out)).and_then(|w| {
             out.flush()?;
             Ok(w)
@@ -167,20 +161,21 @@ mod tests {
         let mut sim = crate::exercise::simulation(plan.clone(), 3);
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let address = listener.local_addr().unwrap();
-        let mut feed = Feed::open(&format!("tcp:{address}"), &plan, None, Format::Ecs).unwrap();
+        let mut feed =
+            Feed::open(&format!("tcp:{address}"), (&plan, 3), None, Format::Ecs).unwrap();
         let (mut siem, _) = listener.accept().unwrap();
         let dir = std::env::temp_dir().join(format!("tidewatch-feed-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("siem").join("feed.ndjson");
         let target = path.to_string_lossy().to_string();
-        let mut file = Feed::open(&target, &plan, None, Format::Ecs).unwrap();
+        let mut file = Feed::open(&target, (&plan, 3), None, Format::Ecs).unwrap();
         for until in [30, 95, 240, 600] {
             sim.run_until(until);
-            assert_eq!(feed.send(&plan, 3, sim.events(), until), None);
-            assert_eq!(file.advance(&plan, 3, sim.events(), until), None);
+            assert_eq!(feed.send(sim.events(), until), None);
+            assert_eq!(file.advance(sim.events(), until), None);
         }
-        assert_eq!(file.finish(&plan, 3, sim.events(), 600), None);
+        assert_eq!(file.finish(sim.events(), 600), None);
         drop(feed.out.take());
         let mut got = Vec::new();
         siem.read_to_end(&mut got).unwrap();
@@ -196,20 +191,23 @@ mod tests {
         assert_eq!(got, want);
         drop(file);
         assert_eq!(std::fs::read(&path).unwrap(), want);
-        let again = Feed::open(&target, &plan, None, Format::Ecs).err().unwrap();
+        let again = Feed::open(&target, (&plan, 3), None, Format::Ecs)
+            .err()
+            .unwrap();
         assert!(again.contains("a feed writes a new file"), "{again}");
         drop(listener);
-        let gone = Feed::open(&format!("tcp:{address}"), &plan, None, Format::Ecs).err();
+        let gone = Feed::open(&format!("tcp:{address}"), (&plan, 3), None, Format::Ecs).err();
         assert!(gone.unwrap().contains("is the SIEM's TCP input listening?"));
         // A SIEM that closes: the feed stops and says so, once.
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let address = listener.local_addr().unwrap();
-        let mut feed = Feed::open(&format!("tcp:{address}"), &plan, None, Format::Ecs).unwrap();
+        let mut feed =
+            Feed::open(&format!("tcp:{address}"), (&plan, 3), None, Format::Ecs).unwrap();
         drop(listener.accept().unwrap());
         drop(listener);
         let mut said = None;
         for _ in 0..50 {
-            said = said.or(feed.send(&plan, 3, sim.events(), 600));
+            said = said.or(feed.send(sim.events(), 600));
             if !feed.live() {
                 break;
             }

@@ -113,7 +113,7 @@ impl Page {
             return match download {
                 Ok(download) => Asked::Evidence(download),
                 Err(why) => Asked::Refused {
-                    reply: super::evidence::plain("400 Bad Request", &why),
+                    reply: self.plain("400 Bad Request", &format!("{why}\n")),
                     why: format!("asked for {}: {why}", clean(path)),
                 },
             };
@@ -141,6 +141,12 @@ impl Page {
                 why: format!("not a page's request or a seat's: `{}`", clean(request)),
             },
         }
+    }
+
+    /// A short plain-text answer (a refusal), with the page's headers; the connection then
+    /// closes.
+    pub fn plain(&self, status: &str, body: &str) -> Vec<u8> {
+        self.reply(false, status, "text/plain", body)
     }
 
     fn reply(&self, head_only: bool, status: &str, kind: &str, body: &str) -> Vec<u8> {

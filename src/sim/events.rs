@@ -537,6 +537,27 @@ pub enum DownCause {
     Response,
 }
 
+impl SimEvent {
+    /// Whether the event is an intruder's move: an access tried (failed or blocked), a host
+    /// taken, a stage done, a trust followed, data taken, hosts encrypted, a flood started,
+    /// credentials stolen. What a network simulator counts as a step, so the bench's cost per
+    /// attacker action compares with theirs.
+    pub fn is_intruders_move(&self) -> bool {
+        matches!(
+            self,
+            SimEvent::AccessFailed { .. }
+                | SimEvent::AccessBlocked { .. }
+                | SimEvent::HostCompromised { .. }
+                | SimEvent::StageCompleted { .. }
+                | SimEvent::TrustFollowed { .. }
+                | SimEvent::DataExfiltrated { .. }
+                | SimEvent::HostsEncrypted { .. }
+                | SimEvent::DdosStarted { .. }
+                | SimEvent::CredentialsStolen { .. }
+        )
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Stamped {
     pub tick: u64,

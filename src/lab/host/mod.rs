@@ -102,7 +102,6 @@ pub struct LabHost {
     white_cell: Option<white_cell::WhiteCellDesk>,
     /// The log as the seats' evidence downloads read it.
     ledger: SharedLedger,
-    seed: u64,
     /// Evidence fed to a lab SIEM as the exercise runs.
     feed: Option<Feed>,
 }
@@ -188,7 +187,6 @@ impl LabHost {
             facilitator_code,
             white_cell: None,
             ledger,
-            seed,
             feed: None,
         })
     }
@@ -304,9 +302,7 @@ impl LabHost {
     pub fn serve(&mut self, plan: &Plan, log: &[Stamped], clock: ClockView) -> Given {
         let mut given = Given::default();
         (self.ledger.lock().expect("not poisoned")).catch_up(log, clock.now);
-        if let Some(line) =
-            (self.feed.as_mut()).and_then(|f| f.advance(plan, self.seed, log, clock.now))
-        {
+        if let Some(line) = (self.feed.as_mut()).and_then(|f| f.advance(log, clock.now)) {
             self.note(line);
         }
         while let Ok(message) = self.inbound.try_recv() {
@@ -607,7 +603,7 @@ impl LabHost {
         }
         let tick = clock.now;
         if let Some(mut feed) = self.feed.take() {
-            let line = (feed.finish(plan, self.seed, log, tick)).unwrap_or_else(|| {
+            let line = (feed.finish(log, tick)).unwrap_or_else(|| {
                 format!("evidence fed to {}: {} records", feed.target, feed.records)
             });
             self.note(line);
