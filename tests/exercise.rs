@@ -555,9 +555,12 @@ fn a_deleted_duplicated_or_retotalled_journal_line_is_named() {
 #[test]
 fn a_format_1_journal_without_numbers_still_replays() {
     let dir = scratch("format1");
-    let journal = dir.join("exercise.jsonl");
-    let recorded = record(&journal, "6h");
-    let text = std::fs::read_to_string(&journal).unwrap();
+    // The flagship's first day with the rehearsed commands, as a format 4 tidewatch wrote it
+    // (version 1 digests).
+    let journal = "tests/data/journals/flagship-digest-1.jsonl";
+    let out = tidewatch(&["replay", journal, "--json"]);
+    let recorded = digest_of(&out);
+    let text = std::fs::read_to_string(journal).unwrap();
     // As format 1 was written: no chain, no end marker, no numbers.
     let old: Vec<String> = text
         .lines()

@@ -258,7 +258,7 @@ fn edits(lines: &[String]) -> Vec<(&'static str, Vec<String>)> {
         ),
         (
             "format downgraded",
-            replaced(lines, 0, "\"format\":4", "\"format\":3"),
+            replaced(lines, 0, "\"format\":5", "\"format\":4"),
         ),
         (
             "claimed sealed",
@@ -621,13 +621,64 @@ fn a_resumed_and_a_forked_journal_keep_their_chain() {
     let _ = recorded;
 }
 
+/// A journal as tidewatch wrote it before digest version 2: format 4, version 1 digests (six
+/// hours of `record`'s exercise, kept as it was written).
+const DIGEST_1: &str = "tests/data/journals/digest-1.jsonl";
+
+/// A journal recorded with the first digest (format 4) verifies digest for digest, and
+/// continued it goes on hashing as it did: every digest it then has verifies. A new journal
+/// says it hashes with the second.
+#[test]
+fn a_journal_of_the_first_digest_verifies_and_continues_with_it() {
+    let dir = scratch("digest-1");
+    let journal = dir.join("exercise.jsonl");
+    std::fs::copy(root(DIGEST_1), &journal).unwrap();
+    let out = tidewatch(&["replay", journal.to_str().unwrap(), "--verify"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("verified 42 digests"),
+        "{}",
+        stderr(&out)
+    );
+    let out = tidewatch(&[
+        "run",
+        "--resume",
+        journal.to_str().unwrap(),
+        "--until",
+        "9h",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let file = JournalFile::read(&journal).unwrap();
+    assert_eq!((file.header.format, file.header.digest_version), (4, 1));
+    let out = tidewatch(&["replay", journal.to_str().unwrap(), "--verify"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("verified 60 digests"),
+        "{}",
+        stderr(&out)
+    );
+
+    let today = dir.join("today.jsonl");
+    record(&today, None);
+    let file = JournalFile::read(&today).unwrap();
+    assert_eq!(
+        (file.header.format, file.header.digest_version),
+        (5, tidewatch::sim::digest::DIGEST_VERSION)
+    );
+    let out = tidewatch(&["replay", today.to_str().unwrap(), "--verify"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
 /// Journals of formats 1 to 3 (no chain, no end marker) still read and replay to the digest
 /// they recorded; verify says what it could not check.
 #[test]
 fn older_journals_still_replay() {
     let dir = scratch("old");
     let journal = dir.join("exercise.jsonl");
-    let recorded = record(&journal, None);
+    std::fs::copy(root(DIGEST_1), &journal).unwrap();
+    let out = tidewatch(&["replay", journal.to_str().unwrap(), "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let recorded = json(&out)["digest"].clone();
     let lines = lines_of(&journal);
     // A format 3 writer wrote these bytes: the same entries, no chain, no end marker.
     let unchained: Vec<String> = lines[..lines.len() - 1]

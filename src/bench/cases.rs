@@ -172,6 +172,42 @@ pub struct JournalCase {
     /// Journaled over unjournaled, the median of the pairs' ratios.
     pub ratio: f64,
     pub journal_bytes: u64,
+    /// Digests the journal holds (one every ten minutes, and after a command).
+    pub journal_points: usize,
+    /// What a journal point costs: the median pair's difference over the points, microseconds.
+    pub us_per_journal_point: f64,
+    /// What one digest of the last state costs, part by part, hashed as version 1 did (every
+    /// row) and as version 2 does (kept fingerprints).
+    pub digest_parts: Vec<PartCost>,
+}
+
+/// One part of the digest: microseconds to hash it each way (the least of a few tries).
+#[derive(Clone, Debug, Serialize)]
+pub struct PartCost {
+    pub part: &'static str,
+    pub whole_us: f64,
+    pub kept_us: f64,
+}
+
+/// Times every part of the digest of the world as it stands, both ways.
+pub fn digest_part_costs(world: &mut bevy::prelude::World) -> Vec<PartCost> {
+    let time = |world: &mut bevy::prelude::World, hash: crate::sim::digest::PartHasher| {
+        hash(world); // the first call builds the part's query
+        (0..5)
+            .map(|_| {
+                let t = std::time::Instant::now();
+                std::hint::black_box(hash(world));
+                t.elapsed().as_secs_f64() * 1e6
+            })
+            .fold(f64::INFINITY, f64::min)
+    };
+    (crate::sim::digest::part_hashers(world).into_iter())
+        .map(|(part, whole, kept)| PartCost {
+            part,
+            whole_us: time(world, whole),
+            kept_us: time(world, kept),
+        })
+        .collect()
 }
 
 /// Runs the active region of `hosts` for `ticks` `repeats` times each way, in pairs.
@@ -188,12 +224,12 @@ pub fn run_journal_pair(hosts: u32, ticks: u64, repeats: usize) -> JournalCase {
     let _ = std::fs::create_dir_all(&dir);
     let journal = dir.join("bench.jsonl");
     let (mut plain, mut journaled, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut events, mut bytes) = (0, 0);
+    let (mut events, mut bytes, mut points, mut digest_parts) = (0, 0, 0, Vec::new());
     for _ in 0..repeats.max(1) {
         let mut pair = [0.0; 2];
         for (k, record) in [false, true].into_iter().enumerate() {
             let _ = std::fs::remove_file(&journal);
-            let (spent, session) = cpu_timed(|| {
+            let (spent, mut session) = cpu_timed(|| {
                 let mut session = Session::new(plan.clone(), 1);
                 if record {
                     session
@@ -206,21 +242,30 @@ pub fn run_journal_pair(hosts: u32, ticks: u64, repeats: usize) -> JournalCase {
             });
             pair[k] = spent;
             events = session.sim.events().len();
+            if record && digest_parts.is_empty() {
+                digest_parts = digest_part_costs(session.sim.world_mut());
+            }
         }
         bytes = std::fs::metadata(&journal).map_or(0, |m| m.len());
+        points = std::fs::read_to_string(&journal)
+            .map_or(0, |text| text.matches("\"entry\":\"digest\"").count());
         plain.push(pair[0]);
         journaled.push(pair[1]);
         ratios.push(pair[1] / pair[0]);
     }
     let _ = std::fs::remove_dir_all(&dir);
+    let (plain, journaled) = (median(plain), median(journaled));
     JournalCase {
         hosts: plan.host_count as u64,
         ticks,
         events,
-        unjournaled_cpu_seconds: median(plain),
-        journaled_cpu_seconds: median(journaled),
+        unjournaled_cpu_seconds: plain,
+        journaled_cpu_seconds: journaled,
         ratio: median(ratios),
         journal_bytes: bytes,
+        journal_points: points,
+        us_per_journal_point: (journaled - plain) * 1e6 / points.max(1) as f64,
+        digest_parts,
     }
 }
 

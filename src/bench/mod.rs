@@ -14,8 +14,8 @@ mod frames;
 mod region;
 
 pub use cases::{
-    ActiveCase, Case, JournalCase, REPEATS, active_repeats, attacker_actions, run_active_case,
-    run_case, run_case_repeated, run_journal_pair, slope,
+    ActiveCase, Case, JournalCase, PartCost, REPEATS, active_repeats, attacker_actions,
+    digest_part_costs, run_active_case, run_case, run_case_repeated, run_journal_pair, slope,
 };
 pub use evidence::{EvidenceCase, run_evidence, run_evidence_case};
 pub use frames::{FrameCost, console_frames, run_console_frames};
@@ -101,12 +101,25 @@ pub fn run_suite(suite: Suite) {
             let case = run_journal_pair(hosts, ticks, active_repeats(hosts).min(5));
             if !json {
                 println!(
-                    "journal {:>7} hosts: {:.3} s CPU journaled against {:.3} s without = {:.2}x (median of the pairs), journal {:.1} MB",
+                    "journal {:>7} hosts: {:.3} s CPU journaled against {:.3} s without = {:.2}x (median of the pairs), {} journal points at {:.0} us each, journal {:.1} MB",
                     case.hosts,
                     case.journaled_cpu_seconds,
                     case.unjournaled_cpu_seconds,
                     case.ratio,
+                    case.journal_points,
+                    case.us_per_journal_point,
                     case.journal_bytes as f64 / 1e6,
+                );
+                let sum = |f: fn(&PartCost) -> f64| case.digest_parts.iter().map(f).sum::<f64>();
+                let costly: Vec<String> = (case.digest_parts.iter())
+                    .filter(|p| p.whole_us >= 5.0 || p.kept_us >= 5.0)
+                    .map(|p| format!("{} {:.0}/{:.0}", p.part, p.whole_us, p.kept_us))
+                    .collect();
+                println!(
+                    "        a digest of the last state, hashed anew: {:.0} us every row (version 1), {:.0} us from kept fingerprints (version 2, rows changed since the last point not counted); us by part, 1/2: {}",
+                    sum(|p| p.whole_us),
+                    sum(|p| p.kept_us),
+                    costly.join(", ")
                 );
             }
             journals.push(case);

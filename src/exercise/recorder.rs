@@ -178,6 +178,8 @@ pub fn record(
         digest_every: DIGEST_EVERY,
         sealed: false,
         catalog_edition: crate::scenario::CATALOG_EDITION,
+        // A fork of an old journal goes on hashing as the world it continues was.
+        digest_version: world.resource::<crate::sim::digest::DigestVersion>().0,
     };
     world.resource_mut::<Recorder>().journal = Some(JournalWriter::create(path, header, seal)?);
     Ok(())

@@ -191,6 +191,10 @@ pub fn replay_into(
     verify: bool,
 ) -> Result<(usize, Option<Divergence>), LoadError> {
     let plan = world.resource::<Region>().0.clone();
+    // Hashed as the journal was, and so on if it is continued.
+    world.insert_resource(crate::sim::digest::DigestVersion(
+        file.header.digest_version,
+    ));
     let mut expected: BTreeMap<u64, (String, BTreeMap<String, String>)> = BTreeMap::new();
     let mut commands = Vec::new();
     for (line, entry) in &file.entries {

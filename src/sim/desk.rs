@@ -10,6 +10,7 @@ use std::collections::VecDeque;
 
 use bevy::prelude::*;
 
+use super::digest::kept::{SummedDeque, row_hash_of};
 use super::digest::{DigestAppExt, hash_of, with_sorted_rows};
 use super::events::{EventLog, SimEvent};
 use super::judgement::{ALERT_SHELF_LIFE, OFFICE_HOURS};
@@ -20,18 +21,31 @@ use crate::scenario::{Defaults, IntelPolicy, Shift};
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<AlertCounter>()
         .add_systems(SpawnRegion, spawn_teams)
-        .digest_part(40, "teams", |world| {
-            with_sorted_rows::<Desk, _>(world, |desks, world| {
-                hash_of(&(desks, world.resource::<AlertCounter>().0))
-            })
-        });
+        .digest_part_kept(
+            40,
+            "teams",
+            |world| {
+                with_sorted_rows::<Desk, _>(world, |desks, world| {
+                    hash_of(&(desks, world.resource::<AlertCounter>().0))
+                })
+            },
+            |world| {
+                with_sorted_rows::<Desk, _>(world, |desks, world| {
+                    let kept: Vec<(u32, u64)> =
+                        desks.iter().map(|(id, d)| (*id, d.kept_hash())).collect();
+                    hash_of(&(kept, world.resource::<AlertCounter>().0))
+                })
+            },
+        );
 }
 
 /// A team's working state: its alert queue, its to-do list and what each analyst is doing.
 /// Alerts join the queue through [`Desk::enqueue`].
 #[derive(Component, Clone, Debug, Default)]
 pub struct Desk {
-    pub queue: VecDeque<Alert>,
+    /// In the order analysts take them: victims' reports, then urgent alerts, then the rest,
+    /// each in the order they came (so the queue's fingerprint need not see its order).
+    pub queue: SummedDeque<Alert>,
     pub tasks: TaskList,
     pub analysts: Vec<Option<Work>>,
     /// How many of `analysts`, at the end, are on loan from the regional hub: they work around
@@ -86,6 +100,19 @@ impl std::hash::Hash for Desk {
 }
 
 impl Desk {
+    /// The desk's hash from its queue's and list's kept fingerprints (digest version 2): the
+    /// analysts and reports on their way are few, and hashed whole.
+    fn kept_hash(&self) -> u64 {
+        row_hash_of(&(
+            self.queue.sum(),
+            self.tasks.sum(),
+            &self.analysts,
+            &self.reports,
+            self.watched_covered,
+            self.visitors,
+        ))
+    }
+
     pub fn add_analysts(&mut self, n: u32) {
         self.analysts.extend(std::iter::repeat_n(None, n as usize));
     }
@@ -212,10 +239,7 @@ impl Desk {
             self.stale_bound = Some(oldest(&self.queue));
             return;
         }
-        let (stale, fresh): (VecDeque<Alert>, VecDeque<Alert>) = std::mem::take(&mut self.queue)
-            .into_iter()
-            .partition(|a| !a.certain && a.raised + ALERT_SHELF_LIFE <= now);
-        self.queue = fresh;
+        let stale = (self.queue).take_where(|a| !a.certain && a.raised + ALERT_SHELF_LIFE <= now);
         self.stale_bound = Some(oldest(&self.queue));
         for a in stale {
             log.push(

@@ -5,6 +5,12 @@
 //! hashed only when someone reads the digest (a journal point, the console's clock bar, the end
 //! of a run): a batch pays for one. The event chain, which folds in everything that ever
 //! happened, is kept up every tick, at a cost in proportion to the tick's events.
+//!
+//! Version 2 (journal format 5) hashes the large parts from fingerprints kept up as their rows
+//! change (`kept.rs`), so a journal point costs what changed since the last one; version 1
+//! hashed every row at every point. A replay hashes as its journal did ([`DigestVersion`]).
+
+pub mod kept;
 
 use std::hash::{Hash, Hasher};
 
@@ -17,6 +23,7 @@ use super::{Clock, SimSet, SimTick, StableId};
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<StateDigest>()
+        .init_resource::<DigestVersion>()
         .init_resource::<DigestParts>()
         .init_resource::<EventChain>()
         .add_systems(SimTick, fold_events.in_set(SimSet::Digest));
@@ -30,28 +37,75 @@ pub struct EventChain(pub u64);
 /// to keep its queries' state between ticks; it changes nothing simulated.
 pub type PartHasher = fn(&mut World) -> u64;
 
+/// The digest's version: 2 (kept fingerprints) for a new exercise, 1 for a replay of a journal
+/// recorded before it (formats 1 to 4), which hashes as that journal did.
+#[derive(Resource, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DigestVersion(pub u32);
+
+/// The version a new journal records.
+pub const DIGEST_VERSION: u32 = 2;
+
+impl Default for DigestVersion {
+    fn default() -> Self {
+        DigestVersion(DIGEST_VERSION)
+    }
+}
+
+/// One part of the digest: how version 1 hashed it (every row) and how version 2 does (from
+/// its kept fingerprints; the same function for a part small enough to hash whole).
+#[derive(Clone, Copy)]
+struct Part {
+    order: u8,
+    name: &'static str,
+    whole: PartHasher,
+    kept: PartHasher,
+}
+
 /// The parts of the state, registered by the plugin that owns each. A part's `order` fixes its
 /// place in the total (the order is part of the journal format: changing it changes every
 /// digest), so which plugin registers first does not matter.
 #[derive(Resource, Default, Clone)]
-pub struct DigestParts(Vec<(u8, &'static str, PartHasher)>);
+pub struct DigestParts(Vec<Part>);
 
 /// How a plugin adds its state to the digest.
 pub trait DigestAppExt {
-    fn digest_part(&mut self, order: u8, name: &'static str, hash: PartHasher) -> &mut Self;
+    /// A part hashed whole in every version: small, or changing everywhere at once.
+    fn digest_part(&mut self, order: u8, name: &'static str, hash: PartHasher) -> &mut Self {
+        self.digest_part_kept(order, name, hash, hash)
+    }
+
+    /// A part version 1 hashed whole (`whole`) and version 2 from kept fingerprints (`kept`).
+    fn digest_part_kept(
+        &mut self,
+        order: u8,
+        name: &'static str,
+        whole: PartHasher,
+        kept: PartHasher,
+    ) -> &mut Self;
 }
 
 impl DigestAppExt for App {
-    fn digest_part(&mut self, order: u8, name: &'static str, hash: PartHasher) -> &mut Self {
+    fn digest_part_kept(
+        &mut self,
+        order: u8,
+        name: &'static str,
+        whole: PartHasher,
+        kept: PartHasher,
+    ) -> &mut Self {
         let mut parts = self
             .world_mut()
             .get_resource_or_insert_with(DigestParts::default);
         assert!(
-            parts.0.iter().all(|(o, n, _)| *o != order && *n != name),
+            parts.0.iter().all(|p| p.order != order && p.name != name),
             "digest part {order} `{name}` registered twice"
         );
-        parts.0.push((order, name, hash));
-        parts.0.sort_by_key(|(o, _, _)| *o);
+        parts.0.push(Part {
+            order,
+            name,
+            whole,
+            kept,
+        });
+        parts.0.sort_by_key(|p| p.order);
         self
     }
 }
@@ -112,9 +166,18 @@ pub fn current(world: &mut World) -> StateDigest {
     let now = done - 1;
     let parts = world.resource::<DigestParts>().0.clone();
     let chain = world.resource::<EventChain>().0;
-    let mut hashed: Vec<(&'static str, u64)> = parts
-        .iter()
-        .map(|(_, name, hash)| (*name, hash(world)))
+    let kept = world.resource::<DigestVersion>().0 >= 2;
+    let mut hashed: Vec<(&'static str, u64)> = (parts.iter())
+        .map(|p| {
+            (
+                p.name,
+                if kept {
+                    (p.kept)(world)
+                } else {
+                    (p.whole)(world)
+                },
+            )
+        })
         .collect();
     hashed.push(("events", chain));
     let mut total = Fnv::default();
@@ -131,6 +194,14 @@ pub fn current(world: &mut World) -> StateDigest {
     };
     *world.resource_mut::<StateDigest>() = digest.clone();
     digest
+}
+
+/// Each part's name and its two hashers (version 1, version 2), in the digest's order: what the
+/// bench times to say what a journal point costs, part by part.
+pub fn part_hashers(world: &World) -> Vec<(&'static str, PartHasher, PartHasher)> {
+    (world.resource::<DigestParts>().0.iter())
+        .map(|p| (p.name, p.whole, p.kept))
+        .collect()
 }
 
 /// A query kept between ticks, so hashing entities does not rebuild it every minute.

@@ -7,11 +7,12 @@
 //! It closes when every host the team took out of service is back.
 
 use crate::scenario::ids::{CampaignIx, OrgIx, TeamIx};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use bevy::prelude::*;
 
 use super::attack::Intrusions;
+use super::digest::kept::{Row, RowMut, SummedSet, SummedVec, row_hash_of};
 use super::digest::{DigestAppExt, hash_of};
 use super::events::{DetectedBy, EventLog, SimEvent};
 use super::network::Hosts;
@@ -20,9 +21,12 @@ use super::{Clock, Region, SimSet, SimTick};
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Incidents>()
         .add_systems(SimTick, finish_restores.in_set(SimSet::Response))
-        .digest_part(50, "incidents", |world| {
-            hash_of(&world.resource::<Incidents>().0)
-        });
+        .digest_part_kept(
+            50,
+            "incidents",
+            |world| hash_of(&world.resource::<Incidents>().0),
+            |world| hash_of(&world.resource::<Incidents>().0.sum()),
+        );
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -35,11 +39,11 @@ pub struct Incident {
     pub contained: bool,
     pub closed: bool,
     /// Hosts already on the team's isolation list.
-    pub queued: BTreeSet<u32>,
+    pub queued: SummedSet<u32>,
     /// Isolated hosts not yet back in service.
-    pub outstanding: BTreeSet<u32>,
+    pub outstanding: SummedSet<u32>,
     /// Hosts already on the team's cleaning list.
-    pub cleaning: BTreeSet<u32>,
+    pub cleaning: SummedSet<u32>,
     /// The team has learned the intruder holds the organisation's credentials and has not
     /// reset them since.
     pub credentials_found: bool,
@@ -47,10 +51,10 @@ pub struct Incident {
     pub reset_listed: bool,
     /// Hosts the team's investigations ever found the intruder on. Hosts it missed stay the
     /// intruder's until an alert from one sends it looking again.
-    pub known: BTreeSet<u32>,
+    pub known: SummedSet<u32>,
     /// Of those, the ones the team has not cut off yet: what it isolates, and what stands
     /// between it and calling the incident contained.
-    pub held: BTreeSet<u32>,
+    pub held: SummedSet<u32>,
     /// The provider whose remote access the investigation saw the crew come in through, while
     /// the organisation has not revoked it.
     pub provider: Option<OrgIx>,
@@ -63,7 +67,26 @@ pub struct Incident {
 /// Every incident in the order it was opened; the index is its id. Beside the history, where
 /// to find the live ones, so a long exercise's closed incidents cost nothing per minute.
 #[derive(Resource, Default)]
-pub struct Incidents(pub Vec<Incident>, Lookup);
+pub struct Incidents(pub SummedVec<Incident>, Lookup);
+
+/// An incident's hash as a row of the digest (version 2): its host sets by their kept
+/// fingerprints.
+impl Row for Incident {
+    fn row_hash(&self) -> u64 {
+        row_hash_of(&(
+            (self.team, self.org, self.campaign, self.opened),
+            (self.scoped, self.contained, self.closed),
+            (
+                self.queued.sum(),
+                self.outstanding.sum(),
+                self.cleaning.sum(),
+            ),
+            (self.credentials_found, self.reset_listed),
+            (self.known.sum(), self.held.sum()),
+            (self.provider, self.looking, self.quiet),
+        ))
+    }
+}
 
 /// Indexes into the history, which only grows (closing never comes undone; a contained
 /// incident found to be live again rejoins the live list). They follow from the history, so the
@@ -77,6 +100,19 @@ pub struct Lookup {
 }
 
 impl Incidents {
+    /// The ids of the incidents `pick` chooses, in id order.
+    pub fn ids_where(&self, mut pick: impl FnMut(&Incident) -> bool) -> Vec<u32> {
+        (self.0.iter().enumerate())
+            .filter(|(_, i)| pick(i))
+            .map(|(k, _)| k as u32)
+            .collect()
+    }
+
+    /// Incident `id`, to change; its row in the digest follows when the handle is dropped.
+    pub fn edit(&mut self, id: u32) -> RowMut<'_, usize, Incident> {
+        (self.0.get_mut(id as usize)).expect("an incident's id is its place in the history")
+    }
+
     /// A team opens an incident on a campaign in an organisation (scoped at once when it was
     /// found by hunting, since the hunt saw everything the intruder holds).
     pub fn open(
@@ -99,13 +135,13 @@ impl Incidents {
             scoped: by == DetectedBy::Hunt,
             contained: false,
             closed: false,
-            queued: BTreeSet::new(),
-            outstanding: BTreeSet::new(),
-            cleaning: BTreeSet::new(),
+            queued: SummedSet::default(),
+            outstanding: SummedSet::default(),
+            cleaning: SummedSet::default(),
             credentials_found: false,
             reset_listed: false,
-            known: BTreeSet::new(),
-            held: BTreeSet::new(),
+            known: SummedSet::default(),
+            held: SummedSet::default(),
             provider: None,
             looking: false,
             quiet: false,
@@ -157,7 +193,7 @@ impl Incidents {
     /// A contained incident the team finds live again: a confirmed alert or an investigation
     /// shows the intruder on a host it had not cut off. It is not contained any more.
     pub fn reopen(&mut self, id: u32, now: u64, log: &mut EventLog) {
-        let inc = &mut self.0[id as usize];
+        let mut inc = (self.0.get_mut(id as usize)).expect("an incident's id is its place");
         if !inc.contained || inc.closed {
             return;
         }
@@ -180,9 +216,9 @@ impl Incidents {
     ) {
         let ids: Vec<u32> = self.on_org(org).collect();
         for id in ids {
-            let inc = &mut self.0[id as usize];
-            if !inc.closed && learn(inc) {
-                check_contained(inc, id, now, log);
+            let mut inc = self.edit(id);
+            if !inc.closed && learn(&mut inc) {
+                check_contained(&mut inc, id, now, log);
             }
         }
     }
@@ -234,7 +270,7 @@ pub(super) fn finish_restores(
         incidents.learn_at(org, (now, &mut log), |inc| inc.held.remove(&r.host));
         if let Some(incident) = r.incident {
             close_if_done(
-                &mut incidents.0[incident as usize],
+                &mut incidents.edit(incident),
                 incident,
                 r.host,
                 now,
@@ -295,17 +331,17 @@ mod tests {
     #[test]
     fn an_incident_is_contained_once_scoped_and_every_host_the_team_found_is_cut_off() {
         let (mut inc, mut log) = opened(false);
-        check_contained(&mut inc.0[0], 0, 1, &mut log);
+        check_contained(&mut inc.edit(0), 0, 1, &mut log);
         assert!(!inc.0[0].contained, "nobody has scoped it yet");
-        inc.0[0].scoped = true;
-        inc.0[0].held.insert(3);
-        check_contained(&mut inc.0[0], 0, 2, &mut log);
+        inc.edit(0).scoped = true;
+        inc.edit(0).held.insert(3);
+        check_contained(&mut inc.edit(0), 0, 2, &mut log);
         assert!(
             !inc.0[0].contained,
             "a host it found is still the intruder's"
         );
-        inc.0[0].held.clear();
-        check_contained(&mut inc.0[0], 0, 4, &mut log);
+        inc.edit(0).held.clear();
+        check_contained(&mut inc.edit(0), 0, 4, &mut log);
         assert!(inc.0[0].contained && inc.0[0].closed);
         assert_eq!(
             events(&log)[1..],
@@ -321,19 +357,19 @@ mod tests {
     #[test]
     fn an_incident_waits_on_the_credentials_provider_access_and_sweep_the_team_has_pending() {
         let (mut inc, mut log) = opened(true);
-        inc.0[0].credentials_found = true;
-        inc.0[0].provider = Some(OrgIx(4));
-        check_contained(&mut inc.0[0], 0, 1, &mut log);
+        inc.edit(0).credentials_found = true;
+        inc.edit(0).provider = Some(OrgIx(4));
+        check_contained(&mut inc.edit(0), 0, 1, &mut log);
         assert!(!inc.0[0].contained, "every host cut off, the accounts work");
-        inc.0[0].credentials_found = false;
-        check_contained(&mut inc.0[0], 0, 2, &mut log);
+        inc.edit(0).credentials_found = false;
+        check_contained(&mut inc.edit(0), 0, 2, &mut log);
         assert!(!inc.0[0].contained, "the provider's access still leads in");
-        inc.0[0].provider = None;
-        inc.0[0].looking = true;
-        check_contained(&mut inc.0[0], 0, 3, &mut log);
+        inc.edit(0).provider = None;
+        inc.edit(0).looking = true;
+        check_contained(&mut inc.edit(0), 0, 3, &mut log);
         assert!(!inc.0[0].contained, "a sweep is still on the list");
-        inc.0[0].looking = false;
-        check_contained(&mut inc.0[0], 0, 4, &mut log);
+        inc.edit(0).looking = false;
+        check_contained(&mut inc.edit(0), 0, 4, &mut log);
         assert!(inc.0[0].contained);
     }
 
@@ -350,9 +386,9 @@ mod tests {
             CampaignIx(0),
             DetectedBy::Hunt,
         );
-        inc.0[0].outstanding.insert(7);
-        check_contained(&mut inc.0[0], 0, 2, &mut log);
-        check_contained(&mut inc.0[1], 1, 2, &mut log);
+        inc.edit(0).outstanding.insert(7);
+        check_contained(&mut inc.edit(0), 0, 2, &mut log);
+        check_contained(&mut inc.edit(1), 1, 2, &mut log);
         assert!(inc.0[0].contained && !inc.0[0].closed && inc.0[1].closed);
         inc.forget_contained();
         assert_eq!(inc.uncontained().count(), 0);
@@ -371,12 +407,12 @@ mod tests {
     #[test]
     fn a_contained_incident_closes_when_its_last_host_is_back() {
         let (mut inc, mut log) = opened(true);
-        inc.0[0].outstanding.extend([4, 5]);
-        check_contained(&mut inc.0[0], 0, 1, &mut log);
+        inc.edit(0).outstanding.extend([4, 5]);
+        check_contained(&mut inc.edit(0), 0, 1, &mut log);
         assert!(inc.0[0].contained && !inc.0[0].closed);
-        close_if_done(&mut inc.0[0], 0, 4, 2, &mut log);
+        close_if_done(&mut inc.edit(0), 0, 4, 2, &mut log);
         assert!(!inc.0[0].closed, "host 5 is still out");
-        close_if_done(&mut inc.0[0], 0, 5, 3, &mut log);
+        close_if_done(&mut inc.edit(0), 0, 5, 3, &mut log);
         assert!(inc.0[0].closed);
         assert_eq!(
             log.all().last().map(|e| (e.tick, e.event.clone())),
@@ -413,7 +449,7 @@ mod tests {
         inc.open(&mut log, 1, TeamIx(1), o, c, DetectedBy::Alert);
         inc.open(&mut log, 2, t, OrgIx(1), c, DetectedBy::Alert);
         // The first is contained and closed; its team opens a new one on the same case.
-        check_contained(&mut inc.0[0], 0, 3, &mut log);
+        check_contained(&mut inc.edit(0), 0, 3, &mut log);
         assert!(inc.0[0].closed);
         assert_eq!(inc.open_on(t, o, c), None, "closed incidents are not open");
         inc.open(&mut log, 4, t, o, c, DetectedBy::Alert);

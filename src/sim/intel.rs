@@ -13,6 +13,7 @@ use bevy::prelude::*;
 
 use super::assistance::{Desks, mutual_assistance};
 use super::attack::Intrusions;
+use super::digest::kept::{RowSum, SummedMap, SummedSet, SummedVec, whole_rows};
 use super::digest::{DigestAppExt, hash_of};
 use super::events::{Channel, EventLog, SimEvent};
 use super::incidents::Incidents;
@@ -32,16 +33,24 @@ pub(super) fn plugin(app: &mut App) {
                 .in_set(SimSet::Cooperation)
                 .before(mutual_assistance),
         )
-        .digest_part(90, "intel", |world| {
-            // The tray is empty unless trainees play the hub, so runs without them keep the
-            // digests their journals recorded.
-            let (book, tray) = (world.resource::<IntelBook>(), world.resource::<HubTray>());
-            if tray.is_empty() {
-                hash_of(book)
-            } else {
-                hash_of(&(book, tray))
-            }
-        });
+        .digest_part_kept(
+            90,
+            "intel",
+            |world| {
+                // The tray is empty unless trainees play the hub, so runs without them keep
+                // the digests their journals recorded.
+                let (book, tray) = (world.resource::<IntelBook>(), world.resource::<HubTray>());
+                if tray.is_empty() {
+                    hash_of(book)
+                } else {
+                    hash_of(&(book, tray))
+                }
+            },
+            |world| {
+                let (book, tray) = (world.resource::<IntelBook>(), world.resource::<HubTray>());
+                hash_of(&(book.kept(), tray))
+            },
+        );
 }
 
 /// A relay as the hub chose it: the marking, and the members by island (every member, and
@@ -112,6 +121,8 @@ impl HubTray {
     }
 }
 
+whole_rows!(IntelItem, Delivery);
+
 /// What a team learned from an incident: the campaign's actor and the techniques seen so far.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct IntelItem {
@@ -143,12 +154,12 @@ pub struct Delivery {
 /// Every item produced, what is in transit, and who already has what.
 #[derive(Resource, Default, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct IntelBook {
-    pub items: Vec<IntelItem>,
+    pub items: SummedVec<IntelItem>,
     /// (arrival tick, sequence) -> delivery; the sequence keeps same-tick arrivals in send order.
-    pub in_transit: BTreeMap<(u64, u64), Delivery>,
+    pub in_transit: SummedMap<(u64, u64), Delivery>,
     sent: u64,
     /// (team, item) pairs already received, so a second channel does not cost a second apply.
-    pub received: BTreeSet<(TeamIx, u32)>,
+    pub received: SummedSet<(TeamIx, u32)>,
     /// Shares ordered before the team had scoped anything: they go out, at the marking
     /// ordered, as soon as it has ("share as soon as we know").
     pub standing: BTreeMap<TeamIx, (Tlp, Recipients)>,
@@ -169,6 +180,26 @@ fn hop(region: &Region, net: &Connectivity, from: Option<IslandIx>, to: Option<I
 }
 
 impl IntelBook {
+    /// The book's hash from its kept fingerprints (digest version 2): the standing orders are
+    /// a few per team, and hashed whole.
+    fn kept(
+        &self,
+    ) -> (
+        RowSum,
+        RowSum,
+        u64,
+        RowSum,
+        &BTreeMap<TeamIx, (Tlp, Recipients)>,
+    ) {
+        (
+            self.items.sum(),
+            self.in_transit.sum(),
+            self.sent,
+            self.received.sum(),
+            &self.standing,
+        )
+    }
+
     /// An island's contact passes an item it holds on to its constituency (the teams fed
     /// `National` on its island), one hop later.
     fn pass_on(

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use bevy::prelude::*;
 
+use super::digest::kept::{Row, RowSum, SummedMap, SummedSet, row_hash_of, whole_rows};
 use super::digest::{DigestAppExt, hash_of, sorted_rows};
 use super::{Region, SimSet, SimTick, SpawnRegion, StableId};
 use crate::scenario::LinkKind;
@@ -27,11 +28,16 @@ pub(super) fn plugin(app: &mut App) {
         .add_plugins(disruption::plugin)
         .add_systems(SpawnRegion, spawn_links)
         .add_systems(SimTick, new_tick.in_set(SimSet::BeginTick))
-        .digest_part(10, "hosts", |world| {
-            let hosts = world.resource::<Hosts>();
-            let rows: Vec<_> = hosts.rows().collect();
-            hash_of(&(rows, hosts.restores(), hosts.decrypting()))
-        })
+        .digest_part_kept(
+            10,
+            "hosts",
+            |world| {
+                let hosts = world.resource::<Hosts>();
+                let rows: Vec<_> = hosts.rows().collect();
+                hash_of(&(rows, hosts.restores(), hosts.decrypting()))
+            },
+            |world| hash_of(&world.resource::<Hosts>().kept()),
+        )
         .digest_part(70, "network", |world| {
             let links: Vec<(u32, bool)> = sorted_rows::<Link>(world)
                 .into_iter()
@@ -236,18 +242,20 @@ pub struct Restored {
     pub held_by: Option<CampaignIx>,
 }
 
+whole_rows!(HostState);
+
 /// The sparse host table plus per-group counts of unusable hosts, which services read.
 #[derive(Resource, Default)]
 pub struct Hosts {
-    rows: BTreeMap<u32, HostState>,
+    rows: SummedMap<u32, HostState>,
     unusable: BTreeMap<u32, u32>,
     /// Per group, hosts out of use because of the attack (see [`HostState::damaged`]).
     damaged: BTreeMap<u32, u32>,
     /// Restores in progress: (tick done, host) -> the incident waiting for it, if a team's.
-    restores: BTreeMap<(u64, u32), Option<u32>>,
+    restores: SummedMap<(u64, u32), Option<u32>>,
     /// Hosts whose restore is a decryption (the ransom was paid): their data comes back, the
     /// intruder's foothold on them stays (nothing was rebuilt).
-    decrypting: std::collections::BTreeSet<u32>,
+    decrypting: SummedSet<u32>,
     /// Host groups whose usable count changed this tick; services depending on them re-check.
     pub dirty_groups: Vec<u32>,
 }
@@ -352,7 +360,7 @@ impl Hosts {
         let Some(at) = self.get(host).restore_at else {
             return false;
         };
-        if let Some(waiting) = self.restores.get_mut(&(at, host)) {
+        if let Some(mut waiting) = self.restores.get_mut(&(at, host)) {
             *waiting = Some(incident);
         }
         true
@@ -377,6 +385,11 @@ impl Hosts {
 
     pub fn active_count(&self) -> usize {
         self.rows.len()
+    }
+
+    /// The fingerprints of the rows, the restores and the decryptions (digest version 2).
+    pub fn kept(&self) -> (RowSum, RowSum, RowSum) {
+        (self.rows.sum(), self.restores.sum(), self.decrypting.sum())
     }
 }
 
@@ -541,7 +554,7 @@ fn hastened_ready(ready: u64, at: u64) -> u64 {
 /// wait for it to be ready and for nobody's containment to be pending (`recovery.rs` decides).
 #[derive(Resource, Default, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct RestoreGate {
-    held: BTreeMap<OrgIx, Held>,
+    held: SummedMap<OrgIx, Held>,
     /// Organisations a team told to restore without waiting for containment.
     anyway: std::collections::BTreeSet<OrgIx>,
     /// Hosts the organisations' IT rebuilt this minute, for `recovery` to check whether a
@@ -552,7 +565,7 @@ pub struct RestoreGate {
 /// One organisation's encrypted hosts waiting for their restore to start.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Held {
-    hosts: std::collections::BTreeSet<u32>,
+    hosts: SummedSet<u32>,
     /// When its IT began preparing (the draw of how hard it finds it is keyed by this).
     since: u64,
     /// When the first of them could start.
@@ -563,7 +576,26 @@ struct Held {
     hastened: Option<u64>,
 }
 
+/// A waiting organisation's hash as a row of the digest (version 2): its hosts by their kept
+/// fingerprint.
+impl Row for Held {
+    fn row_hash(&self) -> u64 {
+        row_hash_of(&(
+            self.hosts.sum(),
+            self.since,
+            self.ready,
+            self.waiting_for,
+            self.hastened,
+        ))
+    }
+}
+
 impl RestoreGate {
+    /// The gate's hash from its kept fingerprint (digest version 2).
+    pub fn kept_hash(&self) -> u64 {
+        hash_of(&(self.held.sum(), &self.anyway, &self.rebuilt))
+    }
+
     /// The organisation's IT starts preparing to bring `hosts` back (just encrypted, or
     /// encrypted again); they join any it is already preparing. Said in the record.
     pub fn hold(
@@ -579,7 +611,7 @@ impl RestoreGate {
         else {
             return;
         };
-        let held = self.held.entry(org).or_insert(Held {
+        let mut held = self.held.get_or_insert_with(org, || Held {
             hosts: Default::default(),
             since: now,
             ready: first,
@@ -587,7 +619,7 @@ impl RestoreGate {
             hastened: None,
         });
         held.ready = held.ready.min(first);
-        held.hosts.extend(hosts);
+        held.hosts.extend(hosts.iter().copied());
         let (hosts, ready) = (hosts.len() as u32, held.ready);
         log.push(
             now,
@@ -598,7 +630,7 @@ impl RestoreGate {
     /// Help on site shortens what is left of the organisation's preparation, once: (when it
     /// was to be ready, when it is now), if it is still preparing.
     pub fn hasten(&mut self, org: OrgIx, now: u64) -> Option<(u64, u64)> {
-        let held = self.held.get_mut(&org)?;
+        let mut held = self.held.get_mut(&org)?;
         let was = held.ready;
         if was <= now || held.hastened.is_some() {
             return None;
@@ -621,12 +653,14 @@ impl RestoreGate {
     /// Takes `host` out of the organisation's waiting restores (a team cleaned it and queues
     /// it itself); when its IT began preparing, if it was waiting.
     pub fn take(&mut self, org: OrgIx, host: u32) -> Option<u64> {
-        let held = self.held.get_mut(&org)?;
+        let mut held = self.held.get_mut(&org)?;
         let since = held.since;
         if !held.hosts.remove(&host) {
             return None;
         }
-        if held.hosts.is_empty() {
+        let emptied = held.hosts.is_empty();
+        drop(held);
+        if emptied {
             self.held.remove(&org);
         }
         Some(since)
@@ -652,7 +686,7 @@ impl RestoreGate {
 
     /// The organisation's restore waits for `team`: the hosts waiting, if that is news.
     pub fn waits_for(&mut self, org: OrgIx, team: crate::scenario::ids::TeamIx) -> Option<u32> {
-        let held = self.held.get_mut(&org)?;
+        let mut held = self.held.get_mut(&org)?;
         (held.waiting_for != Some(team)).then(|| {
             held.waiting_for = Some(team);
             held.hosts.len() as u32
@@ -663,7 +697,7 @@ impl RestoreGate {
     /// the hosts.
     pub fn release(&mut self, org: OrgIx) -> Option<(u64, Vec<u32>)> {
         let held = self.held.remove(&org)?;
-        Some((held.since, held.hosts.into_iter().collect()))
+        Some((held.since, held.hosts.iter().copied().collect()))
     }
 
     /// A host the organisation's IT rebuilt this minute.

@@ -29,9 +29,12 @@ pub(super) fn plugin(app: &mut App) {
             .after(super::incidents::finish_restores)
             .before(super::response::work_desks),
     )
-    .digest_part(55, "recovery", |world| {
-        hash_of(world.resource::<RestoreGate>())
-    });
+    .digest_part_kept(
+        55,
+        "recovery",
+        |world| hash_of(world.resource::<RestoreGate>()),
+        |world| world.resource::<RestoreGate>().kept_hash(),
+    );
 }
 
 /// The team whose scoped, uncontained incident holds the organisation's restore, if any.

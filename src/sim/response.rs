@@ -180,9 +180,11 @@ fn complete(
         }
         Task::Triage(alert) => triage(tick, (team, auto, skill), alert, case),
         Task::Investigate { incident } if collects(region, team, auto) => {
-            let inc = &mut case.incidents.0[incident as usize];
-            inc.looking = false;
-            let org = inc.org;
+            let org = {
+                let mut inc = case.incidents.edit(incident);
+                inc.looking = false;
+                inc.org
+            };
             collect(now, team, org, case)
         }
         Task::Investigate { incident } => {
@@ -265,13 +267,16 @@ fn triage(
         // An alert from a host the team has not cut off nor listed: the intruder is
         // somewhere it did not know of, so an incident it called contained is not, and
         // an auto-played team looks again, wider, starting from that host.
-        let inc = &mut case.incidents.0[id as usize];
-        let unseen = alert.host.is_some_and(|h| !inc.held.contains(&h));
-        inc.known.extend(alert.host);
+        let unseen = {
+            let mut inc = case.incidents.edit(id);
+            let unseen = alert.host.is_some_and(|h| !inc.held.contains(&h));
+            inc.known.extend(alert.host);
+            unseen
+        };
         if unseen {
             case.incidents.reopen(id, now, &mut case.log);
         }
-        let inc = &mut case.incidents.0[id as usize];
+        let mut inc = case.incidents.edit(id);
         if auto && inc.scoped && unseen && !inc.looking {
             inc.looking = true;
             return vec![Task::Investigate { incident: id }];
@@ -287,7 +292,7 @@ fn triage(
         .incidents
         .open(&mut case.log, now, team, alert.org, campaign, by);
     // The investigation starts from the host the alert named.
-    (case.incidents.0[incident as usize].known).extend(alert.host);
+    (case.incidents.edit(incident).known).extend(alert.host);
     if auto {
         vec![Task::Investigate { incident }]
     } else {
@@ -300,7 +305,7 @@ fn triage(
 /// any is not something the reset tells it).
 fn reset_credentials(now: u64, team: TeamIx, org: OrgIx, case: &mut Casework) {
     case.log.push(now, SimEvent::CredentialsReset { org, team });
-    for intr in (case.intrusions.by_key.values_mut()).filter(|i| i.org == org) {
+    for (_, intr) in (case.intrusions.by_key).iter_mut_where(|_, i| i.org == org) {
         intr.credentials = false;
         intr.returns_at = None;
     }
@@ -384,7 +389,7 @@ fn scope(
                 (case.incidents).open(&mut case.log, now, team, org, f.campaign, by)
             }
         };
-        let inc = &mut case.incidents.0[id as usize];
+        let mut inc = case.incidents.edit(id);
         let before = inc.held.len();
         inc.known.extend(&f.hosts);
         inc.held.extend(&f.hosts);
@@ -405,6 +410,7 @@ fn scope(
             case.log.push(now, event);
             revoke |= auto;
         }
+        drop(inc);
         if wider {
             widened.push(id);
             case.incidents.reopen(id, now, &mut case.log);
@@ -420,7 +426,7 @@ fn scope(
     touched.sort_unstable();
     let mut tasks = Vec::new();
     for id in touched {
-        let inc = &mut case.incidents.0[id as usize];
+        let mut inc = case.incidents.edit(id);
         inc.scoped = true;
         inc.looking = false;
         inc.quiet = !widened.contains(&id);
@@ -430,9 +436,9 @@ fn scope(
         };
         case.log.push(now, event);
         if auto {
-            tasks.extend(act_on_scope(inc, id));
+            tasks.extend(act_on_scope(&mut inc, id));
         }
-        check_contained(inc, id, now, &mut case.log);
+        check_contained(&mut inc, id, now, &mut case.log);
     }
     tasks
 }
@@ -482,7 +488,7 @@ fn isolate(
     case: &mut Casework,
 ) -> Vec<Task> {
     let (now, region) = (tick.now(), &*tick.region);
-    let inc = &mut case.incidents.0[incident as usize];
+    let mut inc = case.incidents.edit(incident);
     inc.queued.remove(&host);
     inc.held.remove(&host);
     let org = inc.org;
@@ -513,7 +519,7 @@ fn isolate(
             tasks.push(Task::Investigate { incident });
         }
     }
-    check_contained(inc, incident, now, &mut case.log);
+    check_contained(&mut inc, incident, now, &mut case.log);
     tasks
 }
 
@@ -555,8 +561,8 @@ fn eradicate(tick: &Tick, team: TeamIx, incident: u32, host: u32, case: &mut Cas
             encrypted: false,
         };
         case.log.push(now, event);
-        let inc = &mut case.incidents.0[incident as usize];
-        close_if_done(inc, incident, host, now, &mut case.log);
+        let mut inc = case.incidents.edit(incident);
+        close_if_done(&mut inc, incident, host, now, &mut case.log);
     }
 }
 

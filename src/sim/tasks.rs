@@ -11,9 +11,12 @@
 
 use std::collections::VecDeque;
 
+use super::digest::kept::{RowSum, keyed, whole_rows};
 use super::judgement::CERTAIN_TRIAGE_MINUTES;
 use crate::scenario::ids::{CampaignIx, OrgIx, TechniqueIx};
 use crate::scenario::{Defaults, IntelPolicy};
+
+whole_rows!(Alert, Task);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Alert {
@@ -174,6 +177,8 @@ const LANES: usize = 4;
 pub struct TaskList {
     /// Per priority, the tasks in listing order with their place in the listing.
     lanes: [VecDeque<(u64, Task)>; LANES],
+    /// The fingerprint of the (place, task) rows (digest version 2): the places give the order.
+    sum: RowSum,
     /// The next task's place in the listing.
     listed: u64,
     /// How many tasks of each kind are listed: the backlog without a walk.
@@ -182,9 +187,14 @@ pub struct TaskList {
 
 impl TaskList {
     pub fn push(&mut self, task: Task) {
+        self.sum.add(keyed(&self.listed, &task));
         self.kinds[task.kind() as usize] += 1;
         self.lanes[task.priority() as usize].push_back((self.listed, task));
         self.listed += 1;
+    }
+
+    pub fn sum(&self) -> RowSum {
+        self.sum
     }
 
     pub fn len(&self) -> usize {
@@ -207,7 +217,8 @@ impl TaskList {
     /// `at_most` (a priority; `u8::MAX` takes any).
     pub fn pop_if_at_most(&mut self, at_most: u8) -> Option<Task> {
         let p = self.top_priority().filter(|p| *p <= at_most)?;
-        let (_, task) = self.lanes[p as usize].pop_front()?;
+        let (place, task) = self.lanes[p as usize].pop_front()?;
+        self.sum.remove(keyed(&place, &task));
         self.kinds[task.kind() as usize] -= 1;
         Some(task)
     }

@@ -32,9 +32,14 @@ pub use writer::JournalWriter;
 
 /// Format 2 numbers every entry after the header (`seq`), so a deleted, duplicated or moved
 /// line is named as such; format 3 names the seat a command came from (a lab exercise); format
-/// 4 chains (and may seal) every line and marks a clean stop with an `end` entry.
-/// Formats 1 to 3 still read and replay, without those checks.
-pub const JOURNAL_FORMAT: u32 = 4;
+/// 4 chains (and may seal) every line and marks a clean stop with an `end` entry; format 5
+/// names its digest's version (2: hashed from kept fingerprints, see `sim::digest`).
+/// Formats 1 to 3 still read and replay, without those checks; formats 1 to 4 replay with the
+/// version 1 digest they recorded.
+pub const JOURNAL_FORMAT: u32 = 5;
+
+/// The first format whose header names its digest's version.
+const DIGEST_KEPT_FORMAT: u32 = 5;
 
 /// The first format whose lines carry a chain and whose clean stop carries an end marker.
 const CHAINED_FORMAT: u32 = 4;
@@ -73,9 +78,17 @@ pub struct Header {
     /// journals from before editions were recorded ran with the first.
     #[serde(default = "first_catalog_edition")]
     pub catalog_edition: u32,
+    /// How its digests were hashed (`sim::digest::DigestVersion`): journals before format 5
+    /// name none, and hashed with the first.
+    #[serde(default = "first_digest_version")]
+    pub digest_version: u32,
 }
 
 fn first_catalog_edition() -> u32 {
+    1
+}
+
+fn first_digest_version() -> u32 {
     1
 }
 

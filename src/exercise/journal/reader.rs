@@ -7,9 +7,11 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use super::chain::{GENESIS, link, split_tail};
+use crate::sim::digest::DIGEST_VERSION;
+
 use super::{
-    CHAINED_FORMAT, Ending, Entry, Header, JOURNAL_FORMAT, JournalFile, MAX_HEADER_LINE, MAX_LINE,
-    SealKey, text_hash,
+    CHAINED_FORMAT, DIGEST_KEPT_FORMAT, Ending, Entry, Header, JOURNAL_FORMAT, JournalFile,
+    MAX_HEADER_LINE, MAX_LINE, SealKey, text_hash,
 };
 use crate::scenario::{Diagnostic, LoadError};
 use crate::time::MAX_TICKS;
@@ -387,6 +389,19 @@ fn check_header(
                 header.format,
                 header.version,
                 env!("CARGO_PKG_VERSION")
+            ),
+            Some("replay it with the tidewatch version that wrote it".into()),
+        ));
+    }
+    if !(1..=DIGEST_VERSION).contains(&header.digest_version)
+        || (header.digest_version > 1 && header.format < DIGEST_KEPT_FORMAT)
+    {
+        return Err(fail(
+            1,
+            format!(
+                "digest version {} in a format {} journal: this tidewatch hashes versions 1 to \
+                 {DIGEST_VERSION}, version 2 from format {DIGEST_KEPT_FORMAT}",
+                header.digest_version, header.format
             ),
             Some("replay it with the tidewatch version that wrote it".into()),
         ));

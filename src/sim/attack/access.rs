@@ -3,7 +3,7 @@
 //! intelligence blocks the actor first.
 
 use crate::scenario::ids::{CampaignIx, OrgIx, TechniqueIx};
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::VecDeque;
 
 use super::super::Region;
 use super::super::draws::{self, Draws, Purpose, ids};
@@ -144,13 +144,14 @@ pub(super) fn begin_intrusion(
         stage: 0,
         stage_ends: now + stage_time(region, draws, campaign, org, 0, now),
         attempts: VecDeque::new(),
-        hosts: BTreeSet::new(),
+        hosts: Default::default(),
         ddos: false,
         broken_out: false,
         credentials: false,
         returns_at: None,
         via: None,
         traces: Default::default(),
+        mark: Default::default(),
     };
     if tech.effect == Effect::Ddos {
         intrusion.phase = Phase::Active;

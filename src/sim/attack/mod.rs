@@ -9,11 +9,14 @@ mod access;
 mod stages;
 
 use crate::scenario::ids::{CampaignIx, OrgIx, TechniqueIx};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
+use super::digest::kept::{
+    Mark, MarkedMap, MarkedRow, Row, SummedMap, SummedSet, row_hash_of, whole_rows,
+};
 use super::digest::{DigestAppExt, hash_of, sorted_rows};
 use super::draws::Draws;
 use super::events::{EventLog, SimEvent};
@@ -35,15 +38,25 @@ pub(super) fn plugin(app: &mut App) {
                 .chain()
                 .in_set(SimSet::Attack),
         )
-        .digest_part(20, "intrusions", |world| {
-            hash_of(
-                &world
-                    .resource::<Intrusions>()
-                    .by_key
-                    .iter()
-                    .collect::<Vec<_>>(),
-            )
-        })
+        .digest_part_kept(
+            20,
+            "intrusions",
+            |world| {
+                hash_of(
+                    &world
+                        .resource::<Intrusions>()
+                        .by_key
+                        .iter()
+                        .collect::<Vec<_>>(),
+                )
+            },
+            |world| {
+                // Settling rehashes the rows changed since; it changes nothing simulated, so
+                // no system sees the resource as changed.
+                let mut intrusions = world.resource_mut::<Intrusions>();
+                hash_of(&intrusions.bypass_change_detection().by_key.settle())
+            },
+        )
         .digest_part(30, "campaigns", |world| {
             hash_of(&sorted_rows::<Campaign>(world))
         });
@@ -103,7 +116,7 @@ pub struct Intrusion {
     pub stage_ends: u64,
     pub attempts: VecDeque<Attempt>,
     /// Hosts the intruder holds now (not isolated, not cleaned).
-    pub hosts: BTreeSet<u32>,
+    pub hosts: SummedSet<u32>,
     /// A running DDoS against the organisation's services.
     pub ddos: bool,
     /// The crew has moved beyond its first host (see `BREAKOUT_TRY_MINUTES`).
@@ -117,7 +130,43 @@ pub struct Intrusion {
     /// hop): until the organisation revokes that access, evicting the crew does not shut it.
     pub via: Option<OrgIx>,
     /// The technique each held host was taken with: the traces an investigation looks for.
-    pub traces: BTreeMap<u32, TechniqueIx>,
+    pub traces: SummedMap<u32, TechniqueIx>,
+    /// Changed since the digest last read the intrusions (see `MarkedMap`).
+    pub mark: Mark,
+}
+
+whole_rows!(TechniqueIx);
+
+/// An intrusion's hash as a row of the digest (version 2): its held hosts and their traces by
+/// their kept fingerprints.
+impl Row for Intrusion {
+    fn row_hash(&self) -> u64 {
+        row_hash_of(&(
+            (
+                self.campaign,
+                self.org,
+                self.phase,
+                self.stage,
+                self.stage_ends,
+            ),
+            &self.attempts,
+            self.hosts.sum(),
+            (
+                self.ddos,
+                self.broken_out,
+                self.credentials,
+                self.returns_at,
+            ),
+            self.via,
+            self.traces.sum(),
+        ))
+    }
+}
+
+impl MarkedRow for Intrusion {
+    fn mark(&mut self) -> &mut Mark {
+        &mut self.mark
+    }
 }
 
 impl Intrusion {
@@ -141,7 +190,7 @@ impl Intrusion {
 /// Every intrusion, keyed by (campaign, organisation): the stable order work is done in.
 #[derive(Resource, Default)]
 pub struct Intrusions {
-    pub by_key: BTreeMap<(CampaignIx, OrgIx), Intrusion>,
+    pub by_key: MarkedMap<(CampaignIx, OrgIx), Intrusion>,
 }
 
 impl Intrusions {
@@ -272,11 +321,11 @@ fn run_intrusions(
         log,
     };
     let mut trust_hops = Vec::new();
-    for (&(campaign, org), intr) in intrusions.by_key.iter_mut() {
-        // An isolated network is frozen: nothing gets in, spreads or leaves.
-        if !intr.is_running() || isolated.0.contains(&org) || cancelled.contains(&campaign) {
-            continue;
-        }
+    // An isolated network is frozen: nothing gets in, spreads or leaves.
+    let frozen = |&(campaign, org): &(CampaignIx, OrgIx), intr: &Intrusion| {
+        !intr.is_running() || isolated.0.contains(&org) || cancelled.contains(&campaign)
+    };
+    for (_, intr) in (intrusions.by_key).iter_mut_where(|k, i| !frozen(k, i)) {
         land_attempts(&step, intr, harm.hosts, harm.log);
         trust_hops.extend(work_stage(&step, intr, &mut harm));
     }

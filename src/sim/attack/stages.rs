@@ -3,8 +3,9 @@
 //! data out, files encrypted, a flood ended.
 
 use crate::scenario::ids::{CampaignIx, OrgIx};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 
+use super::super::digest::kept::{SummedMap, SummedSet};
 use super::super::draws::{Purpose, ids};
 use super::super::events::{EventLog, SimEvent};
 use super::super::judgement::{
@@ -388,13 +389,14 @@ pub(super) fn follow_trust(
             stage: next_stage,
             stage_ends: now,
             attempts: VecDeque::new(),
-            hosts: BTreeSet::from([host]),
+            hosts: SummedSet::from_iter([host]),
             ddos: false,
             broken_out: false,
             credentials: false,
             returns_at: None,
             via: Some(from),
-            traces: BTreeMap::from([(host, technique)]),
+            traces: SummedMap::from_iter([(host, technique)]),
+            mark: Default::default(),
         };
         if next_stage < stages {
             intr.stage_ends = now + stage_time(region, draws, campaign, to, next_stage, now);

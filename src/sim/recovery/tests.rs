@@ -129,7 +129,10 @@ fn a_team_that_scoped_the_intrusion_holds_the_restore_until_it_is_contained() {
     let hosts = app.world().resource::<Hosts>();
     assert!((0..20).all(|h| hosts.get(h).restore_at.is_none()));
     // Contained an hour later: the restore starts then, not at `ready`.
-    app.world_mut().resource_mut::<Incidents>().0[0].contained = true;
+    app.world_mut()
+        .resource_mut::<Incidents>()
+        .edit(0)
+        .contained = true;
     assert_eq!(planned(&at(&mut app, ready + 60)), Some(20));
     let hosts = app.world().resource::<Hosts>();
     let first = (0..20).filter_map(|h| hosts.get(h).restore_at).min();
@@ -174,6 +177,7 @@ fn hosts_restored_while_a_crew_still_holds_a_foothold_are_encrypted_again_a_quar
                 returns_at: None,
                 via: None,
                 traces: Default::default(),
+                mark: Default::default(),
             },
         );
         i

@@ -39,7 +39,7 @@ pub(super) fn apply(tick: &Tick, s: &Findings, case: &mut Casework) -> Vec<Task>
             (case.incidents).open(&mut case.log, now, s.team, s.org, campaign, by)
         }
     };
-    let inc = &mut case.incidents.0[id as usize];
+    let mut inc = case.incidents.edit(id);
     let before = inc.held.len();
     for &h in &s.hosts {
         inc.known.insert(h);
@@ -53,10 +53,11 @@ pub(super) fn apply(tick: &Tick, s: &Findings, case: &mut Casework) -> Vec<Task>
         case.log
             .push(now, SimEvent::CredentialsStolen { incident: id });
     }
+    drop(inc);
     if wider {
         case.incidents.reopen(id, now, &mut case.log);
     }
-    let inc = &mut case.incidents.0[id as usize];
+    let mut inc = case.incidents.edit(id);
     inc.scoped = true;
     inc.looking = false;
     let event = SimEvent::IncidentScoped {
@@ -66,10 +67,10 @@ pub(super) fn apply(tick: &Tick, s: &Findings, case: &mut Casework) -> Vec<Task>
     case.log.push(now, event);
     // A team the model plays acts on findings given for it as on its own investigation's.
     let tasks = match region.teams[s.team].auto {
-        true => super::act_on_scope(inc, id),
+        true => super::act_on_scope(&mut inc, id),
         false => vec![],
     };
-    check_contained(inc, id, now, &mut case.log);
+    check_contained(&mut inc, id, now, &mut case.log);
     tasks
 }
 

@@ -34,19 +34,16 @@ pub(super) fn order_tasks(
         }
         Order::IsolateHosts(org) => {
             let mut tasks = Vec::new();
-            for (k, inc) in incidents
-                .0
-                .iter_mut()
-                .enumerate()
-                .filter(|(_, i)| mine(i, org) && i.scoped && !i.contained)
-            {
+            let open = |i: &Incident| mine(i, org) && i.scoped && !i.contained;
+            for k in incidents.ids_where(open) {
+                let mut inc = incidents.edit(k);
                 // Only what the team's investigation found and it has not cut off yet: it
                 // cannot isolate what it has not seen.
                 let known: Vec<u32> = inc.held.iter().copied().collect();
                 for h in known {
                     if inc.queued.insert(h) {
                         tasks.push(Task::Isolate {
-                            incident: k as u32,
+                            incident: k,
                             host: h,
                         });
                     }
@@ -56,12 +53,8 @@ pub(super) fn order_tasks(
         }
         Order::Eradicate(org) => {
             let mut tasks = Vec::new();
-            for (k, inc) in incidents
-                .0
-                .iter_mut()
-                .enumerate()
-                .filter(|(_, i)| mine(i, org))
-            {
+            for k in incidents.ids_where(|i| mine(i, org)) {
+                let mut inc = incidents.edit(k);
                 let ready: Vec<u32> = inc
                     .outstanding
                     .iter()
@@ -71,7 +64,7 @@ pub(super) fn order_tasks(
                 for h in ready {
                     if inc.cleaning.insert(h) {
                         tasks.push(Task::Eradicate {
-                            incident: k as u32,
+                            incident: k,
                             host: h,
                         });
                     }

@@ -53,7 +53,7 @@ fn held(sim: &Simulation) -> BTreeSet<u32> {
         .resource::<Intrusions>()
         .by_key
         .get(&(CampaignIx(0), OrgIx(0)))
-        .map(|i| i.hosts.clone())
+        .map(|i| (*i.hosts).clone())
         .unwrap_or_default()
 }
 

@@ -309,6 +309,7 @@ impl Bench {
             returns_at: None,
             via: None,
             traces: Default::default(),
+            mark: Default::default(),
         }
     }
 
