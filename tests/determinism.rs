@@ -156,3 +156,27 @@ fn golden_flagship_run_and_the_readme_example_agree() {
          paste this:\n{text}"
     );
 }
+
+/// The digest (version 2) is kept up as the state changes and the running intrusions are
+/// hashed again only when it is read: a world read after every tick and one read only at the
+/// end of a day of an active region agree part for part, and reading changes nothing.
+#[test]
+fn a_digest_read_every_minute_and_one_read_once_agree() {
+    use std::sync::Arc;
+    use tidewatch::bench::{active_region, plan_for};
+    let plan = Arc::new(plan_for(active_region(1_000)));
+    let mut often = tidewatch::exercise::simulation(plan.clone(), 7);
+    let mut once = tidewatch::exercise::simulation(plan, 7);
+    let mut read = 0;
+    for _ in 0..24 * 60 {
+        often.step();
+        let d = often.digest();
+        read += d.parts.len();
+    }
+    once.run_until(24 * 60);
+    assert!(read > 0);
+    let (a, b) = (often.digest(), once.digest());
+    assert_eq!(a.parts, b.parts);
+    assert_eq!(a, b);
+    assert_eq!(often.events().len(), once.events().len());
+}
