@@ -83,12 +83,24 @@ pub struct ActiveCase {
     pub digest: String,
 }
 
-/// CPU time this thread has used, in seconds (Linux: `/proc/thread-self/schedstat`); wall
-/// time elsewhere would mislead on a busy machine, so `None`.
+/// CPU time this thread has used, in seconds: the kernel's thread clock, exact to the
+/// nanosecond (`/proc/thread-self/schedstat`, read before, lags by up to a scheduler tick, a
+/// few milliseconds: a short run could read as none).
+#[cfg(unix)]
 fn thread_cpu_seconds() -> Option<f64> {
-    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let ns: f64 = text.split_whitespace().next()?.parse().ok()?;
-    Some(ns / 1e9)
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `t` is a valid timespec for the call to fill.
+    let ok = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) } == 0;
+    ok.then(|| t.tv_sec as f64 + t.tv_nsec as f64 / 1e9)
+}
+
+/// Wall time elsewhere would mislead on a busy machine, so none.
+#[cfg(not(unix))]
+fn thread_cpu_seconds() -> Option<f64> {
+    None
 }
 
 /// The CPU time `work` takes on this thread (wall time where the thread's is unknown), with

@@ -13,7 +13,7 @@ use bevy::prelude::*;
 
 use super::assistance::{Desks, mutual_assistance};
 use super::attack::Intrusions;
-use super::digest::kept::{RowSum, SummedMap, SummedSet, SummedVec, whole_rows};
+use super::digest::kept::{SummedMap, SummedSet, SummedVec, whole_rows};
 use super::digest::{DigestAppExt, hash_of};
 use super::events::{Channel, EventLog, SimEvent};
 use super::incidents::Incidents;
@@ -48,7 +48,7 @@ pub(super) fn plugin(app: &mut App) {
             },
             |world| {
                 let (book, tray) = (world.resource::<IntelBook>(), world.resource::<HubTray>());
-                hash_of(&(book.kept(), tray))
+                hash_of(&(book.kept_hash(), tray))
             },
         );
 }
@@ -182,22 +182,14 @@ fn hop(region: &Region, net: &Connectivity, from: Option<IslandIx>, to: Option<I
 impl IntelBook {
     /// The book's hash from its kept fingerprints (digest version 2): the standing orders are
     /// a few per team, and hashed whole.
-    fn kept(
-        &self,
-    ) -> (
-        RowSum,
-        RowSum,
-        u64,
-        RowSum,
-        &BTreeMap<TeamIx, (Tlp, Recipients)>,
-    ) {
-        (
+    fn kept_hash(&self) -> u64 {
+        hash_of(&(
             self.items.sum(),
             self.in_transit.sum(),
             self.sent,
             self.received.sum(),
             &self.standing,
-        )
+        ))
     }
 
     /// An island's contact passes an item it holds on to its constituency (the teams fed

@@ -664,7 +664,9 @@ mod tests {
         let mut c = b.clone();
         *c.get_mut(&8).unwrap() += 1;
         assert_ne!(c.sum(), b.sum());
-        c.get_mut(&8).map(|mut v| *v -= 1);
+        if let Some(mut v) = c.get_mut(&8) {
+            *v -= 1;
+        }
         assert_eq!(c.sum(), b.sum());
     }
 
@@ -711,9 +713,14 @@ mod tests {
                     once.insert(k, step.into());
                 }
                 2 => {
-                    kept.get_mut(&k).map(|mut v| *v += 3);
-                    often.get_mut(&k).map(|v| *v += 3);
-                    once.get_mut(&k).map(|v| *v += 3);
+                    if let Some(mut v) = kept.get_mut(&k) {
+                        *v += 3;
+                    }
+                    for map in [&mut often, &mut once] {
+                        if let Some(v) = map.get_mut(&k) {
+                            *v += 3;
+                        }
+                    }
                 }
                 _ => {
                     kept.remove(&k);
