@@ -24,6 +24,15 @@ pub fn run(plan: &Arc<Plan>, seed: u64, ticks: u64) -> (Simulation, RunSummary) 
     (sim, s)
 }
 
+/// A fresh, empty directory for one test's files (`name` unique within its test file; the
+/// process id keeps two runs apart).
+pub fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("tidewatch-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 pub fn tidewatch(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_tidewatch"))
         .args(args)

@@ -82,9 +82,7 @@ fn records(path: &Path) -> Vec<Value> {
 
 #[test]
 fn a_teams_evidence_is_ecs_for_its_hosts_with_the_intruder_among_benign_records() {
-    let dir = std::env::temp_dir().join(format!("tidewatch-evidence-{}", std::process::id()));
-    std::fs::remove_dir_all(&dir).ok();
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("evidence-evidence");
     let journal = dir.join("room.jsonl");
     let monitors = watching();
     let out = tidewatch(&[
@@ -378,9 +376,7 @@ fn held_at_end(
 /// collection; the report scores the submission against what was true.
 #[test]
 fn findings_in_a_command_file_scope_what_they_name_and_the_report_scores_them() {
-    let dir = std::env::temp_dir().join(format!("tidewatch-findings-{}", std::process::id()));
-    std::fs::remove_dir_all(&dir).ok();
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("evidence-findings");
     let path = |name: &str| dir.join(name).to_str().unwrap().to_string();
     let monitors = watching();
     let run = |commands: &str, until: &str, journal: &str| {
@@ -505,9 +501,7 @@ fn findings_in_a_command_file_scope_what_they_name_and_the_report_scores_them() 
 /// lab log says where the feed went and how many records it carried.
 #[test]
 fn a_live_hosts_feed_to_a_lab_siem_is_the_evidence_of_its_journal() {
-    let dir = std::env::temp_dir().join(format!("tidewatch-feed-{}", std::process::id()));
-    std::fs::remove_dir_all(&dir).ok();
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("evidence-feed");
     let (journal, feed) = (dir.join("room.jsonl"), dir.join("siem.ndjson"));
     let monitors = watching();
     let out = tidewatch(&[

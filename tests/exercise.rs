@@ -4,17 +4,7 @@
 mod common;
 use common::*;
 
-use std::path::PathBuf;
-
 const COMMANDS: &str = "tests/data/flagship-commands.ron";
-
-fn scratch(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("tidewatch-exercise-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn digest_of(out: &std::process::Output) -> String {
     json(out)["digest"].as_str().unwrap().to_string()
@@ -37,7 +27,7 @@ fn record(journal: &std::path::Path, until: &str) -> String {
 
 #[test]
 fn a_recorded_exercise_replays_digest_for_digest_and_a_flipped_byte_is_caught() {
-    let dir = scratch("verify");
+    let dir = scratch("exercise-verify");
     let journal = dir.join("exercise.jsonl");
     let recorded = record(&journal, "72h");
     let text = std::fs::read_to_string(&journal).unwrap();
@@ -101,7 +91,7 @@ fn a_recorded_exercise_replays_digest_for_digest_and_a_flipped_byte_is_caught() 
 
 #[test]
 fn an_interrupted_exercise_resumes_to_the_same_end() {
-    let dir = scratch("resume");
+    let dir = scratch("exercise-resume");
     let whole = record(&dir.join("whole.jsonl"), "72h");
     // Stop at 30h, then tear the last entry as a crash mid-write would, at several places.
     for cut in [1usize, 17, 60] {
@@ -129,7 +119,7 @@ fn an_interrupted_exercise_resumes_to_the_same_end() {
 
 #[test]
 fn a_fork_starts_a_new_exercise_from_a_moment_of_an_old_one() {
-    let dir = scratch("fork");
+    let dir = scratch("exercise-fork");
     let journal = dir.join("exercise.jsonl");
     let whole = record(&journal, "72h");
     let fork = dir.join("fork.jsonl");
@@ -176,7 +166,7 @@ fn a_fork_starts_a_new_exercise_from_a_moment_of_an_old_one() {
 
 #[test]
 fn a_journal_is_never_overwritten_and_damage_is_named() {
-    let dir = scratch("safety");
+    let dir = scratch("exercise-safety");
     let journal = dir.join("exercise.jsonl");
     record(&journal, "6h");
     let before = std::fs::read(&journal).unwrap();
@@ -222,7 +212,7 @@ fn a_journal_is_never_overwritten_and_damage_is_named() {
 
 #[test]
 fn bad_command_files_are_reported_with_their_position() {
-    let dir = scratch("commands");
+    let dir = scratch("exercise-commands");
     let path = dir.join("cmds.ron");
     // A team the scenario has, so the mistake on line 3 is the organisation.
     const SCENARIO: &str = "tests/data/tabletop.ron";
@@ -491,7 +481,7 @@ fn the_white_cell_launches_pushes_and_halts_intrusions() {
 
 #[test]
 fn a_deleted_duplicated_or_retotalled_journal_line_is_named() {
-    let dir = scratch("numbers");
+    let dir = scratch("exercise-numbers");
     let journal = dir.join("exercise.jsonl");
     record(&journal, "6h");
     let text = std::fs::read_to_string(&journal).unwrap();
@@ -554,7 +544,7 @@ fn a_deleted_duplicated_or_retotalled_journal_line_is_named() {
 
 #[test]
 fn a_format_1_journal_without_numbers_still_replays() {
-    let dir = scratch("format1");
+    let dir = scratch("exercise-format1");
     // The flagship's first day with the rehearsed commands, as a format 4 tidewatch wrote it
     // (version 1 digests).
     let journal = "tests/data/journals/flagship-digest-1.jsonl";
@@ -591,7 +581,7 @@ fn a_format_1_journal_without_numbers_still_replays() {
 /// an existing file needs `--force`.
 #[test]
 fn no_output_writes_over_what_the_command_reads_or_another_output() {
-    let dir = scratch("outputs");
+    let dir = scratch("exercise-outputs");
     let d = |name: &str| dir.join(name).to_str().unwrap().to_string();
     let tabletop = "tests/data/tabletop.ron";
     let commands = "tests/data/tabletop-commands.ron";
@@ -690,7 +680,7 @@ fn no_output_writes_over_what_the_command_reads_or_another_output() {
 /// directory or a runaway file gets exit 1 and a message, not a machine out of memory.
 #[test]
 fn only_regular_files_of_a_sane_size_are_read() {
-    let dir = scratch("bounded");
+    let dir = scratch("exercise-bounded");
     let big = dir.join("big.ron");
     std::fs::File::create(&big)
         .unwrap()

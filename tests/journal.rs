@@ -20,13 +20,6 @@ const COMMANDS: &str = "tests/data/tabletop-commands.ron";
 const SEAT: &str = "a-npc/1 Ana@192.0.2.7";
 const KEY: &[u8; 32] = b"facilitator's secret, 32 bytes!!";
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tidewatch-journal-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 fn root(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
@@ -334,7 +327,7 @@ fn edits(lines: &[String]) -> Vec<(&'static str, Vec<String>)> {
 
 #[test]
 fn every_edit_of_a_journal_is_named_by_its_line() {
-    let dir = scratch("edits");
+    let dir = scratch("journal-edits");
     let journal = dir.join("exercise.jsonl");
     let recorded = record(&journal, None);
     let lines = lines_of(&journal);
@@ -389,7 +382,7 @@ fn every_edit_of_a_journal_is_named_by_its_line() {
 /// A record cut short says so on the after-action report's first page.
 #[test]
 fn a_report_of_a_cut_record_says_so_first() {
-    let dir = scratch("report");
+    let dir = scratch("journal-report");
     let journal = dir.join("exercise.jsonl");
     record(&journal, None);
     let lines = lines_of(&journal);
@@ -414,7 +407,7 @@ fn a_report_of_a_cut_record_says_so_first() {
 
 #[test]
 fn a_sealed_journal_cannot_be_forged_without_its_key() {
-    let dir = scratch("sealed");
+    let dir = scratch("journal-sealed");
     let key = dir.join("exercise.key");
     std::fs::write(&key, KEY).unwrap();
     let journal = dir.join("exercise.jsonl");
@@ -541,7 +534,7 @@ fn a_sealed_journal_cannot_be_forged_without_its_key() {
 
 #[test]
 fn a_resumed_and_a_forked_journal_keep_their_chain() {
-    let dir = scratch("resume");
+    let dir = scratch("journal-resume");
     let whole = dir.join("whole.jsonl");
     let recorded = record(&whole, None);
     let lines = lines_of(&whole);
@@ -630,16 +623,16 @@ const DIGEST_1: &str = "tests/data/journals/digest-1.jsonl";
 /// says it hashes with the second.
 #[test]
 fn a_journal_of_the_first_digest_verifies_and_continues_with_it() {
-    let dir = scratch("digest-1");
+    let dir = scratch("journal-digest-1");
     let journal = dir.join("exercise.jsonl");
     std::fs::copy(root(DIGEST_1), &journal).unwrap();
-    let out = tidewatch(&["replay", journal.to_str().unwrap(), "--verify"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("verified 42 digests"),
-        "{}",
+    let verified = |path: &Path| {
+        let out = tidewatch(&["replay", path.to_str().unwrap(), "--verify"]);
+        assert!(out.status.success(), "{}", stderr(&out));
         stderr(&out)
-    );
+    };
+    let said = verified(&journal);
+    assert!(said.contains("verified 42 digests"), "{said}");
     let out = tidewatch(&[
         "run",
         "--resume",
@@ -650,13 +643,8 @@ fn a_journal_of_the_first_digest_verifies_and_continues_with_it() {
     assert!(out.status.success(), "{}", stderr(&out));
     let file = JournalFile::read(&journal).unwrap();
     assert_eq!((file.header.format, file.header.digest_version), (4, 1));
-    let out = tidewatch(&["replay", journal.to_str().unwrap(), "--verify"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("verified 60 digests"),
-        "{}",
-        stderr(&out)
-    );
+    let said = verified(&journal);
+    assert!(said.contains("verified 60 digests"), "{said}");
 
     let today = dir.join("today.jsonl");
     record(&today, None);
@@ -665,15 +653,14 @@ fn a_journal_of_the_first_digest_verifies_and_continues_with_it() {
         (file.header.format, file.header.digest_version),
         (5, tidewatch::sim::digest::DIGEST_VERSION)
     );
-    let out = tidewatch(&["replay", today.to_str().unwrap(), "--verify"]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    verified(&today);
 }
 
 /// Journals of formats 1 to 3 (no chain, no end marker) still read and replay to the digest
 /// they recorded; verify says what it could not check.
 #[test]
 fn older_journals_still_replay() {
-    let dir = scratch("old");
+    let dir = scratch("journal-old");
     let journal = dir.join("exercise.jsonl");
     std::fs::copy(root(DIGEST_1), &journal).unwrap();
     let out = tidewatch(&["replay", journal.to_str().unwrap(), "--json"]);
@@ -736,7 +723,7 @@ fn a_journal_replays_with_the_technique_catalog_it_was_recorded_with() {
     );
     let recorded = json(&out)["digest"].clone();
     assert_eq!(std::fs::read(&old).unwrap(), before, "the fixture changed");
-    let dir = scratch("edition");
+    let dir = scratch("journal-edition");
     let journal = dir.join("today.jsonl");
     let out = tidewatch(&[
         "run",
@@ -767,7 +754,7 @@ fn a_journal_replays_with_the_technique_catalog_it_was_recorded_with() {
 #[test]
 fn an_over_long_line_is_refused_with_its_number() {
     use std::io::Write;
-    let dir = scratch("long");
+    let dir = scratch("journal-long");
     let journal = dir.join("exercise.jsonl");
     record(&journal, None);
     let lines = lines_of(&journal);

@@ -4,14 +4,7 @@
 mod common;
 use common::*;
 
-use std::path::{Path, PathBuf};
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tidewatch-report-{name}-{}", std::process::id()));
-    std::fs::remove_dir_all(&dir).ok();
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use std::path::Path;
 
 fn path(p: &Path) -> &str {
     p.to_str().unwrap()
@@ -77,7 +70,7 @@ fn totals(json: &serde_json::Value) -> (u64, f64) {
 
 #[test]
 fn the_report_reads_the_journal_and_never_writes_it() {
-    let dir = scratch("formats");
+    let dir = scratch("report-formats");
     let journal = dir.join("exercise.jsonl");
     record(&journal);
     let before = std::fs::read(&journal).unwrap();
@@ -204,7 +197,7 @@ fn the_report_reads_the_journal_and_never_writes_it() {
 
 #[test]
 fn the_other_choice_on_i07_and_i13_matches_the_fork_replayed_with_it() {
-    let dir = scratch("fork");
+    let dir = scratch("report-fork");
     let journal = dir.join("exercise.jsonl");
     record(&journal);
     let json_out = dir.join("aar.json");
@@ -294,7 +287,7 @@ fn the_html_report_renders_in_headless_chromium_with_every_chart() {
     let Some(browser) = chromium() else {
         return;
     };
-    let dir = scratch("chromium");
+    let dir = scratch("report-chromium");
     let journal = dir.join("exercise.jsonl");
     record(&journal);
     let html = dir.join("aar.html");
@@ -333,7 +326,7 @@ fn the_html_report_renders_in_headless_chromium_with_every_chart() {
 /// regenerate it (the commands are in README.md).
 #[test]
 fn the_example_report_in_docs_is_current() {
-    let dir = scratch("docs");
+    let dir = scratch("report-docs");
     let journal = dir.join("exercise.jsonl");
     record(&journal);
     let (html, md) = (dir.join("aar.html"), dir.join("aar.md"));
@@ -368,7 +361,7 @@ fn the_example_report_in_docs_is_current() {
 /// apart).
 #[test]
 fn a_trainee_decision_is_judged_with_figures_and_objectives_rate_the_trainees() {
-    let dir = scratch("judged");
+    let dir = scratch("report-judged");
     let journal = dir.join("exercise.jsonl");
     let orders = dir.join("orders.ron");
     std::fs::write(
@@ -488,7 +481,7 @@ fn a_trainee_decision_is_judged_with_figures_and_objectives_rate_the_trainees() 
 /// never change. A second rating replaces the first; an unknown expectation is refused.
 #[test]
 fn ratings_given_after_the_exercise_reach_the_report_and_leave_the_journal() {
-    let dir = scratch("rate");
+    let dir = scratch("report-rate");
     let journal = dir.join("tabletop.jsonl");
     let out = tidewatch(&["run", "tabletop-ransomware", "--journal", path(&journal)]);
     assert!(out.status.success(), "{}", stderr(&out));

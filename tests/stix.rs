@@ -92,9 +92,7 @@ fn required(kind: &str) -> &'static [&'static str] {
 /// provided, finds no error and no warning.
 #[test]
 fn the_flagship_exercise_gives_a_valid_stix_bundle() {
-    let dir = std::env::temp_dir().join(format!("tidewatch-stix-{}", std::process::id()));
-    std::fs::remove_dir_all(&dir).ok();
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("stix");
     let path = |p: &str| dir.join(p).to_str().unwrap().to_string();
     let out = tidewatch(&[
         "run",

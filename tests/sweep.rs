@@ -13,18 +13,11 @@ fn golden(name: &str) -> String {
     .unwrap()
 }
 
-fn scratch(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("tidewatch-sweep-{}-{name}", std::process::id()));
-    std::fs::remove_dir_all(&dir).ok();
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 /// The flagship's 8-seed batch as committed before the digest was made lazy and the desks
 /// reworked: table, JSON and CSV, bit for bit.
 #[test]
 fn a_batch_prints_what_it_printed_before_the_engine_changed() {
-    let dir = scratch("golden");
+    let dir = scratch("sweep-golden");
     let csv = dir.join("runs.csv");
     let base = ["batch", "eastern-caribbean", "--runs", "8", "--seed", "1"];
     let text = tidewatch(&[&base[..], &["--csv", csv.to_str().unwrap()]].concat());
@@ -43,7 +36,7 @@ fn a_batch_prints_what_it_printed_before_the_engine_changed() {
 /// repeated or foreign shard.
 #[test]
 fn sharded_sweeps_merge_into_the_unsharded_output() {
-    let dir = scratch("shards");
+    let dir = scratch("sweep-shards");
     let path = |p: &str| dir.join(p).to_str().unwrap().to_string();
     let sweep = [
         "batch",
@@ -232,7 +225,7 @@ fn sharded_sweeps_merge_into_the_unsharded_output() {
 /// the single run's, the title names the file, and shards carry it so a merge checks it.
 #[test]
 fn a_batch_plays_a_command_file_in_every_run_as_a_single_run_does() {
-    let dir = scratch("commands");
+    let dir = scratch("sweep-commands");
     let file = "tests/data/flagship-commands.ron";
     let csv = dir.join("runs.csv");
     let batch = tidewatch(&[

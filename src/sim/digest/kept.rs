@@ -12,8 +12,6 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::hash::{Hash, Hasher};
 use std::ops::{Deref, DerefMut};
 
-use super::hash_of;
-
 /// The running fingerprint of a collection: the wrapping sum of its rows' hashes, and how
 /// many rows it has.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -34,15 +32,11 @@ impl RowSum {
     }
 
     /// The fingerprint of `rows` worked out from scratch: what a kept sum must equal.
+    #[cfg(test)]
     pub fn of(rows: impl IntoIterator<Item = u64>) -> RowSum {
         let mut sum = RowSum::default();
         rows.into_iter().for_each(|r| sum.add(r));
         sum
-    }
-
-    /// The fingerprint as one number.
-    pub fn value(&self) -> u64 {
-        hash_of(self)
     }
 }
 
@@ -140,7 +134,8 @@ pub fn keyed<K: Hash, V: Row>(key: &K, value: &V) -> u64 {
 
 /// A `BTreeMap` that keeps the fingerprint of its (key, value) rows. Read it as the map;
 /// change it through its own methods ([`SummedMap::get_mut`] re-adds the row when done).
-#[derive(Clone, Debug)]
+/// Equal contents have equal sums, so comparing both is comparing the contents.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SummedMap<K, V> {
     map: BTreeMap<K, V>,
     sum: RowSum,
@@ -200,19 +195,6 @@ impl<K: Ord + Hash + Clone, V: Row> SummedMap<K, V> {
         }
         self.get_mut(&key).expect("inserted above")
     }
-
-    /// Keeps the rows `keep` says to, changing them as it goes (each kept row is hashed again).
-    pub fn retain(&mut self, mut keep: impl FnMut(&K, &mut V) -> bool) {
-        let sum = &mut self.sum;
-        self.map.retain(|k, v| {
-            sum.remove(keyed(k, v));
-            let kept = keep(k, v);
-            if kept {
-                sum.add(keyed(k, v));
-            }
-            kept
-        });
-    }
 }
 
 impl<K, V> Deref for SummedMap<K, V> {
@@ -228,14 +210,6 @@ impl<K: Hash, V: Hash> Hash for SummedMap<K, V> {
         self.map.hash(h);
     }
 }
-
-impl<K: PartialEq, V: PartialEq> PartialEq for SummedMap<K, V> {
-    fn eq(&self, o: &Self) -> bool {
-        self.map == o.map
-    }
-}
-
-impl<K: Eq, V: Eq> Eq for SummedMap<K, V> {}
 
 impl<K: Ord + Hash + Clone, V: Row> FromIterator<(K, V)> for SummedMap<K, V> {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(rows: I) -> Self {
@@ -446,12 +420,6 @@ impl<T: Ord + Hash> SummedSet<T> {
         gone
     }
 
-    pub fn pop_first(&mut self) -> Option<T> {
-        let first = self.set.pop_first()?;
-        self.sum.remove(row_hash_of(&first));
-        Some(first)
-    }
-
     pub fn clear(&mut self) {
         self.set.clear();
         self.sum = RowSum::default();
@@ -500,7 +468,7 @@ impl<'a, T: Ord + Hash + Copy + 'a> Extend<&'a T> for SummedSet<T> {
 
 /// A `Vec` that keeps the fingerprint of its (place, value) rows: the lists that only grow,
 /// or change in place (incidents, intelligence items).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SummedVec<T> {
     items: Vec<T>,
     sum: RowSum,
@@ -551,17 +519,9 @@ impl<T: Hash> Hash for SummedVec<T> {
     }
 }
 
-impl<T: PartialEq> PartialEq for SummedVec<T> {
-    fn eq(&self, o: &Self) -> bool {
-        self.items == o.items
-    }
-}
-
-impl<T: Eq> Eq for SummedVec<T> {}
-
 /// A `VecDeque` that keeps the fingerprint of its values as a multiset (a desk's alert queue:
 /// its order follows from the alerts, see `Desk::enqueue`).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SummedDeque<T> {
     items: VecDeque<T>,
     sum: RowSum,
@@ -628,17 +588,10 @@ impl<T: Hash> Hash for SummedDeque<T> {
     }
 }
 
-impl<T: PartialEq> PartialEq for SummedDeque<T> {
-    fn eq(&self, o: &Self) -> bool {
-        self.items == o.items
-    }
-}
-
-impl<T: Eq> Eq for SummedDeque<T> {}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::digest::hash_of;
 
     /// Whatever was inserted, changed and removed, in whatever order, the kept sum is the sum
     /// of the rows there now; and two maps with one row different differ.
@@ -653,10 +606,7 @@ mod tests {
         }
         *a.get_mut(&5).unwrap() += 1;
         a.insert(7, 0);
-        a.retain(|k, v| {
-            *v += 1;
-            k % 10 != 0
-        });
+        a.pop_first();
         let fresh = RowSum::of(a.iter().map(|(k, v)| keyed(k, v)));
         assert_eq!(a.sum(), fresh);
         let b: SummedMap<u32, u64> = a.iter().rev().map(|(k, v)| (*k, *v)).collect();
@@ -749,7 +699,7 @@ mod tests {
         s.remove(&3);
         s.insert(3);
         s.insert(3);
-        s.pop_first();
+        s.remove(&0);
         assert_eq!(s.sum(), RowSum::of(s.iter().map(row_hash_of)));
         assert_eq!(hash_of(&s), hash_of(&*s));
 
@@ -782,9 +732,9 @@ mod tests {
             for d in 1..=10 {
                 let mut m = base.clone();
                 *m.get_mut(&k).unwrap() += d;
-                assert!(seen.insert(m.sum().value()));
+                assert!(seen.insert(hash_of(&m.sum())));
             }
         }
-        assert!(!seen.contains(&base.sum().value()));
+        assert!(!seen.contains(&hash_of(&base.sum())));
     }
 }
