@@ -5,18 +5,20 @@
 //! Desks are entities (one per team, found by index through [`TeamEntities`]) because the
 //! console and the digest query them; alerts and tasks are plain values inside them.
 
+mod queue;
+
 use crate::scenario::ids::{IslandIx, OrgIx, TeamIx};
-use std::collections::VecDeque;
 
 use bevy::prelude::*;
 
-use super::digest::kept::{SummedDeque, row_hash_of};
+use super::digest::kept::row_hash_of;
 use super::digest::{DigestAppExt, hash_of, with_sorted_rows};
 use super::events::{EventLog, SimEvent};
 use super::judgement::{ALERT_SHELF_LIFE, OFFICE_HOURS};
 use super::tasks::{Alert, TRIAGE_PRIORITY, Task, TaskList, Work};
 use super::{Region, SpawnRegion, StableId};
 use crate::scenario::{Defaults, IntelPolicy, Shift};
+pub use queue::AlertQueue;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<AlertCounter>()
@@ -41,11 +43,9 @@ pub(super) fn plugin(app: &mut App) {
 
 /// A team's working state: its alert queue, its to-do list and what each analyst is doing.
 /// Alerts join the queue through [`Desk::enqueue`].
-#[derive(Component, Clone, Debug, Default)]
+#[derive(Component, Clone, Debug, Default, PartialEq, Eq)]
 pub struct Desk {
-    /// In the order analysts take them: victims' reports, then urgent alerts, then the rest,
-    /// each in the order they came (so the queue's fingerprint need not see its order).
-    pub queue: SummedDeque<Alert>,
+    pub queue: AlertQueue,
     pub tasks: TaskList,
     pub analysts: Vec<Option<Work>>,
     /// How many of `analysts`, at the end, are on loan from the regional hub: they work around
@@ -56,33 +56,7 @@ pub struct Desk {
     /// Sensor-covered hosts across everything this team watches: false alerts come from
     /// sensors, so an unwatched or sensorless estate raises none.
     pub watched_covered: u64,
-    /// No sensor alert in the queue was raised before this (a lower bound; `None`: unknown),
-    /// so a backlogged queue is not walked every minute to find nothing to expire. It follows
-    /// from the queue, so it is not part of the state's identity (not hashed or compared).
-    stale_bound: Option<u64>,
 }
-
-impl PartialEq for Desk {
-    fn eq(&self, o: &Self) -> bool {
-        (
-            &self.queue,
-            &self.tasks,
-            &self.analysts,
-            &self.reports,
-            self.watched_covered,
-            self.visitors,
-        ) == (
-            &o.queue,
-            &o.tasks,
-            &o.analysts,
-            &o.reports,
-            o.watched_covered,
-            o.visitors,
-        )
-    }
-}
-
-impl Eq for Desk {}
 
 impl std::hash::Hash for Desk {
     fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
@@ -199,49 +173,15 @@ impl Desk {
     /// earlier reports: a phone call saying "our files are encrypted" is not triaged after a
     /// day of false positives. A high-severity alert goes ahead of the other sensor alerts.
     pub fn enqueue(&mut self, alert: Alert) {
-        if !alert.certain {
-            self.stale_bound = self.stale_bound.map(|b| b.min(alert.raised));
-        }
-        // The common case, a routine sensor alert, goes to the back without walking the queue.
-        if !alert.certain && !alert.urgent {
-            self.queue.push_back(alert);
-            return;
-        }
-        let rank = |a: &Alert| (!a.certain, !a.urgent);
-        let at = self
-            .queue
-            .iter()
-            .take_while(|a| rank(a) <= rank(&alert))
-            .count();
-        self.queue.insert(at, alert);
+        self.queue.push(alert);
     }
 
     /// Alerts left untriaged beyond their shelf life leave the queue (victims' reports stay).
     pub fn expire_alerts(&mut self, now: u64, team: TeamIx, log: &mut EventLog) {
-        if self
-            .stale_bound
-            .is_some_and(|b| b.saturating_add(ALERT_SHELF_LIFE) > now)
-        {
+        let Some(before) = now.checked_sub(ALERT_SHELF_LIFE) else {
             return;
-        }
-        let oldest = |q: &VecDeque<Alert>| {
-            q.iter()
-                .filter(|a| !a.certain)
-                .map(|a| a.raised)
-                .min()
-                .unwrap_or(u64::MAX)
         };
-        if !self
-            .queue
-            .iter()
-            .any(|a| !a.certain && a.raised + ALERT_SHELF_LIFE <= now)
-        {
-            self.stale_bound = Some(oldest(&self.queue));
-            return;
-        }
-        let stale = (self.queue).take_where(|a| !a.certain && a.raised + ALERT_SHELF_LIFE <= now);
-        self.stale_bound = Some(oldest(&self.queue));
-        for a in stale {
+        for a in self.queue.take_raised_by(before) {
             log.push(
                 now,
                 SimEvent::AlertExpired {
@@ -514,7 +454,7 @@ mod tests {
                 host: 2,
             },
         ]);
-        desk.queue.push_back(alert(9, 0, false));
+        desk.queue.push(alert(9, 0, false));
         let mut order = Vec::new();
         while let Some(t) = desk.next_task() {
             order.push(t);
