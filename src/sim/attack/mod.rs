@@ -9,7 +9,7 @@ mod access;
 mod stages;
 
 use crate::scenario::ids::{CampaignIx, OrgIx, TechniqueIx};
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
@@ -27,7 +27,7 @@ use super::{Clock, Region, SimSet, SimTick, SpawnRegion, StableId, Tick};
 #[cfg(test)]
 use access::success_chance;
 use access::{Step, begin_intrusion, land_attempts};
-use stages::{Harm, follow_trust, work_stage};
+use stages::{Harm, follow_trust, next_visit, work_stage};
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Intrusions>()
@@ -187,10 +187,25 @@ impl Intrusion {
     }
 }
 
-/// Every intrusion, keyed by (campaign, organisation): the stable order work is done in.
+/// An intrusion's key: the stable order work is done in.
+pub type IntrusionKey = (CampaignIx, OrgIx);
+
+/// Every intrusion, keyed by (campaign, organisation).
 #[derive(Resource, Default)]
 pub struct Intrusions {
-    pub by_key: MarkedMap<(CampaignIx, OrgIx), Intrusion>,
+    pub by_key: MarkedMap<IntrusionKey, Intrusion>,
+    /// When each running intrusion next has something to do (`next_visit`), so a minute visits
+    /// only those (most wait hours for a stage to end) and those changed since the last
+    /// minute. Follows from the intrusions, so it is not part of the state's identity; an
+    /// intrusion may be listed again at an earlier minute (the later visit does nothing).
+    agenda: BTreeMap<u64, Vec<IntrusionKey>>,
+    /// Visit every running intrusion every minute, as before the agenda: the test that the
+    /// agenda leaves out only visits that would do nothing.
+    #[cfg(test)]
+    every_minute: bool,
+    /// Intrusions worked so far, minute by minute (the same test's measure).
+    #[cfg(test)]
+    visits: usize,
 }
 
 impl Intrusions {
@@ -320,19 +335,69 @@ fn run_intrusions(
         gate,
         log,
     };
+    #[cfg(test)]
+    let Intrusions {
+        by_key,
+        agenda,
+        visits,
+        ..
+    } = &mut *intrusions;
+    #[cfg(not(test))]
+    let Intrusions { by_key, agenda } = &mut *intrusions;
     let mut trust_hops = Vec::new();
-    // An isolated network is frozen: nothing gets in, spreads or leaves.
-    let frozen = |&(campaign, org): &(CampaignIx, OrgIx), intr: &Intrusion| {
-        !intr.is_running() || isolated.0.contains(&org) || cancelled.contains(&campaign)
-    };
-    for (_, intr) in (intrusions.by_key).iter_mut_where(|k, i| !frozen(k, i)) {
+    for key in due_now(by_key, agenda, now) {
+        if !by_key.get(&key).is_some_and(Intrusion::is_running) {
+            continue;
+        }
+        // A cancelled campaign does nothing more; an isolated network is frozen (nothing
+        // gets in, spreads or leaves) until it is reconnected.
+        if cancelled.contains(&key.0) {
+            continue;
+        }
+        if isolated.0.contains(&key.1) {
+            agenda.entry(now + 1).or_default().push(key);
+            continue;
+        }
+        #[cfg(test)]
+        {
+            *visits += 1;
+        }
+        let intr = by_key.get_mut(&key).expect("looked up above");
         land_attempts(&step, intr, harm.hosts, harm.log);
         trust_hops.extend(work_stage(&step, intr, &mut harm));
+        if let Some(next) = next_visit(&step, intr) {
+            agenda.entry(next).or_default().push(key);
+        }
     }
+    // What this minute changed is on the agenda; intrusions a trust hop starts are touched,
+    // and visited next minute.
+    by_key.take_touched();
     for hop in trust_hops {
         let closed = (&*isolated, &*revoked);
         follow_trust(&step, hop, closed, &mut intrusions, harm.hosts, harm.log);
     }
+    #[cfg(test)]
+    if intrusions.every_minute {
+        let all = intrusions.by_key.keys().copied().collect::<Vec<_>>();
+        intrusions.agenda.entry(now + 1).or_default().extend(all);
+    }
+}
+
+/// The intrusions to visit this minute, in key order: those due on the agenda, and those
+/// changed since the last minute (a start, the white cell's hand, defenders taking hosts back
+/// or resetting credentials), whatever the agenda said.
+fn due_now(
+    by_key: &mut MarkedMap<IntrusionKey, Intrusion>,
+    agenda: &mut BTreeMap<u64, Vec<IntrusionKey>>,
+    now: u64,
+) -> Vec<IntrusionKey> {
+    let mut due = by_key.take_touched();
+    while let Some(minute) = agenda.first_entry().filter(|m| *m.key() <= now) {
+        due.extend(minute.remove());
+    }
+    due.sort_unstable();
+    due.dedup();
+    due
 }
 
 /// The white cell's hand on a running intrusion: finish its current step now, or stop it.
@@ -403,6 +468,45 @@ mod tests {
         d.patch(OrgIx(0));
         let after = success_chance(&r, &d, CampaignIx(0), t, r.orgs[0].hosts.start);
         assert!(after < patched && after < stale, "{after}");
+    }
+
+    /// The agenda leaves out only visits that would do nothing: an active region (crews
+    /// spreading, hopping, encrypting; defenders isolating, cleaning, resetting credentials,
+    /// restoring) runs to the same events and state, digest part by digest part, as the same
+    /// region visiting every running intrusion every minute; with a tenth of the visits or fewer.
+    #[test]
+    fn an_intrusion_is_visited_when_it_has_something_to_do_or_was_changed() {
+        let plan = std::sync::Arc::new(crate::bench::plan_for(crate::bench::active_region(2_000)));
+        for seed in 1..=3 {
+            let run = |every_minute: bool| {
+                let mut sim = crate::sim::Simulation::new(plan.clone(), seed);
+                sim.app
+                    .world_mut()
+                    .resource_mut::<Intrusions>()
+                    .every_minute = every_minute;
+                for minute in (6 * 60..=72 * 60).step_by(6 * 60) {
+                    sim.run_until(minute);
+                    sim.digest();
+                }
+                let events: Vec<SimEvent> = sim.events().iter().map(|e| e.event.clone()).collect();
+                let visits = sim.app.world().resource::<Intrusions>().visits;
+                (events, sim.digest(), visits)
+            };
+            let (agenda, every) = (run(false), run(true));
+            assert!(
+                agenda.0.len() > 2_000,
+                "an active run: {} events",
+                agenda.0.len()
+            );
+            assert!(agenda.0 == every.0, "seed {seed}: the events differ");
+            assert_eq!(agenda.1, every.1, "seed {seed}");
+            assert!(
+                agenda.2 * 10 < every.2,
+                "{} against {} visits",
+                agenda.2,
+                every.2
+            );
+        }
     }
 
     /// Runs `plan` for two days on `seed` and returns its events.

@@ -115,6 +115,50 @@ pub(super) fn work_stage(step: &Step, intr: &mut Intrusion, harm: &mut Harm) -> 
     hop
 }
 
+/// The next minute a visit (`land_attempts`, then `work_stage`) can do anything to this
+/// intrusion, if nothing else changes it first (what does wakes it: see `run_intrusions`):
+/// its next initial-access attempt, its stage's end, the crew's return with stolen
+/// credentials, or every minute while it spreads. `None`: it is over.
+pub(super) fn next_visit(step: &Step, intr: &Intrusion) -> Option<u64> {
+    if !intr.is_running() {
+        return None;
+    }
+    let (now, region) = (step.now, step.region);
+    let attempt = intr.attempts.front().map(|a| a.tick);
+    let own = match intr.phase {
+        Phase::Attempting => intr.attempts.is_empty().then_some(now),
+        _ if intr.hosts.is_empty() && !intr.ddos => {
+            if intr.credentials {
+                Some(intr.returns_at.unwrap_or(now))
+            } else {
+                intr.attempts.is_empty().then_some(now)
+            }
+        }
+        // Held hosts and a return still set: the next visit clears it.
+        _ if intr.returns_at.is_some() => Some(now),
+        _ => match region.campaigns[intr.campaign].stages.get(intr.stage) {
+            // Spreading: the next minute the crew makes a try (the same draws the visits
+            // would make, without the visits), or the stage's end.
+            Some(&stage)
+                if region.techniques[stage.technique].effect == Effect::LateralMovement =>
+            {
+                (now + 1..intr.stage_ends)
+                    .find(|&t| spread_tries(step, stage, intr, t) > 0)
+                    .or(Some(intr.stage_ends))
+            }
+            Some(_) => Some(intr.stage_ends),
+            // Past its last stage: the next visit finishes it.
+            None => Some(now),
+        },
+    };
+    // Nothing comes due in the minute just worked.
+    [attempt, own]
+        .into_iter()
+        .flatten()
+        .min()
+        .map(|t| t.max(now + 1))
+}
+
 /// A crew evicted while it holds valid credentials signs in again after a while
 /// (`CREDENTIAL_RETURN_MINUTES`) on a host it can reach from outside, with the accounts it
 /// took, and carries on with its stage.
@@ -177,17 +221,9 @@ fn spread(
         defences,
     } = *step;
     let (campaign, org) = (intr.campaign, intr.org);
-    let (technique, duration) = (stage.technique, stage.duration.0);
-    let tech = &region.techniques[technique];
-    let rate = tech.attempts.max(1) as f64 / duration.max(1) as f64;
-    let mut expected = intr.hosts.len() as f64 * rate;
-    if !intr.broken_out {
-        expected = expected.max(1.0 / BREAKOUT_TRY_MINUTES);
-    }
+    let technique = stage.technique;
     let key = ids(&[campaign.0 as u64, org.0 as u64]);
-    let tries = (expected.floor() as u32
-        + draws.chance(expected.fract(), Purpose::SpreadCount, key, now, 0) as u32)
-        .min(MAX_SPREAD_TRIES_PER_MINUTE);
+    let tries = spread_tries(step, stage, intr, now);
     let range = region.orgs[org].hosts.clone();
     for k in 0..tries {
         let target = pick(
@@ -219,6 +255,22 @@ fn spread(
             );
         }
     }
+}
+
+/// How many tries lateral movement makes at minute `at`: each held host its share of the
+/// stage's attempts, at breakout pace until the crew holds a second host.
+fn spread_tries(step: &Step, stage: StagePlan, intr: &Intrusion, at: u64) -> u32 {
+    let tech = &step.region.techniques[stage.technique];
+    let rate = tech.attempts.max(1) as f64 / stage.duration.0.max(1) as f64;
+    let mut expected = intr.hosts.len() as f64 * rate;
+    if !intr.broken_out {
+        expected = expected.max(1.0 / BREAKOUT_TRY_MINUTES);
+    }
+    let key = ids(&[intr.campaign.0 as u64, intr.org.0 as u64]);
+    let fraction = step
+        .draws
+        .chance(expected.fract(), Purpose::SpreadCount, key, at, 0);
+    (expected.floor() as u32 + u32::from(fraction)).min(MAX_SPREAD_TRIES_PER_MINUTE)
 }
 
 /// Ransomware's payload: the held hosts and a share of the rest are encrypted, online backups

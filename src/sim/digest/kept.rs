@@ -264,6 +264,8 @@ impl<K: Hash, V: Row> Drop for RowMut<'_, K, V> {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Mark {
     changed: bool,
+    /// Changed since its owner last took the touched rows (see `MarkedMap::take_touched`).
+    touched: bool,
     summed: Option<u64>,
 }
 
@@ -294,6 +296,9 @@ pub struct MarkedMap<K, V> {
     /// Keys changed since the last settle (a key replaced by `insert` may be listed twice:
     /// settling a row twice adds nothing).
     marked: Vec<K>,
+    /// Keys changed since the owner last took them, for an owner that looks again only at
+    /// rows that changed (the intrusions: one defenders just cut off must be looked at).
+    touched: Vec<K>,
     sum: RowSum,
 }
 
@@ -302,6 +307,7 @@ impl<K, V> Default for MarkedMap<K, V> {
         Self {
             map: BTreeMap::new(),
             marked: Vec::new(),
+            touched: Vec::new(),
             sum: RowSum::default(),
         }
     }
@@ -311,9 +317,11 @@ impl<K: Ord + Hash + Clone, V: MarkedRow> MarkedMap<K, V> {
     pub fn insert(&mut self, key: K, mut value: V) -> Option<V> {
         *value.mark() = Mark {
             changed: true,
+            touched: true,
             summed: None,
         };
         self.marked.push(key.clone());
+        self.touched.push(key.clone());
         let old = self.map.insert(key, value);
         old.map(|mut old| {
             if let Some(h) = old.mark().summed {
@@ -334,11 +342,7 @@ impl<K: Ord + Hash + Clone, V: MarkedRow> MarkedMap<K, V> {
     /// The value at `key`, to change: marked to be hashed again at the next settle.
     pub fn get_mut(&mut self, key: &K) -> Option<&mut V> {
         let value = self.map.get_mut(key)?;
-        let mark = value.mark();
-        if !mark.changed {
-            mark.changed = true;
-            self.marked.push(key.clone());
-        }
+        note(key, value.mark(), &mut self.marked, &mut self.touched);
         Some(value)
     }
 
@@ -347,17 +351,25 @@ impl<K: Ord + Hash + Clone, V: MarkedRow> MarkedMap<K, V> {
         &mut self,
         mut pick: impl FnMut(&K, &V) -> bool,
     ) -> impl Iterator<Item = (&K, &mut V)> {
-        let marked = &mut self.marked;
+        let (marked, touched) = (&mut self.marked, &mut self.touched);
         (self.map.iter_mut())
             .filter(move |(k, v)| pick(k, v))
             .map(move |(k, v)| {
-                let mark = v.mark();
-                if !mark.changed {
-                    mark.changed = true;
-                    marked.push(k.clone());
-                }
+                note(k, v.mark(), marked, touched);
                 (k, v)
             })
+    }
+
+    /// The keys of rows changed (or inserted) since the last call, in no order: a key once,
+    /// or twice if `insert` replaced its row; a key may since have been removed.
+    pub fn take_touched(&mut self) -> Vec<K> {
+        let touched = std::mem::take(&mut self.touched);
+        for key in &touched {
+            if let Some(value) = self.map.get_mut(key) {
+                value.mark().touched = false;
+            }
+        }
+        touched
     }
 
     /// Brings the sum up to date with the rows changed since the last settle, and reads it.
@@ -376,6 +388,18 @@ impl<K: Ord + Hash + Clone, V: MarkedRow> MarkedMap<K, V> {
             self.sum.add(h);
         }
         self.sum
+    }
+}
+
+/// A row about to change: listed once to be hashed again, and once for its owner to look at.
+fn note<K: Clone>(key: &K, mark: &mut Mark, marked: &mut Vec<K>, touched: &mut Vec<K>) {
+    if !mark.changed {
+        mark.changed = true;
+        marked.push(key.clone());
+    }
+    if !mark.touched {
+        mark.touched = true;
+        touched.push(key.clone());
     }
 }
 
@@ -691,6 +715,40 @@ mod tests {
             }
         }
         assert_eq!(once.settle(), kept.sum());
+    }
+
+    /// A marked map lists the rows changed since its owner last looked, settling or not:
+    /// inserted, borrowed to change, picked by `iter_mut_where`; not those only read.
+    #[test]
+    fn a_marked_map_tells_its_owner_which_rows_changed() {
+        let mut map: MarkedMap<u32, Counter> =
+            (0..10)
+                .map(|k| (k, k.into()))
+                .fold(MarkedMap::default(), |mut m, (k, v)| {
+                    m.insert(k, v);
+                    m
+                });
+        let sorted = |mut keys: Vec<u32>| {
+            keys.sort();
+            keys
+        };
+        assert_eq!(sorted(map.take_touched()), (0..10).collect::<Vec<_>>());
+        assert!(
+            map.take_touched().is_empty(),
+            "taken: nothing changed since"
+        );
+        assert_eq!(map.get(&3).map(|c| c.0), Some(3));
+        *map.get_mut(&4).unwrap() += 1;
+        *map.get_mut(&4).unwrap() += 1;
+        map.settle();
+        for (_, v) in map.iter_mut_where(|k, _| *k >= 8) {
+            *v += 1;
+        }
+        map.insert(20, 1.into());
+        map.remove(&9);
+        assert_eq!(sorted(map.take_touched()), vec![4, 8, 9, 20]);
+        *map.get_mut(&4).unwrap() += 1;
+        assert_eq!(map.take_touched(), vec![4], "listed again once taken");
     }
 
     /// Sets, lists and queues keep theirs too, and hash as the plain collection (version 1).
