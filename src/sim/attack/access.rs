@@ -152,6 +152,7 @@ pub(super) fn begin_intrusion(
         via: None,
         traces: Default::default(),
         mark: Default::default(),
+        ahead: Default::default(),
     };
     if tech.effect == Effect::Ddos {
         intrusion.phase = Phase::Active;

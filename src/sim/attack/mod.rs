@@ -27,7 +27,7 @@ use super::{Clock, Region, SimSet, SimTick, SpawnRegion, StableId, Tick};
 #[cfg(test)]
 use access::success_chance;
 use access::{Step, begin_intrusion, land_attempts};
-use stages::{Harm, follow_trust, next_visit, work_stage};
+use stages::{Harm, SpreadAhead, follow_trust, next_visit, work_stage};
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Intrusions>()
@@ -133,6 +133,8 @@ pub struct Intrusion {
     pub traces: SummedMap<u32, TechniqueIx>,
     /// Changed since the digest last read the intrusions (see `MarkedMap`).
     pub mark: Mark,
+    /// Lateral-movement tries found ahead by `next_visit` (see `SpreadAhead`).
+    pub ahead: SpreadAhead,
 }
 
 whole_rows!(TechniqueIx);

@@ -5,6 +5,7 @@
 use crate::scenario::ids::{CampaignIx, OrgIx};
 use std::collections::{BTreeMap, VecDeque};
 
+use super::super::Region;
 use super::super::digest::kept::{SummedMap, SummedSet};
 use super::super::draws::{Purpose, ids};
 use super::super::events::{EventLog, SimEvent};
@@ -119,7 +120,7 @@ pub(super) fn work_stage(step: &Step, intr: &mut Intrusion, harm: &mut Harm) -> 
 /// intrusion, if nothing else changes it first (what does wakes it: see `run_intrusions`):
 /// its next initial-access attempt, its stage's end, the crew's return with stolen
 /// credentials, or every minute while it spreads. `None`: it is over.
-pub(super) fn next_visit(step: &Step, intr: &Intrusion) -> Option<u64> {
+pub(super) fn next_visit(step: &Step, intr: &mut Intrusion) -> Option<u64> {
     if !intr.is_running() {
         return None;
     }
@@ -142,9 +143,12 @@ pub(super) fn next_visit(step: &Step, intr: &Intrusion) -> Option<u64> {
             Some(&stage)
                 if region.techniques[stage.technique].effect == Effect::LateralMovement =>
             {
-                (now + 1..intr.stage_ends)
-                    .find(|&t| spread_tries(step, stage, intr, t) > 0)
-                    .or(Some(intr.stage_ends))
+                let expected = spread_expected(region, stage, intr);
+                if expected >= 1.0 {
+                    Some(now)
+                } else {
+                    Some(look_ahead(step, intr, expected))
+                }
             }
             Some(_) => Some(intr.stage_ends),
             // Past its last stage: the next visit finishes it.
@@ -223,7 +227,8 @@ fn spread(
     let (campaign, org) = (intr.campaign, intr.org);
     let technique = stage.technique;
     let key = ids(&[campaign.0 as u64, org.0 as u64]);
-    let tries = spread_tries(step, stage, intr, now);
+    let expected = spread_expected(region, stage, intr);
+    let tries = spread_tries(step, expected, key, intr.ahead.draw_at(now));
     let range = region.orgs[org].hosts.clone();
     for k in 0..tries {
         let target = pick(
@@ -257,20 +262,107 @@ fn spread(
     }
 }
 
-/// How many tries lateral movement makes at minute `at`: each held host its share of the
-/// stage's attempts, at breakout pace until the crew holds a second host.
-fn spread_tries(step: &Step, stage: StagePlan, intr: &Intrusion, at: u64) -> u32 {
-    let tech = &step.region.techniques[stage.technique];
-    let rate = tech.attempts.max(1) as f64 / stage.duration.0.max(1) as f64;
-    let mut expected = intr.hosts.len() as f64 * rate;
-    if !intr.broken_out {
-        expected = expected.max(1.0 / BREAKOUT_TRY_MINUTES);
+/// How far ahead, in minutes, `next_visit` looks for a crew's next lateral-movement try: a
+/// minute looked at and never reached (the hosts taken back, the run over) is a draw for
+/// nothing.
+const SPREAD_LOOKAHEAD: u64 = 60;
+
+/// What `next_visit` learnt looking ahead at a spreading crew's draws, so that neither the
+/// visit it schedules nor a look ahead after an early visit (defenders took a host back) draws
+/// them again. It follows from the draws, so it is not part of the intrusion's state: it
+/// hashes to nothing, and every one equals every other.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SpreadAhead(Option<Lookahead>);
+
+#[derive(Clone, Copy, Debug)]
+struct Lookahead {
+    /// The minutes from `from` to before `quiet_until` make no try at `expected` tries a
+    /// minute, nor at any lower average (a try happens where the draw is below it).
+    from: u64,
+    quiet_until: u64,
+    expected: f64,
+    /// The draw at `quiet_until`, if that minute was drawn (a try was found there).
+    draw: Option<f64>,
+}
+
+impl SpreadAhead {
+    /// The draw for minute `at`, if a look ahead made it.
+    fn draw_at(&self, at: u64) -> Option<f64> {
+        self.0.filter(|k| k.quiet_until == at).and_then(|k| k.draw)
     }
+}
+
+impl std::hash::Hash for SpreadAhead {
+    fn hash<H: std::hash::Hasher>(&self, _: &mut H) {}
+}
+
+impl PartialEq for SpreadAhead {
+    fn eq(&self, _: &SpreadAhead) -> bool {
+        true
+    }
+}
+
+impl Eq for SpreadAhead {}
+
+/// The next minute a crew spreading at `expected` (< 1) tries a move, or the end of the hour
+/// (or of the stage) looked at. Minutes an earlier look found quiet at this average or a
+/// higher one are not drawn again.
+fn look_ahead(step: &Step, intr: &mut Intrusion, expected: f64) -> u64 {
+    let now = step.now;
+    let horizon = intr.stage_ends.min(now + SPREAD_LOOKAHEAD);
     let key = ids(&[intr.campaign.0 as u64, intr.org.0 as u64]);
-    let fraction = step
-        .draws
-        .chance(expected.fract(), Purpose::SpreadCount, key, at, 0);
-    (expected.floor() as u32 + u32::from(fraction)).min(MAX_SPREAD_TRIES_PER_MINUTE)
+    let mut t = now + 1;
+    // (A stage forced to its end since may have brought the horizon before what was known.)
+    let known = (intr.ahead.0).filter(|k| {
+        k.from <= t && t <= k.quiet_until && k.quiet_until <= horizon && expected <= k.expected
+    });
+    let mut found = None;
+    if let Some(k) = known {
+        t = k.quiet_until;
+        match k.draw {
+            Some(u) if u < expected => found = Some(u),
+            Some(_) => t += 1,
+            None => {}
+        }
+    }
+    while found.is_none() && t < horizon {
+        let u = step.draws.unit(Purpose::SpreadCount, key, t, 0);
+        if u < expected {
+            found = Some(u);
+        } else {
+            t += 1;
+        }
+    }
+    intr.ahead = SpreadAhead(Some(Lookahead {
+        from: now + 1,
+        quiet_until: t,
+        expected,
+        draw: found,
+    }));
+    t
+}
+
+/// How many tries lateral movement makes a minute on average: each held host its share of
+/// the stage's attempts, at breakout pace until the crew holds a second host.
+fn spread_expected(region: &Region, stage: StagePlan, intr: &Intrusion) -> f64 {
+    let tech = &region.techniques[stage.technique];
+    let rate = tech.attempts.max(1) as f64 / stage.duration.0.max(1) as f64;
+    let expected = intr.hosts.len() as f64 * rate;
+    if intr.broken_out {
+        expected
+    } else {
+        expected.max(1.0 / BREAKOUT_TRY_MINUTES)
+    }
+}
+
+/// How many tries lateral movement makes this minute, `expected` on average: the draw made
+/// now, or the one a look ahead made for this minute.
+fn spread_tries(step: &Step, expected: f64, key: u64, drawn: Option<f64>) -> u32 {
+    let fraction = expected.fract();
+    let one_more = fraction > 0.0
+        && drawn.unwrap_or_else(|| step.draws.unit(Purpose::SpreadCount, key, step.now, 0))
+            < fraction;
+    (expected.floor() as u32 + u32::from(one_more)).min(MAX_SPREAD_TRIES_PER_MINUTE)
 }
 
 /// Ransomware's payload: the held hosts and a share of the rest are encrypted, online backups
@@ -449,6 +541,7 @@ pub(super) fn follow_trust(
             via: Some(from),
             traces: SummedMap::from_iter([(host, technique)]),
             mark: Default::default(),
+            ahead: Default::default(),
         };
         if next_stage < stages {
             intr.stage_ends = now + stage_time(region, draws, campaign, to, next_stage, now);

@@ -178,6 +178,7 @@ fn hosts_restored_while_a_crew_still_holds_a_foothold_are_encrypted_again_a_quar
                 via: None,
                 traces: Default::default(),
                 mark: Default::default(),
+                ahead: Default::default(),
             },
         );
         i

@@ -310,6 +310,7 @@ impl Bench {
             via: None,
             traces: Default::default(),
             mark: Default::default(),
+            ahead: Default::default(),
         }
     }
 
@@ -482,4 +483,67 @@ fn dumping_credentials_is_what_gives_the_crew_them() {
     assert!(intr.credentials && intr.stage == 2);
     bench.work(&mut intr, 500);
     assert_eq!(intr.stage, 2, "the theft's stage runs its course");
+}
+
+/// A spreading crew is visited only the minutes it tries a move: the look ahead finds the first
+/// minute whose draw gives a try (within the hour), every minute before it gives none, a crew
+/// that lost a host since (a lower average) finds its next try without drawing those minutes
+/// again and where a fresh look would, and a visit to a minute looked at works as one without.
+#[test]
+fn a_spreading_crew_is_visited_the_minutes_it_tries_a_move() {
+    let bench = Bench::new(&["T1078", "T1021.002", "T1041"]);
+    let step = |now| Step {
+        now,
+        region: &bench.region,
+        draws: &bench.draws,
+        defences: &bench.defences,
+    };
+    let tries_at = |intr: &Intrusion, now| {
+        let stage = bench.region.campaigns[CampaignIx(0)].stages[1];
+        let expected = spread_expected(&bench.region, stage, intr);
+        let key = ids(&[0, 0]);
+        spread_tries(&step(now), expected, key, None)
+    };
+    let (mut found, mut quiet) = (0, 0);
+    for start in (100..20_000).step_by(97) {
+        // Not broken out: a try every ten minutes on average.
+        let mut intr = Bench::intrusion(Phase::Active, (1, 50_000), &[2]);
+        intr.broken_out = false;
+        let next = next_visit(&step(start), &mut intr).unwrap();
+        assert!(next > start && next <= start + SPREAD_LOOKAHEAD);
+        assert!((start + 1..next).all(|m| tries_at(&intr, m) == 0));
+        if tries_at(&intr, next) > 0 {
+            found += 1;
+        } else {
+            // Nothing within the hour: the visit at its end draws that minute.
+            assert_eq!(next, start + SPREAD_LOOKAHEAD);
+            quiet += 1;
+        }
+        // Broken out with three hosts, then back to one (two taken back) a minute later:
+        // the second look starts from what the first knew, and finds what a fresh one finds.
+        let mut three = Bench::intrusion(Phase::Active, (1, 50_000), &[2, 3, 4]);
+        let first = next_visit(&step(start), &mut three).unwrap();
+        three.hosts = [2].into_iter().collect();
+        let again = next_visit(&step(start + 1), &mut three).unwrap();
+        let mut fresh = Bench::intrusion(Phase::Active, (1, 50_000), &[2]);
+        assert_eq!(again, next_visit(&step(start + 1), &mut fresh).unwrap());
+        assert!(again >= first.max(start + 2));
+    }
+    assert!(
+        found > 100 && quiet < found / 50,
+        "{found} found, {quiet} quiet hours"
+    );
+    // The visit that minute takes the look ahead's draw, with the same outcome as its own.
+    let mut looked = Bench::intrusion(Phase::Active, (1, 50_000), &[2]);
+    looked.broken_out = false;
+    let at = next_visit(&step(100), &mut looked).unwrap();
+    let mut unlooked = looked.clone();
+    unlooked.ahead = SpreadAhead::default();
+    let (mut a, mut b) = (
+        Bench::new(&["T1078", "T1021.002", "T1041"]),
+        Bench::new(&["T1078", "T1021.002", "T1041"]),
+    );
+    a.work(&mut looked, at);
+    b.work(&mut unlooked, at);
+    assert_eq!((a.log.all(), &looked.hosts), (b.log.all(), &unlooked.hosts));
 }
