@@ -7,7 +7,8 @@ use crate::scenario::ids::TechniqueIx;
 use crate::scenario::testkit::TinyRegion;
 use crate::sim::draws::Draws;
 use crate::sim::posture::IslandDefences;
-use crate::sim::{Region, Simulation, Stamped};
+use crate::sim::{Clock, Region, SimSet, SimTick, Simulation, Stamped};
+use bevy::prelude::{IntoScheduleConfigs, Res, ResMut};
 
 fn technique(plan: &Plan, id: &str) -> TechniqueIx {
     TechniqueIx::from(plan.techniques.iter().position(|t| t.id == id).unwrap())
@@ -261,6 +262,48 @@ fn a_flood_runs_for_its_stage_and_then_ends() {
             sim.app.world().resource::<Intrusions>().by_key[&(CampaignIx(0), OrgIx(0))].phase;
         assert_eq!(phase, Phase::Finished);
     }
+}
+
+/// The white cell halting a flood ends it there and then: the organisation is off the list of
+/// those under DDoS, and the record says the flood subsided (before, the halted intrusion
+/// kept its flood for the rest of the exercise).
+#[test]
+fn a_flood_halted_by_the_white_cell_subsides() {
+    let plan = TinyRegion::new()
+        .island("A", false, false)
+        .org("bank", "A", 10, 0.0, 0.0)
+        .campaign("flood", "D1 09:00", "Organisation(\"bank\")", &["T1498"])
+        .plan();
+    let mut sim = Simulation::new(plan, 1);
+    // The white cell's command, as the exercise layer records it at 70.
+    let halt = SimEvent::IntrusionHalted {
+        campaign: CampaignIx(0),
+        org: OrgIx(0),
+    };
+    let command = move |clock: Res<Clock>, mut log: ResMut<EventLog>| {
+        if clock.now == 70 {
+            log.push(70, halt.clone());
+        }
+    };
+    (sim.app).add_systems(SimTick, command.in_set(SimSet::Commands));
+    sim.run_until(70);
+    let ddos = |sim: &Simulation| sim.app.world().resource::<Intrusions>().ddos_orgs();
+    assert_eq!(ddos(&sim), [OrgIx(0)].into());
+    sim.run_until(72);
+    assert!(ddos(&sim).is_empty());
+    let ended = SimEvent::DdosEnded {
+        campaign: CampaignIx(0),
+        org: OrgIx(0),
+    };
+    assert_eq!(
+        (sim.events().iter())
+            .filter(|e| e.event == ended)
+            .map(|e| e.tick)
+            .collect::<Vec<_>>(),
+        [70]
+    );
+    let phase = sim.app.world().resource::<Intrusions>().by_key[&(CampaignIx(0), OrgIx(0))].phase;
+    assert_eq!(phase, Phase::Stopped);
 }
 
 /// A crew of `stages` against a ten-host ministry with no sensors or patches, and what working
