@@ -217,16 +217,21 @@ fn encryption_hits_the_held_hosts_the_reach_of_the_rest_and_found_online_backups
     }
 }
 
+/// A bank flooded from D1 09:00 (the flood's stage takes its time).
+fn flooded_bank() -> Arc<Plan> {
+    TinyRegion::new()
+        .island("A", false, false)
+        .org("bank", "A", 10, 0.0, 0.0)
+        .campaign("flood", "D1 09:00", "Organisation(\"bank\")", &["T1498"])
+        .plan()
+}
+
 /// A flood starts with the campaign, needs no foothold, keeps the organisation's services
 /// under DDoS while its stage runs, and ends with the stage: services come back by
 /// themselves, which a responder should know before spending analysts on it.
 #[test]
 fn a_flood_runs_for_its_stage_and_then_ends() {
-    let plan = TinyRegion::new()
-        .island("A", false, false)
-        .org("bank", "A", 10, 0.0, 0.0)
-        .campaign("flood", "D1 09:00", "Organisation(\"bank\")", &["T1498"])
-        .plan();
+    let plan = flooded_bank();
     for seed in 1..=4 {
         let mut sim = Simulation::new(plan.clone(), seed);
         sim.run_until(61);
@@ -269,11 +274,7 @@ fn a_flood_runs_for_its_stage_and_then_ends() {
 /// kept its flood for the rest of the exercise).
 #[test]
 fn a_flood_halted_by_the_white_cell_subsides() {
-    let plan = TinyRegion::new()
-        .island("A", false, false)
-        .org("bank", "A", 10, 0.0, 0.0)
-        .campaign("flood", "D1 09:00", "Organisation(\"bank\")", &["T1498"])
-        .plan();
+    let plan = flooded_bank();
     let mut sim = Simulation::new(plan, 1);
     // The white cell's command, as the exercise layer records it at 70.
     let halt = SimEvent::IntrusionHalted {
