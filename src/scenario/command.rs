@@ -231,7 +231,7 @@ pub enum Command {
     PowerOutage { island: String, duration: Span },
     /// White cell: a campaign (by id) starts now.
     StartCampaign(String),
-    /// White cell: a campaign (by id) stops where it stands.
+    /// White cell: a campaign (by id) stops where it stands; a flood it runs ends (`DdosEnded`).
     CancelCampaign(String),
     /// White cell: run a campaign from the scenario's library against an organisation now.
     Launch { campaign: String, org: String },
@@ -244,7 +244,7 @@ pub enum Command {
         #[serde(default)]
         through: Option<String>,
     },
-    /// White cell: the intrusion stops where it stands.
+    /// White cell: the intrusion stops where it stands; a flood ends (`DdosEnded`).
     HaltIntrusion { campaign: String, org: String },
     /// The facilitator changes the clock's speed (recorded; no effect on the simulation).
     Speed(Pace),

@@ -415,8 +415,9 @@ fn due_now(
     due
 }
 
-/// The white cell's hand on a running intrusion: finish its current step now, or stop it (a
-/// flood stopped subsides: the services come back by themselves).
+/// The white cell's hand on a running intrusion: finish its current step now, or stop it; or
+/// on a whole campaign, called off. A flood stopped either way subsides: the services come
+/// back by themselves.
 fn white_cell(intrusions: &mut Intrusions, log: &mut EventLog, now: u64) {
     let mut subsided = Vec::new();
     for e in log.this_tick() {
@@ -445,6 +446,21 @@ fn white_cell(intrusions: &mut Intrusions, log: &mut EventLog, now: u64) {
                     i.phase = Phase::Stopped;
                     i.attempts.clear();
                     if std::mem::take(&mut i.ddos) {
+                        subsided.push(SimEvent::DdosEnded { campaign, org });
+                    }
+                }
+            }
+            // The crew called off: its floods stop with it (its intrusions are frozen where
+            // they stand, see `run_intrusions`).
+            SimEvent::CampaignCancelled { campaign } => {
+                let flooding: Vec<OrgIx> = (intrusions.by_key.range((campaign, OrgIx(0))..))
+                    .take_while(|((c, _), _)| *c == campaign)
+                    .filter(|(_, i)| i.ddos)
+                    .map(|((_, org), _)| *org)
+                    .collect();
+                for org in flooding {
+                    if let Some(i) = intrusions.by_key.get_mut(&(campaign, org)) {
+                        i.ddos = false;
                         subsided.push(SimEvent::DdosEnded { campaign, org });
                     }
                 }

@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use super::super::Attempt;
+use super::super::{Attempt, Campaign};
 use super::*;
 use crate::scenario::Plan;
 use crate::scenario::ids::TechniqueIx;
@@ -8,7 +8,7 @@ use crate::scenario::testkit::TinyRegion;
 use crate::sim::draws::Draws;
 use crate::sim::posture::IslandDefences;
 use crate::sim::{Clock, Region, SimSet, SimTick, Simulation, Stamped};
-use bevy::prelude::{IntoScheduleConfigs, Res, ResMut};
+use bevy::prelude::{IntoScheduleConfigs, Query, Res, ResMut};
 
 fn technique(plan: &Plan, id: &str) -> TechniqueIx {
     TechniqueIx::from(plan.techniques.iter().position(|t| t.id == id).unwrap())
@@ -269,42 +269,49 @@ fn a_flood_runs_for_its_stage_and_then_ends() {
     }
 }
 
-/// The white cell halting a flood ends it there and then: the organisation is off the list of
-/// those under DDoS, and the record says the flood subsided (before, the halted intrusion
-/// kept its flood for the rest of the exercise).
+/// The white cell halting a flood, or calling off its campaign, ends it there and then: the
+/// organisation is off the list of those under DDoS, and the record says the flood subsided
+/// (before, a halted or cancelled flood went on for the rest of the exercise).
 #[test]
-fn a_flood_halted_by_the_white_cell_subsides() {
-    let plan = flooded_bank();
-    let mut sim = Simulation::new(plan, 1);
-    // The white cell's command, as the exercise layer records it at 70.
+fn a_flood_halted_or_called_off_by_the_white_cell_subsides() {
     let halt = SimEvent::IntrusionHalted {
         campaign: CampaignIx(0),
         org: OrgIx(0),
     };
-    let command = move |clock: Res<Clock>, mut log: ResMut<EventLog>| {
-        if clock.now == 70 {
-            log.push(70, halt.clone());
-        }
-    };
-    (sim.app).add_systems(SimTick, command.in_set(SimSet::Commands));
-    sim.run_until(70);
-    let ddos = |sim: &Simulation| sim.app.world().resource::<Intrusions>().ddos_orgs();
-    assert_eq!(ddos(&sim), [OrgIx(0)].into());
-    sim.run_until(72);
-    assert!(ddos(&sim).is_empty());
-    let ended = SimEvent::DdosEnded {
+    let cancel = SimEvent::CampaignCancelled {
         campaign: CampaignIx(0),
-        org: OrgIx(0),
     };
-    assert_eq!(
-        (sim.events().iter())
+    for (command, phase) in [(halt, Phase::Stopped), (cancel, Phase::Active)] {
+        let mut sim = Simulation::new(flooded_bank(), 1);
+        // The white cell's command at 70, as the exercise layer carries it out.
+        let record = move |clock: Res<Clock>,
+                           mut log: ResMut<EventLog>,
+                           mut campaigns: Query<&mut Campaign>| {
+            if clock.now == 70 {
+                if matches!(command, SimEvent::CampaignCancelled { .. }) {
+                    campaigns.iter_mut().for_each(|mut c| c.cancelled = true);
+                }
+                log.push(70, command.clone());
+            }
+        };
+        (sim.app).add_systems(SimTick, record.in_set(SimSet::Commands));
+        sim.run_until(70);
+        let ddos = |sim: &Simulation| sim.app.world().resource::<Intrusions>().ddos_orgs();
+        assert_eq!(ddos(&sim), [OrgIx(0)].into());
+        sim.run_until(72);
+        assert!(ddos(&sim).is_empty());
+        let ended = SimEvent::DdosEnded {
+            campaign: CampaignIx(0),
+            org: OrgIx(0),
+        };
+        let at: Vec<u64> = (sim.events().iter())
             .filter(|e| e.event == ended)
             .map(|e| e.tick)
-            .collect::<Vec<_>>(),
-        [70]
-    );
-    let phase = sim.app.world().resource::<Intrusions>().by_key[&(CampaignIx(0), OrgIx(0))].phase;
-    assert_eq!(phase, Phase::Stopped);
+            .collect();
+        assert_eq!(at, [70]);
+        let intrusions = sim.app.world().resource::<Intrusions>();
+        assert_eq!(intrusions.by_key[&(CampaignIx(0), OrgIx(0))].phase, phase);
+    }
 }
 
 /// A crew of `stages` against a ten-host ministry with no sensors or patches, and what working
