@@ -237,7 +237,8 @@ pub enum Command {
     Launch { campaign: String, org: String },
     /// White cell: the intrusion of a campaign in an organisation finishes its current step now;
     /// with `through: Some("T1486")`, every step up to and including that technique's now (the
-    /// steps skipped do nothing): a scripted storyline step pinned to a moment.
+    /// steps skipped do nothing, but a flood skipped ends): a scripted storyline step pinned to
+    /// a moment.
     ForceStep {
         campaign: String,
         org: String,

@@ -435,6 +435,11 @@ fn white_cell(intrusions: &mut Intrusions, log: &mut EventLog, now: u64) {
                     // Already past the pinned step: the simulation got there first.
                     match through.map(|s| s as usize) {
                         Some(s) if s < i.stage => continue,
+                        // The steps skipped do nothing, but a flood skipped is over.
+                        Some(s) if s > i.stage && std::mem::take(&mut i.ddos) => {
+                            subsided.push(SimEvent::DdosEnded { campaign, org });
+                            i.stage = s;
+                        }
                         Some(s) => i.stage = s,
                         None => {}
                     }

@@ -269,11 +269,11 @@ fn a_flood_runs_for_its_stage_and_then_ends() {
     }
 }
 
-/// The white cell halting a flood, or calling off its campaign, ends it there and then: the
-/// organisation is off the list of those under DDoS, and the record says the flood subsided
-/// (before, a halted or cancelled flood went on for the rest of the exercise).
+/// The white cell halting a flood, calling off its campaign or forcing the crew past it ends it
+/// there and then: the organisation is off the list of those under DDoS, and the record says
+/// the flood subsided (before, such a flood went on for the rest of the exercise).
 #[test]
-fn a_flood_halted_or_called_off_by_the_white_cell_subsides() {
+fn a_flood_the_white_cell_halts_calls_off_or_forces_past_subsides() {
     let halt = SimEvent::IntrusionHalted {
         campaign: CampaignIx(0),
         org: OrgIx(0),
@@ -281,8 +281,29 @@ fn a_flood_halted_or_called_off_by_the_white_cell_subsides() {
     let cancel = SimEvent::CampaignCancelled {
         campaign: CampaignIx(0),
     };
-    for (command, phase) in [(halt, Phase::Stopped), (cancel, Phase::Active)] {
-        let mut sim = Simulation::new(flooded_bank(), 1);
+    // Forced past the flood to a payload it has no foothold for: the crew stops there.
+    let force = SimEvent::StageForced {
+        campaign: CampaignIx(0),
+        org: OrgIx(0),
+        through: Some(1),
+    };
+    let flood_then_encrypt = TinyRegion::new()
+        .island("A", false, false)
+        .org("bank", "A", 10, 0.0, 0.0)
+        .campaign(
+            "flood",
+            "D1 09:00",
+            "Organisation(\"bank\")",
+            &["T1498", "T1486"],
+        )
+        .plan();
+    let cases = [
+        (halt, flooded_bank(), Phase::Stopped),
+        (cancel, flooded_bank(), Phase::Active),
+        (force, flood_then_encrypt, Phase::Stopped),
+    ];
+    for (command, plan, phase) in cases {
+        let mut sim = Simulation::new(plan, 1);
         // The white cell's command at 70, as the exercise layer carries it out.
         let record = move |clock: Res<Clock>,
                            mut log: ResMut<EventLog>,
