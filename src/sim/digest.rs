@@ -168,16 +168,7 @@ pub fn current(world: &mut World) -> StateDigest {
     let chain = world.resource::<EventChain>().0;
     let kept = world.resource::<DigestVersion>().0 >= 2;
     let mut hashed: Vec<(&'static str, u64)> = (parts.iter())
-        .map(|p| {
-            (
-                p.name,
-                if kept {
-                    (p.kept)(world)
-                } else {
-                    (p.whole)(world)
-                },
-            )
-        })
+        .map(|p| (p.name, (if kept { p.kept } else { p.whole })(world)))
         .collect();
     hashed.push(("events", chain));
     let mut total = Fnv::default();

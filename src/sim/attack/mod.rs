@@ -184,6 +184,14 @@ impl Intrusion {
         self.hosts.remove(&host)
     }
 
+    /// The crew's flood stops (the white cell's hand): the record of it, if one was running.
+    fn end_flood(&mut self) -> Option<SimEvent> {
+        std::mem::take(&mut self.ddos).then_some(SimEvent::DdosEnded {
+            campaign: self.campaign,
+            org: self.org,
+        })
+    }
+
     pub fn is_running(&self) -> bool {
         matches!(self.phase, Phase::Attempting | Phase::Active)
     }
@@ -337,20 +345,14 @@ fn run_intrusions(
         gate,
         log,
     };
-    #[cfg(test)]
     let Intrusions {
         by_key,
         agenda,
         flooding,
-        visits,
         ..
     } = &mut *intrusions;
-    #[cfg(not(test))]
-    let Intrusions {
-        by_key,
-        agenda,
-        flooding,
-    } = &mut *intrusions;
+    #[cfg(test)]
+    let mut visits = 0;
     let mut trust_hops = Vec::new();
     let due = due_now(by_key, agenda, now);
     for &key in &due {
@@ -368,7 +370,7 @@ fn run_intrusions(
         }
         #[cfg(test)]
         {
-            *visits += 1;
+            visits += 1;
         }
         let intr = by_key.get_mut(&key).expect("looked up above");
         land_attempts(&step, intr, harm.hosts, harm.log);
@@ -392,9 +394,12 @@ fn run_intrusions(
         follow_trust(&step, hop, closed, &mut intrusions, harm.hosts, harm.log);
     }
     #[cfg(test)]
-    if intrusions.every_minute {
-        let all = intrusions.by_key.keys().copied().collect::<Vec<_>>();
-        intrusions.agenda.entry(now + 1).or_default().extend(all);
+    {
+        intrusions.visits += visits;
+        if intrusions.every_minute {
+            let all = intrusions.by_key.keys().copied().collect::<Vec<_>>();
+            intrusions.agenda.entry(now + 1).or_default().extend(all);
+        }
     }
 }
 
@@ -436,11 +441,12 @@ fn white_cell(intrusions: &mut Intrusions, log: &mut EventLog, now: u64) {
                     match through.map(|s| s as usize) {
                         Some(s) if s < i.stage => continue,
                         // The steps skipped do nothing, but a flood skipped is over.
-                        Some(s) if s > i.stage && std::mem::take(&mut i.ddos) => {
-                            subsided.push(SimEvent::DdosEnded { campaign, org });
+                        Some(s) => {
+                            if s > i.stage {
+                                subsided.extend(i.end_flood());
+                            }
                             i.stage = s;
                         }
-                        Some(s) => i.stage = s,
                         None => {}
                     }
                     i.stage_ends = now;
@@ -450,9 +456,7 @@ fn white_cell(intrusions: &mut Intrusions, log: &mut EventLog, now: u64) {
                 if let Some(i) = intrusions.by_key.get_mut(&(campaign, org)) {
                     i.phase = Phase::Stopped;
                     i.attempts.clear();
-                    if std::mem::take(&mut i.ddos) {
-                        subsided.push(SimEvent::DdosEnded { campaign, org });
-                    }
+                    subsided.extend(i.end_flood());
                 }
             }
             // The crew called off: its floods stop with it (its intrusions are frozen where
@@ -464,10 +468,8 @@ fn white_cell(intrusions: &mut Intrusions, log: &mut EventLog, now: u64) {
                     .map(|((_, org), _)| *org)
                     .collect();
                 for org in flooding {
-                    if let Some(i) = intrusions.by_key.get_mut(&(campaign, org)) {
-                        i.ddos = false;
-                        subsided.push(SimEvent::DdosEnded { campaign, org });
-                    }
+                    let i = intrusions.by_key.get_mut(&(campaign, org));
+                    subsided.extend(i.and_then(Intrusion::end_flood));
                 }
             }
             _ => {}

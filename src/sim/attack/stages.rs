@@ -6,7 +6,7 @@ use crate::scenario::ids::{CampaignIx, OrgIx};
 use std::collections::{BTreeMap, VecDeque};
 
 use super::super::Region;
-use super::super::digest::kept::{SummedMap, SummedSet};
+use super::super::digest::kept::{SummedMap, SummedSet, outside_the_state};
 use super::super::draws::{Purpose, ids};
 use super::super::events::{EventLog, SimEvent};
 use super::super::judgement::{
@@ -292,17 +292,7 @@ impl SpreadAhead {
     }
 }
 
-impl std::hash::Hash for SpreadAhead {
-    fn hash<H: std::hash::Hasher>(&self, _: &mut H) {}
-}
-
-impl PartialEq for SpreadAhead {
-    fn eq(&self, _: &SpreadAhead) -> bool {
-        true
-    }
-}
-
-impl Eq for SpreadAhead {}
+outside_the_state!(SpreadAhead);
 
 /// The next minute a crew spreading at `expected` (< 1) tries a move, or the end of the hour
 /// (or of the stage) looked at. Minutes an earlier look found quiet at this average or a

@@ -191,12 +191,7 @@ impl<K: Ord + Hash + Clone, V: Row> SummedMap<K, V> {
     /// then, when the handle is dropped.
     pub fn get_mut(&mut self, key: &K) -> Option<RowMut<'_, K, V>> {
         let value = self.map.get_mut(key)?;
-        self.sum.remove(keyed(key, &*value));
-        Some(RowMut {
-            key: key.clone(),
-            value,
-            sum: &mut self.sum,
-        })
+        Some(RowMut::taken_out(key.clone(), value, &mut self.sum))
     }
 
     /// The value at `key`, inserted from `make` if missing, to change (see `get_mut`).
@@ -239,6 +234,14 @@ pub struct RowMut<'a, K: Hash, V: Row> {
     sum: &'a mut RowSum,
 }
 
+impl<'a, K: Hash, V: Row> RowMut<'a, K, V> {
+    /// The row at `key` leaves `sum` now and comes back, as it is then, when dropped.
+    fn taken_out(key: K, value: &'a mut V, sum: &'a mut RowSum) -> Self {
+        sum.remove(keyed(&key, &*value));
+        RowMut { key, value, sum }
+    }
+}
+
 impl<K: Hash, V: Row> Deref for RowMut<'_, K, V> {
     type Target = V;
     fn deref(&self) -> &V {
@@ -258,6 +261,27 @@ impl<K: Hash, V: Row> Drop for RowMut<'_, K, V> {
     }
 }
 
+/// Bookkeeping a row carries that follows from the state rather than being part of it (a
+/// mark, a cache): it hashes to nothing and every value equals every other, so the row's
+/// hash and equality stay its state's.
+macro_rules! outside_the_state {
+    ($($t:ty),* $(,)?) => {
+        $(impl std::hash::Hash for $t {
+            fn hash<H: std::hash::Hasher>(&self, _: &mut H) {}
+        }
+
+        impl PartialEq for $t {
+            fn eq(&self, _: &$t) -> bool {
+                true
+            }
+        }
+
+        impl Eq for $t {})*
+    };
+}
+
+pub(crate) use outside_the_state;
+
 /// A row's mark in a [`MarkedMap`]: whether it changed since the map last settled, and the
 /// hash it is in the sum with. Not part of the row's state: it hashes to nothing and every
 /// mark equals every other.
@@ -269,17 +293,7 @@ pub struct Mark {
     summed: Option<u64>,
 }
 
-impl Hash for Mark {
-    fn hash<H: Hasher>(&self, _: &mut H) {}
-}
-
-impl PartialEq for Mark {
-    fn eq(&self, _: &Mark) -> bool {
-        true
-    }
-}
-
-impl Eq for Mark {}
+outside_the_state!(Mark);
 
 /// A row that carries its own [`Mark`].
 pub trait MarkedRow: Row {
@@ -478,9 +492,7 @@ impl<T: Hash> Hash for SummedSet<T> {
 impl<T: Ord + Hash> FromIterator<T> for SummedSet<T> {
     fn from_iter<I: IntoIterator<Item = T>>(members: I) -> Self {
         let mut set = SummedSet::default();
-        members.into_iter().for_each(|m| {
-            set.insert(m);
-        });
+        set.extend(members);
         set
     }
 }
@@ -531,12 +543,7 @@ impl<T: Row> SummedVec<T> {
     /// The item at `at`, to change (see [`SummedMap::get_mut`]).
     pub fn get_mut(&mut self, at: usize) -> Option<RowMut<'_, usize, T>> {
         let value = self.items.get_mut(at)?;
-        self.sum.remove(keyed(&at, &*value));
-        Some(RowMut {
-            key: at,
-            value,
-            sum: &mut self.sum,
-        })
+        Some(RowMut::taken_out(at, value, &mut self.sum))
     }
 }
 
@@ -597,12 +604,6 @@ impl<T> Deref for SummedDeque<T> {
     type Target = VecDeque<T>;
     fn deref(&self) -> &VecDeque<T> {
         &self.items
-    }
-}
-
-impl<T: Row> Extend<T> for SummedDeque<T> {
-    fn extend<I: IntoIterator<Item = T>>(&mut self, items: I) {
-        items.into_iter().for_each(|t| self.push_back(t));
     }
 }
 
@@ -775,7 +776,7 @@ mod tests {
         (0..20).for_each(|i| q.push_back(i));
         q.insert(3, 100);
         q.pop_front();
-        q.extend([7, 8]);
+        q.push_back(7);
         assert_eq!(q.sum(), RowSum::of(q.iter().map(|x| x.row_hash())));
         assert_eq!(hash_of(&q), hash_of(&*q));
     }
