@@ -217,12 +217,12 @@ fn encryption_hits_the_held_hosts_the_reach_of_the_rest_and_found_online_backups
     }
 }
 
-/// A bank flooded from D1 09:00 (the flood's stage takes its time).
-fn flooded_bank() -> Arc<Plan> {
+/// A bank flooded from D1 09:00 (the flood's stage takes its time), by a crew of `stages`.
+fn flooded_bank(stages: &[&str]) -> Arc<Plan> {
     TinyRegion::new()
         .island("A", false, false)
         .org("bank", "A", 10, 0.0, 0.0)
-        .campaign("flood", "D1 09:00", "Organisation(\"bank\")", &["T1498"])
+        .campaign("flood", "D1 09:00", "Organisation(\"bank\")", stages)
         .plan()
 }
 
@@ -231,7 +231,7 @@ fn flooded_bank() -> Arc<Plan> {
 /// themselves, which a responder should know before spending analysts on it.
 #[test]
 fn a_flood_runs_for_its_stage_and_then_ends() {
-    let plan = flooded_bank();
+    let plan = flooded_bank(&["T1498"]);
     for seed in 1..=4 {
         let mut sim = Simulation::new(plan.clone(), seed);
         sim.run_until(61);
@@ -287,19 +287,10 @@ fn a_flood_the_white_cell_halts_calls_off_or_forces_past_subsides() {
         org: OrgIx(0),
         through: Some(1),
     };
-    let flood_then_encrypt = TinyRegion::new()
-        .island("A", false, false)
-        .org("bank", "A", 10, 0.0, 0.0)
-        .campaign(
-            "flood",
-            "D1 09:00",
-            "Organisation(\"bank\")",
-            &["T1498", "T1486"],
-        )
-        .plan();
+    let flood_then_encrypt = flooded_bank(&["T1498", "T1486"]);
     let cases = [
-        (halt, flooded_bank(), Phase::Stopped),
-        (cancel, flooded_bank(), Phase::Active),
+        (halt, flooded_bank(&["T1498"]), Phase::Stopped),
+        (cancel, flooded_bank(&["T1498"]), Phase::Active),
         (force, flood_then_encrypt, Phase::Stopped),
     ];
     for (command, plan, phase) in cases {
